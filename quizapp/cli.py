@@ -1,0 +1,225 @@
+"""The command line: the same core as the GUI, from a terminal.
+
+Bad input never shows a traceback: problems go to standard error, one per
+line as ``FILE:LINE: field: what is wrong``, and the exit status is 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from quizapp import __version__
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_BAD_INPUT = 2
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _fail(lines: Sequence[str], status: int = EXIT_BAD_INPUT) -> int:
+    for line in lines:
+        print(line, file=sys.stderr)
+    return status
+
+
+def _looks_like_file(name: str) -> bool:
+    return name.endswith(".toml") or Path(name).is_file()
+
+
+def _load_deck_arg(name: str) -> Any:
+    """A deck named on the command line: a deck file, or a stored deck's key, name or id."""
+    if _looks_like_file(name):
+        from quizapp.facts.deckfile import load_deck_file
+
+        return load_deck_file(name), None
+    from quizapp.collection import Collection
+
+    col = Collection.open()
+    return col.load_deck(name), col
+
+
+def cmd_facts(args: argparse.Namespace) -> int:
+    """``quizapp facts DECK --json``."""
+    from quizapp.facts.jsonout import deck_json
+
+    deck, col = _load_deck_arg(args.deck)
+    if col is not None:
+        col.close()
+    data = deck_json(deck)
+    if args.json:
+        _print_json(data)
+    else:
+        for fact in data["facts"]:
+            label = fact.get("text") or fact.get("front")
+            print(f"{fact['id']:<32} {fact['kind']:<7} {label}")
+    return EXIT_OK
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    """``quizapp questions DECK --json [--seed N]``."""
+    from quizapp.questions.generate import questions_json
+
+    deck, col = _load_deck_arg(args.deck)
+    card_ids = None
+    if col is not None:
+        from quizapp.storage.repository import stored_card_ids
+
+        with col.session() as s:
+            card_ids = stored_card_ids(s, deck.id, col.profile(args.profile).id)
+        col.close()
+    data = questions_json(deck, args.seed, card_ids)
+    if args.json:
+        _print_json(data)
+    else:
+        for q in data["questions"]:
+            choices = " / ".join(q["choices"]) if q["choices"] else "(typed)"
+            print(f"{q['prompt']}\n    {choices}\n    answer: {q['answers'][0]}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``quizapp import FILE``."""
+    from quizapp.collection import Collection
+
+    path = Path(args.file)
+    if path.suffix.lower() != ".toml":
+        return _fail(
+            [
+                f"{path}:1: file: unsupported format {path.suffix or '(none)'!r}; "
+                "quizapp imports deck files (.toml)"
+            ]
+        )
+    from quizapp.facts.deckfile import load_deck_file
+
+    deck = load_deck_file(path)  # validate before touching the database
+    with Collection.open() as col:
+        result = col.import_deck(deck)
+    print(
+        f"Imported deck {deck.id!r} ({deck.name}): {result.added} new facts, "
+        f"{result.updated} updated, {result.retired} retired, "
+        f"{result.cards_created} cards created."
+    )
+    return EXIT_OK
+
+
+def cmd_decks(args: argparse.Namespace) -> int:
+    """``quizapp decks``: the stored decks with card counts."""
+    from quizapp.collection import Collection
+    from quizapp.storage import repository as repo
+
+    with Collection.open() as col:
+        profile = col.profile(args.profile)
+        assert profile.id is not None
+        with col.session() as s:
+            decks = repo.list_decks(s)
+            counts = repo.card_counts(s, profile.id)
+    rows = []
+    for d in decks:
+        c = counts.get(d.id or 0, {})
+        rows.append({"id": d.id, "key": d.key, "name": d.name, **c})
+    if args.json:
+        _print_json({"profile": profile.name, "decks": rows})
+    else:
+        for r in rows:
+            print(
+                f"{r['key']:<20} {r['name']:<50} new {r.get('new', 0):>5}  "
+                f"learning {r.get('learning', 0):>5}  review {r.get('review', 0):>5}"
+            )
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """``quizapp stats --json [--profile P]``."""
+    from quizapp.collection import Collection
+    from quizapp.stats import profile_stats
+    from quizapp.storage.models import utc_now
+
+    with Collection.open() as col:
+        profile = col.profile(args.profile)
+        assert profile.id is not None
+        data = profile_stats(col, profile.id, utc_now())
+    _print_json(data) if args.json else print(json.dumps(data, indent=1))
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """Open the desktop app."""
+    from quizapp.gui.app import run
+
+    return run([])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``quizapp`` command."""
+    parser = argparse.ArgumentParser(
+        prog="quizapp",
+        description="Study the facts of a text: questions built from facts, graded, and "
+        "scheduled with spaced repetition. Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"quizapp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("facts", help="print the facts of a deck (stored deck or deck file)")
+    p.add_argument("deck", help="a deck file (.toml), or a stored deck's id, name or number")
+    p.add_argument("--json", action="store_true", help="print the fact JSON")
+    p.set_defaults(func=cmd_facts)
+
+    p = sub.add_parser("questions", help="print one generated question per card")
+    p.add_argument("deck", help="a deck file (.toml), or a stored deck's id, name or number")
+    p.add_argument("--json", action="store_true", help="print the question JSON")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--profile", help="profile whose card ids to use (stored decks)")
+    p.set_defaults(func=cmd_questions)
+
+    p = sub.add_parser("import", help="import a deck file into the collection")
+    p.add_argument("file", help="the file to import")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("decks", help="list the stored decks with card counts")
+    p.add_argument("--profile", help="profile name or id (default: the first)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_decks)
+
+    p = sub.add_parser("stats", help="print progress figures")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--profile", help="profile name or id (default: the first)")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("gui", help="open the desktop app (the default)")
+    p.set_defaults(func=cmd_gui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``quizapp`` command; returns the exit status."""
+    from quizapp.facts.deckfile import DeckFileError
+    from quizapp.storage.db import DatabaseError
+    from quizapp.storage.repository import NotFoundError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.func = cmd_gui
+    try:
+        return int(args.func(args))
+    except DeckFileError as exc:
+        return _fail([str(p) for p in exc.problems])
+    except NotFoundError as exc:
+        return _fail([f"quizapp: {exc.args[0]}"])
+    except DatabaseError as exc:
+        return _fail([f"quizapp: {exc}"], EXIT_ERROR)
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""The collection: one open database with its decks and profiles.
+
+This is the entry point the command line, the GUI and tests share: it opens
+(or creates and upgrades) the database, makes sure a first start finds a
+profile and the seed deck, and imports deck files in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from quizapp.assets import seed_deck_path
+from quizapp.config import database_url
+from quizapp.facts.deckfile import load_deck_file
+from quizapp.facts.model import Deck
+from quizapp.storage import repository as repo
+from quizapp.storage.db import open_database
+from quizapp.storage.models import Meta, ProfileRow
+
+
+class Collection:
+    """An open quizapp database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(
+        cls, url: str | None = None, *, first_start: bool = True, durable: bool = True
+    ) -> Collection:
+        """Open the database at ``url`` (default: :func:`database_url`).
+
+        With ``first_start`` a database without profiles gets the default
+        profile, and the seed deck is loaded once.
+        """
+        col = cls(open_database(url or database_url(), durable=durable))
+        if first_start:
+            col.ensure_first_start()
+        return col
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Collection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A short session for one unit of work (commit explicitly)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session that commits at the end of the block, or rolls back on error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def ensure_first_start(self) -> None:
+        """Create the default profile and load the seed deck the first time."""
+        with self.transaction() as s:
+            if not repo.list_profiles(s):
+                repo.create_profile(s, repo.DEFAULT_PROFILE)
+            if s.get(Meta, "seed_loaded") is None:
+                if repo.find_deck(s, "seed") is None:
+                    repo.store_deck(s, load_deck_file(seed_deck_path()))
+                s.add(Meta(key="seed_loaded", value="1"))
+
+    def import_deck(self, deck: Deck, now: datetime | None = None) -> repo.StoreResult:
+        """Store a validated deck (all or nothing)."""
+        with self.transaction() as s:
+            return repo.store_deck(s, deck, now)
+
+    def import_deck_file(self, path: str | Path) -> repo.StoreResult:
+        """Validate and store a deck file; DeckFileError leaves the database untouched."""
+        return self.import_deck(load_deck_file(path))
+
+    def load_deck(self, key_or_id: str | int) -> Deck:
+        """A stored deck as a plain value."""
+        with self.session() as s:
+            return repo.load_deck(s, key_or_id)
+
+    def profile(self, name_or_id: str | int | None = None) -> ProfileRow:
+        """A profile by name or id; the first profile when none is named."""
+        with self.session() as s:
+            if name_or_id is None:
+                row = s.exec(select(ProfileRow).order_by(ProfileRow.id)).first()  # type: ignore[arg-type]
+            else:
+                row = repo.find_profile(s, name_or_id)
+            if row is None:
+                raise repo.NotFoundError(f"no profile named {name_or_id!r}")
+            return row

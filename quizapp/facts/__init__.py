@@ -1,0 +1,1 @@
+"""Facts and decks: the fact model, deck files and the seed deck."""

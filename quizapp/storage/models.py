@@ -1,0 +1,248 @@
+"""SQLModel tables: the database schema of the current version.
+
+Times are timezone-aware UTC in Python. SQLite keeps no zone, so the
+:class:`UTCDateTime` column type stores naive UTC and hands back aware UTC;
+on PostgreSQL it is a ``timestamptz``. Raw-SQL readers convert explicitly with
+:func:`as_utc`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = 1
+
+
+def utc_now() -> datetime:
+    """The current time, aware UTC."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """Convert a stored timestamp (naive UTC, ISO text or aware) to aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime column that only takes aware times and returns aware UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; quizapp stores aware UTC times only")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return as_utc(value)
+
+
+def _utc_column(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database itself (schema version)."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class DeckRow(SQLModel, table=True):
+    """A deck: shared by every profile on the computer."""
+
+    __tablename__ = "deck"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # the deck file's stable id
+    name: str
+    description: str = ""
+    number_tolerance: float | None = None
+    created_at: datetime | None = _utc_column(nullable=False)
+    updated_at: datetime | None = _utc_column(nullable=False)
+
+
+class SourceRow(SQLModel, table=True):
+    """An article that a deck's facts come from."""
+
+    __tablename__ = "source"
+    __table_args__ = (UniqueConstraint("deck_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE")
+    key: str
+    title: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    published: str | None = None
+    file: str | None = None
+    url: str | None = None
+    author: str | None = None
+    licence: str | None = None
+
+
+class FactRow(SQLModel, table=True):
+    """One fact of a deck (all kinds in one table; unused columns stay NULL)."""
+
+    __tablename__ = "fact"
+    __table_args__ = (UniqueConstraint("deck_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE", index=True)
+    key: str  # stable id from the deck file
+    position: int = 0
+    kind: str
+    source_id: int | None = Field(default=None, foreign_key="source.id", ondelete="SET NULL")
+    text: str = ""
+    start: int | None = None
+    end: int | None = None
+    sentence: str | None = None
+    sentence_start: int | None = None
+    stem: str | None = None
+    event: str | None = None
+    value_text: str | None = None  # dates
+    value_num: float | None = None  # numbers
+    unit: str | None = None
+    counts: str | None = None
+    qualifier: str | None = None
+    speaker: str | None = None
+    role: str | None = None
+    reported: bool = False
+    name: str | None = None
+    roles: str = "[]"  # JSON array
+    front: str | None = None
+    back: str | None = None
+    tags: str = "[]"  # JSON array
+    retired: bool = False  # removed from a newer version of its deck; history kept
+
+
+class ProfileRow(SQLModel, table=True):
+    """One learner and their default study settings."""
+
+    __tablename__ = "profile"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    created_at: datetime | None = _utc_column(nullable=False)
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    rollover_hour: int = 4
+    timezone: str | None = None  # IANA name; None = the computer's local zone
+    learning_steps: str = "[60, 600]"  # seconds, JSON
+    relearning_steps: str = "[600]"
+    maximum_interval: int = 36500  # days
+    fuzz: bool = True
+    fsrs_parameters: str | None = None  # JSON list when fitted to this learner
+
+
+class ProfileDeckRow(SQLModel, table=True):
+    """Per-(profile, deck) overrides of the profile's settings."""
+
+    __tablename__ = "profile_deck"
+    profile_id: int = Field(foreign_key="profile.id", primary_key=True, ondelete="CASCADE")
+    deck_id: int = Field(foreign_key="deck.id", primary_key=True, ondelete="CASCADE")
+    desired_retention: float | None = None
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
+
+
+class CardRow(SQLModel, table=True):
+    """A (profile, fact, family) card with its FSRS state.
+
+    ``state`` is 0 for a new card, else fsrs' State (1 learning, 2 review,
+    3 relearning).
+    """
+
+    __tablename__ = "card"
+    __table_args__ = (
+        UniqueConstraint("profile_id", "fact_id", "family"),
+        Index("ix_card_due", "profile_id", "suspended", "state", "due"),
+        Index("ix_card_fact", "fact_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
+    fact_id: int = Field(foreign_key="fact.id", ondelete="CASCADE")
+    deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE", index=True)
+    family: str
+    state: int = 0
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = _utc_column()
+    last_review: datetime | None = _utc_column()
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: int | None = None  # study day number until which it is hidden
+    last_shown_day: int | None = None  # study day of the last answer
+    reported_forms: str = "[]"  # forms the learner reported as wrong (JSON)
+
+
+class ReviewRow(SQLModel, table=True):
+    """One answer, appended to the log and never edited."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        Index("ix_review_profile_day", "profile_id", "study_day"),
+        Index("ix_review_card", "card_id", "reviewed_at"),
+        Index("ix_review_cancels", "cancels_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
+    session_id: int | None = Field(default=None, foreign_key="study_session.id")
+    reviewed_at: datetime | None = _utc_column(nullable=False)
+    study_day: int  # days since 1970-01-01 in the learner's zone, after rollover
+    kind: str = "study"  # study | test | undo | overrule
+    form: str | None = None
+    prompt: str | None = None
+    choices: str | None = None  # JSON array shown, in order
+    given: str | None = None
+    correct: bool | None = None
+    verdict: str | None = None
+    response_ms: int | None = None
+    rating: int | None = None
+    state_before: str | None = None  # JSON of the card's scheduling state
+    state_after: str | None = None
+    cancels_id: int | None = Field(default=None, foreign_key="review.id")
+
+
+class StudySessionRow(SQLModel, table=True):
+    """A sitting of study: when it began and ended, and what was answered."""
+
+    __tablename__ = "study_session"
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE", index=True)
+    started_at: datetime | None = _utc_column(nullable=False)
+    ended_at: datetime | None = _utc_column()
+    answered: int = 0
+    correct: int = 0
+
+
+class QuestionReportRow(SQLModel, table=True):
+    """A learner's report that a generated question is wrong."""
+
+    __tablename__ = "question_report"
+    id: int | None = Field(default=None, primary_key=True)
+    profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE", index=True)
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
+    fact_id: int = Field(foreign_key="fact.id", ondelete="CASCADE", index=True)
+    form: str
+    prompt: str
+    reason: str = ""
+    created_at: datetime | None = _utc_column(nullable=False)
