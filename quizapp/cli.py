@@ -201,24 +201,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``quizapp`` command; returns the exit status."""
-    from quizapp.facts.deckfile import DeckFileError
-    from quizapp.storage.db import DatabaseError
-    from quizapp.storage.repository import NotFoundError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args.func = cmd_gui
     try:
         return int(args.func(args))
-    except DeckFileError as exc:
-        return _fail([str(p) for p in exc.problems])
-    except NotFoundError as exc:
-        return _fail([f"quizapp: {exc.args[0]}"])
-    except DatabaseError as exc:
-        return _fail([f"quizapp: {exc}"], EXIT_ERROR)
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        return _report_error(exc)
+
+
+def _report_error(exc: Exception) -> int:
+    """Turn a known error into plain lines on standard error; re-raise anything else.
+
+    The error types are imported here, not at start-up, so that opening the
+    desktop app does not pay for the storage stack before its window shows.
+    """
+    from quizapp.facts.deckfile import DeckFileError
+    from quizapp.storage.db import DatabaseError
+    from quizapp.storage.repository import NotFoundError
+
+    if isinstance(exc, DeckFileError):
+        return _fail([str(p) for p in exc.problems])
+    if isinstance(exc, NotFoundError):
+        return _fail([f"quizapp: {exc.args[0]}"])
+    if isinstance(exc, DatabaseError):
+        return _fail([f"quizapp: {exc}"], EXIT_ERROR)
+    raise exc
 
 
 if __name__ == "__main__":

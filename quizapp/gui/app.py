@@ -1,0 +1,58 @@
+"""Starting the desktop app: ``quizapp`` with no arguments runs :func:`run`.
+
+The window is shown first and the storage stack (SQLAlchemy, the database, the
+seed deck) is imported and opened right after, so the app appears at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+_open_windows: list[Any] = []  # keeps a window alive when run() does not own the loop
+
+
+def run(argv: list[str]) -> int:
+    """Run the app until its window closes; returns the exit status."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setApplicationName("quizapp")
+    QCoreApplication.setOrganizationName("quizapp")
+    QGuiApplication.setDesktopFileName("quizapp")
+    app = QApplication.instance()
+    owns_app = app is None
+    if app is None:
+        app = QApplication(["quizapp", *argv])
+    assert isinstance(app, QApplication)
+    app.setApplicationDisplayName("quizapp")
+
+    from quizapp.gui.main_window import MainWindow, app_icon
+    from quizapp.gui.settings import GuiSettings
+    from quizapp.gui.theme import apply_theme
+
+    settings = GuiSettings.load()
+    apply_theme(app, settings.theme, settings.font_size)
+    app.setWindowIcon(app_icon())
+    window = MainWindow(settings)
+    QGuiApplication.styleHints().colorSchemeChanged.connect(window.follow_system_scheme)
+    if settings.maximized:
+        window.showMaximized()
+    else:
+        window.show()
+    app.processEvents()  # paint the window before the database work starts
+    window.open_collection()
+    _open_windows.append(window)
+    if not owns_app:  # embedded in a running application (tests): leave the loop to it
+        return 0
+    return int(app.exec())
+
+
+def main() -> None:
+    """Entry point of the ``quizapp-gui`` script."""
+    sys.exit(run(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    main()

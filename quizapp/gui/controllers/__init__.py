@@ -1,0 +1,1 @@
+"""Behaviour of the GUI: the glue between widgets and the Qt-free core."""

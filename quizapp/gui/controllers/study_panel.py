@@ -1,0 +1,475 @@
+"""Behaviour of the study screen: drives :class:`quizapp.study.StudySession`.
+
+The order on every answer is the core's promise: the answer is graded,
+scheduled and committed by :meth:`StudySession.answer` *before* the feedback
+is put on screen. Undo, overrule, bury, suspend and report are each one call
+(one transaction) on the session.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from quizapp.gui.models.deck_list_model import DeckSummary
+from quizapp.gui.views.study_view import (
+    TYPED_FORMS,
+    FeedbackInfo,
+    ProgressInfo,
+    StudyView,
+    SummaryInfo,
+)
+from quizapp.questions.model import Form, Question, Verdict
+
+if TYPE_CHECKING:
+    from quizapp.collection import Collection
+    from quizapp.study import ReviewResult, StudySession
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    """The current time, aware UTC."""
+    return datetime.now(UTC)
+
+
+def describe_interval(interval: timedelta | None) -> str:
+    """"in 10 minutes", "in 3 days"… for the feedback line."""
+    if interval is None:
+        return ""
+    seconds = max(0, int(interval.total_seconds()))
+    if seconds < 90:
+        return "in a minute or so" if seconds >= 30 else "in a moment"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"in {minutes} minutes"
+    hours = round(seconds / 3600)
+    if hours < 24:
+        return "in 1 hour" if hours == 1 else f"in {hours} hours"
+    days = round(seconds / 86400)
+    if days < 31:
+        return "tomorrow" if days == 1 else f"in {days} days"
+    months = round(days / 30.4)
+    if months < 12:
+        return "in 1 month" if months == 1 else f"in {months} months"
+    years = days / 365.25
+    return f"in {years:.1f} years".replace(".0 ", " ")
+
+
+@dataclass(slots=True)
+class _Done:
+    """What one entry of the GUI's undo stack added to the session's figures."""
+
+    answered: int
+    correct: int
+
+
+class StudyPanel(QObject):
+    """The study screen's controller; ``view`` is the widget to show."""
+
+    question_shown = Signal(object)  # Question
+    answered = Signal(object)  # ReviewResult, after the commit, as feedback shows
+    overruled = Signal(object)  # ReviewResult
+    undone = Signal(object)  # UndoResult
+    finished = Signal(object)  # SummaryInfo
+    closed = Signal()
+    state_changed = Signal()
+    status_message = Signal(str)
+
+    IDLE, QUESTION, FEEDBACK, SUMMARY = "idle", "question", "feedback", "summary"
+
+    def __init__(
+        self, parent: QWidget, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        super().__init__(parent)
+        self.view = StudyView(parent)
+        self.clock = clock
+        self.session: StudySession | None = None
+        self.collection: Collection | None = None
+        self.profile_id: int | None = None
+        self.deck: DeckSummary | None = None
+        self.state = self.IDLE
+        self.question: Question | None = None
+        self.last_result: ReviewResult | None = None
+        self._shown_at = 0.0
+        self._started_at = 0.0
+        self._answered = 0
+        self._correct = 0
+        self._before_today = (0, 0)  # answered, correct earlier today (before this sitting)
+        self._stack: list[_Done] = []
+        self._remaining = 0
+        self._feedback_info: FeedbackInfo | None = None
+
+        v = self.view
+        for panel in (v.choice_panel, v.typed_panel, v.timeline_panel):
+            panel.submitted.connect(self.submit)
+        v.flashcard_panel.rated.connect(self.rate)
+        v.flashcard_panel.revealed.connect(self._flashcard_revealed)
+        v.feedback.continue_requested.connect(self.next)
+        v.feedback.overrule_requested.connect(self.overrule)
+        v.summary.back_requested.connect(self.closed)
+        v.back_requested.connect(self.closed)
+        v.undo_requested.connect(self.undo)
+        v.report_requested.connect(self.report)
+        v.bury_requested.connect(self.bury)
+        v.suspend_requested.connect(self.suspend)
+        self._update_buttons()
+
+    # ---------------------------------------------------------------- state
+
+    @property
+    def active(self) -> bool:
+        """Whether a session is open."""
+        return self.session is not None
+
+    @property
+    def has_question(self) -> bool:
+        """Whether a question (answered or not) is on screen."""
+        return self.state in (self.QUESTION, self.FEEDBACK) and self.question is not None
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether there is an answer of this sitting to take back."""
+        return self.active and bool(self._stack) and self.state != self.IDLE
+
+    @property
+    def can_overrule(self) -> bool:
+        """Whether "I was right" applies to the feedback on show."""
+        r = self.last_result
+        return (
+            self.state == self.FEEDBACK
+            and r is not None
+            and not r.correct
+            and r.kind == "study"
+            and self.question is not None
+            and self.question.form in TYPED_FORMS
+        )
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self._update_buttons()
+        self.state_changed.emit()
+
+    def _update_buttons(self) -> None:
+        v = self.view
+        v.undo.setEnabled(self.can_undo)
+        for b in (v.report, v.bury, v.suspend):
+            b.setEnabled(self.has_question)
+
+    # ------------------------------------------------------------- sitting
+
+    def start(self, collection: Collection, profile_id: int, deck: DeckSummary) -> None:
+        """Open a study session on ``deck`` for the profile and show the first question."""
+        from quizapp.study import StudySession
+
+        self.stop()
+        self.collection = collection
+        self.profile_id = profile_id
+        self.deck = deck
+        self.session = StudySession(collection, profile_id, deck_id=deck.deck_id)
+        self._answered = self._correct = 0
+        self._stack.clear()
+        self._started_at = time.monotonic()
+        self.view.set_deck_name(deck.name)
+        counts = self._counts()
+        self._before_today = (
+            (counts.answered_today, counts.correct_today) if counts else (0, 0)
+        )
+        self._show_next()
+
+    def stop(self) -> None:
+        """End the sitting (records its end time)."""
+        if self.session is not None:
+            try:
+                self.session.close(self.clock())
+            finally:
+                self.session = None
+        self.question = None
+        self.last_result = None
+        self._set_state(self.IDLE)
+
+    def next(self) -> None:
+        """Continue after feedback."""
+        if self.state == self.FEEDBACK:
+            self._show_next()
+
+    def present(self, question: Question) -> None:
+        """Show a particular question of this session's profile (scripts, tests)."""
+        if self.session is None:
+            raise RuntimeError("start a session first")
+        self._present(question)
+
+    def finish(self) -> None:
+        """End the sitting on the summary page."""
+        if self.session is not None:
+            self.question = None
+            self._show_summary(nothing_due=False)
+
+    def _show_next(self) -> None:
+        assert self.session is not None
+        try:
+            question = self.session.next_question(self.clock())
+        except Exception:
+            # A question that cannot be built must not take the app down: say so
+            # and end the sitting on its summary (answers so far are committed).
+            log.exception("could not get the next question")
+            self.status_message.emit("The next question could not be prepared; see the log.")
+            self.question = None
+            self._show_summary(nothing_due=False)
+            return
+        if question is None:
+            self.last_result = None
+            self.question = None
+            self._show_summary()
+            return
+        self._present(question)
+
+    def _present(self, question: Question) -> None:
+        self.last_result = None
+        self.question = question
+        self.view.show_question(question)
+        self._shown_at = time.monotonic()
+        self._refresh_progress()
+        self._set_state(self.QUESTION)
+        self.question_shown.emit(question)
+
+    def _show_summary(self, nothing_due: bool = True) -> None:
+        counts = self._counts()
+        if counts is not None and not nothing_due:
+            nothing_due = counts.remaining == 0
+        info = SummaryInfo(
+            answered=self._answered,
+            correct=self._correct,
+            seconds=time.monotonic() - self._started_at,
+            due_tomorrow=counts.due_tomorrow if counts else None,
+            deck_name=self.deck.name if self.deck else "",
+            nothing_due=nothing_due,
+        )
+        self._refresh_progress()
+        self.view.show_summary(info)
+        self._set_state(self.SUMMARY)
+        self.finished.emit(info)
+
+    def _counts(self) -> Any:
+        if self.collection is None or self.profile_id is None or self.deck is None:
+            return None
+        from quizapp.gui.controllers.library import Library
+
+        try:
+            return Library(self.collection).study_counts(
+                self.profile_id, self.deck.deck_id, self.clock()
+            )
+        except Exception:  # figures are a nicety; never stop studying for them
+            return None
+
+    def _refresh_progress(self) -> None:
+        counts = self._counts()
+        if counts is not None:
+            self._remaining = counts.remaining
+            answered = counts.answered_today
+        else:
+            answered = self._before_today[0] + self._answered
+        self.view.set_progress(ProgressInfo(answered, self._remaining))
+
+    # -------------------------------------------------------------- answers
+
+    def _elapsed_ms(self) -> int:
+        return max(0, int((time.monotonic() - self._shown_at) * 1000))
+
+    def submit(self, given: str) -> None:
+        """Grade and commit ``given`` for the question on show, then show feedback."""
+        from quizapp.study import StaleQuestionError
+
+        if self.state != self.QUESTION or self.session is None or self.question is None:
+            return
+        question = self.question
+        try:
+            result = self.session.answer(question, given, self.clock(), self._elapsed_ms())
+        except StaleQuestionError:
+            self.status_message.emit("That question was answered already.")
+            self._show_next()
+            return
+        self._after_answer(result)
+        self._show_feedback(self._feedback(result))
+        self.answered.emit(result)
+
+    def rate(self, rating: int) -> None:
+        """Commit a self-rated flashcard and go on to the next question."""
+        from quizapp.study import StaleQuestionError
+
+        if self.state != self.QUESTION or self.session is None or self.question is None:
+            return
+        try:
+            result = self.session.answer_flashcard(
+                self.question, rating, self.clock(), self._elapsed_ms()
+            )
+        except StaleQuestionError:
+            self._show_next()
+            return
+        self._after_answer(result)
+        names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+        when = describe_interval(result.interval)
+        self.status_message.emit(
+            f"Rated {names.get(rating, rating)}" + (f"; next review {when}." if when else ".")
+        )
+        self.answered.emit(result)
+        self._show_next()
+
+    def _after_answer(self, result: ReviewResult) -> None:
+        self.last_result = result
+        self._answered += 1
+        self._correct += int(result.correct)
+        self._stack.append(_Done(1, int(result.correct)))
+        if result.leech:
+            self.status_message.emit(
+                "This card has lapsed 8 times: it is now suspended as a leech."
+            )
+
+    def _feedback(self, result: ReviewResult) -> FeedbackInfo:
+        verdict = result.verdict.value if isinstance(result.verdict, Verdict) else "wrong"
+        titles = {"right": "Right", "partial": "Partly right", "wrong": "Not quite"}
+        if result.kind == "overrule":
+            title = "Counted as right"
+        else:
+            title = titles.get(verdict, "Not quite")
+        when = describe_interval(result.interval)
+        question = self.question
+        correct_answer = result.correct_answer
+        if question is not None and question.form is Form.TIMELINE:
+            correct_answer = "  →  ".join(correct_answer.split(" | "))
+        given = result.given or ""
+        if question is not None and question.form is Form.TIMELINE:
+            given = "  →  ".join(given.split(" | "))
+        if given == "" and result.kind == "study" and not result.correct:
+            given = "(no answer)"
+        return FeedbackInfo(
+            verdict=verdict,
+            title=title,
+            message=result.message,
+            given=given,
+            correct_answer=correct_answer,
+            evidence=(
+                result.evidence
+                if result.evidence is not None and result.evidence.sentence
+                else (question.evidence if question is not None else None)
+            ),
+            next_due=f"Next review {when}." if when else "",
+            leech=result.leech,
+            can_overrule=(
+                not result.correct
+                and result.kind == "study"
+                and question is not None
+                and question.form in TYPED_FORMS
+            ),
+        )
+
+    def _show_feedback(self, info: FeedbackInfo) -> None:
+        self._feedback_info = info
+        self.view.show_feedback(info)
+        self._set_state(self.FEEDBACK)
+
+    def _flashcard_revealed(self) -> None:
+        self.view.hint.setText(self.view.flashcard_panel.key_hint())
+
+    # ------------------------------------------------------- undo, overrule
+
+    def undo(self) -> None:
+        """Take back the last answer of this sitting; its card is asked again."""
+        if not self.can_undo or self.session is None:
+            return
+        try:
+            result = self.session.undo(self.clock())
+        except ValueError as exc:
+            self.status_message.emit(f"Cannot undo: {exc}.")
+            return
+        if result is None:
+            self._stack.clear()
+            self.status_message.emit("Nothing to undo.")
+            self._update_buttons()
+            return
+        done = self._stack.pop()
+        self._answered -= done.answered
+        self._correct -= done.correct
+        self.status_message.emit("Undone: the last answer no longer counts.")
+        self.undone.emit(result)
+        self._show_next()
+
+    def overrule(self) -> None:
+        """"I was right": count the typed answer just judged wrong as right."""
+        if not self.can_overrule or self.session is None or self.last_result is None:
+            return
+        try:
+            result = self.session.overrule(self.last_result.review_id, self.clock())
+        except ValueError as exc:
+            self.status_message.emit(f"Cannot overrule: {exc}.")
+            return
+        if self._stack:
+            self._stack[-1] = _Done(1, 1)
+        self._correct += 1
+        info = self._feedback(result)
+        prior = self.last_result
+        self.last_result = result
+        info = FeedbackInfo(
+            verdict="right",
+            title="Counted as right",
+            message="Your answer was accepted.",
+            given=prior.given or "",
+            correct_answer=prior.correct_answer,
+            evidence=info.evidence,
+            next_due=info.next_due,
+            leech=False,
+            can_overrule=False,
+        )
+        self._show_feedback(info)
+        self.status_message.emit("Counted as right.")
+        self.overruled.emit(result)
+
+    # ----------------------------------------------------------- card actions
+
+    def report(self) -> None:
+        """Report the question on show as wrong, with an optional reason."""
+        if not self.has_question or self.session is None or self.question is None:
+            return
+        question = self.question
+        reason, ok = QInputDialog.getText(
+            self.view,
+            "Report this question",
+            "What is wrong with this question? (optional)\n"
+            "This form will not be asked again for this fact.",
+        )
+        if not ok:
+            return
+        self.session.report(question, reason, self.clock())
+        self.status_message.emit("Thank you: the question was reported.")
+        if self.state == self.QUESTION:
+            self._show_next()
+
+    def bury(self) -> None:
+        """Hide the card until tomorrow and go on."""
+        if not self.has_question or self.session is None or self.question is None:
+            return
+        self.session.bury(self.question.card_id, self.clock())
+        self.status_message.emit("Card buried until tomorrow.")
+        self._show_next()
+
+    def suspend(self) -> None:
+        """Stop showing the card and go on."""
+        if not self.has_question or self.session is None or self.question is None:
+            return
+        self.session.suspend(self.question.card_id)
+        self.status_message.emit("Card suspended.")
+        self._show_next()
+
+    def restyle(self) -> None:
+        """Re-render rich text after a theme change (highlight colours)."""
+        if self.state == self.FEEDBACK and self._feedback_info is not None:
+            self.view.feedback.show_feedback(
+                self._feedback_info, self.question.answers if self.question else ()
+            )

@@ -1,0 +1,1 @@
+"""Layouts of the screens and dialogs (no behaviour beyond showing values)."""

@@ -1,0 +1,309 @@
+"""Render every screen of the desktop app to PNG files, offscreen.
+
+    python scripts/screenshots.py [OUTDIR] [--theme light|dark|both]
+
+Runs on a demo profile in a temporary QUIZAPP_HOME (the user's data is never
+touched): the main window, each question form on the study screen, feedback
+for a right and a wrong answer, the end-of-session summary, the About box, the
+keyboard shortcuts and an import error. Files go to OUTDIR (default
+docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEMO_DECK = """\
+format = 1
+id = "world-capitals"
+name = "World capitals"
+description = "Plain question and answer cards, studied as flashcards."
+
+[[facts]]
+id = "qa-peru"
+kind = "qa"
+front = "What is the capital of Peru?"
+back = "Lima"
+
+[[facts]]
+id = "qa-kazakhstan"
+kind = "qa"
+front = "What is the capital of Kazakhstan?"
+back = "Astana"
+
+[[facts]]
+id = "qa-armenia"
+kind = "qa"
+front = "What is the capital of Armenia?"
+back = "Yerevan"
+"""
+
+BAD_DECK = """\
+format = 1
+id = "broken deck"
+name = ""
+
+[[facts]]
+id = "d-1"
+kind = "date"
+value = "2020-13-45"
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the screenshots; returns the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", nargs="?", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--theme", choices=("light", "dark", "both"), default="both")
+    args = parser.parse_args(argv)
+    out = Path(args.outdir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="quizapp-shots-") as home:
+        os.environ["QUIZAPP_HOME"] = home
+        os.environ.pop("QUIZAPP_DATABASE_URL", None)
+        themes = ("light", "dark") if args.theme == "both" else (args.theme,)
+        written = render_all(out, Path(home), themes)
+    for path in written:
+        print(path)
+    return 0
+
+
+def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
+    """Render each screen once per theme; returns the files written."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+    from quizapp.gui.main_window import MainWindow, app_icon
+    from quizapp.gui.settings import GuiSettings
+    from quizapp.gui.theme import apply_theme
+    from quizapp.gui.views.dialogs import ImportErrorDialog
+
+    QCoreApplication.setApplicationName("quizapp")
+    quiet_offscreen_warnings()
+    app = QApplication.instance() or QApplication(["quizapp"])
+    assert isinstance(app, QApplication)
+    app.setWindowIcon(app_icon())
+    written: list[Path] = []
+
+    deck_file = home / "world-capitals.toml"
+    deck_file.write_text(DEMO_DECK, encoding="utf-8")
+    bad_file = home / "broken.toml"
+    bad_file.write_text(BAD_DECK, encoding="utf-8")
+
+    first = True
+    for theme in themes:
+        suffix = "" if theme == "light" else "-dark"
+        apply_theme(app, theme)
+        window = MainWindow(GuiSettings(width=1040, height=720, theme=theme))
+        window.show()
+        settle(app)
+        window.open_collection()
+        library = window.library
+        assert library is not None
+        if first:
+            prepare_demo(window, deck_file)
+            first = False
+        window.reload_profiles("Demo")
+        settle(app)
+
+        def shot(
+            name: str, widget: QWidget | None = None, window: MainWindow = window,
+            suffix: str = suffix,
+        ) -> None:
+            settle(app)
+            target = widget or window
+            path = out / f"{name}{suffix}.png"
+            target.grab().save(str(path))
+            written.append(path)
+
+        window.deck_page.select_deck(None)
+        shot("main-window")
+
+        # Study screen: each form, then feedback, then the summary.
+        study = window.study
+        seed = next(d for d in window.deck_model.decks() if d.key == "seed")
+        window.deck_page.select_deck(seed.deck_id)
+        window.start_study()
+        settle(app)
+        for form, question in demo_questions(window).items():
+            study.present(question)
+            if form == "flashcard_revealed":
+                study.view.flashcard_panel.reveal()
+            if form == "timeline":
+                study.view.timeline_panel.list.setCurrentRow(1)
+            shot(f"study-{form.replace('_', '-')}")
+        questions = demo_questions(window)
+        right = questions["choice"]
+        study.present(right)
+        study.submit(right.answers[0])
+        shot("feedback-right")
+        wrong = questions["typed"]
+        study.present(wrong)
+        typed_text = wrong_answer_for(wrong.answers[0])
+        study.view.typed_panel.edit.setText(typed_text)
+        study.submit(typed_text)
+        shot("feedback-wrong")
+        partial = questions.get("typed_date")
+        if partial is not None:
+            study.present(partial)
+            typed_text = partly_right_date(partial.answers[0])
+            study.view.typed_panel.edit.setText(typed_text)
+            study.submit(typed_text)
+            shot("feedback-partial")
+        study.finish()
+        shot("summary")
+        window.show_decks()
+
+        # Dialogs.
+        window.show_about()
+        about = last_dialog(window, QDialog)
+        shot("about", about)
+        about.close()
+        window.show_shortcuts()
+        shortcuts = last_dialog(window, QDialog)
+        shot("shortcuts", shortcuts)
+        shortcuts.close()
+        window.import_deck(bad_file)
+        wait_for(app, lambda w=window: any(isinstance(d, ImportErrorDialog)
+                                           for d in w.open_dialogs()))
+        error = last_dialog(window, ImportErrorDialog)
+        shot("import-error", error)
+        error.close()
+        window.close()
+        settle(app)
+    return written
+
+
+def quiet_offscreen_warnings() -> None:
+    """Drop the offscreen platform's chatter about window hints; keep everything else."""
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return
+        print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
+def settle(app: object) -> None:
+    """Let layouts and paints finish."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    for _ in range(5):
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    del app
+
+
+def wait_for(app: object, condition: Callable[[], bool], timeout_s: float = 15.0) -> None:
+    """Process events until ``condition`` holds."""
+    import time
+
+    end = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the screen did not appear in time")
+        settle(app)
+
+
+def last_dialog(window: object, kind: type) -> object:
+    """The most recent dialog of ``kind`` the window opened."""
+    dialogs = [d for d in window.open_dialogs() if isinstance(d, kind)]  # type: ignore[attr-defined]
+    if not dialogs:
+        raise LookupError(f"no {kind.__name__} open")
+    return dialogs[-1]
+
+
+def prepare_demo(window: object, deck_file: Path) -> None:
+    """A "Demo" profile with a few days of history, and a flashcard deck."""
+    from quizapp.study import StudySession
+
+    library = window.library  # type: ignore[attr-defined]
+    profile = library.create_profile("Demo")
+    library.import_deck_file(deck_file)
+    seed_id = next(d.deck_id for d in library.deck_summaries(profile.profile_id)
+                   if d.key == "seed")
+    start = datetime.now(UTC) - timedelta(days=4)
+    # Four days of study: most answers right, some wrong, at a steady pace.
+    for day in range(4):
+        now = start + timedelta(days=day)
+        session = StudySession(library.collection, profile.profile_id, deck_id=seed_id, seed=day)
+        for i in range(14):
+            question = session.next_question(now)
+            if question is None:
+                break
+            right = (i + day) % 5 != 0
+            given = question.answers[0] if right else wrong_answer_for(question.answers[0],
+                                                                        question.choices)
+            session.answer(question, given, now, 4000 + 300 * (i % 7))
+            now += timedelta(seconds=40)
+        session.close(now)
+
+
+def demo_questions(window: object) -> dict[str, object]:
+    """One question of each form for the demo profile, built by the core."""
+    from quizapp.questions.model import Form
+    from quizapp.storage import repository as repo
+
+    study = window.study  # type: ignore[attr-defined]
+    library = window.library  # type: ignore[attr-defined]
+    session = study.session
+    now = datetime.now(UTC)
+    with library.collection.session() as s:
+        seed_cards = repo.stored_card_ids(s, "seed", session.profile_id)
+        qa_cards = repo.stored_card_ids(s, "world-capitals", session.profile_id)
+    found: dict[str, object] = {}
+    wanted = [Form.CHOICE, Form.LARGER, Form.WHO_SAID, Form.WHICH_QUOTE, Form.TYPED,
+              Form.CLOZE, Form.TIMELINE]
+    for form in wanted:
+        for _key, card_id in sorted(seed_cards.items()):
+            question = session.build_question(card_id, now, form=form)
+            if question is not None and question.form is form:
+                if form is Form.TYPED and question.input_kind == "date":
+                    if re.search(r"\b\d{1,2}\b.*\d{4}", question.answers[0]):
+                        found.setdefault("typed_date", question)  # a full date
+                    continue
+                found[form.value] = question
+                break
+    for card_id in qa_cards.values():
+        question = session.build_question(card_id, now, form=Form.FLASHCARD)
+        if question is not None:
+            found["flashcard"] = question
+            found["flashcard_revealed"] = question
+            break
+    return found
+
+
+def wrong_answer_for(answer: str, choices: object = None) -> str:
+    """A plausible wrong answer: another choice, or a near miss when typed."""
+    if choices:
+        for c in choices:  # type: ignore[attr-defined]
+            if c != answer:
+                return str(c)
+    if any(ch.isdigit() for ch in answer):
+        return "".join(str((int(ch) + 3) % 10) if ch.isdigit() else ch for ch in answer)
+    return "Ilham Aliyev" if answer != "Ilham Aliyev" else "Nikol Pashinyan"
+
+
+def partly_right_date(answer: str) -> str:
+    """The right year with a wrong day, for a partial verdict."""
+    m = re.search(r"\b(\d{1,2})\b", answer)
+    if m is None:
+        return answer + " 1"
+    day = int(m.group(1))
+    return answer[: m.start()] + str(day % 27 + 1) + answer[m.end():]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

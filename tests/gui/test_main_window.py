@@ -1,0 +1,187 @@
+"""The main window: deck list, profiles, settings, import errors, dialogs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QProgressBar,
+    QTableView,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from quizapp.gui.main_window import MainWindow
+from quizapp.gui.models.deck_list_model import DeckListModel, DeckSummary
+from quizapp.gui.views.dialogs import AboutDialog, ImportErrorDialog
+from quizapp.storage import repository as repo
+from tests.gui.conftest import WAIT_MS, query
+
+
+def test_deck_list_shows_seed_deck_with_repository_counts(window: MainWindow) -> None:
+    assert window.windowTitle().startswith("quizapp")
+    assert not window.windowIcon().isNull()
+    model = window.deck_model
+    assert model.rowCount() == 1
+    assert window.library is not None and window.profile is not None
+    with window.library.collection.session() as s:
+        seed = repo.find_deck(s, "seed")
+        assert seed is not None and seed.id is not None
+        counts = repo.card_counts(s, window.profile.profile_id)[seed.id]
+    name = model.data(model.index(0, DeckListModel.NAME))
+    assert name == seed.name
+    assert model.data(model.index(0, DeckListModel.NEW)) == counts["new"]
+    assert model.data(model.index(0, DeckListModel.LEARNING)) == counts["learning"]
+    # Due counts review cards due today: on a fresh profile there are none.
+    assert model.data(model.index(0, DeckListModel.DUE)) == 0 == counts["review"]
+    assert counts["new"] > 0
+    assert window.profile.name == repo.DEFAULT_PROFILE
+    assert window.deck_page.profiles.currentText() == repo.DEFAULT_PROFILE
+    assert window.deck_page.study_button.isEnabled()
+
+
+def test_deck_list_model_without_widgets() -> None:
+    model = DeckListModel()
+    model.set_decks([DeckSummary(1, "a", "Alpha", "", 3, 2, 1, 6)])
+    assert model.rowCount() == 1 and model.columnCount() == 4
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Deck"
+    assert [model.data(model.index(0, c)) for c in range(4)] == ["Alpha", 3, 2, 1]
+    assert model.data(model.index(0, 1), Qt.ItemDataRole.AccessibleTextRole) == "3 new"
+
+
+def test_profile_switcher_creates_renames_and_deletes(
+    window: MainWindow, qtbot: QtBot, quizapp_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    combo = window.deck_page.profiles
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ada", True))
+    # Pick "New profile…" from the switcher, as a user would.
+    new_index = combo.findData("new")
+    assert new_index >= 0
+    combo.setCurrentIndex(new_index)
+    combo.activated.emit(new_index)
+    qtbot.waitUntil(lambda: window.profile is not None and window.profile.name == "Ada",
+                    timeout=WAIT_MS)
+    assert combo.currentText() == "Ada"
+    names = [r[0] for r in query(quizapp_home, "SELECT name FROM profile ORDER BY id")]
+    assert names == [repo.DEFAULT_PROFILE, "Ada"]
+    # The new learner has cards for the seed deck, all new.
+    assert window.deck_model.decks()[0].new > 0
+    assert window.deck_page.delete_button.isEnabled()
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ada L.", True))
+    qtbot.mouseClick(window.deck_page.rename_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: combo.currentText() == "Ada L.", timeout=WAIT_MS)
+
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes
+    )
+    qtbot.mouseClick(window.deck_page.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: combo.currentText() == repo.DEFAULT_PROFILE, timeout=WAIT_MS)
+    names = [r[0] for r in query(quizapp_home, "SELECT name FROM profile ORDER BY id")]
+    assert names == [repo.DEFAULT_PROFILE]
+    assert not window.deck_page.delete_button.isEnabled()
+
+
+def test_taken_profile_name_is_refused(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (repo.DEFAULT_PROFILE, True))
+    assert window.new_profile() is False
+    qtbot.waitUntil(lambda: any(isinstance(d, QMessageBox) for d in window.open_dialogs()),
+                    timeout=WAIT_MS)
+
+
+def test_settings_remember_size_and_profile(
+    window: MainWindow, qtbot: QtBot, quizapp_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Grace", True))
+    assert window.new_profile()
+    window.resize(900, 650)
+    window.close()
+    data = json.loads((quizapp_home / "gui.json").read_text(encoding="utf-8"))
+    assert data["last_profile"] == "Grace"
+    assert (data["width"], data["height"]) == (900, 650)
+
+    from quizapp.gui.settings import GuiSettings
+
+    again = MainWindow(GuiSettings.load())
+    qtbot.addWidget(again)
+    again.show()
+    again.open_collection()
+    qtbot.waitUntil(lambda: again.profile is not None, timeout=WAIT_MS)
+    assert again.profile is not None and again.profile.name == "Grace"
+    assert (again.width(), again.height()) == (900, 650)
+    again.close()
+
+
+def test_import_error_lists_problems(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, quizapp_home: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = 1\nid = "x"\n[[facts]]\nid = "d1"\nkind = "date"\n',
+                   encoding="utf-8")
+    before = query(quizapp_home, "SELECT count(*) FROM deck")
+    window.import_deck(bad)
+    qtbot.waitUntil(
+        lambda: any(isinstance(d, ImportErrorDialog) for d in window.open_dialogs()),
+        timeout=WAIT_MS,
+    )
+    dialog = next(d for d in window.open_dialogs() if isinstance(d, ImportErrorDialog))
+    assert dialog.problems.count() >= 1
+    assert dialog.problems.item(0).text().startswith("Line ")
+    assert query(quizapp_home, "SELECT count(*) FROM deck") == before
+    dialog.close()
+
+
+def test_import_good_deck_adds_a_row(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+    deck = tmp_path / "capitals.toml"
+    deck.write_text(
+        'format = 1\nid = "capitals"\nname = "Capitals"\n'
+        '[[facts]]\nid = "qa-1"\nkind = "qa"\nfront = "Capital of Peru?"\nback = "Lima"\n',
+        encoding="utf-8",
+    )
+    window.import_deck(deck)
+    qtbot.waitUntil(lambda: window.deck_model.rowCount() == 2, timeout=WAIT_MS)
+    names = [d.name for d in window.deck_model.decks()]
+    assert "Capitals" in names
+    assert "Imported" in window.status.text()
+
+
+def test_about_names_the_seed_article_and_its_licence(window: MainWindow, qtbot: QtBot) -> None:
+    window.act_about.trigger()
+    qtbot.waitUntil(lambda: any(isinstance(d, AboutDialog) for d in window.open_dialogs()),
+                    timeout=WAIT_MS)
+    dialog = next(d for d in window.open_dialogs() if isinstance(d, AboutDialog))
+    from PySide6.QtWidgets import QLabel
+
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Russian peacekeepers leave Nagorno-Karabakh" in text
+    assert "Supplied by the project" in text
+    dialog.close()
+
+
+def test_every_control_has_an_accessible_name(window: MainWindow) -> None:
+    assert_accessible(window)
+
+
+def assert_accessible(root: QWidget) -> None:
+    """Every interactive control under ``root`` has a name a screen reader can say."""
+    kinds = (QAbstractButton, QComboBox, QLineEdit, QListWidget, QTableView, QProgressBar)
+    missing = [
+        w
+        for w in root.findChildren(QWidget)
+        if isinstance(w, kinds)
+        and not w.accessibleName()
+        and not (isinstance(w, QAbstractButton) and w.text())
+        and not w.objectName().startswith("qt_")
+    ]
+    assert not missing, [f"{type(w).__name__}:{w.objectName()}" for w in missing]

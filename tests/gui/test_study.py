@@ -1,0 +1,312 @@
+"""Studying through the GUI, driven by keyboard and mouse, checked against the review log."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QInputDialog
+from pytestqt.qtbot import QtBot
+
+from quizapp.gui.controllers.study_panel import StudyPanel
+from quizapp.gui.main_window import MainWindow
+from quizapp.gui.views.study_view import CHOICE_FORMS, TYPED_FORMS
+from quizapp.questions.model import Form, Question
+from tests.gui.conftest import WAIT_MS, database_file, query
+from tests.gui.test_main_window import assert_accessible
+
+DIGITS = [getattr(Qt.Key, f"Key_{i}") for i in range(1, 10)]
+
+
+@dataclass
+class Log:
+    """What the test did, to compare with the review table."""
+
+    answers: list[tuple[int, bool]] = field(default_factory=list)  # (card id, correct)
+    undone: list[int] = field(default_factory=list)  # card ids whose answer was undone
+    overruled: list[int] = field(default_factory=list)
+
+
+def wait_question(qtbot: QtBot, study: StudyPanel) -> Question:
+    qtbot.waitUntil(lambda: study.state == StudyPanel.QUESTION, timeout=WAIT_MS)
+    assert study.question is not None
+    return study.question
+
+
+def wait_feedback(qtbot: QtBot, study: StudyPanel) -> None:
+    qtbot.waitUntil(
+        lambda: study.state == StudyPanel.FEEDBACK and study.view.feedback.isVisible(),
+        timeout=WAIT_MS,
+    )
+
+
+def wrong_choice(question: Question) -> int:
+    assert question.choices is not None
+    return next(i for i, c in enumerate(question.choices) if c not in question.answers)
+
+
+def answer(qtbot: QtBot, study: StudyPanel, question: Question, right: bool,
+           mouse: bool) -> None:
+    """Answer the question on show, right or wrong, by keyboard or mouse."""
+    view = study.view
+    if question.form in CHOICE_FORMS:
+        assert question.choices is not None
+        index = question.choices.index(question.answers[0]) if right else wrong_choice(question)
+        buttons = view.choice_panel.buttons
+        if mouse:
+            qtbot.mouseClick(buttons[index], Qt.MouseButton.LeftButton)
+        else:
+            focused = QApplication.focusWidget()
+            assert focused in buttons  # the keyboard is where the answer goes
+            qtbot.keyClick(focused, DIGITS[index])
+    elif question.form in TYPED_FORMS:
+        edit = view.typed_panel.edit
+        assert edit.hasFocus()
+        qtbot.keyClicks(edit, question.answers[0] if right else "zzz nothing like it")
+        if mouse:
+            qtbot.mouseClick(view.typed_panel.check, Qt.MouseButton.LeftButton)
+        else:
+            qtbot.keyClick(edit, Qt.Key.Key_Return)
+    elif question.form is Form.TIMELINE:
+        lst = view.timeline_panel.list
+        target = question.answers[0].split(" | ")
+        if not right:
+            target = list(reversed(target))
+        for i, event in enumerate(target):  # selection sort with Alt+Up
+            j = lst.events().index(event)
+            lst.setCurrentRow(j)
+            for _ in range(j - i):
+                qtbot.keyClick(lst, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+        assert lst.events() == target
+        if mouse:
+            qtbot.mouseClick(view.timeline_panel.check, Qt.MouseButton.LeftButton)
+        else:
+            qtbot.keyClick(lst, Qt.Key.Key_Return)
+    else:
+        panel = view.flashcard_panel
+        qtbot.keyClick(panel.show_button, Qt.Key.Key_Space)
+        assert panel.is_revealed
+        key = Qt.Key.Key_3 if right else Qt.Key.Key_1
+        qtbot.keyClick(panel.rating_buttons[2], key)
+
+
+def make_recall_ready(home: Path, facts: int) -> None:
+    """Put the recognise cards of the first ``facts`` seed facts into Review, stable.
+
+    Their recall cards (typed, cloze, timeline) then come first among new cards,
+    as they would days into studying.
+    """
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con = sqlite3.connect(database_file(home))
+    try:
+        ids = [
+            r[0]
+            for r in con.execute(
+                "SELECT c.id FROM card c JOIN fact f ON f.id = c.fact_id JOIN deck d "
+                "ON d.id = c.deck_id WHERE d.key = 'seed' AND c.family = 'recognise' "
+                "AND c.profile_id = 1 ORDER BY c.id LIMIT ?",
+                (facts,),
+            )
+        ]
+        con.executemany(
+            "UPDATE card SET state = 2, stability = 30.0, difficulty = 5.0, reps = 3, "
+            "due = ?, last_review = ? WHERE id = ?",
+            [(now + timedelta(days=30), now - timedelta(days=1), i) for i in ids],
+        )
+        con.commit()
+    finally:
+        con.close()
+
+
+def reviews(home: Path) -> list[tuple[int, int, str, int | None, int | None]]:
+    return [
+        (int(r[0]), int(r[1]), str(r[2]), r[3], r[4])  # type: ignore[arg-type]
+        for r in query(home, "SELECT id, card_id, kind, correct, cancels_id FROM review "
+                             "ORDER BY id")
+    ]
+
+
+def test_study_with_keyboard_and_mouse_undo_and_overrule(
+    window: MainWindow, qtbot: QtBot, quizapp_home: Path
+) -> None:
+    make_recall_ready(quizapp_home, 8)
+    window.refresh_decks()
+    study = window.study
+    log = Log()
+
+    # Enter on the deck list starts studying.
+    window.deck_page.table.setFocus()
+    qtbot.keyClick(window.deck_page.table, Qt.Key.Key_Return)
+    question = wait_question(qtbot, study)
+    assert window.pages.currentWidget() is study.view
+    assert_accessible(study.view)
+
+    # Answer until a typed answer has been judged wrong and overruled, alternating
+    # keyboard and mouse, right and wrong.
+    step = 0
+    overruled = False
+    while not (overruled and log.undone):
+        assert step < 40, "no typed question came up"
+        question = wait_question(qtbot, study)
+        typed = question.form in TYPED_FORMS
+        right = (not typed and step % 3 != 1) or (typed and overruled)
+        answer(qtbot, study, question, right, mouse=step % 2 == 1)
+        wait_feedback(qtbot, study)
+        assert study.last_result is not None
+        card = int(question.card_id)
+        log.answers.append((card, study.last_result.correct))
+        assert study.last_result.correct == right
+        feedback = study.view.feedback
+        assert feedback.banner.property("verdict") == ("right" if right else
+                                                       study.last_result.verdict.value)
+        if not right and question.form is not Form.TIMELINE:
+            shown = feedback.answer.text() + feedback.message.text()
+            assert study.last_result.correct_answer in shown
+        assert feedback.evidence.isVisible()
+        if typed and not right:
+            assert feedback.overrule.isVisible()
+            assert feedback.overrule.isEnabled()
+            qtbot.mouseClick(feedback.overrule, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: study.last_result is not None
+                            and study.last_result.kind == "overrule", timeout=WAIT_MS)
+            assert feedback.banner.property("verdict") == "right"
+            assert not feedback.overrule.isVisible()
+            log.overruled.append(card)
+            overruled = True
+        else:
+            assert not feedback.overrule.isVisible()
+            if not log.undone and step >= 1:
+                # Ctrl+Z: the answer is taken back and its card is asked again.
+                qtbot.keyClick(feedback.continue_button, Qt.Key.Key_Z,
+                               Qt.KeyboardModifier.ControlModifier)
+                again = wait_question(qtbot, study)
+                assert int(again.card_id) == card
+                log.undone.append(card)
+                step += 1
+                continue
+        # Enter or Space continues.
+        key = Qt.Key.Key_Return if step % 2 == 0 else Qt.Key.Key_Space
+        qtbot.keyClick(feedback.continue_button, key)
+        step += 1
+    if study.state == StudyPanel.FEEDBACK:
+        qtbot.keyClick(study.view.feedback.continue_button, Qt.Key.Key_Return)
+    wait_question(qtbot, study)
+
+    # Escape returns to the deck list, whose counts now show the progress.
+    qtbot.keyClick(QApplication.focusWidget() or study.view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page,
+                    timeout=WAIT_MS)
+    assert not study.active
+    assert window.deck_model.decks()[0].learning > 0
+
+    # The review log holds exactly what was done, in order.
+    rows = reviews(quizapp_home)
+    answers = [r for r in rows if r[2] == "study"]
+    assert [(r[1], bool(r[3])) for r in answers] == log.answers
+    undos = [r for r in rows if r[2] == "undo"]
+    assert len(undos) == len(log.undone) == 1
+    cancelled = next(r for r in rows if r[0] == undos[0][4])
+    assert cancelled[1] == log.undone[0] and cancelled[2] == "study"
+    overrules = [r for r in rows if r[2] == "overrule"]
+    assert len(overrules) == 1 and overrules[0][1] == log.overruled[0]
+    original = next(r for r in rows if r[0] == overrules[0][4])
+    assert original[2] == "study" and original[3] == 0 and original[1] == log.overruled[0]
+    assert overrules[0][3] == 1
+    # The undo comes right after the answer it cancels; nothing is edited in place.
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+    assert undos[0][0] == cancelled[0] + 1
+
+
+def test_flashcards_by_keyboard(window: MainWindow, qtbot: QtBot, tmp_path: Path,
+                                quizapp_home: Path) -> None:
+    deck = tmp_path / "capitals.toml"
+    deck.write_text(
+        'format = 1\nid = "capitals"\nname = "Capitals"\n'
+        '[[facts]]\nid = "qa-1"\nkind = "qa"\nfront = "Capital of Peru?"\nback = "Lima"\n'
+        '[[facts]]\nid = "qa-2"\nkind = "qa"\nfront = "Capital of Chile?"\n'
+        'back = "Santiago"\n',
+        encoding="utf-8",
+    )
+    window.import_deck(deck)
+    qtbot.waitUntil(lambda: window.deck_model.rowCount() == 2, timeout=WAIT_MS)
+    capitals = next(d for d in window.deck_model.decks() if d.key == "capitals")
+    window.deck_page.select_deck(capitals.deck_id)
+    qtbot.mouseClick(window.deck_page.study_button, Qt.MouseButton.LeftButton)
+    study = window.study
+    ratings = []
+    for rating_key, rating in ((Qt.Key.Key_3, 3), (Qt.Key.Key_1, 1)):
+        question = wait_question(qtbot, study)
+        assert question.form is Form.FLASHCARD
+        panel = study.view.flashcard_panel
+        assert not panel.back.isVisible()
+        qtbot.keyClick(QApplication.focusWidget() or panel, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda p=panel: p.back.isVisible(), timeout=WAIT_MS)
+        with qtbot.waitSignal(study.answered, timeout=WAIT_MS):
+            qtbot.keyClick(QApplication.focusWidget() or panel, rating_key)
+        ratings.append((int(question.card_id), rating))
+    logged = query(quizapp_home, "SELECT card_id, rating FROM review WHERE kind = 'study' "
+                                 "ORDER BY id")
+    assert [(int(c), int(r)) for c, r in logged] == ratings  # type: ignore[call-overload]
+
+
+def test_report_bury_and_suspend(
+    window: MainWindow, qtbot: QtBot, quizapp_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    study = window.study
+    window.start_study()
+    first = wait_question(qtbot, study)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("two answers fit", True))
+    window.act_report.trigger()
+    second = wait_question(qtbot, study)
+    reports = query(quizapp_home, "SELECT card_id, form, reason FROM question_report")
+    assert reports == [(int(first.card_id), first.form.value, "two answers fit")]
+
+    study.bury()
+    third = wait_question(qtbot, study)
+    assert third.card_id != second.card_id
+    buried = query(quizapp_home, "SELECT buried_until FROM card WHERE id = ?",
+                   int(second.card_id))
+    assert buried[0][0] is not None
+
+    qtbot.mouseClick(study.view.suspend, Qt.MouseButton.LeftButton)
+    wait_question(qtbot, study)
+    suspended = query(quizapp_home, "SELECT suspended FROM card WHERE id = ?",
+                      int(third.card_id))
+    assert suspended == [(1,)]
+    # None of these is an answer.
+    assert query(quizapp_home, "SELECT count(*) FROM review") == [(0,)]
+
+
+def test_summary_when_nothing_is_left(window: MainWindow, qtbot: QtBot,
+                                      quizapp_home: Path) -> None:
+    # Suspend every card but two so the session ends quickly.
+    con = sqlite3.connect(database_file(quizapp_home))
+    con.execute("UPDATE card SET suspended = 1 WHERE id > 2")
+    con.commit()
+    con.close()
+    window.refresh_decks()
+    study = window.study
+    window.start_study()
+    seen = 0
+    while True:
+        qtbot.waitUntil(lambda: study.state in (StudyPanel.QUESTION, StudyPanel.SUMMARY),
+                        timeout=WAIT_MS)
+        if study.state == StudyPanel.SUMMARY:
+            break
+        question = study.question
+        assert question is not None
+        answer(qtbot, study, question, right=True, mouse=False)
+        if question.form is not Form.FLASHCARD:
+            wait_feedback(qtbot, study)
+            qtbot.keyClick(study.view.feedback.continue_button, Qt.Key.Key_Return)
+        seen += 1
+        assert seen < 20
+    summary = study.view.summary
+    assert summary.answered.value.text() == str(seen)
+    assert summary.accuracy.value.text() == "100%"
+    qtbot.keyClick(summary.back, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
