@@ -1,0 +1,415 @@
+"""Audit built questions against the rules a teacher expects, straight from the facts.
+
+:class:`QuestionChecker` re-derives every rule from the deck's facts by plain
+scans (no shared indexes with the builder), so it can check the builder: the
+answer is among the choices exactly once, choices are distinct and written in
+one style, no distractor is true by any fact (qualifier bounds included), the
+prompt does not give the answer away, a cloze blanks exactly the answer, a
+timeline's events do not overlap, and the canonical answer grades as right.
+It is slow (linear in the deck per question): for tests and deck reviews.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.questions.dates import (
+    PartialDate,
+    detect_date_style,
+    format_date,
+    parse_date_text,
+    parse_iso_date,
+    period,
+    published_year,
+)
+from quizapp.questions.generate import BLANK, CLOZE_LEAD, TIMELINE_SEPARATOR
+from quizapp.questions.grading import grade
+from quizapp.questions.index import role_key, unit_key
+from quizapp.questions.model import Form, Question, Verdict
+from quizapp.questions.normalize import (
+    TIME_WORDS,
+    contains_phrase,
+    content_words,
+    norm_text,
+    tokens,
+)
+from quizapp.questions.numbers import (
+    NUMBER_WORDS,
+    detect_style,
+    literal_range,
+    parse_number,
+    plausible_range,
+    qualifier_kind,
+    same_value,
+    trailing_zeros,
+)
+
+_CHOICE_COUNT = {Form.CHOICE: (3, 4), Form.WHO_SAID: (3, 4), Form.WHICH_QUOTE: (3, 4)}
+
+
+class QuestionChecker:
+    """Checks questions of one deck against the generic rules."""
+
+    def __init__(self, deck: Deck) -> None:
+        """Remember the deck (and its names and roles) to check questions against."""
+        self.deck = deck
+        self.facts = {f.id: f for f in deck.facts}
+        self.sources = {s.id: s for s in deck.sources}
+        names: set[str] = set()
+        roles: dict[str, set[str]] = {}
+        for f in deck.facts:
+            name = f.name if f.kind is FactKind.PERSON else f.speaker
+            if f.kind in (FactKind.PERSON, FactKind.QUOTE) and name:
+                names.add(norm_text(name))
+                for role in (f.role, *f.roles):
+                    if role:
+                        roles.setdefault(role_key(role), set()).add(norm_text(name))
+        self.names = names
+        self.roles = roles
+
+    def problems(self, question: Question) -> list[str]:
+        """Every rule ``question`` breaks (empty when it is fine)."""
+        fact = self.facts.get(question.fact_id)
+        if fact is None:
+            return [f"unknown fact {question.fact_id}"]
+        out: list[str] = []
+        if not question.prompt.strip():
+            out.append("empty prompt")
+        if not question.answers or not question.answers[0]:
+            return [*out, "no answer"]
+        out += self._check_grading(question)
+        out += self._check_leak(question, fact)
+        if question.choices is not None:
+            out += self._check_choices(question)
+        if question.form is Form.CHOICE and fact.kind is FactKind.NUMBER:
+            out += self._check_number_choices(question, fact)
+        if question.form is Form.CHOICE and fact.kind is FactKind.DATE:
+            out += self._check_date_choices(question, fact)
+        if question.form is Form.CHOICE and fact.kind is FactKind.PERSON:
+            out += self._check_roles(question, fact)
+        if question.form is Form.WHO_SAID:
+            out += self._check_speakers(question, fact)
+        if question.form is Form.WHICH_QUOTE:
+            out += self._check_quotes(question, fact)
+        if question.form is Form.CLOZE:
+            out += self._check_cloze(question, fact)
+        if question.form is Form.TIMELINE:
+            out += self._check_timeline(question, fact)
+        if question.form is Form.LARGER:
+            out += self._check_larger(question, fact)
+        if question.form in (Form.CHOICE, Form.TYPED) and fact.kind in (
+            FactKind.DATE,
+            FactKind.NUMBER,
+            FactKind.PERSON,
+        ):
+            out += self._check_attribution(question, fact)
+        return out
+
+    # ------------------------------------------------------------------ generic
+
+    def _check_grading(self, q: Question) -> list[str]:
+        if q.form is Form.FLASHCARD:
+            verdict = grade(q, "", self_rating=3).verdict
+        elif q.form is Form.TIMELINE:
+            verdict = grade(q, q.answers[0].split(TIMELINE_SEPARATOR)).verdict
+        else:
+            verdict = grade(q, q.answers[0], self.deck.options).verdict
+        return [] if verdict is Verdict.RIGHT else [f"canonical answer graded {verdict}"]
+
+    def _check_leak(self, q: Question, fact: Fact) -> list[str]:
+        if q.form in (Form.TIMELINE, Form.LARGER):
+            return []
+        answer = q.answers[0]
+        prompt = q.prompt
+        if q.form is Form.CLOZE:
+            prompt = prompt.replace(BLANK, " ")
+        if contains_phrase(prompt, answer):
+            return [f"prompt contains its answer {answer!r}"]
+        prompt_words = set(tokens(prompt))
+        if fact.kind is FactKind.NUMBER:
+            for tok in tokens(answer):
+                if (tok[0].isdigit() or tok in NUMBER_WORDS) and tok in prompt_words:
+                    return [f"prompt contains the number {tok!r}"]
+        if q.input_kind == "name" or q.form is Form.WHO_SAID:
+            words = [w for w in tokens(answer) if len(w) > 3]
+            if words and words[-1] in prompt_words:
+                return [f"prompt contains the name {words[-1]!r}"]
+        return []
+
+    def _check_choices(self, q: Question) -> list[str]:
+        out: list[str] = []
+        choices = q.choices or ()
+        count = sum(1 for c in choices if c == q.answers[0])
+        if count != 1:
+            out.append(f"answer appears {count} times among the choices")
+        norms = [norm_text(c) for c in choices]
+        if len(set(norms)) != len(norms):
+            out.append(f"duplicate choices {choices}")
+        accepted = {norm_text(a) for a in q.answers}
+        extra = [c for c in choices if c != q.answers[0] and norm_text(c) in accepted]
+        if extra:
+            out.append(f"choices {extra} are also accepted answers")
+        lo, hi = _CHOICE_COUNT.get(q.form, (2, 2) if q.form is Form.LARGER else (2, 4))
+        if not lo <= len(choices) <= hi:
+            out.append(f"{len(choices)} choices")
+        return out
+
+    # ------------------------------------------------------------------ numbers
+
+    def _related(self, fact: Fact, other: Fact) -> bool:
+        """Whether two number facts count the same kind of thing (same unit, same words)."""
+        if unit_key(fact.unit) != unit_key(other.unit):
+            return False
+        a = content_words(fact.counts or "", drop=TIME_WORDS)
+        b = content_words(other.counts or "", drop=TIME_WORDS)
+        return bool(a) and a == b
+
+    def _check_number_choices(self, q: Question, fact: Fact) -> list[str]:
+        out: list[str] = []
+        choices = q.choices or ()
+        readings = [parse_number(c) for c in choices]
+        if any(r is None for r in readings):
+            return [f"unreadable number among {choices}"]
+        values = [r.value for r in readings if r is not None]
+        if len({round(v, 9) for v in values}) != len(values):
+            out.append(f"choices with equal values {choices}")
+        if values != sorted(values):
+            out.append(f"number choices not in order {choices}")
+        styles = [detect_style(c, v, fact.unit) for c, v in zip(choices, values, strict=True)]
+        if any(s is None for s in styles):
+            return [*out, f"choice not in a recognisable style {choices}"]
+        answer_i = choices.index(q.answers[0]) if q.answers[0] in choices else 0
+        ref = styles[answer_i]
+        assert ref is not None
+        ref_m = ref.mantissa(values[answer_i])
+        for c, v, s in zip(choices, values, styles, strict=True):
+            assert s is not None
+            sig = (s.notation, s.decimals, s.prefix, s.suffix, s.scale_word.strip(), s.qualifier)
+            ref_sig = (
+                ref.notation,
+                ref.decimals,
+                ref.prefix,
+                ref.suffix,
+                ref.scale_word.strip(),
+                ref.qualifier,
+            )
+            if sig != ref_sig:
+                out.append(f"choice {c!r} is not written like the answer {q.answers[0]!r}")
+            if norm_text(s.unit_plural) != norm_text(ref.unit_plural):
+                out.append(f"choice {c!r} has another unit than {q.answers[0]!r}")
+            m = s.mantissa(v)
+            if m is not None and ref_m is not None and s.notation in ("digits", "words"):
+                if trailing_zeros(m) != trailing_zeros(ref_m) and ref_m and m:
+                    out.append(f"choice {c!r} is rounder or less round than {q.answers[0]!r}")
+                if s.notation == "digits" and abs(v) / s.scale >= 1000:
+                    has_sep = "," in c
+                    if has_sep != ref.separator:
+                        out.append(f"choice {c!r} uses other thousands separators")
+        uk = unit_key(fact.unit)
+        for c, v in zip(choices, values, strict=True):
+            if c == q.answers[0]:
+                continue
+            if v in plausible_range(fact.number_value, fact.qualifier, uk) or same_value(
+                v, fact.number_value
+            ):
+                out.append(f"distractor {c!r} is the fact's own value")
+            for g in self.deck.facts:
+                if g.kind is not FactKind.NUMBER or unit_key(g.unit) != uk or g.id == fact.id:
+                    continue
+                if qualifier_kind(g.qualifier) != "exact":
+                    if v in plausible_range(g.number_value, g.qualifier, uk):
+                        out.append(f"distractor {c!r} is true by {g.id} ({g.qualifier} {g.text})")
+                elif self._related(fact, g) and same_value(v, g.number_value):
+                    out.append(f"distractor {c!r} is true by related fact {g.id}")
+        return out
+
+    def _check_larger(self, q: Question, fact: Fact) -> list[str]:
+        if len(q.related_fact_ids) != 1:
+            return ["larger without its other fact"]
+        other = self.facts[q.related_fact_ids[0]]
+        if not self._related(fact, other):
+            return [f"{fact.id} and {other.id} do not count the same kind of thing"]
+        mine = literal_range(fact.number_value, fact.qualifier)
+        theirs = literal_range(other.number_value, other.qualifier)
+        if mine.overlaps(theirs):
+            return ["the two figures may be equal"]
+        larger_is_mine = mine.lo >= theirs.hi
+        choices = q.choices or ()
+        answer_i = choices.index(q.answers[0]) if q.answers[0] in choices else -1
+        labels = [norm_text(c) for c in choices]
+        mine_label = norm_text(fact.event or fact.counts or "")
+        if (labels[answer_i] == mine_label) != larger_is_mine:
+            return ["the larger figure is not the answer"]
+        return []
+
+    # ------------------------------------------------------------------ dates
+
+    def _event_key(self, fact: Fact) -> str:
+        return norm_text(fact.event or fact.stem or "")
+
+    def _period(self, fact: Fact, d: PartialDate) -> tuple[int, int] | None:
+        source = self.sources.get(fact.source_id) if fact.source_id else None
+        return period(d, published_year(source.published) if source else None)
+
+    def _check_date_choices(self, q: Question, fact: Fact) -> list[str]:
+        out: list[str] = []
+        answer = parse_iso_date(fact.date_value)
+        choices = q.choices or ()
+        style = detect_date_style(q.answers[0])
+        parsed = [parse_date_text(c) for c in choices]
+        if any(p is None for p in parsed):
+            return [f"unreadable date among {choices}"]
+        seen: set[PartialDate] = set()
+        for c, p in zip(choices, parsed, strict=True):
+            assert p is not None
+            if p.precision != answer.precision:
+                out.append(f"date {c!r} has another precision than {q.answers[0]!r}")
+            if format_date(p, style) != c:
+                out.append(f"date {c!r} is not written like {q.answers[0]!r}")
+            if p in seen:
+                out.append(f"duplicate date {c!r}")
+            seen.add(p)
+            if c == q.answers[0]:
+                continue
+            if p == answer:
+                out.append(f"distractor {c!r} equals the answer")
+            for g in self.deck.facts:
+                if g.kind is not FactKind.DATE or self._event_key(g) != self._event_key(fact):
+                    continue
+                gd = parse_iso_date(g.date_value)
+                if (
+                    p.month is not None
+                    and p.day is not None
+                    and (p.month, p.day)
+                    == (
+                        gd.month,
+                        gd.day,
+                    )
+                ):
+                    out.append(f"distractor {c!r} is the day of {g.id}")
+                gp, cp = self._period(g, gd), self._period(fact, p)
+                if gp and cp and cp[0] <= gp[1] and gp[0] <= cp[1]:
+                    out.append(f"distractor {c!r} overlaps {g.id}")
+        return out
+
+    def _check_timeline(self, q: Question, fact: Fact) -> list[str]:
+        ordered = q.answers[0].split(TIMELINE_SEPARATOR)
+        items = list(q.items or ())
+        out: list[str] = []
+        if sorted(items) != sorted(ordered):
+            out.append("items are not the events of the answer")
+        if not 3 <= len(ordered) <= 5:
+            out.append(f"{len(ordered)} events on a timeline")
+        if items == ordered:
+            out.append("items are shown already in order")
+        by_label = {
+            norm_text(g.event): g for g in self.deck.facts if g.kind is FactKind.DATE and g.event
+        }
+        periods: list[tuple[int, int]] = []
+        for label in ordered:
+            g = by_label.get(norm_text(label))
+            p = self._period(g, parse_iso_date(g.date_value)) if g else None
+            if p is None:
+                out.append(f"event {label!r} has no datable fact")
+                continue
+            periods.append(p)
+        for a, b in itertools.pairwise(periods):
+            if not a[1] < b[0]:
+                out.append("timeline events overlap or are out of order")
+        if norm_text(fact.event or "") not in {norm_text(x) for x in ordered}:
+            out.append("the card's own event is not on its timeline")
+        return out
+
+    # ------------------------------------------------------------------ people
+
+    def _check_speakers(self, q: Question, fact: Fact) -> list[str]:
+        out: list[str] = []
+        same_text = {
+            norm_text(g.speaker or "")
+            for g in self.deck.facts
+            if g.kind is FactKind.QUOTE and norm_text(g.text) == norm_text(fact.text)
+        }
+        for c in q.choices or ():
+            n = norm_text(c)
+            if n not in self.names:
+                out.append(f"speaker choice {c!r} is not a name of the deck")
+            if c != q.answers[0] and n in same_text:
+                out.append(f"distractor {c!r} said these words")
+        return out
+
+    def _check_roles(self, q: Question, fact: Fact) -> list[str]:
+        out: list[str] = []
+        own = {role_key(r) for r in (fact.role, *fact.roles) if r}
+        person = norm_text(fact.name or "")
+        for c in q.choices or ():
+            k = role_key(c)
+            if k not in self.roles:
+                out.append(f"role choice {c!r} is not a role of the deck")
+            elif c != q.answers[0] and (k in own or person in self.roles[k]):
+                out.append(f"distractor {c!r} is a role of {fact.name}")
+        return out
+
+    def _check_quotes(self, q: Question, fact: Fact) -> list[str]:
+        out: list[str] = []
+        speaker = norm_text(fact.speaker or "")
+        for c in q.choices or ():
+            body = norm_text(c.rstrip("\u2026"))
+            owners = {
+                norm_text(g.speaker or "")
+                for g in self.deck.facts
+                if g.kind is FactKind.QUOTE and norm_text(g.text).startswith(body)
+            }
+            if not owners:
+                out.append(f"quote choice {c!r} is no quotation of the deck")
+            if c != q.answers[0] and speaker in owners:
+                out.append(f"distractor {c!r} was said by {fact.speaker}")
+        return out
+
+    # ------------------------------------------------------------------ prompts
+
+    def _sentence(self, fact: Fact) -> tuple[str, int] | None:
+        if fact.sentence is not None and fact.sentence_start is not None:
+            return fact.sentence, fact.sentence_start
+        source = self.sources.get(fact.source_id) if fact.source_id else None
+        if source is None or fact.start is None or fact.end is None:
+            return None
+        from quizapp.facts.text import sentence_bounds
+
+        s, e = sentence_bounds(source.text, fact.start, fact.end)
+        return source.text[s:e], s
+
+    def _check_cloze(self, q: Question, fact: Fact) -> list[str]:
+        if q.answers[0] != fact.text:
+            return [f"cloze answer {q.answers[0]!r} is not the fact's text {fact.text!r}"]
+        found = self._sentence(fact)
+        if found is None or fact.start is None:
+            return ["cloze without a located sentence"]
+        sentence, start = found
+        i = fact.start - start
+        expected = CLOZE_LEAD + sentence[:i] + BLANK + sentence[i + len(fact.text) :]
+        if q.prompt != expected:
+            return ["cloze does not blank exactly the answer span"]
+        return []
+
+    def _check_attribution(self, q: Question, fact: Fact) -> list[str]:
+        if fact.start is None or fact.end is None:
+            return []
+        containers = [
+            g
+            for g in self.deck.facts
+            if g.kind is FactKind.QUOTE
+            and g.id != fact.id
+            and g.source_id == fact.source_id
+            and g.start is not None
+            and g.end is not None
+            and g.start <= fact.start
+            and fact.end <= g.end
+        ]
+        if not containers:
+            return []
+        inner = min(containers, key=lambda g: (g.end or 0) - (g.start or 0))
+        surname = (tokens(inner.speaker or "") or [""])[-1]
+        if surname and surname not in set(tokens(q.prompt)):
+            return [f"fact inside {inner.speaker}'s quotation is not attributed to them"]
+        return []

@@ -1,0 +1,969 @@
+"""Questions built from facts, in every form a fact's kind allows.
+
+| fact    | recognise (choose)                              | recall (produce)              |
+| ------- | ----------------------------------------------- | ----------------------------- |
+| date    | choice of four dates                            | typed date, cloze, timeline   |
+| number  | choice of four numbers, which of two is larger  | numeric entry, cloze          |
+| quote   | who said this?, which of these did X say?       | typed speaker                 |
+| person  | what position does X hold?                      | typed "Who is the <role>?"    |
+| Q/A     | flashcard (show, reveal, self-rate)             | typed answer                  |
+
+A form is offered only when it can be asked well: at least two distractors
+(three choices) exist, the prompt does not contain its answer, the evidence
+sentence holds the answer span (cloze), and so on. :class:`QuestionBuilder`
+indexes the deck once; each question is then built from precomputed,
+per-fact candidate lists, so its cost does not grow with the deck.
+
+Prompts: a fact stated inside a quotation is asked "According to <speaker>, …".
+The stem's first letter is lowered only when the stem opens with a wh-word or
+How, with a preposition ("In which year …"), or with an article before a
+lower-case word ("The number of …"); any other opening (usually a name) keeps
+its capital. When the stem already names the speaker, no prefix is added.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.questions.dates import format_date, parse_date_text
+from quizapp.questions.distractors import (
+    Candidate,
+    OrderedCandidates,
+    date_candidates,
+    draw_ordered,
+    number_candidates,
+)
+from quizapp.questions.index import DeckIndex, Person, TimelineEvent, role_key, strip_article
+from quizapp.questions.model import Evidence, Family, Form, Question
+from quizapp.questions.normalize import (
+    capitalise,
+    clean_space,
+    contains_phrase,
+    jaccard,
+    norm_text,
+    tokens,
+    word_set,
+)
+from quizapp.questions.numbers import (
+    NUMBER_WORDS,
+    literal_range,
+    plain_number,
+    qualifier_kind,
+)
+
+BLANK = "_____"
+CLOZE_LEAD = "Fill in the blank: "
+TIMELINE_PROMPT = "Put these events in order, earliest first."
+LARGER_PROMPT = "Which of these two figures is larger?"
+TIMELINE_SEPARATOR = " | "
+MAX_PROMPT_WORDS = 40  # a quotation in a prompt is cut to about this many words
+EXCERPT_WORDS = 16  # "which of these did X say?" shows excerpts of at most this length
+MIN_WHICH_QUOTE_WORDS = 6  # shorter quotes are too short to excerpt fairly
+
+WH_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "whose", "why", "how"])
+PREPOSITIONS = word_set(
+    "in on at for by from to during since until after before over about with of under "
+    "within between among into through across against"
+)
+_ARTICLES = frozenset(("the", "a", "an"))
+_FINITE = word_set(
+    "is are was were has have had will would can could should must may might shall do does "
+    "did am isn't aren't wasn't weren't hasn't haven't hadn't won't wouldn't can't cannot "
+    "couldn't shouldn't mustn't don't doesn't didn't"
+)
+
+FORMS_BY_KIND: dict[FactKind, dict[Family, tuple[Form, ...]]] = {
+    FactKind.DATE: {
+        Family.RECOGNISE: (Form.CHOICE,),
+        Family.RECALL: (Form.TYPED, Form.CLOZE, Form.TIMELINE),
+    },
+    FactKind.NUMBER: {
+        Family.RECOGNISE: (Form.CHOICE, Form.LARGER),
+        Family.RECALL: (Form.TYPED, Form.CLOZE),
+    },
+    FactKind.QUOTE: {
+        Family.RECOGNISE: (Form.WHO_SAID, Form.WHICH_QUOTE),
+        Family.RECALL: (Form.TYPED,),
+    },
+    FactKind.PERSON: {Family.RECOGNISE: (Form.CHOICE,), Family.RECALL: (Form.TYPED,)},
+    FactKind.QA: {Family.RECOGNISE: (Form.FLASHCARD,), Family.RECALL: (Form.TYPED,)},
+}
+
+
+def stable_hash(*parts: object) -> int:
+    """A 64-bit hash of ``parts`` that is the same in every process (unlike ``hash``)."""
+    data = "\x1f".join(str(p) for p in parts).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+def card_rng(seed: int, card_id: str) -> random.Random:
+    """The random generator of one card for one seed."""
+    return random.Random(stable_hash(seed, card_id))
+
+
+def according_to(speaker: str, question: str) -> str:
+    """``question`` attributed to ``speaker``: "According to X, when was …?"."""
+    words = question.split()
+    if not words:
+        return question
+    first = words[0].lower().strip(",")
+    second = words[1] if len(words) > 1 else ""
+    lower = (
+        first in WH_WORDS or first in PREPOSITIONS or (first in _ARTICLES and second[:1].islower())
+    )
+    body = question[0].lower() + question[1:] if lower else question
+    return f"According to {speaker}, {body}"
+
+
+def is_clause(text: str) -> bool:
+    """Whether a reported statement reads as a clause ("Russia can …"), not a noun phrase."""
+    words = {w.strip(",.;:").lower().replace("\u2019", "'") for w in text.split()}
+    return bool(words & _FINITE)
+
+
+def _name_words(person: Person) -> frozenset[str]:
+    """The content words of every name of ``person`` (to spot a name in a text)."""
+    return person.name_words
+
+
+def _split_sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    return [p for p in parts if p]
+
+
+def _cut(words: list[str], limit: int) -> str:
+    if len(words) <= limit:
+        return " ".join(words)
+    return " ".join(words[:limit]).rstrip(",;:") + "\u2026"
+
+
+def excerpt(text: str, limit: int) -> tuple[str, bool]:
+    """The first ``limit`` words of ``text`` and whether it was cut."""
+    words = text.split()
+    return _cut(words, limit), len(words) > limit
+
+
+@dataclass(frozen=True, slots=True)
+class _ChoicePlan:
+    prompt: str
+    answer: str
+    accepted: tuple[str, ...]
+    ordered: OrderedCandidates | None = None
+    tiers: tuple[tuple[Candidate, ...], ...] = ()  # distractors, drawn from the first tier first
+
+
+@dataclass(frozen=True, slots=True)
+class _TypedPlan:
+    prompt: str
+    answers: tuple[str, ...]
+    input_kind: str
+    back: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _QuotePlan:
+    prompt: str
+    text: str
+    person: str  # the speaker's key
+    tiers: tuple[tuple[str, ...], ...]  # quote fact ids, nearest in length first
+
+
+@dataclass(frozen=True, slots=True)
+class _LargerPlan:
+    label: str
+    others: tuple[tuple[str, str, bool], ...]  # (fact id, label, this fact is larger)
+
+
+@dataclass(frozen=True, slots=True)
+class _TimelinePlan:
+    event: TimelineEvent
+    candidates: tuple[TimelineEvent, ...]
+
+
+_Plan = _ChoicePlan | _TypedPlan | _QuotePlan | _LargerPlan | _TimelinePlan
+
+
+class QuestionBuilder:
+    """Builds the questions of one deck's cards; construct once, build many."""
+
+    def __init__(self, deck: Deck) -> None:
+        """Index ``deck`` once (facts by kind, unit, precision, speaker, role, quotation)."""
+        self.deck = deck
+        self.index = DeckIndex(deck)
+        self._plans: dict[tuple[str, Form], _Plan | None] = {}
+        self._forms: dict[tuple[str, Family], tuple[Form, ...]] = {}
+        self._excerpts: dict[str, str] = {}
+        self._labels: dict[str, str | None] = {}
+        self._planners: dict[tuple[FactKind, Form], Callable[[Fact], _Plan | None]] = {
+            (FactKind.DATE, Form.CHOICE): self._plan_date_choice,
+            (FactKind.DATE, Form.TYPED): self._plan_date_typed,
+            (FactKind.DATE, Form.CLOZE): self._plan_cloze,
+            (FactKind.DATE, Form.TIMELINE): self._plan_timeline,
+            (FactKind.NUMBER, Form.CHOICE): self._plan_number_choice,
+            (FactKind.NUMBER, Form.LARGER): self._plan_larger,
+            (FactKind.NUMBER, Form.TYPED): self._plan_number_typed,
+            (FactKind.NUMBER, Form.CLOZE): self._plan_cloze,
+            (FactKind.QUOTE, Form.WHO_SAID): self._plan_who_said,
+            (FactKind.QUOTE, Form.WHICH_QUOTE): self._plan_which_quote,
+            (FactKind.QUOTE, Form.TYPED): self._plan_quote_typed,
+            (FactKind.PERSON, Form.CHOICE): self._plan_position_choice,
+            (FactKind.PERSON, Form.TYPED): self._plan_person_typed,
+            (FactKind.QA, Form.FLASHCARD): self._plan_flashcard,
+            (FactKind.QA, Form.TYPED): self._plan_qa_typed,
+        }
+
+    # ------------------------------------------------------------------ public API
+
+    def families_for(self, fact_id: str) -> tuple[Family, ...]:
+        """The families that have at least one form for this fact."""
+        return tuple(fam for fam in Family if self.forms_for(fact_id, fam))
+
+    def forms_for(self, fact_id: str, family: Family) -> tuple[Form, ...]:
+        """The forms this fact can be asked in, within ``family``."""
+        key = (fact_id, family)
+        forms = self._forms.get(key)
+        if forms is None:
+            fact = self.index.facts.get(fact_id)
+            candidates = FORMS_BY_KIND.get(fact.kind, {}).get(family, ()) if fact else ()
+            forms = tuple(f for f in candidates if self._plan(fact_id, f) is not None)
+            self._forms[key] = forms
+        return forms
+
+    def build(
+        self,
+        card_id: str,
+        fact_id: str,
+        family: Family,
+        rng: random.Random,
+        form: Form | None = None,
+        exclude: frozenset[Form] = frozenset(),
+    ) -> Question | None:
+        """A question for one card (a random available form unless ``form``); None if none."""
+        available = [f for f in self.forms_for(fact_id, family) if f not in exclude]
+        if form is not None:
+            available = [form] if form in available else []
+        if not available:
+            return None
+        first = rng.choice(available)
+        order = [first] + [f for f in available if f is not first]
+        fact = self.index.facts[fact_id]
+        for f in order:
+            plan = self._plan(fact_id, f)
+            if plan is None:
+                continue
+            question = self._realise(card_id, fact, family, f, plan, rng)
+            if question is not None:
+                return question
+        return None
+
+    def known_names(self) -> tuple[str, ...]:
+        """Every person or speaker name of the deck (for :func:`grading.grade`)."""
+        return self.index.known_names()
+
+    # ------------------------------------------------------------------ plans
+
+    def _plan(self, fact_id: str, form: Form) -> _Plan | None:
+        key = (fact_id, form)
+        if key in self._plans:
+            return self._plans[key]
+        fact = self.index.facts.get(fact_id)
+        planner = self._planners.get((fact.kind, form)) if fact else None
+        plan = planner(fact) if planner is not None and fact is not None else None
+        self._plans[key] = plan
+        return plan
+
+    def _container_speaker(self, fact: Fact) -> Person | None:
+        qid = self.index.container.get(fact.id)
+        if qid is None:
+            return None
+        return self.index.person_of(self.index.facts[qid].speaker)
+
+    def _asked(self, fact: Fact, question: str) -> str:
+        """``question`` with "According to <speaker>, " when the fact lies in a quotation."""
+        speaker = self._container_speaker(fact)
+        if speaker is None:
+            return question
+        if _name_words(speaker) & frozenset(tokens(question)):
+            return question
+        return according_to(speaker.display, question)
+
+    def _stem(self, fact: Fact) -> str | None:
+        stem = clean_space(fact.stem or "")
+        if not stem:
+            if fact.kind is FactKind.DATE and fact.event:
+                stem = f"What is the date of this event: {clean_space(fact.event)}?"
+            elif fact.kind is FactKind.NUMBER and fact.counts:
+                stem = f"What figure does the article give for {clean_space(fact.counts)}?"
+            else:
+                return None
+        return self._asked(fact, stem)
+
+    @staticmethod
+    def _leaks(prompt: str, answers: tuple[str, ...]) -> bool:
+        """Whether ``prompt`` gives away any of ``answers`` (numbers by their digits too)."""
+        prompt_tokens = set(tokens(prompt))
+        for answer in answers:
+            if not answer:
+                continue
+            if contains_phrase(prompt, answer):
+                return True
+            for tok in tokens(answer):
+                if (tok[0].isdigit() or tok in NUMBER_WORDS) and tok in prompt_tokens:
+                    return True
+        return False
+
+    def _plan_date_choice(self, fact: Fact) -> _Plan | None:
+        prompt = self._stem(fact)
+        cands = date_candidates(self.index, fact.id)
+        if prompt is None or cands is None or len(cands.below) + len(cands.above) < 2:
+            return None
+        if self._leaks(prompt, (cands.answer.text, fact.text)):
+            return None
+        accepted = tuple(dict.fromkeys((cands.answer.text, fact.text)))
+        return _ChoicePlan(prompt, cands.answer.text, accepted, ordered=cands)
+
+    def _date_answers(self, fact: Fact, with_text: bool = False) -> tuple[str, ...]:
+        """Accepted dates: as shown, ISO, and with the publication year for a yearless day.
+
+        The article's own words count only ``with_text`` (a cloze) or when they give
+        the whole date: "November of the same year" is right in its sentence, but a
+        bare "November" does not answer "When were the forces deployed?".
+        """
+        d = self.index.date_of[fact.id]
+        shown = format_date(d, self.index.date_style(fact.id))
+        answers = [shown, d.iso()]
+        if with_text or parse_date_text(fact.text) == d:
+            answers.insert(1, fact.text)
+        year = self.index.published_year(fact)
+        if d.year is None and year is not None:
+            answers.append(d.with_year(year).iso())
+        return tuple(dict.fromkeys(a for a in answers if a))
+
+    def _plan_date_typed(self, fact: Fact) -> _Plan | None:
+        prompt = self._stem(fact)
+        if prompt is None or fact.id not in self.index.date_of:
+            return None
+        answers = self._date_answers(fact)
+        if self._leaks(prompt, (*answers[:2],)):
+            return None
+        return _TypedPlan(prompt, answers, "date")
+
+    def _plan_number_choice(self, fact: Fact) -> _Plan | None:
+        prompt = self._stem(fact)
+        cands = number_candidates(self.index, fact.id) if fact.id in self.index.unit_of else None
+        if prompt is None or cands is None or len(cands.below) + len(cands.above) < 2:
+            return None
+        if self._leaks(prompt, (cands.answer.text, fact.text)):
+            return None
+        accepted = tuple(dict.fromkeys((cands.answer.text, self._written_number(fact))))
+        return _ChoicePlan(prompt, cands.answer.text, accepted, ordered=cands)
+
+    @staticmethod
+    def _written_number(fact: Fact) -> str:
+        """The fact's number with its qualifier: "more than 50%"."""
+        text = clean_space(fact.text)
+        q = clean_space(fact.qualifier or "")
+        if q and qualifier_kind(q) != "exact" and not norm_text(text).startswith(norm_text(q)):
+            return f"{q} {text}"
+        return text
+
+    def _plan_number_typed(self, fact: Fact) -> _Plan | None:
+        prompt = self._stem(fact)
+        if prompt is None or fact.id not in self.index.unit_of or not fact.text:
+            return None
+        written = self._written_number(fact)
+        answers = tuple(
+            dict.fromkeys((written, fact.text, plain_number(fact.number_value, fact.unit)))
+        )
+        if self._leaks(prompt, (fact.text,)):
+            return None
+        return _TypedPlan(prompt, answers, "number")
+
+    def _answer_in_sentence(self, fact: Fact) -> tuple[str, int] | None:
+        """The evidence sentence and the answer's offset in it."""
+        found = self.index.sentence_of(fact)
+        if found is None:
+            if fact.sentence and fact.text and fact.sentence.count(fact.text) == 1:
+                return fact.sentence, fact.sentence.index(fact.text)
+            return None
+        sentence, start = found
+        if fact.start is not None:
+            i = fact.start - start
+            if i >= 0 and sentence[i : i + len(fact.text)] == fact.text:
+                return sentence, i
+        if fact.text and sentence.count(fact.text) == 1:
+            return sentence, sentence.index(fact.text)
+        return None
+
+    def _plan_cloze(self, fact: Fact) -> _Plan | None:
+        if not fact.text.strip():
+            return None
+        if fact.kind is FactKind.DATE and fact.id not in self.index.date_of:
+            return None
+        if fact.kind is FactKind.NUMBER and fact.id not in self.index.unit_of:
+            return None
+        found = self._answer_in_sentence(fact)
+        if found is None:
+            return None
+        sentence, i = found
+        blanked = sentence[:i] + BLANK + sentence[i + len(fact.text) :]
+        prompt = CLOZE_LEAD + blanked
+        if self._leaks(blanked, (fact.text,)):
+            return None
+        if fact.kind is FactKind.DATE:
+            answers = (fact.text, *self._date_answers(fact, with_text=True))
+            kind = "date"
+        else:
+            answers = (fact.text, plain_number(fact.number_value, fact.unit))
+            kind = "number"
+        return _TypedPlan(prompt, tuple(dict.fromkeys(answers)), kind)
+
+    def _figure_label(self, fact: Fact) -> str | None:
+        """How a "which is larger?" choice names a figure: its event, else what it counts."""
+        if fact.id in self._labels:
+            return self._labels[fact.id]
+        found = None
+        for label in (fact.event, fact.counts):
+            if label and clean_space(label) and not contains_phrase(label, fact.text):
+                found = capitalise(clean_space(label))
+                break
+        self._labels[fact.id] = found
+        return found
+
+    def _plan_larger(self, fact: Fact) -> _Plan | None:
+        ix = self.index
+        key = ix.comparable_key.get(fact.id)
+        label = self._figure_label(fact)
+        if key is None or label is None:
+            return None
+        own = literal_range(fact.number_value, fact.qualifier)
+        others: list[tuple[str, str, bool]] = []
+        labels = {norm_text(label)}
+        for scanned, gid in enumerate(ix.comparable.get(key, ())):
+            if scanned > 64 or len(others) >= 8:
+                break
+            if gid == fact.id:
+                continue
+            g = ix.facts[gid]
+            glabel = self._figure_label(g)
+            if glabel is None or norm_text(glabel) in labels:
+                continue
+            theirs = literal_range(g.number_value, g.qualifier)
+            if own.overlaps(theirs):
+                continue
+            labels.add(norm_text(glabel))
+            others.append((gid, glabel, own.lo >= theirs.hi))
+        if not others:
+            return None
+        return _LargerPlan(label, tuple(others))
+
+    def _plan_timeline(self, fact: Fact) -> _Plan | None:
+        ix = self.index
+        pos = ix.event_pos.get(fact.id)
+        if pos is None:
+            return None
+        event = ix.events[pos]
+        found: list[TimelineEvent] = []
+        labels = {event.label_key}
+        for step in range(1, 400):
+            for i in (pos - step, pos + step):
+                if 0 <= i < len(ix.events):
+                    e = ix.events[i]
+                    disjoint = e.hi < event.lo or e.lo > event.hi
+                    if disjoint and e.label_key not in labels:
+                        labels.add(e.label_key)
+                        found.append(e)
+            if len(found) >= 12 or (step > pos and pos + step >= len(ix.events)):
+                break
+        if len(_disjoint_greedy(found)) < 2:
+            return None
+        return _TimelinePlan(event, tuple(found))
+
+    def _quote_prompt(self, fact: Fact, person: Person) -> str | None:
+        """ "Who said …?" for a quote, with an excerpt that does not name the speaker."""
+        text = self._prompt_excerpt(fact.text, _name_words(person))
+        if text is None:
+            return None
+        container = self._container_speaker(fact)
+        if container is not None and container.key == person.key:
+            container = None
+        if fact.reported:
+            clause = re.sub(r"^that\s+", "", text.rstrip(" .;:,"), flags=re.IGNORECASE)
+            if is_clause(clause):
+                question = f"Who said that {clause}?"
+                return according_to(container.display, question) if container else question
+            who = container.display if container else "the article"
+            return f"To whom does {who} attribute this: \u201c{text}\u201d?"
+        quoted = text.rstrip(" .,;:")  # "Who said: “… doing there?”" ends with its own mark
+        end = "" if quoted.endswith(("?", "!")) else "?"
+        question = f"Who said: \u201c{quoted}\u201d{end}"
+        return according_to(container.display, question) if container else question
+
+    @staticmethod
+    def _prompt_excerpt(text: str, avoid: frozenset[str]) -> str | None:
+        """Up to about 40 words of a quotation, whole sentences, free of ``avoid`` words."""
+        sentences = _split_sentences(clean_space(text))
+        for first in range(len(sentences)):
+            words: list[str] = []
+            for s in sentences[first:]:
+                if words and len(words) + len(s.split()) > MAX_PROMPT_WORDS:
+                    break
+                words += s.split()
+            chosen = _cut(words, MAX_PROMPT_WORDS)
+            if frozenset(tokens(chosen)) & avoid:
+                continue
+            return chosen if first == 0 else "\u2026" + chosen
+        return None
+
+    def _people_pool(
+        self, person: Person, banned: set[str], prompt: str, seed_key: str
+    ) -> tuple[tuple[Candidate, ...], ...]:
+        """Other speakers (then other people) of the answer's sort: persons or organisations.
+
+        With fewer than two of the answer's sort, the others fill up, but the answer is
+        never the only one of its sort among the choices.
+        """
+        ix = self.index
+        prompt_words = frozenset(tokens(prompt))
+        same: list[Candidate] = []
+        other: list[Candidate] = []
+        seen = {norm_text(person.display)}
+        for group in (ix.speakers, ix.non_speakers):
+            if not group:
+                continue
+            offset = stable_hash(seed_key) % len(group)
+            scanned = 0
+            for k in range(len(group)):
+                p = group[(offset + k) % len(group)]
+                if len(same) >= 8 or scanned > 400:
+                    break
+                scanned += 1
+                if p.key in banned or p.display_norm in seen:
+                    continue
+                if _name_words(p) & prompt_words:
+                    continue
+                seen.add(p.display_norm)
+                bucket = same if p.is_person == person.is_person else other
+                if len(bucket) < 8:
+                    bucket.append(Candidate(p.display, 0.0, p.display_norm, True))
+        if len(same) >= 2:
+            return (tuple(same),)
+        if len(same) == 1:
+            return (tuple(same), tuple(other))
+        return ()
+
+    def _plan_who_said(self, fact: Fact) -> _Plan | None:
+        ix = self.index
+        person = ix.person_of(fact.speaker)
+        if person is None or fact.id not in ix.quote_norm:
+            return None
+        prompt = self._quote_prompt(fact, person)
+        if prompt is None:
+            return None
+        banned = {person.key} | set(ix.text_people.get(ix.quote_norm[fact.id], ()))
+        qid = ix.container.get(fact.id)
+        while qid is not None and qid not in banned:
+            banned.add(ix.quote_person.get(qid, ""))
+            banned.add(qid)
+            qid = ix.container.get(qid)
+        tiers = self._people_pool(person, banned, prompt, fact.id)
+        if sum(len(t) for t in tiers) < 2:
+            return None
+        return _ChoicePlan(prompt, person.display, ix.accepted_names(person), tiers=tiers)
+
+    def _plan_quote_typed(self, fact: Fact) -> _Plan | None:
+        person = self.index.person_of(fact.speaker)
+        if person is None or not fact.text.strip():
+            return None
+        prompt = self._quote_prompt(fact, person)
+        if prompt is None:
+            return None
+        return _TypedPlan(prompt, self.index.accepted_names(person), "name")
+
+    def _plan_which_quote(self, fact: Fact) -> _Plan | None:
+        ix = self.index
+        person = ix.person_of(fact.speaker)
+        words = ix.quote_words.get(fact.id, 0)
+        if person is None or words < MIN_WHICH_QUOTE_WORDS:
+            return None
+        need = 0.75 * min(words, EXCERPT_WORDS)
+        avoid = _name_words(person)
+        own = ix.quote_norm[fact.id]
+        primary: list[str] = []
+        secondary: list[str] = []
+        seen_excerpts = {norm_text(excerpt(fact.text, EXCERPT_WORDS)[0])}
+        pos = bisect.bisect_left(ix.quote_lengths, words)
+        n = len(ix.quotes_by_length)
+        for step in range(0, 300):
+            if len(primary) >= 8 and len(secondary) >= 4:
+                break
+            if pos - step - 1 < 0 and pos + step >= n:
+                break
+            for i in (pos + step, pos - step - 1):
+                if not 0 <= i < n:
+                    continue
+                _, qid = ix.quotes_by_length[i]
+                if qid == fact.id or ix.quote_person.get(qid) == person.key:
+                    continue
+                if ix.quote_words[qid] < need:
+                    continue
+                theirs = ix.quote_norm[qid]
+                if theirs in own or own in theirs or self._said_by(person, theirs):
+                    continue
+                if frozenset(theirs.split()) & avoid:
+                    continue
+                ex = self._excerpt_norm(qid)
+                if ex in seen_excerpts:
+                    continue
+                seen_excerpts.add(ex)
+                same = ix.facts[qid].reported == fact.reported
+                bucket = primary if same else secondary
+                if len(bucket) < 8:
+                    bucket.append(qid)
+        # Verbatim and reported statements read differently (first vs third person):
+        # mix them only so that the answer is never the only one of its sort.
+        if len(primary) >= 2:
+            tiers: tuple[tuple[str, ...], ...] = (tuple(primary),)
+        elif len(primary) == 1 and secondary:
+            tiers = (tuple(primary), tuple(secondary))
+        else:
+            return None
+        if len(self._pick_quotes(fact.text, person, [q for t in tiers for q in t])) < 2:
+            return None
+        container = self._container_speaker(fact)
+        if container is not None and container.key == person.key:
+            container = None
+        if fact.reported:
+            who = container.display if container else "the article"
+            prompt = f"Which of these statements does {who} attribute to {person.display}?"
+        else:
+            prompt = f"Which of these did {person.display} say?"
+            if container is not None:
+                prompt = according_to(container.display, prompt)
+        return _QuotePlan(prompt, fact.text, person.key, tiers)
+
+    def _excerpt_norm(self, quote_id: str) -> str:
+        cached = self._excerpts.get(quote_id)
+        if cached is None:
+            cached = norm_text(excerpt(self.index.facts[quote_id].text, EXCERPT_WORDS)[0])
+            self._excerpts[quote_id] = cached
+        return cached
+
+    def _plan_position_choice(self, fact: Fact) -> _Plan | None:
+        ix = self.index
+        person = ix.person_of(fact.name)
+        if person is None or not fact.role or not role_key(fact.role) or not fact.name:
+            return None
+        prompt = self._asked(fact, f"What position does {clean_space(fact.name)} hold?")
+        answer = capitalise(clean_space(fact.role))
+        if self._leaks(prompt, (answer,)):
+            return None
+        avoid = _name_words(person)
+        pos = bisect.bisect_left(ix.role_lengths, len(fact.role))
+        n = len(ix.roles)
+        main: list[Candidate] = []
+        others: list[Candidate] = []
+        seen = {norm_text(answer)}
+        used_owners = {person.key}
+        for step in range(0, 200):
+            if len(main) >= 8 or (pos - step - 1 < 0 and pos + step >= n):
+                break
+            for i in (pos + step, pos - step - 1):
+                if not 0 <= i < n:
+                    continue
+                entry = ix.roles[i]
+                if entry.owners & used_owners or entry.key in person.roles:
+                    continue
+                if any(jaccard(entry.words, w) >= 0.5 for w in person.role_words):
+                    continue
+                if entry.shown_norm in seen or frozenset(entry.shown_norm.split()) & avoid:
+                    continue
+                bucket = main if entry.primary else others
+                if len(bucket) >= 8:
+                    continue
+                seen.add(entry.shown_norm)
+                used_owners |= entry.owners
+                bucket.append(Candidate(entry.shown, 0.0, entry.shown_norm, True))
+        if len(main) + len(others) < 2:
+            return None
+        accepted = (answer, *(capitalise(r) for r in person.roles.values()))
+        tiers = (tuple(main), tuple(others))
+        return _ChoicePlan(prompt, answer, tuple(dict.fromkeys(accepted)), tiers=tiers)
+
+    def _plan_person_typed(self, fact: Fact) -> _Plan | None:
+        ix = self.index
+        person = ix.person_of(fact.name)
+        if person is None or not fact.name:
+            return None
+        avoid = _name_words(person)
+        for role in (fact.role, *fact.roles):
+            if not role or not role_key(role):
+                continue
+            if ix.role_owners.get(role_key(role)) != frozenset({person.key}):
+                continue
+            prompt = self._asked(fact, f"Who is the {strip_article(clean_space(role))}?")
+            if frozenset(tokens(prompt)) & avoid:
+                continue
+            names = (clean_space(fact.name), *ix.accepted_names(person))
+            return _TypedPlan(prompt, tuple(dict.fromkeys(names)), "name")
+        return None
+
+    def _plan_flashcard(self, fact: Fact) -> _Plan | None:
+        front, back = clean_space(fact.front or ""), clean_space(fact.back or "")
+        if not front or not back or contains_phrase(front, back):
+            return None
+        return _TypedPlan(front, (back,), "reveal", back=back)
+
+    def _plan_qa_typed(self, fact: Fact) -> _Plan | None:
+        front, back = clean_space(fact.front or ""), clean_space(fact.back or "")
+        if not front or not back or contains_phrase(front, back):
+            return None
+        return _TypedPlan(front, (back,), "text")
+
+    # ------------------------------------------------------------------ realising
+
+    def _evidence(self, fact: Fact) -> Evidence:
+        found = self.index.sentence_of(fact)
+        if found is None:
+            return Evidence(fact.sentence, fact.start, fact.end, fact.source_id)
+        sentence, start = found
+        hs = he = None
+        if fact.start is not None and fact.end is not None:
+            hs, he = fact.start - start, fact.end - start
+            if not (0 <= hs <= he <= len(sentence)):
+                hs = he = None
+        return Evidence(sentence, fact.start, fact.end, fact.source_id, hs, he)
+
+    def _realise(
+        self,
+        card_id: str,
+        fact: Fact,
+        family: Family,
+        form: Form,
+        plan: _Plan,
+        rng: random.Random,
+    ) -> Question | None:
+        evidence = self._evidence(fact)
+
+        def question(**kw: Any) -> Question:
+            return Question(
+                card_id=card_id, fact_id=fact.id, family=family, form=form,
+                evidence=evidence, **kw,
+            )  # fmt: skip
+
+        if isinstance(plan, _TypedPlan):
+            return question(
+                prompt=plan.prompt,
+                answers=plan.answers,
+                choices=None,
+                input_kind=plan.input_kind,
+                back=plan.back,
+            )
+        if isinstance(plan, _ChoicePlan):
+            if plan.ordered is not None:
+                drawn = draw_ordered(rng, plan.ordered)
+                if drawn is None:
+                    return None
+                shown = [c.text for c in drawn]
+            else:
+                picks: list[str] = []
+                for tier in plan.tiers:
+                    texts = [c.text for c in tier]
+                    rng.shuffle(texts)
+                    picks += texts[: 3 - len(picks)]
+                shown = [plan.answer, *picks]
+                rng.shuffle(shown)
+            return question(
+                prompt=plan.prompt,
+                answers=plan.accepted,
+                choices=tuple(shown),
+                input_kind="choice",
+            )
+        if isinstance(plan, _QuotePlan):
+            return self._realise_which_quote(plan, rng, question)
+        if isinstance(plan, _LargerPlan):
+            other_id, other_label, mine_larger = rng.choice(plan.others)
+            shown = [plan.label, other_label]
+            rng.shuffle(shown)
+            prompt = LARGER_PROMPT
+            mine = self._container_speaker(fact)
+            theirs = self._container_speaker(self.index.facts[other_id])
+            if mine is not None and theirs is not None and mine.key == theirs.key:
+                prompt = according_to(mine.display, prompt)
+            return question(
+                prompt=prompt,
+                answers=(plan.label if mine_larger else other_label,),
+                choices=tuple(shown),
+                input_kind="choice",
+                related_fact_ids=(other_id,),
+            )
+        return self._realise_timeline(plan, rng, question)
+
+    def _realise_which_quote(
+        self, plan: _QuotePlan, rng: random.Random, question: Callable[..., Question]
+    ) -> Question | None:
+        person = self.index.people[plan.person]
+        order: list[str] = []
+        for tier in plan.tiers:
+            tier_ids = list(tier)
+            rng.shuffle(tier_ids)
+            order += tier_ids
+        chosen = self._pick_quotes(plan.text, person, order)
+        if len(chosen) < 2:  # an unlucky order; the plan's own order always works
+            chosen = self._pick_quotes(plan.text, person, [q for t in plan.tiers for q in t])
+        shown = self._quote_choices(plan.text, person, chosen)
+        if shown is None or len(shown) < 3:
+            return None
+        answer = shown[0]
+        rng.shuffle(shown)
+        return question(
+            prompt=plan.prompt,
+            answers=(answer,),
+            choices=tuple(shown),
+            input_kind="choice",
+            related_fact_ids=tuple(chosen),
+        )
+
+    def _said_by(self, person: Person, text_norm: str) -> bool:
+        """Whether ``person`` said words that begin with ``text_norm`` (normalised)."""
+        return any(self.index.quote_norm[q].startswith(text_norm) for q in person.quote_ids)
+
+    def _pick_quotes(self, answer_text: str, person: Person, order: list[str]) -> list[str]:
+        """Up to three quotations from ``order`` whose excerpts read differently."""
+        chosen: list[str] = []
+        for qid in order:
+            if len(chosen) == 3:
+                break
+            if self._quote_choices(answer_text, person, [*chosen, qid]) is not None:
+                chosen.append(qid)
+        return chosen
+
+    def _quote_choices(
+        self, answer_text: str, person: Person, quote_ids: list[str]
+    ) -> list[str] | None:
+        """Excerpts of the answer and of ``quote_ids``, cut alike; None if any is unfit.
+
+        All excerpts have the length of the shortest (at most 16 words); when any is
+        cut, every one ends with an ellipsis, so that no choice stands out. Unfit: two
+        excerpts read the same, or a distractor's excerpt is words ``person`` said.
+        """
+        texts = [answer_text] + [self.index.facts[q].text for q in quote_ids]
+        limit = min(EXCERPT_WORDS, *(len(t.split()) for t in texts))
+        cut = [excerpt(t, limit) for t in texts]
+        any_cut = any(was_cut for _, was_cut in cut)
+        shown: list[str] = []
+        for i, (text, was_cut) in enumerate(cut):
+            if i and self._said_by(person, norm_text(text)):
+                return None
+            if any_cut and not was_cut:
+                text = text.rstrip(" .,;:!?") + "\u2026"
+            shown.append(text)
+        if len({norm_text(t) for t in shown}) != len(shown):
+            return None
+        return shown
+
+    def _realise_timeline(
+        self, plan: _TimelinePlan, rng: random.Random, question: Callable[..., Question]
+    ) -> Question | None:
+        if not isinstance(plan, _TimelinePlan):
+            return None
+        cands = list(plan.candidates)
+        rng.shuffle(cands)
+        wanted = rng.randint(2, 4)
+        chosen: list[TimelineEvent] = []
+        for e in cands:
+            if len(chosen) >= wanted:
+                break
+            if all(e.hi < o.lo or e.lo > o.hi for o in chosen):
+                chosen.append(e)
+        if len(chosen) < 2:
+            chosen = _disjoint_greedy(list(plan.candidates))[:wanted]
+        if len(chosen) < 2:
+            return None
+        events = sorted([plan.event, *chosen], key=lambda e: e.lo)
+        ordered = [e.label for e in events]
+        items = ordered[:]
+        while items == ordered:
+            rng.shuffle(items)
+        return question(
+            prompt=TIMELINE_PROMPT,
+            answers=(TIMELINE_SEPARATOR.join(ordered),),
+            choices=None,
+            input_kind="order",
+            items=tuple(items),
+            related_fact_ids=tuple(e.fact_id for e in chosen),
+        )
+
+
+def _disjoint_greedy(events: list[TimelineEvent]) -> list[TimelineEvent]:
+    """A largest set of pairwise disjoint events (earliest end first)."""
+    chosen: list[TimelineEvent] = []
+    for e in sorted(events, key=lambda e: (e.hi, e.lo)):
+        if all(e.hi < o.lo or e.lo > o.hi for o in chosen):
+            chosen.append(e)
+    return chosen
+
+
+def question_json(question: Question) -> dict[str, Any]:
+    """One question as in DESIGN.md's question JSON."""
+    answers: list[Any] = list(question.answers)
+    if question.form is Form.TIMELINE:
+        answers = [question.answers[0].split(TIMELINE_SEPARATOR)]
+    data: dict[str, Any] = {
+        "card_id": question.card_id,
+        "fact_id": question.fact_id,
+        "family": question.family.value,
+        "form": question.form.value,
+        "prompt": question.prompt,
+        "choices": list(question.choices) if question.choices is not None else None,
+        "answers": answers,
+        "evidence": {
+            "sentence": question.evidence.sentence,
+            "start": question.evidence.start,
+            "end": question.evidence.end,
+        },
+    }
+    if question.items is not None:
+        data["items"] = list(question.items)
+    return data
+
+
+def card_id_for(fact_id: str, family: Family | str) -> str:
+    """The card id of a deck file that is not stored: ``<fact_id>/<family>``."""
+    return f"{fact_id}/{Family(family).value}"
+
+
+def questions_for_deck(
+    deck: Deck,
+    seed: int,
+    card_ids: dict[tuple[str, str], str] | None = None,
+    builder: QuestionBuilder | None = None,
+) -> list[Question]:
+    """One question per card of ``deck`` (every fact x family with a form), seeded."""
+    builder = builder or QuestionBuilder(deck)
+    out: list[Question] = []
+    for fact_id in builder.index.facts:
+        for family in builder.families_for(fact_id):
+            card_id = (card_ids or {}).get((fact_id, family.value)) or card_id_for(fact_id, family)
+            question = builder.build(card_id, fact_id, family, card_rng(seed, card_id))
+            if question is not None:
+                out.append(question)
+    return out
+
+
+def questions_json(
+    deck: Deck, seed: int, card_ids: dict[tuple[str, str], str] | None = None
+) -> dict[str, Any]:
+    """The question JSON of DESIGN.md for ``deck``: one question per card, for ``seed``."""
+    return {
+        "deck": deck.id,
+        "seed": seed,
+        "questions": [question_json(q) for q in questions_for_deck(deck, seed, card_ids)],
+    }

@@ -1,0 +1,559 @@
+"""Indexes over a deck, built once, so that one question never scans all facts.
+
+:class:`DeckIndex` groups facts by kind, unit, what they count, precision and
+event; knows every person (speakers and people mentioned, with all their
+written names and roles); and knows which quotation each fact lies in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from quizapp.facts.model import Deck, Fact, FactKind, Source
+from quizapp.questions.dates import (
+    DateStyle,
+    PartialDate,
+    detect_date_style,
+    parse_iso_date,
+    period,
+    published_year,
+)
+from quizapp.questions.normalize import (
+    STOPWORDS,
+    TIME_WORDS,
+    capitalise,
+    clean_space,
+    content_words,
+    fold,
+    norm_text,
+    tokens,
+    word_count,
+    word_set,
+)
+from quizapp.questions.numbers import (
+    NumberStyle,
+    plausible_range,
+    qualifier_kind,
+    same_value,
+    style_for,
+)
+
+SAMPLE_LIMIT = 24  # deck facts looked at per question when drawing distractors
+
+
+_T = TypeVar("_T")
+
+
+def _spread(items: list[_T], i: int, j: int, limit: int) -> list[_T]:
+    """``items[i:j]``, thinned out evenly to at most ``limit`` entries."""
+    if j - i <= limit:
+        return items[i:j]
+    step = (j - i) / limit
+    return [items[i + int(k * step)] for k in range(limit)]
+
+
+def _preferred(current: str | None, candidate: str) -> str:
+    """Of two spellings of one name or role, the one to show, whatever the fact order.
+
+    Accents win ("José" over "Jose"), then the alphabetically first.
+    """
+    if current is None:
+        return candidate
+    return min(current, candidate, key=lambda s: (s.isascii(), s))
+
+
+def _longer(candidate: str, current: str) -> bool:
+    """Whether ``candidate`` is the fuller name (longer, or equal and preferred)."""
+    if len(candidate) != len(current):
+        return len(candidate) > len(current)
+    return _preferred(current, candidate) == candidate and candidate != current
+
+
+_PARTICLES = word_set("de da di du del der den van von la le al el bin ibn ben dos das y")
+_UNIT_ALIASES = {
+    "percent": "%", "per cent": "%", "pct": "%", "percentage": "%",
+    "$": "usd", "us$": "usd", "dollar": "usd", "dollars": "usd", "us dollars": "usd",
+    "€": "eur", "euro": "eur", "euros": "eur", "£": "gbp", "pound": "gbp", "pounds": "gbp",
+}  # fmt: skip
+
+
+def unit_key(unit: str | None) -> str:
+    """A unit's comparison key: "USD" = "$" = "dollars", "years" = "year", None = ""."""
+    if not unit:
+        return ""
+    u = fold(unit).strip()
+    u = _UNIT_ALIASES.get(u, u)
+    if len(u) > 3 and u.endswith("s") and not u.endswith("ss"):
+        u = u[:-1]
+    return u
+
+
+def looks_like_person(name: str) -> bool:
+    """Whether ``name`` reads as a personal name ("Nikol Pashinyan", not "Moscow")."""
+    words = name.split()
+    if len(words) < 2 or len(words) > 5:
+        return False
+    for w in words:
+        lw = w.lower()
+        if lw in ("and", "the", "of", "&"):
+            return False
+        if not (w[:1].isupper() or lw in _PARTICLES):
+            return False
+    return True
+
+
+def strip_article(text: str) -> str:
+    """``text`` without a leading "the", "a" or "an"."""
+    return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+
+
+def role_key(role: str) -> str:
+    """A role's comparison key (article, case and accents ignored)."""
+    return norm_text(strip_article(role))
+
+
+@dataclass(slots=True)
+class Person:
+    """One person (or organisation) of the deck, with every name and role written for it."""
+
+    key: str
+    display: str
+    names: dict[str, str] = field(default_factory=dict)  # norm -> as written
+    roles: dict[str, str] = field(default_factory=dict)  # role key -> as written
+    role_words: list[frozenset[str]] = field(default_factory=list)
+    is_person: bool = False
+    is_speaker: bool = False
+    quote_ids: list[str] = field(default_factory=list)
+    name_words: frozenset[str] = frozenset()  # content words of all names
+    display_norm: str = ""
+
+    @property
+    def surname(self) -> str:
+        """The last word of the name, folded ("" for organisations)."""
+        if not self.is_person:
+            return ""
+        return norm_text(self.display).split()[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleEntry:
+    """A distinct role of the deck and who holds it."""
+
+    key: str
+    display: str
+    owners: frozenset[str]
+    words: frozenset[str]
+    primary: bool  # the main role of someone (a person fact's ``role``)
+    shown: str  # as shown among choices (first letter upper-case)
+    shown_norm: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated event that can stand on a timeline."""
+
+    lo: int
+    hi: int
+    fact_id: str
+    label: str
+    label_key: str
+
+
+class DeckIndex:
+    """Everything question building needs to look up, computed once per deck."""
+
+    def __init__(self, deck: Deck) -> None:
+        self.deck = deck
+        self.facts: dict[str, Fact] = {}
+        for f in deck.facts:
+            self.facts.setdefault(f.id, f)
+        self.sources: dict[str, Source] = {s.id: s for s in deck.sources}
+        self.by_kind: dict[FactKind, list[str]] = defaultdict(list)
+        for f in self.facts.values():
+            self.by_kind[f.kind].append(f.id)
+        self._build_people()
+        self._build_quotes()
+        self._build_containers()
+        self._build_numbers()
+        self._build_dates()
+
+    # ------------------------------------------------------------------ people
+
+    def _build_people(self) -> None:
+        people: dict[str, Person] = {}
+        key_of_fact: dict[str, str] = {}
+        for f in self.facts.values():
+            if f.kind is FactKind.PERSON:
+                name = (f.name or "").strip()
+            elif f.kind is FactKind.QUOTE:
+                name = (f.speaker or "").strip()
+            else:
+                continue
+            key = norm_text(name)
+            if not key:
+                continue
+            key_of_fact[f.id] = key
+            person = people.get(key)
+            if person is None:
+                person = Person(key=key, display=name, is_person=looks_like_person(name))
+                people[key] = person
+            person.names[key] = _preferred(person.names.get(key), name)
+            if _longer(name, person.display):
+                person.display = name
+            if f.kind is FactKind.QUOTE:
+                person.is_speaker = True
+        # A one-word name ("Pashinyan") is the person whose surname it is, when only one is.
+        by_surname: dict[str, list[str]] = defaultdict(list)
+        for key, p in people.items():
+            if p.is_person:
+                by_surname[key.split()[-1]].append(key)
+        self._alias: dict[str, str] = {key: key for key in people}
+        for key, p in list(people.items()):
+            owners = by_surname.get(key, [])
+            if not p.is_person and " " not in key and len(owners) == 1:
+                target = people[owners[0]]
+                target.names.update(p.names)
+                target.is_speaker = target.is_speaker or p.is_speaker
+                self._alias[key] = target.key
+                del people[key]
+        self.people = people
+        self.surname_count: dict[str, int] = defaultdict(int)
+        for p in people.values():
+            p.name_words = frozenset(
+                w
+                for name in p.names.values()
+                for w in tokens(name)
+                if w not in STOPWORDS and len(w) > 2
+            )
+            p.display_norm = norm_text(p.display)
+            if p.is_person:
+                self.surname_count[p.surname] += 1
+        # Roles, and which of them are someone's main role.
+        holders = {fid: people[self._alias[key]] for fid, key in key_of_fact.items()}
+        with_person_fact = {
+            holders[fid].key for fid in self.by_kind[FactKind.PERSON] if fid in holders
+        }
+        primary: set[str] = set()
+        for fid, holder in holders.items():
+            f = self.facts[fid]
+            roles = [f.role, *f.roles] if f.kind is FactKind.PERSON else [f.role]
+            for i, role in enumerate(roles):
+                rk = role_key(role) if role else ""
+                if not rk or role is None:
+                    continue
+                holder.roles[rk] = _preferred(holder.roles.get(rk), role.strip())
+                main = f.kind is FactKind.PERSON or holder.key not in with_person_fact
+                if i == 0 and main:
+                    primary.add(rk)
+        role_owners: dict[str, set[str]] = defaultdict(set)
+        role_display: dict[str, str] = {}
+        for p in people.values():
+            p.roles = dict(sorted(p.roles.items()))
+            p.role_words = [content_words(r) for r in p.roles.values()]
+            for rk, rd in p.roles.items():
+                role_owners[rk].add(p.key)
+                role_display[rk] = _preferred(role_display.get(rk), rd)
+        self.roles: list[RoleEntry] = sorted(
+            (
+                RoleEntry(
+                    rk,
+                    role_display[rk],
+                    frozenset(owners),
+                    content_words(role_display[rk]),
+                    rk in primary,
+                    capitalise(clean_space(role_display[rk])),
+                    norm_text(role_display[rk]),
+                )
+                for rk, owners in role_owners.items()
+            ),
+            key=lambda r: (len(r.display), r.key),
+        )
+        self.role_lengths = [len(r.display) for r in self.roles]
+        self.role_owners = {rk: frozenset(o) for rk, o in role_owners.items()}
+        ordered = sorted(people.values(), key=lambda p: p.key)
+        self.speakers: list[Person] = [p for p in ordered if p.is_speaker]
+        self.non_speakers: list[Person] = [p for p in ordered if not p.is_speaker]
+
+    def person_of(self, name: str | None) -> Person | None:
+        """The person a written name stands for."""
+        if not name:
+            return None
+        key = self._alias.get(norm_text(name))
+        return self.people.get(key) if key is not None else None
+
+    def accepted_names(self, person: Person) -> tuple[str, ...]:
+        """Every name a learner may type for ``person`` (surname alone when unambiguous)."""
+        names = [person.display]
+        names += sorted(
+            n for n in person.names.values() if norm_text(n) != norm_text(person.display)
+        )
+        if person.is_person and self.surname_count.get(person.surname, 0) == 1:
+            last = person.display.split()[-1]
+            if norm_text(last) not in {norm_text(n) for n in names}:
+                names.append(last)
+        return tuple(dict.fromkeys(names))
+
+    def known_names(self) -> tuple[str, ...]:
+        """Every name written in the deck."""
+        return tuple(n for p in self.people.values() for n in p.names.values())
+
+    # ------------------------------------------------------------------ quotes
+
+    def _build_quotes(self) -> None:
+        self.quote_words: dict[str, int] = {}
+        self.quote_norm: dict[str, str] = {}
+        self.quote_person: dict[str, str] = {}
+        text_people: dict[str, set[str]] = defaultdict(set)
+        for fid in self.by_kind[FactKind.QUOTE]:
+            f = self.facts[fid]
+            person = self.person_of(f.speaker)
+            if person is None or not f.text.strip():
+                continue
+            person.quote_ids.append(fid)
+            self.quote_words[fid] = word_count(f.text)
+            self.quote_norm[fid] = norm_text(f.text)
+            self.quote_person[fid] = person.key
+            text_people[self.quote_norm[fid]].add(person.key)
+        self.text_people = {k: frozenset(v) for k, v in text_people.items()}
+        self.quotes_by_length: list[tuple[int, str]] = sorted(
+            (w, fid) for fid, w in self.quote_words.items()
+        )
+        self.quote_lengths = [w for w, _ in self.quotes_by_length]
+
+    # ------------------------------------------------------------------ containment
+
+    def _build_containers(self) -> None:
+        spans: dict[str | None, list[tuple[int, int, str]]] = defaultdict(list)
+        for fid in self.quote_person:
+            f = self.facts[fid]
+            if f.start is not None and f.end is not None and f.source_id is not None:
+                spans[f.source_id].append((f.start, f.end, fid))
+        for lst in spans.values():
+            lst.sort()
+        starts = {src: [s for s, _, _ in lst] for src, lst in spans.items()}
+        self.container: dict[str, str] = {}
+        for f in self.facts.values():
+            if f.start is None or f.end is None or f.source_id not in spans:
+                continue
+            lst = spans[f.source_id]
+            i = bisect.bisect_right(starts[f.source_id], f.start)
+            best: tuple[int, int, str] | None = None
+            for s, e, qid in reversed(lst[max(0, i - 64) : i]):
+                if qid == f.id or e < f.end or (s, e) == (f.start, f.end):
+                    continue
+                if best is None or e - s < best[1] - best[0]:
+                    best = (s, e, qid)
+            if best is not None:
+                self.container[f.id] = best[2]
+
+    # ------------------------------------------------------------------ numbers
+
+    def _build_numbers(self) -> None:
+        self.unit_of: dict[str, str] = {}
+        self.comparable_key: dict[str, tuple[str, frozenset[str]]] = {}
+        exact: dict[str, list[tuple[float, str]]] = defaultdict(list)
+        bounds: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        groups: dict[tuple[str, frozenset[str]], list[str]] = defaultdict(list)
+        for fid in self.by_kind[FactKind.NUMBER]:
+            f = self.facts[fid]
+            if not isinstance(f.value, int | float) or isinstance(f.value, bool):
+                continue
+            value = float(f.value)
+            uk = unit_key(f.unit)
+            self.unit_of[fid] = uk
+            if qualifier_kind(f.qualifier) == "exact":
+                exact[uk].append((value, fid))
+            else:
+                r = plausible_range(value, f.qualifier, uk)
+                bounds[uk].append((r.lo, r.hi))
+            words = content_words(f.counts or "", drop=TIME_WORDS)
+            if words:
+                key = (uk, words)
+                self.comparable_key[fid] = key
+                groups[key].append(fid)
+        self.exact_values: dict[str, list[tuple[float, str]]] = {
+            uk: sorted(v) for uk, v in exact.items()
+        }
+        self.exact_value_list = {uk: [v for v, _ in lst] for uk, lst in self.exact_values.items()}
+        self.bounds: dict[str, tuple[list[float], list[float]]] = {}
+        for uk, intervals in bounds.items():
+            merged: list[list[float]] = []
+            for lo, hi in sorted(intervals):
+                if merged and lo <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], hi)
+                else:
+                    merged.append([lo, hi])
+            self.bounds[uk] = ([m[0] for m in merged], [m[1] for m in merged])
+        self.comparable: dict[tuple[str, frozenset[str]], list[str]] = {
+            key: sorted(fids) for key, fids in groups.items()
+        }
+        self.group_values: dict[tuple[str, frozenset[str]], list[float]] = {
+            key: sorted(float(self.facts[fid].number_value) for fid in fids)
+            for key, fids in groups.items()
+            if len(fids) > 1
+        }
+        self._styles: dict[str, NumberStyle] = {}
+
+    def number_style(self, fact_id: str) -> NumberStyle:
+        """The style of a number fact's text (cached)."""
+        style = self._styles.get(fact_id)
+        if style is None:
+            f = self.facts[fact_id]
+            style = style_for(f.text, f.number_value, f.unit, f.qualifier)
+            self._styles[fact_id] = style
+        return style
+
+    def number_is_true(self, fact_id: str, value: float) -> bool:
+        """Whether ``value`` is true, as an answer to this fact's question, by any deck fact.
+
+        True when the fact itself allows it (qualifier bounds included), when any
+        bounded fact of the same unit allows it ("more than 50%" makes 60% true),
+        or when a fact counting the same kind of thing has that value.
+        """
+        f = self.facts[fact_id]
+        uk = self.unit_of[fact_id] if fact_id in self.unit_of else unit_key(f.unit)
+        if value in plausible_range(f.number_value, f.qualifier, uk):
+            return True
+        if same_value(value, f.number_value):
+            return True
+        if uk in self.bounds:
+            los, his = self.bounds[uk]
+            i = bisect.bisect_right(los, value) - 1
+            if i >= 0 and value <= his[i]:
+                return True
+        key = self.comparable_key.get(fact_id)
+        values = self.group_values.get(key) if key else None
+        if values:
+            i = bisect.bisect_left(values, value * (0.995 if value >= 0 else 1.005))
+            if i < len(values) and same_value(values[i], value):
+                return True
+            if i + 1 < len(values) and same_value(values[i + 1], value):
+                return True
+        return False
+
+    def exact_values_between(
+        self, unit: str, lo: float, hi: float, limit: int = SAMPLE_LIMIT
+    ) -> list[tuple[float, str]]:
+        """Values of unqualified number facts of ``unit`` in [lo, hi], ascending.
+
+        At most ``limit`` of them, spread evenly over the range, so that a large deck
+        costs no more than a small one.
+        """
+        values = self.exact_value_list.get(unit)
+        if not values:
+            return []
+        i = bisect.bisect_left(values, lo)
+        j = bisect.bisect_right(values, hi)
+        return _spread(self.exact_values[unit], i, j, limit)
+
+    # ------------------------------------------------------------------ dates
+
+    def _build_dates(self) -> None:
+        self.date_of: dict[str, PartialDate] = {}
+        self.event_keys: dict[str, str] = {}
+        self.date_period: dict[str, tuple[int, int]] = {}
+        self._date_styles: dict[str, DateStyle] = {}
+        pools: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        event_periods: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        event_monthdays: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        events: list[TimelineEvent] = []
+        for fid in self.by_kind[FactKind.DATE]:
+            f = self.facts[fid]
+            if not isinstance(f.value, str):
+                continue
+            try:
+                d = parse_iso_date(f.value)
+            except ValueError:
+                continue
+            self.date_of[fid] = d
+            year = self.published_year(f)
+            p = period(d, year)
+            if p is not None:
+                self.date_period[fid] = p
+            if d.precision in ("day", "monthday") and p is not None:
+                pools["day"].append((p[0], fid))
+            elif d.precision == "month" and p is not None:
+                pools["month"].append((p[0], fid))
+            elif d.precision == "year" and d.year is not None:
+                pools["year"].append((d.year, fid))
+            ek = self.event_key(f)
+            self.event_keys[fid] = ek
+            if ek:
+                if p is not None:
+                    event_periods[ek].append(p)
+                if d.month is not None and d.day is not None:
+                    event_monthdays[ek].add((d.month, d.day))
+            if f.event and norm_text(f.event) and p is not None:
+                events.append(TimelineEvent(p[0], p[1], fid, f.event.strip(), norm_text(f.event)))
+        self.date_pools = {k: sorted(v) for k, v in pools.items()}
+        self.date_pool_keys = {k: [x for x, _ in v] for k, v in self.date_pools.items()}
+        self.event_periods = dict(event_periods)
+        self.event_monthdays = dict(event_monthdays)
+        events.sort(key=lambda e: (e.lo, e.hi, e.fact_id))
+        self.events = events
+        self.event_los = [e.lo for e in events]
+        self.event_pos = {e.fact_id: i for i, e in enumerate(events)}
+
+    def published_year(self, fact: Fact) -> int | None:
+        """The publication year of a fact's source, if recorded."""
+        source = self.sources.get(fact.source_id) if fact.source_id else None
+        return published_year(source.published) if source else None
+
+    def date_style(self, fact_id: str) -> DateStyle:
+        """The style of a date fact's text (cached)."""
+        style = self._date_styles.get(fact_id)
+        if style is None:
+            style = detect_date_style(self.facts[fact_id].text)
+            self._date_styles[fact_id] = style
+        return style
+
+    @staticmethod
+    def event_key(fact: Fact) -> str:
+        """What a date fact dates: its event label, else its question."""
+        return norm_text(fact.event or fact.stem or "")
+
+    def date_is_true(self, fact_id: str, candidate: PartialDate, fallback_year: int | None) -> bool:
+        """Whether ``candidate`` is true for this fact's event by any fact of the deck."""
+        ek = self.event_keys.get(fact_id, "")
+        own = self.date_of[fact_id]
+        if candidate == own:
+            return True
+        if ek:
+            monthday = (candidate.month, candidate.day)
+            if candidate.day is not None and monthday in self.event_monthdays.get(ek, ()):
+                return True
+            p = period(candidate, fallback_year)
+            if p is not None:
+                for lo, hi in self.event_periods.get(ek, ()):
+                    if p[0] <= hi and lo <= p[1]:
+                        return True
+        return False
+
+    def dates_between(
+        self, pool: str, lo: int, hi: int, limit: int = SAMPLE_LIMIT
+    ) -> list[tuple[int, str]]:
+        """Date facts of a precision pool whose key lies in [lo, hi] (at most ``limit``)."""
+        keys = self.date_pool_keys.get(pool)
+        if not keys:
+            return []
+        i = bisect.bisect_left(keys, lo)
+        j = bisect.bisect_right(keys, hi)
+        return _spread(self.date_pools[pool], i, j, limit)
+
+    # ------------------------------------------------------------------ text
+
+    def sentence_of(self, fact: Fact) -> tuple[str, int] | None:
+        """The evidence sentence of a fact and where it starts in the source."""
+        if fact.sentence is not None and fact.sentence_start is not None:
+            return fact.sentence, fact.sentence_start
+        source = self.sources.get(fact.source_id) if fact.source_id else None
+        if source is None or fact.start is None or fact.end is None:
+            return None
+        from quizapp.facts.text import sentence_bounds
+
+        s, e = sentence_bounds(source.text, fact.start, fact.end)
+        return source.text[s:e], s
