@@ -111,6 +111,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    """``quizapp extract FILE --json``: facts found automatically in an article."""
+    from quizapp.extract import ArticleError, extract_deck
+    from quizapp.facts.jsonout import deck_json
+
+    try:
+        deck = extract_deck(Path(args.file))
+    except ArticleError as exc:
+        return _fail([f"{args.file}:1: file: {exc}"])
+    if not deck.facts:
+        return _fail([f"{args.file}:1: file: no dates, numbers, quotes or people found"])
+    data = deck_json(deck)
+    if args.json:
+        _print_json(data)
+    else:
+        for f in data["facts"]:
+            print(f"{f['id']:<40} {f['kind']:<7} {f['text'][:60]}")
+    return EXIT_OK
+
+
 def cmd_decks(args: argparse.Namespace) -> int:
     """``quizapp decks``: the stored decks with card counts."""
     from quizapp.collection import Collection
@@ -172,6 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("deck", help="a deck file (.toml), or a stored deck's id, name or number")
     p.add_argument("--json", action="store_true", help="print the fact JSON")
     p.set_defaults(func=cmd_facts)
+
+    p = sub.add_parser("extract", help="find facts in an article (.txt, .md, .html)")
+    p.add_argument("file", help="the article")
+    p.add_argument("--json", action="store_true", help="print the fact JSON")
+    p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("questions", help="print one generated question per card")
     p.add_argument("deck", help="a deck file (.toml), or a stored deck's id, name or number")

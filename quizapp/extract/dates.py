@@ -1,0 +1,340 @@
+"""Dates and periods in English news text, normalised to ISO 8601 as precise as the text.
+
+``November 10, 2020`` → ``2020-11-10``; ``November 2020`` → ``2020-11``; ``in 2020``
+→ ``2020``; ``April 16`` → ``--04-16`` (a day without a year). Relative dates
+("yesterday", "on Thursday", "last year", "in March") are resolved against a
+reference date: the article's dateline or publication date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)\b")),
+    (
+        "mdy",
+        re.compile(
+            rf"\b(?:{_WEEKDAY},?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAY})(?:,\s*|\s+)(?P<y>{_YEAR})\b"
+        ),
+    ),
+    (
+        "dmy",
+        re.compile(
+            rf"\b(?:{_WEEKDAY},?\s+)?(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})\b"
+        ),
+    ),
+    ("md", re.compile(rf"\b(?:{_WEEKDAY},?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*[:\d])")),
+    ("dm", re.compile(rf"\b(?P<d>{_DAY})(?:\s+of)?\s+(?P<mon>{_MONTH})\b")),
+    ("my", re.compile(rf"\b(?P<mon>{_MONTH})(?:\s+of)?,?\s+(?P<y>{_YEAR})\b")),
+    ("msame", re.compile(rf"\b(?P<mon>{_MONTH})\s+of\s+(?:the\s+)?same\s+year\b")),
+    (
+        "rel_day",
+        re.compile(rf"\b(?P<w>today|yesterday|tomorrow|tonight){_PART}\b", re.IGNORECASE),
+    ),
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?:(?P<pre>on|last|next|this|On|Last|Next|This)\s+)?(?P<w>{_WEEKDAY}){_PART}\b"
+        ),
+    ),
+    (
+        "rel_year",
+        re.compile(r"\b(?P<w>last|next|this|Last|Next|This)\s+year\b(?!'s|’s)"),
+    ),
+    ("ago", re.compile(r"\b(?P<n>[A-Za-z]+|\d+)\s+years\s+ago\b")),
+    (
+        "month",
+        re.compile(
+            rf"\b(?:(?P<pre>in|In|since|Since|until|by|By|early|late|mid-?|last|next|this|from|to|between|and|during|of)\s+)(?P<mon>{_MONTH})\b"
+        ),
+    ),
+    ("year", re.compile(rf"(?<![\d,.$€£-])\b(?P<y>{_YEAR})\b(?![\d,]\d|%|-\w)")),
+]
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "a": 1,
+}
+_YEAR_BEFORE = re.compile(
+    r"(?:\b(?:in|of|since|from|to|until|till|by|between|and|during|before|after|early|late|"
+    r"mid|circa|year|summer|winter|spring|autumn|fall|the|for|through|around|around|—|–|-|"
+    r"on|until|season|fiscal|FY)\s*|[-–(]\s*|,\s*)$",
+    re.IGNORECASE,
+)
+_NOUN_AFTER = re.compile(r"^\s+(?!and\b|or\b|to\b|through\b|in\b|on\b)[a-z]+s\b")
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is to|are to|plans?|planned|scheduled|expected|set to|going to|next|would)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """A date found in the text."""
+
+    start: int
+    end: int
+    value: str
+
+
+def parse_reference(value: str | None) -> dt.date | None:
+    """A day-precise ISO date, or None."""
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T.*)?", value.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def find_dateline(text: str) -> dt.date | None:
+    """The article's dateline: a full date at the start of one of its first lines."""
+    for line in text.split("\n")[:4]:
+        line = line.strip()
+        for kind in ("mdy", "dmy", "iso"):
+            m = _PATTERNS[[k for k, _ in _PATTERNS].index(kind)][1].match(line)
+            if m:
+                d = _full(m)
+                if d is not None:
+                    return d
+    return None
+
+
+def _full(m: re.Match[str]) -> dt.date | None:
+    try:
+        mon = m.group("mon")
+        month = MONTHS[mon.lower().rstrip(".")]
+    except (IndexError, KeyError):
+        month = int(m.group("m"))
+    day = int(re.sub(r"\D", "", m.group("d")))
+    try:
+        return dt.date(int(m.group("y")), month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(
+    text: str, reference: dt.date | None, quoted: list[tuple[int, int]] | None = None
+) -> list[DateMatch]:
+    """Every date of ``text`` with its ISO value; spans never overlap."""
+    quoted = quoted or []
+    taken: list[tuple[int, int]] = []
+    out: list[DateMatch] = []
+    last_year: int | None = None
+    for kind, rx in _PATTERNS:
+        for m in rx.finditer(text):
+            s, e = m.start(), m.end()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            value = _value(kind, m, text, reference, quoted)
+            if value is None:
+                continue
+            # A bare weekday names a day only as "Thursday afternoon" or after "by", "until" …
+            if (
+                kind == "weekday"
+                and m.group("pre") is None
+                and not re.search(r"\s(?:morning|afternoon|evening|night)$", m.group())
+                and not re.search(
+                    r"(?:by|until|since|from|and|to|of)\s+$", text[max(0, s - 12) : s].lower()
+                )
+            ):
+                continue
+            out.append(DateMatch(s, e, value))
+            taken.append((s, e))
+    out.sort(key=lambda d: d.start)
+    # "November of the same year": the year of the last full date before it.
+    fixed: list[DateMatch] = []
+    for d in out:
+        if d.value.startswith("same-"):
+            if last_year is None:
+                continue
+            d = DateMatch(d.start, d.end, f"{last_year}-{d.value[5:]}")
+        elif d.value[:4].isdigit():
+            last_year = int(d.value[:4])
+        fixed.append(d)
+    return fixed
+
+
+def _value(
+    kind: str,
+    m: re.Match[str],
+    text: str,
+    ref: dt.date | None,
+    quoted: list[tuple[int, int]],
+) -> str | None:
+    s = m.start()
+    if kind in {"iso", "mdy", "dmy"}:
+        d = _full(m)
+        return d.isoformat() if d else None
+    if kind in {"md", "dm"}:
+        mon = m.group("mon")
+        if mon.lower().startswith("mar") and mon != "March":
+            return None
+        month = MONTHS[mon.lower().rstrip(".")]
+        day = int(re.sub(r"\D", "", m.group("d")))
+        try:
+            dt.date(2000, month, day)
+        except ValueError:
+            return None
+        return f"--{month:02d}-{day:02d}"
+    if kind == "my":
+        month = MONTHS[m.group("mon").lower().rstrip(".")]
+        return f"{int(m.group('y')):04d}-{month:02d}"
+    if kind == "msame":
+        month = MONTHS[m.group("mon").lower().rstrip(".")]
+        return f"same-{month:02d}"
+    if kind == "month":
+        mon = m.group("mon")
+        if not mon[0].isupper() or (
+            mon.rstrip(".") in {"Mar", "May"}
+            and m.group("pre")
+            not in {
+                "in",
+                "In",
+                "since",
+                "Since",
+                "until",
+                "by",
+                "By",
+                "early",
+                "late",
+                "from",
+                "of",
+            }
+        ):
+            return None
+        if ref is None:
+            return None
+        month = MONTHS[mon.lower().rstrip(".")]
+        year = ref.year if month <= ref.month + 1 else ref.year - 1
+        return f"{year:04d}-{month:02d}"
+    if kind == "year":
+        year_text = str(m.group("y"))
+        before = text[max(0, s - 14) : s]
+        after = text[m.end() : m.end() + 20]
+        if _NOUN_AFTER.match(after) and not _YEAR_BEFORE.search(before):
+            return None
+        if (
+            not _YEAR_BEFORE.search(before)
+            and not (before.endswith(("'", "’")) or re.match(r"^\s*[A-Z]", after) or s == 0)
+            and not re.match(r"^(?:\s*[,.;)]|\s*$|\s+(?:and|to|until|through)\b)", after)
+        ):
+            return None
+        return year_text
+    if ref is None:
+        return None
+    if kind == "rel_day":
+        w = m.group("w").lower()
+        if w in {"today", "tonight"} and any(a <= s < b for a, b in quoted):
+            return None
+        delta = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w]
+        return (ref + dt.timedelta(days=delta)).isoformat()
+    if kind == "weekday":
+        pre = (m.group("pre") or "").lower()
+        wd = WEEKDAYS[m.group("w").lower()]
+        diff = (ref.weekday() - wd) % 7
+        clause = _clause_around(text, s, m.end())
+        future = pre == "next" or (pre != "last" and _FUTURE.search(clause) is not None)
+        if future:
+            ahead = (wd - ref.weekday()) % 7 or 7
+            return (ref + dt.timedelta(days=ahead)).isoformat()
+        if pre == "last" and diff == 0:
+            diff = 7
+        return (ref - dt.timedelta(days=diff)).isoformat()
+    if kind == "rel_year":
+        w = m.group("w").lower()
+        return str(ref.year + {"last": -1, "next": 1, "this": 0}[w])
+    if kind == "ago":
+        raw = m.group("n").lower()
+        n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+        if n is None:
+            return None
+        return str(ref.year - n)
+    return None
+
+
+_BOUNDARY = re.compile(r"[.!?](?=\s)|\n|;|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b")
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The clause around a date: from the last boundary before it to the next one after it."""
+    lo = max(0, start - 200)
+    left_cuts = [m.end() for m in _BOUNDARY.finditer(text, lo, start)]
+    left = text[(left_cuts[-1] if left_cuts else lo) : start]
+    rest = text[end : end + 200]
+    if not left.strip() or re.fullmatch(r"\s*(?:on|On|by|By|this|This|next|Next)\s*", left):
+        rest = re.sub(r"^\s*,", "", rest)  # "On Wednesday, they are to travel"
+    cut = _BOUNDARY.search(rest)
+    right = rest[: cut.start()] if cut else rest
+    return left + " " + right

@@ -1,0 +1,517 @@
+"""Numbers with their unit, qualifier and what they count.
+
+Cardinals in digits or words, fractions ("a third", "half"), percentages, money
+("$7.3 billion", "422,000 euros"), durations ("five years") and the ends of
+ranges ("8–10 years"). Not ordinals, not the digits of dates, not numbers inside
+names or identifiers ("Boeing 747", "posts 542", "G20").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quizapp.extract.tokens import word_set
+
+UNITS_WORDS = {
+    "second": "seconds",
+    "seconds": "seconds",
+    "minute": "minutes",
+    "minutes": "minutes",
+    "hour": "hours",
+    "hours": "hours",
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+    "year": "years",
+    "years": "years",
+    "decade": "decades",
+    "decades": "decades",
+    "century": "centuries",
+    "centuries": "centuries",
+    "km": "km",
+    "kilometres": "km",
+    "kilometers": "km",
+    "kilometre": "km",
+    "kilometer": "km",
+    "mile": "miles",
+    "miles": "miles",
+    "metres": "m",
+    "meters": "m",
+    "metre": "m",
+    "meter": "m",
+    "feet": "feet",
+    "foot": "feet",
+    "kg": "kg",
+    "kilograms": "kg",
+    "kilogram": "kg",
+    "tonnes": "tonnes",
+    "tons": "tonnes",
+    "tonne": "tonnes",
+    "ton": "tonnes",
+    "hectares": "hectares",
+    "acres": "acres",
+    "litres": "litres",
+    "liters": "litres",
+    "gallons": "gallons",
+    "mph": "mph",
+    "km/h": "km/h",
+    "degrees": "degrees",
+    "cm": "cm",
+    "mm": "mm",
+    "inches": "inches",
+    "per cent": "%",
+    "percent": "%",
+    "%": "%",
+    "percentage points": "percentage points",
+}
+CURRENCY_WORDS = {
+    "euro": "EUR",
+    "euros": "EUR",
+    "dollar": "USD",
+    "dollars": "USD",
+    "pound": "GBP",
+    "pounds sterling": "GBP",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "rubles": "RUB",
+    "roubles": "RUB",
+    "rupees": "INR",
+    "francs": "CHF",
+}
+CURRENCY_SIGNS = {
+    "US$": "USD",
+    "US $": "USD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "NZ$": "NZD",
+    "NZ $": "NZD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "HK$": "HKD",
+    "R$": "BRL",
+    "₹": "INR",
+    "₽": "RUB",
+}
+SCALES = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "bn": 1e9,
+    "m": 1e6,
+    "k": 1e3,
+}
+_ONES = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_FRACTIONS = {
+    "half": 0.5,
+    "a half": 0.5,
+    "one half": 0.5,
+    "a third": 0.333,
+    "one third": 0.333,
+    "one-third": 0.333,
+    "two thirds": 0.667,
+    "two-thirds": 0.667,
+    "a quarter": 0.25,
+    "one quarter": 0.25,
+    "three quarters": 0.75,
+    "three-quarters": 0.75,
+    "a fifth": 0.2,
+    "one fifth": 0.2,
+    "a tenth": 0.1,
+}
+QUALIFIERS = [
+    ("more than", "more than"),
+    ("over", "more than"),
+    ("upwards of", "more than"),
+    ("in excess of", "more than"),
+    ("at least", "at least"),
+    ("no fewer than", "at least"),
+    ("no less than", "at least"),
+    ("about", "about"),
+    ("around", "about"),
+    ("approximately", "about"),
+    ("roughly", "about"),
+    ("some", "about"),
+    ("an estimated", "about"),
+    ("estimated", "about"),
+    ("nearly", "almost"),
+    ("almost", "almost"),
+    ("close to", "almost"),
+    ("up to", "up to"),
+    ("as many as", "up to"),
+    ("as much as", "up to"),
+    ("at most", "at most"),
+    ("no more than", "at most"),
+    ("less than", "less than"),
+    ("fewer than", "less than"),
+    ("under", "less than"),
+    ("below", "less than"),
+    ("just over", "more than"),
+    ("just under", "less than"),
+    ("only", "only"),
+]
+_WORD_NUM = "|".join(sorted([*_ONES, *_TENS], key=len, reverse=True))
+_SPELLED = rf"(?:(?:{_WORD_NUM})(?:[-\s](?:{'|'.join(_ONES)}))?)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CUR = r"(?:US\s?\$|NZ\s?\$|A\$|AU\$|C\$|CA\$|HK\$|R\$|\$|€|£|¥|₹|₽)"
+_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn)\b|(?<=\d)(?:bn|m|k)\b)"
+_NUMBER_RE = re.compile(
+    rf"(?P<cur>{_CUR})?\s?(?P<num>{_DIGITS})(?P<scale>{_SCALE})?"
+    rf"|(?<![\w-])(?P<word>{_SPELLED}(?:\s(?:hundred|thousand|million|billion))*"
+    rf"(?:\s(?:and\s)?{_SPELLED})?)(?P<wscale>\s(?:hundred|thousand|million|billion|trillion))?\b"
+    rf"|\b(?P<frac>(?:a|one|two|three)[-\s](?:half|third|thirds|quarter|quarters|fifth|tenth)"
+    rf"|half)\b"
+    rf"|\b(?P<scaleonly>a (?:hundred|thousand|million|billion)|dozens|hundreds|thousands"
+    rf"|millions|billions)\b",
+    re.IGNORECASE,
+)
+_UNIT_AFTER = re.compile(
+    r"^(?P<sep>-|\s|\s?-\s?)?(?P<unit>per cent|percent|percentage points|%|km/h|"
+    r"[A-Za-z]+)(?P<old>-old)?",
+)
+_ID_BEFORE = re.compile(
+    r"\b(?:posts?|No\.?|number|numbers|flight|route|room|article|section|chapter|page|line|"
+    r"highway|resolution|version|model|channel|gate|platform|lot|unit|building|apartment|"
+    r"district|ward|bus|train|seat|item|paragraph|clause|code|level|stage|phase|grade|"
+    r"Highway|Route|Flight|Room|Article|Section|Chapter|Resolution|Boeing|Airbus|Windows|iPhone|"
+    r"Apollo|Covid|COVID|Class|Type|Model|Version|Phase|Stage)\s+$",
+)
+_STOP = word_set(
+    """
+    a an the of in on at to for from by with and or but as is are was were be been being
+    has have had do does did that which who whom whose this these those it its their his
+    her our your my we they he she i you than then so such not no nor very more most
+    less least only also just about over under up down out into onto off per each every
+    both either neither there here when where while if because since until after before
+    during through across against among between within without while will would can
+    could should may might must shall what how why all any some many much few several
+    other another same own
+    """
+)
+_LEAD_STRIP = word_set(
+    """
+    in on although though while whereas but and which who that because since if when
+    previously now however also
+    """
+)
+_VERBISH = re.compile(
+    r"(?:ed|ing)$|^(?:is|are|was|were|has|have|had|will|would|can|could|may|might|must|shall|"
+    r"do|does|did|arrived|left|said|says|say|came|went|made|took|got|fell|rose|grew|hit|won|"
+    r"lost|became|remain|remains|live|lives|die|died|make|makes|take|takes|get|gets|come|"
+    r"comes|go|goes|need|needs|see|sees|be)$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    """A number found in the text."""
+
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    qualifier: str | None
+    counts: str | None
+    is_age: bool = False
+
+
+def _spelled_value(raw: str) -> float | None:
+    total = 0.0
+    current = 0.0
+    for w in re.split(r"[\s-]+", raw.lower()):
+        if w in {"and", ""}:
+            continue
+        if w in _ONES:
+            current += _ONES[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "hundred":
+            current = (current or 1) * 100
+        elif w in {"thousand", "million", "billion", "trillion"}:
+            total += (current or 1) * SCALES[w]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def find_numbers(
+    text: str,
+    excluded: list[tuple[int, int]],
+    names: list[tuple[int, int]] | None = None,
+) -> list[NumberMatch]:
+    """Every number of ``text`` outside the ``excluded`` spans (dates)."""
+    out: list[NumberMatch] = []
+    names = names or []
+    for m in _NUMBER_RE.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        if any(s < xe and xs < e for xs, xe in excluded):
+            continue
+        found = _interpret(text, m, s, e, names)
+        if found is not None:
+            out.append(found)
+    return _ranges(text, out)
+
+
+def _interpret(
+    text: str, m: re.Match[str], s: int, e: int, names: list[tuple[int, int]]
+) -> NumberMatch | None:
+    before = text[max(0, s - 40) : s]
+    after = text[e : e + 40]
+    unit: str | None = None
+    value: float
+    if m.group("num"):
+        raw = m.group("num")
+        # Glued to letters or part of an identifier/ordinal/time/URL.
+        if re.match(r"^(?:st|nd|rd|th)\b|^[A-Za-z]|^:\d|^\.\d|^/\d|^-\d", after):
+            return None
+        if re.search(r"[A-Za-z/#@]$|\w-$|\bwww\.\S*$|:$", before):
+            return None
+        if _ID_BEFORE.search(before):
+            return None
+        if re.match(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|UTC)", after, re.IGNORECASE):
+            return None
+        # "Movimento 5 Stelle", "Boeing 747": inside a capitalised name.
+        prev_word = re.search(r"([A-Za-z][\w’']*)\s+$", before)
+        next_word = re.match(r"^\s+([A-Z][a-z]+)", after)
+        if prev_word and prev_word.group(1)[0].isupper() and next_word and not m.group("cur"):
+            pw = prev_word.group(1)
+            if pw not in {"In", "On", "The", "About", "Over", "Some", "Nearly", "Almost", "Only"}:
+                return None
+        value = float(raw.replace(",", ""))
+        if m.group("scale"):
+            value *= SCALES[m.group("scale").strip().lower()]
+        if m.group("cur"):
+            cur = re.sub(r"\s", "", m.group("cur"))
+            unit = CURRENCY_SIGNS.get(cur, "USD")
+    elif m.group("word"):
+        raw = m.group("word")
+        low = raw.lower()
+        v = _spelled_value(raw)
+        if v is None:
+            return None
+        if m.group("wscale"):
+            v *= (
+                SCALES.get(m.group("wscale").strip().lower(), 100)
+                if m.group("wscale").strip().lower() != "hundred"
+                else 100
+            )
+        value = v
+        if (low == "one" or low.startswith("one ")) and not _one_is_number(before, after):
+            return None
+        if any(ns <= s < ne for ns, ne in names):
+            return None
+        prev_word = re.search(r"([A-Za-z][\w’']*)\s+$", before)
+        if (
+            raw[0].isupper()
+            and prev_word
+            and prev_word.group(1)[0].isupper()
+            and not re.search(r"[.!?\"“”]\s*$", before)
+        ):
+            return None  # "Seven Seas", "Group of Eight"
+    elif m.group("frac"):
+        raw = m.group("frac").lower()
+        key = raw.replace("-", " ") if raw.replace("-", " ") in _FRACTIONS else raw
+        value = _FRACTIONS.get(key, _FRACTIONS.get(raw, 0.5))
+        if raw == "half":
+            if re.search(r"\b(?:first|second|a|the|one)\s+$", before, re.IGNORECASE) and not (
+                re.match(r"^\s+(?:of|as)\b", after)
+            ):
+                return None
+            if not re.match(r"^\s+(?:of|as|the|a|an)\b", after):
+                return None
+        elif not re.match(r"^\s+(?:of|as)\b", after) and not _qualifier(before):
+            return None
+    else:
+        raw = m.group("scaleonly").lower()
+        if raw in {"dozens", "hundreds", "thousands", "millions", "billions"}:
+            value = {
+                "dozens": 24,
+                "hundreds": 100,
+                "thousands": 1000,
+                "millions": 1e6,
+                "billions": 1e9,
+            }[raw]
+            if not re.match(r"^\s+of\b", after):
+                return None
+        else:
+            value = {"a hundred": 100, "a thousand": 1e3, "a million": 1e6, "a billion": 1e9}[raw]
+    end = e
+    is_age = False
+    # Unit after the number: "%", "per cent", "years", "euros", "-year-old".
+    um = _UNIT_AFTER.match(text[end : end + 30])
+    if um and unit is None:
+        word = um.group("unit").lower()
+        sep = um.group("sep") or ""
+        if word in UNITS_WORDS and (sep or word == "%"):
+            unit = UNITS_WORDS[word]
+            end = end + um.end("unit")
+            if um.group("old"):
+                end = end + 4
+                is_age = True
+        elif word in CURRENCY_WORDS and sep:
+            unit = CURRENCY_WORDS[word]
+            end = end + um.end("unit")
+        elif word in {"per"} and text[end : end + 9].lower().startswith(" per cent"):
+            unit = "%"
+            end += 9
+    if unit is None and re.match(r"^\s?-\s?year-old", text[end : end + 12]):
+        unit = "years"
+        is_age = True
+        end = end + re.match(r"^\s?-\s?year-old", text[end:]).end()  # type: ignore[union-attr]
+    qualifier = _qualifier(before)
+    tail = text[end : end + 12].lower()
+    if tail.startswith(" or more") or tail.startswith(" or over"):
+        qualifier = "at least"
+    # "Daniel Montalvo, 19, a member …": an age.
+    if (
+        not is_age
+        and unit is None
+        and m.group("num")
+        and re.search(r"[A-Z][\w’'-]+,\s?$", before)
+        and re.match(r"^,", text[end : end + 2])
+        and 0 < value < 120
+    ):
+        is_age = True
+        unit = "years"
+    return NumberMatch(s, end, value, unit, qualifier, None, is_age)
+
+
+def _one_is_number(before: str, after: str) -> bool:
+    if re.search(
+        r"\b(?:the|no|any|every|each|this|that|which|another|new|only one of)\s+$",
+        before,
+        re.IGNORECASE,
+    ):
+        return False
+    if re.match(r"^\s+(?:of|another|or the other|by one|day,|way|another)\b", after):
+        return False
+    if re.match(r"^\s+or\s+(?:two|three)\b", after):
+        return True
+    nxt = re.match(r"^\s+([a-z][\w-]*)", after)
+    if not nxt:
+        return False
+    w = nxt.group(1)
+    return w not in _STOP and not _VERBISH.search(w)
+
+
+def _qualifier(before: str) -> str | None:
+    low = before.lower()
+    low = re.sub(r"(?:us\s?\$|nz\s?\$|\$|€|£)\s*$", "", low)
+    for phrase, norm in QUALIFIERS:
+        if re.search(rf"\b{re.escape(phrase)}\s+$", low):
+            if phrase == "only" and not re.search(r"\b(?:only)\s+$", low):
+                continue
+            return norm
+    return None
+
+
+def _ranges(text: str, found: list[NumberMatch]) -> list[NumberMatch]:
+    """Give the left end of "8–10 years" the unit of the right end."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        gap = text[a.end : b.start]
+        if (
+            a.unit is None
+            and b.unit is not None
+            and re.fullmatch(r"\s?[-–]\s?|\s+(?:to|or)\s+", gap)
+        ):
+            out[i] = NumberMatch(a.start, a.end, a.value, b.unit, a.qualifier, None, b.is_age)
+        if b.qualifier is None and a.qualifier and re.fullmatch(r"\s?[-–]\s?|\s+(?:to|or)\s+", gap):
+            out[i + 1] = NumberMatch(b.start, b.end, b.value, b.unit, a.qualifier, None, b.is_age)
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case content words (for what a number counts)."""
+    return [w for w in re.findall(r"[a-z][a-z'’-]*", text.lower()) if w not in _STOP]
+
+
+def counts_for(
+    text: str, sent_start: int, sent_end: int, n: NumberMatch, person_near: str | None = None
+) -> str | None:
+    """What a number counts, in a few words, from its sentence."""
+    if n.is_age:
+        return f"age of {person_near}" if person_near else "age"
+    right = text[n.end : sent_end]
+    hyphen = re.match(r"^-([a-z]+)\s+([a-z][\w-]*)", right)
+    if hyphen and hyphen.group(2) not in _STOP:
+        return f"{hyphen.group(1)} {hyphen.group(2)}"
+    # "1,960 military personnel", "10% of the total volume of weapons"
+    rm = re.match(
+        r"^\s*(?:of\s+(?:the\s+|all\s+|its\s+|their\s+)?)?((?:[A-Za-z][\w’'-]*\s*){1,6})", right
+    )
+    phrase_words: list[str] = []
+    if rm:
+        for w in rm.group(1).split():
+            lw = w.lower()
+            if lw in _STOP or (lw in UNITS_WORDS and phrase_words):
+                break
+            if _VERBISH.search(lw) and not (lw.endswith("ed") and not phrase_words):
+                break
+            phrase_words.append(w)
+        while phrase_words and _VERBISH.search(phrase_words[-1].lower()):
+            phrase_words.pop()
+    takes_of = bool(re.match(r"^\s*of\b", right))
+    if (
+        phrase_words
+        and (n.unit in {None, "%"} or takes_of)
+        and not (n.unit in UNITS_WORDS.values() and n.unit != "%" and not takes_of)
+    ):
+        return " ".join(phrase_words)
+    # Otherwise the clause before the number: "trade turnover … increased by 43%".
+    left = text[sent_start : n.start]
+    parts = re.split(r"[,;:()–—]|\s-\s", left)
+    for chunk in reversed(parts):
+        ws = [w for w in re.findall(r"[A-Za-z][\w’'-]*", chunk)]
+        while ws and (ws[-1].lower() in _STOP or _VERBISH.search(ws[-1].lower())):
+            ws.pop()
+        while ws and (ws[0].lower() in _STOP or ws[0].lower() in _LEAD_STRIP):
+            ws.pop(0)
+        if len([w for w in ws if w.lower() not in _STOP]) >= 1:
+            return " ".join(ws[-7:])
+    if n.unit:
+        return n.unit
+    return None

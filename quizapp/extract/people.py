@@ -1,0 +1,393 @@
+"""Names, roles and the people an article quotes.
+
+No model: a capitalised run of words is split into a role or organisation part
+and a trailing person name with small word lists (titles, role nouns,
+organisation nouns). Later mentions by surname, pronoun or title ("he",
+"the deputy") resolve to the last compatible person.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from quizapp.extract.tokens import Token, word_set
+
+# Titles that stand before a name and are not part of it.
+TITLES = word_set(
+    """
+    mr mr. mrs mrs. ms ms. dr dr. prof prof. professor sir lord lady dame gen gen. sen
+    sen. rep rep. emeritus
+    """
+)
+# Nouns that name a role; lower case or capitalised ("President", "spokeswoman").
+ROLE_WORDS = word_set(
+    """
+    president vice-president prime minister ministers secretary press spokesman
+    spokeswoman spokesperson spokespeople director chairman chairwoman chair chairperson
+    head chief leader deputy assistant adviser advisor aide ambassador envoy governor
+    mayor senator congressman congresswoman representative lawmaker mp mep judge justice
+    attorney lawyer prosecutor commissioner commander general colonel captain lieutenant
+    sergeant officer inspector sheriff detective police professor researcher researchers
+    scientist scientists analyst analysts expert experts economist doctor dr editor
+    editor-in-chief reporter journalist correspondent columnist author authors founder
+    co-founder ceo cfo coo executive manager chancellor king queen prince princess pope
+    cardinal bishop archbishop rabbi imam priest undersecretary under-secretary coach
+    player captain member members major student teacher principal dean president-elect
+    premier monarch emir sheikh sultan chairman-elect official officials diplomat
+    foreign interior defence defense finance health education justice senior junior
+    first acting former general-secretary secretary-general creator owner partner
+    consultant activist campaigner organiser organizer candidate nominee father mother
+    son daughter wife husband brother sister resident witness spokesperson-general vice
+    deputy-director head-coach manager-general superintendent administrator trustee
+    master chief-executive
+    """
+)
+# Nouns that end an organisation's or place's name ("Relations", "Council").
+ORG_WORDS = word_set(
+    """
+    agency authority authorities association institute institution university college
+    school schools council committee commission ministry department office bureau
+    service services party union court parliament assembly congress senate government
+    administration company corporation corp inc ltd group bank fund foundation
+    organisation organization society news times post herald journal gazette tribune
+    magazine press television tv radio network centre center hospital police army navy
+    force forces guard district state states nations federation republic kingdom affairs
+    relations conference duma cabinet board club team church mosque museum library
+    airport station league federation's program programme project initiative campaign
+    movement coalition alliance front council's defence defense security standards
+    affairs region province county city municipality village town street road
+    """
+)
+# Words for groups that speak as one ("researchers say", "officials said").
+GROUP_HEADS = word_set(
+    """
+    researchers scientists officials authorities police experts analysts critics
+    witnesses residents sources doctors organisers organizers authors report study
+    statement survey poll government ministry city municipality company agency council
+    committee court
+    """
+)
+CONNECTORS = frozenset({"of", "the", "for", "on", "to", "at", "and", "in", "de", "-", "–", "&"})
+PRONOUNS_M = frozenset({"he", "him", "his"})
+PRONOUNS_F = frozenset({"she", "her"})
+PRONOUNS_N = frozenset({"it", "its"})
+PRONOUNS_P = frozenset({"they", "them", "their"})
+NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "del", "bin", "ibn", "al", "el", "le"})
+# Capitalised words that begin sentences or name times, not people.
+NOT_NAMES = word_set(
+    """
+    the a an in on at of for to from by with and or but if as so this that these those
+    it its his her their our my your we i you he she they there here when while after
+    before during since until although though however meanwhile also yet still then now
+    today yesterday tomorrow according following despite instead both each every all
+    some many most several monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november
+    december image images photo source sources reportedly moreover furthermore indeed
+    besides later earlier why what who how where which one two three four five six seven
+    eight nine ten no not yes
+    """
+)
+# Last words of country and city names: a speaker named so is a state, not a person.
+PLACES = word_set(
+    """
+    korea china russia america zealand kingdom states arabia iran iraq israel palestine
+    syria turkey egypt india pakistan afghanistan japan germany france italy spain
+    britain england scotland ireland wales canada australia brazil mexico ukraine poland
+    armenia azerbaijan georgia kazakhstan moscow washington beijing london paris berlin
+    baku yerevan kremlin tehran kabul baghdad europe africa asia union greece sweden
+    norway finland denmark netherlands belgium austria switzerland portugal argentina
+    chile colombia venezuela cuba nigeria kenya ethiopia indonesia philippines vietnam
+    thailand malaysia singapore taiwan tokyo delhi seoul pyongyang kyiv kiev ottawa
+    canberra wellington
+    """
+)
+MALE_HINTS = frozenset(
+    {
+        "mr",
+        "mr.",
+        "sir",
+        "lord",
+        "king",
+        "prince",
+        "father",
+        "son",
+        "husband",
+        "brother",
+        "spokesman",
+        "chairman",
+        "congressman",
+        "he",
+        "his",
+        "him",
+    }
+)
+FEMALE_HINTS = frozenset(
+    {
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "lady",
+        "dame",
+        "queen",
+        "princess",
+        "mother",
+        "daughter",
+        "wife",
+        "sister",
+        "spokeswoman",
+        "chairwoman",
+        "congresswoman",
+        "she",
+        "her",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, possessives or punctuation (for comparing names)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’]s\b", "", text.lower())
+    return re.sub(r"[^\w\s-]", "", text).strip()
+
+
+def is_role_word(tok: str) -> bool:
+    """Whether a word names a role or title."""
+    w = tok.lower().rstrip(".")
+    return w in ROLE_WORDS or w + "." in TITLES or w in TITLES
+
+
+def is_org_word(tok: str) -> bool:
+    """Whether a word ends an organisation's or place's name."""
+    return tok.lower().replace("’", "'") in ORG_WORDS
+
+
+def is_name_token(tok: Token) -> bool:
+    """A capitalised word that can be part of a person's name."""
+    t = tok.text
+    if not t[:1].isalpha():
+        return False
+    low = t.lower()
+    if t[:1].isupper():
+        return low not in NOT_NAMES
+    # "al-Amr", "el-Hassan", "de"
+    return low in NAME_PARTICLES or bool(re.match(r"(?:al|el|bin|ibn|abu|van|de)-[A-Z]", t))
+
+
+@dataclass(slots=True)
+class Person:
+    """A speaker or person of the article, with what is known about them."""
+
+    name: str
+    role: str | None = None
+    roles: list[str] = field(default_factory=list)
+    is_org: bool = False
+    gender: str | None = None  # "m", "f" or None
+    plural: bool = False
+    start: int = 0
+    end: int = 0
+
+    @property
+    def surname(self) -> str:
+        """The last word of the name, folded."""
+        parts = fold(self.name).split()
+        return parts[-1] if parts else ""
+
+    def add_role(self, role: str | None) -> None:
+        """Record a role as written; the first one stays the main role."""
+        if not role:
+            return
+        if self.role is None:
+            self.role = role
+        elif fold(role) != fold(self.role) and all(fold(role) != fold(r) for r in self.roles):
+            self.roles.append(role)
+
+
+@dataclass(frozen=True, slots=True)
+class NounPhrase:
+    """A speaker phrase split into name and role."""
+
+    name: str
+    role: str | None
+    is_person: bool
+    start: int
+    end: int
+    gender: str | None = None
+    plural: bool = False
+
+
+def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
+    """Split a phrase like "Environment Canada spokesperson Julie Hahn" into role and name."""
+    toks = [t for t in toks if t.text not in {",", "(", ")"}]
+    while toks and toks[0].lower in {"the", "a", "an", "his", "her", "their", "its", "our"}:
+        toks = toks[1:]
+    while toks and (toks[-1].lower in CONNECTORS or toks[-1].text in {"'s", "’s"}):
+        toks = toks[:-1]
+    if not toks:
+        return None
+    gender = None
+    for t in toks:
+        if t.lower in MALE_HINTS:
+            gender = "m"
+        elif t.lower in FEMALE_HINTS:
+            gender = "f"
+    # Trailing run of name tokens after the last role/organisation word.
+    i = len(toks)
+    while (
+        i > 0
+        and is_name_token(toks[i - 1])
+        and not is_role_word(toks[i - 1].text)
+        and not (is_org_word(toks[i - 1].text))
+    ):
+        i -= 1
+    name_toks = toks[i:]
+    # "University of Texas Arlington Amneh Jafari": the run's head belongs to the place.
+    if (
+        len(name_toks) >= 3
+        and i > 0
+        and (
+            toks[i - 1].lower in CONNECTORS
+            or (toks[i - 1].is_cap and not is_role_word(toks[i - 1].text))
+        )
+    ):
+        name_toks = name_toks[-2:]
+        i = len(toks) - 2
+    if len(name_toks) > 3:
+        name_toks = name_toks[-3:]
+        i = len(toks) - 3
+    while (
+        name_toks
+        and name_toks[0].text[:1].islower()
+        and len(name_toks) > 1
+        and (name_toks[0].lower not in NAME_PARTICLES)
+    ):
+        name_toks = name_toks[1:]
+        i += 1
+    prefix = toks[:i]
+    while prefix and prefix[-1].lower in {"of", "the", "for", "and", ","}:
+        prefix = prefix[:-1]
+    head_is_role = any(is_role_word(t.text) for t in prefix)
+    is_place = bool(name_toks) and fold(name_toks[-1].text) in PLACES
+    org_prefix = any(is_org_word(t.text) for t in prefix)
+    if (
+        name_toks
+        and not is_place
+        and (head_is_role or not prefix or (org_prefix and len(name_toks) >= 2))
+    ):
+        name = text[name_toks[0].start : name_toks[-1].end]
+        role = _role_text(text, prefix)
+        if prefix and prefix[-1].lower.rstrip(".") in {"mr", "ms", "mrs", "dr"}:
+            role = _role_text(text, prefix[:-1])
+        return NounPhrase(name, role, True, name_toks[0].start, name_toks[-1].end, gender)
+    # An organisation, group or place ("KCNA", "the Deseret News", "researchers").
+    whole = text[toks[0].start : toks[-1].end]
+    whole = re.sub(r"\s*\([^)]*\)\s*$", "", whole)
+    plural = toks[-1].lower in GROUP_HEADS and toks[-1].lower.endswith("s")
+    return NounPhrase(whole, None, False, toks[0].start, toks[-1].end, gender, plural)
+
+
+def _role_text(text: str, toks: list[Token]) -> str | None:
+    while toks and toks[0].lower in {"the", "a", "an", "his", "her", "their", "its"}:
+        toks = toks[1:]
+    while toks and (toks[-1].lower in CONNECTORS or toks[-1].text == ","):
+        toks = toks[:-1]
+    if not toks or not any(is_role_word(t.text) for t in toks):
+        return None
+    if len(toks) == 1 and toks[0].lower.rstrip(".") in {"mr", "ms", "mrs", "dr"}:
+        return None
+    return text[toks[0].start : toks[-1].end]
+
+
+class Registry:
+    """The people and organisations met so far, in order, for resolving mentions."""
+
+    def __init__(self) -> None:
+        self.people: list[Person] = []
+        self.history: list[Person] = []  # speakers in the order they spoke
+        self.mentions: list[NounPhrase] = []  # people named anywhere, for surnames and roles
+
+    def known_full_name(self, surname: str) -> Person | None:
+        """A person met earlier whose surname (or name) this is."""
+        key = fold(surname)
+        for p in reversed(self.people):
+            if p.is_org:
+                if fold(p.name) == key:
+                    return p
+                continue
+            if p.surname == key or fold(p.name) == key:
+                return p
+            if len(key.split()) > 1 and fold(p.name).endswith(key):
+                return p
+        for np in self.mentions:
+            parts = fold(np.name).split()
+            if len(parts) >= 2 and parts[-1] == key:
+                return self.add(np)
+        return None
+
+    def add(self, np: NounPhrase) -> Person:
+        """The person of a phrase, merged with a known one of the same surname."""
+        key_name = np.name
+        if np.is_person:
+            parts = fold(key_name).split()
+            surname = parts[-1] if parts else ""
+            for p in self.people:
+                if p.is_org:
+                    continue
+                full = fold(p.name)
+                if full == fold(key_name) or (
+                    p.surname == surname and (len(parts) == 1 or len(full.split()) == 1)
+                ):
+                    if len(parts) > len(full.split()):
+                        p.name = key_name
+                    p.add_role(np.role)
+                    p.gender = p.gender or np.gender
+                    return p
+        else:
+            for p in self.people:
+                if p.is_org and fold(p.name) == fold(key_name):
+                    return p
+        person = Person(
+            key_name, np.role, [], not np.is_person, np.gender, np.plural, np.start, np.end
+        )
+        self.people.append(person)
+        return person
+
+    def spoke(self, person: Person) -> None:
+        """Note that a person spoke (for pronoun resolution)."""
+        self.history.append(person)
+
+    def resolve_pronoun(self, word: str) -> Person | None:
+        """The last speaker compatible with a pronoun."""
+        w = word.lower()
+        for p in reversed(self.history):
+            if w in PRONOUNS_M or w in PRONOUNS_F:
+                if p.is_org or p.plural:
+                    continue
+                want = "m" if w in PRONOUNS_M else "f"
+                if p.gender and p.gender != want:
+                    continue
+                return p
+            if w in PRONOUNS_N:
+                if p.is_org and not p.plural:
+                    return p
+            elif w in PRONOUNS_P and (p.is_org or p.plural):
+                return p
+        if w in PRONOUNS_P:
+            for p in reversed(self.history):
+                if p.is_org:
+                    return p
+        return None
+
+    def resolve_title(self, words: list[str]) -> Person | None:
+        """The last person whose role contains every word of a title ("the deputy")."""
+        want = [fold(w) for w in words if w.lower() not in {"the", "a", "an"}]
+        if not want:
+            return None
+        for p in reversed(self.history + [q for q in self.people if q not in self.history]):
+            roles = " ".join(fold(r) for r in [p.role or "", *p.roles]).split()
+            if all(w in roles or w.rstrip("s") in roles for w in want):
+                return p
+        return None

@@ -1,0 +1,267 @@
+"""Plain text from .txt, .md and .html articles.
+
+The text returned is what a Source stores; every fact's offsets point into it.
+Markdown markup (headings, emphasis, links, images, code, lists, block quotes,
+front matter) is removed; HTML is parsed with :mod:`html.parser`, scripts,
+styles and page furniture are dropped, and block elements become lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article read from a file."""
+
+    text: str
+    title: str | None
+    published: str | None
+
+
+class ArticleError(ValueError):
+    """An article file that cannot be read."""
+
+
+def read_article(path: Path) -> Article:
+    """The plain text, title and publication date of an article file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        data = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        data = raw.decode("latin-1")
+    data = data.replace("\r\n", "\n").replace("\r", "\n")
+    suffix = path.suffix.lower()
+    if suffix in {".html", ".htm", ".xhtml"}:
+        return html_to_article(data)
+    if suffix in {".md", ".markdown"}:
+        return markdown_to_article(data)
+    if suffix in {".txt", ".text", ""}:
+        text = data.strip("\n") + "\n" if data.strip() else ""
+        first = text.split("\n", 1)[0].strip()
+        return Article(text, first or None, None)
+    raise ArticleError(f"unsupported article format {suffix!r} (use .txt, .md or .html)")
+
+
+# ---- Markdown ---------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+_INLINE = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: keep the alt text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links
+    (re.compile(r"<(https?://[^>]+)>"), r"\1"),  # autolinks
+    (re.compile(r"`([^`]*)`"), r"\1"),  # code
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)"), r"\1"),  # emphasis
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"<[^>\n]+>"), ""),  # inline HTML tags
+]
+
+
+def markdown_to_article(data: str) -> Article:
+    """Strip Markdown markup; the first heading is the title."""
+    title: str | None = None
+    published: str | None = None
+    fm = _FRONT_MATTER.match(data)
+    if fm:
+        for line in fm.group(1).split("\n"):
+            key, _, value = line.partition(":")
+            value = value.strip().strip("\"'")
+            if key.strip().lower() == "title" and value:
+                title = value
+            elif key.strip().lower() in {"date", "published"} and value:
+                published = value[:10]
+        data = data[fm.end() :]
+    lines: list[str] = []
+    in_code = False
+    for line in data.split("\n"):
+        if line.strip().startswith(("```", "~~~")):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        if re.fullmatch(r"\s*(?:[-*_]\s*){3,}", line) or re.fullmatch(r"\s*[=-]{2,}\s*", line):
+            continue  # rules and setext underlines
+        if line.lstrip().startswith("[") and re.match(r"^\s*\[[^\]]+\]:\s*\S", line):
+            continue  # link reference definitions
+        heading = re.match(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if heading:
+            line = heading.group(1)
+            if title is None:
+                title = _inline(line)
+        line = re.sub(r"^\s{0,3}(?:>\s?)+", "", line)  # block quotes
+        line = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line)  # list items
+        lines.append(_inline(line).rstrip())
+    text = "\n".join(lines)
+    # Paragraphs: lines of one paragraph join with a space; blank lines separate.
+    paras = [" ".join(p.split("\n")).strip() for p in re.split(r"\n\s*\n", text)]
+    text = "\n".join(p for p in paras if p)
+    return Article(text + "\n" if text else "", title, published)
+
+
+def _inline(line: str) -> str:
+    for rx, repl in _INLINE:
+        line = rx.sub(repl, line)
+    line = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>])", r"\1", line)
+    return line
+
+
+# ---- HTML -------------------------------------------------------------------
+
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "svg",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "iframe",
+        "object",
+        "canvas",
+        "select",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "tr",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "figcaption",
+        "figure",
+        "table",
+        "ul",
+        "ol",
+        "dd",
+        "dt",
+        "pre",
+        "hr",
+        "main",
+        "td",
+        "th",
+    }
+)
+_VOID = frozenset(
+    {
+        "br",
+        "hr",
+        "img",
+        "meta",
+        "link",
+        "input",
+        "area",
+        "base",
+        "col",
+        "embed",
+        "source",
+        "track",
+        "wbr",
+        "param",
+    }
+)
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+        self.title_parts: list[str] = []
+        self.h1_parts: list[str] = []
+        self.in_title = False
+        self.in_h1 = False
+        self.published: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "meta":
+            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
+            if key in {
+                "article:published_time",
+                "date",
+                "pubdate",
+                "datepublished",
+                "dc.date",
+                "publish-date",
+                "og:published_time",
+            } and a.get("content"):
+                self.published = self.published or a["content"][:10]
+            return
+        if tag == "time" and a.get("datetime") and not self.published:
+            self.published = a["datetime"][:10]
+        if tag == "title":
+            self.in_title = True
+        if tag in _SKIP and tag not in _VOID:
+            self.skip_depth += 1
+            return
+        if tag == "h1":
+            self.in_h1 = True
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP and tag not in _VOID:
+            return
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        if tag in _SKIP and tag not in _VOID:
+            self.skip_depth = max(0, self.skip_depth - 1)
+            return
+        if tag == "h1":
+            self.in_h1 = False
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title_parts.append(data)
+        if self.skip_depth:
+            return
+        if self.in_h1:
+            self.h1_parts.append(data)
+        self.parts.append(data)
+
+
+def html_to_article(data: str) -> Article:
+    """The visible text of an HTML page, one block per line."""
+    parser = _TextParser()
+    parser.feed(data)
+    parser.close()
+    raw = "".join(parser.parts).replace("\xa0", " ")
+    lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in raw.split("\n")]
+    text = "\n".join(line for line in lines if line)
+    title = (
+        re.sub(r"\s+", " ", "".join(parser.h1_parts)).strip()
+        or re.sub(r"\s+", " ", "".join(parser.title_parts)).strip()
+        or None
+    )
+    return Article(text + "\n" if text else "", title, parser.published)
