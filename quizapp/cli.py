@@ -171,6 +171,70 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sqlite_file() -> Path | None:
+    from quizapp.config import database_url
+
+    url = database_url()
+    prefix = "sqlite:///"
+    return Path(url[len(prefix) :]) if url.startswith(prefix) else None
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """``quizapp backup``: take a backup of the SQLite database now."""
+    from quizapp.config import app_home
+    from quizapp.storage.backup import prune_backups, take_backup
+
+    db = _sqlite_file()
+    if db is None or not db.exists():
+        return _fail(["quizapp: backups are made of the embedded SQLite database only"], 1)
+    backup = take_backup(db, app_home(), "manual")
+    prune_backups(app_home())
+    print(f"Backed up to {backup.path} ({backup.size} bytes).")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """``quizapp restore [BACKUP]``: list backups, or restore one (default: the newest good one)."""
+    from quizapp.config import app_home
+    from quizapp.storage.backup import (
+        check_database,
+        list_backups,
+        newest_good_backup,
+        restore_backup,
+    )
+
+    db = _sqlite_file()
+    if db is None:
+        return _fail(["quizapp: restore works on the embedded SQLite database only"], 1)
+    backups = list_backups(app_home())
+    if args.list or (args.backup is None and not args.newest):
+        if not backups:
+            print("No backups yet.")
+        for b in backups:
+            state = check_database(b.path) or "ok"
+            print(
+                f"{b.path.name}  {b.taken_at:%Y-%m-%d %H:%M} UTC  {b.reason:<8} "
+                f"{b.size:>10} bytes  {state}"
+            )
+        return EXIT_OK
+    if args.backup is not None:
+        path = Path(args.backup)
+        if not path.exists():
+            path = app_home() / "backups" / args.backup
+        if not path.exists():
+            return _fail([f"{args.backup}:1: file: no such backup"])
+    else:
+        good = newest_good_backup(app_home())
+        if good is None:
+            return _fail(["quizapp: no good backup to restore"], 1)
+        path = good.path
+    aside = restore_backup(path, db)
+    print(
+        f"Restored {path.name}." + (f" The replaced database was kept as {aside}." if aside else "")
+    )
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """Open the desktop app."""
     from quizapp.gui.app import run
@@ -219,6 +283,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="profile name or id (default: the first)")
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser("backup", help="back up the database now")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="list backups, or restore one")
+    p.add_argument("backup", nargs="?", help="a backup file or its name (see --list)")
+    p.add_argument("--newest", action="store_true", help="restore the newest good backup")
+    p.add_argument("--list", action="store_true", help="list the backups")
+    p.set_defaults(func=cmd_restore)
+
     p = sub.add_parser("gui", help="open the desktop app (the default)")
     p.set_defaults(func=cmd_gui)
     return parser
@@ -252,6 +325,10 @@ def _report_error(exc: Exception) -> int:
         return _fail([str(p) for p in exc.problems])
     if isinstance(exc, NotFoundError):
         return _fail([f"quizapp: {exc.args[0]}"])
+    from quizapp.storage.backup import BackupError
+
+    if isinstance(exc, BackupError):
+        return _fail([f"quizapp: {exc}"], EXIT_ERROR)
     if isinstance(exc, DatabaseError):
         return _fail([f"quizapp: {exc}"], EXIT_ERROR)
     raise exc
