@@ -3,9 +3,11 @@
     python scripts/screenshots.py [OUTDIR] [--theme light|dark|both]
 
 Runs on a demo profile in a temporary QUIZAPP_HOME (the user's data is never
-touched): the main window, each question form on the study screen, feedback
-for a right and a wrong answer, the end-of-session summary, the About box, the
-keyboard shortcuts and an import error. Files go to OUTDIR (default
+touched): the main window (and its first-run hint), each question form on the
+study screen, feedback for a right and a wrong answer, the end-of-session
+summary, Browse (with the fact editor showing an error, and the new-deck
+form), the Reader, Progress, the deck options and settings dialogs, the About
+box, the keyboard shortcuts and an import error. Files go to OUTDIR (default
 docs/screenshots/).
 """
 
@@ -19,6 +21,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,6 +131,9 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
             written.append(path)
 
         window.deck_page.select_deck(None)
+        window.hint.show()
+        shot("first-run-hint")
+        window.hint.hide()
         shot("main-window")
 
         # Study screen: each form, then feedback, then the summary.
@@ -165,6 +171,8 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
         shot("summary")
         window.show_decks()
 
+        render_new_screens(app, window, shot)
+
         # Dialogs.
         window.show_about()
         about = last_dialog(window, QDialog)
@@ -183,6 +191,86 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
         window.close()
         settle(app)
     return written
+
+
+def render_new_screens(app: object, window: object, shot: Callable[..., None]) -> None:
+    """Browse, the fact editor, Reader, Progress and the option dialogs."""
+    from PySide6.QtWidgets import QDialog
+
+    from quizapp.gui.views.deck_options_dialog import DeckOptionsDialog
+    from quizapp.gui.views.fact_editor import FactEditorDialog, NewDeckDialog
+    from quizapp.gui.views.settings_dialog import SettingsDialog
+
+    w: Any = window
+    seed = next(d for d in w.deck_model.decks() if d.key == "seed")
+    w.deck_page.select_deck(seed.deck_id)
+
+    # Browse: the seed deck, a fact with some history selected.
+    w.show_page("browse")
+    w.browse.set_deck(seed.deck_id)
+    settle(app)
+    studied = next((f for f in w.browse.model.facts() if f.reviews >= 2),
+                   w.browse.model.fact_at(0))
+    w.browse.select_fact(studied.fact_row_id)
+    w.browse.view.table.setFocus()
+    shot("browse")
+
+    # The fact editor with a value the deck loader refuses.
+    dialog = w.browse.edit_selected()
+    value = dialog.fields["value"] if dialog.kind() in ("date", "number") else None
+    if value is not None:
+        value.setText("2020-13-45" if dialog.kind() == "date" else "many")
+    else:
+        dialog.fields["stem"].setText("")
+    dialog.try_save()
+    shot("fact-editor-error", dialog)
+    dialog.reject()
+    settle(app)
+    new_deck = w.browse.new_deck()
+    new_deck.fields["name"].setText("Solar eclipse 2024")
+    new_deck.fields["title"].setText("Millions watch total eclipse")
+    new_deck.fields["text"].setText(
+        "Millions of people across North America watched a total solar eclipse on "
+        "April 8, 2024. The path of totality crossed more than 30 cities.")
+    shot("new-deck", new_deck)
+    new_deck.reject()
+    settle(app)
+
+    # The reader, with a quotation that holds a date selected.
+    w.show_page("reader")
+    w.reader.set_deck(seed.deck_id)
+    keys = [s.key for s in w.reader.spans()]
+    w.reader.show_fact("q-hajiyev" if "q-hajiyev" in keys else keys[0])
+    w.reader.view.browser.verticalScrollBar().setValue(0)
+    shot("reader")
+
+    # Progress: computed off the GUI thread.
+    w.show_page("progress")
+    wait_for(app, lambda: w.progress.figures is not None and not w.progress.busy)
+    w.progress.view.scroll_area.verticalScrollBar().setValue(0)
+    shot("progress")
+    bar = w.progress.view.scroll_area.verticalScrollBar()
+    bar.setValue(w.progress.view.retention_section.y() - 16)
+    shot("progress-mastery")
+    bar.setValue(bar.maximum())
+    shot("progress-tables")
+    bar.setValue(0)
+
+    # Dialogs: deck options and settings.
+    w.show_decks()
+    options = w.deck_options(seed.deck_id)
+    options.new_default.setChecked(False)
+    options.new_per_day.setValue(10)
+    shot("deck-options", options)
+    options.reject()
+    settings = w.show_settings()
+    shot("settings", settings)
+    settings.reject()
+    for d in w.open_dialogs():
+        if isinstance(d, QDialog | DeckOptionsDialog | SettingsDialog | FactEditorDialog
+                      | NewDeckDialog):
+            d.close()
+    settle(app)
 
 
 def quiet_offscreen_warnings() -> None:
@@ -226,7 +314,7 @@ def last_dialog(window: object, kind: type) -> object:
 
 
 def prepare_demo(window: object, deck_file: Path) -> None:
-    """A "Demo" profile with a few days of history, and a flashcard deck."""
+    """A "Demo" profile with ten weeks of history, and a flashcard deck."""
     from quizapp.study import StudySession
 
     library = window.library  # type: ignore[attr-defined]
@@ -234,16 +322,19 @@ def prepare_demo(window: object, deck_file: Path) -> None:
     library.import_deck_file(deck_file)
     seed_id = next(d.deck_id for d in library.deck_summaries(profile.profile_id)
                    if d.key == "seed")
-    start = datetime.now(UTC) - timedelta(days=4)
-    # Four days of study: most answers right, some wrong, at a steady pace.
-    for day in range(4):
+    days = 75
+    start = datetime.now(UTC) - timedelta(days=days)
+    # Ten weeks of study on most days: most answers right, some wrong, at a steady pace.
+    for day in range(days):
+        if day % 7 in (5,) or day % 11 == 3:
+            continue  # a day off now and then
         now = start + timedelta(days=day)
         session = StudySession(library.collection, profile.profile_id, deck_id=seed_id, seed=day)
-        for i in range(14):
+        for i in range(6 + day % 9):
             question = session.next_question(now)
             if question is None:
                 break
-            right = (i + day) % 5 != 0
+            right = (i * 7 + day) % 6 != 0
             given = question.answers[0] if right else wrong_answer_for(question.answers[0],
                                                                         question.choices)
             session.answer(question, given, now, 4000 + 300 * (i % 7))

@@ -2,11 +2,21 @@
 
 The window is shown first and the storage stack (SQLAlchemy, the database, the
 seed deck) is imported and opened right after, so the app appears at once.
+
+Two environment variables serve start-up measurements and scripted runs:
+
+- ``QUIZAPP_STUDY_AT_START=1`` starts studying the selected deck as soon as
+  the collection is open.
+- ``QUIZAPP_FIRST_QUESTION_STAMP=1`` prints ``first-question-painted <epoch
+  seconds>`` on standard output once the first question has been painted
+  (``=quit`` then closes the app); ``benchmarks/bench_gui_start.py`` uses it.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from typing import Any
 
 _open_windows: list[Any] = []  # keeps a window alive when run() does not own the loop
@@ -44,9 +54,37 @@ def run(argv: list[str]) -> int:
     app.processEvents()  # paint the window before the database work starts
     window.open_collection()
     _open_windows.append(window)
+    if os.environ.get("QUIZAPP_STUDY_AT_START"):
+        stamp = os.environ.get("QUIZAPP_FIRST_QUESTION_STAMP", "")
+        if stamp:
+            _stamp_first_question(window, quit_after=stamp == "quit")
+        window.hint.hide()
+        window.start_study()
     if not owns_app:  # embedded in a running application (tests): leave the loop to it
         return 0
     return int(app.exec())
+
+
+def _stamp_first_question(window: Any, *, quit_after: bool) -> None:
+    """Print the time the first question is painted (and optionally quit)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    prompt = window.study.view.prompt
+
+    class Probe(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and prompt.text():
+                prompt.removeEventFilter(self)
+                QTimer.singleShot(0, self.report)  # once the paint has been done
+            return False
+
+        def report(self) -> None:
+            print(f"first-question-painted {time.time():.6f}", flush=True)
+            if quit_after:
+                QTimer.singleShot(0, window.close)
+
+    probe = Probe(window)
+    prompt.installEventFilter(probe)
 
 
 def main() -> None:

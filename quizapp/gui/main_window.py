@@ -1,7 +1,10 @@
-"""The main window: deck list and study screen as pages of one window.
+"""The main window: deck list, study screen, Browse, Reader and Progress as pages of one window.
 
 The window is built and shown before the storage stack is imported; the
-collection is opened afterwards by :meth:`MainWindow.open_collection`.
+collection is opened afterwards by :meth:`MainWindow.open_collection`. Deck
+files come in through File › Import (or by dropping them on the window) and
+go out through Deck › Export; both run off the GUI thread with a cancellable
+progress dialog.
 """
 
 from __future__ import annotations
@@ -11,7 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -20,19 +31,25 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
+from quizapp.gui.controllers.browse_panel import BrowsePanel
+from quizapp.gui.controllers.progress_panel import ProgressPanel
+from quizapp.gui.controllers.reader_panel import ReaderPanel
 from quizapp.gui.controllers.study_panel import StudyPanel
 from quizapp.gui.models.deck_list_model import DeckListModel, DeckSummary
 from quizapp.gui.settings import GuiSettings
+from quizapp.gui.tasks import TaskRunner
 from quizapp.gui.theme import apply_theme
 from quizapp.gui.views.deck_page import NEW_PROFILE, DeckPage
 from quizapp.gui.views.dialogs import AboutDialog, ImportErrorDialog, ShortcutsDialog
+from quizapp.gui.views.nav_bar import HintBanner, NavBar
 from quizapp.gui.workers import WorkerRunner
 
 if TYPE_CHECKING:
-    from quizapp.gui.controllers.library import ImportSummary, Library, ProfileInfo
+    from quizapp.gui.controllers.library import Library, ProfileInfo
 
 
 def app_icon() -> QIcon:
@@ -60,6 +77,9 @@ class MainWindow(QMainWindow):
         self._profiles: list[ProfileInfo] = []
         self._dialogs: set[QWidget] = set()
         self.runner = WorkerRunner(self)
+        self.tasks = TaskRunner(self)  # imports and exports, one at a time
+        self._import_queue: list[Path] = []
+        self._stale: set[str] = {"browse", "reader", "progress"}
 
         self.setWindowTitle("quizapp")
         self.setObjectName("mainWindow")
@@ -70,10 +90,35 @@ class MainWindow(QMainWindow):
         self.deck_model = DeckListModel(self)
         self.deck_page = DeckPage(self.deck_model, self)
         self.study = StudyPanel(self)
+        self.browse = BrowsePanel(self, self._open_dialog)
+        self.reader = ReaderPanel(self)
+        self.progress = ProgressPanel(self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.deck_page)
         self.pages.addWidget(self.study.view)
-        self.setCentralWidget(self.pages)
+        self.pages.addWidget(self.browse.view)
+        self.pages.addWidget(self.reader.view)
+        self.pages.addWidget(self.progress.view)
+        self.page_widgets: dict[str, QWidget] = {
+            "decks": self.deck_page,
+            "browse": self.browse.view,
+            "reader": self.reader.view,
+            "progress": self.progress.view,
+        }
+        self.hint = HintBanner(self)
+        self.hint.hide()
+        self.nav = NavBar(self)
+        self.nav.set_current("decks")
+        central = QWidget(self)
+        central.setObjectName("central")
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.hint)
+        column.addWidget(self.nav)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.setAcceptDrops(True)
 
         self.status = QLabel("Opening your collection…", self)
         self.status.setAccessibleName("Status")
@@ -108,9 +153,40 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.act_import = self._action(
-            "&Import deck…", self.import_deck, QKeySequence.StandardKey.Open,
-            "Import a deck file (.toml)",
+            "&Import deck…", lambda: self.import_deck(), QKeySequence.StandardKey.Open,
+            "Import a deck file (or drop files on the window)",
         )
+        self.act_export = self._action(
+            "&Export deck…", lambda: self.export_deck(), "Ctrl+E",
+            "Write the selected deck to a file",
+        )
+        self.act_new_deck = self._action(
+            "&New deck…", self.new_deck, "Ctrl+Shift+N", "Create an empty deck to write into"
+        )
+        self.act_add_fact = self._action(
+            "&Add fact…", self.add_fact, QKeySequence.StandardKey.New,
+            "Add a fact or Q/A note to the selected deck",
+        )
+        self.act_deck_options = self._action(
+            "Deck &options…", lambda: self.deck_options(), "Ctrl+Shift+D",
+            "Daily limits, retention and number tolerance of the selected deck",
+        )
+        self.act_delete_deck = self._action(
+            "&Delete deck…", lambda: self.delete_deck(), None, "Delete the selected deck"
+        )
+        self.act_settings = self._action(
+            "&Settings…", self.show_settings, "Ctrl+,", "Theme, text size and study defaults"
+        )
+        self.act_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.page_actions: dict[str, QAction] = {}
+        for name, label, keys in (("decks", "&Decks", "Ctrl+1"), ("browse", "&Browse", "Ctrl+2"),
+                                  ("reader", "&Reader", "Ctrl+3"),
+                                  ("progress", "&Progress", "Ctrl+4")):
+            self.page_actions[name] = self._action(
+                label, lambda _=False, n=name: self.show_page(n), keys, f"Show {name}")
+        self.act_find = self._action("&Find facts", self.find_facts, QKeySequence.StandardKey.Find)
+        self.act_refresh_stats = self._action(
+            "&Refresh progress", self.progress.refresh, QKeySequence.StandardKey.Refresh)
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.act_study = self._action(
@@ -164,13 +240,22 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.act_import)
+        file_menu.addAction(self.act_export)
         file_menu.addSeparator()
         profile_menu = file_menu.addMenu("&Profile")
         profile_menu.addAction(self.act_new_profile)
         profile_menu.addAction(self.act_rename_profile)
         profile_menu.addAction(self.act_delete_profile)
+        file_menu.addAction(self.act_settings)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
+        deck_menu = bar.addMenu("&Deck")
+        deck_menu.addAction(self.act_new_deck)
+        deck_menu.addAction(self.act_add_fact)
+        deck_menu.addSeparator()
+        deck_menu.addAction(self.act_deck_options)
+        deck_menu.addAction(self.act_export)
+        deck_menu.addAction(self.act_delete_deck)
         study_menu = bar.addMenu("&Study")
         study_menu.addAction(self.act_study)
         study_menu.addSeparator()
@@ -180,6 +265,10 @@ class MainWindow(QMainWindow):
         study_menu.addSeparator()
         study_menu.addAction(self.act_back)
         view_menu = bar.addMenu("&View")
+        for act in self.page_actions.values():
+            view_menu.addAction(act)
+        view_menu.addAction(self.act_refresh_stats)
+        view_menu.addSeparator()
         theme_menu = view_menu.addMenu("&Theme")
         for act in self.theme_actions.values():
             theme_menu.addAction(act)
@@ -199,6 +288,16 @@ class MainWindow(QMainWindow):
         self.study.closed.connect(self.show_decks)
         self.study.state_changed.connect(self._update_study_actions)
         self.study.status_message.connect(self.show_status)
+        self.nav.page_requested.connect(self.show_page)
+        self.hint.dismissed.connect(self._hint_dismissed)
+        self.browse.status_message.connect(self.show_status)
+        self.browse.decks_changed.connect(self._decks_changed)
+        self.browse.read_requested.connect(self.read_fact)
+        self.reader.status_message.connect(self.show_status)
+        self.reader.edit_requested.connect(self.edit_fact)
+        self.reader.browse_requested.connect(self.browse_fact)
+        self.reader.add_requested.connect(self._add_fact_from_reader)
+        self.progress.status_message.connect(self.show_status)
 
     # --------------------------------------------------------------- opening
 
@@ -222,6 +321,9 @@ class MainWindow(QMainWindow):
         self.reload_profiles(self.settings.last_profile)
         self.show_status("Ready.")
         self.deck_page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.settings.hint_shown:
+            self.hint.show()
+            self.settings.hint_shown = True  # shown once; remembered in gui.json
 
     def reload_profiles(self, select: str | int | None = None) -> None:
         """Fill the profile switcher and make ``select`` (name or id) current."""
@@ -262,6 +364,11 @@ class MainWindow(QMainWindow):
         keep = current.deck_id if current else None
         self.deck_model.set_decks(self.library.deck_summaries(self.profile.profile_id))
         self.deck_page.select_deck(keep)
+        self._stale.update(("browse", "reader", "progress"))
+        page = self.current_page()
+        if page in self._stale:
+            self._refresh_page(page)
+        self._update_deck_actions()
 
     # -------------------------------------------------------------- profiles
 
@@ -350,17 +457,26 @@ class MainWindow(QMainWindow):
             self.study.stop()
         self._set_studying(False)
         self.pages.setCurrentWidget(self.deck_page)
+        self.nav.set_current("decks")
+        self.act_back.setEnabled(False)
         self.refresh_decks()
         self.deck_page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_deck_actions()
 
     def _set_studying(self, studying: bool) -> None:
-        self.act_back.setEnabled(studying)
+        self.act_back.setEnabled(studying or self.current_page() != "decks")
         self.act_study.setEnabled(not studying)
-        self.act_import.setEnabled(not studying)
-        for act in (self.act_new_profile, self.act_rename_profile):
+        self.act_import.setEnabled(not studying and not self.tasks.busy())
+        for act in (self.act_new_profile, self.act_rename_profile, self.act_settings,
+                    self.act_new_deck, self.act_find, self.act_refresh_stats,
+                    *self.page_actions.values()):
             act.setEnabled(not studying)
         self.act_delete_profile.setEnabled(not studying and len(self._profiles) > 1)
+        self.nav.setVisible(not studying)
+        if studying:
+            self.hint.hide()  # the hint is about the deck list; it was shown once
         self._update_study_actions()
+        self._update_deck_actions()
 
     def _update_study_actions(self) -> None:
         s = self.study
@@ -372,50 +488,367 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- import
 
     def import_deck(self, path: str | Path | None = None) -> None:
-        """Ask for a deck file and import it off the GUI thread."""
+        """Ask for a deck file (or take ``path``) and import it off the GUI thread.
+
+        A progress dialog with Cancel appears if the import takes a while;
+        cancelling stores nothing.
+        """
         if self.library is None:
             return
+        from quizapp.gui.controllers import deck_io
+
         if not path:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Import deck", str(Path.home()), "quizapp decks (*.toml);;All files (*)"
+                self, "Import deck", str(Path.home()), deck_io.import_filter()
             )
             if not path:
                 return
+        if self.tasks.busy():
+            self._import_queue.append(Path(path))
+            return
         library = self.library
         file = Path(path)
         self.show_status(f"Importing {file.name}…")
         self.act_import.setEnabled(False)
-        self.runner.start(
-            lambda: library.import_deck_file(file),
+        self.tasks.start(
+            lambda progress: deck_io.import_file(library.collection, file, progress),
             lambda result: self._import_done(file, result),
             lambda exc: self._import_failed(file, exc),
+            lambda: self._import_cancelled(file),
+            title="Importing", label=f"Importing {file.name}…", parent=self,
         )
 
-    def _import_done(self, file: Path, result: ImportSummary) -> None:
+    def import_files(self, paths: list[Path]) -> None:
+        """Import several files, one after the other."""
+        for path in paths:
+            self.import_deck(path)
+
+    def _import_next(self) -> None:
         self.act_import.setEnabled(not self.study.active)
+        if self._import_queue:
+            self.import_deck(self._import_queue.pop(0))
+
+    def _import_done(self, file: Path, result: Any) -> None:
+        summary, notices = result if isinstance(result, tuple) else (result, ())
         self.refresh_decks()
-        self.deck_page.select_deck(result.deck_id)
-        what = f"{result.added} new facts"
-        if result.updated:
-            what += f", {result.updated} updated"
-        if result.retired:
-            what += f", {result.retired} retired"
-        self.show_status(f"Imported “{result.deck_name}” from {file.name}: {what}.")
+        self.deck_page.select_deck(summary.deck_id)
+        what = f"{summary.added} new facts"
+        if summary.updated:
+            what += f", {summary.updated} updated"
+        if summary.retired:
+            what += f", {summary.retired} retired"
+        self.show_status(f"Imported “{summary.deck_name}” from {file.name}: {what}.")
+        if notices:  # things the importer left out or changed: worth a look, not an error
+            self._message(QMessageBox.Icon.Information, "Imported with notes",
+                          f"“{summary.deck_name}” was imported from {file.name}.\n\n"
+                          + "\n".join(f"• {n}" for n in notices[:12])
+                          + (f"\n… and {len(notices) - 12} more." if len(notices) > 12 else ""))
+        self._import_next()
 
     def _import_failed(self, file: Path, exc: Exception) -> None:
         from quizapp.facts.deckfile import DeckFileError
 
-        self.act_import.setEnabled(not self.study.active)
         self.show_status(f"{file.name} was not imported.")
         if isinstance(exc, DeckFileError) and exc.problems:
-            problems = [
-                (f"Line {p.line}: " if p.line else "") + f"{p.field}: {p.message}"
-                for p in exc.problems
-            ]
+            problems = []
+            for p in exc.problems:
+                where = getattr(p, "where", "")
+                prefix = f"{where}: " if where else (f"Line {p.line}: " if p.line else "")
+                problems.append(f"{prefix}{p.field}: {p.message}")
         else:
             problems = [str(exc) or type(exc).__name__]
         dialog = ImportErrorDialog(file.name, problems, self)
         self._open_dialog(dialog)
+        self._import_next()
+
+    def _import_cancelled(self, file: Path) -> None:
+        self.show_status(f"Import of {file.name} cancelled: nothing was changed.")
+        self._import_next()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if self.library is not None and not self.study.active and any(
+                u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from quizapp.gui.controllers import deck_io
+
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        files = [f for f in files if f.is_file()]
+        if not files or self.library is None or self.study.active:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        known = [f for f in files if deck_io.can_import(f)]
+        skipped = [f.name for f in files if f not in known]
+        # A file of another type still goes to the importer: it says what is wrong.
+        self.import_files(known or files)
+        if skipped and known:
+            self.show_status(f"Skipped {', '.join(skipped)}: not a deck file.")
+
+    # ---------------------------------------------------------------- decks
+
+    def current_deck_id(self) -> int | None:
+        """The deck the page on show is about (the deck list's selection by default)."""
+        page = self.current_page()
+        if page == "browse":
+            deck_id = self.browse.view.deck_filter.currentData()
+            if deck_id is None and self.browse.current_fact() is not None:
+                fact = self.browse.current_fact()
+                assert fact is not None
+                deck_id = fact.deck_id
+            if deck_id is not None:
+                return int(deck_id)
+        if page == "reader" and self.reader.deck_id is not None:
+            return self.reader.deck_id
+        deck = self.deck_page.current_deck()
+        return deck.deck_id if deck is not None else None
+
+    def _deck_name(self, deck_id: int) -> str:
+        row = self.deck_model.row_of(deck_id)
+        deck = self.deck_model.deck_at(row)
+        return deck.name if deck is not None else str(deck_id)
+
+    def _update_deck_actions(self) -> None:
+        has = self.library is not None and self.deck_model.rowCount() > 0
+        idle = not self.study.active
+        for act in (self.act_export, self.act_delete_deck, self.act_deck_options,
+                    self.act_add_fact):
+            act.setEnabled(has and idle)
+
+    def _decks_changed(self, deck_id: int) -> None:
+        keep = self.current_page()
+        self._stale.update(("browse", "reader", "progress"))
+        if self.library is not None and self.profile is not None:
+            current = self.deck_page.current_deck()
+            self.deck_model.set_decks(self.library.deck_summaries(self.profile.profile_id))
+            self.deck_page.select_deck(current.deck_id if current else deck_id)
+        self._update_deck_actions()
+        if keep == "browse":
+            self._stale.discard("browse")
+            self.browse.set_context(self.library.collection if self.library else None,
+                                    self.profile.profile_id if self.profile else None,
+                                    self.deck_model.decks())
+        elif keep in self._stale:
+            self._refresh_page(keep)
+
+    def export_deck(self, path: str | Path | None = None, deck_id: int | None = None) -> None:
+        """Ask where to write the selected deck (or take ``path``) and write it off-thread."""
+        if self.library is None:
+            return
+        from quizapp.gui.controllers import deck_io
+
+        deck_id = deck_id if deck_id is not None else self.current_deck_id()
+        if deck_id is None:
+            return
+        if not path:
+            filters = deck_io.export_filters()
+            row = self.deck_model.deck_at(self.deck_model.row_of(deck_id))
+            stem = row.key if row is not None else "deck"
+            path, chosen = QFileDialog.getSaveFileName(
+                self, "Export deck", str(Path.home() / f"{stem}.toml"), ";;".join(filters),
+                filters[0])
+            if not path:
+                return
+            file = Path(path)
+            if not file.suffix:
+                file = file.with_suffix(deck_io.suffix_for_filter(chosen))
+        else:
+            file = Path(path)
+        library = self.library
+        name = self._deck_name(deck_id)
+        self.show_status(f"Exporting “{name}”…")
+        self.tasks.start(
+            lambda progress: deck_io.export_file(library.collection, deck_id, file, progress),
+            lambda _r: self.show_status(f"Exported “{name}” to {file}."),
+            lambda exc: self._export_failed(file, exc),
+            lambda: self.show_status("Export cancelled."),
+            title="Exporting", label=f"Writing {file.name}…", parent=self,
+        )
+
+    def _export_failed(self, file: Path, exc: Exception) -> None:
+        self.show_status(f"{file.name} was not written.")
+        self._message(QMessageBox.Icon.Warning, "Export failed",
+                      f"The deck could not be written to {file}:\n\n{exc}")
+
+    def delete_deck(self, deck_id: int | None = None) -> bool:
+        """Delete the selected deck and everyone's progress on it, after confirmation."""
+        if self.library is None or self.study.active:
+            return False
+        deck_id = deck_id if deck_id is not None else self.current_deck_id()
+        if deck_id is None:
+            return False
+        name = self._deck_name(deck_id)
+        answer = QMessageBox.question(
+            self,
+            "Delete deck",
+            f"Delete the deck “{name}” with its facts, and every learner's progress on it?"
+            "\n\nThis cannot be undone. Export the deck first to keep a copy.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        from quizapp.browse import delete_deck
+
+        delete_deck(self.library.collection, deck_id)
+        self.refresh_decks()
+        self.show_status(f"Deleted the deck “{name}”.")
+        return True
+
+    def new_deck(self) -> None:
+        """Create an empty deck (Browse opens on it)."""
+        if self.library is None or self.study.active:
+            return
+        self._ensure_browse_context()
+        self.browse.new_deck()
+
+    def add_fact(self) -> None:
+        """Add a fact or Q/A note to the selected deck."""
+        if self.library is None or self.study.active:
+            return
+        deck_id = self.current_deck_id()
+        self._ensure_browse_context()
+        self.browse.add_fact(deck_id)
+
+    def _add_fact_from_reader(self, deck_id: int, initial: dict[str, Any]) -> None:
+        self._ensure_browse_context()
+        self.browse.add_fact(deck_id, initial)
+
+    def edit_fact(self, deck_id: int, key: str) -> None:
+        """Open one fact in the editor."""
+        self._ensure_browse_context()
+        self.browse.select_fact_key(deck_id, key)
+        self.browse.edit_selected()
+
+    def browse_fact(self, deck_id: int, key: str) -> None:
+        """Show one fact in Browse."""
+        self.show_page("browse")
+        self.browse.select_fact_key(deck_id, key)
+
+    def read_fact(self, deck_id: int, key: str) -> None:
+        """Show one fact in the Reader."""
+        self.show_page("reader")
+        self.reader.set_deck(deck_id, key)
+
+    def find_facts(self) -> None:
+        """Browse with the keyboard in the search field."""
+        self.show_page("browse")
+        self.browse.view.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.browse.view.search.selectAll()
+
+    def _ensure_browse_context(self) -> None:
+        if "browse" in self._stale or self.browse.collection is None:
+            self._refresh_page("browse")
+
+    def deck_options(self, deck_id: int | None = None) -> QWidget | None:
+        """The options of the selected deck for the current learner."""
+        if self.library is None or self.profile is None or self.study.active:
+            return None
+        deck_id = deck_id if deck_id is not None else self.current_deck_id()
+        if deck_id is None:
+            return None
+        from quizapp.gui.controllers.deck_admin import deck_options, save_deck_options
+        from quizapp.gui.views.deck_options_dialog import DeckOptionsDialog
+
+        collection, profile_id = self.library.collection, self.profile.profile_id
+
+        def save(values: Any) -> list[str]:
+            problems = save_deck_options(collection, profile_id, deck_id, values)
+            if not problems:
+                self.show_status(f"Saved the options of “{values.deck_name}”.")
+                self._decks_changed(deck_id)
+            return problems
+
+        dialog = DeckOptionsDialog(deck_options(collection, profile_id, deck_id), save, self)
+        self._open_dialog(dialog)
+        return dialog
+
+    def show_settings(self) -> QWidget | None:
+        """Theme, text size and the learner's study defaults."""
+        from quizapp.gui.controllers.deck_admin import save_study_defaults, study_defaults
+        from quizapp.gui.views.settings_dialog import SettingsDialog, SettingsValues
+
+        collection = self.library.collection if self.library is not None else None
+        profile = self.profile
+        defaults = (study_defaults(collection, profile.profile_id)
+                    if collection is not None and profile is not None else None)
+        size = self.settings.font_size or QApplication.font().pointSize()
+        values = SettingsValues(self.settings.theme, size,
+                                profile.name if profile is not None else "", defaults)
+
+        def save(v: SettingsValues) -> list[str]:
+            if v.defaults is not None and collection is not None and profile is not None:
+                try:
+                    save_study_defaults(collection, profile.profile_id, v.defaults)
+                except ValueError as exc:
+                    return [str(exc).capitalize()]
+            if v.font_size != size:
+                self.settings.font_size = v.font_size
+            self.set_theme(v.theme)
+            with contextlib.suppress(OSError):
+                self.settings.save()
+            self._decks_changed(-1)
+            self.show_status("Settings saved.")
+            return []
+
+        dialog = SettingsDialog(values, save, self)
+        self._open_dialog(dialog)
+        return dialog
+
+    # ---------------------------------------------------------------- pages
+
+    def current_page(self) -> str:
+        """The name of the page on show: decks, study, browse, reader or progress."""
+        widget = self.pages.currentWidget()
+        if widget is self.study.view:
+            return "study"
+        return next((n for n, w in self.page_widgets.items() if w is widget), "decks")
+
+    def show_page(self, name: str) -> None:
+        """Switch to a page (not while studying)."""
+        if self.study.active or name not in self.page_widgets:
+            self.nav.set_current(self.current_page())
+            return
+        if name == "decks":
+            self.show_decks()
+            return
+        self.pages.setCurrentWidget(self.page_widgets[name])
+        self.nav.set_current(name)
+        self.act_back.setEnabled(True)
+        if name in self._stale or name == "progress":
+            self._refresh_page(name)
+        focus = {"browse": self.browse.view.search, "reader": self.reader.view.browser,
+                 "progress": self.progress.view.refresh}[name]
+        focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _refresh_page(self, name: str) -> None:
+        self._stale.discard(name)
+        collection = self.library.collection if self.library is not None else None
+        profile_id = self.profile.profile_id if self.profile is not None else None
+        decks = self.deck_model.decks()
+        if name == "browse":
+            self.browse.set_context(collection, profile_id, decks)
+        elif name == "reader":
+            current = self.deck_page.current_deck()
+            deck_id = self.reader.deck_id
+            if deck_id is None or all(d.deck_id != deck_id for d in decks):
+                deck_id = current.deck_id if current is not None else None
+            self.reader.set_context(collection, profile_id, decks, deck_id)
+        elif name == "progress":
+            self.progress.set_context(collection, profile_id)
+            if self.current_page() == "progress":
+                self.progress.refresh()
+            else:
+                self._stale.add("progress")
+
+    def _hint_dismissed(self) -> None:
+        self.settings.hint_shown = True
+        with contextlib.suppress(OSError):
+            self.settings.save()
 
     # ------------------------------------------------------------------ help
 
@@ -457,6 +890,15 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_theme(app, mode, self.settings.font_size)
         self.study.restyle()
+        self.nav.restyle()
+        self.hint.restyle()
+        if self.reader.deck is not None:
+            self.reader.refresh()
+        if self.browse.current_fact() is not None:
+            self.browse.select_fact(self.browse.current_fact().fact_row_id)  # type: ignore[union-attr]
+        self.progress.view.update()
+        for widget in self.progress.view.findChildren(QWidget):
+            widget.update()
 
     def follow_system_scheme(self, *_args: object) -> None:
         """The desktop switched between light and dark: follow it if asked to."""
@@ -479,6 +921,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.study.active:
             self.study.stop()
+        self.tasks.cancel_all()
+        self.tasks.wait(30000)
+        self.progress.wait(30000)
         self.runner.wait(30000)
         self.save_settings()
         if self.library is not None:

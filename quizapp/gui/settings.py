@@ -33,6 +33,7 @@ class GuiSettings:
     last_profile: str | None = None
     theme: str = "system"  # system | light | dark
     font_size: int = 0  # points; 0 follows the platform default (at least 10 pt)
+    hint_shown: bool = False  # the first-run hint was shown once
 
     @classmethod
     def load(cls, path: Path | None = None) -> GuiSettings:

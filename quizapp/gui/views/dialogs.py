@@ -29,9 +29,26 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Deck list",
         (
             ("Enter", "Study the selected deck"),
-            ("Ctrl+O", "Import a deck file"),
+            ("Ctrl+O", "Import a deck file (or drop files on the window)"),
+            ("Ctrl+E", "Export the selected deck"),
+            ("Ctrl+Shift+N", "New deck"),
+            ("Ctrl+N", "Add a fact or Q/A note"),
+            ("Ctrl+Shift+D", "Deck options"),
+            ("Ctrl+,", "Settings"),
             ("F1", "Keyboard shortcuts"),
             ("Ctrl+Q", "Quit"),
+        ),
+    ),
+    (
+        "Pages",
+        (
+            ("Ctrl+1", "Decks"),
+            ("Ctrl+2 or Ctrl+F", "Browse (search facts and cards)"),
+            ("Ctrl+3", "Reader (the article with its facts)"),
+            ("Ctrl+4", "Progress (F5 computes it again)"),
+            ("Enter (Browse)", "Edit the selected fact; Ctrl+Enter saves the form"),
+            ("Tab / Enter (Reader)", "Move between facts / show a fact's questions"),
+            ("Escape", "Back to the deck list"),
         ),
     ),
     (

@@ -1,0 +1,665 @@
+"""Browsing and authoring: search facts and their cards, read histories, edit decks.
+
+Qt-free queries for the GUI's Browse, Reader and Progress screens (and any
+other front end): plain values in, plain values out, one short session per
+call.
+
+- :func:`search_facts` finds the facts of one profile's decks by free text
+  (fact text, stem, speaker, name, front, back) and filters on their cards
+  (state, due, leech, reported), one row per fact with both cards' states
+  and the learner's :class:`KnowledgeLevel` of it.
+- :func:`fact_cards` and :func:`review_history` give a fact's cards and its
+  review log (cancelled rows flagged, never hidden: the log is shown as it is).
+- :func:`retention_over_time` is true retention per week, read the way
+  :mod:`quizapp.stats` reads the log.
+- Deck editing goes through the deck loader's own validation: the edited deck
+  is rendered back to deck-file TOML (:func:`deck_toml`) and parsed with
+  :func:`quizapp.facts.deckfile.parse_deck_text`, so a teacher sees exactly the
+  messages an import of the same file would give. Valid decks are stored with
+  :meth:`Collection.import_deck`, which keeps progress by stable fact id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, true, update
+from sqlalchemy import select as sa_select
+
+from quizapp.facts.deckfile import FORMAT_VERSION, DeckFileError, Problem, parse_deck_text
+from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source
+from quizapp.scheduling import (
+    LEECH_LAPSES,
+    MASTERED_STABILITY_DAYS,
+    CardStateKind,
+    day_date,
+    day_start,
+    study_day,
+)
+from quizapp.scheduling.reviewlog import (
+    KIND_STUDY,
+    answer_kind,
+    card_table,
+    fact_table,
+    is_cancelled,
+    is_effective,
+    review_table,
+    run,
+    state_before_is,
+)
+from quizapp.storage import repository as repo
+from quizapp.storage.models import (
+    CardRow,
+    DeckRow,
+    ProfileRow,
+    QuestionReportRow,
+    as_utc,
+)
+
+if TYPE_CHECKING:
+    from quizapp.collection import Collection
+
+deck_table = DeckRow.__table__  # type: ignore[attr-defined]
+report_table = QuestionReportRow.__table__  # type: ignore[attr-defined]
+
+STATES: tuple[str, ...] = ("new", "learning", "review", "suspended")
+DUE_FILTERS: tuple[str, ...] = ("today", "overdue")
+_STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+
+
+class KnowledgeLevel(StrEnum):
+    """How well a learner knows a fact, from their cards (the reader's colours)."""
+
+    NEW = "new"  # never answered
+    LEARNING = "learning"  # answered, not yet in Review
+    KNOWN = "known"  # a card is in Review state
+    MASTERED = "mastered"  # recall stability ≥ 21 days and the last answer was right
+    LEECH = "leech"  # a card lapsed 8 times or more
+
+
+@dataclass(frozen=True, slots=True)
+class FactQuery:
+    """What to look for: free text and card filters (empty fields filter nothing).
+
+    ``state``: new, learning (includes relearning), review or suspended: the
+    fact has a card in that state (new, learning and review count unsuspended
+    cards only). ``due``: today (a studied card falls due before the study day
+    ends) or overdue (it fell due before the study day began). ``leech``: a card
+    has 8 or more lapses. ``reported``: the learner reported one of its questions.
+    """
+
+    text: str = ""
+    deck_id: int | None = None
+    kind: str | None = None
+    state: str | None = None
+    due: str | None = None
+    leech: bool = False
+    reported: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FactSummary:
+    """One fact as the browser lists it, with its cards for one profile."""
+
+    fact_row_id: int
+    key: str
+    deck_id: int
+    deck_name: str
+    kind: str
+    text: str  # the fact's words, or a Q/A note's front
+    detail: str  # its question stem, speaker, role or back
+    recognise: str  # the recognise card's state: new, learning, review, relearning, suspended
+    recall: str
+    due: datetime | None  # the earliest due of its studied, unsuspended cards
+    reviews: int
+    lapses: int
+    suspended: int  # how many of its cards are suspended
+    reports: int
+    level: KnowledgeLevel
+
+
+@dataclass(frozen=True, slots=True)
+class CardSummary:
+    """One card of a fact, with its scheduling state."""
+
+    card_id: int
+    family: str
+    state: str  # new, learning, review, relearning
+    suspended: bool
+    due: datetime | None
+    stability: float | None
+    difficulty: float | None
+    reps: int
+    lapses: int
+    reported_forms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One row of the review log, as recorded."""
+
+    review_id: int
+    card_id: int
+    family: str
+    reviewed_at: datetime
+    study_day: int
+    kind: str  # study, test, undo, overrule
+    form: str | None
+    prompt: str | None
+    given: str | None
+    correct: bool | None
+    verdict: str | None
+    rating: int | None
+    response_ms: int | None
+    cancelled: bool  # a later undo (or overrule) cancels this row
+
+
+# --------------------------------------------------------------------------
+# Search
+
+
+def _like_any(columns: Sequence[ColumnElement[Any]], word: str) -> ColumnElement[bool]:
+    escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(*(func.lower(col).like(pattern, escape="\\") for col in columns))
+
+
+def _today_bounds(s: Any, profile_id: int, now: datetime) -> tuple[datetime, datetime]:
+    profile = s.get(ProfileRow, profile_id)
+    if profile is None:
+        raise repo.NotFoundError(f"no profile {profile_id}")
+    today = study_day(now, profile.rollover_hour, profile.timezone)
+    return (day_start(today, profile.rollover_hour, profile.timezone),
+            day_start(today + 1, profile.rollover_hour, profile.timezone))
+
+
+def fact_conditions(query: FactQuery, profile_id: int, start_of_day: datetime,
+                    end_of_day: datetime, f: Any) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of ``query`` on the fact table alias ``f`` (retired facts out)."""
+    where: list[ColumnElement[bool]] = [f.c.retired == false()]
+    if query.deck_id is not None:
+        where.append(f.c.deck_id == query.deck_id)
+    if query.kind:
+        where.append(f.c.kind == query.kind)
+    words = query.text.split()
+    if words:
+        cols = [f.c.text, f.c.stem, f.c.speaker, f.c.name, f.c.front, f.c.back]
+        where.extend(_like_any(cols, w) for w in words)
+
+    x = card_table.alias("fx")
+    unsuspended = x.c.suspended == false()
+    states: dict[str, ColumnElement[bool]] = {
+        "new": and_(unsuspended, x.c.state == CardStateKind.NEW),
+        "learning": and_(unsuspended, x.c.state.in_((CardStateKind.LEARNING,
+                                                     CardStateKind.RELEARNING))),
+        "review": and_(unsuspended, x.c.state == CardStateKind.REVIEW),
+        "suspended": x.c.suspended == true(),
+    }
+    if query.state:
+        if query.state not in states:
+            raise ValueError(f"unknown state {query.state!r} (use {', '.join(STATES)})")
+        where.append(exists().where(x.c.fact_id == f.c.id, x.c.profile_id == profile_id,
+                                    states[query.state]))
+    if query.due in DUE_FILTERS:
+        y = card_table.alias("fy")
+        limit = end_of_day if query.due == "today" else start_of_day
+        where.append(exists().where(y.c.fact_id == f.c.id, y.c.profile_id == profile_id,
+                                    y.c.suspended == false(),
+                                    y.c.state != CardStateKind.NEW, y.c.due < limit))
+    elif query.due:
+        raise ValueError(f"unknown due filter {query.due!r} (use today or overdue)")
+    if query.leech:
+        z = card_table.alias("fz")
+        where.append(exists().where(z.c.fact_id == f.c.id, z.c.profile_id == profile_id,
+                                    z.c.lapses >= LEECH_LAPSES))
+    if query.reported:
+        q = report_table.alias("fq")
+        where.append(exists().where(q.c.fact_id == f.c.id, q.c.profile_id == profile_id))
+    return where
+
+
+def _last_answer_right(profile_id: int, fact_id: Any) -> ColumnElement[Any]:
+    """Correlated: whether the latest effective answer to a card of the fact was right."""
+    r = review_table.alias("lr")
+    c2 = card_table.alias("lc")
+    return (
+        sa_select(r.c.correct)
+        .select_from(r.join(c2, c2.c.id == r.c.card_id))
+        .where(c2.c.profile_id == profile_id, c2.c.fact_id == fact_id, is_effective(r))
+        .order_by(r.c.reviewed_at.desc(), r.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def search_facts(collection: Collection, profile_id: int, query: FactQuery, now: datetime,
+                 *, limit: int | None = None) -> list[FactSummary]:
+    """The facts matching ``query``, by deck and deck order, with the profile's cards."""
+    f = fact_table.alias("f")
+    c = card_table.alias("c")
+    d = deck_table.alias("d")
+    rec = c.c.family == "recognise"
+    rcl = c.c.family == "recall"
+    studied = and_(c.c.state != CardStateKind.NEW, c.c.suspended == false())
+    stmt = (
+        sa_select(
+            f.c.id, f.c.key, f.c.deck_id, d.c.name, f.c.kind, f.c.text, f.c.front, f.c.stem,
+            f.c.speaker, f.c.name, f.c.role, f.c.back,
+            func.max(case((rec, c.c.state))), func.max(case((rec, case((c.c.suspended, 1),
+                                                                         else_=0)))),
+            func.max(case((rcl, c.c.state))), func.max(case((rcl, case((c.c.suspended, 1),
+                                                                         else_=0)))),
+            func.min(case((studied, c.c.due))),
+            func.coalesce(func.sum(c.c.reps), 0),
+            func.coalesce(func.max(c.c.lapses), 0),
+            func.coalesce(func.sum(case((c.c.suspended, 1), else_=0)), 0),
+            func.max(case((rcl, c.c.stability))),
+            _last_answer_right(profile_id, f.c.id),
+            sa_select(func.count()).select_from(report_table)
+            .where(report_table.c.fact_id == f.c.id, report_table.c.profile_id == profile_id)
+            .scalar_subquery(),
+        )
+        .select_from(
+            f.join(d, d.c.id == f.c.deck_id)
+            .outerjoin(c, and_(c.c.fact_id == f.c.id, c.c.profile_id == profile_id))
+        )
+        .group_by(f.c.id, f.c.key, f.c.deck_id, d.c.name, f.c.kind, f.c.text, f.c.front,
+                  f.c.stem, f.c.speaker, f.c.name, f.c.role, f.c.back, f.c.position)
+        .order_by(d.c.name, f.c.deck_id, f.c.position, f.c.id)
+    )
+    with collection.session() as s:
+        start, end = _today_bounds(s, profile_id, now)
+        stmt = stmt.where(*fact_conditions(query, profile_id, start, end, f))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        rows = list(run(s, stmt))
+    out = []
+    for (fid, key, deck_id, deck_name, kind, text, front, stem, speaker, name, role, back,
+         rec_state, rec_susp, rcl_state, rcl_susp, due, reps, lapses, suspended, stability,
+         last_right, reports) in rows:
+        out.append(FactSummary(
+            fact_row_id=int(fid), key=key, deck_id=int(deck_id), deck_name=deck_name,
+            kind=kind, text=text or front or name or "",
+            detail=_detail(kind, stem, speaker, name, role, back),
+            recognise=_state_name(rec_state, rec_susp),
+            recall=_state_name(rcl_state, rcl_susp),
+            due=as_utc(due), reviews=int(reps), lapses=int(lapses),
+            suspended=int(suspended), reports=int(reports or 0),
+            level=_level(rec_state, rcl_state, int(lapses), stability, last_right),
+        ))
+    return out
+
+
+def count_facts(collection: Collection, profile_id: int, query: FactQuery,
+                now: datetime) -> int:
+    """How many facts :func:`search_facts` would list."""
+    f = fact_table.alias("f")
+    with collection.session() as s:
+        start, end = _today_bounds(s, profile_id, now)
+        stmt = sa_select(func.count()).select_from(f).where(
+            *fact_conditions(query, profile_id, start, end, f))
+        return int(run(s, stmt).one()[0])
+
+
+def _detail(kind: str, stem: str | None, speaker: str | None, name: str | None,
+            role: str | None, back: str | None) -> str:
+    if kind == FactKind.QA:
+        return back or ""
+    if kind == FactKind.QUOTE:
+        return speaker or ""
+    if kind == FactKind.PERSON:
+        return role or ""
+    return stem or ""
+
+
+def _state_name(state: int | None, suspended: int | None) -> str:
+    if state is None:
+        return ""
+    if suspended:
+        return "suspended"
+    return _STATE_NAMES.get(int(state), "review")
+
+
+def _level(rec_state: int | None, rcl_state: int | None, lapses: int,
+           recall_stability: float | None, last_right: Any) -> KnowledgeLevel:
+    if lapses >= LEECH_LAPSES:
+        return KnowledgeLevel.LEECH
+    if (recall_stability is not None and recall_stability >= MASTERED_STABILITY_DAYS
+            and bool(last_right)):
+        return KnowledgeLevel.MASTERED
+    states = {int(x) for x in (rec_state, rcl_state) if x is not None}
+    if CardStateKind.REVIEW in states:
+        return KnowledgeLevel.KNOWN
+    if states - {CardStateKind.NEW}:
+        return KnowledgeLevel.LEARNING
+    return KnowledgeLevel.NEW
+
+
+def fact_labels(collection: Collection, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Short labels for (deck name, fact key) pairs: what the fact says, in a few words.
+
+    A number gets what it counts ("380 (vehicles)"), a date its event, a
+    person their role; a quotation and a note their words. The result is keyed
+    ``"<deck name>/<fact key>"``; unknown pairs are left out.
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    f = fact_table.alias("f")
+    d = deck_table.alias("d")
+    stmt = (sa_select(d.c.name, f.c.key, f.c.kind, f.c.text, f.c.front, f.c.name, f.c.counts,
+                      f.c.event, f.c.role)
+            .select_from(f.join(d, d.c.id == f.c.deck_id))
+            .where(f.c.key.in_(sorted({k for _, k in wanted}))))
+    with collection.session() as s:
+        rows = list(run(s, stmt))
+    out = {}
+    for deck, key, kind, text, front, name, counts, event, role in rows:
+        if (deck, key) not in wanted:
+            continue
+        words = " ".join((text or front or name or key).split())
+        extra = {"number": counts, "date": event, "person": role}.get(kind)
+        out[f"{deck}/{key}"] = f"{words} ({' '.join(extra.split())})" if extra else words
+    return out
+
+
+def knowledge_levels(collection: Collection, profile_id: int, deck_id: int,
+                     now: datetime) -> dict[str, KnowledgeLevel]:
+    """How well the learner knows each fact of a deck, by fact key."""
+    return {f.key: f.level
+            for f in search_facts(collection, profile_id, FactQuery(deck_id=deck_id), now)}
+
+
+# --------------------------------------------------------------------------
+# Cards and history
+
+
+def fact_cards(collection: Collection, profile_id: int, fact_row_id: int) -> list[CardSummary]:
+    """The profile's cards of one fact, recognise first."""
+    c = card_table
+    stmt = (sa_select(c.c.id, c.c.family, c.c.state, c.c.suspended, c.c.due, c.c.stability,
+                      c.c.difficulty, c.c.reps, c.c.lapses, c.c.reported_forms)
+            .where(c.c.profile_id == profile_id, c.c.fact_id == fact_row_id)
+            .order_by(case((c.c.family == "recognise", 0), else_=1), c.c.id))
+    with collection.session() as s:
+        rows = list(run(s, stmt))
+    return [CardSummary(int(cid), fam, _STATE_NAMES.get(int(st), "review"), bool(susp),
+                        as_utc(due), stab, diff, int(reps), int(lapses),
+                        tuple(json.loads(forms or "[]")))
+            for cid, fam, st, susp, due, stab, diff, reps, lapses, forms in rows]
+
+
+def review_history(collection: Collection, profile_id: int, *, card_id: int | None = None,
+                   fact_row_id: int | None = None, limit: int = 500) -> list[HistoryEntry]:
+    """The review log of one card or of every card of a fact, newest first."""
+    r = review_table.alias("r")
+    c = card_table.alias("c")
+    stmt = (sa_select(r.c.id, r.c.card_id, c.c.family, r.c.reviewed_at, r.c.study_day,
+                      r.c.kind, r.c.form, r.c.prompt, r.c.given, r.c.correct, r.c.verdict,
+                      r.c.rating, r.c.response_ms, is_cancelled(r))
+            .select_from(r.join(c, c.c.id == r.c.card_id))
+            .where(r.c.profile_id == profile_id)
+            .order_by(r.c.reviewed_at.desc(), r.c.id.desc())
+            .limit(limit))
+    if card_id is not None:
+        stmt = stmt.where(r.c.card_id == card_id)
+    if fact_row_id is not None:
+        stmt = stmt.where(c.c.fact_id == fact_row_id)
+    with collection.session() as s:
+        rows = list(run(s, stmt))
+    out = []
+    for (rid, cid, fam, at, day, kind, form, prompt, given, correct, verdict, rating, ms,
+         cancelled) in rows:
+        when = as_utc(at)
+        assert when is not None
+        out.append(HistoryEntry(int(rid), int(cid), fam, when, int(day), kind, form, prompt,
+                                given, None if correct is None else bool(correct), verdict,
+                                rating, ms, bool(cancelled)))
+    return out
+
+
+def set_suspended(collection: Collection, profile_id: int, card_ids: Sequence[int],
+                  suspended: bool) -> int:
+    """Suspend or unsuspend cards of a profile (one transaction); returns how many changed."""
+    if not card_ids:
+        return 0
+    c = CardRow.__table__  # type: ignore[attr-defined]
+    with collection.transaction() as s:
+        result = s.exec(
+            update(c).where(c.c.profile_id == profile_id, c.c.id.in_(list(card_ids)),
+                            c.c.suspended != suspended)
+            .values(suspended=suspended))
+        return int(result.rowcount or 0)
+
+
+# --------------------------------------------------------------------------
+# Retention over time
+
+
+def retention_over_time(collection: Collection, profile_id: int, now: datetime, *,
+                        weeks: int = 26) -> list[dict[str, Any]]:
+    """True retention per week (oldest first), from study answers to cards in Review.
+
+    Each entry: ``{"study_day", "date", "reviews", "correct", "rate"}`` where
+    ``study_day`` is the week's first day and ``rate`` is None in a week
+    without reviews. Weeks end on today's study day. Read like
+    :func:`quizapp.stats.profile_stats`' retention: effective answers only,
+    practice tests left out.
+    """
+    with collection.session() as s:
+        profile = s.get(ProfileRow, profile_id)
+        if profile is None:
+            raise repo.NotFoundError(f"no profile {profile_id}")
+        today = study_day(now, profile.rollover_hour, profile.timezone)
+        first = today - 7 * weeks + 1
+        r = review_table.alias("r")
+        o = review_table.alias("o")
+        week = (r.c.study_day - first) // 7
+        right = func.coalesce(func.sum(case((r.c.correct == true(), 1), else_=0)), 0)
+        stmt = (sa_select(week, func.count(), right)
+                .select_from(r.outerjoin(o, o.c.id == r.c.cancels_id))
+                .where(r.c.profile_id == profile_id, r.c.study_day >= first,
+                       r.c.study_day <= today, is_effective(r),
+                       answer_kind(r, o) == KIND_STUDY,
+                       state_before_is(r, CardStateKind.REVIEW))
+                .group_by(week))
+        counts = {int(w): (int(n), int(ok)) for w, n, ok in run(s, stmt)}
+    out = []
+    for w in range(weeks):
+        n, ok = counts.get(w, (0, 0))
+        day = first + 7 * w
+        out.append({"study_day": day, "date": day_date(day).isoformat(), "reviews": n,
+                    "correct": ok, "rate": ok / n if n else None})
+    return out
+
+
+# --------------------------------------------------------------------------
+# Decks as deck-file TOML, and edits validated by the deck loader
+
+
+def number_text(value: float) -> int | float:
+    """A number as a deck file writes it: integral values without ".0"."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() \
+            and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def fact_fields(fact: Fact) -> dict[str, Any]:
+    """The deck-file keys of a fact, in the order the format documents them."""
+    out: dict[str, Any] = {"id": fact.id, "kind": fact.kind.value}
+    if fact.source_id is not None:
+        out["source"] = fact.source_id
+    kind = fact.kind
+    if kind is not FactKind.QA:
+        out["text"] = fact.text
+        if fact.start is not None and fact.end is not None:
+            out["start"] = fact.start
+            out["end"] = fact.end
+    if kind is FactKind.DATE:
+        out["value"] = fact.value
+        _put(out, stem=fact.stem, event=fact.event)
+    elif kind is FactKind.NUMBER:
+        out["value"] = number_text(float(fact.value)) if isinstance(fact.value, int | float) \
+            else fact.value
+        _put(out, unit=fact.unit, counts=fact.counts, qualifier=fact.qualifier,
+             stem=fact.stem, event=fact.event)
+    elif kind is FactKind.QUOTE:
+        _put(out, speaker=fact.speaker, role=fact.role, stem=fact.stem)
+        if fact.reported:
+            out["reported"] = True
+    elif kind is FactKind.PERSON:
+        _put(out, name=fact.name, role=fact.role, stem=fact.stem)
+        if fact.roles:
+            out["roles"] = list(fact.roles)
+    else:
+        _put(out, front=fact.front, back=fact.back)
+    if fact.tags:
+        out["tags"] = list(fact.tags)
+    return out
+
+
+def _put(out: dict[str, Any], **values: Any) -> None:
+    for k, v in values.items():
+        if v is not None:
+            out[k] = v
+
+
+def source_fields(source: Source) -> dict[str, Any]:
+    """The deck-file keys of a source, with its article inline (``text``)."""
+    out: dict[str, Any] = {"id": source.id, "title": source.title}
+    _put(out, published=source.published, url=source.url, author=source.author,
+         licence=source.licence)
+    out["text"] = source.text
+    return out
+
+
+def deck_toml(deck: Deck, facts: Sequence[Mapping[str, Any]] | None = None,
+              header: Mapping[str, Any] | None = None) -> str:
+    """The deck as deck-file text (sources inline), readable by :func:`load_deck_file`.
+
+    ``facts`` (deck-file tables) and ``header`` (top-level keys) replace the
+    deck's own when given: that is how an edit is checked before it is stored.
+    """
+    import tomlkit
+
+    doc = tomlkit.document()
+    top: dict[str, Any] = {"format": FORMAT_VERSION, "id": deck.id, "name": deck.name}
+    if deck.description:
+        top["description"] = deck.description
+    if deck.options.number_tolerance is not None:
+        top["number_tolerance"] = deck.options.number_tolerance
+    if header is not None:
+        top = {"format": FORMAT_VERSION, **header}
+    for k, v in top.items():
+        if v is not None:
+            doc.add(k, v)
+    if deck.sources:
+        sources = tomlkit.aot()
+        for src in deck.sources:
+            sources.append(tomlkit.item(source_fields(src)))
+        doc.add("sources", sources)
+    tables = [fact_fields(f) for f in deck.facts] if facts is None else list(facts)
+    if tables:
+        aot = tomlkit.aot()
+        for table in tables:
+            aot.append(tomlkit.item({k: v for k, v in table.items() if v is not None}))
+        doc.add("facts", aot)
+    return tomlkit.dumps(doc)
+
+
+def _file_for(deck_id: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9_.\-]", "-", deck_id) or "deck"
+    return Path(f"{safe}.toml")
+
+
+def _keep_sources(checked: Deck, original: Deck) -> Deck:
+    """The checked deck with the stored sources (file names and all) where unchanged."""
+    by_id = {s.id: s for s in original.sources}
+    sources = tuple(by_id.get(s.id, s) if by_id.get(s.id, s).text == s.text else s
+                    for s in checked.sources)
+    return dataclasses.replace(checked, sources=sources)
+
+
+def check_fact_edit(deck: Deck, table: Mapping[str, Any], *,
+                    replaces: str | None = None) -> Deck:
+    """The deck with one fact added or replaced, validated by the deck loader.
+
+    ``table`` holds the fact's deck-file keys (as :func:`fact_fields` gives
+    them). With ``replaces`` (a fact id) that fact is replaced in place,
+    otherwise the fact is appended. Raises :class:`DeckFileError` with the
+    loader's problems; nothing is stored.
+    """
+    tables = [fact_fields(f) for f in deck.facts]
+    if replaces is None:
+        tables.append(dict(table))
+    else:
+        index = next((i for i, f in enumerate(deck.facts) if f.id == replaces), None)
+        if index is None:
+            raise KeyError(replaces)
+        tables[index] = dict(table)
+    text = deck_toml(deck, tables)
+    return _keep_sources(parse_deck_text(text, _file_for(deck.id)), deck)
+
+
+def check_deck_header(deck: Deck, *, name: str, description: str = "",
+                      number_tolerance: float | None = None, deck_id: str | None = None) -> Deck:
+    """The deck with a new name, description or number tolerance, validated by the loader.
+
+    A deck without facts (a new, empty deck) is checked for everything but
+    its facts.
+    """
+    header: dict[str, Any] = {"id": deck_id if deck_id is not None else deck.id, "name": name}
+    if description:
+        header["description"] = description
+    if number_tolerance is not None:
+        header["number_tolerance"] = number_tolerance
+    text = deck_toml(deck, header=header)
+    file = _file_for(str(header["id"]))
+    try:
+        checked = parse_deck_text(text, file)
+    except DeckFileError as exc:
+        problems = [p for p in exc.problems if not (not deck.facts and p.field == "facts")]
+        if problems:
+            raise DeckFileError(problems) from None
+        checked = Deck(
+            id=str(header["id"]), name=name, description=description,
+            sources=deck.sources,
+            options=DeckOptions(number_tolerance=(float(number_tolerance)
+                                                  if number_tolerance is not None else None)))
+    return _keep_sources(checked, deck)
+
+
+def check_new_source(deck: Deck, *, source_id: str, title: str, text: str,
+                     published: str | None = None) -> Deck:
+    """The deck with one more article, validated by the deck loader."""
+    if not text.strip():
+        raise DeckFileError([Problem(str(_file_for(deck.id)), 1, "sources.text",
+                                     "must not be empty")])
+    source = Source(id=source_id, title=title, text=text, published=published or None)
+    extended = dataclasses.replace(deck, sources=(*deck.sources, source))
+    return check_deck_header(extended, name=deck.name, description=deck.description,
+                             number_tolerance=deck.options.number_tolerance)
+
+
+def slug(name: str) -> str:
+    """A deck or source id made from a name: lower-case words joined by hyphens."""
+    words = re.findall(r"[A-Za-z0-9]+", name.lower())
+    return "-".join(words)[:48].strip("-") or "deck"
+
+
+def delete_deck(collection: Collection, deck_id: int) -> None:
+    """Delete a stored deck with its facts, cards, reviews and per-profile options."""
+    with collection.transaction() as s:
+        if s.get(DeckRow, deck_id) is None:
+            raise repo.NotFoundError(f"no deck {deck_id}")
+        repo.delete_deck(s, deck_id)

@@ -1,0 +1,129 @@
+"""Deck and profile options as plain values: read them, check them, store them.
+
+Per-(profile, deck) overrides live in the ``profile_deck`` table (through
+:func:`quizapp.study.set_deck_overrides`); the deck's number tolerance is part
+of the deck and is checked by the deck loader like any edit; profile defaults
+go through :func:`quizapp.study.update_profile_settings`, which validates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quizapp.collection import Collection
+
+
+@dataclass(frozen=True, slots=True)
+class StudyDefaults:
+    """A profile's default daily limits and desired retention."""
+
+    new_per_day: int
+    reviews_per_day: int
+    desired_retention: float
+
+
+@dataclass(frozen=True, slots=True)
+class DeckOptions:
+    """What the deck options dialog edits; None means "use the profile's default"."""
+
+    deck_name: str
+    profile_name: str
+    defaults: StudyDefaults
+    new_per_day: int | None
+    reviews_per_day: int | None
+    desired_retention: float | None
+    number_tolerance: float | None  # None: the grader's size-dependent default
+
+
+def study_defaults(collection: Collection, profile_id: int) -> StudyDefaults:
+    """The profile's defaults."""
+    from quizapp.storage.models import ProfileRow
+    from quizapp.storage.repository import NotFoundError
+
+    with collection.session() as s:
+        row = s.get(ProfileRow, profile_id)
+        if row is None:
+            raise NotFoundError(f"no profile {profile_id}")
+        return StudyDefaults(row.new_per_day, row.reviews_per_day, row.desired_retention)
+
+
+def save_study_defaults(collection: Collection, profile_id: int, values: StudyDefaults) -> None:
+    """Store the profile's defaults (ValueError if the scheduler refuses them)."""
+    from quizapp.study import update_profile_settings
+
+    if values.new_per_day < 0 or values.reviews_per_day < 0:
+        raise ValueError("daily limits cannot be negative")
+    update_profile_settings(collection, profile_id, new_per_day=values.new_per_day,
+                            reviews_per_day=values.reviews_per_day,
+                            desired_retention=values.desired_retention)
+
+
+def deck_options(collection: Collection, profile_id: int, deck_id: int) -> DeckOptions:
+    """The deck's options for one learner."""
+    from quizapp.storage.models import DeckRow, ProfileDeckRow, ProfileRow
+    from quizapp.storage.repository import NotFoundError
+
+    with collection.session() as s:
+        deck = s.get(DeckRow, deck_id)
+        profile = s.get(ProfileRow, profile_id)
+        if deck is None or profile is None:
+            raise NotFoundError(f"no deck {deck_id} or profile {profile_id}")
+        override = s.get(ProfileDeckRow, (profile_id, deck_id))
+        defaults = StudyDefaults(profile.new_per_day, profile.reviews_per_day,
+                                 profile.desired_retention)
+        return DeckOptions(
+            deck_name=deck.name,
+            profile_name=profile.name,
+            defaults=defaults,
+            new_per_day=override.new_per_day if override else None,
+            reviews_per_day=override.reviews_per_day if override else None,
+            desired_retention=override.desired_retention if override else None,
+            number_tolerance=deck.number_tolerance,
+        )
+
+
+def save_deck_options(collection: Collection, profile_id: int, deck_id: int,
+                      options: DeckOptions) -> list[str]:
+    """Check and store a deck's options; the problems in plain words (empty: stored).
+
+    The overrides are checked by the scheduler's own settings; the number
+    tolerance by the deck loader (``number_tolerance: must be between 0 and 1``).
+    Nothing is stored unless everything is right.
+    """
+    from quizapp.browse import check_deck_header
+    from quizapp.facts.deckfile import DeckFileError
+    from quizapp.scheduling import SchedulerSettings, StudySettings
+
+    problems: list[str] = []
+    try:
+        StudySettings(
+            scheduler=SchedulerSettings(
+                desired_retention=(options.desired_retention
+                                   if options.desired_retention is not None
+                                   else options.defaults.desired_retention)),
+            new_per_day=options.new_per_day if options.new_per_day is not None else 0,
+            reviews_per_day=(options.reviews_per_day
+                             if options.reviews_per_day is not None else 0))
+    except ValueError as exc:
+        problems.append(str(exc))
+    deck = collection.load_deck(deck_id)
+    checked = None
+    if deck.options.number_tolerance != options.number_tolerance:
+        try:
+            checked = check_deck_header(deck, name=deck.name, description=deck.description,
+                                        number_tolerance=options.number_tolerance)
+        except DeckFileError as exc:
+            problems.extend(f"{p.field}: {p.message}" for p in exc.problems)
+    if problems:
+        return problems
+    from quizapp.study import set_deck_overrides
+
+    set_deck_overrides(collection, profile_id, deck_id,
+                       desired_retention=options.desired_retention,
+                       new_per_day=options.new_per_day,
+                       reviews_per_day=options.reviews_per_day)
+    if checked is not None:
+        collection.import_deck(checked)
+    return []

@@ -1,0 +1,177 @@
+"""Decks in and out of the collection, as tasks for :class:`quizapp.gui.tasks.TaskRunner`.
+
+Importing reads the file with the format's loader (``quizapp.importers`` when
+it is installed, else the native deck-file loader), then stores the deck in
+one transaction that checks for Cancel just before it commits: a cancelled
+import writes nothing at all. Exporting writes the format the file name asks
+for (``quizapp.exporters`` when installed, else native deck-file TOML).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from quizapp.gui.controllers.library import ImportSummary
+
+if TYPE_CHECKING:
+    from quizapp.collection import Collection
+    from quizapp.facts.model import Deck
+    from quizapp.gui.tasks import Progress
+
+NATIVE = (".toml",)
+LABELS: dict[str, str] = {
+    ".toml": "quizapp decks",
+    ".csv": "CSV question lists",
+    ".tsv": "Tab-separated question lists",
+    ".tab": "Tab-separated question lists",
+    ".txt": "Question lists (text)",
+    ".apkg": "Anki decks",
+    ".colpkg": "Anki collections",
+}
+
+
+def _module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def import_suffixes() -> tuple[str, ...]:
+    """The file extensions the app can import (native only without ``quizapp.importers``)."""
+    mod = _module("quizapp.importers")
+    if mod is None:
+        return NATIVE
+    extra = sorted(getattr(mod, "TEXT_SUFFIXES", ())) + sorted(getattr(mod, "APKG_SUFFIXES", ()))
+    return tuple(dict.fromkeys((*NATIVE, *extra)))
+
+
+def export_formats() -> dict[str, str]:
+    """The extensions the app can export to, with their names (native first)."""
+    mod = _module("quizapp.exporters")
+    formats = getattr(mod, "EXPORT_FORMATS", None) if mod is not None else None
+    if not isinstance(formats, dict) or not formats:
+        return {".toml": "quizapp deck file"}
+    return {".toml": formats.get(".toml", "quizapp deck file"),
+            **{str(k): str(v) for k, v in formats.items()}}
+
+
+def import_filter() -> str:
+    """The file dialog's filter for importing."""
+    suffixes = import_suffixes()
+    everything = " ".join(f"*{s}" for s in suffixes)
+    parts = [f"All decks ({everything})"] if len(suffixes) > 1 else []
+    by_label: dict[str, list[str]] = {}
+    for s in suffixes:
+        by_label.setdefault(LABELS.get(s, f"{s[1:].upper()} files"), []).append(f"*{s}")
+    parts += [f"{label} ({' '.join(globs)})" for label, globs in by_label.items()]
+    parts.append("All files (*)")
+    return ";;".join(parts)
+
+
+def export_filters() -> list[str]:
+    """The file dialog's filters for exporting, one per format (native first)."""
+    return [f"{name} (*{suffix})" for suffix, name in export_formats().items()]
+
+
+def suffix_for_filter(selected: str) -> str:
+    """The extension a chosen export filter stands for (".toml" when unclear)."""
+    for suffix in export_formats():
+        if selected.endswith(f"(*{suffix})"):
+            return suffix
+    return ".toml"
+
+
+def can_import(path: Path) -> bool:
+    """Whether a dropped file looks like something the app can import."""
+    return path.is_file() and path.suffix.lower() in import_suffixes()
+
+
+def unsupported(path: Path, suffixes: tuple[str, ...]) -> Exception:
+    """The loader's error for a file of a format the app does not read."""
+    from quizapp.facts.deckfile import DeckFileError, Problem
+
+    known = ", ".join(suffixes)
+    return DeckFileError([Problem(str(path), 1, "file",
+                                  f"unsupported format {path.suffix or '(none)'!r}; "
+                                  f"quizapp imports {known}")])
+
+
+def load_file(path: Path, progress: Progress) -> tuple[Deck, tuple[str, ...]]:
+    """Read and validate a deck file of any supported format, with notices for the user.
+
+    Raises DeckFileError when the file is refused, TaskCancelledError on Cancel.
+    """
+    mod = _module("quizapp.importers")
+    if mod is None:
+        if path.suffix.lower() not in NATIVE:
+            raise unsupported(path, NATIVE)
+        from quizapp.facts.deckfile import load_deck_file
+
+        deck = load_deck_file(path)
+        progress.check()
+        return deck, ()
+
+    def report(done: int, total: int) -> None:
+        progress(1 if total and done >= total else 0, 3, f"Reading {path.name}… "
+                 + (f"{round(100 * done / total)}%" if total else ""))
+
+    result = mod.import_file(path, report)
+    progress.check()
+    return result.deck, tuple(getattr(result, "notices", ()))
+
+
+def import_file(collection: Collection, path: str | Path,
+                progress: Progress) -> tuple[ImportSummary, tuple[str, ...]]:
+    """Load ``path`` and store its deck in one transaction; Cancel before commit stores nothing.
+
+    Returns what was stored and the importer's notices (things left out or changed).
+    """
+    from quizapp.storage import repository as repo
+
+    file = Path(path)
+    progress(0, 3, f"Reading {file.name}…")
+    deck, notices = load_file(file, progress)
+    progress(1, 3, f"Storing “{deck.name}” ({len(deck.facts)} facts)…")
+    with collection.transaction() as s:
+        result = repo.store_deck(s, deck)
+        progress(2, 3, "Saving…")  # the last chance to cancel: raising rolls back
+    progress.check()  # committed; a late Cancel is too late and is ignored below
+    return ImportSummary(result.deck_id, deck.name, result.added, result.updated,
+                         result.retired), notices
+
+
+def export_file(collection: Collection, deck_id: int, path: str | Path,
+                progress: Progress | None = None) -> Path:
+    """Write a stored deck to ``path`` in the format its extension names."""
+    file = Path(path)
+    deck = collection.load_deck(deck_id)
+    if progress is not None:
+        progress(0, 0, f"Writing {file.name}…")
+    mod = _module("quizapp.exporters")
+    if mod is not None:
+        mod.export_deck(deck, file)
+        return file
+    if file.suffix.lower() not in NATIVE:
+        raise ValueError(f"cannot export to {file.suffix or 'a file without extension'}; "
+                         "quizapp writes deck files (.toml)")
+    from quizapp.browse import deck_toml
+
+    _write_atomic(file, deck_toml(deck))
+    return file
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
