@@ -32,15 +32,16 @@ def _fail(lines: Sequence[str], status: int = EXIT_BAD_INPUT) -> int:
 
 
 def _looks_like_file(name: str) -> bool:
-    return name.endswith(".toml") or Path(name).is_file()
+    suffixes = (".toml", ".csv", ".tsv", ".txt", ".apkg", ".colpkg")
+    return name.lower().endswith(suffixes) or Path(name).is_file()
 
 
 def _load_deck_arg(name: str) -> Any:
     """A deck named on the command line: a deck file, or a stored deck's key, name or id."""
     if _looks_like_file(name):
-        from quizapp.facts.deckfile import load_deck_file
+        from quizapp.importers import detect_and_load
 
-        return load_deck_file(name), None
+        return detect_and_load(Path(name)), None
     from quizapp.collection import Collection
 
     col = Collection.open()
@@ -87,27 +88,44 @@ def cmd_questions(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """``quizapp import FILE``."""
+    """``quizapp import FILE``: a deck file, a spreadsheet or Anki text file, or an Anki package."""
     from quizapp.collection import Collection
+    from quizapp.importers import import_file, replacement_warnings
+    from quizapp.storage import repository as repo
 
     path = Path(args.file)
-    if path.suffix.lower() != ".toml":
-        return _fail(
-            [
-                f"{path}:1: file: unsupported format {path.suffix or '(none)'!r}; "
-                "quizapp imports deck files (.toml)"
-            ]
-        )
-    from quizapp.facts.deckfile import load_deck_file
-
-    deck = load_deck_file(path)  # validate before touching the database
+    result = import_file(path)  # validates everything before touching the database
+    deck = result.deck
     with Collection.open() as col:
-        result = col.import_deck(deck)
+        with col.session() as s:
+            row = repo.find_deck_by_key(s, deck.id)
+            stored = repo.load_deck(s, row.id) if row is not None and row.id else None
+        warnings = replacement_warnings(stored, deck)
+        if warnings and not args.replace:
+            return _fail(
+                [f"{path}:1: deck: {w}" for w in warnings]
+                + [f"{path}:1: deck: add --replace to import anyway"]
+            )
+        stored_result = col.import_deck(deck)
+    for notice in result.notices:
+        print(f"{path}: note: {notice}", file=sys.stderr)
     print(
-        f"Imported deck {deck.id!r} ({deck.name}): {result.added} new facts, "
-        f"{result.updated} updated, {result.retired} retired, "
-        f"{result.cards_created} cards created."
+        f"Imported deck {deck.id!r} ({deck.name}): {stored_result.added} new facts, "
+        f"{stored_result.updated} updated, {stored_result.retired} retired, "
+        f"{stored_result.cards_created} cards created."
     )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``quizapp export DECK FILE``: the format follows the file's extension."""
+    from quizapp.exporters import export_deck
+
+    deck, col = _load_deck_arg(args.deck)
+    if col is not None:
+        col.close()
+    export_deck(deck, Path(args.file))
+    print(f"Exported deck {deck.id!r} ({len(deck.facts)} facts) to {args.file}")
     return EXIT_OK
 
 
@@ -269,9 +287,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="profile whose card ids to use (stored decks)")
     p.set_defaults(func=cmd_questions)
 
-    p = sub.add_parser("import", help="import a deck file into the collection")
+    p = sub.add_parser(
+        "import",
+        help="import a deck: .toml, .csv/.tsv/.txt (spreadsheet, Quizlet, Anki text) "
+        "or .apkg/.colpkg (Anki)",
+    )
     p.add_argument("file", help="the file to import")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="import even if it would retire most facts of a stored deck",
+    )
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write a deck to .toml, .csv, .tsv or .apkg")
+    p.add_argument("deck", help="a stored deck's id, name or number, or a deck file")
+    p.add_argument("file", help="the file to write; its extension picks the format")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("decks", help="list the stored decks with card counts")
     p.add_argument("--profile", help="profile name or id (default: the first)")
@@ -325,7 +357,11 @@ def _report_error(exc: Exception) -> int:
         return _fail([str(p) for p in exc.problems])
     if isinstance(exc, NotFoundError):
         return _fail([f"quizapp: {exc.args[0]}"])
+    from quizapp.exporters import ExportError
     from quizapp.storage.backup import BackupError
+
+    if isinstance(exc, ExportError):
+        return _fail([str(exc)])
 
     if isinstance(exc, BackupError):
         return _fail([f"quizapp: {exc}"], EXIT_ERROR)

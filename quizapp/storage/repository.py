@@ -124,6 +124,11 @@ def find_deck(session: Session, key_or_id: str | int) -> DeckRow | None:
     return row  # type: ignore[no-any-return]
 
 
+def find_deck_by_key(session: Session, key: str) -> DeckRow | None:
+    """A stored deck by its stable key only (as :func:`store_deck` matches decks)."""
+    return session.exec(select(DeckRow).where(DeckRow.key == key)).first()
+
+
 def list_decks(session: Session) -> list[DeckRow]:
     """Every stored deck, by name."""
     return list(session.exec(select(DeckRow).order_by(DeckRow.name)))
@@ -190,7 +195,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         )
     }
     new_rows: list[dict[str, Any]] = []
-    updated = 0
+    changed_rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     for position, fact in enumerate(deck.facts):
         seen.add(fact.id)
@@ -203,10 +208,11 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         )
         if fact.id in existing:
             fid, _ = existing[fact.id]
-            session.exec(update(FactRow).where(FactRow.id == fid).values(**values))
-            updated += 1
+            changed_rows.append({"id": fid, **values})
         else:
             new_rows.append(values)
+    if changed_rows:  # one executemany: ORM bulk UPDATE by primary key
+        session.exec(update(FactRow), params=changed_rows)
     if new_rows:
         session.exec(insert(FactRow), params=new_rows)
     retire = [fid for key, (fid, retired) in existing.items() if key not in seen and not retired]
@@ -215,7 +221,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
     session.flush()
     profile_ids = [p for p in session.exec(select(ProfileRow.id)) if p is not None]
     created = create_missing_cards(session, profile_ids, deck_id)
-    return StoreResult(deck_id, len(new_rows), updated, len(retire), created)
+    return StoreResult(deck_id, len(new_rows), len(changed_rows), len(retire), created)
 
 
 def create_missing_cards(

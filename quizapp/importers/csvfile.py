@@ -1,0 +1,512 @@
+"""Delimited text: spreadsheet CSV/TSV, Quizlet exports, Anki's "Notes in Plain Text".
+
+Every row becomes a Q/A fact (front, back, tags).
+
+- **Encoding**: UTF-8 with or without a BOM, or UTF-16 with a BOM (Excel's
+  "Unicode text"). Bytes that are not UTF-8 are reported by line and field.
+- **Separator**: Anki's ``#separator:`` header when present, else detected
+  over the first rows: the candidate (tab, ``;``, ``,``, ``|``) that splits
+  the most rows into the same number (at least two) of fields; on a tie the
+  earlier candidate wins. Quoted fields may hold separators, quotes (``""``)
+  and line breaks. A tab-separated file whose quotes do not parse as CSV
+  (Quizlet writes quotes unescaped) is read with quotes taken literally.
+- **Anki headers** at the top: ``#separator:``, ``#html:``, ``#tags:``,
+  ``#columns:``, ``#deck:``, ``#notetype:``, ``#guid column:``,
+  ``#notetype column:``, ``#deck column:``, ``#tags column:``. With
+  ``#html:true`` fields are reduced to plain text
+  (:mod:`quizapp.importers.htmltext`); Cloze rows give one fact per deletion.
+- **Columns**: named by ``#columns:`` or by a header row (Front/Question/Term,
+  Back/Answer/Definition, Id, Guid, Tags, Deck, Notetype); other named
+  columns are ignored with a notice. Without names the first two columns are
+  front and back.
+- **Ids**: an Id column's value (letters, digits, ``-``, ``_``, ``.``); an
+  Anki guid as :func:`~quizapp.importers.common.anki_fact_id`; else ``qa-``
+  and a hash of the normalised front, so re-importing an edited file keeps
+  every row whose front did not change. Two rows with the same normalised
+  front (and no ids) are an error naming both lines.
+- **Deck**: named by ``#deck:``, else by the one top-level deck of a deck
+  column, else by the file name; its id is made from that name.
+
+Errors name the file, the physical line where the record starts and the
+field: ``cards.csv:12: back: empty``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizapp.facts.deckfile import ID_RE
+from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.importers.common import (
+    ImportResult,
+    Problems,
+    Progress,
+    anki_fact_id,
+    deck_id_for,
+    qa_id_for,
+    refuse,
+    split_tags,
+)
+from quizapp.importers.htmltext import MediaCount, cloze_card, cloze_ordinals, html_to_text
+
+MAX_TEXT_BYTES = 256 * 1024 * 1024
+SAMPLE_CHARS = 64 * 1024
+SAMPLE_RECORDS = 50
+PROGRESS_EVERY = 5000
+CANDIDATE_SEPARATORS = ("\t", ";", ",", "|")
+
+ANKI_SEPARATORS = {
+    "tab": "\t",
+    "comma": ",",
+    "semicolon": ";",
+    "space": " ",
+    "pipe": "|",
+    "colon": ":",
+}
+_HEADER_KEYS = {
+    "separator", "html", "tags", "columns", "notetype", "deck", "guid column",
+    "notetype column", "deck column", "tags column", "if matches",
+}  # fmt: skip
+_HEADER_RE = re.compile(r"#([A-Za-z][A-Za-z ]*?)\s*:(.*)")
+_LINE_END_RE = re.compile(r"\r\n|\r|\n")
+_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+
+# Column names a header row may use, and the role each one plays.
+COLUMN_ROLES: dict[str, str] = {
+    "front": "front",
+    "question": "front",
+    "term": "front",
+    "back": "back",
+    "answer": "back",
+    "definition": "back",
+    "id": "id",
+    "guid": "guid",
+    "tags": "tags",
+    "tag": "tags",
+    "deck": "deck",
+    "notetype": "notetype",
+    "note type": "notetype",
+}
+
+
+@dataclass(slots=True)
+class _Meta:
+    """What Anki-style ``#key:value`` lines at the top of the file said."""
+
+    separator: str | None = None
+    html: bool = False
+    tags: list[str] = field(default_factory=list)
+    columns: str | None = None
+    columns_line: int = 0
+    notetype: str | None = None
+    deck: str | None = None
+    special: dict[str, tuple[int, int]] = field(default_factory=dict)  # role -> (col, line)
+    lines: int = 0
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class _Layout:
+    ncols: int
+    roles: list[str | None]  # role of each column, None = ignored
+    names: list[str]  # column names as written (for notices)
+
+    def index(self, role: str) -> int | None:
+        try:
+            return self.roles.index(role)
+        except ValueError:
+            return None
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise refuse(file, 1, "file", f"not valid UTF-16 ({exc.reason})") from exc
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise refuse(
+            file, line, "file", "binary data (NUL bytes): not a text file; save it as CSV (UTF-8)"
+        )
+    return raw.decode("utf-8-sig", errors="surrogateescape")
+
+
+def _bad_bytes(cell: str) -> str:
+    found = _SURROGATE_RE.search(cell)
+    byte = ord(found.group()) - 0xDC00 if found else 0
+    return f"not valid UTF-8 (byte 0x{byte:02X}); save the file as UTF-8"
+
+
+def _read_meta(text: str, probs: Problems) -> _Meta:
+    meta = _Meta()
+    pos, line = 0, 1
+    while pos < len(text):
+        end_m = _LINE_END_RE.search(text, pos)
+        end, nxt = (end_m.start(), end_m.end()) if end_m else (len(text), len(text))
+        m = _HEADER_RE.fullmatch(text, pos, end)
+        if not m or m.group(1).strip().lower() not in _HEADER_KEYS:
+            break
+        key, value = m.group(1).strip().lower(), m.group(2).strip()
+        if key == "separator":
+            sep = ANKI_SEPARATORS.get(value.lower(), value if len(value) == 1 else None)
+            if sep is None or sep in '\r\n"':
+                probs.line(line, "separator", f"unknown separator {value!r}")
+            else:
+                meta.separator = sep
+        elif key == "html":
+            if value.lower() not in ("true", "false"):
+                probs.line(line, "html", f"expected true or false, got {value!r}")
+            meta.html = value.lower() == "true"
+        elif key == "tags":
+            meta.tags = split_tags(value)
+        elif key == "columns":
+            meta.columns, meta.columns_line = value, line
+        elif key == "notetype":
+            meta.notetype = value
+        elif key == "deck":
+            meta.deck = value or None
+        elif key.endswith(" column"):
+            role = key.removesuffix(" column")
+            if not value.isdigit() or not 1 <= int(value) <= 1000:
+                probs.line(line, key, f"expected a column number, got {value!r}")
+            else:
+                meta.special[role] = (int(value) - 1, line)
+        pos, line = nxt, line + 1
+    meta.lines, meta.offset = line - 1, pos
+    return meta
+
+
+def _detect_separator(text: str) -> str | None:
+    sample = text[:SAMPLE_CHARS]
+    if len(text) > SAMPLE_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    best: tuple[float, str] | None = None
+    for sep in CANDIDATE_SEPARATORS:
+        if sep not in sample:
+            continue
+        counts: list[int] = []
+        try:
+            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=sep):
+                if any(cell.strip() for cell in row):
+                    counts.append(len(row))
+                    if len(counts) >= SAMPLE_RECORDS:
+                        break
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        mode, freq = Counter(counts).most_common(1)[0]
+        if mode < 2:
+            continue
+        score = freq / len(counts)
+        if best is None or score > best[0]:
+            best = (score, sep)
+    return best[1] if best else None
+
+
+class _RecordError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _records(
+    body: str, sep: str, first_line: int, literal: bool, errors: list[_RecordError]
+) -> list[tuple[int, list[str]]]:
+    """Every non-blank record with the physical line it starts on.
+
+    ``literal`` reads quotation marks as ordinary characters (Quizlet).
+    """
+    lines = io.StringIO(body, newline="")
+    if literal:
+        reader = csv.reader(lines, delimiter=sep, quoting=csv.QUOTE_NONE, strict=True)
+    else:
+        reader = csv.reader(lines, delimiter=sep, quoting=csv.QUOTE_MINIMAL, strict=True)
+    out: list[tuple[int, list[str]]] = []
+    prev = 0
+    while True:
+        start = first_line + prev
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            message = str(exc)
+            if "field larger than field limit" in message:
+                message = f"a field is longer than {csv.field_size_limit()} characters"
+            elif "unexpected end of data" in message:
+                message = 'a quoted field is never closed (" without its closing ")'
+            errors.append(_RecordError(start, message))
+            if len(errors) > 50:
+                break
+            prev = reader.line_num
+            continue
+        prev = reader.line_num
+        if row and (len(row) > 1 or row[0].strip()):
+            out.append((start, row))
+    return out
+
+
+def _layout_from_names(names: list[str], meta: _Meta) -> _Layout:
+    roles: list[str | None] = [COLUMN_ROLES.get(n.strip().casefold()) for n in names]
+    # A role named twice: the first column has it.
+    seen: set[str] = set()
+    for i, role in enumerate(roles):
+        if role in seen:
+            roles[i] = None
+        elif role:
+            seen.add(role)
+    for role, (col, _) in meta.special.items():
+        if col < len(roles):
+            roles = [None if r == role else r for r in roles]
+            roles[col] = role
+    if "front" not in roles or "back" not in roles:
+        # Anki note type fields ("Text", "Extra", "Word"...): the first two
+        # columns that play no other part are front and back.
+        free = [i for i, r in enumerate(roles) if r is None or r in ("front", "back")]
+        roles = [None if r in ("front", "back") else r for r in roles]
+        for role, i in zip(("front", "back"), free, strict=False):
+            roles[i] = role
+    return _Layout(len(names), roles, [n.strip() for n in names])
+
+
+def _is_header(row: list[str]) -> bool:
+    roles = {COLUMN_ROLES.get(cell.strip().casefold()) for cell in row}
+    return "front" in roles and "back" in roles
+
+
+def load_delimited(path: Path, progress: Progress | None = None) -> ImportResult:
+    """Read a CSV/TSV/plain-text deck; raise DeckFileError listing every problem."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise refuse(file, 1, "file", f"too large ({size} bytes; at most {MAX_TEXT_BYTES})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise refuse(file, 1, "file", exc.strerror or str(exc)) from exc
+    text = _decode(raw, file)
+    if not text.strip():
+        raise refuse(file, 1, "file", "the file is empty: nothing to import")
+    total_lines = text.count("\n") + 1
+    probs = Problems(file)
+    notices: list[str] = []
+    meta = _read_meta(text, probs)
+    probs.raise_if_any()
+    body = text[meta.offset :]
+    first_line = meta.lines + 1
+    if not body.strip():
+        raise refuse(file, first_line, "file", "no rows to import")
+
+    sep = meta.separator or _detect_separator(body)
+    if sep is None:
+        raise refuse(
+            file,
+            first_line,
+            "file",
+            "no separator found: put the front and the back of each card in two columns "
+            "separated by a tab, a comma or a semicolon",
+        )
+
+    anki = meta.lines > 0
+    errors: list[_RecordError] = []
+    records = _records(body, sep, first_line, False, errors)
+    if errors and sep == "\t" and not anki:
+        literal_errors: list[_RecordError] = []
+        literal = _records(body, sep, first_line, True, literal_errors)
+        widths = {len(row) for _, row in literal}
+        if not literal_errors and len(widths) == 1:
+            records, errors = literal, []
+            notices.append("quotation marks were kept as written (the file does not quote fields)")
+    for err in errors:
+        probs.line(err.line, "row", str(err))
+    probs.raise_if_any()
+    if not records:
+        raise refuse(file, first_line, "file", "no rows to import")
+
+    # Column layout: #columns, a header row, or position.
+    if meta.columns is not None:
+        names = next(csv.reader([meta.columns], delimiter=sep), [])
+        layout = _layout_from_names(names, meta)
+    elif _is_header(records[0][1]):
+        layout = _layout_from_names(records[0][1], meta)
+        records = records[1:]
+        if not records:
+            raise refuse(file, first_line, "file", "no rows to import (only a header row)")
+    else:
+        width = len(records[0][1])
+        layout = _layout_from_names([""] * width, meta)
+        layout.names = [f"column {i + 1}" for i in range(width)]
+    for role, (col, line) in meta.special.items():
+        if col >= layout.ncols:
+            probs.line(line, f"{role} column", f"column {col + 1} does not exist")
+    probs.raise_if_any()
+    if layout.index("front") is None or layout.index("back") is None:
+        line = meta.columns_line or records[0][0]
+        raise refuse(
+            file,
+            line,
+            "columns",
+            f"{layout.ncols} column(s), none left for the front and the back of the cards",
+        )
+    ignored = [
+        layout.names[i] or f"column {i + 1}" for i, role in enumerate(layout.roles) if role is None
+    ]
+    if ignored:
+        notices.append("columns not imported: " + ", ".join(ignored))
+
+    deck, more = _build(path, layout, records, meta, probs, progress, total_lines)
+    notices.extend(more)
+    probs.raise_if_any()
+    if progress:
+        progress(total_lines, total_lines)
+    return ImportResult(deck, tuple(notices), "csv")
+
+
+def _build(
+    path: Path,
+    layout: _Layout,
+    records: list[tuple[int, list[str]]],
+    meta: _Meta,
+    probs: Problems,
+    progress: Progress | None,
+    total_lines: int,
+) -> tuple[Deck, list[str]]:
+    ncols = layout.ncols
+    fi, bi = layout.index("front"), layout.index("back")
+    assert fi is not None and bi is not None
+    ii, gi, ti = layout.index("id"), layout.index("guid"), layout.index("tags")
+    di, ni = layout.index("deck"), layout.index("notetype")
+    optional = {i for i, r in enumerate(layout.roles) if r not in ("front", "back")}
+    pad_short = ni is not None  # Anki pads notes of note types with fewer fields
+    html = meta.html
+    base_tags = meta.tags
+    cloze_all = bool(meta.notetype and "cloze" in meta.notetype.casefold())
+    media = MediaCount()
+    facts: list[Fact] = []
+    first_seen: dict[str, int] = {}
+    decks: Counter[str] = Counter()
+
+    for count, (line, row) in enumerate(records, start=1):
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(min(line, total_lines), total_lines)
+        n = len(row)
+        if n != ncols:
+            if n > ncols and not any(c.strip() for c in row[ncols:]):
+                row = row[:ncols]
+            elif n < ncols and (pad_short or all(i in optional for i in range(n, ncols))):
+                row = row + [""] * (ncols - n)
+            else:
+                probs.line(line, "row", f"expected {ncols} fields, found {n}")
+                continue
+        bad = False
+        for i, cell in enumerate(row):
+            if not cell.isascii() and _SURROGATE_RE.search(cell):
+                probs.line(line, layout.roles[i] or layout.names[i], _bad_bytes(cell))
+                bad = True
+        if bad:
+            continue
+        front_raw = row[fi].strip()
+        back_raw = row[bi].strip()
+        tags = split_tags(row[ti]) if ti is not None else []
+        if base_tags:
+            tags = list(dict.fromkeys([*base_tags, *tags]))
+        if di is not None and row[di].strip():
+            decks[row[di].strip().split("::")[0].strip()] += 1
+        cloze = cloze_all or (ni is not None and "cloze" in row[ni].casefold())
+
+        explicit: str | None = None
+        if ii is not None and row[ii].strip():
+            explicit = row[ii].strip()
+            if not ID_RE.match(explicit):
+                probs.line(line, "id", f"{explicit!r}: use letters, digits, '-', '_' or '.'")
+                continue
+        elif gi is not None and row[gi].strip():
+            explicit = anki_fact_id(row[gi].strip())
+
+        if not front_raw:
+            probs.line(line, "front", f"empty (column {fi + 1})")
+            continue
+        if cloze:
+            base = explicit or qa_id_for(front_raw)
+            ordinals = cloze_ordinals(front_raw)
+            if not ordinals:
+                probs.line(line, "front", "a cloze note without {{c1::...}} deletions")
+                continue
+            cards = []
+            for ordinal in ordinals:
+                f, b = cloze_card(front_raw, ordinal)
+                cards.append((f"{base}_c{ordinal}", f, b))
+        else:
+            if not back_raw:
+                probs.line(line, "back", f"empty (column {bi + 1})")
+                continue
+            cards = [(explicit or qa_id_for(front_raw), front_raw, back_raw)]
+
+        for fid, f, b in cards:
+            front = html_to_text(f, media) if html else f
+            back = html_to_text(b, media) if html else b.strip()
+            if not front:
+                probs.line(line, "front", "empty once HTML is removed")
+                continue
+            if not back:
+                probs.line(line, "back", "empty once HTML is removed")
+                continue
+            seen = first_seen.get(fid)
+            if seen is not None:
+                if explicit is None:
+                    probs.line(
+                        line,
+                        "front",
+                        f"same front as line {seen} ({_short(front_raw)!r}); "
+                        "make the fronts differ or add an Id column",
+                    )
+                else:
+                    probs.line(line, "id", f"duplicate id {fid!r} (first used at line {seen})")
+                continue
+            first_seen[fid] = line
+            facts.append(Fact(id=fid, kind=FactKind.QA, front=front, back=back, tags=tuple(tags)))
+
+    notices: list[str] = []
+    if media.images or media.sounds:
+        notices.append(_media_notice(media))
+    if meta.deck:
+        name = meta.deck.strip()
+    elif len(decks) == 1:
+        name = next(iter(decks))
+    else:
+        name = path.stem
+    if not facts and not probs:
+        probs.line(records[-1][0] if records else 1, "file", "no rows to import")
+    deck = Deck(
+        id=deck_id_for(name),
+        name=name,
+        description=f"Imported from {path.name}",
+        facts=tuple(facts),
+    )
+    return deck, notices
+
+
+def _media_notice(media: MediaCount) -> str:
+    parts = []
+    if media.images:
+        parts.append(f"{media.images} image(s)")
+    if media.sounds:
+        parts.append(f"{media.sounds} sound(s)")
+    return (
+        " and ".join(parts)
+        + " not imported: quizapp shows text only ([image] or [sound] marks the place)"
+    )
+
+
+def _short(s: str, limit: int = 40) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
