@@ -215,7 +215,7 @@ def test_cli_import_refuses_bad_file_and_changes_nothing(
     assert _db_digest() == before
     missing = tmp_path / "nope.toml"
     assert main(["import", str(missing)]) == 2
-    assert capsys.readouterr().err.startswith(f"{missing}:1: file: No such file")
+    assert capsys.readouterr().err.startswith(f"{missing}:1: file: no such file")
     assert _db_digest() == before
 
 
