@@ -1,0 +1,51 @@
+"""Spaced repetition for quizapp: FSRS through the fsrs package, study days and rules.
+
+This package is the only code that imports :mod:`fsrs`. Fitting personal
+parameters lives in :mod:`quizapp.scheduling.optimize` (needs the optional
+``quizapp[optimizer]`` extra).
+"""
+
+from quizapp.scheduling.days import day_date, day_start, local_time, study_day
+from quizapp.scheduling.policy import (
+    LEARN_AHEAD,
+    LEECH_LAPSES,
+    MASTERED_STABILITY_DAYS,
+    RECALL_MIN_STABILITY_DAYS,
+    StudySettings,
+    is_new_leech,
+    is_recall_ready,
+    settings_from,
+)
+from quizapp.scheduling.scheduler import (
+    DEFAULT_PARAMETERS_LIST,
+    Rating,
+    SchedulerSettings,
+    retrievability,
+    review,
+    to_fsrs_card,
+)
+from quizapp.scheduling.state import CardState, CardStateKind, state_prefix
+
+__all__ = [
+    "DEFAULT_PARAMETERS_LIST",
+    "LEARN_AHEAD",
+    "LEECH_LAPSES",
+    "MASTERED_STABILITY_DAYS",
+    "RECALL_MIN_STABILITY_DAYS",
+    "CardState",
+    "CardStateKind",
+    "Rating",
+    "SchedulerSettings",
+    "StudySettings",
+    "day_date",
+    "day_start",
+    "is_new_leech",
+    "is_recall_ready",
+    "local_time",
+    "retrievability",
+    "review",
+    "settings_from",
+    "state_prefix",
+    "study_day",
+    "to_fsrs_card",
+]

@@ -1,0 +1,155 @@
+"""FSRS through the fsrs package: settings, the card mapping and one review.
+
+This package is the only code that imports :mod:`fsrs`. A card row maps to an
+``fsrs.Card`` as follows: ``state`` 0 (new, never answered) becomes a fresh
+Learning card at step 0; states 1-3 are fsrs' Learning, Review and Relearning
+with their step, stability, difficulty, due and last review. The answer's
+rating and time go to ``fsrs.Scheduler.review_card`` unchanged, so intervals
+are exactly the library's (with fuzz off, bit for bit).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+from functools import lru_cache
+
+from fsrs import Card, Scheduler, State
+from fsrs import Rating as FsrsRating
+from fsrs.scheduler import DEFAULT_PARAMETERS
+
+from quizapp.scheduling.state import CardState, CardStateKind
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEARNING_STEPS: tuple[int, ...] = (60, 600)  # seconds
+DEFAULT_RELEARNING_STEPS: tuple[int, ...] = (600,)
+DEFAULT_PARAMETERS_LIST: tuple[float, ...] = tuple(float(p) for p in DEFAULT_PARAMETERS)
+
+
+class Rating(IntEnum):
+    """How well an answer went, as FSRS sees it (same numbers as ``fsrs.Rating``)."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerSettings:
+    """The FSRS options of one (profile, deck)."""
+
+    desired_retention: float = 0.9
+    learning_steps: tuple[int, ...] = DEFAULT_LEARNING_STEPS  # seconds
+    relearning_steps: tuple[int, ...] = DEFAULT_RELEARNING_STEPS  # seconds
+    maximum_interval: int = 36500  # days
+    fuzz: bool = True
+    parameters: tuple[float, ...] = DEFAULT_PARAMETERS_LIST
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.desired_retention < 1.0:
+            raise ValueError("desired retention must be between 0 and 1 (e.g. 0.9)")
+        if self.maximum_interval < 1:
+            raise ValueError("the maximum interval must be at least one day")
+        if any(s <= 0 for s in (*self.learning_steps, *self.relearning_steps)):
+            raise ValueError("learning and relearning steps must be positive seconds")
+        check_parameters(self.parameters)
+
+
+def check_parameters(parameters: Sequence[float]) -> None:
+    """Raise ValueError unless ``parameters`` is a valid FSRS parameter list for fsrs."""
+    Scheduler(parameters=tuple(float(p) for p in parameters))
+
+
+def parse_steps(text: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Steps stored as a JSON list of seconds."""
+    if not text:
+        return default
+    value = json.loads(text)
+    if not isinstance(value, list):
+        raise ValueError(f"steps must be a JSON list of seconds, not {text!r}")
+    return tuple(int(v) for v in value)
+
+
+def parse_parameters(text: str | None) -> tuple[float, ...]:
+    """Personal FSRS parameters stored as JSON; the defaults when absent or unusable."""
+    if not text:
+        return DEFAULT_PARAMETERS_LIST
+    try:
+        value = tuple(float(v) for v in json.loads(text))
+        check_parameters(value)
+    except (ValueError, TypeError) as exc:
+        log.warning("ignoring stored FSRS parameters (%s); using the defaults", exc)
+        return DEFAULT_PARAMETERS_LIST
+    return value
+
+
+@lru_cache(maxsize=64)
+def _fsrs_scheduler(settings: SchedulerSettings) -> Scheduler:
+    return Scheduler(
+        parameters=settings.parameters,
+        desired_retention=settings.desired_retention,
+        learning_steps=tuple(timedelta(seconds=s) for s in settings.learning_steps),
+        relearning_steps=tuple(timedelta(seconds=s) for s in settings.relearning_steps),
+        maximum_interval=settings.maximum_interval,
+        enable_fuzzing=settings.fuzz,
+    )
+
+
+def to_fsrs_card(state: CardState, now: datetime, card_id: int = 0) -> Card:
+    """The ``fsrs.Card`` for a card state (a new card becomes a fresh Learning card)."""
+    if state.is_new:
+        return Card(card_id=card_id, state=State.Learning, step=0, due=_utc(now))
+    assert state.due is not None, "a card that was answered has a due time"
+    return Card(
+        card_id=card_id,
+        state=State(state.state),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=_utc(state.due),
+        last_review=_utc(state.last_review) if state.last_review is not None else None,
+    )
+
+
+def review(state: CardState, rating: int, now: datetime,
+           settings: SchedulerSettings) -> CardState:
+    """The card's state after an answer rated ``rating`` (1-4) at ``now``.
+
+    Counts the answer in ``reps``; an Again on a card in Review state is a lapse.
+    ``suspended`` and ``last_shown_day`` are left to the caller.
+    """
+    rating = Rating(rating)
+    card, _ = _fsrs_scheduler(settings).review_card(
+        to_fsrs_card(state, now), FsrsRating(int(rating)), _utc(now)
+    )
+    lapse = state.state == CardStateKind.REVIEW and rating is Rating.AGAIN
+    return state.with_changes(
+        state=int(card.state),
+        step=card.step,
+        stability=float(card.stability) if card.stability is not None else None,
+        difficulty=float(card.difficulty) if card.difficulty is not None else None,
+        due=card.due,
+        last_review=card.last_review,
+        reps=state.reps + 1,
+        lapses=state.lapses + (1 if lapse else 0),
+    )
+
+
+def retrievability(state: CardState, now: datetime, settings: SchedulerSettings) -> float:
+    """The predicted chance of recalling the card at ``now`` (0 for a new card)."""
+    if state.is_new:
+        return 0.0
+    return float(_fsrs_scheduler(settings).get_card_retrievability(
+        to_fsrs_card(state, now), _utc(now)))
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given; pass an aware UTC time")
+    return value.astimezone(UTC)

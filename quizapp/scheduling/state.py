@@ -1,0 +1,93 @@
+"""A card's scheduling state as a plain value, with its JSON form for the review log.
+
+The JSON always begins with ``{"state":N,`` so that SQL (SQLite or PostgreSQL)
+can select reviews by the state a card was in with a plain ``LIKE`` prefix,
+without JSON functions that differ between databases; see :func:`state_prefix`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime
+from enum import IntEnum
+from typing import Any
+
+
+class CardStateKind(IntEnum):
+    """The ``card.state`` column: 0 for a new card, else fsrs' State."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CardState:
+    """Everything an answer changes on a card, and undo restores exactly."""
+
+    state: int = 0
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    last_shown_day: int | None = None
+
+    @property
+    def is_new(self) -> bool:
+        """Whether the card has never been answered (state 0)."""
+        return self.state == CardStateKind.NEW
+
+    def to_json(self) -> str:
+        """Compact JSON, ``state`` first, times as ISO 8601 UTC."""
+        data: dict[str, Any] = asdict(self)
+        for key in ("due", "last_review"):
+            value = data[key]
+            data[key] = value.astimezone(UTC).isoformat() if value is not None else None
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> CardState:
+        """Read the JSON written by :meth:`to_json`."""
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("due", "last_review"):
+            if values.get(key) is not None:
+                values[key] = _utc(datetime.fromisoformat(values[key]))
+        return cls(**values)
+
+    @classmethod
+    def of(cls, obj: object) -> CardState:
+        """The state read off any object with the same attribute names (a card row)."""
+        values = {f.name: getattr(obj, f.name) for f in fields(cls)}
+        for key in ("due", "last_review"):
+            if values[key] is not None:
+                values[key] = _utc(values[key])
+        values["suspended"] = bool(values["suspended"])
+        return cls(**values)
+
+    def apply_to(self, obj: object) -> None:
+        """Write this state onto an object with the same attribute names (a card row)."""
+        for f in fields(self):
+            setattr(obj, f.name, getattr(self, f.name))
+
+    def with_changes(self, **changes: Any) -> CardState:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+def state_prefix(state: int) -> str:
+    """The text every state JSON of cards in ``state`` starts with (for SQL ``LIKE``)."""
+    return f'{{"state":{int(state)},'
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

@@ -1,0 +1,891 @@
+"""Study: next question → answer → one committed review row → feedback.
+
+:class:`StudySession` is the core that the GUI, the command line and tests
+drive alike, with plain values in and out and ``now`` (aware UTC) always
+passed in::
+
+    session = StudySession(collection, profile_id)
+    while (question := session.next_question(now)) is not None:
+        result = session.answer(question, given, now, response_ms)
+
+**Order.** Due learning and relearning cards first, then due reviews, then new
+cards in deck order, within the daily limits; a learning card due within
+:data:`~quizapp.scheduling.LEARN_AHEAD` comes last, when nothing else is left.
+The rules (recall introduction, limits, siblings, leeches) are stated in
+:mod:`quizapp.scheduling.policy`. In short: a fact's recall card is offered
+only once its recognise card is in Review state with stability ≥ 3 days.
+
+**Durability.** Every answer, overrule, undo, bury, suspend and report is one
+transaction, committed (SQLite WAL with ``synchronous=FULL``, so the commit is
+on disk) before the method returns its result. A review row holds the card,
+time, study day, form, prompt, the choices shown (JSON), the given answer,
+right or not, the verdict, response time, rating, the card's state before and
+after (JSON, :class:`~quizapp.scheduling.CardState`) and the kind. The log is
+never edited: undo and overrule append rows that cancel earlier ones (see
+:mod:`quizapp.scheduling.reviewlog`).
+
+**Speed.** :meth:`StudySession.next_question` runs one SQL statement: a
+``UNION ALL`` of small ``LIMIT``-ed range scans of the ``ix_card_due`` index
+(profile, suspended, state, due), one per queue; daily counts are read from the
+log once per study day and then kept in memory. An answer reads its card by
+primary key and writes two rows. Neither grows with the number of cards.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    literal,
+    or_,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from quizapp.collection import Collection
+from quizapp.facts.model import DeckOptions
+from quizapp.questions.generate import QuestionBuilder, stable_hash
+from quizapp.questions.grading import grade, grade_flashcard, rating_for, typical_response_ms
+from quizapp.questions.model import Evidence, Family, Form, Grade, Question, Verdict
+from quizapp.scheduling import (
+    LEARN_AHEAD,
+    CardState,
+    CardStateKind,
+    Rating,
+    StudySettings,
+    day_start,
+    is_new_leech,
+    review,
+    settings_from,
+    study_day,
+)
+from quizapp.scheduling.policy import RECALL_MIN_STABILITY_DAYS, steps_json
+from quizapp.scheduling.reviewlog import (
+    ANSWER_KINDS,
+    KIND_OVERRULE,
+    KIND_STUDY,
+    KIND_TEST,
+    KIND_UNDO,
+    answer_kind,
+    card_table,
+    fact_table,
+    is_cancelled,
+    is_effective,
+    review_table,
+    run,
+    state_before_is,
+)
+from quizapp.storage import repository as repo
+from quizapp.storage.models import (
+    CardRow,
+    ProfileDeckRow,
+    ProfileRow,
+    QuestionReportRow,
+    ReviewRow,
+    StudySessionRow,
+)
+
+__all__ = [
+    "ProfileInfo",
+    "ReviewResult",
+    "StaleQuestionError",
+    "StudySession",
+    "UndoResult",
+    "create_profile",
+    "delete_profile",
+    "list_profiles",
+    "profile_settings",
+    "rename_profile",
+    "set_deck_overrides",
+    "update_profile_settings",
+]
+
+# Candidate queues, in the order they are served.
+_Q_PREFERRED = 0  # the card whose answer was just undone
+_Q_LEARNING = 1  # learning / relearning cards that are due now
+_Q_REVIEW = 2  # review cards due before the study day ends
+_Q_NEW = 3  # new cards (recall cards only once the recognise card is stable)
+_Q_LEARN_AHEAD = 4  # learning cards due within LEARN_AHEAD
+
+_BATCH = 8  # candidates fetched per queue and query
+_PACE_SAMPLES = 50  # recent right answers per form that define the learner's pace
+_PACE_MIN_SAMPLES = 5
+_PACE_DAYS = 60
+_ORDER_SEPARATOR = " | "
+_FORM_VALUES = frozenset(f.value for f in Form)
+_ANSWERED = -1  # in StudySession._shown: the question was answered
+
+
+class StaleQuestionError(ValueError):
+    """The question's card was answered since the question was built (e.g. a double submit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewResult:
+    """The feedback for one recorded answer (the review row is already committed)."""
+
+    review_id: int
+    card_id: str
+    fact_id: str
+    kind: str  # study | test | overrule
+    correct: bool
+    verdict: Verdict
+    message: str
+    correct_answer: str
+    given: str | None
+    evidence: Evidence
+    rating: int
+    state: int  # the card's state after the answer (0 new … 3 relearning)
+    due: datetime | None  # None only for a test answer to a card that is still new
+    interval: timedelta | None  # due − now
+    leech: bool = False  # this answer made the card a leech: it is now suspended
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    """What an undo did: the cancelling row, the cancelled row and the restored card."""
+
+    review_id: int
+    cancelled_id: int
+    card_id: str
+    state: CardState
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileInfo:
+    """A learner, as views see it."""
+
+    id: int
+    name: str
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    card_id: int
+    deck_id: int
+    fact_row_id: int
+    fact_key: str
+    family: str
+    reps: int
+    reported_forms: str
+    queue: int
+
+
+@dataclass(frozen=True, slots=True)
+class _DeckTools:
+    builder: QuestionBuilder
+    options: DeckOptions
+    names: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _DayCounts:
+    """What the current study day's log already holds, per deck."""
+
+    day: int
+    new_facts: dict[int, set[int]] = field(default_factory=dict)
+    reviews: dict[int, int] = field(default_factory=dict)
+
+    def add(self, deck_id: int, fact_row_id: int, state_before: int, sign: int = 1) -> None:
+        if state_before == CardStateKind.NEW:
+            facts = self.new_facts.setdefault(deck_id, set())
+            if sign > 0:
+                facts.add(fact_row_id)
+            else:
+                facts.discard(fact_row_id)
+        elif state_before == CardStateKind.REVIEW:
+            self.reviews[deck_id] = max(0, self.reviews.get(deck_id, 0) + sign)
+
+
+class StudySession:
+    """One sitting of study for one profile (optionally one deck).
+
+    Not thread-safe: use one session per thread (each call opens its own short
+    database session).
+    """
+
+    def __init__(self, collection: Collection, profile_id: int | None = None, *,
+                 deck_id: int | None = None, seed: int = 0) -> None:
+        self._col = collection
+        self._deck_id = deck_id
+        self._seed = seed
+        with collection.session() as s:
+            profile = (s.get(ProfileRow, profile_id) if profile_id is not None
+                       else s.exec(select(ProfileRow).order_by(ProfileRow.id)).first())  # type: ignore[arg-type]
+            if profile is None:
+                raise repo.NotFoundError(f"no profile {profile_id!r}")
+            assert profile.id is not None
+            self.profile_id: int = profile.id
+            self.profile_name: str = profile.name
+            self._settings = settings_from(profile)
+            self._deck_settings = {
+                o.deck_id: settings_from(profile, o)
+                for o in s.exec(select(ProfileDeckRow).where(
+                    ProfileDeckRow.profile_id == self.profile_id))
+            }
+        self._decks: dict[int, _DeckTools] = {}
+        self._no_form: set[int] = set()  # cards with no question form (skipped)
+        self._shown: dict[int, tuple[int, int]] = {}  # card id -> (reps when built, deck id)
+        self._history: list[int] = []  # review ids answered in this session (undo stack)
+        self._preferred: int | None = None
+        self._counts: _DayCounts | None = None
+        self._pace: dict[str, deque[int]] = {}
+        self._session_row_id: int | None = None
+
+    # ------------------------------------------------------------------ settings
+
+    @property
+    def settings(self) -> StudySettings:
+        """The profile's settings (decks may override retention and limits)."""
+        return self._settings
+
+    def settings_for(self, deck_id: int) -> StudySettings:
+        """The settings that apply to one deck."""
+        return self._deck_settings.get(deck_id, self._settings)
+
+    def study_day(self, now: datetime) -> int:
+        """The learner's study day at ``now``."""
+        return study_day(now, self._settings.rollover_hour, self._settings.timezone)
+
+    # ------------------------------------------------------------------ questions
+
+    def next_question(self, now: datetime) -> Question | None:
+        """The next question to ask, or None when nothing is left for now."""
+        today = self.study_day(now)
+        with self._col.session() as s:
+            counts = self._day_counts(s, today)
+            while True:
+                candidates = self._candidates(s, now, today, counts)
+                if self._preferred is not None and all(
+                        c.card_id != self._preferred for c in candidates):
+                    self._preferred = None  # no longer eligible (e.g. suspended since)
+                if not candidates:
+                    return None
+                for cand in candidates:
+                    question = self._build(s, cand)
+                    if question is not None:
+                        if cand.card_id == self._preferred:
+                            self._preferred = None
+                        self._shown[cand.card_id] = (cand.reps, cand.deck_id)
+                        return question
+                    self._no_form.add(cand.card_id)
+                    if cand.card_id == self._preferred:
+                        self._preferred = None
+
+    def build_question(self, card_id: int | str, now: datetime,
+                       form: Form | None = None) -> Question | None:
+        """A question for any card of this profile, ignoring study state (practice tests)."""
+        del now  # questions do not depend on the time; kept for a uniform API
+        with self._col.session() as s:
+            card = self._card(s, card_id)
+            fact_key = s.exec(select(fact_table.c.key).where(
+                fact_table.c.id == card.fact_id)).one()
+            assert card.id is not None
+            cand = _Candidate(card.id, card.deck_id, card.fact_id, fact_key, card.family,
+                              card.reps, card.reported_forms, _Q_NEW)
+            question = self._build(s, cand, form)
+            if question is not None:
+                self._shown[card.id] = (card.reps, card.deck_id)
+            return question
+
+    def _deck(self, s: Session, deck_id: int) -> _DeckTools:
+        tools = self._decks.get(deck_id)
+        if tools is None:
+            deck = repo.load_deck(s, deck_id)
+            builder = QuestionBuilder(deck)
+            tools = _DeckTools(builder, deck.options, builder.known_names())
+            self._decks[deck_id] = tools
+        return tools
+
+    def _deck_of(self, card_id: str) -> _DeckTools:
+        """The deck tools for a question's card (no query when this session built it)."""
+        with self._col.session() as s:
+            shown = self._shown.get(_card_key(card_id))
+            deck_id = shown[1] if shown is not None else self._card(s, card_id).deck_id
+            return self._deck(s, deck_id)
+
+    def _build(self, s: Session, cand: _Candidate, form: Form | None = None) -> Question | None:
+        exclude = frozenset(Form(f) for f in _reported_forms(cand.reported_forms)
+                            if f in _FORM_VALUES)
+        rng = random.Random(stable_hash(self._seed, cand.card_id, cand.reps))
+        return self._deck(s, cand.deck_id).builder.build(
+            str(cand.card_id), cand.fact_key, Family(cand.family), rng, form=form,
+            exclude=exclude)
+
+    def _candidates(self, s: Session, now: datetime, today: int,
+                    counts: _DayCounts) -> list[_Candidate]:
+        """The first few cards of every queue, in serving order (one statement)."""
+        return [_Candidate(*row) for row in run(s, self._queue_statement(now, today, counts))]
+
+    def _queue_statement(self, now: datetime, today: int, counts: _DayCounts) -> Select[Any]:
+        c = card_table.alias("c")
+        f = fact_table.alias("f")
+        sib = card_table.alias("sib")
+        day_end = day_start(today + 1, self._settings.rollover_hour, self._settings.timezone)
+
+        def base(queue: ColumnElement[Any] | int) -> Select[Any]:
+            q = (
+                sa_select(c.c.id.label("cid"), (literal(queue) if isinstance(queue, int)
+                                                else queue).label("queue"))
+                .select_from(c)
+                .join(f, f.c.id == c.c.fact_id)
+                .outerjoin(sib, and_(sib.c.profile_id == c.c.profile_id,
+                                     sib.c.fact_id == c.c.fact_id, sib.c.id != c.c.id))
+                .where(
+                    c.c.profile_id == self.profile_id,
+                    c.c.suspended == false(),
+                    or_(c.c.buried_until.is_(None), c.c.buried_until < today),
+                    f.c.retired == false(),
+                    or_(sib.c.last_shown_day.is_(None), sib.c.last_shown_day != today),
+                )
+            )
+            if self._deck_id is not None:
+                q = q.where(c.c.deck_id == self._deck_id)
+            if self._no_form:
+                q = q.where(c.c.id.not_in(sorted(self._no_form)))
+            return q
+
+        parts: list[Select[Any]] = []
+        if self._preferred is not None:
+            parts.append(base(_Q_PREFERRED).where(c.c.id == self._preferred))
+        parts.append(
+            base(case((c.c.due <= now, _Q_LEARNING), else_=_Q_LEARN_AHEAD))
+            .where(c.c.state.in_((CardStateKind.LEARNING, CardStateKind.RELEARNING)),
+                   c.c.due <= now + LEARN_AHEAD)
+            .order_by(c.c.due).limit(_BATCH))
+        open_reviews = self._limit_filter(c.c.deck_id, counts, new=False)
+        if open_reviews is not None:
+            parts.append(
+                base(_Q_REVIEW)
+                .where(c.c.state == CardStateKind.REVIEW, c.c.due < day_end, open_reviews)
+                .order_by(c.c.due).limit(_BATCH))
+        open_new = self._limit_filter(c.c.deck_id, counts, new=True)
+        if open_new is not None:
+            ready = or_(
+                c.c.family == Family.RECOGNISE.value,
+                and_(sib.c.state == CardStateKind.REVIEW,
+                     sib.c.stability >= RECALL_MIN_STABILITY_DAYS),
+            )
+            if self._no_form:
+                ready = or_(ready, sib.c.id.in_(sorted(self._no_form)))
+            q = base(_Q_NEW).where(c.c.state == CardStateKind.NEW, ready, open_new)
+            # New cards have no due time: index order within state 0 is card id order,
+            # which is deck order.
+            parts.append(q.order_by(c.c.due, c.c.id).limit(_BATCH))
+
+        subs = [p.subquery() for p in parts]
+        u = union_all(*(sa_select(sq.c.cid, sq.c.queue) for sq in subs)).subquery("u")
+        stmt = (
+            sa_select(card_table.c.id, card_table.c.deck_id, card_table.c.fact_id,
+                      fact_table.c.key, card_table.c.family, card_table.c.reps,
+                      card_table.c.reported_forms, u.c.queue)
+            .select_from(u)
+            .join(card_table, card_table.c.id == u.c.cid)
+            .join(fact_table, fact_table.c.id == card_table.c.fact_id)
+            .order_by(u.c.queue, card_table.c.due, card_table.c.id)
+        )
+        return stmt
+
+    def _limit_filter(self, column: ColumnElement[Any], counts: _DayCounts, *,
+                      new: bool) -> ColumnElement[bool] | None:
+        """A filter on deck id for decks still under their new (or review) limit today.
+
+        None when no deck is: the queue is left out. Limits are per deck: the
+        (profile, deck) override, else the profile's value.
+        """
+        def limit(deck_id: int | None) -> int:
+            settings = self._settings if deck_id is None else self.settings_for(deck_id)
+            return settings.new_per_day if new else settings.reviews_per_day
+
+        def done(deck_id: int) -> int:
+            return (len(counts.new_facts.get(deck_id, ())) if new
+                    else counts.reviews.get(deck_id, 0))
+
+        if self._deck_id is not None:
+            return true() if done(self._deck_id) < limit(self._deck_id) else None
+        known = set(counts.new_facts if new else counts.reviews) | set(self._deck_settings)
+        if limit(None) > 0:
+            closed = sorted(d for d in known if done(d) >= limit(d))
+            return column.not_in(closed) if closed else true()
+        open_decks = sorted(d for d in self._deck_settings if done(d) < limit(d))
+        return column.in_(open_decks) if open_decks else None
+
+    def _day_counts(self, s: Session, today: int) -> _DayCounts:
+        """Today's new facts and reviews per deck, read from the log once per study day."""
+        if self._counts is not None and self._counts.day == today:
+            return self._counts
+        r = review_table.alias("r")
+        o = review_table.alias("o")
+        c = card_table.alias("c")
+        stmt = (
+            sa_select(c.c.deck_id, c.c.fact_id, state_before_is(r, CardStateKind.NEW))
+            .select_from(r)
+            .join(c, c.c.id == r.c.card_id)
+            .outerjoin(o, o.c.id == r.c.cancels_id)
+            .where(r.c.profile_id == self.profile_id, r.c.study_day == today,
+                   is_effective(r), answer_kind(r, o) == KIND_STUDY,
+                   or_(state_before_is(r, CardStateKind.NEW),
+                       state_before_is(r, CardStateKind.REVIEW)))
+        )
+        counts = _DayCounts(today)
+        for deck_id, fact_row_id, was_new in run(s, stmt):
+            counts.add(deck_id, fact_row_id,
+                       CardStateKind.NEW if was_new else CardStateKind.REVIEW)
+        self._counts = counts
+        return counts
+
+    # ------------------------------------------------------------------ answers
+
+    def answer(self, question: Question, given: str | Sequence[str], now: datetime,
+               response_ms: int | None = None) -> ReviewResult:
+        """Grade ``given``, schedule the card and commit the review; then return feedback.
+
+        ``given`` is the typed text, the chosen choice, or for a timeline the
+        items in the learner's order (a list, or joined with " | ").
+        """
+        return self._answer(question, KIND_STUDY, given, now, response_ms)
+
+    def answer_flashcard(self, question: Question, rating: int, now: datetime,
+                         response_ms: int | None = None) -> ReviewResult:
+        """Record a self-rated answer (1 Again … 4 Easy) to a flashcard (or any question)."""
+        rating = int(Rating(rating))
+        result = grade_flashcard(question, rating)  # Again is wrong; Hard, Good, Easy right
+        return self._record(question, KIND_STUDY, None, result, rating, now, response_ms)
+
+    def record_test_answer(self, question: Question, given: str | Sequence[str], now: datetime,
+                           response_ms: int | None = None) -> ReviewResult:
+        """Log a practice-test answer (kind ``test``).
+
+        Only a card already in Review state is rescheduled; new, learning and
+        relearning cards are left as they are. Daily limits are not touched.
+        """
+        return self._answer(question, KIND_TEST, given, now, response_ms)
+
+    def _answer(self, question: Question, kind: str, given: str | Sequence[str],
+                now: datetime, response_ms: int | None) -> ReviewResult:
+        tools = self._deck_of(question.card_id)
+        result = grade(question, given, deck_options=tools.options, known_names=tools.names)
+        rating = rating_for(result, question.form, response_ms or 0,
+                            self._typical_ms(question.form.value, now))
+        text = given if isinstance(given, str) else _ORDER_SEPARATOR.join(given)
+        return self._record(question, kind, text, result, rating, now, response_ms)
+
+    def _record(self, question: Question, kind: str, given: str | None, result: Grade,
+                rating: int, now: datetime, response_ms: int | None) -> ReviewResult:
+        today = self.study_day(now)
+        with self._col.transaction() as s:
+            card = self._card(s, question.card_id)
+            assert card.id is not None
+            shown = self._shown.get(card.id)
+            if shown is not None and shown[0] != card.reps:
+                raise StaleQuestionError("this question was answered already")
+            deck_id = card.deck_id
+            before = CardState.of(card)
+            settings = self.settings_for(card.deck_id).scheduler
+            if kind == KIND_STUDY:
+                after = review(before, rating, now, settings).with_changes(last_shown_day=today)
+            elif before.state == CardStateKind.REVIEW:
+                after = review(before, rating, now, settings)
+            else:
+                after = before
+            leech = is_new_leech(before.lapses, after.lapses)
+            if leech:
+                after = after.with_changes(suspended=True)
+            after.apply_to(card)
+            s.add(card)
+            session_row_id = self._session_row(s, now)
+            row = ReviewRow(
+                card_id=card.id, profile_id=self.profile_id, session_id=session_row_id,
+                reviewed_at=now, study_day=today, kind=kind, form=question.form.value,
+                prompt=question.prompt, choices=_shown_choices(question), given=given,
+                correct=result.correct, verdict=result.verdict.value,
+                response_ms=response_ms, rating=rating, state_before=before.to_json(),
+                state_after=after.to_json(),
+            )
+            s.add(row)
+            self._count_session(s, session_row_id, now, 1, result.correct)
+            s.flush()
+            assert row.id is not None
+            review_id = row.id
+            fact_row_id = card.fact_id
+        # Committed: now update what this object remembers.
+        self._session_row_id = session_row_id
+        self._history.append(review_id)
+        self._shown[card.id] = (_ANSWERED, deck_id)  # a second submit is refused
+        if kind == KIND_STUDY and self._counts is not None and self._counts.day == today:
+            self._counts.add(deck_id, fact_row_id, before.state)
+        if result.correct and response_ms is not None:
+            self._pace_samples(question.form.value, now).append(response_ms)
+        return ReviewResult(
+            review_id=review_id, card_id=question.card_id, fact_id=question.fact_id,
+            kind=kind, correct=result.correct, verdict=result.verdict,
+            message=result.message, correct_answer=result.correct_answer, given=given,
+            evidence=question.evidence, rating=rating, state=after.state, due=after.due,
+            interval=(after.due - now) if after.due is not None else None, leech=leech,
+        )
+
+    def overrule(self, review_id: int, now: datetime) -> ReviewResult:
+        """"I was right": count a wrongly graded answer as right.
+
+        Appends a kind ``overrule`` row that cancels the answer and re-rates the
+        card as right from that answer's state-before, at that answer's time.
+        Only the card's latest answer can be overruled.
+        """
+        with self._col.transaction() as s:
+            orig = s.get(ReviewRow, review_id)
+            if orig is None or orig.profile_id != self.profile_id:
+                raise repo.NotFoundError(f"no review {review_id} for this profile")
+            if orig.kind not in (KIND_STUDY, KIND_TEST):
+                raise ValueError(f"a {orig.kind} row cannot be overruled")
+            if orig.correct:
+                raise ValueError("that answer was already counted as right")
+            if _exists(s, sa_select(review_table.c.id).where(
+                    review_table.c.cancels_id == review_id)):
+                raise ValueError("that answer was already undone or overruled")
+            self._require_latest(s, orig)
+            card = self._card(s, orig.card_id)
+            assert orig.state_before is not None and orig.state_after is not None
+            assert orig.reviewed_at is not None and card.id is not None
+            before = CardState.from_json(orig.state_before)
+            form = Form(orig.form) if orig.form else Form.TYPED
+            result = Grade(Verdict.RIGHT, orig.given or "", "Counted as right at your request.")
+            rating = rating_for(result, form, orig.response_ms or 0,
+                                self._typical_ms(form.value, now))
+            settings = self.settings_for(card.deck_id).scheduler
+            if orig.kind == KIND_STUDY or before.state == CardStateKind.REVIEW:
+                after = review(before, rating, orig.reviewed_at, settings).with_changes(
+                    last_shown_day=CardState.from_json(orig.state_after).last_shown_day)
+            else:
+                after = before
+            after.apply_to(card)
+            s.add(card)
+            session_row_id = self._session_row(s, now)
+            row = ReviewRow(
+                card_id=card.id, profile_id=self.profile_id, session_id=session_row_id,
+                reviewed_at=now, study_day=orig.study_day, kind=KIND_OVERRULE,
+                form=orig.form, prompt=orig.prompt, choices=orig.choices, given=orig.given,
+                correct=True, verdict=Verdict.RIGHT.value, response_ms=orig.response_ms,
+                rating=rating, state_before=orig.state_before, state_after=after.to_json(),
+                cancels_id=orig.id,
+            )
+            s.add(row)
+            if orig.session_id == session_row_id:
+                self._count_session(s, session_row_id, now, 0, True)
+            s.flush()
+            assert row.id is not None
+            new_id = row.id
+            fact_key = s.exec(select(fact_table.c.key).where(
+                fact_table.c.id == card.fact_id)).one()
+        self._session_row_id = session_row_id
+        self._history.append(new_id)
+        return ReviewResult(
+            review_id=new_id, card_id=str(card.id), fact_id=fact_key, kind=KIND_OVERRULE,
+            correct=True, verdict=Verdict.RIGHT, message=result.message,
+            correct_answer=result.correct_answer, given=orig.given,
+            evidence=Evidence(None, None, None), rating=rating, state=after.state,
+            due=after.due, interval=(after.due - now) if after.due is not None else None,
+        )
+
+    def undo(self, now: datetime) -> UndoResult | None:
+        """Take back this session's last answer (or overrule); None when there is none.
+
+        Appends a kind ``undo`` row cancelling it and restores the card exactly
+        from that row's state-before. The card is asked again next.
+        """
+        today = self.study_day(now)
+        while self._history:
+            target = self._history[-1]
+            with self._col.transaction() as s:
+                row = s.get(ReviewRow, target)
+                if row is None or _exists(s, sa_select(review_table.c.id).where(
+                        review_table.c.cancels_id == target)):
+                    self._history.pop()  # already cancelled (e.g. by an overrule)
+                    continue
+                self._require_latest(s, row)
+                card = self._card(s, row.card_id)
+                assert row.state_before is not None and card.id is not None
+                current = CardState.of(card)
+                restored = CardState.from_json(row.state_before)
+                restored.apply_to(card)
+                s.add(card)
+                session_row_id = self._session_row(s, now)
+                undo_row = ReviewRow(
+                    card_id=card.id, profile_id=self.profile_id, session_id=session_row_id,
+                    reviewed_at=now, study_day=today, kind=KIND_UNDO,
+                    state_before=current.to_json(), state_after=restored.to_json(),
+                    cancels_id=row.id,
+                )
+                s.add(undo_row)
+                counted_kind = row.kind
+                if row.kind == KIND_OVERRULE and row.cancels_id is not None:
+                    original = s.get(ReviewRow, row.cancels_id)
+                    counted_kind = original.kind if original is not None else KIND_STUDY
+                if row.session_id == session_row_id:
+                    self._count_session(s, session_row_id, now, -1, bool(row.correct))
+                s.flush()
+                assert undo_row.id is not None
+                result = UndoResult(undo_row.id, target, str(card.id), restored)
+                deck_id, fact_row_id, row_day = card.deck_id, card.fact_id, row.study_day
+            self._history.pop()
+            self._session_row_id = session_row_id
+            if (counted_kind == KIND_STUDY and self._counts is not None
+                    and self._counts.day == row_day):
+                self._counts.add(deck_id, fact_row_id, CardState.from_json(
+                    row.state_before).state, sign=-1)
+            self._preferred = card.id
+            self._shown.pop(card.id, None)
+            return result
+        return None
+
+    def _require_latest(self, s: Session, row: ReviewRow) -> None:
+        r = review_table.alias("r")
+        later = sa_select(r.c.id).where(r.c.card_id == row.card_id, r.c.id > row.id,
+                                        is_effective(r))
+        if _exists(s, later):
+            raise ValueError("the card was answered again since; undo that answer first")
+
+    # ------------------------------------------------------------------ card actions
+
+    def bury(self, card_id: int | str, now: datetime) -> None:
+        """Hide a card until the next study day."""
+        today = self.study_day(now)
+        with self._col.transaction() as s:
+            card = self._card(s, card_id)
+            card.buried_until = today
+            s.add(card)
+
+    def suspend(self, card_id: int | str) -> None:
+        """Stop showing a card until it is unsuspended."""
+        self._set_suspended(card_id, True)
+
+    def unsuspend(self, card_id: int | str) -> None:
+        """Show a suspended card again (its scheduling state is kept)."""
+        self._set_suspended(card_id, False)
+
+    def _set_suspended(self, card_id: int | str, value: bool) -> None:
+        with self._col.transaction() as s:
+            card = self._card(s, card_id)
+            card.suspended = value
+            s.add(card)
+
+    def report(self, question: Question, reason: str, now: datetime) -> int:
+        """Report a question as wrong: its form is no longer used for this fact's card.
+
+        Records the form on the card and a question report for the teacher's
+        views; returns the report's id. A card with no form left is not shown.
+        """
+        with self._col.transaction() as s:
+            card = self._card(s, question.card_id)
+            assert card.id is not None
+            forms = _reported_forms(card.reported_forms)
+            if question.form.value not in forms:
+                forms.append(question.form.value)
+            card.reported_forms = json.dumps(forms)
+            s.add(card)
+            report = QuestionReportRow(
+                profile_id=self.profile_id, card_id=card.id, fact_id=card.fact_id,
+                form=question.form.value, prompt=question.prompt, reason=reason.strip(),
+                created_at=now)
+            s.add(report)
+            s.flush()
+            assert report.id is not None
+            report_id = report.id
+        self._shown.pop(card.id, None)
+        self._no_form.discard(card.id)
+        return report_id
+
+    # ------------------------------------------------------------------ helpers
+
+    def close(self, now: datetime) -> None:
+        """Mark the sitting as ended (nothing to do if nothing was answered)."""
+        if self._session_row_id is None:
+            return
+        with self._col.transaction() as s:
+            s.exec(update(StudySessionRow)
+                   .where(StudySessionRow.id == self._session_row_id)  # type: ignore[arg-type]
+                   .values(ended_at=now))
+
+    def _card(self, s: Session, card_id: int | str) -> CardRow:
+        card = s.get(CardRow, _card_key(card_id))
+        if card is None or card.profile_id != self.profile_id:
+            raise repo.NotFoundError(f"no card {card_id!r} for this profile")
+        return card
+
+    def _session_row(self, s: Session, now: datetime) -> int:
+        if self._session_row_id is not None:
+            return self._session_row_id
+        row = StudySessionRow(profile_id=self.profile_id, started_at=now, ended_at=now)
+        s.add(row)
+        s.flush()
+        assert row.id is not None
+        return row.id
+
+    @staticmethod
+    def _count_session(s: Session, session_row_id: int, now: datetime, answered: int,
+                       correct: bool) -> None:
+        t = StudySessionRow.__table__  # type: ignore[attr-defined]
+        s.exec(update(t).where(t.c.id == session_row_id).values(
+            answered=t.c.answered + answered,
+            correct=t.c.correct + (answered if answered else 1) * int(correct),
+            ended_at=now))
+
+    def _typical_ms(self, form: str, now: datetime) -> int | None:
+        samples = self._pace_samples(form, now)
+        if len(samples) < _PACE_MIN_SAMPLES:
+            return None
+        return typical_response_ms(list(samples))
+
+    def _pace_samples(self, form: str, now: datetime) -> deque[int]:
+        samples = self._pace.get(form)
+        if samples is None:
+            r = review_table.alias("r")
+            since = self.study_day(now) - _PACE_DAYS
+            stmt = (sa_select(r.c.response_ms)
+                    .where(r.c.profile_id == self.profile_id, r.c.study_day >= since,
+                           r.c.form == form, r.c.correct == True,  # noqa: E712
+                           r.c.response_ms.is_not(None), r.c.kind.in_(ANSWER_KINDS),
+                           ~is_cancelled(r))
+                    .order_by(r.c.study_day.desc(), r.c.id.desc())
+                    .limit(_PACE_SAMPLES))
+            with self._col.session() as s:
+                values = [int(v) for (v,) in run(s, stmt)]
+            samples = deque(reversed(values), maxlen=_PACE_SAMPLES)
+            self._pace[form] = samples
+        return samples
+
+
+def _card_key(card_id: int | str) -> int:
+    try:
+        return int(card_id)
+    except ValueError:
+        raise repo.NotFoundError(f"no card {card_id!r}") from None
+
+
+def _reported_forms(text: str | None) -> list[str]:
+    forms = json.loads(text or "[]")
+    return [str(f) for f in forms] if isinstance(forms, list) else []
+
+
+def _shown_choices(question: Question) -> str | None:
+    shown: Sequence[str] | None = question.choices if question.choices is not None \
+        else question.items
+    return json.dumps(list(shown), ensure_ascii=False) if shown is not None else None
+
+
+def _exists(s: Session, stmt: Select[Any]) -> bool:
+    return run(s, stmt.limit(1)).first() is not None
+
+
+# ---------------------------------------------------------------------- profiles
+
+
+def _info(row: ProfileRow) -> ProfileInfo:
+    assert row.id is not None
+    return ProfileInfo(row.id, row.name, row.created_at)
+
+
+def list_profiles(collection: Collection) -> list[ProfileInfo]:
+    """Every learner, oldest first."""
+    with collection.session() as s:
+        return [_info(p) for p in repo.list_profiles(s)]
+
+
+def create_profile(collection: Collection, name: str,
+                   now: datetime | None = None) -> ProfileInfo:
+    """A new learner with cards for every stored deck (ValueError for a bad or taken name)."""
+    with collection.transaction() as s:
+        return _info(repo.create_profile(s, name, now))
+
+
+def rename_profile(collection: Collection, profile_id: int, name: str) -> None:
+    """Rename a learner (ValueError for a bad or taken name)."""
+    with collection.transaction() as s:
+        repo.rename_profile(s, profile_id, name)
+
+
+def delete_profile(collection: Collection, profile_id: int) -> None:
+    """Delete a learner with all their cards, reviews and reports."""
+    with collection.transaction() as s:
+        if s.get(ProfileRow, profile_id) is None:
+            raise repo.NotFoundError(f"no profile {profile_id}")
+        repo.delete_profile(s, profile_id)
+
+
+def profile_settings(collection: Collection, profile_id: int,
+                     deck_id: int | None = None) -> StudySettings:
+    """The settings that apply to a profile, or to one of its decks."""
+    with collection.session() as s:
+        profile = s.get(ProfileRow, profile_id)
+        if profile is None:
+            raise repo.NotFoundError(f"no profile {profile_id}")
+        override = s.get(ProfileDeckRow, (profile_id, deck_id)) if deck_id is not None else None
+        return settings_from(profile, override)
+
+
+_SETTING_NAMES = ("desired_retention", "new_per_day", "reviews_per_day", "rollover_hour",
+                  "timezone", "learning_steps", "relearning_steps", "maximum_interval", "fuzz")
+
+
+def update_profile_settings(collection: Collection, profile_id: int,
+                            **changes: Any) -> StudySettings:
+    """Change a profile's default settings; the result is validated before it is stored.
+
+    Keys: desired_retention, new_per_day, reviews_per_day, rollover_hour,
+    timezone, learning_steps and relearning_steps (sequences of seconds),
+    maximum_interval (days), fuzz.
+    """
+    unknown = set(changes) - set(_SETTING_NAMES)
+    if unknown:
+        raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+    with collection.transaction() as s:
+        profile = s.get(ProfileRow, profile_id)
+        if profile is None:
+            raise repo.NotFoundError(f"no profile {profile_id}")
+        for key, value in changes.items():
+            if key in ("learning_steps", "relearning_steps"):
+                value = steps_json(tuple(int(v) for v in value))
+            setattr(profile, key, value)
+        result = settings_from(profile)  # validates; an error rolls back
+        s.add(profile)
+        return result
+
+
+def set_deck_overrides(collection: Collection, profile_id: int, deck_id: int, *,
+                       desired_retention: float | None = None, new_per_day: int | None = None,
+                       reviews_per_day: int | None = None) -> StudySettings:
+    """Set a (profile, deck)'s overrides; None means "use the profile's value"."""
+    with collection.transaction() as s:
+        profile = s.get(ProfileRow, profile_id)
+        if profile is None:
+            raise repo.NotFoundError(f"no profile {profile_id}")
+        if repo.find_deck(s, deck_id) is None:
+            raise repo.NotFoundError(f"no deck {deck_id}")
+        row = s.get(ProfileDeckRow, (profile_id, deck_id))
+        if row is None:
+            row = ProfileDeckRow(profile_id=profile_id, deck_id=deck_id)
+        row.desired_retention = desired_retention
+        row.new_per_day = new_per_day
+        row.reviews_per_day = reviews_per_day
+        result = settings_from(profile, row)
+        if desired_retention is None and new_per_day is None and reviews_per_day is None:
+            if s.get(ProfileDeckRow, (profile_id, deck_id)) is not None:
+                s.delete(row)
+        else:
+            s.add(row)
+        return result
+

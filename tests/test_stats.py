@@ -1,0 +1,277 @@
+"""Progress figures on a hand-written review log in a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from quizapp.collection import Collection
+from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.scheduling import CardState, study_day
+from quizapp.stats import profile_stats
+from quizapp.storage.models import CardRow, FactRow, ReviewRow
+from quizapp.study import create_profile, update_profile_settings
+
+NOW = datetime(2024, 5, 20, 15, 0, tzinfo=UTC)
+TODAY = study_day(NOW, 4, "UTC")
+
+
+def _deck() -> Deck:
+    facts = (
+        Fact(id="d-one", kind=FactKind.DATE, text="2020", value="2020", start=0, end=4,
+             sentence="In 2020 it began.", stem="When did it begin?", event="Began"),
+        Fact(id="n-two", kind=FactKind.NUMBER, text="4", value=4.0, counts="helicopters",
+             start=0, end=1, sentence="4 helicopters came.", stem="How many came?"),
+        Fact(id="qa-three", kind=FactKind.QA, front="Capital of Peru?", back="Lima"),
+        Fact(id="qa-four", kind=FactKind.QA, front="Capital of Chile?", back="Santiago"),
+    )
+    return Deck(id="stats", name="Stats deck", facts=facts)
+
+
+class Log:
+    """Writes review rows and card states directly, as a test fixture."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.col = Collection.open(f"sqlite:///{tmp_path / 'q.sqlite3'}", first_start=False)
+        self.col.import_deck(_deck())
+        self.pid = create_profile(self.col, "P", NOW).id
+        update_profile_settings(self.col, self.pid, timezone="UTC")
+        with self.col.session() as s:
+            rows = s.exec(select(CardRow.id, FactRow.key, CardRow.family)
+                          .join(FactRow, FactRow.id == CardRow.fact_id)  # type: ignore[arg-type]
+                          .where(CardRow.profile_id == self.pid)).all()
+        self.cards: dict[tuple[str, str], int] = {
+            (k, f): cid for cid, k, f in rows if cid is not None}
+
+    def card(self, fact: str, family: str = "recall", **values: Any) -> int:
+        cid = self.cards[(fact, family)]
+        with self.col.transaction() as s:
+            row = s.get(CardRow, cid)
+            assert row is not None
+            for k, v in values.items():
+                setattr(row, k, v)
+            s.add(row)
+        return int(cid)
+
+    def answer(self, fact: str, family: str = "recall", *, day: int = TODAY,
+               correct: bool = True, kind: str = "study", state_before: int = 2,
+               at: datetime | None = None, given: str | None = None,
+               choices: list[str] | None = None, cancels: int | None = None,
+               form: str = "typed") -> int:
+        when = at or (NOW - timedelta(days=TODAY - day))
+        with self.col.transaction() as s:
+            row = ReviewRow(card_id=self.cards[(fact, family)], profile_id=self.pid,
+                            reviewed_at=when, study_day=day, kind=kind, form=form,
+                            given=given, choices=json.dumps(choices) if choices else None,
+                            correct=correct, rating=3 if correct else 1,
+                            state_before=CardState(state=state_before).to_json(),
+                            state_after=CardState(state=2).to_json(), cancels_id=cancels)
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            return row.id
+
+    def undo(self, review_id: int, day: int = TODAY) -> int:
+        with self.col.transaction() as s:
+            row = ReviewRow(card_id=self.cards[("qa-three", "recall")], profile_id=self.pid,
+                            reviewed_at=NOW, study_day=day, kind="undo", cancels_id=review_id)
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            return row.id
+
+    def stats(self, now: datetime = NOW) -> dict[str, Any]:
+        result = profile_stats(self.col, self.pid, now)
+        json.dumps(result)
+        return result
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Iterator[Log]:
+    made = Log(tmp_path)
+    yield made
+    made.col.close()
+
+
+def test_empty_profile(log: Log) -> None:
+    stats = log.stats()
+    assert stats["profile"] == {"id": log.pid, "name": "P"}
+    assert stats["study_day"] == TODAY and stats["date"] == "2024-05-20"
+    assert stats["reviews_per_day"] == []
+    assert stats["streak"] == {"days": 0, "studied_today": False}
+    assert stats["retention"] == {"days": 30, "reviews": 0, "correct": 0, "rate": None}
+    assert stats["cards"] == {"new": 8, "learning": 0, "review": 0, "relearning": 0,
+                              "suspended": 0, "buried": 0, "total": 8}
+    assert len(stats["due_forecast"]) == 30 and all(d["due"] == 0
+                                                    for d in stats["due_forecast"])
+    assert stats["mastery"]["total"] == {"facts": 4, "mastered": 0}
+    assert stats["most_missed"] == [] and stats["wrong_choices"] == [] and stats["leeches"] == []
+
+
+def test_reviews_per_day_group_by_the_stored_study_day(log: Log) -> None:
+    # 02:00 UTC on May 20 is still May 19's study day (rollover 4 AM): the stored day counts.
+    early = datetime(2024, 5, 20, 2, 0, tzinfo=UTC)
+    log.answer("qa-three", day=TODAY - 1, at=early)
+    log.answer("qa-three", day=TODAY - 1, at=early, correct=False)
+    log.answer("qa-four", day=TODAY)
+    log.answer("qa-four", day=TODAY, kind="test")
+    log.answer("qa-four", day=TODAY - 400)  # older than a year: left out
+    cancelled = log.answer("qa-four", day=TODAY)
+    log.undo(cancelled)
+    days = log.stats()["reviews_per_day"]
+    assert days == [
+        {"study_day": TODAY - 1, "date": "2024-05-19", "reviews": 2, "correct": 1, "tests": 0},
+        {"study_day": TODAY, "date": "2024-05-20", "reviews": 1, "correct": 1, "tests": 1},
+    ]
+
+
+def test_streak(log: Log) -> None:
+    for back in (1, 2, 3, 5):
+        log.answer("qa-three", day=TODAY - back)
+    log.answer("qa-three", day=TODAY - 4, kind="test")  # tests do not keep a streak
+    assert log.stats()["streak"] == {"days": 3, "studied_today": False}
+    log.answer("qa-three", day=TODAY)
+    assert log.stats()["streak"] == {"days": 4, "studied_today": True}
+    # Two days without study break it.
+    assert log.stats(NOW + timedelta(days=2))["streak"] == {"days": 0, "studied_today": False}
+
+
+def test_a_streak_longer_than_the_per_day_window(log: Log) -> None:
+    for back in range(400):
+        log.answer("qa-three", day=TODAY - back)
+    stats = log.stats()
+    assert len(stats["reviews_per_day"]) == 365
+    assert stats["streak"] == {"days": 400, "studied_today": True}
+
+
+def test_true_retention(log: Log) -> None:
+    log.answer("qa-three", correct=True)
+    log.answer("qa-three", correct=False)
+    log.answer("qa-four", correct=True, day=TODAY - 29)
+    log.answer("qa-four", correct=False, day=TODAY - 30)  # outside the 30 days
+    log.answer("qa-four", correct=False, state_before=1)  # learning: not a review
+    log.answer("qa-four", correct=False, state_before=3)  # relearning: not a review
+    log.answer("qa-four", correct=False, kind="test")  # practice test: left out
+    undone = log.answer("qa-four", correct=False)
+    log.undo(undone)  # cancelled: left out
+    wrong = log.answer("d-one", correct=False)
+    log.answer("d-one", correct=True, kind="overrule", cancels=wrong)  # counts as right
+    assert log.stats()["retention"] == {"days": 30, "reviews": 4, "correct": 3, "rate": 0.75}
+
+
+def test_cards_by_state_and_due_forecast(log: Log) -> None:
+    log.card("qa-three", "recognise", state=2, due=NOW - timedelta(days=3))  # overdue: today
+    log.card("qa-three", "recall", state=1, due=NOW + timedelta(minutes=5))
+    log.card("qa-four", "recognise", state=2, due=NOW + timedelta(days=1, hours=1))
+    log.card("qa-four", "recall", state=3, due=NOW + timedelta(days=45))  # beyond 30 days
+    log.card("d-one", "recognise", state=2, due=NOW + timedelta(days=2), suspended=True)
+    log.card("d-one", "recall", state=2, due=NOW + timedelta(days=2), buried_until=TODAY)
+    stats = log.stats()
+    assert stats["cards"] == {"new": 2, "learning": 1, "review": 2, "relearning": 1,
+                              "suspended": 1, "buried": 1, "total": 8}
+    forecast = stats["due_forecast"]
+    assert [d["study_day"] for d in forecast] == list(range(TODAY, TODAY + 30))
+    assert forecast[0]["due"] == 2 and forecast[1]["due"] == 1 and forecast[2]["due"] == 1
+    assert sum(d["due"] for d in forecast) == 4
+
+
+def test_mastery_needs_a_stable_recall_card_and_a_right_last_answer(log: Log) -> None:
+    log.card("qa-three", "recall", state=2, stability=30.0)
+    log.answer("qa-three", at=NOW - timedelta(days=2))
+    log.card("qa-four", "recall", state=2, stability=30.0)
+    log.answer("qa-four", "recall", at=NOW - timedelta(days=3))
+    log.answer("qa-four", "recognise", correct=False, at=NOW - timedelta(days=1))  # last: wrong
+    log.card("d-one", "recall", state=2, stability=20.9)
+    log.answer("d-one", at=NOW - timedelta(days=1))
+    log.card("n-two", "recall", state=2, stability=25.0)
+    log.answer("n-two", at=NOW - timedelta(days=4))
+    wrong = log.answer("n-two", correct=False, at=NOW - timedelta(days=1))
+    log.undo(wrong)  # the wrong answer was undone: the last answer is right again
+    mastery = log.stats()["mastery"]
+    assert mastery["threshold_days"] == 21.0
+    assert mastery["total"] == {"facts": 4, "mastered": 2}
+    assert mastery["decks"] == [{"deck_id": mastery["decks"][0]["deck_id"],
+                                 "deck": "Stats deck", "facts": 4, "mastered": 2}]
+    assert {k["kind"]: (k["facts"], k["mastered"]) for k in mastery["kinds"]} == {
+        "date": (1, 0), "number": (1, 1), "qa": (2, 1)}
+
+
+def test_most_missed_wrong_choices_and_leeches(log: Log) -> None:
+    for _ in range(3):
+        log.answer("n-two", "recognise", correct=False, form="choice", given="6",
+                   choices=["2", "4", "6", "12"])
+    log.answer("n-two", "recognise", correct=False, form="choice", given="12",
+               choices=["2", "4", "6", "12"])
+    log.answer("d-one", correct=False, given="2019")
+    log.answer("d-one", correct=True)
+    undone = log.answer("qa-three", correct=False)
+    log.undo(undone)
+    stats = log.stats()
+    assert [(m["fact_id"], m["misses"], m["answers"]) for m in stats["most_missed"]] == [
+        ("n-two", 4, 4), ("d-one", 1, 2)]
+    assert stats["most_missed"][0]["kind"] == "number"
+    assert [(w["fact_id"], w["given"], w["times"]) for w in stats["wrong_choices"]] == [
+        ("n-two", "6", 3), ("n-two", "12", 1)]
+    leech = log.card("qa-four", "recall", state=3, lapses=9, suspended=True)
+    log.card("qa-three", "recall", state=2, lapses=7)
+    assert log.stats()["leeches"] == [{"card_id": str(leech), "fact_id": "qa-four",
+                                       "deck": "Stats deck", "family": "recall", "lapses": 9,
+                                       "suspended": True}]
+
+
+def test_retired_facts_are_left_out(log: Log) -> None:
+    log.card("qa-four", "recall", state=2, due=NOW, lapses=8)
+    deck = _deck()
+    log.col.import_deck(Deck(id=deck.id, name=deck.name, facts=deck.facts[:3]))
+    stats = log.stats()
+    assert stats["cards"]["total"] == 6
+    assert stats["leeches"] == [] and stats["mastery"]["total"]["facts"] == 3
+
+
+def test_stats_run_a_fixed_number_of_aggregate_queries(log: Log) -> None:
+    def statements() -> list[tuple[str, Any]]:
+        seen: list[tuple[str, Any]] = []
+
+        def capture(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+            seen.append((statement, parameters))
+
+        event.listen(log.col.engine, "before_cursor_execute", capture)
+        try:
+            log.stats()
+        finally:
+            event.remove(log.col.engine, "before_cursor_execute", capture)
+        return seen
+
+    small = statements()
+    ids = [log.answer("qa-three", day=TODAY - day % 60, correct=day % 3 != 0)
+           for day in range(300)]
+    with log.col.engine.connect() as conn:  # statistics as PRAGMA optimize would leave them
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+    for review_id in ids[::60]:
+        log.undo(review_id)
+    large = statements()
+    assert len(small) == len(large)
+    with log.col.engine.connect() as conn:
+        for sql, params in large:
+            flat = " ".join(sql.split()).upper()
+            if "FROM REVIEW" not in flat:
+                continue
+            assert "GROUP BY" in flat or "COUNT(" in flat or "LIMIT" in flat, flat
+            plan = [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+            # Cancellation and last-answer probes go through an index, never a scan per row.
+            assert not [p for p in plan if p.startswith(("SCAN cancel_x", "SCAN lr", "SCAN o"))]
+
+
+def test_stats_accept_a_session(log: Log) -> None:
+    with log.col.session() as s:
+        assert profile_stats(s, log.pid, NOW)["profile"]["name"] == "P"
+    with pytest.raises(LookupError):
+        profile_stats(log.col, 999, NOW)
