@@ -215,6 +215,205 @@ def test_scare_quotes_are_not_quotes() -> None:
     assert not _quotes(extract_facts(text))
 
 
+# ---- general speaker and quote patterns (generalised on the second dev batch) -----------
+
+
+def _statements(text: str) -> list[tuple[str, str | None, bool]]:
+    facts = extract_facts(text)
+    assert_offsets(text, facts)
+    return [(f.text, f.speaker, f.reported) for f in _quotes(facts)]
+
+
+def test_capitalised_speech_words_are_not_verbs() -> None:
+    text = (
+        "A team from Colorado State University and the United States Navy has analysed "
+        "the crops. The US State Department said the envoy contacted Thailand."
+    )
+    got = _statements(text)
+    assert got == [("the envoy contacted Thailand", "US State Department", True)]
+
+
+def test_sentence_initial_common_noun_is_not_a_speaker() -> None:
+    assert _statements("Estimates suggest 8000 migrants may be at sea in the region.") == []
+    assert _statements("Recent reports have revealed that a defector was arrested.") == []
+
+
+def test_place_word_as_surname_resolves_to_the_person() -> None:
+    text = (
+        "Valeska Paris, a former Scientologist, has claimed that the church held her. "
+        "Paris claims she was sent to the ship aged eighteen."
+    )
+    assert {sp for _, sp, _ in _statements(text)} == {"Valeska Paris"}
+
+
+def test_appositive_chains_and_abbreviated_roles() -> None:
+    text = (
+        "Cynthia Thompson, curator and director of exhibits at the University of Arkansas, "
+        'Fayetteville, said, "These images serve as documentation of his life." '
+        "Tom Molomby, SC, said that, as the parents came from India, they should be "
+        "declared not guilty."
+    )
+    facts = extract_facts(text)
+    q = _quote_with(facts, "These images")
+    assert q.speaker == "Cynthia Thompson"
+    assert q.role is not None and q.role.startswith("curator and director of exhibits")
+    r = _quote_with(facts, "as the parents came")
+    assert r.reported and r.speaker == "Tom Molomby"
+    assert r.text == "as the parents came from India, they should be declared not guilty"
+
+
+def test_possessive_statement_names_its_owner() -> None:
+    text = (
+        "PC World's recent analysis of its own traffic concluded, "
+        '"Usually, Internet Explorer is the second browser after Firefox."'
+    )
+    assert _quote_with(extract_facts(text), "Usually").speaker == "PC World"
+
+
+def test_according_to_forms() -> None:
+    text = (
+        "The Polaroids were all donated by the program, according to Kristen Wilkins, "
+        "assistant professor of photography. According to the Saudi Interior Ministry "
+        "over 345 pilgrims have been killed in the stampede. The Tsar organized his army "
+        "according to the West European system."
+    )
+    assert _statements(text) == [
+        ("The Polaroids were all donated by the program", "Kristen Wilkins", True),
+        ("over 345 pilgrims have been killed in the stampede", "Saudi Interior Ministry", True),
+    ]
+
+
+def test_titles_in_quotation_marks_are_not_quotes() -> None:
+    text = (
+        'On a new website, "The Internet Explorer 6 Countdown", Microsoft has launched a '
+        'campaign. The print "Cowboys and Indians" was shown.'
+    )
+    assert not [q for q in _statements(text) if not q[2]]
+
+
+def test_signed_quotes_with_dash_and_pull_quotes_without_marks() -> None:
+    text = (
+        "Writing in a blog post, Matthew Ingram of The Globe and Mail described the fight.\n"
+        "\"So far, it's the Internet: 1, Scientology: 0. But it's a long game.\" - Matthew Ingram\n"
+        "NASA Administrator Charles Bolden announced the new homes of the shuttles.\n"
+        "This was a very difficult decision, but one that was made with the public in mind. "
+        "Charles Bolden, NASA Administrator\n"
+    )
+    got = _statements(text)
+    assert (
+        "So far, it's the Internet: 1, Scientology: 0. But it's a long game.",
+        "Matthew Ingram",
+        False,
+    ) in got
+    assert (
+        "This was a very difficult decision, but one that was made with the public in mind",
+        "Charles Bolden",
+        False,
+    ) in got
+
+
+def test_paragraph_announced_by_a_colon_is_a_quote() -> None:
+    text = (
+        "Valeska Paris claims she was held on the ship for years.\n"
+        "In a statement to the broadcaster, the Church denied these allegations:\n"
+        "She certainly wasn't forced to be there. She was also never forced to work. "
+        "They also claimed Paris was a volunteer and claim she has a vested interest.\n"
+    )
+    got = _statements(text)
+    assert (
+        "She certainly wasn't forced to be there. She was also never forced to work",
+        "Church",
+        False,
+    ) in got
+    assert ("Paris was a volunteer", "Church", True) in got
+    assert ("she has a vested interest", "Church", True) in got
+
+
+def test_quotation_continued_in_next_paragraph_without_new_mark() -> None:
+    text = (
+        'After the match, Panama coach Hernan Gomez said, "We learned a lot today.\n'
+        'It was a very emotional day for all of us."\n'
+        "English captain Harry Kane won the award. He said, "
+        '"In the first half it felt good out there.\n'
+        'We could have scored two or three goals." After the match, coach Nabil Maaloul '
+        'said, "We were playing against a very good team."\n'
+    )
+    got = [(t.rstrip("."), sp) for t, sp, rep in _statements(text) if not rep]
+    assert got == [
+        ("We learned a lot today", "Hernan Gomez"),
+        ("It was a very emotional day for all of us", "Hernan Gomez"),
+        ("In the first half it felt good out there", "Harry Kane"),
+        ("We could have scored two or three goals", "Harry Kane"),
+        ("We were playing against a very good team", "Nabil Maaloul"),
+    ]
+
+
+def test_pronoun_prefers_person_named_in_the_same_sentence() -> None:
+    text = (
+        "Crown prosecutor Mark Tedeschi said the parents knew. Thomas Sam, 42, is a "
+        "homeopath. Allegedly, Thomas' sister pleaded with him, but he replied "
+        '"I am not able to do that".'
+    )
+    assert _quote_with(extract_facts(text), "not able").speaker == "Thomas Sam"
+
+
+def test_unnamed_people_and_texts_as_speakers() -> None:
+    text = (
+        "One poster admitted to being part of the effort, writing in a blog post "
+        '"I have loaded up the tool and started the attack on the homepage." '
+        "A leaked internal letter seen by Sky News says "
+        '"failure to return the questionnaire may result in the claim being withdrawn".'
+    )
+    facts = extract_facts(text)
+    assert _quote_with(facts, "loaded up").speaker == "One poster"
+    assert _quote_with(facts, "failure to return").speaker == "leaked internal letter"
+
+
+def test_told_a_medium_then_clause_or_quote() -> None:
+    text = (
+        "As coauthor Colette Heald told The Huffington Post, US surface ozone has dropped "
+        'since 1980. Home Secretary Suella Braverman told GB News: "It is clear that we '
+        'have an unsustainable situation."'
+    )
+    assert _statements(text) == [
+        ("US surface ozone has dropped since 1980", "Colette Heald", True),
+        ("It is clear that we have an unsustainable situation.", "Suella Braverman", False),
+    ]
+
+
+def test_reported_clause_ending_on_a_quotation_stops_before_the_mark() -> None:
+    text = (
+        "Labour's Shadow Home Secretary Yvette Cooper said her party has supported the "
+        'idea "for months", and said it was "damning that the Home Office is not doing '
+        'this already".'
+    )
+    got = _statements(text)
+    assert ('her party has supported the idea "for months', "Yvette Cooper", True) in got
+
+
+def test_speech_words_used_as_nouns_are_not_verbs() -> None:
+    assert _statements("Officials rejected the claims of the report about the state.") == []
+
+
+def test_variant_forms_of_a_name_are_one_speaker() -> None:
+    text = (
+        'Gallery director Kathryn Waters said, "Pop art was about culture." '
+        '"Everybody knows his name," Water said. Student Ahmed Mohamed built a clock. '
+        '"I built it to impress my teacher," Ahmed said.'
+    )
+    speakers = {sp for _, sp, _ in _statements(text)}
+    assert speakers == {"Kathryn Waters", "Ahmed Mohamed"}
+
+
+def test_acronym_speaker_is_an_organisation_for_it() -> None:
+    text = (
+        'According to Yonhap news agency, the military is on high alert. "The South made '
+        'another grave provocation", said KCNA. "Foolhardy provocation deserves harsh '
+        'punishment", it added.'
+    )
+    assert _quote_with(extract_facts(text), "Foolhardy").speaker == "KCNA"
+
+
 # ---- dates and numbers -----------------------------------------------------------------
 
 

@@ -41,7 +41,8 @@ ROLE_WORDS = word_set(
     consultant activist campaigner organiser organizer candidate nominee father mother
     son daughter wife husband brother sister resident witness spokesperson-general vice
     deputy-director head-coach manager-general superintendent administrator trustee
-    master chief-executive
+    master chief-executive curator treasurer instructor lecturer coauthor co-author
+    barrister solicitor counsel historian physician nurse engineer architect
     """
 )
 # Nouns that end an organisation's or place's name ("Relations", "Council").
@@ -66,7 +67,30 @@ GROUP_HEADS = word_set(
     researchers scientists officials authorities police experts analysts critics
     witnesses residents sources doctors organisers organizers authors report study
     statement survey poll government ministry city municipality company agency council
-    committee court
+    committee court media
+    """
+)
+# Unnamed people who can be quoted under a description ("one poster", "an unknown author").
+PERSON_NOUNS = word_set(
+    """
+    poster posters blogger bloggers user users commenter commenters author writer
+    witness witnesses eyewitness resident residents passenger passengers survivor
+    survivors onlooker onlookers neighbour neighbor individuals
+    """
+)
+# Texts that "say" things when no person is named ("the letter reads", "the post said").
+DOCUMENT_NOUNS = word_set(
+    """
+    letter letters post posts posting postings document documents report reports study
+    studies statement statements survey analysis message memo website site blog release
+    editorial article paper
+    """
+)
+# Words that open a clause, not a name: "As Heald told …", "But Smith said …".
+CLAUSE_OPENERS = word_set(
+    """
+    as but and or so while when if although though because since then also yet
+    meanwhile however thus still dear
     """
 )
 CONNECTORS = frozenset({"of", "the", "for", "on", "to", "at", "and", "in", "de", "-", "–", "&"})
@@ -101,6 +125,13 @@ PLACES = word_set(
     chile colombia venezuela cuba nigeria kenya ethiopia indonesia philippines vietnam
     thailand malaysia singapore taiwan tokyo delhi seoul pyongyang kyiv kiev ottawa
     canberra wellington
+    """
+)
+# First words of multi-word place names ("South Korea", "Saudi Arabia").
+PLACE_MODIFIERS = word_set(
+    """
+    new north south east west northern southern eastern western united saudi central
+    great greater upper lower san los las el sri costa puerto papua czech dominican
     """
 )
 MALE_HINTS = frozenset(
@@ -171,6 +202,8 @@ def is_name_token(tok: Token) -> bool:
     if not t[:1].isalpha():
         return False
     low = t.lower()
+    if re.match(r"I['’]", t):
+        return False  # "I'd", "I’ve"
     if t[:1].isupper():
         return low not in NOT_NAMES
     # "al-Amr", "el-Hassan", "de"
@@ -222,10 +255,15 @@ class NounPhrase:
 def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     """Split a phrase like "Environment Canada spokesperson Julie Hahn" into role and name."""
     toks = [t for t in toks if t.text not in {",", "(", ")"}]
+    while toks and toks[0].lower in CLAUSE_OPENERS and len(toks) > 1:
+        toks = toks[1:]
     while toks and toks[0].lower in {"the", "a", "an", "his", "her", "their", "its", "our"}:
         toks = toks[1:]
     while toks and (toks[-1].lower in CONNECTORS or toks[-1].text in {"'s", "’s"}):
         toks = toks[:-1]
+    if toks and len(toks[-1].text) > 2 and toks[-1].lower.endswith("'s"):
+        last = toks[-1]  # "Prime Minister Rishi Sunak's effort": the name is "Rishi Sunak"
+        toks = [*toks[:-1], Token(last.text[:-2], last.start, last.end - 2)]
     if not toks:
         return None
     gender = None
@@ -270,11 +308,19 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     while prefix and prefix[-1].lower in {"of", "the", "for", "and", ","}:
         prefix = prefix[:-1]
     head_is_role = any(is_role_word(t.text) for t in prefix)
-    is_place = bool(name_toks) and fold(name_toks[-1].text) in PLACES
+    # "South Korea", "New Zealand" are places; "Valeska Paris" is a woman named Paris.
+    is_place = (
+        bool(name_toks)
+        and fold(name_toks[-1].text) in PLACES
+        and (len(name_toks) == 1 or fold(name_toks[0].text) in PLACE_MODIFIERS)
+    )
     org_prefix = any(is_org_word(t.text) for t in prefix)
+    # "KCNA", "NASA", "AFP": an acronym alone names a body, not a person.
+    acronym = len(name_toks) == 1 and len(name_toks[0].text) >= 2 and name_toks[0].text.isupper()
     if (
         name_toks
         and not is_place
+        and not acronym
         and (head_is_role or not prefix or (org_prefix and len(name_toks) >= 2))
     ):
         name = text[name_toks[0].start : name_toks[-1].end]
@@ -325,7 +371,36 @@ class Registry:
             parts = fold(np.name).split()
             if len(parts) >= 2 and parts[-1] == key:
                 return self.add(np)
+        return self._first_name(key) or self._misspelt(key)
+
+    def _first_name(self, key: str) -> Person | None:
+        """The one person met so far whose first name this is ("Ahmed" for Ahmed Mohamed)."""
+        if " " in key or len(key) < 3:
+            return None
+        found = {
+            fold(p.name): p
+            for p in self.people
+            if not p.is_org and _plain_name(p.name) and fold(p.name).split()[0] == key
+        }
+        if len(found) == 1:
+            return next(iter(found.values()))
+        names = {fold(np.name) for np in self.mentions if _plain_name(np.name)}
+        firsts = [n for n in names if n.split()[0] == key]
+        if len(firsts) == 1 and not found:
+            np = next(m for m in self.mentions if fold(m.name) == firsts[0])
+            return self.add(np)
         return None
+
+    def _misspelt(self, key: str) -> Person | None:
+        """A person whose surname differs by one letter ("Mauer" for "Maurer")."""
+        if len(key) < 5 or " " in key:
+            return None
+        found = [
+            p
+            for p in self.people
+            if not p.is_org and len(p.name.split()) >= 2 and _one_edit(p.surname, key)
+        ]
+        return found[-1] if len(found) == 1 else None
 
     def add(self, np: NounPhrase) -> Person:
         """The person of a phrase, merged with a known one of the same surname."""
@@ -345,6 +420,11 @@ class Registry:
                     p.add_role(np.role)
                     p.gender = p.gender or np.gender
                     return p
+            if len(parts) == 1:
+                near = self._misspelt(surname)
+                if near is not None:
+                    near.add_role(np.role)
+                    return near
         else:
             for p in self.people:
                 if p.is_org and fold(p.name) == fold(key_name):
@@ -369,6 +449,7 @@ class Registry:
                 want = "m" if w in PRONOUNS_M else "f"
                 if p.gender and p.gender != want:
                     continue
+                p.gender = want  # "she said" of Wilkins: Wilkins is a woman from now on
                 return p
             if w in PRONOUNS_N:
                 if p.is_org and not p.plural:
@@ -391,3 +472,26 @@ class Registry:
             if all(w in roles or w.rstrip("s") in roles for w in want):
                 return p
         return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two words differ by exactly one inserted, deleted or replaced letter."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 4:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def _plain_name(name: str) -> bool:
+    """Two or three plain words, as a person's name ("Ahmed Mohamed", not "Microsoft's
+    Internet Explorer")."""
+    parts = name.split()
+    return 2 <= len(parts) <= 3 and all(
+        re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?", w) for w in parts
+    )

@@ -127,7 +127,14 @@ def extract_facts(
         )
     step(4)
 
-    people = [p for p in registry.people if not p.is_org]
+    # Named people only: "one poster" may speak, but is no person to learn about.
+    people = [
+        p
+        for p in registry.people
+        if not p.is_org
+        and p.name[:1].isupper()
+        and p.name.split()[0].lower() not in {"one", "a", "an", "the", "another", "some", "this"}
+    ]
     _add_mentions(text, sentences, registry, people)
     for p in people:
         span = _first_mention(text, p)

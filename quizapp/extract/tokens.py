@@ -10,6 +10,7 @@ from quizapp.facts.text import sentence_bounds
 # Words keep inner hyphens and apostrophes ("al-Amr", "don't"); initials keep their dots ("U.S.").
 _TOKEN_RE = re.compile(
     r"(?:[A-Z]\.){2,}"
+    r"|[A-Za-z][\w-]*(?:\.[a-z][\w-]*)*\.(?:com|org|net|gov|edu|info|io|co|uk|ca|au|nz)\b"
     r"|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?"
     r"|[^\W\d_][\w’'`]*(?:-[\w’']+)*"
     r"|[^\w\s]",
@@ -93,11 +94,25 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _split_after_initials(text: str, prev_end: int, start: int) -> bool:
-    return bool(
-        re.search(r"\b(?:[A-Z]\.){2,}$", text[max(0, prev_end - 8) : prev_end])
-        and text[start : start + 1].islower()
-        and "\n" not in text[prev_end:start]
+    """Whether a sentence break is false: "the East L.A. station", "K.C. Maurer said",
+    "doing this already [...] including for …" (no sentence starts in lower case)."""
+    if "\n" in text[prev_end:start]:
+        return False
+    if text[start : start + 1].islower():
+        return True
+    m = re.search(
+        r"(?:^|(\S+)\s+)((?:[A-Z]\.){2,}|[A-Z]\.)$", text[max(0, prev_end - 40) : prev_end]
     )
+    if m is None:
+        return False
+    before, initials = m.group(1), m.group(2)
+    line_start = text.rfind("\n", 0, prev_end) + 1
+    # "K.C. Maurer" opening a sentence; "John F. Kennedy" (not "Washington D.C. He …").
+    alone = text[line_start:prev_end].strip() == initials or (
+        before is not None and before[-1:] in '.!?"”'
+    )
+    middle = len(initials) == 2 and before is not None and before[:1].isupper()
+    return alone or (middle and before is not None and before[-1:].isalpha())
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -135,9 +150,21 @@ def find_quotations(text: str) -> list[QuoteSpan]:
     reopens it).
     """
     out: list[QuoteSpan] = []
+    runs_on = False
     for ps, pe in paragraph_spans(text):
         open_at: int | None = None
-        for i in range(ps, pe):
+        first = next((i for i in range(ps, pe) if text[i] in '“”"'), None)
+        if runs_on and first is not None and first > ps and _closes_here(text, first, pe):
+            # The previous paragraph's quotation goes on here without a new opening mark
+            # and closes at this mark ("… the first.\nIt was a very emotional day.").
+            span = _trim_quote(text, ps - 1, first, runs_on=False)
+            if span is not None:
+                out.append(QuoteSpan(ps, first, span.start, span.end, False))
+            start_at = first + 1
+        else:
+            start_at = ps
+        runs_on = False
+        for i in range(start_at, pe):
             ch = text[i]
             if ch not in '“”"':
                 continue
@@ -145,7 +172,7 @@ def find_quotations(text: str) -> list[QuoteSpan]:
                 if ch == "”":
                     continue
                 open_at = i
-            elif ch in '”"':
+            elif ch in '”"' or _closes_like(text, i, pe):
                 span = _trim_quote(text, open_at, i, runs_on=False)
                 if span is not None:
                     out.append(span)
@@ -156,7 +183,27 @@ def find_quotations(text: str) -> list[QuoteSpan]:
             span = _trim_quote(text, open_at, pe, runs_on=True)
             if span is not None:
                 out.append(span)
+                runs_on = True
     return out
+
+
+def _closes_here(text: str, i: int, end: int) -> bool:
+    """A mark glued to the words before it and followed by a space, punctuation or the end."""
+    return (
+        text[i] in '”"'
+        and not text[i - 1].isspace()
+        and (i + 1 >= end or text[i + 1].isspace() or text[i + 1] in ".,;:!?")
+    )
+
+
+def _closes_like(text: str, i: int, end: int) -> bool:
+    """A “ typed where ” was meant: glued to the quoted words and followed by a break."""
+    return (
+        i > 0
+        and not text[i - 1].isspace()
+        and text[i - 1] in ".,!?;:…'’"
+        and (i + 1 >= end or text[i + 1].isspace())
+    )
 
 
 def _trim_quote(text: str, open_at: int, close_at: int, *, runs_on: bool) -> QuoteSpan | None:
