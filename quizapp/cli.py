@@ -326,6 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("gui", help="open the desktop app (the default)")
     p.set_defaults(func=cmd_gui)
+
+    from quizapp.cli_quiz import register
+
+    register(sub)  # quiz, progress, profile, class-view
     return parser
 
 
