@@ -53,6 +53,8 @@ def run(argv: list[str]) -> int:
         window.show()
     app.processEvents()  # paint the window before the database work starts
     window.open_collection()
+    if not window.isVisible():  # the learner chose Quit (a damaged collection) before the loop
+        return window.exit_status
     _open_windows.append(window)
     if os.environ.get("QUIZAPP_STUDY_AT_START"):
         stamp = os.environ.get("QUIZAPP_FIRST_QUESTION_STAMP", "")
@@ -62,7 +64,7 @@ def run(argv: list[str]) -> int:
         window.start_study()
     if not owns_app:  # embedded in a running application (tests): leave the loop to it
         return 0
-    return int(app.exec())
+    return int(app.exec()) or window.exit_status
 
 
 def _stamp_first_question(window: Any, *, quit_after: bool) -> None:

@@ -38,8 +38,10 @@ from PySide6.QtWidgets import (
 from quizapp.gui.controllers.browse_panel import BrowsePanel
 from quizapp.gui.controllers.progress_panel import ProgressPanel
 from quizapp.gui.controllers.reader_panel import ReaderPanel
+from quizapp.gui.controllers.safekeeping import Safekeeping
 from quizapp.gui.controllers.study_panel import StudyPanel
 from quizapp.gui.models.deck_list_model import DeckListModel, DeckSummary
+from quizapp.gui.safe_text import one_line, rich
 from quizapp.gui.settings import GuiSettings
 from quizapp.gui.tasks import TaskRunner
 from quizapp.gui.theme import apply_theme
@@ -78,6 +80,8 @@ class MainWindow(QMainWindow):
         self._dialogs: set[QWidget] = set()
         self.runner = WorkerRunner(self)
         self.tasks = TaskRunner(self)  # imports and exports, one at a time
+        self.safekeeping = Safekeeping(self)  # backups, restore, damage, the profile lock
+        self.exit_status = 0  # what run() returns once the window has closed
         self._import_queue: list[Path] = []
         self._stale: set[str] = {"browse", "reader", "progress"}
 
@@ -121,6 +125,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.status = QLabel("Opening your collection…", self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it quotes deck and file names
         self.status.setAccessibleName("Status")
         self.status.setContentsMargins(10, 0, 10, 0)
         self.statusBar().addWidget(self.status, 1)
@@ -178,6 +183,10 @@ class MainWindow(QMainWindow):
             "&Settings…", self.show_settings, "Ctrl+,", "Theme, text size and study defaults"
         )
         self.act_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.act_backups = self._action(
+            "&Backups…", self.show_backups, None,
+            "See the backups of your collection, back up now, or restore one",
+        )
         self.page_actions: dict[str, QAction] = {}
         for name, label, keys in (("decks", "&Decks", "Ctrl+1"), ("browse", "&Browse", "Ctrl+2"),
                                   ("reader", "&Reader", "Ctrl+3"),
@@ -247,6 +256,7 @@ class MainWindow(QMainWindow):
         profile_menu.addAction(self.act_rename_profile)
         profile_menu.addAction(self.act_delete_profile)
         file_menu.addAction(self.act_settings)
+        file_menu.addAction(self.act_backups)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         deck_menu = bar.addMenu("&Deck")
@@ -309,14 +319,12 @@ class MainWindow(QMainWindow):
             try:
                 library = Library.open()
             except Exception as exc:  # the database may be locked, damaged or newer
-                self.show_status("The collection could not be opened.")
-                self._message(
-                    QMessageBox.Icon.Critical,
-                    "Cannot open the collection",
-                    f"quizapp could not open its database:\n\n{exc}",
-                )
-                return
+                recovered = self.safekeeping.open_failed(exc)  # damaged: offers a backup
+                if recovered is None:
+                    return
+                library = recovered
         self.library = library
+        self.safekeeping.opened(library)  # automatic backups, the first one off-thread
         self.deck_page.setEnabled(True)
         self.reload_profiles(self.settings.last_profile)
         self.show_status("Ready.")
@@ -340,16 +348,23 @@ class MainWindow(QMainWindow):
             (p for p in self._profiles if select in (p.name, p.profile_id)),
             self._profiles[0] if self._profiles else None,
         )
-        if chosen is not None:
-            combo.setCurrentIndex(combo.findData(chosen.profile_id))
+        if chosen is not None and not self.safekeeping.lock_profile(chosen):
+            chosen = None  # open in another window: the learner chooses another
+        combo.setCurrentIndex(combo.findData(chosen.profile_id) if chosen is not None else -1)
         combo.blockSignals(False)
         self._set_profile(chosen)
 
     def _set_profile(self, profile: ProfileInfo | None) -> None:
+        if profile is not None and not self.safekeeping.lock_profile(profile):
+            profile = None
+        if profile is None:
+            self.safekeeping.release_profile()
         self.profile = profile
         if profile is not None:
             self.settings.last_profile = profile.name
             self.setWindowTitle(f"quizapp — {profile.name}")
+        else:
+            self.setWindowTitle("quizapp")
         can_delete = len(self._profiles) > 1
         self.deck_page.delete_button.setEnabled(can_delete)
         self.act_delete_profile.setEnabled(can_delete)
@@ -381,6 +396,10 @@ class MainWindow(QMainWindow):
             return
         profile = next((p for p in self._profiles if p.profile_id == data), None)
         if profile is not None and profile != self.profile:
+            if not self.safekeeping.lock_profile(profile):  # open in another window
+                combo.setCurrentIndex(
+                    combo.findData(self.profile.profile_id) if self.profile else -1)
+                return
             self._set_profile(profile)
             self.show_status(f"Studying as {profile.name}.")
 
@@ -426,8 +445,8 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Delete profile",
-            f"Delete the profile “{self.profile.name}” and all of its progress?\n\n"
-            "This cannot be undone.",
+            rich(f"Delete the profile “{one_line(self.profile.name)}” and all of its "
+                 "progress?\n\nThis cannot be undone."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -468,7 +487,7 @@ class MainWindow(QMainWindow):
         self.act_study.setEnabled(not studying)
         self.act_import.setEnabled(not studying and not self.tasks.busy())
         for act in (self.act_new_profile, self.act_rename_profile, self.act_settings,
-                    self.act_new_deck, self.act_find, self.act_refresh_stats,
+                    self.act_backups, self.act_new_deck, self.act_find, self.act_refresh_stats,
                     *self.page_actions.values()):
             act.setEnabled(not studying)
         self.act_delete_profile.setEnabled(not studying and len(self._profiles) > 1)
@@ -685,8 +704,8 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Delete deck",
-            f"Delete the deck “{name}” with its facts, and every learner's progress on it?"
-            "\n\nThis cannot be undone. Export the deck first to keep a copy.",
+            rich(f"Delete the deck “{one_line(name)}” with its facts, and every learner's "
+                 "progress on it?\n\nThis cannot be undone. Export the deck first to keep a copy."),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -871,6 +890,7 @@ class MainWindow(QMainWindow):
 
     def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names and file contents
         self._open_dialog(box)
         return box
 
@@ -919,17 +939,38 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------- closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        was_open = self.library is not None
+        self.close_collection()
+        self.save_settings()
+        self.safekeeping.closing(back_up=was_open)  # the exit backup; the profile lock goes
+        super().closeEvent(event)
+
+    def close_collection(self) -> None:
+        """End study, wait for background work and close the database (quit, restore)."""
         if self.study.active:
             self.study.stop()
         self.tasks.cancel_all()
         self.tasks.wait(30000)
         self.progress.wait(30000)
         self.runner.wait(30000)
-        self.save_settings()
+        self.safekeeping.keeper.wait(60000)
         if self.library is not None:
             self.library.close()
             self.library = None
-        super().closeEvent(event)
+        self._stale.update(("browse", "reader", "progress"))
+
+    # ------------------------------------------- backups (controllers/safekeeping.py)
+
+    def show_backups(self) -> QWidget | None:
+        """File › Backups…: list the backups, back up now, or restore one."""
+        if self.study.active:
+            return None
+        return self.safekeeping.show_backups()
+
+    def quit_with(self, status: int) -> None:
+        """Close the window and make ``status`` the app's exit status."""
+        self.exit_status = status
+        self.close()
 
     def save_settings(self) -> None:
         """Remember the window size, the profile and the theme."""

@@ -58,7 +58,13 @@ from quizapp.importers.common import (
     deck_id_for,
     refuse_record,
 )
-from quizapp.importers.htmltext import MediaCount, cloze_card, cloze_ordinals, html_to_text
+from quizapp.importers.htmltext import (
+    MAX_CLOZE_CARDS,
+    MediaCount,
+    cloze_card,
+    cloze_ordinals,
+    html_to_text,
+)
 
 #: At most this many members in the archive (media files included).
 MAX_MEMBERS = 50_000
@@ -113,6 +119,7 @@ _QUIZAPP_NOTETYPE_RE = re.compile(r"^quizapp \(([A-Za-z0-9][A-Za-z0-9_.\-]*)\)$"
 class _Skipped:
     occlusion: int = 0
     no_cloze: int = 0
+    many_clozes: int = 0
     one_field: int = 0
     empty: int = 0
 
@@ -758,6 +765,9 @@ def _note_facts(
         if not ordinals:
             skipped.no_cloze += 1
             return
+        if len(ordinals) > MAX_CLOZE_CARDS:
+            skipped.many_clozes += 1
+            return
         for ordinal in ordinals:
             f, b = cloze_card(text, ordinal)
             front, back = html_to_text(f, media), html_to_text(b, media)
@@ -806,6 +816,9 @@ def _skip_notices(skipped: _Skipped) -> list[str]:
         out.append(f"{skipped.occlusion} image occlusion note(s) skipped (images only)")
     if skipped.no_cloze:
         out.append(f"{skipped.no_cloze} cloze note(s) without deletions skipped")
+    if skipped.many_clozes:
+        out.append(f"{skipped.many_clozes} cloze note(s) with more than {MAX_CLOZE_CARDS} "
+                   "deletions skipped")
     if skipped.one_field:
         out.append(f"{skipped.one_field} note(s) with a single field skipped")
     if skipped.empty:

@@ -53,7 +53,13 @@ from quizapp.importers.common import (
     refuse,
     split_tags,
 )
-from quizapp.importers.htmltext import MediaCount, cloze_card, cloze_ordinals, html_to_text
+from quizapp.importers.htmltext import (
+    MAX_CLOZE_CARDS,
+    MediaCount,
+    cloze_card,
+    cloze_ordinals,
+    html_to_text,
+)
 
 MAX_TEXT_BYTES = 256 * 1024 * 1024
 SAMPLE_CHARS = 64 * 1024
@@ -440,6 +446,10 @@ def _build(
             ordinals = cloze_ordinals(front_raw)
             if not ordinals:
                 probs.line(line, "front", "a cloze note without {{c1::...}} deletions")
+                continue
+            if len(ordinals) > MAX_CLOZE_CARDS:
+                probs.line(line, "front", f"{len(ordinals)} cloze deletions (at most "
+                           f"{MAX_CLOZE_CARDS} in one note)")
                 continue
             cards = []
             for ordinal in ordinals:

@@ -128,11 +128,21 @@ class _Cloze:
 _CLOZE_TOKEN_RE = re.compile(r"\{\{c(\d{1,4})::|\}\}")
 # A hint starts at the first "::" among a deletion's own text.
 _HINT_SEP = "::"
+#: Deletions nested deeper than this are kept as literal text. Anki notes nest
+#: two or three levels at most; the bound keeps parsing linear and the
+#: recursive walks below far from Python's recursion limit, whatever the input.
+MAX_CLOZE_DEPTH = 16
+#: A note with more deletion numbers than this is not imported: each number
+#: makes a card that repeats the whole note, so the deck would grow with the
+#: square of the note (the CSV importer refuses the row, the Anki importer
+#: skips the note with a notice).
+MAX_CLOZE_CARDS = 100
 
 
 def _parse_cloze(text: str) -> list[str | _Cloze]:
     root: list[str | _Cloze] = []
     stack: list[_Cloze] = []
+    literal_opens = 0  # opening tokens past MAX_CLOZE_DEPTH, kept as text
     pos = 0
 
     def add(node: str | _Cloze) -> None:
@@ -143,21 +153,31 @@ def _parse_cloze(text: str) -> list[str | _Cloze]:
             add(text[pos : m.start()])
         pos = m.end()
         if m.group(1) is not None:
+            if len(stack) >= MAX_CLOZE_DEPTH:
+                literal_opens += 1
+                add(m.group(0))
+                continue
             node = _Cloze(int(m.group(1)))
             add(node)
             stack.append(node)
+        elif literal_opens:
+            literal_opens -= 1
+            add("}}")
         elif stack:
             stack.pop()
         else:
             add("}}")
     if pos < len(text):
         add(text[pos:])
-    # Unclosed deletions are literal text, as in Anki.
+    # Unclosed deletions are literal text, as in Anki. Nothing was added to a
+    # parent after its unclosed child, so the child is the parent's last node.
     while stack:
         node = stack.pop()
         parent = stack[-1].children if stack else root
-        i = next(i for i, n in enumerate(parent) if n is node)
-        parent[i : i + 1] = [f"{{{{c{node.ordinal}::", *node.children]
+        last = parent.pop()
+        assert last is node
+        parent.append(f"{{{{c{node.ordinal}::")
+        parent.extend(node.children)
     return root
 
 

@@ -2,7 +2,9 @@
 
 The order on every answer is the core's promise: the answer is graded,
 scheduled and committed by :meth:`StudySession.answer` *before* the feedback
-is put on screen. Undo, overrule, bury, suspend and report are each one call
+is put on screen. Between the two, one line goes to the feedback log
+(:mod:`quizapp.gui.feedback_log`), which the crash test holds against the
+review log. Undo, overrule, bury, suspend and report are each one call
 (one transaction) on the session.
 """
 
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QWidget
 
+from quizapp.gui.feedback_log import FeedbackLog
 from quizapp.gui.models.deck_list_model import DeckSummary
 from quizapp.gui.views.study_view import (
     TYPED_FORMS,
@@ -91,6 +94,7 @@ class StudyPanel(QObject):
         super().__init__(parent)
         self.view = StudyView(parent)
         self.clock = clock
+        self.feedback_log = FeedbackLog()  # QUIZAPP_HOME/logs/feedback.log, opened on use
         self.session: StudySession | None = None
         self.collection: Collection | None = None
         self.profile_id: int | None = None
@@ -323,6 +327,9 @@ class StudyPanel(QObject):
         self._show_next()
 
     def _after_answer(self, result: ReviewResult) -> None:
+        # Committed: log it before any feedback (the verdict, or the flashcard's
+        # status line) reaches the screen.
+        self.feedback_log.write(result.review_id, result.card_id, result.kind, result.correct)
         self.last_result = result
         self._answered += 1
         self._correct += int(result.correct)
@@ -410,6 +417,7 @@ class StudyPanel(QObject):
         except ValueError as exc:
             self.status_message.emit(f"Cannot overrule: {exc}.")
             return
+        self.feedback_log.write(result.review_id, result.card_id, result.kind, result.correct)
         if self._stack:
             self._stack[-1] = _Done(1, 1)
         self._correct += 1

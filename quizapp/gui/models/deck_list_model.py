@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from quizapp.gui.safe_text import NAME_CHARS, one_line, tooltip
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -82,14 +84,14 @@ class DeckListModel(QAbstractTableModel):
         col = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if col == self.NAME:
-                return deck.name
+                return one_line(deck.name, NAME_CHARS * 2)
             value = (deck.new, deck.learning, deck.due)[col - 1]
             if role == Qt.ItemDataRole.AccessibleTextRole:
                 return f"{value} {self.HEADERS[col].lower()}"
             return value
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.NAME:
-                return deck.description or deck.name
+                return tooltip(deck.description or deck.name)  # deck text: never markup
             return self.TOOLTIPS[col]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col == self.NAME:

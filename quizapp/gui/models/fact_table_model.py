@@ -11,8 +11,14 @@ from PySide6.QtGui import QColor
 if TYPE_CHECKING:
     from quizapp.browse import FactSummary
 from quizapp.gui.palette import LEVEL_LABELS, level_color
+from quizapp.gui.safe_text import tooltip
 
 Index = QModelIndex | QPersistentModelIndex
+CELL_CHARS = 500  # a cell shows one line; more would only slow painting down
+
+
+def _cell(text: str) -> str:
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
 
 KIND_LABELS: dict[str, str] = {
     "date": "Date",
@@ -130,13 +136,13 @@ class FactTableModel(QAbstractTableModel):
         fact = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(fact, col)
+            return _cell(self._text(fact, col))
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self.HEADERS[col]}: {self._text(fact, col)}"
+            return f"{self.HEADERS[col]}: {_cell(self._text(fact, col))}"
         if role == Qt.ItemDataRole.ToolTipRole:
             if col in (self.FACT, self.DETAIL):
                 text = fact.text if col == self.FACT else fact.detail
-                return text or None
+                return tooltip(text) or None  # deck text: escaped, clipped
             if col == self.LEVEL:
                 extra = f"; {fact.lapses} lapses" if fact.lapses else ""
                 return f"{fact.reviews} answers{extra}"

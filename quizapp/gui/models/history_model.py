@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 if TYPE_CHECKING:
     from quizapp.browse import CardSummary, HistoryEntry
 from quizapp.gui.models.fact_table_model import STATE_LABELS, describe_due
+from quizapp.gui.safe_text import tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -201,7 +202,7 @@ class HistoryModel(_Table):
                 lines.append(e.prompt)
             if e.response_ms is not None:
                 lines.append(f"Answered in {e.response_ms / 1000:.1f} s")
-            return "\n".join(lines)
+            return tooltip("\n".join(lines))  # the prompt is deck text: escaped, clipped
         if role == Qt.ItemDataRole.FontRole and e.cancelled:
             font = QFont()
             font.setStrikeOut(True)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from quizapp.gui.models.deck_list_model import DeckListModel, DeckSummary
+from quizapp.gui.safe_text import clip
 
 NEW_PROFILE = "new"  # item data of the "New profile…" entry
 
@@ -123,6 +124,7 @@ class DeckPage(QWidget):
         bottom = QHBoxLayout()
         bottom.setSpacing(12)
         self.description = QLabel("", self)
+        self.description.setTextFormat(Qt.TextFormat.PlainText)  # deck text
         self.description.setObjectName("muted")
         self.description.setWordWrap(True)
         self.description.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -178,5 +180,5 @@ class DeckPage(QWidget):
             self.description.setText("")
             return
         total = f"{deck.total} cards" if deck.total != 1 else "1 card"
-        text = f"{deck.description}  ({total})" if deck.description else total
+        text = f"{clip(deck.description, 600, 6)}  ({total})" if deck.description else total
         self.description.setText(text)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quizapp.gui.safe_text import ANSWER_CHARS, CHOICE_CHARS, NAME_CHARS, clip, one_line
 from quizapp.questions.model import Form, Question
 
 TIMELINE_SEPARATOR = " | "
@@ -90,10 +91,11 @@ class ChoiceButton(QPushButton):
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         side = self.badge.fontMetrics().height() + 8
         self.badge.setFixedSize(side, side)
-        self.label = QLabel(text, self)
+        self.label = QLabel(self)
         self.label.setObjectName("choiceText")
         self.label.setWordWrap(True)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # deck text: plain, clipped
+        self.label.setText(clip(text, CHOICE_CHARS))
         for w in (self.badge, self.label):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         font = self.label.font()
@@ -101,7 +103,7 @@ class ChoiceButton(QPushButton):
         self.label.setFont(font)
         layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.label, 1, Qt.AlignmentFlag.AlignVCenter)
-        self.setAccessibleName(f"Answer {number}: {text}")
+        self.setAccessibleName(f"Answer {number}: {one_line(text, NAME_CHARS * 2)}")
         self.setToolTip(f"Press {number} to choose this answer")
 
     def _chrome(self) -> tuple[int, int]:
@@ -393,9 +395,10 @@ class TimelinePanel(QuestionPanel):
         for i in range(n):
             item = self.list.item(i)
             event = item.data(Qt.ItemDataRole.UserRole)
-            item.setText(f"{i + 1}.  {event}")
+            shown = clip(event, CHOICE_CHARS)
+            item.setText(f"{i + 1}.  {shown}")
             item.setData(
-                Qt.ItemDataRole.AccessibleTextRole, f"Position {i + 1} of {n}: {event}"
+                Qt.ItemDataRole.AccessibleTextRole, f"Position {i + 1} of {n}: {shown}"
             )
 
     def show_question(self, question: Question) -> None:
@@ -491,7 +494,8 @@ class FlashcardPanel(QuestionPanel):
     def show_question(self, question: Question) -> None:
         self._question = question
         self._revealed = False
-        self.back.setText(question.back or (question.answers[0] if question.answers else ""))
+        back = question.back or (question.answers[0] if question.answers else "")
+        self.back.setText(clip(back, ANSWER_CHARS))  # deck text: plain, clipped
         self.back.hide()
         self.divider.hide()
         self.show_button.show()

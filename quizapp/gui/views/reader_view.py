@@ -128,6 +128,11 @@ class ArticleBrowser(QTextBrowser):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
 
+    def loadResource(self, type: int, name: QUrl | str) -> object:
+        """Load nothing: the article is escaped text, so any resource asked for is foreign."""
+        del type, name
+        return None
+
     def select_span(self, start: int, end: int) -> None:
         """Scroll to an article span (str offsets) and put the cursor there."""
         cursor = QTextCursor(self.document())

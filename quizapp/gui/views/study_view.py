@@ -8,7 +8,7 @@ plain values.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quizapp.gui.safe_text import ANSWER_CHARS, PROMPT_CHARS, clip, one_line, tooltip
 from quizapp.gui.theme import colors
 from quizapp.gui.views.question_widgets import (
     ChoicePanel,
@@ -109,7 +110,7 @@ class SummaryInfo:
 
 
 def evidence_html(evidence: Evidence | None, answers: tuple[str, ...] | list[str]) -> str:
-    """The evidence sentence as rich text with the answer highlighted."""
+    """The evidence sentence as rich text with the answer highlighted (deck text escaped)."""
     if evidence is None or not evidence.sentence:
         return ""
     sentence = evidence.sentence
@@ -127,12 +128,16 @@ def evidence_html(evidence: Evidence | None, answers: tuple[str, ...] | list[str
                 break
     c = colors()
     if start is None or end is None:
-        return html.escape(sentence)
+        return html.escape(clip(sentence, ANSWER_CHARS))
+    side = ANSWER_CHARS // 3  # a giant sentence: keep the highlight and what is around it
+    before, marked, after = sentence[:start], sentence[start:end], sentence[end:]
+    if len(before) > side:
+        before = "…" + before[-side:]
     return (
-        html.escape(sentence[:start])
+        html.escape(clip(before, side + 1))
         + f'<span style="background-color:{c.mark_bg}; color:{c.mark_fg};'
-        f' font-weight:600;">{html.escape(sentence[start:end])}</span>'
-        + html.escape(sentence[end:])
+        f' font-weight:600;">{html.escape(clip(marked, side))}</span>'
+        + html.escape(clip(after, side))
     )
 
 
@@ -169,14 +174,17 @@ class FeedbackPanel(QFrame):
         banner_layout.setContentsMargins(16, 12, 16, 12)
         banner_layout.setSpacing(4)
         self.title = _label("", "bannerTitle", self.banner)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setAccessibleName("Verdict")
         self.message = _label("", "bannerMessage", self.banner)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # may quote the answers
         self.message.setAccessibleName("Verdict message")
         self.answer = _label("", "correctAnswer", self.banner)
         self.answer.setTextFormat(Qt.TextFormat.RichText)
         self.answer.setAccessibleName("Correct answer")
         self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.leech = _label("", "leech", self.banner)
+        self.leech.setTextFormat(Qt.TextFormat.PlainText)
         self.leech.setAccessibleName("Leech warning")
         banner_layout.addWidget(self.title)
         banner_layout.addWidget(self.message)
@@ -220,14 +228,15 @@ class FeedbackPanel(QFrame):
         mark = {"right": "✓", "wrong": "✗", "partial": "≈"}.get(info.verdict, "")
         self.title.setText(f"{mark}  {info.title}".strip())
         message = info.message.strip()
-        self.message.setText(message)
+        self.message.setText(clip(message, ANSWER_CHARS))
         self.message.setVisible(bool(message) and _plain(message) != _plain(info.title))
         # The right answer, unless the verdict already says it or it was the answer given.
         show_answer = bool(info.correct_answer) and (
             info.verdict != "right" or _plain(info.given) != _plain(info.correct_answer)
         ) and _plain(info.correct_answer) not in _plain(message)
         self.answer.setText(
-            f"The answer: <b>{html.escape(info.correct_answer)}</b>" if show_answer else ""
+            f"The answer: <b>{html.escape(clip(info.correct_answer, ANSWER_CHARS))}</b>"
+            if show_answer else ""
         )
         self.answer.setVisible(show_answer)
         highlighted = evidence_html(info.evidence, (info.correct_answer, *answers))
@@ -298,6 +307,7 @@ class SummaryView(QWidget):
         layout.setSpacing(14)
         self.title = _label("Session complete", "pageTitle", box)
         self.subtitle = _label("", "muted", box)
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)  # it names the deck
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         grid = QGridLayout()
@@ -328,6 +338,7 @@ class SummaryView(QWidget):
 
     def show_summary(self, info: SummaryInfo) -> None:
         """Fill in the figures."""
+        info = replace(info, deck_name=one_line(info.deck_name))
         if info.answered == 0 and info.nothing_due:
             self.title.setText("All done for now")
             self.subtitle.setText(
@@ -384,6 +395,7 @@ class StudyView(QWidget):
         self.back.clicked.connect(self.back_requested)
         self.deck_name = QLabel("", strip)
         self.deck_name.setObjectName("deckName")
+        self.deck_name.setTextFormat(Qt.TextFormat.PlainText)
         font = self.deck_name.font()
         font.setBold(True)
         self.deck_name.setFont(font)
@@ -521,7 +533,7 @@ class StudyView(QWidget):
         self.hint.setAccessibleName("Keyboard hint")
         self.hint.show()
         self.form_tag.setText(FORM_TITLES.get(question.form, "").upper())
-        self.prompt.setText(question.prompt)
+        self.prompt.setText(clip(question.prompt, PROMPT_CHARS))  # deck text: plain, clipped
         self.prompt.setProperty("sentence", question.form is Form.CLOZE)
         self.prompt.style().unpolish(self.prompt)
         self.prompt.style().polish(self.prompt)
@@ -579,8 +591,8 @@ class StudyView(QWidget):
 
     def set_deck_name(self, name: str) -> None:
         """Show which deck is being studied."""
-        self.deck_name.setText(name)
-        self.deck_name.setToolTip(name)
+        self.deck_name.setText(one_line(name))
+        self.deck_name.setToolTip(tooltip(name))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # The window's "Back to decks" action normally takes Escape first; this

@@ -1,0 +1,315 @@
+"""Backups in the app: automatic, rotating, checked; restore; a damaged collection at start.
+
+:class:`BackupKeeper` backs up the open SQLite collection with the functions of
+:mod:`quizapp.storage.backup` (SQLite's online backup API):
+
+- **at start**, on a pool thread once the window is on screen and the
+  collection is open — unless a backup younger than :data:`START_GAP` exists,
+  so that quick restarts (or a crash loop) do not rotate the history away;
+- **every** :data:`~quizapp.storage.backup.PERIOD_MINUTES` **minutes** during
+  a long session, on a pool thread;
+- **on exit**, after the collection is closed (a short, synchronous copy that
+  holds the session's last answers).
+
+Every backup is checked with ``PRAGMA integrity_check`` right after it is
+taken. A copy that fails the check is deleted at once — a damaged copy must
+never push a good one out of the rotation — and the check's finding is
+reported: the live database is damaged, and the learner is offered the
+newest good backup. Backups are then pruned by count and age
+(:data:`~quizapp.storage.backup.KEEP_COUNT`,
+:data:`~quizapp.storage.backup.KEEP_DAYS`; the newest three always stay).
+Stale ``.partial`` files left by a killed backup are swept up.
+
+A database on a server (``QUIZAPP_DATABASE_URL`` to PostgreSQL) is backed up
+by its administrator: the keeper then does nothing.
+
+Nothing here touches widgets from a pool thread; the jobs take and return
+plain values.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from quizapp.gui.workers import WorkerRunner
+
+if TYPE_CHECKING:
+    from quizapp.collection import Collection
+    from quizapp.storage.backup import Backup
+
+log = logging.getLogger(__name__)
+
+#: A start backup is skipped when the newest backup is younger than this.
+START_GAP = timedelta(minutes=10)
+#: A ``.partial`` file older than this was left by a killed backup.
+STALE_PARTIAL = timedelta(minutes=10)
+REASON_LABELS = {
+    "start": "At start",
+    "exit": "On exit",
+    "periodic": "During study",
+    "manual": "By hand",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BackupOutcome:
+    """What one automatic or manual backup did (a plain value from a pool thread)."""
+
+    backup: Backup | None  # None: skipped, failed, or the copy was damaged
+    reason: str
+    skipped: bool = False  # a recent backup made this one needless
+    problem: str | None = None  # the live database failed its check: what is wrong
+    error: str | None = None  # the backup could not be written (disk full, …)
+    removed: int = 0  # old backups pruned
+
+
+@dataclass(frozen=True, slots=True)
+class BackupRow:
+    """One backup as the backup dialog lists it."""
+
+    path: Path
+    taken_at: datetime  # aware UTC
+    reason: str
+    size: int
+    state: str | None = None  # None: not checked yet; "ok"; else what is wrong
+
+    @property
+    def reason_label(self) -> str:
+        """How the backup came about, in words."""
+        return REASON_LABELS.get(self.reason, self.reason.capitalize())
+
+    @property
+    def good(self) -> bool:
+        """Whether the backup passed its check."""
+        return self.state == "ok"
+
+
+def sqlite_file(collection: Collection | None) -> Path | None:
+    """The SQLite file behind ``collection`` (None for a server or an in-memory database)."""
+    if collection is None:
+        return None
+    url = collection.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(url.database))
+
+
+def sweep_partials(home: Path, now: datetime | None = None) -> int:
+    """Delete ``.partial`` files a killed backup left behind; how many went."""
+    from quizapp.storage.backup import backup_dir
+
+    folder = backup_dir(home)
+    if not folder.is_dir():
+        return 0
+    now_ts = (now or datetime.now(UTC)).timestamp()
+    gone = 0
+    for p in folder.glob("*.partial"):
+        try:
+            if now_ts - p.stat().st_mtime > STALE_PARTIAL.total_seconds():
+                p.unlink()
+                gone += 1
+        except OSError:
+            continue
+    return gone
+
+
+def run_backup(db_path: Path, home: Path, reason: str, *, min_gap: timedelta | None = None,
+               now: datetime | None = None) -> BackupOutcome:
+    """Take, check and rotate one backup (runs on a pool thread or at exit)."""
+    from quizapp.storage.backup import (
+        BackupError,
+        check_database,
+        list_backups,
+        prune_backups,
+        take_backup,
+    )
+
+    now = now or datetime.now(UTC)
+    sweep_partials(home, now)
+    if min_gap is not None:
+        newest = next(iter(list_backups(home)), None)
+        if newest is not None and now - newest.taken_at < min_gap:
+            return BackupOutcome(None, reason, skipped=True)
+    try:
+        backup = take_backup(db_path, home, reason, now)
+    except BackupError as exc:
+        problem = check_database(db_path)
+        if problem is not None:
+            return BackupOutcome(None, reason, problem=problem)
+        return BackupOutcome(None, reason, error=str(exc))
+    problem = check_database(backup.path)
+    if problem is not None:
+        backup.path.unlink(missing_ok=True)  # never let a damaged copy rotate a good one away
+        return BackupOutcome(None, reason, problem=problem.replace(str(backup.path), "it"))
+    removed = prune_backups(home, now=now)
+    return BackupOutcome(backup, reason, removed=len(removed))
+
+
+def backup_rows(home: Path) -> list[BackupRow]:
+    """Every backup, newest first, not yet checked."""
+    from quizapp.storage.backup import list_backups
+
+    return [BackupRow(b.path, b.taken_at, b.reason, b.size) for b in list_backups(home)]
+
+
+def check_rows(rows: list[BackupRow]) -> list[BackupRow]:
+    """The rows with their state filled in by ``PRAGMA integrity_check`` (pool thread)."""
+    from quizapp.storage.backup import check_database
+
+    out = []
+    for row in rows:
+        problem = check_database(row.path)
+        out.append(BackupRow(row.path, row.taken_at, row.reason, row.size, problem or "ok"))
+    return out
+
+
+def profiles_open_elsewhere(home: Path, own: Path | None) -> list[int]:
+    """Profile ids whose lock another process holds (another quizapp window is open)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks to ask
+        return []
+    folder = home / "locks"
+    if not folder.is_dir():
+        return []
+    busy = []
+    for p in sorted(folder.glob("profile-*.lock")):
+        if own is not None and p.resolve() == own.resolve():
+            continue
+        try:
+            with open(p, "a+", encoding="utf-8") as fh:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    digits = p.stem.removeprefix("profile-")
+                    busy.append(int(digits) if digits.isdigit() else -1)
+                else:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        except OSError:
+            continue
+    return busy
+
+
+def local_time(when: datetime) -> str:
+    """A backup's time as the learner reads it (local time, to the minute)."""
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def human_size(size: int) -> str:
+    """1.2 MB, 640 KB…"""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+class BackupKeeper(QObject):
+    """Automatic backups of one open collection (see the module's notes)."""
+
+    backed_up = Signal(object)  # BackupOutcome with a backup
+    failed = Signal(str)  # the backup could not be written: why
+    damaged = Signal(str)  # the live database failed its check: what is wrong
+    checked = Signal(object)  # list[BackupRow] with states
+
+    def __init__(self, parent: QObject | None = None, *,
+                 period: timedelta = timedelta(minutes=30),
+                 home: Callable[[], Path] | None = None) -> None:
+        super().__init__(parent)
+        self.runner = WorkerRunner(self)
+        self.db_path: Path | None = None
+        self._home = home
+        self.timer = QTimer(self)
+        self.timer.setInterval(int(period.total_seconds() * 1000))
+        self.timer.timeout.connect(lambda: self.back_up_later("periodic"))
+        self.last: BackupOutcome | None = None
+
+    @property
+    def home(self) -> Path:
+        """The app's folder (the backups go to its ``backups`` folder)."""
+        if self._home is not None:
+            return self._home()
+        from quizapp.config import app_home
+
+        return app_home()
+
+    def attach(self, collection: Collection | None) -> None:
+        """Keep backups of ``collection`` (nothing for a server database)."""
+        self.db_path = sqlite_file(collection)
+        if self.db_path is not None:
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def detach(self) -> None:
+        """Stop the timer and wait for a running backup (before closing the collection)."""
+        self.timer.stop()
+        self.runner.wait(60_000)
+        self.db_path = None
+
+    def busy(self) -> bool:
+        """Whether a backup or a check is running."""
+        return self.runner.busy()
+
+    def back_up_later(self, reason: str, *, min_gap: timedelta | None = None) -> bool:
+        """Back up on a pool thread; False if there is nothing to back up.
+
+        An automatic backup is skipped while another job runs; one asked for by
+        hand (``manual``) waits its turn.
+        """
+        db, home = self.db_path, self.home
+        if db is None or (reason != "manual" and self.runner.busy()):
+            return False
+        self.runner.start(lambda: run_backup(db, home, reason, min_gap=min_gap),
+                          self._done, self._crashed)
+        return True
+
+    def back_up_at_start(self) -> bool:
+        """The start backup (skipped after a recent one)."""
+        return self.back_up_later("start", min_gap=START_GAP)
+
+    def back_up_now(self, reason: str) -> BackupOutcome | None:
+        """Back up on this thread (on exit); None if there is nothing to back up."""
+        if self.db_path is None:
+            return None
+        self.runner.wait(60_000)
+        try:
+            outcome = run_backup(self.db_path, self.home, reason)
+        except Exception as exc:  # a backup must never stop the app from closing
+            log.warning("the %s backup failed: %s", reason, exc)
+            return None
+        self.last = outcome
+        if outcome.problem:
+            log.warning("the collection failed its check on %s: %s", reason, outcome.problem)
+        return outcome
+
+    def check_later(self, rows: list[BackupRow]) -> None:
+        """Check every backup on a pool thread; ``checked`` brings the states."""
+        self.runner.start(lambda: check_rows(rows), self.checked.emit, self._crashed)
+
+    def wait(self, msecs: int = 60_000) -> bool:
+        """Wait for running jobs."""
+        return self.runner.wait(msecs)
+
+    def _done(self, outcome: Any) -> None:
+        if not isinstance(outcome, BackupOutcome):  # a check's rows come through check_later
+            return
+        self.last = outcome
+        if outcome.problem is not None:
+            self.damaged.emit(outcome.problem)
+        elif outcome.error is not None:
+            self.failed.emit(outcome.error)
+        elif outcome.backup is not None:
+            self.backed_up.emit(outcome)
+
+    def _crashed(self, exc: Exception) -> None:
+        log.warning("a backup job failed: %s", exc)
+        self.failed.emit(str(exc) or type(exc).__name__)
+
