@@ -52,6 +52,7 @@ from quizapp.gui.workers import WorkerRunner
 
 if TYPE_CHECKING:
     from quizapp.gui.controllers.library import Library, ProfileInfo
+    from quizapp.gui.controllers.practice_test_panel import PracticeTestPanel
 
 
 def app_icon() -> QIcon:
@@ -97,6 +98,9 @@ class MainWindow(QMainWindow):
         self.browse = BrowsePanel(self, self._open_dialog)
         self.reader = ReaderPanel(self)
         self.progress = ProgressPanel(self)
+        # The practice-test screen pulls in the storage stack: built on first use,
+        # so that the window still shows before SQLAlchemy is imported.
+        self.practice: PracticeTestPanel | None = None
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.deck_page)
         self.pages.addWidget(self.study.view)
@@ -158,22 +162,30 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.act_import = self._action(
-            "&Import deck…", lambda: self.import_deck(), QKeySequence.StandardKey.Open,
+            "&Import deck…",
+            lambda: self.import_deck(),
+            QKeySequence.StandardKey.Open,
             "Import a deck file (or drop files on the window)",
         )
         self.act_export = self._action(
-            "&Export deck…", lambda: self.export_deck(), "Ctrl+E",
+            "&Export deck…",
+            lambda: self.export_deck(),
+            "Ctrl+E",
             "Write the selected deck to a file",
         )
         self.act_new_deck = self._action(
             "&New deck…", self.new_deck, "Ctrl+Shift+N", "Create an empty deck to write into"
         )
         self.act_add_fact = self._action(
-            "&Add fact…", self.add_fact, QKeySequence.StandardKey.New,
+            "&Add fact…",
+            self.add_fact,
+            QKeySequence.StandardKey.New,
             "Add a fact or Q/A note to the selected deck",
         )
         self.act_deck_options = self._action(
-            "Deck &options…", lambda: self.deck_options(), "Ctrl+Shift+D",
+            "Deck &options…",
+            lambda: self.deck_options(),
+            "Ctrl+Shift+D",
             "Daily limits, retention and number tolerance of the selected deck",
         )
         self.act_delete_deck = self._action(
@@ -184,33 +196,46 @@ class MainWindow(QMainWindow):
         )
         self.act_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.act_backups = self._action(
-            "&Backups…", self.show_backups, None,
+            "&Backups…",
+            self.show_backups,
+            None,
             "See the backups of your collection, back up now, or restore one",
         )
         self.page_actions: dict[str, QAction] = {}
-        for name, label, keys in (("decks", "&Decks", "Ctrl+1"), ("browse", "&Browse", "Ctrl+2"),
-                                  ("reader", "&Reader", "Ctrl+3"),
-                                  ("progress", "&Progress", "Ctrl+4")):
+        for name, label, keys in (
+            ("decks", "&Decks", "Ctrl+1"),
+            ("browse", "&Browse", "Ctrl+2"),
+            ("reader", "&Reader", "Ctrl+3"),
+            ("progress", "&Progress", "Ctrl+4"),
+        ):
             self.page_actions[name] = self._action(
-                label, lambda _=False, n=name: self.show_page(n), keys, f"Show {name}")
+                label, lambda _=False, n=name: self.show_page(n), keys, f"Show {name}"
+            )
         self.act_find = self._action("&Find facts", self.find_facts, QKeySequence.StandardKey.Find)
         self.act_refresh_stats = self._action(
-            "&Refresh progress", self.progress.refresh, QKeySequence.StandardKey.Refresh)
+            "&Refresh progress", self.progress.refresh, QKeySequence.StandardKey.Refresh
+        )
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.act_study = self._action(
             "&Study selected deck", self.start_study, "Ctrl+Return", "Study the selected deck"
         )
         self.act_undo = self._action(
-            "&Undo last answer", self.study.undo, QKeySequence.StandardKey.Undo,
+            "&Undo last answer",
+            self.study.undo,
+            QKeySequence.StandardKey.Undo,
             "Undo the last answer",
         )
         self.act_overrule = self._action(
-            "I was &right", self.study.overrule, "Ctrl+Shift+O",
+            "I was &right",
+            self.study.overrule,
+            "Ctrl+Shift+O",
             "Count the last typed answer as right",
         )
         self.act_report = self._action(
-            "&Report this question…", self.study.report, "Ctrl+R",
+            "&Report this question…",
+            self.study.report,
+            "Ctrl+R",
             "Report the question on show as wrong",
         )
         self.act_bury = self._action(
@@ -221,6 +246,39 @@ class MainWindow(QMainWindow):
         )
         self.act_back = self._action(
             "Back to &decks", self.show_decks, "Escape", "Return to the deck list"
+        )
+        self.act_practice_test = self._action(
+            "&Practice test…",
+            self.start_practice_test,
+            "Ctrl+T",
+            "Test yourself on one or more decks",
+        )
+        self.act_print_quiz = self._action(
+            "Print a &quiz…",
+            self.print_quiz,
+            "Ctrl+P",
+            "Write a printable quiz with its answer key (PDF)",
+        )
+        self.act_export_progress = self._action(
+            "Export &progress file…",
+            self.export_progress_file,
+            None,
+            "A progress file and PDF report for your teacher",
+        )
+        self.act_export_profile = self._action(
+            "E&xport profile…",
+            self.export_profile_file,
+            None,
+            "Move this profile to another computer",
+        )
+        self.act_import_profile = self._action(
+            "&Import profile…",
+            self.import_profile_file,
+            None,
+            "Bring in a profile exported on another computer",
+        )
+        self.act_class_view = self._action(
+            "&Class view…", self.show_class_view, None, "Students' progress files side by side"
         )
         self.act_new_profile = self._action("&New profile…", self.new_profile)
         self.act_rename_profile = self._action("Re&name profile…", self.rename_profile)
@@ -255,6 +313,14 @@ class MainWindow(QMainWindow):
         profile_menu.addAction(self.act_new_profile)
         profile_menu.addAction(self.act_rename_profile)
         profile_menu.addAction(self.act_delete_profile)
+        profile_menu.addSeparator()
+        profile_menu.addAction(self.act_export_profile)
+        profile_menu.addAction(self.act_import_profile)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_export_progress)
+        file_menu.addAction(self.act_class_view)
+        file_menu.addAction(self.act_print_quiz)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_settings)
         file_menu.addAction(self.act_backups)
         file_menu.addSeparator()
@@ -268,9 +334,15 @@ class MainWindow(QMainWindow):
         deck_menu.addAction(self.act_delete_deck)
         study_menu = bar.addMenu("&Study")
         study_menu.addAction(self.act_study)
+        study_menu.addAction(self.act_practice_test)
         study_menu.addSeparator()
-        for act in (self.act_undo, self.act_overrule, self.act_report, self.act_bury,
-                    self.act_suspend):
+        for act in (
+            self.act_undo,
+            self.act_overrule,
+            self.act_report,
+            self.act_bury,
+            self.act_suspend,
+        ):
             study_menu.addAction(act)
         study_menu.addSeparator()
         study_menu.addAction(self.act_back)
@@ -398,7 +470,8 @@ class MainWindow(QMainWindow):
         if profile is not None and profile != self.profile:
             if not self.safekeeping.lock_profile(profile):  # open in another window
                 combo.setCurrentIndex(
-                    combo.findData(self.profile.profile_id) if self.profile else -1)
+                    combo.findData(self.profile.profile_id) if self.profile else -1
+                )
                 return
             self._set_profile(profile)
             self.show_status(f"Studying as {profile.name}.")
@@ -407,9 +480,7 @@ class MainWindow(QMainWindow):
         """Ask for a name and create a profile; True if one was created."""
         if self.library is None:
             return False
-        name, ok = QInputDialog.getText(
-            self, "New profile", "Name of the new learner:", text=""
-        )
+        name, ok = QInputDialog.getText(self, "New profile", "Name of the new learner:", text="")
         if not ok or not name.strip():
             return False
         try:
@@ -425,9 +496,7 @@ class MainWindow(QMainWindow):
         """Rename the current profile."""
         if self.library is None or self.profile is None:
             return
-        name, ok = QInputDialog.getText(
-            self, "Rename profile", "New name:", text=self.profile.name
-        )
+        name, ok = QInputDialog.getText(self, "Rename profile", "New name:", text=self.profile.name)
         if not ok or not name.strip() or name.strip() == self.profile.name:
             return
         try:
@@ -445,8 +514,10 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Delete profile",
-            rich(f"Delete the profile “{one_line(self.profile.name)}” and all of its "
-                 "progress?\n\nThis cannot be undone."),
+            rich(
+                f"Delete the profile “{one_line(self.profile.name)}” and all of its "
+                "progress?\n\nThis cannot be undone."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -472,6 +543,8 @@ class MainWindow(QMainWindow):
 
     def show_decks(self) -> None:
         """Leave the study screen for the deck list."""
+        if self.practice is not None and self.practice.active:
+            self.practice.stop()
         if self.study.active:
             self.study.stop()
         self._set_studying(False)
@@ -486,9 +559,16 @@ class MainWindow(QMainWindow):
         self.act_back.setEnabled(studying or self.current_page() != "decks")
         self.act_study.setEnabled(not studying)
         self.act_import.setEnabled(not studying and not self.tasks.busy())
-        for act in (self.act_new_profile, self.act_rename_profile, self.act_settings,
-                    self.act_backups, self.act_new_deck, self.act_find, self.act_refresh_stats,
-                    *self.page_actions.values()):
+        for act in (
+            self.act_new_profile,
+            self.act_rename_profile,
+            self.act_settings,
+            self.act_backups,
+            self.act_new_deck,
+            self.act_find,
+            self.act_refresh_stats,
+            *self.page_actions.values(),
+        ):
             act.setEnabled(not studying)
         self.act_delete_profile.setEnabled(not studying and len(self._profiles) > 1)
         self.nav.setVisible(not studying)
@@ -534,7 +614,9 @@ class MainWindow(QMainWindow):
             lambda result: self._import_done(file, result),
             lambda exc: self._import_failed(file, exc),
             lambda: self._import_cancelled(file),
-            title="Importing", label=f"Importing {file.name}…", parent=self,
+            title="Importing",
+            label=f"Importing {file.name}…",
+            parent=self,
         )
 
     def import_files(self, paths: list[Path]) -> None:
@@ -558,10 +640,13 @@ class MainWindow(QMainWindow):
             what += f", {summary.retired} retired"
         self.show_status(f"Imported “{summary.deck_name}” from {file.name}: {what}.")
         if notices:  # things the importer left out or changed: worth a look, not an error
-            self._message(QMessageBox.Icon.Information, "Imported with notes",
-                          f"“{summary.deck_name}” was imported from {file.name}.\n\n"
-                          + "\n".join(f"• {n}" for n in notices[:12])
-                          + (f"\n… and {len(notices) - 12} more." if len(notices) > 12 else ""))
+            self._message(
+                QMessageBox.Icon.Information,
+                "Imported with notes",
+                f"“{summary.deck_name}” was imported from {file.name}.\n\n"
+                + "\n".join(f"• {n}" for n in notices[:12])
+                + (f"\n… and {len(notices) - 12} more." if len(notices) > 12 else ""),
+            )
         self._import_next()
 
     def _import_failed(self, file: Path, exc: Exception) -> None:
@@ -586,8 +671,11 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        if self.library is not None and not self.study.active and any(
-                u.isLocalFile() for u in urls):
+        if (
+            self.library is not None
+            and not self.study.active
+            and any(u.isLocalFile() for u in urls)
+        ):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -634,8 +722,12 @@ class MainWindow(QMainWindow):
     def _update_deck_actions(self) -> None:
         has = self.library is not None and self.deck_model.rowCount() > 0
         idle = not self.study.active
-        for act in (self.act_export, self.act_delete_deck, self.act_deck_options,
-                    self.act_add_fact):
+        for act in (
+            self.act_export,
+            self.act_delete_deck,
+            self.act_deck_options,
+            self.act_add_fact,
+        ):
             act.setEnabled(has and idle)
 
     def _decks_changed(self, deck_id: int) -> None:
@@ -648,9 +740,11 @@ class MainWindow(QMainWindow):
         self._update_deck_actions()
         if keep == "browse":
             self._stale.discard("browse")
-            self.browse.set_context(self.library.collection if self.library else None,
-                                    self.profile.profile_id if self.profile else None,
-                                    self.deck_model.decks())
+            self.browse.set_context(
+                self.library.collection if self.library else None,
+                self.profile.profile_id if self.profile else None,
+                self.deck_model.decks(),
+            )
         elif keep in self._stale:
             self._refresh_page(keep)
 
@@ -668,8 +762,12 @@ class MainWindow(QMainWindow):
             row = self.deck_model.deck_at(self.deck_model.row_of(deck_id))
             stem = row.key if row is not None else "deck"
             path, chosen = QFileDialog.getSaveFileName(
-                self, "Export deck", str(Path.home() / f"{stem}.toml"), ";;".join(filters),
-                filters[0])
+                self,
+                "Export deck",
+                str(Path.home() / f"{stem}.toml"),
+                ";;".join(filters),
+                filters[0],
+            )
             if not path:
                 return
             file = Path(path)
@@ -685,13 +783,18 @@ class MainWindow(QMainWindow):
             lambda _r: self.show_status(f"Exported “{name}” to {file}."),
             lambda exc: self._export_failed(file, exc),
             lambda: self.show_status("Export cancelled."),
-            title="Exporting", label=f"Writing {file.name}…", parent=self,
+            title="Exporting",
+            label=f"Writing {file.name}…",
+            parent=self,
         )
 
     def _export_failed(self, file: Path, exc: Exception) -> None:
         self.show_status(f"{file.name} was not written.")
-        self._message(QMessageBox.Icon.Warning, "Export failed",
-                      f"The deck could not be written to {file}:\n\n{exc}")
+        self._message(
+            QMessageBox.Icon.Warning,
+            "Export failed",
+            f"The deck could not be written to {file}:\n\n{exc}",
+        )
 
     def delete_deck(self, deck_id: int | None = None) -> bool:
         """Delete the selected deck and everyone's progress on it, after confirmation."""
@@ -704,8 +807,10 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             "Delete deck",
-            rich(f"Delete the deck “{one_line(name)}” with its facts, and every learner's "
-                 "progress on it?\n\nThis cannot be undone. Export the deck first to keep a copy."),
+            rich(
+                f"Delete the deck “{one_line(name)}” with its facts, and every learner's "
+                "progress on it?\n\nThis cannot be undone. Export the deck first to keep a copy."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -793,11 +898,15 @@ class MainWindow(QMainWindow):
 
         collection = self.library.collection if self.library is not None else None
         profile = self.profile
-        defaults = (study_defaults(collection, profile.profile_id)
-                    if collection is not None and profile is not None else None)
+        defaults = (
+            study_defaults(collection, profile.profile_id)
+            if collection is not None and profile is not None
+            else None
+        )
         size = self.settings.font_size or QApplication.font().pointSize()
-        values = SettingsValues(self.settings.theme, size,
-                                profile.name if profile is not None else "", defaults)
+        values = SettingsValues(
+            self.settings.theme, size, profile.name if profile is not None else "", defaults
+        )
 
         def save(v: SettingsValues) -> list[str]:
             if v.defaults is not None and collection is not None and profile is not None:
@@ -840,8 +949,11 @@ class MainWindow(QMainWindow):
         self.act_back.setEnabled(True)
         if name in self._stale or name == "progress":
             self._refresh_page(name)
-        focus = {"browse": self.browse.view.search, "reader": self.reader.view.browser,
-                 "progress": self.progress.view.refresh}[name]
+        focus = {
+            "browse": self.browse.view.search,
+            "reader": self.reader.view.browser,
+            "progress": self.progress.view.refresh,
+        }[name]
         focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _refresh_page(self, name: str) -> None:
@@ -881,6 +993,95 @@ class MainWindow(QMainWindow):
 
         sources = self.library.sources("seed") if self.library is not None else []
         self._open_dialog(AboutDialog(__version__, sources, self.windowIcon(), self))
+
+    # ------------------------------------------------------- quiz mode
+
+    def start_practice_test(self) -> None:
+        """Open the practice-test screen on the current learner's decks."""
+        if self.library is None or self.profile is None or self.study.active:
+            return
+        if self.practice is None:
+            from quizapp.gui.controllers.practice_test_panel import PracticeTestPanel
+
+            self.practice = PracticeTestPanel(self)
+            self.pages.addWidget(self.practice.view)
+            self.practice.closed.connect(self.show_decks)
+            self.practice.status_message.connect(self.show_status)
+        self.practice.set_context(
+            self.library.collection, self.profile.profile_id, self.deck_model.decks()
+        )
+        self.pages.setCurrentWidget(self.practice.view)
+        self.act_back.setEnabled(True)
+
+    def print_quiz(self) -> None:
+        """Write a printable quiz of the selected deck (PDF with its answer key)."""
+        deck = self.deck_page.current_deck()
+        if self.library is None or deck is None:
+            return
+        n, ok = QInputDialog.getInt(self, "Print a quiz", "Number of questions:", 20, 1, 200)
+        if not ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Print a quiz", str(Path.home() / f"{deck.key}-quiz.pdf"), "PDF (*.pdf)"
+        )
+        if not path:
+            return
+        from quizapp.gui.pdf import write_quiz_pdf
+        from quizapp.quiz import QuizOptions, build_quiz, load_quiz_decks
+
+        quiz = build_quiz(
+            load_quiz_decks(self.library.collection, [deck.deck_id]), QuizOptions(questions=n)
+        )
+        if quiz.short:
+            self._message(
+                QMessageBox.Icon.Warning,
+                "Print a quiz",
+                quiz.problems()[0].split(": ", 1)[1].capitalize() + ".",
+            )
+            return
+        pages = write_quiz_pdf(quiz, path, answer_key_page=True)
+        self.show_status(f"Wrote {Path(path).name}: {len(quiz.items)} questions, {pages} pages.")
+
+    def export_progress_file(self) -> None:
+        """Write the learner's progress file and PDF report for a teacher."""
+        if self.library is None or self.profile is None:
+            return
+        from quizapp.gui.controllers.progress_files import export_progress_file
+
+        written = export_progress_file(
+            self, self.library.collection, self.profile.profile_id, self.profile.name
+        )
+        if written is not None:
+            self.show_status(f"Wrote {written[0].name} and {written[1].name}.")
+
+    def export_profile_file(self) -> None:
+        """Write everything of the learner to a file for another computer."""
+        if self.library is None or self.profile is None:
+            return
+        from quizapp.gui.controllers.progress_files import export_profile_file
+
+        file = export_profile_file(
+            self, self.library.collection, self.profile.profile_id, self.profile.name
+        )
+        if file is not None:
+            self.show_status(f"Wrote the profile {self.profile.name} to {file.name}.")
+
+    def import_profile_file(self) -> None:
+        """Bring in a profile exported on another computer."""
+        if self.library is None or self.study.active:
+            return
+        from quizapp.gui.controllers.progress_files import import_profile_file
+
+        result = import_profile_file(self, self.library.collection)
+        if result is not None:
+            self.reload_profiles(result.profile_id)
+            self.show_status(f"Imported {result.name}: {result.reviews} reviews.")
+
+    def show_class_view(self) -> None:
+        """Students' progress files side by side."""
+        from quizapp.gui.views.class_view import ClassViewDialog
+
+        self._open_dialog(ClassViewDialog(self))
 
     def _open_dialog(self, dialog: QWidget) -> None:
         self._dialogs.add(dialog)
