@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from quizapp.gui.palette import level_color
+from quizapp.gui.safe_text import tooltip
 from quizapp.gui.theme import colors
 from quizapp.progressfile import (
     ClassTable,
@@ -94,7 +95,7 @@ def _table(name: str) -> QTableWidget:
 
 def _item(text: str, *, numeric: bool = False, tip: str = "") -> QTableWidgetItem:
     item = QTableWidgetItem(text)
-    item.setToolTip(tip or text)
+    item.setToolTip(tooltip(tip or text))
     if numeric:
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
@@ -275,7 +276,7 @@ class ClassView(QWidget):
         for i, tip in enumerate(tips):
             header_item = t.horizontalHeaderItem(i)
             if header_item is not None:
-                header_item.setToolTip(tip)
+                header_item.setToolTip(tooltip(tip))
         t.setRowCount(len(table.rows))
         c = colors()
         mastered_bg = QColor(level_color("mastered").background)

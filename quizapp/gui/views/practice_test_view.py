@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from quizapp.gui.safe_text import tooltip
 from quizapp.gui.theme import colors
 from quizapp.gui.views.question_widgets import (
     ChoicePanel,
@@ -277,7 +278,7 @@ class SetupPage(QWidget):
                       f"{score}  ({t.correct} of {t.answered})", describe_seconds(t.seconds))
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tooltip(text))
                 self.history.setItem(r, c, item)
         self.history.setVisible(bool(rows))
         self.no_history.setVisible(not rows)
