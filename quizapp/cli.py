@@ -88,13 +88,24 @@ def cmd_questions(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """``quizapp import FILE``: a deck file, a spreadsheet or Anki text file, or an Anki package."""
+    """``quizapp import FILE``: a deck file, a spreadsheet or Anki text file, an Anki package.
+
+    An article's facts need a review: ``--review-file`` writes them to a deck
+    file to check by hand, ``--accept-all`` stores them unreviewed; without
+    either nothing is imported and the message says so.
+    """
     from quizapp.collection import Collection
     from quizapp.importers import import_file, replacement_warnings
     from quizapp.storage import repository as repo
 
     path = Path(args.file)
-    result = import_file(path)  # validates everything before touching the database
+    if args.review_file:
+        from quizapp.importers.article import write_review_file
+
+        print(write_review_file(path, Path(args.review_file)))
+        return EXIT_OK
+    # Validates everything before touching the database.
+    result = import_file(path, accept_articles=args.accept_all)
     deck = result.deck
     with Collection.open() as col:
         with col.session() as s:
@@ -289,14 +300,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "import",
-        help="import a deck: .toml, .csv/.tsv/.txt (spreadsheet, Quizlet, Anki text) "
-        "or .apkg/.colpkg (Anki)",
+        help="import a deck: .toml, .csv/.tsv/.txt (spreadsheet, Quizlet, Anki text), "
+        ".apkg/.colpkg (Anki), or an article (.txt, .md, .html) after review",
     )
     p.add_argument("file", help="the file to import")
     p.add_argument(
         "--replace",
         action="store_true",
         help="import even if it would retire most facts of a stored deck",
+    )
+    review = p.add_mutually_exclusive_group()
+    review.add_argument(
+        "--accept-all",
+        action="store_true",
+        help="an article: store every fact found that passes the deck checks, unreviewed "
+        "(the ones left out are listed)",
+    )
+    review.add_argument(
+        "--review-file",
+        metavar="DECK.toml",
+        help="an article: write the facts found to this new deck file to check by hand, "
+        "then import that file; nothing is stored",
     )
     p.set_defaults(func=cmd_import)
 

@@ -6,9 +6,9 @@ Runs on a demo profile in a temporary QUIZAPP_HOME (the user's data is never
 touched): the main window (and its first-run hint), each question form on the
 study screen, feedback for a right and a wrong answer, the end-of-session
 summary, Browse (with the fact editor showing an error, and the new-deck
-form), the Reader, Progress, the deck options and settings dialogs, the About
-box, the keyboard shortcuts and an import error. Files go to OUTDIR (default
-docs/screenshots/).
+form), the Reader, Progress, the review of the facts found in an article, the
+deck options and settings dialogs, the About box, the keyboard shortcuts and an
+import error. Files go to OUTDIR (default docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -172,6 +172,7 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
         window.show_decks()
 
         render_new_screens(app, window, shot)
+        render_article_review(app, window, shot)
 
         # Dialogs.
         window.show_about()
@@ -270,6 +271,34 @@ def render_new_screens(app: object, window: object, shot: Callable[..., None]) -
         if isinstance(d, QDialog | DeckOptionsDialog | SettingsDialog | FactEditorDialog
                       | NewDeckDialog):
             d.close()
+    settle(app)
+
+
+def render_article_review(app: object, window: object, shot: Callable[..., None]) -> None:
+    """The review of the facts found in the seed article, part way through."""
+    from quizapp.gui.controllers.article_review_panel import open_article_review
+
+    w: Any = window
+    panel = open_article_review(w.library.collection, ROOT / "content" / "seed" / "article.txt",
+                                w)
+    wait_for(app, lambda: panel.review is not None)
+    panel.view.resize(1180, 760)
+    items = panel.review.items
+    # Part way through: the first facts decided, a person rejected, the next date on show.
+    chosen = next(it for it in items if it.fact.kind.value == "date")
+    for it in items[:12]:
+        if it is chosen:
+            continue
+        if it.fact.kind.value == "person" and it.fact.start < 2000:
+            panel.reject(it.fact.id)
+        else:
+            panel.accept(it.fact.id)
+    panel.select_fact(chosen.fact.id)
+    panel.view.show_message("")
+    panel.view.table.setFocus()
+    panel.view.browser.verticalScrollBar().setValue(0)
+    shot("article-review", panel.view)
+    panel.view.force_close()
     settle(app)
 
 

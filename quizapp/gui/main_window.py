@@ -51,8 +51,11 @@ from quizapp.gui.views.nav_bar import HintBanner, NavBar
 from quizapp.gui.workers import WorkerRunner
 
 if TYPE_CHECKING:
+    from quizapp.gui.controllers.article_review_panel import ArticleReviewPanel
     from quizapp.gui.controllers.library import Library, ProfileInfo
     from quizapp.gui.controllers.practice_test_panel import PracticeTestPanel
+
+ARTICLE_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm);;All files (*)"
 
 
 def app_icon() -> QIcon:
@@ -166,6 +169,13 @@ class MainWindow(QMainWindow):
             lambda: self.import_deck(),
             QKeySequence.StandardKey.Open,
             "Import a deck file (or drop files on the window)",
+        )
+        self.act_new_from_article = self._action(
+            "New deck from &article…",
+            lambda: self.new_deck_from_article(),
+            "Ctrl+Shift+A",
+            "Find the facts of an article (.txt, .md, .html) and review them before they "
+            "become a deck",
         )
         self.act_export = self._action(
             "&Export deck…",
@@ -307,6 +317,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.act_import)
+        file_menu.addAction(self.act_new_from_article)
         file_menu.addAction(self.act_export)
         file_menu.addSeparator()
         profile_menu = file_menu.addMenu("&Profile")
@@ -565,6 +576,7 @@ class MainWindow(QMainWindow):
             self.act_settings,
             self.act_backups,
             self.act_new_deck,
+            self.act_new_from_article,
             self.act_find,
             self.act_refresh_stats,
             *self.page_actions.values(),
@@ -602,6 +614,11 @@ class MainWindow(QMainWindow):
             )
             if not path:
                 return
+        from quizapp.importers.article import looks_like_article
+
+        if looks_like_article(Path(path)):  # its facts need a review before they are a deck
+            self.new_deck_from_article(path)
+            return
         if self.tasks.busy():
             self._import_queue.append(Path(path))
             return
@@ -649,6 +666,30 @@ class MainWindow(QMainWindow):
             )
         self._import_next()
 
+    def new_deck_from_article(self, path: str | Path | None = None) -> ArticleReviewPanel | None:
+        """Find the facts of an article and open them for review; accepted ones become a deck."""
+        if self.library is None or self.study.active:
+            return None
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "New deck from article", str(Path.home()), ARTICLE_FILTER
+            )
+            if not path:
+                return None
+        from quizapp.gui.controllers.article_review_panel import ArticleReviewPanel
+
+        panel = ArticleReviewPanel(self.library.collection, Path(path), self)
+        panel.status_message.connect(self.show_status)
+        panel.deck_created.connect(self._article_deck_created)
+        self._open_dialog(panel.view)
+        panel.start()
+        self.show_status(f"Finding the facts of {Path(path).name}…")
+        return panel
+
+    def _article_deck_created(self, deck_id: int) -> None:
+        self.refresh_decks()
+        self.deck_page.select_deck(deck_id)
+
     def _import_failed(self, file: Path, exc: Exception) -> None:
         from quizapp.facts.deckfile import DeckFileError
 
@@ -689,7 +730,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        known = [f for f in files if deck_io.can_import(f)]
+        from quizapp.importers.article import looks_like_article
+
+        known = [f for f in files if deck_io.can_import(f) or looks_like_article(f)]
         skipped = [f.name for f in files if f not in known]
         # A file of another type still goes to the importer: it says what is wrong.
         self.import_files(known or files)

@@ -8,6 +8,8 @@ notices) choose the importer by the file's extension and content:
 | ``.toml`` | the native deck format (:func:`quizapp.facts.deckfile.load_deck_file`) |
 | ``.apkg``, ``.colpkg`` | Anki packages (:mod:`quizapp.importers.apkg`) |
 | ``.csv``, ``.tsv``, ``.tab``, ``.txt`` | delimited text (:mod:`quizapp.importers.csvfile`) |
+| ``.txt`` of prose, ``.md``, ``.html`` | an article (:mod:`quizapp.importers.article`): its |
+| | facts are found automatically and need a teacher's review first |
 | other names | by content: a zip archive is read as an Anki package, a text that |
 | | looks like a deck file (``format = 1`` / ``[[facts]]``) as TOML, other text as CSV |
 
@@ -28,6 +30,11 @@ from pathlib import Path
 
 from quizapp.facts.deckfile import DeckFileError, load_deck_file
 from quizapp.facts.model import Deck, FactKind
+from quizapp.importers.article import (
+    ARTICLE_SUFFIXES,
+    ArticleReviewNeededError,
+    looks_like_article,
+)
 from quizapp.importers.common import (
     ImportResult,
     Progress,
@@ -39,6 +46,8 @@ from quizapp.importers.common import (
 )
 
 __all__ = [
+    "ARTICLE_SUFFIXES",
+    "ArticleReviewNeededError",
     "DeckFileError",
     "ImportResult",
     "Progress",
@@ -48,6 +57,7 @@ __all__ = [
     "detect_and_load",
     "detect_format",
     "import_file",
+    "looks_like_article",
     "qa_id_for",
     "replacement_warnings",
 ]
@@ -62,7 +72,7 @@ _TOML_DECK_RE = re.compile(rb"^\s*(?:format\s*=|\[\[facts\]\])", re.MULTILINE)
 
 
 def detect_format(path: Path) -> tuple[str, list[str]]:
-    """The importer for ``path`` (``toml``, ``csv`` or ``apkg``) and notices about the choice.
+    """The importer for ``path`` (``toml``, ``csv``, ``apkg`` or ``article``) and notices.
 
     Raises DeckFileError for files no importer reads.
     """
@@ -88,6 +98,8 @@ def detect_format(path: Path) -> tuple[str, list[str]]:
             file, 1, "file", "an SQLite database, not a deck: to bring in an Anki collection, "
             "export it from Anki as a deck package (.apkg)",
         )  # fmt: skip
+    if not is_zip and looks_like_article(path):  # .md/.html, or a .txt of prose
+        return "article", []
     if suffix in TEXT_SUFFIXES:
         if is_zip:
             return "apkg", [f"{path.name} is a zip archive: read as an Anki package"]
@@ -99,12 +111,16 @@ def detect_format(path: Path) -> tuple[str, list[str]]:
     return "csv", []
 
 
-def import_file(path: str | Path, progress: Progress | None = None) -> ImportResult:
+def import_file(
+    path: str | Path, progress: Progress | None = None, *, accept_articles: bool = False
+) -> ImportResult:
     """Read any supported deck file: the deck and the notices for the user.
 
     ``progress(done, total)`` is called while large files are read and once
     with ``done == total`` at the end. Raises DeckFileError listing every
-    problem; nothing is stored by this function.
+    problem; nothing is stored by this function. An article is refused with
+    :class:`ArticleReviewNeededError` (its facts need a teacher's review)
+    unless ``accept_articles`` takes every found fact that passes the checks.
     """
     path = Path(path)
     if not path.exists():
@@ -121,6 +137,10 @@ def import_file(path: str | Path, progress: Progress | None = None) -> ImportRes
         from quizapp.importers.apkg import load_apkg
 
         result = load_apkg(path, progress)
+    elif kind == "article":
+        from quizapp.importers.article import load_article
+
+        result = load_article(path, progress, accept_all=accept_articles)
     else:
         from quizapp.importers.csvfile import load_delimited
 
