@@ -354,6 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
     from quizapp.cli_quiz import register
 
     register(sub)  # quiz, progress, profile, class-view
+
+    from quizapp.cli_class import register as register_class
+
+    register_class(sub)  # class init / add-student / add-teacher, class-report
     return parser
 
 

@@ -662,7 +662,7 @@ _REVIEW_SKIP = {"id", "card_id", "profile_id", "session_id", "cancels_id"}
 _SESSION_SKIP = {"id", "profile_id"}
 _REPORT_SKIP = {"id", "profile_id", "card_id", "fact_id"}
 # A PostgreSQL login role belongs to one database server, not to the learner.
-_PROFILE_SKIP = {"id", "db_role"}
+_PROFILE_SKIP = {"id", "db_role", "class_name"}
 _OVERRIDE_SKIP = {"profile_id", "deck_id"}
 _DECK_SKIP = {"id"}
 _SOURCE_SKIP = {"id", "deck_id"}

@@ -194,11 +194,14 @@ def _retention(s: Session, profile_id: int, today: int) -> dict[str, Any]:
 def _cards(s: Session, profile_id: int, today: int) -> dict[str, int]:
     c, f = card_table.alias("c"), fact_table.alias("f")
     buried = and_(c.c.buried_until.is_not(None), c.c.buried_until >= today)
+    # One expression object in SELECT and GROUP BY: PostgreSQL accepts an
+    # expression with parameters in both only when they are the same parameters.
+    is_buried = case((buried, 1), else_=0)
     stmt = (
-        sa_select(c.c.state, c.c.suspended, case((buried, 1), else_=0), func.count())
+        sa_select(c.c.state, c.c.suspended, is_buried, func.count())
         .select_from(c.join(f, f.c.id == c.c.fact_id))
         .where(c.c.profile_id == profile_id, f.c.retired == False)  # noqa: E712
-        .group_by(c.c.state, c.c.suspended, case((buried, 1), else_=0))
+        .group_by(c.c.state, c.c.suspended, is_buried)
     )
     names = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
     out = {k: 0 for k in ("new", "learning", "review", "relearning", "suspended", "buried",

@@ -74,3 +74,22 @@ def test_upgraded_schema_matches_a_fresh_one(tmp_path: Path) -> None:
     assert shape(upgraded) == shape(fresh)
     upgraded.dispose()
     fresh.dispose()
+
+
+def test_schema_2_adds_classroom_columns_and_keeps_profiles(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "schema_v1.sqlite3", db)
+    profiles_before = all_rows(db, "profile")
+    open_database(f"sqlite:///{db}").dispose()
+    con = sqlite3.connect(db)
+    try:
+        after = con.execute("SELECT * FROM profile ORDER BY rowid").fetchall()
+        # Every old value kept; the new columns (db_role, class_name) are NULL.
+        assert [r[: len(profiles_before[0])] for r in after] == profiles_before
+        assert all(r[len(profiles_before[0]) :] == (None, None) for r in after)
+        assert con.execute("SELECT count(*) FROM class_teacher").fetchone()[0] == 0
+        indexes = {r[1]: r[2] for r in con.execute("PRAGMA index_list(profile)")}
+        assert indexes["ix_profile_db_role"] == 1  # unique: one profile per login role
+    finally:
+        con.close()
+    assert (tmp_path / "old.schema1.bak.sqlite3").exists()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +17,9 @@ from quizapp.scheduling import CardState, study_day
 from quizapp.stats import profile_stats
 from quizapp.storage.models import CardRow, FactRow, ReviewRow
 from quizapp.study import create_profile, update_profile_settings
+
+# Tests taking log run on SQLite and, when a server is given, on PostgreSQL.
+pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2024, 5, 20, 15, 0, tzinfo=UTC)
 TODAY = study_day(NOW, 4, "UTC")
@@ -38,8 +40,8 @@ def _deck() -> Deck:
 class Log:
     """Writes review rows and card states directly, as a test fixture."""
 
-    def __init__(self, tmp_path: Path) -> None:
-        self.col = Collection.open(f"sqlite:///{tmp_path / 'q.sqlite3'}", first_start=False)
+    def __init__(self, url: str) -> None:
+        self.col = Collection.open(url, first_start=False)
         self.col.import_deck(_deck())
         self.pid = create_profile(self.col, "P", NOW).id
         update_profile_settings(self.col, self.pid, timezone="UTC")
@@ -94,8 +96,8 @@ class Log:
 
 
 @pytest.fixture
-def log(tmp_path: Path) -> Iterator[Log]:
-    made = Log(tmp_path)
+def log(db_url: str) -> Iterator[Log]:
+    made = Log(db_url)
     yield made
     made.col.close()
 
@@ -235,6 +237,7 @@ def test_retired_facts_are_left_out(log: Log) -> None:
     assert stats["leeches"] == [] and stats["mastery"]["total"]["facts"] == 3
 
 
+@pytest.mark.sqlite_only
 def test_stats_run_a_fixed_number_of_aggregate_queries(log: Log) -> None:
     def statements() -> list[tuple[str, Any]]:
         seen: list[tuple[str, Any]] = []

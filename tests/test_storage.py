@@ -24,6 +24,9 @@ from quizapp.storage.models import CardRow, FactRow, ProfileRow, ReviewRow
 
 from .conftest import SEED_DECK
 
+# Tests taking db_url run on SQLite and, when a server is given, on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
@@ -47,6 +50,7 @@ def test_first_start_creates_profile_and_seed_deck(db_url: str) -> None:
         assert len(s.exec(select(CardRow)).all()) == 2 * len(deck.facts)
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_settings(db_url: str, tmp_path: Path) -> None:
     with Collection.open(db_url) as col, col.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -161,6 +165,7 @@ def test_profiles_create_rename_delete(db_url: str) -> None:
             assert not s.exec(select(CardRow).where(CardRow.profile_id == ana.id)).all()
 
 
+@pytest.mark.sqlite_only
 def test_newer_schema_is_refused_in_plain_words(db_url: str, tmp_path: Path) -> None:
     Collection.open(db_url).close()
     con = sqlite3.connect(tmp_path / "quizapp.sqlite3")

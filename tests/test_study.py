@@ -50,6 +50,9 @@ from quizapp.study import (
     update_profile_settings,
 )
 
+# Tests taking url run on SQLite and, when a server is given, on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
                "lapses", "suspended", "buried_until", "last_shown_day", "reported_forms")
@@ -65,8 +68,8 @@ def qa_deck(n: int, deck_id: str = "qa") -> Deck:
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'q.sqlite3'}"
+def url(db_url: str, tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'q.sqlite3'}" if db_url.startswith("sqlite") else db_url
 
 
 def qa_collection(url: str, n: int = 10, **settings: Any) -> tuple[Collection, int]:
@@ -431,6 +434,7 @@ def test_questions_are_reproducible_per_card_and_rep(url: str) -> None:
 # ---------------------------------------------------------------- durability
 
 
+@pytest.mark.sqlite_only
 def test_each_answer_is_committed_before_the_result_returns(url: str, tmp_path: Path) -> None:
     col, pid = qa_collection(url, n=3)
     with col.engine.connect() as conn:
@@ -696,6 +700,7 @@ def test_profile_wrappers(url: str) -> None:
 # ---------------------------------------------------------------- the core stays flat
 
 
+@pytest.mark.sqlite_only
 def test_one_query_per_next_question_using_the_due_index(url: str, tmp_path: Path) -> None:
     col = Collection.open(url)
     pid = col.profile().id

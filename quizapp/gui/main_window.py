@@ -290,6 +290,12 @@ class MainWindow(QMainWindow):
         self.act_class_view = self._action(
             "&Class view…", self.show_class_view, None, "Students' progress files side by side"
         )
+        self.act_class_report = self._action(
+            "Class &report…",
+            self.show_class_report,
+            None,
+            "Every student of your class, per deck (a classroom on PostgreSQL)",
+        )
         self.act_new_profile = self._action("&New profile…", self.new_profile)
         self.act_rename_profile = self._action("Re&name profile…", self.rename_profile)
         self.act_delete_profile = self._action("&Delete profile…", self.delete_profile)
@@ -334,6 +340,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_settings)
         file_menu.addAction(self.act_backups)
+        file_menu.addAction(self.act_class_report)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         deck_menu = bar.addMenu("&Deck")
@@ -1119,6 +1126,14 @@ class MainWindow(QMainWindow):
         if result is not None:
             self.reload_profiles(result.profile_id)
             self.show_status(f"Imported {result.name}: {result.reviews} reviews.")
+
+    def show_class_report(self) -> None:
+        """File › Class report…: the students this connection may see, per deck."""
+        from quizapp.gui.views.class_report_view import ClassReportDialog
+
+        if self.library is None:
+            return
+        self._open_dialog(ClassReportDialog(self.library.collection, self))
 
     def show_class_view(self) -> None:
         """Students' progress files side by side."""

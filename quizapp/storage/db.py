@@ -10,6 +10,10 @@ database at version ``i + 1`` to ``i + 2``. A new database is created from the
 current models and stamped with :data:`SCHEMA_VERSION`; an older one is
 upgraded step by step in one transaction per step, after a backup copy made
 with SQLite's online backup API.
+
+The same code runs on PostgreSQL (psycopg 3; ``postgresql://`` URLs are
+pointed at it): times are ``timestamptz``, ids come from sequences, and
+every commit is durable with the server's default ``synchronous_commit``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, SQLModel, create_engine
 
 from quizapp.storage import models
@@ -33,8 +38,30 @@ class DatabaseError(Exception):
 
 Migration = Callable[[Connection], None]
 
+
+def _classroom_columns(conn: Connection) -> None:
+    """Schema 1 → 2: who owns a profile and its class, and who teaches a class.
+
+    ``profile.db_role`` is the PostgreSQL login role of a student (row-level
+    security keys on it), ``profile.class_name`` their class, and
+    ``class_teacher`` names the roles that may read a class. Existing profiles
+    keep every value and get NULLs: they belong to no role and no class.
+    """
+    for statement in (
+        "ALTER TABLE profile ADD COLUMN db_role VARCHAR",
+        "ALTER TABLE profile ADD COLUMN class_name VARCHAR",
+        "CREATE UNIQUE INDEX ix_profile_db_role ON profile (db_role)",
+        "CREATE INDEX ix_profile_class_name ON profile (class_name)",
+        "CREATE TABLE class_teacher (class_name VARCHAR NOT NULL, db_role VARCHAR NOT NULL, "
+        "PRIMARY KEY (class_name, db_role))",
+    ):
+        conn.execute(text(statement))
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Migration] = [
+    _classroom_columns,  # 1 → 2
+]
 
 
 def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -46,8 +73,35 @@ def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.close()
 
 
+def normalise_url(url: str) -> str:
+    """``url`` with PostgreSQL URLs pointed at psycopg 3 (quizapp's PostgreSQL driver).
+
+    ``postgresql://`` and ``postgres://`` would otherwise ask SQLAlchemy for
+    psycopg2; ``postgresql+psycopg://`` and every other URL pass unchanged.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def redacted(url: str) -> str:
+    """``url`` with any password masked, for messages."""
+    if "@" not in url:
+        return url
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
 def make_engine(url: str, *, durable: bool = True) -> Engine:
-    """An engine for ``url`` with quizapp's connection settings (no schema work)."""
+    """An engine for ``url`` with quizapp's connection settings (no schema work).
+
+    On PostgreSQL every commit is durable already (``synchronous_commit`` is
+    the server's; on by default), so ``durable`` only concerns SQLite.
+    """
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         path = _sqlite_path(url)
         if path is not None:
@@ -82,13 +136,19 @@ def schema_version(conn: Connection) -> int | None:
 
 def open_database(url: str, *, durable: bool = True) -> Engine:
     """Open (creating or upgrading) the database at ``url`` and return its engine."""
-    engine = make_engine(url, durable=durable)
+    shown = redacted(url)
+    try:
+        engine = make_engine(url, durable=durable)
+    except ModuleNotFoundError as exc:  # a PostgreSQL URL without psycopg installed
+        raise DatabaseError(
+            f"cannot open the database {shown}: {exc}; for PostgreSQL install "
+            "quizapp[postgres] (psycopg 3)") from exc
     try:
         with engine.connect() as conn:
             version = schema_version(conn)
     except Exception as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot open the database {url}: {exc}") from exc
+        raise DatabaseError(f"cannot open the database {shown}: {exc}") from exc
     if version is None:
         create_schema(engine)
     elif version > SCHEMA_VERSION:
@@ -100,7 +160,7 @@ def open_database(url: str, *, durable: bool = True) -> Engine:
     elif version < SCHEMA_VERSION:
         if version < 1:
             engine.dispose()
-            raise DatabaseError(f"{url} is not a quizapp database")
+            raise DatabaseError(f"{shown} is not a quizapp database")
         migrate(engine, version)
     return engine
 
@@ -119,6 +179,7 @@ _TABLES: tuple[type[SQLModel], ...] = (
     models.SourceRow,
     models.FactRow,
     models.ProfileRow,
+    models.ClassTeacherRow,
     models.ProfileDeckRow,
     models.CardRow,
     models.StudySessionRow,

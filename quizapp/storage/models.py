@@ -16,7 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def utc_now() -> datetime:
@@ -148,6 +148,19 @@ class ProfileRow(SQLModel, table=True):
     maximum_interval: int = 36500  # days
     fuzz: bool = True
     fsrs_parameters: str | None = None  # JSON list when fitted to this learner
+    # Classroom on PostgreSQL (schema 2): the login role that owns this profile
+    # (row-level security shows a student only the rows of their own profiles)
+    # and the class it belongs to. Both None on a computer of one's own.
+    db_role: str | None = Field(default=None, unique=True, index=True)
+    class_name: str | None = Field(default=None, index=True)
+
+
+class ClassTeacherRow(SQLModel, table=True):
+    """A database role that teaches a class: it may read that class's profiles (schema 2)."""
+
+    __tablename__ = "class_teacher"
+    class_name: str = Field(primary_key=True)
+    db_role: str = Field(primary_key=True)
 
 
 class ProfileDeckRow(SQLModel, table=True):

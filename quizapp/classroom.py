@@ -1,0 +1,514 @@
+"""Classroom on PostgreSQL: students as database roles, row-level security, the class report.
+
+Identity is the database's. The teacher (a PostgreSQL role that may create
+roles and owns quizapp's tables) runs :func:`init_classroom` once, then
+:func:`add_student` for each student: a ``LOGIN`` role in the group role
+:data:`STUDENT_GROUP` and a profile whose ``db_role`` is that role. Each
+student points ``QUIZAPP_DATABASE_URL`` at the server with their own role and
+runs the ordinary app; row-level security does the rest:
+
+- a student reads and writes only the rows of their own profile (profile,
+  card, review, study_session, question_report, profile_deck), may append to
+  the review log but never edit or delete it, and may change only the study
+  settings of their profile (not its name, role or class);
+- a role in :data:`TEACHER_GROUP` reads the profiles of the classes named for
+  it in ``class_teacher`` (:func:`add_teacher`) and every row of those
+  profiles, and may create their cards;
+- decks, facts and sources are readable by both groups; only teachers write
+  them. The owner of the tables (the role that ran :func:`init_classroom`)
+  is not subject to row-level security and sees every class.
+
+:func:`class_report` is portable (SQLite too): per visible student and deck,
+the reviews, accuracy, facts mastered, most-missed facts and reported
+questions, each a ``GROUP BY`` in the database, never the log in Python.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, case, func, inspect, text
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from quizapp.scheduling import MASTERED_STABILITY_DAYS
+from quizapp.scheduling.reviewlog import (
+    KIND_STUDY,
+    KIND_TEST,
+    answer_kind,
+    card_table,
+    fact_table,
+    is_effective,
+    review_table,
+    run,
+)
+from quizapp.stats import _answers, _last_answer_right
+from quizapp.storage import repository as repo
+from quizapp.storage.db import normalise_url, open_database
+from quizapp.storage.models import (
+    ClassTeacherRow,
+    DeckRow,
+    Meta,
+    ProfileRow,
+    QuestionReportRow,
+    utc_now,
+)
+
+STUDENT_GROUP = "quizapp_student"
+TEACHER_GROUP = "quizapp_teacher"
+DEFAULT_CLASS = "default"
+MOST_MISSED = 5  # most-missed facts per student and deck in the report
+
+# Login role names: lower-case letters, digits and underscores (PostgreSQL
+# folds unquoted names to lower case; 63 bytes at most).
+_ROLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
+
+# Tables keyed on a profile, and what a student may do to their own rows.
+# The review log is append-only for students: no UPDATE, no DELETE.
+_STUDENT_RIGHTS: dict[str, str] = {
+    "card": "SELECT, INSERT",
+    "review": "SELECT, INSERT",
+    "study_session": "SELECT, INSERT",
+    "question_report": "SELECT, INSERT",
+    "profile_deck": "SELECT, INSERT, UPDATE, DELETE",
+}
+# Columns a student may UPDATE (the rest stay the teacher's).
+_STUDENT_UPDATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "profile": ("desired_retention", "new_per_day", "reviews_per_day", "rollover_hour",
+                "timezone", "learning_steps", "relearning_steps", "maximum_interval", "fuzz",
+                "fsrs_parameters"),
+    "card": ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
+             "lapses", "suspended", "buried_until", "last_shown_day", "reported_forms"),
+    "study_session": ("ended_at", "answered", "correct"),
+}
+_SHARED_TABLES = ("meta", "deck", "source", "fact", "class_teacher")
+_TEACHER_WRITES = ("deck", "source", "fact")
+_SEQUENCES = {
+    STUDENT_GROUP: ("card", "review", "study_session", "question_report"),
+    TEACHER_GROUP: ("deck", "source", "fact", "card"),
+}
+
+_OWN_PROFILES = "SELECT p.id FROM profile p WHERE p.db_role = current_user"
+_CLASS_PROFILES = (
+    "SELECT p.id FROM profile p JOIN class_teacher t ON t.class_name = p.class_name "
+    "WHERE t.db_role = current_user"
+)
+_OWN_CARDS = f"SELECT c.id FROM card c WHERE c.profile_id IN ({_OWN_PROFILES})"
+
+
+class ClassroomError(Exception):
+    """A classroom step that cannot be done; the message says why in plain words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A login role made for a student or a teacher, and how it connects."""
+
+    role: str
+    password: str
+    class_name: str
+    url: str  # QUIZAPP_DATABASE_URL for that person's computer (password included)
+    profile_id: int | None = None  # students only
+
+
+# --------------------------------------------------------------------------
+# Set-up (PostgreSQL only)
+
+
+def init_classroom(url: str) -> Engine:
+    """Create (or upgrade) the schema at ``url``, the group roles, grants and policies.
+
+    Run as the role that will own the tables (it needs CREATEROLE). Loads the
+    seed deck once, as a first start would, but creates no profile. Safe to
+    run again: roles are kept, grants and policies are made afresh.
+    """
+    url = normalise_url(url)
+    _require_postgresql(url)
+    engine = open_database(url)
+    try:
+        with Session(engine) as s:
+            if s.get(Meta, "seed_loaded") is None:
+                from quizapp.assets import seed_deck_path
+                from quizapp.facts.deckfile import load_deck_file
+
+                if repo.find_deck(s, "seed") is None:
+                    repo.store_deck(s, load_deck_file(seed_deck_path()))
+                s.add(Meta(key="seed_loaded", value="1"))
+                s.commit()
+        with _admin(engine) as conn:
+            _create_group_roles(conn)
+            _grant(conn)
+            _policies(conn)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def add_student(engine: Engine, role: str, *, password: str | None = None,
+                class_name: str = DEFAULT_CLASS, name: str | None = None,
+                now: datetime | None = None) -> Account:
+    """A LOGIN role for a student and their profile (with cards for every deck), in one go.
+
+    ``role`` is the student's login name; ``name`` the profile's name
+    (default: the role). Without ``password`` a random one is made.
+    """
+    role = _check_role_name(role)
+    class_name = _check_class(class_name)
+    password = password or secrets.token_urlsafe(12)
+    with _admin(engine) as conn:
+        _require_new_role(conn, role)
+        _create_login_role(conn, role, password, STUDENT_GROUP)
+        with Session(bind=conn) as s:
+            try:
+                profile = repo.create_profile(s, name or role, now or utc_now())
+            except ValueError as exc:
+                raise ClassroomError(str(exc)) from None
+            profile.db_role, profile.class_name = role, class_name
+            s.add(profile)
+            s.flush()
+            assert profile.id is not None
+            profile_id = profile.id
+    return Account(role, password, class_name, role_url(engine, role, password), profile_id)
+
+
+def add_teacher(engine: Engine, role: str, *, class_name: str = DEFAULT_CLASS,
+                password: str | None = None) -> Account:
+    """Let ``role`` read a class: a new LOGIN role in the teacher group, or an existing role.
+
+    An existing role is added to the teacher group (its password is left
+    alone; the account's password is then empty).
+    """
+    role = _check_role_name(role)
+    class_name = _check_class(class_name)
+    with _admin(engine) as conn:
+        _require_classroom(conn)
+        if _role_exists(conn, role):
+            if conn.execute(text("SELECT pg_has_role(:r, :g, 'MEMBER')"),
+                            {"r": role, "g": STUDENT_GROUP}).scalar_one():
+                raise ClassroomError(f"{role!r} is a student's role; a teacher needs another")
+            conn.execute(text(f'GRANT {TEACHER_GROUP} TO "{role}"'))
+            password = ""
+        else:
+            password = password or secrets.token_urlsafe(12)
+            _create_login_role(conn, role, password, TEACHER_GROUP)
+        with Session(bind=conn) as s:
+            if s.get(ClassTeacherRow, (class_name, role)) is None:
+                s.add(ClassTeacherRow(class_name=class_name, db_role=role))
+            s.flush()
+    return Account(role, password, class_name,
+                   role_url(engine, role, password) if password else "")
+
+
+def role_url(engine: Engine, role: str, password: str) -> str:
+    """The URL a role connects to the engine's database with (password included)."""
+    return engine.url.set(username=role, password=password).render_as_string(
+        hide_password=False)
+
+
+def _require_postgresql(url: str) -> None:
+    if not url.startswith("postgresql"):
+        raise ClassroomError(
+            "a classroom needs a PostgreSQL server: set QUIZAPP_DATABASE_URL to "
+            "postgresql://ROLE:PASSWORD@HOST/DATABASE")
+
+
+def _check_role_name(role: str) -> str:
+    role = role.strip()
+    if not _ROLE_NAME.fullmatch(role) or role.startswith(("pg_", "quizapp_")):
+        raise ClassroomError(
+            f"{role!r} cannot be a login name: use lower-case letters, digits and "
+            "underscores, starting with a letter (not pg_… or quizapp_…)")
+    return role
+
+
+def _check_class(class_name: str) -> str:
+    class_name = class_name.strip()
+    if not class_name:
+        raise ClassroomError("a class needs a name")
+    return class_name
+
+
+@contextmanager
+def _admin(engine: Engine) -> Iterator[Connection]:
+    """One transaction on a PostgreSQL engine; server errors become ClassroomError."""
+    _require_postgresql(str(engine.url))
+    try:
+        with engine.begin() as conn:
+            yield conn
+    except DBAPIError as exc:
+        message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise ClassroomError(f"the database refused: {message}") from exc
+
+
+def _role_exists(conn: Connection, role: str) -> bool:
+    return conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
+                        {"r": role}).first() is not None
+
+
+def _require_new_role(conn: Connection, role: str) -> None:
+    _require_classroom(conn)
+    if _role_exists(conn, role):
+        raise ClassroomError(f"a database role named {role!r} exists already")
+
+
+def _require_classroom(conn: Connection) -> None:
+    if not _role_exists(conn, STUDENT_GROUP) or not inspect(conn).has_table("class_teacher"):
+        raise ClassroomError("this database is no classroom yet: run quizapp class init first")
+
+
+def _create_login_role(conn: Connection, role: str, password: str, group: str) -> None:
+    # The password is hashed here (SCRAM, as libpq's \\password does), so the
+    # server never sees or logs it in clear text.
+    verifier = _hash_password(conn, role, password)
+    statement = conn.execute(
+        text("SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', "
+             "CAST(:role AS text), CAST(:pw AS text), CAST(:grp AS text))"),
+        {"role": role, "pw": verifier, "grp": group},
+    ).scalar_one()
+    # Run as it is: no bind parameters (the driver's paramstyle wants % doubled).
+    conn.exec_driver_sql(statement.replace("%", "%%"))
+
+
+def _hash_password(conn: Connection, role: str, password: str) -> str:
+    raw: Any = conn.connection.driver_connection
+    pgconn = getattr(raw, "pgconn", None)
+    if pgconn is None:  # another driver: the server hashes it
+        return password
+    return bytes(pgconn.encrypt_password(password.encode(), role.encode())).decode()
+
+
+def _create_group_roles(conn: Connection) -> None:
+    for group in (STUDENT_GROUP, TEACHER_GROUP):
+        if not _role_exists(conn, group):
+            conn.execute(text(f"CREATE ROLE {group} NOLOGIN"))
+
+
+def _grant(conn: Connection) -> None:
+    both = f"{STUDENT_GROUP}, {TEACHER_GROUP}"
+    statements = [
+        f"GRANT USAGE ON SCHEMA public TO {both}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {both}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {both}",
+        f"GRANT SELECT ON {', '.join(_SHARED_TABLES)} TO {both}",
+        f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_TEACHER_WRITES)} TO {TEACHER_GROUP}",
+        f"GRANT SELECT ON profile, {', '.join(_STUDENT_RIGHTS)} TO {TEACHER_GROUP}",
+        f"GRANT INSERT ON card TO {TEACHER_GROUP}",
+        f"GRANT SELECT ON profile TO {STUDENT_GROUP}",
+    ]
+    statements += [f"GRANT {rights} ON {table} TO {STUDENT_GROUP}"
+                   for table, rights in _STUDENT_RIGHTS.items()]
+    statements += [f"GRANT UPDATE ({', '.join(cols)}) ON {table} TO {STUDENT_GROUP}"
+                   for table, cols in _STUDENT_UPDATE_COLUMNS.items()]
+    statements += [f"GRANT USAGE ON SEQUENCE {table}_id_seq TO {group}"
+                   for group, tables in _SEQUENCES.items() for table in tables]
+    for statement in statements:
+        conn.execute(text(statement))
+
+
+def _policies(conn: Connection) -> None:
+    own_rows = f"profile_id IN ({_OWN_PROFILES})"
+    class_rows = f"profile_id IN ({_CLASS_PROFILES})"
+    # (table, policy, command, role, USING, WITH CHECK)
+    policies: list[tuple[str, str, str, str, str | None, str | None]] = [
+        ("profile", "quizapp_own", "ALL", STUDENT_GROUP,
+         "db_role = current_user", "db_role = current_user"),
+        ("profile", "quizapp_class", "SELECT", TEACHER_GROUP,
+         "class_name IN (SELECT t.class_name FROM class_teacher t "
+         "WHERE t.db_role = current_user)", None),
+        ("card", "quizapp_class_cards", "INSERT", TEACHER_GROUP, None, class_rows),
+    ]
+    for table in _STUDENT_RIGHTS:
+        own_check = own_rows
+        if table in ("review", "question_report"):  # and only about one's own cards
+            own_check = f"{own_rows} AND card_id IN ({_OWN_CARDS})"
+        policies.append((table, "quizapp_own", "ALL", STUDENT_GROUP, own_rows, own_check))
+        policies.append((table, "quizapp_class", "SELECT", TEACHER_GROUP, class_rows, None))
+    tables = ["profile", *_STUDENT_RIGHTS]
+    for table in tables:
+        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        for (old,) in conn.execute(text(
+                "SELECT policyname FROM pg_policies WHERE schemaname = current_schema() "
+                "AND tablename = :t"), {"t": table}).all():
+            conn.execute(text(f'DROP POLICY "{old}" ON {table}'))
+    for table, name, command, role, using, check in policies:
+        sql = f"CREATE POLICY {name} ON {table} FOR {command} TO {role}"
+        if using is not None:
+            sql += f" USING ({using})"
+        if check is not None:
+            sql += f" WITH CHECK ({check})"
+        conn.execute(text(sql))
+
+
+# --------------------------------------------------------------------------
+# The class report (any backend)
+
+profile_table: Table = ProfileRow.__table__  # type: ignore[attr-defined]
+deck_table: Table = DeckRow.__table__  # type: ignore[attr-defined]
+report_table: Table = QuestionReportRow.__table__  # type: ignore[attr-defined]
+
+
+def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def class_report(session: Session, class_name: str | None = None,
+                 now: datetime | None = None) -> dict[str, Any]:
+    """Every visible student of a class (or of every class), per deck. JSON-ready.
+
+    Keys: ``class`` (as asked, or None), ``now`` (ISO UTC), ``decks`` (every
+    deck with class totals: ``deck_id``, ``key``, ``name``, ``students``
+    (who answered any question of it), ``reviews``, ``correct``,
+    ``accuracy``), and ``students``: ``{"profile_id", "name", "role",
+    "class", "decks": [...]}`` sorted by class and name, one entry per deck
+    the student has cards in:
+
+    - ``reviews``: effective study answers (undone answers left out, an
+      overrule counted as the answer it replaces); ``correct`` the right
+      ones; ``accuracy`` = correct / reviews (None without reviews);
+      ``tests``: practice-test answers; ``last_answer``: ISO time or None.
+    - ``facts``, ``mastered``: as in ``quizapp stats`` (recall card stable
+      for 21 days and last answer right).
+    - ``most_missed``: up to 5 ``{"fact_id", "kind", "text", "misses",
+      "answers"}``, study and test answers, most misses first.
+    - ``reported``: ``{"fact_id", "form", "prompt", "reason", "created_at"}``
+      for every question the student reported as wrong, oldest first.
+    """
+    now = now or utc_now()
+    p = profile_table
+    who = sa_select(p.c.id)
+    if class_name is not None:
+        who = who.where(p.c.class_name == class_name)
+
+    s = session
+    students: dict[int, dict[str, Any]] = {}
+    profiles = sa_select(p.c.id, p.c.name, p.c.db_role, p.c.class_name).where(p.c.id.in_(who))
+    for pid, name, role, klass in run(s, profiles):
+        students[int(pid)] = {"profile_id": int(pid), "name": name, "role": role,
+                              "class": klass, "decks": {}}
+    decks = {int(d): {"deck_id": int(d), "key": k, "name": n}
+             for d, k, n in run(s, sa_select(deck_table.c.id, deck_table.c.key,
+                                             deck_table.c.name))}
+
+    def entry(pid: int, deck_id: int) -> dict[str, Any]:
+        rows: dict[int, dict[str, Any]] = students[pid]["decks"]
+        return rows.setdefault(deck_id, {
+            "deck_id": deck_id, "deck_key": decks[deck_id]["key"],
+            "deck": decks[deck_id]["name"], "reviews": 0, "correct": 0, "accuracy": None,
+            "tests": 0, "last_answer": None, "facts": 0, "mastered": 0, "most_missed": [],
+            "reported": []})
+
+    for pid, deck_id, facts, mastered in run(s, _mastery_statement(who)):
+        e = entry(int(pid), int(deck_id))
+        e["facts"], e["mastered"] = int(facts), int(mastered or 0)
+    for pid, deck_id, reviews, correct, tests, last in run(s, _answers_statement(who)):
+        e = entry(int(pid), int(deck_id))
+        e["reviews"], e["correct"], e["tests"] = int(reviews), int(correct), int(tests)
+        e["accuracy"] = int(correct) / int(reviews) if reviews else None
+        e["last_answer"] = last.isoformat() if last is not None else None
+    missed = sorted(run(s, _missed_statement(who)),
+                    key=lambda row: (row[0], row[1], -int(row[6]), row[2]))
+    for pid, deck_id, key, kind, fact_text, front, misses, answers in missed:
+        e = entry(int(pid), int(deck_id))
+        if len(e["most_missed"]) < MOST_MISSED:
+            e["most_missed"].append({"fact_id": key, "kind": kind,
+                                     "text": fact_text or front or "",
+                                     "misses": int(misses), "answers": int(answers)})
+    for pid, deck_id, key, form, prompt, reason, created in run(s, _reports_statement(who)):
+        entry(int(pid), int(deck_id))["reported"].append({
+            "fact_id": key, "form": form, "prompt": prompt, "reason": reason,
+            "created_at": created.isoformat() if created is not None else None})
+
+    totals = {d: {**info, "students": 0, "reviews": 0, "correct": 0, "accuracy": None}
+              for d, info in decks.items()}
+    out_students = []
+    for student in sorted(students.values(),
+                          key=lambda x: (x["class"] is None, x["class"] or "", x["name"])):
+        rows = sorted(student["decks"].values(), key=lambda x: (str(x["deck"]), x["deck_id"]))
+        for row in rows:
+            t = totals[row["deck_id"]]
+            t["students"] += 1 if row["reviews"] or row["tests"] else 0
+            t["reviews"] += row["reviews"]
+            t["correct"] += row["correct"]
+        out_students.append({**student, "decks": rows})
+    for t in totals.values():
+        t["accuracy"] = t["correct"] / t["reviews"] if t["reviews"] else None
+    return {
+        "class": class_name,
+        "now": now.isoformat(),
+        "decks": sorted(totals.values(), key=lambda x: (str(x["name"]), x["deck_id"])),
+        "students": out_students,
+    }
+
+
+def class_names(session: Session) -> list[str]:
+    """The classes of the visible profiles, sorted."""
+    p = profile_table
+    stmt = sa_select(p.c.class_name).where(p.c.class_name.is_not(None)).distinct()
+    return sorted(str(c) for (c,) in run(session, stmt))
+
+
+def _mastery_statement(who: Any) -> Any:
+    c, f = card_table.alias("c"), fact_table.alias("f")
+    mastered = case(
+        (c.c.stability >= MASTERED_STABILITY_DAYS,
+         case((_last_answer_right(c) == True, 1), else_=0)),  # noqa: E712
+        else_=0,
+    )
+    return (
+        sa_select(c.c.profile_id, f.c.deck_id, func.count(), func.sum(mastered))
+        .select_from(c.join(f, f.c.id == c.c.fact_id))
+        .where(c.c.profile_id.in_(who), c.c.family == "recall",
+               f.c.retired == False)  # noqa: E712
+        .group_by(c.c.profile_id, f.c.deck_id)
+    )
+
+
+def _answers_statement(who: Any) -> Any:
+    r, o, joined = _answers()
+    c = card_table.alias("c")
+    kind = answer_kind(r, o)
+    return (
+        sa_select(r.c.profile_id, c.c.deck_id,
+                  _sum_if(kind == KIND_STUDY),
+                  _sum_if(and_(kind == KIND_STUDY, r.c.correct == True)),  # noqa: E712
+                  _sum_if(kind == KIND_TEST),
+                  func.max(r.c.reviewed_at))
+        .select_from(joined.join(c, c.c.id == r.c.card_id))
+        .where(r.c.profile_id.in_(who), is_effective(r))
+        .group_by(r.c.profile_id, c.c.deck_id)
+    )
+
+
+def _missed_statement(who: Any) -> Any:
+    r = review_table.alias("r")
+    c, f = card_table.alias("c"), fact_table.alias("f")
+    misses = _sum_if(r.c.correct == False)  # noqa: E712
+    return (
+        sa_select(r.c.profile_id, f.c.deck_id, f.c.key, f.c.kind, f.c.text, f.c.front,
+                  misses, func.count())
+        .select_from(r.join(c, c.c.id == r.c.card_id).join(f, f.c.id == c.c.fact_id))
+        .where(r.c.profile_id.in_(who), is_effective(r))
+        .group_by(r.c.profile_id, f.c.deck_id, f.c.id, f.c.key, f.c.kind, f.c.text,
+                  f.c.front)
+        .having(misses > 0)
+    )
+
+
+def _reports_statement(who: Any) -> Any:
+    q, f = report_table.alias("q"), fact_table.alias("f")
+    return (
+        sa_select(q.c.profile_id, f.c.deck_id, f.c.key, q.c.form, q.c.prompt, q.c.reason,
+                  q.c.created_at)
+        .select_from(q.join(f, f.c.id == q.c.fact_id))
+        .where(q.c.profile_id.in_(who))
+        .order_by(q.c.created_at, q.c.id)
+    )
