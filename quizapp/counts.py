@@ -1,0 +1,153 @@
+"""Counting cards for the deck list, the study progress strip and the session summary.
+
+Read-only queries over the card table and the review log; undone answers are not
+counted (the review-log helpers of :mod:`quizapp.scheduling.reviewlog`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from quizapp.collection import Collection
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCounts:
+    """Where a profile stands with one deck today."""
+
+    answered_today: int
+    correct_today: int
+    remaining: int
+    due_tomorrow: int
+
+
+def _day_bounds(
+    collection: Collection, profile_id: int, deck_id: int | None, now: datetime
+) -> tuple[Any, int, datetime, datetime]:
+    from quizapp.scheduling import day_start, settings_from, study_day
+    from quizapp.storage.models import ProfileDeckRow, ProfileRow
+
+    with collection.session() as s:
+        profile = s.get(ProfileRow, profile_id)
+        if profile is None:
+            from quizapp.storage.repository import NotFoundError
+
+            raise NotFoundError(f"no profile {profile_id}")
+        override = s.get(ProfileDeckRow, (profile_id, deck_id)) if deck_id else None
+        st = settings_from(profile, override)
+    today = study_day(now, st.rollover_hour, st.timezone)
+    return (
+        st,
+        today,
+        day_start(today + 1, st.rollover_hour, st.timezone),
+        day_start(today + 2, st.rollover_hour, st.timezone),
+    )
+
+
+def due_reviews(collection: Collection, profile_id: int, now: datetime) -> dict[int, int]:
+    """Review cards due by the end of today, per deck (for the deck list)."""
+    from sqlalchemy import false, func, or_, select
+
+    from quizapp.scheduling import CardStateKind
+    from quizapp.scheduling.reviewlog import card_table as c
+    from quizapp.scheduling.reviewlog import fact_table as f
+
+    _st, today, end_today, _ = _day_bounds(collection, profile_id, None, now)
+    stmt = (
+        select(c.c.deck_id, func.count())
+        .select_from(c)
+        .join(f, f.c.id == c.c.fact_id)
+        .where(
+            c.c.profile_id == profile_id,
+            c.c.suspended == false(),
+            f.c.retired == false(),
+            c.c.state == CardStateKind.REVIEW,
+            c.c.due < end_today,
+            or_(c.c.buried_until.is_(None), c.c.buried_until < today),
+        )
+        .group_by(c.c.deck_id)
+    )
+    with collection.session() as s:
+        return {int(d): int(n) for d, n in s.exec(stmt)}  # type: ignore[call-overload]
+
+
+def study_counts(
+    collection: Collection, profile_id: int, deck_id: int, now: datetime
+) -> StudyCounts:
+    """Today's answered and correct counts, what remains within the limits, and what is due
+    tomorrow, for one deck."""
+    from sqlalchemy import false, func, or_, select
+
+    from quizapp.scheduling import LEARN_AHEAD, CardStateKind
+    from quizapp.scheduling.reviewlog import (
+        KIND_STUDY,
+        answer_kind,
+        is_effective,
+        review_table,
+        state_before_is,
+    )
+    from quizapp.scheduling.reviewlog import card_table as c
+    from quizapp.scheduling.reviewlog import fact_table as f
+
+    st, today, end_today, end_tomorrow = _day_bounds(collection, profile_id, deck_id, now)
+    live = (
+        c.c.profile_id == profile_id,
+        c.c.deck_id == deck_id,
+        c.c.suspended == false(),
+        f.c.retired == false(),
+    )
+    not_buried = or_(c.c.buried_until.is_(None), c.c.buried_until < today)
+    learning = c.c.state.in_((CardStateKind.LEARNING, CardStateKind.RELEARNING))
+
+    def count(*where: Any) -> Any:
+        return (
+            select(func.count())
+            .select_from(c)
+            .join(f, f.c.id == c.c.fact_id)
+            .where(*live, *where)
+            .scalar_subquery()
+        )
+
+    r = review_table.alias("r")
+    o = review_table.alias("o")
+    answers = (
+        select(
+            r.c.correct,
+            c.c.fact_id,
+            state_before_is(r, CardStateKind.NEW),
+            state_before_is(r, CardStateKind.REVIEW),
+        )
+        .select_from(r)
+        .join(c, c.c.id == r.c.card_id)
+        .outerjoin(o, o.c.id == r.c.cancels_id)
+        .where(
+            r.c.profile_id == profile_id,
+            c.c.deck_id == deck_id,
+            r.c.study_day == today,
+            is_effective(r),
+            answer_kind(r, o) == KIND_STUDY,
+        )
+    )
+    with collection.session() as s:
+        learning_due, review_due, new_ready, due_tomorrow = s.exec(  # type: ignore[call-overload]
+            select(
+                count(not_buried, learning, c.c.due <= now + LEARN_AHEAD),
+                count(not_buried, c.c.state == CardStateKind.REVIEW, c.c.due < end_today),
+                count(not_buried, c.c.state == CardStateKind.NEW, c.c.family == "recognise"),
+                count(c.c.state != CardStateKind.NEW, c.c.due >= end_today, c.c.due < end_tomorrow),
+            )
+        ).one()
+        rows = list(s.exec(answers))  # type: ignore[call-overload]
+    answered = len(rows)
+    correct = sum(1 for ok, *_ in rows if ok)
+    new_facts = {fact for _, fact, was_new, _ in rows if was_new}
+    reviews = sum(1 for *_, was_review in rows if was_review)
+    remaining = (
+        int(learning_due)
+        + min(int(review_due), max(0, st.reviews_per_day - reviews))
+        + min(int(new_ready), max(0, st.new_per_day - len(new_facts)))
+    )
+    return StudyCounts(answered, correct, remaining, int(due_tomorrow))
