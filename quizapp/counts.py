@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from quizapp.plainsql import PlainSql
+
 if TYPE_CHECKING:
     from quizapp.collection import Collection
 
@@ -22,6 +24,82 @@ class StudyCounts:
     correct_today: int
     remaining: int
     due_tomorrow: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    """One deck as the deck list shows it, with a profile's card counts.
+
+    ``new`` and ``learning`` count unsuspended cards in those states (learning
+    includes relearning); ``due`` counts unsuspended Review cards due before
+    the study day ends and not buried; ``total`` counts every card, suspended
+    ones too. Cards of retired facts are not counted.
+    """
+
+    deck_id: int
+    key: str
+    name: str
+    description: str
+    new: int
+    learning: int
+    due: int
+    total: int
+
+
+_PROFILE_DAY = PlainSql("SELECT rollover_hour, timezone FROM profile WHERE id = :profile")
+
+# Every deck with its counts, in one statement. Total, new and learning come
+# from one pass over the profile's cards grouped by deck; cards due today are
+# few, so they are read through ix_card_due's range (grouping by +deck_id keeps
+# the planner off deck-ordered indexes) and only they are checked against their
+# fact one by one. Retired facts are left out of the pass with one
+# NOT IN list rather than a join per card.
+_DECK_COUNTS = PlainSql("""
+SELECT d.id, d.key, d.name, d.description,
+       coalesce(a.new, 0), coalesce(a.learning, 0), coalesce(s.due, 0), coalesce(a.total, 0)
+FROM deck d
+LEFT JOIN (
+    SELECT c.deck_id AS deck_id, count(*) AS total,
+           count(*) FILTER (WHERE c.state = 0 AND c.suspended = :no) AS new,
+           count(*) FILTER (WHERE c.state IN (1, 3) AND c.suspended = :no) AS learning
+    FROM card c
+    WHERE c.profile_id = :profile
+      AND c.fact_id NOT IN (SELECT f.id FROM fact f WHERE f.retired)
+    GROUP BY c.deck_id
+) a ON a.deck_id = d.id
+LEFT JOIN (
+    SELECT +c.deck_id AS deck_id, count(*) AS due
+    FROM card c
+    WHERE c.profile_id = :profile AND c.suspended = :no AND c.state = 2
+      AND c.due < :end_today AND (c.buried_until IS NULL OR c.buried_until < :today)
+      AND NOT EXISTS (SELECT 1 FROM fact f WHERE f.id = c.fact_id AND f.retired)
+    GROUP BY +c.deck_id
+) s ON s.deck_id = d.id
+ORDER BY d.name, d.id
+""")
+
+
+def deck_counts(collection: Collection, profile_id: int, now: datetime) -> list[DeckCounts]:
+    """Every deck by name, with the profile's new, learning, due-today and total cards.
+
+    The same counts as :func:`due_reviews` and the repository's per-state card
+    counts, read in two short statements (the profile's day, then the decks).
+    """
+    from quizapp.scheduling import day_start, study_day
+
+    found = _PROFILE_DAY.rows(collection, {"profile": profile_id})
+    if not found:
+        from quizapp.storage.repository import NotFoundError
+
+        raise NotFoundError(f"no profile {profile_id}")
+    rollover_hour, timezone = found[0]
+    today = study_day(now, rollover_hour, timezone)
+    end_today = day_start(today + 1, rollover_hour, timezone)
+    rows = _DECK_COUNTS.rows(collection, {"profile": profile_id, "no": False,
+                                          "end_today": end_today, "today": today})
+    return [DeckCounts(int(i), key, name, description or "", int(new), int(learning),
+                       int(due), int(total))
+            for i, key, name, description, new, learning, due, total in rows]
 
 
 def _day_bounds(

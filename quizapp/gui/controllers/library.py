@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizapp.counts import StudyCounts, due_reviews, study_counts
+from quizapp.counts import StudyCounts, deck_counts, study_counts
 from quizapp.gui.models.deck_list_model import DeckSummary
 
 if TYPE_CHECKING:
@@ -101,28 +101,19 @@ class Library:
 
     def deck_summaries(self, profile_id: int, now: datetime | None = None) -> list[DeckSummary]:
         """Every deck with the profile's new and learning cards and its reviews due today."""
-        from quizapp.storage import repository as repo
-
-        with self.collection.session() as s:
-            decks = repo.list_decks(s)
-            counts = repo.card_counts(s, profile_id)
-        due = due_reviews(self.collection, profile_id, now or _utc_now())
-        out = []
-        for d in decks:
-            c = counts.get(d.id or 0, {})
-            out.append(
-                DeckSummary(
-                    deck_id=d.id or 0,
-                    key=d.key,
-                    name=d.name,
-                    description=d.description,
-                    new=c.get("new", 0),
-                    learning=c.get("learning", 0),
-                    due=due.get(d.id or 0, 0),
-                    total=c.get("total", 0),
-                )
+        return [
+            DeckSummary(
+                deck_id=d.deck_id,
+                key=d.key,
+                name=d.name,
+                description=d.description,
+                new=d.new,
+                learning=d.learning,
+                due=d.due,
+                total=d.total,
             )
-        return out
+            for d in deck_counts(self.collection, profile_id, now or _utc_now())
+        ]
 
     def import_deck_file(self, path: str | Path) -> ImportSummary:
         """Validate and store a deck file (DeckFileError: nothing was written)."""

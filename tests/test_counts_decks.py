@@ -1,0 +1,159 @@
+"""The deck list's counts (quizapp.counts.deck_counts) against the repository's own counting,
+on real SQLite files and, when a server is given, on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from quizapp.collection import Collection
+from quizapp.counts import DeckCounts, deck_counts, due_reviews
+from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.plainsql import PlainSql
+from quizapp.scheduling import day_start, study_day
+from quizapp.storage import repository as repo
+from quizapp.study import create_profile, update_profile_settings
+
+pytestmark = pytest.mark.both_backends
+
+NOW = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def qa_deck(deck_id: str, name: str, n: int, skip: int | None = None) -> Deck:
+    facts = tuple(Fact(id=f"{deck_id}-{i:03d}", kind=FactKind.QA, front=f"Question {i}?",
+                       back=f"answer {i}") for i in range(n) if i != skip)
+    return Deck(id=deck_id, name=name, facts=facts)
+
+
+@pytest.fixture
+def url(db_url: str, tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'q.sqlite3'}" if db_url.startswith("sqlite") else db_url
+
+
+def expected(col: Collection, profile_id: int, now: datetime) -> list[DeckCounts]:
+    """What the deck list showed before: the repository's per-state counts and due_reviews."""
+    with col.session() as s:
+        decks = repo.list_decks(s)
+        counts = repo.card_counts(s, profile_id)
+    due = due_reviews(col, profile_id, now)
+    return [DeckCounts(d.id or 0, d.key, d.name, d.description,
+                       counts.get(d.id or 0, {}).get("new", 0),
+                       counts.get(d.id or 0, {}).get("learning", 0),
+                       due.get(d.id or 0, 0),
+                       counts.get(d.id or 0, {}).get("total", 0))
+            for d in decks]
+
+
+def set_cards(col: Collection, sql: str, **params: object) -> None:
+    with col.transaction() as s:
+        s.execute(text(sql), params)
+
+
+def stored(moment: datetime) -> object:
+    return moment.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def test_deck_counts_match_the_repository_counts(url: str) -> None:
+    col = Collection.open(url, first_start=False)
+    try:
+        col.import_deck(qa_deck("b-deck", "Beta", 12))
+        col.import_deck(qa_deck("a-deck", "Alpha", 8))
+        col.import_deck(Deck(id="empty", name="Gamma (empty)", description="nothing yet"))
+        profile = create_profile(col, "P", NOW)
+        other = create_profile(col, "Q", NOW)
+        update_profile_settings(col, profile.id, timezone="UTC")
+        pid = profile.id
+        today = study_day(NOW, 4, "UTC")
+        end_today = day_start(today + 1, 4, "UTC")
+        is_pg = not url.startswith("sqlite")
+
+        def when(moment: datetime) -> object:
+            return moment if is_pg else stored(moment)
+
+        true = "true" if is_pg else "1"
+        with col.session() as s:
+            ids = [int(r[0]) for r in s.execute(text(
+                "SELECT c.id FROM card c JOIN fact f ON f.id = c.fact_id "
+                "WHERE c.profile_id = :p ORDER BY f.key, c.family"), {"p": pid})]
+        review = "UPDATE card SET state = 2, due = :due WHERE id = :c"
+        set_cards(col, review, c=ids[0], due=when(NOW - timedelta(days=2)))  # due
+        set_cards(col, review, c=ids[1], due=when(end_today - timedelta(seconds=1)))  # due
+        set_cards(col, review, c=ids[2], due=when(end_today))  # due tomorrow
+        set_cards(col, review, c=ids[3], due=when(NOW))
+        set_cards(col, f"UPDATE card SET suspended = {true} WHERE id = :c", c=ids[3])
+        set_cards(col, review, c=ids[4], due=when(NOW))
+        set_cards(col, "UPDATE card SET buried_until = :d WHERE id = :c", c=ids[4], d=today)
+        set_cards(col, review, c=ids[5], due=when(NOW))
+        set_cards(col, "UPDATE card SET buried_until = :d WHERE id = :c", c=ids[5], d=today - 1)
+        set_cards(col, "UPDATE card SET state = 1, due = :due WHERE id = :c", c=ids[6],
+                  due=when(NOW))
+        set_cards(col, "UPDATE card SET state = 3, due = :due WHERE id = :c", c=ids[7],
+                  due=when(NOW))
+        set_cards(col, "UPDATE card SET state = 3, due = :due, suspended = "
+                  f"{true} WHERE id = :c", c=ids[8], due=when(NOW))
+        set_cards(col, f"UPDATE card SET suspended = {true} WHERE id = :c", c=ids[9])
+        # A due card of a fact that is then retired (left out of the re-imported deck).
+        set_cards(col, review, c=ids[10], due=when(NOW - timedelta(days=1)))
+        with col.session() as s:
+            key = s.execute(text("SELECT f.key FROM card c JOIN fact f ON f.id = c.fact_id "
+                                 "WHERE c.id = :c"), {"c": ids[10]}).one()[0]
+        deck_key, number = key.rsplit("-", 1)
+        name = "Alpha" if deck_key == "a-deck" else "Beta"
+        size = 8 if deck_key == "a-deck" else 12
+        col.import_deck(qa_deck(deck_key, name, size, skip=int(number)))
+        with col.session() as s:
+            assert s.execute(text("SELECT retired FROM fact WHERE key = :k"),
+                             {"k": key}).one()[0] in (True, 1)
+
+        got = deck_counts(col, pid, NOW)
+        assert got == expected(col, pid, NOW)
+        assert [d.name for d in got] == ["Alpha", "Beta", "Gamma (empty)"]
+        assert got[2] == DeckCounts(got[2].deck_id, "empty", "Gamma (empty)", "nothing yet",
+                                    0, 0, 0, 0)
+        assert sum(d.due for d in got) == 3  # ids 0, 1 and 5 (4 is buried, 10 retired)
+        assert sum(d.learning for d in got) == 2
+        assert sum(d.total for d in got) == 2 * (8 + 12) - 2  # a retired fact's two cards
+        # The other profile's cards are untouched: everything new.
+        assert deck_counts(col, other.id, NOW) == expected(col, other.id, NOW)
+        assert sum(d.new for d in deck_counts(col, other.id, NOW)) == 2 * (8 + 12) - 2
+        # A day later the card due tomorrow is due too, and the buried one is back.
+        later = NOW + timedelta(days=1)
+        assert deck_counts(col, pid, later) == expected(col, pid, later)
+        assert sum(d.due for d in deck_counts(col, pid, later)) == 5
+        with pytest.raises(repo.NotFoundError):
+            deck_counts(col, 999_999, NOW)
+    finally:
+        col.close()
+
+
+def test_plain_sql_binds_times_like_the_orm(url: str) -> None:
+    col = Collection.open(url, first_start=False)
+    try:
+        col.import_deck(qa_deck("d", "D", 3))
+        profile = create_profile(col, "P", NOW)
+        set_cards(col, "UPDATE card SET due = :due", due=NOW if not url.startswith("sqlite")
+                  else stored(NOW))
+        count = PlainSql("SELECT count(*) FROM card WHERE profile_id = :p AND due < :t "
+                         "AND suspended = :no")
+        assert count.rows(col, {"p": profile.id, "t": NOW, "no": False}) == [(0,)]
+        assert count.rows(col, {"p": profile.id, "t": NOW + timedelta(microseconds=1),
+                                "no": False}) == [(6,)]
+        with pytest.raises(ValueError, match="naive"):
+            count.rows(col, {"p": profile.id, "t": NOW.replace(tzinfo=None), "no": False})
+        with pytest.raises(KeyError):
+            count.rows(col, {"p": profile.id})
+    finally:
+        col.close()
+
+
+def test_plain_sql_rewrites_parameters_per_driver() -> None:
+    sql = PlainSql("SELECT a FROM t WHERE a = :x AND b IN (:y, :x) AND c = 'a::b'")
+    assert sql.names == ("x", "y", "x")
+    assert sql.form("sqlite") == "SELECT a FROM t WHERE a = ? AND b IN (?, ?) AND c = 'a::b'"
+    assert sql.form("postgresql") == ("SELECT a FROM t WHERE a = %(x)s AND b IN (%(y)s, "
+                                      "%(x)s) AND c = 'a::b'")
+    with pytest.raises(ValueError, match="%"):
+        PlainSql("SELECT 1 WHERE 'a' LIKE '%a'")
