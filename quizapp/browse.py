@@ -32,11 +32,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, true, update
+from sqlalchemy import case, func, true, update
 from sqlalchemy import select as sa_select
 
 from quizapp.facts.deckfile import FORMAT_VERSION, DeckFileError, Problem, parse_deck_text
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source
+from quizapp.plainsql import PlainSql
 from quizapp.scheduling import (
     LEECH_LAPSES,
     MASTERED_STABILITY_DAYS,
@@ -46,6 +47,7 @@ from quizapp.scheduling import (
     study_day,
 )
 from quizapp.scheduling.reviewlog import (
+    ANSWER_KINDS,
     KIND_STUDY,
     answer_kind,
     card_table,
@@ -167,147 +169,225 @@ class HistoryEntry:
 # Search
 
 
-def _like_any(columns: Sequence[ColumnElement[Any]], word: str) -> ColumnElement[bool]:
-    escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return or_(*(func.lower(col).like(pattern, escape="\\") for col in columns))
+SUMMARY_PAGE = 50  # facts whose details the Browse screen fetches at a time
+_CHUNKS = (SUMMARY_PAGE, 100, 250, 500)  # IN-list sizes fact_summaries pads to
+_TEXT_COLUMNS = ("text", "stem", "speaker", "name", "front", "back")
+_search_sql: dict[tuple[Any, ...], PlainSql] = {}
+_summary_sql: dict[int, PlainSql] = {}
 
 
-def _today_bounds(s: Any, profile_id: int, now: datetime) -> tuple[datetime, datetime]:
-    profile = s.get(ProfileRow, profile_id)
-    if profile is None:
-        raise repo.NotFoundError(f"no profile {profile_id}")
-    today = study_day(now, profile.rollover_hour, profile.timezone)
-    return (day_start(today, profile.rollover_hour, profile.timezone),
-            day_start(today + 1, profile.rollover_hour, profile.timezone))
-
-
-def fact_conditions(query: FactQuery, profile_id: int, start_of_day: datetime,
-                    end_of_day: datetime, f: Any) -> list[ColumnElement[bool]]:
-    """The WHERE conditions of ``query`` on the fact table alias ``f`` (retired facts out)."""
-    where: list[ColumnElement[bool]] = [f.c.retired == false()]
-    if query.deck_id is not None:
-        where.append(f.c.deck_id == query.deck_id)
-    if query.kind:
-        where.append(f.c.kind == query.kind)
-    words = query.text.split()
-    if words:
-        cols = [f.c.text, f.c.stem, f.c.speaker, f.c.name, f.c.front, f.c.back]
-        where.extend(_like_any(cols, w) for w in words)
-
-    x = card_table.alias("fx")
-    unsuspended = x.c.suspended == false()
-    states: dict[str, ColumnElement[bool]] = {
-        "new": and_(unsuspended, x.c.state == CardStateKind.NEW),
-        "learning": and_(unsuspended, x.c.state.in_((CardStateKind.LEARNING,
-                                                     CardStateKind.RELEARNING))),
-        "review": and_(unsuspended, x.c.state == CardStateKind.REVIEW),
-        "suspended": x.c.suspended == true(),
-    }
-    if query.state:
-        if query.state not in states:
-            raise ValueError(f"unknown state {query.state!r} (use {', '.join(STATES)})")
-        where.append(exists().where(x.c.fact_id == f.c.id, x.c.profile_id == profile_id,
-                                    states[query.state]))
-    if query.due in DUE_FILTERS:
-        y = card_table.alias("fy")
-        limit = end_of_day if query.due == "today" else start_of_day
-        where.append(exists().where(y.c.fact_id == f.c.id, y.c.profile_id == profile_id,
-                                    y.c.suspended == false(),
-                                    y.c.state != CardStateKind.NEW, y.c.due < limit))
-    elif query.due:
-        raise ValueError(f"unknown due filter {query.due!r} (use today or overdue)")
-    if query.leech:
-        z = card_table.alias("fz")
-        where.append(exists().where(z.c.fact_id == f.c.id, z.c.profile_id == profile_id,
-                                    z.c.lapses >= LEECH_LAPSES))
-    if query.reported:
-        q = report_table.alias("fq")
-        where.append(exists().where(q.c.fact_id == f.c.id, q.c.profile_id == profile_id))
-    return where
-
-
-def _last_answer_right(profile_id: int, fact_id: Any) -> ColumnElement[Any]:
-    """Correlated: whether the latest effective answer to a card of the fact was right."""
-    r = review_table.alias("lr")
-    c2 = card_table.alias("lc")
-    return (
-        sa_select(r.c.correct)
-        .select_from(r.join(c2, c2.c.id == r.c.card_id))
-        .where(c2.c.profile_id == profile_id, c2.c.fact_id == fact_id, is_effective(r))
-        .order_by(r.c.reviewed_at.desc(), r.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def search_facts(collection: Collection, profile_id: int, query: FactQuery, now: datetime,
-                 *, limit: int | None = None) -> list[FactSummary]:
-    """The facts matching ``query``, by deck and deck order, with the profile's cards."""
-    f = fact_table.alias("f")
-    c = card_table.alias("c")
-    d = deck_table.alias("d")
-    rec = c.c.family == "recognise"
-    rcl = c.c.family == "recall"
-    studied = and_(c.c.state != CardStateKind.NEW, c.c.suspended == false())
-    stmt = (
-        sa_select(
-            f.c.id, f.c.key, f.c.deck_id, d.c.name, f.c.kind, f.c.text, f.c.front, f.c.stem,
-            f.c.speaker, f.c.name, f.c.role, f.c.back,
-            func.max(case((rec, c.c.state))), func.max(case((rec, case((c.c.suspended, 1),
-                                                                         else_=0)))),
-            func.max(case((rcl, c.c.state))), func.max(case((rcl, case((c.c.suspended, 1),
-                                                                         else_=0)))),
-            func.min(case((studied, c.c.due))),
-            func.coalesce(func.sum(c.c.reps), 0),
-            func.coalesce(func.max(c.c.lapses), 0),
-            func.coalesce(func.sum(case((c.c.suspended, 1), else_=0)), 0),
-            func.max(case((rcl, c.c.stability))),
-            _last_answer_right(profile_id, f.c.id),
-            sa_select(func.count()).select_from(report_table)
-            .where(report_table.c.fact_id == f.c.id, report_table.c.profile_id == profile_id)
-            .scalar_subquery(),
-        )
-        .select_from(
-            f.join(d, d.c.id == f.c.deck_id)
-            .outerjoin(c, and_(c.c.fact_id == f.c.id, c.c.profile_id == profile_id))
-        )
-        .group_by(f.c.id, f.c.key, f.c.deck_id, d.c.name, f.c.kind, f.c.text, f.c.front,
-                  f.c.stem, f.c.speaker, f.c.name, f.c.role, f.c.back, f.c.position)
-        .order_by(d.c.name, f.c.deck_id, f.c.position, f.c.id)
-    )
-    with collection.session() as s:
-        start, end = _today_bounds(s, profile_id, now)
-        stmt = stmt.where(*fact_conditions(query, profile_id, start, end, f))
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        rows = list(run(s, stmt))
+def _words(text: str) -> list[tuple[str, bool]]:
+    """The LIKE pattern of each word of a search, and whether it needs an ESCAPE clause."""
     out = []
-    for (fid, key, deck_id, deck_name, kind, text, front, stem, speaker, name, role, back,
-         rec_state, rec_susp, rcl_state, rcl_susp, due, reps, lapses, suspended, stability,
-         last_right, reports) in rows:
-        out.append(FactSummary(
-            fact_row_id=int(fid), key=key, deck_id=int(deck_id), deck_name=deck_name,
-            kind=kind, text=text or front or name or "",
-            detail=_detail(kind, stem, speaker, name, role, back),
-            recognise=_state_name(rec_state, rec_susp),
-            recall=_state_name(rcl_state, rcl_susp),
-            due=as_utc(due), reviews=int(reps), lapses=int(lapses),
-            suspended=int(suspended), reports=int(reports or 0),
-            level=_level(rec_state, rcl_state, int(lapses), stability, last_right),
-        ))
+    for word in text.split():
+        w = word.lower()
+        special = any(ch in w for ch in "\\%_")
+        if special:
+            w = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        out.append((f"%{w}%", special))
     return out
+
+
+def _search_where(query: FactQuery, words: list[tuple[str, bool]], dialect: str
+                  ) -> tuple[tuple[Any, ...], str]:
+    """The shape of a search (its cache key) and its WHERE text on ``fact f``.
+
+    Text matches a word in any of the fact's text columns. SQLite's LIKE folds
+    ASCII case by itself, as its lower() does, so the columns are compared as
+    stored; PostgreSQL's LIKE is case-sensitive, so there the columns are
+    lowered. Card filters are uncorrelated ``f.id IN (…)`` lists, built once
+    per search rather than probed per fact.
+    """
+    if query.state and query.state not in STATES:
+        raise ValueError(f"unknown state {query.state!r} (use {', '.join(STATES)})")
+    if query.due and query.due not in DUE_FILTERS:
+        raise ValueError(f"unknown due filter {query.due!r} (use today or overdue)")
+    shape = (dialect, tuple(esc for _, esc in words), query.deck_id is not None,
+             bool(query.kind), query.state or "", query.due or "", query.leech,
+             query.reported)
+    where = ["f.retired = :no"]
+    if query.deck_id is not None:
+        where.append("f.deck_id = :deck")
+    if query.kind:
+        where.append("f.kind = :kind")
+    for i, (_, esc) in enumerate(words):
+        escape = " ESCAPE '\\'" if esc else ""
+        cols = [f"lower(f.{c})" if dialect != "sqlite" else f"f.{c}" for c in _TEXT_COLUMNS]
+        where.append("(" + " OR ".join(f"{c} LIKE :w{i}{escape}" for c in cols) + ")")
+    cards = "f.id IN (SELECT x.fact_id FROM card x WHERE x.profile_id = :profile AND {})"
+    if query.state:
+        where.append(cards.format({
+            "new": "x.suspended = :no AND x.state = 0",
+            "learning": "x.suspended = :no AND x.state IN (1, 3)",
+            "review": "x.suspended = :no AND x.state = 2",
+            "suspended": "x.suspended = :yes",
+        }[query.state]))
+    if query.due:
+        where.append(cards.format("x.suspended = :no AND x.state IN (1, 2, 3) "
+                                  "AND x.due < :due_before"))
+    if query.leech:
+        where.append(cards.format("x.lapses >= :leech"))
+    if query.reported:
+        where.append("f.id IN (SELECT q.fact_id FROM question_report q "
+                     "WHERE q.profile_id = :profile)")
+    return shape, " AND ".join(where)
+
+
+def _search_params(collection: Collection, profile_id: int, query: FactQuery, now: datetime,
+                   words: list[tuple[str, bool]]) -> dict[str, Any]:
+    params: dict[str, Any] = {"no": False, "yes": True, "profile": profile_id,
+                              "deck": query.deck_id, "kind": query.kind,
+                              "leech": LEECH_LAPSES}
+    params.update({f"w{i}": pattern for i, (pattern, _) in enumerate(words)})
+    if query.due:
+        start, end = _today_bounds_plain(collection, profile_id, now)
+        params["due_before"] = end if query.due == "today" else start
+    return params
+
+
+_PROFILE_DAY = PlainSql("SELECT rollover_hour, timezone FROM profile WHERE id = :profile")
+
+
+def _today_bounds_plain(collection: Collection, profile_id: int, now: datetime
+                        ) -> tuple[datetime, datetime]:
+    found = _PROFILE_DAY.rows(collection, {"profile": profile_id})
+    if not found:
+        raise repo.NotFoundError(f"no profile {profile_id}")
+    rollover_hour, timezone = found[0]
+    today = study_day(now, rollover_hour, timezone)
+    return (day_start(today, rollover_hour, timezone),
+            day_start(today + 1, rollover_hour, timezone))
+
+
+def search_fact_ids(collection: Collection, profile_id: int, query: FactQuery, now: datetime,
+                    *, limit: int | None = None) -> list[int]:
+    """The row ids of the facts matching ``query``, in list order (deck name, deck order).
+
+    This is the cheap half of a search: one statement that returns ids only.
+    A list screen shows the count at once and fetches the details of the rows
+    it shows with :func:`fact_summaries`, page by page.
+    """
+    dialect = collection.engine.dialect.name
+    words = _words(query.text)
+    shape, where = _search_where(query, words, dialect)
+    key = ("ids", limit is not None, *shape)
+    stmt = _search_sql.get(key)
+    if stmt is None:
+        stmt = PlainSql(
+            f"SELECT f.id FROM fact f JOIN deck d ON d.id = f.deck_id WHERE {where} "
+            "ORDER BY d.name, f.deck_id, f.position, f.id"
+            + (" LIMIT :limit" if limit is not None else ""))
+        _search_sql[key] = stmt
+    params = _search_params(collection, profile_id, query, now, words)
+    params["limit"] = limit
+    if not query.due:
+        _require_profile(collection, profile_id)
+    return [int(row[0]) for row in stmt.rows(collection, params)]
+
+
+def _require_profile(collection: Collection, profile_id: int) -> None:
+    if not _PROFILE_DAY.rows(collection, {"profile": profile_id}):
+        raise repo.NotFoundError(f"no profile {profile_id}")
 
 
 def count_facts(collection: Collection, profile_id: int, query: FactQuery,
                 now: datetime) -> int:
     """How many facts :func:`search_facts` would list."""
-    f = fact_table.alias("f")
-    with collection.session() as s:
-        start, end = _today_bounds(s, profile_id, now)
-        stmt = sa_select(func.count()).select_from(f).where(
-            *fact_conditions(query, profile_id, start, end, f))
-        return int(run(s, stmt).one()[0])
+    dialect = collection.engine.dialect.name
+    words = _words(query.text)
+    shape, where = _search_where(query, words, dialect)
+    key = ("count", *shape)
+    stmt = _search_sql.get(key)
+    if stmt is None:
+        stmt = PlainSql(f"SELECT count(*) FROM fact f WHERE {where}")
+        _search_sql[key] = stmt
+    if not query.due:
+        _require_profile(collection, profile_id)
+    params = _search_params(collection, profile_id, query, now, words)
+    return int(stmt.rows(collection, params)[0][0])
+
+
+def _summary_statement(size: int) -> PlainSql:
+    stmt = _summary_sql.get(size)
+    if stmt is None:
+        ids = ", ".join(f":id{i}" for i in range(size))
+        # The last answer is looked up only for a fact whose recall card is
+        # stable enough to count as mastered: the only case its level needs it.
+        stmt = PlainSql(f"""
+SELECT f.id, f.key, f.deck_id, d.name, f.kind, f.text, f.front, f.stem, f.speaker, f.name,
+       f.role, f.back,
+       max(CASE WHEN c.family = :rec THEN c.state END),
+       max(CASE WHEN c.family = :rec THEN (CASE WHEN c.suspended THEN 1 ELSE 0 END) END),
+       max(CASE WHEN c.family = :rcl THEN c.state END),
+       max(CASE WHEN c.family = :rcl THEN (CASE WHEN c.suspended THEN 1 ELSE 0 END) END),
+       min(CASE WHEN c.state <> 0 AND c.suspended = :no THEN c.due END),
+       coalesce(sum(c.reps), 0),
+       coalesce(max(c.lapses), 0),
+       coalesce(sum(CASE WHEN c.suspended THEN 1 ELSE 0 END), 0),
+       max(CASE WHEN c.family = :rcl THEN c.stability END),
+       CASE WHEN max(CASE WHEN c.family = :rcl THEN c.stability END) >= :mastered THEN (
+           SELECT r.correct FROM review r JOIN card c2 ON c2.id = r.card_id
+           WHERE c2.profile_id = :profile AND c2.fact_id = f.id
+             AND r.kind IN (:k_study, :k_test, :k_overrule)
+             AND NOT EXISTS (SELECT x.cancels_id FROM review x WHERE x.cancels_id = r.id)
+           ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) END,
+       (SELECT count(*) FROM question_report q
+        WHERE q.fact_id = f.id AND q.profile_id = :profile)
+FROM fact f JOIN deck d ON d.id = f.deck_id
+LEFT JOIN card c ON c.fact_id = f.id AND c.profile_id = :profile
+WHERE f.id IN ({ids})
+GROUP BY f.id, d.id, d.name
+""")
+        _summary_sql[size] = stmt
+    return stmt
+
+
+def fact_summaries(collection: Collection, profile_id: int,
+                   fact_row_ids: Sequence[int]) -> list[FactSummary]:
+    """The browser's rows for these facts, in the order given (unknown ids left out)."""
+    wanted = list(dict.fromkeys(int(i) for i in fact_row_ids))
+    found: dict[int, FactSummary] = {}
+    base = {"rec": "recognise", "rcl": "recall", "no": False, "profile": profile_id,
+            "mastered": MASTERED_STABILITY_DAYS, "k_study": ANSWER_KINDS[0],
+            "k_test": ANSWER_KINDS[1], "k_overrule": ANSWER_KINDS[2]}
+    largest = _CHUNKS[-1]
+    for at in range(0, len(wanted), largest):
+        chunk = wanted[at:at + largest]
+        size = next(n for n in _CHUNKS if n >= len(chunk))
+        padded = chunk + [chunk[-1]] * (size - len(chunk))  # repeats change no IN list
+        params = dict(base)
+        params.update({f"id{i}": fid for i, fid in enumerate(padded)})
+        for row in _summary_statement(size).rows(collection, params):
+            summary = _summary(row)
+            found[summary.fact_row_id] = summary
+    return [found[i] for i in wanted if i in found]
+
+
+def _summary(row: Sequence[Any]) -> FactSummary:
+    (fid, key, deck_id, deck_name, kind, text, front, stem, speaker, name, role, back,
+     rec_state, rec_susp, rcl_state, rcl_susp, due, reps, lapses, suspended, stability,
+     last_right, reports) = row
+    return FactSummary(
+        fact_row_id=int(fid), key=key, deck_id=int(deck_id), deck_name=deck_name,
+        kind=kind, text=text or front or name or "",
+        detail=_detail(kind, stem, speaker, name, role, back),
+        recognise=_state_name(rec_state, rec_susp),
+        recall=_state_name(rcl_state, rcl_susp),
+        due=as_utc(due), reviews=int(reps), lapses=int(lapses),
+        suspended=int(suspended), reports=int(reports or 0),
+        level=_level(rec_state, rcl_state, int(lapses), stability, last_right),
+    )
+
+
+def search_facts(collection: Collection, profile_id: int, query: FactQuery, now: datetime,
+                 *, limit: int | None = None) -> list[FactSummary]:
+    """The facts matching ``query``, by deck and deck order, with the profile's cards.
+
+    :func:`search_fact_ids` and then :func:`fact_summaries` of every id; a
+    screen that shows a page at a time calls those two itself.
+    """
+    ids = search_fact_ids(collection, profile_id, query, now, limit=limit)
+    return fact_summaries(collection, profile_id, ids)
 
 
 def _detail(kind: str, stem: str | None, speaker: str | None, name: str | None,

@@ -1,0 +1,272 @@
+"""The Browse search in the core: ids first, details page by page, against a plain-Python
+reading of the same tables, on real SQLite files and, when a server is given, on PostgreSQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from quizapp.assets import seed_deck_path
+from quizapp.browse import (
+    SUMMARY_PAGE,
+    FactQuery,
+    FactSummary,
+    KnowledgeLevel,
+    count_facts,
+    fact_summaries,
+    knowledge_levels,
+    search_fact_ids,
+    search_facts,
+)
+from quizapp.collection import Collection
+from quizapp.facts.deckfile import load_deck_file
+from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.scheduling import (
+    LEECH_LAPSES,
+    MASTERED_STABILITY_DAYS,
+    day_start,
+    study_day,
+)
+from quizapp.storage import repository as repo
+from quizapp.storage.models import as_utc
+from quizapp.study import StudySession, create_profile, update_profile_settings
+
+pytestmark = pytest.mark.both_backends
+
+T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+WORDS = ("bridge", "river", "Tower", "100%", "snake_case", "back\\slash", "Bridge tower")
+
+
+def notes_deck(n: int, skip: int | None = None) -> Deck:
+    """Q/A notes whose words the searches look for, in mixed case and with LIKE's specials."""
+    facts = []
+    for i in range(n):
+        if i == skip:
+            continue
+        front = ["What crosses the River?", "Who built the BRIDGE?", "How tall is the tower?",
+                 "Is it 100% sure?", "Name in snake_case?", "A back\\slash path?",
+                 "Plain question?"][i % 7]
+        facts.append(Fact(id=f"n-{i:03d}", kind=FactKind.QA, front=f"{front} ({i})",
+                          back=f"answer {i}" + (" bridge" if i % 5 == 0 else "")))
+    return Deck(id="notes", name="Notes", facts=tuple(facts))
+
+
+@pytest.fixture
+def url(db_url: str, tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'q.sqlite3'}" if db_url.startswith("sqlite") else db_url
+
+
+@dataclass
+class Built:
+    col: Collection
+    pid: int
+    now: datetime
+
+
+@pytest.fixture
+def built(url: str) -> Any:
+    """Two decks, a history with wrong and undone answers, and every filter's case."""
+    col = Collection.open(url, first_start=False)
+    col.import_deck(load_deck_file(seed_deck_path()))
+    col.import_deck(notes_deck(130))
+    profile = create_profile(col, "P", T0)
+    update_profile_settings(col, profile.id, timezone="UTC", new_per_day=40)
+    pid = profile.id
+    now = T0
+    for day in range(3):
+        session = StudySession(col, pid, seed=day)
+        for i in range(25):
+            q = session.next_question(now)
+            if q is None:
+                break
+            session.answer_flashcard(q, 1 if i % 4 == 0 else 3, now, 1500)
+            now += timedelta(seconds=20)
+        session.undo(now)
+        session.close(now)
+        now += timedelta(days=1)
+    pg = not url.startswith("sqlite")
+    yes = "true" if pg else "1"
+    with col.transaction() as s:
+        cards = [tuple(r) for r in s.execute(text(
+            "SELECT c.id, c.fact_id FROM card c WHERE c.profile_id = :p AND c.reps > 0 "
+            "ORDER BY c.id"), {"p": pid})]
+        assert len(cards) > 12
+        s.execute(text(f"UPDATE card SET suspended = {yes} WHERE id = :c"), {"c": cards[0][0]})
+        s.execute(text("UPDATE card SET lapses = :n WHERE id = :c"),
+                  {"c": cards[2][0], "n": LEECH_LAPSES})
+        # Mastered candidates: a stable recall card (right and wrong last answers both occur).
+        s.execute(text("UPDATE card SET stability = :st WHERE profile_id = :p "
+                       "AND family = 'recall' AND reps > 0"),
+                  {"p": pid, "st": MASTERED_STABILITY_DAYS + 5})
+        s.execute(text("INSERT INTO question_report (profile_id, card_id, fact_id, form, prompt,"
+                       " reason, created_at) VALUES (:p, :c, :f, 'choice', 'Q?', 'wrong', :t)"),
+                  {"p": pid, "c": cards[4][0], "f": cards[4][1],
+                   "t": now if pg else now.replace(tzinfo=None).isoformat(" ")})
+    # Retire one note: it leaves every search.
+    col.import_deck(notes_deck(130, skip=7))
+    yield Built(col, pid, now)
+    col.close()
+
+
+def oracle(b: Built, query: FactQuery) -> list[FactSummary]:
+    """The same search read with plain SELECTs and Python."""
+    with b.col.session() as s:
+        facts = [r._mapping for r in s.execute(text(
+            "SELECT f.*, d.name AS deck_name FROM fact f JOIN deck d ON d.id = f.deck_id "
+            "WHERE NOT f.retired ORDER BY d.name, f.deck_id, f.position, f.id"))]
+        cards = [r._mapping for r in s.execute(text(
+            "SELECT * FROM card WHERE profile_id = :p"), {"p": b.pid})]
+        reviews = [r._mapping for r in s.execute(text(
+            "SELECT r.*, c.fact_id FROM review r JOIN card c ON c.id = r.card_id "
+            "WHERE c.profile_id = :p"), {"p": b.pid})]
+        reports = [r[0] for r in s.execute(text(
+            "SELECT fact_id FROM question_report WHERE profile_id = :p"), {"p": b.pid})]
+        profile = s.execute(text("SELECT rollover_hour, timezone FROM profile WHERE id = :p"),
+                            {"p": b.pid}).one()
+    today = study_day(b.now, profile[0], profile[1])
+    start, end = day_start(today, profile[0], profile[1]), day_start(today + 1, profile[0],
+                                                                      profile[1])
+    cancelled = {r["cancels_id"] for r in reviews if r["cancels_id"] is not None}
+    by_fact: dict[int, list[Any]] = {}
+    for c in cards:
+        by_fact.setdefault(c["fact_id"], []).append(c)
+    out = []
+    for f in facts:
+        fc = by_fact.get(f["id"], [])
+        hay = [(f[k] or "").lower() for k in ("text", "stem", "speaker", "name", "front", "back")]
+        if any(not any(w.lower() in h for h in hay) for w in query.text.split()):
+            continue
+        if query.deck_id is not None and f["deck_id"] != query.deck_id:
+            continue
+        if query.kind and f["kind"] != query.kind:
+            continue
+        live = [c for c in fc if not c["suspended"]]
+        if query.state == "new" and not any(c["state"] == 0 for c in live):
+            continue
+        if query.state == "learning" and not any(c["state"] in (1, 3) for c in live):
+            continue
+        if query.state == "review" and not any(c["state"] == 2 for c in live):
+            continue
+        if query.state == "suspended" and not any(c["suspended"] for c in fc):
+            continue
+        if query.due:
+            limit = end if query.due == "today" else start
+            if not any(c["state"] != 0 and as_utc(c["due"]) < limit for c in live):
+                continue
+        if query.leech and not any(c["lapses"] >= LEECH_LAPSES for c in fc):
+            continue
+        if query.reported and f["id"] not in reports:
+            continue
+        rec = next((c for c in fc if c["family"] == "recognise"), None)
+        rcl = next((c for c in fc if c["family"] == "recall"), None)
+        answers = sorted((r for r in reviews if r["fact_id"] == f["id"]
+                          and r["kind"] in ("study", "test", "overrule")
+                          and r["id"] not in cancelled),
+                         key=lambda r: (as_utc(r["reviewed_at"]), r["id"]))
+        last_right = bool(answers[-1]["correct"]) if answers else None
+        lapses = max((c["lapses"] for c in fc), default=0)
+        stability = rcl["stability"] if rcl is not None else None
+        states = {c["state"] for c in (rec, rcl) if c is not None}
+        if lapses >= LEECH_LAPSES:
+            level = KnowledgeLevel.LEECH
+        elif stability is not None and stability >= MASTERED_STABILITY_DAYS and last_right:
+            level = KnowledgeLevel.MASTERED
+        elif 2 in states:
+            level = KnowledgeLevel.KNOWN
+        elif states - {0}:
+            level = KnowledgeLevel.LEARNING
+        else:
+            level = KnowledgeLevel.NEW
+        detail = {"qa": f["back"], "quote": f["speaker"], "person": f["role"]}.get(
+            f["kind"], f["stem"])
+        dues = [as_utc(c["due"]) for c in live if c["state"] != 0]
+        out.append(FactSummary(
+            fact_row_id=f["id"], key=f["key"], deck_id=f["deck_id"], deck_name=f["deck_name"],
+            kind=f["kind"], text=f["text"] or f["front"] or f["name"] or "",
+            detail=detail or "", recognise=state(rec), recall=state(rcl),
+            due=min((d for d in dues if d is not None), default=None),
+            reviews=sum(c["reps"] for c in fc), lapses=lapses,
+            suspended=sum(1 for c in fc if c["suspended"]),
+            reports=reports.count(f["id"]), level=level))
+    return out
+
+
+STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+
+
+def state(card: Any) -> str:
+    if card is None:
+        return ""
+    return "suspended" if card["suspended"] else STATE_NAMES[card["state"]]
+
+
+def queries(b: Built) -> list[FactQuery]:
+    with b.col.session() as s:
+        notes = repo.find_deck(s, "notes")
+        assert notes is not None and notes.id is not None
+    out = [FactQuery(text=w) for w in WORDS]
+    out += [FactQuery(), FactQuery(deck_id=notes.id), FactQuery(kind="quote"),
+            FactQuery(text="bridge", deck_id=notes.id)]
+    out += [FactQuery(state=s) for s in ("new", "learning", "review", "suspended")]
+    out += [FactQuery(due="today"), FactQuery(due="overdue"), FactQuery(leech=True),
+            FactQuery(reported=True), FactQuery(kind="quote", state="review", text="the")]
+    return out
+
+
+def test_search_matches_a_plain_reading_of_the_tables(built: Built) -> None:
+    b = built
+    seen_levels: set[KnowledgeLevel] = set()
+    for query in queries(b):
+        want = oracle(b, query)
+        got = search_facts(b.col, b.pid, query, b.now)
+        assert got == want, query
+        ids = search_fact_ids(b.col, b.pid, query, b.now)
+        assert ids == [f.fact_row_id for f in want], query
+        assert count_facts(b.col, b.pid, query, b.now) == len(want), query
+        seen_levels.update(f.level for f in got)
+    # The fixture gives every level and filter something to show.
+    assert seen_levels == set(KnowledgeLevel)
+    for query in queries(b)[:4] + queries(b)[-5:]:
+        assert search_fact_ids(b.col, b.pid, query, b.now), query
+
+
+def test_ids_then_pages_give_the_whole_list(built: Built) -> None:
+    b = built
+    query = FactQuery()
+    everything = search_facts(b.col, b.pid, query, b.now)
+    assert len(everything) > 2 * SUMMARY_PAGE
+    ids = search_fact_ids(b.col, b.pid, query, b.now)
+    pages = [fact_summaries(b.col, b.pid, ids[i:i + SUMMARY_PAGE])
+             for i in range(0, len(ids), SUMMARY_PAGE)]
+    assert [f for page in pages for f in page] == everything
+    # Any order and size in, the same order out; unknown ids are left out.
+    picked = [ids[5], ids[0], 999_999, ids[-1], ids[5]]
+    assert [f.fact_row_id for f in fact_summaries(b.col, b.pid, picked)] == [
+        ids[5], ids[0], ids[-1]]
+    assert fact_summaries(b.col, b.pid, []) == []
+    assert len(fact_summaries(b.col, b.pid, ids * 3)) == len(ids)
+    # A limit keeps the first rows of the list.
+    assert search_fact_ids(b.col, b.pid, query, b.now, limit=7) == ids[:7]
+    assert search_facts(b.col, b.pid, query, b.now, limit=7) == everything[:7]
+    with b.col.session() as s:
+        notes = repo.find_deck(s, "notes")
+        assert notes is not None and notes.id is not None
+    levels = knowledge_levels(b.col, b.pid, notes.id, b.now)
+    assert levels == {f.key: f.level for f in everything if f.deck_id == notes.id}
+
+
+def test_bad_filters_and_unknown_profiles_are_refused(built: Built) -> None:
+    b = built
+    with pytest.raises(ValueError, match="unknown state"):
+        search_fact_ids(b.col, b.pid, FactQuery(state="sleeping"), b.now)
+    with pytest.raises(ValueError, match="unknown due"):
+        count_facts(b.col, b.pid, FactQuery(due="someday"), b.now)
+    with pytest.raises(repo.NotFoundError):
+        search_fact_ids(b.col, 999_999, FactQuery(text="bridge"), b.now)
+    with pytest.raises(repo.NotFoundError):
+        search_facts(b.col, 999_999, FactQuery(due="today"), b.now)
