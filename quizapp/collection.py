@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from quizapp.assets import seed_deck_path
@@ -29,6 +29,7 @@ class Collection:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._held: set[Connection] = set()
 
     @classmethod
     def open(
@@ -45,8 +46,27 @@ class Collection:
         return col
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections (held ones too)."""
+        for conn in list(self._held):
+            conn.close()
+        self._held.clear()
         self.engine.dispose()
+
+    def hold_connection(self) -> Connection:
+        """A connection kept open across calls until released or the collection closes.
+
+        A study session keeps one so that its reads and writes skip the pool
+        and so that SQLite's ``PRAGMA data_version`` on it tells whether any
+        other connection wrote since it last looked.
+        """
+        conn = self.engine.connect()
+        self._held.add(conn)
+        return conn
+
+    def release_connection(self, conn: Connection) -> None:
+        """Close a connection from :meth:`hold_connection` (closing twice is harmless)."""
+        self._held.discard(conn)
+        conn.close()
 
     def __enter__(self) -> Collection:
         return self

@@ -35,25 +35,28 @@ from __future__ import annotations
 
 import json
 import random
+import sys
+import weakref
+from bisect import insort
 from collections import deque
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     and_,
-    case,
+    bindparam,
     false,
-    literal,
+    insert,
     or_,
-    true,
-    union_all,
     update,
 )
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from quizapp.collection import Collection
@@ -121,7 +124,10 @@ _Q_REVIEW = 2  # review cards due before the study day ends
 _Q_NEW = 3  # new cards (recall cards only once the recognise card is stable)
 _Q_LEARN_AHEAD = 4  # learning cards due within LEARN_AHEAD
 
-_BATCH = 8  # candidates fetched per queue and query
+_BATCH = 8  # candidates per queue in one candidate list
+_KEPT_BATCH = 64  # cards fetched per queue when the queue is kept in memory (SQLite files)
+_LEARN_HORIZON = timedelta(hours=1)  # learning cards fetched this far past LEARN_AHEAD
+_LAST_ID = sys.maxsize
 _PACE_SAMPLES = 50  # recent right answers per form that define the learner's pace
 _PACE_MIN_SAMPLES = 5
 _PACE_DAYS = 60
@@ -212,6 +218,127 @@ class _DayCounts:
             self.reviews[deck_id] = max(0, self.reviews.get(deck_id, 0) + sign)
 
 
+@dataclass(slots=True)
+class _Row:
+    """A card waiting in an in-memory queue: what a question and its order need."""
+
+    card_id: int
+    deck_id: int
+    fact_row_id: int
+    fact_key: str
+    family: str
+    reps: int
+    reported_forms: str
+    due: datetime | None
+
+    def key(self) -> tuple[datetime, int]:
+        """The serving order of learning and review cards (due, then id)."""
+        assert self.due is not None
+        return (self.due, self.card_id)
+
+
+@dataclass(slots=True)
+class _Part:
+    """The head of one queue, fetched in serving order, kept in step with this session.
+
+    ``bound``: every eligible card whose (due, id) is at most this key is in
+    ``rows``; None when the whole queue is. (The new queue only tells whether
+    it is whole: its cards are never put back.)
+    """
+
+    rows: list[_Row]
+    bound: tuple[datetime, int] | None
+
+
+# Every cached statement takes these bind parameters: profile_id, today and,
+# as its shape asks, deck_id, no_form, decks, card_id, horizon, day_end.
+@lru_cache(maxsize=64)
+def _part_statement(queue: int, one_deck: bool, no_form: bool, decks: str | None,
+                    size: int) -> Select[Any]:
+    """The SQL of one queue (or of the preferred card), compiled once per shape.
+
+    The filters are the study rules of :mod:`quizapp.scheduling.policy`: not
+    suspended, buried or retired, no sibling shown today, a new recall card
+    only once its recognise card is stable (or can never be shown), and
+    ``decks`` (``in`` / ``not_in``) for the daily limits. Each queue is a range
+    scan of ``ix_card_due`` (profile, suspended, state, due) in (due, id) order.
+    """
+    c = card_table.alias("c")
+    f = fact_table.alias("f")
+    sib = card_table.alias("sib")
+    today = bindparam("today")
+    q = (
+        sa_select(c.c.id, c.c.deck_id, c.c.fact_id, f.c.key, c.c.family, c.c.reps,
+                  c.c.reported_forms, c.c.due)
+        .select_from(c)
+        .join(f, f.c.id == c.c.fact_id)
+        .outerjoin(sib, and_(sib.c.profile_id == c.c.profile_id,
+                             sib.c.fact_id == c.c.fact_id, sib.c.id != c.c.id))
+        .where(
+            c.c.profile_id == bindparam("profile_id"),
+            c.c.suspended == false(),
+            or_(c.c.buried_until.is_(None), c.c.buried_until < today),
+            f.c.retired == false(),
+            or_(sib.c.last_shown_day.is_(None), sib.c.last_shown_day != today),
+        )
+    )
+    if one_deck:
+        q = q.where(c.c.deck_id == bindparam("deck_id"))
+    if no_form:
+        q = q.where(c.c.id.not_in(bindparam("no_form", expanding=True)))
+    if queue == _Q_PREFERRED:
+        return q.where(c.c.id == bindparam("card_id"))
+    if decks == "in":
+        q = q.where(c.c.deck_id.in_(bindparam("decks", expanding=True)))
+    elif decks == "not_in":
+        q = q.where(c.c.deck_id.not_in(bindparam("decks", expanding=True)))
+    if queue == _Q_LEARNING:
+        q = q.where(c.c.state.in_((CardStateKind.LEARNING, CardStateKind.RELEARNING)),
+                    c.c.due <= bindparam("horizon"))
+    elif queue == _Q_REVIEW:
+        q = q.where(c.c.state == CardStateKind.REVIEW, c.c.due < bindparam("day_end"))
+    else:
+        ready = or_(
+            c.c.family == Family.RECOGNISE.value,
+            and_(sib.c.state == CardStateKind.REVIEW,
+                 sib.c.stability >= RECALL_MIN_STABILITY_DAYS),
+        )
+        if no_form:
+            ready = or_(ready, sib.c.id.in_(bindparam("no_form", expanding=True)))
+        # New cards have no due time: index order within state 0 is card id
+        # order, which is deck order.
+        q = q.where(c.c.state == CardStateKind.NEW, ready)
+    return q.order_by(c.c.due, c.c.id).limit(size)
+
+
+_CARD_COLUMNS = ("profile_id", "deck_id", "fact_id", "state", "step", "stability",
+                 "difficulty", "due", "last_review", "reps", "lapses", "suspended",
+                 "last_shown_day")
+_SELECT_CARD = sa_select(*(card_table.c[name] for name in _CARD_COLUMNS)).where(
+    card_table.c.id == bindparam("b_id"))
+_UPDATE_CARD = update(card_table).where(card_table.c.id == bindparam("b_id"))
+_INSERT_REVIEW = insert(review_table)
+_session_table = StudySessionRow.__table__  # type: ignore[attr-defined]
+_INSERT_SESSION = insert(_session_table)
+_COUNT_SESSION = update(_session_table).where(_session_table.c.id == bindparam("b_id")).values(
+    answered=_session_table.c.answered + bindparam("b_answered"),
+    correct=_session_table.c.correct + bindparam("b_correct"),
+    ended_at=bindparam("b_ended", type_=_session_table.c.ended_at.type))
+
+
+def _keeps_queue(engine: Engine) -> bool:
+    """Whether a session may keep its queue in memory: an SQLite file.
+
+    Only there does ``PRAGMA data_version`` on a held connection tell about
+    every other writer (another connection of this process, or another
+    process). Elsewhere the queue is fetched afresh for every question.
+    """
+    url = engine.url
+    database = url.database or ""
+    return (url.get_backend_name() == "sqlite" and database not in ("", ":memory:")
+            and "mode=memory" not in str(url))
+
+
 class StudySession:
     """One sitting of study for one profile (optionally one deck).
 
@@ -246,6 +373,15 @@ class StudySession:
         self._counts: _DayCounts | None = None
         self._pace: dict[str, deque[int]] = {}
         self._session_row_id: int | None = None
+        # The queue kept in memory (SQLite files) and the connection it is read on.
+        self._keep = _keeps_queue(collection.engine)
+        self._conn: Connection | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+        self._parts: dict[int, _Part] = {}
+        self._facts_today: dict[int, set[int]] = {}  # fact row id -> cards answered today
+        self._queue_day: int | None = None
+        self._data_version: Any = None
+        self._day_ends: dict[int, datetime] = {}
 
     # ------------------------------------------------------------------ settings
 
@@ -267,25 +403,23 @@ class StudySession:
     def next_question(self, now: datetime) -> Question | None:
         """The next question to ask, or None when nothing is left for now."""
         today = self.study_day(now)
-        with self._col.session() as s:
-            counts = self._day_counts(s, today)
-            while True:
-                candidates = self._candidates(s, now, today, counts)
-                if self._preferred is not None and all(
-                        c.card_id != self._preferred for c in candidates):
-                    self._preferred = None  # no longer eligible (e.g. suspended since)
-                if not candidates:
-                    return None
-                for cand in candidates:
-                    question = self._build(s, cand)
-                    if question is not None:
-                        if cand.card_id == self._preferred:
-                            self._preferred = None
-                        self._shown[cand.card_id] = (cand.reps, cand.deck_id)
-                        return question
-                    self._no_form.add(cand.card_id)
+        while True:
+            candidates = self._candidates(now, today)
+            if self._preferred is not None and all(
+                    c.card_id != self._preferred for c in candidates):
+                self._preferred = None  # no longer eligible (e.g. suspended since)
+            if not candidates:
+                return None
+            for cand in candidates:
+                question = self._build(cand)
+                if question is not None:
                     if cand.card_id == self._preferred:
                         self._preferred = None
+                    self._shown[cand.card_id] = (cand.reps, cand.deck_id)
+                    return question
+                self._add_no_form(cand.card_id)
+                if cand.card_id == self._preferred:
+                    self._preferred = None
 
     def build_question(self, card_id: int | str, now: datetime,
                        form: Form | None = None) -> Question | None:
@@ -298,10 +432,11 @@ class StudySession:
             assert card.id is not None
             cand = _Candidate(card.id, card.deck_id, card.fact_id, fact_key, card.family,
                               card.reps, card.reported_forms, _Q_NEW)
-            question = self._build(s, cand, form)
-            if question is not None:
-                self._shown[card.id] = (card.reps, card.deck_id)
-            return question
+            self._deck(s, card.deck_id)
+        question = self._build(cand, form)
+        if question is not None:
+            self._shown[card.id] = (card.reps, card.deck_id)
+        return question
 
     def _deck(self, s: Session, deck_id: int) -> _DeckTools:
         tools = self._decks.get(deck_id)
@@ -312,120 +447,230 @@ class StudySession:
             self._decks[deck_id] = tools
         return tools
 
+    def _tools(self, deck_id: int) -> _DeckTools:
+        """A deck's question builder (loaded once per session)."""
+        tools = self._decks.get(deck_id)
+        if tools is None:
+            with self._col.session() as s:
+                tools = self._deck(s, deck_id)
+        return tools
+
     def _deck_of(self, card_id: str) -> _DeckTools:
         """The deck tools for a question's card (no query when this session built it)."""
+        shown = self._shown.get(_card_key(card_id))
+        if shown is not None:
+            return self._tools(shown[1])
         with self._col.session() as s:
-            shown = self._shown.get(_card_key(card_id))
-            deck_id = shown[1] if shown is not None else self._card(s, card_id).deck_id
-            return self._deck(s, deck_id)
+            return self._deck(s, self._card(s, card_id).deck_id)
 
-    def _build(self, s: Session, cand: _Candidate, form: Form | None = None) -> Question | None:
+    def _build(self, cand: _Candidate, form: Form | None = None) -> Question | None:
         exclude = frozenset(Form(f) for f in _reported_forms(cand.reported_forms)
                             if f in _FORM_VALUES)
         rng = random.Random(stable_hash(self._seed, cand.card_id, cand.reps))
-        return self._deck(s, cand.deck_id).builder.build(
+        return self._tools(cand.deck_id).builder.build(
             str(cand.card_id), cand.fact_key, Family(cand.family), rng, form=form,
             exclude=exclude)
 
-    def _candidates(self, s: Session, now: datetime, today: int,
-                    counts: _DayCounts) -> list[_Candidate]:
-        """The first few cards of every queue, in serving order (one statement)."""
-        return [_Candidate(*row) for row in run(s, self._queue_statement(now, today, counts))]
+    # ------------------------------------------------------------------ the queue
 
-    def _queue_statement(self, now: datetime, today: int, counts: _DayCounts) -> Select[Any]:
-        c = card_table.alias("c")
-        f = fact_table.alias("f")
-        sib = card_table.alias("sib")
-        day_end = day_start(today + 1, self._settings.rollover_hour, self._settings.timezone)
+    def _candidates(self, now: datetime, today: int) -> list[_Candidate]:
+        """The first few eligible cards of every queue, in serving order.
 
-        def base(queue: ColumnElement[Any] | int) -> Select[Any]:
-            q = (
-                sa_select(c.c.id.label("cid"), (literal(queue) if isinstance(queue, int)
-                                                else queue).label("queue"))
-                .select_from(c)
-                .join(f, f.c.id == c.c.fact_id)
-                .outerjoin(sib, and_(sib.c.profile_id == c.c.profile_id,
-                                     sib.c.fact_id == c.c.fact_id, sib.c.id != c.c.id))
-                .where(
-                    c.c.profile_id == self.profile_id,
-                    c.c.suspended == false(),
-                    or_(c.c.buried_until.is_(None), c.c.buried_until < today),
-                    f.c.retired == false(),
-                    or_(sib.c.last_shown_day.is_(None), sib.c.last_shown_day != today),
-                )
-            )
-            if self._deck_id is not None:
-                q = q.where(c.c.deck_id == self._deck_id)
-            if self._no_form:
-                q = q.where(c.c.id.not_in(sorted(self._no_form)))
-            return q
+        Ordered by (queue, due, id): the preferred card, learning cards due
+        now, reviews, new cards, then learning cards due within LEARN_AHEAD;
+        at most :data:`_BATCH` of each queue. On an SQLite file the queues are
+        kept in memory between questions (fetched :data:`_KEPT_BATCH` at a
+        time, updated on this session's own answers, dropped when anything
+        else wrote to the database or the study day changed); elsewhere they
+        are fetched afresh on every call.
+        """
+        with self._db() as conn:
+            counts = self._day_counts(conn, today)
+            self._sync_queue(conn, today)
+            out: list[_Candidate] = []
+            if self._preferred is not None:
+                stmt = _part_statement(_Q_PREFERRED, self._deck_id is not None,
+                                       bool(self._no_form), None, 0)
+                params = self._part_params(today)
+                params["card_id"] = self._preferred
+                out.extend(_candidate(_Row(*r), _Q_PREFERRED) for r in conn.execute(stmt, params))
+            learning = self._queue_rows(conn, _Q_LEARNING, now, today, counts)
+            ahead: list[_Candidate] = []
+            for row in learning:
+                assert row.due is not None
+                if row.due <= now:
+                    out.append(_candidate(row, _Q_LEARNING))
+                else:
+                    ahead.append(_candidate(row, _Q_LEARN_AHEAD))
+            out.extend(_candidate(row, _Q_REVIEW)
+                       for row in self._queue_rows(conn, _Q_REVIEW, now, today, counts))
+            out.extend(_candidate(row, _Q_NEW)
+                       for row in self._queue_rows(conn, _Q_NEW, now, today, counts))
+            out.extend(ahead)
+            return out
 
-        parts: list[Select[Any]] = []
-        if self._preferred is not None:
-            parts.append(base(_Q_PREFERRED).where(c.c.id == self._preferred))
-        parts.append(
-            base(case((c.c.due <= now, _Q_LEARNING), else_=_Q_LEARN_AHEAD))
-            .where(c.c.state.in_((CardStateKind.LEARNING, CardStateKind.RELEARNING)),
-                   c.c.due <= now + LEARN_AHEAD)
-            .order_by(c.c.due).limit(_BATCH))
-        open_reviews = self._limit_filter(c.c.deck_id, counts, new=False)
-        if open_reviews is not None:
-            parts.append(
-                base(_Q_REVIEW)
-                .where(c.c.state == CardStateKind.REVIEW, c.c.due < day_end, open_reviews)
-                .order_by(c.c.due).limit(_BATCH))
-        open_new = self._limit_filter(c.c.deck_id, counts, new=True)
-        if open_new is not None:
-            ready = or_(
-                c.c.family == Family.RECOGNISE.value,
-                and_(sib.c.state == CardStateKind.REVIEW,
-                     sib.c.stability >= RECALL_MIN_STABILITY_DAYS),
-            )
-            if self._no_form:
-                ready = or_(ready, sib.c.id.in_(sorted(self._no_form)))
-            q = base(_Q_NEW).where(c.c.state == CardStateKind.NEW, ready, open_new)
-            # New cards have no due time: index order within state 0 is card id order,
-            # which is deck order.
-            parts.append(q.order_by(c.c.due, c.c.id).limit(_BATCH))
+    def _queue_rows(self, conn: Connection, queue: int, now: datetime, today: int,
+                    counts: _DayCounts) -> list[_Row]:
+        """The first :data:`_BATCH` eligible cards of a queue (fetched when memory runs short)."""
+        horizon = (now + LEARN_AHEAD, _LAST_ID)
+        part = self._parts.get(queue)
+        fetched = part is None
+        while True:
+            if part is None:
+                part = self._fetch_part(conn, queue, now, today, counts)
+                self._parts[queue] = part
+            taken: list[_Row] = []
+            for row in part.rows:
+                if queue == _Q_LEARNING and row.key() > horizon:
+                    break
+                if self._eligible(row, queue, counts):
+                    taken.append(row)
+                    if len(taken) == _BATCH:
+                        return taken
+            if fetched or part.bound is None or (queue == _Q_LEARNING and horizon <= part.bound):
+                return taken
+            part, fetched = None, True  # memory ran short of the head of the queue
 
-        subs = [p.subquery() for p in parts]
-        u = union_all(*(sa_select(sq.c.cid, sq.c.queue) for sq in subs)).subquery("u")
-        stmt = (
-            sa_select(card_table.c.id, card_table.c.deck_id, card_table.c.fact_id,
-                      fact_table.c.key, card_table.c.family, card_table.c.reps,
-                      card_table.c.reported_forms, u.c.queue)
-            .select_from(u)
-            .join(card_table, card_table.c.id == u.c.cid)
-            .join(fact_table, fact_table.c.id == card_table.c.fact_id)
-            .order_by(u.c.queue, card_table.c.due, card_table.c.id)
-        )
-        return stmt
+    def _fetch_part(self, conn: Connection, queue: int, now: datetime, today: int,
+                    counts: _DayCounts) -> _Part:
+        decks: tuple[str | None, list[int]] = (None, [])
+        if queue in (_Q_REVIEW, _Q_NEW):
+            limited = self._deck_filter(counts, new=queue == _Q_NEW)
+            if limited is None:
+                return _Part([], None)  # every deck reached its limit today
+            decks = limited
+        size = _KEPT_BATCH if self._keep else _BATCH
+        stmt = _part_statement(queue, self._deck_id is not None, bool(self._no_form),
+                               decks[0], size)
+        params = self._part_params(today)
+        if decks[0] is not None:
+            params["decks"] = decks[1]
+        horizon: datetime | None = None
+        if queue == _Q_LEARNING:
+            horizon = now + LEARN_AHEAD + _LEARN_HORIZON
+            params["horizon"] = horizon
+        elif queue == _Q_REVIEW:
+            params["day_end"] = self._day_end(today)
+        rows = [_Row(*r) for r in conn.execute(stmt, params)]
+        if len(rows) < size:
+            return _Part(rows, None if horizon is None else (horizon, _LAST_ID))
+        last = rows[-1]
+        return _Part(rows, (last.due, last.card_id) if last.due is not None
+                     else (datetime.min, last.card_id))
 
-    def _limit_filter(self, column: ColumnElement[Any], counts: _DayCounts, *,
-                      new: bool) -> ColumnElement[bool] | None:
-        """A filter on deck id for decks still under their new (or review) limit today.
+    def _part_params(self, today: int) -> dict[str, Any]:
+        params: dict[str, Any] = {"profile_id": self.profile_id, "today": today}
+        if self._deck_id is not None:
+            params["deck_id"] = self._deck_id
+        if self._no_form:
+            params["no_form"] = sorted(self._no_form)
+        return params
 
-        None when no deck is: the queue is left out. Limits are per deck: the
+    def _eligible(self, row: _Row, queue: int, counts: _DayCounts) -> bool:
+        """The rules the fetch applied, for what changed since: answers, limits, no form."""
+        if row.card_id in self._no_form:
+            return False
+        shown = self._facts_today.get(row.fact_row_id)
+        if shown is not None and (len(shown) > 1 or row.card_id not in shown):
+            return False  # the other card of its fact was shown today
+        if queue == _Q_REVIEW:
+            return self._deck_open(row.deck_id, counts, new=False)
+        if queue == _Q_NEW:
+            return self._deck_open(row.deck_id, counts, new=True)
+        return True
+
+    def _sync_queue(self, conn: Connection, today: int) -> None:
+        """Drop the kept queue when another study day began or anything else wrote."""
+        if not self._keep:
+            self._drop_queue()
+            return
+        version = conn.exec_driver_sql("PRAGMA data_version").scalar()
+        if version != self._data_version or today != self._queue_day:
+            self._drop_queue()
+            self._data_version = version
+            self._queue_day = today
+
+    def _drop_queue(self) -> None:
+        self._parts.clear()
+        self._facts_today.clear()
+        self._queue_day = None
+
+    def _add_no_form(self, card_id: int) -> None:
+        self._no_form.add(card_id)
+        # A recognise card that can never be shown lets its recall card in.
+        self._parts.pop(_Q_NEW, None)
+
+    def _queue_answered(self, card_id: int, fact_row_id: int, kind: str, after: CardState,
+                        today: int) -> None:
+        """Put this session's own answer into the kept queue (or drop the queue)."""
+        if not self._parts:
+            return
+        found = None
+        if kind == KIND_STUDY and today == self._queue_day:
+            for queue, part in self._parts.items():
+                for i, row in enumerate(part.rows):
+                    if row.card_id == card_id:
+                        found = queue, part.rows.pop(i)
+                        break
+                if found is not None:
+                    break
+        if found is None:
+            # Not a card this queue holds (or not a study answer): its siblings and
+            # place are unknown here, so fetch afresh.
+            self._drop_queue()
+            return
+        self._facts_today.setdefault(fact_row_id, set()).add(card_id)
+        if after.suspended or after.due is None:
+            return
+        if after.state in (CardStateKind.LEARNING, CardStateKind.RELEARNING):
+            queue = _Q_LEARNING
+        elif after.state == CardStateKind.REVIEW and after.due < self._day_end(today):
+            queue = _Q_REVIEW
+        else:
+            return
+        part = self._parts.get(queue)
+        row = replace(found[1], reps=after.reps, due=after.due)
+        if part is not None and (part.bound is None or row.key() <= part.bound):
+            insort(part.rows, row, key=_Row.key)
+
+    def _day_end(self, today: int) -> datetime:
+        end = self._day_ends.get(today)
+        if end is None:
+            end = day_start(today + 1, self._settings.rollover_hour, self._settings.timezone)
+            self._day_ends[today] = end
+        return end
+
+    def _limit(self, deck_id: int | None, new: bool) -> int:
+        settings = self._settings if deck_id is None else self.settings_for(deck_id)
+        return settings.new_per_day if new else settings.reviews_per_day
+
+    @staticmethod
+    def _done(counts: _DayCounts, deck_id: int, new: bool) -> int:
+        return (len(counts.new_facts.get(deck_id, ())) if new
+                else counts.reviews.get(deck_id, 0))
+
+    def _deck_open(self, deck_id: int, counts: _DayCounts, *, new: bool) -> bool:
+        """Whether a deck is still under its new (or review) limit today."""
+        return self._done(counts, deck_id, new) < self._limit(deck_id, new)
+
+    def _deck_filter(self, counts: _DayCounts, *, new: bool) -> tuple[str | None, list[int]] | None:
+        """The decks still under their new (or review) limit today, as a SQL filter.
+
+        ``(None, [])`` for every deck, ``("not_in", closed)`` or ``("in", open)``;
+        None when no deck is open: the queue is empty. Limits are per deck: the
         (profile, deck) override, else the profile's value.
         """
-        def limit(deck_id: int | None) -> int:
-            settings = self._settings if deck_id is None else self.settings_for(deck_id)
-            return settings.new_per_day if new else settings.reviews_per_day
-
-        def done(deck_id: int) -> int:
-            return (len(counts.new_facts.get(deck_id, ())) if new
-                    else counts.reviews.get(deck_id, 0))
-
         if self._deck_id is not None:
-            return true() if done(self._deck_id) < limit(self._deck_id) else None
+            return (None, []) if self._deck_open(self._deck_id, counts, new=new) else None
         known = set(counts.new_facts if new else counts.reviews) | set(self._deck_settings)
-        if limit(None) > 0:
-            closed = sorted(d for d in known if done(d) >= limit(d))
-            return column.not_in(closed) if closed else true()
-        open_decks = sorted(d for d in self._deck_settings if done(d) < limit(d))
-        return column.in_(open_decks) if open_decks else None
+        if self._limit(None, new) > 0:
+            closed = sorted(d for d in known if not self._deck_open(d, counts, new=new))
+            return ("not_in", closed) if closed else (None, [])
+        open_decks = sorted(d for d in self._deck_settings
+                            if self._deck_open(d, counts, new=new))
+        return ("in", open_decks) if open_decks else None
 
-    def _day_counts(self, s: Session, today: int) -> _DayCounts:
+    def _day_counts(self, conn: Connection, today: int) -> _DayCounts:
         """Today's new facts and reviews per deck, read from the log once per study day."""
         if self._counts is not None and self._counts.day == today:
             return self._counts
@@ -443,11 +688,54 @@ class StudySession:
                        state_before_is(r, CardStateKind.REVIEW)))
         )
         counts = _DayCounts(today)
-        for deck_id, fact_row_id, was_new in run(s, stmt):
+        for deck_id, fact_row_id, was_new in conn.execute(stmt):
             counts.add(deck_id, fact_row_id,
                        CardStateKind.NEW if was_new else CardStateKind.REVIEW)
         self._counts = counts
         return counts
+
+    # ------------------------------------------------------------------ connection
+
+    @contextmanager
+    def _db(self, *, write: bool = False) -> Iterator[Connection]:
+        """A connection for one unit of work: committed (``write``) or ended, never left open.
+
+        On an SQLite file it is the session's held connection; elsewhere one
+        from the pool for the call.
+        """
+        if self._keep:
+            conn = self._conn
+            if conn is None or conn.closed or conn.invalidated:
+                conn = self._hold()
+        else:
+            conn = self._col.engine.connect()
+        try:
+            yield conn
+            if write:
+                conn.commit()
+            else:
+                conn.rollback()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            if not self._keep:
+                conn.close()
+
+    def _hold(self) -> Connection:
+        self._release_connection()
+        conn = self._col.hold_connection()
+        self._conn = conn
+        self._finalizer = weakref.finalize(self, self._col.release_connection, conn)
+        self._data_version = None  # data_version values of two connections do not compare
+        self._drop_queue()
+        return conn
+
+    def _release_connection(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._finalizer = None
+        self._conn = None
 
     # ------------------------------------------------------------------ answers
 
@@ -488,15 +776,19 @@ class StudySession:
     def _record(self, question: Question, kind: str, given: str | None, result: Grade,
                 rating: int, now: datetime, response_ms: int | None) -> ReviewResult:
         today = self.study_day(now)
-        with self._col.transaction() as s:
-            card = self._card(s, question.card_id)
-            assert card.id is not None
-            shown = self._shown.get(card.id)
+        card_id = _card_key(question.card_id)
+        with self._db(write=True) as conn:
+            card = conn.execute(_SELECT_CARD, {"b_id": card_id}).first()
+            if card is None or card.profile_id != self.profile_id:
+                raise repo.NotFoundError(f"no card {question.card_id!r} for this profile")
+            shown = self._shown.get(card_id)
             if shown is not None and shown[0] != card.reps:
                 raise StaleQuestionError("this question was answered already")
-            deck_id = card.deck_id
-            before = CardState.of(card)
-            settings = self.settings_for(card.deck_id).scheduler
+            deck_id, fact_row_id = card.deck_id, card.fact_id
+            before = CardState(card.state, card.step, card.stability, card.difficulty,
+                               card.due, card.last_review, card.reps, card.lapses,
+                               bool(card.suspended), card.last_shown_day)
+            settings = self.settings_for(deck_id).scheduler
             if kind == KIND_STUDY:
                 after = review(before, rating, now, settings).with_changes(last_shown_day=today)
             elif before.state == CardStateKind.REVIEW:
@@ -506,29 +798,30 @@ class StudySession:
             leech = is_new_leech(before.lapses, after.lapses)
             if leech:
                 after = after.with_changes(suspended=True)
-            after.apply_to(card)
-            s.add(card)
-            session_row_id = self._session_row(s, now)
-            row = ReviewRow(
-                card_id=card.id, profile_id=self.profile_id, session_id=session_row_id,
-                reviewed_at=now, study_day=today, kind=kind, form=question.form.value,
-                prompt=question.prompt, choices=_shown_choices(question), given=given,
-                correct=result.correct, verdict=result.verdict.value,
-                response_ms=response_ms, rating=rating, state_before=before.to_json(),
-                state_after=after.to_json(),
-            )
-            s.add(row)
-            self._count_session(s, session_row_id, now, 1, result.correct)
-            s.flush()
-            assert row.id is not None
-            review_id = row.id
-            fact_row_id = card.fact_id
+            session_row_id = self._session_row_id
+            if session_row_id is None:
+                session_row_id = conn.execute(_INSERT_SESSION, {
+                    "profile_id": self.profile_id, "started_at": now, "ended_at": now,
+                    "answered": 0, "correct": 0}).inserted_primary_key[0]
+            conn.execute(_UPDATE_CARD, {"b_id": card_id, **after.values()})
+            review_id = conn.execute(_INSERT_REVIEW, {
+                "card_id": card_id, "profile_id": self.profile_id, "session_id": session_row_id,
+                "reviewed_at": now, "study_day": today, "kind": kind,
+                "form": question.form.value, "prompt": question.prompt,
+                "choices": _shown_choices(question), "given": given,
+                "correct": result.correct, "verdict": result.verdict.value,
+                "response_ms": response_ms, "rating": rating,
+                "state_before": before.to_json(), "state_after": after.to_json(),
+                "cancels_id": None,
+            }).inserted_primary_key[0]
+            self._count_session(conn, session_row_id, now, 1, result.correct)
         # Committed: now update what this object remembers.
         self._session_row_id = session_row_id
         self._history.append(review_id)
-        self._shown[card.id] = (_ANSWERED, deck_id)  # a second submit is refused
+        self._shown[card_id] = (_ANSWERED, deck_id)  # a second submit is refused
         if kind == KIND_STUDY and self._counts is not None and self._counts.day == today:
             self._counts.add(deck_id, fact_row_id, before.state)
+        self._queue_answered(card_id, fact_row_id, kind, after, today)
         if result.correct and response_ms is not None:
             self._pace_samples(question.form.value, now).append(response_ms)
         return ReviewResult(
@@ -546,6 +839,7 @@ class StudySession:
         card as right from that answer's state-before, at that answer's time.
         Only the card's latest answer can be overruled.
         """
+        self._drop_queue()  # it changes cards: fetch the queue afresh
         with self._col.transaction() as s:
             orig = s.get(ReviewRow, review_id)
             if orig is None or orig.profile_id != self.profile_id:
@@ -607,6 +901,7 @@ class StudySession:
         Appends a kind ``undo`` row cancelling it and restores the card exactly
         from that row's state-before. The card is asked again next.
         """
+        self._drop_queue()  # it changes cards: fetch the queue afresh
         today = self.study_day(now)
         while self._history:
             target = self._history[-1]
@@ -663,6 +958,7 @@ class StudySession:
 
     def bury(self, card_id: int | str, now: datetime) -> None:
         """Hide a card until the next study day."""
+        self._drop_queue()  # it changes cards: fetch the queue afresh
         today = self.study_day(now)
         with self._col.transaction() as s:
             card = self._card(s, card_id)
@@ -678,6 +974,7 @@ class StudySession:
         self._set_suspended(card_id, False)
 
     def _set_suspended(self, card_id: int | str, value: bool) -> None:
+        self._drop_queue()  # it changes cards: fetch the queue afresh
         with self._col.transaction() as s:
             card = self._card(s, card_id)
             card.suspended = value
@@ -689,6 +986,7 @@ class StudySession:
         Records the form on the card and a question report for the teacher's
         views; returns the report's id. A card with no form left is not shown.
         """
+        self._drop_queue()  # it changes cards: fetch the queue afresh
         with self._col.transaction() as s:
             card = self._card(s, question.card_id)
             assert card.id is not None
@@ -712,7 +1010,13 @@ class StudySession:
     # ------------------------------------------------------------------ helpers
 
     def close(self, now: datetime) -> None:
-        """Mark the sitting as ended (nothing to do if nothing was answered)."""
+        """Mark the sitting as ended and let go of the held connection.
+
+        Nothing is written if nothing was answered; the session may be used on
+        (it connects again).
+        """
+        self._release_connection()
+        self._drop_queue()
         if self._session_row_id is None:
             return
         with self._col.transaction() as s:
@@ -736,13 +1040,11 @@ class StudySession:
         return row.id
 
     @staticmethod
-    def _count_session(s: Session, session_row_id: int, now: datetime, answered: int,
-                       correct: bool) -> None:
-        t = StudySessionRow.__table__  # type: ignore[attr-defined]
-        s.exec(update(t).where(t.c.id == session_row_id).values(
-            answered=t.c.answered + answered,
-            correct=t.c.correct + (answered if answered else 1) * int(correct),
-            ended_at=now))
+    def _count_session(s: Session | Connection, session_row_id: int, now: datetime,
+                       answered: int, correct: bool) -> None:
+        s.execute(_COUNT_SESSION, {"b_id": session_row_id, "b_answered": answered,
+                                   "b_correct": (answered if answered else 1) * int(correct),
+                                   "b_ended": now})
 
     def _typical_ms(self, form: str, now: datetime) -> int | None:
         samples = self._pace_samples(form, now)
@@ -762,11 +1064,16 @@ class StudySession:
                            ~is_cancelled(r))
                     .order_by(r.c.study_day.desc(), r.c.id.desc())
                     .limit(_PACE_SAMPLES))
-            with self._col.session() as s:
-                values = [int(v) for (v,) in run(s, stmt)]
+            with self._db() as conn:
+                values = [int(v) for (v,) in conn.execute(stmt)]
             samples = deque(reversed(values), maxlen=_PACE_SAMPLES)
             self._pace[form] = samples
         return samples
+
+
+def _candidate(row: _Row, queue: int) -> _Candidate:
+    return _Candidate(row.card_id, row.deck_id, row.fact_row_id, row.fact_key, row.family,
+                      row.reps, row.reported_forms, queue)
 
 
 def _card_key(card_id: int | str) -> int:

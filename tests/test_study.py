@@ -701,7 +701,8 @@ def test_profile_wrappers(url: str) -> None:
 
 
 @pytest.mark.sqlite_only
-def test_one_query_per_next_question_using_the_due_index(url: str, tmp_path: Path) -> None:
+def test_next_question_is_served_from_memory_and_fetches_use_the_due_index(
+        url: str, tmp_path: Path) -> None:
     col = Collection.open(url)
     pid = col.profile().id
     assert pid is not None
@@ -714,17 +715,27 @@ def test_one_query_per_next_question_using_the_due_index(url: str, tmp_path: Pat
     def capture(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
         statements.append((statement, parameters))
 
+    # Served from the queue kept in memory: one look at whether anything else wrote.
     q = session.next_question(T0 + timedelta(minutes=30))
     assert q is not None
-    assert len(statements) == 1 and statements[0][0].lstrip().upper().startswith("SELECT")
+    assert [st for st, _ in statements] == ["PRAGMA data_version"]
+    # A write by another connection: the queues are fetched again, each with a
+    # range scan of ix_card_due.
+    other = StudySession(col, pid)
+    other.bury(q.card_id, T0 + timedelta(minutes=30))
+    statements.clear()
+    q2 = session.next_question(T0 + timedelta(minutes=30))
+    assert q2 is not None and q2.card_id != q.card_id
+    selects = [(st, ps) for st, ps in statements if st.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 3  # learning, review and new cards
     raw = sqlite3.connect(tmp_path / "q.sqlite3")
     try:
-        plan = [r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + statements[0][0],
-                                          statements[0][1])]
+        for statement, parameters in selects:
+            plan = [r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
+            card_scans = [p for p in plan if p.startswith(("SCAN c", "SEARCH c "))]
+            assert card_scans and all("ix_card_due" in p for p in card_scans), plan
     finally:
         raw.close()
-    card_scans = [p for p in plan if p.startswith(("SCAN c", "SEARCH c "))]
-    assert card_scans and all("ix_card_due" in p for p in card_scans), plan
     col.close()
 
 

@@ -8,7 +8,7 @@ without JSON functions that differ between databases; see :func:`state_prefix`.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
@@ -44,12 +44,19 @@ class CardState:
         return self.state == CardStateKind.NEW
 
     def to_json(self) -> str:
-        """Compact JSON, ``state`` first, times as ISO 8601 UTC."""
-        data: dict[str, Any] = asdict(self)
+        """Compact JSON, ``state`` first (fields in declaration order), times as ISO 8601 UTC."""
+        data = self.values()
         for key in ("due", "last_review"):
             value = data[key]
             data[key] = value.astimezone(UTC).isoformat() if value is not None else None
-        return json.dumps(data, separators=(",", ":"))
+        return _ENCODER.encode(data)
+
+    def values(self) -> dict[str, Any]:
+        """The fields by name, in declaration order (the card row's column values)."""
+        return {"state": self.state, "step": self.step, "stability": self.stability,
+                "difficulty": self.difficulty, "due": self.due, "last_review": self.last_review,
+                "reps": self.reps, "lapses": self.lapses, "suspended": self.suspended,
+                "last_shown_day": self.last_shown_day}
 
     @classmethod
     def from_json(cls, text: str) -> CardState:
@@ -74,12 +81,15 @@ class CardState:
 
     def apply_to(self, obj: object) -> None:
         """Write this state onto an object with the same attribute names (a card row)."""
-        for f in fields(self):
-            setattr(obj, f.name, getattr(self, f.name))
+        for name, value in self.values().items():
+            setattr(obj, name, value)
 
     def with_changes(self, **changes: Any) -> CardState:
         """A copy with some fields changed."""
         return replace(self, **changes)
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
 
 
 def state_prefix(state: int) -> str:
