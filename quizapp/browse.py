@@ -307,6 +307,16 @@ def count_facts(collection: Collection, profile_id: int, query: FactQuery,
     return int(stmt.rows(collection, params)[0][0])
 
 
+_FACT_BY_KEY = PlainSql("SELECT id FROM fact WHERE deck_id = :deck AND key = :key "
+                        "AND retired = :no")
+
+
+def find_fact_row_id(collection: Collection, deck_id: int, key: str) -> int | None:
+    """The row id of a deck's listed (not retired) fact with this key, if there is one."""
+    found = _FACT_BY_KEY.rows(collection, {"deck": deck_id, "key": key, "no": False})
+    return int(found[0][0]) if found else None
+
+
 def _summary_statement(size: int) -> PlainSql:
     stmt = _summary_sql.get(size)
     if stmt is None:
@@ -335,7 +345,7 @@ SELECT f.id, f.key, f.deck_id, d.name, f.kind, f.text, f.front, f.stem, f.speake
         WHERE q.fact_id = f.id AND q.profile_id = :profile)
 FROM fact f JOIN deck d ON d.id = f.deck_id
 LEFT JOIN card c ON c.fact_id = f.id AND c.profile_id = :profile
-WHERE f.id IN ({ids})
+WHERE f.id IN ({ids}) AND f.retired = :no
 GROUP BY f.id, d.id, d.name
 """)
         _summary_sql[size] = stmt
@@ -344,7 +354,10 @@ GROUP BY f.id, d.id, d.name
 
 def fact_summaries(collection: Collection, profile_id: int,
                    fact_row_ids: Sequence[int]) -> list[FactSummary]:
-    """The browser's rows for these facts, in the order given (unknown ids left out)."""
+    """The browser's rows for these facts, in the order given.
+
+    Ids of facts no search lists any more (retired since, or deleted) are left out.
+    """
     wanted = list(dict.fromkeys(int(i) for i in fact_row_ids))
     found: dict[int, FactSummary] = {}
     base = {"rec": "recognise", "rcl": "recall", "no": False, "profile": profile_id,

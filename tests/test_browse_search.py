@@ -249,6 +249,10 @@ def test_ids_then_pages_give_the_whole_list(built: Built) -> None:
     assert [f.fact_row_id for f in fact_summaries(b.col, b.pid, picked)] == [
         ids[5], ids[0], ids[-1]]
     assert fact_summaries(b.col, b.pid, []) == []
+    with b.col.session() as s:
+        retired = s.execute(text("SELECT id FROM fact WHERE key = 'n-007'")).one()[0]
+    assert retired not in ids
+    assert fact_summaries(b.col, b.pid, [retired, ids[0]]) == [everything[0]]
     assert len(fact_summaries(b.col, b.pid, ids * 3)) == len(ids)
     # A limit keeps the first rows of the list.
     assert search_fact_ids(b.col, b.pid, query, b.now, limit=7) == ids[:7]

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from quizapp.facts.model import Deck, Fact
     from quizapp.gui.views.fact_editor import FactEditorDialog, NewDeckDialog
 
-MAX_ROWS = 5000
 KIND_PREFIX = {"date": "d", "number": "n", "quote": "q", "person": "p", "qa": "qa"}
 
 
@@ -180,25 +179,25 @@ class BrowsePanel(QObject):
             self.model.set_facts([])
             self.searched.emit()
             return
-        from quizapp.browse import count_facts, search_facts
+        from functools import partial
+
+        from quizapp.browse import SUMMARY_PAGE, fact_summaries, search_fact_ids
 
         keep = self._fact.fact_row_id if self._fact is not None else None
         query = self.query()
         now = self.clock()
         self.view.table.setColumnHidden(FactTableModel.DECK, query.deck_id is not None)
-        rows = search_facts(self.collection, self.profile_id, query, now, limit=MAX_ROWS)
-        self.total = (len(rows) if len(rows) < MAX_ROWS
-                      else count_facts(self.collection, self.profile_id, query, now))
+        # Every matching id at once (the count is the full count); the details of
+        # the rows on show are fetched page by page as the table shows them.
+        ids = search_fact_ids(self.collection, self.profile_id, query, now)
+        self.total = len(ids)
         header = self.view.table.horizontalHeader()
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
-        self.model.set_facts(rows, now)
+        self.model.set_result(ids, partial(fact_summaries, self.collection, self.profile_id),
+                              now, SUMMARY_PAGE)
         if 0 <= column < self.model.columnCount():
             self.model.sort(column, order)
-        shown = self.model.rowCount()
-        if shown < self.total:
-            self.view.count.setText(f"Showing {shown} of {self.total} facts")
-        else:
-            self.view.count.setText("1 fact" if shown == 1 else f"{shown} facts")
+        self.view.count.setText("1 fact" if self.total == 1 else f"{self.total} facts")
         self.select_fact(keep)
         self.searched.emit()
 
@@ -225,10 +224,13 @@ class BrowsePanel(QObject):
         self.set_deck(deck_id)
         self.view.search.clear()
         self.refresh()
-        for f in self.model.facts():
-            if f.deck_id == deck_id and f.key == key:
-                self.select_fact(f.fact_row_id)
-                return
+        if self.collection is None:
+            return
+        from quizapp.browse import find_fact_row_id
+
+        fact_row_id = find_fact_row_id(self.collection, deck_id, key)
+        if fact_row_id is not None and self.model.row_of(fact_row_id) >= 0:
+            self.select_fact(fact_row_id)
 
     def current_fact(self) -> FactSummary | None:
         """The fact on show in the detail panel."""

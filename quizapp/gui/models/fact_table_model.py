@@ -1,7 +1,14 @@
-"""The browser's fact list: one row per fact with its cards' states for one profile."""
+"""The browser's fact list: one row per fact with its cards' states for one profile.
+
+A search gives the model every matching fact id at once (cheap) and a way to
+fetch the rows' details; the details are fetched a page at a time, when the
+view first asks for a row of that page (what a table shows, and scrolling
+further). Sorting by a column needs every row's value, so it fetches the rest.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -74,33 +81,93 @@ class FactTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[FactSummary] = []
+        self._ids: list[int] = []  # every listed fact, in display order
+        self._facts: dict[int, FactSummary] = {}  # the rows fetched so far, by fact id
+        self._gone: set[int] = set()  # ids whose fact was no longer there when fetched
+        self._rows: dict[int, int] = {}  # fact id -> row
+        self._fetch: Callable[[Sequence[int]], list[FactSummary]] | None = None
+        self.page_size = 50  # the controller gives quizapp.browse.SUMMARY_PAGE
+        self.fetches = 0  # how many times details were fetched (pages, or the rest)
         self._today = datetime.now(UTC).astimezone().date()
 
     def set_facts(self, facts: list[FactSummary], now: datetime | None = None) -> None:
-        """Replace every row (``now`` decides what "Today" and "Overdue" mean)."""
+        """Replace every row with these facts (``now`` decides what "Today" and "Overdue" mean)."""
         self.beginResetModel()
-        self._rows = list(facts)
+        self._fetch = None
+        self._ids = [f.fact_row_id for f in facts]
+        self._facts = {f.fact_row_id: f for f in facts}
+        self._gone = set()
+        self._reindex()
         self._today = (now or datetime.now(UTC)).astimezone().date()
+        self.fetches = 0
         self.endResetModel()
 
+    def set_result(self, ids: Sequence[int], fetch: Callable[[Sequence[int]], list[FactSummary]],
+                   now: datetime | None = None, page_size: int | None = None) -> None:
+        """List these fact ids; ``fetch`` gives the details of some of them, in any order.
+
+        The first page is fetched now, so the table paints at once; the others
+        when a row of theirs is first shown (or the rows are sorted).
+        """
+        self.beginResetModel()
+        if page_size is not None:
+            self.page_size = max(1, page_size)
+        self._fetch = fetch
+        self._ids = list(ids)
+        self._facts = {}
+        self._gone = set()
+        self._reindex()
+        self._today = (now or datetime.now(UTC)).astimezone().date()
+        self.fetches = 0
+        if self._ids:
+            self._fetch_page(0)
+        self.endResetModel()
+
+    def _reindex(self) -> None:
+        self._rows = {fid: r for r, fid in enumerate(self._ids)}
+
+    def _fetch_ids(self, wanted: Sequence[int]) -> None:
+        if self._fetch is None or not wanted:
+            return
+        self.fetches += 1
+        for fact in self._fetch(wanted):
+            self._facts[fact.fact_row_id] = fact
+        self._gone.update(i for i in wanted if i not in self._facts)
+
+    def _fetch_page(self, row: int) -> None:
+        start = row - row % self.page_size
+        self._fetch_ids([i for i in self._ids[start:start + self.page_size]
+                         if i not in self._facts and i not in self._gone])
+
+    def _fetch_all(self) -> None:
+        self._fetch_ids([i for i in self._ids if i not in self._facts and i not in self._gone])
+
+    def fetched(self) -> int:
+        """How many rows' details are in memory."""
+        return len(self._facts)
+
     def fact_at(self, row: int) -> FactSummary | None:
-        """The fact in ``row``, if any."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        """The fact in ``row``, if any (fetching its page when it is not here yet)."""
+        if not 0 <= row < len(self._ids):
+            return None
+        fid = self._ids[row]
+        fact = self._facts.get(fid)
+        if fact is None and fid not in self._gone:
+            self._fetch_page(row)
+            fact = self._facts.get(fid)
+        return fact
 
     def facts(self) -> list[FactSummary]:
-        """Every row, in display order."""
-        return list(self._rows)
+        """Every row, in display order (fetches the rows not fetched yet)."""
+        self._fetch_all()
+        return [self._facts[i] for i in self._ids if i in self._facts]
 
     def row_of(self, fact_row_id: int) -> int:
         """The row of a fact, or -1."""
-        for i, f in enumerate(self._rows):
-            if f.fact_row_id == fact_row_id:
-                return i
-        return -1
+        return self._rows.get(fact_row_id, -1)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -131,9 +198,11 @@ class FactTableModel(QAbstractTableModel):
         return self._text(fact, col).casefold()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid():
             return None
-        fact = self._rows[index.row()]
+        fact = self.fact_at(index.row())
+        if fact is None:
+            return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(self._text(fact, col))
@@ -178,14 +247,16 @@ class FactTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.HEADERS):
             return
+        self._fetch_all()
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
-        ids = [self._rows[i.row()].fact_row_id if 0 <= i.row() < len(self._rows) else None
-               for i in before]
-        self._rows.sort(key=lambda f: self._sort_key(f, column),
-                        reverse=order == Qt.SortOrder.DescendingOrder)
-        rows = {f.fact_row_id: r for r, f in enumerate(self._rows)}
-        after = [self.index(rows[i], old.column()) if i in rows else QModelIndex()
+        ids = [self._ids[i.row()] if 0 <= i.row() < len(self._ids) else None for i in before]
+        listed = [i for i in self._ids if i in self._facts]
+        listed.sort(key=lambda i: self._sort_key(self._facts[i], column),
+                    reverse=order == Qt.SortOrder.DescendingOrder)
+        self._ids = listed + [i for i in self._ids if i not in self._facts]
+        self._reindex()
+        after = [self.index(self._rows[i], old.column()) if i in self._rows else QModelIndex()
                  for old, i in zip(before, ids, strict=True)]
         self.changePersistentIndexList(before, after)
         self.layoutChanged.emit()
