@@ -32,7 +32,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, true, update
+from sqlalchemy import case, update
 from sqlalchemy import select as sa_select
 
 from quizapp.facts.deckfile import FORMAT_VERSION, DeckFileError, Problem, parse_deck_text
@@ -48,21 +48,18 @@ from quizapp.scheduling import (
 )
 from quizapp.scheduling.reviewlog import (
     ANSWER_KINDS,
+    KIND_OVERRULE,
     KIND_STUDY,
-    answer_kind,
     card_table,
-    fact_table,
     is_cancelled,
-    is_effective,
     review_table,
     run,
-    state_before_is,
 )
+from quizapp.scheduling.state import state_prefix
 from quizapp.storage import repository as repo
 from quizapp.storage.models import (
     CardRow,
     DeckRow,
-    ProfileRow,
     QuestionReportRow,
     as_utc,
 )
@@ -437,6 +434,28 @@ def _level(rec_state: int | None, rcl_state: int | None, lapses: int,
     return KnowledgeLevel.NEW
 
 
+_LABEL_CHUNKS = (1, 4, 16, 64, 500)
+_labels_sql: dict[tuple[int, int], PlainSql] = {}
+
+
+def _padded(values: Sequence[Any], size: int) -> list[Any]:
+    """``values`` repeated at the end up to ``size`` (a repeat changes no IN list)."""
+    return list(values) + [values[-1]] * (size - len(values))
+
+
+def _labels_statement(n_decks: int, n_keys: int) -> PlainSql:
+    stmt = _labels_sql.get((n_decks, n_keys))
+    if stmt is None:
+        names = ", ".join(f":d{i}" for i in range(n_decks))
+        keys = ", ".join(f":k{i}" for i in range(n_keys))
+        stmt = PlainSql(
+            "SELECT d.name, f.key, f.kind, f.text, f.front, f.name, f.counts, f.event, f.role "
+            "FROM deck d JOIN fact f ON f.deck_id = d.id "
+            f"WHERE d.name IN ({names}) AND f.key IN ({keys})")
+        _labels_sql[(n_decks, n_keys)] = stmt
+    return stmt
+
+
 def fact_labels(collection: Collection, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Short labels for (deck name, fact key) pairs: what the fact says, in a few words.
 
@@ -447,14 +466,21 @@ def fact_labels(collection: Collection, pairs: Iterable[tuple[str, str]]) -> dic
     wanted = set(pairs)
     if not wanted:
         return {}
-    f = fact_table.alias("f")
-    d = deck_table.alias("d")
-    stmt = (sa_select(d.c.name, f.c.key, f.c.kind, f.c.text, f.c.front, f.c.name, f.c.counts,
-                      f.c.event, f.c.role)
-            .select_from(f.join(d, d.c.id == f.c.deck_id))
-            .where(f.c.key.in_(sorted({k for _, k in wanted}))))
-    with collection.session() as s:
-        rows = list(run(s, stmt))
+    decks = sorted({d for d, _ in wanted})
+    keys = sorted({k for _, k in wanted})
+    rows: list[tuple[Any, ...]] = []
+    # Decks by name (a small table), then their facts through the (deck, key) index.
+    step = _LABEL_CHUNKS[-1]
+    for d_at in range(0, len(decks), step):
+        some_decks = decks[d_at:d_at + step]
+        n_decks = next(n for n in _LABEL_CHUNKS if n >= len(some_decks))
+        for k_at in range(0, len(keys), step):
+            some_keys = keys[k_at:k_at + step]
+            n_keys = next(n for n in _LABEL_CHUNKS if n >= len(some_keys))
+            params: dict[str, Any] = {}
+            params.update({f"d{i}": v for i, v in enumerate(_padded(some_decks, n_decks))})
+            params.update({f"k{i}": v for i, v in enumerate(_padded(some_keys, n_keys))})
+            rows.extend(_labels_statement(n_decks, n_keys).rows(collection, params))
     out = {}
     for deck, key, kind, text, front, name, counts, event, role in rows:
         if (deck, key) not in wanted:
@@ -538,6 +564,21 @@ def set_suspended(collection: Collection, profile_id: int, card_ids: Sequence[in
 # Retention over time
 
 
+# Effective study answers to cards in Review, per study day: an overrule counts
+# as the answer it cancels (its kind is that row's); undone and overruled rows
+# are left out with one NOT IN list of the cancelled ids.
+_RETENTION = PlainSql("""
+SELECT r.study_day, count(*), sum(CASE WHEN r.correct THEN 1 ELSE 0 END)
+FROM review r
+WHERE r.profile_id = :profile AND r.study_day >= :first AND r.study_day <= :today
+  AND r.kind IN (:study, :overrule)
+  AND r.state_before LIKE :in_review
+  AND r.id NOT IN (SELECT x.cancels_id FROM review x WHERE x.cancels_id IS NOT NULL)
+  AND (r.kind = :study OR (SELECT o.kind FROM review o WHERE o.id = r.cancels_id) = :study)
+GROUP BY r.study_day
+""")
+
+
 def retention_over_time(collection: Collection, profile_id: int, now: datetime, *,
                         weeks: int = 26) -> list[dict[str, Any]]:
     """True retention per week (oldest first), from study answers to cards in Review.
@@ -548,24 +589,20 @@ def retention_over_time(collection: Collection, profile_id: int, now: datetime, 
     :func:`quizapp.stats.profile_stats`' retention: effective answers only,
     practice tests left out.
     """
-    with collection.session() as s:
-        profile = s.get(ProfileRow, profile_id)
-        if profile is None:
-            raise repo.NotFoundError(f"no profile {profile_id}")
-        today = study_day(now, profile.rollover_hour, profile.timezone)
-        first = today - 7 * weeks + 1
-        r = review_table.alias("r")
-        o = review_table.alias("o")
-        week = (r.c.study_day - first) // 7
-        right = func.coalesce(func.sum(case((r.c.correct == true(), 1), else_=0)), 0)
-        stmt = (sa_select(week, func.count(), right)
-                .select_from(r.outerjoin(o, o.c.id == r.c.cancels_id))
-                .where(r.c.profile_id == profile_id, r.c.study_day >= first,
-                       r.c.study_day <= today, is_effective(r),
-                       answer_kind(r, o) == KIND_STUDY,
-                       state_before_is(r, CardStateKind.REVIEW))
-                .group_by(week))
-        counts = {int(w): (int(n), int(ok)) for w, n, ok in run(s, stmt)}
+    found = _PROFILE_DAY.rows(collection, {"profile": profile_id})
+    if not found:
+        raise repo.NotFoundError(f"no profile {profile_id}")
+    rollover_hour, timezone = found[0]
+    today = study_day(now, rollover_hour, timezone)
+    first = today - 7 * weeks + 1
+    counts: dict[int, tuple[int, int]] = {}
+    for day, n, ok in _RETENTION.rows(collection, {
+            "profile": profile_id, "first": first, "today": today, "study": KIND_STUDY,
+            "overrule": KIND_OVERRULE,
+            "in_review": state_prefix(CardStateKind.REVIEW) + "%"}):
+        w = (int(day) - first) // 7
+        had_n, had_ok = counts.get(w, (0, 0))
+        counts[w] = (had_n + int(n), had_ok + int(ok or 0))
     out = []
     for w in range(weeks):
         n, ok = counts.get(w, (0, 0))

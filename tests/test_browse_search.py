@@ -274,3 +274,53 @@ def test_bad_filters_and_unknown_profiles_are_refused(built: Built) -> None:
         search_fact_ids(b.col, 999_999, FactQuery(text="bridge"), b.now)
     with pytest.raises(repo.NotFoundError):
         search_facts(b.col, 999_999, FactQuery(due="today"), b.now)
+
+
+def test_retention_and_labels_match_a_plain_reading(built: Built) -> None:
+    from quizapp.browse import fact_labels, retention_over_time
+    from quizapp.scheduling.state import state_prefix
+
+    b = built
+    # Answer the cards due now, so some answers were given to cards in Review.
+    later = b.now + timedelta(days=4)
+    session = StudySession(b.col, b.pid, seed=9)
+    for i in range(30):
+        q = session.next_question(later)
+        if q is None:
+            break
+        session.answer_flashcard(q, 1 if i % 3 == 0 else 3, later, 1200)
+        later += timedelta(seconds=20)
+    session.undo(later)
+    session.close(later)
+    weekly = retention_over_time(b.col, b.pid, later, weeks=3)
+    with b.col.session() as s:
+        rows = [r._mapping for r in s.execute(text(
+            "SELECT * FROM review WHERE profile_id = :p"), {"p": b.pid})]
+    by_id = {r["id"]: r for r in rows}
+    cancelled = {r["cancels_id"] for r in rows if r["cancels_id"] is not None}
+    today = study_day(later, 4, "UTC")
+    first = today - 7 * 3 + 1
+    want = [[0, 0] for _ in range(3)]
+    for r in rows:
+        kind = by_id[r["cancels_id"]]["kind"] if r["kind"] == "overrule" else r["kind"]
+        if (r["kind"] in ("study", "test", "overrule") and r["id"] not in cancelled
+                and kind == "study" and first <= r["study_day"] <= today
+                and (r["state_before"] or "").startswith(state_prefix(2))):
+            want[(r["study_day"] - first) // 7][0] += 1
+            want[(r["study_day"] - first) // 7][1] += 1 if r["correct"] else 0
+    assert [[w["reviews"], w["correct"]] for w in weekly] == want
+    assert sum(n for n, _ in want) > 0, "the fixture should answer cards in Review"
+    assert [w["study_day"] for w in weekly] == [first, first + 7, first + 14]
+    # Labels: pairs of both decks; a key under another deck's name is not a pair.
+    pairs = [("Notes", "n-001"), ("Notes", "n-007"), ("Notes", "nope")]
+    seed = [f for f in search_facts(b.col, b.pid, FactQuery(), b.now) if f.deck_name != "Notes"]
+    pairs += [(f.deck_name, f.key) for f in seed[:30]] + [("Notes", seed[0].key)]
+    labels = fact_labels(b.col, pairs)
+    assert labels["Notes/n-001"] == "Who built the BRIDGE? (1)"
+    assert labels["Notes/n-007"] == "What crosses the River? (7)"  # retired: labelled too
+    assert "Notes/nope" not in labels and f"Notes/{seed[0].key}" not in labels
+    assert len(labels) == 2 + 30
+    for f in seed[:30]:
+        label = labels[f"{f.deck_name}/{f.key}"]
+        assert label.startswith(" ".join(f.text.split())), label
+    assert fact_labels(b.col, []) == {}
