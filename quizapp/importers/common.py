@@ -107,7 +107,6 @@ def refuse_record(file: str, where: str, field: str, message: str) -> DeckFileEr
 
 _BREAK_TAG_RE = re.compile(r"<(?:br|/?(?:div|p|li|tr|h[1-6]))\b[^>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[A-Za-z!/?][^>]*>")
-_SPACE_RE = re.compile(r"\s+")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
@@ -126,7 +125,8 @@ def normalise_key(text: str) -> str:
         text = html.unescape(text)
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    return _SPACE_RE.sub(" ", text.casefold()).strip()
+    # str.split() splits on the characters that ``\s`` matches (str.isspace).
+    return " ".join(text.casefold().split())
 
 
 def qa_id_for(front: str) -> str:
@@ -177,4 +177,4 @@ def deck_id_for(name: str) -> str:
 
 def split_tags(text: str) -> list[str]:
     """Tags from a cell: separated by spaces or commas, duplicates dropped."""
-    return list(dict.fromkeys(t for t in re.split(r"[\s,]+", text) if t))
+    return list(dict.fromkeys(text.replace(",", " ").split()))

@@ -41,6 +41,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quizapp.facts.bulk import gc_paused
 from quizapp.facts.deckfile import ID_RE
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.importers.common import (
@@ -237,27 +238,26 @@ def _records(
     else:
         reader = csv.reader(lines, delimiter=sep, quoting=csv.QUOTE_MINIMAL, strict=True)
     out: list[tuple[int, list[str]]] = []
+    append = out.append
     prev = 0
     while True:
-        start = first_line + prev
         try:
-            row = next(reader)
-        except StopIteration:
-            break
+            for row in reader:  # resumes after a record that raised csv.Error
+                if row and (len(row) > 1 or row[0].strip()):
+                    append((first_line + prev, row))
+                prev = reader.line_num
         except csv.Error as exc:
             message = str(exc)
             if "field larger than field limit" in message:
                 message = f"a field is longer than {csv.field_size_limit()} characters"
             elif "unexpected end of data" in message:
                 message = 'a quoted field is never closed (" without its closing ")'
-            errors.append(_RecordError(start, message))
+            errors.append(_RecordError(first_line + prev, message))
             if len(errors) > 50:
                 break
             prev = reader.line_num
             continue
-        prev = reader.line_num
-        if row and (len(row) > 1 or row[0].strip()):
-            out.append((start, row))
+        break
     return out
 
 
@@ -300,11 +300,10 @@ def load_delimited(path: Path, progress: Progress | None = None) -> ImportResult
     except OSError as exc:
         raise refuse(file, 1, "file", exc.strerror or str(exc)) from exc
     text = _decode(raw, file)
+    del raw
     if not text.strip():
         raise refuse(file, 1, "file", "the file is empty: nothing to import")
-    total_lines = text.count("\n") + 1
     probs = Problems(file)
-    notices: list[str] = []
     meta = _read_meta(text, probs)
     probs.raise_if_any()
     body = text[meta.offset :]
@@ -322,6 +321,23 @@ def load_delimited(path: Path, progress: Progress | None = None) -> ImportResult
             "separated by a tab, a comma or a semicolon",
         )
 
+    with gc_paused():  # many rows, no reference cycles
+        return _load_body(path, text, body, meta, sep, first_line, probs, progress)
+
+
+def _load_body(
+    path: Path,
+    text: str,
+    body: str,
+    meta: _Meta,
+    sep: str,
+    first_line: int,
+    probs: Problems,
+    progress: Progress | None,
+) -> ImportResult:
+    file = str(path)
+    total_lines = text.count("\n") + 1
+    notices: list[str] = []
     anki = meta.lines > 0
     errors: list[_RecordError] = []
     records = _records(body, sep, first_line, False, errors)
@@ -369,7 +385,9 @@ def load_delimited(path: Path, progress: Progress | None = None) -> ImportResult
     if ignored:
         notices.append("columns not imported: " + ", ".join(ignored))
 
-    deck, more = _build(path, layout, records, meta, probs, progress, total_lines)
+    # Undecodable bytes are reported per cell; a text without any skips the check.
+    check_bytes = _SURROGATE_RE.search(body) is not None
+    deck, more = _build(path, layout, records, meta, probs, progress, total_lines, check_bytes)
     notices.extend(more)
     probs.raise_if_any()
     if progress:
@@ -385,6 +403,7 @@ def _build(
     probs: Problems,
     progress: Progress | None,
     total_lines: int,
+    check_bytes: bool = True,
 ) -> tuple[Deck, list[str]]:
     ncols = layout.ncols
     fi, bi = layout.index("front"), layout.index("back")
@@ -397,6 +416,9 @@ def _build(
     base_tags = meta.tags
     cloze_all = bool(meta.notetype and "cloze" in meta.notetype.casefold())
     media = MediaCount()
+    # Tags of a row: the tags cell's (the same cells recur, so each is split once).
+    no_cell_tags = tuple(dict.fromkeys(base_tags))
+    tags_of_cell: dict[str, tuple[str, ...]] = {}
     facts: list[Fact] = []
     first_seen: dict[str, int] = {}
     decks: Counter[str] = Counter()
@@ -413,18 +435,27 @@ def _build(
             else:
                 probs.line(line, "row", f"expected {ncols} fields, found {n}")
                 continue
-        bad = False
-        for i, cell in enumerate(row):
-            if not cell.isascii() and _SURROGATE_RE.search(cell):
-                probs.line(line, layout.roles[i] or layout.names[i], _bad_bytes(cell))
-                bad = True
-        if bad:
-            continue
+        if check_bytes:
+            bad = False
+            for i, cell in enumerate(row):
+                if not cell.isascii() and _SURROGATE_RE.search(cell):
+                    probs.line(line, layout.roles[i] or layout.names[i], _bad_bytes(cell))
+                    bad = True
+            if bad:
+                continue
         front_raw = row[fi].strip()
         back_raw = row[bi].strip()
-        tags = split_tags(row[ti]) if ti is not None else []
-        if base_tags:
-            tags = list(dict.fromkeys([*base_tags, *tags]))
+        if ti is None:
+            tags = no_cell_tags
+        else:
+            tags_cell = row[ti]
+            found_tags = tags_of_cell.get(tags_cell)
+            if found_tags is None:
+                found = split_tags(tags_cell)
+                if base_tags:
+                    found = list(dict.fromkeys([*base_tags, *found]))
+                found_tags = tags_of_cell[tags_cell] = tuple(found)
+            tags = found_tags
         if di is not None and row[di].strip():
             decks[row[di].strip().split("::")[0].strip()] += 1
         cloze = cloze_all or (ni is not None and "cloze" in row[ni].casefold())
@@ -483,7 +514,7 @@ def _build(
                     probs.line(line, "id", f"duplicate id {fid!r} (first used at line {seen})")
                 continue
             first_seen[fid] = line
-            facts.append(Fact(id=fid, kind=FactKind.QA, front=front, back=back, tags=tuple(tags)))
+            facts.append(Fact(id=fid, kind=FactKind.QA, front=front, back=back, tags=tags))
 
     notices: list[str] = []
     if media.images or media.sounds:

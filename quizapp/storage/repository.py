@@ -11,11 +11,14 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import and_, exists, func, literal, true, union_all, update
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, select
 
+from quizapp.facts.bulk import gc_paused
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source
 from quizapp.storage.models import (
     CardRow,
@@ -46,35 +49,207 @@ class StoreResult:
 
 
 # --------------------------------------------------------------------------
+# Bulk statements on the DBAPI cursor
+#
+# Imports write tens of thousands of fact and card rows and opening a deck
+# reads them all back. Building an ORM object (or even a Core parameter dict)
+# for each row costs more than the database's own work, so these paths send
+# plain tuples through the driver's ``executemany`` and read plain tuples
+# back, on the session's own connection and transaction. Only columns that
+# need no type conversion go this way (text, numbers, booleans).
+
+
+def _cursor(session: Session) -> Any:
+    """A DBAPI cursor on the session's connection (inside its transaction)."""
+    return session.connection().connection.cursor()
+
+
+def _placeholder(session: Session) -> str:
+    style = session.connection().dialect.paramstyle
+    if style == "qmark":
+        return "?"
+    if style in ("format", "pyformat"):
+        return "%s"
+    raise NotImplementedError(f"unsupported DBAPI paramstyle {style!r}")
+
+
+def _quote(session: Session, name: str) -> str:
+    return str(session.connection().dialect.identifier_preparer.quote(name))
+
+
+def _insert_sql(session: Session, table: str, columns: Sequence[str]) -> str:
+    ph = _placeholder(session)
+    cols = ", ".join(_quote(session, c) for c in columns)
+    values = ", ".join([ph] * len(columns))
+    return f"INSERT INTO {_quote(session, table)} ({cols}) VALUES ({values})"
+
+
+def _update_sql(session: Session, table: str, columns: Sequence[str]) -> str:
+    """``UPDATE table SET c1 = ?, ... WHERE id = ?`` (the id comes last)."""
+    ph = _placeholder(session)
+    sets = ", ".join(f"{_quote(session, c)} = {ph}" for c in columns)
+    return f"UPDATE {_quote(session, table)} SET {sets} WHERE id = {ph}"
+
+
+def _fetch_tuples(session: Session, statement: Executable) -> list[tuple[Any, ...]]:
+    """Every row of a Core SELECT as plain tuples, without result processing."""
+    conn = session.connection()
+    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params: Any = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup or ())
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+# --------------------------------------------------------------------------
 # Facts <-> rows
+
+#: The fact columns written from a :class:`Fact` (the order of :func:`_fact_tuple`).
+FACT_COLUMNS: tuple[str, ...] = (
+    "key", "kind", "text", "start", "end", "sentence", "sentence_start", "stem", "event",
+    "value_text", "value_num", "unit", "counts", "qualifier", "speaker", "role", "reported",
+    "name", "roles", "front", "back", "tags",
+)  # fmt: skip
+#: What storing a deck writes for each fact: the fact's columns and its place.
+_STORED_COLUMNS = (*FACT_COLUMNS, "deck_id", "position", "retired", "source_id")
+#: The columns :func:`load_deck` reads, in the order of :func:`_fact_from_tuple`.
+_LOADED_COLUMNS = (
+    "key", "kind", "source_id", "text", "start", "end", "sentence", "sentence_start", "stem",
+    "event", "value_text", "value_num", "unit", "counts", "qualifier", "speaker", "role",
+    "reported", "name", "roles", "front", "back", "tags",
+)  # fmt: skip
+_KINDS = {k.value: k for k in FactKind}
+_EMPTY_JSON_LIST = "[]"
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)  # as json.dumps(..., ensure_ascii=False)
+_json_string = json.encoder.encode_basestring  # the string encoder _JSON uses
+
+
+def _json_list(items: tuple[str, ...]) -> str:
+    """``json.dumps(list(items), ensure_ascii=False)``, quicker for strings."""
+    if not items:
+        return _EMPTY_JSON_LIST
+    try:
+        return "[" + ", ".join(map(_json_string, items)) + "]"
+    except TypeError:  # not all strings
+        return _JSON.encode(list(items))
+
+
+def _json_tuple(text: str | None) -> tuple[str, ...]:
+    if not text or text == _EMPTY_JSON_LIST:
+        return ()
+    return tuple(json.loads(text))
+
+
+def _fact_tuple(
+    fact: Fact, deck_id: int | None = None, position: int = 0, source_id: int | None = None
+) -> tuple[Any, ...]:
+    """The :data:`_STORED_COLUMNS` values of a fact at ``position`` of a deck (not retired)."""
+    value = fact.value
+    return (
+        fact.id,
+        fact.kind.value,
+        fact.text,
+        fact.start,
+        fact.end,
+        fact.sentence,
+        fact.sentence_start,
+        fact.stem,
+        fact.event,
+        value if isinstance(value, str) else None,
+        float(value) if isinstance(value, int | float) else None,
+        fact.unit,
+        fact.counts,
+        fact.qualifier,
+        fact.speaker,
+        fact.role,
+        fact.reported,
+        fact.name,
+        _json_list(fact.roles),
+        fact.front,
+        fact.back,
+        _json_list(fact.tags),
+        deck_id,
+        position,
+        False,
+        source_id,
+    )
 
 
 def fact_values(fact: Fact) -> dict[str, Any]:
     """The fact's columns (without deck, source and position)."""
-    return {
-        "key": fact.id,
-        "kind": fact.kind.value,
-        "text": fact.text,
-        "start": fact.start,
-        "end": fact.end,
-        "sentence": fact.sentence,
-        "sentence_start": fact.sentence_start,
-        "stem": fact.stem,
-        "event": fact.event,
-        "value_text": fact.value if isinstance(fact.value, str) else None,
-        "value_num": float(fact.value) if isinstance(fact.value, int | float) else None,
-        "unit": fact.unit,
-        "counts": fact.counts,
-        "qualifier": fact.qualifier,
-        "speaker": fact.speaker,
-        "role": fact.role,
-        "reported": fact.reported,
-        "name": fact.name,
-        "roles": json.dumps(list(fact.roles), ensure_ascii=False),
-        "front": fact.front,
-        "back": fact.back,
-        "tags": json.dumps(list(fact.tags), ensure_ascii=False),
-    }
+    return dict(zip(FACT_COLUMNS, _fact_tuple(fact), strict=False))
+
+
+_CHUNK_ROWS = 4096
+#: Fact columns that are NULL when an INSERT leaves them out (nullable, no default).
+_NULL_BY_DEFAULT = frozenset(
+    c.name
+    for c in FactRow.__table__.columns  # type: ignore[attr-defined]
+    if c.nullable and c.default is None and c.server_default is None
+)
+
+
+def _insert_fact_rows(session: Session, cursor: Any, rows: Iterable[tuple[Any, ...]]) -> None:
+    """INSERT rows of :data:`_STORED_COLUMNS` with ``executemany``, a chunk at a time.
+
+    A column that is NULL in every row of a chunk (most columns of a Q/A deck)
+    is left out of that chunk's statement: the database writes NULL just the
+    same, and the driver binds far fewer values.
+    """
+    statements: dict[tuple[int, ...], str] = {}
+    it = iter(rows)
+    while chunk := list(islice(it, _CHUNK_ROWS)):
+        by_column = list(zip(*chunk, strict=True))
+        n = len(chunk)
+        keep = tuple(
+            i
+            for i, name in enumerate(_STORED_COLUMNS)
+            if name not in _NULL_BY_DEFAULT or by_column[i].count(None) != n
+        )
+        sql = statements.get(keep)
+        if sql is None:
+            sql = _insert_sql(session, "fact", [_STORED_COLUMNS[i] for i in keep])
+            statements[keep] = sql
+        if len(keep) < len(_STORED_COLUMNS):
+            chunk = list(zip(*(by_column[i] for i in keep), strict=True))
+        cursor.executemany(sql, chunk)
+
+
+def _fact_from_tuple(r: tuple[Any, ...], source_key: dict[int, str]) -> Fact:
+    """A :class:`Fact` from a row of :data:`_LOADED_COLUMNS`."""
+    kind = _KINDS[r[1]]
+    source_id = r[2]
+    return Fact(
+        r[0],
+        kind,
+        source_key.get(source_id) if source_id is not None else None,
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        r[9],
+        r[10] if kind is FactKind.DATE else r[11],
+        r[12],
+        r[13],
+        r[14],
+        r[15],
+        r[16],
+        bool(r[17]),
+        r[18],
+        _json_tuple(r[19]),
+        r[20],
+        r[21],
+        _json_tuple(r[22]),
+    )
 
 
 def row_to_fact(row: FactRow, source_key: str | None) -> Fact:
@@ -100,10 +275,10 @@ def row_to_fact(row: FactRow, source_key: str | None) -> Fact:
         role=row.role,
         reported=row.reported,
         name=row.name,
-        roles=tuple(json.loads(row.roles or "[]")),
+        roles=_json_tuple(row.roles),
         front=row.front,
         back=row.back,
-        tags=tuple(json.loads(row.tags or "[]")),
+        tags=_json_tuple(row.tags),
     )
 
 
@@ -188,74 +363,107 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         assert srow.id is not None
         source_ids[src.id] = srow.id
 
-    existing = {
-        key: (fid, retired)
-        for fid, key, retired in session.exec(
-            select(FactRow.id, FactRow.key, FactRow.retired).where(FactRow.deck_id == deck_id)
+    fact_table = FactRow.__table__  # type: ignore[attr-defined]
+    existing: dict[str, tuple[int, bool]] = {
+        key: (fid, bool(retired))
+        for fid, key, retired in _fetch_tuples(
+            session,
+            select(fact_table.c.id, fact_table.c.key, fact_table.c.retired).where(
+                fact_table.c.deck_id == deck_id
+            ),
         )
     }
-    new_rows: list[dict[str, Any]] = []
-    changed_rows: list[dict[str, Any]] = []
+    # Which facts are new and which update a stored fact, by position in the deck.
+    new_positions: list[int] = []
+    changed: list[tuple[int, int]] = []  # (position, fact row id)
     seen: set[str] = set()
     for position, fact in enumerate(deck.facts):
         seen.add(fact.id)
-        values = fact_values(fact)
-        values.update(
-            deck_id=deck_id,
-            position=position,
-            retired=False,
-            source_id=source_ids.get(fact.source_id) if fact.source_id else None,
-        )
-        if fact.id in existing:
-            fid, _ = existing[fact.id]
-            changed_rows.append({"id": fid, **values})
+        found = existing.get(fact.id)
+        if found is None:
+            new_positions.append(position)
         else:
-            new_rows.append(values)
-    if changed_rows:  # one executemany: ORM bulk UPDATE by primary key
-        session.exec(update(FactRow), params=changed_rows)
-    if new_rows:
-        session.exec(insert(FactRow), params=new_rows)
+            changed.append((position, found[0]))
+    facts = deck.facts
+
+    def place(position: int) -> tuple[Any, ...]:
+        fact = facts[position]
+        source = source_ids.get(fact.source_id) if fact.source_id else None
+        return _fact_tuple(fact, deck_id, position, source)
+
+    cursor = _cursor(session)
+    try:
+        with gc_paused():  # a tuple per fact, no reference cycles
+            if changed:  # one executemany: UPDATE ... WHERE id = ?
+                cursor.executemany(
+                    _update_sql(session, "fact", _STORED_COLUMNS),
+                    ((*place(position), fid) for position, fid in changed),
+                )
+            if new_positions:
+                _insert_fact_rows(session, cursor, (place(position) for position in new_positions))
+    finally:
+        cursor.close()
     retire = [fid for key, (fid, retired) in existing.items() if key not in seen and not retired]
     if retire:
         session.exec(update(FactRow).where(FactRow.id.in_(retire)).values(retired=True))  # type: ignore[union-attr]
-    session.flush()
     profile_ids = [p for p in session.exec(select(ProfileRow.id)) if p is not None]
     created = create_missing_cards(session, profile_ids, deck_id)
-    return StoreResult(deck_id, len(new_rows), len(changed_rows), len(retire), created)
+    return StoreResult(deck_id, len(new_positions), len(changed), len(retire), created)
 
 
 def create_missing_cards(
     session: Session, profile_ids: Iterable[int], deck_id: int | None = None
 ) -> int:
-    """Create the (profile, fact, family) cards that do not exist yet; return how many."""
+    """Create the (profile, fact, family) cards that do not exist yet; return how many.
+
+    One ``INSERT ... SELECT`` in the database: cards are numbered by profile,
+    then fact, then family (in :data:`FAMILIES` order).
+    """
     profile_ids = list(profile_ids)
     if not profile_ids:
         return 0
-    q = select(FactRow.id, FactRow.deck_id).where(FactRow.retired == False)  # noqa: E712
-    if deck_id is not None:
-        q = q.where(FactRow.deck_id == deck_id)
-    facts = session.exec(q).all()
-    have = (
-        set(
-            session.exec(
-                select(CardRow.profile_id, CardRow.fact_id, CardRow.family).where(
-                    CardRow.profile_id.in_(profile_ids)  # type: ignore[attr-defined]
-                )
-            ).all()
+    fact = FactRow.__table__.alias("f")  # type: ignore[attr-defined]
+    profile = ProfileRow.__table__.alias("p")  # type: ignore[attr-defined]
+    card_table = CardRow.__table__  # type: ignore[attr-defined]
+    card = card_table.alias("c")
+    families = union_all(
+        *(
+            select(literal(name).label("family"), literal(i).label("ord"))
+            for i, name in enumerate(FAMILIES)
         )
-        if facts
-        else set()
+    ).subquery("fam")
+    have = exists().where(
+        and_(
+            card.c.profile_id == profile.c.id,
+            card.c.fact_id == fact.c.id,
+            card.c.family == families.c.family,
+        )
     )
-    rows = [
-        {"profile_id": p, "fact_id": fid, "deck_id": did, "family": fam, "state": 0}
-        for p in profile_ids
-        for fid, did in facts
-        for fam in FAMILIES
-        if (p, fid, fam) not in have
-    ]
-    if rows:
-        session.exec(insert(CardRow), params=rows)
-    return len(rows)
+    wanted = (
+        select(
+            profile.c.id,
+            fact.c.id,
+            fact.c.deck_id,
+            families.c.family,
+            literal(0),
+            literal(0),
+            literal(0),
+            literal(False),
+            literal(_EMPTY_JSON_LIST),
+        )
+        .select_from(fact.join(profile, profile.c.id.in_(profile_ids)).join(families, true()))
+        .where(fact.c.retired == False, ~have)  # noqa: E712
+        .order_by(profile.c.id, fact.c.id, families.c.ord)
+    )
+    if deck_id is not None:
+        wanted = wanted.where(fact.c.deck_id == deck_id)
+    columns = [
+        "profile_id", "fact_id", "deck_id", "family", "state", "reps", "lapses", "suspended",
+        "reported_forms",
+    ]  # fmt: skip
+    statement = card_table.insert().from_select(columns, wanted)
+    result = session.connection().execute(statement.execution_options(preserve_rowcount=True))
+    return int(result.rowcount)
 
 
 def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool = False) -> Deck:
@@ -267,14 +475,16 @@ def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool =
     sources = list(
         session.exec(select(SourceRow).where(SourceRow.deck_id == row.id).order_by(SourceRow.id))  # type: ignore[call-overload]
     )
-    source_key = {s.id: s.key for s in sources}
-    q = select(FactRow).where(FactRow.deck_id == row.id)
+    source_key: dict[int, str] = {s.id: s.key for s in sources if s.id is not None}
+    fact_table = FactRow.__table__  # type: ignore[attr-defined]
+    q = select(*(fact_table.c[name] for name in _LOADED_COLUMNS)).where(
+        fact_table.c.deck_id == row.id
+    )
     if not include_retired:
-        q = q.where(FactRow.retired == False)  # noqa: E712
-    facts = [
-        row_to_fact(f, source_key.get(f.source_id))
-        for f in session.exec(q.order_by(FactRow.position, FactRow.id))
-    ]
+        q = q.where(fact_table.c.retired == False)  # noqa: E712
+    q = q.order_by(fact_table.c.position, fact_table.c.id)
+    with gc_paused():  # tens of thousands of facts, no reference cycles
+        facts = [_fact_from_tuple(r, source_key) for r in _fetch_tuples(session, q)]
     return Deck(
         id=row.key,
         name=row.name,

@@ -1,0 +1,144 @@
+"""Storing and loading whole decks in bulk: every column round-trips, cards are numbered in order.
+
+The import path writes facts with the driver's ``executemany`` (in chunks, leaving out
+columns that are NULL in a whole chunk) and creates cards with one ``INSERT ... SELECT``;
+opening a deck reads plain rows back. These tests check the stored rows themselves, on
+SQLite files and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from quizapp.collection import Collection
+from quizapp.facts.deckfile import load_deck_file
+from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source
+from quizapp.storage import repository as repo
+from quizapp.storage.models import CardRow, FactRow, ProfileRow
+
+from .conftest import SEED_DECK
+
+pytestmark = pytest.mark.both_backends
+
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def _mixed_deck(n_qa: int) -> Deck:
+    """Q/A notes first (more than one chunk), then facts of every other kind."""
+    sources = (
+        Source(id="news", title="Nouvelles", text="Le 3 mars 2021, 12 parcs. « Oui », dit Zoë.",
+               published="2021-03", author="Zoë Ündset"),
+        Source(id="other", title="Other", text="Nothing here."),
+    )  # fmt: skip
+    facts = [
+        Fact(id=f"qa-{i:06d}", kind=FactKind.QA, front=f"Front {i} é", back=f"Back {i}",
+             tags=("tag", f"t{i % 3}", "ünï \"q\" \\ /") if i % 2 else ())
+        for i in range(n_qa)
+    ]  # fmt: skip
+    facts += [
+        Fact(id="d-1", kind=FactKind.DATE, source_id="news", text="3 mars 2021", start=3,
+             end=14, sentence="Le 3 mars 2021, 12 parcs.", sentence_start=0,
+             stem="Quand ?", event="Parcs", value="2021-03-03"),
+        Fact(id="n-1", kind=FactKind.NUMBER, source_id="news", text="12", start=16, end=18,
+             stem="Combien ?", value=12, unit="parcs", counts="parcs", qualifier="about"),
+        Fact(id="n-2", kind=FactKind.NUMBER, value=2.5, unit="%", text="2.5%"),
+        Fact(id="q-1", kind=FactKind.QUOTE, source_id="news", text="Oui", speaker="Zoë",
+             role="maire", reported=True),
+        Fact(id="p-1", kind=FactKind.PERSON, source_id="other", name="Zoë Ündset",
+             role="maire", roles=("maire", "autrice \u2028 «x»")),
+        Fact(id="qa-empty-tags", kind=FactKind.QA, front="F", back="B", tags=()),
+    ]  # fmt: skip
+    return Deck(id="mixed", name="Mixed", description="d", sources=sources, facts=tuple(facts),
+                options=DeckOptions(number_tolerance=0.1))  # fmt: skip
+
+
+def test_a_large_mixed_deck_round_trips(db_url: str) -> None:
+    deck = _mixed_deck(repo._CHUNK_ROWS + 10)
+    with Collection.open(db_url) as col:
+        result = col.import_deck(deck, NOW)
+        assert (result.added, result.updated, result.retired) == (len(deck.facts), 0, 0)
+        assert result.cards_created == 2 * len(deck.facts)
+        assert col.load_deck("mixed") == deck
+        with col.session() as s:
+            stored = s.exec(select(FactRow).where(FactRow.deck_id == result.deck_id))
+            rows = {r.key: r for r in stored}
+        # Columns left out of a chunk's INSERT hold NULL; columns with defaults hold them.
+        qa = rows["qa-000000"]
+        assert (qa.text, qa.roles, qa.tags) == ("", "[]", "[]")
+        assert (qa.reported, qa.retired) == (False, False)
+        assert qa.start is None and qa.value_num is None and qa.source_id is None
+        tags = ["tag", "t1", 'ünï "q" \\ /']
+        assert rows["qa-000001"].tags == json.dumps(tags, ensure_ascii=False)
+        assert rows["p-1"].roles == json.dumps(["maire", "autrice \u2028 «x»"], ensure_ascii=False)
+        assert rows["n-1"].value_num == 12.0 and rows["n-1"].value_text is None
+        assert rows["d-1"].value_text == "2021-03-03" and rows["d-1"].value_num is None
+        assert rows["q-1"].reported is True
+        assert [rows[f.id].position for f in deck.facts] == list(range(len(deck.facts)))
+
+
+def test_cards_are_numbered_by_profile_fact_and_family(db_url: str) -> None:
+    deck = _mixed_deck(5)
+    with Collection.open(db_url) as col:
+        with col.transaction() as s:
+            repo.create_profile(s, "Second", NOW)
+        result = col.import_deck(deck, NOW)
+        assert result.cards_created == 2 * 2 * len(deck.facts)
+        with col.session() as s:
+            profiles = [p.id for p in s.exec(select(ProfileRow).order_by(ProfileRow.id))]
+            fact_ids = [
+                fid
+                for fid in s.exec(
+                    select(FactRow.id)
+                    .where(FactRow.deck_id == result.deck_id)
+                    .order_by(FactRow.id)  # type: ignore[arg-type]
+                )
+            ]
+            cards = s.exec(
+                select(CardRow.profile_id, CardRow.fact_id, CardRow.family, CardRow.state,
+                       CardRow.reps, CardRow.lapses, CardRow.suspended, CardRow.reported_forms,
+                       CardRow.due)
+                .where(CardRow.deck_id == result.deck_id)
+                .order_by(CardRow.id)  # type: ignore[arg-type]
+            ).all()  # fmt: skip
+        expected = [(p, f, fam) for p in profiles for f in fact_ids for fam in repo.FAMILIES]
+        assert [(c[0], c[1], c[2]) for c in cards] == expected
+        assert {tuple(c[3:]) for c in cards} == {(0, 0, 0, False, "[]", None)}
+        # Nothing is missing any more: a second call creates nothing.
+        with col.transaction() as s:
+            assert repo.create_missing_cards(s, profiles) == 0
+
+
+def test_reimport_updates_every_column_and_retires_the_rest(db_url: str) -> None:
+    deck = _mixed_deck(3)
+    with Collection.open(db_url) as col:
+        col.import_deck(deck, NOW)
+        changed = [
+            dataclasses.replace(f, stem=None, unit=None, value=99) if f.id == "n-1" else f
+            for f in deck.facts
+            if f.id != "q-1"
+        ]
+        changed.insert(0, Fact(id="qa-new", kind=FactKind.QA, front="New", back="Neu"))
+        newer = dataclasses.replace(deck, facts=tuple(changed))
+        result = col.import_deck(newer, NOW)
+        assert (result.added, result.updated, result.retired) == (1, len(deck.facts) - 1, 1)
+        assert result.cards_created == 2
+        assert col.load_deck("mixed") == newer
+        with col.session() as s:
+            n1 = s.exec(select(FactRow).where(FactRow.key == "n-1")).one()
+            assert (n1.stem, n1.unit, n1.value_num, n1.position) == (None, None, 99.0, 5)
+            retired = repo.load_deck(s, "mixed", include_retired=True)
+            assert "q-1" in {f.id for f in retired.facts}
+        # The retired fact comes back with its old cards, none new.
+        again = col.import_deck(deck, NOW)
+        assert (again.retired, again.cards_created) == (1, 0)
+        assert col.load_deck("mixed") == deck
+
+
+def test_seed_deck_loads_as_its_file(db_url: str) -> None:
+    with Collection.open(db_url) as col:
+        assert col.load_deck("seed") == load_deck_file(SEED_DECK)
