@@ -64,7 +64,7 @@ LEFT JOIN (
            count(*) FILTER (WHERE c.state IN (1, 3) AND c.suspended = :no) AS learning
     FROM card c
     WHERE c.profile_id = :profile
-      AND c.fact_id NOT IN (SELECT f.id FROM fact f WHERE f.retired)
+      AND c.fact_id NOT IN (SELECT f.id FROM fact f WHERE f.retired = TRUE)
     GROUP BY c.deck_id
 ) a ON a.deck_id = d.id
 LEFT JOIN (
@@ -72,7 +72,7 @@ LEFT JOIN (
     FROM card c
     WHERE c.profile_id = :profile AND c.suspended = :no AND c.state = 2
       AND c.due < :end_today AND (c.buried_until IS NULL OR c.buried_until < :today)
-      AND NOT EXISTS (SELECT 1 FROM fact f WHERE f.id = c.fact_id AND f.retired)
+      AND NOT EXISTS (SELECT 1 FROM fact f WHERE f.id = c.fact_id AND f.retired = TRUE)
     GROUP BY +c.deck_id
 ) s ON s.deck_id = d.id
 ORDER BY d.name, d.id
