@@ -584,7 +584,10 @@ class StudySession:
         if not self._keep:
             self._drop_queue()
             return
-        version = conn.exec_driver_sql("PRAGMA data_version").scalar()
+        # Straight to the driver (this is SQLite): the pragma starts no transaction.
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        version = dbapi.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version or today != self._queue_day:
             self._drop_queue()
             self._data_version = version
