@@ -163,23 +163,67 @@ class TimelineEvent:
     label_key: str
 
 
+#: The attributes of :class:`DeckIndex` that are computed on first use, by part.
+_LAZY_PARTS: dict[str, tuple[str, ...]] = {
+    # people, quotations and which quotation holds a fact (quotes fill people's quote_ids)
+    "people": (
+        "_alias", "people", "surname_count", "roles", "role_lengths", "role_owners", "speakers",
+        "non_speakers", "quote_words", "quote_norm", "quote_person", "text_people",
+        "quotes_by_length", "quote_lengths", "container",
+    ),
+    "numbers": (
+        "unit_of", "comparable_key", "exact_values", "exact_value_list", "bounds", "comparable",
+        "group_values", "_styles",
+    ),
+    "dates": (
+        "date_of", "event_keys", "date_period", "_date_styles", "date_pools", "date_pool_keys",
+        "event_periods", "event_monthdays", "events", "event_los", "event_pos",
+    ),
+}  # fmt: skip
+_PART_OF = {name: part for part, names in _LAZY_PARTS.items() for name in names}
+
+
 class DeckIndex:
-    """Everything question building needs to look up, computed once per deck."""
+    """Everything question building needs to look up, computed once per deck.
+
+    Facts by id and by kind are indexed at once; the people, number and date
+    parts are built the first time one of their attributes is read, so a deck
+    of Q/A notes (or the first question of any deck) does not pay for parts it
+    does not use. What a part holds does not depend on when it is built.
+    """
 
     def __init__(self, deck: Deck) -> None:
         self.deck = deck
-        self.facts: dict[str, Fact] = {}
-        for f in deck.facts:
-            self.facts.setdefault(f.id, f)
+        facts = {f.id: f for f in deck.facts}
+        if len(facts) != len(deck.facts):  # a repeated id: the first fact with it counts
+            facts = {}
+            for f in deck.facts:
+                facts.setdefault(f.id, f)
+        self.facts: dict[str, Fact] = facts
         self.sources: dict[str, Source] = {s.id: s for s in deck.sources}
         self.by_kind: dict[FactKind, list[str]] = defaultdict(list)
-        for f in self.facts.values():
+        for f in facts.values():
             self.by_kind[f.kind].append(f.id)
-        self._build_people()
-        self._build_quotes()
-        self._build_containers()
-        self._build_numbers()
-        self._build_dates()
+        self._building: set[str] = set()
+
+    def __getattr__(self, name: str) -> object:
+        """Build the lazy part that ``name`` belongs to, then return it."""
+        part = _PART_OF.get(name)
+        if part is None or part in self._building:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self._building.add(part)
+        try:
+            if part == "people":
+                self._build_people()
+                self._build_quotes()
+                self._build_containers()
+            elif part == "numbers":
+                self._build_numbers()
+            else:
+                self._build_dates()
+        finally:
+            self._building.discard(part)
+        return self.__dict__[name]
 
     # ------------------------------------------------------------------ people
 
