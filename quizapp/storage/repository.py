@@ -141,10 +141,18 @@ def _json_list(items: tuple[str, ...]) -> str:
         return _JSON.encode(list(items))
 
 
-def _json_tuple(text: str | None) -> tuple[str, ...]:
+def _json_tuple(
+    text: str | None, seen: dict[str, tuple[str, ...]] | None = None
+) -> tuple[str, ...]:
+    """The JSON list ``text`` as a tuple; ``seen`` shares one tuple per distinct text."""
     if not text or text == _EMPTY_JSON_LIST:
         return ()
-    return tuple(json.loads(text))
+    if seen is None:
+        return tuple(json.loads(text))
+    found = seen.get(text)
+    if found is None:
+        found = seen[text] = tuple(json.loads(text))
+    return found
 
 
 def _fact_tuple(
@@ -222,8 +230,10 @@ def _insert_fact_rows(session: Session, cursor: Any, rows: Iterable[tuple[Any, .
         cursor.executemany(sql, chunk)
 
 
-def _fact_from_tuple(r: tuple[Any, ...], source_key: dict[int, str]) -> Fact:
-    """A :class:`Fact` from a row of :data:`_LOADED_COLUMNS`."""
+def _fact_from_tuple(
+    r: tuple[Any, ...], source_key: dict[int, str], lists: dict[str, tuple[str, ...]]
+) -> Fact:
+    """A :class:`Fact` from a row of :data:`_LOADED_COLUMNS` (``lists``: :func:`_json_tuple`)."""
     kind = _KINDS[r[1]]
     source_id = r[2]
     return Fact(
@@ -245,10 +255,10 @@ def _fact_from_tuple(r: tuple[Any, ...], source_key: dict[int, str]) -> Fact:
         r[16],
         bool(r[17]),
         r[18],
-        _json_tuple(r[19]),
+        _json_tuple(r[19], lists),
         r[20],
         r[21],
-        _json_tuple(r[22]),
+        _json_tuple(r[22], lists),
     )
 
 
@@ -484,7 +494,8 @@ def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool =
         q = q.where(fact_table.c.retired == False)  # noqa: E712
     q = q.order_by(fact_table.c.position, fact_table.c.id)
     with gc_paused():  # tens of thousands of facts, no reference cycles
-        facts = [_fact_from_tuple(r, source_key) for r in _fetch_tuples(session, q)]
+        lists: dict[str, tuple[str, ...]] = {}  # a deck's facts share few tag lists
+        facts = [_fact_from_tuple(r, source_key, lists) for r in _fetch_tuples(session, q)]
     return Deck(
         id=row.key,
         name=row.name,
