@@ -107,6 +107,7 @@ class StudyPanel(QObject):
         self._answered = 0
         self._correct = 0
         self._before_today = (0, 0)  # answered, correct earlier today (before this sitting)
+        self._start_counts: Any = None
         self._stack: list[_Done] = []
         self._remaining = 0
         self._feedback_info: FeedbackInfo | None = None
@@ -182,10 +183,12 @@ class StudyPanel(QObject):
         self._stack.clear()
         self._started_at = time.monotonic()
         self.view.set_deck_name(deck.name)
+        self._start_counts = None
         counts = self._counts()
         self._before_today = (
             (counts.answered_today, counts.correct_today) if counts else (0, 0)
         )
+        self._start_counts = counts  # what the first question's progress strip shows
         self._show_next()
 
     def stop(self) -> None:
@@ -262,6 +265,9 @@ class StudyPanel(QObject):
         self.finished.emit(info)
 
     def _counts(self) -> Any:
+        counts, self._start_counts = self._start_counts, None
+        if counts is not None:  # counted by start() a moment ago; nothing was answered since
+            return counts
         if self.collection is None or self.profile_id is None or self.deck is None:
             return None
         from quizapp.gui.controllers.library import Library
