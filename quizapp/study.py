@@ -42,7 +42,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -51,7 +51,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     false,
-    insert,
     or_,
     update,
 )
@@ -100,6 +99,7 @@ from quizapp.storage.models import (
     QuestionReportRow,
     ReviewRow,
     StudySessionRow,
+    as_utc,
 )
 
 __all__ = [
@@ -311,19 +311,68 @@ def _part_statement(queue: int, one_deck: bool, no_form: bool, decks: str | None
     return q.order_by(c.c.due, c.c.id).limit(size)
 
 
-_CARD_COLUMNS = ("profile_id", "deck_id", "fact_id", "state", "step", "stability",
-                 "difficulty", "due", "last_review", "reps", "lapses", "suspended",
-                 "last_shown_day")
-_SELECT_CARD = sa_select(*(card_table.c[name] for name in _CARD_COLUMNS)).where(
-    card_table.c.id == bindparam("b_id"))
-_UPDATE_CARD = update(card_table).where(card_table.c.id == bindparam("b_id"))
-_INSERT_REVIEW = insert(review_table)
 _session_table = StudySessionRow.__table__  # type: ignore[attr-defined]
-_INSERT_SESSION = insert(_session_table)
 _COUNT_SESSION = update(_session_table).where(_session_table.c.id == bindparam("b_id")).values(
     answered=_session_table.c.answered + bindparam("b_answered"),
     correct=_session_table.c.correct + bindparam("b_correct"),
     ended_at=bindparam("b_ended", type_=_session_table.c.ended_at.type))
+
+# An answer's statements, run on the driver's connection (qmark style; "%s" for psycopg).
+_SQL_CARD = ("SELECT profile_id, deck_id, fact_id, state, step, stability, difficulty, due,"
+             " last_review, reps, lapses, suspended, last_shown_day FROM card WHERE id = ?")
+_SQL_UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
+                    " last_review = ?, reps = ?, lapses = ?, suspended = ?, last_shown_day = ?"
+                    " WHERE id = ?")
+_SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
+                      " study_day, kind, form, prompt, choices, given, correct, verdict,"
+                      " response_ms, rating, state_before, state_after)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_SQL_INSERT_SESSION = ("INSERT INTO study_session (profile_id, started_at, ended_at, answered,"
+                       " correct) VALUES (?, ?, ?, 0, 0)")
+_SQL_COUNT_SESSION = ("UPDATE study_session SET answered = answered + ?,"
+                      " correct = correct + ?, ended_at = ? WHERE id = ?")
+
+
+def _sqlite_time(value: datetime) -> str:
+    """An aware time as quizapp's SQLite columns store it: naive UTC text with microseconds.
+
+    The same text as :class:`~quizapp.storage.models.UTCDateTime` through
+    SQLAlchemy's SQLite ``DATETIME``, so that stored times compare as text.
+    """
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given; quizapp stores aware UTC times only")
+    v = value.astimezone(UTC)
+    return (f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}")
+
+
+class _Driver:
+    """The database driver's own connection, for the few statements of an answer.
+
+    SQLAlchemy's execution layer costs more than the statements themselves
+    here; the statements are plain SQL that SQLite and PostgreSQL both take.
+    """
+
+    def __init__(self, dbapi: Any, sqlite: bool) -> None:
+        self.cursor = dbapi.cursor()
+        self.sqlite = sqlite
+
+    def execute(self, sql: str, params: Sequence[Any]) -> Any:
+        return self.cursor.execute(sql if self.sqlite else sql.replace("?", "%s"), params)
+
+    def insert(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an INSERT and return the new row's id."""
+        if self.sqlite:
+            self.cursor.execute(sql, params)
+            return int(self.cursor.lastrowid)
+        self.cursor.execute(sql.replace("?", "%s") + " RETURNING id", params)
+        return int(self.cursor.fetchone()[0])
+
+    def time(self, value: datetime | None) -> Any:
+        """A time as the driver takes it for a UTC time column."""
+        if value is None:
+            return None
+        return _sqlite_time(value) if self.sqlite else value
 
 
 def _keeps_queue(engine: Engine) -> bool:
@@ -725,6 +774,22 @@ class StudySession:
             if not self._keep:
                 conn.close()
 
+    @contextmanager
+    def _driver(self) -> Iterator[_Driver]:
+        """One transaction on the driver's connection, committed at the end of the block."""
+        with self._db() as conn:
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            driver = _Driver(dbapi, conn.dialect.name == "sqlite")
+            try:
+                yield driver
+                dbapi.commit()
+            except BaseException:
+                dbapi.rollback()
+                raise
+            finally:
+                driver.cursor.close()
+
     def _hold(self) -> Connection:
         self._release_connection()
         conn = self._col.hold_connection()
@@ -780,17 +845,18 @@ class StudySession:
                 rating: int, now: datetime, response_ms: int | None) -> ReviewResult:
         today = self.study_day(now)
         card_id = _card_key(question.card_id)
-        with self._db(write=True) as conn:
-            card = conn.execute(_SELECT_CARD, {"b_id": card_id}).first()
-            if card is None or card.profile_id != self.profile_id:
+        with self._driver() as db:
+            card = db.execute(_SQL_CARD, (card_id,)).fetchone()
+            if card is None or card[0] != self.profile_id:
                 raise repo.NotFoundError(f"no card {question.card_id!r} for this profile")
+            (_, deck_id, fact_row_id, state, step, stability, difficulty, due, last_review,
+             reps, lapses, suspended, last_shown_day) = card
             shown = self._shown.get(card_id)
-            if shown is not None and shown[0] != card.reps:
+            if shown is not None and shown[0] != reps:
                 raise StaleQuestionError("this question was answered already")
-            deck_id, fact_row_id = card.deck_id, card.fact_id
-            before = CardState(card.state, card.step, card.stability, card.difficulty,
-                               card.due, card.last_review, card.reps, card.lapses,
-                               bool(card.suspended), card.last_shown_day)
+            before = CardState(state, step, stability, difficulty, as_utc(due),
+                               as_utc(last_review), reps, lapses, bool(suspended),
+                               last_shown_day)
             settings = self.settings_for(deck_id).scheduler
             if kind == KIND_STUDY:
                 after = review(before, rating, now, settings).with_changes(last_shown_day=today)
@@ -803,21 +869,18 @@ class StudySession:
                 after = after.with_changes(suspended=True)
             session_row_id = self._session_row_id
             if session_row_id is None:
-                session_row_id = conn.execute(_INSERT_SESSION, {
-                    "profile_id": self.profile_id, "started_at": now, "ended_at": now,
-                    "answered": 0, "correct": 0}).inserted_primary_key[0]
-            conn.execute(_UPDATE_CARD, {"b_id": card_id, **after.values()})
-            review_id = conn.execute(_INSERT_REVIEW, {
-                "card_id": card_id, "profile_id": self.profile_id, "session_id": session_row_id,
-                "reviewed_at": now, "study_day": today, "kind": kind,
-                "form": question.form.value, "prompt": question.prompt,
-                "choices": _shown_choices(question), "given": given,
-                "correct": result.correct, "verdict": result.verdict.value,
-                "response_ms": response_ms, "rating": rating,
-                "state_before": before.to_json(), "state_after": after.to_json(),
-                "cancels_id": None,
-            }).inserted_primary_key[0]
-            self._count_session(conn, session_row_id, now, 1, result.correct)
+                session_row_id = db.insert(_SQL_INSERT_SESSION,
+                                           (self.profile_id, db.time(now), db.time(now)))
+            db.execute(_SQL_UPDATE_CARD, (
+                after.state, after.step, after.stability, after.difficulty, db.time(after.due),
+                db.time(after.last_review), after.reps, after.lapses, after.suspended,
+                after.last_shown_day, card_id))
+            review_id = db.insert(_SQL_INSERT_REVIEW, (
+                card_id, self.profile_id, session_row_id, db.time(now), today, kind,
+                question.form.value, question.prompt, _shown_choices(question), given,
+                result.correct, result.verdict.value, response_ms, rating, before.to_json(),
+                after.to_json()))
+            self._count_session(db, session_row_id, now, 1, result.correct)
         # Committed: now update what this object remembers.
         self._session_row_id = session_row_id
         self._history.append(review_id)
@@ -1043,11 +1106,14 @@ class StudySession:
         return row.id
 
     @staticmethod
-    def _count_session(s: Session | Connection, session_row_id: int, now: datetime,
+    def _count_session(s: Session | Connection | _Driver, session_row_id: int, now: datetime,
                        answered: int, correct: bool) -> None:
+        correct_change = (answered if answered else 1) * int(correct)
+        if isinstance(s, _Driver):
+            s.execute(_SQL_COUNT_SESSION, (answered, correct_change, s.time(now), session_row_id))
+            return
         s.execute(_COUNT_SESSION, {"b_id": session_row_id, "b_answered": answered,
-                                   "b_correct": (answered if answered else 1) * int(correct),
-                                   "b_ended": now})
+                                   "b_correct": correct_change, "b_ended": now})
 
     def _typical_ms(self, form: str, now: datetime) -> int | None:
         samples = self._pace_samples(form, now)

@@ -354,3 +354,58 @@ def test_kept_queue_serves_what_one_statement_serves(tmp_path: Path, seed: int, 
         if deck == "qb" and b.state == 0:
             new_b[day] = new_b.get(day, 0) + 1
     assert max(new_b.values()) >= 3
+
+
+# ---------------------------------------------------------------- the driver path and connections
+
+
+def test_times_written_by_the_driver_are_the_text_sqlalchemy_writes() -> None:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    from quizapp.storage.models import UTCDateTime
+    from quizapp.study import _sqlite_time
+
+    dialect = sqlite_dialect.dialect()
+    process = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert process is not None
+    for value in (T0, T0 + timedelta(microseconds=7), datetime(1999, 12, 31, 23, 59, 59, 999999,
+                                                                  tzinfo=UTC),
+                  datetime(2025, 10, 26, 2, 30, tzinfo=ZoneInfo("Europe/Berlin"))):
+        assert _sqlite_time(value) == process(value)
+    with pytest.raises(ValueError):
+        _sqlite_time(datetime(2025, 1, 1))
+
+
+def _answer_one(session: StudySession, now: datetime) -> None:
+    q = session.next_question(now)
+    assert q is not None
+    if q.form is Form.FLASHCARD:
+        session.answer_flashcard(q, 3, now, 2000)
+    else:
+        session.answer(q, right(q), now, 2000)
+
+
+def test_held_connections_are_released(tmp_path: Path) -> None:
+    path = tmp_path / "q.sqlite3"
+    pid = build_file(path)
+    col = Collection.open(f"sqlite:///{path}", first_start=False)
+    update_profile_settings(col, pid, new_per_day=100)
+    # Sessions dropped without close give their connection back: more of them than
+    # the pool holds (5 + 10 overflow) still study without waiting for a connection.
+    for i in range(20):
+        _answer_one(StudySession(col, pid), T0 + timedelta(minutes=i))
+    assert len(col._held) <= 1
+    session = StudySession(col, pid)
+    _answer_one(session, T0 + timedelta(hours=1))
+    held = session._conn
+    assert held is not None and held in col._held
+    session.close(T0 + timedelta(hours=1))
+    assert held.closed and held not in col._held
+    # A closed session connects again when used on.
+    _answer_one(session, T0 + timedelta(hours=2))
+    again = session._conn
+    assert again is not None and not again.closed
+    col.close()  # closes the connections sessions hold
+    assert again.closed and not col._held
