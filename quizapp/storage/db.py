@@ -58,9 +58,50 @@ def _classroom_columns(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+def _progress_indexes(conn: Connection) -> None:
+    """Schema 2 → 3: indexes that let the progress figures read only index pages.
+
+    Two covering indexes over the review log (per study day, with the
+    state-before prefix true retention reads; per card, in answer order), and
+    small partial indexes over wrong answers, wrong multiple-choice answers,
+    retired facts, leeches and buried cards; one index of recall cards by
+    stability. No table or row changes: only ``CREATE INDEX``,
+    and the statements are the same on SQLite and PostgreSQL.
+
+    A SQLite file that has planner statistics (``ANALYZE`` was run) gets them
+    for the new indexes too: without, SQLite would take a new index for a very
+    selective one and prefer it over the older, analysed indexes.
+    """
+    for statement in (
+        "CREATE INDEX ix_review_day_cover ON review "
+        "(profile_id, study_day, kind, correct, substr(state_before, 1, 11), cancels_id)",
+        "CREATE INDEX ix_review_card_cover ON review "
+        "(profile_id, card_id, reviewed_at, id, kind, correct)",
+        "CREATE INDEX ix_review_wrong ON review (profile_id, card_id, kind) WHERE correct = FALSE",
+        "CREATE INDEX ix_review_wrong_choice ON review (profile_id, card_id, form, given) "
+        "WHERE correct = FALSE AND choices IS NOT NULL AND given IS NOT NULL",
+        "CREATE INDEX ix_fact_retired ON fact (id) WHERE retired = TRUE",
+        "CREATE INDEX ix_card_recall ON card (profile_id, family, stability, fact_id)",
+        "CREATE INDEX ix_card_leech ON card (profile_id, lapses) WHERE lapses >= 8",
+        "CREATE INDEX ix_card_buried ON card (profile_id, buried_until) "
+        "WHERE buried_until IS NOT NULL",
+    ):
+        conn.execute(text(statement))
+    if conn.dialect.name == "sqlite" and inspect(conn).has_table("sqlite_stat1"):
+        for name in _PROGRESS_INDEXES:
+            conn.execute(text(f"ANALYZE {name}"))
+
+
+_PROGRESS_INDEXES = (
+    "ix_review_day_cover", "ix_review_card_cover", "ix_review_wrong", "ix_review_wrong_choice",
+    "ix_fact_retired", "ix_card_recall", "ix_card_leech", "ix_card_buried",
+)
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
+    _progress_indexes,  # 2 → 3
 ]
 
 

@@ -11,12 +11,37 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+
+# Index expressions and partial-index conditions of schema 3, spelled the same
+# on SQLite and PostgreSQL. Queries repeat them word for word (``{t}`` is where
+# a query puts its table alias and a dot): SQLite uses an index on an
+# expression, or a partial index, only for the same expression or condition.
+STATE_BEFORE_PREFIX = "substr({t}state_before, 1, 11)"  # '{"state":N,' (see state_prefix)
+RETIRED_WHERE = "{t}retired = TRUE"
+LEECH_WHERE = "{t}lapses >= 8"  # LEECH_LAPSES
+BURIED_WHERE = "{t}buried_until IS NOT NULL"
+WRONG_WHERE = "{t}correct = FALSE"
+WRONG_CHOICE_WHERE = (
+    "{t}correct = FALSE AND {t}choices IS NOT NULL AND {t}given IS NOT NULL"
+)
+
+
+def spelled(template: str, alias: str = "") -> str:
+    """One of the templates above for table ``alias`` (none: as in the index)."""
+    return template.replace("{t}", f"{alias}." if alias else "")
+
+
+def _where(template: str) -> dict[str, Any]:
+    """Keyword arguments that make an Index partial on both databases."""
+    condition = text(spelled(template))
+    return {"sqlite_where": condition, "postgresql_where": condition}
 
 
 def utc_now() -> datetime:
@@ -101,7 +126,10 @@ class FactRow(SQLModel, table=True):
     """One fact of a deck (all kinds in one table; unused columns stay NULL)."""
 
     __tablename__ = "fact"
-    __table_args__ = (UniqueConstraint("deck_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("deck_id", "key"),
+        Index("ix_fact_retired", "id", **_where(RETIRED_WHERE)),  # schema 3
+    )
     id: int | None = Field(default=None, primary_key=True)
     deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE", index=True)
     key: str  # stable id from the deck file
@@ -186,6 +214,11 @@ class CardRow(SQLModel, table=True):
         UniqueConstraint("profile_id", "fact_id", "family"),
         Index("ix_card_due", "profile_id", "suspended", "state", "due"),
         Index("ix_card_fact", "fact_id"),
+        # Schema 3, for the progress figures: recall cards by stability (mastery),
+        # and partial indexes over the few leeches and buried cards.
+        Index("ix_card_recall", "profile_id", "family", "stability", "fact_id"),
+        Index("ix_card_leech", "profile_id", "lapses", **_where(LEECH_WHERE)),
+        Index("ix_card_buried", "profile_id", "buried_until", **_where(BURIED_WHERE)),
     )
     id: int | None = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
@@ -214,6 +247,18 @@ class ReviewRow(SQLModel, table=True):
         Index("ix_review_profile_day", "profile_id", "study_day"),
         Index("ix_review_card", "card_id", "reviewed_at"),
         Index("ix_review_cancels", "cancels_id"),
+        # Schema 3: covering indexes for the progress figures' passes over the
+        # log, per study day (with the state-before prefix that true retention
+        # reads, and the overruled row's id for the answer kind) and per card
+        # (in answer order, for the last answer of a fact), and partial indexes
+        # over the wrong answers and the wrong multiple-choice answers.
+        Index("ix_review_day_cover", "profile_id", "study_day", "kind", "correct",
+              text(spelled(STATE_BEFORE_PREFIX)), "cancels_id"),
+        Index("ix_review_card_cover", "profile_id", "card_id", "reviewed_at", "id", "kind",
+              "correct"),
+        Index("ix_review_wrong", "profile_id", "card_id", "kind", **_where(WRONG_WHERE)),
+        Index("ix_review_wrong_choice", "profile_id", "card_id", "form", "given",
+              **_where(WRONG_CHOICE_WHERE)),
     )
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
