@@ -1,10 +1,29 @@
-"""Progress figures for one profile, computed in SQL over indexed columns.
+"""Progress figures for one profile, computed in SQL over covering indexes.
 
 Every figure is a ``GROUP BY`` (or a ``LIMIT``-ed ordered scan) in the
 database; no function here loads the review log into Python. The log is read
 as described in :mod:`quizapp.scheduling.reviewlog`: only *effective answers*
 count (cancelled rows, undo rows and overruled answers are skipped; an
 overrule counts as the answer it replaces).
+
+The statements are plain SQL, written once and the same on SQLite and
+PostgreSQL (apart from one fragment), so a call pays no statement building or
+compilation. Each pass reads the pages of one index of schema 3 (see
+:mod:`quizapp.storage.models`):
+
+- one pass over ``ix_review_day_cover`` gives the answers per day, the streak
+  and true retention;
+- one pass over ``ix_review_card_cover`` (per card, then per fact) gives the
+  most-missed facts; the same index answers "the last answer to a fact" with
+  one short backward range per card, for the mastered facts;
+- the card figures count ``ix_card_due`` (state and suspension) and then
+  correct the few exceptions, cards of retired facts (``ix_fact_retired``) and
+  buried cards (``ix_card_buried``), instead of joining every card to its fact;
+- leeches and wrong choices read small partial indexes.
+
+Cancelled rows are excluded with ``id NOT IN (the cancelled ids)``: the
+database reads the (few) cancelling rows once per statement instead of probing
+for every answer.
 """
 
 from __future__ import annotations
@@ -14,9 +33,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy import ColumnElement, TextClause, bindparam, case, func, text
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import FromClause
 from sqlmodel import Session
 
@@ -26,20 +45,30 @@ from quizapp.scheduling import (
     CardStateKind,
     day_date,
     day_start,
+    state_prefix,
     study_day,
 )
 from quizapp.scheduling.reviewlog import (
+    ANSWER_KINDS_SQL,
+    KIND_OVERRULE,
     KIND_STUDY,
     KIND_TEST,
-    answer_kind,
     card_table,
-    fact_table,
     is_effective,
+    not_cancelled_sql,
     review_table,
-    run,
-    state_before_is,
 )
-from quizapp.storage.models import DeckRow, ProfileRow
+from quizapp.storage.models import (
+    BURIED_WHERE,
+    RETIRED_WHERE,
+    STATE_BEFORE_PREFIX,
+    WRONG_CHOICE_WHERE,
+    WRONG_WHERE,
+    DeckRow,
+    UTCDateTime,
+    as_utc,
+    spelled,
+)
 
 HISTORY_DAYS = 365
 RETENTION_DAYS = 30
@@ -48,18 +77,20 @@ TOP = 10
 
 deck_table = DeckRow.__table__  # type: ignore[attr-defined]
 
+_STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+
 
 class _HasEngine(Protocol):
     engine: Engine
 
 
 @contextmanager
-def _session(target: Session | _HasEngine) -> Iterator[Session]:
+def _connection(target: Session | _HasEngine) -> Iterator[Connection]:
     if isinstance(target, Session):
-        yield target
+        yield target.connection()
     else:
-        with Session(target.engine) as session:
-            yield session
+        with target.engine.connect() as conn:
+            yield conn
 
 
 def profile_stats(collection_or_session: Session | _HasEngine, profile_id: int,
@@ -97,28 +128,372 @@ def profile_stats(collection_or_session: Session | _HasEngine, profile_id: int,
     - ``leeches``: ``{"card_id", "fact_id", "deck", "family", "lapses",
       "suspended"}`` for cards with 8 or more lapses, most lapses first.
     """
-    with _session(collection_or_session) as s:
-        profile = s.get(ProfileRow, profile_id)
+    with _connection(collection_or_session) as conn:
+        sql = _statements(conn.dialect.name)
+        profile = conn.execute(sql["profile"], {"p": profile_id}).first()
         if profile is None:
             raise LookupError(f"no profile {profile_id}")
-        rollover, tz = profile.rollover_hour, profile.timezone
+        name, rollover, tz = profile
         today = study_day(now, rollover, tz)
-        per_day = _reviews_per_day(s, profile_id, today)
+        per_day, retention = _reviews_per_day(conn, sql, profile_id, today)
+        cards, forecast = _cards_and_forecast(conn, sql, profile_id, today, rollover, tz)
         return {
-            "profile": {"id": profile_id, "name": profile.name},
+            "profile": {"id": profile_id, "name": name},
             "now": now.isoformat(),
             "study_day": today,
             "date": day_date(today).isoformat(),
             "reviews_per_day": per_day,
-            "streak": _streak(s, profile_id, today, per_day),
-            "retention": _retention(s, profile_id, today),
-            "cards": _cards(s, profile_id, today),
-            "due_forecast": _forecast(s, profile_id, today, rollover, tz),
-            "mastery": _mastery(s, profile_id),
-            "most_missed": _most_missed(s, profile_id),
-            "wrong_choices": _wrong_choices(s, profile_id),
-            "leeches": _leeches(s, profile_id),
+            "streak": _streak(conn, sql, profile_id, today, per_day),
+            "retention": retention,
+            "cards": cards,
+            "due_forecast": forecast,
+            "mastery": _mastery(conn, sql, profile_id),
+            "most_missed": _most_missed(conn, sql, profile_id),
+            "wrong_choices": _wrong_choices(conn, sql, profile_id),
+            "leeches": _leeches(conn, sql, profile_id),
         }
+
+
+# --------------------------------------------------------------------------
+# The statements. ``r`` is always the review row read; every condition that an
+# index of schema 3 is made for is spelled as in that index's definition.
+
+# Answers per (study day, kind, right) in index order, with how many were to
+# cards in Review state in the retention window. Overrule rows are counted
+# under their own kind here and replaced by _OVERRULES.
+_PER_DAY = f"""
+SELECT r.study_day, r.kind, r.correct, COUNT(*),
+       SUM(CASE WHEN r.study_day > :retention_after
+                     AND {spelled(STATE_BEFORE_PREFIX, "r")} = :review_prefix
+                THEN 1 ELSE 0 END)
+FROM review r {{by_day}}
+WHERE r.profile_id = :p AND r.study_day > :after AND r.study_day <= :today
+  AND r.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql("r")}
+GROUP BY r.study_day, r.kind, r.correct
+ORDER BY r.study_day
+"""
+
+# The effective overrule rows of the same days, under the kind they count as
+# (the overruled row's), read from the few rows that cancel another.
+_OVERRULES = f"""
+SELECT r.study_day, o.kind, r.correct, COUNT(*),
+       SUM(CASE WHEN r.study_day > :retention_after
+                     AND {spelled(STATE_BEFORE_PREFIX, "r")} = :review_prefix
+                THEN 1 ELSE 0 END)
+FROM review r {{by_cancels}} CROSS JOIN review o
+WHERE r.cancels_id IS NOT NULL AND r.kind = '{KIND_OVERRULE}' AND r.profile_id = :p
+  AND r.study_day > :after AND r.study_day <= :today AND {not_cancelled_sql("r")}
+  AND o.id = r.cancels_id
+GROUP BY r.study_day, o.kind, r.correct
+"""
+
+# Misses per card from the partial index of wrong answers, then per fact; only
+# the facts that can reach the top ten (misses at least the tenth highest) are
+# looked up, and only for those are all their answers counted.
+_MOST_MISSED = f"""
+WITH per_card AS (
+    SELECT r.card_id AS card_id, COUNT(*) AS misses
+    FROM review r {{by_wrong}}
+    WHERE r.profile_id = :p AND {spelled(WRONG_WHERE, "r")}
+      AND r.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql("r")}
+    GROUP BY r.card_id
+), per_fact AS (
+    SELECT c.fact_id AS fact_id, SUM(pc.misses) AS misses
+    FROM per_card pc CROSS JOIN card c
+    WHERE c.id = pc.card_id
+    GROUP BY c.fact_id
+)
+SELECT f.key, d.name, f.kind, f.text, f.front, pf.misses,
+       (SELECT COUNT(*)
+        FROM card c3 CROSS JOIN review r3 {{by_card}}
+        WHERE c3.fact_id = pf.fact_id AND r3.profile_id = :p AND r3.card_id = c3.id
+          AND r3.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql("r3")})
+FROM per_fact pf JOIN fact f ON f.id = pf.fact_id JOIN deck d ON d.id = f.deck_id
+WHERE pf.misses >= COALESCE(
+    (SELECT x.misses FROM per_fact x ORDER BY x.misses DESC LIMIT 1 OFFSET {TOP - 1}), 0)
+ORDER BY pf.misses DESC, f.key
+LIMIT {TOP}
+"""
+
+_WRONG_CHOICES = f"""
+SELECT f.key, d.name, r.form, r.given, COUNT(*)
+FROM review r {{by_wrong_choice}} CROSS JOIN card c CROSS JOIN fact f CROSS JOIN deck d
+WHERE r.profile_id = :p AND {spelled(WRONG_CHOICE_WHERE, "r")}
+  AND r.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql("r")}
+  AND c.id = r.card_id AND f.id = c.fact_id AND d.id = f.deck_id
+GROUP BY c.fact_id, f.key, d.name, r.form, r.given
+ORDER BY COUNT(*) DESC, f.key, r.given
+LIMIT {TOP}
+"""
+
+# Facts with a recall card, per deck and kind (read from the fact side: one
+# probe of the card's unique index per fact).
+_RECALL_FACTS = """
+SELECT x.deck_id, d.name, x.kind, x.facts
+FROM (SELECT f.deck_id AS deck_id, f.kind AS kind, COUNT(*) AS facts
+      FROM fact f CROSS JOIN card c
+      WHERE f.retired = FALSE
+        AND c.profile_id = :p AND c.fact_id = f.id AND c.family = 'recall'
+      GROUP BY f.deck_id, f.kind) x
+JOIN deck d ON d.id = x.deck_id
+"""
+
+# Mastered facts: recall cards at or above the threshold (ix_card_recall) whose
+# fact's latest effective answer, over all its cards, was right. Each card's
+# latest answer is the first entry of a backward range of ix_review_card_cover;
+# the latest of a fact's cards is the largest key (time, id, right) of those.
+_MASTERED = """
+SELECT f.deck_id, f.kind, COUNT(*)
+FROM card c CROSS JOIN fact f
+WHERE c.profile_id = :p AND c.family = 'recall' AND c.stability >= :threshold
+  AND f.id = c.fact_id AND f.retired = FALSE
+  AND (SELECT MAX((SELECT {key}
+                   FROM review lr {by_card}
+                   WHERE lr.profile_id = c2.profile_id AND lr.card_id = c2.id
+                     AND lr.kind IN {answers} AND {not_cancelled}
+                   ORDER BY lr.reviewed_at DESC, lr.id DESC
+                   LIMIT 1))
+       FROM card c2
+       WHERE c2.profile_id = c.profile_id AND c2.fact_id = c.fact_id) LIKE '%1'
+GROUP BY f.deck_id, f.kind
+"""
+
+# A text key that sorts like (reviewed_at, id) and ends in 1 for a right answer.
+_LAST_ANSWER_KEY = {
+    # SQLite stores times as fixed-width ISO text; char(1) sorts before any of it.
+    "sqlite": "lr.reviewed_at || char(1) || printf('%012d', lr.id) "
+              "|| CASE WHEN lr.correct THEN '1' ELSE '0' END",
+    "postgresql": "to_char(lr.reviewed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') "
+                  "|| lpad(lr.id::text, 12, '0') || CASE WHEN lr.correct THEN '1' ELSE '0' END",
+}
+
+_CARDS = """
+SELECT c.suspended, c.state, COUNT(*)
+FROM card c
+WHERE c.profile_id = :p
+GROUP BY c.suspended, c.state
+"""
+
+# The cards that the plain count above puts in the wrong place: cards of
+# retired facts (left out) and buried cards (counted as buried).
+_CARD_EXCEPTIONS = f"""
+SELECT c.id, c.suspended, c.state, c.due, c.buried_until, 1
+FROM fact f CROSS JOIN card c
+WHERE {spelled(RETIRED_WHERE, "f")} AND c.profile_id = :p AND c.fact_id = f.id
+UNION ALL
+SELECT c.id, c.suspended, c.state, c.due, c.buried_until, 0
+FROM card c
+WHERE c.profile_id = :p AND {spelled(BURIED_WHERE, "c")} AND c.buried_until >= :today
+"""
+
+_FORECAST = """
+SELECT CASE {buckets} ELSE {n} END, COUNT(*)
+FROM card c
+WHERE c.profile_id = :p AND c.suspended = FALSE AND c.state IN (1, 2, 3) AND c.due < :e{last}
+GROUP BY 1
+"""
+
+# ``c.lapses >= 8`` is the condition of the partial index ix_card_leech.
+_LEECHES = f"""
+SELECT c.id, f.key, d.name, c.family, c.lapses, c.suspended
+FROM card c CROSS JOIN fact f CROSS JOIN deck d
+WHERE c.profile_id = :p AND c.lapses >= {LEECH_LAPSES}
+  AND f.id = c.fact_id AND d.id = f.deck_id AND f.retired = FALSE
+ORDER BY c.lapses DESC, c.id
+"""
+
+_PROFILE = "SELECT name, rollover_hour, timezone FROM profile WHERE id = :p"
+
+# SQLite 3.40 (what Python ships with on many systems) does not count an index
+# on an expression as covering, so with planner statistics it may read the
+# review log through the narrower ix_review_profile_day and fetch every row
+# from the table; the passes over the log name their index there.
+_INDEX_HINTS = {
+    "sqlite": {"by_day": "INDEXED BY ix_review_day_cover",
+               "by_card": "INDEXED BY ix_review_card_cover",
+               "by_cancels": "INDEXED BY ix_review_cancels",
+               "by_wrong": "INDEXED BY ix_review_wrong",
+               "by_wrong_choice": "INDEXED BY ix_review_wrong_choice"},
+}
+_NO_HINTS = dict.fromkeys(_INDEX_HINTS["sqlite"], "")
+
+_COMPILED: dict[str, dict[str, TextClause]] = {}
+
+
+def _statements(dialect: str) -> dict[str, TextClause]:
+    """The statements for a database dialect, made once per process."""
+    made = _COMPILED.get(dialect)
+    if made is None:
+        hints = _INDEX_HINTS.get(dialect, _NO_HINTS)
+        forecast = _FORECAST.format(
+            buckets=" ".join(f"WHEN c.due < :e{i} THEN {i}" for i in range(FORECAST_DAYS)),
+            n=FORECAST_DAYS, last=FORECAST_DAYS - 1)
+        mastered = _MASTERED.format(
+            key=_LAST_ANSWER_KEY.get(dialect, _LAST_ANSWER_KEY["postgresql"]),
+            answers=ANSWER_KINDS_SQL, not_cancelled=not_cancelled_sql("lr"), **hints)
+        made = {
+            "profile": text(_PROFILE),
+            "per_day": text(_PER_DAY.format(**hints)),
+            "overrules": text(_OVERRULES.format(**hints)),
+            "most_missed": text(_MOST_MISSED.format(**hints)),
+            "wrong_choices": text(_WRONG_CHOICES.format(**hints)),
+            "recall_facts": text(_RECALL_FACTS),
+            "mastered": text(mastered),
+            "cards": text(_CARDS),
+            "card_exceptions": text(_CARD_EXCEPTIONS),
+            "forecast": text(forecast).bindparams(
+                *(bindparam(f"e{i}", type_=UTCDateTime()) for i in range(FORECAST_DAYS))),
+            "leeches": text(_LEECHES),
+        }
+        _COMPILED[dialect] = made
+    return made
+
+
+def _reviews_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
+                     today: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Answers per study day over the last year, and true retention over the last 30 days."""
+    days = _answers_per_day(conn, sql, profile_id, today - HISTORY_DAYS, today)
+    per_day = [{"study_day": day, "date": day_date(day).isoformat(), "reviews": n,
+                "correct": right, "tests": tests}
+               for day, (n, right, tests, _rn, _rr) in sorted(days.items())]
+    n = sum(v[3] for v in days.values())
+    right = sum(v[4] for v in days.values())
+    retention = {"days": RETENTION_DAYS, "reviews": n, "correct": right,
+                 "rate": (right / n) if n else None}
+    return per_day, retention
+
+
+def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
+                     after: int, today: int) -> dict[int, list[int]]:
+    """Study day → [study answers, right ones, test answers, retention reviews, right ones].
+
+    Days after ``after`` up to ``today`` with at least one effective answer;
+    the retention figures count the last 30 days only.
+    """
+    params = {"p": profile_id, "after": after, "today": today,
+              "retention_after": today - RETENTION_DAYS,
+              "review_prefix": state_prefix(CardStateKind.REVIEW)}
+    days: dict[int, list[int]] = {}
+    for statement in ("per_day", "overrules"):
+        for day, kind, correct, n, reviews in conn.execute(sql[statement], params):
+            if kind not in (KIND_STUDY, KIND_TEST):
+                continue  # overrule rows: counted by "overrules" under their real kind
+            counts = days.setdefault(int(day), [0, 0, 0, 0, 0])
+            if kind == KIND_TEST:
+                counts[2] += int(n)
+                continue
+            counts[0] += int(n)
+            counts[3] += int(reviews)
+            if correct:
+                counts[1] += int(n)
+                counts[4] += int(reviews)
+    return days
+
+
+def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today: int,
+            per_day: list[dict[str, Any]]) -> dict[str, Any]:
+    """Consecutive study days up to today (or yesterday), from the per-day figures.
+
+    Only a streak as long as the per-day window needs another (grouped) query.
+    """
+    studied = {d["study_day"] for d in per_day if d["reviews"] > 0}
+    if len(studied) >= HISTORY_DAYS - 1:
+        days = _answers_per_day(conn, sql, profile_id, -(2**31), today)
+        studied = {day for day, counts in days.items() if counts[0]}
+    studied_today = today in studied
+    day = today if studied_today else today - 1
+    days = 0
+    while day in studied:
+        days += 1
+        day -= 1
+    return {"days": days, "studied_today": studied_today}
+
+
+def _cards_and_forecast(conn: Connection, sql: dict[str, TextClause], profile_id: int,
+                        today: int, rollover: int,
+                        tz: str | None) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Cards by state, and cards falling due on each of the next 30 study days.
+
+    Both count every card of the profile from ``ix_card_due`` and then correct
+    for the exceptions: cards of retired facts and buried cards.
+    """
+    ends = [day_start(today + i + 1, rollover, tz) for i in range(FORECAST_DAYS)]
+    out = {k: 0 for k in ("new", "learning", "review", "relearning", "suspended", "buried",
+                          "total")}
+    for suspended, state, n in conn.execute(sql["cards"], {"p": profile_id}):
+        out["total"] += n
+        out["suspended" if suspended else _STATE_NAMES.get(int(state), "review")] += n
+    binds: dict[str, Any] = {f"e{i}": end for i, end in enumerate(ends)}
+    counts = {int(i): int(n) for i, n in conn.execute(sql["forecast"],
+                                                       {"p": profile_id, **binds})}
+    exceptions: dict[int, tuple[Any, ...]] = {}
+    for cid, *row in conn.execute(sql["card_exceptions"], {"p": profile_id, "today": today}):
+        if cid not in exceptions or row[-1]:  # a retired fact's card is left out, buried or not
+            exceptions[cid] = tuple(row)
+    for suspended, state, due, buried_until, retired in exceptions.values():
+        bucket = "suspended" if suspended else _STATE_NAMES.get(int(state), "review")
+        if retired:
+            out["total"] -= 1
+            out[bucket] -= 1
+            when = as_utc(due)
+            if not suspended and int(state) in (1, 2, 3) and when is not None and when < ends[-1]:
+                i = next(i for i, end in enumerate(ends) if when < end)
+                counts[i] -= 1
+        elif not suspended and buried_until is not None and buried_until >= today:
+            out[bucket] -= 1
+            out["buried"] += 1
+    forecast = [{"study_day": today + i, "date": day_date(today + i).isoformat(),
+                 "due": counts.get(i, 0)} for i in range(FORECAST_DAYS)]
+    return out, forecast
+
+
+def _mastery(conn: Connection, sql: dict[str, TextClause], profile_id: int) -> dict[str, Any]:
+    mastered = {(deck_id, kind): int(n) for deck_id, kind, n in conn.execute(
+        sql["mastered"], {"p": profile_id, "threshold": MASTERED_STABILITY_DAYS})}
+    decks: dict[int, dict[str, Any]] = {}
+    kinds: dict[str, dict[str, Any]] = {}
+    total = {"facts": 0, "mastered": 0}
+    for deck_id, deck_name, kind, facts in conn.execute(sql["recall_facts"], {"p": profile_id}):
+        done = mastered.get((deck_id, kind), 0)
+        deck = decks.setdefault(deck_id, {"deck_id": deck_id, "deck": deck_name, "facts": 0,
+                                          "mastered": 0})
+        by_kind = kinds.setdefault(kind, {"kind": kind, "facts": 0, "mastered": 0})
+        for bucket in (deck, by_kind, total):
+            bucket["facts"] += int(facts)
+            bucket["mastered"] += done
+    return {
+        "threshold_days": MASTERED_STABILITY_DAYS,
+        "total": total,
+        "decks": sorted(decks.values(), key=lambda x: str(x["deck"])),
+        "kinds": sorted(kinds.values(), key=lambda x: str(x["kind"])),
+    }
+
+
+def _most_missed(conn: Connection, sql: dict[str, TextClause],
+                 profile_id: int) -> list[dict[str, Any]]:
+    return [{"fact_id": key, "deck": deck, "kind": kind, "text": text or front or "",
+             "misses": int(m), "answers": int(n)}
+            for key, deck, kind, text, front, m, n in conn.execute(
+                sql["most_missed"], {"p": profile_id})]
+
+
+def _wrong_choices(conn: Connection, sql: dict[str, TextClause],
+                   profile_id: int) -> list[dict[str, Any]]:
+    return [{"fact_id": key, "deck": deck, "form": form, "given": given, "times": int(n)}
+            for key, deck, form, given, n in conn.execute(
+                sql["wrong_choices"], {"p": profile_id})]
+
+
+def _leeches(conn: Connection, sql: dict[str, TextClause],
+             profile_id: int) -> list[dict[str, Any]]:
+    return [{"card_id": str(cid), "fact_id": key, "deck": deck, "family": family,
+             "lapses": int(lapses), "suspended": bool(suspended)}
+            for cid, key, deck, family, lapses, suspended in conn.execute(
+                sql["leeches"], {"p": profile_id})]
+
+
+# --------------------------------------------------------------------------
+# SQLAlchemy building blocks shared with the class view (quizapp.classroom).
 
 
 def _answers() -> tuple[FromClause, FromClause, FromClause]:
@@ -130,111 +505,6 @@ def _answers() -> tuple[FromClause, FromClause, FromClause]:
 
 def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _reviews_per_day(s: Session, profile_id: int, today: int) -> list[dict[str, Any]]:
-    r, o, joined = _answers()
-    kind = answer_kind(r, o)
-    stmt = (
-        sa_select(r.c.study_day,
-                  _sum_if(kind == KIND_STUDY),
-                  _sum_if(and_(kind == KIND_STUDY, r.c.correct == True)),  # noqa: E712
-                  _sum_if(kind == KIND_TEST))
-        .select_from(joined)
-        .where(r.c.profile_id == profile_id, r.c.study_day > today - HISTORY_DAYS,
-               r.c.study_day <= today, is_effective(r))
-        .group_by(r.c.study_day)
-        .order_by(r.c.study_day)
-    )
-    return [{"study_day": int(day), "date": day_date(int(day)).isoformat(),
-             "reviews": int(n), "correct": int(right), "tests": int(tests)}
-            for day, n, right, tests in run(s, stmt)]
-
-
-def _streak(s: Session, profile_id: int, today: int,
-            per_day: list[dict[str, Any]]) -> dict[str, Any]:
-    """Consecutive study days up to today (or yesterday), from the per-day figures.
-
-    Only a streak as long as the per-day window needs another (grouped) query.
-    """
-    studied = {d["study_day"] for d in per_day if d["reviews"] > 0}
-    if len(studied) >= HISTORY_DAYS - 1:
-        r, o, joined = _answers()
-        stmt = (
-            sa_select(r.c.study_day)
-            .select_from(joined)
-            .where(r.c.profile_id == profile_id, r.c.study_day <= today, is_effective(r),
-                   answer_kind(r, o) == KIND_STUDY)
-            .group_by(r.c.study_day)
-        )
-        studied = {int(day) for (day,) in run(s, stmt)}
-    studied_today = today in studied
-    day = today if studied_today else today - 1
-    days = 0
-    while day in studied:
-        days += 1
-        day -= 1
-    return {"days": days, "studied_today": studied_today}
-
-
-def _retention(s: Session, profile_id: int, today: int) -> dict[str, Any]:
-    r, o, joined = _answers()
-    stmt = (
-        sa_select(func.count(), _sum_if(r.c.correct == True))  # noqa: E712
-        .select_from(joined)
-        .where(r.c.profile_id == profile_id, r.c.study_day > today - RETENTION_DAYS,
-               r.c.study_day <= today, is_effective(r), answer_kind(r, o) == KIND_STUDY,
-               state_before_is(r, CardStateKind.REVIEW))
-    )
-    n, right = run(s, stmt).one()
-    return {"days": RETENTION_DAYS, "reviews": int(n), "correct": int(right),
-            "rate": (int(right) / int(n)) if n else None}
-
-
-def _cards(s: Session, profile_id: int, today: int) -> dict[str, int]:
-    c, f = card_table.alias("c"), fact_table.alias("f")
-    buried = and_(c.c.buried_until.is_not(None), c.c.buried_until >= today)
-    # One expression object in SELECT and GROUP BY: PostgreSQL accepts an
-    # expression with parameters in both only when they are the same parameters.
-    is_buried = case((buried, 1), else_=0)
-    stmt = (
-        sa_select(c.c.state, c.c.suspended, is_buried, func.count())
-        .select_from(c.join(f, f.c.id == c.c.fact_id))
-        .where(c.c.profile_id == profile_id, f.c.retired == False)  # noqa: E712
-        .group_by(c.c.state, c.c.suspended, is_buried)
-    )
-    names = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
-    out = {k: 0 for k in ("new", "learning", "review", "relearning", "suspended", "buried",
-                          "total")}
-    for state, suspended, is_buried, n in run(s, stmt):
-        out["total"] += n
-        if suspended:
-            out["suspended"] += n
-        elif is_buried:
-            out["buried"] += n
-        else:
-            out[names.get(int(state), "review")] += n
-    return out
-
-
-def _forecast(s: Session, profile_id: int, today: int, rollover: int,
-              tz: str | None) -> list[dict[str, Any]]:
-    c = card_table.alias("c")
-    f = fact_table.alias("f")
-    ends = [day_start(today + i + 1, rollover, tz) for i in range(FORECAST_DAYS)]
-    bucket = case(*((c.c.due < end, i) for i, end in enumerate(ends)), else_=FORECAST_DAYS)
-    stmt = (
-        sa_select(bucket, func.count())
-        .select_from(c.join(f, f.c.id == c.c.fact_id))
-        .where(c.c.profile_id == profile_id, c.c.suspended == False,  # noqa: E712
-               c.c.state.in_((CardStateKind.LEARNING, CardStateKind.REVIEW,
-                              CardStateKind.RELEARNING)),
-               c.c.due < ends[-1], f.c.retired == False)  # noqa: E712
-        .group_by(bucket)
-    )
-    counts = {int(i): int(n) for i, n in run(s, stmt)}
-    return [{"study_day": today + i, "date": day_date(today + i).isoformat(),
-             "due": counts.get(i, 0)} for i in range(FORECAST_DAYS)]
 
 
 def _last_answer_right(c: FromClause) -> ColumnElement[Any]:
@@ -250,88 +520,3 @@ def _last_answer_right(c: FromClause) -> ColumnElement[Any]:
         .limit(1)
         .scalar_subquery()
     )
-
-
-def _mastery(s: Session, profile_id: int) -> dict[str, Any]:
-    c, f, d = card_table.alias("c"), fact_table.alias("f"), deck_table.alias("d")
-    mastered = case(
-        (c.c.stability >= MASTERED_STABILITY_DAYS,
-         case((_last_answer_right(c) == True, 1), else_=0)),  # noqa: E712
-        else_=0,
-    )
-    stmt = (
-        sa_select(f.c.deck_id, d.c.name, f.c.kind, func.count(), func.sum(mastered))
-        .select_from(c.join(f, f.c.id == c.c.fact_id).join(d, d.c.id == f.c.deck_id))
-        .where(c.c.profile_id == profile_id, c.c.family == "recall",
-               f.c.retired == False)  # noqa: E712
-        .group_by(f.c.deck_id, d.c.name, f.c.kind)
-    )
-    decks: dict[int, dict[str, Any]] = {}
-    kinds: dict[str, dict[str, Any]] = {}
-    total = {"facts": 0, "mastered": 0}
-    for deck_id, deck_name, kind, facts, done in run(s, stmt):
-        done = int(done or 0)
-        deck = decks.setdefault(deck_id, {"deck_id": deck_id, "deck": deck_name, "facts": 0,
-                                          "mastered": 0})
-        by_kind = kinds.setdefault(kind, {"kind": kind, "facts": 0, "mastered": 0})
-        for bucket in (deck, by_kind, total):
-            bucket["facts"] += int(facts)
-            bucket["mastered"] += done
-    return {
-        "threshold_days": MASTERED_STABILITY_DAYS,
-        "total": total,
-        "decks": sorted(decks.values(), key=lambda x: str(x["deck"])),
-        "kinds": sorted(kinds.values(), key=lambda x: str(x["kind"])),
-    }
-
-
-def _most_missed(s: Session, profile_id: int) -> list[dict[str, Any]]:
-    r = review_table.alias("r")
-    c, f, d = card_table.alias("c"), fact_table.alias("f"), deck_table.alias("d")
-    misses = _sum_if(r.c.correct == False)  # noqa: E712
-    stmt = (
-        sa_select(f.c.key, d.c.name, f.c.kind, f.c.text, f.c.front, misses, func.count())
-        .select_from(r.join(c, c.c.id == r.c.card_id).join(f, f.c.id == c.c.fact_id)
-                     .join(d, d.c.id == f.c.deck_id))
-        .where(r.c.profile_id == profile_id, is_effective(r))
-        .group_by(c.c.fact_id, f.c.key, d.c.name, f.c.kind, f.c.text, f.c.front)
-        .having(misses > 0)
-        .order_by(misses.desc(), f.c.key)
-        .limit(TOP)
-    )
-    return [{"fact_id": key, "deck": deck, "kind": kind, "text": text or front or "",
-             "misses": int(m), "answers": int(n)}
-            for key, deck, kind, text, front, m, n in run(s, stmt)]
-
-
-def _wrong_choices(s: Session, profile_id: int) -> list[dict[str, Any]]:
-    r = review_table.alias("r")
-    c, f, d = card_table.alias("c"), fact_table.alias("f"), deck_table.alias("d")
-    times = func.count()
-    stmt = (
-        sa_select(f.c.key, d.c.name, r.c.form, r.c.given, times)
-        .select_from(r.join(c, c.c.id == r.c.card_id).join(f, f.c.id == c.c.fact_id)
-                     .join(d, d.c.id == f.c.deck_id))
-        .where(r.c.profile_id == profile_id, is_effective(r),
-               r.c.correct == False, r.c.choices.is_not(None),  # noqa: E712
-               r.c.given.is_not(None))
-        .group_by(c.c.fact_id, f.c.key, d.c.name, r.c.form, r.c.given)
-        .order_by(times.desc(), f.c.key, r.c.given)
-        .limit(TOP)
-    )
-    return [{"fact_id": key, "deck": deck, "form": form, "given": given, "times": int(n)}
-            for key, deck, form, given, n in run(s, stmt)]
-
-
-def _leeches(s: Session, profile_id: int) -> list[dict[str, Any]]:
-    c, f, d = card_table.alias("c"), fact_table.alias("f"), deck_table.alias("d")
-    stmt = (
-        sa_select(c.c.id, f.c.key, d.c.name, c.c.family, c.c.lapses, c.c.suspended)
-        .select_from(c.join(f, f.c.id == c.c.fact_id).join(d, d.c.id == f.c.deck_id))
-        .where(c.c.profile_id == profile_id, c.c.lapses >= LEECH_LAPSES,
-               f.c.retired == False)  # noqa: E712
-        .order_by(c.c.lapses.desc(), c.c.id)
-    )
-    return [{"card_id": str(cid), "fact_id": key, "deck": deck, "family": family,
-             "lapses": int(lapses), "suspended": bool(suspended)}
-            for cid, key, deck, family, lapses, suspended in run(s, stmt)]

@@ -58,6 +58,23 @@ def state_before_is(r: FromClause, state: int) -> ColumnElement[bool]:
     return r.c.state_before.like(state_prefix(state) + "%")
 
 
+# Plain-SQL spellings of the same rules, for statements written as text. ``alias``
+# names the review row; the fragments are the same on SQLite and PostgreSQL.
+ANSWER_KINDS_SQL: Final = "(" + ", ".join(f"'{k}'" for k in ANSWER_KINDS) + ")"
+
+
+def not_cancelled_sql(alias: str) -> str:
+    """SQL: the review row ``alias`` is not cancelled.
+
+    Written as ``NOT IN`` the list of cancelled ids, which the database reads
+    once per statement from ``ix_review_cancels`` (only the few non-NULL
+    entries): cheaper than a correlated probe per row when a statement reads
+    many rows. For a statement that reads a handful of rows, prefer
+    :func:`is_cancelled`, whose cost does not grow with the whole log's undos.
+    """
+    return f"{alias}.id NOT IN (SELECT cancels_id FROM review WHERE cancels_id IS NOT NULL)"
+
+
 def run(session: Session, stmt: Executable) -> Result[*tuple[Any, ...]]:
     """Execute a Core statement through ``Session.exec`` and return its rows.
 
