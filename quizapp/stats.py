@@ -170,7 +170,6 @@ FROM review r {{by_day}}
 WHERE r.profile_id = :p AND r.study_day > :after AND r.study_day <= :today
   AND r.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql("r")}
 GROUP BY r.study_day, r.kind, r.correct
-ORDER BY r.study_day
 """
 
 # The effective overrule rows of the same days, under the kind they count as

@@ -61,9 +61,21 @@ def test_fixture_upgrades_without_losing_a_row(version: int, tmp_path: Path) -> 
     con.close()
 
 
-def test_upgraded_schema_matches_a_fresh_one(tmp_path: Path) -> None:
+def index_sql(path: Path) -> dict[str, str]:
+    """Every index's CREATE statement (whitespace normalised), by name."""
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                           "AND sql IS NOT NULL").fetchall()
+    finally:
+        con.close()
+    return {name: " ".join(sql.split()) for name, sql in rows}
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_upgraded_schema_matches_a_fresh_one(version: int, tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite3"
-    shutil.copy(FIXTURES / "schema_v1.sqlite3", db)
+    shutil.copy(FIXTURES / f"schema_v{version}.sqlite3", db)
     upgraded = open_database(f"sqlite:///{db}")
     fresh = open_database(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
 
@@ -74,6 +86,8 @@ def test_upgraded_schema_matches_a_fresh_one(tmp_path: Path) -> None:
     assert shape(upgraded) == shape(fresh)
     upgraded.dispose()
     fresh.dispose()
+    # The same indexes, expressions and partial-index conditions included.
+    assert index_sql(db) == index_sql(tmp_path / "fresh.sqlite3")
 
 
 def test_schema_2_adds_classroom_columns_and_keeps_profiles(tmp_path: Path) -> None:
@@ -93,3 +107,35 @@ def test_schema_2_adds_classroom_columns_and_keeps_profiles(tmp_path: Path) -> N
     finally:
         con.close()
     assert (tmp_path / "old.schema1.bak.sqlite3").exists()
+
+
+def test_schema_3_adds_progress_indexes_with_statistics_where_there_were_some(
+        tmp_path: Path) -> None:
+    new = {"ix_review_day_cover", "ix_review_card_cover", "ix_review_wrong",
+           "ix_review_wrong_choice", "ix_fact_retired", "ix_card_recall", "ix_card_leech",
+           "ix_card_buried"}
+    plain, analysed = tmp_path / "plain.sqlite3", tmp_path / "analysed.sqlite3"
+    shutil.copy(FIXTURES / "schema_v2.sqlite3", plain)
+    shutil.copy(FIXTURES / "schema_v2.sqlite3", analysed)
+    con = sqlite3.connect(analysed)
+    con.execute("ANALYZE")
+    con.close()
+    assert not new & set(index_sql(plain))
+    reviews_before = all_rows(plain, "review")
+    for db in (plain, analysed):
+        open_database(f"sqlite:///{db}").dispose()
+        assert new <= set(index_sql(db))
+    assert all_rows(plain, "review") == reviews_before
+    con = sqlite3.connect(plain)
+    try:  # an unanalysed file stays without statistics
+        assert not con.execute("SELECT count(*) FROM sqlite_master "
+                               "WHERE name = 'sqlite_stat1'").fetchone()[0]
+    finally:
+        con.close()
+    con = sqlite3.connect(analysed)
+    try:  # an analysed one gets them for the new (non-empty) indexes too
+        stats = {r[0] for r in con.execute("SELECT idx FROM sqlite_stat1")}
+        assert {"ix_review_day_cover", "ix_review_card_cover", "ix_card_recall"} <= stats
+    finally:
+        con.close()
+    assert (tmp_path / "plain.schema2.bak.sqlite3").exists()
