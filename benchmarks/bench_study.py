@@ -10,7 +10,10 @@ synced) and a study session answers ``--answers`` questions. It prints JSON
 with the median (and 90th percentile) milliseconds of
 ``StudySession.next_question`` and of recording the answer (grading, FSRS, one
 committed transaction), plus the first question (deck load and question
-builder set-up) and one ``profile_stats`` call.
+builder set-up) and one ``profile_stats`` call. ``commit_floor_ms`` is the
+median of a bare one-row SQLite commit (WAL, ``synchronous=FULL``) on the same
+disk, timed after every answer: what any durable answer costs at least there
+and then (it varies with what else uses the disk).
 
     python benchmarks/bench_study.py --sizes 1000 10000 100000
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -110,6 +114,8 @@ def measure(path: Path, profile_id: int, answers: int, seed: int) -> dict[str, A
     url = f"sqlite:///{path}"
     next_ms: list[float] = []
     answer_ms: list[float] = []
+    floor_ms: list[float] = []
+    floor = _CommitFloor(path.with_name(path.name + ".floor"))
     with Collection.open(url, first_start=False) as col:
         with col.engine.connect() as conn:
             sync = conn.execute(text("PRAGMA synchronous")).scalar()
@@ -129,6 +135,7 @@ def measure(path: Path, profile_id: int, answers: int, seed: int) -> dict[str, A
             else:
                 session.answer(q, q.answers[0] if ok else "no idea", now, 4000)
             answer_ms.append((time.perf_counter() - t0) * 1000)
+            floor_ms.append(floor.commit_ms())
             now += timedelta(seconds=15)
             t0 = time.perf_counter()
             q = session.next_question(now)
@@ -136,18 +143,45 @@ def measure(path: Path, profile_id: int, answers: int, seed: int) -> dict[str, A
         t0 = time.perf_counter()
         profile_stats(col, profile_id, now)
         stats_ms = (time.perf_counter() - t0) * 1000
+    floor.close()
     return {
         "answers": len(answer_ms),
         "next_question_ms_median": round(statistics.median(next_ms), 3),
         "next_question_ms_p90": round(_p90(next_ms), 3),
         "answer_ms_median": round(statistics.median(answer_ms), 3),
         "answer_ms_p90": round(_p90(answer_ms), 3),
+        "commit_floor_ms_median": round(statistics.median(floor_ms), 3) if floor_ms else None,
         "first_question_ms": round(first_ms, 1),
         "profile_stats_ms": round(stats_ms, 1),
         "sqlite": {"journal_mode": journal,
                    "synchronous": {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(
                        int(sync or 0), sync)},
     }
+
+
+class _CommitFloor:
+    """A scratch SQLite file next to the database: one-row commits, durable like the app's."""
+
+    def __init__(self, path: Path) -> None:
+        for p in path.parent.glob(path.name + "*"):
+            p.unlink()
+        self.path = path
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+
+    def commit_ms(self) -> float:
+        t0 = time.perf_counter()
+        self.conn.execute("BEGIN")
+        self.conn.execute("INSERT INTO t (v) VALUES (?)", ("x" * 200,))
+        self.conn.execute("COMMIT")
+        return (time.perf_counter() - t0) * 1000
+
+    def close(self) -> None:
+        self.conn.close()
+        for p in self.path.parent.glob(self.path.name + "*"):
+            p.unlink()
 
 
 def _p90(values: list[float]) -> float:
