@@ -56,6 +56,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.expression import BindParameter
 from sqlmodel import Session, select
 
 from quizapp.collection import Collection
@@ -266,7 +267,7 @@ def _part_statement(queue: int, one_deck: bool, no_form: bool, decks: str | None
     c = card_table.alias("c")
     f = fact_table.alias("f")
     sib = card_table.alias("sib")
-    today = bindparam("today")
+    today: BindParameter[int] = bindparam("today")
     q = (
         sa_select(c.c.id, c.c.deck_id, c.c.fact_id, f.c.key, c.c.family, c.c.reps,
                   c.c.reported_forms, c.c.due)
@@ -562,12 +563,11 @@ class StudySession:
                     counts: _DayCounts) -> list[_Row]:
         """The first :data:`_BATCH` eligible cards of a queue (fetched when memory runs short)."""
         horizon = (now + LEARN_AHEAD, _LAST_ID)
-        part = self._parts.get(queue)
-        fetched = part is None
+        kept = self._parts.get(queue)
+        fetched = kept is None
         while True:
-            if part is None:
-                part = self._fetch_part(conn, queue, now, today, counts)
-                self._parts[queue] = part
+            part = kept if kept is not None else self._fetch_part(conn, queue, now, today, counts)
+            self._parts[queue] = part
             taken: list[_Row] = []
             for row in part.rows:
                 if queue == _Q_LEARNING and row.key() > horizon:
@@ -578,7 +578,7 @@ class StudySession:
                         return taken
             if fetched or part.bound is None or (queue == _Q_LEARNING and horizon <= part.bound):
                 return taken
-            part, fetched = None, True  # memory ran short of the head of the queue
+            kept, fetched = None, True  # memory ran short of the head of the queue
 
     def _fetch_part(self, conn: Connection, queue: int, now: datetime, today: int,
                     counts: _DayCounts) -> _Part:
@@ -680,10 +680,10 @@ class StudySession:
             queue = _Q_REVIEW
         else:
             return
-        part = self._parts.get(queue)
+        target = self._parts.get(queue)
         row = replace(found[1], reps=after.reps, due=after.due)
-        if part is not None and (part.bound is None or row.key() <= part.bound):
-            insort(part.rows, row, key=_Row.key)
+        if target is not None and (target.bound is None or row.key() <= target.bound):
+            insort(target.rows, row, key=_Row.key)
 
     def _day_end(self, today: int) -> datetime:
         end = self._day_ends.get(today)
