@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from quizapp.facts.bulk import gc_paused
 from quizapp.facts.model import Deck, Fact, FactKind, Source
 from quizapp.questions.dates import (
     DateStyle,
@@ -61,7 +62,7 @@ def _preferred(current: str | None, candidate: str) -> str:
 
     Accents win ("José" over "Jose"), then the alphabetically first.
     """
-    if current is None:
+    if current is None or current == candidate:
         return candidate
     return min(current, candidate, key=lambda s: (s.isascii(), s))
 
@@ -213,23 +214,28 @@ class DeckIndex:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         self._building.add(part)
         try:
-            if part == "people":
-                self._build_people()
-                self._build_quotes()
-                self._build_containers()
-            elif part == "numbers":
-                self._build_numbers()
-            else:
-                self._build_dates()
+            with gc_paused():  # many small objects, no reference cycles
+                self._build_part(part)
         finally:
             self._building.discard(part)
         return self.__dict__[name]
+
+    def _build_part(self, part: str) -> None:
+        if part == "people":
+            self._build_people()
+            self._build_quotes()
+            self._build_containers()
+        elif part == "numbers":
+            self._build_numbers()
+        else:
+            self._build_dates()
 
     # ------------------------------------------------------------------ people
 
     def _build_people(self) -> None:
         people: dict[str, Person] = {}
         key_of_fact: dict[str, str] = {}
+        name_keys: dict[str, str] = {}  # norm_text of each name (speakers recur)
         for f in self.facts.values():
             if f.kind is FactKind.PERSON:
                 name = (f.name or "").strip()
@@ -237,7 +243,9 @@ class DeckIndex:
                 name = (f.speaker or "").strip()
             else:
                 continue
-            key = norm_text(name)
+            key = name_keys.get(name)
+            if key is None:
+                key = name_keys[name] = norm_text(name)
             if not key:
                 continue
             key_of_fact[f.id] = key
@@ -282,11 +290,17 @@ class DeckIndex:
             holders[fid].key for fid in self.by_kind[FactKind.PERSON] if fid in holders
         }
         primary: set[str] = set()
+        role_keys: dict[str, str] = {}  # role_key of each role as written (roles recur)
         for fid, holder in holders.items():
             f = self.facts[fid]
             roles = [f.role, *f.roles] if f.kind is FactKind.PERSON else [f.role]
             for i, role in enumerate(roles):
-                rk = role_key(role) if role else ""
+                if role:
+                    rk = role_keys.get(role)
+                    if rk is None:
+                        rk = role_keys[role] = role_key(role)
+                else:
+                    rk = ""
                 if not rk or role is None:
                     continue
                 holder.roles[rk] = _preferred(holder.roles.get(rk), role.strip())
