@@ -65,8 +65,10 @@ def _progress_indexes(conn: Connection) -> None:
     state-before prefix true retention reads; per card, in answer order), and
     small partial indexes over wrong answers, wrong multiple-choice answers,
     retired facts, leeches and buried cards; one index of recall cards by
-    stability. No table or row changes: only ``CREATE INDEX``,
-    and the statements are the same on SQLite and PostgreSQL.
+    stability, and one of a profile's cards per deck (by state and suspension,
+    with due times) whose ranges the deck list counts. No table or row
+    changes: only ``CREATE INDEX``, and the statements are the same on SQLite
+    and PostgreSQL.
 
     A SQLite file that has planner statistics (``ANALYZE`` was run) gets them
     for the new indexes too: without, SQLite would take a new index for a very
@@ -82,6 +84,7 @@ def _progress_indexes(conn: Connection) -> None:
         "WHERE correct = FALSE AND choices IS NOT NULL AND given IS NOT NULL",
         "CREATE INDEX ix_fact_retired ON fact (id) WHERE retired = TRUE",
         "CREATE INDEX ix_card_recall ON card (profile_id, family, stability, fact_id)",
+        "CREATE INDEX ix_card_profile_deck ON card (profile_id, deck_id, state, suspended, due)",
         "CREATE INDEX ix_card_leech ON card (profile_id, lapses) WHERE lapses >= 8",
         "CREATE INDEX ix_card_buried ON card (profile_id, buried_until) "
         "WHERE buried_until IS NOT NULL",
@@ -94,7 +97,8 @@ def _progress_indexes(conn: Connection) -> None:
 
 _PROGRESS_INDEXES = (
     "ix_review_day_cover", "ix_review_card_cover", "ix_review_wrong", "ix_review_wrong_choice",
-    "ix_fact_retired", "ix_card_recall", "ix_card_leech", "ix_card_buried",
+    "ix_fact_retired", "ix_card_recall", "ix_card_profile_deck", "ix_card_leech",
+    "ix_card_buried",
 )
 
 

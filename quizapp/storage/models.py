@@ -217,6 +217,9 @@ class CardRow(SQLModel, table=True):
         # Schema 3, for the progress figures: recall cards by stability (mastery),
         # and partial indexes over the few leeches and buried cards.
         Index("ix_card_recall", "profile_id", "family", "stability", "fact_id"),
+        # Schema 3, for the deck list: a profile's cards per deck, by state and
+        # suspension, with due times (each count of a deck is one index range).
+        Index("ix_card_profile_deck", "profile_id", "deck_id", "state", "suspended", "due"),
         Index("ix_card_leech", "profile_id", "lapses", **_where(LEECH_WHERE)),
         Index("ix_card_buried", "profile_id", "buried_until", **_where(BURIED_WHERE)),
     )
