@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from quizapp.plainsql import PlainSql
+from quizapp.storage.models import BURIED_WHERE, RETIRED_WHERE, spelled
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
@@ -48,33 +49,47 @@ class DeckCounts:
 
 _PROFILE_DAY = PlainSql("SELECT rollover_hour, timezone FROM profile WHERE id = :profile")
 
-# Every deck with its counts, in one statement. Total, new and learning come
-# from one pass over the profile's cards grouped by deck; cards due today are
-# few, so they are read through ix_card_due's range (grouping by +deck_id keeps
-# the planner off deck-ordered indexes) and only they are checked against their
-# fact one by one. Retired facts are left out of the pass with one
-# NOT IN list rather than a join per card.
-_DECK_COUNTS = PlainSql("""
+# Every deck with its counts, in one statement. Each count of a deck is the
+# length of one range of ix_card_profile_deck (profile, deck, state,
+# suspension, due): the database counts index entries and reads no card. The
+# few cards those ranges count wrongly are then taken off: cards of retired
+# facts (found from the partial index of retired facts) and, from the due
+# count, buried cards (from the partial index of buried cards).
+_DECK_COUNTS = PlainSql(f"""
 SELECT d.id, d.key, d.name, d.description,
-       coalesce(a.new, 0), coalesce(a.learning, 0), coalesce(s.due, 0), coalesce(a.total, 0)
+       (SELECT count(*) FROM card c
+        WHERE c.profile_id = :profile AND c.deck_id = d.id AND c.state = 0
+          AND c.suspended = :no) - coalesce(x.new, 0),
+       (SELECT count(*) FROM card c
+        WHERE c.profile_id = :profile AND c.deck_id = d.id AND c.state IN (1, 3)
+          AND c.suspended = :no) - coalesce(x.learning, 0),
+       (SELECT count(*) FROM card c
+        WHERE c.profile_id = :profile AND c.deck_id = d.id AND c.state = 2
+          AND c.suspended = :no AND c.due < :end_today) - coalesce(x.due, 0),
+       (SELECT count(*) FROM card c
+        WHERE c.profile_id = :profile AND c.deck_id = d.id) - coalesce(x.total, 0)
 FROM deck d
 LEFT JOIN (
-    SELECT c.deck_id AS deck_id, count(*) AS total,
-           count(*) FILTER (WHERE c.state = 0 AND c.suspended = :no) AS new,
-           count(*) FILTER (WHERE c.state IN (1, 3) AND c.suspended = :no) AS learning
-    FROM card c
-    WHERE c.profile_id = :profile
-      AND c.fact_id NOT IN (SELECT f.id FROM fact f WHERE f.retired = TRUE)
-    GROUP BY c.deck_id
-) a ON a.deck_id = d.id
-LEFT JOIN (
-    SELECT +c.deck_id AS deck_id, count(*) AS due
-    FROM card c
-    WHERE c.profile_id = :profile AND c.suspended = :no AND c.state = 2
-      AND c.due < :end_today AND (c.buried_until IS NULL OR c.buried_until < :today)
-      AND NOT EXISTS (SELECT 1 FROM fact f WHERE f.id = c.fact_id AND f.retired = TRUE)
-    GROUP BY +c.deck_id
-) s ON s.deck_id = d.id
+    SELECT e.deck_id AS deck_id,
+           count(*) FILTER (WHERE e.retired = 1) AS total,
+           count(*) FILTER (WHERE e.retired = 1 AND e.state = 0 AND e.suspended = :no) AS new,
+           count(*) FILTER (WHERE e.retired = 1 AND e.state IN (1, 3)
+                                  AND e.suspended = :no) AS learning,
+           count(*) FILTER (WHERE e.state = 2 AND e.suspended = :no AND e.due < :end_today
+                                  AND (e.retired = 1 OR e.buried_until >= :today)) AS due
+    FROM (SELECT c.deck_id AS deck_id, c.state AS state, c.suspended AS suspended,
+                 c.due AS due, c.buried_until AS buried_until, 1 AS retired
+          FROM fact f CROSS JOIN card c
+          WHERE {spelled(RETIRED_WHERE, "f")} AND c.profile_id = :profile AND c.fact_id = f.id
+          UNION ALL
+          SELECT c.deck_id, c.state, c.suspended, c.due, c.buried_until, 0
+          FROM card c
+          WHERE c.profile_id = :profile AND {spelled(BURIED_WHERE, "c")}
+            AND c.buried_until >= :today
+            AND NOT EXISTS (SELECT 1 FROM fact f
+                            WHERE f.id = c.fact_id AND {spelled(RETIRED_WHERE, "f")})) e
+    GROUP BY e.deck_id
+) x ON x.deck_id = d.id
 ORDER BY d.name, d.id
 """)
 

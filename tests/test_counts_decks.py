@@ -3,11 +3,13 @@ on real SQLite files and, when a server is given, on PostgreSQL."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from quizapp.collection import Collection
 from quizapp.counts import DeckCounts, deck_counts, due_reviews
@@ -157,3 +159,81 @@ def test_plain_sql_rewrites_parameters_per_driver() -> None:
                                       "%(x)s) AND c = 'a::b'")
     with pytest.raises(ValueError, match="%"):
         PlainSql("SELECT 1 WHERE 'a' LIKE '%a'")
+
+
+def sqlite_plans(col: Collection, run: Callable[[], object]) -> list[tuple[str, list[str]]]:
+    """Each SELECT that ``run`` sends to SQLite (values inlined) with its query plan."""
+    seen: list[str] = []
+
+    def trace(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.set_trace_callback(seen.append)
+
+    col.engine.dispose()  # new pooled connections, each traced
+    event.listen(col.engine, "connect", trace)
+    try:
+        run()
+    finally:
+        event.remove(col.engine, "connect", trace)
+        col.engine.dispose()
+    statements = [s for s in seen if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    with col.engine.connect() as conn:
+        return [(s, [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + s)])
+                for s in statements]
+
+
+@pytest.mark.sqlite_only
+def test_deck_counts_read_the_deck_index_with_and_without_statistics(tmp_path: Path) -> None:
+    col = Collection.open(f"sqlite:///{tmp_path / 'q.sqlite3'}", first_start=False)
+    try:
+        for i in range(3):
+            col.import_deck(qa_deck(f"deck-{i}", f"Deck {i}", 40))
+        pid = create_profile(col, "P", NOW).id
+        create_profile(col, "Q", NOW)
+        set_cards(col, "UPDATE card SET state = 2, due = :due WHERE id % 3 = 0",
+                  due=stored(NOW - timedelta(days=1)))
+        set_cards(col, "UPDATE card SET state = 1 WHERE id % 7 = 0")
+        col.import_deck(qa_deck("deck-0", "Deck 0", 40, skip=3))  # one retired fact
+        want = deck_counts(col, pid, NOW)
+
+        def check() -> None:
+            plans = sqlite_plans(col, lambda: deck_counts(col, pid, NOW))
+            assert len(plans) == 2  # the profile's day, then every deck's counts
+            sql, plan = plans[1]
+            # No pass over the card table or the facts: each count of a deck is a
+            # range of ix_card_profile_deck (no card is read), and the cards of
+            # retired facts and buried cards come from their partial indexes.
+            scans = [p for p in plan if p.startswith("SCAN ")
+                     and p.split()[1] in ("card", "c", "fact", "f")
+                     and "ix_fact_retired" not in p]
+            assert not scans, (sql, plan)
+            used = {w for p in plan for w in p.split() if w.startswith("ix_")}
+            assert {"ix_card_profile_deck", "ix_fact_retired", "ix_card_buried"} <= used, plan
+            ranges = [p for p in plan if "ix_card_profile_deck" in p]
+            assert len(ranges) == 4, plan  # new, learning, due, total
+            assert all(p.startswith("SEARCH c USING COVERING INDEX ix_card_profile_deck "
+                                    "(profile_id=? AND deck_id=?") for p in ranges), plan
+            assert "due<?" in ranges[2], plan
+
+        check()  # no planner statistics, as a new file has
+        with col.engine.connect() as conn:  # statistics as PRAGMA optimize would leave them
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+        check()
+        with col.engine.connect() as conn:  # and as 100,000 cards' statistics would be
+            for table, index, stat in (
+                    ("card", "ix_card_profile_deck", "100000 100000 20000 5000 5000 2"),
+                    ("card", "ix_card_due", "100000 100000 100000 25000 4"),
+                    ("card", "ix_card_deck_id", "100000 20000"),
+                    ("card", "ix_card_fact", "100000 2"),
+                    ("card", "ix_card_recall", "100000 100000 50000 12 1"),
+                    ("card", "sqlite_autoindex_card_1", "100000 100000 2 1"),
+                    ("fact", "ix_fact_deck_id", "50000 10000"),
+                    ("fact", "sqlite_autoindex_fact_1", "50000 10000 1")):
+                conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE idx = ?", (index,))
+                conn.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)",
+                                     (table, index, stat))
+            conn.commit()
+        check()
+        assert deck_counts(col, pid, NOW) == want == expected(col, pid, NOW)
+    finally:
+        col.close()
