@@ -35,6 +35,7 @@ from quizapp.scheduling import (
 from quizapp.storage import repository as repo
 from quizapp.storage.models import as_utc
 from quizapp.study import StudySession, create_profile, update_profile_settings
+from tests.test_counts_decks import sqlite_plans
 
 pytestmark = pytest.mark.both_backends
 
@@ -324,3 +325,49 @@ def test_retention_and_labels_match_a_plain_reading(built: Built) -> None:
         label = labels[f"{f.deck_name}/{f.key}"]
         assert label.startswith(" ".join(f.text.split())), label
     assert fact_labels(b.col, []) == {}
+
+
+@pytest.mark.sqlite_only
+def test_retention_reads_the_per_day_index_with_and_without_statistics(built: Built) -> None:
+    from quizapp.browse import retention_over_time
+
+    b = built
+    later = b.now + timedelta(days=4)
+    session = StudySession(b.col, b.pid, seed=9)  # answers to cards in Review
+    for i in range(30):
+        q = session.next_question(later)
+        if q is None:
+            break
+        session.answer_flashcard(q, 1 if i % 3 == 0 else 3, later, 1200)
+        later += timedelta(seconds=20)
+    session.undo(later)
+    session.close(later)
+    want = retention_over_time(b.col, b.pid, later)
+    assert sum(w["reviews"] for w in want) > 0
+
+    def check() -> None:
+        plans = sqlite_plans(b.col, lambda: retention_over_time(b.col, b.pid, later))
+        assert len(plans) == 2  # the profile's day, then the answers per day
+        sql, plan = plans[1]
+        # The log is read through ix_review_day_cover (the kind and the state
+        # prefix are in it), never whole; cancellations through their index.
+        scans = [p for p in plan if p.startswith("SCAN ")]
+        assert not scans, (sql, plan)
+        assert plan[0].startswith("SEARCH r USING INDEX ix_review_day_cover "), plan
+        assert any("ix_review_cancels" in p for p in plan), plan
+
+    check()  # no planner statistics, as a new file has
+    with b.col.engine.connect() as conn:  # statistics as PRAGMA optimize would leave them
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+    check()
+    with b.col.engine.connect() as conn:  # and as a long history's statistics would be
+        for index, stat in (("ix_review_profile_day", "240000 240000 2670"),
+                            ("ix_review_day_cover", "240000 240000 2670 2670 1335 337 337"),
+                            ("ix_review_cancels", "240000 240000")):
+            conn.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE idx = ?", (index,))
+            conn.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES ('review', ?, ?)",
+                                 (index, stat))
+        conn.commit()
+    check()
+    assert retention_over_time(b.col, b.pid, later) == want
