@@ -24,11 +24,22 @@ after (JSON, :class:`~quizapp.scheduling.CardState`) and the kind. The log is
 never edited: undo and overrule append rows that cancel earlier ones (see
 :mod:`quizapp.scheduling.reviewlog`).
 
-**Speed.** :meth:`StudySession.next_question` runs one SQL statement: a
-``UNION ALL`` of small ``LIMIT``-ed range scans of the ``ix_card_due`` index
-(profile, suspended, state, due), one per queue; daily counts are read from the
-log once per study day and then kept in memory. An answer reads its card by
-primary key and writes two rows. Neither grows with the number of cards.
+**Speed.** Each queue (learning, review, new) is read with a statement
+compiled once: a ``LIMIT``-ed range scan of the ``ix_card_due`` index
+(profile, suspended, state, due). On an SQLite file the session keeps the
+head of every queue in memory, as Anki does: it serves questions from there,
+puts its own answers in (the answered card leaves, its sibling is hidden for
+the day, a learning card comes back at its due time), fetches again when a
+queue runs short, and drops it all when the study day changes or anything
+else wrote to the database (``PRAGMA data_version`` on the connection the
+session holds; its own undo, overrule, bury, suspend and report drop it
+too). Elsewhere (PostgreSQL) the queues are read afresh for every question.
+The order is exactly that of one ``UNION ALL`` of the queues ordered by
+(queue, due, id); ``tests/test_study_queue.py`` compares the two. Daily
+counts are read from the log once per study day and then kept in memory. An
+answer reads its card by primary key and writes the card, the review and the
+session row with plain SQL on the driver's connection, in one transaction.
+Neither grows with the number of cards.
 """
 
 from __future__ import annotations
@@ -392,8 +403,9 @@ def _keeps_queue(engine: Engine) -> bool:
 class StudySession:
     """One sitting of study for one profile (optionally one deck).
 
-    Not thread-safe: use one session per thread (each call opens its own short
-    database session).
+    Not thread-safe: use one session per thread. On an SQLite file the session
+    holds one connection (released by :meth:`close`, when the session is
+    dropped, or when the collection closes).
     """
 
     def __init__(self, collection: Collection, profile_id: int | None = None, *,
