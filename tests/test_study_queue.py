@@ -182,6 +182,14 @@ def decks() -> tuple[Deck, Deck]:
     return a, b
 
 
+def deck_row_id(path: Path, key: str) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return int(con.execute("SELECT id FROM deck WHERE key = ?", (key,)).fetchone()[0])
+    finally:
+        con.close()
+
+
 def build_file(path: Path) -> int:
     with Collection.open(f"sqlite:///{path}", first_start=False) as col:
         a, b = decks()
@@ -190,9 +198,7 @@ def build_file(path: Path) -> int:
         pid = create_profile(col, "P", T0).id
         update_profile_settings(col, pid, timezone="UTC", fuzz=False, new_per_day=6,
                                 reviews_per_day=8)
-        with col.engine.connect() as conn:
-            (deck_b_id,) = conn.exec_driver_sql("SELECT id FROM deck WHERE key = 'qb'").one()
-        set_deck_overrides(col, pid, deck_b_id, new_per_day=3, reviews_per_day=4)
+        set_deck_overrides(col, pid, deck_row_id(path, "qb"), new_per_day=3, reviews_per_day=4)
     return pid
 
 
@@ -233,16 +239,16 @@ class Run:
         self.actions[action] = self.actions.get(action, 0) + 1
 
 
-def study(run: Run, pid: int, seed: int) -> None:
+def study(run: Run, pid: int, seed: int, *, deck_id: int | None = None, days: int = 10) -> None:
     """The script: days of study with every kind of event, the same for every file."""
     rng = random.Random(seed)
     url = f"sqlite:///{run.path}"
     col = Collection.open(url, first_start=False)
     other = Collection.open(url, first_start=False)  # another window, its own engine
-    session = run.session_type(col, pid, seed=3)
+    session = run.session_type(col, pid, seed=3, deck_id=deck_id)
     now = T0
     try:
-        for day in range(10):
+        for day in range(days):
             now = T0 + timedelta(days=day)
             idle = 0
             steps = 0
@@ -354,6 +360,35 @@ def test_kept_queue_serves_what_one_statement_serves(tmp_path: Path, seed: int, 
         if deck == "qb" and b.state == 0:
             new_b[day] = new_b.get(day, 0) + 1
     assert max(new_b.values()) >= 3
+
+
+@pytest.mark.parametrize("variant", ["one deck", "only decks with limits of their own"])
+def test_kept_queue_for_one_deck_and_for_deck_limits_only(tmp_path: Path, variant: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(study_module, "_KEPT_BATCH", 9)
+    base = tmp_path / "base.sqlite3"
+    pid = build_file(base)
+    deck_id = None
+    if variant == "one deck":
+        deck_id = deck_row_id(base, "qa")
+    else:  # the profile allows nothing; deck B's override opens it alone
+        with Collection.open(f"sqlite:///{base}", first_start=False) as col:
+            update_profile_settings(col, pid, new_per_day=0, reviews_per_day=0)
+    kept = Run(tmp_path / "kept.sqlite3", StudySession)
+    oracle = Run(tmp_path / "oracle.sqlite3", OneStatementSession)
+    for run in (kept, oracle):
+        shutil.copyfile(base, run.path)
+        study(run, pid, 7, deck_id=deck_id, days=6)
+    for i, (got, want) in enumerate(zip(kept.served, oracle.served, strict=False)):
+        assert got == want, f"step {i}: served {got}, one statement serves {want}"
+    assert len(kept.served) == len(oracle.served)
+    assert log_of(kept.path) == log_of(oracle.path)
+    assert kept.actions["answer"] > 30
+    prompts = {prompt for _, _, prompt, _ in kept.served if prompt}
+    if variant == "one deck":
+        assert all("Which word" not in p for p in prompts)
+    else:
+        assert all("What is item" not in p for p in prompts)
 
 
 # ---------------------------------------------------------------- the driver path and connections
