@@ -372,6 +372,17 @@ class _Driver:
     def execute(self, sql: str, params: Sequence[Any]) -> Any:
         return self.cursor.execute(sql if self.sqlite else sql.replace("?", "%s"), params)
 
+    def read_for_update(self, sql: str, params: Sequence[Any]) -> Any:
+        """The first row of a SELECT, locked until the transaction ends.
+
+        No other connection can change it between this read and the commit
+        (SQLite: the write lock is taken first; PostgreSQL: ``FOR UPDATE``).
+        """
+        if self.sqlite:
+            self.cursor.execute("BEGIN IMMEDIATE")
+            return self.cursor.execute(sql, params).fetchone()
+        return self.cursor.execute(sql.replace("?", "%s") + " FOR UPDATE", params).fetchone()
+
     def insert(self, sql: str, params: Sequence[Any]) -> int:
         """Run an INSERT and return the new row's id."""
         if self.sqlite:
@@ -858,7 +869,7 @@ class StudySession:
         today = self.study_day(now)
         card_id = _card_key(question.card_id)
         with self._driver() as db:
-            card = db.execute(_SQL_CARD, (card_id,)).fetchone()
+            card = db.read_for_update(_SQL_CARD, (card_id,))
             if card is None or card[0] != self.profile_id:
                 raise repo.NotFoundError(f"no card {question.card_id!r} for this profile")
             (_, deck_id, fact_row_id, state, step, stability, difficulty, due, last_review,

@@ -52,6 +52,7 @@ from quizapp.study import (
     _Q_NEW,
     _Q_PREFERRED,
     _Q_REVIEW,
+    StaleQuestionError,
     StudySession,
     _Candidate,
     _DayCounts,
@@ -444,3 +445,35 @@ def test_held_connections_are_released(tmp_path: Path) -> None:
     assert again is not None and not again.closed
     col.close()  # closes the connections sessions hold
     assert again.closed and not col._held
+
+
+def test_an_answer_cannot_overwrite_a_write_it_did_not_see(tmp_path: Path) -> None:
+    """Another window answers the same card and commits while this answer is on its way."""
+    import threading
+
+    path = tmp_path / "q.sqlite3"
+    pid = build_file(path)
+    col = Collection.open(f"sqlite:///{path}", first_start=False)
+    session = StudySession(col, pid)
+    q = session.next_question(T0)
+    assert q is not None
+    other = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE card SET reps = reps + 1 WHERE id = ?", (int(q.card_id),))
+    timer = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    timer.start()
+    try:
+        # The answer waits for the other writer, then sees its change: refused, not overwritten.
+        with pytest.raises(StaleQuestionError):
+            session.answer_flashcard(q, 3, T0, 1000)
+    finally:
+        timer.join()
+        other.close()
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("SELECT reps FROM card WHERE id = ?", (int(q.card_id),)).fetchone() \
+            == (1,)
+        assert con.execute("SELECT count(*) FROM review").fetchone() == (0,)
+    finally:
+        con.close()
+    col.close()
