@@ -225,36 +225,35 @@ ORDER BY COUNT(*) DESC, f.key, r.given
 LIMIT {TOP}
 """
 
-# Facts with a recall card, per deck and kind (read from the fact side: one
-# probe of the card's unique index per fact).
-_RECALL_FACTS = """
-SELECT x.deck_id, d.name, x.kind, x.facts
-FROM (SELECT f.deck_id AS deck_id, f.kind AS kind, COUNT(*) AS facts
-      FROM fact f CROSS JOIN card c
-      WHERE f.retired = FALSE
-        AND c.profile_id = :p AND c.fact_id = f.id AND c.family = 'recall'
+# Facts with a recall card, and mastered ones, per deck and kind, in one pass
+# over the profile's recall cards (ix_card_recall, in fact order, so the facts
+# are looked up in the order they are stored). A fact is mastered when its
+# recall card is at or above the threshold and its latest effective answer,
+# over all its cards, was right: each card's latest answer is the first entry
+# of a backward range of ix_review_card_cover, and the latest of a fact's cards
+# is the largest key (time, id, right) of those. The nested CASE looks for the
+# last answer only on cards above the threshold.
+_MASTERY = """
+SELECT x.deck_id, d.name, x.kind, x.facts, x.mastered
+FROM (SELECT f.deck_id AS deck_id, f.kind AS kind, COUNT(*) AS facts,
+             SUM(CASE WHEN c.stability >= :threshold THEN
+                   CASE WHEN (SELECT MAX((SELECT {key}
+                                          FROM review lr {by_card}
+                                          WHERE lr.profile_id = c2.profile_id
+                                            AND lr.card_id = c2.id
+                                            AND lr.kind IN {answers} AND {not_cancelled}
+                                          ORDER BY lr.reviewed_at DESC, lr.id DESC
+                                          LIMIT 1))
+                              FROM card c2
+                              WHERE c2.profile_id = c.profile_id
+                                AND c2.fact_id = c.fact_id) LIKE '%1'
+                        THEN 1 ELSE 0 END
+                 ELSE 0 END) AS mastered
+      FROM card c CROSS JOIN fact f
+      WHERE c.profile_id = :p AND c.family = 'recall'
+        AND f.id = c.fact_id AND f.retired = FALSE
       GROUP BY f.deck_id, f.kind) x
 JOIN deck d ON d.id = x.deck_id
-"""
-
-# Mastered facts: recall cards at or above the threshold (ix_card_recall) whose
-# fact's latest effective answer, over all its cards, was right. Each card's
-# latest answer is the first entry of a backward range of ix_review_card_cover;
-# the latest of a fact's cards is the largest key (time, id, right) of those.
-_MASTERED = """
-SELECT f.deck_id, f.kind, COUNT(*)
-FROM card c CROSS JOIN fact f
-WHERE c.profile_id = :p AND c.family = 'recall' AND c.stability >= :threshold
-  AND f.id = c.fact_id AND f.retired = FALSE
-  AND (SELECT MAX((SELECT {key}
-                   FROM review lr {by_card}
-                   WHERE lr.profile_id = c2.profile_id AND lr.card_id = c2.id
-                     AND lr.kind IN {answers} AND {not_cancelled}
-                   ORDER BY lr.reviewed_at DESC, lr.id DESC
-                   LIMIT 1))
-       FROM card c2
-       WHERE c2.profile_id = c.profile_id AND c2.fact_id = c.fact_id) LIKE '%1'
-GROUP BY f.deck_id, f.kind
 """
 
 # A text key that sorts like (reviewed_at, id) and ends in 1 for a right answer.
@@ -327,7 +326,7 @@ def _statements(dialect: str) -> dict[str, TextClause]:
         forecast = _FORECAST.format(
             buckets=" ".join(f"WHEN c.due < :e{i} THEN {i}" for i in range(FORECAST_DAYS)),
             n=FORECAST_DAYS, last=FORECAST_DAYS - 1)
-        mastered = _MASTERED.format(
+        mastery = _MASTERY.format(
             key=_LAST_ANSWER_KEY.get(dialect, _LAST_ANSWER_KEY["postgresql"]),
             answers=ANSWER_KINDS_SQL, not_cancelled=not_cancelled_sql("lr"), **hints)
         made = {
@@ -336,8 +335,7 @@ def _statements(dialect: str) -> dict[str, TextClause]:
             "overrules": text(_OVERRULES.format(**hints)),
             "most_missed": text(_MOST_MISSED.format(**hints)),
             "wrong_choices": text(_WRONG_CHOICES.format(**hints)),
-            "recall_facts": text(_RECALL_FACTS),
-            "mastered": text(mastered),
+            "mastery": text(mastery),
             "cards": text(_CARDS),
             "card_exceptions": text(_CARD_EXCEPTIONS),
             "forecast": text(forecast).bindparams(
@@ -447,13 +445,12 @@ def _cards_and_forecast(conn: Connection, sql: dict[str, TextClause], profile_id
 
 
 def _mastery(conn: Connection, sql: dict[str, TextClause], profile_id: int) -> dict[str, Any]:
-    mastered = {(deck_id, kind): int(n) for deck_id, kind, n in conn.execute(
-        sql["mastered"], {"p": profile_id, "threshold": MASTERED_STABILITY_DAYS})}
     decks: dict[int, dict[str, Any]] = {}
     kinds: dict[str, dict[str, Any]] = {}
     total = {"facts": 0, "mastered": 0}
-    for deck_id, deck_name, kind, facts in conn.execute(sql["recall_facts"], {"p": profile_id}):
-        done = mastered.get((deck_id, kind), 0)
+    for deck_id, deck_name, kind, facts, mastered in conn.execute(
+            sql["mastery"], {"p": profile_id, "threshold": MASTERED_STABILITY_DAYS}):
+        done = int(mastered or 0)
         deck = decks.setdefault(deck_id, {"deck_id": deck_id, "deck": deck_name, "facts": 0,
                                           "mastered": 0})
         by_kind = kinds.setdefault(kind, {"kind": kind, "facts": 0, "mastered": 0})

@@ -64,8 +64,8 @@ def _progress_indexes(conn: Connection) -> None:
     Two covering indexes over the review log (per study day, with the
     state-before prefix true retention reads; per card, in answer order), and
     small partial indexes over wrong answers, wrong multiple-choice answers,
-    retired facts, leeches and buried cards; one index of recall cards by
-    stability, and one of a profile's cards per deck (by state and suspension,
+    retired facts, leeches and buried cards; one index of recall cards in
+    fact order with their stability, and one of a profile's cards per deck (by state and suspension,
     with due times) whose ranges the deck list counts. No table or row
     changes: only ``CREATE INDEX``, and the statements are the same on SQLite
     and PostgreSQL.
@@ -83,7 +83,7 @@ def _progress_indexes(conn: Connection) -> None:
         "CREATE INDEX ix_review_wrong_choice ON review (profile_id, card_id, form, given) "
         "WHERE correct = FALSE AND choices IS NOT NULL AND given IS NOT NULL",
         "CREATE INDEX ix_fact_retired ON fact (id) WHERE retired = TRUE",
-        "CREATE INDEX ix_card_recall ON card (profile_id, family, stability, fact_id)",
+        "CREATE INDEX ix_card_recall ON card (profile_id, family, fact_id, stability)",
         "CREATE INDEX ix_card_profile_deck ON card (profile_id, deck_id, state, suspended, due)",
         "CREATE INDEX ix_card_leech ON card (profile_id, lapses) WHERE lapses >= 8",
         "CREATE INDEX ix_card_buried ON card (profile_id, buried_until) "

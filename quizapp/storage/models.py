@@ -214,9 +214,10 @@ class CardRow(SQLModel, table=True):
         UniqueConstraint("profile_id", "fact_id", "family"),
         Index("ix_card_due", "profile_id", "suspended", "state", "due"),
         Index("ix_card_fact", "fact_id"),
-        # Schema 3, for the progress figures: recall cards by stability (mastery),
-        # and partial indexes over the few leeches and buried cards.
-        Index("ix_card_recall", "profile_id", "family", "stability", "fact_id"),
+        # Schema 3, for the progress figures: a profile's recall cards in fact
+        # order with their stability (mastery), and partial indexes over the few
+        # leeches and buried cards.
+        Index("ix_card_recall", "profile_id", "family", "fact_id", "stability"),
         # Schema 3, for the deck list: a profile's cards per deck, by state and
         # suspension, with due times (each count of a deck is one index range).
         Index("ix_card_profile_deck", "profile_id", "deck_id", "state", "suspended", "due"),
