@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from quizapp.plainsql import PlainSql
-from quizapp.storage.models import BURIED_WHERE, RETIRED_WHERE, spelled
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
@@ -54,8 +53,11 @@ _PROFILE_DAY = PlainSql("SELECT rollover_hour, timezone FROM profile WHERE id = 
 # suspension, due): the database counts index entries and reads no card. The
 # few cards those ranges count wrongly are then taken off: cards of retired
 # facts (found from the partial index of retired facts) and, from the due
-# count, buried cards (from the partial index of buried cards).
-_DECK_COUNTS = PlainSql(f"""
+# count, buried cards (from the partial index of buried cards). Their
+# conditions are spelt as those partial indexes are (RETIRED_WHERE and
+# BURIED_WHERE of quizapp.storage.models, not imported here: the GUI shows its
+# window before SQLAlchemy is loaded).
+_DECK_COUNTS = PlainSql("""
 SELECT d.id, d.key, d.name, d.description,
        (SELECT count(*) FROM card c
         WHERE c.profile_id = :profile AND c.deck_id = d.id AND c.state = 0
@@ -80,14 +82,14 @@ LEFT JOIN (
     FROM (SELECT c.deck_id AS deck_id, c.state AS state, c.suspended AS suspended,
                  c.due AS due, c.buried_until AS buried_until, 1 AS retired
           FROM fact f CROSS JOIN card c
-          WHERE {spelled(RETIRED_WHERE, "f")} AND c.profile_id = :profile AND c.fact_id = f.id
+          WHERE f.retired = TRUE AND c.profile_id = :profile AND c.fact_id = f.id
           UNION ALL
           SELECT c.deck_id, c.state, c.suspended, c.due, c.buried_until, 0
           FROM card c
-          WHERE c.profile_id = :profile AND {spelled(BURIED_WHERE, "c")}
+          WHERE c.profile_id = :profile AND c.buried_until IS NOT NULL
             AND c.buried_until >= :today
             AND NOT EXISTS (SELECT 1 FROM fact f
-                            WHERE f.id = c.fact_id AND {spelled(RETIRED_WHERE, "f")})) e
+                            WHERE f.id = c.fact_id AND f.retired = TRUE)) e
     GROUP BY e.deck_id
 ) x ON x.deck_id = d.id
 ORDER BY d.name, d.id

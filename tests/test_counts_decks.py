@@ -181,6 +181,15 @@ def sqlite_plans(col: Collection, run: Callable[[], object]) -> list[tuple[str, 
                 for s in statements]
 
 
+def test_deck_counts_spell_the_partial_index_conditions_as_the_schema() -> None:
+    from quizapp import counts
+    from quizapp.storage.models import BURIED_WHERE, RETIRED_WHERE, spelled
+
+    statement = counts._DECK_COUNTS.text
+    assert statement.count(spelled(RETIRED_WHERE, "f")) == 2
+    assert spelled(BURIED_WHERE, "c") in statement
+
+
 @pytest.mark.sqlite_only
 def test_deck_counts_read_the_deck_index_with_and_without_statistics(tmp_path: Path) -> None:
     col = Collection.open(f"sqlite:///{tmp_path / 'q.sqlite3'}", first_start=False)
