@@ -142,3 +142,33 @@ def test_reimport_updates_every_column_and_retires_the_rest(db_url: str) -> None
 def test_seed_deck_loads_as_its_file(db_url: str) -> None:
     with Collection.open(db_url) as col:
         assert col.load_deck("seed") == load_deck_file(SEED_DECK)
+
+
+@pytest.mark.sqlite_only
+def test_the_cycle_collector_is_back_after_a_bulk_step(db_url: str) -> None:
+    import gc
+
+    from quizapp.facts.bulk import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause leaves the outer one alone
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("a failed import")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+    # Importing and opening a deck leave it on, as they found it.
+    with Collection.open(db_url) as col:
+        col.import_deck(_mixed_deck(10), NOW)
+        col.load_deck("mixed")
+    assert gc.isenabled()
