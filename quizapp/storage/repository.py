@@ -16,7 +16,9 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import and_, exists, func, literal, true, union_all, update
-from sqlalchemy.sql import Executable
+from sqlalchemy import select as core_select
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, select
 
 from quizapp.facts.bulk import gc_paused
@@ -92,10 +94,11 @@ def _update_sql(session: Session, table: str, columns: Sequence[str]) -> str:
     return f"UPDATE {_quote(session, table)} SET {sets} WHERE id = {ph}"
 
 
-def _fetch_tuples(session: Session, statement: Executable) -> list[tuple[Any, ...]]:
+def _fetch_tuples(session: Session, statement: ClauseElement) -> list[tuple[Any, ...]]:
     """Every row of a Core SELECT as plain tuples, without result processing."""
     conn = session.connection()
     compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    assert isinstance(compiled, SQLCompiler)
     params: Any = compiled.params
     if compiled.positional:
         params = tuple(params[name] for name in compiled.positiontup or ())
@@ -439,7 +442,7 @@ def create_missing_cards(
     card = card_table.alias("c")
     families = union_all(
         *(
-            select(literal(name).label("family"), literal(i).label("ord"))
+            core_select(literal(name).label("family"), literal(i).label("ord"))
             for i, name in enumerate(FAMILIES)
         )
     ).subquery("fam")
@@ -451,7 +454,7 @@ def create_missing_cards(
         )
     )
     wanted = (
-        select(
+        core_select(
             profile.c.id,
             fact.c.id,
             fact.c.deck_id,
