@@ -553,3 +553,36 @@ def test_deck_tolerance_reaches_grading(seed_deck: Deck) -> None:
     q = build(QuestionBuilder(deck), "n-vehicles", Form.TYPED)
     assert grade(q, "400", deck.options).verdict is Verdict.RIGHT
     assert grade(q, "400").verdict is Verdict.WRONG
+
+
+def test_multiple_choice_is_offered_only_when_well_spaced_distractors_exist() -> None:
+    """“More than 54%” rules out 54–100%: for 86% only 51% and 53% remain, too close to
+    each other to be shown together, so no choice question is offered (and none fails)."""
+    text = (
+        "Officials reported 48% for the tanks in region harvest. Officials reported more "
+        "than 54% for the tanks in region flood. Officials reported 86% for the tanks in "
+        "region summit. "
+    )
+    stem = "What figure was given for the tanks?"
+
+    def number(fid: str, span: str, value: int, qualifier: str | None = None) -> Fact:
+        start = text.index(span)
+        return Fact(id=fid, kind=FactKind.NUMBER, source_id="src", text=span, start=start,
+                    end=start + len(span), stem=stem, value=value, unit="%", counts="tanks",
+                    qualifier=qualifier)
+
+    deck = Deck(id="tanks", name="tanks",
+                sources=(Source(id="src", title="Tanks", text=text),),
+                facts=(number("n0", "48%", 48), number("n1", "54%", 54, "more than"),
+                       number("n2", "86%", 86)))
+    builder = QuestionBuilder(deck)
+    checker = QuestionChecker(deck)
+    assert Form.CHOICE not in builder.forms_for("n2", Family.RECOGNISE)
+    for fact in deck.facts:
+        for family in Family:
+            for form in builder.forms_for(fact.id, family):
+                for seed in range(20):
+                    q = builder.build(f"{fact.id}/{family}", fact.id, family,
+                                      random.Random(seed), form=form)
+                    assert q is not None, (fact.id, form, seed)
+                    assert checker.problems(q) == []

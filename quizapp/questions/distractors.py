@@ -333,15 +333,35 @@ def _take(
     for c in deck + rest:
         if len(taken) >= count:
             break
-        if any(
-            c.norm == o.norm
-            or _too_close(c.key, o.key, spacing)
-            or (not c.from_deck and abs(c.key - o.key) < min_gap)
-            for o in chosen + taken
-        ):
+        if any(_clash(c, o, spacing, min_gap) for o in chosen + taken):
             continue
         taken.append(c)
     return taken
+
+
+def _clash(c: Candidate, o: Candidate, spacing: float, min_gap: float) -> bool:
+    """Whether ``c`` may not be shown beside ``o`` (same text, or too close in value)."""
+    return (
+        c.norm == o.norm
+        or _too_close(c.key, o.key, spacing)
+        or (not c.from_deck and abs(c.key - o.key) < min_gap)
+    )
+
+
+def _spaced_pair(cands: OrderedCandidates) -> list[Candidate] | None:
+    """Two candidates that may be shown together with the answer, nearest first; None if none."""
+    pool = sorted(cands.below + cands.above, key=lambda c: abs(c.key - cands.answer.key))
+    fits = [c for c in pool if not _clash(c, cands.answer, cands.spacing, cands.min_gap)]
+    for i, a in enumerate(fits):
+        for b in fits[i + 1:]:
+            if not _clash(b, a, cands.spacing, cands.min_gap):
+                return [a, b]
+    return None
+
+
+def can_draw(cands: OrderedCandidates) -> bool:
+    """Whether :func:`draw_ordered` can show the answer with at least two distractors."""
+    return _spaced_pair(cands) is not None
 
 
 def _too_close(a: float, b: float, spacing: float) -> bool:
@@ -368,5 +388,16 @@ def draw_ordered(
     if len(chosen) - 1 < n:
         chosen += _take(rng, cands.below, n - (len(chosen) - 1), chosen, cands.spacing, gap)
     if len(chosen) < 3:
-        return None
+        # The random split left too few well-spaced values: take the nearest pair that fits,
+        # then fill up nearest first (no further draw from ``rng``).
+        pair = _spaced_pair(cands)
+        if pair is None:
+            return None
+        chosen = [cands.answer, *pair]
+        pool = sorted(cands.below + cands.above, key=lambda c: abs(c.key - cands.answer.key))
+        for c in pool:
+            if len(chosen) - 1 >= n:
+                break
+            if not any(_clash(c, o, cands.spacing, cands.min_gap) for o in chosen):
+                chosen.append(c)
     return sorted(chosen, key=lambda c: c.key)

@@ -36,6 +36,7 @@ from quizapp.questions.dates import format_date, parse_date_text
 from quizapp.questions.distractors import (
     Candidate,
     OrderedCandidates,
+    can_draw,
     date_candidates,
     draw_ordered,
     number_candidates,
@@ -322,7 +323,7 @@ class QuestionBuilder:
     def _plan_date_choice(self, fact: Fact) -> _Plan | None:
         prompt = self._stem(fact)
         cands = date_candidates(self.index, fact.id)
-        if prompt is None or cands is None or len(cands.below) + len(cands.above) < 2:
+        if prompt is None or cands is None or not can_draw(cands):
             return None
         if self._leaks(prompt, (cands.answer.text, fact.text)):
             return None
@@ -358,7 +359,7 @@ class QuestionBuilder:
     def _plan_number_choice(self, fact: Fact) -> _Plan | None:
         prompt = self._stem(fact)
         cands = number_candidates(self.index, fact.id) if fact.id in self.index.unit_of else None
-        if prompt is None or cands is None or len(cands.below) + len(cands.above) < 2:
+        if prompt is None or cands is None or not can_draw(cands):
             return None
         if self._leaks(prompt, (cands.answer.text, fact.text)):
             return None
