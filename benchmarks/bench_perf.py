@@ -45,6 +45,11 @@ For each size N (``--sizes``, default 1,000 and 10,000) it
    (``QUIZAPP_STUDY_AT_START`` / ``QUIZAPP_FIRST_QUESTION_STAMP`` hooks), after
    one untimed warm-up run; ``gui_peak_rss_mib`` is that process's peak RSS.
 
+Both kinds of start keep compiled bytecode in a cache folder
+(``PYTHONPYCACHEPREFIX``, with ``PYTHONDONTWRITEBYTECODE`` removed) and begin
+with one untimed warm-up run that fills it, as an installed app has its
+modules compiled (pip compiles a wheel's modules, Anki's included).
+
 Every time is the median of its repetitions. Peak RSS of child processes comes
 from ``os.wait4`` (``ru_maxrss``), i.e. per process, never summed. Prints one
 JSON object: the figures of the one size when one size is given, else
@@ -553,9 +558,14 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
 
     log(f"N={size}: {reps['start']} core starts")
     start_db = _copy_db(db, work / "start.sqlite3")
+    # Started processes keep compiled bytecode, as an installed app (and Anki's wheel) has:
+    # with PYTHONDONTWRITEBYTECODE set every start would recompile quizapp's modules.
+    compiled = dict(os.environ, PYTHONPYCACHEPREFIX=str(folder / "pycache"))
+    compiled.pop("PYTHONDONTWRITEBYTECODE", None)
+    spawn(_child_cmd("start", args, db=start_db), env=compiled)  # warm-up, untimed
     firsts, walls, rss, parts = [], [], [], []
     for _ in range(reps["start"]):
-        child = spawn(_child_cmd("start", args, db=start_db))
+        child = spawn(_child_cmd("start", args, db=start_db), env=compiled)
         firsts.append(child.stamp(CORE_STAMP))
         walls.append(child.wall_s)
         rss.append(child.maxrss_kib)
@@ -577,7 +587,7 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
         _copy_db(db, home / "quizapp.sqlite3")
         (home / "gui.json").write_text(json.dumps({"hint_shown": True}), encoding="utf-8")
         env = dict(
-            os.environ,
+            compiled,
             QUIZAPP_HOME=str(home),
             QT_QPA_PLATFORM=args.platform,
             QUIZAPP_STUDY_AT_START="1",
