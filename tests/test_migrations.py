@@ -112,8 +112,8 @@ def test_schema_2_adds_classroom_columns_and_keeps_profiles(tmp_path: Path) -> N
 def test_schema_3_adds_progress_indexes_with_statistics_where_there_were_some(
         tmp_path: Path) -> None:
     new = {"ix_review_day_cover", "ix_review_card_cover", "ix_review_wrong",
-           "ix_review_wrong_choice", "ix_fact_retired", "ix_card_recall", "ix_card_profile_deck",
-           "ix_card_leech", "ix_card_buried"}
+           "ix_review_wrong_choice", "ix_review_pace", "ix_fact_retired", "ix_card_recall",
+           "ix_card_profile_deck", "ix_card_leech", "ix_card_buried"}
     plain, analysed = tmp_path / "plain.sqlite3", tmp_path / "analysed.sqlite3"
     shutil.copy(FIXTURES / "schema_v2.sqlite3", plain)
     shutil.copy(FIXTURES / "schema_v2.sqlite3", analysed)

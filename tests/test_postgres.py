@@ -495,7 +495,8 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
     engine = create_engine(pg_database.url)
     with engine.begin() as conn:  # back to schema 1, as an older quizapp left it
         conn.execute(text("DROP INDEX ix_review_day_cover, ix_review_card_cover, ix_review_wrong, "
-                          "ix_review_wrong_choice, ix_fact_retired, ix_card_recall, "
+                          "ix_review_wrong_choice, ix_review_pace, ix_fact_retired, "
+                          "ix_card_recall, "
                           "ix_card_profile_deck, ix_card_leech, ix_card_buried"))
         conn.execute(text("DROP TABLE class_teacher"))
         conn.execute(text("ALTER TABLE profile DROP COLUMN db_role, DROP COLUMN class_name"))
@@ -514,7 +515,7 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
         indexes = {r[0] for r in conn.execute(text(
             "SELECT indexname FROM pg_indexes WHERE tablename IN ('review', 'card', 'fact')"))}
         assert {"ix_review_day_cover", "ix_review_wrong", "ix_fact_retired",
-                "ix_card_leech", "ix_card_profile_deck"} <= indexes  # schema 3
+                "ix_card_leech", "ix_card_profile_deck", "ix_review_pace"} <= indexes  # schema 3
     upgraded.dispose()
 
 

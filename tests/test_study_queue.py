@@ -477,3 +477,46 @@ def test_an_answer_cannot_overwrite_a_write_it_did_not_see(tmp_path: Path) -> No
     finally:
         con.close()
     col.close()
+
+
+def test_the_pace_lookup_reads_the_pace_index(tmp_path: Path) -> None:
+    """A session's first speed-rated answer of a form reads the learner's latest right answers
+    of that form through ix_review_pace, not the whole recent log (also after ANALYZE)."""
+    from sqlalchemy import event
+
+    path = tmp_path / "pace.sqlite3"
+    now = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    with Collection.open(f"sqlite:///{path}") as col:
+        session = StudySession(col)
+        for i in range(12):
+            q = session.next_question(now + timedelta(seconds=i))
+            assert q is not None
+            session.answer(q, q.answers[0], now + timedelta(seconds=i), response_ms=3000 + i)
+        session.close(now + timedelta(minutes=1))
+    con = sqlite3.connect(path)
+    con.execute("ANALYZE")
+    con.close()
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                _many: bool) -> None:
+        if "response_ms" in statement and statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, parameters))
+
+    with Collection.open(f"sqlite:///{path}") as col:
+        event.listen(col.engine, "before_cursor_execute", capture)
+        session = StudySession(col)
+        later = now + timedelta(days=1)
+        q = session.next_question(later)
+        assert q is not None
+        session.answer(q, q.answers[0], later, response_ms=2500)
+        session.close(later)
+    assert captured, "the pace lookup ran no statement"
+    con = sqlite3.connect(path)
+    try:
+        for statement, parameters in captured:
+            plan = [r[3] for r in con.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
+            assert any("ix_review_pace" in p for p in plan), plan
+            assert not any(p.startswith("SCAN r") or p == "SCAN review" for p in plan), plan
+    finally:
+        con.close()

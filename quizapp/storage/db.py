@@ -66,7 +66,9 @@ def _progress_indexes(conn: Connection) -> None:
     small partial indexes over wrong answers, wrong multiple-choice answers,
     retired facts, leeches and buried cards; one index of recall cards in
     fact order with their stability, and one of a profile's cards per deck (by state and suspension,
-    with due times) whose ranges the deck list counts. No table or row
+    with due times) whose ranges the deck list counts; one of a learner's answers per
+    question form in log order, which the study session reads for the learner's pace.
+    No table or row
     changes: only ``CREATE INDEX``, and the statements are the same on SQLite
     and PostgreSQL.
 
@@ -82,6 +84,7 @@ def _progress_indexes(conn: Connection) -> None:
         "CREATE INDEX ix_review_wrong ON review (profile_id, card_id, kind) WHERE correct = FALSE",
         "CREATE INDEX ix_review_wrong_choice ON review (profile_id, card_id, form, given) "
         "WHERE correct = FALSE AND choices IS NOT NULL AND given IS NOT NULL",
+        "CREATE INDEX ix_review_pace ON review (profile_id, form, study_day, id)",
         "CREATE INDEX ix_fact_retired ON fact (id) WHERE retired = TRUE",
         "CREATE INDEX ix_card_recall ON card (profile_id, family, fact_id, stability)",
         "CREATE INDEX ix_card_profile_deck ON card (profile_id, deck_id, state, suspended, due)",
@@ -97,7 +100,7 @@ def _progress_indexes(conn: Connection) -> None:
 
 _PROGRESS_INDEXES = (
     "ix_review_day_cover", "ix_review_card_cover", "ix_review_wrong", "ix_review_wrong_choice",
-    "ix_fact_retired", "ix_card_recall", "ix_card_profile_deck", "ix_card_leech",
+    "ix_review_pace", "ix_fact_retired", "ix_card_recall", "ix_card_profile_deck", "ix_card_leech",
     "ix_card_buried",
 )
 

@@ -263,6 +263,8 @@ class ReviewRow(SQLModel, table=True):
         Index("ix_review_wrong", "profile_id", "card_id", "kind", **_where(WRONG_WHERE)),
         Index("ix_review_wrong_choice", "profile_id", "card_id", "form", "given",
               **_where(WRONG_CHOICE_WHERE)),
+        # Schema 3: a learner's latest answers in one question form (their pace).
+        Index("ix_review_pace", "profile_id", "form", "study_day", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
