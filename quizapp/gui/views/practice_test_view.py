@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
@@ -40,19 +39,13 @@ from PySide6.QtWidgets import (
 
 from quizapp.gui.safe_text import tooltip
 from quizapp.gui.theme import colors
-from quizapp.gui.views.question_widgets import (
-    ChoicePanel,
-    QuestionPanel,
-    TimelinePanel,
-    TypedPanel,
-)
+from quizapp.gui.views.question_widgets import QuestionPanel
 from quizapp.gui.views.study_view import (
     CARD_MAX_WIDTH,
-    CHOICE_FORMS,
-    FORM_TITLES,
     FeedbackInfo,
-    FeedbackPanel,
+    QuestionCard,
     StatBox,
+    centered,
     evidence_html,
 )
 from quizapp.progressfile import describe_seconds
@@ -98,23 +91,6 @@ def _heading(text: str, parent: QWidget) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
-
-
-def _centered(inner: QWidget, parent: QWidget, width: int = CARD_MAX_WIDTH) -> QScrollArea:
-    """``inner`` in a scroll area, centred and at most ``width`` wide."""
-    scroll = QScrollArea(parent)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    holder = QWidget(scroll)
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(20, 16, 20, 16)
-    row.addStretch(1)
-    inner.setParent(holder)
-    inner.setMaximumWidth(width)
-    row.addWidget(inner, 40, Qt.AlignmentFlag.AlignTop)
-    row.addStretch(1)
-    scroll.setWidget(holder)
-    return scroll
 
 
 # --------------------------------------------------------------------------
@@ -250,7 +226,7 @@ class SetupPage(QWidget):
         self.no_history = _label("No tests taken yet.", "muted", box)
         layout.addWidget(self.history)
         layout.addWidget(self.no_history)
-        outer.addWidget(_centered(box, self))
+        outer.addWidget(centered(box, self))
 
     def _enable_groups(self, on: bool) -> None:
         for cb in self.group_boxes.values():
@@ -357,33 +333,15 @@ class QuestionPage(QWidget):
         strip_layout.addWidget(self.progress)
         outer.addWidget(strip)
 
-        self.card = QFrame()
-        self.card.setObjectName("card")
-        self.card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-        card = QVBoxLayout(self.card)
-        card.setContentsMargins(28, 22, 28, 24)
-        card.setSpacing(14)
-        self.form_tag = QLabel("", self.card)
-        self.form_tag.setObjectName("formTag")
-        self.prompt = _label("", "prompt", self.card)
-        self.prompt.setAccessibleName("Question")
-        self.prompt.setTextFormat(Qt.TextFormat.PlainText)
-        self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        card.addWidget(self.form_tag)
-        card.addWidget(self.prompt)
-        self.choice_panel = ChoicePanel(self.card)
-        self.typed_panel = TypedPanel(self.card)
-        self.timeline_panel = TimelinePanel(self.card)
-        self.panels: tuple[QuestionPanel, ...] = (self.choice_panel, self.typed_panel,
-                                                  self.timeline_panel)
-        for p in self.panels:
-            card.addWidget(p)
-            p.hide()
-        self._panel: QuestionPanel = self.choice_panel
-        self.feedback = FeedbackPanel(self.card)
-        self.feedback.hide()
-        card.addWidget(self.feedback)
-        self.question_scroll = _centered(self.card, self)
+        self.card = QuestionCard(self, flashcards=False)
+        self.form_tag = self.card.form_tag
+        self.prompt = self.card.prompt
+        self.choice_panel = self.card.choice_panel
+        self.typed_panel = self.card.typed_panel
+        self.timeline_panel = self.card.timeline_panel
+        self.panels = self.card.panels
+        self.feedback = self.card.feedback
+        self.question_scroll = centered(self.card, self)
         outer.addWidget(self.question_scroll, 1)
 
         bar = QWidget(self)
@@ -397,58 +355,31 @@ class QuestionPage(QWidget):
         bar_layout.addWidget(self.feedback.overrule)
         bar_layout.addWidget(self.feedback.continue_button)
         outer.addWidget(bar)
-        self._question: Question | None = None
 
     def panel_for(self, form: Form) -> QuestionPanel:
         """The answer panel of a form."""
-        if form in CHOICE_FORMS:
-            return self.choice_panel
-        if form is Form.TIMELINE:
-            return self.timeline_panel
-        return self.typed_panel
+        return self.card.panel_for(form)
 
     @property
     def current_panel(self) -> QuestionPanel:
         """The answer panel on show."""
-        return self._panel
+        return self.card.current_panel
 
     def show_question(self, question: Question, number: int, total: int, title: str) -> None:
         """Show one question, ready for an answer."""
-        self._question = question
         self.title.setText(title)
         self.counter.setText(f"Question {number} of {total}")
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(number - 1)
-        self.feedback.hide()
-        self.feedback.set_buttons_visible(False)
-        self.form_tag.setText(FORM_TITLES.get(question.form, "").upper())
-        self.prompt.setText(question.prompt)
-        self.prompt.setProperty("sentence", question.form is Form.CLOZE)
-        self.prompt.style().unpolish(self.prompt)
-        self.prompt.style().polish(self.prompt)
-        panel = self.panel_for(question.form)
-        for p in self.panels:
-            if p is not panel:
-                p.hide()
-        panel.show_question(question)
-        panel.show()
-        self._panel = panel
+        panel = self.card.show_question(question)
         self.question_scroll.verticalScrollBar().setValue(0)
         panel.focus_answer()
         self.hint.setText(panel.key_hint())
 
     def show_feedback(self, info: FeedbackInfo) -> None:
         """Lock the answer and show the verdict under it (practice style)."""
-        panel = self._panel
-        panel.set_locked(True)
-        if isinstance(panel, ChoicePanel):
-            panel.mark(info.given, info.correct_answer)
-        answers = self._question.answers if self._question else ()
-        self.feedback.show_feedback(info, answers)
-        self.feedback.show()
-        self.feedback.set_buttons_visible(True, info.can_overrule)
+        self.card.show_feedback(info)
         self.hint.setText("Enter to go on")
-        self.feedback.focus_continue()
 
     def set_clock(self, text: str, urgent: bool = False) -> None:
         """Show the time left ("" hides it)."""

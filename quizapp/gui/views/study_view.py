@@ -365,6 +365,109 @@ class SummaryView(QWidget):
         super().keyPressEvent(event)
 
 
+def centered(inner: QWidget, parent: QWidget, width: int = CARD_MAX_WIDTH) -> QScrollArea:
+    """``inner`` in a scroll area, centred and at most ``width`` wide."""
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    holder = QWidget(scroll)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(20, 16, 20, 16)
+    row.addStretch(1)
+    inner.setParent(holder)
+    inner.setMaximumWidth(width)
+    row.addWidget(inner, 40, Qt.AlignmentFlag.AlignTop)
+    row.addStretch(1)
+    scroll.setWidget(holder)
+    return scroll
+
+
+class QuestionCard(QFrame):
+    """The card a question is asked on: its form, the prompt, an answer panel, the feedback.
+
+    The study page and the practice test both show questions on it; the
+    practice test has no self-rated flashcards (``flashcards=False``).
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, flashcards: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 24)
+        layout.setSpacing(14)
+        self.form_tag = QLabel("", self)
+        self.form_tag.setObjectName("formTag")
+        self.prompt = _label("", "prompt", self)
+        self.prompt.setAccessibleName("Question")
+        self.prompt.setTextFormat(Qt.TextFormat.PlainText)
+        self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.form_tag)
+        layout.addWidget(self.prompt)
+        self.choice_panel = ChoicePanel(self)
+        self.typed_panel = TypedPanel(self)
+        self.timeline_panel = TimelinePanel(self)
+        self.flashcard_panel = FlashcardPanel(self) if flashcards else None
+        self.panels: tuple[QuestionPanel, ...] = (
+            self.choice_panel, self.typed_panel, self.timeline_panel,
+            *((self.flashcard_panel,) if self.flashcard_panel is not None else ()),
+        )
+        for p in self.panels:
+            layout.addWidget(p)
+            p.hide()
+        self._panel: QuestionPanel = self.choice_panel
+        self.feedback = FeedbackPanel(self)
+        self.feedback.hide()
+        layout.addWidget(self.feedback)
+        self._question: Question | None = None
+
+    def panel_for(self, form: Form) -> QuestionPanel:
+        """The answer panel that renders ``form``."""
+        if form in CHOICE_FORMS:
+            return self.choice_panel
+        if form is Form.TIMELINE:
+            return self.timeline_panel
+        if form in TYPED_FORMS or self.flashcard_panel is None:
+            return self.typed_panel
+        return self.flashcard_panel
+
+    @property
+    def current_panel(self) -> QuestionPanel:
+        """The panel on show."""
+        return self._panel
+
+    def show_question(self, question: Question) -> QuestionPanel:
+        """Show a fresh question with its answer panel (the caller focuses it)."""
+        self._question = question
+        self.feedback.hide()
+        self.feedback.set_buttons_visible(False)
+        self.form_tag.setText(FORM_TITLES.get(question.form, "").upper())
+        self.prompt.setText(clip(question.prompt, PROMPT_CHARS))  # deck text: plain, clipped
+        self.prompt.setProperty("sentence", question.form is Form.CLOZE)
+        self.prompt.style().unpolish(self.prompt)
+        self.prompt.style().polish(self.prompt)
+        panel = self.panel_for(question.form)
+        for p in self.panels:
+            if p is not panel:
+                p.hide()
+        panel.show_question(question)
+        panel.show()
+        self._panel = panel
+        return panel
+
+    def show_feedback(self, info: FeedbackInfo) -> None:
+        """Lock the answer and show the verdict under it."""
+        panel = self._panel
+        panel.set_locked(True)
+        if isinstance(panel, ChoicePanel):
+            panel.mark(info.given, info.correct_answer)
+        answers = self._question.answers if self._question else ()
+        self.feedback.show_feedback(info, answers)
+        self.feedback.show()
+        self.feedback.set_buttons_visible(True, info.can_overrule)
+        self.feedback.focus_continue()
+
+
 class StudyView(QWidget):
     """The study page: a question card that turns into feedback."""
 
@@ -419,52 +522,17 @@ class StudyView(QWidget):
         self.pages = QStackedWidget(self)
         outer.addWidget(self.pages, 1)
 
-        scroll = QScrollArea(self.pages)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        holder = QWidget(scroll)
-        holder_layout = QHBoxLayout(holder)
-        holder_layout.setContentsMargins(20, 16, 20, 16)
-        holder_layout.addStretch(1)
-        self.card = QFrame(holder)
-        self.card.setObjectName("card")
-        self.card.setMaximumWidth(CARD_MAX_WIDTH)
-        self.card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-        holder_layout.addWidget(self.card, 40, Qt.AlignmentFlag.AlignTop)
-        holder_layout.addStretch(1)
-        scroll.setWidget(holder)
-        self.question_page = scroll
-
-        card_layout = QVBoxLayout(self.card)
-        card_layout.setContentsMargins(28, 22, 28, 24)
-        card_layout.setSpacing(14)
-        self.form_tag = QLabel("", self.card)
-        self.form_tag.setObjectName("formTag")
-        self.prompt = _label("", "prompt", self.card)
-        self.prompt.setAccessibleName("Question")
-        self.prompt.setTextFormat(Qt.TextFormat.PlainText)
-        self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        card_layout.addWidget(self.form_tag)
-        card_layout.addWidget(self.prompt)
-
-        self.choice_panel = ChoicePanel(self.card)
-        self.typed_panel = TypedPanel(self.card)
-        self.timeline_panel = TimelinePanel(self.card)
-        self.flashcard_panel = FlashcardPanel(self.card)
-        self.panels: tuple[QuestionPanel, ...] = (
-            self.choice_panel,
-            self.typed_panel,
-            self.timeline_panel,
-            self.flashcard_panel,
-        )
-        for p in self.panels:
-            card_layout.addWidget(p)
-            p.hide()
-        self._panel: QuestionPanel = self.choice_panel
-
-        self.feedback = FeedbackPanel(self.card)
-        self.feedback.hide()
-        card_layout.addWidget(self.feedback)
+        self.card = QuestionCard(self)
+        self.question_page = centered(self.card, self.pages)
+        self.form_tag = self.card.form_tag
+        self.prompt = self.card.prompt
+        self.choice_panel = self.card.choice_panel
+        self.typed_panel = self.card.typed_panel
+        self.timeline_panel = self.card.timeline_panel
+        assert self.card.flashcard_panel is not None
+        self.flashcard_panel: FlashcardPanel = self.card.flashcard_panel
+        self.panels = self.card.panels
+        self.feedback = self.card.feedback
 
         # Action bar ------------------------------------------------------------
         bar = QWidget(self)
@@ -504,46 +572,25 @@ class StudyView(QWidget):
         self.summary = SummaryView(self.pages)
         self.pages.addWidget(self.question_page)
         self.pages.addWidget(self.summary)
-        self._question: Question | None = None
 
     # -----------------------------------------------------------------------
 
     def panel_for(self, form: Form) -> QuestionPanel:
         """The answer panel that renders ``form``."""
-        if form in CHOICE_FORMS:
-            return self.choice_panel
-        if form in TYPED_FORMS:
-            return self.typed_panel
-        if form is Form.TIMELINE:
-            return self.timeline_panel
-        return self.flashcard_panel
+        return self.card.panel_for(form)
 
     @property
     def current_panel(self) -> QuestionPanel:
         """The panel on show."""
-        return self._panel
+        return self.card.current_panel
 
     def show_question(self, question: Question) -> QuestionPanel:
         """Show a fresh question; returns its panel, focused."""
-        self._question = question
         self.pages.setCurrentWidget(self.question_page)
         self.action_bar.show()
-        self.feedback.hide()
-        self.feedback.set_buttons_visible(False)
         self.hint.setAccessibleName("Keyboard hint")
         self.hint.show()
-        self.form_tag.setText(FORM_TITLES.get(question.form, "").upper())
-        self.prompt.setText(clip(question.prompt, PROMPT_CHARS))  # deck text: plain, clipped
-        self.prompt.setProperty("sentence", question.form is Form.CLOZE)
-        self.prompt.style().unpolish(self.prompt)
-        self.prompt.style().polish(self.prompt)
-        panel = self.panel_for(question.form)
-        for p in self.panels:
-            if p is not panel:
-                p.hide()
-        panel.show_question(question)
-        panel.show()
-        self._panel = panel
+        panel = self.card.show_question(question)
         self.question_page.verticalScrollBar().setValue(0)
         panel.focus_answer()
         self.hint.setText(panel.key_hint())
@@ -551,18 +598,10 @@ class StudyView(QWidget):
 
     def show_feedback(self, info: FeedbackInfo) -> None:
         """Lock the answer and show the verdict under it."""
-        panel = self.current_panel
-        panel.set_locked(True)
-        if isinstance(panel, ChoicePanel):
-            panel.mark(info.given, info.correct_answer)
-        answers = self._question.answers if self._question else ()
-        self.feedback.show_feedback(info, answers)
-        self.feedback.show()
-        self.feedback.set_buttons_visible(True, info.can_overrule)
+        self.card.show_feedback(info)
         self.hint.setText(info.next_due)
         self.hint.setAccessibleName("Next review")
         self.hint.setVisible(bool(info.next_due))
-        self.feedback.focus_continue()
         QTimer.singleShot(0, self._reveal_feedback)
 
     def _reveal_feedback(self) -> None:
