@@ -71,7 +71,7 @@ from sqlalchemy.sql.expression import BindParameter
 from sqlmodel import Session, select
 
 from quizapp.collection import Collection
-from quizapp.facts.model import DeckOptions
+from quizapp.facts.model import DeckOptions, Fact
 from quizapp.questions.generate import QuestionBuilder, stable_hash
 from quizapp.questions.grading import grade, grade_flashcard, rating_for, typical_response_ms
 from quizapp.questions.model import Evidence, Family, Form, Grade, Question, Verdict
@@ -514,11 +514,34 @@ class StudySession:
     def _deck(self, s: Session, deck_id: int) -> _DeckTools:
         tools = self._decks.get(deck_id)
         if tools is None:
-            deck = repo.load_deck(s, deck_id)
-            builder = QuestionBuilder(deck)
+            # Q/A facts are left out and fetched as their cards come up (a deck of
+            # tens of thousands of notes is not read whole for its first question).
+            deck = repo.load_deck(s, deck_id, without_qa=True)
+            me = weakref.ref(self)  # no cycle: a dropped session still frees its connection
+
+            def fetch(key: str) -> Fact | None:
+                session = me()
+                return session._fetch_fact(deck_id, key) if session is not None else None
+
+            builder = QuestionBuilder(deck, fetch=fetch)
             tools = _DeckTools(builder, deck.options, builder.known_names())
             self._decks[deck_id] = tools
         return tools
+
+    def _fetch_fact(self, deck_id: int, key: str) -> Fact | None:
+        """A fact of a deck not held yet, fetched with the others of the kept queue's cards."""
+        tools = self._decks.get(deck_id)
+        held = tools.builder.index.facts if tools is not None else {}
+        keys = {key} | {row.fact_key for part in self._parts.values() for row in part.rows
+                        if row.deck_id == deck_id and row.fact_key not in held}
+        found = None
+        with self._col.session() as s:
+            for fact in repo.load_facts(s, deck_id, keys):
+                if fact.id == key:
+                    found = fact
+                elif tools is not None:
+                    held[fact.id] = fact
+        return found
 
     def _tools(self, deck_id: int) -> _DeckTools:
         """A deck's question builder (loaded once per session)."""

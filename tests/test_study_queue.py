@@ -520,3 +520,83 @@ def test_the_pace_lookup_reads_the_pace_index(tmp_path: Path) -> None:
             assert not any(p.startswith("SCAN r") or p == "SCAN review" for p in plan), plan
     finally:
         con.close()
+
+
+def test_q_a_facts_are_fetched_with_the_kept_queue_and_ask_as_a_whole_deck_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A study session leaves a deck's Q/A facts out when it loads the deck and fetches
+    them a batch at a time (the kept queue's cards); the questions are those a builder
+    over the whole deck makes."""
+    from quizapp.questions.generate import QuestionBuilder, stable_hash
+    from quizapp.storage import repository as repo
+
+    path = tmp_path / "qa.sqlite3"
+    qa = tuple(Fact(id=f"qa-{i:03d}", kind=FactKind.QA, front=f"What is code {i}?",
+                    back=f"word {i}") for i in range(80))
+    with Collection.open(f"sqlite:///{path}") as col:  # the seed deck, then a Q/A deck
+        col.import_deck(Deck(id="notes", name="Notes", facts=qa))
+        pid = col.profile().id
+        assert pid is not None
+        update_profile_settings(col, pid, new_per_day=1000, timezone="UTC")
+    fact_loads: list[int] = []
+    load_facts = repo.load_facts
+
+    def counted(s: Any, deck_id: int, keys: Any) -> list[Fact]:
+        facts = load_facts(s, deck_id, keys)
+        fact_loads.append(len(facts))
+        return facts
+
+    monkeypatch.setattr(repo, "load_facts", counted)
+
+    with Collection.open(f"sqlite:///{path}") as col:
+        whole = {d: QuestionBuilder(col.load_deck(d)) for d in ("notes", "seed")}
+        ids = {}
+        with col.session() as s:
+            for d in ("notes", "seed"):
+                row = repo.find_deck(s, d)
+                assert row is not None
+                ids[row.id] = d
+        session = StudySession(col, pid)
+        asked = 0
+        for i in range(120):
+            now = T0 + timedelta(seconds=i)
+            q = session.next_question(now)
+            assert q is not None
+            reps, deck_id = session._shown[int(q.card_id)]
+            rng = random.Random(stable_hash(0, int(q.card_id), reps))
+            expected = whole[ids[deck_id]].build(q.card_id, q.fact_id, q.family, rng,
+                                                 form=q.form)
+            assert q == expected, (q, expected)
+            asked += q.fact_id.startswith("qa-")
+            if q.form is Form.FLASHCARD:
+                session.answer_flashcard(q, 3, now, 2000)
+            else:
+                session.answer(q, right(q), now, 2000)
+        session.close(T0 + timedelta(minutes=5))
+    assert asked >= 60
+    # Fetched with the queue's cards: a few statements, not one per question.
+    assert 1 <= len(fact_loads) <= asked // 10, fact_loads
+    assert sum(fact_loads) >= asked
+
+
+def test_a_q_a_fact_retired_after_the_deck_was_loaded_is_not_asked(tmp_path: Path) -> None:
+    path = tmp_path / "retired.sqlite3"
+    qa = tuple(Fact(id=f"qa-{i}", kind=FactKind.QA, front=f"Term {i}?", back=f"meaning {i}")
+               for i in range(3))
+    with Collection.open(f"sqlite:///{path}", first_start=False) as col:
+        col.import_deck(Deck(id="notes", name="Notes", facts=qa))
+        pid = create_profile(col, "P", T0).id
+        session = StudySession(col, pid)
+        first = session.next_question(T0)
+        assert first is not None
+        # The teacher re-imports the deck without qa-2: it is retired.
+        col.import_deck(Deck(id="notes", name="Notes", facts=qa[:2]))
+        shown = set()
+        for i in range(6):
+            now = T0 + timedelta(seconds=i)
+            q = session.next_question(now)
+            if q is None:
+                break
+            shown.add(q.fact_id)
+            session.answer_flashcard(q, 4, now, 2000)
+        assert "qa-2" not in shown

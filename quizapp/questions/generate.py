@@ -194,10 +194,15 @@ _Plan = _ChoicePlan | _TypedPlan | _QuotePlan | _LargerPlan | _TimelinePlan
 class QuestionBuilder:
     """Builds the questions of one deck's cards; construct once, build many."""
 
-    def __init__(self, deck: Deck) -> None:
-        """Index ``deck`` once (facts by kind, unit, precision, speaker, role, quotation)."""
+    def __init__(self, deck: Deck, fetch: Callable[[str], Fact | None] | None = None) -> None:
+        """Index ``deck`` once (facts by kind, unit, precision, speaker, role, quotation).
+
+        ``fetch`` lets ``deck`` leave its Q/A facts out: a Q/A question needs
+        its own fact only, and no other question uses Q/A facts, so each is
+        fetched by id when its card is first asked.
+        """
         self.deck = deck
-        self.index = DeckIndex(deck)
+        self.index = DeckIndex(deck, fetch)
         self._plans: dict[tuple[str, Form], _Plan | None] = {}
         self._forms: dict[tuple[str, Family], tuple[Form, ...]] = {}
         self._excerpts: dict[str, str] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -184,6 +185,34 @@ _LAZY_PARTS: dict[str, tuple[str, ...]] = {
 _PART_OF = {name: part for part, names in _LAZY_PARTS.items() for name in names}
 
 
+class _FetchedFacts(dict[str, Fact]):
+    """Facts by id; an id not held yet is fetched once (``fetch`` returns None: no such fact).
+
+    ``in`` and iteration see only the facts held so far.
+    """
+
+    def __init__(self, facts: dict[str, Fact], fetch: Callable[[str], Fact | None]) -> None:
+        super().__init__(facts)
+        self._fetch = fetch
+        self._absent: set[str] = set()
+
+    def __missing__(self, key: str) -> Fact:
+        if key in self._absent:
+            raise KeyError(key)
+        fact = self._fetch(key)
+        if fact is None:
+            self._absent.add(key)
+            raise KeyError(key)
+        self[key] = fact
+        return fact
+
+    def get(self, key: str, default: Fact | None = None) -> Fact | None:  # type: ignore[override]
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
 class DeckIndex:
     """Everything question building needs to look up, computed once per deck.
 
@@ -193,14 +222,15 @@ class DeckIndex:
     does not use. What a part holds does not depend on when it is built.
     """
 
-    def __init__(self, deck: Deck) -> None:
+    def __init__(self, deck: Deck, fetch: Callable[[str], Fact | None] | None = None) -> None:
+        """``fetch``: where a Q/A fact left out of ``deck`` is found by id (see QuestionBuilder)."""
         self.deck = deck
         facts = {f.id: f for f in deck.facts}
         if len(facts) != len(deck.facts):  # a repeated id: the first fact with it counts
             facts = {}
             for f in deck.facts:
                 facts.setdefault(f.id, f)
-        self.facts: dict[str, Fact] = facts
+        self.facts: dict[str, Fact] = facts if fetch is None else _FetchedFacts(facts, fetch)
         self.sources: dict[str, Source] = {s.id: s for s in deck.sources}
         self.by_kind: dict[FactKind, list[str]] = defaultdict(list)
         for f in facts.values():

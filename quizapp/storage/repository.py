@@ -480,8 +480,13 @@ def create_missing_cards(
     return int(result.rowcount)
 
 
-def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool = False) -> Deck:
-    """The stored deck as a plain :class:`Deck` (NotFoundError if absent)."""
+def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool = False,
+              without_qa: bool = False) -> Deck:
+    """The stored deck as a plain :class:`Deck` (NotFoundError if absent).
+
+    ``without_qa`` leaves the Q/A facts out (a study session fetches those with
+    :func:`load_facts` as their cards come up: no other question needs them).
+    """
     row = find_deck(session, key_or_id)
     if row is None:
         raise NotFoundError(f"no deck named {key_or_id!r}")
@@ -496,6 +501,8 @@ def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool =
     )
     if not include_retired:
         q = q.where(fact_table.c.retired == False)  # noqa: E712
+    if without_qa:
+        q = q.where(fact_table.c.kind != FactKind.QA.value)
     with gc_paused():  # tens of thousands of facts, no reference cycles
         rows = _fetch_tuples(session, q)
         rows.sort(key=itemgetter(0, 1))  # by position, then id (cheaper here than in SQL)
@@ -522,6 +529,29 @@ def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool =
         facts=tuple(facts),
         options=DeckOptions(number_tolerance=row.number_tolerance),
     )
+
+
+def load_facts(session: Session, deck_id: int, keys: Iterable[str]) -> list[Fact]:
+    """A deck's current (not retired) facts with these keys, in no particular order."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    source_key = {
+        i: k
+        for i, k in session.exec(select(SourceRow.id, SourceRow.key).where(  # type: ignore[call-overload]
+            SourceRow.deck_id == deck_id))
+    }
+    fact_table = FactRow.__table__  # type: ignore[attr-defined]
+    lists: dict[str, tuple[str, ...]] = {}
+    out: list[Fact] = []
+    for i in range(0, len(wanted), 500):
+        q = select(*(fact_table.c[name] for name in _LOADED_COLUMNS)).where(
+            fact_table.c.deck_id == deck_id,
+            fact_table.c.retired == False,  # noqa: E712
+            fact_table.c.key.in_(wanted[i : i + 500]),
+        )
+        out += [_fact_from_tuple(r, source_key, lists) for r in _fetch_tuples(session, q)]
+    return out
 
 
 def fact_ids_by_key(session: Session, deck_id: int) -> dict[str, int]:
