@@ -147,10 +147,14 @@ class PgDatabase:
         engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as conn:
-                # Connections a test left open would block DROP SCHEMA.
+                # Client connections a test left open would block DROP SCHEMA. The
+                # server's own processes (an autovacuum worker, run as a superuser)
+                # may not be ended by the test role and give way to DROP by themselves.
                 conn.execute(text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND backend_type = 'client backend' "
+                    "AND usesysid IN (SELECT oid FROM pg_roles WHERE NOT rolsuper)"))
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         finally:
