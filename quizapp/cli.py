@@ -95,8 +95,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     either nothing is imported and the message says so.
     """
     from quizapp.collection import Collection
-    from quizapp.importers import import_file, replacement_warnings
-    from quizapp.storage import repository as repo
+    from quizapp.services.imports import ReplacementRefusedError, load_path, store_loaded
 
     path = Path(args.file)
     if args.review_file:
@@ -105,26 +104,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(write_review_file(path, Path(args.review_file)))
         return EXIT_OK
     # Validates everything before touching the database.
-    result = import_file(path, accept_articles=args.accept_all)
-    deck = result.deck
+    deck, notices = load_path(path, accept_articles=args.accept_all)
     with Collection.open() as col:
-        with col.session() as s:
-            row = repo.find_deck_by_key(s, deck.id)
-            stored = repo.load_deck(s, row.id) if row is not None and row.id else None
-        warnings = replacement_warnings(stored, deck)
-        if warnings and not args.replace:
-            return _fail(
-                [f"{path}:1: deck: {w}" for w in warnings]
-                + [f"{path}:1: deck: add --replace to import anyway"]
-            )
-        stored_result = col.import_deck(deck)
-    for notice in result.notices:
+        try:
+            outcome = store_loaded(col, path, deck, notices, replace=args.replace)
+        except ReplacementRefusedError as refused:
+            return _fail(refused.lines())
+    for notice in outcome.notices:
         print(f"{path}: note: {notice}", file=sys.stderr)
-    print(
-        f"Imported deck {deck.id!r} ({deck.name}): {stored_result.added} new facts, "
-        f"{stored_result.updated} updated, {stored_result.retired} retired, "
-        f"{stored_result.cards_created} cards created."
-    )
+    print(outcome.summary())
     return EXIT_OK
 
 

@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)  # imports and exports, one at a time
         self.safekeeping = Safekeeping(self)  # backups, restore, damage, the profile lock
         self.exit_status = 0  # what run() returns once the window has closed
-        self._import_queue: list[Path] = []
+        self._import_queue: list[tuple[Path, bool]] = []
         self._stale: set[str] = {"browse", "reader", "progress"}
 
         self.setWindowTitle("quizapp")
@@ -605,11 +605,13 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- import
 
-    def import_deck(self, path: str | Path | None = None) -> None:
+    def import_deck(self, path: str | Path | None = None, *, replace: bool = False) -> None:
         """Ask for a deck file (or take ``path``) and import it off the GUI thread.
 
         A progress dialog with Cancel appears if the import takes a while;
-        cancelling stores nothing.
+        cancelling stores nothing. A file that would retire most of a stored
+        deck is refused first, with the reasons ``quizapp import`` gives, and
+        the teacher may then import it anyway (``replace``).
         """
         if self.library is None:
             return
@@ -627,14 +629,15 @@ class MainWindow(QMainWindow):
             self.new_deck_from_article(path)
             return
         if self.tasks.busy():
-            self._import_queue.append(Path(path))
+            self._import_queue.append((Path(path), replace))
             return
         library = self.library
         file = Path(path)
         self.show_status(f"Importing {file.name}…")
         self.act_import.setEnabled(False)
         self.tasks.start(
-            lambda progress: deck_io.import_file(library.collection, file, progress),
+            lambda progress: deck_io.import_file(library.collection, file, progress,
+                                                 replace=replace),
             lambda result: self._import_done(file, result),
             lambda exc: self._import_failed(file, exc),
             lambda: self._import_cancelled(file),
@@ -651,7 +654,8 @@ class MainWindow(QMainWindow):
     def _import_next(self) -> None:
         self.act_import.setEnabled(not self.study.active)
         if self._import_queue:
-            self.import_deck(self._import_queue.pop(0))
+            path, replace = self._import_queue.pop(0)
+            self.import_deck(path, replace=replace)
 
     def _import_done(self, file: Path, result: Any) -> None:
         summary, notices = result if isinstance(result, tuple) else (result, ())
@@ -699,8 +703,13 @@ class MainWindow(QMainWindow):
 
     def _import_failed(self, file: Path, exc: Exception) -> None:
         from quizapp.facts.deckfile import DeckFileError
+        from quizapp.services.imports import ReplacementRefusedError
 
         self.show_status(f"{file.name} was not imported.")
+        if isinstance(exc, ReplacementRefusedError):
+            self._confirm_replacement(file, exc.warnings)
+            self._import_next()
+            return
         if isinstance(exc, DeckFileError) and exc.problems:
             problems = []
             for p in exc.problems:
@@ -712,6 +721,28 @@ class MainWindow(QMainWindow):
         dialog = ImportErrorDialog(file.name, problems, self)
         self._open_dialog(dialog)
         self._import_next()
+
+    def _confirm_replacement(self, file: Path, warnings: list[str]) -> QMessageBox:
+        """Say why ``file`` was not imported over a stored deck; offer to import it anyway."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Replace a stored deck?",
+            f"{file.name} was not imported:\n\n" + "\n".join(f"• {w}" for w in warnings)
+            + "\n\nRetired facts leave study; their history is kept.",
+            QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the reasons quote deck names
+        anyway = box.addButton("Import anyway", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("replace-deck")
+
+        def decided(button: object) -> None:
+            if button is anyway:
+                self.import_deck(file, replace=True)
+            else:
+                self.show_status(f"{file.name} was not imported: nothing was changed.")
+
+        box.buttonClicked.connect(decided)
+        self._open_dialog(box)
+        return box
 
     def _import_cancelled(self, file: Path) -> None:
         self.show_status(f"Import of {file.name} cancelled: nothing was changed.")

@@ -185,3 +185,63 @@ def assert_accessible(root: QWidget) -> None:
         and not w.objectName().startswith("qt_")
     ]
     assert not missing, [f"{type(w).__name__}:{w.objectName()}" for w in missing]
+
+
+def _menu_import(window: MainWindow, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """File → Import, the file dialog answering ``path``."""
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(path), "")))
+    window.act_import.trigger()
+
+
+def _replace_box(window: MainWindow, qtbot: QtBot) -> QMessageBox:
+    def shown() -> QMessageBox | None:
+        return next((d for d in window.open_dialogs() if isinstance(d, QMessageBox)
+                     and d.objectName() == "replace-deck"), None)
+
+    qtbot.waitUntil(lambda: shown() is not None, timeout=WAIT_MS)
+    box = shown()
+    assert box is not None
+    return box
+
+
+def test_menu_import_of_a_shortened_deck_is_refused_like_the_command_line(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path, quizapp_home: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from quizapp.cli import main
+
+    def deck(name: str, ids: range) -> Path:
+        path = tmp_path / name
+        path.write_text('format = 1\nid = "capitals"\nname = "Capitals"\n' + "".join(
+            f'[[facts]]\nid = "qa-{i}"\nkind = "qa"\nfront = "Capital {i}?"\nback = "C{i}"\n'
+            for i in ids), encoding="utf-8")
+        return path
+
+    def retired() -> object:
+        return query(quizapp_home, "SELECT count(*) FROM fact JOIN deck ON deck.id = fact.deck_id "
+                     "WHERE deck.key = 'capitals' AND fact.retired")[0][0]
+
+    _menu_import(window, deck("full.toml", range(10)), monkeypatch)
+    qtbot.waitUntil(lambda: "Imported" in window.status.text(), timeout=WAIT_MS)
+    short = deck("short.toml", range(2))
+    capsys.readouterr()
+    assert main(["import", str(short)]) == 2
+    cli_reasons = [line.split(": deck: ", 1)[1] for line in capsys.readouterr().err.splitlines()]
+
+    _menu_import(window, short, monkeypatch)
+    box = _replace_box(window, qtbot)
+    assert cli_reasons[0] in box.text()  # the same reason, in the same words
+    assert "was not imported" in box.text()
+    assert retired() == 0
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: "nothing was changed" in window.status.text(), timeout=WAIT_MS)
+    assert retired() == 0
+
+    _menu_import(window, short, monkeypatch)
+    box = _replace_box(window, qtbot)
+    anyway = next(b for b in box.buttons() if b.text() == "Import anyway")
+    anyway.click()
+    qtbot.waitUntil(lambda: retired() == 8, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "8 retired" in window.status.text(), timeout=WAIT_MS)

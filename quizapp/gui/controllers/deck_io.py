@@ -125,24 +125,27 @@ def load_file(path: Path, progress: Progress) -> tuple[Deck, tuple[str, ...]]:
     return result.deck, tuple(getattr(result, "notices", ()))
 
 
-def import_file(collection: Collection, path: str | Path,
-                progress: Progress) -> tuple[ImportSummary, tuple[str, ...]]:
+def import_file(collection: Collection, path: str | Path, progress: Progress, *,
+                replace: bool = False) -> tuple[ImportSummary, tuple[str, ...]]:
     """Load ``path`` and store its deck in one transaction; Cancel before commit stores nothing.
 
     Returns what was stored and the importer's notices (things left out or changed).
+    Raises :class:`quizapp.services.imports.ReplacementRefusedError` (nothing stored) when
+    the file would retire most of the stored deck with its id, unless ``replace``:
+    the same check, in the same words, as ``quizapp import``.
     """
-    from quizapp.storage import repository as repo
+    from quizapp.services.imports import store_loaded
 
     file = Path(path)
     progress(0, 3, f"Reading {file.name}…")
     deck, notices = load_file(file, progress)
     progress(1, 3, f"Storing “{deck.name}” ({len(deck.facts)} facts)…")
-    with collection.transaction() as s:
-        result = repo.store_deck(s, deck)
-        progress(2, 3, "Saving…")  # the last chance to cancel: raising rolls back
+    # Saving… is the last chance to cancel: raising from it rolls the store back.
+    outcome = store_loaded(collection, file, deck, notices, replace=replace,
+                           before_commit=lambda: progress(2, 3, "Saving…"))
     progress.check()  # committed; a late Cancel is too late and is ignored below
-    return ImportSummary(result.deck_id, deck.name, result.added, result.updated,
-                         result.retired), notices
+    return ImportSummary(outcome.deck_id, deck.name, outcome.added, outcome.updated,
+                         outcome.retired), notices
 
 
 def export_file(collection: Collection, deck_id: int, path: str | Path,
