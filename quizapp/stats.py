@@ -399,11 +399,11 @@ def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today
         studied = {day for day, counts in days.items() if counts[0]}
     studied_today = today in studied
     day = today if studied_today else today - 1
-    days = 0
+    streak = 0
     while day in studied:
-        days += 1
+        streak += 1
         day -= 1
-    return {"days": days, "studied_today": studied_today}
+    return {"days": streak, "studied_today": studied_today}
 
 
 def _cards_and_forecast(conn: Connection, sql: dict[str, TextClause], profile_id: int,

@@ -398,7 +398,7 @@ def _build_fact(
     else:
         kind = FactKind(kind_raw)
     allowed = _COMMON_FACT_KEYS | (_KIND_KEYS[kind] if kind else set().union(*_KIND_KEYS.values()))
-    for key, value in raw.items():
+    for key, item in raw.items():
         if key not in allowed:
             chk.add(
                 line_of(key),
@@ -406,7 +406,7 @@ def _build_fact(
                 f"unknown field for a {kind.value} fact" if kind else "unknown field",
             )
         else:
-            _check_type(chk, line_of(key), key, value)
+            _check_type(chk, line_of(key), key, item)
     if kind is None:
         return None
     for key in _REQUIRED[kind]:
@@ -415,16 +415,16 @@ def _build_fact(
     if len(chk.problems) > before:
         return None
     if kind is FactKind.DATE and "value" in raw:
-        value = raw["value"]
-        if not isinstance(value, str) or not DATE_VALUE_RE.match(value) or not _valid_date(value):
+        given = raw["value"]
+        if not isinstance(given, str) or not DATE_VALUE_RE.match(given) or not _valid_date(given):
             chk.add(
                 line_of("value"), "value", "expected a date as YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD"
             )
     if kind is FactKind.NUMBER and "value" in raw:
-        value = raw["value"]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            chk.add(line_of("value"), "value", f"expected a number, got {_type_name(value)}")
-        elif not math.isfinite(value):
+        given = raw["value"]
+        if isinstance(given, bool) or not isinstance(given, int | float):
+            chk.add(line_of("value"), "value", f"expected a number, got {_type_name(given)}")
+        elif not math.isfinite(given):
             chk.add(line_of("value"), "value", "must be a finite number")
     for key in ("stem", "speaker", "name", "front", "back", "counts", "text"):
         if isinstance(raw.get(key), str) and not raw[key].strip():
