@@ -16,6 +16,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
+
 SCHEMA_VERSION = 3
 
 
@@ -42,11 +44,6 @@ def _where(template: str) -> dict[str, Any]:
     """Keyword arguments that make an Index partial on both databases."""
     condition = text(spelled(template))
     return {"sqlite_where": condition, "postgresql_where": condition}
-
-
-def utc_now() -> datetime:
-    """The current time, aware UTC."""
-    return datetime.now(UTC)
 
 
 def as_utc(value: datetime | str | None) -> datetime | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
@@ -20,6 +20,7 @@ from quizapp.gui.models.deck_list_model import DeckSummary
 from quizapp.gui.models.fact_table_model import KIND_LABELS, FactTableModel
 from quizapp.gui.theme import colors
 from quizapp.gui.views.browse_view import BrowseView
+from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
     from quizapp.browse import CardSummary, FactQuery, FactSummary
@@ -29,11 +30,6 @@ if TYPE_CHECKING:
     from quizapp.gui.views.fact_editor import FactEditorDialog, NewDeckDialog
 
 KIND_PREFIX = {"date": "d", "number": "n", "quote": "q", "person": "p", "qa": "qa"}
-
-
-def utc_now() -> datetime:
-    """The current time, aware UTC."""
-    return datetime.now(UTC)
 
 
 def sentence_html(fact: Fact) -> str:

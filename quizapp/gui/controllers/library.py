@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from quizapp.counts import StudyCounts, deck_counts, study_counts
 from quizapp.gui.models.deck_list_model import DeckSummary
+from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
@@ -112,7 +113,7 @@ class Library:
                 due=d.due,
                 total=d.total,
             )
-            for d in deck_counts(self.collection, profile_id, now or _utc_now())
+            for d in deck_counts(self.collection, profile_id, now or utc_now())
         ]
 
     def import_deck_file(self, path: str | Path) -> ImportSummary:
@@ -142,10 +143,6 @@ class Library:
         self, profile_id: int, deck_id: int, now: datetime | None = None
     ) -> StudyCounts:
         """Answered today, what is left for today, and what is due tomorrow, for one deck."""
-        return study_counts(self.collection, profile_id, deck_id, now or _utc_now())
+        return study_counts(self.collection, profile_id, deck_id, now or utc_now())
 
 
-def _utc_now() -> datetime:
-    from datetime import UTC
-
-    return datetime.now(UTC)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -27,6 +27,7 @@ from quizapp.gui.views.practice_test_view import (
 )
 from quizapp.gui.views.study_view import TYPED_FORMS, FeedbackInfo
 from quizapp.questions.model import Form, Question
+from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
@@ -34,11 +35,6 @@ if TYPE_CHECKING:
     from quizapp.study import ReviewResult
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    """The current time, aware UTC."""
-    return datetime.now(UTC)
 
 
 def _clock_text(seconds: float) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -18,14 +18,10 @@ from PySide6.QtWidgets import QWidget
 
 from quizapp.gui.tasks import Progress, TaskRunner
 from quizapp.gui.views.progress_view import ProgressView
+from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
-
-
-def utc_now() -> datetime:
-    """The current time, aware UTC."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

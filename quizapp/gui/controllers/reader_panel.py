@@ -11,7 +11,7 @@ import html
 import random
 import re
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -22,6 +22,7 @@ from quizapp.gui.models.fact_table_model import KIND_LABELS
 from quizapp.gui.palette import LEVEL_LABELS, level_color
 from quizapp.gui.theme import colors
 from quizapp.gui.views.reader_view import ReaderView, Span, article_html
+from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
     from quizapp.browse import FactSummary
@@ -42,11 +43,6 @@ FORM_NAMES = {
 }
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
-
-
-def utc_now() -> datetime:
-    """The current time, aware UTC."""
-    return datetime.now(UTC)
 
 
 def guess_kind(text: str) -> str:

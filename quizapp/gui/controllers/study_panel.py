@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -30,17 +30,13 @@ from quizapp.gui.views.study_view import (
     SummaryInfo,
 )
 from quizapp.questions.model import Form, Question, Verdict
+from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
     from quizapp.study import ReviewResult, StudySession
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    """The current time, aware UTC."""
-    return datetime.now(UTC)
 
 
 def describe_interval(interval: timedelta | None) -> str:
