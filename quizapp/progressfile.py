@@ -27,10 +27,7 @@ question left on screen over lunch does not count as an hour of study.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,6 +38,7 @@ from sqlalchemy import Result, case, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, select
 
+from quizapp.files import atomic_text
 from quizapp.scheduling import CardStateKind, study_day
 from quizapp.scheduling.reviewlog import (
     KIND_STUDY,
@@ -168,21 +166,12 @@ def _iso(value: datetime | None) -> str | None:
 
 def write_json_atomic(path: str | Path, data: Any) -> None:
     """Write ``data`` as UTF-8 JSON through a temporary file beside ``path``."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise ProgressFileError([f"{path}: the folder {path.parent} does not exist"])
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    def no_folder(target: Path) -> ProgressFileError:
+        return ProgressFileError([f"{target}: the folder {target.parent} does not exist"])
+
+    with atomic_text(path, newline=None, missing_folder=no_folder) as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
 
 
 def _read_json(path: str | Path, fmt: str) -> dict[str, Any]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from quizapp import files
 from quizapp.facts.model import Deck, FactKind
 
 #: The seed that picks the form and distractors of the exported questions,
@@ -23,14 +22,8 @@ class ExportError(Exception):
     """A deck that cannot be written to the chosen file; the message says why."""
 
 
-def _finish(tmp: str, path: Path) -> None:
-    """Give the temporary file the mode the target had (or rw-r--r--) and move it into place."""
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except OSError:
-        mode = 0o644
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+def _no_folder(path: Path) -> ExportError:
+    return ExportError(f"{path}: the folder {path.parent} does not exist")
 
 
 @contextlib.contextmanager
@@ -40,29 +33,13 @@ def atomic_text(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
     A failed export leaves the old file (if any) and no half-written one.
     Line ends are written as given (``newline=""``).
     """
-    with _atomic(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as fh:
+    with files.atomic_text(path, encoding=encoding, missing_folder=_no_folder) as fh:
         yield fh
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    directory = path.parent
-    if not directory.is_dir():
-        raise ExportError(f"{path}: the folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        _finish(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
     """Let ``writer`` fill a temporary path beside ``path``, then move it into place."""
-    with _atomic(path) as tmp:
+    with files.atomic_path(path, missing_folder=_no_folder) as tmp:
         writer(tmp)
 
 

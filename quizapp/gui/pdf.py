@@ -20,11 +20,9 @@ Linux and the BSDs when neither ``DISPLAY`` nor ``WAYLAND_DISPLAY`` is set.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import html
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +43,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from quizapp.files import atomic_path
 from quizapp.progressfile import StudentProgress, describe_seconds
 from quizapp.questions.model import Form
 from quizapp.quiz import FormGroup, KeyEntry, Quiz, answer_key, group_of, letter
@@ -245,22 +244,16 @@ def _write_atomic(path: Path, fill: Callable[[QPdfWriter], int]) -> int:
     """Let ``fill`` draw into a PDF beside ``path``, then move it into place."""
     ensure_gui_app()
     path = Path(path)
-    if not path.parent.is_dir():
-        raise OSError(f"{path}: the folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".pdf", dir=path.parent)
-    os.close(fd)
-    try:
-        writer = QPdfWriter(tmp)
+    def no_folder(target: Path) -> OSError:
+        return OSError(f"{target}: the folder {target.parent} does not exist")
+
+    with atomic_path(path, suffix=".pdf", missing_folder=no_folder) as tmp:
+        writer = QPdfWriter(str(tmp))
         writer.setCreator("quizapp")
         pages = fill(writer)
         del writer  # flushes and closes the file
-        if Path(tmp).stat().st_size == 0:
+        if tmp.stat().st_size == 0:
             raise OSError(f"{path}: the PDF could not be written")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return pages
 
 

@@ -7,10 +7,11 @@ defaults; unknown keys are ignored so older and newer versions can share it.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+
+from quizapp.files import write_text_atomic
 
 SETTINGS_FILE = "gui.json"
 THEMES: tuple[str, ...] = ("system", "light", "dark")
@@ -55,9 +56,7 @@ class GuiSettings:
         """Write the settings atomically (a crash never leaves half a file)."""
         path = path or settings_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        write_text_atomic(path, json.dumps(asdict(self), indent=2, ensure_ascii=False))
 
 
 def _set_checked(settings: GuiSettings, name: str, value: Any) -> None:

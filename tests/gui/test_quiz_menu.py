@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -38,6 +39,9 @@ def test_print_quiz_writes_a_pdf(
                           check=True).stdout
     assert "Answer key" in text
     assert "8." in text and "9." not in text.split("Answer key")[0]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # readable by a print server
 
 
 def test_progress_file_export(

@@ -10,8 +10,6 @@ for (``quizapp.exporters`` when installed, else native deck-file TOML).
 from __future__ import annotations
 
 import importlib
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,18 +161,8 @@ def export_file(collection: Collection, deck_id: int, path: str | Path,
         raise ValueError(f"cannot export to {file.suffix or 'a file without extension'}; "
                          "quizapp writes deck files (.toml)")
     from quizapp.browse import deck_toml
+    from quizapp.files import write_text_atomic
 
-    _write_atomic(file, deck_toml(deck))
+    file.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(file, deck_toml(deck))
     return file
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
