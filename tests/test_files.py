@@ -53,7 +53,10 @@ def test_a_missing_folder_is_named_in_the_error(tmp_path: Path) -> None:
     class RefusedError(Exception):
         pass
 
-    with pytest.raises(RefusedError), atomic_path(target, missing_folder=lambda p: RefusedError(str(p))):
+    def refuse(path: Path) -> RefusedError:
+        return RefusedError(str(path))
+
+    with pytest.raises(RefusedError), atomic_path(target, missing_folder=refuse):
         pass
 
 
