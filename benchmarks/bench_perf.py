@@ -340,7 +340,7 @@ def phase_measure(args: argparse.Namespace) -> dict[str, Any]:
         search_facts,
     )
     from quizapp.collection import Collection
-    from quizapp.stats import profile_stats
+    from quizapp.storage.stats import profile_stats
     from quizapp.study import profile_settings
 
     today = datetime.fromtimestamp(args.today, UTC)

@@ -11,7 +11,7 @@ call.
 - :func:`fact_cards` and :func:`review_history` give a fact's cards and its
   review log (cancelled rows flagged, never hidden: the log is shown as it is).
 - :func:`retention_over_time` is true retention per week, read the way
-  :mod:`quizapp.stats` reads the log.
+  :mod:`quizapp.storage.stats` reads the log.
 - Deck editing goes through the deck loader's own validation: the edited deck
   is rendered back to deck-file TOML (:func:`deck_toml`) and parsed with
   :func:`quizapp.facts.deckfile.parse_deck_text`, so a teacher sees exactly the
@@ -571,7 +571,7 @@ def set_suspended(collection: Collection, profile_id: int, card_ids: Sequence[in
 # are left out with one NOT IN list of the cancelled ids. "In Review before the
 # answer" is the state JSON's first 11 characters, spelt as schema 3's
 # ix_review_day_cover has it, so the pass reads that index (profile, study day,
-# kind, right, state prefix) like quizapp.stats' pass per day. SQLite 3.40 does
+# kind, right, state prefix) like quizapp.storage.stats' pass per day. SQLite 3.40 does
 # not count an index on an expression as covering and, with planner
 # statistics, would rather read every row of the days through the narrower
 # ix_review_profile_day; named, the index filters on kind before the row is
@@ -599,7 +599,7 @@ def retention_over_time(collection: Collection, profile_id: int, now: datetime, 
     Each entry: ``{"study_day", "date", "reviews", "correct", "rate"}`` where
     ``study_day`` is the week's first day and ``rate`` is None in a week
     without reviews. Weeks end on today's study day. Read like
-    :func:`quizapp.stats.profile_stats`' retention: effective answers only,
+    :func:`quizapp.storage.stats.profile_stats`' retention: effective answers only,
     practice tests left out.
     """
     found = _PROFILE_DAY.rows(collection, {"profile": profile_id})

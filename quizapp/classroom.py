@@ -50,7 +50,6 @@ from quizapp.scheduling.reviewlog import (
     review_table,
     run,
 )
-from quizapp.stats import _answers, _last_answer_right
 from quizapp.storage import repository as repo
 from quizapp.storage.db import normalise_url, open_database
 from quizapp.storage.models import (
@@ -61,6 +60,7 @@ from quizapp.storage.models import (
     QuestionReportRow,
     utc_now,
 )
+from quizapp.storage.stats import _answers, _last_answer_right
 
 STUDENT_GROUP = "quizapp_student"
 TEACHER_GROUP = "quizapp_teacher"

@@ -177,8 +177,8 @@ def cmd_decks(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     """``quizapp stats --json [--profile P]``."""
     from quizapp.collection import Collection
-    from quizapp.stats import profile_stats
-    from quizapp.storage.models import utc_now
+    from quizapp.services.reports import profile_stats
+    from quizapp.timeutil import utc_now
 
     with Collection.open() as col:
         profile = col.profile(args.profile)

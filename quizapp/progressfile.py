@@ -310,7 +310,7 @@ def progress_data(collection: Collection, profile_id: int,
     """The progress file's content for one profile (JSON-ready)."""
     from quizapp import __version__
     from quizapp.quiz import practice_test_history
-    from quizapp.stats import profile_stats
+    from quizapp.services.reports import profile_stats
 
     now = now or utc_now()
     stats = profile_stats(collection, profile_id, now)

@@ -187,7 +187,7 @@ def test_core_imports_without_pyside6() -> None:
     code = (
         "import sys\n"
         "import quizapp.study, quizapp.cli, quizapp.collection, quizapp.facts.deckfile\n"
-        "import quizapp.questions.generate, quizapp.storage.repository, quizapp.stats\n"
+        "import quizapp.questions.generate, quizapp.storage.repository, quizapp.storage.stats\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
         "print(bad)\n"
         "raise SystemExit(1 if bad else 0)\n"

@@ -28,7 +28,6 @@ from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.generate import QuestionBuilder
 from quizapp.questions.model import Family, Form, Question, Verdict
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
-from quizapp.stats import profile_stats
 from quizapp.storage import repository as repo
 from quizapp.storage.models import (
     CardRow,
@@ -37,6 +36,7 @@ from quizapp.storage.models import (
     ReviewRow,
     StudySessionRow,
 )
+from quizapp.storage.stats import profile_stats
 from quizapp.study import (
     ReviewResult,
     StaleQuestionError,
@@ -741,7 +741,7 @@ def test_next_question_is_served_from_memory_and_fetches_use_the_due_index(
 
 
 def test_study_core_does_not_load_qt() -> None:
-    code = ("import sys, quizapp.study, quizapp.stats, quizapp.scheduling; "
+    code = ("import sys, quizapp.study, quizapp.storage.stats, quizapp.scheduling; "
             "print(any(m.startswith('PySide6') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

@@ -33,7 +33,7 @@ def open_progress(window: MainWindow, qtbot: QtBot) -> progress_panel.ProgressFi
 def test_figures_equal_profile_stats(window: MainWindow, qtbot: QtBot) -> None:
     make_history(window, days=5, per_day=12)
     figures = open_progress(window, qtbot)
-    from quizapp.stats import profile_stats
+    from quizapp.storage.stats import profile_stats
 
     assert window.library is not None and window.profile is not None
     stats = profile_stats(window.library.collection, window.profile.profile_id, NOW)

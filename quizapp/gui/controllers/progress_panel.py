@@ -1,6 +1,6 @@
 """Behaviour of the Progress screen: compute the statistics off the GUI thread.
 
-:func:`quizapp.stats.profile_stats` and the weekly retention run as a task on
+:func:`quizapp.storage.stats.profile_stats` and the weekly retention run as a task on
 a pool thread (the window stays responsive; a Cancel button appears if it takes
 a while); the figures come back as plain dictionaries and are drawn by
 :class:`~quizapp.gui.views.progress_view.ProgressView`.
@@ -38,7 +38,7 @@ def compute_figures(collection: Collection, profile_id: int, now: datetime,
                     progress: Progress) -> ProgressFigures:
     """Every figure of the Progress screen (runs on a pool thread)."""
     from quizapp.browse import fact_labels, retention_over_time
-    from quizapp.stats import profile_stats
+    from quizapp.services.reports import profile_stats
     from quizapp.study import profile_settings
 
     progress(0, 3, "Counting reviews…")

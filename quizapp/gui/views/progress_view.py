@@ -1,7 +1,7 @@
 """Layout of the Progress screen: headline figures, charts and the teacher's tables.
 
 The view only draws what :class:`quizapp.gui.controllers.progress_panel.ProgressPanel`
-hands it: the dictionary of :func:`quizapp.stats.profile_stats` plus true
+hands it: the dictionary of :func:`quizapp.storage.stats.profile_stats` plus true
 retention per week.
 """
 
