@@ -564,7 +564,7 @@ def test_zip_bombs_and_lying_sizes_are_refused_before_reading(
     # harmless lie about a sound member may import.
     harmless = kind == "big-lie" and size <= apkg_mod.MAX_COLLECTION_BYTES
     assert outcome == "refused" or harmless
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 60  # a hang guard, not a speed limit
 
 
 SQL_EDITS = [
@@ -712,7 +712,7 @@ def test_found_by_fuzzing_unclosed_clozes_parse_in_linear_time() -> None:
     # Before: quadratic; 100 000 unclosed deletions took minutes (the hang guard fired).
     started = time.perf_counter()
     assert cloze_ordinals("{{c1::" * 200_000 + "x") == []  # unclosed: literal text
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 60  # a hang guard: quadratic took minutes
 
 
 def test_found_by_fuzzing_a_note_with_too_many_deletions(tmp_path: Path) -> None:

@@ -324,7 +324,8 @@ def test_giant_and_unbroken_text_is_clipped_and_does_not_freeze(
                 study.rate(1)
             else:
                 study.next()
-    assert slowest < 2.0, f"a giant card took {slowest:.2f} s to show"
+    # A hang guard only (a quadratic layout took minutes), not a speed limit.
+    assert slowest < 60.0, f"a giant card took {slowest:.2f} s to show"
     assert window.width() == width  # nothing widened the window
     window.show_decks()
     # The full text is kept where it belongs: in the database and for grading.
