@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from quizapp.gui.workers import WorkerRunner
+from quizapp.storage.backup import STALE_PARTIAL as _STALE_PARTIAL
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
@@ -48,8 +49,8 @@ log = logging.getLogger(__name__)
 
 #: A start backup is skipped when the newest backup is younger than this.
 START_GAP = timedelta(minutes=10)
-#: A ``.partial`` file older than this was left by a killed backup.
-STALE_PARTIAL = timedelta(minutes=10)
+#: A ``.partial`` file without a process id, older than this, was left by a killed backup.
+STALE_PARTIAL = _STALE_PARTIAL
 REASON_LABELS = {
     "start": "At start",
     "exit": "On exit",
@@ -102,22 +103,16 @@ def sqlite_file(collection: Collection | None) -> Path | None:
 
 
 def sweep_partials(home: Path, now: datetime | None = None) -> int:
-    """Delete ``.partial`` files a killed backup left behind; how many went."""
-    from quizapp.storage.backup import backup_dir
+    """Delete ``.partial`` files killed backups left behind; how many went.
 
-    folder = backup_dir(home)
-    if not folder.is_dir():
-        return 0
-    now_ts = (now or datetime.now(UTC)).timestamp()
-    gone = 0
-    for p in folder.glob("*.partial"):
-        try:
-            if now_ts - p.stat().st_mtime > STALE_PARTIAL.total_seconds():
-                p.unlink()
-                gone += 1
-        except OSError:
-            continue
-    return gone
+    See :func:`quizapp.storage.backup.sweep_partials` (a file named after a
+    process that is gone goes at once; an older-style one after
+    :data:`STALE_PARTIAL`).
+    """
+    from quizapp.storage.backup import backup_dir
+    from quizapp.storage.backup import sweep_partials as sweep
+
+    return sweep(backup_dir(home), now)
 
 
 def run_backup(db_path: Path, home: Path, reason: str, *, min_gap: timedelta | None = None,
