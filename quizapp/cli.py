@@ -1,7 +1,10 @@
 """The command line: the same core as the GUI, from a terminal.
 
 Bad input never shows a traceback: problems go to standard error, one per
-line as ``FILE:LINE: field: what is wrong``, and the exit status is 2.
+line as ``FILE:LINE: field: what is wrong``, and the exit status is 2. A
+database that cannot be opened, upgraded or read (damaged, locked, newer) is
+one plain line and exit status 1; for a damaged SQLite file the line ends with
+the way out, ``quizapp restore --newest``.
 """
 
 from __future__ import annotations
@@ -216,7 +219,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     db = _sqlite_file()
     if db is None or not db.exists():
         return _fail(["quizapp: backups are made of the embedded SQLite database only"], 1)
-    backup = take_backup(db, app_home(), "manual")
+    backup = take_backup(db, app_home(), "manual")  # checked; BackupError: one line, exit 1
     prune_backups(app_home())
     print(f"Backed up to {backup.path} ({backup.size} bytes).")
     return EXIT_OK
@@ -375,6 +378,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report_error(exc)
 
 
+def _with_way_out(line: str) -> str:
+    """``line``, and if the SQLite file is damaged, what that is and the way out."""
+    from quizapp.storage.backup import WAY_OUT, check_database
+
+    db = _sqlite_file()
+    if db is None or not db.exists() or WAY_OUT in line or "quizapp restore" in line:
+        return line
+    problem = check_database(db)
+    if problem is None or problem == "the file is not a quizapp database":
+        return line
+    return f"{line}; {problem}; {WAY_OUT}"
+
+
 def _report_error(exc: Exception) -> int:
     """Turn a known error into plain lines on standard error; re-raise anything else.
 
@@ -398,7 +414,16 @@ def _report_error(exc: Exception) -> int:
     if isinstance(exc, BackupError):
         return _fail([f"quizapp: {exc}"], EXIT_ERROR)
     if isinstance(exc, DatabaseError):
-        return _fail([f"quizapp: {exc}"], EXIT_ERROR)
+        return _fail([_with_way_out(f"quizapp: {exc}")], EXIT_ERROR)
+    import sqlite3
+
+    from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+
+    if isinstance(exc, SQLDatabaseError | sqlite3.DatabaseError):
+        from quizapp.storage.db import plain_error
+
+        return _fail([_with_way_out(f"quizapp: the database failed: {plain_error(exc)}")],
+                     EXIT_ERROR)
     raise exc
 
 
