@@ -378,17 +378,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report_error(exc)
 
 
-def _with_way_out(line: str) -> str:
-    """``line``, and if the SQLite file is damaged, what that is and the way out."""
-    from quizapp.storage.backup import WAY_OUT, check_database
+def _damaged_file() -> Path | None:
+    """The SQLite database, if it is there and fails its integrity check."""
+    from quizapp.storage.backup import check_database
 
     db = _sqlite_file()
-    if db is None or not db.exists() or WAY_OUT in line or "quizapp restore" in line:
-        return line
+    if db is None or not db.exists():
+        return None
     problem = check_database(db)
     if problem is None or problem == "the file is not a quizapp database":
+        return None
+    return db
+
+
+def _database_error(exc: Exception) -> str:
+    """One plain line for a database that cannot be opened or read.
+
+    A damaged SQLite file gets the way out: ``quizapp restore --newest``.
+    """
+    from quizapp.storage.backup import WAY_OUT
+    from quizapp.storage.db import DatabaseError, plain_error
+
+    damaged = _damaged_file()
+    if isinstance(exc, DatabaseError):
+        line = f"quizapp: {exc}"
+        if damaged is not None and "quizapp restore" not in line:
+            line += f"; the file is damaged; {WAY_OUT}"
         return line
-    return f"{line}; {problem}; {WAY_OUT}"
+    if damaged is not None:
+        return f"quizapp: the database {damaged} is damaged ({plain_error(exc)}); {WAY_OUT}"
+    return f"quizapp: the database failed: {plain_error(exc)}"
 
 
 def _report_error(exc: Exception) -> int:
@@ -413,17 +432,12 @@ def _report_error(exc: Exception) -> int:
 
     if isinstance(exc, BackupError):
         return _fail([f"quizapp: {exc}"], EXIT_ERROR)
-    if isinstance(exc, DatabaseError):
-        return _fail([_with_way_out(f"quizapp: {exc}")], EXIT_ERROR)
     import sqlite3
 
     from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 
-    if isinstance(exc, SQLDatabaseError | sqlite3.DatabaseError):
-        from quizapp.storage.db import plain_error
-
-        return _fail([_with_way_out(f"quizapp: the database failed: {plain_error(exc)}")],
-                     EXIT_ERROR)
+    if isinstance(exc, DatabaseError | SQLDatabaseError | sqlite3.DatabaseError):
+        return _fail([_database_error(exc)], EXIT_ERROR)
     raise exc
 
 
