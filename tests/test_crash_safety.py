@@ -63,6 +63,13 @@ def run_quizapp(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           text=True, env=env, timeout=120)
 
 
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
 # ------------------------------------------------------------------ first start
 
 
@@ -249,10 +256,13 @@ def test_a_start_finishes_a_restore_killed_between_its_renames(quizapp_home: Pat
     """The state a kill after moving the old file aside leaves: no database, a journal."""
     db = _collection_with_wal(quizapp_home)
     backup = list_backups(quizapp_home)[0].path
-    tmp, journal = db.with_name(db.name + ".restoring"), db.with_name(db.name + ".restore.json")
+    pid = dead_pid()
+    tmp = db.with_name(f"{db.name}.{pid}.restoring")
+    journal = db.with_name(db.name + ".restore.json")
     shutil.copy(backup, tmp)
     aside = db.with_name("quizapp.replaced-20250101-000000.sqlite3")
-    journal.write_text(json.dumps({"backup": str(backup), "aside": aside.name}))
+    journal.write_text(json.dumps({"backup": str(backup), "aside": aside.name,
+                                   "copy": tmp.name, "pid": pid}))
     os.replace(db, aside)  # the old -wal is still next to where the database was
     with Collection.open() as col, col.session() as s:
         assert s.execute(text("SELECT name FROM profile")).all() == [("Student",)]
@@ -262,10 +272,12 @@ def test_a_start_finishes_a_restore_killed_between_its_renames(quizapp_home: Pat
 
 def test_a_copy_without_a_journal_is_an_unstarted_restore(quizapp_home: Path) -> None:
     db = _collection_with_wal(quizapp_home)
-    tmp = db.with_name(db.name + ".restoring")
+    tmp = db.with_name(f"{db.name}.{dead_pid()}.restoring")
     tmp.write_bytes(b"half a copy")
+    running = db.with_name(f"{db.name}.{os.getppid()}.restoring")  # a restore under way
+    running.write_bytes(b"being written")
     assert recover_restore(db) is not None
-    assert not tmp.exists()
+    assert not tmp.exists() and running.exists()
     assert query(db, "SELECT name FROM profile") == [("Since",)]
 
 
@@ -312,9 +324,7 @@ def test_backup_and_start_sweep_partials_of_killed_backups(quizapp_home: Path) -
     Collection.open().close()
     folder = quizapp_home / "backups"
     folder.mkdir()
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
-    pid = int(dead.stdout)
+    pid = dead_pid()
     names = [f"quizapp-20250101-000000-000000-manual.sqlite3.{pid}.partial",
              f"quizapp-20250101-000000-000000-manual.sqlite3.{pid}.partial-journal"]
     for name in names:

@@ -234,10 +234,18 @@ def newest_good_backup(home: Path) -> Backup | None:
 _SIDES = ("-wal", "-shm")
 
 
-def _restore_paths(db_path: Path) -> tuple[Path, Path]:
-    """The restore's temporary copy and its journal, next to the database."""
-    return (db_path.with_name(db_path.name + ".restoring"),
-            db_path.with_name(db_path.name + ".restore.json"))
+def _restore_journal(db_path: Path) -> Path:
+    """The journal of a restore's swap, next to the database."""
+    return db_path.with_name(db_path.name + ".restore.json")
+
+
+def _restore_copy(db_path: Path, pid: int) -> Path:
+    """The temporary copy a restore by process ``pid`` writes next to the database."""
+    return db_path.with_name(f"{db_path.name}.{pid}.restoring")
+
+
+#: A journal younger than this, of a process still running, is a restore under way.
+RESTORE_UNDER_WAY = timedelta(seconds=60)
 
 
 def _move_with_sides(src: Path, dst: Path) -> None:
@@ -272,7 +280,7 @@ def restore_backup(backup: Path, db_path: Path) -> Path | None:
     none). The caller must have closed every connection to ``db_path``.
 
     Crash-safe: the backup is copied next to the database
-    (``quizapp.sqlite3.restoring``), synced and checked; then a small journal
+    (``quizapp.sqlite3.<pid>.restoring``), synced and checked; then a small journal
     (``quizapp.sqlite3.restore.json``) records the swap before it starts;
     the old database moves aside with its ``-wal`` and ``-shm`` files
     (``quizapp.replaced-<time>.sqlite3``) and the copy is renamed into place.
@@ -285,7 +293,7 @@ def restore_backup(backup: Path, db_path: Path) -> Path | None:
     problem = check_database(backup)
     if problem is not None:
         raise BackupError(f"{backup.name} cannot be restored: {problem}")
-    tmp, journal = _restore_paths(db_path)
+    tmp, journal = _restore_copy(db_path, os.getpid()), _restore_journal(db_path)
     try:
         src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         try:
@@ -310,7 +318,8 @@ def restore_backup(backup: Path, db_path: Path) -> Path | None:
     if db_path.exists():
         _checkpoint(db_path)
         aside = unique_aside(db_path, "replaced")
-    _write_journal(journal, {"backup": str(backup), "aside": aside.name if aside else None})
+    _write_journal(journal, {"backup": str(backup), "aside": aside.name if aside else None,
+                             "copy": tmp.name, "pid": os.getpid()})
     crashpoints.crash_point("restore_journal")
     _swap(db_path, tmp, aside)
     return aside
@@ -333,7 +342,7 @@ def _write_journal(journal: Path, data: dict[str, object]) -> None:
 
 def _swap(db_path: Path, tmp: Path, aside: Path | None) -> None:
     """The journalled part of a restore: old file (and its sides) aside, the copy in place."""
-    _, journal = _restore_paths(db_path)
+    journal = _restore_journal(db_path)
     if aside is not None:
         _move_with_sides(db_path, aside)
     else:  # no database, but maybe stray -wal/-shm files: they must not meet the copy
@@ -357,19 +366,30 @@ def recover_restore(db_path: Path) -> str | None:
     killed before it changed anything: the copy is deleted and the database
     is as it was.
     """
-    tmp, journal = _restore_paths(db_path)
+    journal = _restore_journal(db_path)
     journal.with_name(journal.name + ".new").unlink(missing_ok=True)
     if not journal.exists():
-        if tmp.exists() or tmp.with_name(tmp.name + "-journal").exists():
-            _remove_copy(tmp)
-            return "an unfinished restore had changed nothing; its copy was removed"
-        return None
+        gone = 0
+        for copy in db_path.parent.glob(f"{db_path.name}.*.restoring*"):
+            m = re.search(r"\.(\d+)\.restoring(-journal)?$", copy.name)
+            if m is not None and (int(m.group(1)) == os.getpid()
+                                  or not _pid_alive(int(m.group(1)))):
+                copy.unlink(missing_ok=True)
+                gone += 1
+        return "an unfinished restore had changed nothing; its copy was removed" if gone else None
     try:
         data = json.loads(journal.read_text(encoding="utf-8"))
         aside_name = data.get("aside")
-    except (OSError, ValueError, AttributeError) as exc:
+        tmp = db_path.with_name(str(data["copy"]))
+        pid = int(data["pid"])
+    except (OSError, ValueError, AttributeError, KeyError, TypeError) as exc:
         raise BackupError(f"the journal of an interrupted restore, {journal}, cannot be "
                           f"read: {exc}") from exc
+    young = datetime.now(UTC).timestamp() - journal.stat().st_mtime < (
+        RESTORE_UNDER_WAY.total_seconds())
+    if pid != os.getpid() and young and _pid_alive(pid):
+        raise BackupError(f"another quizapp process (process {pid}) is restoring a backup "
+                          "into this database; try again in a moment")
     if not tmp.exists():
         journal.unlink()
         fsync_dir(db_path.parent)
