@@ -4,6 +4,12 @@ Backups are taken with SQLite's online backup API (never a file copy of a
 live database, which could catch a half-written page or miss the WAL), kept
 by count and by age, and checked with ``PRAGMA integrity_check`` before a
 restore. A PostgreSQL server's backups are its administrator's job.
+
+Crash safety: a backup is written under a temporary ``.partial`` name,
+checked, and renamed into place (a killed backup's ``.partial`` files are
+swept by the next backup and at start); a restore copies, journals and swaps
+(:func:`restore_backup`), and :func:`recover_restore` finishes an interrupted
+one before the database is opened.
 """
 
 from __future__ import annotations
@@ -106,7 +112,8 @@ def sweep_partials(folder: Path, now: datetime | None = None) -> int:
 
     A copy in progress is named ``<name>.<pid>.partial`` after the process
     writing it: the file (and its ``-journal``) goes when that process is gone. An older-style
-    ``.partial`` without a process id goes once it is :data:`STALE_PARTIAL` old.
+    ``.partial`` without a process id (or on Windows, where no process is
+    asked) goes once it is :data:`STALE_PARTIAL` old.
     """
     if not folder.is_dir():
         return 0
@@ -117,7 +124,7 @@ def sweep_partials(folder: Path, now: datetime | None = None) -> int:
             continue
         m = _PARTIAL_PID_RE.search(p.name)
         try:
-            if m is not None:
+            if m is not None and os.name != "nt":
                 stale = not _pid_alive(int(m.group(1)))
             else:
                 stale = now_ts - p.stat().st_mtime > STALE_PARTIAL.total_seconds()
