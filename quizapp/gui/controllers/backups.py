@@ -11,8 +11,9 @@
 - **on exit**, after the collection is closed (a short, synchronous copy that
   holds the session's last answers).
 
-Every backup is checked with ``PRAGMA integrity_check`` right after it is
-taken. A copy that fails the check is deleted at once — a damaged copy must
+Every backup is checked with ``PRAGMA integrity_check`` before it is renamed
+into place (:func:`quizapp.storage.backup.take_backup`). A copy that fails the
+check is deleted at once — a damaged copy must
 never push a good one out of the rotation — and the check's finding is
 reported: the live database is damaged, and the learner is offered the
 newest good backup. Backups are then pruned by count and age
@@ -132,17 +133,13 @@ def run_backup(db_path: Path, home: Path, reason: str, *, min_gap: timedelta | N
         newest = next(iter(list_backups(home)), None)
         if newest is not None and now - newest.taken_at < min_gap:
             return BackupOutcome(None, reason, skipped=True)
-    try:
+    try:  # the copy is checked before it becomes a backup: a damaged one is never kept
         backup = take_backup(db_path, home, reason, now)
     except BackupError as exc:
         problem = check_database(db_path)
         if problem is not None:
             return BackupOutcome(None, reason, problem=problem)
         return BackupOutcome(None, reason, error=str(exc))
-    problem = check_database(backup.path)
-    if problem is not None:
-        backup.path.unlink(missing_ok=True)  # never let a damaged copy rotate a good one away
-        return BackupOutcome(None, reason, problem=problem.replace(str(backup.path), "it"))
     removed = prune_backups(home, now=now)
     return BackupOutcome(backup, reason, removed=len(removed))
 
