@@ -6,8 +6,10 @@ fork, not a Python start-up) and kills it with SIGKILL after a seeded random
 delay drawn within the measured length of the operation, until at least
 :data:`KILLS` kills have landed. Then come kills at named points
 (``QUIZAPP_TEST_KILL_AT``): after each statement of a first start or of an
-upgrade step, before each commit, between the renames of a restore, after a
-backup's copy, so that every critical window is hit whatever the timing.
+upgrade step, before each commit, after each copy (pre-upgrade, restore,
+backup), after a restore's journal, between moving the old ``-wal`` aside and
+the file itself, before the restored copy is renamed into place, so that every
+critical window is hit whatever the timing.
 
 After every round the next start (the same ``Collection.open`` as every
 command and the desktop app) must open the collection, and then:
@@ -376,7 +378,7 @@ def test_restore_survives_kills(worker: Worker, tmp_path: Path, old_collection: 
             return [f"left behind: {leftovers(home)}"]
         return []
 
-    points = ["restore_copy:1", "restore_journal:1", "restore_swap:1"]
+    points = ["restore_copy:1", "restore_journal:1", "restore_sides:1", "restore_swap:1"]
     figures = kill_loop(worker, tmp_path, "restore", "restore", prepare, verify, points,
                         random.Random(SEED + 10))
     must_survive(figures, len(points))

@@ -261,6 +261,7 @@ def _move_with_sides(src: Path, dst: Path) -> None:
         side = src.with_name(src.name + suffix)
         if side.exists():
             os.replace(side, dst.with_name(dst.name + suffix))
+    crashpoints.crash_point("restore_sides")
     if src.exists():
         os.replace(src, dst)
 
