@@ -1,7 +1,10 @@
 """The command line: the same core as the GUI, from a terminal.
 
 Bad input never shows a traceback: problems go to standard error, one per
-line as ``FILE:LINE: field: what is wrong``, and the exit status is 2.
+line as ``FILE:LINE: field: what is wrong``, and the exit status is 2. A
+database that cannot be opened, upgraded or read (damaged, locked, newer) is
+one plain line and exit status 1; for a damaged SQLite file the line ends with
+the way out, ``quizapp restore --newest``.
 """
 
 from __future__ import annotations
@@ -204,7 +207,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     db = _sqlite_file()
     if db is None or not db.exists():
         return _fail(["quizapp: backups are made of the embedded SQLite database only"], 1)
-    backup = take_backup(db, app_home(), "manual")
+    backup = take_backup(db, app_home(), "manual")  # checked; BackupError: one line, exit 1
     prune_backups(app_home())
     print(f"Backed up to {backup.path} ({backup.size} bytes).")
     return EXIT_OK
@@ -363,6 +366,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report_error(exc)
 
 
+def _damaged_file() -> Path | None:
+    """The SQLite database, if it is there and fails its integrity check."""
+    from quizapp.storage.backup import check_database
+
+    db = _sqlite_file()
+    if db is None or not db.exists():
+        return None
+    problem = check_database(db)
+    if problem is None or problem == "the file is not a quizapp database":
+        return None
+    return db
+
+
+def _database_error(exc: Exception) -> str:
+    """One plain line for a database that cannot be opened or read.
+
+    A damaged SQLite file gets the way out: ``quizapp restore --newest``.
+    """
+    from quizapp.storage.backup import WAY_OUT
+    from quizapp.storage.db import DatabaseError, plain_error
+
+    damaged = _damaged_file()
+    if isinstance(exc, DatabaseError):
+        line = f"quizapp: {exc}"
+        if damaged is not None and "quizapp restore" not in line:
+            line += f"; the file is damaged; {WAY_OUT}"
+        return line
+    if damaged is not None:
+        return f"quizapp: the database {damaged} is damaged ({plain_error(exc)}); {WAY_OUT}"
+    return f"quizapp: the database failed: {plain_error(exc)}"
+
+
 def _report_error(exc: Exception) -> int:
     """Turn a known error into plain lines on standard error; re-raise anything else.
 
@@ -385,8 +420,12 @@ def _report_error(exc: Exception) -> int:
 
     if isinstance(exc, BackupError):
         return _fail([f"quizapp: {exc}"], EXIT_ERROR)
-    if isinstance(exc, DatabaseError):
-        return _fail([f"quizapp: {exc}"], EXIT_ERROR)
+    import sqlite3
+
+    from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+
+    if isinstance(exc, DatabaseError | SQLDatabaseError | sqlite3.DatabaseError):
+        return _fail([_database_error(exc)], EXIT_ERROR)
     raise exc
 
 

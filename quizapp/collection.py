@@ -24,6 +24,15 @@ from quizapp.storage.db import open_database
 from quizapp.storage.models import Meta, ProfileRow
 
 
+def _sweep_backup_partials() -> None:
+    """Delete the ``.partial`` files killed backups left in the app's backup folder."""
+    from quizapp.config import app_home
+    from quizapp.storage.backup import backup_dir, sweep_partials
+
+    if database_url().startswith("sqlite"):
+        sweep_partials(backup_dir(app_home()))
+
+
 class Collection:
     """An open quizapp database."""
 
@@ -40,6 +49,8 @@ class Collection:
         With ``first_start`` a database without profiles gets the default
         profile, and the seed deck is loaded once.
         """
+        if url is None:
+            _sweep_backup_partials()
         col = cls(open_database(url or database_url(), durable=durable))
         if first_start:
             col.ensure_first_start()

@@ -4,10 +4,17 @@ Backups are taken with SQLite's online backup API (never a file copy of a
 live database, which could catch a half-written page or miss the WAL), kept
 by count and by age, and checked with ``PRAGMA integrity_check`` before a
 restore. A PostgreSQL server's backups are its administrator's job.
+
+Crash safety: a backup is written under a temporary ``.partial`` name,
+checked, and renamed into place (a killed backup's ``.partial`` files are
+swept by the next backup and at start); a restore copies, journals and swaps
+(:func:`restore_backup`), and :func:`recover_restore` finishes an interrupted
+one before the database is opened.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -15,10 +22,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from quizapp.storage import crashpoints
+
 BACKUP_DIR = "backups"
 KEEP_COUNT = 20
 KEEP_DAYS = 60
 PERIOD_MINUTES = 30
+#: A ``.partial`` file without a process id, older than this, was left by a killed backup.
+STALE_PARTIAL = timedelta(minutes=10)
 _NAME_RE = re.compile(r"^quizapp-(\d{8}-\d{6}-\d{6})-([a-z]+)\.sqlite3$")
 
 
@@ -61,15 +72,102 @@ def check_database(path: Path) -> str | None:
     return None
 
 
+def fsync_dir(folder: Path) -> None:
+    """Make renames and deletions in ``folder`` durable (a no-op where folders cannot be synced)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":  # pragma: no cover - os.kill would end the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+_PARTIAL_RE = re.compile(r"\.partial(-journal|-wal|-shm)?$")
+_PARTIAL_PID_RE = re.compile(r"\.(\d+)\.partial(-journal|-wal|-shm)?$")
+
+
+def sweep_partials(folder: Path, now: datetime | None = None) -> int:
+    """Delete the ``.partial`` files in ``folder`` that a killed copy left; how many went.
+
+    A copy in progress is named ``<name>.<pid>.partial`` after the process
+    writing it: the file (and its ``-journal``) goes when that process is gone. An older-style
+    ``.partial`` without a process id (or on Windows, where no process is
+    asked) goes once it is :data:`STALE_PARTIAL` old.
+    """
+    if not folder.is_dir():
+        return 0
+    now_ts = (now or datetime.now(UTC)).timestamp()
+    gone = 0
+    for p in folder.glob("*.partial*"):
+        if not _PARTIAL_RE.search(p.name):
+            continue
+        m = _PARTIAL_PID_RE.search(p.name)
+        try:
+            if m is not None and os.name != "nt":
+                stale = not _pid_alive(int(m.group(1)))
+            else:
+                stale = now_ts - p.stat().st_mtime > STALE_PARTIAL.total_seconds()
+            if stale:
+                p.unlink()
+                gone += 1
+        except OSError:
+            continue
+    return gone
+
+
+def unique_aside(path: Path, label: str) -> Path:
+    """A name next to ``path`` that nothing has yet: ``<stem>.<label>-<time><suffix>``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    n = 0
+    while True:
+        extra = f"-{n}" if n else ""
+        aside = path.with_name(f"{path.stem}.{label}-{stamp}{extra}{path.suffix}")
+        if not any(aside.with_name(aside.name + s).exists() for s in ("", "-wal", "-shm")):
+            return aside
+        n += 1
+
+
+WAY_OUT = "restore the newest good backup with: quizapp restore --newest"
+
+
 def take_backup(db_path: Path, home: Path, reason: str = "manual",
                 now: datetime | None = None) -> Backup:
-    """Copy the live database into the backup folder with the online backup API."""
+    """Copy the live database into the backup folder with the online backup API.
+
+    The copy is written as ``<name>.<pid>.partial``, synced and checked
+    (``PRAGMA integrity_check``) before it is renamed into a backup: a copy
+    of a damaged database is deleted, never kept as a backup, and the
+    :class:`BackupError` says what is wrong and the way out. ``.partial``
+    files left by killed backups are swept first.
+    """
     now = now or datetime.now(UTC)
     folder = backup_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_partials(folder, now)
     stamp = now.astimezone(UTC).strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"quizapp-{stamp}-{reason}.sqlite3"
-    tmp = target.with_suffix(".partial")
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.partial")
     try:
         src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
@@ -81,12 +179,22 @@ def take_backup(db_path: Path, home: Path, reason: str = "manual",
                 dst.close()
         finally:
             src.close()
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
+        crashpoints.crash_point("backup_copy")
+        _fsync_file(tmp)
+        problem = check_database(tmp)
+        if problem is not None:
+            raise BackupError(
+                f"could not back up {db_path}: {problem.replace(str(tmp), 'the copy')}; "
+                f"no backup was kept; {WAY_OUT}")
         os.replace(tmp, target)
-    except (sqlite3.Error, OSError) as exc:
-        tmp.unlink(missing_ok=True)
+        fsync_dir(folder)
+    except sqlite3.Error as exc:
+        raise BackupError(f"could not back up {db_path}: {exc}; {WAY_OUT}") from exc
+    except OSError as exc:
         raise BackupError(f"could not back up {db_path}: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + "-journal").unlink(missing_ok=True)
     return Backup(target, now, reason, target.stat().st_size)
 
 
@@ -130,34 +238,181 @@ def newest_good_backup(home: Path) -> Backup | None:
     return None
 
 
+_SIDES = ("-wal", "-shm")
+
+
+def _restore_journal(db_path: Path) -> Path:
+    """The journal of a restore's swap, next to the database."""
+    return db_path.with_name(db_path.name + ".restore.json")
+
+
+def _restore_copy(db_path: Path, pid: int) -> Path:
+    """The temporary copy a restore by process ``pid`` writes next to the database."""
+    return db_path.with_name(f"{db_path.name}.{pid}.restoring")
+
+
+#: A journal younger than this, of a process still running, is a restore under way.
+RESTORE_UNDER_WAY = timedelta(seconds=60)
+
+
+def _move_with_sides(src: Path, dst: Path) -> None:
+    """Rename a database and its ``-wal``/``-shm`` files together (the file last)."""
+    for suffix in _SIDES:
+        side = src.with_name(src.name + suffix)
+        if side.exists():
+            os.replace(side, dst.with_name(dst.name + suffix))
+    crashpoints.crash_point("restore_sides")
+    if src.exists():
+        os.replace(src, dst)
+
+
+def _checkpoint(db_path: Path) -> None:
+    """Fold the WAL of a closed database into its file, so the file holds every commit.
+
+    A damaged file may refuse; its ``-wal`` then travels with it.
+    """
+    try:
+        con = sqlite3.connect(db_path, timeout=10)
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass
+
+
 def restore_backup(backup: Path, db_path: Path) -> Path | None:
     """Replace the database with a checked backup; the old file is kept aside.
 
     Returns the path the replaced database was moved to (None if there was
     none). The caller must have closed every connection to ``db_path``.
+
+    Crash-safe: the backup is copied next to the database
+    (``quizapp.sqlite3.<pid>.restoring``), synced and checked; then a small journal
+    (``quizapp.sqlite3.restore.json``) records the swap before it starts;
+    the old database moves aside with its ``-wal`` and ``-shm`` files
+    (``quizapp.replaced-<time>.sqlite3``) and the copy is renamed into place.
+    A start that finds the journal finishes the swap
+    (:func:`recover_restore`); a crash before the journal leaves the old
+    database as it was. No moment leaves an empty or a wrong collection, and
+    no old ``-wal`` file ever sits next to the restored file.
     """
+    recover_restore(db_path)
     problem = check_database(backup)
     if problem is not None:
         raise BackupError(f"{backup.name} cannot be restored: {problem}")
+    tmp, journal = _restore_copy(db_path, os.getpid()), _restore_journal(db_path)
+    try:
+        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        crashpoints.crash_point("restore_copy")
+        _fsync_file(tmp)
+        problem = check_database(tmp)
+        if problem is not None:
+            raise BackupError(f"{backup.name} cannot be restored: its copy failed the check: "
+                              f"{problem}")
+    except BaseException:
+        _remove_copy(tmp)
+        raise
     aside: Path | None = None
     if db_path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        aside = db_path.with_name(f"{db_path.stem}.replaced-{stamp}{db_path.suffix}")
-        os.replace(db_path, aside)
-    for suffix in ("-wal", "-shm"):
-        side = db_path.with_name(db_path.name + suffix)
-        if side.exists():
-            if aside is not None:
-                os.replace(side, aside.with_name(aside.name + suffix))
-            else:
-                side.unlink()
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(db_path)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+        _checkpoint(db_path)
+        aside = unique_aside(db_path, "replaced")
+    _write_journal(journal, {"backup": str(backup), "aside": aside.name if aside else None,
+                             "copy": tmp.name, "pid": os.getpid()})
+    crashpoints.crash_point("restore_journal")
+    _swap(db_path, tmp, aside)
     return aside
+
+
+def _remove_copy(tmp: Path) -> None:
+    for suffix in ("", "-journal"):
+        tmp.with_name(tmp.name + suffix).unlink(missing_ok=True)
+
+
+def _write_journal(journal: Path, data: dict[str, object]) -> None:
+    part = journal.with_name(journal.name + ".new")
+    with open(part, "w", encoding="utf-8") as fh:
+        json.dump(data, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(part, journal)
+    fsync_dir(journal.parent)
+
+
+def _swap(db_path: Path, tmp: Path, aside: Path | None) -> None:
+    """The journalled part of a restore: old file (and its sides) aside, the copy in place."""
+    journal = _restore_journal(db_path)
+    if aside is not None:
+        _move_with_sides(db_path, aside)
+    else:  # no database, but maybe stray -wal/-shm files: they must not meet the copy
+        for suffix in _SIDES:
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+    crashpoints.crash_point("restore_swap")
+    os.replace(tmp, db_path)
+    fsync_dir(db_path.parent)
+    journal.unlink()
+    fsync_dir(db_path.parent)
+
+
+def recover_restore(db_path: Path) -> str | None:
+    """Finish a restore that a crash interrupted; what was done, or None if there was none.
+
+    Called before the database is opened. With the journal and its checked
+    copy there, the swap is done again from where it stopped (the old file,
+    if still in place, moves aside; a ``-wal`` of the old file is never left
+    next to the copy). With the journal but no copy, the copy was already in
+    place: only the journal goes. A copy without a journal is a restore
+    killed before it changed anything: the copy is deleted and the database
+    is as it was.
+    """
+    journal = _restore_journal(db_path)
+    journal.with_name(journal.name + ".new").unlink(missing_ok=True)
+    if not journal.exists():
+        gone = 0
+        for copy in db_path.parent.glob(f"{db_path.name}.*.restoring*"):
+            m = re.search(r"\.(\d+)\.restoring(-journal)?$", copy.name)
+            if m is not None and (int(m.group(1)) == os.getpid()
+                                  or not _pid_alive(int(m.group(1)))):
+                copy.unlink(missing_ok=True)
+                gone += 1
+        return "an unfinished restore had changed nothing; its copy was removed" if gone else None
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        aside_name = data.get("aside")
+        tmp = db_path.with_name(str(data["copy"]))
+        pid = int(data["pid"])
+    except (OSError, ValueError, AttributeError, KeyError, TypeError) as exc:
+        raise BackupError(f"the journal of an interrupted restore, {journal}, cannot be "
+                          f"read: {exc}") from exc
+    young = datetime.now(UTC).timestamp() - journal.stat().st_mtime < (
+        RESTORE_UNDER_WAY.total_seconds())
+    if pid != os.getpid() and young and _pid_alive(pid):
+        raise BackupError(f"another quizapp process (process {pid}) is restoring a backup "
+                          "into this database; try again in a moment")
+    if not tmp.exists():
+        journal.unlink()
+        fsync_dir(db_path.parent)
+        return "an interrupted restore was complete"
+    if check_database(tmp) is not None:  # cannot happen short of disk damage: undo
+        _remove_copy(tmp)
+        if aside_name and not db_path.exists():
+            _move_with_sides(db_path.with_name(aside_name), db_path)
+        journal.unlink()
+        fsync_dir(db_path.parent)
+        return "an interrupted restore was undone"
+    aside = db_path.with_name(aside_name) if aside_name else None
+    if aside is None and db_path.exists():  # never replace a file without keeping it
+        aside = unique_aside(db_path, "replaced")
+    if aside is not None and not db_path.exists() and not aside.exists():
+        raise BackupError(f"an interrupted restore left neither {db_path} nor {aside}")
+    _swap(db_path, tmp, aside)
+    return "an interrupted restore was finished"

@@ -7,9 +7,10 @@ Foreign keys are switched on for every connection.
 
 Schema versions form one ordered list: :data:`MIGRATIONS[i]` upgrades a
 database at version ``i + 1`` to ``i + 2``. A new database is created from the
-current models and stamped with :data:`SCHEMA_VERSION`; an older one is
-upgraded step by step in one transaction per step, after a backup copy made
-with SQLite's online backup API.
+current models and stamped with :data:`SCHEMA_VERSION` in one transaction; an
+older one is upgraded step by step, each step's statements and its version
+stamp in one transaction (DDL included: see :func:`_atomic`), after a checked
+copy named after its version is kept with SQLite's online backup API.
 
 The same code runs on PostgreSQL (psycopg 3; ``postgresql://`` URLs are
 pointed at it): times are ``timestamptz``, ids come from sequences, and
@@ -18,17 +19,19 @@ every commit is durable with the server's default ``synchronous_commit``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import SQLModel, create_engine
 
-from quizapp.storage import models
+from quizapp.storage import crashpoints, models
 from quizapp.storage.models import SCHEMA_VERSION
 
 
@@ -183,8 +186,20 @@ def schema_version(conn: Connection) -> int | None:
 
 
 def open_database(url: str, *, durable: bool = True) -> Engine:
-    """Open (creating or upgrading) the database at ``url`` and return its engine."""
+    """Open (creating or upgrading) the database at ``url`` and return its engine.
+
+    A SQLite file first gets any restore that a crash interrupted finished
+    or undone (:func:`quizapp.storage.backup.recover_restore`).
+    """
     shown = redacted(url)
+    path = _sqlite_path(normalise_url(url))
+    if path is not None:
+        from quizapp.storage.backup import BackupError, recover_restore
+
+        try:
+            recover_restore(path)
+        except (BackupError, OSError, sqlite3.Error) as exc:
+            raise DatabaseError(f"cannot open the database {shown}: {exc}") from exc
     try:
         engine = make_engine(url, durable=durable)
     except ModuleNotFoundError as exc:  # a PostgreSQL URL without psycopg installed
@@ -194,31 +209,115 @@ def open_database(url: str, *, durable: bool = True) -> Engine:
     try:
         with engine.connect() as conn:
             version = schema_version(conn)
+            fresh = version is None or (version == 0 and _leftover_tables(conn) is not None)
     except Exception as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot open the database {shown}: {exc}") from exc
-    if version is None:
-        create_schema(engine)
-    elif version > SCHEMA_VERSION:
+        raise DatabaseError(f"cannot open the database {shown}: {plain_error(exc)}") from exc
+    try:
+        if fresh:
+            create_schema(engine)
+        elif version is not None and version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"the database was written by a newer quizapp (schema {version}; this version "
+                f"knows up to {SCHEMA_VERSION}); update quizapp to open it"
+            )
+        elif version is not None and version < SCHEMA_VERSION:
+            if version < 1:
+                raise DatabaseError(
+                    f"{shown} is not a quizapp database: it holds tables and rows but no "
+                    "quizapp schema version; quizapp leaves it as it is")
+            migrate(engine, version)
+    except DatabaseError:
         engine.dispose()
-        raise DatabaseError(
-            f"the database was written by a newer quizapp (schema {version}; this version "
-            f"knows up to {SCHEMA_VERSION}); update quizapp to open it"
-        )
-    elif version < SCHEMA_VERSION:
-        if version < 1:
-            engine.dispose()
-            raise DatabaseError(f"{shown} is not a quizapp database")
-        migrate(engine, version)
+        raise
+    except Exception as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open the database {shown}: {plain_error(exc)}") from exc
     return engine
 
 
+def plain_error(exc: BaseException) -> str:
+    """The driver's own words for a database error, on one line (no SQL, no links)."""
+    orig = getattr(exc, "orig", None) or exc
+    return " ".join(str(orig).split()) or type(orig).__name__
+
+
+@contextmanager
+def _atomic(engine: Engine, point: str) -> Iterator[Connection]:
+    """One transaction that schema changes (DDL) are part of too.
+
+    Python's ``sqlite3`` module does not begin a transaction before DDL, so
+    through SQLAlchemy every ``CREATE TABLE`` or ``ALTER TABLE`` on SQLite
+    would commit on its own: a crash between two of them would leave half a
+    schema. On SQLite this takes the write lock with an explicit ``BEGIN
+    IMMEDIATE``; the driver then commits or rolls back that transaction.
+    PostgreSQL's DDL is transactional already. ``point`` names the crash-test
+    points (:mod:`quizapp.storage.crashpoints`) after each statement and
+    before the commit.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if crashpoints.armed():
+
+            def _after(*_args: Any) -> None:
+                crashpoints.crash_point(point)
+
+            event.listen(conn, "after_cursor_execute", _after)
+        try:
+            yield conn
+            crashpoints.crash_point(point + "_commit")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+
+_SQLITE_OWN = ("sqlite_sequence", "sqlite_stat1", "sqlite_stat4")
+
+
+def _leftover_tables(conn: Connection) -> list[str] | None:
+    """The tables a killed first start left, if that is all the file holds; else None.
+
+    Versions of quizapp before schema creation was one transaction could be
+    killed after creating some tables and before stamping the version. Such a
+    file holds no user data: only quizapp's own tables, every one empty. A
+    file with any other table, or with any row, is someone's data and is
+    never taken for a leftover.
+    """
+    known = {t.__table__.name for t in _TABLES}  # type: ignore[attr-defined]
+    names = [n for n in inspect(conn).get_table_names() if n not in _SQLITE_OWN]
+    if not set(names) <= known:
+        return None
+    for name in names:
+        if conn.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1')).first() is not None:
+            return None
+    return names
+
+
 def create_schema(engine: Engine) -> None:
-    """Create every table of the current schema and stamp its version."""
-    SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in _TABLES])  # type: ignore[attr-defined]
-    with Session(engine) as session:
-        session.merge(models.Meta(key="schema_version", value=str(SCHEMA_VERSION)))
-        session.commit()
+    """Create every table of the current schema and stamp its version, in one transaction.
+
+    A crash at any point leaves either no schema at all (the next start
+    creates it) or the whole schema with its version. Empty tables left by an
+    older quizapp killed during its first start are replaced in the same
+    transaction.
+    """
+    with _atomic(engine, "first_start") as conn:
+        if schema_version(conn) == SCHEMA_VERSION:  # another process was quicker
+            return
+        leftover = _leftover_tables(conn)
+        if leftover is None:
+            raise DatabaseError("the database is not empty: quizapp leaves it as it is")
+        tables = [t.__table__ for t in _TABLES]  # type: ignore[attr-defined]
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table.name in leftover:
+                conn.execute(text(f'DROP TABLE "{table.name}"'))
+        SQLModel.metadata.create_all(conn, tables=tables)
+        conn.execute(
+            text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
+            {"v": str(SCHEMA_VERSION)},
+        )
 
 
 _TABLES: tuple[type[SQLModel], ...] = (
@@ -236,32 +335,138 @@ _TABLES: tuple[type[SQLModel], ...] = (
 )
 
 
+class UpgradeError(DatabaseError):
+    """An upgrade step failed: the database stays at the version before that step.
+
+    ``copy`` is the checked copy taken before the upgrade (None on a server).
+    """
+
+    def __init__(self, message: str, copy: Path | None) -> None:
+        super().__init__(message)
+        self.copy = copy
+
+
 def migrate(engine: Engine, from_version: int) -> None:
-    """Apply the migrations after ``from_version``, each in its own transaction."""
-    backup_before_upgrade(engine, from_version)
-    for version in range(from_version, SCHEMA_VERSION):
-        step = MIGRATIONS[version - 1]
-        with engine.begin() as conn:
-            step(conn)
-            conn.execute(
-                text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                {"v": str(version + 1)},
-            )
+    """Apply the migrations after ``from_version``, each step in its own transaction.
+
+    Each step's statements and its new version stamp commit together (DDL
+    included, see :func:`_atomic`): a crash leaves the database at the
+    version of the last whole step, and the next start goes on from there.
+    Before the first step a checked copy of the database is kept
+    (:func:`backup_before_upgrade`); no step runs without it. A failing step
+    raises :class:`UpgradeError`, which names the copy and how to bring it back.
+    """
+    shown = redacted(str(engine.url))
+    try:
+        copy = backup_before_upgrade(engine, from_version)
+    except (OSError, sqlite3.Error, DatabaseError) as exc:
+        raise DatabaseError(
+            f"cannot upgrade the database {shown} (schema {from_version} to {SCHEMA_VERSION}): "
+            f"the copy to keep before upgrading could not be made: {plain_error(exc)}; nothing "
+            "was changed") from exc
+    version = from_version
+    while version < SCHEMA_VERSION:
+        try:
+            with _atomic(engine, "upgrade") as conn:
+                current = schema_version(conn) or 0
+                if current == version:
+                    MIGRATIONS[version - 1](conn)
+                    conn.execute(
+                        text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                        {"v": str(version + 1)},
+                    )
+                    current = version + 1
+        except Exception as exc:
+            raise UpgradeError(_upgrade_failed(shown, from_version, version, exc, copy),
+                               copy) from exc
+        if current <= version:
+            raise UpgradeError(
+                f"the upgrade of the database {shown} failed: its schema version went from "
+                f"{version} to {current} while upgrading", copy)
+        version = current
+
+
+def _upgrade_failed(shown: str, from_version: int, version: int, exc: Exception,
+                    copy: Path | None) -> str:
+    """The one-line message of a failed upgrade step: what failed and the way back."""
+    message = (
+        f"the upgrade of the database {shown} from schema {from_version} to {SCHEMA_VERSION} "
+        f"failed at step {version} to {version + 1}: {plain_error(exc)}; that step changed "
+        f"nothing and the database is at schema {version}")
+    if copy is not None:
+        message += (f". The copy taken before the upgrade is {copy}; bring it back with: "
+                    f"quizapp restore {copy}")
+    else:
+        message += ". Restore the server's backup taken before the upgrade"
+    return message
+
+
+def upgrade_copy_path(db_path: Path, version: int) -> Path:
+    """Where the copy of ``db_path`` at schema ``version`` is kept before an upgrade."""
+    return db_path.with_name(f"{db_path.stem}.schema{version}.bak{db_path.suffix}")
+
+
+def _copy_problem(path: Path, version: int) -> str | None:
+    """None if ``path`` is a healthy quizapp database at schema ``version``, else what is wrong."""
+    from quizapp.storage.backup import check_database
+
+    problem = check_database(path)
+    if problem is not None:
+        return problem
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    finally:
+        con.close()
+    if row is None or str(row[0]) != str(version):
+        found = "no version" if row is None else f"schema {row[0]}"
+        return f"it holds {found}, not schema {version}"
+    return None
 
 
 def backup_before_upgrade(engine: Engine, version: int) -> Path | None:
-    """Copy a SQLite database aside (online backup API) before upgrading it."""
+    """Keep a checked copy of a SQLite database at schema ``version`` before upgrading it.
+
+    The copy is named after its version (``quizapp.schema1.bak.sqlite3``) and
+    is written under a temporary name with SQLite's online backup API,
+    synced, checked (``PRAGMA integrity_check``, the version) and only then
+    renamed into place. A good copy of that version that is there already is
+    kept as it is (it is the older, so the cleaner one); a damaged file under
+    that name is moved aside, never overwritten. Raises ``DatabaseError`` if
+    no good copy can be made. None for a server database.
+    """
+    from quizapp.storage.backup import fsync_dir, sweep_partials, unique_aside
+
     path = _sqlite_path(str(engine.url))
     if path is None:
         return None
-    target = path.with_name(f"{path.stem}.schema{version}.bak{path.suffix}")
-    src = sqlite3.connect(path)
+    target = upgrade_copy_path(path, version)
+    sweep_partials(path.parent)
+    if target.exists() and _copy_problem(target, version) is None:
+        return target
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.partial")
     try:
-        dst = sqlite3.connect(target)
+        src = sqlite3.connect(path)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
+            src.close()
+        crashpoints.crash_point("upgrade_copy")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        problem = _copy_problem(tmp, version)
+        if problem is not None:
+            raise DatabaseError(f"the copy failed its check: {problem}")
+        if target.exists():
+            os.replace(target, unique_aside(target, "damaged"))
+        os.replace(tmp, target)
+        fsync_dir(target.parent)
     finally:
-        src.close()
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + "-journal").unlink(missing_ok=True)
     return target

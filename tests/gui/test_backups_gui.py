@@ -369,3 +369,72 @@ def test_damage_found_by_the_start_backup_is_reported(
     assert good.path in [b.path for b in list_backups(quizapp_home)]
     assert all(check_database(b.path) is None for b in list_backups(quizapp_home))
     assert win.library is not None and win.profile is not None
+
+
+# ------------------------------------------------------------------ failed upgrade
+
+
+def half_upgraded_collection(home: Path) -> Path:
+    """The schema-1 fixture as an older quizapp killed during its upgrade left it.
+
+    A column of step 1 → 2 is there but the version is still 1, so every
+    upgrade fails ("duplicate column name"); the clean copy that first
+    attempt kept is next to it.
+    """
+    import shutil
+
+    from quizapp.storage.db import upgrade_copy_path
+
+    fixture = Path(__file__).parent.parent / "fixtures" / "schema_v1.sqlite3"
+    home.mkdir(parents=True, exist_ok=True)
+    db = database_file(home)
+    shutil.copy(fixture, db)
+    shutil.copy(fixture, upgrade_copy_path(db, 1))
+    con = sqlite3.connect(db)
+    con.execute("ALTER TABLE profile ADD COLUMN db_role VARCHAR")
+    con.commit()
+    con.close()
+    return upgrade_copy_path(db, 1)
+
+
+def test_a_failed_upgrade_at_start_offers_the_copy_from_before_it(
+    make_window: Callable[[], MainWindow], qtbot: QtBot, quizapp_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    copy = half_upgraded_collection(quizapp_home)
+    seen: list[QMessageBox] = []
+    answer_box(monkeypatch, "Restore the copy from before the upgrade", seen)
+    win = make_window()
+    win.open_collection()
+    (box,) = seen
+    assert box.windowTitle() == "The upgrade of your collection failed"
+    assert "could not upgrade your collection" in box.text()
+    assert str(copy) in box.informativeText()
+    assert f"quizapp restore {copy}" in box.informativeText()
+    assert {b.text() for b in box.buttons()} >= {"Restore the copy from before the upgrade",
+                                                 "Quit"}
+    assert "duplicate column name" in box.detailedText()
+    assert win.library is not None and win.isVisible()
+    assert profiles(quizapp_home) == {"Student", "Ana"}
+    assert len(query(quizapp_home, "SELECT id FROM review")) >= 25
+    # The half-upgraded file is kept aside; the copy stays for another time.
+    assert len(list(quizapp_home.glob("quizapp.replaced-*.sqlite3"))) == 1
+    assert check_database(copy) is None
+    win.start_study()
+    assert win.study.question is not None
+
+
+def test_a_failed_upgrade_at_start_quit_leaves_every_file(
+    make_window: Callable[[], MainWindow], qtbot: QtBot, quizapp_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    copy = half_upgraded_collection(quizapp_home)
+    before = copy.read_bytes()
+    seen: list[QMessageBox] = []
+    answer_box(monkeypatch, "Quit", seen)
+    win = make_window()
+    win.open_collection()
+    assert len(seen) == 1
+    assert win.library is None and not win.isVisible() and win.exit_status == 1
+    assert copy.read_bytes() == before
+    assert not list(quizapp_home.glob("quizapp.replaced-*.sqlite3"))

@@ -11,8 +11,9 @@
 - **on exit**, after the collection is closed (a short, synchronous copy that
   holds the session's last answers).
 
-Every backup is checked with ``PRAGMA integrity_check`` right after it is
-taken. A copy that fails the check is deleted at once — a damaged copy must
+Every backup is checked with ``PRAGMA integrity_check`` before it is renamed
+into place (:func:`quizapp.storage.backup.take_backup`). A copy that fails the
+check is deleted at once — a damaged copy must
 never push a good one out of the rotation — and the check's finding is
 reported: the live database is damaged, and the learner is offered the
 newest good backup. Backups are then pruned by count and age
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from quizapp.gui.workers import WorkerRunner
+from quizapp.storage.backup import STALE_PARTIAL as _STALE_PARTIAL
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
@@ -48,8 +50,8 @@ log = logging.getLogger(__name__)
 
 #: A start backup is skipped when the newest backup is younger than this.
 START_GAP = timedelta(minutes=10)
-#: A ``.partial`` file older than this was left by a killed backup.
-STALE_PARTIAL = timedelta(minutes=10)
+#: A ``.partial`` file without a process id, older than this, was left by a killed backup.
+STALE_PARTIAL = _STALE_PARTIAL
 REASON_LABELS = {
     "start": "At start",
     "exit": "On exit",
@@ -102,22 +104,16 @@ def sqlite_file(collection: Collection | None) -> Path | None:
 
 
 def sweep_partials(home: Path, now: datetime | None = None) -> int:
-    """Delete ``.partial`` files a killed backup left behind; how many went."""
-    from quizapp.storage.backup import backup_dir
+    """Delete ``.partial`` files killed backups left behind; how many went.
 
-    folder = backup_dir(home)
-    if not folder.is_dir():
-        return 0
-    now_ts = (now or datetime.now(UTC)).timestamp()
-    gone = 0
-    for p in folder.glob("*.partial"):
-        try:
-            if now_ts - p.stat().st_mtime > STALE_PARTIAL.total_seconds():
-                p.unlink()
-                gone += 1
-        except OSError:
-            continue
-    return gone
+    See :func:`quizapp.storage.backup.sweep_partials` (a file named after a
+    process that is gone goes at once; an older-style one after
+    :data:`STALE_PARTIAL`).
+    """
+    from quizapp.storage.backup import backup_dir
+    from quizapp.storage.backup import sweep_partials as sweep
+
+    return sweep(backup_dir(home), now)
 
 
 def run_backup(db_path: Path, home: Path, reason: str, *, min_gap: timedelta | None = None,
@@ -137,17 +133,13 @@ def run_backup(db_path: Path, home: Path, reason: str, *, min_gap: timedelta | N
         newest = next(iter(list_backups(home)), None)
         if newest is not None and now - newest.taken_at < min_gap:
             return BackupOutcome(None, reason, skipped=True)
-    try:
+    try:  # the copy is checked before it becomes a backup: a damaged one is never kept
         backup = take_backup(db_path, home, reason, now)
     except BackupError as exc:
         problem = check_database(db_path)
         if problem is not None:
             return BackupOutcome(None, reason, problem=problem)
         return BackupOutcome(None, reason, error=str(exc))
-    problem = check_database(backup.path)
-    if problem is not None:
-        backup.path.unlink(missing_ok=True)  # never let a damaged copy rotate a good one away
-        return BackupOutcome(None, reason, problem=problem.replace(str(backup.path), "it"))
     removed = prune_backups(home, now=now)
     return BackupOutcome(backup, reason, removed=len(removed))
 

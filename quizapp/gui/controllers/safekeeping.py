@@ -7,7 +7,9 @@ The main window owns one :class:`Safekeeping` and calls it at a few points:
   thread, every 30 minutes, on exit);
 - :meth:`open_failed` when it cannot be opened: a damaged file (checked with
   ``PRAGMA integrity_check``) is said so in plain words and the newest good
-  backup is offered — *Restore newest good backup* or *Quit*; any other failure
+  backup is offered — *Restore newest good backup* or *Quit*; a failed schema
+  upgrade is said so, and the copy taken before it is offered — *Restore the
+  copy from before the upgrade* or *Quit*; any other failure
   (a newer schema, a locked or unreadable file) is reported as it is;
 - :meth:`lock_profile` / :meth:`release_profile` when a profile is opened or
   left: :class:`quizapp.instance.ProfileLock` makes this window the profile's one
@@ -100,6 +102,10 @@ class Safekeeping(QObject):
         """
         w = self.window
         db = configured_sqlite_file()
+        from quizapp.storage.db import UpgradeError
+
+        if isinstance(exc, UpgradeError) and exc.copy is not None and db is not None:
+            return self._upgrade_failed(exc, exc.copy, db)
         problem = None
         if db is not None and db.exists():
             from quizapp.storage.backup import check_database
@@ -133,6 +139,34 @@ class Safekeeping(QObject):
                        f"opened:\n\n{again}")
             return None
         self._say_restored(newest, aside)
+        return library
+
+    def _upgrade_failed(self, exc: Exception, copy: Path, db: Path) -> Library | None:
+        """An upgrade step failed: offer the copy taken before the upgrade, or quit."""
+        w = self.window
+        log.warning("the upgrade of %s failed: %s", db, exc)
+        w.show_status("The upgrade of your collection failed.")
+        from quizapp.gui.views.backup_dialog import ask_upgrade_failed
+
+        if not ask_upgrade_failed(w, str(exc), str(copy)):
+            w.quit_with(1)
+            return None
+        aside = self._replace(copy, db)
+        if aside is False:
+            w.quit_with(1)
+            return None
+        from quizapp.gui.controllers.library import Library
+
+        try:
+            library = Library.open()
+        except Exception as again:
+            w._message(QMessageBox.Icon.Critical, "Cannot open the collection",
+                       f"The copy from before the upgrade was restored, but the collection "
+                       f"still could not be opened:\n\n{again}")
+            return None
+        kept = f" The replaced collection was kept as {aside.name}." if isinstance(
+            aside, Path) else ""
+        w.show_status(f"Restored the copy from before the upgrade.{kept}")
         return library
 
     def _newest_good(self) -> BackupRow | None:

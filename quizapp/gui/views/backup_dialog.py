@@ -192,3 +192,31 @@ def ask_damaged(parent: QWidget | None, problem: str, newest: BackupRow | None,
     box.exec()
     clicked = box.clickedButton()
     return clicked is not None and box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole
+
+
+def upgrade_failed_box(parent: QWidget | None, message: str, copy: str) -> QMessageBox:
+    """The message about an upgrade that failed, offering the copy taken before it."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setWindowTitle("The upgrade of your collection failed")
+    box.setAccessibleName("The upgrade of your collection failed")
+    box.setText("quizapp could not upgrade your collection to this version. The step that "
+                "failed changed nothing, but the collection cannot be opened as it is.")
+    box.setInformativeText(
+        f"A checked copy of your collection from before the upgrade was kept: {copy}. "
+        "Restoring it brings back your collection as it was before the upgrade, and quizapp "
+        "upgrades it again; the current file is kept aside, untouched. From a terminal: "
+        f"quizapp restore {copy}")
+    box.addButton("Restore the copy from before the upgrade", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDetailedText(f"What failed:\n{message}")
+    return box
+
+
+def ask_upgrade_failed(parent: QWidget | None, message: str, copy: str) -> bool:
+    """Show :func:`upgrade_failed_box`; True if the learner chose to restore the copy."""
+    box = upgrade_failed_box(parent, message, copy)
+    box.exec()
+    clicked = box.clickedButton()
+    return clicked is not None and box.buttonRole(clicked) == QMessageBox.ButtonRole.AcceptRole
