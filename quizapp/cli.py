@@ -405,7 +405,6 @@ def _report_error(exc: Exception) -> int:
     desktop app does not pay for the storage stack before its window shows.
     """
     from quizapp.facts.deckfile import DeckFileError
-    from quizapp.storage.db import DatabaseError
     from quizapp.storage.repository import NotFoundError
 
     if isinstance(exc, DeckFileError):
@@ -420,11 +419,9 @@ def _report_error(exc: Exception) -> int:
 
     if isinstance(exc, BackupError):
         return _fail([f"quizapp: {exc}"], EXIT_ERROR)
-    import sqlite3
+    from quizapp.storage.db import is_database_error
 
-    from sqlalchemy.exc import DatabaseError as SQLDatabaseError
-
-    if isinstance(exc, DatabaseError | SQLDatabaseError | sqlite3.DatabaseError):
+    if is_database_error(exc):
         return _fail([_database_error(exc)], EXIT_ERROR)
     raise exc
 

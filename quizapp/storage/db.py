@@ -236,6 +236,13 @@ def open_database(url: str, *, durable: bool = True) -> Engine:
     return engine
 
 
+def is_database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database failing (opening, upgrading, reading or writing)."""
+    from sqlalchemy.exc import DatabaseError as SQLDatabaseError
+
+    return isinstance(exc, DatabaseError | SQLDatabaseError | sqlite3.DatabaseError)
+
+
 def plain_error(exc: BaseException) -> str:
     """The driver's own words for a database error, on one line (no SQL, no links)."""
     orig = getattr(exc, "orig", None) or exc
