@@ -139,6 +139,22 @@ LABELS = {
     "close": "GUI close (exit backup + check)",
 }
 
+# What each side's statistics screen computes, and the common set ``stats`` times.
+STATS_FIGURES = {
+    "common": ["answers and right answers per day, last 365 days (also the year heatmap)",
+               "true retention, last 30 days", "cards by state", "due forecast, next 30 days"],
+    "quizapp_progress_screen": [
+        "answers and right answers per day, last 365 days (heatmap)", "streak",
+        "true retention, last 30 days", "cards by state", "due forecast, next 30 days",
+        "mastery by deck and kind", "most missed facts", "wrong choices", "leeches",
+        "true retention per week, 26 weeks"],
+    "anki_statistics_screen": [
+        "today", "future due (forecast)", "calendar heatmap", "reviews per day",
+        "card counts", "added per day", "hourly breakdown", "answer buttons",
+        "review intervals", "ease or difficulty", "stability", "retrievability",
+        "true retention table"],
+}
+
 
 def log(msg: str) -> None:
     print(f"[side_by_side {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
@@ -563,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
-    out: dict[str, Any] = {"sizes": {}, "meta": {}, "options": {
+    out: dict[str, Any] = {"sizes": {}, "meta": {}, "stats_figures": STATS_FIGURES, "options": {
         k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}}
     with tempfile.TemporaryDirectory(prefix="quizapp-sbs-") as tmp:
         folder = args.keep or Path(tmp)
