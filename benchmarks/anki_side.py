@@ -29,7 +29,7 @@ history) ``libfaketime==3.0.1``. Three commands:
       rendered (next question); ``build_answer`` + ``answer_card`` (the answer,
       committed durably), and the same bare durable commit as quizapp's
       (one row into a scratch SQLite file in the same folder, WAL,
-      ``synchronous=FULL``) right after every answer. When today's queue runs
+      ``synchronous=FULL``) right before and right after every answer. When today's queue runs
       out the study copy is replaced by a fresh copy of the built collection;
     - ``deck_list``: ``sched.deck_due_tree()``;
     - ``stats``: the figures both apps show, by SQL on Anki's tables through
@@ -299,11 +299,12 @@ class AnkiSide:
                     raise RuntimeError("the built collection has nothing to study today")
             q, card = self.current
             rating = CardAnswer.GOOD if self.rng.random() < 0.85 else CardAnswer.AGAIN
+            before = self.floor.commit_s()
             t0 = time.perf_counter()
             answer = self.study_col.sched.build_answer(card=card, states=q.states, rating=rating)
             self.study_col.sched.answer_card(answer)
             took = time.perf_counter() - t0
-            floor = self.floor.commit_s()
+            floor = (before + self.floor.commit_s()) / 2  # the disk just before and after
             t0 = time.perf_counter()
             self.current = self._next()
             nexts.append(time.perf_counter() - t0)

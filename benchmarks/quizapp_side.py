@@ -129,13 +129,14 @@ class QuizappSide:
             if q is None:
                 break
             ok = self.rng.random() < 0.85
+            before = self.floor.commit_s()
             t0 = time.perf_counter()
             if q.form is Form.FLASHCARD:
                 self.session.answer_flashcard(q, 3 if ok else 1, self.clock, 4000)
             else:
                 self.session.answer(q, q.answers[0] if ok else "no idea", self.clock, 4000)
             answer = time.perf_counter() - t0
-            floor = self.floor.commit_s()
+            floor = (before + self.floor.commit_s()) / 2  # the disk just before and after
             self.clock += timedelta(seconds=15)
             t0 = time.perf_counter()
             self.question = self.session.next_question(self.clock)

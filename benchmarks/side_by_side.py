@@ -32,10 +32,10 @@ Figures (quizapp ↔ Anki), the same work on both sides:
 - ``answer``: the answer recorded durably (WAL, ``synchronous=FULL`` on both)
   ↔ ``build_answer`` + ``answer_card``; beside it ``commit_floor``, the bare
   durable commit (one row into a scratch SQLite file, WAL,
-  ``synchronous=FULL``) timed by each process in the same folder right after
-  each answer, and ``answer_minus_floor``, the median of each answer minus the
-  floor commit timed after it: the answer's own cost, whatever the disk was
-  doing at that moment;
+  ``synchronous=FULL``) timed by each process in the same folder right before
+  and right after each answer (the answer's floor is the mean of the two), and
+  ``answer_minus_floor``, the median of each answer minus its floor: the
+  answer's own cost, whatever the disk was doing at that moment;
 - ``deck_list``: ``Library.deck_summaries`` ↔ ``sched.deck_due_tree()``;
 - ``stats``: the nearest common set of statistics, which both apps show:
   answers and right answers per day over the last year (also the year
@@ -137,6 +137,7 @@ LABELS = {
     "gui_first_question": "GUI start → first question (recent backup)",
     "gui_first_start": "GUI first start, start-up backup running",
     "close": "GUI close (exit backup + check)",
+    "close_after_first_start": "GUI close after a first start (start-up backup too)",
 }
 
 # What each side's statistics screen computes, and the common set ``stats`` times.
