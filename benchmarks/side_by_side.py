@@ -6,10 +6,11 @@ For each size N (``--sizes``) it
    same content and a history of ``--days`` days in which ``--studied-share``
    of the cards were introduced, every random choice seeded (``--seed``; the
    scheduler's fuzz too), so that a rerun on the same day builds identical
-   histories: quizapp's with ``bench_perf.py``'s builder (one deck of N/2 Q/A
-   facts, N cards), Anki's with ``anki_side.py build`` (one deck of N/2
-   *Basic (and reversed card)* notes with the very same texts, N cards, its
-   history made by Anki's own scheduler under libfaketime);
+   histories (the table prints a digest of each history's rows): quizapp's
+   with ``bench_perf.py``'s builder (one deck of N/2 Q/A facts, N cards),
+   Anki's with ``anki_side.py build`` (one deck of N/2 *Basic (and reversed
+   card)* notes with the very same texts, N cards, its history made by
+   Anki's own scheduler under libfaketime);
 2. **starts one worker per side** and keeps both alive (``quizapp_side.py``
    in this interpreter, ``anki_side.py serve`` — or ``--anki-script`` — with
    ``--anki-python``). They take requests over a line protocol (one JSON
@@ -238,6 +239,24 @@ def pages_in_use_mib(path: Path) -> float:
     return round((count - free) * size / 2**20, 3)
 
 
+def history_digest(path: Path, sql: str) -> str:
+    """A short digest of a built history's rows: equal digests, identical histories."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for row in conn.execute(sql):
+            digest.update(repr(row).encode())
+    finally:
+        conn.close()
+    return digest.hexdigest()[:12]
+
+
+QUIZAPP_HISTORY = "SELECT card_id, reviewed_at, rating, state_after FROM review ORDER BY id"
+ANKI_HISTORY = "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
+
+
 def write_import_file(path: Path, rows: int, seed: int) -> None:
     """The import both sides read: tab-separated front, back, tags, with Anki's headers."""
     rng = random.Random(seed)
@@ -325,6 +344,8 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
             "anki": {k: abuilt[k] for k in ("cards", "notes", "reviews", "studied_cards",
                                             "cards_by_type")},
             "days": args.days, "studied_share": args.studied_share, "seed": args.seed,
+            "digest": {"quizapp": history_digest(qdb, QUIZAPP_HISTORY),
+                       "anki": history_digest(adb, ANKI_HISTORY)},
         },
     }
     qw = Worker("quizapp", [sys.executable, str(HERE / "quizapp_side.py"), "--db", str(qdb),
@@ -526,7 +547,8 @@ def table(size: int, figures: dict[str, dict[str, Any]], meta: dict[str, Any]) -
         f"quizapp {q['facts']:,} Q/A facts = {q['cards']:,} cards, {q['reviews']:,} reviews "
         f"({q['reviews'] / max(1, q['cards']):.2f}/card); Anki {a['notes']:,} notes = "
         f"{a['cards']:,} cards, {a['reviews']:,} revlog rows "
-        f"({a['reviews'] / max(1, a['cards']):.2f}/card). Search "
+        f"({a['reviews'] / max(1, a['cards']):.2f}/card); history digests quizapp "
+        f"{h['digest']['quizapp']}, Anki {h['digest']['anki']}. Search "
         f"{meta['search']['word']!r}: quizapp {meta['search']['quizapp']['hits']:,} facts, "
         f"Anki {meta['search']['anki']['hits']:,} notes. Import {meta['import']['rows']:,} "
         f"rows: cards per row quizapp {meta['import']['cards_per_row'].get('quizapp')}, Anki "
@@ -562,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--studied-share", type=float, default=0.35)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats per figure")
-    parser.add_argument("--answers", type=int, default=40, help="answers per study batch")
+    parser.add_argument("--answers", type=int, default=100, help="answers per study batch")
     parser.add_argument("--deck-reps", type=int, default=10, help="deck lists per batch")
     parser.add_argument("--stats-reps", type=int, default=3, help="statistics loads per batch")
     parser.add_argument("--search-reps", type=int, default=5, help="searches per batch")
