@@ -1,7 +1,10 @@
-"""The performance benchmark runs end to end at a tiny size and prints its JSON keys.
+"""The benchmarks run end to end at tiny sizes and report every figure they promise.
 
-No timing is asserted: only that ``benchmarks/bench_perf.py`` works and
-reports every figure the side-by-side comparison reads.
+No timing is asserted: only that ``benchmarks/bench_perf.py`` and
+``benchmarks/side_by_side.py`` (with its Anki side, whose Python is this one
+unless ``QUIZAPP_BENCH_ANKI_PYTHON`` names another with ``anki`` and
+``libfaketime``) work, that both sides of the comparison get the same work,
+and that the history builder is seeded.
 """
 
 from __future__ import annotations
