@@ -47,8 +47,14 @@ TODAY = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 
 def build(path: Path, cards: int, days: int, studied_share: float, seed: int) -> dict[str, Any]:
-    """Write the deck, the profile and its history with durability off."""
+    """Write the deck, the profile and its history with durability off.
+
+    Every random choice is seeded, the scheduler's fuzz too (fsrs draws it from
+    the global :mod:`random` generator), so a rerun on the same day builds the
+    same history.
+    """
     rng = random.Random(seed)
+    random.seed(seed)
     url = f"sqlite:///{path}"
     t0 = time.perf_counter()
     with Collection.open(url, first_start=False, durable=False) as col:

@@ -1,295 +1,625 @@
-"""quizapp and Anki side by side: both benchmarks on the same sizes in one run, with ratios.
+"""quizapp and Anki side by side: the same work on the same sizes, interleaved in time, with ratios.
 
-For each size it runs ``benchmarks/bench_perf.py`` (this interpreter) and then
-the Anki benchmark script (``--anki-script``, e.g. ``shared/bench/anki_bench.py``)
-with the Python of its virtualenv (``--anki-python``), with the same number of
-cards and the same simulated history (``--days``, ``--studied-share``,
-``--seed``; Anki gets ``--notes N`` Basic notes = N cards, quizapp N/2 Q/A
-facts = N cards). Then it prints, per size, a markdown table of medians:
-quizapp's value, Anki's, their ratio, the issue's target and whether it is met.
+For each size N (``--sizes``) it
 
-Pairs (quizapp ↔ Anki):
+1. **builds** both collections at once (building is not measured), with the
+   same content and a history of ``--days`` days in which ``--studied-share``
+   of the cards were introduced, every random choice seeded (``--seed``; the
+   scheduler's fuzz too), so that a rerun on the same day builds identical
+   histories (the table prints a digest of each history's rows): quizapp's
+   with ``bench_perf.py``'s builder (one deck of N/2 Q/A facts, N cards),
+   Anki's with ``anki_side.py build`` (one deck of N/2 *Basic (and reversed
+   card)* notes with the very same texts, N cards, its history made by
+   Anki's own scheduler under libfaketime);
+2. **starts one worker per side** and keeps both alive (``quizapp_side.py``
+   in this interpreter, ``anki_side.py serve`` — or ``--anki-script`` — with
+   ``--anki-python``). They take requests over a line protocol (one JSON
+   request per line on stdin, one JSON reply on stdout); each request times
+   one batch of the same work on its side;
+3. **interleaves** the batches: every figure is measured ``--repeats`` times
+   (default 3), each time one quizapp batch and one Anki batch back to back,
+   the side that goes first alternating (A B, B A, A B, …), so that both
+   sides of a ratio meet the same moment of a shared, noisy machine. A
+   figure's value on each side is the median of its batch medians; its ratio
+   (quizapp ÷ Anki, in the figure's unit) is the median of the per-repeat
+   ratios, with their minimum and maximum (the spread);
+4. times **cold starts** as alternating short processes, and the **desktop
+   app** (quizapp only, offscreen Qt).
 
-- next question (``next_question_ms``, question built) ↔ ``get_queued_cards``
-  + card render (question and answer);
-- answer recorded durably (``answer_ms``; WAL, synchronous=FULL on both) ↔
-  ``build_answer`` + ``answer_card``;
-- deck list with counts ↔ ``deck_due_tree``;
-- Progress screen figures ↔ the Statistics screen's ``graphs(days=365)``;
-- text search (Browse screen) ↔ ``find_cards`` of the same word;
-- CSV import, rows per second ↔ ``import_csv`` of N TSV rows (higher is better);
-- cold start, a fresh process that imports, opens, gets the first question, loads
-  the deck list and closes ↔ Anki's cold-open process (the same steps);
-- peak RSS of the measuring process ↔ Anki's main benchmark process; the
-  desktop app's peak and its own share (GUI peak − core start peak) are listed
-  apart, as is the GUI's process start to first question painted (target < 1 s).
+Figures (quizapp ↔ Anki), the same work on both sides:
 
-    python benchmarks/side_by_side.py --anki-script ../shared/bench/anki_bench.py \\
-        --anki-python /tmp/ankibench/bin/python --sizes 1000 10000 100000
+- ``next_question``: ``StudySession.next_question`` (question built) ↔
+  ``get_queued_cards`` + the card's question and answer rendered;
+- ``answer``: the answer recorded durably (WAL, ``synchronous=FULL`` on both)
+  ↔ ``build_answer`` + ``answer_card``; beside it ``commit_floor``, the bare
+  durable commit (one row into a scratch SQLite file, WAL,
+  ``synchronous=FULL``) timed by each process in the same folder right before
+  and right after each answer (the answer's floor is the mean of the two), and
+  ``answer_minus_floor``, the median of each answer minus its floor: the
+  answer's own cost, whatever the disk was doing at that moment;
+- ``deck_list``: ``Library.deck_summaries`` ↔ ``sched.deck_due_tree()``;
+- ``stats``: the nearest common set of statistics, which both apps show:
+  answers and right answers per day over the last year (also the year
+  heatmap), true retention over the last 30 days, cards by state, the 30-day
+  due forecast. quizapp computes them with the Progress screen's own
+  statements; Anki's Statistics screen has no call for a subset, so its side
+  is SQL on Anki's tables through ``col.db``. ``stats_screen`` adds the whole
+  screens for reference: quizapp's Progress screen (per-day answers,
+  streak, 30-day retention, cards by state, 30-day forecast, mastery by deck
+  and kind, most missed, wrong choices, leeches, weekly retention over 26
+  weeks) ↔ Anki's ``graphs(days=365)`` (today, future due, calendar heatmap,
+  reviews, card counts, added, hours, buttons, intervals, ease or
+  difficulty, stability, retrievability, true retention table);
+- ``search``: the Browse screen's text search for ``--search-word``: ordered
+  ids of every match plus the details of the first 50 rows on both sides
+  (``search_fact_ids`` + ``fact_summaries`` ↔ notes mode ``find_notes(word,
+  order=True)`` + ``browser_row_for_id``);
+- ``import``: the same file on both sides, in rows per second (higher is
+  better): ``--import-rows`` rows (default N/2) of front, back and tags, tab
+  separated with Anki's headers (notetype *Basic (and reversed card)*, tags
+  column), parsed and stored into a fresh database; cards created per row
+  are reported for each side;
+- ``cold_start``: a fresh process, seconds: ``quizapp decks`` (imports, opens
+  the collection, loads the decks with their counts, closes) ↔ ``anki_side.py
+  cold`` (imports ``anki.collection``, opens, ``deck_due_tree``, closes), both
+  with compiled bytecode after an untimed warm-up;
+- ``db_size``: MiB of pages in use (page count minus free pages) of each built
+  file;
+- quizapp only (desktop app, offscreen): ``gui_first_question``, process
+  start to first question painted with a recent backup present;
+  ``gui_first_start``, the same with no recent backup in ``QUIZAPP_HOME``
+  (the start-up backup runs meanwhile); ``close``, from the first question
+  painted (the window is then closed) to the process' exit: closing the
+  collection, the exit backup and its check, as the app does.
+
+With ``--out FILE.json`` it writes ``{"sizes": {"<N>": {"<figure>": {"unit",
+"quizapp", "anki", "ratio", "ratio_min", "ratio_max", …}}}, …}``.
+
+    python benchmarks/side_by_side.py --anki-python /tmp/ankibench/bin/python \\
+        --sizes 1000 10000 100000 --out side_by_side.json
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from bench_perf import article_fact, study_day_start  # noqa: E402
+
+GUI_STAMP = "first-question-painted"
+
+# figure: (unit, lower is better, target as (comparison, value), quizapp only)
+FIGURES: dict[str, tuple[str, bool, tuple[str, float] | None, bool]] = {
+    "next_question": ("ms", True, None, False),
+    "answer": ("ms", True, ("≤", 1.0), False),
+    "commit_floor": ("ms", True, None, False),
+    "answer_minus_floor": ("ms", True, None, False),
+    "deck_list": ("ms", True, None, False),
+    "stats": ("ms", True, ("≤", 0.4), False),
+    "stats_screen": ("ms", True, None, False),
+    "search": ("ms", True, ("≤", 1.0), False),
+    "import": ("rows/s", False, ("≥", 1.5), False),
+    "cold_start": ("s", True, ("≤", 1.5), False),
+    "db_size": ("MiB", True, ("≤", 1.5), False),
+    "gui_first_question": ("s", True, None, True),
+    "gui_first_start": ("s", True, ("<", 1.0), True),
+    "close": ("s", True, ("<", 0.5), True),
+}
+LABELS = {
+    "next_question": "next question (+ render)",
+    "answer": "answer recorded (sync=FULL)",
+    "commit_floor": "bare durable commit, same folder",
+    "answer_minus_floor": "answer − commit floor",
+    "deck_list": "deck list with counts",
+    "stats": "statistics, common set",
+    "stats_screen": "statistics, whole screen (reference)",
+    "search": "text search: ids + first 50 rows",
+    "import": "import, same TSV rows",
+    "cold_start": "cold `quizapp decks` ↔ open→deck tree→close",
+    "db_size": "database, pages in use",
+    "gui_first_question": "GUI start → first question (recent backup)",
+    "gui_first_start": "GUI first start, start-up backup running",
+    "close": "GUI close (exit backup + check)",
+    "close_after_first_start": "GUI close after a first start (start-up backup too)",
+}
+
+# What each side's statistics screen computes, and the common set ``stats`` times.
+STATS_FIGURES = {
+    "common": ["answers and right answers per day, last 365 days (also the year heatmap)",
+               "true retention, last 30 days", "cards by state", "due forecast, next 30 days"],
+    "quizapp_progress_screen": [
+        "answers and right answers per day, last 365 days (heatmap)", "streak",
+        "true retention, last 30 days", "cards by state", "due forecast, next 30 days",
+        "mastery by deck and kind", "most missed facts", "wrong choices", "leeches",
+        "true retention per week, 26 weeks"],
+    "anki_statistics_screen": [
+        "today", "future due (forecast)", "calendar heatmap", "reviews per day",
+        "card counts", "added per day", "hourly breakdown", "answer buttons",
+        "review intervals", "ease or difficulty", "stability", "retrievability",
+        "true retention table"],
+}
 
 
-def _t(anki: dict[str, Any], key: str) -> float | None:
-    value = anki.get("timings", {}).get(key, {}).get("median_ms")
-    return float(value) if value is not None else None
+def log(msg: str) -> None:
+    print(f"[side_by_side {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def _sum(*values: float | None) -> float | None:
-    return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+# --------------------------------------------------------------------------
+# workers and processes
 
 
-def pairs(q: dict[str, Any], a: dict[str, Any]) -> list[dict[str, Any]]:
-    """The compared figures: (label, unit, quizapp, anki, target ratio, lower is better)."""
-    rss = a.get("rss", {})
-    anki_peak = rss.get("main_process_peak_kib")
-    anki_cold_rss = rss.get("cold_open_process_maxrss_kib_median")
-    cold = _t(a, "cold_process_total_wall")
-    rows = [
-        (
-            "next question (+ render)",
-            "ms",
-            q.get("next_question_ms"),
-            _sum(_t(a, "get_queued_cards_next_card"), _t(a, "render_card_question_and_answer")),
-            1.0,
-            True,
-        ),
-        (
-            "answer recorded (sync=FULL)",
-            "ms",
-            q.get("answer_ms"),
-            _sum(_t(a, "build_answer"), _t(a, "answer_card")),
-            1.0,
-            True,
-        ),
-        ("deck list with counts", "ms", q.get("deck_list_ms"), _t(a, "deck_due_tree"), 0.5, True),
-        (
-            "stats screen (365 days)",
-            "ms",
-            q.get("stats_ms"),
-            _t(a, "stats_screen_graphs_365d"),
-            0.5,
-            True,
-        ),
-        (
-            f"text search ({q.get('search_hits')} facts / {a.get('search_text_hits')} cards)",
-            "ms",
-            q.get("search_ms"),
-            _t(a, "search_text"),
-            1.0,
-            True,
-        ),
-        (
-            "CSV import",
-            "rows/s",
-            q.get("import_rows_per_s"),
-            a.get("csv_import_rows_per_s_median"),
-            2.0,
-            False,
-        ),
-        (
-            "cold start: process import→open→1st question→deck list→close",
-            "s",
-            q.get("cold_start_total_s"),
-            None if cold is None else cold / 1000,
-            None,
-            True,
-        ),
-        (
-            "peak RSS, measuring process",
-            "MiB",
-            q.get("peak_rss_mib"),
-            None if anki_peak is None else round(anki_peak / 1024, 1),
-            1.2,
-            True,
-        ),
-        (
-            "peak RSS, cold-start process",
-            "MiB",
-            q.get("start_peak_rss_mib"),
-            None if anki_cold_rss is None else round(anki_cold_rss / 1024, 1),
-            None,
-            True,
-        ),
-    ]
-    out = []
-    for label, unit, ours, theirs, target, lower in rows:
-        ratio = (ours / theirs) if ours is not None and theirs else None
-        met = None
-        if ratio is not None and target is not None:
-            met = ratio <= target if lower else ratio >= target
-        out.append(
-            {
-                "figure": label,
-                "unit": unit,
-                "quizapp": ours,
-                "anki": theirs,
-                "ratio": ratio,
-                "target": target,
-                "lower_is_better": lower,
-                "met": met,
-            }
-        )
-    gui = q.get("gui_start_to_first_question_s")
-    out.append(
-        {
-            "figure": "GUI: process start → first question painted (offscreen)",
-            "unit": "s",
-            "quizapp": gui,
-            "anki": None,
-            "ratio": None,
-            "target": "< 1 s",
-            "lower_is_better": True,
-            "met": None if gui is None else gui < 1.0,
-        }
-    )
-    out.append(
-        {
-            "figure": "GUI: peak RSS (own cost: GUI − core start peak)",
-            "unit": "MiB",
-            "quizapp": q.get("gui_peak_rss_mib"),
-            "anki": None,
-            "ratio": None,
-            "target": f"own cost {q.get('gui_own_rss_mib')} MiB",
-            "lower_is_better": True,
-            "met": None,
-        }
-    )
-    return out
+class Worker:
+    """One side's long-lived worker: a JSON request per line, a JSON reply per line."""
+
+    def __init__(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
+        self.name = name
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     env=env, text=True, bufsize=1)
+        self._read()  # {"ready": true}
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the {self.name} worker ended (exit {self.proc.wait()})")
+        reply = dict(json.loads(line))
+        if "error" in reply:
+            raise RuntimeError(f"{self.name}: {reply['error']}")
+        return reply
+
+    def ask(self, **request: Any) -> dict[str, Any]:
+        """Send one request and wait for its reply."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.ask(op="quit")
+            finally:
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()
+                self.proc.wait(120)
 
 
-def _fmt(value: Any) -> str:
+def run_json(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a command to its end and parse the JSON object on its last stdout line."""
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, env=env, text=True, check=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, str, float]:
+    """(spawn epoch, stdout, exit epoch) of one process run to its end."""
+    start = time.time()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900,
+                          check=False)
+    end = time.time()
+    if done.returncode != 0:
+        raise RuntimeError(f"{cmd[:4]} exited with {done.returncode}: {done.stderr[-2000:]}")
+    return start, done.stdout, end
+
+
+def compiled_env(folder: Path) -> dict[str, str]:
+    """An environment whose processes keep compiled bytecode, as an installed app has."""
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(folder / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("QUIZAPP_DATABASE_URL", None)
+    return env
+
+
+def pages_in_use_mib(path: Path) -> float:
+    """MiB of the SQLite file's pages that hold data (free pages left out)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        count = conn.execute("PRAGMA page_count").fetchone()[0]
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+    finally:
+        conn.close()
+    return round((count - free) * size / 2**20, 3)
+
+
+def history_digest(path: Path, sql: str) -> str:
+    """A short digest of a built history's rows: equal digests, identical histories."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for row in conn.execute(sql):
+            digest.update(repr(row).encode())
+    finally:
+        conn.close()
+    return digest.hexdigest()[:12]
+
+
+QUIZAPP_HISTORY = "SELECT card_id, reviewed_at, rating, state_after FROM review ORDER BY id"
+ANKI_HISTORY = "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
+
+
+def write_import_file(path: Path, rows: int, seed: int) -> None:
+    """The import both sides read: tab-separated front, back, tags, with Anki's headers."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write("#separator:tab\n#html:false\n#notetype:Basic (and reversed card)\n"
+                 "#deck:Imported deck\n#tags column:3\n#columns:Front\tBack\tTags\n")
+        for i in range(rows):
+            front, back = article_fact(i, rng)
+            fh.write(f"Row {i}: {front}\t{back}\ttag{i % 20} set{i % 3}\n")
+
+
+# --------------------------------------------------------------------------
+# one size
+
+
+def build(args: argparse.Namespace, size: int, folder: Path, today: datetime
+          ) -> tuple[Path, dict[str, Any], Path, dict[str, Any]]:
+    """Both collections, built at once (or reused from ``--keep`` when built alike)."""
+    key = f"{size}-d{args.days}-s{args.studied_share}-seed{args.seed}-{today:%Y%m%d}"
+    qdb, adb = folder / f"quizapp-{key}.sqlite3", folder / f"anki-{key}.anki2"
+    report = folder / f"built-{key}.json"
+    if report.exists() and qdb.exists() and adb.exists():
+        saved = json.loads(report.read_text(encoding="utf-8"))
+        log(f"N={size}: reusing the collections built alike in {folder}")
+        return qdb, saved["quizapp"], adb, saved["anki"]
+    for p in (*folder.glob(qdb.name + "*"), *folder.glob(adb.name + "*")):
+        p.unlink()
+    common = ["--days", str(args.days), "--studied-share", str(args.studied_share),
+              "--seed", str(args.seed)]
+    qcmd = [sys.executable, str(HERE / "bench_perf.py"), "--phase", "build", "--db", str(qdb),
+            "--cards", str(size), "--today", str(today.timestamp()), *common]
+    acmd = [args.anki_python, str(args.anki_script), "build", "--col", str(adb),
+            "--notes", str(size // 2), "--today", str(today.timestamp() + 3600), *common]
+    log(f"N={size}: building both collections")
+    results: dict[str, dict[str, Any]] = {}
+    errors: list[BaseException] = []
+
+    def run(name: str, cmd: list[str]) -> None:
+        try:
+            results[name] = run_json(cmd)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=("quizapp", qcmd)),
+               threading.Thread(target=run, args=("anki", acmd))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    report.write_text(json.dumps(results), encoding="utf-8")
+    return qdb, results["quizapp"], adb, results["anki"]
+
+
+def interleaved(repeats: int, quizapp: Callable[[], float], anki: Callable[[], float]
+                ) -> tuple[list[float], list[float]]:
+    """Each repeat one quizapp and one Anki batch back to back; who goes first alternates."""
+    qs: list[float] = []
+    aks: list[float] = []
+    for r in range(repeats):
+        if r % 2 == 0:
+            qs.append(quizapp())
+            aks.append(anki())
+        else:
+            aks.append(anki())
+            qs.append(quizapp())
+    return qs, aks
+
+
+def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any]:
+    today = study_day_start(time.time())
+    qdb, qbuilt, adb, abuilt = build(args, size, folder, today)
+    log(f"N={size}: quizapp {qbuilt['reviews']} reviews, Anki {abuilt['reviews']} reviews")
+    work = folder / f"work-{size}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    env = compiled_env(folder)
+    reps = args.repeats
+    values: dict[str, tuple[list[float], list[float]]] = {}
+    meta: dict[str, Any] = {
+        "history": {
+            "quizapp": {k: qbuilt[k] for k in ("cards", "facts", "reviews", "studied_cards",
+                                               "cards_by_state")},
+            "anki": {k: abuilt[k] for k in ("cards", "notes", "reviews", "studied_cards",
+                                            "cards_by_type")},
+            "days": args.days, "studied_share": args.studied_share, "seed": args.seed,
+            "digest": {"quizapp": history_digest(qdb, QUIZAPP_HISTORY),
+                       "anki": history_digest(adb, ANKI_HISTORY)},
+        },
+    }
+    qw = Worker("quizapp", [sys.executable, str(HERE / "quizapp_side.py"), "--db", str(qdb),
+                            "--workdir", str(work / "quizapp"),
+                            "--profile-id", str(qbuilt["profile_id"]),
+                            "--today", str(today.timestamp()), "--seed", str(args.seed)], env)
+    try:
+        aw = Worker("anki", [args.anki_python, str(args.anki_script), "serve", "--col", str(adb),
+                             "--workdir", str(work / "anki"), "--seed", str(args.seed)], env)
+        try:
+            replies: dict[str, dict[str, dict[str, Any]]] = {}
+
+            def batch(worker: Worker, figure: str, key: str = "ms", **request: Any
+                      ) -> Callable[[], float]:
+                def go() -> float:
+                    reply = worker.ask(**request)
+                    replies.setdefault(figure, {})[worker.name] = reply
+                    return float(reply[key])
+                return go
+
+            for figure, n in (("deck_list", args.deck_reps), ("stats", args.stats_reps),
+                              ("stats_screen", args.stats_reps),
+                              ("search", args.search_reps)):
+                log(f"N={size}: {figure}")
+                extra = {"word": args.search_word} if figure == "search" else {}
+                values[figure] = interleaved(reps, batch(qw, figure, op=figure, n=n, **extra),
+                                             batch(aw, figure, op=figure, n=n, **extra))
+            meta["search"] = {side: {k: v for k, v in r.items() if k != "ms"}
+                              for side, r in replies["search"].items()}
+            meta["search"]["word"] = args.search_word
+            meta["stats"] = {side: {k: v for k, v in r.items() if k != "ms"}
+                             for side, r in replies["stats"].items()}
+            meta["deck_list"] = {side: r["counts"] for side, r in replies["deck_list"].items()}
+
+            log(f"N={size}: study ({reps} × {args.answers} answers a side)")
+            study: dict[str, list[dict[str, Any]]] = {"quizapp": [], "anki": []}
+
+            def study_batch(worker: Worker) -> Callable[[], float]:
+                def go() -> float:
+                    reply = worker.ask(op="study", n=args.answers)
+                    study[worker.name].append(reply)
+                    return float(reply["answer_ms"])
+                return go
+
+            interleaved(reps, study_batch(qw), study_batch(aw))
+            for figure, key in (("next_question", "next_question_ms"), ("answer", "answer_ms"),
+                                ("commit_floor", "floor_ms"),
+                                ("answer_minus_floor", "answer_minus_floor_ms")):
+                values[figure] = ([float(r[key]) for r in study["quizapp"]],
+                                  [float(r[key]) for r in study["anki"]])
+            meta["study"] = {"answers_per_batch": args.answers,
+                             "anki_queue_refills": study["anki"][-1].get("refills")}
+
+            log(f"N={size}: import ({reps} × {args.import_rows or size // 2} rows a side)")
+            rows = args.import_rows or size // 2
+            per_row: dict[str, float] = {}
+
+            files = [work / f"import-{r}.tsv" for r in range(reps)]
+            for r, path in enumerate(files):  # one file per repeat, read by both sides
+                write_import_file(path, rows, args.seed + 100 + r)
+
+            def import_batch(worker: Worker) -> Callable[[], float]:
+                calls = iter(files)
+
+                def go() -> float:
+                    reply = worker.ask(op="import", file=str(next(calls)), rows=rows)
+                    per_row[worker.name] = reply["cards_per_row"]
+                    return float(reply["rows_per_s"])
+                return go
+
+            qs, aks = interleaved(reps, import_batch(qw), import_batch(aw))
+            for path in files:
+                path.unlink()
+            values["import"] = (qs, aks)
+            meta["import"] = {"rows": rows, "cards_per_row": per_row}
+        finally:
+            aw.close()
+    finally:
+        qw.close()
+
+    values["db_size"] = ([pages_in_use_mib(qdb)] * reps, [pages_in_use_mib(adb)] * reps)
+    meta["db_file_bytes"] = {"quizapp": qdb.stat().st_size, "anki": adb.stat().st_size}
+
+    log(f"N={size}: cold starts ({reps} × {args.cold_batch} a side)")
+    home = work / "cold-home"
+    home.mkdir()
+    shutil.copyfile(qdb, home / "quizapp.sqlite3")
+    acold = work / "cold.anki2"
+    shutil.copyfile(adb, acold)
+    qcold_env = dict(env, QUIZAPP_HOME=str(home))
+    qcmd = [sys.executable, "-m", "quizapp", "decks"]
+    acmd = [args.anki_python, str(args.anki_script), "cold", "--col", str(acold)]
+
+    def cold_batch(cmd: list[str], cenv: dict[str, str]) -> Callable[[], float]:
+        def go() -> float:
+            walls = []
+            for _ in range(args.cold_batch):
+                start, _out, end = timed_process(cmd, cenv)
+                walls.append(end - start)
+            return statistics.median(walls)
+        return go
+
+    timed_process(qcmd, qcold_env)  # warm-up: compiles the bytecode, untimed
+    timed_process(acmd, env)
+    values["cold_start"] = interleaved(reps, cold_batch(qcmd, qcold_env), cold_batch(acmd, env))
+
+    if args.gui:
+        log(f"N={size}: desktop app starts ({reps} with a recent backup, {reps} without)")
+        values.update(gui_figures(args, qdb, work, env))
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"values": values, "meta": meta}
+
+
+def gui_figures(args: argparse.Namespace, db: Path, work: Path, env: dict[str, str]
+                ) -> dict[str, tuple[list[float], list[float]]]:
+    """The desktop app (offscreen): first question, first start without a backup, close."""
+    from quizapp.storage.backup import backup_dir
+
+    home = work / "gui-home"
+    home.mkdir()
+    shutil.copyfile(db, home / "quizapp.sqlite3")
+    (home / "gui.json").write_text(json.dumps({"hint_shown": True}), encoding="utf-8")
+    genv = dict(env, QUIZAPP_HOME=str(home), QT_QPA_PLATFORM=args.platform,
+                QUIZAPP_STUDY_AT_START="1", QUIZAPP_FIRST_QUESTION_STAMP="quit")
+    cmd = [sys.executable, "-m", "quizapp"]
+
+    def one() -> tuple[float, float]:
+        start, out, end = timed_process(cmd, genv)
+        for line in out.splitlines():
+            if line.startswith(GUI_STAMP + " "):
+                painted = float(line.split()[1])
+                return painted - start, end - painted
+        raise RuntimeError(f"no {GUI_STAMP!r} line from the app")
+
+    one()  # warm-up: compiles the bytecode and takes the start-up backup, untimed
+    first_q, close, first_start, close_after_first = [], [], [], []
+    for _ in range(args.repeats):
+        shown, closed = one()  # the backup taken moments ago is recent: none at start
+        first_q.append(shown)
+        close.append(closed)
+        shutil.rmtree(backup_dir(home), ignore_errors=True)  # no recent backup now
+        shown, closed = one()
+        first_start.append(shown)
+        close_after_first.append(closed)
+    return {"gui_first_question": (first_q, []), "gui_first_start": (first_start, []),
+            "close": (close, []), "close_after_first_start": (close_after_first, [])}
+
+
+# --------------------------------------------------------------------------
+# figures, table, JSON
+
+
+def figure_entry(figure: str, qs: list[float], aks: list[float]) -> dict[str, Any]:
+    """One figure's medians, ratio (median of the per-repeat ratios) and its range."""
+    unit = FIGURES.get(figure, ("s", True, None, True))[0]
+    entry: dict[str, Any] = {"unit": unit, "quizapp": round(statistics.median(qs), 4),
+                             "anki": round(statistics.median(aks), 4) if aks else None,
+                             "ratio": None, "ratio_min": None, "ratio_max": None,
+                             "quizapp_runs": [round(v, 4) for v in qs],
+                             "anki_runs": [round(v, 4) for v in aks]}
+    if aks and all(a > 0 for a in aks):
+        ratios = [q / a for q, a in zip(qs, aks, strict=True)]
+        entry.update(ratio=round(statistics.median(ratios), 4),
+                     ratio_min=round(min(ratios), 4), ratio_max=round(max(ratios), 4))
+    spec = FIGURES.get(figure)
+    if spec is not None and spec[2] is not None:
+        comparison, target = spec[2]
+        value = entry["quizapp"] if spec[3] else entry["ratio"]
+        entry["target"] = f"{comparison} {target:g}{' s' if spec[3] else '×'}"
+        if value is not None:
+            entry["met"] = {"≤": value <= target, "≥": value >= target,
+                            "<": value < target}[comparison]
+    return entry
+
+
+def _fmt(value: float | None) -> str:
     if value is None:
         return "—"
-    if isinstance(value, float):
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
-        if abs(value) >= 10:
-            return f"{value:.1f}"
-        return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
 
 
-def table(size: int, q: dict[str, Any], a: dict[str, Any]) -> str:
+def _spread(runs: list[float]) -> str:
+    return f"{_fmt(min(runs))}–{_fmt(max(runs))}" if runs else "—"
+
+
+def table(size: int, figures: dict[str, dict[str, Any]], meta: dict[str, Any]) -> str:
     """The markdown table of one size."""
-    build = a.get("build", {})
+    h = meta["history"]
+    q, a = h["quizapp"], h["anki"]
     lines = [
         f"### {size:,} cards",
         "",
-        f"History: quizapp {q.get('facts'):,} Q/A facts = {q.get('cards'):,} cards, "
-        f"{q.get('reviews'):,} reviews ({q.get('reviews_per_card')}/card); "
-        f"Anki {a.get('notes'):,} notes = {a.get('notes'):,} cards, "
-        f"{build.get('revlog_rows', 0):,} revlog rows "
-        f"({round(build.get('revlog_rows', 0) / max(1, a.get('notes', 1)), 2)}/card), "
-        f"{a.get('params', {}).get('days')} days.",
+        f"History ({h['days']} days, studied share {h['studied_share']}, seed {h['seed']}): "
+        f"quizapp {q['facts']:,} Q/A facts = {q['cards']:,} cards, {q['reviews']:,} reviews "
+        f"({q['reviews'] / max(1, q['cards']):.2f}/card); Anki {a['notes']:,} notes = "
+        f"{a['cards']:,} cards, {a['reviews']:,} revlog rows "
+        f"({a['reviews'] / max(1, a['cards']):.2f}/card); history digests quizapp "
+        f"{h['digest']['quizapp']}, Anki {h['digest']['anki']}. Search "
+        f"{meta['search']['word']!r}: quizapp {meta['search']['quizapp']['hits']:,} facts, "
+        f"Anki {meta['search']['anki']['hits']:,} notes. Import {meta['import']['rows']:,} "
+        f"rows: cards per row quizapp {meta['import']['cards_per_row'].get('quizapp')}, Anki "
+        f"{meta['import']['cards_per_row'].get('anki')}.",
         "",
-        "| figure | unit | quizapp | Anki | ratio | target | met? |",
-        "| --- | --- | ---: | ---: | ---: | --- | --- |",
+        "| figure | unit | quizapp | (range) | Anki | (range) | ratio | ratio range | target "
+        "| met? |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
-    for p in pairs(q, a):
-        target = p["target"]
-        if isinstance(target, float):
-            target = f"{'≤' if p['lower_is_better'] else '≥'} {target:g}×"
-        ratio = "—" if p["ratio"] is None else f"{p['ratio']:.2f}×"
-        met = {True: "yes", False: "**no**", None: "—"}[p["met"]]
+    for name, f in figures.items():
+        ratio = "—" if f["ratio"] is None else f"{f['ratio']:.2f}×"
+        spread = ("—" if f["ratio_min"] is None
+                  else f"{f['ratio_min']:.2f}–{f['ratio_max']:.2f}×")
+        met = {True: "yes", False: "**no**", None: "—"}[f.get("met")]
         lines.append(
-            f"| {p['figure']} | {p['unit']} | {_fmt(p['quizapp'])} | "
-            f"{_fmt(p['anki'])} | {ratio} | {target or '—'} | {met} |"
-        )
+            f"| {LABELS.get(name, name)} | {f['unit']} | {_fmt(f['quizapp'])} | "
+            f"{_spread(f['quizapp_runs'])} | {_fmt(f['anki'])} | {_spread(f['anki_runs'])} | "
+            f"{ratio} | {spread} | {f.get('target', '—')} | {met} |")
     lines.append("")
     return "\n".join(lines)
 
 
-def run_json(cmd: list[str]) -> dict[str, Any]:
-    """Run a benchmark, pass its stderr through and parse the JSON it prints."""
-    print("$ " + " ".join(cmd), file=sys.stderr, flush=True)
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=True)
-    return dict(json.loads(done.stdout))
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run both benchmarks per size and print the tables."""
+    """Run both sides per size, interleaved, and print the tables."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--anki-script", type=Path, required=True)
-    parser.add_argument("--anki-python", required=True)
+    parser.add_argument("--anki-script", type=Path, default=HERE / "anki_side.py",
+                        help="Anki's side (default benchmarks/anki_side.py)")
+    parser.add_argument("--anki-python", required=True,
+                        help="Python of a virtualenv with anki==26.9.3 and libfaketime")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--studied-share", type=float, default=0.35)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--anki-decks",
-        type=int,
-        default=1,
-        help="Anki sub-decks (quizapp builds one deck; default 1)",
-    )
-    parser.add_argument(
-        "--perf-args", default="", help="extra arguments for bench_perf.py (one string)"
-    )
-    parser.add_argument(
-        "--anki-args",
-        default="--skip-optimize",
-        help="extra arguments for the Anki script (default --skip-optimize)",
-    )
-    parser.add_argument("--out", type=Path, help="also write both sides' JSON here")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats per figure")
+    parser.add_argument("--answers", type=int, default=100, help="answers per study batch")
+    parser.add_argument("--deck-reps", type=int, default=10, help="deck lists per batch")
+    parser.add_argument("--stats-reps", type=int, default=3, help="statistics loads per batch")
+    parser.add_argument("--search-reps", type=int, default=5, help="searches per batch")
+    parser.add_argument("--import-rows", type=int, default=0,
+                        help="rows per import (default N/2: the size's N cards)")
+    parser.add_argument("--cold-batch", type=int, default=2,
+                        help="cold-start processes per batch")
+    parser.add_argument("--search-word", default="bridge")
+    parser.add_argument("--no-gui", dest="gui", action="store_false",
+                        help="leave out the desktop app's figures")
+    parser.add_argument("--platform", default="offscreen", help="Qt platform for the app")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="folder that keeps the built collections; a rerun with the same "
+                             "options on the same day reuses them")
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
-    results = []
-    for size in args.sizes:
-        q = run_json(
-            [
-                sys.executable,
-                str(HERE / "bench_perf.py"),
-                "--sizes",
-                str(size),
-                "--days",
-                str(args.days),
-                "--studied-share",
-                str(args.studied_share),
-                "--seed",
-                str(args.seed),
-                *args.perf_args.split(),
-            ]
-        )
-        a = run_json(
-            [
-                args.anki_python,
-                str(args.anki_script),
-                "--notes",
-                str(size),
-                "--days",
-                str(args.days),
-                "--studied-share",
-                str(args.studied_share),
-                "--seed",
-                str(args.seed),
-                "--decks",
-                str(args.anki_decks),
-                *args.anki_args.split(),
-            ]
-        )
-        results.append({"cards": size, "quizapp": q, "anki": a, "pairs": pairs(q, a)})
-        print(table(size, q, a), flush=True)
-        if args.out:
-            args.out.write_text(json.dumps({"sizes": results}, indent=1), encoding="utf-8")
-    print(
-        f"Options: --days {args.days} --studied-share {args.studied_share} --seed {args.seed}"
-        f"; Anki --decks {args.anki_decks} {args.anki_args}; bench_perf {args.perf_args}"
-        f"; total {time.perf_counter() - t0:.0f} s."
-    )
+    out: dict[str, Any] = {"sizes": {}, "meta": {}, "stats_figures": STATS_FIGURES, "options": {
+        k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}}
+    with tempfile.TemporaryDirectory(prefix="quizapp-sbs-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for size in args.sizes:
+            done = run_size(args, size, folder)
+            figures = {name: figure_entry(name, qs, aks)
+                       for name, (qs, aks) in done["values"].items()}
+            out["sizes"][str(size)] = figures
+            out["meta"][str(size)] = done["meta"]
+            print(table(size, figures, done["meta"]), flush=True)
+            if args.out:
+                args.out.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    load = [round(x, 2) for x in os.getloadavg()]
+    print(f"Options: --days {args.days} --studied-share {args.studied_share} --seed {args.seed} "
+          f"--repeats {args.repeats} --answers {args.answers}; load {load}; "
+          f"total {time.perf_counter() - t0:.0f} s.")
     return 0
 
 

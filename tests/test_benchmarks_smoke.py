@@ -1,7 +1,10 @@
-"""The performance benchmark runs end to end at a tiny size and prints its JSON keys.
+"""The benchmarks run end to end at tiny sizes and report every figure they promise.
 
-No timing is asserted: only that ``benchmarks/bench_perf.py`` works and
-reports every figure the side-by-side comparison reads.
+No timing is asserted: only that ``benchmarks/bench_perf.py`` and
+``benchmarks/side_by_side.py`` (with its Anki side, whose Python is this one
+unless ``QUIZAPP_BENCH_ANKI_PYTHON`` names another with ``anki`` and
+``libfaketime``) work, that both sides of the comparison get the same work,
+and that the history builder is seeded.
 """
 
 from __future__ import annotations
@@ -77,3 +80,75 @@ def test_bench_perf_prints_every_key(tmp_path: Path) -> None:
         assert isinstance(out[key], int | float), key
     if gui_reps == "1":
         assert isinstance(out["gui_start_to_first_question_s"], float)
+
+
+SIDE_BY_SIDE = ROOT / "benchmarks" / "side_by_side.py"
+PAIRED = ("next_question", "answer", "answer_minus_floor", "deck_list", "stats", "search",
+          "import", "cold_start", "db_size")
+QUIZAPP_ONLY = ("gui_first_question", "gui_first_start", "close")
+
+
+def _anki_python() -> str:
+    """The Python of the Anki side: this one (anki and libfaketime are test dependencies)."""
+    return os.environ.get("QUIZAPP_BENCH_ANKI_PYTHON", sys.executable)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="libfaketime is for Linux")
+def test_side_by_side_writes_every_figure(tmp_path: Path) -> None:
+    """The interleaved comparison runs at a tiny size and writes the JSON shape it promises."""
+    out = tmp_path / "sbs.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("QUIZAPP_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, str(SIDE_BY_SIDE), "--anki-python", _anki_python(),
+         "--sizes", "120", "--days", "20", "--repeats", "2", "--answers", "3",
+         "--deck-reps", "1", "--stats-reps", "1", "--search-reps", "1", "--cold-batch", "1",
+         "--out", str(out), "--keep", str(tmp_path / "keep")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| answer recorded (sync=FULL) |" in done.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    figures = data["sizes"]["120"]
+    for name in PAIRED:
+        f = figures[name]
+        assert set(f) >= {"unit", "quizapp", "anki", "ratio", "ratio_min", "ratio_max"}, name
+        assert len(f["quizapp_runs"]) == len(f["anki_runs"]) == 2, name
+        if name == "answer_minus_floor":  # a difference: ≤ 0 when the disk was slow just then
+            assert isinstance(f["quizapp"], float) and isinstance(f["anki"], float)
+            continue
+        assert f["quizapp"] > 0 and f["anki"] > 0, name
+        assert f["ratio_min"] <= f["ratio"] <= f["ratio_max"], name
+    assert figures["import"]["unit"] == "rows/s"
+    for name in QUIZAPP_ONLY:
+        assert figures[name]["quizapp"] > 0 and figures[name]["anki"] is None, name
+    meta = data["meta"]["120"]
+    # The same work on both sides: the same texts, so the same search hits; the same
+    # import file, two cards per row on both.
+    assert meta["search"]["quizapp"]["hits"] == meta["search"]["anki"]["hits"] > 0
+    assert meta["import"]["cards_per_row"] == {"quizapp": 2.0, "anki": 2.0}
+    history = meta["history"]
+    assert history["quizapp"]["cards"] == history["anki"]["cards"] == 120
+    assert history["quizapp"]["reviews"] > 0 and history["anki"]["reviews"] > 0
+
+
+def _history(path: Path) -> list[tuple[object, ...]]:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT card_id, reviewed_at, rating, state_after FROM review "
+                            "ORDER BY id").fetchall()
+
+
+def test_history_builder_is_seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two builds with the same seed give the same review history, fuzzed intervals too."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import bench_study
+
+    histories = []
+    for i in range(2):
+        path = tmp_path / f"h{i}.sqlite3"
+        bench_study.build(path, 200, 60, 0.5, seed=3)
+        histories.append(_history(path))
+    assert len(histories[0]) > 200
+    assert histories[0] == histories[1]

@@ -1,0 +1,292 @@
+"""quizapp's side of ``side_by_side.py``: a worker that times batches on request.
+
+``side_by_side.py`` starts this process once per size and keeps it alive; it
+sends one JSON request per line on standard input and reads one JSON reply per
+line (the worker's standard output carries nothing else; progress goes to
+stderr). Each request times one *batch* and replies with the batch's medians,
+so that the orchestrator can alternate quizapp and Anki batches in time.
+
+Requests (``op``):
+
+- ``study`` (``n`` answers): ``StudySession.next_question`` (the question is
+  built) and recording the answer durably (WAL, ``synchronous=FULL``), with
+  the bare durable commit of the same disk (a one-row commit to a scratch
+  SQLite file in the same folder, WAL, ``synchronous=FULL``) timed right after
+  every answer. Replies ``next_question_ms``, ``answer_ms``, ``floor_ms`` and
+  ``answer_minus_floor_ms`` (the median of each answer minus the floor commit
+  timed after it). One session lives across batches, on a copy of the built
+  file, its clock advancing 15 s per answer;
+- ``deck_list`` (``n`` loads): ``Library.deck_summaries``, as the deck list
+  loads it;
+- ``stats`` (``n`` loads): the figures quizapp and Anki both show, computed
+  the way the Progress screen computes them: answers and right answers per
+  study day over the last year (which is also the year heatmap), true
+  retention over the last 30 days, cards by state and the 30-day due forecast;
+- ``stats_screen`` (``n`` loads): everything the Progress screen computes
+  (``profile_stats``, ``retention_over_time``, ``fact_labels`` and the
+  profile's settings), for reference;
+- ``search`` (``n`` searches): the Browse screen's text search: the ordered
+  ids of every matching fact plus the details of the first ``SUMMARY_PAGE``
+  (50) of them;
+- ``import`` (``file``): that delimited text file parsed and stored into a
+  fresh database; replies rows per second and cards created per row;
+- ``quit``.
+
+Read-only requests run on a copy of the built file at the start of today; the
+study batches on another copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+
+class CommitFloor:
+    """A scratch SQLite file in a folder: one-row commits, durable as an answer's."""
+
+    def __init__(self, path: Path) -> None:
+        for p in path.parent.glob(path.name + "*"):
+            p.unlink()
+        self.path = path
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+
+    def commit_s(self) -> float:
+        """Seconds one durable one-row commit takes now."""
+        t0 = time.perf_counter()
+        self.conn.execute("BEGIN")
+        self.conn.execute("INSERT INTO t (v) VALUES (?)", ("x" * 200,))
+        self.conn.execute("COMMIT")
+        return time.perf_counter() - t0
+
+    def close(self) -> None:
+        self.conn.close()
+        for p in self.path.parent.glob(self.path.name + "*"):
+            p.unlink()
+
+
+def ms(samples: list[float]) -> float:
+    """Median of seconds, in milliseconds."""
+    return round(statistics.median(samples) * 1000, 4)
+
+
+class QuizappSide:
+    """The open collections and study session of one size."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from quizapp.collection import Collection
+        from quizapp.gui.controllers.library import Library
+        from quizapp.study import StudySession
+
+        random.seed(args.seed)  # the scheduler's fuzz draws from the global generator
+        self.rng = random.Random(args.seed)
+        self.pid = int(args.profile_id)
+        self.today = datetime.fromtimestamp(args.today, UTC)
+        self.now = self.today + timedelta(hours=1)
+        self.work = Path(args.workdir)
+        self.work.mkdir(parents=True, exist_ok=True)
+        src = Path(args.db)
+        ro = self._copy(src, self.work / "readonly.sqlite3")
+        study = self._copy(src, self.work / "study.sqlite3")
+        self.col = Collection.open(f"sqlite:///{ro}", first_start=False)
+        self.library = Library(self.col)
+        self.study_col = Collection.open(f"sqlite:///{study}", first_start=False)
+        self.session = StudySession(self.study_col, self.pid)
+        self.clock = self.now
+        self.question = self.session.next_question(self.clock)
+        self.floor = CommitFloor(self.work / "floor.sqlite3")
+
+    @staticmethod
+    def _copy(src: Path, dst: Path) -> Path:
+        for p in dst.parent.glob(dst.name + "*"):
+            p.unlink()
+        shutil.copyfile(src, dst)
+        return dst
+
+    def study(self, n: int) -> dict[str, Any]:
+        from quizapp.questions.model import Form
+
+        nexts, answers, floors, net = [], [], [], []
+        for _ in range(n):
+            q = self.question
+            if q is None:
+                break
+            ok = self.rng.random() < 0.85
+            before = self.floor.commit_s()
+            t0 = time.perf_counter()
+            if q.form is Form.FLASHCARD:
+                self.session.answer_flashcard(q, 3 if ok else 1, self.clock, 4000)
+            else:
+                self.session.answer(q, q.answers[0] if ok else "no idea", self.clock, 4000)
+            answer = time.perf_counter() - t0
+            floor = (before + self.floor.commit_s()) / 2  # the disk just before and after
+            self.clock += timedelta(seconds=15)
+            t0 = time.perf_counter()
+            self.question = self.session.next_question(self.clock)
+            nexts.append(time.perf_counter() - t0)
+            answers.append(answer)
+            floors.append(floor)
+            net.append(answer - floor)
+        if not answers:
+            raise RuntimeError("the study queue ran out")
+        return {
+            "n": len(answers),
+            "next_question_ms": ms(nexts),
+            "answer_ms": ms(answers),
+            "floor_ms": ms(floors),
+            "answer_minus_floor_ms": ms(net),
+        }
+
+    def deck_list(self, n: int) -> dict[str, Any]:
+        samples = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            decks = self.library.deck_summaries(self.pid, self.now)
+            samples.append(time.perf_counter() - t0)
+        return {"ms": ms(samples), "decks": len(decks),
+                "counts": [[d.new, d.learning, d.due, d.total] for d in decks]}
+
+    def stats(self, n: int) -> dict[str, Any]:
+        from quizapp.scheduling import study_day
+        from quizapp.stats import (
+            _cards_and_forecast,
+            _connection,
+            _reviews_per_day,
+            _statements,
+        )
+
+        samples = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            with _connection(self.col) as conn:
+                sql = _statements(conn.dialect.name)
+                _name, rollover, tz = conn.execute(sql["profile"], {"p": self.pid}).one()
+                today = study_day(self.now, rollover, tz)
+                per_day, retention = _reviews_per_day(conn, sql, self.pid, today)
+                cards, forecast = _cards_and_forecast(conn, sql, self.pid, today, rollover, tz)
+            samples.append(time.perf_counter() - t0)
+        return {"ms": ms(samples), "days_with_answers": len(per_day),
+                "answers_365d": sum(d["reviews"] for d in per_day),
+                "retention_30d": retention["rate"], "cards": cards,
+                "forecast_30d": sum(d["due"] for d in forecast)}
+
+    def stats_screen(self, n: int) -> dict[str, Any]:
+        from quizapp.browse import fact_labels, retention_over_time
+        from quizapp.stats import profile_stats
+        from quizapp.study import profile_settings
+
+        samples = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            stats = profile_stats(self.col, self.pid, self.now)
+            retention_over_time(self.col, self.pid, self.now)
+            wanted = [(x["deck"], x["fact_id"])
+                      for part in ("wrong_choices", "most_missed", "leeches") for x in stats[part]]
+            fact_labels(self.col, wanted)
+            profile_settings(self.col, self.pid).scheduler  # noqa: B018 (as the screen reads it)
+            samples.append(time.perf_counter() - t0)
+        return {"ms": ms(samples)}
+
+    def search(self, n: int, word: str) -> dict[str, Any]:
+        from quizapp.browse import SUMMARY_PAGE, FactQuery, fact_summaries, search_fact_ids
+
+        query = FactQuery(text=word)
+        samples = []
+        hits = rows = 0
+        for _ in range(n):
+            t0 = time.perf_counter()
+            ids = search_fact_ids(self.col, self.pid, query, self.now)
+            page = fact_summaries(self.col, self.pid, ids[:SUMMARY_PAGE])
+            samples.append(time.perf_counter() - t0)
+            hits, rows = len(ids), len(page)
+        return {"ms": ms(samples), "hits": hits, "detail_rows": rows}
+
+    def import_file(self, path: str, rows: int) -> dict[str, Any]:
+        from quizapp.collection import Collection
+        from quizapp.importers import detect_and_load
+
+        folder = self.work / "import"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        # The first start (schema, seed deck) happens before the timing, as in the app.
+        with Collection.open(f"sqlite:///{folder / 'quizapp.sqlite3'}") as icol:
+            t0 = time.perf_counter()
+            deck = detect_and_load(Path(path), lambda done, total: None)
+            result = icol.import_deck(deck)
+            took = time.perf_counter() - t0
+        shutil.rmtree(folder)
+        if len(deck.facts) != rows:
+            raise RuntimeError(f"imported {len(deck.facts)} rows, wanted {rows}")
+        return {"rows_per_s": round(rows / took, 1), "s": round(took, 4),
+                "cards_per_row": round(result.cards_created / rows, 3)}
+
+    def close(self) -> None:
+        self.floor.close()
+        self.col.close()
+        self.study_col.close()
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Answer requests, one JSON line in, one JSON line out, until ``quit``."""
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    sys.stdout = sys.stderr  # nothing but replies on the protocol stream
+    side = QuizappSide(args)
+    out.write(json.dumps({"ready": True}) + "\n")
+    for line in sys.stdin:
+        req = json.loads(line)
+        op = req["op"]
+        if op == "quit":
+            break
+        try:
+            if op == "study":
+                reply = side.study(int(req["n"]))
+            elif op == "deck_list":
+                reply = side.deck_list(int(req["n"]))
+            elif op == "stats":
+                reply = side.stats(int(req["n"]))
+            elif op == "stats_screen":
+                reply = side.stats_screen(int(req["n"]))
+            elif op == "search":
+                reply = side.search(int(req["n"]), str(req["word"]))
+            elif op == "import":
+                reply = side.import_file(str(req["file"]), int(req["rows"]))
+            else:
+                reply = {"error": f"unknown request {op!r}"}
+        except Exception as exc:  # reported to the orchestrator, which stops the run
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        out.write(json.dumps(reply) + "\n")
+    side.close()
+    out.write(json.dumps({"bye": True}) + "\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the worker (``side_by_side.py`` starts it)."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--db", required=True, help="the built SQLite file (left unchanged)")
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--profile-id", type=int, required=True)
+    parser.add_argument("--today", type=float, required=True, help="start of today (epoch)")
+    parser.add_argument("--seed", type=int, default=1)
+    return serve(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
