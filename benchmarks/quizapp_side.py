@@ -165,7 +165,7 @@ class QuizappSide:
 
     def stats(self, n: int) -> dict[str, Any]:
         from quizapp.scheduling import study_day
-        from quizapp.stats import (
+        from quizapp.storage.stats import (
             _cards_and_forecast,
             _connection,
             _reviews_per_day,
@@ -189,7 +189,7 @@ class QuizappSide:
 
     def stats_screen(self, n: int) -> dict[str, Any]:
         from quizapp.browse import fact_labels, retention_over_time
-        from quizapp.stats import profile_stats
+        from quizapp.storage.stats import profile_stats
         from quizapp.study import profile_settings
 
         samples = []
