@@ -119,6 +119,7 @@ def test_seed_deck_round_trips_through_toml(tmp_path: Path) -> None:
     export_deck(seed, path)
     again = load_deck_file(path)
     assert again.facts == seed.facts
+    assert again.speakers == seed.speakers and len(seed.speakers) >= 5
     assert (again.id, again.name, again.description) == (seed.id, seed.name, seed.description)
     assert [s.text for s in again.sources] == [s.text for s in seed.sources]
     assert [dataclasses.replace(s, file=None) for s in again.sources] == [

@@ -140,3 +140,26 @@ def test_schema_3_adds_progress_indexes_with_statistics_where_there_were_some(
     finally:
         con.close()
     assert (tmp_path / "plain.schema2.bak.sqlite3").exists()
+
+
+def test_schema_4_adds_deck_speakers_and_a_reimport_fills_them(tmp_path: Path) -> None:
+    from quizapp.assets import seed_deck_path
+    from quizapp.facts.deckfile import load_deck_file
+
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "schema_v3.sqlite3", db)
+    decks_before = all_rows(db, "deck")
+    facts_before = all_rows(db, "fact")
+    col = Collection.open(f"sqlite:///{db}")
+    try:
+        # Stored decks keep every value and state no speakers until imported again.
+        assert col.load_deck("seed").speakers == ()
+        col.import_deck(load_deck_file(seed_deck_path()))
+        speakers = {s.name: s for s in col.load_deck("seed").speakers}
+    finally:
+        col.close()
+    assert speakers["Grigory Karasin"].speaks_for == ("Moscow",)
+    assert speakers["Moscow"].aliases == ("Russia", "the Kremlin")
+    decks_after = all_rows(db, "deck")
+    assert [r[:3] for r in decks_after] == [r[:3] for r in decks_before]
+    assert all_rows(db, "fact") == facts_before

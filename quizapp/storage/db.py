@@ -105,10 +105,22 @@ _PROGRESS_INDEXES = (
 )
 
 
+def _deck_speakers(conn: Connection) -> None:
+    """Schema 3 → 4: a deck's speakers (other names, who speaks for whom).
+
+    ``deck.speakers`` holds the deck file's ``[[speakers]]`` tables as a JSON
+    list of ``{"name", "aliases", "speaks_for"}``. Stored decks get NULL (no
+    speakers stated) and keep every other value; importing the deck file again
+    fills it. No new table, so no new row-level security.
+    """
+    conn.execute(text("ALTER TABLE deck ADD COLUMN speakers TEXT"))
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
     _progress_indexes,  # 2 → 3
+    _deck_speakers,  # 3 → 4
 ]
 
 

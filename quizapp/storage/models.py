@@ -16,7 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 # Index expressions and partial-index conditions of schema 3, spelled the same
@@ -101,6 +101,8 @@ class DeckRow(SQLModel, table=True):
     name: str
     description: str = ""
     number_tolerance: float | None = None
+    # The deck file's [[speakers]] tables as JSON (schema 4); NULL: none stated.
+    speakers: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime | None = _utc_column(nullable=False)
     updated_at: datetime | None = _utc_column(nullable=False)
 
