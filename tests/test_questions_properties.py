@@ -6,13 +6,15 @@ registered and loaded in ``tests/conftest.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.facts.model import Deck, Fact, FactKind, Source
+from quizapp.facts.model import Deck, Fact, FactKind, Source, Speaker
+from quizapp.facts.speakers import SpeakerRelations
 from quizapp.questions.checks import QuestionChecker
 from quizapp.questions.dates import DateStyle, PartialDate, format_date, is_valid, parse_date_text
 from quizapp.questions.generate import QuestionBuilder, questions_json
@@ -192,6 +194,54 @@ def test_every_form_of_a_random_deck_follows_the_rules(deck: Deck, seed: int) ->
                 assert q is not None, (fact.id, form)
                 assert q.form is form and q.family is family
                 assert checker.problems(q) == [], (fact.id, form, q.prompt, q.choices)
+
+
+@st.composite
+def decks_with_speakers(draw: st.DrawFn) -> Deck:
+    """A random deck whose ``[[speakers]]`` fold organisations together under one name
+    (another organisation of the deck, or a new name) and let people speak for them."""
+    deck = draw(decks())
+    names = sorted(
+        {f.speaker for f in deck.facts if f.kind is FactKind.QUOTE and f.speaker}
+        | {f.name for f in deck.facts if f.kind is FactKind.PERSON and f.name}
+    )
+    orgs = [n for n in names if n in ORGS]
+    persons = [n for n in names if n not in ORGS]
+    tables: list[Speaker] = []
+    shuffled = draw(st.permutations(orgs))
+    if len(shuffled) >= 2 and draw(st.booleans()):  # two organisations of the deck are one
+        tables.append(Speaker(shuffled[0], aliases=(shuffled[1],)))
+        shuffled = shuffled[2:]
+    for org in shuffled:
+        if draw(st.booleans()):
+            tables.append(Speaker(org, aliases=(f"the {org.split()[-1]} office",)))
+    for person in persons:
+        if orgs and draw(st.booleans()):
+            tables.append(Speaker(person, speaks_for=(draw(st.sampled_from(orgs)),)))
+    return dataclasses.replace(deck, speakers=tuple(tables))
+
+
+@given(deck=decks_with_speakers(), seed=st.integers(0, 2**32))
+def test_attribution_questions_offer_no_second_right_answer(deck: Deck, seed: int) -> None:
+    """Who-said and which-quote never offer a speaker, or a statement of a speaker, that is the
+    asked one under another name, speaks for them or is spoken for; every other rule holds."""
+    builder = QuestionBuilder(deck)
+    checker = QuestionChecker(deck)
+    rel = SpeakerRelations.of(deck)
+    rng = random.Random(seed)
+    for fact in deck.facts:
+        for family in Family:
+            for form in builder.forms_for(fact.id, family):
+                q = builder.build(f"{fact.id}/{family}", fact.id, family, rng, form=form)
+                assert q is not None, (fact.id, form)
+                assert checker.problems(q) == [], (fact.id, form, q.prompt, q.choices)
+                if form is Form.WHO_SAID:
+                    wrong = [c for c in q.choices or () if c != q.answers[0]]
+                    assert not any(rel.related(c, fact.speaker or "") for c in wrong), q.choices
+                if q.input_kind == "name" and fact.kind is FactKind.QUOTE:
+                    # every other name of the speaker is accepted when typed
+                    for name in rel.names(fact.speaker or ""):
+                        assert grade(q, name, known_names=builder.known_names()).correct, name
 
 
 @given(deck=decks(), seed=st.integers(0, 1000))

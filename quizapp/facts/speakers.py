@@ -65,6 +65,11 @@ class SpeakerRelations:
                 seen.add(cur)
                 todo.extend(direct.get(cur, ()))
             self._up[me] = frozenset(seen)
+        down: dict[str, set[str]] = {}
+        for me, ups in self._up.items():
+            for other in ups:
+                down.setdefault(other, set()).add(me)
+        self._down = {k: frozenset(v) for k, v in down.items()}
 
     @classmethod
     def of(cls, deck: Deck) -> SpeakerRelations:
@@ -92,6 +97,11 @@ class SpeakerRelations:
     def speaks_for(self, a: str, b: str) -> bool:
         """Whether ``a`` speaks for ``b`` (directly or through others)."""
         return self.entity(b) in self._up.get(self.entity(a), frozenset())
+
+    def related_entities(self, name: str) -> frozenset[str]:
+        """The keys of the speakers related to ``name`` (itself included): see :meth:`related`."""
+        me = self.entity(name)
+        return frozenset({me}) | self._up.get(me, frozenset()) | self._down.get(me, frozenset())
 
     def related(self, a: str, b: str) -> bool:
         """Whether the article may attribute one's words to the other: same speaker,

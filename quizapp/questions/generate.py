@@ -573,7 +573,9 @@ class QuestionBuilder:
         prompt = self._quote_prompt(fact, person)
         if prompt is None:
             return None
-        banned = {person.key} | set(ix.text_people.get(ix.quote_norm[fact.id], ()))
+        banned = set(ix.related_people(person))
+        for owner in ix.text_people.get(ix.quote_norm[fact.id], ()):
+            banned |= ix.related_people(ix.people[owner])
         qid = ix.container.get(fact.id)
         while qid is not None and qid not in banned:
             banned.add(ix.quote_person.get(qid, ""))
@@ -601,6 +603,7 @@ class QuestionBuilder:
             return None
         need = 0.75 * min(words, EXCERPT_WORDS)
         avoid = _name_words(person)
+        related = ix.related_people(person)
         own = ix.quote_norm[fact.id]
         primary: list[str] = []
         secondary: list[str] = []
@@ -616,7 +619,7 @@ class QuestionBuilder:
                 if not 0 <= i < n:
                     continue
                 _, qid = ix.quotes_by_length[i]
-                if qid == fact.id or ix.quote_person.get(qid) == person.key:
+                if qid == fact.id or ix.quote_person.get(qid) in related:
                     continue
                 if ix.quote_words[qid] < need:
                     continue
@@ -838,8 +841,14 @@ class QuestionBuilder:
         )
 
     def _said_by(self, person: Person, text_norm: str) -> bool:
-        """Whether ``person`` said words that begin with ``text_norm`` (normalised)."""
-        return any(self.index.quote_norm[q].startswith(text_norm) for q in person.quote_ids)
+        """Whether ``person`` (or one they speak for, or who speaks for them) said words
+        that begin with ``text_norm`` (normalised)."""
+        ix = self.index
+        return any(
+            ix.quote_norm[q].startswith(text_norm)
+            for key in ix.related_people(person)
+            for q in ix.people[key].quote_ids
+        )
 
     def _pick_quotes(self, answer_text: str, person: Person, order: list[str]) -> list[str]:
         """Up to three quotations from ``order`` whose excerpts read differently."""

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from quizapp.facts.bulk import gc_paused
 from quizapp.facts.model import Deck, Fact, FactKind, Source
+from quizapp.facts.speakers import SpeakerRelations, speaker_key
 from quizapp.questions.dates import (
     DateStyle,
     PartialDate,
@@ -171,7 +172,8 @@ _LAZY_PARTS: dict[str, tuple[str, ...]] = {
     "people": (
         "_alias", "people", "surname_count", "roles", "role_lengths", "role_owners", "speakers",
         "non_speakers", "quote_words", "quote_norm", "quote_person", "text_people",
-        "quotes_by_length", "quote_lengths", "container",
+        "quotes_by_length", "quote_lengths", "container", "relations", "_entity_people",
+        "_person_entity",
     ),
     "numbers": (
         "unit_of", "comparable_key", "exact_values", "exact_value_list", "bounds", "comparable",
@@ -302,6 +304,7 @@ class DeckIndex:
                 target.is_speaker = target.is_speaker or p.is_speaker
                 self._alias[key] = target.key
                 del people[key]
+        self._apply_speaker_tables(people)
         self.people = people
         self.surname_count: dict[str, int] = defaultdict(int)
         for p in people.values():
@@ -365,6 +368,62 @@ class DeckIndex:
         ordered = sorted(people.values(), key=lambda p: p.key)
         self.speakers: list[Person] = [p for p in ordered if p.is_speaker]
         self.non_speakers: list[Person] = [p for p in ordered if not p.is_speaker]
+
+    def _apply_speaker_tables(self, people: dict[str, Person]) -> None:
+        """Fold a speaker's other names (the deck's ``[[speakers]]`` aliases) into one person.
+
+        Every name of a speaker becomes a name of its person, so that a learner may
+        type any of them and no question offers two names of one speaker. The
+        ``speaks_for`` relation is kept per person for :meth:`related_people`.
+        """
+        rel = SpeakerRelations.of(self.deck)
+        self.relations = rel
+        self._entity_people: dict[str, list[str]] = defaultdict(list)
+        self._person_entity: dict[str, str] = {}
+        if not rel:
+            return
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key, p in people.items():
+            groups[rel.entity(p.display)].append(key)
+        for entity, keys in groups.items():
+            keys.sort(key=lambda k: (speaker_key(people[k].display) != entity, k))
+            target = people[keys[0]]
+            for key in keys[1:]:
+                other = people.pop(key)
+                target.names.update(other.names)
+                target.is_speaker = target.is_speaker or other.is_speaker
+                target.is_person = target.is_person or other.is_person
+                for alias, aliased in self._alias.items():
+                    if aliased == key:
+                        self._alias[alias] = target.key
+            for name in rel.names(target.display):
+                folded = norm_text(name)
+                if folded and folded not in self._alias:
+                    target.names[folded] = name
+                    self._alias[folded] = target.key
+            self._entity_people[entity].append(target.key)
+            self._person_entity[target.key] = entity
+
+    def related_people(self, person: Person) -> frozenset[str]:
+        """Keys of the people whose words the article may also give ``person`` (and vice
+        versa): ``person`` itself, whom they speak for, and who speaks for them."""
+        entity = self._person_entity.get(person.key)
+        if entity is None:
+            return frozenset({person.key})
+        return frozenset(
+            {person.key}
+            | {
+                k
+                for e in self.relations.related_entities(person.display)
+                for k in self._entity_people.get(e, ())
+            }
+        )
+
+    def speaks_for_names(self, person: Person) -> tuple[str, ...]:
+        """Display names of the deck's people related to ``person`` by ``speaks_for``."""
+        return tuple(
+            self.people[k].display for k in sorted(self.related_people(person) - {person.key})
+        )
 
     def person_of(self, name: str | None) -> Person | None:
         """The person a written name stands for."""
