@@ -114,7 +114,8 @@ def test_date_spellings(given: str) -> None:
     [
         ("November 12, 2020", PARTIAL, "Right month and year, wrong day."),
         ("10 November 2021", PARTIAL, "Right day and month, wrong year."),
-        ("11/10/2020", PARTIAL, "Right year, wrong day and month."),  # month-first not guessed
+        ("13/12/2020", PARTIAL, "Right year, wrong day and month."),
+        ("11/12/2020", PARTIAL, "Right month and year, wrong day."),  # read month first
         ("November 2020", PARTIAL, "Right month and year; the day is missing."),
         ("2020", PARTIAL, "Right year; the day and month are missing."),
         ("March 3, 2019", WRONG, "The answer is November 10, 2020."),
@@ -146,7 +147,7 @@ def test_cloze_date_with_a_relative_phrase() -> None:
     assert grade(q, "December").verdict is WRONG
 
 
-def test_month_first_is_not_guessed() -> None:
+def test_the_date_parser_reads_all_digit_dates_day_first() -> None:
     assert parse_date_text("10/11/2020") == PartialDate(2020, 11, 10)
     assert parse_date_text("13/01/2020") == PartialDate(2020, 1, 13)
     assert parse_date_text("01/13/2020") is None  # no month 13
@@ -163,7 +164,7 @@ def test_month_first_is_not_guessed() -> None:
         (("1,960", "1960"), "1,960", RIGHT),
         (("1,960", "1960"), "1 960", RIGHT),
         (("1,960", "1960"), "one thousand nine hundred sixty", RIGHT),
-        (("1,960", "1960"), "1,955", RIGHT),  # within 1% of a large count
+        (("1,960", "1960"), "1,955", WRONG),  # an exact count: no tolerance
         (("1,960", "1960"), "1,900", WRONG),
         (("4", "4"), "four", RIGHT),
         (("4", "4"), "5", WRONG),  # small counts are exact
@@ -199,8 +200,11 @@ def test_numbers(answers: tuple[str, ...], given: str, verdict: Verdict) -> None
 
 def test_deck_tolerance_overrides_the_default() -> None:
     q = typed(("380", "380"), "number")
-    assert grade(q, "383").verdict is RIGHT  # default: 1% for values of 100 and more
-    assert grade(q, "383", DeckOptions(number_tolerance=0.0)).verdict is WRONG
+    assert grade(q, "383").verdict is WRONG  # default: an exact count is exact
+    assert grade(q, "383", DeckOptions(number_tolerance=0.01)).verdict is RIGHT
+    rough = typed(("about 2,000", "2,000"), "number")
+    assert grade(rough, "1,990").verdict is RIGHT  # default: 1% for an approximate figure
+    assert grade(rough, "1,990", DeckOptions(number_tolerance=0.0)).verdict is WRONG
     assert grade(q, "400", DeckOptions(number_tolerance=0.1)).verdict is RIGHT
     small = typed(("4", "4"), "number")
     assert grade(small, "5", DeckOptions(number_tolerance=0.25)).verdict is RIGHT

@@ -166,6 +166,7 @@ class _TypedPlan:
     answers: tuple[str, ...]
     input_kind: str
     back: str | None = None
+    partial: tuple[str, ...] = ()  # names that earn PARTIAL (see Question.partial_answers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -593,7 +594,10 @@ class QuestionBuilder:
         prompt = self._quote_prompt(fact, person)
         if prompt is None:
             return None
-        return _TypedPlan(prompt, self.index.accepted_names(person), "name")
+        ix = self.index
+        return _TypedPlan(
+            prompt, ix.accepted_names(person), "name", partial=ix.speaks_for_names(person)
+        )
 
     def _plan_which_quote(self, fact: Fact) -> _Plan | None:
         ix = self.index
@@ -774,6 +778,7 @@ class QuestionBuilder:
                 choices=None,
                 input_kind=plan.input_kind,
                 back=plan.back,
+                partial_answers=plan.partial,
             )
         if isinstance(plan, _ChoicePlan):
             if plan.ordered is not None:

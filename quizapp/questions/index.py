@@ -420,10 +420,16 @@ class DeckIndex:
         )
 
     def speaks_for_names(self, person: Person) -> tuple[str, ...]:
-        """Display names of the deck's people related to ``person`` by ``speaks_for``."""
-        return tuple(
-            self.people[k].display for k in sorted(self.related_people(person) - {person.key})
-        )
+        """Every name of the deck's people related to ``person`` by ``speaks_for``."""
+        names: list[str] = []
+        for key in sorted(self.related_people(person) - {person.key}):
+            other = self.people[key]
+            names += [other.display, *other.names.values()]
+        entity = self._person_entity.get(person.key)
+        if entity is not None:  # speakers the table names but no fact quotes ("Baku")
+            for other_entity in sorted(self.relations.related_entities(person.display) - {entity}):
+                names += self.relations.names(other_entity)[1:]
+        return tuple(dict.fromkeys(names))
 
     def person_of(self, name: str | None) -> Person | None:
         """The person a written name stands for."""
