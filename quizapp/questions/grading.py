@@ -190,10 +190,17 @@ def _grade_choice(question: Question, text: str) -> Grade:
     return _wrong(question)
 
 
+def _without_article(text: str) -> str:
+    words = norm_text(text).split()
+    if len(words) > 1 and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
 def _grade_text(question: Question, text: str) -> Grade:
-    given = norm_text(text)
+    given = _without_article(text)
     for accepted in question.answers:
-        expected = norm_text(accepted)
+        expected = _without_article(accepted)
         if given == expected:
             return _right(question)
         if close_enough(given, expected):
@@ -276,6 +283,12 @@ def _grade_name(question: Question, text: str, known_names: Collection[str]) -> 
     for given in readings:
         if given in accepted or sorted(given.split()) in [sorted(a.split()) for a in accepted]:
             return _right(question)
+    # A full name inside a longer answer ("Health Minister Laura Benson"), no other name in it.
+    words = f" {readings[0]} "
+    if not any(f" {o} " in words for o in others):
+        for a in accepted:
+            if len(a.split()) > 1 and f" {a} " in words:
+                return _right(question)
     partial = _partial_name(question, readings)
     if partial is not None:
         return partial

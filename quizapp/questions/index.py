@@ -95,14 +95,33 @@ def unit_key(unit: str | None) -> str:
     return u
 
 
+# Words that make a capitalised name an organisation's ("European Union", "Red Cross"):
+# its last word is then no surname, and is not accepted alone for it.
+ORGANISATION_WORDS = frozenset(
+    [
+        "union", "cross", "council", "institute", "institution", "organization", "organisation",
+        "ministry", "committee", "bank", "party", "agency", "office", "court", "parliament",
+        "assembly", "army", "forces", "university", "college", "school", "company", "group",
+        "fund", "association", "commission", "service", "services", "department", "corporation",
+        "inc", "ltd", "nations", "states", "federation", "republic", "kingdom", "government",
+        "authorities", "watch", "foundation", "society", "league", "alliance", "front",
+        "movement", "church", "club", "times", "post", "news", "network", "center", "centre",
+        "hospital", "clinic", "police", "guard", "navy", "command", "board", "authority",
+        "duma", "senate", "congress", "cabinet", "kremlin", "commonwealth", "community",
+        "coalition", "house", "media",
+    ]
+)  # fmt: skip
+
+
 def looks_like_person(name: str) -> bool:
-    """Whether ``name`` reads as a personal name ("Nikol Pashinyan", not "Moscow")."""
+    """Whether ``name`` reads as a personal name ("Nikol Pashinyan", not "Moscow" or
+    "European Union")."""
     words = name.split()
     if len(words) < 2 or len(words) > 5:
         return False
     for w in words:
         lw = w.lower()
-        if lw in ("and", "the", "of", "&"):
+        if lw in ("and", "the", "of", "&") or lw.strip(".,") in ORGANISATION_WORDS:
             return False
         if not (w[:1].isupper() or lw in _PARTICLES):
             return False
@@ -424,7 +443,7 @@ class DeckIndex:
         names: list[str] = []
         for key in sorted(self.related_people(person) - {person.key}):
             other = self.people[key]
-            names += [other.display, *other.names.values()]
+            names += [*self.accepted_names(other), *other.names.values()]
         entity = self._person_entity.get(person.key)
         if entity is not None:  # speakers the table names but no fact quotes ("Baku")
             for other_entity in sorted(self.relations.related_entities(person.display) - {entity}):

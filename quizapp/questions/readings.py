@@ -26,7 +26,7 @@ from quizapp.questions.numbers import NumberReading, parse_number
 MAX_PHRASE_WORDS = 12  # a "short phrase" around a date; longer answers are not searched
 
 _MONTHS = tuple(m.lower() for m in MONTH_NAMES)
-_MONTH_STARTS = frozenset(m[:3] for m in _MONTHS)  # "sept", "june": abbreviations, not slips
+_ABBREVIATIONS = frozenset([*(m[:3] for m in _MONTHS), "sept"])  # "Sept" is no slip
 _ONES = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -51,7 +51,7 @@ def fix_month_slips(text: str) -> str:
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
         low = word.lower()
-        if len(low) < 4 or low in _MONTHS or (low[:3] in _MONTH_STARTS and len(low) <= 4):
+        if len(low) < 4 or low in _MONTHS or low in _ABBREVIATIONS:
             return word
         best: tuple[int, str] | None = None
         for name in _MONTHS:
@@ -209,6 +209,8 @@ def number_readings(text: str) -> list[NumberReading]:
             out.append(r)
 
     first = parse_number(text)
+    if re.match(r"^\s*0,\d", text):  # "0,212" is a decimal, never two hundred and twelve
+        first = None
     add(first)
     for variant in (_european(text), _point_decimals(text)):
         if variant is not None:
