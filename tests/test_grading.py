@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
+from quizapp.assets import seed_deck_path
+from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind
 from quizapp.questions.dates import PartialDate, parse_date_text
 from quizapp.questions.generate import QuestionBuilder, card_rng
@@ -19,6 +25,13 @@ from quizapp.questions.grading import (
 )
 from quizapp.questions.model import Evidence, Family, Form, Grade, Question, Verdict
 from quizapp.questions.numbers import parse_number
+from quizapp.questions.readings import (
+    date_readings,
+    fix_month_slips,
+    number_readings,
+    year_in_words,
+)
+from quizapp.services.marking import Marker
 
 NO_EVIDENCE = Evidence(None, None, None)
 
@@ -306,3 +319,70 @@ def test_rating_for(g: Grade, form: Form, ms: int, typical: int | None, rating: 
 def test_typical_response_time() -> None:
     assert typical_response_ms([3000, 1000, 2000]) == 2000
     assert typical_response_ms([]) is None
+
+
+# --------------------------------------------------------------------------
+# Typed answers with a fair teacher's verdict (tests/data/typed_answers.jsonl)
+
+DATA = Path(__file__).parent / "data"
+ANSWERS = [
+    json.loads(line)
+    for line in (DATA / "typed_answers.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+CLASSES = {
+    "month_first_dates", "month_name_typos", "date_in_phrase", "numbers_in_words",
+    "european_separators", "fraction_bounds", "names_with_titles", "speaker_names",
+    "cloze_words", "exact_counts", "organisation_names", "controls",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def markers() -> dict[str, Marker]:
+    return {
+        "seed": Marker(load_deck_file(seed_deck_path())),
+        "clinic": Marker(load_deck_file(DATA / "grading_deck.toml")),
+    }
+
+
+def test_the_data_set_covers_every_class_on_several_facts() -> None:
+    assert {a["class"] for a in ANSWERS} == CLASSES
+    for name in CLASSES:
+        rows = [a for a in ANSWERS if a["class"] == name]
+        assert len(rows) >= 9, name
+        assert len({(a["deck"], a["fact_id"]) for a in rows}) >= 4, name
+        assert {a["expected"] for a in rows} >= {"right", "wrong"}, name
+    assert len(ANSWERS) >= 150
+
+
+@pytest.mark.parametrize(
+    "row", ANSWERS, ids=[f"{a['class']}:{a['fact_id']}:{a['answer']}" for a in ANSWERS]
+)
+def test_typed_answers_get_a_fair_teachers_verdict(
+    markers: dict[str, Marker], row: dict[str, str]
+) -> None:
+    mark = markers[row["deck"]].mark(row["fact_id"], row["form"], row["answer"])
+    assert mark.verdict == row["expected"], mark.message
+
+
+def test_readings_of_typed_dates_and_numbers() -> None:
+    assert date_readings("11/10/2020") == [PartialDate(2020, 10, 11), PartialDate(2020, 11, 10)]
+    assert date_readings("4/15/2024") == [PartialDate(2024, 4, 15)]  # only month first
+    assert date_readings("the Novmber 10 2020 statement") == [PartialDate(2020, 11, 10)]
+    assert date_readings("two thousand and twenty") == [PartialDate(2020)]
+    assert date_readings("a long time ago, in a galaxy far away, before the war began") == []
+    assert year_in_words("nineteen oh five") == 1905
+    assert year_in_words("ninety") is None
+    assert fix_month_slips("Sept 3, Septmber 4") == "Sept 3, september 4"
+    values = [r.value for r in number_readings("1.960")]
+    assert 1960 in values and 1.96 in values
+    assert [r.value for r in number_readings("0,212")] == [0.212]
+    assert 7.3e9 in [r.value for r in number_readings("seven point three billion")]
+
+
+def test_partial_speaker_message_names_both() -> None:
+    q = typed(("Nikol Pashinyan", "Pashinyan"), "name")
+    q = replace(q, partial_answers=("Yerevan", "Armenia"))
+    g = grade(q, "Armenia")
+    assert g.verdict is PARTIAL and "Armenia" in g.message and "Nikol Pashinyan" in g.message
+    assert grade(q, "Moscow").verdict is WRONG
