@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "typed_answers.jsonl"
 RANK = {"wrong": 0, "partial": 1, "right": 2}
 
-WORKER = r'''
+WORKER = r"""
 import json, random, re, sys, tempfile
 from pathlib import Path
 from quizapp.facts.deckfile import DeckFileError, load_deck_file
@@ -71,7 +71,7 @@ except ImportError:
             continue
         g = grade(q, r["answer"], decks[r["deck"]].options, known_names=b.known_names())
         print(json.dumps({"verdict": g.verdict.value, "message": g.message}))
-'''
+"""
 
 
 def main() -> None:
@@ -90,7 +90,7 @@ def main() -> None:
         script = Path(tmp) / "worker.py"
         script.write_text(WORKER, encoding="utf-8")
         out = subprocess.run(
-            [sys.executable, str(script), json.dumps(decks), str(args.data)],
+            [sys.executable, str(script), json.dumps(decks), str(args.data.resolve())],
             env={**os.environ, "PYTHONPATH": str(root)}, cwd=tmp,
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip

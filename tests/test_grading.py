@@ -378,6 +378,9 @@ def test_readings_of_typed_dates_and_numbers() -> None:
     assert 1960 in values and 1.96 in values
     assert [r.value for r in number_readings("0,212")] == [0.212]
     assert 7.3e9 in [r.value for r in number_readings("seven point three billion")]
+    assert [r.value for r in number_readings("it grew by 43%")] == [43]
+    assert number_readings("not 43%") == []
+    assert [r.value for r in number_readings("3 quarters")] == [0.75]
 
 
 def test_partial_speaker_message_names_both() -> None:

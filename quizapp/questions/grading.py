@@ -277,12 +277,12 @@ def _grade_name(question: Question, text: str, known_names: Collection[str]) -> 
             if len(key.split()) > 1 and looks_like_a_person(name):
                 others.add(key.split()[-1])
     others -= set(accepted)
-    # Another name of the deck named in the answer ("Anna Petrov" for Ivan Petrov) is wrong.
-    if any(r in others for r in readings):
-        return _partial_name(question, readings) or _wrong(question)
     for given in readings:
         if given in accepted or sorted(given.split()) in [sorted(a.split()) for a in accepted]:
             return _right(question)
+    # Another name of the deck named in the answer ("Anna Petrov" for Ivan Petrov) is wrong.
+    if any(r in others for r in readings):
+        return _partial_name(question, readings) or _wrong(question)
     # A full name inside a longer answer ("Health Minister Laura Benson"), no other name in it.
     words = f" {readings[0]} "
     if not any(f" {o} " in words for o in others):

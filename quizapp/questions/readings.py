@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from quizapp.questions.dates import MONTH_NAMES, PartialDate, is_valid, parse_date_text
 from quizapp.questions.normalize import clean_space, edit_distance, fold
-from quizapp.questions.numbers import NumberReading, parse_number
+from quizapp.questions.numbers import NumberReading, int_to_words, parse_number
 
 MAX_PHRASE_WORDS = 12  # a "short phrase" around a date; longer answers are not searched
 
@@ -35,6 +35,9 @@ _ONES = [
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _NUMERIC_DATE_RE = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})\s*$")
 _DAY_MONTH_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*$")
+_DIGIT_FRACTION_RE = re.compile(
+    r"^\s*(\d{1,2})\s+(?:halves|thirds|quarters|fourths|fifths|sixths|eighths|tenths)\b"
+)
 
 
 # --------------------------------------------------------------------------
@@ -211,7 +214,18 @@ def number_readings(text: str) -> list[NumberReading]:
     first = parse_number(text)
     if re.match(r"^\s*0,\d", text):  # "0,212" is a decimal, never two hundred and twelve
         first = None
+    if m := _DIGIT_FRACTION_RE.match(fold(text)):  # "3 quarters": three quarters, never 3
+        first = parse_number(int_to_words(int(m.group(1))) + text[m.end(1) :])
     add(first)
+    if first is None:  # a number after a few words: "by 43%", "it grew by 43%"
+        words = text.split()
+        for i in range(1, min(len(words), 5)):
+            if words[i - 1].lower() in ("not", "no", "never", "nor", "neither"):
+                break  # "not 43%" is no answer of 43%
+            reading = parse_number(" ".join(words[i:]))
+            if reading is not None:
+                add(reading)
+                break
     for variant in (_european(text), _point_decimals(text)):
         if variant is not None:
             add(parse_number(variant))
