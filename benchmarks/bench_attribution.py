@@ -68,6 +68,7 @@ def main() -> None:
     ap.add_argument("--quizapp-root", type=Path, default=ROOT)
     ap.add_argument("--speakers-from", type=Path, default=None)
     ap.add_argument("--show", action="store_true", help="print each offending question")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
     deck = load_deck_file(args.speakers_from or args.deck)
     rel = SpeakerRelations.of(deck)
@@ -90,6 +91,18 @@ def main() -> None:
                 if args.show:
                     print(f"seed {seed} {q['fact_id']} {q['form']}: {q['prompt']} -> {found}")
     total_bad, total = sum(bad.values()), sum(asked.values())
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "quizapp": str(args.quizapp_root),
+                    "seeds": args.seeds,
+                    "asked": asked,
+                    "second_right_answer": bad,
+                }
+            )
+        )
+        return
     print(f"quizapp at {args.quizapp_root}, deck {args.deck}, seeds {args.seeds}")
     for form in asked:
         print(f"  {form:12} {bad[form]:4} of {asked[form]:4} offer a second right answer")

@@ -80,6 +80,7 @@ def main() -> None:
     ap.add_argument("--quizapp-root", type=Path, default=ROOT)
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--show", action="store_true", help="print every answer graded unfairly")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
     root = args.quizapp_root.resolve()
     decks = {
@@ -113,6 +114,17 @@ def main() -> None:
         if args.show and outcome != "fair":
             print(f"{outcome:11} {row['class']:20} {row['fact_id']:24} {row['answer']!r}: "
                   f"{verdict} (fair: {row['expected']}) {result['message']}")  # fmt: skip
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "quizapp": str(root),
+                    "data": args.data.name,
+                    "classes": {k: dict(v) for k, v in sorted(per_class.items())},
+                }
+            )
+        )
+        return
     print(f"quizapp at {root}; {len(rows)} typed answers from {args.data.name}")
     print(f"{'class':22} {'answers':>7} {'fair':>5} {'too strict':>10} {'too lenient':>11} "
           f"{'not graded':>10}")  # fmt: skip
