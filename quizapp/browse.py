@@ -787,7 +787,7 @@ def check_deck_header(deck: Deck, *, name: str, description: str = "",
             raise DeckFileError(problems) from None
         checked = Deck(
             id=str(header["id"]), name=name, description=description,
-            sources=deck.sources,
+            sources=deck.sources, speakers=deck.speakers,
             options=DeckOptions(number_tolerance=(float(number_tolerance)
                                                   if number_tolerance is not None else None)))
     return _keep_sources(checked, deck)
