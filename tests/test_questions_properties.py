@@ -19,7 +19,7 @@ from quizapp.questions.checks import QuestionChecker
 from quizapp.questions.dates import DateStyle, PartialDate, format_date, is_valid, parse_date_text
 from quizapp.questions.generate import QuestionBuilder, questions_json
 from quizapp.questions.grading import grade, rating_for
-from quizapp.questions.model import Family, Form, Grade, Verdict
+from quizapp.questions.model import Evidence, Family, Form, Grade, Question, Verdict
 from quizapp.questions.normalize import close_enough, edit_distance, norm_text
 from quizapp.questions.numbers import int_to_words, parse_number, style_for
 
@@ -361,3 +361,36 @@ def test_names_with_one_slip_are_accepted(name: str, position: int) -> None:
     slipped = name[:i] + ("x" if name[i] != "x" else "y") + name[i + 1 :]
     assert grade(q, slipped.upper()).verdict is Verdict.RIGHT
     assert grade(q, name.lower()).verdict is Verdict.RIGHT
+
+
+def _typed(answers: tuple[str, ...], kind: str) -> Question:
+    return Question(
+        card_id="c", fact_id="f", family=Family.RECALL, form=Form.TYPED, prompt="?",
+        answers=answers, choices=None, evidence=Evidence(None, None, None), input_kind=kind,
+    )  # fmt: skip
+
+
+@given(st.integers(1990, 2030), st.integers(1, 12), st.integers(1, 28), st.sampled_from("/.-"))
+def test_an_all_digit_date_is_right_read_either_way(
+    year: int, month: int, day: int, sep: str
+) -> None:
+    """Day first or month first: an all-digit date is right when either reading is the key,
+    and a date whose two readings both miss it is never right."""
+    key = PartialDate(year, month, day)
+    q = _typed((format_date(key), key.iso()), "date")
+    assert grade(q, f"{day}{sep}{month}{sep}{year}").verdict is Verdict.RIGHT
+    assert grade(q, f"{month}{sep}{day}{sep}{year}").verdict is Verdict.RIGHT
+    other = (day % 28) + 1  # another day, also not the month
+    if other != month:
+        assert grade(q, f"{other}{sep}{other}{sep}{year}").verdict is not Verdict.RIGHT
+
+
+@given(st.integers(100, 99_999).filter(lambda n: n % 100 != 0), st.sampled_from([1, -1, 2]))
+def test_an_exact_count_is_exact_in_every_spelling(n: int, off: int) -> None:
+    """An exact count ("380 vehicles", "1,960 personnel") accepts its value in digits,
+    English or European separators and words, and never a neighbour."""
+    key = f"{n:,}"
+    q = _typed((key, str(n)), "number")
+    for spelling in (str(n), key, key.replace(",", "."), key.replace(",", " "), int_to_words(n)):
+        assert grade(q, spelling).verdict is Verdict.RIGHT, spelling
+    assert grade(q, str(n + off)).verdict is Verdict.WRONG
