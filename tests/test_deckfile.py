@@ -269,3 +269,17 @@ def test_bad_speakers_messages(tmp_path: Path, old: str, new: str, expected: str
     assert old in body
     found = problems_of(write_deck(tmp_path, body.replace(old, new, 1)))
     assert any(p.startswith(f"{tmp_path}/{expected}") for p in found), found
+
+
+def test_fact_json_lists_the_speakers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["facts", str(write_deck(tmp_path, GOOD + SPEAKERS)), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["deck", "sources", "speakers", "facts"]
+    assert data["speakers"] == [
+        {"name": "City Hall", "aliases": ["the council"], "speaks_for": []},
+        {"name": "Ann Lee", "aliases": [], "speaks_for": ["City Hall"]},
+    ]
+    assert main(["facts", str(write_deck(tmp_path, GOOD, "plain.toml")), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["speakers"] == []
