@@ -85,6 +85,14 @@ class SpeakerRelations:
         key = speaker_key(name)
         return self._entity.get(key, key)
 
+    def entity_names(self, entity: str) -> tuple[str, ...]:
+        """The names a speaker table gives the speaker with key ``entity`` (name first)."""
+        return tuple(self._names.get(entity, ()))
+
+    def knows(self, name: str) -> bool:
+        """Whether a speaker table names ``name`` (as its name or an alias)."""
+        return speaker_key(name) in self._entity
+
     def names(self, name: str) -> tuple[str, ...]:
         """Every name of the speaker ``name`` names, as written in the deck (with ``name``)."""
         own = self._names.get(self.entity(name), [])
@@ -98,8 +106,15 @@ class SpeakerRelations:
         """Whether ``a`` speaks for ``b`` (directly or through others)."""
         return self.entity(b) in self._up.get(self.entity(a), frozenset())
 
+    def spoken_for(self, name: str) -> frozenset[str]:
+        """The keys of the speakers ``name`` speaks for, directly or through others."""
+        return self._up.get(self.entity(name), frozenset())
+
     def related_entities(self, name: str) -> frozenset[str]:
-        """The keys of the speakers related to ``name`` (itself included): see :meth:`related`."""
+        """The keys of the speakers related to ``name`` (itself included): see :meth:`related`.
+
+        ``name`` may be a speaker's key (as :meth:`entity` returns it) too.
+        """
         me = self.entity(name)
         return frozenset({me}) | self._up.get(me, frozenset()) | self._down.get(me, frozenset())
 

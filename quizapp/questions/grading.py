@@ -12,8 +12,8 @@ number's plain value). What is accepted:
   or an apposition around the name is ignored ("Prime Minister Nikol
   Pashinyan", "Pashinyan, the prime minister"). The builder puts a speaker's
   other names (the deck's aliases: "the Kremlin" for Moscow) among the
-  answers; a speaker the answer speaks for, or who speaks for it
-  (``Question.partial_answers``), is PARTIAL. A person's surname alone is
+  answers; a speaker the answer speaks for (``Question.partial_answers``:
+  "Moscow" for Karasin's words) is PARTIAL. A person's surname alone is
   accepted; an organisation's last word is not ("Washington" is not "Paris
   and Washington").
 - **Dates**: common spellings ("10 Nov 2020", "November 10th, 2020",
@@ -306,15 +306,14 @@ def looks_like_a_person(name: str) -> bool:
 
 
 def _partial_name(question: Question, readings: list[str]) -> Grade | None:
-    """PARTIAL for a speaker the answer speaks for, or who speaks for the answer."""
+    """PARTIAL for a speaker the answer speaks for."""
     for name in question.partial_answers:
         if _name_key(name) in readings:
             correct = question.answers[0]
             return Grade(
                 Verdict.PARTIAL,
                 correct,
-                f"Partly right: {name} and {correct} speak for one side, but the article "
-                f"gives these words to {correct}.",
+                f"Partly right: {correct} spoke for {name} here. The answer is {correct}.",
             )
     return None
 

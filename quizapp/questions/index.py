@@ -403,7 +403,9 @@ class DeckIndex:
             return
         groups: dict[str, list[str]] = defaultdict(list)
         for key, p in people.items():
-            groups[rel.entity(p.display)].append(key)
+            # The speaker table may use any of the person's names ("Pashinyan").
+            known = next((n for n in (p.display, *p.names.values()) if rel.knows(n)), p.display)
+            groups[rel.entity(known)].append(key)
         for entity, keys in groups.items():
             keys.sort(key=lambda k: (speaker_key(people[k].display) != entity, k))
             target = people[keys[0]]
@@ -415,7 +417,7 @@ class DeckIndex:
                 for alias, aliased in self._alias.items():
                     if aliased == key:
                         self._alias[alias] = target.key
-            for name in rel.names(target.display):
+            for name in rel.entity_names(entity):
                 folded = norm_text(name)
                 if folded and folded not in self._alias:
                     target.names[folded] = name
@@ -433,21 +435,26 @@ class DeckIndex:
             {person.key}
             | {
                 k
-                for e in self.relations.related_entities(person.display)
+                for e in self.relations.related_entities(entity)
                 for k in self._entity_people.get(e, ())
             }
         )
 
     def speaks_for_names(self, person: Person) -> tuple[str, ...]:
-        """Every name of the deck's people related to ``person`` by ``speaks_for``."""
-        names: list[str] = []
-        for key in sorted(self.related_people(person) - {person.key}):
-            other = self.people[key]
-            names += [*self.accepted_names(other), *other.names.values()]
+        """Every name of the speakers ``person`` speaks for ("Moscow", "Russia" for Karasin).
+
+        The article gives their words to those speakers too, so a learner who types one
+        of these names for ``person``'s words is partly right. The other way round is
+        not: Moscow's own statements are not Karasin's.
+        """
         entity = self._person_entity.get(person.key)
-        if entity is not None:  # speakers the table names but no fact quotes ("Baku")
-            for other_entity in sorted(self.relations.related_entities(person.display) - {entity}):
-                names += self.relations.names(other_entity)[1:]
+        if entity is None:
+            return ()
+        names: list[str] = []
+        for other in sorted(self.relations.spoken_for(entity)):
+            for key in self._entity_people.get(other, ()):
+                names += [*self.accepted_names(self.people[key]), *self.people[key].names.values()]
+            names += self.relations.entity_names(other)  # also when no fact quotes them
         return tuple(dict.fromkeys(names))
 
     def person_of(self, name: str | None) -> Person | None:

@@ -8,7 +8,7 @@ it, against the same accepted answers. What a typed answer is, per kind:
 | ------ | --------------------------------------------- | --------------------- |
 | date   | the date                                      | the blanked words     |
 | number | the figure                                    | the blanked words     |
-| quote  | the speaker's name (PARTIAL: who they speak for, or who speaks for them) | - |
+| quote  | the speaker's name (PARTIAL: a speaker they speak for) | -         |
 | person | the name ("Who is the <role>?")               | -                     |
 | qa     | the back of the note                          | -                     |
 
