@@ -48,6 +48,7 @@ from collections.abc import Collection, Sequence
 
 from quizapp.facts.model import DeckOptions
 from quizapp.questions.dates import PartialDate, format_date, parse_date_text
+from quizapp.questions.index import looks_like_person
 from quizapp.questions.model import Form, Grade, Question, Verdict
 from quizapp.questions.normalize import STOPWORDS, close_enough, norm_text, stem_word, tokens
 from quizapp.questions.numbers import NumberReading, parse_number, qualifier_kind, trailing_zeros
@@ -274,7 +275,7 @@ def _grade_name(question: Question, text: str, known_names: Collection[str]) -> 
         key = _name_key(name)
         if key and key not in accepted:
             others.add(key)
-            if len(key.split()) > 1 and looks_like_a_person(name):
+            if len(key.split()) > 1 and looks_like_person(name):
                 others.add(key.split()[-1])
     others -= set(accepted)
     for given in readings:
@@ -297,12 +298,6 @@ def _grade_name(question: Question, text: str, known_names: Collection[str]) -> 
             if a and close_enough(given, a):
                 return _right(question, f"Right (exact spelling: {original}).")
     return _wrong(question)
-
-
-def looks_like_a_person(name: str) -> bool:
-    """Whether ``name`` reads as a person's (two or more capitalised words, no "and")."""
-    words = name.split()
-    return len(words) >= 2 and all(w[:1].isupper() for w in words) and "and" not in words
 
 
 def _partial_name(question: Question, readings: list[str]) -> Grade | None:
