@@ -712,6 +712,16 @@ def deck_toml(deck: Deck, facts: Sequence[Mapping[str, Any]] | None = None,
         for src in deck.sources:
             sources.append(tomlkit.item(source_fields(src)))
         doc.add("sources", sources)
+    if deck.speakers:
+        speakers = tomlkit.aot()
+        for sp in deck.speakers:
+            table_sp: dict[str, Any] = {"name": sp.name}
+            if sp.aliases:
+                table_sp["aliases"] = list(sp.aliases)
+            if sp.speaks_for:
+                table_sp["speaks_for"] = list(sp.speaks_for)
+            speakers.append(tomlkit.item(table_sp))
+        doc.add("speakers", speakers)
     tables = [fact_fields(f) for f in deck.facts] if facts is None else list(facts)
     if tables:
         aot = tomlkit.aot()
@@ -777,7 +787,7 @@ def check_deck_header(deck: Deck, *, name: str, description: str = "",
             raise DeckFileError(problems) from None
         checked = Deck(
             id=str(header["id"]), name=name, description=description,
-            sources=deck.sources,
+            sources=deck.sources, speakers=deck.speakers,
             options=DeckOptions(number_tolerance=(float(number_tolerance)
                                                   if number_tolerance is not None else None)))
     return _keep_sources(checked, deck)

@@ -90,6 +90,23 @@ def cmd_questions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    """``quizapp grade DECK --json``: mark typed answers read as JSON lines on standard input."""
+    from quizapp.services.marking import mark_lines, read_lines
+
+    deck, col = _load_deck_arg(args.deck)
+    if col is not None:
+        col.close()
+    for mark in mark_lines(deck, read_lines(sys.stdin.buffer)):
+        if args.json:
+            json.dump(mark.to_json(), sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
+        else:
+            print(f"{mark.fact_id}\t{mark.form}\t{mark.verdict}\t{mark.message}")
+        sys.stdout.flush()
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """``quizapp import FILE``: a deck file, a spreadsheet or Anki text file, an Anki package.
 
@@ -288,6 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--profile", help="profile whose card ids to use (stored decks)")
     p.set_defaults(func=cmd_questions)
+
+    p = sub.add_parser(
+        "grade",
+        help="mark typed answers: JSON lines {fact_id, form, answer} on standard input",
+    )
+    p.add_argument("deck", help="a deck file (.toml), or a stored deck's id, name or number")
+    p.add_argument("--json", action="store_true", help="print one JSON line per answer")
+    p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser(
         "import",

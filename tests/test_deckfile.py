@@ -223,3 +223,63 @@ def test_deck_with_no_facts_is_an_error(tmp_path: Path) -> None:
     body = GOOD.split("[[facts]]")[0]
     found = problems_of(write_deck(tmp_path, body))
     assert any(": facts: missing" in p for p in found), found
+
+
+SPEAKERS = """
+[[speakers]]
+name = "City Hall"
+aliases = ["the council"]
+
+[[speakers]]
+name = "Ann Lee"
+speaks_for = ["City Hall"]
+"""
+
+
+def test_speakers_load_with_aliases_and_speaks_for(tmp_path: Path) -> None:
+    deck = load_deck_file(write_deck(tmp_path, GOOD + SPEAKERS))
+    assert [(s.name, s.aliases, s.speaks_for) for s in deck.speakers] == [
+        ("City Hall", ("the council",), ()),
+        ("Ann Lee", (), ("City Hall",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('speaks_for = ["City Hall"]', 'speaks_for = ["Town Hall"]',
+         "deck.toml:51: speakers.speaks_for: 'Town Hall' is no speaker of this deck"),
+        ('speaks_for = ["City Hall"]', 'speaks_for = ["Ann Lee"]',
+         "deck.toml:51: speakers.speaks_for: 'Ann Lee' cannot speak for itself"),
+        ('speaks_for = ["City Hall"]', 'speaks_for = "City Hall"',
+         "deck.toml:51: speakers.speaks_for: expected array of strings, got string"),
+        ('aliases = ["the council"]', 'aliases = ["the council"]\nvoice = "x"',
+         "deck.toml:48: speakers.voice: unknown field"),
+        ('name = "Ann Lee"', 'name = "The Council"',
+         "deck.toml:50: speakers.name: 'The Council' already names the speaker at line 45"),
+        ('name = "Ann Lee"\n', "",
+         "deck.toml:49: speakers.name: missing (required)"),
+        ('name = "City Hall"\naliases = ["the council"]',
+         'name = "City Hall"\naliases = ["the council"]\nspeaks_for = ["Ann Lee"]',
+         "deck.toml:48: speakers.speaks_for: 'City Hall' speaks for a speaker that speaks for it"),
+    ],
+)
+def test_bad_speakers_messages(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    body = GOOD + SPEAKERS
+    assert old in body
+    found = problems_of(write_deck(tmp_path, body.replace(old, new, 1)))
+    assert any(p.startswith(f"{tmp_path}/{expected}") for p in found), found
+
+
+def test_fact_json_lists_the_speakers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["facts", str(write_deck(tmp_path, GOOD + SPEAKERS)), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["deck", "sources", "speakers", "facts"]
+    assert data["speakers"] == [
+        {"name": "City Hall", "aliases": ["the council"], "speaks_for": []},
+        {"name": "Ann Lee", "aliases": [], "speaks_for": ["City Hall"]},
+    ]
+    assert main(["facts", str(write_deck(tmp_path, GOOD, "plain.toml")), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["speakers"] == []

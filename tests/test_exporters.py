@@ -119,6 +119,7 @@ def test_seed_deck_round_trips_through_toml(tmp_path: Path) -> None:
     export_deck(seed, path)
     again = load_deck_file(path)
     assert again.facts == seed.facts
+    assert again.speakers == seed.speakers and len(seed.speakers) >= 5
     assert (again.id, again.name, again.description) == (seed.id, seed.name, seed.description)
     assert [s.text for s in again.sources] == [s.text for s in seed.sources]
     assert [dataclasses.replace(s, file=None) for s in again.sources] == [
@@ -386,3 +387,16 @@ def test_a_failed_export_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Pa
     export_deck(qa_deck(), target)
     assert load_deck_file(target).id == "capitals"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.toml"]
+
+
+def test_editing_a_fact_or_the_header_keeps_the_speakers() -> None:
+    from quizapp.browse import check_deck_header, check_fact_edit, fact_fields
+
+    seed = load_deck_file(SEED_DECK)
+    table = fact_fields(seed.fact("n-vehicles"))
+    table["stem"] = "How many vehicles arrived in Karabakh in total?"
+    edited = check_fact_edit(seed, table, replaces="n-vehicles")
+    assert edited.fact("n-vehicles").stem == table["stem"]
+    assert edited.speakers == seed.speakers
+    renamed = check_deck_header(seed, name="Peacekeepers", description=seed.description)
+    assert renamed.name == "Peacekeepers" and renamed.speakers == seed.speakers

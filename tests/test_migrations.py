@@ -140,3 +140,31 @@ def test_schema_3_adds_progress_indexes_with_statistics_where_there_were_some(
     finally:
         con.close()
     assert (tmp_path / "plain.schema2.bak.sqlite3").exists()
+
+
+def test_schema_4_adds_deck_speakers_and_gives_the_seed_deck_its_own(tmp_path: Path) -> None:
+    from quizapp.assets import seed_deck_path
+    from quizapp.facts.deckfile import load_deck_file
+    from quizapp.facts.model import Deck, Fact, FactKind
+
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "schema_v3.sqlite3", db)
+    decks_before = all_rows(db, "deck")
+    facts_before = all_rows(db, "fact")
+    assert "speakers" not in {r[1] for r in sqlite3.connect(db).execute("PRAGMA table_info(deck)")}
+    col = Collection.open(f"sqlite:///{db}")
+    try:
+        # The seed deck gets the speakers its file states; other decks state none.
+        assert col.load_deck("seed").speakers == load_deck_file(seed_deck_path()).speakers
+        other = Deck(id="mine", name="Mine", facts=(Fact(id="qa", kind=FactKind.QA,
+                                                         front="Capital of Peru?", back="Lima"),))
+        col.import_deck(other)
+        assert col.load_deck("mine").speakers == ()
+    finally:
+        col.close()
+    speakers = {s.name: s for s in load_deck_file(seed_deck_path()).speakers}
+    assert speakers["Grigory Karasin"].speaks_for == ("Moscow",)
+    decks_after = all_rows(db, "deck")
+    # every old column of every deck keeps its value
+    assert [r[: len(decks_before[0])] for r in decks_after[:1]] == decks_before
+    assert all_rows(db, "fact")[: len(facts_before)] == facts_before

@@ -500,7 +500,9 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
                           "ix_card_profile_deck, ix_card_leech, ix_card_buried"))
         conn.execute(text("DROP TABLE class_teacher"))
         conn.execute(text("ALTER TABLE profile DROP COLUMN db_role, DROP COLUMN class_name"))
+        conn.execute(text("ALTER TABLE deck DROP COLUMN speakers"))
         conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+        decks = conn.execute(text("SELECT * FROM deck ORDER BY id")).all()
         before = conn.execute(text("SELECT * FROM profile ORDER BY id")).all()
         cards = conn.execute(text("SELECT count(*) FROM card")).scalar()
     engine.dispose()
@@ -512,6 +514,12 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
         assert [tuple(r)[: len(before[0])] for r in after] == [tuple(r) for r in before]
         assert conn.execute(text("SELECT count(*) FROM card")).scalar() == cards
         assert conn.execute(text("SELECT count(*) FROM class_teacher")).scalar() == 0
+        # Schema 4: decks keep every value; the seed deck gets the speakers its file states.
+        deck_rows = conn.execute(text("SELECT * FROM deck ORDER BY id")).all()
+        assert [tuple(r)[: len(decks[0])] for r in deck_rows] == [tuple(r) for r in decks]
+        stated = conn.execute(text("SELECT key, speakers FROM deck WHERE speakers IS NOT NULL")
+                              ).all()
+        assert [k for k, _ in stated] == ["seed"] and "Grigory Karasin" in stated[0][1]
         indexes = {r[0] for r in conn.execute(text(
             "SELECT indexname FROM pg_indexes WHERE tablename IN ('review', 'card', 'fact')"))}
         assert {"ix_review_day_cover", "ix_review_wrong", "ix_fact_retired",

@@ -6,18 +6,20 @@ registered and loaded in ``tests/conftest.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizapp.facts.model import Deck, Fact, FactKind, Source
+from quizapp.facts.model import Deck, Fact, FactKind, Source, Speaker
+from quizapp.facts.speakers import SpeakerRelations
 from quizapp.questions.checks import QuestionChecker
 from quizapp.questions.dates import DateStyle, PartialDate, format_date, is_valid, parse_date_text
 from quizapp.questions.generate import QuestionBuilder, questions_json
 from quizapp.questions.grading import grade, rating_for
-from quizapp.questions.model import Family, Form, Grade, Verdict
+from quizapp.questions.model import Evidence, Family, Form, Grade, Question, Verdict
 from quizapp.questions.normalize import close_enough, edit_distance, norm_text
 from quizapp.questions.numbers import int_to_words, parse_number, style_for
 
@@ -194,6 +196,54 @@ def test_every_form_of_a_random_deck_follows_the_rules(deck: Deck, seed: int) ->
                 assert checker.problems(q) == [], (fact.id, form, q.prompt, q.choices)
 
 
+@st.composite
+def decks_with_speakers(draw: st.DrawFn) -> Deck:
+    """A random deck whose ``[[speakers]]`` fold organisations together under one name
+    (another organisation of the deck, or a new name) and let people speak for them."""
+    deck = draw(decks())
+    names = sorted(
+        {f.speaker for f in deck.facts if f.kind is FactKind.QUOTE and f.speaker}
+        | {f.name for f in deck.facts if f.kind is FactKind.PERSON and f.name}
+    )
+    orgs = [n for n in names if n in ORGS]
+    persons = [n for n in names if n not in ORGS]
+    tables: list[Speaker] = []
+    shuffled = draw(st.permutations(orgs))
+    if len(shuffled) >= 2 and draw(st.booleans()):  # two organisations of the deck are one
+        tables.append(Speaker(shuffled[0], aliases=(shuffled[1],)))
+        shuffled = shuffled[2:]
+    for org in shuffled:
+        if draw(st.booleans()):
+            tables.append(Speaker(org, aliases=(f"the {org.split()[-1]} office",)))
+    for person in persons:
+        if orgs and draw(st.booleans()):
+            tables.append(Speaker(person, speaks_for=(draw(st.sampled_from(orgs)),)))
+    return dataclasses.replace(deck, speakers=tuple(tables))
+
+
+@given(deck=decks_with_speakers(), seed=st.integers(0, 2**32))
+def test_attribution_questions_offer_no_second_right_answer(deck: Deck, seed: int) -> None:
+    """Who-said and which-quote never offer a speaker, or a statement of a speaker, that is the
+    asked one under another name, speaks for them or is spoken for; every other rule holds."""
+    builder = QuestionBuilder(deck)
+    checker = QuestionChecker(deck)
+    rel = SpeakerRelations.of(deck)
+    rng = random.Random(seed)
+    for fact in deck.facts:
+        for family in Family:
+            for form in builder.forms_for(fact.id, family):
+                q = builder.build(f"{fact.id}/{family}", fact.id, family, rng, form=form)
+                assert q is not None, (fact.id, form)
+                assert checker.problems(q) == [], (fact.id, form, q.prompt, q.choices)
+                if form is Form.WHO_SAID:
+                    wrong = [c for c in q.choices or () if c != q.answers[0]]
+                    assert not any(rel.related(c, fact.speaker or "") for c in wrong), q.choices
+                if q.input_kind == "name" and fact.kind is FactKind.QUOTE:
+                    # every other name of the speaker is accepted when typed
+                    for name in rel.names(fact.speaker or ""):
+                        assert grade(q, name, known_names=builder.known_names()).correct, name
+
+
 @given(deck=decks(), seed=st.integers(0, 1000))
 def test_question_json_is_deterministic_and_order_free(deck: Deck, seed: int) -> None:
     first = questions_json(deck, seed)
@@ -311,3 +361,36 @@ def test_names_with_one_slip_are_accepted(name: str, position: int) -> None:
     slipped = name[:i] + ("x" if name[i] != "x" else "y") + name[i + 1 :]
     assert grade(q, slipped.upper()).verdict is Verdict.RIGHT
     assert grade(q, name.lower()).verdict is Verdict.RIGHT
+
+
+def _typed(answers: tuple[str, ...], kind: str) -> Question:
+    return Question(
+        card_id="c", fact_id="f", family=Family.RECALL, form=Form.TYPED, prompt="?",
+        answers=answers, choices=None, evidence=Evidence(None, None, None), input_kind=kind,
+    )  # fmt: skip
+
+
+@given(st.integers(1990, 2030), st.integers(1, 12), st.integers(1, 28), st.sampled_from("/.-"))
+def test_an_all_digit_date_is_right_read_either_way(
+    year: int, month: int, day: int, sep: str
+) -> None:
+    """Day first or month first: an all-digit date is right when either reading is the key,
+    and a date whose two readings both miss it is never right."""
+    key = PartialDate(year, month, day)
+    q = _typed((format_date(key), key.iso()), "date")
+    assert grade(q, f"{day}{sep}{month}{sep}{year}").verdict is Verdict.RIGHT
+    assert grade(q, f"{month}{sep}{day}{sep}{year}").verdict is Verdict.RIGHT
+    other = (day % 28) + 1  # another day, also not the month
+    if other != month:
+        assert grade(q, f"{other}{sep}{other}{sep}{year}").verdict is not Verdict.RIGHT
+
+
+@given(st.integers(100, 99_999).filter(lambda n: n % 100 != 0), st.sampled_from([1, -1, 2]))
+def test_an_exact_count_is_exact_in_every_spelling(n: int, off: int) -> None:
+    """An exact count ("380 vehicles", "1,960 personnel") accepts its value in digits,
+    English or European separators and words, and never a neighbour."""
+    key = f"{n:,}"
+    q = _typed((key, str(n)), "number")
+    for spelling in (str(n), key, key.replace(",", "."), key.replace(",", " "), int_to_words(n)):
+        assert grade(q, spelling).verdict is Verdict.RIGHT, spelling
+    assert grade(q, str(n + off)).verdict is Verdict.WRONG

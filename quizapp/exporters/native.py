@@ -120,6 +120,22 @@ def deck_document(deck: Deck, path: Path) -> tuple[str, dict[str, str]]:
             expected["sources"].append(plain)
         doc.add(tomlkit.nl())
         doc.add("sources", sources)
+    if deck.speakers:
+        speakers = tomlkit.aot()
+        expected["speakers"] = []
+        for sp in deck.speakers:
+            plain_sp: dict[str, Any] = {"name": sp.name}
+            if sp.aliases:
+                plain_sp["aliases"] = list(sp.aliases)
+            if sp.speaks_for:
+                plain_sp["speaks_for"] = list(sp.speaks_for)
+            table_sp = tomlkit.table()
+            for key, value in plain_sp.items():
+                table_sp.add(key, _string_item(value) if isinstance(value, str) else value)
+            speakers.append(table_sp)
+            expected["speakers"].append(plain_sp)
+        doc.add(tomlkit.nl())
+        doc.add("speakers", speakers)
     facts = tomlkit.aot()
     expected["facts"] = []
     for fact in deck.facts:

@@ -22,7 +22,9 @@ from quizapp.facts.model import (
     Fact,
     FactKind,
     Source,
+    Speaker,
 )
+from quizapp.facts.speakers import speaker_key
 from quizapp.facts.text import sentence_bounds
 
 FORMAT_VERSION = 1
@@ -137,7 +139,10 @@ _REQUIRED: dict[FactKind, tuple[str, ...]] = {
     FactKind.PERSON: ("name", "role"),
     FactKind.QA: ("front", "back"),
 }
-_TOP_KEYS = {"format", "id", "name", "description", "number_tolerance", "sources", "facts"}
+_TOP_KEYS = {
+    "format", "id", "name", "description", "number_tolerance", "sources", "facts", "speakers",
+}  # fmt: skip
+_SPEAKER_KEYS = {"name", "aliases", "speaks_for"}
 _SOURCE_KEYS = {"id", "title", "file", "text", "published", "url", "author", "licence"}
 _STRING_KEYS = {
     "id", "kind", "source", "text", "stem", "event", "unit", "counts", "qualifier",
@@ -177,13 +182,13 @@ def _check_type(chk: _Checker, line: int, name: str, value: object) -> bool:
     """True if ``value`` has the type the format wants for key ``name``."""
     want: str
     ok: bool
-    if name in _STRING_KEYS:
+    if name in _STRING_KEYS or name == "speakers.name":
         want, ok = "string", isinstance(value, str)
     elif name in {"start", "end", "occurrence", "format"}:
         want, ok = "integer", isinstance(value, int) and not isinstance(value, bool)
     elif name == "reported":
         want, ok = "boolean", isinstance(value, bool)
-    elif name in {"roles", "tags"}:
+    elif name in {"roles", "tags", "speakers.aliases", "speakers.speaks_for"}:
         want = "array of strings"
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     elif name == "number_tolerance":
@@ -246,7 +251,7 @@ def _build_deck(chk: _Checker, data: dict[str, Any]) -> Deck | None:
     for key, value in data.items():
         if key not in _TOP_KEYS:
             chk.add(line_of(key), key, "unknown field")
-        elif key not in {"sources", "facts"}:
+        elif key not in {"sources", "facts", "speakers"}:
             _check_type(chk, line_of(key), key, value)
     for key in ("format", "id", "name"):
         if key not in data:
@@ -291,6 +296,7 @@ def _build_deck(chk: _Checker, data: dict[str, Any]) -> Deck | None:
             continue
         first_line[fact.id] = table.keys.get("id", table.line)
         facts.append(fact)
+    speakers = _build_speakers(chk, data.get("speakers", []), facts)
     if chk.problems or not isinstance(deck_id, str) or not isinstance(data.get("name"), str):
         return None
     description = data.get("description", "")
@@ -301,7 +307,98 @@ def _build_deck(chk: _Checker, data: dict[str, Any]) -> Deck | None:
         sources=tuple(sources.values()),
         facts=tuple(facts),
         options=DeckOptions(number_tolerance=float(tolerance) if tolerance is not None else None),
+        speakers=speakers,
     )
+
+
+def _build_speakers(chk: _Checker, raw_speakers: object, facts: list[Fact]) -> tuple[Speaker, ...]:
+    """The ``[[speakers]]`` tables: names, aliases and whom each speaks for.
+
+    A name or alias belongs to one table only; ``speaks_for`` names a speaker of
+    the deck (a table's name or alias, a quote's speaker or a person's name),
+    never the speaker itself, and the relation has no circles.
+    """
+    if not isinstance(raw_speakers, list) or not all(isinstance(s, dict) for s in raw_speakers):
+        chk.add(chk.layout.top.get("speakers", 1), "speakers", "must be an array of tables")
+        return ()
+    tables = chk.layout.arrays.get("speakers", [])
+    known = {
+        speaker_key(name)
+        for f in facts
+        if (name := (f.speaker if f.kind is FactKind.QUOTE else f.name)) and name.strip()
+    }
+    owner: dict[str, int] = {}  # folded name or alias -> line of its table
+    entries: list[tuple[Speaker, _Table]] = []
+    for i, raw in enumerate(raw_speakers):
+        table = tables[i] if i < len(tables) else _Table(1)
+
+        def line_of(key: str, table: _Table = table) -> int:
+            return table.keys.get(key, table.line)
+
+        ok = True
+        for key, value in raw.items():
+            if key not in _SPEAKER_KEYS:
+                chk.add(line_of(key), f"speakers.{key}", "unknown field")
+                ok = False
+            elif not _check_type(chk, line_of(key), f"speakers.{key}", value):
+                ok = False
+        if "name" not in raw:
+            chk.add(table.line, "speakers.name", "missing (required)")
+            ok = False
+        if not ok:
+            continue
+        name = raw["name"]
+        aliases = tuple(raw.get("aliases", ()))
+        for key, value in (("name", name), *(("aliases", a) for a in aliases)):
+            if not value.strip():
+                chk.add(line_of(key), f"speakers.{key}", "must not be empty")
+                ok = False
+                continue
+            folded = speaker_key(value)
+            if folded in owner:
+                chk.add(
+                    line_of(key),
+                    f"speakers.{key}",
+                    f"{value!r} already names the speaker at line {owner[folded]}",
+                )
+                ok = False
+            else:
+                owner[folded] = table.line
+        if ok:
+            entries.append((Speaker(name, aliases, tuple(raw.get("speaks_for", ()))), table))
+    known |= set(owner)
+    entity = {
+        speaker_key(a): speaker_key(sp.name) for sp, _ in entries for a in (sp.name, *sp.aliases)
+    }
+    edges: dict[str, set[str]] = {}
+    for sp, table in entries:
+        line = table.keys.get("speaks_for", table.line)
+        me = speaker_key(sp.name)
+        for target in sp.speaks_for:
+            folded = speaker_key(target)
+            if folded not in known:
+                chk.add(line, "speakers.speaks_for", f"{target!r} is no speaker of this deck")
+            elif entity.get(folded, folded) == me:
+                chk.add(line, "speakers.speaks_for", f"{sp.name!r} cannot speak for itself")
+            else:
+                edges.setdefault(me, set()).add(entity.get(folded, folded))
+    for sp, table in entries:
+        me = speaker_key(sp.name)
+        seen: set[str] = set()
+        todo = list(edges.get(me, ()))
+        while todo:
+            cur = todo.pop()
+            if cur == me:
+                chk.add(
+                    table.keys.get("speaks_for", table.line),
+                    "speakers.speaks_for",
+                    f"{sp.name!r} speaks for a speaker that speaks for it",
+                )
+                break
+            if cur not in seen:
+                seen.add(cur)
+                todo.extend(edges.get(cur, ()))
+    return tuple(sp for sp, _ in entries)
 
 
 def _build_sources(chk: _Checker, raw_sources: object) -> dict[str, Source]:

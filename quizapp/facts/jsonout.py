@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quizapp.facts.model import Deck, Fact, FactKind, Source
+from quizapp.facts.model import Deck, Fact, FactKind, Source, Speaker
 
 
 def number_json(value: float) -> int | float:
@@ -57,10 +57,20 @@ def fact_json(fact: Fact) -> dict[str, Any]:
     return out
 
 
+def speaker_json(speaker: Speaker) -> dict[str, Any]:
+    """One speaker entry: a name, its other names and whom it speaks for."""
+    return {
+        "name": speaker.name,
+        "aliases": list(speaker.aliases),
+        "speaks_for": list(speaker.speaks_for),
+    }
+
+
 def deck_json(deck: Deck) -> dict[str, Any]:
-    """A whole deck: its sources and facts."""
+    """A whole deck: its sources, speakers and facts."""
     return {
         "deck": {"id": deck.id, "name": deck.name, "description": deck.description},
         "sources": [source_json(s) for s in deck.sources],
+        "speakers": [speaker_json(s) for s in deck.speakers],
         "facts": [fact_json(f) for f in deck.facts],
     }

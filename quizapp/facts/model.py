@@ -92,6 +92,21 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who a speaker is besides their name: other names, and whom they speak for.
+
+    ``aliases`` are other names of the same speaker ("Russia", "the Kremlin"
+    for "Moscow"); ``speaks_for`` names the speakers (a state, an office, an
+    organisation) whose words this one states ("Grigory Karasin" speaks for
+    "Moscow"), so the article attributes their statements to both.
+    """
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    speaks_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class DeckOptions:
     """Per-deck options a teacher can set."""
 
@@ -110,6 +125,7 @@ class Deck:
     sources: tuple[Source, ...] = ()
     facts: tuple[Fact, ...] = ()
     options: DeckOptions = field(default_factory=DeckOptions)
+    speakers: tuple[Speaker, ...] = ()
 
     def source(self, source_id: str | None) -> Source | None:
         """The source with this id, if the deck has it."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 
 from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.facts.speakers import SpeakerRelations
 from quizapp.questions.dates import (
     PartialDate,
     detect_date_style,
@@ -67,6 +68,10 @@ class QuestionChecker:
                         roles.setdefault(role_key(role), set()).add(norm_text(name))
         self.names = names
         self.roles = roles
+        self.relations = SpeakerRelations.of(deck)
+        for sp in deck.speakers:
+            for name in (sp.name, *sp.aliases):
+                names.add(norm_text(name))
 
     def problems(self, question: Question) -> list[str]:
         """Every rule ``question`` breaks (empty when it is fine)."""
@@ -330,12 +335,29 @@ class QuestionChecker:
             for g in self.deck.facts
             if g.kind is FactKind.QUOTE and norm_text(g.text) == norm_text(fact.text)
         }
+        # Everyone the article gives these words to: the speakers of every quotation
+        # that holds them (a quotation inside them is someone else's), and whoever
+        # speaks for one of those or is spoken for.
+        body = norm_text(fact.text)
+        owners = {
+            g.speaker or ""
+            for g in self.deck.facts
+            if g.kind is FactKind.QUOTE and body in norm_text(g.text)
+        }
+        rel = self.relations
         for c in q.choices or ():
             n = norm_text(c)
             if n not in self.names:
                 out.append(f"speaker choice {c!r} is not a name of the deck")
-            if c != q.answers[0] and n in same_text:
+            if c == q.answers[0]:
+                continue
+            if n in same_text:
                 out.append(f"distractor {c!r} said these words")
+            elif any(rel.related(c, o) for o in owners):
+                out.append(f"distractor {c!r} is {fact.speaker}, speaks for them or is spoken for")
+        for a, b in itertools.combinations(q.choices or (), 2):
+            if rel.same(a, b):
+                out.append(f"choices {a!r} and {b!r} name one speaker")
         return out
 
     def _check_roles(self, q: Question, fact: Fact) -> list[str]:
@@ -364,6 +386,10 @@ class QuestionChecker:
                 out.append(f"quote choice {c!r} is no quotation of the deck")
             if c != q.answers[0] and speaker in owners:
                 out.append(f"distractor {c!r} was said by {fact.speaker}")
+            elif c != q.answers[0] and any(
+                self.relations.related(o, fact.speaker or "") for o in owners
+            ):
+                out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
         return out
 
     # ------------------------------------------------------------------ prompts
@@ -409,7 +435,10 @@ class QuestionChecker:
         if not containers:
             return []
         inner = min(containers, key=lambda g: (g.end or 0) - (g.start or 0))
-        surname = (tokens(inner.speaker or "") or [""])[-1]
-        if surname and surname not in set(tokens(q.prompt)):
+        # The speaker may be named by any of their names ("the Kremlin" for Moscow).
+        words = set(tokens(q.prompt))
+        surnames = {(tokens(n) or [""])[-1] for n in self.relations.names(inner.speaker or "")}
+        surnames.discard("")
+        if surnames and not surnames & words:
             return [f"fact inside {inner.speaker}'s quotation is not attributed to them"]
         return []

@@ -166,6 +166,7 @@ class _TypedPlan:
     answers: tuple[str, ...]
     input_kind: str
     back: str | None = None
+    partial: tuple[str, ...] = ()  # names that earn PARTIAL (see Question.partial_answers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -573,7 +574,9 @@ class QuestionBuilder:
         prompt = self._quote_prompt(fact, person)
         if prompt is None:
             return None
-        banned = {person.key} | set(ix.text_people.get(ix.quote_norm[fact.id], ()))
+        banned = set(ix.related_people(person))
+        for owner in ix.text_people.get(ix.quote_norm[fact.id], ()):
+            banned |= ix.related_people(ix.people[owner])
         qid = ix.container.get(fact.id)
         while qid is not None and qid not in banned:
             banned.add(ix.quote_person.get(qid, ""))
@@ -591,7 +594,10 @@ class QuestionBuilder:
         prompt = self._quote_prompt(fact, person)
         if prompt is None:
             return None
-        return _TypedPlan(prompt, self.index.accepted_names(person), "name")
+        ix = self.index
+        return _TypedPlan(
+            prompt, ix.accepted_names(person), "name", partial=ix.speaks_for_names(person)
+        )
 
     def _plan_which_quote(self, fact: Fact) -> _Plan | None:
         ix = self.index
@@ -601,6 +607,7 @@ class QuestionBuilder:
             return None
         need = 0.75 * min(words, EXCERPT_WORDS)
         avoid = _name_words(person)
+        related = ix.related_people(person)
         own = ix.quote_norm[fact.id]
         primary: list[str] = []
         secondary: list[str] = []
@@ -616,7 +623,7 @@ class QuestionBuilder:
                 if not 0 <= i < n:
                     continue
                 _, qid = ix.quotes_by_length[i]
-                if qid == fact.id or ix.quote_person.get(qid) == person.key:
+                if qid == fact.id or ix.quote_person.get(qid) in related:
                     continue
                 if ix.quote_words[qid] < need:
                     continue
@@ -771,6 +778,7 @@ class QuestionBuilder:
                 choices=None,
                 input_kind=plan.input_kind,
                 back=plan.back,
+                partial_answers=plan.partial,
             )
         if isinstance(plan, _ChoicePlan):
             if plan.ordered is not None:
@@ -838,8 +846,14 @@ class QuestionBuilder:
         )
 
     def _said_by(self, person: Person, text_norm: str) -> bool:
-        """Whether ``person`` said words that begin with ``text_norm`` (normalised)."""
-        return any(self.index.quote_norm[q].startswith(text_norm) for q in person.quote_ids)
+        """Whether ``person`` (or one they speak for, or who speaks for them) said words
+        that begin with ``text_norm`` (normalised)."""
+        ix = self.index
+        return any(
+            ix.quote_norm[q].startswith(text_norm)
+            for key in ix.related_people(person)
+            for q in ix.people[key].quote_ids
+        )
 
     def _pick_quotes(self, answer_text: str, person: Person, order: list[str]) -> list[str]:
         """Up to three quotations from ``order`` whose excerpts read differently."""

@@ -8,30 +8,51 @@ number's plain value). What is accepted:
 - **Choices**: the chosen choice string (case, accents and spacing ignored).
 - **Names**: case- and accent-insensitive, "the" ignored, words in any order,
   small typos (1 slip up to 6 letters, 2 up to 12, 3 beyond) unless what was
-  typed is exactly another name of the deck (pass ``known_names``).
+  typed is exactly another name of the deck (pass ``known_names``). A title
+  or an apposition around the name is ignored ("Prime Minister Nikol
+  Pashinyan", "Pashinyan, the prime minister"). The builder puts a speaker's
+  other names (the deck's aliases: "the Kremlin" for Moscow) among the
+  answers; a speaker the answer speaks for (``Question.partial_answers``:
+  "Moscow" for Karasin's words) is PARTIAL. A person's surname alone is
+  accepted; an organisation's last word is not ("Washington" is not "Paris
+  and Washington").
 - **Dates**: common spellings ("10 Nov 2020", "November 10th, 2020",
-  "2020-11-10", "10/11/2020" read day first; see :mod:`dates`). A partly right
-  date (right year, wrong day) is PARTIAL and the message says which part was
-  right. A day without a year in the article accepts any or no year, unless
-  the source's publication year gives it one.
-- **Numbers**: digits with or without separators, words ("twenty-one",
-  "a third", "1.5 million"), percentages and money ("43 percent", "$7.3bn",
-  "7.3 billion dollars"). Integers below 100 must be exact; other values may be
-  1% off, unless the deck sets ``number_tolerance`` (relative; 0 is exact).
+  "2020-11-10"), read every fair way (:mod:`readings`): an all-digit date is
+  right when either its day-first or its month-first reading is the key
+  ("11/10/2020" and "10/11/2020" for 10 November 2020; "4/15/2024" can only be
+  15 April), month names with a slip ("Novmber"), a date inside a short
+  phrase ("on 10 November 2020"), a year in words ("nineteen ninety-one"). A
+  partly right date (right year, wrong day) is PARTIAL and the message says
+  which part was right. A day without a year in the article accepts any or no
+  year, unless the source's publication year gives it one.
+- **Numbers**: digits with English or European separators ("1,960", "1.960",
+  "7,3 billion"), words ("twenty-one", "three hundred and eighty", "seven point
+  three billion", "nineteen sixty"), percentages and money ("43 percent",
+  "$7.3bn", "7.3 billion dollars"), a fraction in words for a percentage
+  ("more than half" for "more than 50%"). Exact counts must be exact; only a
+  figure the article gives as approximate ("about", "nearly"), as a fraction,
+  in millions or more, or as a round number of thousands ("2,000") may be 1%
+  off, unless the deck sets ``number_tolerance`` (relative; 0 is exact).
+- **Cloze**: the article's own words for the blank are right ("next week",
+  "November of the same year"), with small slips in words; the parsed value
+  is compared after that.
 - **Timelines**: right only if fully in order; PARTIAL when some pairs are.
 - **Flashcards**: self-rated; the learner's rating is the grade.
 """
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Collection, Sequence
 
 from quizapp.facts.model import DeckOptions
 from quizapp.questions.dates import PartialDate, format_date, parse_date_text
+from quizapp.questions.index import looks_like_person
 from quizapp.questions.model import Form, Grade, Question, Verdict
-from quizapp.questions.normalize import close_enough, norm_text, stem_word, tokens
-from quizapp.questions.numbers import NumberReading, parse_number, qualifier_kind
+from quizapp.questions.normalize import STOPWORDS, close_enough, norm_text, stem_word, tokens
+from quizapp.questions.numbers import NumberReading, parse_number, qualifier_kind, trailing_zeros
+from quizapp.questions.readings import date_readings, number_readings
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
@@ -114,6 +135,8 @@ def grade(
         return Grade(Verdict.WRONG, correct, f"No answer given. The answer is {correct}.")
     if question.choices is not None:
         return _grade_choice(question, text)
+    if question.form is Form.CLOZE and _same_words(text, question.answers[0]):
+        return _right(question)
     if question.input_kind == "number":
         return _grade_number(question, text, deck_options)
     if question.input_kind == "date":
@@ -151,6 +174,16 @@ def _wrong(question: Question, lead: str = "") -> Grade:
     return Grade(Verdict.WRONG, correct, f"{lead}The answer is {correct}.".strip())
 
 
+def _same_words(text: str, expected: str) -> bool:
+    """Whether ``text`` is ``expected``'s words (slips allowed in words without digits)."""
+    given, want = norm_text(text), norm_text(expected)
+    if not want:
+        return False
+    if given == want:
+        return True
+    return not any(c.isdigit() for c in want) and close_enough(given, want)
+
+
 def _grade_choice(question: Question, text: str) -> Grade:
     given = norm_text(text)
     if any(given == norm_text(a) for a in question.answers):
@@ -158,10 +191,17 @@ def _grade_choice(question: Question, text: str) -> Grade:
     return _wrong(question)
 
 
+def _without_article(text: str) -> str:
+    words = norm_text(text).split()
+    if len(words) > 1 and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
+
+
 def _grade_text(question: Question, text: str) -> Grade:
-    given = norm_text(text)
+    given = _without_article(text)
     for accepted in question.answers:
-        expected = norm_text(accepted)
+        expected = _without_article(accepted)
         if given == expected:
             return _right(question)
         if close_enough(given, expected):
@@ -189,25 +229,88 @@ def _name_key(text: str) -> str:
     return " ".join(words)
 
 
+# Words that stand before or after a name as a title, not as part of it.
+TITLE_WORDS = frozenset(
+    [
+        "mr", "mrs", "ms", "miss", "dr", "doctor", "prof", "professor", "sir", "dame", "madam",
+        "lord", "lady", "president", "vice", "prime", "minister", "ministers", "deputy", "first",
+        "chairman", "chairwoman", "chairperson", "chair", "head", "secretary", "press", "spokesman",
+        "spokeswoman", "spokesperson", "assistant", "director", "general", "foreign", "defence",
+        "defense", "interior", "mayor", "governor", "senator", "ambassador", "premier",
+        "chancellor",
+        "king", "queen", "leader", "envoy", "official", "officials", "deputy", "speaker", "former",
+        "acting", "republic", "state", "duma", "parliament", "parliamentary", "committee",
+        "council",
+        "federation", "institute", "ministry", "government", "authorities", "kazakh", "azerbaijani",
+        "russian", "armenian", "french", "american", "us", "uk", "said", "says",
+    ]
+)  # fmt: skip
+
+
+def _is_title_word(word: str) -> bool:
+    return word in TITLE_WORDS or word in STOPWORDS or word.endswith(("ian", "ese", "ish"))
+
+
+def _name_readings(text: str) -> list[str]:
+    """``text`` and the name inside it: without an apposition or leading title words."""
+    out = [_name_key(text)]
+    parts = [p for p in re.split(r"[,;()–—]|\s-\s", text) if norm_text(p)]
+    if len(parts) > 1:
+        out += [_name_key(p) for p in parts]
+    for reading in list(out):
+        words = reading.split()
+        while len(words) > 1 and _is_title_word(words[0]):
+            words = words[1:]
+        while len(words) > 1 and _is_title_word(words[-1]):
+            words = words[:-1]
+        out.append(" ".join(words))
+    return [r for r in dict.fromkeys(out) if r]
+
+
 def _grade_name(question: Question, text: str, known_names: Collection[str]) -> Grade:
-    given = _name_key(text)
     accepted = [_name_key(a) for a in question.answers]
-    if given in accepted or sorted(given.split()) in [sorted(a.split()) for a in accepted]:
-        return _right(question)
+    readings = _name_readings(text)
     others: set[str] = set()
     for name in known_names:
         key = _name_key(name)
         if key and key not in accepted:
             others.add(key)
-            if len(key.split()) > 1:
+            if len(key.split()) > 1 and looks_like_person(name):
                 others.add(key.split()[-1])
     others -= set(accepted)
-    if given in others:
-        return _wrong(question)
-    for a, original in zip(accepted, question.answers, strict=True):
-        if a and close_enough(given, a):
-            return _right(question, f"Right (exact spelling: {original}).")
+    for given in readings:
+        if given in accepted or sorted(given.split()) in [sorted(a.split()) for a in accepted]:
+            return _right(question)
+    # Another name of the deck named in the answer ("Anna Petrov" for Ivan Petrov) is wrong.
+    if any(r in others for r in readings):
+        return _partial_name(question, readings) or _wrong(question)
+    # A full name inside a longer answer ("Health Minister Laura Benson"), no other name in it.
+    words = f" {readings[0]} "
+    if not any(f" {o} " in words for o in others):
+        for a in accepted:
+            if len(a.split()) > 1 and f" {a} " in words:
+                return _right(question)
+    partial = _partial_name(question, readings)
+    if partial is not None:
+        return partial
+    for given in readings:
+        for a, original in zip(accepted, question.answers, strict=True):
+            if a and close_enough(given, a):
+                return _right(question, f"Right (exact spelling: {original}).")
     return _wrong(question)
+
+
+def _partial_name(question: Question, readings: list[str]) -> Grade | None:
+    """PARTIAL for a speaker the answer speaks for."""
+    for name in question.partial_answers:
+        if _name_key(name) in readings:
+            correct = question.answers[0]
+            return Grade(
+                Verdict.PARTIAL,
+                correct,
+                f"Partly right: {correct} spoke for {name} here. The answer is {correct}.",
+            )
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -222,22 +325,53 @@ def _unit_word(reading: NumberReading) -> str | None:
     return None
 
 
-def _allowed_error(target: float, deck_options: DeckOptions | None) -> float:
+def approximate(targets: Sequence[NumberReading]) -> bool:
+    """Whether the article gives the figure as approximate, rounded or large.
+
+    "about 2,000", "nearly 500", "a third", "$7.3 billion", "2,000" (a round number
+    of thousands) and figures of a million or more are; "380 vehicles" and "1,960
+    military personnel" are exact counts.
+    """
+    for t in targets:
+        if qualifier_kind(t.qualifier) in ("approx", "near_below"):
+            return True
+        if t.scaled or t.fraction or abs(t.value) >= 1e6:
+            return True
+        if t.value.is_integer() and abs(t.value) >= 1000 and trailing_zeros(int(t.value)) >= 2:
+            return True
+    return False
+
+
+def _allowed_error(target: float, rough: bool, deck_options: DeckOptions | None) -> float:
     """How far a typed number may be from ``target`` and still be right."""
     if deck_options is not None and deck_options.number_tolerance is not None:
         return abs(target) * max(0.0, deck_options.number_tolerance)
-    if target == round(target) and abs(target) < 100:
-        return 0.0
-    return abs(target) * 0.01
+    return abs(target) * 0.01 if rough else 0.0
 
 
 def _grade_number(question: Question, text: str, deck_options: DeckOptions | None) -> Grade:
-    reading = parse_number(text)
+    readings = number_readings(text)
     targets = [r for a in question.answers if (r := parse_number(a)) is not None]
     if not targets:
         return _grade_text(question, text)
-    if reading is None:
+    if not readings:
         return _wrong(question, "That is not a number I can read. ")
+    first: Grade | None = None
+    for reading in readings:
+        result = _match_number(question, reading, targets, deck_options)
+        if result.correct:
+            return result
+        first = first or result
+    assert first is not None
+    return first
+
+
+def _match_number(
+    question: Question,
+    reading: NumberReading,
+    targets: list[NumberReading],
+    deck_options: DeckOptions | None,
+) -> Grade:
     target = targets[0]
     currency = next((t.currency for t in targets if t.currency), None)
     if reading.currency and currency and reading.currency != currency:
@@ -253,6 +387,8 @@ def _grade_number(question: Question, text: str, deck_options: DeckOptions | Non
     candidates = [reading.value]
     if reading.percent and not any(t.percent for t in targets) and abs(target.value) < 1.5:
         candidates.append(reading.value / 100)  # "33%" for "a third"
+    if reading.fraction and not reading.percent and any(t.percent for t in targets):
+        candidates.append(reading.value * 100)  # "more than half" for "more than 50%"
     if (
         any(t.scaled for t in targets)
         and not reading.scaled
@@ -260,7 +396,8 @@ def _grade_number(question: Question, text: str, deck_options: DeckOptions | Non
         and abs(reading.value) < 1000
     ):
         candidates += [reading.value * s for s in (1e3, 1e6, 1e9, 1e12)]  # "7.3" for "$7.3 billion"
-    allowed = _allowed_error(target.value, deck_options)
+    rough = approximate(targets) or reading.fraction
+    allowed = _allowed_error(target.value, rough, deck_options)
     slack = 1e-9 * max(1.0, abs(target.value))
     for value in candidates:
         if abs(value - target.value) <= allowed + slack:
@@ -277,17 +414,10 @@ def _fields(d: PartialDate) -> int:
     return sum(x is not None for x in (d.year, d.month, d.day))
 
 
-def _grade_date(question: Question, text: str) -> Grade:
-    given = parse_date_text(text)
-    targets = [d for a in question.answers if (d := parse_date_text(a)) is not None]
-    if not targets:
-        return _grade_text(question, text)
-    if given is None:
-        return _wrong(question, "That is not a date I can read. ")
-    if given in targets:
-        return _right(question)
-    full = max(targets, key=lambda d: (_fields(d), d.year is not None))
-    soft_year = any(t.year is None and t.month is not None for t in targets)
+def _date_parts(
+    given: PartialDate, full: PartialDate, soft_year: bool
+) -> tuple[list[str], list[str], list[str]]:
+    """The parts of ``given`` that are right, wrong and missing against ``full``."""
     parts = {"year": full.year, "month": full.month, "day": full.day}
     typed = {"year": given.year, "month": given.month, "day": given.day}
     right: list[str] = []
@@ -304,6 +434,25 @@ def _grade_date(question: Question, text: str) -> Grade:
             right.append(part)
         else:
             wrong.append(part)
+    return right, wrong, missing
+
+
+def _grade_date(question: Question, text: str) -> Grade:
+    readings = date_readings(text)
+    targets = [d for a in question.answers if (d := parse_date_text(a)) is not None]
+    if not targets:
+        return _grade_text(question, text)
+    if not readings:
+        return _wrong(question, "That is not a date I can read. ")
+    if any(given in targets for given in readings):
+        return _right(question)
+    full = max(targets, key=lambda d: (_fields(d), d.year is not None))
+    soft_year = any(t.year is None and t.month is not None for t in targets)
+    # The reading that gets most right (the day-first one on a tie).
+    right, wrong, missing = max(
+        (_date_parts(given, full, soft_year) for given in readings),
+        key=lambda p: (len(p[0]), -len(p[1])),
+    )
     if not wrong and not missing:
         return _right(question)
     shown = question.answers[0] or format_date(full)

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from quizapp.facts.bulk import gc_paused
 from quizapp.facts.model import Deck, Fact, FactKind, Source
+from quizapp.facts.speakers import SpeakerRelations, speaker_key
 from quizapp.questions.dates import (
     DateStyle,
     PartialDate,
@@ -94,14 +95,33 @@ def unit_key(unit: str | None) -> str:
     return u
 
 
+# Words that make a capitalised name an organisation's ("European Union", "Red Cross"):
+# its last word is then no surname, and is not accepted alone for it.
+ORGANISATION_WORDS = frozenset(
+    [
+        "union", "cross", "council", "institute", "institution", "organization", "organisation",
+        "ministry", "committee", "bank", "party", "agency", "office", "court", "parliament",
+        "assembly", "army", "forces", "university", "college", "school", "company", "group",
+        "fund", "association", "commission", "service", "services", "department", "corporation",
+        "inc", "ltd", "nations", "states", "federation", "republic", "kingdom", "government",
+        "authorities", "watch", "foundation", "society", "league", "alliance", "front",
+        "movement", "church", "club", "times", "post", "news", "network", "center", "centre",
+        "hospital", "clinic", "police", "guard", "navy", "command", "board", "authority",
+        "duma", "senate", "congress", "cabinet", "kremlin", "commonwealth", "community",
+        "coalition", "house", "media",
+    ]
+)  # fmt: skip
+
+
 def looks_like_person(name: str) -> bool:
-    """Whether ``name`` reads as a personal name ("Nikol Pashinyan", not "Moscow")."""
+    """Whether ``name`` reads as a personal name ("Nikol Pashinyan", not "Moscow" or
+    "European Union")."""
     words = name.split()
     if len(words) < 2 or len(words) > 5:
         return False
     for w in words:
         lw = w.lower()
-        if lw in ("and", "the", "of", "&"):
+        if lw in ("and", "the", "of", "&") or lw.strip(".,") in ORGANISATION_WORDS:
             return False
         if not (w[:1].isupper() or lw in _PARTICLES):
             return False
@@ -171,7 +191,8 @@ _LAZY_PARTS: dict[str, tuple[str, ...]] = {
     "people": (
         "_alias", "people", "surname_count", "roles", "role_lengths", "role_owners", "speakers",
         "non_speakers", "quote_words", "quote_norm", "quote_person", "text_people",
-        "quotes_by_length", "quote_lengths", "container",
+        "quotes_by_length", "quote_lengths", "container", "relations", "_entity_people",
+        "_person_entity",
     ),
     "numbers": (
         "unit_of", "comparable_key", "exact_values", "exact_value_list", "bounds", "comparable",
@@ -302,6 +323,7 @@ class DeckIndex:
                 target.is_speaker = target.is_speaker or p.is_speaker
                 self._alias[key] = target.key
                 del people[key]
+        self._apply_speaker_tables(people)
         self.people = people
         self.surname_count: dict[str, int] = defaultdict(int)
         for p in people.values():
@@ -365,6 +387,75 @@ class DeckIndex:
         ordered = sorted(people.values(), key=lambda p: p.key)
         self.speakers: list[Person] = [p for p in ordered if p.is_speaker]
         self.non_speakers: list[Person] = [p for p in ordered if not p.is_speaker]
+
+    def _apply_speaker_tables(self, people: dict[str, Person]) -> None:
+        """Fold a speaker's other names (the deck's ``[[speakers]]`` aliases) into one person.
+
+        Every name of a speaker becomes a name of its person, so that a learner may
+        type any of them and no question offers two names of one speaker. The
+        ``speaks_for`` relation is kept per person for :meth:`related_people`.
+        """
+        rel = SpeakerRelations.of(self.deck)
+        self.relations = rel
+        self._entity_people: dict[str, list[str]] = defaultdict(list)
+        self._person_entity: dict[str, str] = {}
+        if not rel:
+            return
+        groups: dict[str, list[str]] = defaultdict(list)
+        for key, p in people.items():
+            # The speaker table may use any of the person's names ("Pashinyan").
+            known = next((n for n in (p.display, *p.names.values()) if rel.knows(n)), p.display)
+            groups[rel.entity(known)].append(key)
+        for entity, keys in groups.items():
+            keys.sort(key=lambda k: (speaker_key(people[k].display) != entity, k))
+            target = people[keys[0]]
+            for key in keys[1:]:
+                other = people.pop(key)
+                target.names.update(other.names)
+                target.is_speaker = target.is_speaker or other.is_speaker
+                target.is_person = target.is_person or other.is_person
+                for alias, aliased in self._alias.items():
+                    if aliased == key:
+                        self._alias[alias] = target.key
+            for name in rel.entity_names(entity):
+                folded = norm_text(name)
+                if folded and folded not in self._alias:
+                    target.names[folded] = name
+                    self._alias[folded] = target.key
+            self._entity_people[entity].append(target.key)
+            self._person_entity[target.key] = entity
+
+    def related_people(self, person: Person) -> frozenset[str]:
+        """Keys of the people whose words the article may also give ``person`` (and vice
+        versa): ``person`` itself, whom they speak for, and who speaks for them."""
+        entity = self._person_entity.get(person.key)
+        if entity is None:
+            return frozenset({person.key})
+        return frozenset(
+            {person.key}
+            | {
+                k
+                for e in self.relations.related_entities(entity)
+                for k in self._entity_people.get(e, ())
+            }
+        )
+
+    def speaks_for_names(self, person: Person) -> tuple[str, ...]:
+        """Every name of the speakers ``person`` speaks for ("Moscow", "Russia" for Karasin).
+
+        The article gives their words to those speakers too, so a learner who types one
+        of these names for ``person``'s words is partly right. The other way round is
+        not: Moscow's own statements are not Karasin's.
+        """
+        entity = self._person_entity.get(person.key)
+        if entity is None:
+            return ()
+        names: list[str] = []
+        for other in sorted(self.relations.spoken_for(entity)):
+            for key in self._entity_people.get(other, ()):
+                names += [*self.accepted_names(self.people[key]), *self.people[key].names.values()]
+            names += self.relations.entity_names(other)  # also when no fact quotes them
+        return tuple(dict.fromkeys(names))
 
     def person_of(self, name: str | None) -> Person | None:
         """The person a written name stands for."""

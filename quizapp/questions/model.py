@@ -72,6 +72,8 @@ class Question:
     items: tuple[str, ...] | None = None  # timeline events as shown
     back: str | None = None  # flashcard answer side
     related_fact_ids: tuple[str, ...] = ()  # other facts a multi-fact form used
+    # Typed names that earn PARTIAL: speakers the answer speaks for (Moscow for Karasin).
+    partial_answers: tuple[str, ...] = ()
 
 
 class Verdict(StrEnum):

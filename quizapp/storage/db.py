@@ -108,10 +108,33 @@ _PROGRESS_INDEXES = (
 )
 
 
+def _deck_speakers(conn: Connection) -> None:
+    """Schema 3 → 4: a deck's speakers (other names, who speaks for whom).
+
+    ``deck.speakers`` holds the deck file's ``[[speakers]]`` tables as a JSON
+    list of ``{"name", "aliases", "speaks_for"}``. Stored decks keep every
+    other value and get NULL (no speakers stated; importing the deck file
+    again fills it), except the seed deck, which gets the speakers the seed
+    deck file of this version states. No new table, so no new row-level
+    security.
+    """
+    conn.execute(text("ALTER TABLE deck ADD COLUMN speakers TEXT"))
+    from quizapp.assets import seed_deck_path
+    from quizapp.facts.deckfile import load_deck_file
+    from quizapp.storage.repository import speakers_to_json
+
+    speakers = speakers_to_json(load_deck_file(seed_deck_path()).speakers)
+    conn.execute(
+        text("UPDATE deck SET speakers = :s WHERE key = 'seed' AND speakers IS NULL"),
+        {"s": speakers},
+    )
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
     _progress_indexes,  # 2 → 3
+    _deck_speakers,  # 3 → 4
 ]
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 # Index expressions and partial-index conditions of schema 3, spelled the same
@@ -98,6 +98,8 @@ class DeckRow(SQLModel, table=True):
     name: str
     description: str = ""
     number_tolerance: float | None = None
+    # The deck file's [[speakers]] tables as JSON (schema 4); NULL: none stated.
+    speakers: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime | None = _utc_column(nullable=False)
     updated_at: datetime | None = _utc_column(nullable=False)
 

@@ -22,7 +22,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, select
 
 from quizapp.facts.bulk import gc_paused
-from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source
+from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source, Speaker
 from quizapp.storage.models import (
     CardRow,
     DeckRow,
@@ -338,6 +338,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
             name=deck.name,
             description=deck.description,
             number_tolerance=deck.options.number_tolerance,
+            speakers=speakers_to_json(deck.speakers),
             created_at=now,
             updated_at=now,
         )
@@ -346,6 +347,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         deck_row.name = deck.name
         deck_row.description = deck.description
         deck_row.number_tolerance = deck.options.number_tolerance
+        deck_row.speakers = speakers_to_json(deck.speakers)
         deck_row.updated_at = now
     session.flush()
     assert deck_row.id is not None
@@ -528,7 +530,39 @@ def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool =
         ),
         facts=tuple(facts),
         options=DeckOptions(number_tolerance=row.number_tolerance),
+        speakers=speakers_from_json(row.speakers),
     )
+
+
+def speakers_to_json(speakers: Sequence[Speaker]) -> str | None:
+    """The ``deck.speakers`` column's text for a deck's speakers (None when there are none)."""
+    if not speakers:
+        return None
+    return json.dumps(
+        [{"name": s.name, "aliases": list(s.aliases), "speaks_for": list(s.speaks_for)}
+         for s in speakers],
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def speakers_from_json(text: str | None) -> tuple[Speaker, ...]:
+    """A deck's speakers from the ``deck.speakers`` column (none for NULL or damaged text)."""
+    if not text:
+        return ()
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return ()
+    out: list[Speaker] = []
+    for item in raw if isinstance(raw, list) else ():
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        lists = [item.get(key, []) for key in ("aliases", "speaks_for")]
+        aliases, speaks_for = (
+            tuple(a for a in v if isinstance(a, str)) if isinstance(v, list) else () for v in lists
+        )
+        out.append(Speaker(item["name"], aliases, speaks_for))
+    return tuple(out)
 
 
 def load_facts(session: Session, deck_id: int, keys: Iterable[str]) -> list[Fact]:

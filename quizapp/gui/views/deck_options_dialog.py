@@ -138,8 +138,9 @@ class DeckOptionsDialog(QDialog):
                                   "count: 0 % means exact")
         self.tolerance_auto = QCheckBox("Automatic", deck_box)
         self.tolerance_auto.setAccessibleName("Automatic number tolerance")
-        self.tolerance_auto.setToolTip("The tolerance follows the size of the number: "
-                                       "small counts exact, large amounts a little leeway")
+        self.tolerance_auto.setToolTip("Counts the article gives exactly must be exact; figures "
+                                       "it gives as approximate, rounded or in millions may be "
+                                       "1 % off")
         label = QLabel("Number &tolerance", deck_box)
         label.setBuddy(self.tolerance)
         dgrid.addWidget(label, 0, 0)
