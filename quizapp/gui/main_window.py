@@ -868,9 +868,17 @@ class MainWindow(QMainWindow):
             return False
         from quizapp.browse import delete_deck
 
-        delete_deck(self.library.collection, deck_id)
+        try:
+            done = delete_deck(self.library.collection, deck_id)
+        except PermissionError as exc:
+            self._message(QMessageBox.Icon.Warning, "Delete deck", str(exc).capitalize() + ".")
+            return False
         self.refresh_decks()
-        self.show_status(f"Deleted the deck “{name}”.")
+        if done == "retired":  # a teacher in a classroom: their classes only
+            self.show_status(f"Removed the deck “{name}” from your classes; "
+                             "its progress is kept.")
+        else:
+            self.show_status(f"Deleted the deck “{name}”.")
         return True
 
     def new_deck(self) -> None:

@@ -105,10 +105,25 @@ _PROGRESS_INDEXES = (
 )
 
 
+def _class_deck_retirements(conn: Connection) -> None:
+    """Schema 3 → 4: ``class_deck_retired``, the decks a teacher removed from a class.
+
+    A new, empty table; no row of any other table changes. On a PostgreSQL
+    classroom the grants and row-level security are made afresh, so that the
+    new table is guarded from the first moment like every other.
+    """
+    models.ClassDeckRetiredRow.__table__.create(conn)  # type: ignore[attr-defined]
+    if conn.dialect.name == "postgresql":
+        from quizapp.classroom import secure_if_classroom
+
+        secure_if_classroom(conn)
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
     _progress_indexes,  # 2 → 3
+    _class_deck_retirements,  # 3 → 4
 ]
 
 
@@ -163,7 +178,25 @@ def make_engine(url: str, *, durable: bool = True) -> Engine:
 
             event.listen(engine, "connect", _fast)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True,
+                         connect_args={"options": POSTGRESQL_OPTIONS})
+
+
+# Every PostgreSQL connection of the app waits at most LOCK_TIMEOUT for a lock
+# (a classmate's open transaction, an owner's schema change) and runs a
+# statement for at most STATEMENT_TIMEOUT; then the statement fails with a
+# plain error instead of hanging. Long work of the owner and teachers (schema
+# upgrades, class set-up, deck imports) lifts the statement limit for its own
+# transaction only (:func:`unbounded_statements`).
+LOCK_TIMEOUT = "10s"
+STATEMENT_TIMEOUT = "2min"
+POSTGRESQL_OPTIONS = f"-c lock_timeout={LOCK_TIMEOUT} -c statement_timeout={STATEMENT_TIMEOUT}"
+
+
+def unbounded_statements(conn: Connection) -> None:
+    """Lift the statement time limit for the rest of ``conn``'s transaction (PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -228,6 +261,7 @@ _TABLES: tuple[type[SQLModel], ...] = (
     models.FactRow,
     models.ProfileRow,
     models.ClassTeacherRow,
+    models.ClassDeckRetiredRow,
     models.ProfileDeckRow,
     models.CardRow,
     models.StudySessionRow,
@@ -242,6 +276,7 @@ def migrate(engine: Engine, from_version: int) -> None:
     for version in range(from_version, SCHEMA_VERSION):
         step = MIGRATIONS[version - 1]
         with engine.begin() as conn:
+            unbounded_statements(conn)
             step(conn)
             conn.execute(
                 text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),

@@ -16,7 +16,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+
+# The meta key that marks a database set up as a classroom (quizapp class init).
+CLASSROOM_KEY = "classroom"
 
 
 # Index expressions and partial-index conditions of schema 3, spelled the same
@@ -189,6 +192,20 @@ class ClassTeacherRow(SQLModel, table=True):
     __tablename__ = "class_teacher"
     class_name: str = Field(primary_key=True)
     db_role: str = Field(primary_key=True)
+
+
+class ClassDeckRetiredRow(SQLModel, table=True):
+    """A deck a teacher removed from one class (schema 4).
+
+    The deck leaves the deck list of every profile of that class and is not
+    studied there; its cards and answers are kept, and other classes keep it.
+    """
+
+    __tablename__ = "class_deck_retired"
+    class_name: str = Field(primary_key=True)
+    deck_id: int = Field(foreign_key="deck.id", primary_key=True, ondelete="CASCADE")
+    retired_at: datetime | None = _utc_column(nullable=False)
+    retired_by: str | None = None  # the database role that retired it
 
 
 class ProfileDeckRow(SQLModel, table=True):
