@@ -10,13 +10,20 @@ runs the ordinary app; row-level security does the rest:
 - a student reads and writes only the rows of their own profile (profile,
   card, review, study_session, question_report, profile_deck), may append to
   the review log but never edit or delete it, and may change only the study
-  settings of their profile (not its name, role or class);
+  settings of their profile (not its name, role or class); an undo or
+  overrule row may cancel only a row of the same profile (a trigger, see
+  :data:`_REVIEW_GUARD`);
 - a role in :data:`TEACHER_GROUP` reads the profiles of the classes named for
   it in ``class_teacher`` (:func:`add_teacher`) and every row of those
   profiles, and may create their cards;
 - decks, facts and sources are readable by both groups; only teachers write
-  them. The owner of the tables (the role that ran :func:`init_classroom`)
-  is not subject to row-level security and sees every class.
+  them, and never delete them: a teacher's delete retires a deck for their
+  classes (``class_deck_retired``). The owner of the tables (the role that
+  ran :func:`init_classroom`) is not subject to row-level security, sees
+  every class and alone deletes decks.
+
+Every write right short of INSERT is a column privilege: a table-wide UPDATE
+or DELETE would also allow ``LOCK TABLE`` in modes that stop every classmate.
 
 :func:`class_report` is portable (SQLite too): per visible student and deck,
 the reviews, accuracy, facts mastered, most-missed facts and reported
@@ -66,6 +73,7 @@ from quizapp.storage.models import (
 STUDENT_GROUP = "quizapp_student"
 TEACHER_GROUP = "quizapp_teacher"
 DEFAULT_CLASS = "default"
+STUDENT_CONNECTIONS = 10  # connections a student's login role may hold at once
 MOST_MISSED = 5  # most-missed facts per student and deck in the report
 
 # Login role names: lower-case letters, digits and underscores (PostgreSQL
@@ -197,6 +205,7 @@ def init_classroom(url: str) -> Engine:
         with _admin(engine) as conn:
             _create_group_roles(conn)
             secure(conn)
+            _limit_student_connections(conn)
             with Session(bind=conn) as s:
                 if s.get(Meta, CLASSROOM_KEY) is None:
                     s.add(Meta(key=CLASSROOM_KEY, value="1"))
@@ -330,10 +339,14 @@ def _require_classroom(conn: Connection) -> None:
 
 def _create_login_role(conn: Connection, role: str, password: str, group: str) -> None:
     # The password is hashed here (SCRAM, as libpq's \\password does), so the
-    # server never sees or logs it in clear text.
+    # server never sees or logs it in clear text. A student's role may hold
+    # STUDENT_CONNECTIONS connections at once: the app needs a few, and no
+    # student can take up the server's connections and lock classmates out.
     verifier = _hash_password(conn, role, password)
+    limit = STUDENT_CONNECTIONS if group == STUDENT_GROUP else -1
     statement = conn.execute(
-        text("SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', "
+        text(f"SELECT format('CREATE ROLE %I LOGIN PASSWORD %L CONNECTION LIMIT {limit} "
+             "IN ROLE %I', "
              "CAST(:role AS text), CAST(:pw AS text), CAST(:grp AS text))"),
         {"role": role, "pw": verifier, "grp": group},
     ).scalar_one()
@@ -367,6 +380,16 @@ def secure(conn: Connection) -> None:
     conn.execute(text(_REVIEW_GUARD.replace("{schema}", schema)))
     conn.execute(text("DROP TRIGGER IF EXISTS quizapp_review_guard ON review"))
     conn.execute(text(_REVIEW_TRIGGER))
+
+
+def _limit_student_connections(conn: Connection) -> None:
+    """Give students made before connection limits the limit a new student gets."""
+    roles = conn.execute(text(
+        "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+        "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :g AND r.rolconnlimit = -1"),
+        {"g": STUDENT_GROUP}).scalars().all()
+    for role in roles:
+        conn.execute(text(f'ALTER ROLE "{role}" CONNECTION LIMIT {STUDENT_CONNECTIONS}'))
 
 
 def secure_if_classroom(conn: Connection) -> None:

@@ -17,6 +17,7 @@ answers and undo, their deck settings, a teacher's report and deck import.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -400,8 +401,10 @@ def _deck_list(room: Copy, who: str) -> set[str]:
         return {d.key for d in deck_counts(col, col.profile().id or 0, T0)}
 
 
-def test_a_teachers_delete_retires_the_deck_for_their_classes_only(room: Copy) -> None:
+def test_a_teachers_delete_retires_the_deck_for_their_classes_only(
+        room: Copy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from quizapp.browse import delete_deck
+    from quizapp.cli import main as cli_main
     from quizapp.study import StudySession
 
     ids = room.ids()
@@ -419,6 +422,10 @@ def test_a_teachers_delete_retires_the_deck_for_their_classes_only(room: Copy) -
     # Class 7b no longer lists or studies it; class 7c does.
     assert "seed" not in _deck_list(room, "ana") and "seed" not in _deck_list(room, "ben")
     assert "seed" in _deck_list(room, "cy")
+    for who, listed in (("ana", []), ("cy", ["seed"])):  # quizapp decks, too
+        monkeypatch.setenv("QUIZAPP_DATABASE_URL", room.url_of(who))
+        assert cli_main(["decks", "--json"]) == 0
+        assert [d["key"] for d in json.loads(capsys.readouterr().out)["decks"]] == listed
     with _open(room, "ana") as col:
         assert StudySession(col).next_question(T0 + timedelta(days=5)) is None
     with _open(room, "cy") as col:
@@ -516,3 +523,25 @@ def test_every_table_has_row_level_security_or_is_shared_read_only(room: Copy) -
                 allowed = set(rights.scalars())
                 assert allowed <= ({"SELECT"} if group == "quizapp_student" or table == "meta"
                                    else {"SELECT", "INSERT"}), (table, group, allowed)
+
+
+def test_a_student_cannot_take_up_the_servers_connections(room: Copy) -> None:
+    import psycopg
+
+    from quizapp.classroom import STUDENT_CONNECTIONS
+
+    def connect(who: str) -> psycopg.Connection[Any]:
+        url = make_url(room.url_of(who))
+        return psycopg.connect(host=url.host, port=url.port, dbname=url.database,
+                               user=url.username, password=url.password)
+
+    held = [connect("ana") for _ in range(STUDENT_CONNECTIONS)]
+    try:
+        with pytest.raises(psycopg.OperationalError, match="too many connections"):
+            connect("ana").close()
+        ben = connect("ben")  # a classmate still gets in
+        assert ben.execute("SELECT current_user").fetchone() == (room.template.role("ben"),)
+        ben.close()
+    finally:
+        for conn in held:
+            conn.close()

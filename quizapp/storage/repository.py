@@ -597,6 +597,13 @@ def classes_retiring_decks(session: Session) -> list[str] | None:
         "SELECT class_name FROM class_teacher WHERE db_role = current_user")).scalars())
 
 
+def retired_deck_ids(session: Session, profile_id: int) -> set[int]:
+    """The decks retired for the class of a profile (none outside a classroom)."""
+    return {int(d) for d in session.execute(text(
+        "SELECT r.deck_id FROM class_deck_retired r JOIN profile p "
+        "ON p.class_name = r.class_name WHERE p.id = :p"), {"p": profile_id}).scalars()}
+
+
 def retire_deck(session: Session, deck_id: int, classes: Iterable[str],
                 now: datetime | None = None) -> None:
     """Retire a deck for some classes: hidden from their deck lists and study, rows kept."""
