@@ -206,10 +206,6 @@ def init_classroom(url: str) -> Engine:
             _create_group_roles(conn)
             secure(conn)
             _limit_student_connections(conn)
-            with Session(bind=conn) as s:
-                if s.get(Meta, CLASSROOM_KEY) is None:
-                    s.add(Meta(key=CLASSROOM_KEY, value="1"))
-                s.flush()
     except BaseException:
         engine.dispose()
         raise
@@ -380,6 +376,9 @@ def secure(conn: Connection) -> None:
     conn.execute(text(_REVIEW_GUARD.replace("{schema}", schema)))
     conn.execute(text("DROP TRIGGER IF EXISTS quizapp_review_guard ON review"))
     conn.execute(text(_REVIEW_TRIGGER))
+    # The mark that keeps a first start from making a profile (Collection).
+    conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, '1') "
+                      "ON CONFLICT (key) DO NOTHING"), {"k": CLASSROOM_KEY})
 
 
 def _limit_student_connections(conn: Connection) -> None:
