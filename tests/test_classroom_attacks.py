@@ -545,3 +545,23 @@ def test_a_student_cannot_take_up_the_servers_connections(room: Copy) -> None:
     finally:
         for conn in held:
             conn.close()
+
+
+def test_a_students_open_transaction_cannot_freeze_the_owners_schema_change(
+        room: Copy) -> None:
+    """Without lock_timeout the owner's ALTER would wait for ever, and every start behind it."""
+    from quizapp.storage.db import make_engine
+
+    student = create_engine(normalise_url(room.url_of("ana")))
+    owner = make_engine(room.url)  # as the app connects
+    try:
+        with student.connect() as held:
+            held.execute(text("SELECT count(*) FROM card"))  # and keeps the transaction open
+            with pytest.raises(DBAPIError, match="lock timeout"), owner.begin() as conn:
+                conn.execute(text("ALTER TABLE card ADD COLUMN probe integer"))
+            held.rollback()
+        with _open(room, "ben") as col:  # a classmate starts as usual
+            assert open_study(col).next_question(T0 + timedelta(days=1)) is not None
+    finally:
+        owner.dispose()
+        student.dispose()

@@ -854,13 +854,25 @@ class MainWindow(QMainWindow):
         if deck_id is None:
             return False
         name = self._deck_name(deck_id)
+        from quizapp.storage.repository import classes_retiring_decks
+
+        with self.library.collection.session() as s:
+            classes = classes_retiring_decks(s)  # a classroom's teacher: their classes
+        if classes:
+            question = (
+                f"Remove the deck “{one_line(name)}” from your classes "
+                f"({one_line(', '.join(classes))})?\n\nTheir students no longer see or study "
+                "it; their progress is kept, and other classes keep the deck."
+            )
+        else:
+            question = (
+                f"Delete the deck “{one_line(name)}” with its facts, and every learner's "
+                "progress on it?\n\nThis cannot be undone. Export the deck first to keep a copy."
+            )
         answer = QMessageBox.question(
             self,
             "Delete deck",
-            rich(
-                f"Delete the deck “{one_line(name)}” with its facts, and every learner's "
-                "progress on it?\n\nThis cannot be undone. Export the deck first to keep a copy."
-            ),
+            rich(question),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
