@@ -14,6 +14,9 @@ with SQLite's online backup API.
 The same code runs on PostgreSQL (psycopg 3; ``postgresql://`` URLs are
 pointed at it): times are ``timestamptz``, ids come from sequences, and
 every commit is durable with the server's default ``synchronous_commit``.
+Every PostgreSQL connection waits at most :data:`LOCK_TIMEOUT` for a lock and
+runs a statement for at most :data:`STATEMENT_TIMEOUT`, except in schema
+upgrades and other long work (:func:`unbounded_statements`).
 """
 
 from __future__ import annotations
