@@ -811,9 +811,25 @@ def slug(name: str) -> str:
     return "-".join(words)[:48].strip("-") or "deck"
 
 
-def delete_deck(collection: Collection, deck_id: int) -> None:
-    """Delete a stored deck with its facts, cards, reviews and per-profile options."""
+def delete_deck(collection: Collection, deck_id: int, now: datetime | None = None) -> str:
+    """Delete a stored deck with its facts, cards, reviews and per-profile options.
+
+    Returns ``"deleted"``. In a classroom on PostgreSQL only the owner of the
+    tables deletes a deck outright (every class loses it); a teacher's delete
+    retires it for the classes they teach instead and returns ``"retired"``:
+    it leaves those classes' deck lists and is not studied there, while every
+    card and answer is kept and other classes keep the deck. Anyone else gets
+    a PermissionError and nothing changes.
+    """
     with collection.transaction() as s:
         if s.get(DeckRow, deck_id) is None:
             raise repo.NotFoundError(f"no deck {deck_id}")
-        repo.delete_deck(s, deck_id)
+        classes = repo.classes_retiring_decks(s)
+        if classes is None:
+            repo.delete_deck(s, deck_id)
+            return "deleted"
+        if not classes:
+            raise PermissionError("only the database's owner or a class's teacher may "
+                                  "remove a deck")
+        repo.retire_deck(s, deck_id, classes, now)
+        return "retired"

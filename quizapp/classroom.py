@@ -10,13 +10,20 @@ runs the ordinary app; row-level security does the rest:
 - a student reads and writes only the rows of their own profile (profile,
   card, review, study_session, question_report, profile_deck), may append to
   the review log but never edit or delete it, and may change only the study
-  settings of their profile (not its name, role or class);
+  settings of their profile (not its name, role or class); an undo or
+  overrule row may cancel only a row of the same profile (a trigger, see
+  :data:`_REVIEW_GUARD`);
 - a role in :data:`TEACHER_GROUP` reads the profiles of the classes named for
   it in ``class_teacher`` (:func:`add_teacher`) and every row of those
   profiles, and may create their cards;
 - decks, facts and sources are readable by both groups; only teachers write
-  them. The owner of the tables (the role that ran :func:`init_classroom`)
-  is not subject to row-level security and sees every class.
+  them, and never delete them: a teacher's delete retires a deck for their
+  classes (``class_deck_retired``). The owner of the tables (the role that
+  ran :func:`init_classroom`) is not subject to row-level security, sees
+  every class and alone deletes decks.
+
+Every write right short of INSERT is a column privilege: a table-wide UPDATE
+or DELETE would also allow ``LOCK TABLE`` in modes that stop every classmate.
 
 :func:`class_report` is portable (SQLite too): per visible student and deck,
 the reviews, accuracy, facts mastered, most-missed facts and reported
@@ -51,8 +58,9 @@ from quizapp.scheduling.reviewlog import (
     run,
 )
 from quizapp.storage import repository as repo
-from quizapp.storage.db import normalise_url, open_database
+from quizapp.storage.db import normalise_url, open_database, unbounded_statements
 from quizapp.storage.models import (
+    CLASSROOM_KEY,
     ClassTeacherRow,
     DeckRow,
     Meta,
@@ -65,6 +73,7 @@ from quizapp.storage.stats import _answers, _last_answer_right
 STUDENT_GROUP = "quizapp_student"
 TEACHER_GROUP = "quizapp_teacher"
 DEFAULT_CLASS = "default"
+STUDENT_CONNECTIONS = 10  # connections a student's login role may hold at once
 MOST_MISSED = 5  # most-missed facts per student and deck in the report
 
 # Login role names: lower-case letters, digits and underscores (PostgreSQL
@@ -78,10 +87,13 @@ _STUDENT_RIGHTS: dict[str, str] = {
     "review": "SELECT, INSERT",
     "study_session": "SELECT, INSERT",
     "question_report": "SELECT, INSERT",
-    "profile_deck": "SELECT, INSERT, UPDATE, DELETE",
+    "profile_deck": "SELECT, INSERT",
 }
-# Columns a student may UPDATE (the rest stay the teacher's).
+# Columns a student may UPDATE (the rest stay the teacher's). Only column
+# privileges: a table-wide UPDATE or DELETE would also let a student LOCK the
+# table (SHARE mode and stronger) and hold up every classmate.
 _STUDENT_UPDATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "profile_deck": ("desired_retention", "new_per_day", "reviews_per_day"),
     "profile": ("desired_retention", "new_per_day", "reviews_per_day", "rollover_hour",
                 "timezone", "learning_steps", "relearning_steps", "maximum_interval", "fuzz",
                 "fsrs_parameters"),
@@ -89,8 +101,19 @@ _STUDENT_UPDATE_COLUMNS: dict[str, tuple[str, ...]] = {
              "lapses", "suspended", "buried_until", "last_shown_day", "reported_forms"),
     "study_session": ("ended_at", "answered", "correct"),
 }
-_SHARED_TABLES = ("meta", "deck", "source", "fact", "class_teacher")
+# Readable by every student and teacher, whole ("meta": the schema version and
+# set-up marks; decks, their articles and facts: shared by every class).
+_SHARED_TABLES = ("meta", "deck", "source", "fact")
+# Teachers add and update decks; they never delete a row of them (a delete
+# would cascade into other classes' cards and answers): a teacher's delete
+# retires the deck for their classes (class_deck_retired). Updates are
+# column privileges on every column but the keys, for the same reason as above.
 _TEACHER_WRITES = ("deck", "source", "fact")
+_KEY_COLUMNS = ("id",)
+# Tables every row of which belongs to a class: who may see which rows is in
+# _policies. Together with profile, _STUDENT_RIGHTS and _SHARED_TABLES this is
+# every table of the schema (tests/test_classroom_attacks.py checks it).
+_CLASS_TABLES = ("class_teacher", "class_deck_retired")
 _SEQUENCES = {
     STUDENT_GROUP: ("card", "review", "study_session", "question_report"),
     TEACHER_GROUP: ("deck", "source", "fact", "card"),
@@ -102,6 +125,42 @@ _CLASS_PROFILES = (
     "WHERE t.db_role = current_user"
 )
 _OWN_CARDS = f"SELECT c.id FROM card c WHERE c.profile_id IN ({_OWN_PROFILES})"
+_OWN_CLASS = "SELECT p.class_name FROM profile p WHERE p.db_role = current_user"
+_TAUGHT_CLASSES = "SELECT t.class_name FROM class_teacher t WHERE t.db_role = current_user"
+
+# A review row may cancel (undo, overrule) only a row of its own profile, and
+# belong only to a study session of its own profile. Row-level security cannot
+# say so (a policy on review may not read review), so a trigger does, as the
+# owner of the tables. Its one message is the same whether the other row
+# belongs to someone else or does not exist: a refused row tells nothing.
+_REVIEW_GUARD = """
+CREATE OR REPLACE FUNCTION quizapp_review_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+    IF NEW.cancels_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM review r
+            WHERE r.id = NEW.cancels_id AND r.profile_id = NEW.profile_id) THEN
+        RAISE EXCEPTION 'a review may only cancel a review of its own profile'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.session_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM study_session s
+            WHERE s.id = NEW.session_id AND s.profile_id = NEW.profile_id) THEN
+        RAISE EXCEPTION 'a review may only belong to a study session of its own profile'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN NEW;
+END
+$$
+"""
+_REVIEW_TRIGGER = (
+    "CREATE TRIGGER quizapp_review_guard BEFORE INSERT OR UPDATE ON review "
+    "FOR EACH ROW EXECUTE FUNCTION quizapp_review_guard()"
+)
+
+# Characters a name may not hold: C0/C1 controls (terminal escape codes
+# start with ESC or CSI) and the bidirectional overrides that reorder text.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class ClassroomError(Exception):
@@ -145,8 +204,8 @@ def init_classroom(url: str) -> Engine:
                 s.commit()
         with _admin(engine) as conn:
             _create_group_roles(conn)
-            _grant(conn)
-            _policies(conn)
+            secure(conn)
+            _limit_student_connections(conn)
     except BaseException:
         engine.dispose()
         raise
@@ -163,8 +222,11 @@ def add_student(engine: Engine, role: str, *, password: str | None = None,
     """
     role = _check_role_name(role)
     class_name = _check_class(class_name)
+    if name is not None:
+        _check_printable(name, "a profile's name")
     password = password or secrets.token_urlsafe(12)
     with _admin(engine) as conn:
+        unbounded_statements(conn)  # cards for every fact of every deck
         _require_new_role(conn, role)
         _create_login_role(conn, role, password, STUDENT_GROUP)
         with Session(bind=conn) as s:
@@ -234,7 +296,13 @@ def _check_class(class_name: str) -> str:
     class_name = class_name.strip()
     if not class_name:
         raise ClassroomError("a class needs a name")
-    return class_name
+    return _check_printable(class_name, "a class's name")
+
+
+def _check_printable(value: str, what: str) -> str:
+    if _CONTROL.search(value):
+        raise ClassroomError(f"{what} may not hold control characters: {value!r}")
+    return value
 
 
 @contextmanager
@@ -267,10 +335,14 @@ def _require_classroom(conn: Connection) -> None:
 
 def _create_login_role(conn: Connection, role: str, password: str, group: str) -> None:
     # The password is hashed here (SCRAM, as libpq's \\password does), so the
-    # server never sees or logs it in clear text.
+    # server never sees or logs it in clear text. A student's role may hold
+    # STUDENT_CONNECTIONS connections at once: the app needs a few, and no
+    # student can take up the server's connections and lock classmates out.
     verifier = _hash_password(conn, role, password)
+    limit = STUDENT_CONNECTIONS if group == STUDENT_GROUP else -1
     statement = conn.execute(
-        text("SELECT format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', "
+        text(f"SELECT format('CREATE ROLE %I LOGIN PASSWORD %L CONNECTION LIMIT {limit} "
+             "IN ROLE %I', "
              "CAST(:role AS text), CAST(:pw AS text), CAST(:grp AS text))"),
         {"role": role, "pw": verifier, "grp": group},
     ).scalar_one()
@@ -292,14 +364,53 @@ def _create_group_roles(conn: Connection) -> None:
             conn.execute(text(f"CREATE ROLE {group} NOLOGIN"))
 
 
+def secure(conn: Connection) -> None:
+    """Make the classroom's grants, row-level security policies and review guard afresh.
+
+    Run by the owner of the tables (in :func:`init_classroom`, and by a schema
+    upgrade of a classroom database).
+    """
+    _grant(conn)
+    _policies(conn)
+    schema = conn.execute(text("SELECT quote_ident(current_schema())")).scalar_one()
+    conn.execute(text(_REVIEW_GUARD.replace("{schema}", schema)))
+    conn.execute(text("DROP TRIGGER IF EXISTS quizapp_review_guard ON review"))
+    conn.execute(text(_REVIEW_TRIGGER))
+    # The mark that keeps a first start from making a profile (Collection).
+    conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, '1') "
+                      "ON CONFLICT (key) DO NOTHING"), {"k": CLASSROOM_KEY})
+
+
+def _limit_student_connections(conn: Connection) -> None:
+    """Give students made before connection limits the limit a new student gets."""
+    roles = conn.execute(text(
+        "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+        "JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = :g AND r.rolconnlimit = -1"),
+        {"g": STUDENT_GROUP}).scalars().all()
+    for role in roles:
+        conn.execute(text(f'ALTER ROLE "{role}" CONNECTION LIMIT {STUDENT_CONNECTIONS}'))
+
+
+def secure_if_classroom(conn: Connection) -> None:
+    """:func:`secure`, if the database on ``conn`` was set up as a classroom."""
+    if _role_exists(conn, STUDENT_GROUP) and inspect(conn).has_table("class_teacher"):
+        secure(conn)
+
+
+def _update_columns(conn: Connection, table: str) -> str:
+    names = inspect(conn).get_columns(table)
+    return ", ".join(f'"{c["name"]}"' for c in names if c["name"] not in _KEY_COLUMNS)
+
+
 def _grant(conn: Connection) -> None:
     both = f"{STUDENT_GROUP}, {TEACHER_GROUP}"
     statements = [
         f"GRANT USAGE ON SCHEMA public TO {both}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {both}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {both}",
-        f"GRANT SELECT ON {', '.join(_SHARED_TABLES)} TO {both}",
-        f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_TEACHER_WRITES)} TO {TEACHER_GROUP}",
+        f"GRANT SELECT ON {', '.join((*_SHARED_TABLES, *_CLASS_TABLES))} TO {both}",
+        f"GRANT INSERT ON {', '.join(_TEACHER_WRITES)} TO {TEACHER_GROUP}",
+        f"GRANT INSERT ON class_deck_retired TO {TEACHER_GROUP}",
         f"GRANT SELECT ON profile, {', '.join(_STUDENT_RIGHTS)} TO {TEACHER_GROUP}",
         f"GRANT INSERT ON card TO {TEACHER_GROUP}",
         f"GRANT SELECT ON profile TO {STUDENT_GROUP}",
@@ -308,6 +419,8 @@ def _grant(conn: Connection) -> None:
                    for table, rights in _STUDENT_RIGHTS.items()]
     statements += [f"GRANT UPDATE ({', '.join(cols)}) ON {table} TO {STUDENT_GROUP}"
                    for table, cols in _STUDENT_UPDATE_COLUMNS.items()]
+    statements += [f"GRANT UPDATE ({_update_columns(conn, table)}) ON {table} TO {TEACHER_GROUP}"
+                   for table in _TEACHER_WRITES]
     statements += [f"GRANT USAGE ON SEQUENCE {table}_id_seq TO {group}"
                    for group, tables in _SEQUENCES.items() for table in tables]
     for statement in statements:
@@ -325,6 +438,20 @@ def _policies(conn: Connection) -> None:
          "class_name IN (SELECT t.class_name FROM class_teacher t "
          "WHERE t.db_role = current_user)", None),
         ("card", "quizapp_class_cards", "INSERT", TEACHER_GROUP, None, class_rows),
+        # Who teaches a class: a student sees their own class's teachers, a
+        # teacher their own rows.
+        ("class_teacher", "quizapp_own_class", "SELECT", STUDENT_GROUP,
+         f"class_name IN ({_OWN_CLASS})", None),
+        ("class_teacher", "quizapp_own", "SELECT", TEACHER_GROUP,
+         "db_role = current_user", None),
+        # Decks retired for a class: seen by its students; a teacher sees and
+        # adds those of the classes they teach.
+        ("class_deck_retired", "quizapp_own_class", "SELECT", STUDENT_GROUP,
+         f"class_name IN ({_OWN_CLASS})", None),
+        ("class_deck_retired", "quizapp_class", "SELECT", TEACHER_GROUP,
+         f"class_name IN ({_TAUGHT_CLASSES})", None),
+        ("class_deck_retired", "quizapp_class_retire", "INSERT", TEACHER_GROUP, None,
+         f"class_name IN ({_TAUGHT_CLASSES}) AND retired_by = current_user"),
     ]
     for table in _STUDENT_RIGHTS:
         own_check = own_rows
@@ -332,7 +459,7 @@ def _policies(conn: Connection) -> None:
             own_check = f"{own_rows} AND card_id IN ({_OWN_CARDS})"
         policies.append((table, "quizapp_own", "ALL", STUDENT_GROUP, own_rows, own_check))
         policies.append((table, "quizapp_class", "SELECT", TEACHER_GROUP, class_rows, None))
-    tables = ["profile", *_STUDENT_RIGHTS]
+    tables = ["profile", *_STUDENT_RIGHTS, *_CLASS_TABLES]
     for table in tables:
         conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
         for (old,) in conn.execute(text(

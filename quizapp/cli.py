@@ -177,7 +177,8 @@ def cmd_decks(args: argparse.Namespace) -> int:
         profile = col.profile(args.profile)
         assert profile.id is not None
         with col.session() as s:
-            decks = repo.list_decks(s)
+            retired = repo.retired_deck_ids(s, profile.id)  # for the profile's class
+            decks = [d for d in repo.list_decks(s) if d.id not in retired]
             counts = repo.card_counts(s, profile.id)
     rows = []
     for d in decks:

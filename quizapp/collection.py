@@ -20,8 +20,8 @@ from quizapp.config import database_url
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck
 from quizapp.storage import repository as repo
-from quizapp.storage.db import open_database
-from quizapp.storage.models import Meta, ProfileRow
+from quizapp.storage.db import open_database, unbounded_statements
+from quizapp.storage.models import CLASSROOM_KEY, Meta, ProfileRow
 
 
 def _sweep_backup_partials() -> None:
@@ -47,7 +47,8 @@ class Collection:
         """Open the database at ``url`` (default: :func:`database_url`).
 
         With ``first_start`` a database without profiles gets the default
-        profile, and the seed deck is loaded once.
+        profile (not a classroom's: there every profile is a student's), and
+        the seed deck is loaded once.
         """
         if url is None:
             _sweep_backup_partials()
@@ -105,7 +106,9 @@ class Collection:
     def ensure_first_start(self) -> None:
         """Create the default profile and load the seed deck the first time."""
         with self.transaction() as s:
-            if not repo.list_profiles(s):
+            # A classroom's profiles are its students, made with their login
+            # roles: whoever runs the app there gets no profile of their own.
+            if s.get(Meta, CLASSROOM_KEY) is None and not repo.list_profiles(s):
                 repo.create_profile(s, repo.DEFAULT_PROFILE)
             if s.get(Meta, "seed_loaded") is None:
                 if repo.find_deck(s, "seed") is None:
@@ -113,8 +116,9 @@ class Collection:
                 s.add(Meta(key="seed_loaded", value="1"))
 
     def import_deck(self, deck: Deck, now: datetime | None = None) -> repo.StoreResult:
-        """Store a validated deck (all or nothing)."""
+        """Store a validated deck (all or nothing; no statement time limit on PostgreSQL)."""
         with self.transaction() as s:
+            unbounded_statements(s.connection())
             return repo.store_deck(s, deck, now)
 
     def import_deck_file(self, path: str | Path) -> repo.StoreResult:
@@ -134,5 +138,6 @@ class Collection:
             else:
                 row = repo.find_profile(s, name_or_id)
             if row is None:
-                raise repo.NotFoundError(f"no profile named {name_or_id!r}")
+                raise repo.NotFoundError("no profile yet" if name_or_id is None
+                                         else f"no profile named {name_or_id!r}")
             return row

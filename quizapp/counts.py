@@ -92,12 +92,16 @@ LEFT JOIN (
                             WHERE f.id = c.fact_id AND f.retired = TRUE)) e
     GROUP BY e.deck_id
 ) x ON x.deck_id = d.id
+WHERE d.id NOT IN (SELECT r.deck_id FROM class_deck_retired r
+                   JOIN profile p ON p.class_name = r.class_name WHERE p.id = :profile)
 ORDER BY d.name, d.id
 """)
 
 
 def deck_counts(collection: Collection, profile_id: int, now: datetime) -> list[DeckCounts]:
     """Every deck by name, with the profile's new, learning, due-today and total cards.
+
+    Decks retired for the profile's class (a classroom's) are left out.
 
     The same counts as :func:`due_reviews` and the repository's per-state card
     counts, read in two short statements (the profile's day, then the decks).

@@ -106,6 +106,7 @@ from quizapp.scheduling.reviewlog import (
 from quizapp.storage import repository as repo
 from quizapp.storage.models import (
     CardRow,
+    ClassDeckRetiredRow,
     ProfileDeckRow,
     ProfileRow,
     QuestionReportRow,
@@ -262,6 +263,14 @@ class _Part:
     bound: tuple[datetime, int] | None
 
 
+def _retired_for_profile() -> Select[Any]:
+    """The decks retired for the class of the profile ``profile_id`` (a classroom's)."""
+    r = ClassDeckRetiredRow.__table__  # type: ignore[attr-defined]
+    p = ProfileRow.__table__  # type: ignore[attr-defined]
+    return (sa_select(r.c.deck_id).select_from(r.join(p, p.c.class_name == r.c.class_name))
+            .where(p.c.id == bindparam("profile_id")))
+
+
 # Every cached statement takes these bind parameters: profile_id, today and,
 # as its shape asks, deck_id, no_form, decks, card_id, horizon, day_end.
 @lru_cache(maxsize=64)
@@ -270,7 +279,8 @@ def _part_statement(queue: int, one_deck: bool, no_form: bool, decks: str | None
     """The SQL of one queue (or of the preferred card), compiled once per shape.
 
     The filters are the study rules of :mod:`quizapp.scheduling.policy`: not
-    suspended, buried or retired, no sibling shown today, a new recall card
+    suspended, buried or retired (the fact, or the deck for the profile's
+    class), no sibling shown today, a new recall card
     only once its recognise card is stable (or can never be shown), and
     ``decks`` (``in`` / ``not_in``) for the daily limits. Each queue is a range
     scan of ``ix_card_due`` (profile, suspended, state, due) in (due, id) order.
@@ -292,6 +302,7 @@ def _part_statement(queue: int, one_deck: bool, no_form: bool, decks: str | None
             or_(c.c.buried_until.is_(None), c.c.buried_until < today),
             f.c.retired == false(),
             or_(sib.c.last_shown_day.is_(None), sib.c.last_shown_day != today),
+            c.c.deck_id.not_in(_retired_for_profile()),
         )
     )
     if one_deck:
@@ -1304,10 +1315,13 @@ def set_deck_overrides(collection: Collection, profile_id: int, deck_id: int, *,
         row.new_per_day = new_per_day
         row.reviews_per_day = reviews_per_day
         result = settings_from(profile, row)
-        if desired_retention is None and new_per_day is None and reviews_per_day is None:
+        unset = desired_retention is None and new_per_day is None and reviews_per_day is None
+        if unset and s.get_bind().dialect.name == "sqlite":
             if s.get(ProfileDeckRow, (profile_id, deck_id)) is not None:
                 s.delete(row)
-        else:
+        elif not unset or s.get(ProfileDeckRow, (profile_id, deck_id)) is not None:
+            # On PostgreSQL a cleared row stays with NULLs: a classroom's
+            # students may update their deck settings but delete no row.
             s.add(row)
         return result
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,10 @@ from quizapp.collection import Collection
 from quizapp.storage.db import MIGRATIONS, open_database
 from quizapp.storage.models import SCHEMA_VERSION
 
+from .conftest import PgDatabase
+
 FIXTURES = Path(__file__).parent / "fixtures"
+T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 TABLES = ("deck", "source", "fact", "profile", "card", "review", "study_session", "question_report")
 
 
@@ -168,3 +172,73 @@ def test_schema_4_adds_deck_speakers_and_gives_the_seed_deck_its_own(tmp_path: P
     # every old column of every deck keeps its value
     assert [r[: len(decks_before[0])] for r in decks_after[:1]] == decks_before
     assert all_rows(db, "fact")[: len(facts_before)] == facts_before
+
+
+def test_schema_5_adds_class_deck_retirements_and_keeps_every_row(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / "schema_v4.sqlite3", db)
+    every = {t: all_rows(db, t) for t in (*TABLES, "profile_deck", "class_teacher", "meta")}
+    open_database(f"sqlite:///{db}").dispose()
+    for table, rows in every.items():
+        if table == "meta":  # only the version changes
+            rows = [r if r[0] != "schema_version" else ("schema_version", "5") for r in rows]
+        assert all_rows(db, table) == rows, table
+    assert all_rows(db, "class_deck_retired") == []
+    assert (tmp_path / "old.schema4.bak.sqlite3").exists()
+
+
+def test_a_schema_4_classroom_upgrades_on_postgresql(pg_database: PgDatabase) -> None:
+    """Every row is kept, and the new table is guarded like the others from the start."""
+    from sqlalchemy import create_engine, text
+
+    from quizapp.classroom import add_student, init_classroom
+
+    pg_database.reset()
+    role = f"{pg_database.role_prefix}mia"
+    engine = init_classroom(pg_database.url)
+    add_student(engine, role, class_name="9a", password="pw-mia")
+    engine.dispose()
+    student_url = pg_database.role_url(role, "pw-mia")
+    with Collection.open(student_url) as col:
+        from quizapp.study import StudySession
+
+        session = StudySession(col)
+        question = session.next_question(T0)
+        assert question is not None
+        session.answer(question, question.answers[0], T0, 3000)
+    owner = create_engine(pg_database.url)
+    tables = ("meta", "deck", "source", "fact", "profile", "class_teacher", "profile_deck",
+              "card", "study_session", "review", "question_report")
+
+    def snapshot() -> dict[str, object]:
+        with owner.connect() as conn:
+            return {t: conn.execute(text(
+                f"SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')), "
+                f"count(*) FROM {t} x WHERE NOT (x::text LIKE '(schema_version,%' "
+                f"OR x::text LIKE '(classroom,%')")).one()
+                for t in tables}
+
+    with owner.begin() as conn:  # back to schema 4, as an older quizapp left it
+        conn.execute(text("DROP TABLE class_deck_retired"))
+        conn.execute(text("DROP TRIGGER quizapp_review_guard ON review"))
+        conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
+        conn.execute(text("DELETE FROM meta WHERE key = 'classroom'"))
+    before = snapshot()
+    assert before["review"][1] == 1  # type: ignore[index]
+    open_database(pg_database.url).dispose()
+    assert snapshot() == before
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
+                            ).scalar() == str(SCHEMA_VERSION)
+        assert conn.execute(text("SELECT relrowsecurity FROM pg_class "
+                                 "WHERE relname = 'class_deck_retired'")).scalar() is True
+        assert conn.execute(text("SELECT count(*) FROM pg_trigger "
+                                 "WHERE tgname = 'quizapp_review_guard'")).scalar() == 1
+        # Marked as a classroom: a first start there makes no profile.
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'classroom'")
+                            ).scalar() == "1"
+    owner.dispose()
+    with Collection.open(student_url) as col:  # the student's app reads the new table
+        from quizapp.counts import deck_counts
+
+        assert [d.key for d in deck_counts(col, col.profile().id or 0, T0)] == ["seed"]

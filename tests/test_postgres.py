@@ -193,7 +193,7 @@ def test_a_student_cannot_see_or_touch_another_students_rows(classroom: Classroo
             for sql in ("UPDATE card SET reps = 99 WHERE profile_id = :p",
                         "UPDATE profile SET desired_retention = 0.5 WHERE id = :p",
                         "UPDATE study_session SET answered = 0 WHERE profile_id = :p",
-                        "DELETE FROM profile_deck WHERE profile_id = :p"):
+                        "UPDATE profile_deck SET new_per_day = 0 WHERE profile_id = :p"):
                 assert conn.execute(text(sql), {"p": ben.profile_id}).rowcount == 0, sql
             ben_card = classroom.scalar("SELECT min(id) FROM card WHERE profile_id = :p",
                                         p=ben.profile_id)
@@ -209,6 +209,7 @@ def test_a_student_cannot_see_or_touch_another_students_rows(classroom: Classroo
             assert "permission denied" in _refused(conn, "UPDATE review SET correct = true")
             assert "permission denied" in _refused(conn, "DELETE FROM card WHERE id = :c",
                                                    c=own_card)
+            assert "permission denied" in _refused(conn, "DELETE FROM profile_deck")
             assert "permission denied" in _refused(
                 conn, "UPDATE profile SET class_name = '7c'")
             assert "permission denied" in _refused(
@@ -498,7 +499,7 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
                           "ix_review_wrong_choice, ix_review_pace, ix_fact_retired, "
                           "ix_card_recall, "
                           "ix_card_profile_deck, ix_card_leech, ix_card_buried"))
-        conn.execute(text("DROP TABLE class_teacher"))
+        conn.execute(text("DROP TABLE class_teacher, class_deck_retired"))
         conn.execute(text("ALTER TABLE profile DROP COLUMN db_role, DROP COLUMN class_name"))
         conn.execute(text("ALTER TABLE deck DROP COLUMN speakers"))
         conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
@@ -520,6 +521,7 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
         stated = conn.execute(text("SELECT key, speakers FROM deck WHERE speakers IS NOT NULL")
                               ).all()
         assert [k for k, _ in stated] == ["seed"] and "Grigory Karasin" in stated[0][1]
+        assert conn.execute(text("SELECT count(*) FROM class_deck_retired")).scalar() == 0
         indexes = {r[0] for r in conn.execute(text(
             "SELECT indexname FROM pg_indexes WHERE tablename IN ('review', 'card', 'fact')"))}
         assert {"ix_review_day_cover", "ix_review_wrong", "ix_fact_retired",

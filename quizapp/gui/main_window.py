@@ -885,13 +885,25 @@ class MainWindow(QMainWindow):
         if deck_id is None:
             return False
         name = self._deck_name(deck_id)
+        from quizapp.storage.repository import classes_retiring_decks
+
+        with self.library.collection.session() as s:
+            classes = classes_retiring_decks(s)  # a classroom's teacher: their classes
+        if classes:
+            question = (
+                f"Remove the deck “{one_line(name)}” from your classes "
+                f"({one_line(', '.join(classes))})?\n\nTheir students no longer see or study "
+                "it; their progress is kept, and other classes keep the deck."
+            )
+        else:
+            question = (
+                f"Delete the deck “{one_line(name)}” with its facts, and every learner's "
+                "progress on it?\n\nThis cannot be undone. Export the deck first to keep a copy."
+            )
         answer = QMessageBox.question(
             self,
             "Delete deck",
-            rich(
-                f"Delete the deck “{one_line(name)}” with its facts, and every learner's "
-                "progress on it?\n\nThis cannot be undone. Export the deck first to keep a copy."
-            ),
+            rich(question),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -899,9 +911,17 @@ class MainWindow(QMainWindow):
             return False
         from quizapp.browse import delete_deck
 
-        delete_deck(self.library.collection, deck_id)
+        try:
+            done = delete_deck(self.library.collection, deck_id)
+        except PermissionError as exc:
+            self._message(QMessageBox.Icon.Warning, "Delete deck", str(exc).capitalize() + ".")
+            return False
         self.refresh_decks()
-        self.show_status(f"Deleted the deck “{name}”.")
+        if done == "retired":  # a teacher in a classroom: their classes only
+            self.show_status(f"Removed the deck “{name}” from your classes; "
+                             "its progress is kept.")
+        else:
+            self.show_status(f"Deleted the deck “{name}”.")
         return True
 
     def new_deck(self) -> None:

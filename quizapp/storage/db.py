@@ -15,6 +15,9 @@ copy named after its version is kept with SQLite's online backup API.
 The same code runs on PostgreSQL (psycopg 3; ``postgresql://`` URLs are
 pointed at it): times are ``timestamptz``, ids come from sequences, and
 every commit is durable with the server's default ``synchronous_commit``.
+Every PostgreSQL connection waits at most :data:`LOCK_TIMEOUT` for a lock and
+runs a statement for at most :data:`STATEMENT_TIMEOUT`, except in schema
+upgrades and other long work (:func:`unbounded_statements`).
 """
 
 from __future__ import annotations
@@ -130,11 +133,26 @@ def _deck_speakers(conn: Connection) -> None:
     )
 
 
+def _class_deck_retirements(conn: Connection) -> None:
+    """Schema 4 → 5: ``class_deck_retired``, the decks a teacher removed from a class.
+
+    A new, empty table; no row of any other table changes. On a PostgreSQL
+    classroom the grants and row-level security are made afresh, so that the
+    new table is guarded from the first moment like every other.
+    """
+    models.ClassDeckRetiredRow.__table__.create(conn)  # type: ignore[attr-defined]
+    if conn.dialect.name == "postgresql":
+        from quizapp.classroom import secure_if_classroom
+
+        secure_if_classroom(conn)
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
     _progress_indexes,  # 2 → 3
     _deck_speakers,  # 3 → 4
+    _class_deck_retirements,  # 4 → 5
 ]
 
 
@@ -189,7 +207,25 @@ def make_engine(url: str, *, durable: bool = True) -> Engine:
 
             event.listen(engine, "connect", _fast)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True,
+                         connect_args={"options": POSTGRESQL_OPTIONS})
+
+
+# Every PostgreSQL connection of the app waits at most LOCK_TIMEOUT for a lock
+# (a classmate's open transaction, an owner's schema change) and runs a
+# statement for at most STATEMENT_TIMEOUT; then the statement fails with a
+# plain error instead of hanging. Long work of the owner and teachers (schema
+# upgrades, class set-up, deck imports) lifts the statement limit for its own
+# transaction only (:func:`unbounded_statements`).
+LOCK_TIMEOUT = "10s"
+STATEMENT_TIMEOUT = "2min"
+POSTGRESQL_OPTIONS = f"-c lock_timeout={LOCK_TIMEOUT} -c statement_timeout={STATEMENT_TIMEOUT}"
+
+
+def unbounded_statements(conn: Connection) -> None:
+    """Lift the statement time limit for the rest of ``conn``'s transaction (PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -357,6 +393,7 @@ _TABLES: tuple[type[SQLModel], ...] = (
     models.FactRow,
     models.ProfileRow,
     models.ClassTeacherRow,
+    models.ClassDeckRetiredRow,
     models.ProfileDeckRow,
     models.CardRow,
     models.StudySessionRow,
@@ -398,6 +435,7 @@ def migrate(engine: Engine, from_version: int) -> None:
     while version < SCHEMA_VERSION:
         try:
             with _atomic(engine, "upgrade") as conn:
+                unbounded_statements(conn)
                 current = schema_version(conn) or 0
                 if current == version:
                     MIGRATIONS[version - 1](conn)

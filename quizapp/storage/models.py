@@ -18,7 +18,10 @@ from sqlmodel import Field, SQLModel
 
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+
+# The meta key that marks a database set up as a classroom (quizapp class init).
+CLASSROOM_KEY = "classroom"
 
 
 # Index expressions and partial-index conditions of schema 3, spelled the same
@@ -188,6 +191,20 @@ class ClassTeacherRow(SQLModel, table=True):
     __tablename__ = "class_teacher"
     class_name: str = Field(primary_key=True)
     db_role: str = Field(primary_key=True)
+
+
+class ClassDeckRetiredRow(SQLModel, table=True):
+    """A deck a teacher removed from one class (schema 5).
+
+    The deck leaves the deck list of every profile of that class and is not
+    studied there; its cards and answers are kept, and other classes keep it.
+    """
+
+    __tablename__ = "class_deck_retired"
+    class_name: str = Field(primary_key=True)
+    deck_id: int = Field(foreign_key="deck.id", primary_key=True, ondelete="CASCADE")
+    retired_at: datetime | None = _utc_column(nullable=False)
+    retired_by: str | None = None  # the database role that retired it
 
 
 class ProfileDeckRow(SQLModel, table=True):

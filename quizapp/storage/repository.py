@@ -15,7 +15,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, true, union_all, update
+from sqlalchemy import and_, exists, func, literal, text, true, union_all, update
 from sqlalchemy import select as core_select
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -611,6 +611,44 @@ def delete_deck(session: Session, deck_id: int) -> None:
     session.exec(FactRow.__table__.delete().where(FactRow.deck_id == deck_id))  # type: ignore[attr-defined]
     session.exec(SourceRow.__table__.delete().where(SourceRow.deck_id == deck_id))  # type: ignore[attr-defined]
     session.exec(DeckRow.__table__.delete().where(DeckRow.id == deck_id))  # type: ignore[attr-defined]
+
+
+def classes_retiring_decks(session: Session) -> list[str] | None:
+    """Whose delete retires a deck: None when this connection deletes decks outright.
+
+    On SQLite, and for the owner of the tables on PostgreSQL, None. Any other
+    PostgreSQL role (a classroom's teacher) gets the classes it teaches, and
+    a delete of theirs retires the deck for those classes only.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    owner = session.execute(text(
+        "SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c "
+        "WHERE c.oid = CAST('deck' AS regclass)")).scalar()
+    if owner:
+        return None
+    return sorted(session.execute(text(
+        "SELECT class_name FROM class_teacher WHERE db_role = current_user")).scalars())
+
+
+def retired_deck_ids(session: Session, profile_id: int) -> set[int]:
+    """The decks retired for the class of a profile (none outside a classroom)."""
+    return {int(d) for d in session.execute(text(
+        "SELECT r.deck_id FROM class_deck_retired r JOIN profile p "
+        "ON p.class_name = r.class_name WHERE p.id = :p"), {"p": profile_id}).scalars()}
+
+
+def retire_deck(session: Session, deck_id: int, classes: Iterable[str],
+                now: datetime | None = None) -> None:
+    """Retire a deck for some classes: hidden from their deck lists and study, rows kept."""
+    from quizapp.storage.models import ClassDeckRetiredRow
+
+    who = session.execute(text("SELECT current_user")).scalar()
+    for class_name in classes:
+        if session.get(ClassDeckRetiredRow, (class_name, deck_id)) is None:
+            session.add(ClassDeckRetiredRow(class_name=class_name, deck_id=deck_id,
+                                            retired_at=now or utc_now(), retired_by=who))
+    session.flush()
 
 
 # --------------------------------------------------------------------------
