@@ -78,8 +78,10 @@ def store_loaded(collection: Collection, path: str | Path, deck: Deck,
     inside the transaction: raising from it (a Cancel) stores nothing.
     """
     from quizapp.storage import repository as repo
+    from quizapp.storage.db import unbounded_statements
 
     with collection.transaction() as s:
+        unbounded_statements(s.connection())  # a large deck may take a while on a server
         row = repo.find_deck_by_key(s, deck.id)
         stored = repo.load_deck(s, row.id) if row is not None and row.id else None
         warnings = replacement_warnings(stored, deck)
