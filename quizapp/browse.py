@@ -811,6 +811,16 @@ def slug(name: str) -> str:
     return "-".join(words)[:48].strip("-") or "deck"
 
 
+def classes_a_delete_retires(collection: Collection) -> list[str] | None:
+    """The classes whose deck lists a delete by this connection's role would change.
+
+    None where a delete removes the deck outright (SQLite, or the database's
+    owner); a teacher's classes on a classroom server; empty for anyone else.
+    """
+    with collection.session() as s:
+        return repo.classes_retiring_decks(s)
+
+
 def delete_deck(collection: Collection, deck_id: int, now: datetime | None = None) -> str:
     """Delete a stored deck with its facts, cards, reviews and per-profile options.
 

@@ -885,10 +885,9 @@ class MainWindow(QMainWindow):
         if deck_id is None:
             return False
         name = self._deck_name(deck_id)
-        from quizapp.storage.repository import classes_retiring_decks
+        from quizapp.browse import classes_a_delete_retires
 
-        with self.library.collection.session() as s:
-            classes = classes_retiring_decks(s)  # a classroom's teacher: their classes
+        classes = classes_a_delete_retires(self.library.collection)  # a teacher's classes
         if classes:
             question = (
                 f"Remove the deck “{one_line(name)}” from your classes "
