@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from quizapp.extract.confidence import QuoteEvidence, judge
 from quizapp.extract.dates import find_dateline, find_dates, parse_reference
 from quizapp.extract.numbers import counts_for, find_numbers
 from quizapp.extract.people import NounPhrase, Person, Registry, split_name
@@ -106,13 +107,16 @@ def extract_facts(
     statements = finder.run()
     step(3)
 
+    evidence: dict[str, QuoteEvidence] = {}
     for st in statements:
         sent_s, sent_e = sentence_bounds(text, st.start, st.end)
         speaker = st.speaker
         who = slug(speaker.name.split()[-1] if speaker else "unknown", 1)
+        fid = unique_id("q", f"{who}-{slug(text[st.start : st.end], 3)}", used)
+        evidence[fid] = QuoteEvidence(st.link if speaker else "none")
         facts.append(
             Fact(
-                id=unique_id("q", f"{who}-{slug(text[st.start : st.end], 3)}", used),
+                id=fid,
                 kind=FactKind.QUOTE,
                 source_id=source_id,
                 text=text[st.start : st.end],
@@ -157,6 +161,7 @@ def extract_facts(
                 roles=tuple(p.roles),
             )
         )
+    facts = [judge(f, text, evidence.get(f.id)) for f in facts]
     facts.sort(key=lambda f: (f.start or 0, f.kind.value))
     step(5)
     return facts

@@ -138,7 +138,15 @@ def _verdict(text: str) -> tuple[str, str | None]:
             return "table", separator  # a header row: Front,Back / Question<TAB>Answer …
         # Prose repeats no separator the same number of times on most of many lines;
         # a few lines may agree by chance, and then sentences decide.
-        if (n >= 4 and share >= 0.8) or multi / n < 0.5:
+        # Commas are common in sentences: lines that all read as prose (many words,
+        # ending like sentences) are an article even when their comma counts agree.
+        all_prose = (
+            separator == ","
+            and prose / n >= 0.6
+            and all(line.rstrip()[-1:] in '.!?"”’' for line in lines if _is_prose(line))
+            and not any(re.search(r'(?:^|,)"', line) for line in lines)  # quoted CSV fields
+        )
+        if not all_prose and ((n >= 4 and share >= 0.8) or multi / n < 0.5):
             return "table", separator
     if prose / n >= 0.3 or multi / n >= 0.2:
         return "prose", separator

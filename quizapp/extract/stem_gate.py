@@ -1,0 +1,134 @@
+"""The stem gate: does a fact's question read as a complete English question?
+
+A fact becomes questions only if its stem reads as a complete question about
+something the article states. :func:`stem_problem` is the one test: the
+extractor marks a fact whose stem fails it *check* with the reason it returns,
+the review screen shows that reason, and an import accepts such a fact only
+when the teacher asked for doubtful facts too.
+
+The rules are about form, not truth: a stem must exist, start with a question
+phrase and end with a question mark, say what happened or what is counted in
+words of its own (not "When did this happen?", "How many workers?" or "How much
+was Cost?"), hold no spliced fragments ("How many years — left?"), not give its
+answer away, and be short enough to read as one question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quizapp.facts.model import Fact, FactKind
+
+#: Question phrases a date or number stem may start with.
+_OPENINGS = (
+    "when ",
+    "in what year ",
+    "in which year ",
+    "how many ",
+    "how much ",
+    "how long ",
+    "how old ",
+    "what percentage ",
+    "what share ",
+    "what ",
+    "which ",
+    "who ",
+)
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "your",
+        "some",
+        "any",
+    ]
+)
+_VAGUE_SUBJECTS = frozenset(["this", "that", "it", "there"])
+_MAX_WORDS = 28
+
+#: Reasons, worded for a teacher.
+NO_STEM = "no question could be made from its sentence"
+NOT_A_QUESTION = "the question is not a complete sentence"
+NO_EVENT = "the question does not say what happened"
+UNCLEAR_COUNT = "what is counted is unclear"
+GARBLED = "the question is garbled"
+TOO_LONG = "the question is too long to read as one"
+LEAKS = "the question gives its answer away"
+SHORT_QUOTE = "the quote is too short to ask about"
+NO_ROLE = "no role found, so nothing to ask about this person"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9][\w’'-]*", text)
+
+
+def stem_problem(fact: Fact) -> str | None:
+    """Why the fact's question does not read as a complete English question, or None.
+
+    Dates and numbers are judged on their stem; a quote on its words (the
+    question is "Who said: “…”?"); a person on having a role to ask about.
+    """
+    if fact.kind is FactKind.QUOTE:
+        return SHORT_QUOTE if len(_words(fact.text)) < 3 else None
+    if fact.kind is FactKind.PERSON:
+        return None if (fact.role or fact.roles) else NO_ROLE
+    if fact.kind not in (FactKind.DATE, FactKind.NUMBER):
+        return None
+    return _stem_form(fact.stem, fact.text)
+
+
+def _stem_form(stem: str | None, answer: str) -> str | None:
+    if not stem or not stem.strip():
+        return NO_STEM
+    s = " ".join(stem.split())
+    low = s.lower()
+    if not s.endswith("?") or s.count("?") != 1:
+        return NOT_A_QUESTION
+    opening = next((o for o in _OPENINGS if low.startswith(o)), None)
+    if opening is None:
+        return NOT_A_QUESTION
+    if re.search(r"\s[—–]\s|\s-\s|:\s", s) or s.count("(") != s.count(")"):
+        return GARBLED
+    if s.count("“") != s.count("”") or s.count('"') % 2:
+        return GARBLED
+    if low.startswith("what figure does the article give"):
+        return UNCLEAR_COUNT
+    body = s[len(opening) : -1].strip()
+    body_words = _words(body)
+    if opening == "when ":
+        # "When did this happen?", "When was it?": the event is not said.
+        rest = [w.lower() for w in body_words[1:]]
+        if not rest or (rest[0] in _VAGUE_SUBJECTS and len(rest) <= 2):
+            return NO_EVENT
+        if len(body_words) < 3:
+            return NO_EVENT
+    if opening in ("how many ", "how much "):
+        if not body_words:
+            return UNCLEAR_COUNT
+        first = body_words[0]
+        if first.lower() in _DETERMINERS:
+            return UNCLEAR_COUNT  # "How many the area near …?"
+        if opening == "how much " and first.lower() in {"was", "were", "is", "are"}:
+            # "How much was Cost?": the thing priced must be a noun phrase of its own.
+            thing = body_words[1:]
+            if len(thing) < 2 or (len(thing) == 1 and thing[0][:1].isupper()):
+                return UNCLEAR_COUNT
+        elif len(body_words) < 2:
+            return UNCLEAR_COUNT  # "How many workers?": counted, but doing what?
+    if len(_words(s)) > _MAX_WORDS:
+        return TOO_LONG
+    a = " ".join(answer.split())
+    if a and len(a) > 1 and re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", s):
+        return LEAKS
+    return None
