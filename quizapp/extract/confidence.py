@@ -24,7 +24,8 @@ CHECK = "check"
 # Reasons, worded for a teacher.
 NO_SPEAKER = "no speaker found: fill in who said it"
 EARLIER_SPEAKER = "speaker taken from an earlier sentence"
-GROUP_SPEAKER = "the speaker is an unnamed group, not a named person"
+GROUP_SPEAKER = "the speaker is not named (a group or an unnamed person)"
+OUTLET_SPEAKER = "the speaker may be the outlet that reported it, not who said it"
 VAGUE = "vague quantity"
 UNCLEAR_COUNT = "what is counted is unclear"
 OVER_DURING = "“over” may mean “during” here, not “more than”"
@@ -141,9 +142,21 @@ class QuoteEvidence:
     link: str  # "explicit", "carried" or "none"
 
 
+HEADLINE = "taken from the headline, which the article tells more exactly"
+
+
 def judge(fact: Fact, text: str, quote: QuoteEvidence | None = None) -> Fact:
     """The fact with its ``level`` and ``reasons`` set."""
     reasons = list(_reasons(fact, text, quote))
+    first_line = text.find("\n")
+    if (
+        fact.kind in (FactKind.DATE, FactKind.NUMBER)
+        and fact.start is not None
+        and first_line > 0
+        and fact.start < first_line
+        and "\n" in text[first_line + 1 :]
+    ):
+        reasons.append(HEADLINE)
     gate = stem_problem(fact)
     if gate is not None and gate not in reasons:
         reasons.append(gate)
@@ -194,6 +207,25 @@ def _side_remark(text: str, start: int, end: int) -> bool:
     "the award, first given in 1950, went to her"."""
     before = text[max(0, start - 60) : start]
     after = text[end : end + 3]
+    m_of = re.search(r"\bthe\s+([a-z]+)\s+of\s+$", before)
+    if m_of and m_of.group(1) not in {
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+        "end",
+        "start",
+        "beginning",
+        "middle",
+        "rest",
+        "year",
+        "month",
+        "first",
+        "last",
+        "whole",
+    }:
+        return True  # "the battle of 1815", "the class of 2010": a name, not an event date
     if re.search(
         r"\((?:[^()]*\s)?(?:founded|established|created|formed|built|born|since|est\.?)?\s*$",
         before,
@@ -217,9 +249,25 @@ def _number_reasons(fact: Fact, text: str) -> Iterable[str]:
     ):
         yield VAGUE
     counts = (fact.counts or "").strip()
-    if not counts or not _noun_phrase(counts):
+    if not counts or not _noun_phrase(counts) or counts.upper() == (fact.unit or "").upper():
         yield UNCLEAR_COUNT
-    if (fact.qualifier or "").lower() == "over" and (fact.unit or "") in _DURATION_UNITS:
+    elif (
+        fact.end is not None
+        and not counts.startswith(("age of ", "value of "))
+        and not _counts_follow(text, fact.end, counts)
+        and not _in_stem(counts, fact.stem)
+    ):
+        # What is counted was taken from the words before the number: a guess.
+        yield UNCLEAR_COUNT
+    if (
+        fact.start is not None
+        and (fact.unit or "") in _DURATION_UNITS
+        and not fact.qualifier
+        and re.search(
+            r"\bover\s+(?:the\s+(?:next|past|last)\s+)?$",
+            text[max(0, fact.start - 20) : fact.start],
+        )
+    ):
         yield OVER_DURING
     value = fact.value if isinstance(fact.value, int | float) else None
     if (
@@ -232,12 +280,44 @@ def _number_reasons(fact: Fact, text: str) -> Iterable[str]:
         yield YEAR_LIKE
 
 
+def _in_stem(counts: str, stem: str | None) -> bool:
+    """Whether the question itself names the counted thing (as its subject)."""
+    if not stem:
+        return False
+    words = set(re.findall(r"[\w’'-]+", stem.lower()))
+    return all(w in words for w in re.findall(r"[\w’'-]+", counts.lower()))
+
+
+def _counts_follow(text: str, end: int, counts: str) -> bool:
+    """Whether the counted thing is written right after the number ("4 helicopters",
+    "10% of the total volume", "a 19-year-old man")."""
+    after = " ".join(text[end : end + len(counts) + 40].split())
+    return (
+        re.match(
+            r"(?:-\s?|\s)?(?:[a-z]+-)?(?:of\s+(?:the\s+|all\s+|its\s+|their\s+)?)?"
+            + re.escape(" ".join(counts.split())),
+            after,
+        )
+        is not None
+    )
+
+
+_PLACEHOLDERS = frozenset(["figure", "number", "total", "amount", "rate", "level", "figures"])
+
+
 def _noun_phrase(counts: str) -> bool:
     """Whether a counted thing reads as a noun phrase: a few words, no finite verb, not
     starting with a determiner clause or a capitalised lone word ("Cost")."""
     words = counts.split()
-    if not words or len(words) > 8:
+    if not words or len(words) > 8 or counts.lower() in _PLACEHOLDERS:
         return False
+    if (
+        len(words) > 1
+        and re.fullmatch(r"[a-z]{3,}ed", words[0])
+        and words[1].lower()
+        in {"to", "by", "from", "in", "at", "approximately", "about", "around", "nearly", "for"}
+    ):
+        return False  # "dropped to approximately"
     if any(w.lower() in _FINITE for w in words):
         return False
     if words[0].lower() in {"the", "a", "an", "this", "that", "its", "their", "his", "her"}:
@@ -261,10 +341,58 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
     first = fact.speaker.split()[0]
     if (
         first[:1].islower()
+        or first.lower() in _UNNAMED_FIRST
         or fact.speaker.lower() in _GROUP_WORDS
-        or (fact.speaker.split()[-1].lower() in _GROUP_WORDS)
+        or fact.speaker.split()[-1].lower() in _GROUP_WORDS
     ):
         yield GROUP_SPEAKER
+    if any(w.lower().strip(".") in _OUTLET_WORDS for w in fact.speaker.split()):
+        yield OUTLET_SPEAKER
+
+
+_UNNAMED_FIRST = frozenset(
+    ["some", "many", "several", "other", "others", "most", "few", "various", "a", "an", "one"]
+)
+_OUTLET_WORDS = frozenset(
+    [
+        "guardian",
+        "times",
+        "post",
+        "telegraph",
+        "herald",
+        "bbc",
+        "cnn",
+        "reuters",
+        "ap",
+        "afp",
+        "xinhua",
+        "tass",
+        "yonhap",
+        "kcna",
+        "news",
+        "journal",
+        "gazette",
+        "tribune",
+        "independent",
+        "observer",
+        "mail",
+        "express",
+        "mirror",
+        "chronicle",
+        "daily",
+        "weekly",
+        "magazine",
+        "agency",
+        "newspaper",
+        "press",
+        "radio",
+        "television",
+        "tv",
+        "broadcaster",
+        "courier",
+        "register",
+    ]
+)
 
 
 def _named_near(fact: Fact, text: str) -> bool:
@@ -274,6 +402,10 @@ def _named_near(fact: Fact, text: str) -> bool:
         return True
     s = fact.sentence_start if fact.sentence_start is not None else fact.start
     e = s + len(fact.sentence or "")
+    # the sentence before, in the same paragraph ("Zatulin said: …" / "He added, …")
+    par = text.rfind("\n", 0, s) + 1
+    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+", text[par:s])]
+    s = par + prev[-2] if len(prev) >= 2 else par
     e = max(e, fact.end)
     nxt = re.search(r"[.!?][”\"’']?\s", text[e : e + 300])
     e2 = e + (nxt.end() if nxt else 0)
@@ -367,9 +499,19 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
         yield NOT_A_PERSON
     elif len(words) < 2:
         yield ONE_NAME
-    role = fact.role or ""
-    if role and re.search(r"\b(?:of|for)(?:\s+the)?$", role.strip(), re.IGNORECASE):
-        yield PROBLEM_ROLE
+    for role in (fact.role, *fact.roles):
+        if not role:
+            continue
+        words = role.split()
+        if (
+            re.search(r"\b(?:of|for)(?:\s+the)?$", role.strip(), re.IGNORECASE)
+            or len(words) > 7
+            or words[0].lower()
+            in {"following", "with", "after", "during", "before", "who", "which"}
+            or re.fullmatch(r"[a-z]+ing", words[0])
+        ):
+            yield PROBLEM_ROLE
+            break
 
 
 def not_a_person(name: str) -> bool:

@@ -29,6 +29,7 @@ _OPENINGS = (
     "how long ",
     "how old ",
     "what percentage ",
+    "by what percentage ",
     "what share ",
     "what ",
     "which ",
@@ -53,6 +54,13 @@ _DETERMINERS = frozenset(
         "some",
         "any",
     ]
+)
+_PREPS = r"(?:in|on|at|of|for|to|by|from|with|into|than|the|a|an)"
+_SPLICE = re.compile(
+    rf"\b(?:in|on|at|of|for|to|by|from|with|into|than)\s+(?:of|in|on|at|for|to|by|from|with|into)\b"
+    rf"|\b(?:the|a|an)\s+(?:the|a|an|of|in|on|at|to|by|and|or)\b|\b(\w+)\s+\1\b"
+    rf"|\s{_PREPS}\?$",
+    re.IGNORECASE,
 )
 _VAGUE_SUBJECTS = frozenset(["this", "that", "it", "there"])
 _MAX_WORDS = 28
@@ -102,8 +110,10 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
         return GARBLED
     if s.count("“") != s.count("”") or s.count('"') % 2:
         return GARBLED
-    if low.startswith("what figure does the article give"):
-        return UNCLEAR_COUNT
+    if _SPLICE.search(s):
+        return GARBLED  # "… this fast in of farming", "the the": words cut out badly
+    if low.startswith(("what figure does the article give", "what percentage is given for")):
+        return UNCLEAR_COUNT  # the question does not say what the figure is of
     body = s[len(opening) : -1].strip()
     body_words = _words(body)
     if opening == "when ":

@@ -77,22 +77,30 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     article = read_article(STAMPEDE).text
     assert review.source.text == article
     found = [it.fact.id for it in review.items]
-    assert len(found) == 8 and review.counts().needs_editing == 0
+    assert len(found) == 7 and review.counts().needs_editing == 0
+    doubtful = {it.fact.id for it in review.items if it.fact.level == "check"}
+    assert doubtful == {"n-muslim-pilgrims", "n-people"}
     # Every found fact is highlighted, and the article is the browser's text exactly.
     assert sorted(panel.highlighted_keys()) == sorted(found)
     assert view.browser.toPlainText() == article.rstrip("\n")  # Qt drops the last newline
     assert view.name_edit.text() == "Hundreds dead in Hajj stampede"
     assert view.id_edit.text() == "hundreds-dead-in-hajj-stampede"
 
-    # Accept all, then reject two with the keyboard.
+    # Accept all takes the ready facts only, then reject two with the keyboard.
     qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
-    assert review.counts().accepted == 8
-    for fid in ("d-event", "q-ministry-over-345-muslim"):
+    assert review.counts().accepted == 5
+    assert all(review.item(fid).decision.value == "undecided" for fid in doubtful)
+    for fid in ("d-not-first-time-deadly", "q-ministry-over-345-muslim"):
         view.select_row(row_of(panel, fid))
         view.table.setFocus()
         qtbot.keyClick(view.table, Qt.Key.Key_R)
         assert review.item(fid).decision.value == "rejected"
-    assert review.counts().accepted == 6 and review.counts().rejected == 2
+    assert review.counts().accepted == 3 and review.counts().rejected == 2
+    # Accept all again: an explicit rejection is never overridden.
+    qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
+    assert review.item("d-not-first-time-deadly").decision.value == "rejected"
+    assert review.item("q-ministry-over-345-muslim").decision.value == "rejected"
+    assert review.counts().accepted == 3 and review.counts().rejected == 2
 
     # Edit one: an invalid value is refused inline and nothing changes, then a valid one.
     view.select_row(row_of(panel, "n-pilgrims"))
@@ -139,8 +147,8 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     assert added[0].fact.start == start and added[0].fact.end == end
     assert added_id in panel.highlighted_keys()
     counts = review.counts()
-    assert counts.accepted == 7 and counts.added == 1
-    assert "7 facts" in view.create_button.text()
+    assert counts.accepted == 4 and counts.added == 1
+    assert "4 facts" in view.create_button.text()
 
     # Create the deck.
     view.name_edit.setText("Hajj stampede (checked)")
@@ -161,8 +169,9 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
         deck_row_id,
     )
     by_key = {r[0]: r for r in rows}
-    assert len(rows) == 6 + 1  # accepted + added
-    assert set(by_key) == (set(found) - {"d-event", "q-ministry-over-345-muslim"}) | {added_id}
+    assert len(rows) == 3 + 1  # accepted + added
+    rejected = {"d-not-first-time-deadly", "q-ministry-over-345-muslim"}
+    assert set(by_key) == (set(found) - rejected - doubtful) | {added_id}
     for key, _kind, text, s, e, *_rest, source_text in rows:
         assert source_text == article
         assert source_text[s:e] == text, key  # spans exact
@@ -178,7 +187,7 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
         "SELECT count(*) FROM card c JOIN fact f ON f.id = c.fact_id WHERE f.deck_id = ?",
         deck_row_id,
     )[0][0]
-    assert cards == 2 * 7
+    assert cards == 2 * 4
 
 
 def test_a_refused_deck_stores_nothing(
