@@ -61,6 +61,16 @@ def test_gate_refuses_broken_stems() -> None:
     assert stem_problem(_number("How many of the 40 workers lost their jobs?")) == LEAKS
 
 
+def test_gate_refuses_spliced_and_verbless_questions() -> None:
+    assert stem_problem(_date("When has Despite an increase in traffic?")) == GARBLED
+    assert stem_problem(_date("When will Mayor Ana Ruiz announces?")) == GARBLED
+    assert stem_problem(_date("When did Ana Ruiz, a second year student?")) == GARBLED
+    assert stem_problem(_date("When was the bridge, with the consent of the city?")) == GARBLED
+    assert stem_problem(_date("When did Sweden beat Korea 1?")) == GARBLED
+    assert stem_problem(_number("How many years have we farmed in of the valley?")) == GARBLED
+    assert stem_problem(_date("When was the bridge opened to traffic?")) is None
+
+
 def test_gate_on_quotes_and_people() -> None:
     short = Fact(id="q", kind=FactKind.QUOTE, text="bold step", speaker="Ana Ruiz")
     assert stem_problem(short) == SHORT_QUOTE

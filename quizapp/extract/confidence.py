@@ -207,6 +207,14 @@ def _side_remark(text: str, start: int, end: int) -> bool:
     "the award, first given in 1950, went to her"."""
     before = text[max(0, start - 60) : start]
     after = text[end : end + 3]
+    if re.search(r"\b(?:dated|signed on|issued on|of the|from the)\s+$", before) and not re.search(
+        r"\b(?:end|start|beginning|middle|spring|summer|autumn|fall|winter)\s+of the\s+$", before
+    ):
+        return True  # "a trilateral statement dated November 10, 2020"
+    if re.search(r"\b[A-Z][a-z]+\s+of\s+$", before):
+        return True  # "the Almaty Declaration of 1991": part of a name
+    if re.match(r"\s+[a-z]+s\b", text[end : end + 20]) and re.search(r"\bof\s+$", before):
+        return True  # "10% of 2000 levels": the year describes a noun
     m_of = re.search(r"\bthe\s+([a-z]+)\s+of\s+$", before)
     if m_of and m_of.group(1) not in {
         "spring",

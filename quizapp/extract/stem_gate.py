@@ -59,7 +59,7 @@ _PREPS = r"(?:in|on|at|of|for|to|by|from|with|into|than|the|a|an)"
 _SPLICE = re.compile(
     rf"\b(?:in|on|at|of|for|to|by|from|with|into|than)\s+(?:of|in|on|at|for|to|by|from|with|into)\b"
     rf"|\b(?:the|a|an)\s+(?:the|a|an|of|in|on|at|to|by|and|or)\b|\b(\w+)\s+\1\b"
-    rf"|\s{_PREPS}\?$",
+    rf"|\s(?:{_PREPS[3:-1]}|through|until|during|including|about|over|after|before|as)\?$",
     re.IGNORECASE,
 )
 _VAGUE_SUBJECTS = frozenset(["this", "that", "it", "there"])
@@ -96,6 +96,36 @@ def stem_problem(fact: Fact) -> str | None:
     return _stem_form(fact.stem, fact.text)
 
 
+_SENTENCE_WORDS = frozenset(
+    """
+    despite for which finally however meanwhile but and so also in on at although though
+    while after before as if when with without moreover furthermore instead still yet
+    because since until unless whereas thus therefore then now here there
+    """.split()
+)
+_BASE_AUX = frozenset(["did", "will", "would", "can", "could", "does", "do", "should", "may"])
+_PARTICIPLE = re.compile(
+    r"[a-z]+(?:ed|en|wn|ne|lt|ght|ung|un|id|de|ld|nt|pt|ft|st|ck|ut|et|it|ot)$"
+)
+
+
+def _when_garbled(words: list[str], stem: str) -> bool:
+    """ "When has Despite an increase …?", "When will Bolden announces?", "When did Kiara
+    Perkins, a second year art major?", "When was the contingent, with the consent …?"."""
+    aux = words[0].lower()
+    if len(words) > 1 and words[1].lower() in _SENTENCE_WORDS and words[1][:1].isupper():
+        return True  # a sentence opener where the subject should be
+    if re.search(r"\b(?:which|that|who)\s+\w+\?$|\d\?$", stem):
+        return True  # cut inside a clause or a score
+    if aux in _BASE_AUX and re.search(r"\b[A-Z][\w’'-]*\s+[a-z]+(?<!ss)s\?$", stem):
+        return True  # "will … Bolden announces?": a finite verb after did/will
+    if re.fullmatch(r"When (?:did|was|were|is|has|have) [^,]+, (?:a|an|the) [^,?]+\?", stem):
+        return True  # subject and an apposition, no verb
+    if aux in {"was", "were"}:
+        return not any(_PARTICIPLE.fullmatch(w.lower()) for w in words[2:])
+    return False
+
+
 def _stem_form(stem: str | None, answer: str) -> str | None:
     if not stem or not stem.strip():
         return NO_STEM
@@ -123,6 +153,8 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
             return NO_EVENT
         if len(body_words) < 3:
             return NO_EVENT
+        if _when_garbled(body_words, s):
+            return GARBLED
     if opening in ("how many ", "how much "):
         if not body_words:
             return UNCLEAR_COUNT
