@@ -97,15 +97,53 @@ def stem_problem(fact: Fact) -> str | None:
 
 
 _SENTENCE_WORDS = frozenset(
-    """
-    despite for which finally however meanwhile but and so also in on at although though
-    while after before as if when with without moreover furthermore instead still yet
-    because since until unless whereas thus therefore then now here there
-    """.split()
+    [
+        "after",
+        "also",
+        "although",
+        "and",
+        "as",
+        "at",
+        "because",
+        "before",
+        "but",
+        "despite",
+        "finally",
+        "for",
+        "furthermore",
+        "here",
+        "however",
+        "if",
+        "in",
+        "instead",
+        "meanwhile",
+        "moreover",
+        "now",
+        "on",
+        "since",
+        "so",
+        "still",
+        "then",
+        "there",
+        "therefore",
+        "though",
+        "thus",
+        "unless",
+        "until",
+        "when",
+        "whereas",
+        "which",
+        "while",
+        "with",
+        "without",
+        "yet",
+    ]
 )
 _BASE_AUX = frozenset(["did", "will", "would", "can", "could", "does", "do", "should", "may"])
 _PARTICIPLE = re.compile(
-    r"[a-z]+(?:ed|en|wn|ne|lt|ght|ung|un|id|de|ld|nt|pt|ft|st|ck|ut|et|it|ot)$"
+    r"[a-z]+(?:ed|en|wn|ght|ung)|built|held|made|paid|sold|told|found|put|set|cut|hit|shut|won|"
+    r"lost|sent|spent|left|kept|met|led|read|said|shot|born|done|gone|run|begun|sunk|struck|"
+    r"hung|dealt|meant|felt|dug|fed|fled|laid|lit|quit|spun|stuck|swept|taught|thrown|upheld"
 )
 
 
