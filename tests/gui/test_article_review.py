@@ -68,6 +68,46 @@ def set_field(dialog: FactEditorDialog, key: str, text: str) -> None:
     field.setText(text)  # type: ignore[attr-defined]
 
 
+def test_doubtful_facts_come_first_with_their_reason(window: MainWindow, qtbot: QtBot) -> None:
+    panel = open_review(window, qtbot, STAMPEDE)
+    view = panel.view
+    review = panel.review
+    assert review is not None
+    doubtful = [it.fact for it in review.items if it.fact.level == "check"]
+    assert len(doubtful) == 2
+    rows = view.model.rows()
+    # The facts marked check are listed first, marked "Check first".
+    assert [r.fact_id for r in rows[: len(doubtful)]] == [f.id for f in doubtful]
+    assert all(r.status == "check" for r in rows[: len(doubtful)])
+    assert view.model.data(view.model.index(0, 0)) == "Check first"
+    # Selecting one shows its reason beside the evidence sentence.
+    view.select_row(0)
+    qtbot.waitUntil(lambda: view.doubt.isVisible(), timeout=WAIT_MS)
+    assert doubtful[0].reasons[0] in view.doubt.text()
+    assert view.sentence.text()
+    ready_row = row_of(panel, "n-pillars")
+    view.select_row(ready_row)
+    qtbot.waitUntil(lambda: not view.doubt.isVisible(), timeout=WAIT_MS)
+    # The tally and the coloured chips count the same groups.
+    tally = view.counts.text()
+    assert "2 to check first" in tally and "5 to decide" in tally
+    chips = {s: view.legend.labels[s].text() for s in ("check", "undecided")}
+    assert "Check first 2" in chips["check"] and "To decide 5" in chips["undecided"]
+    # Accept all leaves them to the teacher; deciding one by hand takes it out of the group.
+    qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
+    assert all(review.item(f.id).decision.value == "undecided" for f in doubtful)
+    assert "2 to check first" in view.counts.text() and "5 accepted" in view.counts.text()
+    view.select_row(row_of(panel, doubtful[0].id))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_A)
+    assert review.item(doubtful[0].id).decision.value == "accepted"
+    assert "1 to check first" in view.counts.text() and "6 accepted" in view.counts.text()
+    assert "Check first 1" in view.legend.labels["check"].text()
+    # The window fits a 1366×768 screen (with room for a taskbar).
+    hint = view.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 728
+
+
 def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home: Path) -> None:
     decks_before = deck_count(quizapp_home)
     panel = open_review(window, qtbot, STAMPEDE)
