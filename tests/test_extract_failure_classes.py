@@ -188,15 +188,20 @@ def test_quotes_after_a_generic_noun_are_not_credited_to_it_silently() -> None:
 
 
 def test_a_quote_is_not_credited_to_the_outlet_that_reported_it() -> None:
-    facts = _facts(
+    body = (
         '"The minister will not resign over this affair," a ministry aide told the Daily Courier.\n'
     )
+    facts = _facts(body)
     (quote,) = _kind(facts, FactKind.QUOTE)
     assert quote.speaker is None or "Courier" not in quote.speaker
     assert quote.level == "check"
     courier = Fact(id="q", kind=FactKind.QUOTE, text=quote.text, speaker="Daily Courier")
-    judged = conf.judge(courier, HEAD)
+    judged = conf.judge(courier, HEAD + body)
     assert judged.level == "check" and conf.OUTLET_SPEAKER in judged.reasons
+    # A news agency that speaks for itself ("KCNA said …") is no outlet reporting others.
+    agency = Fact(id="q2", kind=FactKind.QUOTE, text="The talks failed", speaker="KCNA")
+    said = HEAD + "The talks failed, KCNA said.\n"
+    assert conf.OUTLET_SPEAKER not in conf.judge(agency, said).reasons
 
 
 def test_narration_is_no_statement_of_a_place() -> None:

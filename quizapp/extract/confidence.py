@@ -354,8 +354,11 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         or fact.speaker.split()[-1].lower() in _GROUP_WORDS
     ):
         yield GROUP_SPEAKER
-    if any(w.lower().strip(".") in _OUTLET_WORDS for w in fact.speaker.split()):
-        yield OUTLET_SPEAKER
+    if any(w.lower().strip(".") in _OUTLET_WORDS for w in fact.speaker.split()) and re.search(
+        r"\b(?:told|to|in an interview with|speaking to)\s+(?:the\s+)?" + re.escape(fact.speaker),
+        text,
+    ):
+        yield OUTLET_SPEAKER  # "…, a ministry aide told the Daily Courier"
 
 
 _UNNAMED_FIRST = frozenset(
@@ -410,10 +413,11 @@ def _named_near(fact: Fact, text: str) -> bool:
         return True
     s = fact.sentence_start if fact.sentence_start is not None else fact.start
     e = s + len(fact.sentence or "")
-    # the sentence before, in the same paragraph ("Zatulin said: …" / "He added, …")
-    par = text.rfind("\n", 0, s) + 1
-    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+", text[par:s])]
-    s = par + prev[-2] if len(prev) >= 2 else par
+    # the two sentences before, also across a paragraph break ("Karasin said:" / "“…”",
+    # "Heald noted … “…”", "“…,” she said" after a sentence naming her)
+    lo = max(0, s - 400)
+    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", text[lo:s])]
+    s = lo + prev[-3] if len(prev) >= 3 else lo
     e = max(e, fact.end)
     nxt = re.search(r"[.!?][”\"’']?\s", text[e : e + 300])
     e2 = e + (nxt.end() if nxt else 0)
