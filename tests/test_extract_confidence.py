@@ -19,6 +19,7 @@ from quizapp.extract.stem_gate import (
     NO_EVENT,
     NO_ROLE,
     NOT_A_QUESTION,
+    PRONOUN,
     SHORT_QUOTE,
     UNCLEAR_COUNT,
     stem_problem,
@@ -69,6 +70,10 @@ def test_gate_refuses_spliced_and_verbless_questions() -> None:
     assert stem_problem(_date("When did Sweden beat Korea 1?")) == GARBLED
     assert stem_problem(_number("How many years have we farmed in of the valley?")) == GARBLED
     assert stem_problem(_date("When was the bridge opened to traffic?")) is None
+    assert stem_problem(_date("When did Ana Ruiz, after having leave the club?")) == GARBLED
+    assert stem_problem(_date("When did Ruiz observe that the start of the program?")) == GARBLED
+    assert stem_problem(_date("When did Ruiz say that the program had ended?")) is None
+    assert stem_problem(_date("When was he released on bail?")) == PRONOUN
 
 
 def test_gate_on_quotes_and_people() -> None:

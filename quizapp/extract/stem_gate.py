@@ -75,6 +75,7 @@ TOO_LONG = "the question is too long to read as one"
 LEAKS = "the question gives its answer away"
 SHORT_QUOTE = "the quote is too short to ask about"
 NO_ROLE = "no role found, so nothing to ask about this person"
+PRONOUN = "the question says “he”, “she” or “they” without naming who"
 
 
 def _words(text: str) -> list[str]:
@@ -139,6 +140,10 @@ _SENTENCE_WORDS = frozenset(
         "yet",
     ]
 )
+_FINITE_WORDS = frozenset(
+    ["is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "did"]
+)
+_PRONOUN_SUBJECTS = frozenset(["he", "she", "they", "it", "we", "i", "you", "him", "her", "them"])
 _BASE_AUX = frozenset(["did", "will", "would", "can", "could", "does", "do", "should", "may"])
 _PARTICIPLE = re.compile(
     r"[a-z]+(?:ed|en|wn|ght|ung)|built|held|made|paid|sold|told|found|put|set|cut|hit|shut|won|"
@@ -159,6 +164,14 @@ def _when_garbled(words: list[str], stem: str) -> bool:
         return True  # "will … Bolden announces?": a finite verb after did/will
     if re.fullmatch(r"When (?:did|was|were|is|has|have) [^,]+, (?:a|an|the) [^,?]+\?", stem):
         return True  # subject and an apposition, no verb
+    if re.match(r"When (?:did|was|were|is|has|have|will|would) (?:[A-Z][\w’'.-]*\s?)+,", stem):
+        return True  # "When did Daniel Montalvo, after having …?": no verb after the subject
+    that = re.search(r"\sthat\s(.+)\?$", stem)
+    if that and not any(
+        w.lower() in _FINITE_WORDS or _PARTICIPLE.fullmatch(w.lower()) or w.endswith("s")
+        for w in that.group(1).split()[1:]
+    ):
+        return True  # "… observe that the 2007 starting date of the program?": no verb
     if aux in {"was", "were"}:
         return not any(_PARTICIPLE.fullmatch(w.lower()) for w in words[2:])
     return False
@@ -193,6 +206,8 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
             return NO_EVENT
         if _when_garbled(body_words, s):
             return GARBLED
+        if len(body_words) > 1 and body_words[1].lower() in _PRONOUN_SUBJECTS:
+            return PRONOUN
     if opening in ("how many ", "how much "):
         if not body_words:
             return UNCLEAR_COUNT
