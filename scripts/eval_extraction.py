@@ -442,7 +442,16 @@ def ready_figures(judged: Sequence[tuple[Fact, bool]]) -> dict[str, Any]:
     right = [f for f, ok in judged if ok]
     ready_wrong = sum(1 for ok in ready if not ok)
     right_ready = sum(1 for f in right if level_of(f) == "ready")
+    by_kind: dict[str, dict[str, int]] = {}
+    for f, ok in judged:
+        k = by_kind.setdefault(f.kind.value, {"facts": 0, "ready": 0, "ready_wrong": 0, "right": 0})
+        k["facts"] += 1
+        k["right"] += int(ok)
+        if level_of(f) == "ready":
+            k["ready"] += 1
+            k["ready_wrong"] += int(not ok)
     return {
+        "by_kind": by_kind,
         "facts": len(judged),
         "ready": len(ready),
         "ready_wrong": ready_wrong,
@@ -538,6 +547,11 @@ def format_table(result: dict[str, Any]) -> str:
             f"{r['ready_wrong']} ({r['ready_wrong_share']:.1%}); right {r['right']}, of which "
             f"ready {r['right_ready']} ({r['right_ready_share']:.1%})"
         )
+        for kind, k in sorted(r["by_kind"].items()):
+            lines.append(
+                f"  {part} {kind}s: {k['facts']} judged, {k['right']} right; ready {k['ready']}, "
+                f"of which wrong {k['ready_wrong']}"
+            )
     return "\n".join(lines)
 
 
