@@ -74,6 +74,10 @@ def test_gate_refuses_spliced_and_verbless_questions() -> None:
     assert stem_problem(_date("When did Ruiz observe that the start of the program?")) == GARBLED
     assert stem_problem(_date("When did Ruiz say that the program had ended?")) is None
     assert stem_problem(_date("When was he released on bail?")) == PRONOUN
+    assert stem_problem(_number("How many points did According to the coach score?")) == GARBLED
+    assert stem_problem(_number("How many teams were There also scheduled to play?")) == GARBLED
+    assert stem_problem(_number("How many teams is the country not one of?")) == GARBLED
+    assert stem_problem(_number("How many teams did the league admit this year?")) is None
 
 
 def test_gate_on_quotes_and_people() -> None:

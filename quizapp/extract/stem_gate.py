@@ -152,6 +152,20 @@ _PARTICIPLE = re.compile(
 )
 
 
+def _inverted_garbled(words: list[str]) -> bool:
+    """ "How many points did According to …?", "How many teams is Afghanistan …?":
+    a sentence opener where the subject should be, or a singular verb for a plural count."""
+    for i, w in enumerate(words[:6]):
+        if w.lower() in _FINITE_WORDS | _BASE_AUX and i + 1 < len(words):
+            nxt = words[i + 1]
+            if nxt[:1].isupper() and nxt.lower() in _SENTENCE_WORDS | {"according", "there"}:
+                return True
+            if w.lower() in {"is", "was", "has", "does"} and i > 0 and words[i - 1].endswith("s"):
+                return True  # "How many teams is …"
+            break
+    return False
+
+
 def _when_garbled(words: list[str], stem: str) -> bool:
     """ "When has Despite an increase …?", "When will Bolden announces?", "When did Kiara
     Perkins, a second year art major?", "When was the contingent, with the consent …?"."""
@@ -208,6 +222,8 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
             return GARBLED
         if len(body_words) > 1 and body_words[1].lower() in _PRONOUN_SUBJECTS:
             return PRONOUN
+    if opening in ("how many ", "how much ") and _inverted_garbled(body_words):
+        return GARBLED
     if opening in ("how many ", "how much "):
         if not body_words:
             return UNCLEAR_COUNT
