@@ -183,7 +183,7 @@ def _when_garbled(words: list[str], stem: str) -> bool:
     that = re.search(r"\sthat\s(.+)\?$", stem)
     if that and not any(
         w.lower() in _FINITE_WORDS or _PARTICIPLE.fullmatch(w.lower()) or w.endswith("s")
-        for w in that.group(1).split()[1:]
+        for w in that.group(1).split()
     ):
         return True  # "… observe that the 2007 starting date of the program?": no verb
     if aux in {"was", "were"}:
