@@ -154,7 +154,7 @@ def judge(fact: Fact, text: str, quote: QuoteEvidence | None = None) -> Fact:
         and fact.start is not None
         and first_line > 0
         and fact.start < first_line
-        and "\n" in text[first_line + 1 :]
+        and text.find("\n", first_line + 1) >= 0
     ):
         reasons.append(HEADLINE)
     gate = stem_problem(fact)
@@ -357,9 +357,11 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         or fact.speaker.split()[-1].lower() in _GROUP_WORDS
     ):
         yield GROUP_SPEAKER
+    s = fact.sentence_start if fact.sentence_start is not None else (fact.start or 0)
+    near = text[max(0, s - 300) : (fact.end or s) + 300]  # bounded: linear in the text
     if any(w.lower().strip(".") in _OUTLET_WORDS for w in fact.speaker.split()) and re.search(
         r"\b(?:told|to|in an interview with|speaking to)\s+(?:the\s+)?" + re.escape(fact.speaker),
-        text,
+        near,
     ):
         yield OUTLET_SPEAKER  # "…, a ministry aide told the Daily Courier"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Callable
@@ -185,7 +186,11 @@ def extract_facts(
         )
     facts = [judge(f, text, evidence.get(f.id)) for f in facts]
     # A date or number stated inside a quote nobody was found to say: whose claim is it?
-    unsaid = [(f.start, f.end) for f in facts if f.kind is FactKind.QUOTE and not f.speaker]
+    unsaid = sorted(
+        (f.start, f.end)
+        for f in facts
+        if f.kind is FactKind.QUOTE and not f.speaker and f.start is not None and f.end is not None
+    )
     facts = [_unsaid(f, unsaid) for f in facts]
     facts.sort(key=lambda f: (f.start or 0, f.kind.value))
     step(5)
@@ -195,10 +200,12 @@ def extract_facts(
 UNSAID = "stated inside a quote whose speaker was not found"
 
 
-def _unsaid(fact: Fact, spans: list[tuple[int | None, int | None]]) -> Fact:
+def _unsaid(fact: Fact, spans: list[tuple[int, int]]) -> Fact:
+    """``spans``: the sorted spans of the quotes with no speaker found."""
     if fact.kind not in (FactKind.DATE, FactKind.NUMBER) or fact.start is None:
         return fact
-    if not any(s is not None and e is not None and s <= fact.start < e for s, e in spans):
+    i = bisect.bisect_right(spans, (fact.start, 1 << 62)) - 1
+    if i < 0 or not spans[i][0] <= fact.start < spans[i][1]:
         return fact
     return dataclasses.replace(fact, level="check", reasons=(*fact.reasons, UNSAID))
 
