@@ -74,7 +74,8 @@ def test_doubtful_facts_come_first_with_their_reason(window: MainWindow, qtbot: 
     review = panel.review
     assert review is not None
     doubtful = [it.fact for it in review.items if it.fact.level == "check"]
-    assert len(doubtful) == 2
+    ready = [it.fact for it in review.items if it.fact.level == "ready"]
+    assert len(doubtful) == 4 and len(ready) == 3
     rows = view.model.rows()
     # The facts marked check are listed first, marked "Check first".
     assert [r.fact_id for r in rows[: len(doubtful)]] == [f.id for f in doubtful]
@@ -90,19 +91,19 @@ def test_doubtful_facts_come_first_with_their_reason(window: MainWindow, qtbot: 
     qtbot.waitUntil(lambda: not view.doubt.isVisible(), timeout=WAIT_MS)
     # The tally and the coloured chips count the same groups.
     tally = view.counts.text()
-    assert "2 to check first" in tally and "5 to decide" in tally
+    assert "4 to check first" in tally and "3 to decide" in tally
     chips = {s: view.legend.labels[s].text() for s in ("check", "undecided")}
-    assert "Check first 2" in chips["check"] and "To decide 5" in chips["undecided"]
+    assert "Check first 4" in chips["check"] and "To decide 3" in chips["undecided"]
     # Accept all leaves them to the teacher; deciding one by hand takes it out of the group.
     qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
     assert all(review.item(f.id).decision.value == "undecided" for f in doubtful)
-    assert "2 to check first" in view.counts.text() and "5 accepted" in view.counts.text()
+    assert "4 to check first" in view.counts.text() and "3 accepted" in view.counts.text()
     view.select_row(row_of(panel, doubtful[0].id))
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_A)
     assert review.item(doubtful[0].id).decision.value == "accepted"
-    assert "1 to check first" in view.counts.text() and "6 accepted" in view.counts.text()
-    assert "Check first 1" in view.legend.labels["check"].text()
+    assert "3 to check first" in view.counts.text() and "4 accepted" in view.counts.text()
+    assert "Check first 3" in view.legend.labels["check"].text()
     # The window fits a 1366×768 screen (with room for a taskbar).
     hint = view.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 728
@@ -119,7 +120,7 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     found = [it.fact.id for it in review.items]
     assert len(found) == 7 and review.counts().needs_editing == 0
     doubtful = {it.fact.id for it in review.items if it.fact.level == "check"}
-    assert doubtful == {"n-muslim-pilgrims", "n-people"}
+    assert doubtful == {"n-muslim-pilgrims", "n-people", "n-pilgrims", "d-not-first-time-deadly"}
     # Every found fact is highlighted, and the article is the browser's text exactly.
     assert sorted(panel.highlighted_keys()) == sorted(found)
     assert view.browser.toPlainText() == article.rstrip("\n")  # Qt drops the last newline
@@ -128,19 +129,19 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
 
     # Accept all takes the ready facts only, then reject two with the keyboard.
     qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
-    assert review.counts().accepted == 5
+    assert review.counts().accepted == 3
     assert all(review.item(fid).decision.value == "undecided" for fid in doubtful)
-    for fid in ("d-not-first-time-deadly", "q-ministry-over-345-muslim"):
+    for fid in ("n-pillars", "q-ministry-over-345-muslim"):
         view.select_row(row_of(panel, fid))
         view.table.setFocus()
         qtbot.keyClick(view.table, Qt.Key.Key_R)
         assert review.item(fid).decision.value == "rejected"
-    assert review.counts().accepted == 3 and review.counts().rejected == 2
+    assert review.counts().accepted == 1 and review.counts().rejected == 2
     # Accept all again: an explicit rejection is never overridden.
     qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
-    assert review.item("d-not-first-time-deadly").decision.value == "rejected"
+    assert review.item("n-pillars").decision.value == "rejected"
     assert review.item("q-ministry-over-345-muslim").decision.value == "rejected"
-    assert review.counts().accepted == 3 and review.counts().rejected == 2
+    assert review.counts().accepted == 1 and review.counts().rejected == 2
 
     # Edit one: an invalid value is refused inline and nothing changes, then a valid one.
     view.select_row(row_of(panel, "n-pilgrims"))
@@ -187,8 +188,8 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     assert added[0].fact.start == start and added[0].fact.end == end
     assert added_id in panel.highlighted_keys()
     counts = review.counts()
-    assert counts.accepted == 4 and counts.added == 1
-    assert "4 facts" in view.create_button.text()
+    assert counts.accepted == 3 and counts.added == 1  # a ready one, the edited, the added
+    assert "3 facts" in view.create_button.text()
 
     # Create the deck.
     view.name_edit.setText("Hajj stampede (checked)")
@@ -209,9 +210,9 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
         deck_row_id,
     )
     by_key = {r[0]: r for r in rows}
-    assert len(rows) == 3 + 1  # accepted + added
-    rejected = {"d-not-first-time-deadly", "q-ministry-over-345-muslim"}
-    assert set(by_key) == (set(found) - rejected - doubtful) | {added_id}
+    assert len(rows) == 2 + 1  # accepted (one ready, one edited) + added
+    rejected = {"n-pillars", "q-ministry-over-345-muslim"}
+    assert set(by_key) == (set(found) - rejected - doubtful) | {"n-pilgrims", added_id}
     for key, _kind, text, s, e, *_rest, source_text in rows:
         assert source_text == article
         assert source_text[s:e] == text, key  # spans exact
@@ -227,7 +228,7 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
         "SELECT count(*) FROM card c JOIN fact f ON f.id = c.fact_id WHERE f.deck_id = ?",
         deck_row_id,
     )[0][0]
-    assert cards == 2 * 4
+    assert cards == 2 * 3
 
 
 def test_a_refused_deck_stores_nothing(
