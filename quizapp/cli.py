@@ -111,7 +111,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     """``quizapp import FILE``: a deck file, a spreadsheet or Anki text file, an Anki package.
 
     An article's facts need a review: ``--review-file`` writes them to a deck
-    file to check by hand, ``--accept-all`` stores them unreviewed; without
+    file to check by hand, ``--accept-all`` stores the ones marked ready
+    unreviewed (``--include-doubtful`` adds those marked check); without
     either nothing is imported and the message says so.
     """
     from quizapp.collection import Collection
@@ -124,7 +125,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(write_review_file(path, Path(args.review_file)))
         return EXIT_OK
     # Validates everything before touching the database.
-    deck, notices = load_path(path, accept_articles=args.accept_all)
+    if args.include_doubtful and not args.accept_all:
+        return _fail([f"{path}:1: --include-doubtful: only goes with --accept-all"])
+    deck, notices = load_path(
+        path, accept_articles=args.accept_all, include_doubtful=args.include_doubtful
+    )
     with Collection.open() as col:
         try:
             outcome = store_loaded(col, path, deck, notices, replace=args.replace)
@@ -330,8 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument(
         "--accept-all",
         action="store_true",
-        help="an article: store every fact found that passes the deck checks, unreviewed "
-        "(the ones left out are listed)",
+        help="an article: store the facts found that are marked ready and pass the deck "
+        "checks, unreviewed (the ones left out are counted and listed)",
+    )
+    p.add_argument(
+        "--include-doubtful",
+        action="store_true",
+        help="with --accept-all: store the facts marked check too (unreviewed)",
     )
     review.add_argument(
         "--review-file",

@@ -275,29 +275,31 @@ def render_new_screens(app: object, window: object, shot: Callable[..., None]) -
 
 
 def render_article_review(app: object, window: object, shot: Callable[..., None]) -> None:
-    """The review of the facts found in the seed article, part way through."""
+    """The review of the facts found in the seed article, part way through: Accept all
+    has taken the ready facts, one is rejected, the facts to check come first and the
+    first of them is on show with its reason; also at the size of a 1366×768 screen."""
     from quizapp.gui.controllers.article_review_panel import open_article_review
 
     w: Any = window
     panel = open_article_review(w.library.collection, ROOT / "content" / "seed" / "article.txt",
                                 w)
     wait_for(app, lambda: panel.review is not None)
-    panel.view.resize(1180, 760)
     items = panel.review.items
-    # Part way through: the first facts decided, a person rejected, the next date on show.
-    chosen = next(it for it in items if it.fact.kind.value == "date")
-    for it in items[:12]:
-        if it is chosen:
-            continue
-        if it.fact.kind.value == "person" and it.fact.start < 2000:
-            panel.reject(it.fact.id)
-        else:
-            panel.accept(it.fact.id)
-    panel.select_fact(chosen.fact.id)
+    panel.accept_all()
+    person = next((it for it in items if it.fact.kind.value == "person"), None)
+    if person is not None:
+        panel.reject(person.fact.id)
+    doubtful = next((it for it in items if it.fact.level == "check"), items[0])
+    panel.select_fact(doubtful.fact.id)
     panel.view.show_message("")
     panel.view.table.setFocus()
+    panel.view.table.scrollToTop()
     panel.view.browser.verticalScrollBar().setValue(0)
-    shot("article-review", panel.view)
+    for name, size in (("article-review", (1180, 760)), ("article-review-1366x768", (1366, 728))):
+        panel.view.resize(*size)
+        panel.select_fact(doubtful.fact.id)
+        panel.view.table.scrollToTop()
+        shot(name, panel.view)
     panel.view.force_close()
     settle(app)
 

@@ -426,7 +426,7 @@ def test_relative_dates_resolve_against_dateline() -> None:
     facts = extract_facts(text)
     assert_offsets(text, facts)
     values = {f.text: f.value for f in facts if f.kind is FactKind.DATE}
-    assert values["Saturday, September 12, 2015"] == "2015-09-12"
+    assert "Saturday, September 12, 2015" not in values  # the publication date, no event
     assert values["yesterday"] == "2015-09-11"
     assert values["on Thursday"] == "2015-09-10"
     assert values["on Monday"] == "2015-09-14"
@@ -594,7 +594,40 @@ def test_eval_script_prints_figures(capsys: pytest.CaptureFixture[str]) -> None:
         for category in module.CATEGORIES:
             figures = data["splits"][part][category]
             assert 0.0 <= figures["f1"] <= 1.0
+        strict = data["splits"][part]["strict"]
+        for category in (*module.CATEGORIES, *module.EXTRA):
+            lenient = data["splits"][part][category]
+            # the same required gold items, so the same TP + FN
+            assert strict[category]["tp"] + strict[category]["fn"] == lenient["tp"] + lenient["fn"]
+        ready = data["splits"][part]["ready"]
+        assert ready["ready_wrong"] <= ready["ready"] and ready["right_ready"] <= ready["right"]
     assert module.main([]) == 0
     table = capsys.readouterr().out
-    assert "| test | who-said-what |" in table
+    assert "| test | who-said-what |" in table and "| test | what-a-number-counts |" in table
+    assert any(line.startswith("test: ") and "ready" in line for line in table.splitlines())
     print(table)  # the figures, for the record (no threshold here)
+
+
+def test_strict_scoring_rules() -> None:
+    module = _load_eval_script()
+    berg = {"name": "Anna Berg", "aliases": ["Berg"], "role": "Secretary General", "roles": []}
+    assert module.name_strict("Anna Berg", berg) and module.name_strict("Berg", berg)
+    assert module.speaker_matches("Council Anna Berg", berg)  # lenient: the surname
+    assert not module.name_strict("Council Anna Berg", berg)  # strict: a word too many
+    gold_date = {"value": "1999", "about": "she became chair of the board"}
+    right = Fact(id="d", kind=FactKind.DATE, value="1999", stem="When did she become chair?")
+    vague = Fact(id="d2", kind=FactKind.DATE, value="1999", stem="When did this happen?")
+    assert module.date_strict(gold_date, right) and not module.date_strict(gold_date, vague)
+    gold_n = {
+        "value": 3000,
+        "unit": None,
+        "counts": "workers",
+        "qualifier": "more than",
+        "about": "workers who lost their jobs",
+    }
+    n_ok = Fact(id="n", kind=FactKind.NUMBER, value=3000.0, counts="workers", qualifier="over")
+    n_bound = Fact(id="n2", kind=FactKind.NUMBER, value=3000.0, counts="workers")
+    n_what = Fact(id="n3", kind=FactKind.NUMBER, value=3000.0, counts="Cost", qualifier="over")
+    assert module.number_counts_strict(gold_n, n_ok)
+    assert module.number_ok(gold_n, n_bound) and not module.number_strict(gold_n, n_bound)
+    assert module.number_strict(gold_n, n_what) and not module.number_counts_strict(gold_n, n_what)

@@ -85,6 +85,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "anchored",
+        re.compile(
+            r"\b(?:the\s+(?P<w>next|following|previous|same)\s+year"
+            r"|(?P<n>a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years?\s+"
+            r"(?P<dir>later|afterwards|earlier|before))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "rel_year",
         re.compile(r"\b(?P<w>last|next|this|Last|Next|This)\s+year\b(?!'s|’s)"),
     ),
@@ -161,13 +170,44 @@ def parse_reference(value: str | None) -> dt.date | None:
 def find_dateline(text: str) -> dt.date | None:
     """The article's dateline: a full date at the start of one of its first lines."""
     for line in text.split("\n")[:4]:
-        line = line.strip()
+        line = re.sub(r"^(?:Today is|Published:?|Posted:?)\s+", "", line.strip())
         for kind in ("mdy", "dmy", "iso"):
             m = _PATTERNS[[k for k, _ in _PATTERNS].index(kind)][1].match(line)
             if m:
                 d = _full(m)
                 if d is not None:
                     return d
+    return None
+
+
+_MONTH_YEAR_LINE = re.compile(rf"^(?P<mon>{_MONTH})\s+(?P<y>{_YEAR})\.?$")
+
+
+def dateline_value(text: str) -> str | None:
+    """The publication date a dateline gives, as precise as it is written: a full date
+    ("Tuesday, March 8, 2011" → 2011-03-08) or a month ("March 2011" → 2011-03)."""
+    full = find_dateline(text)
+    if full is not None:
+        return full.isoformat()
+    for line in text.split("\n")[:4]:
+        m = _MONTH_YEAR_LINE.match(line.strip())
+        if m:
+            month = MONTHS[m.group("mon").lower().rstrip(".")]
+            return f"{int(m.group('y')):04d}-{month:02d}"
+    return None
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the dateline line is (a line of the first four that is only a date)."""
+    pos = 0
+    for line in text.split("\n")[:4]:
+        body = re.sub(r"^(?:Today is|Published:?|Posted:?)\s+", "", line.strip()).rstrip(".")
+        if body and (
+            _MONTH_YEAR_LINE.match(body)
+            or any(rx.fullmatch(body) for kind, rx in _PATTERNS if kind in {"iso", "mdy", "dmy"})
+        ):
+            return pos, pos + len(line)
+        pos += len(line) + 1
     return None
 
 
@@ -214,16 +254,30 @@ def find_dates(
             taken.append((s, e))
     out.sort(key=lambda d: d.start)
     # "November of the same year": the year of the last full date before it.
+    # "the next year", "two years later": the year of the last written date in the same or
+    # the previous sentence; with none near, the text does not say, and no date is made.
     fixed: list[DateMatch] = []
+    last_at = -1
     for d in out:
         if d.value.startswith("same-"):
             if last_year is None:
                 continue
             d = DateMatch(d.start, d.end, f"{last_year}-{d.value[5:]}")
-        elif d.value[:4].isdigit():
+        elif d.value.startswith("anchor"):
+            near = last_year is not None and _sentences_between(text, last_at, d.start) <= 1
+            if not near or last_year is None:
+                continue
+            d = DateMatch(d.start, d.end, str(last_year + int(d.value[6:])))
+        elif d.value[:4].isdigit() and re.search(r"\d{4}", text[d.start : d.end]):
             last_year = int(d.value[:4])
+            last_at = d.end
         fixed.append(d)
     return fixed
+
+
+def _sentences_between(text: str, start: int, end: int) -> int:
+    """How many sentence ends lie between two offsets."""
+    return len(re.findall(r"[.!?](?=\s)|\n", text[max(0, start) : end]))
 
 
 def _value(
@@ -254,6 +308,16 @@ def _value(
     if kind == "msame":
         month = MONTHS[m.group("mon").lower().rstrip(".")]
         return f"same-{month:02d}"
+    if kind == "anchored":
+        # "the next year", "two years later": counted from the year the text was just
+        # talking about, not from the dateline (resolved after all dates are found).
+        if m.group("w"):
+            step = {"next": 1, "following": 1, "previous": -1, "same": 0}[m.group("w").lower()]
+        else:
+            word = m.group("n").lower()
+            count = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 1)
+            step = -count if m.group("dir").lower() in {"earlier", "before"} else count
+        return f"anchor{step:+d}"
     if kind == "month":
         mon = m.group("mon")
         if not mon[0].isupper() or (
@@ -298,6 +362,11 @@ def _value(
         w = m.group("w").lower()
         if w in {"today", "tonight"} and any(a <= s < b for a, b in quoted):
             return None
+        clause_before = re.split(r"[.;!?]\s", text[max(0, s - 80) : s])[-1]
+        if w == "today" and re.search(
+            r"\b(?:still|remains?|to this|until|up to|even)\b", clause_before, re.IGNORECASE
+        ):
+            return None  # "a post he still holds today": not the date of an event
         delta = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w]
         return (ref + dt.timedelta(days=delta)).isoformat()
     if kind == "weekday":

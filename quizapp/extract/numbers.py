@@ -227,6 +227,13 @@ _STOP = word_set(
     other another same own
     """
 )
+_TIME_WORDS = word_set(
+    """
+    last next this yesterday today tomorrow tonight monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december ago earlier later
+    """
+)
 _LEAD_STRIP = word_set(
     """
     in on although though while whereas but and which who that because since if when
@@ -487,7 +494,7 @@ def counts_for(
     if rm:
         for w in rm.group(1).split():
             lw = w.lower()
-            if lw in _STOP or (lw in UNITS_WORDS and phrase_words):
+            if lw in _STOP or (lw in UNITS_WORDS and phrase_words) or lw in _TIME_WORDS:
                 break
             if _VERBISH.search(lw) and not (lw.endswith("ed") and not phrase_words):
                 break

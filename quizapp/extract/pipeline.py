@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from quizapp.extract.dates import find_dateline, find_dates, parse_reference
+from quizapp.extract.confidence import QuoteEvidence, judge, not_a_person
+from quizapp.extract.dates import (
+    dateline_span,
+    dateline_value,
+    find_dateline,
+    find_dates,
+    parse_reference,
+)
 from quizapp.extract.numbers import counts_for, find_numbers
 from quizapp.extract.people import NounPhrase, Person, Registry, split_name
 from quizapp.extract.readers import read_article
@@ -49,6 +58,10 @@ def extract_facts(
     facts: list[Fact] = []
 
     dates = find_dates(text, reference, quoted)
+    # The dateline is the publication date (the source's), not an event to ask about.
+    line = dateline_span(text)
+    if line is not None:
+        dates = [d for d in dates if not (line[0] <= d.start and d.end <= line[1])]
     for d in dates:
         sent_s, sent_e = sentence_bounds(text, d.start, d.end)
         sentence = text[sent_s:sent_e]
@@ -70,7 +83,11 @@ def extract_facts(
         )
     step(1)
 
-    numbers = find_numbers(text, [(d.start, d.end) for d in dates])
+    numbers = [
+        n
+        for n in find_numbers(text, [(d.start, d.end) for d in dates] + ([line] if line else []))
+        if not _vague(text[n.start : n.end]) and not _range_start(text, n.end)
+    ]
     for n in numbers:
         sent_s, sent_e = sentence_bounds(text, n.start, n.end)
         sentence = text[sent_s:sent_e]
@@ -79,6 +96,9 @@ def extract_facts(
         stem, event = number_stem(
             sentence, n.start - sent_s, n.end - sent_s, counts, n.unit, n.value
         )
+        worth = re.fullmatch(r"How much was the (.+) worth\?", stem or "")
+        if worth:
+            counts = f"value of the {worth.group(1)}"  # "a contract worth $2.1 billion"
         facts.append(
             Fact(
                 id=unique_id("n", slug(counts or text[n.start : n.end]), used),
@@ -94,7 +114,7 @@ def extract_facts(
                 value=round(n.value, 6),
                 unit=n.unit,
                 counts=counts,
-                qualifier=n.qualifier if n.qualifier != "only" else None,
+                qualifier=_qualifier(text, n.start, n.qualifier, n.unit),
             )
         )
     step(2)
@@ -106,13 +126,16 @@ def extract_facts(
     statements = finder.run()
     step(3)
 
+    evidence: dict[str, QuoteEvidence] = {}
     for st in statements:
         sent_s, sent_e = sentence_bounds(text, st.start, st.end)
         speaker = st.speaker
         who = slug(speaker.name.split()[-1] if speaker else "unknown", 1)
+        fid = unique_id("q", f"{who}-{slug(text[st.start : st.end], 3)}", used)
+        evidence[fid] = QuoteEvidence(st.link if speaker else "none")
         facts.append(
             Fact(
-                id=unique_id("q", f"{who}-{slug(text[st.start : st.end], 3)}", used),
+                id=fid,
                 kind=FactKind.QUOTE,
                 source_id=source_id,
                 text=text[st.start : st.end],
@@ -132,6 +155,7 @@ def extract_facts(
         p
         for p in registry.people
         if not p.is_org
+        and not not_a_person(p.name)
         and p.name[:1].isupper()
         and p.name.split()[0].lower() not in {"one", "a", "an", "the", "another", "some", "this"}
     ]
@@ -140,6 +164,9 @@ def extract_facts(
         span = _first_mention(text, p)
         if span is None:
             continue
+        if not p.role and not p.roles:
+            for role in _written_roles(text, p.name):
+                p.add_role(role)
         s, e = span
         sent_s, sent_e = sentence_bounds(text, s, e)
         facts.append(
@@ -157,9 +184,122 @@ def extract_facts(
                 roles=tuple(p.roles),
             )
         )
+    facts = [judge(f, text, evidence.get(f.id)) for f in facts]
+    # A date or number stated inside a quote nobody was found to say: whose claim is it?
+    unsaid = sorted(
+        (f.start, f.end)
+        for f in facts
+        if f.kind is FactKind.QUOTE and not f.speaker and f.start is not None and f.end is not None
+    )
+    facts = [_unsaid(f, unsaid) for f in facts]
     facts.sort(key=lambda f: (f.start or 0, f.kind.value))
     step(5)
     return facts
+
+
+UNSAID = "stated inside a quote whose speaker was not found"
+
+
+def _unsaid(fact: Fact, spans: list[tuple[int, int]]) -> Fact:
+    """``spans``: the sorted spans of the quotes with no speaker found."""
+    if fact.kind not in (FactKind.DATE, FactKind.NUMBER) or fact.start is None:
+        return fact
+    i = bisect.bisect_right(spans, (fact.start, 1 << 62)) - 1
+    if i < 0 or not spans[i][0] <= fact.start < spans[i][1]:
+        return fact
+    return dataclasses.replace(fact, level="check", reasons=(*fact.reasons, UNSAID))
+
+
+_VAGUE_RE = re.compile(
+    r"(?:(?:tens|hundreds|thousands|millions)\s+of\s+)?"
+    r"(?:dozens|scores|hundreds|thousands|millions|billions|tens|several|a\s+few|many)"
+    r"(?:\s+of)?",
+    re.IGNORECASE,
+)
+_DURATIONS = frozenset(
+    {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"}
+)
+
+
+def _vague(written: str) -> bool:
+    """ "thousands", "dozens", "tens of thousands": a vague quantity, no number to ask for."""
+    return _VAGUE_RE.fullmatch(" ".join(written.split())) is not None
+
+
+def _range_start(text: str, end: int) -> bool:
+    """The first day of a range of days ("3–5 May"): part of a date, not a count."""
+    return (
+        re.match(
+            r"\s*[–-]\s*\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
+            text[end : end + 30],
+        )
+        is not None
+    )
+
+
+def _qualifier(text: str, start: int, qualifier: str | None, unit: str | None) -> str | None:
+    """The bound a number is given with; "over three years" (meaning "during") is none."""
+    if qualifier == "only":
+        return None
+    if (
+        unit in _DURATIONS
+        and re.search(
+            r"\bover\s+(?:the\s+(?:next|past|last)\s+)?$", text[max(0, start - 20) : start]
+        )
+        and not re.search(
+            r"\b(?:for|lasted|lasting|last|took|taking|spent|after|in|of)\s+over\s+",
+            text[max(0, start - 30) : start],
+        )
+    ):
+        return None
+    return qualifier
+
+
+_ROLE_CLAUSES = (
+    # "Lind was elected to parliament", "Lind was appointed Minister of Health"
+    r"(?:was|has been|had been|is)\s+(?:(?:re-?)?elected|appointed|named|made|sworn in)\s+"
+    r"(?:as\s+)?(?P<role>(?:to\s+)?(?:the\s+)?[A-Za-z][\w’'-]*(?:\s+(?:of|for|to|the|[A-Z][\w’'-]*|"
+    r"[a-z]+(?=\s+of\b)))*)",
+    # "served as Minister of Health", "works as a nurse"
+    r"(?:later\s+|also\s+|then\s+)?(?:served|serves|worked|works|acted|acts)\s+as\s+(?:an?\s+|the\s+)?"
+    r"(?P<role>[A-Za-z][\w’'-]*(?:\s+(?:of|for|the|[A-Z][\w’'-]*))*)",
+    # "founded the Green Future party"
+    r"(?:later\s+|also\s+|then\s+)?(?P<verb>founded|co-founded|set up|established)\s+"
+    r"(?P<role>(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:of|for|the|[A-Z][\w’'-]*|party|group|movement|company))*)",
+)
+
+
+def _written_roles(text: str, name: str) -> list[str]:
+    """Roles the text gives a person in clauses of their own: an elected office, a post,
+    an organisation they founded ("Lind was elected to parliament. She later served as
+    Minister of Health and founded the Green Future party.")."""
+    surname = name.split()[-1]
+    out: list[str] = []
+    subjects = rf"(?:{re.escape(name)}|{re.escape(surname)})"
+    for m in re.finditer(rf"\b{subjects}\b", text):
+        # the sentence of the mention and the next one when it opens with a pronoun
+        end = text.find(". ", m.end())
+        end = len(text) if end < 0 else end
+        nxt = text[end + 2 : end + 2 + 300]
+        chunk = text[m.end() : end]
+        if re.match(r"(?:He|She)\b", nxt):
+            stop = nxt.find(". ")
+            chunk += " . " + nxt[3 if nxt.startswith("He") else 4 : stop if stop > 0 else len(nxt)]
+        for part in re.split(r"\s+\.\s+|\band\b|,", chunk):
+            part = part.strip()
+            for rx in _ROLE_CLAUSES:
+                rm = re.match(rx, part)
+                if rm is None:
+                    continue
+                role = rm.group("role").strip()
+                role = re.sub(r"\s+(?:in|on|at|by|from|after)$", "", role)
+                if "verb" in rm.groupdict() and rm.group("verb"):
+                    role = f"founder of {role}"
+                elif role.lower().startswith("to "):
+                    role = f"elected {role}"
+                if role and role not in out and len(role.split()) <= 8:
+                    out.append(role)
+    return out
 
 
 def _mentions(text: str, sentences: list[tuple[int, int]]) -> list[NounPhrase]:
@@ -241,8 +381,7 @@ def extract_deck(path: Path) -> Deck:
     source_id = slug(path.stem, 6) or "article"
     published = article.published
     if published is None:
-        dateline = find_dateline(article.text)
-        published = dateline.isoformat() if dateline else None
+        published = dateline_value(article.text)
     title = article.title or path.stem
     source = Source(
         id=source_id,

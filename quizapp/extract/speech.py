@@ -238,6 +238,9 @@ class Statement:
     reported: bool
     speaker: Person | None
     role: str | None = None
+    #: How the speaker was found: "explicit" (an attribution in the quote's own
+    #: sentence), "carried" (the speaker of an earlier statement) or "none".
+    link: str = "explicit"
 
 
 def _np_allowed(tok: Token, prev_is_name: bool = False) -> bool:
@@ -1464,15 +1467,19 @@ class SpeechFinder:
             return None  # "described the plan as "a bold step"" is a scare quote
         if _is_title(self.text[q.start : q.end]):
             return None  # "The Internet Explorer 6 Countdown", "Cowboys and Indians"
+        link = "explicit"
         if person is None:
             par = self._paragraph_index(q.open)
             if (at_start or n_words >= 8) and self.last_speaker is not None and par - prev_par <= 2:
                 person = self.last_speaker
+                link = "carried"
             elif not at_start and n_words < 8:
                 return None
+            else:
+                link = "none"
         if person is not None:
             self._spoke(person)
-        return Statement(q.start, q.end, False, person, role)
+        return Statement(q.start, q.end, False, person, role, link)
 
 
 def _strip_article(text: str, toks: list[Token]) -> str | None:

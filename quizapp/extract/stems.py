@@ -174,14 +174,16 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
         if w.lower() in _AUX_INVERT and i > 0:
             subject = " ".join(words[:i])
             tail = " ".join(words[i + 1 :])
-            return f"When {w.lower()} {_lower_first(subject)} {tail}".rstrip() + "?", event
+            return _shorten(
+                f"When {w.lower()} {_lower_first(subject)} {tail}".rstrip() + "?"
+            ), event
         base = _IRREGULAR.get(w.lower()) or (
             _regular_base(w.lower()) if i > 0 and w.islower() else None
         )
         if base and i > 0:
             subject = " ".join(words[:i])
             tail = " ".join(words[i + 1 :])
-            return f"When did {_lower_first(subject)} {base} {tail}".rstrip() + "?", event
+            return _shorten(f"When did {_lower_first(subject)} {base} {tail}".rstrip() + "?"), event
     return f"When: {rest}?", event
 
 
@@ -252,25 +254,158 @@ def _event(rest: str) -> str:
     return (label[:1].upper() + label[1:]) if label else "Event"
 
 
+_QUALIFIER_TAIL = re.compile(
+    r"(?:\b(?:more than|less than|fewer than|at least|at most|up to|about|around|nearly|almost|"
+    r"some|over|under|approximately|roughly|only|just|a total of|an estimated|estimated|"
+    r"as many as|as much as|close to|the|a|an|another|all|its|their|his|her)\s*)+$",
+    re.IGNORECASE,
+)
+_TIME_UNITS = {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"}
+
+
+#: The stem of a number whose clause gives no verb to ask with (the stem gate refuses it).
+NO_NUMBER_STEM = "What figure does the article give here?"
+
+
 def number_stem(
     sentence: str, start: int, end: int, counts: str | None, unit: str | None, value: float = 0
 ) -> tuple[str, str]:
-    """A "How many …?"/"What …?" stem and an event label for a number in a sentence."""
-    clause, _s, e = _clause_around(sentence, start, end)
-    pred = _predicate(clause[e:])
+    stem, event = _number_stem(sentence, start, end, counts, unit, value)
+    return stem or NO_NUMBER_STEM, event
+
+
+def _number_stem(
+    sentence: str, start: int, end: int, counts: str | None, unit: str | None, value: float = 0
+) -> tuple[str | None, str]:
+    """A "How many …?"/"How much …?" stem and an event label for a number in a sentence.
+
+    The question is made from the clause: with the number as the subject's count
+    ("Four helicopters arrived …" → "How many helicopters arrived …?") or as the
+    object of a verb, inverted ("The factory cut 300 workers" → "How many workers
+    did the factory cut?"). Where the clause gives no verb to ask with, the stem is
+    :data:`NO_NUMBER_STEM` and the fact waits for a teacher.
+    """
+    clause, s, e = _clause_around(sentence, start, end)
     label = counts or "the figure"
     event = label[:1].upper() + label[1:]
+    after = clause[e:]
+    np_len = 0
+    if counts:
+        m = re.match(r"\s*(?:-[a-z]+\s+)?(?:of\s+(?:the\s+)?)?" + re.escape(counts), after)
+        if m:
+            np_len = m.end()
+    rest_after = _tidy(after[np_len:]) if np_len or not counts else _tidy(after)
+    # "…, the company said": the attribution is not part of the question.
+    rest_after = re.sub(
+        r"^(?:[\w’'-]+\s+){0,5}(?:said|says|added|reported|announced|told\s+\w+)\b.*$",
+        "",
+        rest_after,
+    )
+    rest_after = re.sub(
+        r",\s*(?:[\w’'-]+\s+){0,5}(?:said|says|added|reported|announced|told\s+\w+)\b.*$",
+        "",
+        rest_after,
+    )
+    before = _tidy(_QUALIFIER_TAIL.sub("", clause[:s]).rstrip(" $€£("))
     if unit == "%":
+        if counts and not before:
+            pred = _predicate(after)
+            if pred:
+                return f"What percentage of {counts} {pred}?", event
+        if before:
+            words = before.split()
+            head = "By what percentage" if words[-1].lower() == "by" else "What percentage"
+            if words[-1].lower() == "by":
+                words = words[:-1]
+            stem = _inverted(head, words, rest_after)
+            if stem:
+                return _shorten(stem), event
         return f"What percentage is given for {label}?", event
-    if unit and unit.isupper() and len(unit) == 3:
-        return f"How much was {label}?", event
-    if unit in {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"}:
-        return f"How many {unit} — {label}?", event
-    if unit is None and counts and 0 < value < 1:
-        return f"What share of {label} is given?", event
-    if counts and pred:
-        return f"How many {counts} {pred}?", event
-    return f"How many {label}?" if counts else "What figure does the article give here?", event
+    if counts and counts.startswith("age of "):
+        return f"How old was {counts[7:]}?", event
+    money = bool(unit and unit.isupper() and len(unit) == 3)
+    if unit in _TIME_UNITS:
+        head = f"How many {unit}"
+    elif money:
+        head = "How much"
+    elif counts and np_len:
+        head = f"How many {counts}"
+    else:
+        return None, event
+    if not before or _enumeration(before):
+        # The number counts the subject ("In total, 1,960 personnel, 90 carriers … arrived").
+        pred = _predicate(after) if counts else ""
+        if pred and not money and unit not in _TIME_UNITS:
+            return _shorten(f"{head} {pred}?"), event
+        return None, event
+    worth = re.search(
+        r"\b(?:a|an|the)\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+(?:worth|valued at)$", before
+    )
+    if money and worth:
+        return f"How much was the {worth.group(1)} worth?", event
+    stem = _inverted(head, before.split(), rest_after)
+    return (_shorten(stem) if stem else None), event
+
+
+_NUMBER_START = re.compile(
+    r"^(?:[$€£]?\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundred|a|an)\b",
+    re.IGNORECASE,
+)
+
+
+def _enumeration(before: str) -> bool:
+    """ "1,960 military personnel, 90 armored carriers and": earlier items of a list."""
+    parts = [p.strip() for p in re.split(r",|\band\b", before) if p.strip()]
+    return bool(parts) and all(_NUMBER_START.match(p) for p in parts)
+
+
+_CUT_BEFORE = re.compile(
+    r",|\s(?:which|who|whom|whose|after|because|although|though|while|whereas|so that|so as|"
+    r"as well as|despite|in order to|where|when|if|unless|until|since)\s"
+)
+_MAX_STEM_WORDS = 24
+
+
+def _shorten(stem: str) -> str:
+    """A long question cut before its first subordinate clause after the verb phrase."""
+    words = stem.split()
+    if len(words) <= _MAX_STEM_WORDS:
+        return stem
+    body = stem.rstrip("?")
+    floor = len(" ".join(words[:7]))
+    for m in _CUT_BEFORE.finditer(body):
+        if m.start() >= floor:
+            cut = body[: m.start()].rstrip(" ,;:")
+            if len(cut.split()) <= _MAX_STEM_WORDS:
+                return cut + "?"
+            break
+    return stem
+
+
+def _inverted(head: str, words: list[str], tail: str) -> str | None:
+    """ "The city will spend" + "on roads" → "How much will the city spend on roads?"."""
+    for i, w in enumerate(words):
+        low = w.lower()
+        if i == 0:
+            continue
+        if w[:1].isupper() and low not in _AUX_INVERT:
+            continue
+        subject = _lower_first(" ".join(words[:i]))
+        between = " ".join(words[i + 1 :])
+        if low in _AUX_INVERT:
+            if low in {"has", "have", "had"} and not between:
+                aux = "did" if low == "had" else ("does" if low == "has" else "do")
+                body = f"{aux} {subject} have"
+            else:
+                body = f"{low} {subject} {between}"
+        else:
+            base = _IRREGULAR.get(low) or _regular_base(low)
+            if not base:
+                continue
+            body = f"did {subject} {base} {between}"
+        return " ".join(f"{head} {body} {tail}".split()) + "?"
+    return None
 
 
 def _predicate(after: str) -> str:

@@ -54,6 +54,9 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         out["event"] = fact.event
     if fact.tags:
         out["tags"] = list(fact.tags)
+    if fact.level is not None:
+        out["level"] = fact.level
+        out["reasons"] = list(fact.reasons)
     return out
 
 

@@ -23,6 +23,9 @@ class FactKind(StrEnum):
 
 FACT_KINDS: tuple[str, ...] = tuple(k.value for k in FactKind)
 
+#: The confidence levels of an extracted fact.
+LEVELS: tuple[str, ...] = ("ready", "check")
+
 # ISO 8601 as precise as the text: 2020-11-10, 2020-11, 2020, --04-16 (no year).
 DATE_VALUE_RE = re.compile(r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|--\d{2}-\d{2})$")
 
@@ -77,6 +80,10 @@ class Fact:
     front: str | None = None
     back: str | None = None
     tags: tuple[str, ...] = ()
+    # Extracted facts: "ready" (may be accepted without a look) or "check", with the
+    # one-line reasons a teacher reads ("speaker taken from an earlier sentence").
+    level: str | None = None
+    reasons: tuple[str, ...] = ()
 
     @property
     def date_value(self) -> str:

@@ -112,7 +112,11 @@ def detect_format(path: Path) -> tuple[str, list[str]]:
 
 
 def import_file(
-    path: str | Path, progress: Progress | None = None, *, accept_articles: bool = False
+    path: str | Path,
+    progress: Progress | None = None,
+    *,
+    accept_articles: bool = False,
+    include_doubtful: bool = False,
 ) -> ImportResult:
     """Read any supported deck file: the deck and the notices for the user.
 
@@ -120,7 +124,8 @@ def import_file(
     with ``done == total`` at the end. Raises DeckFileError listing every
     problem; nothing is stored by this function. An article is refused with
     :class:`ArticleReviewNeededError` (its facts need a teacher's review)
-    unless ``accept_articles`` takes every found fact that passes the checks.
+    unless ``accept_articles`` takes the found facts that are ready and pass the
+    checks (``include_doubtful``: the ones marked check too).
     """
     path = Path(path)
     if not path.exists():
@@ -140,7 +145,9 @@ def import_file(
     elif kind == "article":
         from quizapp.importers.article import load_article
 
-        result = load_article(path, progress, accept_all=accept_articles)
+        result = load_article(
+            path, progress, accept_all=accept_articles, include_doubtful=include_doubtful
+        )
     else:
         from quizapp.importers.csvfile import load_delimited
 

@@ -138,7 +138,15 @@ def _verdict(text: str) -> tuple[str, str | None]:
             return "table", separator  # a header row: Front,Back / Question<TAB>Answer …
         # Prose repeats no separator the same number of times on most of many lines;
         # a few lines may agree by chance, and then sentences decide.
-        if (n >= 4 and share >= 0.8) or multi / n < 0.5:
+        # Commas are common in sentences: lines that all read as prose (many words,
+        # ending like sentences) are an article even when their comma counts agree.
+        all_prose = (
+            separator == ","
+            and prose / n >= 0.6
+            and all(line.rstrip()[-1:] in '.!?"”’' for line in lines if _is_prose(line))
+            and not any(re.search(r'(?:^|,)"', line) for line in lines)  # quoted CSV fields
+        )
+        if not all_prose and ((n >= 4 and share >= 0.8) or multi / n < 0.5):
             return "table", separator
     if prose / n >= 0.3 or multi / n >= 0.2:
         return "prose", separator
@@ -333,12 +341,29 @@ class ArticleReview:
         self._items[i] = dataclasses.replace(item, decision=decision)
         return self._items[i]
 
-    def accept_all(self) -> int:
-        """Accept every fact that passes the checks (rejected ones too); how many are accepted."""
+    def accept_all(self, *, include_doubtful: bool = False) -> int:
+        """Accept the undecided facts that are *ready* and pass the deck checks; how many
+        facts are accepted in all.
+
+        A fact the teacher rejected stays rejected. Facts marked *check* (the
+        extractor's doubt, with its reasons) wait for the teacher, unless
+        ``include_doubtful`` accepts them too.
+        """
         for i, it in enumerate(self._items):
-            if not it.needs_editing:
-                self._items[i] = dataclasses.replace(it, decision=Decision.ACCEPTED)
+            if it.needs_editing or it.decision is not Decision.UNDECIDED:
+                continue
+            if it.fact.level == "check" and not include_doubtful:
+                continue
+            self._items[i] = dataclasses.replace(it, decision=Decision.ACCEPTED)
         return self.counts().accepted
+
+    def doubtful(self) -> list[ReviewItem]:
+        """The undecided facts the extractor marked *check*."""
+        return [
+            it
+            for it in self._items
+            if it.fact.level == "check" and it.decision is Decision.UNDECIDED
+        ]
 
     def reject_all(self) -> int:
         """Reject every fact; how many that is."""
@@ -582,6 +607,7 @@ class ArticleReviewNeededError(DeckFileError):
         file = str(path)
         counts = review.counts()
         ok = counts.total - counts.needs_editing
+        ready = sum(1 for it in review.items if not it.needs_editing and it.fact.level != "check")
         super().__init__(
             [
                 Problem(
@@ -598,7 +624,9 @@ class ArticleReviewNeededError(DeckFileError):
                     "file",
                     "review them in the app (File › New deck from article…), write them to "
                     "a deck file to check by hand with --review-file DECK.toml, or import "
-                    f"the {ok} that pass the deck checks unreviewed with --accept-all",
+                    f"the {ready} of the {ok} that pass the deck checks and are marked ready "
+                    "unreviewed with --accept-all (--include-doubtful adds the ones marked "
+                    "check)",
                 ),
             ]
         )
@@ -624,20 +652,36 @@ def _extract_or_refuse(path: Path, progress: Progress | None) -> ArticleReview:
 
 
 def load_article(
-    path: Path, progress: Progress | None = None, *, accept_all: bool = False
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    accept_all: bool = False,
+    include_doubtful: bool = False,
 ) -> ImportResult:
-    """The importer of articles: refuses unless ``accept_all`` takes every fact unreviewed.
+    """The importer of articles: refuses unless ``accept_all`` takes the facts unreviewed.
 
     Without ``accept_all`` it raises :class:`ArticleReviewNeededError`. With it,
-    every fact that passes the deck loader's checks is accepted, and each one
-    left out is named in the notices.
+    the *ready* facts that pass the deck loader's checks are accepted; the
+    facts marked *check* are left out and counted in the notices (with
+    ``include_doubtful`` they are accepted too), and each fact the checks
+    refuse is named. An article with no ready fact is refused.
     """
     path = Path(path)
     review = _extract_or_refuse(path, progress)
     if not accept_all:
         raise ArticleReviewNeededError(path, review)
-    accepted = review.accept_all()
+    accepted = review.accept_all(include_doubtful=include_doubtful)
+    doubtful = [it for it in review.doubtful() if not it.needs_editing]
     if not accepted:
+        if doubtful:
+            raise refuse(
+                str(path),
+                1,
+                "file",
+                f"no fact found is ready to import unreviewed: all {len(doubtful)} that pass "
+                "the deck checks are marked check; review them in the app (File › New deck "
+                "from article…), or import them anyway with --accept-all --include-doubtful",
+            )
         raise refuse(
             str(path),
             1,
@@ -653,8 +697,19 @@ def load_article(
     left_out = [it for it in review.items if it.needs_editing]
     notices = [
         f"imported the {accepted} facts found automatically without review"
+        + (" (doubtful ones included)" if include_doubtful else "")
         + (f"; {len(left_out)} that do not pass the deck checks were left out" if left_out else "")
     ]
+    if doubtful:
+        notices.append(
+            f"{len(doubtful)} facts marked check were not imported: review them in the app "
+            "(File › New deck from article…), or add --include-doubtful to import them unreviewed"
+        )
+        for it in doubtful:
+            notices.append(
+                f"not imported {it.fact.id} ({it.fact.kind.value} “{_short(it.fact.text)}”): "
+                + "; ".join(it.fact.reasons)
+            )
     for it in left_out:
         reasons = "; ".join(f"{p.field}: {p.message}" for p in it.problems)
         notices.append(

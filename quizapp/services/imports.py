@@ -62,9 +62,11 @@ class ImportOutcome:
 
 
 def load_path(path: str | Path, progress: ReadProgress | None = None, *,
-              accept_articles: bool = False) -> tuple[Deck, tuple[str, ...]]:
+              accept_articles: bool = False,
+              include_doubtful: bool = False) -> tuple[Deck, tuple[str, ...]]:
     """Read and validate ``path``: its deck and the notices for the user (nothing stored)."""
-    result = import_file(Path(path), progress, accept_articles=accept_articles)
+    result = import_file(Path(path), progress, accept_articles=accept_articles,
+                         include_doubtful=include_doubtful)
     return result.deck, tuple(result.notices)
 
 

@@ -68,6 +68,47 @@ def set_field(dialog: FactEditorDialog, key: str, text: str) -> None:
     field.setText(text)  # type: ignore[attr-defined]
 
 
+def test_doubtful_facts_come_first_with_their_reason(window: MainWindow, qtbot: QtBot) -> None:
+    panel = open_review(window, qtbot, STAMPEDE)
+    view = panel.view
+    review = panel.review
+    assert review is not None
+    doubtful = [it.fact for it in review.items if it.fact.level == "check"]
+    ready = [it.fact for it in review.items if it.fact.level == "ready"]
+    assert len(doubtful) == 4 and len(ready) == 3
+    rows = view.model.rows()
+    # The facts marked check are listed first, marked "Check first".
+    assert [r.fact_id for r in rows[: len(doubtful)]] == [f.id for f in doubtful]
+    assert all(r.status == "check" for r in rows[: len(doubtful)])
+    assert view.model.data(view.model.index(0, 0)) == "Check first"
+    # Selecting one shows its reason beside the evidence sentence.
+    view.select_row(0)
+    qtbot.waitUntil(lambda: view.doubt.isVisible(), timeout=WAIT_MS)
+    assert doubtful[0].reasons[0] in view.doubt.text()
+    assert view.sentence.text()
+    ready_row = row_of(panel, "n-pillars")
+    view.select_row(ready_row)
+    qtbot.waitUntil(lambda: not view.doubt.isVisible(), timeout=WAIT_MS)
+    # The tally and the coloured chips count the same groups.
+    tally = view.counts.text()
+    assert "4 to check first" in tally and "3 to decide" in tally
+    chips = {s: view.legend.labels[s].text() for s in ("check", "undecided")}
+    assert "Check first 4" in chips["check"] and "To decide 3" in chips["undecided"]
+    # Accept all leaves them to the teacher; deciding one by hand takes it out of the group.
+    qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
+    assert all(review.item(f.id).decision.value == "undecided" for f in doubtful)
+    assert "4 to check first" in view.counts.text() and "3 accepted" in view.counts.text()
+    view.select_row(row_of(panel, doubtful[0].id))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_A)
+    assert review.item(doubtful[0].id).decision.value == "accepted"
+    assert "3 to check first" in view.counts.text() and "4 accepted" in view.counts.text()
+    assert "Check first 3" in view.legend.labels["check"].text()
+    # The window fits a 1366×768 screen (with room for a taskbar).
+    hint = view.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 728
+
+
 def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home: Path) -> None:
     decks_before = deck_count(quizapp_home)
     panel = open_review(window, qtbot, STAMPEDE)
@@ -77,22 +118,30 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     article = read_article(STAMPEDE).text
     assert review.source.text == article
     found = [it.fact.id for it in review.items]
-    assert len(found) == 8 and review.counts().needs_editing == 0
+    assert len(found) == 7 and review.counts().needs_editing == 0
+    doubtful = {it.fact.id for it in review.items if it.fact.level == "check"}
+    assert doubtful == {"n-muslim-pilgrims", "n-people", "n-pilgrims", "d-not-first-time-deadly"}
     # Every found fact is highlighted, and the article is the browser's text exactly.
     assert sorted(panel.highlighted_keys()) == sorted(found)
     assert view.browser.toPlainText() == article.rstrip("\n")  # Qt drops the last newline
     assert view.name_edit.text() == "Hundreds dead in Hajj stampede"
     assert view.id_edit.text() == "hundreds-dead-in-hajj-stampede"
 
-    # Accept all, then reject two with the keyboard.
+    # Accept all takes the ready facts only, then reject two with the keyboard.
     qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
-    assert review.counts().accepted == 8
-    for fid in ("d-event", "q-ministry-over-345-muslim"):
+    assert review.counts().accepted == 3
+    assert all(review.item(fid).decision.value == "undecided" for fid in doubtful)
+    for fid in ("n-pillars", "q-ministry-over-345-muslim"):
         view.select_row(row_of(panel, fid))
         view.table.setFocus()
         qtbot.keyClick(view.table, Qt.Key.Key_R)
         assert review.item(fid).decision.value == "rejected"
-    assert review.counts().accepted == 6 and review.counts().rejected == 2
+    assert review.counts().accepted == 1 and review.counts().rejected == 2
+    # Accept all again: an explicit rejection is never overridden.
+    qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
+    assert review.item("n-pillars").decision.value == "rejected"
+    assert review.item("q-ministry-over-345-muslim").decision.value == "rejected"
+    assert review.counts().accepted == 1 and review.counts().rejected == 2
 
     # Edit one: an invalid value is refused inline and nothing changes, then a valid one.
     view.select_row(row_of(panel, "n-pilgrims"))
@@ -139,8 +188,8 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     assert added[0].fact.start == start and added[0].fact.end == end
     assert added_id in panel.highlighted_keys()
     counts = review.counts()
-    assert counts.accepted == 7 and counts.added == 1
-    assert "7 facts" in view.create_button.text()
+    assert counts.accepted == 3 and counts.added == 1  # a ready one, the edited, the added
+    assert "3 facts" in view.create_button.text()
 
     # Create the deck.
     view.name_edit.setText("Hajj stampede (checked)")
@@ -161,8 +210,9 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
         deck_row_id,
     )
     by_key = {r[0]: r for r in rows}
-    assert len(rows) == 6 + 1  # accepted + added
-    assert set(by_key) == (set(found) - {"d-event", "q-ministry-over-345-muslim"}) | {added_id}
+    assert len(rows) == 2 + 1  # accepted (one ready, one edited) + added
+    rejected = {"n-pillars", "q-ministry-over-345-muslim"}
+    assert set(by_key) == (set(found) - rejected - doubtful) | {"n-pilgrims", added_id}
     for key, _kind, text, s, e, *_rest, source_text in rows:
         assert source_text == article
         assert source_text[s:e] == text, key  # spans exact
@@ -178,7 +228,7 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
         "SELECT count(*) FROM card c JOIN fact f ON f.id = c.fact_id WHERE f.deck_id = ?",
         deck_row_id,
     )[0][0]
-    assert cards == 2 * 7
+    assert cards == 2 * 3
 
 
 def test_a_refused_deck_stores_nothing(

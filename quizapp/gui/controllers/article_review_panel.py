@@ -67,11 +67,19 @@ def detail_text(fact: Fact) -> str:
 
 
 def status_of(item: ReviewItem) -> str:
-    """The decision as the screen colours it: undecided, accepted, rejected or needs."""
+    """The decision as the screen colours it: check (undecided, doubted by the
+    extractor), undecided, accepted, rejected or needs (editing)."""
     value = item.decision.value
     if value == "undecided" and item.needs_editing:
         return "needs"
+    if value == "undecided" and item.fact.level == "check":
+        return "check"
     return value
+
+
+def review_order(items: list[ReviewItem]) -> list[ReviewItem]:
+    """Doubt first: the undecided facts marked check, then the others, each in article order."""
+    return sorted(items, key=lambda it: 0 if status_of(it) == "check" else 1)
 
 
 class ArticleReviewPanel(QObject):
@@ -249,7 +257,7 @@ class ArticleReviewPanel(QObject):
         if self.review is None:
             return []
         out = []
-        for it in self.review.items:
+        for it in review_order(self.review.items):
             f = it.fact
             out.append(
                 ReviewRow(
@@ -265,6 +273,7 @@ class ArticleReviewPanel(QObject):
                     end=f.end,
                     sentence_html=sentence_html(f),
                     details=tuple(fact_details(f)),
+                    reasons=f.reasons if f.level == "check" else (),
                 )
             )
         return out
@@ -295,7 +304,18 @@ class ArticleReviewPanel(QObject):
         for it in review.items:
             key = status_of(it)
             by_status[key] = by_status.get(key, 0) + 1
-        parts = [f"{c.accepted} accepted", f"{c.rejected} rejected", f"{c.undecided} to decide"]
+        # The tally names the same groups as the coloured chips, so the two agree.
+        parts = [
+            f"{by_status.get(key, 0)} {label}"
+            for key, label in (
+                ("check", "to check first"),
+                ("undecided", "to decide"),
+                ("accepted", "accepted"),
+                ("rejected", "rejected"),
+                ("needs", "need editing"),
+            )
+            if by_status.get(key, 0) or key in ("accepted", "rejected", "undecided")
+        ]
         v.set_counts(" · ".join(parts), by_status, c.accepted)
         v.browser.set_article(
             review.source.text, review_html(review.source.text, self.spans(), self._selected)

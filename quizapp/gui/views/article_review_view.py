@@ -60,14 +60,17 @@ from quizapp.gui.views.reader_view import FACT_SCHEME, ArticleBrowser, Span, seg
 
 Index = QModelIndex | QPersistentModelIndex
 
-STATUSES: tuple[str, ...] = ("undecided", "accepted", "rejected", "needs")
+STATUSES: tuple[str, ...] = ("check", "undecided", "accepted", "rejected", "needs")
 STATUS_LABELS: dict[str, str] = {
+    "check": "Check first",
     "undecided": "To decide",
     "accepted": "Accepted",
     "rejected": "Rejected",
     "needs": "Needs editing",
 }
 STATUS_HELP: dict[str, str] = {
+    "check": "Found automatically, but the rules could not tell whether it is right: look at "
+    "the reason beside its sentence (left out of the deck and of Accept all until you decide)",
     "undecided": "Found automatically; not decided yet (left out of the deck)",
     "accepted": "Goes into the deck",
     "rejected": "Left out of the deck",
@@ -98,6 +101,7 @@ class ReviewRow:
     end: int | None
     sentence_html: str  # the evidence sentence with the fact's words marked
     details: tuple[tuple[str, str], ...] = ()  # label and value: question, value, speaker…
+    reasons: tuple[str, ...] = ()  # why the extractor doubts the fact (level "check")
 
 
 def status_label(row: ReviewRow) -> str:
@@ -111,6 +115,7 @@ def status_colors(status: str) -> tuple[str, str]:
     """Background and text colour of a decision in the current theme."""
     c = colors()
     return {
+        "check": (c.mark_bg, c.mark_fg),
         "undecided": (c.partial_bg, c.text),
         "accepted": (c.right_bg, c.right_fg),
         "rejected": (c.alt_base, c.muted),
@@ -283,6 +288,8 @@ class ReviewFactModel(QAbstractTableModel):
             if col == self.STATUS:
                 if r.problems:
                     return r.problems
+                if r.status == "check" and r.reasons:
+                    return "Check first: " + "; ".join(r.reasons)
                 return {
                     "added": "Added by you; goes into the deck",
                     "edited": "Corrected by you; goes into the deck",
@@ -350,7 +357,7 @@ class StatusLegend(QWidget):
         for status, label in self.labels.items():
             bg, fg = status_colors(status)
             n = counts.get(status, 0)
-            label.setVisible(bool(n) or status != "needs")  # no red chip for nothing
+            label.setVisible(bool(n) or status not in ("needs", "check"))  # no empty warning
             label.setText(
                 f"<span style='background-color:{bg}; color:{fg};'>"
                 f"&nbsp;{STATUS_LABELS[status]} {n}&nbsp;</span>"
@@ -602,6 +609,11 @@ class ArticleReviewView(QDialog):
         self.details.setWordWrap(True)
         self.details.setAccessibleName("What the fact says")
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.doubt = QLabel("", detail)
+        self.doubt.setTextFormat(Qt.TextFormat.RichText)
+        self.doubt.setWordWrap(True)
+        self.doubt.setAccessibleName("Why this fact needs a look")
+        self.doubt.hide()
         self.problems = QLabel("", detail)
         self.problems.setObjectName("fieldError")
         self.problems.setWordWrap(True)
@@ -610,6 +622,7 @@ class ArticleReviewView(QDialog):
         self.problems.hide()
         d.addWidget(cap)
         d.addWidget(self.fact_heading)
+        d.addWidget(self.doubt)
         d.addWidget(self.sentence)
         d.addSpacing(4)
         d.addWidget(self.details)
@@ -712,6 +725,7 @@ class ArticleReviewView(QDialog):
             self.sentence.setText("")
             self.details.setText("")
             self.problems.hide()
+            self.doubt.hide()
             return
         kind = KIND_LABELS.get(row.kind, row.kind)
         bg, fg = status_colors(row.status)
@@ -732,6 +746,14 @@ class ArticleReviewView(QDialog):
         )
         self.problems.setText(row.problems)
         self.problems.setVisible(bool(row.problems))
+        if row.reasons:
+            bg, fg = status_colors("check")
+            self.doubt.setText(
+                f"<span style='background-color:{bg}; color:{fg};'>&nbsp;<b>Check:</b> "
+                + html.escape("; ".join(row.reasons))
+                + "&nbsp;</span>"
+            )
+        self.doubt.setVisible(bool(row.reasons))
         self.accept_button.setEnabled(row.status != "accepted")
         self.reject_button.setEnabled(row.status != "rejected")
 

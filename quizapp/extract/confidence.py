@@ -1,0 +1,541 @@
+"""The confidence of each extracted fact: *ready* or *check*, with reasons.
+
+Computed from evidence the extractor already has: how a quote's speaker was
+linked (an attribution in the quote's own sentence, or a speaker carried over
+from an earlier statement), whether a number's counted thing is a noun phrase,
+whether a date is written out or worked out from a relative phrase, whether a
+"person" has a full name and a role. Where the rules cannot tell, the fact is
+*check*: a teacher looks at it before it is asked. Every reason is one line a
+teacher understands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+
+from quizapp.extract.stem_gate import stem_problem
+from quizapp.facts.model import Fact, FactKind
+
+READY = "ready"
+CHECK = "check"
+
+# Reasons, worded for a teacher.
+NO_SPEAKER = "no speaker found: fill in who said it"
+EARLIER_SPEAKER = "speaker taken from an earlier sentence"
+GROUP_SPEAKER = "the speaker is not named (a group or an unnamed person)"
+OUTLET_SPEAKER = "the speaker may be the outlet that reported it, not who said it"
+VAGUE = "vague quantity"
+UNCLEAR_COUNT = "what is counted is unclear"
+OVER_DURING = "“over” may mean “during” here, not “more than”"
+YEAR_LIKE = "looks like a year or a name, not a count"
+RELATIVE = "relative date: check which day or year it means"
+ALTERNATIVE = "the text gives alternatives or a range: check the value"
+SIDE_REMARK = "the date belongs to a side remark: check what it dates"
+ONE_NAME = "only one name is given: check that this is a person"
+NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
+PROBLEM_ROLE = "the role may be cut in the wrong place"
+
+_VAGUE_WORDS = frozenset(
+    [
+        "dozens",
+        "hundreds",
+        "thousands",
+        "millions",
+        "billions",
+        "tens",
+        "scores",
+        "several",
+        "many",
+        "few",
+        "dozen",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "handful",
+        "numerous",
+        "countless",
+    ]
+)
+_DURATION_UNITS = frozenset(
+    ["seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"]
+)
+_GROUP_WORDS = frozenset(
+    [
+        "analysts",
+        "officials",
+        "critics",
+        "experts",
+        "observers",
+        "sources",
+        "residents",
+        "witnesses",
+        "people",
+        "authorities",
+        "police",
+        "media",
+        "reports",
+        "report",
+        "researchers",
+        "scientists",
+        "officers",
+        "workers",
+        "members",
+        "supporters",
+        "opponents",
+        "protesters",
+        "campaigners",
+        "locals",
+        "critics",
+        "activists",
+        "spokespeople",
+        "representatives",
+        "students",
+        "teachers",
+        "parents",
+        "doctors",
+        "lawyers",
+        "fans",
+        "users",
+    ]
+)
+_RELATIVE_RE = re.compile(
+    r"\b(?:next|following|previous|same|last|this|coming|later|earlier|ago|after|before)\b",
+    re.IGNORECASE,
+)
+_SIMPLE_RELATIVE_RE = re.compile(
+    r"^(?:on\s+)?(?:yesterday|today|tomorrow|tonight|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?$",
+    re.IGNORECASE,
+)
+_FINITE = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "did",
+        "does",
+        "do",
+        "said",
+        "says",
+        "be",
+        "been",
+        "being",
+    ]
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class QuoteEvidence:
+    """What the extractor knows about how a quote's speaker was found."""
+
+    link: str  # "explicit", "carried" or "none"
+
+
+HEADLINE = "taken from the headline, which the article tells more exactly"
+
+
+def judge(fact: Fact, text: str, quote: QuoteEvidence | None = None) -> Fact:
+    """The fact with its ``level`` and ``reasons`` set."""
+    reasons = list(_reasons(fact, text, quote))
+    first_line = text.find("\n")
+    if (
+        fact.kind in (FactKind.DATE, FactKind.NUMBER)
+        and fact.start is not None
+        and first_line > 0
+        and fact.start < first_line
+        and text.find("\n", first_line + 1) >= 0
+    ):
+        reasons.append(HEADLINE)
+    gate = stem_problem(fact)
+    if gate is not None and gate not in reasons:
+        reasons.append(gate)
+    reasons = list(dict.fromkeys(reasons))
+    return dataclasses.replace(fact, level=CHECK if reasons else READY, reasons=tuple(reasons))
+
+
+def _reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterable[str]:
+    if fact.kind is FactKind.DATE:
+        yield from _date_reasons(fact, text)
+    elif fact.kind is FactKind.NUMBER:
+        yield from _number_reasons(fact, text)
+    elif fact.kind is FactKind.QUOTE:
+        yield from _quote_reasons(fact, text, quote)
+    elif fact.kind is FactKind.PERSON:
+        yield from _person_reasons(fact)
+
+
+# ---- dates --------------------------------------------------------------------------
+
+
+def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
+    written = " ".join(fact.text.split())
+    value = str(fact.value or "")
+    has_year = re.search(r"\b\d{4}\b", written) is not None
+    # A year that the text does not write: worked out from a relative phrase.
+    if (
+        value[:4].isdigit()
+        and not has_year
+        and not re.search(r"\d", written[:2])
+        and not _SIMPLE_RELATIVE_RE.match(written)
+        and _RELATIVE_RE.search(written)
+    ):
+        yield RELATIVE
+    if fact.start is not None and fact.end is not None:
+        before = text[max(0, fact.start - 30) : fact.start]
+        after = text[fact.end : fact.end + 30]
+        if re.match(r"\s*(?:or|[-–—]|to|and)\s+(?:\d|[A-Z][a-z]+\b)", after) or re.search(
+            r"(?:\bor|\d\s*[-–—]|\bbetween\b[^.]*)\s*$", before
+        ):
+            yield ALTERNATIVE
+        if _side_remark(text, fact.start, fact.end):
+            yield SIDE_REMARK
+
+
+def _side_remark(text: str, start: int, end: int) -> bool:
+    """A date in a parenthesis or an appositive participle clause: "(founded 1957)",
+    "the award, first given in 1950, went to her"."""
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 3]
+    if re.search(r"\b(?:dated|signed on|issued on|of the|from the)\s+$", before) and not re.search(
+        r"\b(?:end|start|beginning|middle|spring|summer|autumn|fall|winter)\s+of the\s+$", before
+    ):
+        return True  # "a trilateral statement dated November 10, 2020"
+    sentence_start = max(before.rfind(". "), before.rfind("\n"))
+    if re.search(r",\s+with\s+[^,.]*$", before[sentence_start + 1 :]):
+        return True  # "…, with the first meeting set to take place on May 16"
+    if re.search(r"\b[A-Z][a-z]+\s+of\s+$", before):
+        return True  # "the Almaty Declaration of 1991": part of a name
+    if re.match(r"\s+[a-z]+s\b", text[end : end + 20]) and re.search(r"\bof\s+$", before):
+        return True  # "10% of 2000 levels": the year describes a noun
+    m_of = re.search(r"\bthe\s+([a-z]+)\s+of\s+$", before)
+    if m_of and m_of.group(1) not in {
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+        "end",
+        "start",
+        "beginning",
+        "middle",
+        "rest",
+        "year",
+        "month",
+        "first",
+        "last",
+        "whole",
+    }:
+        return True  # "the battle of 1815", "the class of 2010": a name, not an event date
+    if re.search(
+        r"\((?:[^()]*\s)?(?:founded|established|created|formed|built|born|since|est\.?)?\s*$",
+        before,
+    ) and after.startswith(")"):
+        return True
+    m = re.search(
+        r",\s+(?:\w+\s+){0,2}(?:given|founded|established|created|formed|built|awarded|"
+        r"introduced|launched|opened|set up|first held|held|born)\s+(?:in\s+|on\s+)?(?:the\s+)?$",
+        before,
+    )
+    return m is not None and after[:1] == ","
+
+
+# ---- numbers ------------------------------------------------------------------------
+
+
+def _number_reasons(fact: Fact, text: str) -> Iterable[str]:
+    written = fact.text.lower()
+    if any(w in _VAGUE_WORDS for w in re.findall(r"[a-z]+", written)) and not re.search(
+        r"\d", written
+    ):
+        yield VAGUE
+    counts = (fact.counts or "").strip()
+    if not counts or not _noun_phrase(counts) or counts.upper() == (fact.unit or "").upper():
+        yield UNCLEAR_COUNT
+    elif (
+        fact.end is not None
+        and not counts.startswith(("age of ", "value of "))
+        and not _counts_follow(text, fact.end, counts)
+        and not _in_stem(counts, fact.stem)
+    ):
+        # What is counted was taken from the words before the number: a guess.
+        yield UNCLEAR_COUNT
+    if (
+        fact.start is not None
+        and (fact.unit or "") in _DURATION_UNITS
+        and not fact.qualifier
+        and re.search(
+            r"\bover\s+(?:the\s+(?:next|past|last)\s+)?$",
+            text[max(0, fact.start - 20) : fact.start],
+        )
+    ):
+        yield OVER_DURING
+    value = fact.value if isinstance(fact.value, int | float) else None
+    if (
+        value is not None
+        and float(value).is_integer()
+        and 1000 <= value <= 2100
+        and not fact.unit
+        and "," not in fact.text
+    ):
+        yield YEAR_LIKE
+
+
+def _in_stem(counts: str, stem: str | None) -> bool:
+    """Whether the question itself names the counted thing (as its subject)."""
+    if not stem:
+        return False
+    words = set(re.findall(r"[\w’'-]+", stem.lower()))
+    return all(w in words for w in re.findall(r"[\w’'-]+", counts.lower()))
+
+
+def _counts_follow(text: str, end: int, counts: str) -> bool:
+    """Whether the counted thing is written right after the number ("4 helicopters",
+    "10% of the total volume", "a 19-year-old man")."""
+    after = " ".join(text[end : end + len(counts) + 40].split())
+    return (
+        re.match(
+            r"(?:-\s?|\s)?(?:[a-z]+-)?(?:of\s+(?:the\s+|all\s+|its\s+|their\s+)?)?"
+            + re.escape(" ".join(counts.split())),
+            after,
+        )
+        is not None
+    )
+
+
+_PLACEHOLDERS = frozenset(["figure", "number", "total", "amount", "rate", "level", "figures"])
+
+
+def _noun_phrase(counts: str) -> bool:
+    """Whether a counted thing reads as a noun phrase: a few words, no finite verb, not
+    starting with a determiner clause or a capitalised lone word ("Cost")."""
+    words = counts.split()
+    if not words or len(words) > 8 or counts.lower() in _PLACEHOLDERS:
+        return False
+    if (
+        len(words) > 1
+        and re.fullmatch(r"[a-z]{3,}ed", words[0])
+        and words[1].lower()
+        in {"to", "by", "from", "in", "at", "approximately", "about", "around", "nearly", "for"}
+    ):
+        return False  # "dropped to approximately"
+    if any(w.lower() in _FINITE for w in words):
+        return False
+    if words[0].lower() in {"the", "a", "an", "this", "that", "its", "their", "his", "her"}:
+        return len(words) <= 5
+    if len(words) == 1 and words[0][:1].isupper() and not words[0].isupper():
+        return False
+    # a verb in -ed after the head noun: "shells fell near …", "people arrived"
+    return not any(re.fullmatch(r"[a-z]{3,}ed", w) for w in words[1:])
+
+
+# ---- quotes -------------------------------------------------------------------------
+
+
+def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterable[str]:
+    link = quote.link if quote is not None else "explicit"
+    if not fact.speaker:
+        yield NO_SPEAKER
+        return
+    if link == "carried" or not _named_near(fact, text):
+        yield EARLIER_SPEAKER
+    first = fact.speaker.split()[0]
+    if (
+        first[:1].islower()
+        or first.lower() in _UNNAMED_FIRST
+        or fact.speaker.lower() in _GROUP_WORDS
+        or fact.speaker.split()[-1].lower() in _GROUP_WORDS
+    ):
+        yield GROUP_SPEAKER
+    s = fact.sentence_start if fact.sentence_start is not None else (fact.start or 0)
+    near = text[max(0, s - 300) : (fact.end or s) + 300]  # bounded: linear in the text
+    if any(w.lower().strip(".") in _OUTLET_WORDS for w in fact.speaker.split()) and re.search(
+        r"\b(?:told|to|in an interview with|speaking to)\s+(?:the\s+)?" + re.escape(fact.speaker),
+        near,
+    ):
+        yield OUTLET_SPEAKER  # "…, a ministry aide told the Daily Courier"
+
+
+_UNNAMED_FIRST = frozenset(
+    ["some", "many", "several", "other", "others", "most", "few", "various", "a", "an", "one"]
+)
+_OUTLET_WORDS = frozenset(
+    [
+        "guardian",
+        "times",
+        "post",
+        "telegraph",
+        "herald",
+        "bbc",
+        "cnn",
+        "reuters",
+        "ap",
+        "afp",
+        "xinhua",
+        "tass",
+        "yonhap",
+        "kcna",
+        "news",
+        "journal",
+        "gazette",
+        "tribune",
+        "independent",
+        "observer",
+        "mail",
+        "express",
+        "mirror",
+        "chronicle",
+        "daily",
+        "weekly",
+        "magazine",
+        "agency",
+        "newspaper",
+        "press",
+        "radio",
+        "television",
+        "tv",
+        "broadcaster",
+        "courier",
+        "register",
+    ]
+)
+
+
+def _named_near(fact: Fact, text: str) -> bool:
+    """Whether a word of the speaker's name is written in the quote's own sentence or the
+    next one, outside the quoted words (else a pronoun or an earlier mention gave it)."""
+    if fact.start is None or fact.end is None or not fact.speaker:
+        return True
+    s = fact.sentence_start if fact.sentence_start is not None else fact.start
+    e = s + len(fact.sentence or "")
+    # the two sentences before, also across a paragraph break ("Karasin said:" / "“…”",
+    # "Heald noted … “…”", "“…,” she said" after a sentence naming her)
+    lo = max(0, s - 400)
+    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", text[lo:s])]
+    s = lo + prev[-3] if len(prev) >= 3 else lo
+    e = max(e, fact.end)
+    nxt = re.search(r"[.!?][”\"’']?\s", text[e : e + 300])
+    e2 = e + (nxt.end() if nxt else 0)
+    window = text[s : fact.start] + " " + text[fact.end : e2]
+    names = [w for w in re.findall(r"[\w’'-]+", fact.speaker) if w[:1].isupper() and len(w) > 1]
+    if not names:
+        names = fact.speaker.split()[-1:]
+    return any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", window) for n in names)
+
+
+# ---- people -------------------------------------------------------------------------
+
+_NOT_PERSON_HEADS = frozenset(
+    [
+        "register",
+        "times",
+        "post",
+        "journal",
+        "herald",
+        "news",
+        "gazette",
+        "tribune",
+        "review",
+        "magazine",
+        "daily",
+        "weekly",
+        "forum",
+        "summit",
+        "conference",
+        "congress",
+        "council",
+        "committee",
+        "commission",
+        "union",
+        "party",
+        "ministry",
+        "department",
+        "agency",
+        "bank",
+        "company",
+        "corporation",
+        "group",
+        "association",
+        "federation",
+        "league",
+        "club",
+        "university",
+        "college",
+        "school",
+        "institute",
+        "foundation",
+        "court",
+        "parliament",
+        "assembly",
+        "senate",
+        "award",
+        "awards",
+        "prize",
+        "medal",
+        "trophy",
+        "cup",
+        "games",
+        "championship",
+        "olympics",
+        "festival",
+        "expo",
+        "airbus",
+        "boeing",
+        "airliner",
+        "aircraft",
+        "jet",
+        "model",
+        "series",
+        "station",
+        "airport",
+        "hospital",
+        "church",
+    ]
+)
+_DEMONYM_RE = re.compile(
+    r"^(?:(?:north|south|east|west|central|western|eastern|northern|southern)\s+)?"
+    r"[A-Z][a-z]+(?:an|ian|ese|ish|i|ic|ch)$",
+    re.IGNORECASE,
+)
+
+
+def _person_reasons(fact: Fact) -> Iterable[str]:
+    name = (fact.name or "").strip()
+    words = name.split()
+    if not_a_person(name):
+        yield NOT_A_PERSON
+    elif len(words) < 2:
+        yield ONE_NAME
+    for role in (fact.role, *fact.roles):
+        if not role:
+            continue
+        words = role.split()
+        if (
+            re.search(r"\b(?:of|for)(?:\s+the)?$", role.strip(), re.IGNORECASE)
+            or len(words) > 7
+            or words[0].lower()
+            in {"following", "with", "after", "during", "before", "who", "which"}
+            or re.fullmatch(r"[a-z]+ing", words[0])
+        ):
+            yield PROBLEM_ROLE
+            break
+
+
+def not_a_person(name: str) -> bool:
+    """Names that are not people: "North African", "the Federal Register", "Pacific Forum"."""
+    words = name.split()
+    if not words:
+        return True
+    if _DEMONYM_RE.match(name) and len(words) <= 2:
+        return True
+    return any(w.lower().strip(".,") in _NOT_PERSON_HEADS for w in words)
