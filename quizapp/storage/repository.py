@@ -15,11 +15,11 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, text, true, union_all, update
+from sqlalchemy import and_, delete, exists, func, literal, text, true, union_all, update
 from sqlalchemy import select as core_select
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from quizapp.facts.bulk import gc_paused
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source, Speaker
@@ -310,7 +310,7 @@ def find_deck(session: Session, key_or_id: str | int) -> DeckRow | None:
     row = session.exec(select(DeckRow).where(DeckRow.key == key)).first()
     if row is None:
         row = session.exec(select(DeckRow).where(DeckRow.name == key)).first()
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def find_deck_by_key(session: Session, key: str) -> DeckRow | None:
@@ -356,7 +356,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
     source_ids: dict[str, int] = {}
     existing_sources = {
         s.key: s
-        for s in session.exec(select(SourceRow).where(SourceRow.deck_id == deck_id))  # type: ignore[call-overload]
+        for s in session.exec(select(SourceRow).where(col(SourceRow.deck_id) == deck_id))
     }
     for src in deck.sources:
         srow = existing_sources.get(src.id)
@@ -370,7 +370,9 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
             "licence": src.licence,
         }
         if srow is None:
-            srow = SourceRow(deck_id=deck_id, key=src.id, **values)
+            srow = SourceRow(deck_id=deck_id, key=src.id, title=src.title, text=src.text,
+                             published=src.published, file=src.file, url=src.url,
+                             author=src.author, licence=src.licence)
             session.add(srow)
         else:
             for k, v in values.items():
@@ -494,7 +496,8 @@ def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool =
         raise NotFoundError(f"no deck named {key_or_id!r}")
     assert row.id is not None
     sources = list(
-        session.exec(select(SourceRow).where(SourceRow.deck_id == row.id).order_by(SourceRow.id))  # type: ignore[call-overload]
+        session.exec(select(SourceRow).where(col(SourceRow.deck_id) == row.id)
+                     .order_by(col(SourceRow.id)))
     )
     source_key: dict[int, str] = {s.id: s.key for s in sources if s.id is not None}
     fact_table = FactRow.__table__  # type: ignore[attr-defined]
@@ -572,8 +575,9 @@ def load_facts(session: Session, deck_id: int, keys: Iterable[str]) -> list[Fact
         return []
     source_key = {
         i: k
-        for i, k in session.exec(select(SourceRow.id, SourceRow.key).where(  # type: ignore[call-overload]
-            SourceRow.deck_id == deck_id))
+        for i, k in session.exec(select(SourceRow.id, SourceRow.key).where(
+            col(SourceRow.deck_id) == deck_id))
+        if i is not None
     }
     fact_table = FactRow.__table__  # type: ignore[attr-defined]
     lists: dict[str, tuple[str, ...]] = {}
@@ -592,7 +596,9 @@ def fact_ids_by_key(session: Session, deck_id: int) -> dict[str, int]:
     """Map a deck's fact keys to their row ids."""
     return {
         k: i
-        for i, k in session.exec(select(FactRow.id, FactRow.key).where(FactRow.deck_id == deck_id))
+        for i, k in session.exec(select(FactRow.id, FactRow.key).where(
+            col(FactRow.deck_id) == deck_id))
+        if i is not None
     }
 
 
@@ -604,9 +610,7 @@ def delete_deck(session: Session, deck_id: int) -> None:
     # Undo rows point at the rows they cancel: drop the pointers first.
     session.exec(update(ReviewRow).where(ReviewRow.card_id.in_(card_ids)).values(cancels_id=None))  # type: ignore[attr-defined]
     session.exec(ReviewRow.__table__.delete().where(ReviewRow.card_id.in_(card_ids)))  # type: ignore[attr-defined]
-    session.exec(
-        QuestionReportRow.__table__.delete().where(QuestionReportRow.card_id.in_(card_ids))
-    )  # type: ignore[attr-defined]
+    session.exec(delete(QuestionReportRow).where(col(QuestionReportRow.card_id).in_(card_ids)))
     session.exec(CardRow.__table__.delete().where(CardRow.deck_id == deck_id))  # type: ignore[attr-defined]
     session.exec(FactRow.__table__.delete().where(FactRow.deck_id == deck_id))  # type: ignore[attr-defined]
     session.exec(SourceRow.__table__.delete().where(SourceRow.deck_id == deck_id))  # type: ignore[attr-defined]
@@ -657,7 +661,7 @@ def retire_deck(session: Session, deck_id: int, classes: Iterable[str],
 
 def list_profiles(session: Session) -> list[ProfileRow]:
     """Every profile, oldest first."""
-    return list(session.exec(select(ProfileRow).order_by(ProfileRow.id)))
+    return list(session.exec(select(ProfileRow).order_by(col(ProfileRow.id))))
 
 
 def find_profile(session: Session, name_or_id: str | int) -> ProfileRow | None:
@@ -713,10 +717,10 @@ def delete_profile(session: Session, profile_id: int) -> None:
     )
 
     session.exec(
-        update(ReviewRow).where(ReviewRow.profile_id == profile_id).values(cancels_id=None)
+        update(ReviewRow).where(col(ReviewRow.profile_id) == profile_id).values(cancels_id=None)
     )
     for table in (ReviewRow, QuestionReportRow, CardRow, StudySessionRow, ProfileDeckRow):
-        session.exec(table.__table__.delete().where(table.profile_id == profile_id))  # type: ignore[attr-defined]
+        session.exec(delete(table).where(col(table.profile_id) == profile_id))
     session.exec(ProfileRow.__table__.delete().where(ProfileRow.id == profile_id))  # type: ignore[attr-defined]
 
 
@@ -731,9 +735,9 @@ def card_counts(
     """Cards per deck by state: {'new', 'learning', 'review', 'suspended', 'total'}."""
     q = (
         select(CardRow.deck_id, CardRow.state, CardRow.suspended, func.count())
-        .join(FactRow, FactRow.id == CardRow.fact_id)
-        .where(CardRow.profile_id == profile_id, FactRow.retired == False)  # noqa: E712
-        .group_by(CardRow.deck_id, CardRow.state, CardRow.suspended)
+        .join(FactRow, col(FactRow.id) == col(CardRow.fact_id))
+        .where(col(CardRow.profile_id) == profile_id, col(FactRow.retired) == False)  # noqa: E712
+        .group_by(col(CardRow.deck_id), col(CardRow.state), col(CardRow.suspended))
     )
     if deck_ids is not None:
         q = q.where(CardRow.deck_id.in_(list(deck_ids)))  # type: ignore[attr-defined]
@@ -763,7 +767,7 @@ def stored_card_ids(
         return {}
     rows = session.exec(
         select(FactRow.key, CardRow.family, CardRow.id)
-        .join(CardRow, CardRow.fact_id == FactRow.id)
-        .where(FactRow.deck_id == deck.id, CardRow.profile_id == profile_id)
+        .join(CardRow, col(CardRow.fact_id) == col(FactRow.id))
+        .where(col(FactRow.deck_id) == deck.id, col(CardRow.profile_id) == profile_id)
     )
     return {(key, fam): str(cid) for key, fam, cid in rows}
