@@ -340,8 +340,8 @@ def phase_measure(args: argparse.Namespace) -> dict[str, Any]:
         search_facts,
     )
     from quizapp.collection import Collection
+    from quizapp.services.profiles import profile_settings
     from quizapp.storage.stats import profile_stats
-    from quizapp.study import profile_settings
 
     today = datetime.fromtimestamp(args.today, UTC)
     bench_study.TODAY = today

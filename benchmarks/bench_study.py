@@ -39,9 +39,10 @@ from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.model import Form
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
+from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.models import CardRow, ReviewRow
 from quizapp.storage.stats import profile_stats
-from quizapp.study import StudySession, create_profile, update_profile_settings
+from quizapp.study import StudySession
 
 TODAY = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 

@@ -189,8 +189,8 @@ class QuizappSide:
 
     def stats_screen(self, n: int) -> dict[str, Any]:
         from quizapp.browse import fact_labels, retention_over_time
+        from quizapp.services.profiles import profile_settings
         from quizapp.storage.stats import profile_stats
-        from quizapp.study import profile_settings
 
         samples = []
         for _ in range(n):

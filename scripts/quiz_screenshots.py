@@ -68,7 +68,8 @@ def simulate(col, profile_id: int, accuracy: float, seed: int) -> datetime:  # t
     """A few weeks of study, two practice tests and a report; returns the last time."""
     from quizapp.questions.model import Form
     from quizapp.quiz import PracticeTest, QuizOptions, TestSettings
-    from quizapp.study import StudySession, update_profile_settings
+    from quizapp.services.profiles import update_profile_settings
+    from quizapp.study import StudySession
 
     update_profile_settings(col, profile_id, timezone="UTC", new_per_day=12)
     rng = random.Random(seed)
@@ -124,7 +125,7 @@ def main() -> int:
     from quizapp.gui.views.class_view import ClassView
     from quizapp.progressfile import export_progress, read_progress
     from quizapp.quiz import QuizOptions, build_quiz, load_quiz_decks
-    from quizapp.study import create_profile, list_profiles
+    from quizapp.services.profiles import create_profile, list_profiles
 
     apply_theme(app, "light")
     col = Collection.open(durable=False)
@@ -134,7 +135,7 @@ def main() -> int:
     for i, (name, accuracy) in enumerate(STUDENTS):
         pid = first.id if i == 0 else create_profile(col, name).id
         if i == 0:
-            from quizapp.study import rename_profile
+            from quizapp.services.profiles import rename_profile
 
             rename_profile(col, pid, name)
         end = simulate(col, pid, accuracy, seed=i + 1)

@@ -15,7 +15,8 @@ from sqlalchemy.engine import make_url
 
 from quizapp.collection import Collection
 from quizapp.questions.model import Form, Question
-from quizapp.study import ReviewResult, StudySession, update_profile_settings
+from quizapp.services.profiles import update_profile_settings
+from quizapp.study import ReviewResult, StudySession
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 STEP = timedelta(seconds=40)  # between two answers

@@ -32,9 +32,10 @@ from quizapp.scheduling import (
     day_start,
     study_day,
 )
+from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage import repository as repo
 from quizapp.storage.models import as_utc
-from quizapp.study import StudySession, create_profile, update_profile_settings
+from quizapp.study import StudySession
 from tests.test_counts_decks import sqlite_plans
 
 pytestmark = pytest.mark.both_backends

@@ -343,7 +343,7 @@ def _open(room: Copy, who: str) -> Collection:
 
 
 def test_a_students_own_answers_undo_and_settings_still_work(room: Copy) -> None:
-    from quizapp.study import set_deck_overrides
+    from quizapp.services.profiles import set_deck_overrides
 
     with _open(room, "ana") as col:
         session = open_study(col)

@@ -16,8 +16,8 @@ from quizapp.counts import DeckCounts, deck_counts, due_reviews
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.plainsql import PlainSql
 from quizapp.scheduling import day_start, study_day
+from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage import repository as repo
-from quizapp.study import create_profile, update_profile_settings
 
 pytestmark = pytest.mark.both_backends
 

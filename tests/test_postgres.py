@@ -35,9 +35,10 @@ from quizapp.classroom import (
 )
 from quizapp.collection import Collection
 from quizapp.questions.model import Form
+from quizapp.services.profiles import update_profile_settings
 from quizapp.storage.db import open_database
 from quizapp.storage.models import SCHEMA_VERSION
-from quizapp.study import StudySession, update_profile_settings
+from quizapp.study import StudySession
 
 from .classroom_student import (
     T0,
@@ -417,7 +418,7 @@ def test_class_report_json_agrees_with_raw_sql(
 @pytest.mark.both_backends
 def test_class_report_on_any_backend(db_url: str) -> None:
     """The report is portable: a class of profiles on SQLite reads the same as on PostgreSQL."""
-    from quizapp.study import create_profile
+    from quizapp.services.profiles import create_profile
 
     with Collection.open(db_url) as col:
         for name in ("Ana", "Ben"):

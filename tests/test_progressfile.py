@@ -31,6 +31,7 @@ from quizapp.progressfile import (
 from quizapp.questions.model import Form, Question
 from quizapp.quiz import PracticeTest, QuizOptions, TestSettings, practice_test_history
 from quizapp.scheduling import CardState
+from quizapp.services.profiles import create_profile, set_deck_overrides, update_profile_settings
 from quizapp.storage import repository as repo
 from quizapp.storage.models import (
     CardRow,
@@ -41,12 +42,7 @@ from quizapp.storage.models import (
     ReviewRow,
     StudySessionRow,
 )
-from quizapp.study import (
-    StudySession,
-    create_profile,
-    set_deck_overrides,
-    update_profile_settings,
-)
+from quizapp.study import StudySession
 
 T0 = datetime(2024, 4, 2, 15, 0, 0, 123456, tzinfo=UTC)
 

@@ -45,8 +45,9 @@ from quizapp.quiz import (
     quiz_json,
 )
 from quizapp.scheduling import CardState, CardStateKind
+from quizapp.services.profiles import update_profile_settings
 from quizapp.storage.models import CardRow, ReviewRow, StudySessionRow
-from quizapp.study import StudySession, update_profile_settings
+from quizapp.study import StudySession
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 

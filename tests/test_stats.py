@@ -14,9 +14,9 @@ from sqlmodel import select
 from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.scheduling import CardState, study_day
+from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.models import CardRow, FactRow, ReviewRow
 from quizapp.storage.stats import profile_stats
-from quizapp.study import create_profile, update_profile_settings
 
 # Tests taking log run on SQLite and, when a server is given, on PostgreSQL.
 pytestmark = pytest.mark.both_backends

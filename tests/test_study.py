@@ -28,6 +28,15 @@ from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.generate import QuestionBuilder
 from quizapp.questions.model import Family, Form, Question, Verdict
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
+from quizapp.services.profiles import (
+    create_profile,
+    delete_profile,
+    list_profiles,
+    profile_settings,
+    rename_profile,
+    set_deck_overrides,
+    update_profile_settings,
+)
 from quizapp.storage import repository as repo
 from quizapp.storage.models import (
     CardRow,
@@ -37,18 +46,7 @@ from quizapp.storage.models import (
     StudySessionRow,
 )
 from quizapp.storage.stats import profile_stats
-from quizapp.study import (
-    ReviewResult,
-    StaleQuestionError,
-    StudySession,
-    create_profile,
-    delete_profile,
-    list_profiles,
-    profile_settings,
-    rename_profile,
-    set_deck_overrides,
-    update_profile_settings,
-)
+from quizapp.study import ReviewResult, StaleQuestionError, StudySession
 
 # Tests taking url run on SQLite and, when a server is given, on PostgreSQL.
 pytestmark = pytest.mark.both_backends

@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import select as sa_select
 
-import quizapp.study as study_module
+import quizapp.study.session as study_module
 from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.model import Family, Form, Question
@@ -45,20 +45,17 @@ from quizapp.scheduling import LEARN_AHEAD, CardStateKind, day_start
 from quizapp.scheduling.policy import RECALL_MIN_STABILITY_DAYS
 from quizapp.scheduling.reviewlog import card_table, fact_table
 from quizapp.scheduling.state import CardState
-from quizapp.study import (
+from quizapp.services.profiles import create_profile, set_deck_overrides, update_profile_settings
+from quizapp.study import StaleQuestionError, StudySession
+from quizapp.study.queue import (
     _BATCH,
     _Q_LEARN_AHEAD,
     _Q_LEARNING,
     _Q_NEW,
     _Q_PREFERRED,
     _Q_REVIEW,
-    StaleQuestionError,
-    StudySession,
     _Candidate,
     _DayCounts,
-    create_profile,
-    set_deck_overrides,
-    update_profile_settings,
 )
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -401,7 +398,7 @@ def test_times_written_by_the_driver_are_the_text_sqlalchemy_writes() -> None:
     from sqlalchemy.dialects import sqlite as sqlite_dialect
 
     from quizapp.storage.models import UTCDateTime
-    from quizapp.study import _sqlite_time
+    from quizapp.study.answers import _sqlite_time
 
     dialect = sqlite_dialect.dialect()
     process = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)

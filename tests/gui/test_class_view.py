@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from quizapp.collection import Collection
 from quizapp.gui.views.class_view import ClassView, ClassViewDialog
 from quizapp.progressfile import export_progress, read_progress
-from quizapp.study import create_profile
+from quizapp.services.profiles import create_profile
 from tests.gui.conftest import WAIT_MS
 from tests.gui.test_main_window import assert_accessible
 from tests.test_progressfile import T0, qa_deck, study_history

@@ -30,7 +30,8 @@ from quizapp.quiz import (
     practice_test_history,
     profile_cards,
 )
-from quizapp.study import StudySession, update_profile_settings
+from quizapp.services.profiles import update_profile_settings
+from quizapp.study import StudySession
 from tests.gui.conftest import WAIT_MS, query
 from tests.gui.test_main_window import assert_accessible
 

@@ -1,9 +1,9 @@
 """Deck and profile options as plain values: read them, check them, store them.
 
 Per-(profile, deck) overrides live in the ``profile_deck`` table (through
-:func:`quizapp.study.set_deck_overrides`); the deck's number tolerance is part
+:func:`quizapp.services.profiles.set_deck_overrides`); the deck's number tolerance is part
 of the deck and is checked by the deck loader like any edit; profile defaults
-go through :func:`quizapp.study.update_profile_settings`, which validates them.
+go through :func:`quizapp.services.profiles.update_profile_settings`, which validates them.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def study_defaults(collection: Collection, profile_id: int) -> StudyDefaults:
 
 def save_study_defaults(collection: Collection, profile_id: int, values: StudyDefaults) -> None:
     """Store the profile's defaults (ValueError if the scheduler refuses them)."""
-    from quizapp.study import update_profile_settings
+    from quizapp.services.profiles import update_profile_settings
 
     if values.new_per_day < 0 or values.reviews_per_day < 0:
         raise ValueError("daily limits cannot be negative")
@@ -118,7 +118,7 @@ def save_deck_options(collection: Collection, profile_id: int, deck_id: int,
             problems.extend(f"{p.field}: {p.message}" for p in exc.problems)
     if problems:
         return problems
-    from quizapp.study import set_deck_overrides
+    from quizapp.services.profiles import set_deck_overrides
 
     set_deck_overrides(collection, profile_id, deck_id,
                        desired_retention=options.desired_retention,

@@ -38,8 +38,8 @@ def compute_figures(collection: Collection, profile_id: int, now: datetime,
                     progress: Progress) -> ProgressFigures:
     """Every figure of the Progress screen (runs on a pool thread)."""
     from quizapp.browse import fact_labels, retention_over_time
+    from quizapp.services.profiles import profile_settings
     from quizapp.services.reports import profile_stats
-    from quizapp.study import profile_settings
 
     progress(0, 3, "Counting reviews…")
     stats = profile_stats(collection, profile_id, now)

@@ -46,28 +46,22 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 import weakref
 from bisect import insort
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     Select,
-    and_,
-    bindparam,
-    false,
     or_,
     update,
 )
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.expression import BindParameter
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from quizapp.collection import Collection
@@ -87,7 +81,6 @@ from quizapp.scheduling import (
     settings_from,
     study_day,
 )
-from quizapp.scheduling.policy import RECALL_MIN_STABILITY_DAYS, steps_json
 from quizapp.scheduling.reviewlog import (
     ANSWER_KINDS,
     KIND_OVERRULE,
@@ -106,7 +99,6 @@ from quizapp.scheduling.reviewlog import (
 from quizapp.storage import repository as repo
 from quizapp.storage.models import (
     CardRow,
-    ClassDeckRetiredRow,
     ProfileDeckRow,
     ProfileRow,
     QuestionReportRow,
@@ -114,33 +106,36 @@ from quizapp.storage.models import (
     StudySessionRow,
     as_utc,
 )
+from quizapp.study.answers import (
+    _COUNT_SESSION,
+    _SQL_CARD,
+    _SQL_COUNT_SESSION,
+    _SQL_INSERT_REVIEW,
+    _SQL_INSERT_SESSION,
+    _SQL_UPDATE_CARD,
+    _Driver,
+)
+from quizapp.study.queue import (
+    _BATCH,
+    _KEPT_BATCH,
+    _LAST_ID,
+    _LEARN_HORIZON,
+    _Q_LEARN_AHEAD,
+    _Q_LEARNING,
+    _Q_NEW,
+    _Q_PREFERRED,
+    _Q_REVIEW,
+    _Candidate,
+    _candidate,
+    _DayCounts,
+    _keeps_queue,
+    _Part,
+    _part_statement,
+    _Row,
+)
 
-__all__ = [
-    "ProfileInfo",
-    "ReviewResult",
-    "StaleQuestionError",
-    "StudySession",
-    "UndoResult",
-    "create_profile",
-    "delete_profile",
-    "list_profiles",
-    "profile_settings",
-    "rename_profile",
-    "set_deck_overrides",
-    "update_profile_settings",
-]
+__all__ = ["ReviewResult", "StaleQuestionError", "StudySession", "UndoResult"]
 
-# Candidate queues, in the order they are served.
-_Q_PREFERRED = 0  # the card whose answer was just undone
-_Q_LEARNING = 1  # learning / relearning cards that are due now
-_Q_REVIEW = 2  # review cards due before the study day ends
-_Q_NEW = 3  # new cards (recall cards only once the recognise card is stable)
-_Q_LEARN_AHEAD = 4  # learning cards due within LEARN_AHEAD
-
-_BATCH = 8  # candidates per queue in one candidate list
-_KEPT_BATCH = 64  # cards fetched per queue when the queue is kept in memory (SQLite files)
-_LEARN_HORIZON = timedelta(hours=1)  # learning cards fetched this far past LEARN_AHEAD
-_LAST_ID = sys.maxsize
 _PACE_SAMPLES = 50  # recent right answers per form that define the learner's pace
 _PACE_MIN_SAMPLES = 5
 _PACE_DAYS = 60
@@ -185,241 +180,12 @@ class UndoResult:
 
 
 @dataclass(frozen=True, slots=True)
-class ProfileInfo:
-    """A learner, as views see it."""
-
-    id: int
-    name: str
-    created_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    card_id: int
-    deck_id: int
-    fact_row_id: int
-    fact_key: str
-    family: str
-    reps: int
-    reported_forms: str
-    queue: int
-
-
-@dataclass(frozen=True, slots=True)
 class _DeckTools:
     builder: QuestionBuilder
     options: DeckOptions
     names: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class _DayCounts:
-    """What the current study day's log already holds, per deck."""
-
-    day: int
-    new_facts: dict[int, set[int]] = field(default_factory=dict)
-    reviews: dict[int, int] = field(default_factory=dict)
-
-    def add(self, deck_id: int, fact_row_id: int, state_before: int, sign: int = 1) -> None:
-        if state_before == CardStateKind.NEW:
-            facts = self.new_facts.setdefault(deck_id, set())
-            if sign > 0:
-                facts.add(fact_row_id)
-            else:
-                facts.discard(fact_row_id)
-        elif state_before == CardStateKind.REVIEW:
-            self.reviews[deck_id] = max(0, self.reviews.get(deck_id, 0) + sign)
-
-
-@dataclass(slots=True)
-class _Row:
-    """A card waiting in an in-memory queue: what a question and its order need."""
-
-    card_id: int
-    deck_id: int
-    fact_row_id: int
-    fact_key: str
-    family: str
-    reps: int
-    reported_forms: str
-    due: datetime | None
-
-    def key(self) -> tuple[datetime, int]:
-        """The serving order of learning and review cards (due, then id)."""
-        assert self.due is not None
-        return (self.due, self.card_id)
-
-
-@dataclass(slots=True)
-class _Part:
-    """The head of one queue, fetched in serving order, kept in step with this session.
-
-    ``bound``: every eligible card whose (due, id) is at most this key is in
-    ``rows``; None when the whole queue is. (The new queue only tells whether
-    it is whole: its cards are never put back.)
-    """
-
-    rows: list[_Row]
-    bound: tuple[datetime, int] | None
-
-
-def _retired_for_profile() -> Select[Any]:
-    """The decks retired for the class of the profile ``profile_id`` (a classroom's)."""
-    r = ClassDeckRetiredRow.__table__  # type: ignore[attr-defined]
-    p = ProfileRow.__table__  # type: ignore[attr-defined]
-    return (sa_select(r.c.deck_id).select_from(r.join(p, p.c.class_name == r.c.class_name))
-            .where(p.c.id == bindparam("profile_id")))
-
-
-# Every cached statement takes these bind parameters: profile_id, today and,
-# as its shape asks, deck_id, no_form, decks, card_id, horizon, day_end.
-@lru_cache(maxsize=64)
-def _part_statement(queue: int, one_deck: bool, no_form: bool, decks: str | None,
-                    size: int) -> Select[Any]:
-    """The SQL of one queue (or of the preferred card), compiled once per shape.
-
-    The filters are the study rules of :mod:`quizapp.scheduling.policy`: not
-    suspended, buried or retired (the fact, or the deck for the profile's
-    class), no sibling shown today, a new recall card
-    only once its recognise card is stable (or can never be shown), and
-    ``decks`` (``in`` / ``not_in``) for the daily limits. Each queue is a range
-    scan of ``ix_card_due`` (profile, suspended, state, due) in (due, id) order.
-    """
-    c = card_table.alias("c")
-    f = fact_table.alias("f")
-    sib = card_table.alias("sib")
-    today: BindParameter[int] = bindparam("today")
-    q = (
-        sa_select(c.c.id, c.c.deck_id, c.c.fact_id, f.c.key, c.c.family, c.c.reps,
-                  c.c.reported_forms, c.c.due)
-        .select_from(c)
-        .join(f, f.c.id == c.c.fact_id)
-        .outerjoin(sib, and_(sib.c.profile_id == c.c.profile_id,
-                             sib.c.fact_id == c.c.fact_id, sib.c.id != c.c.id))
-        .where(
-            c.c.profile_id == bindparam("profile_id"),
-            c.c.suspended == false(),
-            or_(c.c.buried_until.is_(None), c.c.buried_until < today),
-            f.c.retired == false(),
-            or_(sib.c.last_shown_day.is_(None), sib.c.last_shown_day != today),
-            c.c.deck_id.not_in(_retired_for_profile()),
-        )
-    )
-    if one_deck:
-        q = q.where(c.c.deck_id == bindparam("deck_id"))
-    if no_form:
-        q = q.where(c.c.id.not_in(bindparam("no_form", expanding=True)))
-    if queue == _Q_PREFERRED:
-        return q.where(c.c.id == bindparam("card_id"))
-    if decks == "in":
-        q = q.where(c.c.deck_id.in_(bindparam("decks", expanding=True)))
-    elif decks == "not_in":
-        q = q.where(c.c.deck_id.not_in(bindparam("decks", expanding=True)))
-    if queue == _Q_LEARNING:
-        q = q.where(c.c.state.in_((CardStateKind.LEARNING, CardStateKind.RELEARNING)),
-                    c.c.due <= bindparam("horizon"))
-    elif queue == _Q_REVIEW:
-        q = q.where(c.c.state == CardStateKind.REVIEW, c.c.due < bindparam("day_end"))
-    else:
-        ready = or_(
-            c.c.family == Family.RECOGNISE.value,
-            and_(sib.c.state == CardStateKind.REVIEW,
-                 sib.c.stability >= RECALL_MIN_STABILITY_DAYS),
-        )
-        if no_form:
-            ready = or_(ready, sib.c.id.in_(bindparam("no_form", expanding=True)))
-        # New cards have no due time: index order within state 0 is card id
-        # order, which is deck order.
-        q = q.where(c.c.state == CardStateKind.NEW, ready)
-    return q.order_by(c.c.due, c.c.id).limit(size)
-
-
-_session_table = StudySessionRow.__table__  # type: ignore[attr-defined]
-_COUNT_SESSION = update(_session_table).where(_session_table.c.id == bindparam("b_id")).values(
-    answered=_session_table.c.answered + bindparam("b_answered"),
-    correct=_session_table.c.correct + bindparam("b_correct"),
-    ended_at=bindparam("b_ended", type_=_session_table.c.ended_at.type))
-
-# An answer's statements, run on the driver's connection (qmark style; "%s" for psycopg).
-_SQL_CARD = ("SELECT profile_id, deck_id, fact_id, state, step, stability, difficulty, due,"
-             " last_review, reps, lapses, suspended, last_shown_day FROM card WHERE id = ?")
-_SQL_UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
-                    " last_review = ?, reps = ?, lapses = ?, suspended = ?, last_shown_day = ?"
-                    " WHERE id = ?")
-_SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
-                      " study_day, kind, form, prompt, choices, given, correct, verdict,"
-                      " response_ms, rating, state_before, state_after)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-_SQL_INSERT_SESSION = ("INSERT INTO study_session (profile_id, started_at, ended_at, answered,"
-                       " correct) VALUES (?, ?, ?, 0, 0)")
-_SQL_COUNT_SESSION = ("UPDATE study_session SET answered = answered + ?,"
-                      " correct = correct + ?, ended_at = ? WHERE id = ?")
-
-
-def _sqlite_time(value: datetime) -> str:
-    """An aware time as quizapp's SQLite columns store it: naive UTC text with microseconds.
-
-    The same text as :class:`~quizapp.storage.models.UTCDateTime` through
-    SQLAlchemy's SQLite ``DATETIME``, so that stored times compare as text.
-    """
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given; quizapp stores aware UTC times only")
-    v = value.astimezone(UTC)
-    return (f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}")
-
-
-class _Driver:
-    """The database driver's own connection, for the few statements of an answer.
-
-    SQLAlchemy's execution layer costs more than the statements themselves
-    here; the statements are plain SQL that SQLite and PostgreSQL both take.
-    """
-
-    def __init__(self, dbapi: Any, sqlite: bool) -> None:
-        self.cursor = dbapi.cursor()
-        self.sqlite = sqlite
-
-    def execute(self, sql: str, params: Sequence[Any]) -> Any:
-        return self.cursor.execute(sql if self.sqlite else sql.replace("?", "%s"), params)
-
-    def read_for_update(self, sql: str, params: Sequence[Any]) -> Any:
-        """The first row of a SELECT, locked until the transaction ends.
-
-        No other connection can change it between this read and the commit
-        (SQLite: the write lock is taken first; PostgreSQL: ``FOR UPDATE``).
-        """
-        if self.sqlite:
-            self.cursor.execute("BEGIN IMMEDIATE")
-            return self.cursor.execute(sql, params).fetchone()
-        return self.cursor.execute(sql.replace("?", "%s") + " FOR UPDATE", params).fetchone()
-
-    def insert(self, sql: str, params: Sequence[Any]) -> int:
-        """Run an INSERT and return the new row's id."""
-        if self.sqlite:
-            self.cursor.execute(sql, params)
-            return int(self.cursor.lastrowid)
-        self.cursor.execute(sql.replace("?", "%s") + " RETURNING id", params)
-        return int(self.cursor.fetchone()[0])
-
-    def time(self, value: datetime | None) -> Any:
-        """A time as the driver takes it for a UTC time column."""
-        if value is None:
-            return None
-        return _sqlite_time(value) if self.sqlite else value
-
-
-def _keeps_queue(engine: Engine) -> bool:
-    """Whether a session may keep its queue in memory: an SQLite file.
-
-    Only there does ``PRAGMA data_version`` on a held connection tell about
-    every other writer (another connection of this process, or another
-    process). Elsewhere the queue is fetched afresh for every question.
-    """
-    url = engine.url
-    database = url.database or ""
-    return (url.get_backend_name() == "sqlite" and database not in ("", ":memory:")
-            and "mode=memory" not in str(url))
 
 
 class StudySession:
@@ -1197,11 +963,6 @@ class StudySession:
         return samples
 
 
-def _candidate(row: _Row, queue: int) -> _Candidate:
-    return _Candidate(row.card_id, row.deck_id, row.fact_row_id, row.fact_key, row.family,
-                      row.reps, row.reported_forms, queue)
-
-
 def _card_key(card_id: int | str) -> int:
     try:
         return int(card_id)
@@ -1222,106 +983,3 @@ def _shown_choices(question: Question) -> str | None:
 
 def _exists(s: Session, stmt: Select[Any]) -> bool:
     return run(s, stmt.limit(1)).first() is not None
-
-
-# ---------------------------------------------------------------------- profiles
-
-
-def _info(row: ProfileRow) -> ProfileInfo:
-    assert row.id is not None
-    return ProfileInfo(row.id, row.name, row.created_at)
-
-
-def list_profiles(collection: Collection) -> list[ProfileInfo]:
-    """Every learner, oldest first."""
-    with collection.session() as s:
-        return [_info(p) for p in repo.list_profiles(s)]
-
-
-def create_profile(collection: Collection, name: str,
-                   now: datetime | None = None) -> ProfileInfo:
-    """A new learner with cards for every stored deck (ValueError for a bad or taken name)."""
-    with collection.transaction() as s:
-        return _info(repo.create_profile(s, name, now))
-
-
-def rename_profile(collection: Collection, profile_id: int, name: str) -> None:
-    """Rename a learner (ValueError for a bad or taken name)."""
-    with collection.transaction() as s:
-        repo.rename_profile(s, profile_id, name)
-
-
-def delete_profile(collection: Collection, profile_id: int) -> None:
-    """Delete a learner with all their cards, reviews and reports."""
-    with collection.transaction() as s:
-        if s.get(ProfileRow, profile_id) is None:
-            raise repo.NotFoundError(f"no profile {profile_id}")
-        repo.delete_profile(s, profile_id)
-
-
-def profile_settings(collection: Collection, profile_id: int,
-                     deck_id: int | None = None) -> StudySettings:
-    """The settings that apply to a profile, or to one of its decks."""
-    with collection.session() as s:
-        profile = s.get(ProfileRow, profile_id)
-        if profile is None:
-            raise repo.NotFoundError(f"no profile {profile_id}")
-        override = s.get(ProfileDeckRow, (profile_id, deck_id)) if deck_id is not None else None
-        return settings_from(profile, override)
-
-
-_SETTING_NAMES = ("desired_retention", "new_per_day", "reviews_per_day", "rollover_hour",
-                  "timezone", "learning_steps", "relearning_steps", "maximum_interval", "fuzz")
-
-
-def update_profile_settings(collection: Collection, profile_id: int,
-                            **changes: Any) -> StudySettings:
-    """Change a profile's default settings; the result is validated before it is stored.
-
-    Keys: desired_retention, new_per_day, reviews_per_day, rollover_hour,
-    timezone, learning_steps and relearning_steps (sequences of seconds),
-    maximum_interval (days), fuzz.
-    """
-    unknown = set(changes) - set(_SETTING_NAMES)
-    if unknown:
-        raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
-    with collection.transaction() as s:
-        profile = s.get(ProfileRow, profile_id)
-        if profile is None:
-            raise repo.NotFoundError(f"no profile {profile_id}")
-        for key, value in changes.items():
-            if key in ("learning_steps", "relearning_steps"):
-                value = steps_json(tuple(int(v) for v in value))
-            setattr(profile, key, value)
-        result = settings_from(profile)  # validates; an error rolls back
-        s.add(profile)
-        return result
-
-
-def set_deck_overrides(collection: Collection, profile_id: int, deck_id: int, *,
-                       desired_retention: float | None = None, new_per_day: int | None = None,
-                       reviews_per_day: int | None = None) -> StudySettings:
-    """Set a (profile, deck)'s overrides; None means "use the profile's value"."""
-    with collection.transaction() as s:
-        profile = s.get(ProfileRow, profile_id)
-        if profile is None:
-            raise repo.NotFoundError(f"no profile {profile_id}")
-        if repo.find_deck(s, deck_id) is None:
-            raise repo.NotFoundError(f"no deck {deck_id}")
-        row = s.get(ProfileDeckRow, (profile_id, deck_id))
-        if row is None:
-            row = ProfileDeckRow(profile_id=profile_id, deck_id=deck_id)
-        row.desired_retention = desired_retention
-        row.new_per_day = new_per_day
-        row.reviews_per_day = reviews_per_day
-        result = settings_from(profile, row)
-        unset = desired_retention is None and new_per_day is None and reviews_per_day is None
-        if unset and s.get_bind().dialect.name == "sqlite":
-            if s.get(ProfileDeckRow, (profile_id, deck_id)) is not None:
-                s.delete(row)
-        elif not unset or s.get(ProfileDeckRow, (profile_id, deck_id)) is not None:
-            # On PostgreSQL a cleared row stays with NULLs: a classroom's
-            # students may update their deck settings but delete no row.
-            s.add(row)
-        return result
-
