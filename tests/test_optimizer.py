@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import fsrs
-import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
@@ -33,7 +32,6 @@ from quizapp.scheduling.optimize import (
 )
 from quizapp.storage.models import CardRow, FactRow, ProfileRow, ReviewRow
 from quizapp.study import StudySession
-
 
 T0 = datetime(2023, 1, 2, 8, 0, tzinfo=UTC)
 # The simulated learner forgets faster and consolidates more slowly than FSRS'
