@@ -56,7 +56,7 @@ from quizapp.storage.models import ProfileRow, as_utc
 
 HOLDOUT_SHARE = 0.2
 MIN_FIT_REVIEWS = 512  # training items (answers a day or more apart) before a first fit
-REFIT_EVERY = 1000  # new answers between automatic fits
+REFIT_EVERY = 2000  # new answers between automatic fits
 
 
 class _HasEngine(Protocol):
