@@ -136,7 +136,7 @@ class OneMemory:
         self.last_fit_at = self.answers
         rows = [LoggedReview(a.reviewed_at, a.fact_id, int(mem.rating_for(a.correct)))
                 for f in self.facts for a in f.log]
-        result = fit_and_compare(rows, self.settings.parameters)
+        result = fit_and_compare(rows, self.settings.parameters, rollover_hour=0)
         self.fits.append({"answers": self.answers, "switch": result.switch,
                           "seconds": result.fit_seconds})
         if not result.switch or result.fitted_parameters is None:
