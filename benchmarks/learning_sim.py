@@ -232,10 +232,9 @@ for _t in (0.0, 3.0, 21.0, math.inf):
     _n = f"quizapp_memory_recall_from_{_t:g}"
     VARIANTS[_n] = _arm(_n, (lambda t: lambda lid: OneMemory(lid, recall_from=t))(_t),
                         f"one memory, recall from stability {_t:g} d")
-for _r in (mem.RecognitionRule.GOOD, mem.RecognitionRule.HARD):
-    _n = f"quizapp_memory_rule_{_r.value}"
-    VARIANTS[_n] = _arm(_n, (lambda r: lambda lid: OneMemory(lid, rule=r))(_r),
-                        f"one memory, a right choice rated {_r.value}")
+VARIANTS["quizapp_memory_rule_good"] = _arm(
+    "quizapp_memory_rule_good", lambda lid: OneMemory(lid, rule=mem.RecognitionRule.GOOD),
+    "one memory, a right choice counted as a right recall (Good)")
 VARIANTS["quizapp_memory_no_guessing"] = _arm(
     "quizapp_memory_no_guessing", lambda lid: OneMemory(lid, guessing=False),
     "one memory, no lucky guesses (upper bound of the correction)")

@@ -74,7 +74,6 @@ class RecognitionRule(Enum):
 
     GUESS_CORRECTED = "guess-corrected"
     GOOD = "good"  # a right choice counts as a right recall
-    HARD = "hard"  # a right choice is rated Hard
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +141,6 @@ def answer(memory: CardState, family: Family, correct: bool, now: datetime,
         return review(memory, Rating.GOOD, now, settings)
     if rule is RecognitionRule.GOOD:
         return review(memory, Rating.GOOD, now, settings)
-    if rule is RecognitionRule.HARD:
-        return review(memory, Rating.HARD, now, settings)
     predicted = (NEW_RECALL_PRIOR if memory.is_new
                  else retrievability(memory, now, settings))
     q = recalled_given_right_choice(predicted, choices)
