@@ -256,7 +256,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", action="store_true", help="also the alternatives")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", default=None, help="JSON results (default: a temporary file)")
+    ap.add_argument("--table", default=None, metavar="JSON",
+                    help="only print the table of a finished run's --out file")
     args = ap.parse_args(argv)
+    if args.table:
+        with open(args.table) as fh:
+            print_table(json.load(fh))
+        return 0
     if args.full:
         args.learners, args.items, args.days = 200, 500, 180
     names = [n for n in args.arms.split(",") if n] + (list(VARIANTS) if args.variants else [])
@@ -289,17 +295,20 @@ def print_table(result: dict[str, Any]) -> None:
           f"truth exp, binary grades, seed {cfg['seed']}")
     arms = result["results"]["exp"]
     front = result["vs_fsrs_frontier"]["exp"] or {}
-    print("| arm | known at end | reviews/day | inter-day reviews/day | Δ frontier (all) "
+    print("| arm | known at end | mean known, day 60 to end | retention at review "
+          "| reviews/day | inter-day reviews/day | Δ frontier (all reviews) "
           "| Δ frontier (inter-day) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, r in arms.items():
         cells = []
         for axis in ("reviews_per_day", "interday_reviews_per_day"):
             c = front.get(axis, {}).get(name)
             cells.append(f"{c['delta_knowledge']:+.1f}" if c else "outside")
-        print(f"| {name} | {r['knowledge_at_end']:.1f} | {r['reviews_per_day']:.1f} | "
+        mean_late = next((v for k, v in r.items() if k.startswith("knowledge_mean_day")), None)
+        print(f"| {name} | {r['knowledge_at_end']:.1f} | "
+              f"{mean_late if mean_late is None else format(mean_late, '.1f')} | "
+              f"{r['retention_at_review_true']:.3f} | {r['reviews_per_day']:.1f} | "
               f"{r['interday_reviews_per_day']:.1f} | {cells[0]} | {cells[1]} |")
-
 
 if __name__ == "__main__":
     raise SystemExit(main())
