@@ -28,6 +28,30 @@ forgotten fact asked in a recognise form is answered right with probability
 logs that lucky answer as right. The simulator has no response times, so pace
 is not used. The simulator's own learning steps and fuzz are the app's
 defaults (1 and 10 minutes, relearning 10 minutes, fuzz on).
+
+Results (``--full``: 200 learners x 500 items x 180 days, truth ``exp``, binary
+grades, seed 2024; the two-card arm reproduces the -18.6 measured before the
+change, which validates the adapter)::
+
+    arm                       known  mean known  reviews  inter-day   Δ all  Δ inter-
+                              @180   d60-180     /day     /day       reviews  day
+    fsrs6_default             469.6   472.0      33.7     23.4         0       0
+    fsrs6_optimized (day 60)  483.9   477.3      35.7     25.3       +11.4   +11.6
+    quizapp_two_cards         467.0   475.5      44.6     32.0       -18.4   -14.7
+    quizapp_memory            481.6   473.4      34.7     25.1       +10.7    +9.7
+    quizapp_memory_autofit    482.7   478.8      35.8     26.3       +10.2    +9.1
+
+Alternatives (``--variants``, 40 learners x 500 items x 180 days; Δ on the
+all-reviews axis, mean knowledge from day 60 in brackets): recall from
+stability 7 d with the guess-corrected update +10.9 (473.2); recall from the
+start +7.6 (469.6); from 21 d +8.7 (471.0); a right choice counted as Good
++5.4 (467.7, retention at review 0.860 instead of 0.883); the same policy
+without lucky guesses +9.1 (476.5). At 40 x 200 x 120 the arms lie within
+about 3 items of each other, and recognition for every review (never
+recall) has the lowest mean knowledge (184.1 against 187.6). The knowledge at
+day 180 favours some arms by the phase of their review cycles: the mean from
+day 60 is the steadier figure, and by it one memory per fact is level with
+FSRS-6 at about 3% more reviews, and automatic fitting adds about 5 items.
 """
 
 from __future__ import annotations

@@ -7,13 +7,18 @@ the policy on top of :mod:`quizapp.scheduling.scheduler`; it is pure (no
 database, no clock): callers pass the state, the answer and the time.
 
 The rules, chosen by simulation (``benchmarks/learning_sim.py``; figures in
-its docstring):
+its docstring). The simulated learners' memory does not depend on the form,
+so the simulation can show what recognition costs (lucky guesses) but not
+what it gains (an easier start); the thresholds below are those with no
+measurable cost there:
 
 - **Family by stability.** A fact is asked in a recognise form (multiple
   choice) while its memory is young and in a recall form (typed answer) once
   the memory's stability reaches :data:`RECALL_FROM_STABILITY_DAYS` days, or
   at once when the deck has no recognise form for the fact. A new fact starts
-  with recognition.
+  with recognition. (At 500 facts over 180 days: 7 days +10.9 items against
+  the FSRS-6 frontier at equal workload, recall from the start +7.6, from 21
+  days +8.7; recognition throughout had the least knowledge from day 60.)
 - **Guess-corrected recognition.** A right multiple-choice answer with ``n``
   choices is weaker evidence than a right recall: a learner who has forgotten
   the fact still picks the right choice with probability ``1/n``. With ``R``
@@ -24,11 +29,14 @@ its docstring):
   before, ``R`` is :data:`NEW_RECALL_PRIOR`), and its next interval is the
   Good interval scaled by the ratio of the stabilities (never under a day
   for a memory in Review). A wrong answer is Again in both families; a right
-  recall is Good.
+  recall is Good. (Counting a right choice as Good: +5.4 and retention at
+  review 0.86 instead of 0.88; rating it Hard keeps a new fact in its first
+  learning step for good, since Hard repeats the step.)
 - **No pace.** Ratings are Again or Good only: response time is not used,
   since nothing has shown that it predicts memory better than the outcome
   (slow-right-is-Hard and multiple-choice-never-Easy both raised the workload
-  in simulation).
+  in simulation, and the simulator has no response times to test a better
+  use).
 - **Leeches get another way in, never silence.** A fact with
   :data:`LEECH_LAPSES` lapses or more is a leech: it is asked with its
   evidence (the source sentence) shown first and in another form of its
