@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import fsrs
+import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
@@ -32,6 +33,8 @@ from quizapp.scheduling.optimize import (
 )
 from quizapp.storage.models import CardRow, FactRow, ProfileRow, ReviewRow
 from quizapp.study import StudySession
+
+pytestmark = pytest.mark.both_backends
 
 T0 = datetime(2023, 1, 2, 8, 0, tzinfo=UTC)
 # The simulated learner forgets faster and consolidates more slowly than FSRS'
@@ -121,12 +124,12 @@ def _add_noise(col: Collection, profile_id: int) -> None:
                             correct=False, state_before=CardState().to_json()))
 
 
-def _open(tmp_path: object, *, durable: bool) -> Collection:
-    return Collection.open(f"sqlite:///{tmp_path}/q.sqlite3", durable=durable)
+def _open(db_url: str, *, durable: bool) -> Collection:
+    return Collection.open(db_url, durable=durable)
 
 
-def test_history_skips_cancelled_undo_and_test_rows(tmp_path: object) -> None:
-    with _open(tmp_path, durable=False) as col:
+def test_history_skips_cancelled_undo_and_test_rows(db_url: str) -> None:
+    with _open(db_url, durable=False) as col:
         col.import_deck(_sim_deck(30))
         pid = col.profile().id
         assert pid is not None
@@ -140,8 +143,8 @@ def test_history_skips_cancelled_undo_and_test_rows(tmp_path: object) -> None:
 
 
 def test_held_back_score_prefers_the_parameters_that_generated_the_answers(
-        tmp_path: object) -> None:
-    with _open(tmp_path, durable=False) as col:
+        db_url: str) -> None:
+    with _open(db_url, durable=False) as col:
         col.import_deck(_sim_deck(200))
         pid = col.profile().id
         assert pid is not None
@@ -210,8 +213,8 @@ def test_fit_on_a_plain_history_switches_and_says_why() -> None:
     assert same.switch == (same.fitted.log_loss < same.current.log_loss)
 
 
-def test_too_little_history_changes_nothing(tmp_path: object) -> None:
-    with _open(tmp_path, durable=False) as col:
+def test_too_little_history_changes_nothing(db_url: str) -> None:
+    with _open(db_url, durable=False) as col:
         col.import_deck(_sim_deck(10))
         pid = col.profile().id
         assert pid is not None
@@ -232,8 +235,8 @@ def test_an_empty_or_tiny_history_is_not_fitted() -> None:
         assert "not enough history" in result.reason
 
 
-def test_fitting_switches_only_to_better_parameters(tmp_path: object) -> None:
-    with _open(tmp_path, durable=False) as col:
+def test_fitting_switches_only_to_better_parameters(db_url: str) -> None:
+    with _open(db_url, durable=False) as col:
         col.import_deck(_sim_deck(250))
         pid = col.profile().id
         assert pid is not None
@@ -242,7 +245,7 @@ def test_fitting_switches_only_to_better_parameters(tmp_path: object) -> None:
     assert written >= 2000
 
     # Fitting runs on the file opened as the app opens it (durable).
-    with _open(tmp_path, durable=True) as col:
+    with _open(db_url, durable=True) as col:
         report = optimize_profile(col, pid)
         assert report.reviews == written
         assert report.result.holdout_items > 100
@@ -255,7 +258,7 @@ def test_fitting_switches_only_to_better_parameters(tmp_path: object) -> None:
         assert report.switched
         json.dumps(report.to_json())
 
-    with _open(tmp_path, durable=True) as col:
+    with _open(db_url, durable=True) as col:
         with col.session() as s:
             stored = s.get(ProfileRow, pid)
             assert stored is not None and stored.fsrs_parameters is not None
