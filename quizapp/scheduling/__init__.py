@@ -1,8 +1,9 @@
 """Spaced repetition for quizapp: FSRS through the fsrs package, study days and rules.
 
-This package is the only code that imports :mod:`fsrs`. Fitting personal
-parameters lives in :mod:`quizapp.scheduling.optimize` (needs the optional
-``quizapp[optimizer]`` extra).
+This package is the only code that imports :mod:`fsrs` and :mod:`fsrs_rs_python`.
+One memory per fact (the form a fact is asked in, how an answer updates the
+memory, leeches) is :mod:`quizapp.scheduling.memory`; fitting personal
+parameters is :mod:`quizapp.scheduling.optimize`.
 """
 
 from quizapp.scheduling.days import day_date, day_start, local_time, study_day

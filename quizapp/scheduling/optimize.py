@@ -1,39 +1,49 @@
 """Personal FSRS parameters fitted to a learner's own history.
 
-Fitting uses py-fsrs' ``Optimizer``, which needs PyTorch, pandas and tqdm: the
-optional extra ``quizapp[optimizer]``. Everything else here (reading the
-history, scoring parameters) works without them.
+Fitting uses ``fsrs-rs-python``, the binding of the Rust optimizer Anki uses
+(no PyTorch): a fit on 10,000 answers takes well under two seconds
+(``benchmarks/bench_fit.py`` prints the time).
+
+The fit receives plain rows (:class:`LoggedReview`: time, memory id, rating).
+Each answer given on a later study day than the previous answer to the same
+memory makes one *training item* (the memory's answers up to and including
+it). Items are ordered by the time of their last answer; the latest
+:data:`HOLDOUT_SHARE` of them are held back. Parameters are fitted on the rest,
+and the current and the fitted parameters are scored on the held-back items by
+log loss (``-[y·log R + (1−y)·log(1−R)]``, R the predicted recall, y whether
+the answer was right) and RMSE over recall bins, as fsrs-rs evaluates them.
+The fitted parameters are adopted only when their held-back log loss is
+lower; after a switch the memory states are recomputed from the log
+(:func:`quizapp.scheduling.memory.replay`), as Anki does.
+
+A fit needs :data:`MIN_FIT_REVIEWS` training items (answers a day or more
+after the previous one); :func:`fit_due` says when an automatic fit is due:
+at that threshold and then every :data:`REFIT_EVERY` new answers.
 
 :func:`optimize_profile` reads the profile's effective study answers (kind
 ``study`` and the overrules that replace them; cancelled rows, undo rows and
-practice-test answers are left out), holds back the latest
-:data:`HOLDOUT_SHARE` of them by time, fits parameters on the rest, and scores
-the current and the fitted parameters by log-loss on the held-back answers:
-each card's whole history is replayed with the parameters, and every held-back
-answer given at least a day after the card's previous answer contributes
-``-[y·log R + (1−y)·log(1−R)]`` where R is the predicted recall and y whether
-it was recalled (any rating but Again). The fitted parameters are stored in
-``profile.fsrs_parameters`` only when they predict the held-back answers
-better.
+practice-test answers are left out) and stores the fitted parameters in
+``profile.fsrs_parameters`` when they predict the held-back answers better.
 """
 
 from __future__ import annotations
 
 import json
-import math
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
-from fsrs import Card, ReviewLog, Scheduler
-from fsrs import Rating as FsrsRating
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from quizapp.scheduling.days import study_day
 from quizapp.scheduling.reviewlog import (
     KIND_STUDY,
     answer_kind,
@@ -45,12 +55,8 @@ from quizapp.scheduling.scheduler import DEFAULT_PARAMETERS_LIST, parse_paramete
 from quizapp.storage.models import ProfileRow, as_utc
 
 HOLDOUT_SHARE = 0.2
-MIN_FIT_REVIEWS = 512  # py-fsrs returns its defaults below this many cross-day reviews
-_EPS = 1e-6
-
-
-class OptimizerUnavailableError(RuntimeError):
-    """PyTorch (the ``quizapp[optimizer]`` extra) is not installed."""
+MIN_FIT_REVIEWS = 512  # training items (answers a day or more apart) before a first fit
+REFIT_EVERY = 2000  # new answers between automatic fits
 
 
 class _HasEngine(Protocol):
@@ -59,12 +65,120 @@ class _HasEngine(Protocol):
 
 @dataclass(frozen=True, slots=True, order=True)
 class LoggedReview:
-    """One effective study answer, as the optimizer sees it."""
+    """One effective answer, as the optimizer sees it (``card_id`` names the memory)."""
 
     reviewed_at: datetime
     card_id: int
     rating: int
     response_ms: int | None = None
+    study_day: int | None = None  # the answer's study day; computed from the time if absent
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """How well parameters predict held-back answers."""
+
+    log_loss: float
+    rmse_bins: float
+
+
+@dataclass(frozen=True, slots=True)
+class FitResult:
+    """A fit on the older answers, scored against the current parameters on the newer ones."""
+
+    current_parameters: tuple[float, ...]
+    fitted_parameters: tuple[float, ...] | None
+    current: Score | None
+    fitted: Score | None
+    train_items: int
+    holdout_items: int
+    split_at: datetime | None  # held-back items are those whose last answer is at or after this
+    switch: bool
+    reason: str
+    fit_seconds: float
+
+
+def fit_due(training_items: int, answers_since_last_fit: int, fitted_before: bool) -> bool:
+    """Whether an automatic fit is due (enough history; then every :data:`REFIT_EVERY` answers)."""
+    if training_items < MIN_FIT_REVIEWS:
+        return False
+    return not fitted_before or answers_since_last_fit >= REFIT_EVERY
+
+
+def training_items(history: Iterable[LoggedReview], *, rollover_hour: int = 4,
+                   timezone: str | None = "UTC") -> list[tuple[datetime, FSRSItem]]:
+    """One fsrs-rs item per answer given on a later study day than the memory's previous one,
+    with the time of that answer, oldest first."""
+    by_card: dict[int, list[LoggedReview]] = defaultdict(list)
+    for h in history:
+        by_card[h.card_id].append(h)
+    stamped: list[tuple[datetime, FSRSItem]] = []
+    for reviews in by_card.values():
+        reviews.sort()
+        so_far: list[FSRSReview] = []
+        last_day: int | None = None
+        for h in reviews:
+            day = (h.study_day if h.study_day is not None
+                   else study_day(h.reviewed_at, rollover_hour, timezone))
+            delta = 0 if last_day is None else day - last_day
+            so_far.append(FSRSReview(int(h.rating), int(delta)))
+            if delta > 0:
+                stamped.append((h.reviewed_at, FSRSItem(list(so_far))))
+            last_day = day
+    stamped.sort(key=lambda x: x[0])
+    return [(t, it) for t, it in stamped if it.long_term_review_cnt() > 0]
+
+
+def clamp_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
+    """Parameters within the bounds the scheduler accepts."""
+    return tuple(min(max(float(p), lo), hi) for p, lo, hi
+                 in zip(parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True))
+
+
+def fit_items(items: Sequence[FSRSItem]) -> tuple[float, ...]:
+    """FSRS-6 parameters fitted to training items by fsrs-rs."""
+    return clamp_parameters(FSRS([]).compute_parameters(list(items)))
+
+
+def fit_parameters(history: Iterable[LoggedReview], *, rollover_hour: int = 4,
+                   timezone: str | None = "UTC") -> tuple[float, ...]:
+    """FSRS-6 parameters fitted to all of ``history``."""
+    return fit_items([it for _, it in training_items(history, rollover_hour=rollover_hour,
+                                                     timezone=timezone)])
+
+
+def score(items: Sequence[FSRSItem], parameters: Sequence[float]) -> Score | None:
+    """Log loss and RMSE(bins) of ``parameters`` predicting each item's last answer."""
+    if not items:
+        return None
+    ev = FSRS([float(p) for p in parameters]).evaluate(list(items))
+    return Score(float(ev.log_loss), float(ev.rmse_bins))
+
+
+def fit_and_compare(history: Iterable[LoggedReview], current: Sequence[float], *,
+                    holdout_share: float = HOLDOUT_SHARE, rollover_hour: int = 4,
+                    timezone: str | None = "UTC") -> FitResult:
+    """Fit on the older items, score both parameter sets on the newer ones: switch or not."""
+    current = tuple(float(p) for p in current)
+    stamped = training_items(history, rollover_hour=rollover_hour, timezone=timezone)
+    cut = min(len(stamped) - 1, int(len(stamped) * (1 - holdout_share)))
+    if len(stamped) < 2 or cut < MIN_FIT_REVIEWS:
+        return FitResult(current, None, None, None, max(cut, 0), 0, None, False,
+                         f"not enough history: at least {MIN_FIT_REVIEWS} answers given a day "
+                         "or more after the previous one are needed before the held-back part",
+                         0.0)
+    train = [it for _, it in stamped[:cut]]
+    test = [it for _, it in stamped[cut:]]
+    t0 = time.perf_counter()
+    fitted = fit_items(train)
+    seconds = time.perf_counter() - t0
+    before, after = score(test, current), score(test, fitted)
+    assert before is not None and after is not None
+    better = after.log_loss < before.log_loss
+    reason = ("the fitted parameters predict the held-back answers better" if better
+              else "the fitted parameters do not predict the held-back answers better")
+    return FitResult(current, fitted, before, after, len(train), len(test), stamped[cut][0],
+                     better, reason, seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,58 +187,45 @@ class OptimizationReport:
 
     profile_id: int
     reviews: int  # effective study answers read
-    train_reviews: int
-    holdout_reviews: int  # held-back answers that were scored (a day or more apart)
-    split_at: datetime | None  # held-back answers are those at or after this time
-    current_parameters: tuple[float, ...]
-    fitted_parameters: tuple[float, ...] | None
-    current_log_loss: float | None
-    fitted_log_loss: float | None
+    result: FitResult
     switched: bool
-    reason: str
+
+    @property
+    def current_parameters(self) -> tuple[float, ...]:
+        """The parameters in use before the fit."""
+        return self.result.current_parameters
+
+    @property
+    def fitted_parameters(self) -> tuple[float, ...] | None:
+        """The fitted parameters (None when there was too little history)."""
+        return self.result.fitted_parameters
+
+    @property
+    def reason(self) -> str:
+        """Why the profile switched or did not."""
+        return self.result.reason + ("" if self.switched or not self.result.switch
+                                     else " (not applied)")
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready values."""
+        r = self.result
         return {
             "profile_id": self.profile_id,
             "reviews": self.reviews,
-            "train_reviews": self.train_reviews,
-            "holdout_reviews": self.holdout_reviews,
-            "split_at": self.split_at.isoformat() if self.split_at else None,
-            "current_parameters": list(self.current_parameters),
-            "fitted_parameters": (list(self.fitted_parameters)
-                                  if self.fitted_parameters is not None else None),
-            "current_log_loss": self.current_log_loss,
-            "fitted_log_loss": self.fitted_log_loss,
+            "train_items": r.train_items,
+            "holdout_items": r.holdout_items,
+            "split_at": r.split_at.isoformat() if r.split_at else None,
+            "current_parameters": list(r.current_parameters),
+            "fitted_parameters": (list(r.fitted_parameters)
+                                  if r.fitted_parameters is not None else None),
+            "current_log_loss": r.current.log_loss if r.current else None,
+            "fitted_log_loss": r.fitted.log_loss if r.fitted else None,
+            "current_rmse_bins": r.current.rmse_bins if r.current else None,
+            "fitted_rmse_bins": r.fitted.rmse_bins if r.fitted else None,
+            "fit_seconds": r.fit_seconds,
             "switched": self.switched,
             "reason": self.reason,
         }
-
-
-def optimizer_available() -> bool:
-    """Whether py-fsrs' Optimizer can run (PyTorch, pandas and tqdm are installed)."""
-    try:
-        _optimizer_class()
-    except OptimizerUnavailableError:
-        return False
-    return True
-
-
-def _optimizer_class() -> Any:
-    try:
-        import torch  # noqa: F401
-    except ImportError as exc:
-        raise OptimizerUnavailableError(
-            "fitting FSRS parameters needs PyTorch: install quizapp[optimizer]") from exc
-    from fsrs import Optimizer
-
-    try:  # py-fsrs hides a missing pandas/tqdm behind a stub that raises on use
-        Optimizer([])
-    except ImportError as exc:
-        raise OptimizerUnavailableError(
-            "fitting FSRS parameters needs pandas and tqdm too: install quizapp[optimizer]"
-        ) from exc
-    return Optimizer
 
 
 def load_history(session: Session, profile_id: int) -> list[LoggedReview]:
@@ -135,71 +236,22 @@ def load_history(session: Session, profile_id: int) -> list[LoggedReview]:
     r = review_table.alias("r")
     o = review_table.alias("o")
     at = func.coalesce(o.c.reviewed_at, r.c.reviewed_at)
+    day = func.coalesce(o.c.study_day, r.c.study_day)
     stmt = (
-        sa_select(at, r.c.card_id, r.c.rating, r.c.response_ms)
+        sa_select(at, r.c.card_id, r.c.rating, r.c.response_ms, day)
         .select_from(r)
         .outerjoin(o, o.c.id == r.c.cancels_id)
         .where(r.c.profile_id == profile_id, is_effective(r),
                answer_kind(r, o) == KIND_STUDY, r.c.rating.is_not(None))
     )
     out = []
-    for when, card_id, rating, response_ms in run(session, stmt):
+    for when, card_id, rating, response_ms, sday in run(session, stmt):
         moment = as_utc(when)
         assert moment is not None
-        out.append(LoggedReview(moment, int(card_id), int(rating), response_ms))
+        out.append(LoggedReview(moment, int(card_id), int(rating), response_ms,
+                                int(sday) if sday is not None else None))
     out.sort()
     return out
-
-
-def split_history(history: Sequence[LoggedReview],
-                  holdout_share: float = HOLDOUT_SHARE) -> tuple[list[LoggedReview],
-                                                                 datetime | None]:
-    """The training part (before the split time) and the split time."""
-    if not history:
-        return [], None
-    ordered = sorted(history)
-    index = min(len(ordered) - 1, max(1, int(len(ordered) * (1 - holdout_share))))
-    split_at = ordered[index].reviewed_at
-    return [h for h in ordered if h.reviewed_at < split_at], split_at
-
-
-def log_loss(history: Iterable[LoggedReview], parameters: Sequence[float],
-             since: datetime | None = None) -> tuple[float | None, int]:
-    """Mean log-loss of ``parameters`` on the answers at or after ``since``, and their count.
-
-    Each card's whole history is replayed; only answers a day or more after the
-    card's previous answer are scored (same-day answers say little about memory,
-    and py-fsrs' optimizer skips them too).
-    """
-    scheduler = Scheduler(parameters=tuple(parameters), enable_fuzzing=False)
-    by_card: dict[int, list[LoggedReview]] = defaultdict(list)
-    for h in history:
-        by_card[h.card_id].append(h)
-    total = 0.0
-    count = 0
-    for card_id, reviews in by_card.items():
-        reviews.sort()
-        card = Card(card_id=card_id, due=reviews[0].reviewed_at)
-        for h in reviews:
-            if (card.last_review is not None and (h.reviewed_at - card.last_review).days > 0
-                    and (since is None or h.reviewed_at >= since)):
-                p = min(max(scheduler.get_card_retrievability(card, h.reviewed_at), _EPS),
-                        1 - _EPS)
-                y = 1.0 if h.rating > 1 else 0.0
-                total -= y * math.log(p) + (1 - y) * math.log(1 - p)
-                count += 1
-            card, _ = scheduler.review_card(card, FsrsRating(h.rating), h.reviewed_at)
-    return (total / count if count else None), count
-
-
-def fit_parameters(history: Sequence[LoggedReview]) -> tuple[float, ...]:
-    """Parameters fitted to ``history`` by py-fsrs' Optimizer (needs PyTorch)."""
-    optimizer_class = _optimizer_class()
-    logs = [ReviewLog(card_id=h.card_id, rating=FsrsRating(h.rating),
-                      review_datetime=h.reviewed_at.astimezone(UTC),
-                      review_duration=h.response_ms) for h in history]
-    fitted = optimizer_class(logs).compute_optimal_parameters()
-    return tuple(float(p) for p in fitted)
 
 
 def optimize_profile(target: Session | _HasEngine | Engine, profile_id: int, *,
@@ -226,53 +278,32 @@ def _optimize(session: Session, profile_id: int, apply: bool,
         raise LookupError(f"no profile {profile_id}")
     current = parse_parameters(profile.fsrs_parameters)
     history = load_history(session, profile_id)
-    train, split_at = split_history(history, holdout_share)
-    current_loss, scored = log_loss(history, current, split_at)
-
-    def report(fitted: tuple[float, ...] | None, fitted_loss: float | None, switched: bool,
-               reason: str) -> OptimizationReport:
-        return OptimizationReport(profile_id, len(history), len(train), scored, split_at,
-                                  current, fitted, current_loss, fitted_loss, switched, reason)
-
-    if current_loss is None or _cross_day_count(train) < MIN_FIT_REVIEWS:
-        return report(None, None, False,
-                      f"not enough history: at least {MIN_FIT_REVIEWS} answers given a day "
-                      "or more apart are needed before the held-back part")
-    fitted = fit_parameters(train)
-    fitted_loss, _ = log_loss(history, fitted, split_at)
-    assert fitted_loss is not None
-    if fitted_loss >= current_loss:
-        return report(fitted, fitted_loss, False,
-                      "the fitted parameters do not predict the held-back answers better")
-    if apply:
-        profile.fsrs_parameters = json.dumps(list(fitted))
+    result = fit_and_compare(history, current, holdout_share=holdout_share,
+                             rollover_hour=profile.rollover_hour, timezone=profile.timezone)
+    switched = result.switch and apply
+    if switched:
+        assert result.fitted_parameters is not None
+        profile.fsrs_parameters = json.dumps(list(result.fitted_parameters))
         session.add(profile)
-    return report(fitted, fitted_loss, apply,
-                  "the fitted parameters predict the held-back answers better"
-                  + ("" if apply else " (not applied)"))
-
-
-def _cross_day_count(history: Sequence[LoggedReview]) -> int:
-    last: dict[int, datetime] = {}
-    count = 0
-    for h in sorted(history):
-        previous = last.get(h.card_id)
-        if previous is not None and (h.reviewed_at - previous).days > 0:
-            count += 1
-        last[h.card_id] = h.reviewed_at
-    return count
+    return OptimizationReport(profile_id, len(history), result, switched)
 
 
 __all__ = [
     "DEFAULT_PARAMETERS_LIST",
     "HOLDOUT_SHARE",
+    "MIN_FIT_REVIEWS",
+    "REFIT_EVERY",
+    "FitResult",
     "LoggedReview",
     "OptimizationReport",
-    "OptimizerUnavailableError",
+    "Score",
+    "clamp_parameters",
+    "fit_and_compare",
+    "fit_due",
+    "fit_items",
     "fit_parameters",
     "load_history",
-    "log_loss",
     "optimize_profile",
-    "optimizer_available",
-    "split_history",
+    "score",
+    "training_items",
 ]
