@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.hostile import HOSTILE, write_csv_rows  # noqa: E402
+from tests.hostile import HOSTILE, write_csv_rows
 
 CHILD = r"""
 import sys

@@ -237,7 +237,7 @@ def parse_deck_text(text: str, path: Path) -> Deck:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_AT_RE.search(message)
-        if found:
+        if found and found.group(1):
             line = int(found.group(1))
         else:  # "(at end of document)"
             line = text.count("\n") + (0 if text.endswith("\n") else 1)
