@@ -16,27 +16,26 @@ from typing import Any, SupportsIndex, overload
 
 from quizapp.facts.model import Fact, FactKind
 
-_SEP = "\x00"  # never in an id, a front or a back read from a text file (NUL is refused)
-
 
 class QAFactPacker:
     """Collects Q/A facts compactly; :meth:`facts` gives them as :class:`PackedFacts`."""
 
     def __init__(self) -> None:
         self._buf = bytearray()
-        self._ends = array("Q")
+        self._ends = array("Q")  # three per fact: where its id, front and back end
         self._tag_index = array("I")
         self._tag_lists: list[tuple[str, ...]] = []
         self._tag_ids: dict[tuple[str, ...], int] = {}
         self.text_chars = 0  # characters of fronts and backs so far
 
     def __len__(self) -> int:
-        return len(self._ends)
+        return len(self._tag_index)
 
     def add(self, fact_id: str, front: str, back: str, tags: tuple[str, ...]) -> None:
-        """Append one Q/A fact (``front`` and ``back`` hold no NUL character)."""
-        self._buf += f"{fact_id}{_SEP}{front}{_SEP}{back}".encode("utf-8", "surrogatepass")
-        self._ends.append(len(self._buf))
+        """Append one Q/A fact."""
+        for part in (fact_id, front, back):
+            self._buf += part.encode("utf-8", "surrogatepass")
+            self._ends.append(len(self._buf))
         tag_id = self._tag_ids.get(tags)
         if tag_id is None:
             tag_id = self._tag_ids[tags] = len(self._tag_lists)
@@ -76,15 +75,18 @@ class PackedFacts(tuple[Fact, ...]):
         return self
 
     def __len__(self) -> int:
-        return len(self._ends)
+        return len(self._tag_index)
 
     def __bool__(self) -> bool:
-        return len(self._ends) > 0
+        return len(self._tag_index) > 0
 
     def _fact(self, i: int) -> Fact:
-        start = self._ends[i - 1] if i else 0
-        raw = self._buf[start : self._ends[i]].decode("utf-8", "surrogatepass")
-        fact_id, front, back = raw.split(_SEP)
+        ends, buf = self._ends, self._buf
+        k = 3 * i
+        start = ends[k - 1] if k else 0
+        fact_id = buf[start : ends[k]].decode("utf-8", "surrogatepass")
+        front = buf[ends[k] : ends[k + 1]].decode("utf-8", "surrogatepass")
+        back = buf[ends[k + 1] : ends[k + 2]].decode("utf-8", "surrogatepass")
         return Fact(
             id=fact_id,
             kind=FactKind.QA,
@@ -101,7 +103,7 @@ class PackedFacts(tuple[Fact, ...]):
         if isinstance(index, slice):
             return tuple(self._fact(i) for i in range(*index.indices(len(self))))
         i = index.__index__()
-        n = len(self._ends)
+        n = len(self)
         if i < 0:
             i += n
         if not 0 <= i < n:
@@ -109,7 +111,7 @@ class PackedFacts(tuple[Fact, ...]):
         return self._fact(i)
 
     def __iter__(self) -> Iterator[Fact]:
-        for i in range(len(self._ends)):
+        for i in range(len(self)):
             yield self._fact(i)
 
     def __contains__(self, item: object) -> bool:

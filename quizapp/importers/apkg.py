@@ -56,7 +56,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from quizapp.facts.deckfile import ID_RE
-from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.facts.model import Deck
+from quizapp.facts.packed import QAFactPacker
 from quizapp.importers.common import (
     ImportResult,
     Problems,
@@ -734,7 +735,7 @@ def _read_notes(
     probs = reader.probs
     media = MediaCount()
     skipped = _Skipped()
-    facts: list[Fact] = []
+    facts = QAFactPacker()
     guid_rows: dict[str, int] = {}
     fact_ids: set[str] = set()
     quizapp_decks: set[str] = set()
@@ -799,7 +800,7 @@ def _read_notes(
         id=deck_id,
         name=name,
         description=f"Imported from {path.name}",
-        facts=tuple(facts),
+        facts=facts.facts(),
     )
     return deck, notices, media
 
@@ -828,7 +829,7 @@ def _note_facts(
     raw_flds: object,
     note_types: dict[int, _NoteType],
     guid_rows: dict[str, int],
-    facts: list[Fact],
+    facts: QAFactPacker,
     fact_ids: set[str],
     media: MediaCount,
     skipped: _Skipped,
@@ -886,15 +887,7 @@ def _note_facts(
                 return
             fact_ids.add(fid)
             text_left[0] -= len(front) + len(back)
-            facts.append(
-                Fact(
-                    id=fid,
-                    kind=FactKind.QA,
-                    front=front,
-                    back=back,
-                    tags=tags,
-                )
-            )
+            facts.add(fid, front, back, tags)
         return
     if len(fields) < 2:
         skipped.one_field += 1
@@ -915,7 +908,7 @@ def _note_facts(
         return
     fact_ids.add(fid)
     text_left[0] -= len(front) + len(back)
-    facts.append(Fact(id=fid, kind=FactKind.QA, front=front, back=back, tags=tags))
+    facts.add(fid, front, back, tags)
 
 
 def _skip_notices(skipped: _Skipped) -> list[str]:

@@ -24,10 +24,10 @@ become one. This module holds the Qt-free half of that:
 from __future__ import annotations
 
 import codecs
-from bisect import bisect_right
 import csv
 import dataclasses
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
