@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
@@ -22,6 +23,9 @@ from quizapp.facts.model import Deck
 from quizapp.storage import repository as repo
 from quizapp.storage.db import open_database
 from quizapp.storage.models import Meta, ProfileRow
+
+if TYPE_CHECKING:
+    from quizapp.storage.staged import StepCallback
 
 
 class Collection:
@@ -41,6 +45,9 @@ class Collection:
         profile, and the seed deck is loaded once.
         """
         col = cls(open_database(url or database_url(), durable=durable))
+        from quizapp.storage.staged import recover_interrupted
+
+        recover_interrupted(col.engine)  # what an import cut off by a crash left, hidden
         if first_start:
             col.ensure_first_start()
         return col
@@ -101,10 +108,19 @@ class Collection:
                     repo.store_deck(s, load_deck_file(seed_deck_path()))
                 s.add(Meta(key="seed_loaded", value="1"))
 
-    def import_deck(self, deck: Deck, now: datetime | None = None) -> repo.StoreResult:
-        """Store a validated deck (all or nothing)."""
-        with self.transaction() as s:
-            return repo.store_deck(s, deck, now)
+    def import_deck(
+        self, deck: Deck, now: datetime | None = None, *, step: StepCallback | None = None
+    ) -> repo.StoreResult:
+        """Store a validated deck (all or nothing).
+
+        A large deck on an SQLite file is written in short steps that never
+        keep an answer waiting (:mod:`quizapp.storage.staged`); ``step(done,
+        total)`` is called after each and may raise to stop the import, which
+        then stores nothing.
+        """
+        from quizapp.storage.staged import import_deck
+
+        return import_deck(self.engine, deck, now, step=step)
 
     def import_deck_file(self, path: str | Path) -> repo.StoreResult:
         """Validate and store a deck file; DeckFileError leaves the database untouched."""

@@ -131,15 +131,20 @@ def import_file(collection: Collection, path: str | Path,
 
     Returns what was stored and the importer's notices (things left out or changed).
     """
-    from quizapp.storage import repository as repo
 
     file = Path(path)
     progress(0, 3, f"Reading {file.name}…")
     deck, notices = load_file(file, progress)
     progress(1, 3, f"Storing “{deck.name}” ({len(deck.facts)} facts)…")
-    with collection.transaction() as s:
-        result = repo.store_deck(s, deck)
-        progress(2, 3, "Saving…")  # the last chance to cancel: raising rolls back
+
+    def step(done: int, total: int) -> None:
+        # Each call is a chance to cancel: raising stores nothing.
+        if done >= total:
+            progress(2, 3, "Saving…")
+        else:
+            progress(1, 3, f"Storing “{deck.name}”… {round(100 * done / max(total, 1))}%")
+
+    result = collection.import_deck(deck, step=step)
     progress.check()  # committed; a late Cancel is too late and is ignored below
     return ImportSummary(result.deck_id, deck.name, result.added, result.updated,
                          result.retired), notices
