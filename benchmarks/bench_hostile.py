@@ -109,8 +109,10 @@ def main() -> None:
         if args.csv_mb and (not args.only or name in args.only):
             sub = folder / name
             sub.mkdir()
-            rows = args.csv_mb * 1024 * 1024 // 100  # lines of about 100 bytes
-            cases.append((name, write_csv_rows(sub, rows, width=70), True))
+            size = args.csv_mb * 1024 * 1024
+            rows = min(1_000_000, size // 60)  # the row limit, or lines of 60 bytes
+            width = size // rows - 31  # what a row holds besides the padding
+            cases.append((name, write_csv_rows(sub, rows, width=width), True))
         print(f"{'file':28} {'KB':>9} {'seconds':>8} {'peak MB':>8}  outcome")
         for name, path, store in cases:
             outcome, seconds, peak = run_child(path, args.timeout, store)

@@ -159,8 +159,7 @@ def write_md_links(folder: Path, size: int = 300_000) -> Path:
 
 
 SENTENCE = (
-    "On 12 March 2021 the council of Springfield approved a budget of 4.5 million dollars, "
-    "said Mayor Jane Smith. "
+    "On 12 March 2021 the Springfield council approved 4.5 million dollars, said Mayor Jane Smith. "
 )
 
 
