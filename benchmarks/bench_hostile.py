@@ -21,6 +21,7 @@ any checkout.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -29,9 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.hostile import HOSTILE, write_csv_rows
+ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
 import sys
@@ -90,6 +89,31 @@ def run_child(path: Path, timeout: float, store: bool = False) -> tuple[str, flo
     return outcome, seconds, usage.ru_maxrss / 1024
 
 
+GENERATE = r"""
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from tests.hostile import HOSTILE, write_csv_rows
+folder, csv_mb, only = Path(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4])
+cases = []
+for name, writer in HOSTILE.items():
+    if only and name not in only:
+        continue
+    sub = folder / name
+    sub.mkdir()
+    cases.append((name, str(writer(sub)), False))
+name = f"csv-{csv_mb}mb-store"
+if csv_mb and (not only or name in only):
+    sub = folder / name
+    sub.mkdir()
+    size = csv_mb * 1024 * 1024
+    rows = min(1_000_000, size // 60)  # the row limit, or lines of 60 bytes
+    width = size // rows - 31  # what a row holds besides the padding
+    cases.append((name, str(write_csv_rows(sub, rows, width=width)), True))
+print(json.dumps(cases))
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=60.0)
@@ -97,22 +121,14 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="quizapp-hostile-") as tmp:
-        folder = Path(tmp)
-        cases: list[tuple[str, Path, bool]] = []
-        for name, writer in HOSTILE.items():
-            if args.only and name not in args.only:
-                continue
-            sub = folder / name
-            sub.mkdir()
-            cases.append((name, writer(sub), False))
-        name = f"csv-{args.csv_mb}mb-store"
-        if args.csv_mb and (not args.only or name in args.only):
-            sub = folder / name
-            sub.mkdir()
-            size = args.csv_mb * 1024 * 1024
-            rows = min(1_000_000, size // 60)  # the row limit, or lines of 60 bytes
-            width = size // rows - 31  # what a row holds besides the padding
-            cases.append((name, write_csv_rows(sub, rows, width=width), True))
+        # The files are written by another process: a child's peak memory
+        # (ru_maxrss) starts from this process's size when it is started.
+        made = subprocess.run(
+            [sys.executable, "-c", GENERATE, str(ROOT), tmp, str(args.csv_mb),
+             json.dumps(args.only)],
+            check=True, capture_output=True, text=True,
+        )
+        cases = [(name, Path(path), store) for name, path, store in json.loads(made.stdout)]
         print(f"{'file':28} {'KB':>9} {'seconds':>8} {'peak MB':>8}  outcome")
         for name, path, store in cases:
             outcome, seconds, peak = run_child(path, args.timeout, store)

@@ -8,6 +8,7 @@ answers questions, kill an import half-way, and stop one on an error.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -22,9 +23,11 @@ import pytest
 from sqlalchemy import event
 
 from quizapp.collection import Collection
+from quizapp.counts import deck_counts
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.storage import repository as repo
 from quizapp.storage import staged
+from quizapp.storage.models import Meta
 from quizapp.study import StudySession, create_profile, update_profile_settings
 from tests.hostile import write_csv_rows
 
@@ -159,6 +162,9 @@ def test_an_import_killed_half_way_leaves_nothing_after_the_next_open(
             assert {d.key for d in repo.list_decks(s)} == {"small", "seed"}
             assert repo.card_counts(s, pid)[1]["total"] == 80
             assert set(repo.card_counts(s, pid)) == {d.id for d in repo.list_decks(s)}
+        with Collection.open(f"sqlite:///{db}", first_start=False) as other:
+            listed = deck_counts(other, pid, T0)
+            assert {d.key for d in listed} == {"small", "seed"}
         os.kill(importer.pid, signal.SIGKILL)
         importer.communicate()
     finally:
@@ -212,3 +218,22 @@ def test_stored_in_steps_or_at_once_the_database_is_the_same(tmp_path: Path) -> 
     assert (once1, once2) == (steps1, steps2)
     assert once2.added == 1 and once2.retired == 50 and once2.updated == 4_950
     assert once_db == steps_db
+
+
+def test_a_second_import_of_a_deck_under_import_is_refused(
+    collection: tuple[Collection, int, Path],
+) -> None:
+    col, _pid, db = collection
+    stored = col.import_deck(qa_deck(100, "big"))
+    with staged._import_lock(db, "other"), col.transaction() as s:
+        s.add(Meta(key=staged.META_PREFIX + "other",
+                   value=json.dumps({"deck": stored.deck_id, "new": False})))
+    before = digest(db)
+    with staged._import_lock(db, "other"):  # that import is alive
+        with pytest.raises(staged.ImportConflictError, match="being imported"):
+            staged.import_deck(col.engine, qa_deck(200, "big"), T0, min_facts=1)
+        assert digest(db) == before
+        assert staged.recover_interrupted(col.engine) == 0  # a live import is left alone
+    # Its process gone, the next open clears its row and the deck imports.
+    assert staged.recover_interrupted(col.engine) == 1
+    assert staged.import_deck(col.engine, qa_deck(200, "big"), T0, min_facts=1).added == 100
