@@ -237,3 +237,28 @@ def test_a_second_import_of_a_deck_under_import_is_refused(
     # Its process gone, the next open clears its row and the deck imports.
     assert staged.recover_interrupted(col.engine) == 1
     assert staged.import_deck(col.engine, qa_deck(200, "big"), T0, min_facts=1).added == 100
+
+
+def test_an_import_after_one_that_died_does_not_show_its_leftovers(
+    collection: tuple[Collection, int, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process that died mid-import left hidden rows; the next import clears them first."""
+    col, _pid, db = collection
+    col.import_deck(qa_deck(100, "big"))
+    before = digest(db)
+
+    def die(done: int, total: int) -> None:
+        raise KeyboardInterrupt  # as if the process ended here: nothing cleaned up
+
+    with monkeypatch.context() as m:
+        m.setattr(staged, "_discard", lambda *args: None)
+        with pytest.raises(KeyboardInterrupt):
+            staged.import_deck(col.engine, qa_deck(3_000, "big"), T0, step=die,
+                               step_facts=1_000, min_facts=1, pause_s=0)
+    assert pending_imports(db) == 1 and digest(db) != before
+    result = staged.import_deck(col.engine, qa_deck(200, "big"), T0, min_facts=1, pause_s=0)
+    assert (result.added, result.updated) == (100, 100)
+    after = digest(db)
+    assert after["meta"] == before["meta"]
+    big = [f for f in after["facts"] if f[2].startswith("q") and f[1] == result.deck_id]
+    assert sorted(f[3] for f in big) == list(range(200))  # no leftover row shown

@@ -173,6 +173,9 @@ class _Staged:
         self.new_deck = False
 
     def run(self) -> repo.StoreResult:
+        # An import that died since this database was opened left hidden rows
+        # that a final step of this one would otherwise show.
+        recover_interrupted(self.engine)
         with _import_lock(self.path, self.token):
             self._begin()
             try:
