@@ -45,7 +45,8 @@ except DeckFileError as exc:
     print(f"refused ({len(lines)} lines, {len(str(exc))} chars): {lines[0][:150]}")
     sys.exit(0)
 deck = result.deck
-print(f"read {len(deck.facts)} facts, {sum(len(f.front) + len(f.back) for f in deck.facts)} chars")
+print(f"read {len(deck.facts)} facts, "
+      f"{sum(len(f.front or '') + len(f.back or '') for f in deck.facts)} chars")
 if store:
     from quizapp.collection import Collection
     with Collection.open("sqlite:///" + str(path.with_suffix(".sqlite3"))) as col:
