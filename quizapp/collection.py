@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
@@ -20,7 +21,7 @@ from quizapp.config import database_url
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck
 from quizapp.storage import repository as repo
-from quizapp.storage.db import open_database, unbounded_statements
+from quizapp.storage.db import open_database
 from quizapp.storage.models import CLASSROOM_KEY, Meta, ProfileRow
 
 
@@ -31,6 +32,9 @@ def _sweep_backup_partials() -> None:
 
     if database_url().startswith("sqlite"):
         sweep_partials(backup_dir(app_home()))
+
+if TYPE_CHECKING:
+    from quizapp.storage.staged import StepCallback
 
 
 class Collection:
@@ -53,6 +57,9 @@ class Collection:
         if url is None:
             _sweep_backup_partials()
         col = cls(open_database(url or database_url(), durable=durable))
+        from quizapp.storage.staged import recover_interrupted
+
+        recover_interrupted(col.engine)  # what an import cut off by a crash left, hidden
         if first_start:
             col.ensure_first_start()
         return col
@@ -115,11 +122,19 @@ class Collection:
                     repo.store_deck(s, load_deck_file(seed_deck_path()))
                 s.add(Meta(key="seed_loaded", value="1"))
 
-    def import_deck(self, deck: Deck, now: datetime | None = None) -> repo.StoreResult:
-        """Store a validated deck (all or nothing; no statement time limit on PostgreSQL)."""
-        with self.transaction() as s:
-            unbounded_statements(s.connection())
-            return repo.store_deck(s, deck, now)
+    def import_deck(
+        self, deck: Deck, now: datetime | None = None, *, step: StepCallback | None = None
+    ) -> repo.StoreResult:
+        """Store a validated deck (all or nothing).
+
+        A large deck on an SQLite file is written in short steps that never
+        keep an answer waiting (:mod:`quizapp.storage.staged`); ``step(done,
+        total)`` is called after each and may raise to stop the import, which
+        then stores nothing.
+        """
+        from quizapp.storage.staged import import_deck
+
+        return import_deck(self.engine, deck, now, step=step)
 
     def import_deck_file(self, path: str | Path) -> repo.StoreResult:
         """Validate and store a deck file; DeckFileError leaves the database untouched."""

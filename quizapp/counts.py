@@ -94,6 +94,7 @@ LEFT JOIN (
 ) x ON x.deck_id = d.id
 WHERE d.id NOT IN (SELECT r.deck_id FROM class_deck_retired r
                    JOIN profile p ON p.class_name = r.class_name WHERE p.id = :profile)
+  AND d.key NOT LIKE :importing
 ORDER BY d.name, d.id
 """)
 
@@ -116,8 +117,11 @@ def deck_counts(collection: Collection, profile_id: int, now: datetime) -> list[
     rollover_hour, timezone = found[0]
     today = study_day(now, rollover_hour, timezone)
     end_today = day_start(today + 1, rollover_hour, timezone)
+    from quizapp.storage.staged import PENDING_DECK_PREFIX  # a new deck still being imported
+
     rows = _DECK_COUNTS.rows(collection, {"profile": profile_id, "no": False,
-                                          "end_today": end_today, "today": today})
+                                          "end_today": end_today, "today": today,
+                                          "importing": PENDING_DECK_PREFIX + "%"})
     return [DeckCounts(int(i), key, name, description or "", int(new), int(learning),
                        int(due), int(total))
             for i, key, name, description, new, learning, due, total in rows]

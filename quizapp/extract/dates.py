@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from quizapp.extract.tokens import Spans
+
 MONTHS = {
     "january": 1,
     "february": 2,
@@ -228,16 +230,16 @@ def find_dates(
     text: str, reference: dt.date | None, quoted: list[tuple[int, int]] | None = None
 ) -> list[DateMatch]:
     """Every date of ``text`` with its ISO value; spans never overlap."""
-    quoted = quoted or []
-    taken: list[tuple[int, int]] = []
+    quoted_spans = Spans(quoted or [])
+    taken = Spans()
     out: list[DateMatch] = []
     last_year: int | None = None
     for kind, rx in _PATTERNS:
         for m in rx.finditer(text):
             s, e = m.start(), m.end()
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
-            value = _value(kind, m, text, reference, quoted)
+            value = _value(kind, m, text, reference, quoted_spans)
             if value is None:
                 continue
             # A bare weekday names a day only as "Thursday afternoon" or after "by", "until" …
@@ -251,7 +253,7 @@ def find_dates(
             ):
                 continue
             out.append(DateMatch(s, e, value))
-            taken.append((s, e))
+            taken.add(s, e)
     out.sort(key=lambda d: d.start)
     # "November of the same year": the year of the last full date before it.
     # "the next year", "two years later": the year of the last written date in the same or
@@ -285,7 +287,7 @@ def _value(
     m: re.Match[str],
     text: str,
     ref: dt.date | None,
-    quoted: list[tuple[int, int]],
+    quoted: Spans,
 ) -> str | None:
     s = m.start()
     if kind in {"iso", "mdy", "dmy"}:
@@ -360,7 +362,7 @@ def _value(
         return None
     if kind == "rel_day":
         w = m.group("w").lower()
-        if w in {"today", "tonight"} and any(a <= s < b for a, b in quoted):
+        if w in {"today", "tonight"} and quoted.contains(s):
             return None
         clause_before = re.split(r"[.;!?]\s", text[max(0, s - 80) : s])[-1]
         if w == "today" and re.search(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from quizapp.extract.tokens import word_set
+from quizapp.extract.tokens import Spans, word_set
 
 UNITS_WORDS = {
     "second": "seconds",
@@ -289,11 +289,12 @@ def find_numbers(
     """Every number of ``text`` outside the ``excluded`` spans (dates)."""
     out: list[NumberMatch] = []
     names = names or []
+    skip = Spans(excluded)
     for m in _NUMBER_RE.finditer(text):
         s, e = m.start(), m.end()
         while s < e and text[s].isspace():
             s += 1
-        if any(s < xe and xs < e for xs, xe in excluded):
+        if skip.overlaps(s, e):
             continue
         found = _interpret(text, m, s, e, names)
         if found is not None:

@@ -27,12 +27,39 @@ class ArticleError(ValueError):
     """An article file that cannot be read."""
 
 
+#: An article file is at most this many bytes (HTML pages carry much markup).
+MAX_ARTICLE_FILE_BYTES = 2 * 1024 * 1024
+#: An article's text, once markup is removed, is at most this many characters.
+MAX_ARTICLE_CHARS = 200_000
+
+
 def read_article(path: Path) -> Article:
-    """The plain text, title and publication date of an article file."""
+    """The plain text, title and publication date of an article file.
+
+    Files over :data:`MAX_ARTICLE_FILE_BYTES`, and texts over
+    :data:`MAX_ARTICLE_CHARS` once their markup is removed, are refused with
+    :class:`ArticleError` (finding facts takes time that grows with the text).
+    """
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_FILE_BYTES:
+            raise ArticleError(
+                f"too large for an article ({size:,} bytes; at most "
+                f"{MAX_ARTICLE_FILE_BYTES:,}): split it into shorter articles"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    article = _read_text(path, raw)
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise ArticleError(
+            f"too long for an article ({len(article.text):,} characters of text; at most "
+            f"{MAX_ARTICLE_CHARS:,}): split it into shorter articles"
+        )
+    return article
+
+
+def _read_text(path: Path, raw: bytes) -> Article:
     try:
         data = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -53,17 +80,20 @@ def read_article(path: Path) -> Article:
 # ---- Markdown ---------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+# Spans of inline markup are bounded (a link's text, an emphasis…), so that a
+# line of markers that never close costs time linear in its length.
+_SPAN = 400
 _INLINE = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images: keep the alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links
-    (re.compile(r"<(https?://[^>]+)>"), r"\1"),  # autolinks
-    (re.compile(r"`([^`]*)`"), r"\1"),  # code
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)"), r"\1"),  # emphasis
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"~~(.+?)~~"), r"\1"),
-    (re.compile(r"<[^>\n]+>"), ""),  # inline HTML tags
+    (re.compile(rf"!\[([^\]]{{0,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),  # images: alt text
+    (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\([^)]{{0,{_SPAN}}}\)"), r"\1"),  # links
+    (re.compile(rf"\[([^\]]{{1,{_SPAN}}})\]\[[^\]]{{0,{_SPAN}}}\]"), r"\1"),  # reference links
+    (re.compile(rf"<(https?://[^>]{{1,{_SPAN}}})>"), r"\1"),  # autolinks
+    (re.compile(rf"`([^`]{{0,{_SPAN}}})`"), r"\1"),  # code
+    (re.compile(rf"(\*\*|__)(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(rf"(?<![\w*])\*(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)\*(?!\w)"), r"\1"),  # emphasis
+    (re.compile(rf"(?<![\w_])_(?=\S)(.{{1,{_SPAN}}}?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(rf"~~(.{{1,{_SPAN}}}?)~~"), r"\1"),
+    (re.compile(rf"<[^>\n]{{1,{_SPAN}}}>"), ""),  # inline HTML tags
 ]
 
 
@@ -251,10 +281,55 @@ class _TextParser(HTMLParser):
         self.parts.append(data)
 
 
+def _tame_html(data: str) -> str:
+    """``data`` with every ``<`` that opens no complete tag or comment written ``&lt;``.
+
+    :mod:`html.parser` rescans an unfinished tag or comment from every later
+    ``<``, which takes time quadratic in the page; a ``<`` whose ``>`` (or
+    ``-->``) comes only after another ``<``, or never, is text. One pass: the
+    positions searched for only move forward.
+    """
+    if "<" not in data:
+        return data
+    out: list[str] = []
+    n = len(data)
+    pos = 0
+    next_lt = data.find("<")
+    next_gt = -1
+    next_close = -1  # the next "-->"
+    while next_lt >= 0:
+        i = next_lt
+        out.append(data[pos:i])
+        next_lt = data.find("<", i + 1)
+        later = next_lt if next_lt >= 0 else n
+        if data.startswith("<!--", i):
+            if 0 <= next_close < i + 4:
+                next_close = data.find("-->", i + 4)
+            if next_close < 0:  # no comment is ever closed again: the rest is text
+                out.append(data[i:].replace("<", "&lt;"))
+                return "".join(out)
+            out.append("<!--")
+            out.append(data[i + 4 : next_close].replace("<", " "))
+            out.append("-->")
+            pos = next_close + 3
+            while 0 <= next_lt < pos:
+                next_lt = data.find("<", next_lt + 1)
+            continue
+        if next_gt < i:
+            next_gt = data.find(">", i + 1)
+        if next_gt < 0 or next_gt > later:
+            out.append("&lt;")
+        else:
+            out.append("<")
+        pos = i + 1
+    out.append(data[pos:])
+    return "".join(out)
+
+
 def html_to_article(data: str) -> Article:
     """The visible text of an HTML page, one block per line."""
     parser = _TextParser()
-    parser.feed(data)
+    parser.feed(_tame_html(data))
     parser.close()
     raw = "".join(parser.parts).replace("\xa0", " ")
     lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in raw.split("\n")]

@@ -37,7 +37,9 @@ elsewhere in the text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 from quizapp.extract.people import (
     CLAUSE_OPENERS,
@@ -292,19 +294,47 @@ class SpeechFinder:
         self._sent_cache: dict[int, _Sentence] = {}
         self.last_statement_end = -1
         self.last_speaker: Person | None = None
+        # Sentences and quotations in text order are searched by bisection, so
+        # that finding the sentence of every statement takes linear time.
+        self._starts = [s for s, _ in sentences]
+        self._ends = [e for _, e in sentences]
+        self._in_order = all(s <= e for s, e in sentences) and all(
+            a[1] <= b[0] for a, b in pairwise(sentences)
+        )
+        self._opens = [q.open for q in self.quotes]
+        self._closes = [q.close for q in self.quotes]
+        self._quotes_in_order = self._opens == sorted(self._opens) and self._closes == sorted(
+            self._closes
+        )
 
     # ---- helpers --------------------------------------------------------
 
     def sentence_of(self, offset: int) -> _Sentence:
         """The sentence that contains ``offset``."""
-        for i, (s, e) in enumerate(self.sentences):
-            if s <= offset < e or (offset == e and i == len(self.sentences) - 1):
+        last = len(self.sentences) - 1
+        if self._in_order:
+            i = bisect_right(self._starts, offset) - 1
+            candidates = [i] if i >= 0 else []
+        else:
+            candidates = list(range(len(self.sentences)))
+        for i in candidates:
+            s, e = self.sentences[i]
+            if s <= offset < e or (offset == e and i == last):
                 if i not in self._sent_cache:
-                    self._sent_cache[i] = _Sentence(self.text, s, e, self.quotes)
+                    self._sent_cache[i] = _Sentence(self.text, s, e, self._quotes_near(s, e))
                 return self._sent_cache[i]
         s = self.text.rfind("\n", 0, offset) + 1
         e = self.text.find("\n", offset)
-        return _Sentence(self.text, s, len(self.text) if e < 0 else e, self.quotes)
+        e = len(self.text) if e < 0 else e
+        return _Sentence(self.text, s, e, self._quotes_near(s, e))
+
+    def _quotes_near(self, start: int, end: int) -> list[QuoteSpan]:
+        """The quotations that may mark tokens in ``[start, end)`` (all when out of order)."""
+        if not self._quotes_in_order:
+            return self.quotes
+        lo = bisect_left(self._closes, start)
+        hi = bisect_right(self._opens, end)
+        return self.quotes[lo:hi]
 
     def _phrase(self, toks: list[Token]) -> NounPhrase | None:
         return split_name(self.text, toks)
@@ -514,7 +544,11 @@ class SpeechFinder:
 
     def _previous_sentence(self, sent: _Sentence) -> _Sentence | None:
         """The sentence before this one in the same paragraph."""
-        for s, e in reversed(self.sentences):
+        before = self.sentences
+        if self._in_order:
+            j = bisect_right(self._ends, sent.start)
+            before = self.sentences[max(0, j - 1) : j]
+        for s, e in reversed(before):
             if e <= sent.start:
                 if "\n" in self.text[e : sent.start]:
                     return None
@@ -1392,19 +1426,27 @@ class SpeechFinder:
         """ "In a statement …, the Church denied these allegations:" and then, as the next
         paragraph without quotation marks, the words of the statement."""
         text = self.text
-        if start < 2 or text[start - 1] != "\n" or text[:start].rstrip()[-1:] != ":":
+        if start < 2 or text[start - 1] != "\n":
+            return None
+        before = start  # the end of text[:start].rstrip(), without copying the text
+        while before > 0 and text[before - 1].isspace():
+            before -= 1
+        if text[before - 1 : before] != ":":
             return None
         if text[start] in _QUOTE_CHARS:
             return None
-        intro = self.sentence_of(len(text[:start].rstrip()) - 1)
+        intro = self.sentence_of(before - 1)
         person, _role = self._from_intro(intro)
         if person is None:
             return None
         end = start
         par_end = text.find("\n", start)
         par_end = len(text) if par_end < 0 else par_end
-        for s, e in self.sentences:
+        first = bisect_left(self._starts, start) if self._in_order else 0
+        for s, e in self.sentences[first:]:
             if s < start or s >= par_end:
+                if self._in_order and s >= par_end:
+                    break
                 continue
             sent = self.sentence_of(s)
             if any(_is_verb(t) for t in sent.toks) or any(c in text[s:e] for c in '"“”'):

@@ -119,13 +119,26 @@ def _ascii(text: str) -> str:
     return "".join(c for c in text if ord(c) < 128)
 
 
+# The suffix to try first for an id of the ``used`` set last given: every lower
+# one was taken (``used`` only grows), so an article that says the same thing
+# a thousand times does not try a thousand suffixes for each of its facts.
+_next_suffix: tuple[set[str], dict[str, int]] | None = None
+
+
 def unique_id(prefix: str, base: str, used: set[str]) -> str:
-    """``prefix-base``, with -2, -3 … when taken."""
-    candidate = f"{prefix}-{base}"
-    n = 2
-    while candidate in used:
-        candidate = f"{prefix}-{base}-{n}"
-        n += 1
+    """``prefix-base``, with -2, -3 … when taken (the lowest suffix that is free)."""
+    global _next_suffix
+    first = candidate = f"{prefix}-{base}"
+    if candidate in used:
+        memo = _next_suffix
+        if memo is None or memo[0] is not used:
+            memo = _next_suffix = (used, {})
+        n = memo[1].get(first, 2)
+        candidate = f"{first}-{n}"
+        while candidate in used:
+            n += 1
+            candidate = f"{first}-{n}"
+        memo[1][first] = n + 1
     used.add(candidate)
     return candidate
 

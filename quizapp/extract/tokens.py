@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from quizapp.facts.text import sentence_bounds
 
@@ -222,3 +225,37 @@ def _trim_quote(text: str, open_at: int, close_at: int, *, runs_on: bool) -> Quo
 def words(text: str) -> list[str]:
     """Lower-case words of a text (for overlap measures)."""
     return [w.replace("’", "'") for w in re.findall(r"[\w’']+", text.lower())]
+
+
+class Spans:
+    """Spans ``[start, end)`` of a text, asked for overlaps in logarithmic time.
+
+    Extraction asks, for every match, whether it overlaps a span taken
+    before (a date, a quotation); scanning every span each time took time
+    quadratic in the length of an article.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        pairs = sorted(spans)
+        self._starts = [s for s, _ in pairs]
+        self._ends = [e for _, e in pairs]
+        self._reach = list(accumulate(self._ends, max))  # the furthest end so far
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether a span ``[s, e)`` has ``s < end`` and ``start < e``."""
+        i = bisect_left(self._starts, end) - 1
+        return i >= 0 and self._reach[i] > start
+
+    def contains(self, offset: int) -> bool:
+        """Whether a span holds ``offset``."""
+        return self.overlaps(offset, offset + 1)
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span; every span of a set that grows so must be disjoint from the others.
+
+        (Disjoint spans in order of start end in order too: each one's reach is its end.)
+        """
+        i = bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+        self._reach.insert(i, end)

@@ -388,6 +388,9 @@ class MainWindow(QMainWindow):
         self.study.closed.connect(self.show_decks)
         self.study.state_changed.connect(self._update_study_actions)
         self.study.status_message.connect(self.show_status)
+        self.study.answer_not_saved.connect(
+            lambda text: self._message(QMessageBox.Icon.Warning, "Answer not saved", text)
+        )
         self.nav.page_requested.connect(self.show_page)
         self.hint.dismissed.connect(self._hint_dismissed)
         self.browse.status_message.connect(self.show_status)

@@ -28,7 +28,14 @@ by member name (the one member read is streamed into a file of our own name
 in a private temporary folder, counting bytes against
 :data:`MAX_COLLECTION_BYTES`, zstd included); the SQLite file is opened
 read-only and immutable, with untrusted schema features off, and only plain
-tables are read. Every problem is reported as
+tables are read. Reading is bounded too: the package is at most
+:data:`MAX_PACKAGE_BYTES`; a collection with views, triggers, virtual tables
+or generated columns is refused before any row is read (a generated column
+computes its value at every read: a few kilobytes could stand for gigabytes
+of text); SQLite itself refuses any value over :data:`MAX_SQL_VALUE` and
+stops after a budget of steps that grows with the file's size; each guid,
+tags or fields value is at most :data:`MAX_NOTE_VALUE` bytes and the text
+taken from all notes at most :data:`MAX_TOTAL_TEXT` characters. Every problem is reported as
 ``FILE: MEMBER[: notes row N]: field: what is wrong``.
 """
 
@@ -49,7 +56,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from quizapp.facts.deckfile import ID_RE
-from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.facts.model import Deck
+from quizapp.facts.packed import QAFactPacker
 from quizapp.importers.common import (
     ImportResult,
     Problems,
@@ -81,6 +89,17 @@ MAX_RATIO = 200
 RATIO_FLOOR = 8 * 1024 * 1024
 #: At most this many notes.
 MAX_NOTES = 2_000_000
+#: A package file is at most this many bytes (media included), checked before it is opened.
+MAX_PACKAGE_BYTES = 2 * 1024**3
+#: Any one text or blob in the collection is at most this many bytes (SQLite's own limit).
+MAX_SQL_VALUE = MAX_SMALL_MEMBER
+#: A note's guid, tags and fields are each at most this many bytes.
+MAX_NOTE_VALUE = 1024 * 1024
+#: The fronts and backs taken from one package add up to at most this many characters.
+MAX_TOTAL_TEXT = 128_000_000
+#: SQLite steps allowed to read a collection: a base plus this many per byte of its file.
+SQL_STEPS_BASE = 200_000_000
+SQL_STEPS_PER_BYTE = 200
 
 COLLECTION_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 _META_VERSIONS = {1: "collection.anki2", 2: "collection.anki21", 3: "collection.anki21b"}
@@ -518,6 +537,10 @@ def _sqlite_message(exc: BaseException) -> str:
     message = str(exc)
     if "not a database" in message or "malformed" in message or "encrypted" in message:
         return f"damaged SQLite database ({message})"
+    if message == "interrupted":
+        return "reading the collection took more steps than its size allows: not a real collection"
+    if "too big" in message:
+        return f"a value longer than {MAX_SQL_VALUE:,} bytes: not a real collection"
     return message
 
 
@@ -529,6 +552,11 @@ def load_apkg(path: Path, progress: Progress | None = None) -> ImportResult:
     """Read an Anki package; raise DeckFileError listing every problem."""
     file = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_PACKAGE_BYTES:
+            raise refuse_record(
+                file, ZIP, "file", f"too large ({size:,} bytes; at most {MAX_PACKAGE_BYTES:,})"
+            )
         fh = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise refuse_record(file, ZIP, "file", exc.strerror or str(exc)) from exc
@@ -623,11 +651,64 @@ def _read_collection(
             conn.execute("PRAGMA trusted_schema = OFF")
             conn.execute("PRAGMA query_only = ON")
             conn.execute("PRAGMA cell_size_check = ON")
+            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SQL_VALUE)
+            conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 100_000)
+            conn.setlimit(sqlite3.SQLITE_LIMIT_COMPOUND_SELECT, 50)
+            conn.setlimit(sqlite3.SQLITE_LIMIT_EXPR_DEPTH, 100)
+            conn.setlimit(sqlite3.SQLITE_LIMIT_FUNCTION_ARG, 16)
+            conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         except _SQL_ERRORS as exc:
             raise refuse_record(file, member, "sqlite", _sqlite_message(exc)) from exc
+        budget = _StepBudget(SQL_STEPS_BASE + SQL_STEPS_PER_BYTE * dest.stat().st_size)
+        conn.set_progress_handler(budget, _StepBudget.EVERY)
         return _read_notes(_Reader(conn, file, member), path, progress)
     finally:
         conn.close()
+
+
+class _StepBudget:
+    """SQLite's progress handler: stops a statement once the collection used its steps."""
+
+    EVERY = 10_000  # virtual machine steps between calls
+
+    def __init__(self, steps: int) -> None:
+        self.calls_left = max(1, steps // self.EVERY)
+        self.steps = steps
+
+    def __call__(self) -> int:
+        self.calls_left -= 1
+        return 1 if self.calls_left < 0 else 0  # non-zero interrupts the statement
+
+
+def _check_schema(reader: _Reader) -> None:
+    """Refuse a collection whose schema could make reading it cost more than its size."""
+    rows = reader.query(
+        "SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY rowid", "sqlite_master"
+    )
+    for kind, name, sql in rows:
+        if kind in ("view", "trigger"):
+            raise reader.fail(
+                "sqlite_master", kind, f"{name!r}: a collection with {kind}s is not read "
+                "(Anki collections have none)",
+            )  # fmt: skip
+        if kind == "table" and re.match(r"(?is)\s*create\s+virtual\s", str(sql)):
+            raise reader.fail(
+                "sqlite_master", "table", f"{name!r}: a virtual table is not read "
+                "(Anki collections have none)",
+            )  # fmt: skip
+    for kind, name, _sql in rows:
+        if kind != "table":
+            continue
+        for column in reader.query(f"PRAGMA table_xinfo({_quote(str(name))})", str(name)):
+            if column[6] in (2, 3):  # hidden: 2 = virtual generated, 3 = stored generated
+                raise reader.fail(
+                    str(name), str(column[1]), "a generated column: a collection with "
+                    "computed columns is not read (Anki collections have none)",
+                )  # fmt: skip
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _read_notes(
@@ -639,6 +720,7 @@ def _read_notes(
     for name in needed:
         if tables.get(name) != "table":
             raise reader.fail(name, "table", "missing: not an Anki collection")
+    _check_schema(reader)
     note_types = reader.note_types_current() if current else reader.note_types_legacy()
     reader.probs.raise_if_any()
     deck_names = reader.deck_names(current)
@@ -653,22 +735,45 @@ def _read_notes(
     probs = reader.probs
     media = MediaCount()
     skipped = _Skipped()
-    facts: list[Fact] = []
+    facts = QAFactPacker()
     guid_rows: dict[str, int] = {}
     fact_ids: set[str] = set()
     quizapp_decks: set[str] = set()
     top_decks: Counter[str] = Counter()
     row_no = 0
-    for batch in _batches(reader, "SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"):
-        for nid, raw_guid, mid, raw_tags, raw_flds in batch:
+    text_left = [MAX_TOTAL_TEXT]
+    # A value over MAX_NOTE_VALUE is not fetched, only its size (length() of a blob
+    # reads no text); its row is refused below.
+    sizes = ", ".join(f"length(CAST({c} AS BLOB))" for c in ("guid", "tags", "flds"))
+    capped = ", ".join(
+        f"CASE WHEN length(CAST({c} AS BLOB)) > {MAX_NOTE_VALUE} THEN NULL ELSE {c} END"
+        for c in ("guid", "tags", "flds")
+    )
+    sql = f"SELECT id, {capped}, mid, {sizes} FROM notes ORDER BY id"
+    for batch in _batches(reader, sql):
+        for nid, raw_guid, raw_tags, raw_flds, mid, *lengths in batch:
             row_no += 1
             if progress and row_no % PROGRESS_EVERY == 0:
                 progress(row_no, total)
             where = f"notes row {row_no}"
+            too_long = [
+                (name, n) for name, n in zip(("guid", "tags", "flds"), lengths, strict=True)
+                if isinstance(n, int) and n > MAX_NOTE_VALUE
+            ]
+            if too_long:
+                name, n = too_long[0]
+                probs.record(f"{reader.member}: {where}", name,
+                             f"{n:,} bytes (at most {MAX_NOTE_VALUE:,} in one note)")
+                continue
             _note_facts(
                 reader, where, row_no, nid, raw_guid, mid, raw_tags, raw_flds,
-                note_types, guid_rows, facts, fact_ids, media, skipped,
+                note_types, guid_rows, facts, fact_ids, media, skipped, text_left,
             )  # fmt: skip
+            if text_left[0] < 0:
+                raise reader.fail(
+                    where, "flds", f"the notes up to this one hold more than "
+                    f"{MAX_TOTAL_TEXT:,} characters of text (at most that many in one package)",
+                )  # fmt: skip
             nt = note_types.get(mid) if isinstance(mid, int) else None
             if nt is not None and nt.quizapp_deck:
                 quizapp_decks.add(nt.quizapp_deck)
@@ -695,7 +800,7 @@ def _read_notes(
         id=deck_id,
         name=name,
         description=f"Imported from {path.name}",
-        facts=tuple(facts),
+        facts=facts.facts(),
     )
     return deck, notices, media
 
@@ -724,11 +829,13 @@ def _note_facts(
     raw_flds: object,
     note_types: dict[int, _NoteType],
     guid_rows: dict[str, int],
-    facts: list[Fact],
+    facts: QAFactPacker,
     fact_ids: set[str],
     media: MediaCount,
     skipped: _Skipped,
+    text_left: list[int],
 ) -> None:
+    """The facts of one note, appended to ``facts``; ``text_left[0]`` drops by their text."""
     probs = reader.probs
     at = f"{reader.member}: {where}"
     guid = reader.text(raw_guid, where, "guid")
@@ -779,15 +886,8 @@ def _note_facts(
                 probs.record(at, "guid", f"gives the fact id {fid!r} of an earlier note")
                 return
             fact_ids.add(fid)
-            facts.append(
-                Fact(
-                    id=fid,
-                    kind=FactKind.QA,
-                    front=front,
-                    back=back,
-                    tags=tags,
-                )
-            )
+            text_left[0] -= len(front) + len(back)
+            facts.add(fid, front, back, tags)
         return
     if len(fields) < 2:
         skipped.one_field += 1
@@ -807,7 +907,8 @@ def _note_facts(
         probs.record(at, "guid", f"gives the fact id {fid!r} of an earlier note")
         return
     fact_ids.add(fid)
-    facts.append(Fact(id=fid, kind=FactKind.QA, front=front, back=back, tags=tags))
+    text_left[0] -= len(front) + len(back)
+    facts.add(fid, front, back, tags)
 
 
 def _skip_notices(skipped: _Skipped) -> list[str]:

@@ -27,6 +27,7 @@ import codecs
 import csv
 import dataclasses
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -509,7 +510,7 @@ def check_facts(deck: Deck) -> dict[str, tuple[Problem, ...]]:
     except DeckFileError as exc:
         out: dict[str, list[Problem]] = {}
         for p in exc.problems:
-            index = max((i for i, s in enumerate(starts) if s <= p.line), default=-1)
+            index = bisect_right(starts, p.line) - 1  # the table holding the line
             key = deck.facts[index].id if index >= 0 else ""
             out.setdefault(key, []).append(p)
         return {k: tuple(v) for k, v in out.items()}

@@ -36,14 +36,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizapp.facts.bulk import gc_paused
 from quizapp.facts.deckfile import ID_RE
-from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.facts.model import Deck
+from quizapp.facts.packed import QAFactPacker
 from quizapp.importers.common import (
     ImportResult,
     Problems,
@@ -62,7 +65,10 @@ from quizapp.importers.htmltext import (
     html_to_text,
 )
 
-MAX_TEXT_BYTES = 256 * 1024 * 1024
+#: A delimited text file is at most this many bytes, checked before it is read.
+MAX_TEXT_BYTES = 100 * 1024 * 1024
+#: And holds at most this many rows.
+MAX_ROWS = 1_000_000
 SAMPLE_CHARS = 64 * 1024
 SAMPLE_RECORDS = 50
 PROGRESS_EVERY = 5000
@@ -131,19 +137,42 @@ class _Layout:
             return None
 
 
-def _decode(raw: bytes, file: str) -> str:
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise refuse(file, 1, "file", f"not valid UTF-16 ({exc.reason})") from exc
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        raise refuse(
-            file, line, "file", "binary data (NUL bytes): not a text file; save it as CSV (UTF-8)"
-        )
-    return raw.decode("utf-8-sig", errors="surrogateescape")
+def _encoding(path: Path, file: str) -> tuple[str, int]:
+    """The text encoding of the file and its number of lines, in one pass over its bytes.
+
+    Refuses a file with NUL bytes (a binary file, or UTF-16 without a BOM).
+    """
+    lines = 0
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            fh.seek(0)
+            try:
+                decoder = codecs.getincrementaldecoder("utf-16")()
+                while chunk := fh.read(_CHUNK):
+                    lines += decoder.decode(chunk).count("\n")
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                raise refuse(file, 1, "file", f"not valid UTF-16 ({exc.reason})") from exc
+            return "utf-16", lines + 1
+        fh.seek(0)
+        while chunk := fh.read(_CHUNK):
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                line = lines + chunk.count(b"\n", 0, nul) + 1
+                raise refuse(
+                    file, line, "file",
+                    "binary data (NUL bytes): not a text file; save it as CSV (UTF-8)",
+                )  # fmt: skip
+            lines += chunk.count(b"\n")
+    return "utf-8-sig", lines + 1
+
+
+_CHUNK = 1024 * 1024
+
+
+def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
+    return open(path, encoding=encoding, errors="surrogateescape", newline="")
 
 
 def _bad_bytes(cell: str) -> str:
@@ -226,25 +255,23 @@ class _RecordError(Exception):
 
 
 def _records(
-    body: str, sep: str, first_line: int, literal: bool, errors: list[_RecordError]
-) -> list[tuple[int, list[str]]]:
-    """Every non-blank record with the physical line it starts on.
+    stream: io.TextIOBase, sep: str, first_line: int, literal: bool, errors: list[_RecordError]
+) -> Iterator[tuple[int, list[str]]]:
+    """Every non-blank record with the physical line it starts on, as the file is read.
 
-    ``literal`` reads quotation marks as ordinary characters (Quizlet).
+    ``literal`` reads quotation marks as ordinary characters (Quizlet). Records
+    that do not parse are added to ``errors`` (reading stops after 50 of them).
     """
-    lines = io.StringIO(body, newline="")
     if literal:
-        reader = csv.reader(lines, delimiter=sep, quoting=csv.QUOTE_NONE, strict=True)
+        reader = csv.reader(stream, delimiter=sep, quoting=csv.QUOTE_NONE, strict=True)
     else:
-        reader = csv.reader(lines, delimiter=sep, quoting=csv.QUOTE_MINIMAL, strict=True)
-    out: list[tuple[int, list[str]]] = []
-    append = out.append
+        reader = csv.reader(stream, delimiter=sep, quoting=csv.QUOTE_MINIMAL, strict=True)
     prev = 0
     while True:
         try:
             for row in reader:  # resumes after a record that raised csv.Error
                 if row and (len(row) > 1 or row[0].strip()):
-                    append((first_line + prev, row))
+                    yield first_line + prev, row
                 prev = reader.line_num
         except csv.Error as exc:
             message = str(exc)
@@ -254,11 +281,10 @@ def _records(
                 message = 'a quoted field is never closed (" without its closing ")'
             errors.append(_RecordError(first_line + prev, message))
             if len(errors) > 50:
-                break
+                return
             prev = reader.line_num
             continue
-        break
-    return out
+        return
 
 
 def _layout_from_names(names: list[str], meta: _Meta) -> _Layout:
@@ -290,28 +316,40 @@ def _is_header(row: list[str]) -> bool:
 
 
 def load_delimited(path: Path, progress: Progress | None = None) -> ImportResult:
-    """Read a CSV/TSV/plain-text deck; raise DeckFileError listing every problem."""
+    """Read a CSV/TSV/plain-text deck; raise DeckFileError listing every problem.
+
+    The file is read as a stream (never whole) and its facts are kept packed
+    (:mod:`quizapp.facts.packed`), so memory stays near the size of its text.
+    """
     file = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
-            raise refuse(file, 1, "file", f"too large ({size} bytes; at most {MAX_TEXT_BYTES})")
-        raw = path.read_bytes()
+            raise refuse(
+                file, 1, "file", f"too large ({size:,} bytes; at most {MAX_TEXT_BYTES:,}): "
+                "split it into several files",
+            )  # fmt: skip
+        encoding, total_lines = _encoding(path, file)
+        with _open_text(path, encoding) as fh:
+            head = fh.read(SAMPLE_CHARS + 1)
     except OSError as exc:
         raise refuse(file, 1, "file", exc.strerror or str(exc)) from exc
-    text = _decode(raw, file)
-    del raw
-    if not text.strip():
+    except UnicodeDecodeError as exc:
+        raise refuse(file, 1, "file", f"not valid UTF-16 ({exc.reason})") from exc
+    truncated = len(head) > SAMPLE_CHARS
+    if not head.strip() and not truncated:
         raise refuse(file, 1, "file", "the file is empty: nothing to import")
     probs = Problems(file)
-    meta = _read_meta(text, probs)
+    meta = _read_meta(head, probs)
     probs.raise_if_any()
-    body = text[meta.offset :]
+    body_head = head[meta.offset :]
     first_line = meta.lines + 1
-    if not body.strip():
+    if not body_head.strip() and not truncated:
         raise refuse(file, first_line, "file", "no rows to import")
+    if truncated and "\n" in body_head:
+        body_head = body_head[: body_head.rindex("\n")]  # whole lines only
 
-    sep = meta.separator or _detect_separator(body)
+    sep = meta.separator or _detect_separator(body_head)
     if sep is None:
         raise refuse(
             file,
@@ -321,50 +359,73 @@ def load_delimited(path: Path, progress: Progress | None = None) -> ImportResult
             "separated by a tab, a comma or a semicolon",
         )
 
-    with gc_paused():  # many rows, no reference cycles
-        return _load_body(path, text, body, meta, sep, first_line, probs, progress)
+    def read(literal: bool) -> tuple[ImportResult | None, list[_RecordError], set[int]]:
+        errors: list[_RecordError] = []
+        widths: set[int] = set()
+        with _open_text(path, encoding) as fh:
+            fh.read(meta.offset)  # the header lines, as read above
+            records = _records(fh, sep, first_line, literal, errors)
+            result = _load_body(path, records, meta, sep, first_line, Problems(file),
+                                progress, total_lines, errors, widths)
+        return result, errors, widths
+
+    try:
+        with gc_paused():  # many rows, no reference cycles
+            result, errors, _ = read(False)
+            if errors and sep == "\t" and meta.lines == 0:
+                # Quizlet writes quotes unescaped: read them as written if that parses.
+                literal, literal_errors, widths = read(True)
+                if literal is not None and not literal_errors and len(widths) == 1:
+                    notice = "quotation marks were kept as written (the file does not quote fields)"
+                    return ImportResult(literal.deck, (notice, *literal.notices), "csv")
+            if errors:
+                for err in errors:
+                    probs.line(err.line, "row", str(err))
+                raise probs.error()
+    except OSError as exc:
+        raise refuse(file, 1, "file", exc.strerror or str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise refuse(file, 1, "file", f"not valid UTF-16 ({exc.reason})") from exc
+    assert result is not None
+    return result
+
+
+class _TooManyRowsError(Exception):
+    pass
 
 
 def _load_body(
     path: Path,
-    text: str,
-    body: str,
+    records: Iterator[tuple[int, list[str]]],
     meta: _Meta,
     sep: str,
     first_line: int,
     probs: Problems,
     progress: Progress | None,
-) -> ImportResult:
+    total_lines: int,
+    errors: list[_RecordError],
+    widths: set[int],
+) -> ImportResult | None:
+    """The deck of the records; None when the records do not parse (``errors``)."""
     file = str(path)
-    total_lines = text.count("\n") + 1
     notices: list[str] = []
-    anki = meta.lines > 0
-    errors: list[_RecordError] = []
-    records = _records(body, sep, first_line, False, errors)
-    if errors and sep == "\t" and not anki:
-        literal_errors: list[_RecordError] = []
-        literal = _records(body, sep, first_line, True, literal_errors)
-        widths = {len(row) for _, row in literal}
-        if not literal_errors and len(widths) == 1:
-            records, errors = literal, []
-            notices.append("quotation marks were kept as written (the file does not quote fields)")
-    for err in errors:
-        probs.line(err.line, "row", str(err))
-    probs.raise_if_any()
-    if not records:
+    first = next(records, None)
+    if first is None:
+        if errors:
+            return None
         raise refuse(file, first_line, "file", "no rows to import")
+    widths.add(len(first[1]))
 
     # Column layout: #columns, a header row, or position.
+    rows: Iterator[tuple[int, list[str]]] = itertools.chain([first], records)
     if meta.columns is not None:
         names = next(csv.reader([meta.columns], delimiter=sep), [])
         layout = _layout_from_names(names, meta)
-    elif _is_header(records[0][1]):
-        layout = _layout_from_names(records[0][1], meta)
-        records = records[1:]
-        if not records:
-            raise refuse(file, first_line, "file", "no rows to import (only a header row)")
+    elif _is_header(first[1]):
+        layout = _layout_from_names(first[1], meta)
+        rows = records
     else:
-        width = len(records[0][1])
+        width = len(first[1])
         layout = _layout_from_names([""] * width, meta)
         layout.names = [f"column {i + 1}" for i in range(width)]
     for role, (col, line) in meta.special.items():
@@ -372,7 +433,7 @@ def _load_body(
             probs.line(line, f"{role} column", f"column {col + 1} does not exist")
     probs.raise_if_any()
     if layout.index("front") is None or layout.index("back") is None:
-        line = meta.columns_line or records[0][0]
+        line = meta.columns_line or first[0]
         raise refuse(
             file,
             line,
@@ -385,9 +446,23 @@ def _load_body(
     if ignored:
         notices.append("columns not imported: " + ", ".join(ignored))
 
-    # Undecodable bytes are reported per cell; a text without any skips the check.
-    check_bytes = _SURROGATE_RE.search(body) is not None
-    deck, more = _build(path, layout, records, meta, probs, progress, total_lines, check_bytes)
+    def counted() -> Iterator[tuple[int, list[str]]]:
+        for n, (line, row) in enumerate(rows, start=1):
+            widths.add(len(row))
+            if n > MAX_ROWS:
+                probs.line(line, "file", f"more than {MAX_ROWS:,} rows: split the file "
+                           "into several files")
+                raise _TooManyRowsError
+            yield line, row
+
+    try:
+        deck, more, last = _build(path, layout, counted(), meta, probs, progress, total_lines)
+    except _TooManyRowsError:
+        raise probs.error() from None
+    if errors:
+        return None
+    if last == 0 and not probs:
+        raise refuse(file, first_line, "file", "no rows to import (only a header row)")
     notices.extend(more)
     probs.raise_if_any()
     if progress:
@@ -398,13 +473,13 @@ def _load_body(
 def _build(
     path: Path,
     layout: _Layout,
-    records: list[tuple[int, list[str]]],
+    records: Iterator[tuple[int, list[str]]],
     meta: _Meta,
     probs: Problems,
     progress: Progress | None,
     total_lines: int,
-    check_bytes: bool = True,
-) -> tuple[Deck, list[str]]:
+) -> tuple[Deck, list[str], int]:
+    """The deck of the records, notices, and the line of the last record (0: none)."""
     ncols = layout.ncols
     fi, bi = layout.index("front"), layout.index("back")
     assert fi is not None and bi is not None
@@ -419,9 +494,10 @@ def _build(
     # Tags of a row: the tags cell's (the same cells recur, so each is split once).
     no_cell_tags = tuple(dict.fromkeys(base_tags))
     tags_of_cell: dict[str, tuple[str, ...]] = {}
-    facts: list[Fact] = []
+    facts = QAFactPacker()
     first_seen: dict[str, int] = {}
     decks: Counter[str] = Counter()
+    line = 0
 
     for count, (line, row) in enumerate(records, start=1):
         if progress and count % PROGRESS_EVERY == 0:
@@ -435,14 +511,13 @@ def _build(
             else:
                 probs.line(line, "row", f"expected {ncols} fields, found {n}")
                 continue
-        if check_bytes:
-            bad = False
-            for i, cell in enumerate(row):
-                if not cell.isascii() and _SURROGATE_RE.search(cell):
-                    probs.line(line, layout.roles[i] or layout.names[i], _bad_bytes(cell))
-                    bad = True
-            if bad:
-                continue
+        bad = False
+        for i, cell in enumerate(row):
+            if not cell.isascii() and _SURROGATE_RE.search(cell):
+                probs.line(line, layout.roles[i] or layout.names[i], _bad_bytes(cell))
+                bad = True
+        if bad:
+            continue
         front_raw = row[fi].strip()
         back_raw = row[bi].strip()
         if ti is None:
@@ -514,7 +589,7 @@ def _build(
                     probs.line(line, "id", f"duplicate id {fid!r} (first used at line {seen})")
                 continue
             first_seen[fid] = line
-            facts.append(Fact(id=fid, kind=FactKind.QA, front=front, back=back, tags=tags))
+            facts.add(fid, front, back, tags)
 
     notices: list[str] = []
     if media.images or media.sounds:
@@ -525,15 +600,16 @@ def _build(
         name = next(iter(decks))
     else:
         name = path.stem
-    if not facts and not probs:
-        probs.line(records[-1][0] if records else 1, "file", "no rows to import")
+    if not facts and not probs and line:
+        probs.line(line, "file", "no rows to import")
+    del first_seen
     deck = Deck(
         id=deck_id_for(name),
         name=name,
         description=f"Imported from {path.name}",
-        facts=tuple(facts),
+        facts=facts.facts(),
     )
-    return deck, notices
+    return deck, notices, line
 
 
 def _media_notice(media: MediaCount) -> str:

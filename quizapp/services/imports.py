@@ -1,9 +1,10 @@
 """Importing a deck file: load, check what it would replace, store.
 
-Both faces call :func:`import_path`, so the command line and the desktop app
-refuse, warn and count alike. Loading validates everything before the
-database is touched; the replacement check and the store then run in one
-transaction, so the check sees the deck exactly as it is replaced.
+Both faces call :func:`import_path` (or its two halves, :func:`load_path` and
+:func:`store_loaded`), so the command line and the desktop app refuse, warn
+and count alike. Loading validates everything before the database is
+touched; the replacement check then reads the stored deck, and the store is
+all or nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 #: ``progress(done, total)`` while the file is read (see :func:`quizapp.importers.import_file`).
 ReadProgress = Callable[[int, int], None]
+#: ``step(done, total)`` while the deck is stored; raising stops the import (nothing stored).
+StoreProgress = Callable[[int, int], None]
 
 
 class ReplacementRefusedError(Exception):
@@ -70,28 +73,34 @@ def load_path(path: str | Path, progress: ReadProgress | None = None, *,
     return result.deck, tuple(result.notices)
 
 
-def store_loaded(collection: Collection, path: str | Path, deck: Deck,
-                 notices: tuple[str, ...] = (), *, replace: bool = False,
-                 before_commit: Callable[[], None] | None = None) -> ImportOutcome:
-    """Store a loaded deck in one transaction, refusing a replacement unless ``replace``.
-
-    Raises :class:`ReplacementRefusedError` (nothing stored) when the file would
-    retire most of the stored deck with its id. ``before_commit`` runs last
-    inside the transaction: raising from it (a Cancel) stores nothing.
-    """
+def check_replacement(collection: Collection, path: str | Path, deck: Deck) -> None:
+    """Raise :class:`ReplacementRefusedError` if ``deck`` would retire most of its stored deck."""
     from quizapp.storage import repository as repo
-    from quizapp.storage.db import unbounded_statements
 
-    with collection.transaction() as s:
-        unbounded_statements(s.connection())  # a large deck may take a while on a server
+    with collection.session() as s:
         row = repo.find_deck_by_key(s, deck.id)
         stored = repo.load_deck(s, row.id) if row is not None and row.id else None
-        warnings = replacement_warnings(stored, deck)
-        if warnings and not replace:
-            raise ReplacementRefusedError(Path(path), warnings)
-        result = repo.store_deck(s, deck)
-        if before_commit is not None:
-            before_commit()
+    warnings = replacement_warnings(stored, deck)
+    if warnings:
+        raise ReplacementRefusedError(Path(path), warnings)
+
+
+def store_loaded(collection: Collection, path: str | Path, deck: Deck,
+                 notices: tuple[str, ...] = (), *, replace: bool = False,
+                 step: StoreProgress | None = None) -> ImportOutcome:
+    """Store a loaded deck, all or nothing, refusing a replacement unless ``replace``.
+
+    Raises :class:`ReplacementRefusedError` (nothing stored) when the file would
+    retire most of the stored deck with its id. The deck is stored as
+    :meth:`~quizapp.collection.Collection.import_deck` stores it (a large one in
+    short steps on an SQLite file, so that an answer never waits behind it);
+    ``step(done, total)`` is called after each step and last with ``done ==
+    total`` just before the deck becomes visible: raising from it (a Cancel)
+    stores nothing.
+    """
+    if not replace:
+        check_replacement(collection, path, deck)
+    result = collection.import_deck(deck, step=step)
     return ImportOutcome(result.deck_id, deck.id, deck.name, result.added, result.updated,
                          result.retired, result.cards_created, notices)
 

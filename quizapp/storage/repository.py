@@ -319,8 +319,16 @@ def find_deck_by_key(session: Session, key: str) -> DeckRow | None:
 
 
 def list_decks(session: Session) -> list[DeckRow]:
-    """Every stored deck, by name."""
-    return list(session.exec(select(DeckRow).order_by(DeckRow.name)))
+    """Every stored deck, by name (a new deck whose import is under way is not one yet)."""
+    from quizapp.storage.staged import PENDING_DECK_PREFIX
+
+    return list(
+        session.exec(
+            select(DeckRow)
+            .where(DeckRow.key.not_like(PENDING_DECK_PREFIX + "%"))  # type: ignore[attr-defined]
+            .order_by(DeckRow.name)
+        )
+    )
 
 
 def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> StoreResult:
@@ -430,12 +438,18 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
 
 
 def create_missing_cards(
-    session: Session, profile_ids: Iterable[int], deck_id: int | None = None
+    session: Session,
+    profile_ids: Iterable[int],
+    deck_id: int | None = None,
+    fact_ids: tuple[int, int] | None = None,
 ) -> int:
     """Create the (profile, fact, family) cards that do not exist yet; return how many.
 
     One ``INSERT ... SELECT`` in the database: cards are numbered by profile,
-    then fact, then family (in :data:`FAMILIES` order).
+    then fact, then family (in :data:`FAMILIES` order). Cards are made for
+    facts that are not retired, or, with ``fact_ids`` (first, last), for the
+    facts with row ids in that range whether retired or not (an import's
+    facts not shown yet: see :mod:`quizapp.storage.staged`).
     """
     profile_ids = list(profile_ids)
     if not profile_ids:
@@ -470,9 +484,13 @@ def create_missing_cards(
             literal(_EMPTY_JSON_LIST),
         )
         .select_from(fact.join(profile, profile.c.id.in_(profile_ids)).join(families, true()))
-        .where(fact.c.retired == False, ~have)  # noqa: E712
+        .where(~have)
         .order_by(profile.c.id, fact.c.id, families.c.ord)
     )
+    if fact_ids is None:
+        wanted = wanted.where(fact.c.retired == False)  # noqa: E712
+    else:
+        wanted = wanted.where(fact.c.id.between(*fact_ids))
     if deck_id is not None:
         wanted = wanted.where(fact.c.deck_id == deck_id)
     columns = [

@@ -138,9 +138,15 @@ def import_file(collection: Collection, path: str | Path, progress: Progress, *,
     progress(0, 3, f"Reading {file.name}…")
     deck, notices = load_file(file, progress)
     progress(1, 3, f"Storing “{deck.name}” ({len(deck.facts)} facts)…")
-    # Saving… is the last chance to cancel: raising from it rolls the store back.
-    outcome = store_loaded(collection, file, deck, notices, replace=replace,
-                           before_commit=lambda: progress(2, 3, "Saving…"))
+
+    def step(done: int, total: int) -> None:
+        # Each call is a chance to cancel: raising stores nothing.
+        if done >= total:
+            progress(2, 3, "Saving…")
+        else:
+            progress(1, 3, f"Storing “{deck.name}”… {round(100 * done / max(total, 1))}%")
+
+    outcome = store_loaded(collection, file, deck, notices, replace=replace, step=step)
     progress.check()  # committed; a late Cancel is too late and is ignored below
     return ImportSummary(outcome.deck_id, deck.name, outcome.added, outcome.updated,
                          outcome.retired), notices

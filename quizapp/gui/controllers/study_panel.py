@@ -70,10 +70,32 @@ class _Done:
     correct: int
 
 
+ANSWER_NOT_SAVED = (
+    "Your answer was NOT saved: the database is busy (another program is writing to it). "
+    "Please give your answer again."
+)
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying another connection holds the write lock."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(exc, sqlite3.OperationalError | OperationalError):
+        return False
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
 class StudyPanel(QObject):
     """The study screen's controller; ``view`` is the widget to show."""
 
+    #: Tries to commit an answer while the database stays busy (each waits for it).
+    ANSWER_TRIES = 3
+
     question_shown = Signal(object)  # Question
+    answer_not_saved = Signal(str)  # why; the question stays on screen
     answered = Signal(object)  # ReviewResult, after the commit, as feedback shows
     overruled = Signal(object)  # ReviewResult
     undone = Signal(object)  # UndoResult
@@ -289,6 +311,26 @@ class StudyPanel(QObject):
     def _elapsed_ms(self) -> int:
         return max(0, int((time.monotonic() - self._shown_at) * 1000))
 
+    def _commit(self, answer: Callable[[], ReviewResult]) -> ReviewResult | None:
+        """Run ``answer`` (which commits the answer); None if the database stayed busy.
+
+        Each try waits for the database's write lock (SQLite's busy timeout); a
+        try that still finds it taken is repeated :data:`ANSWER_TRIES` times in
+        all. Then the student is told plainly that the answer was not saved,
+        and the question stays on screen to be answered again.
+        """
+        for attempt in range(1, self.ANSWER_TRIES + 1):
+            try:
+                return answer()
+            except Exception as exc:
+                if not _is_busy(exc):
+                    raise
+                log.warning("answer not saved, try %d of %d: %s", attempt, self.ANSWER_TRIES,
+                            exc)
+        self.answer_not_saved.emit(ANSWER_NOT_SAVED)
+        self.status_message.emit(ANSWER_NOT_SAVED)
+        return None
+
     def submit(self, given: str) -> None:
         """Grade and commit ``given`` for the question on show, then show feedback."""
         from quizapp.study import StaleQuestionError
@@ -296,11 +338,16 @@ class StudyPanel(QObject):
         if self.state != self.QUESTION or self.session is None or self.question is None:
             return
         question = self.question
+        session = self.session
         try:
-            result = self.session.answer(question, given, self.clock(), self._elapsed_ms())
+            result = self._commit(
+                lambda: session.answer(question, given, self.clock(), self._elapsed_ms())
+            )
         except StaleQuestionError:
             self.status_message.emit("That question was answered already.")
             self._show_next()
+            return
+        if result is None:
             return
         self._after_answer(result)
         self._show_feedback(self._feedback(result))
@@ -312,12 +359,16 @@ class StudyPanel(QObject):
 
         if self.state != self.QUESTION or self.session is None or self.question is None:
             return
+        session, question = self.session, self.question
         try:
-            result = self.session.answer_flashcard(
-                self.question, rating, self.clock(), self._elapsed_ms()
+            result = self._commit(
+                lambda: session.answer_flashcard(question, rating, self.clock(),
+                                                 self._elapsed_ms())
             )
         except StaleQuestionError:
             self._show_next()
+            return
+        if result is None:
             return
         self._after_answer(result)
         names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
