@@ -302,6 +302,16 @@ def is_database_error(exc: BaseException) -> bool:
     return isinstance(exc, DatabaseError | SQLDatabaseError | sqlite3.DatabaseError)
 
 
+def is_busy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying another connection holds the write lock too long."""
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(exc, sqlite3.OperationalError | OperationalError):
+        return False
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
 def plain_error(exc: BaseException) -> str:
     """The driver's own words for a database error, on one line (no SQL, no links)."""
     orig = getattr(exc, "orig", None) or exc

@@ -9,8 +9,11 @@
   connection.
 
 Profiles and their study settings are a service (:mod:`quizapp.services.profiles`).
+:func:`is_busy_error` tells a caller that an answer was not stored because
+another program held the database's write lock; the answer may be given again.
 """
 
+from quizapp.storage.db import is_busy_error
 from quizapp.study.session import ReviewResult, StaleQuestionError, StudySession, UndoResult
 
-__all__ = ["ReviewResult", "StaleQuestionError", "StudySession", "UndoResult"]
+__all__ = ["ReviewResult", "StaleQuestionError", "StudySession", "UndoResult", "is_busy_error"]

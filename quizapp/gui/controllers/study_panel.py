@@ -76,18 +76,6 @@ ANSWER_NOT_SAVED = (
 )
 
 
-def _is_busy(exc: BaseException) -> bool:
-    """Whether ``exc`` is SQLite saying another connection holds the write lock."""
-    import sqlite3
-
-    from sqlalchemy.exc import OperationalError
-
-    if not isinstance(exc, sqlite3.OperationalError | OperationalError):
-        return False
-    message = str(exc).lower()
-    return "locked" in message or "busy" in message
-
-
 class StudyPanel(QObject):
     """The study screen's controller; ``view`` is the widget to show."""
 
@@ -319,11 +307,13 @@ class StudyPanel(QObject):
         all. Then the student is told plainly that the answer was not saved,
         and the question stays on screen to be answered again.
         """
+        from quizapp.study import is_busy_error
+
         for attempt in range(1, self.ANSWER_TRIES + 1):
             try:
                 return answer()
             except Exception as exc:
-                if not _is_busy(exc):
+                if not is_busy_error(exc):
                     raise
                 log.warning("answer not saved, try %d of %d: %s", attempt, self.ANSWER_TRIES,
                             exc)
