@@ -24,7 +24,8 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _sync(path: Path) -> None:
+def sync_file(path: Path) -> None:
+    """Flush ``path``'s content to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -32,7 +33,7 @@ def _sync(path: Path) -> None:
         os.close(fd)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -65,7 +66,7 @@ def atomic_path(path: str | Path, *, suffix: str = ".tmp",
     tmp = Path(name)
     try:
         yield tmp
-        _sync(tmp)
+        sync_file(tmp)
         try:
             mode = path.stat().st_mode & 0o7777
         except OSError:
@@ -76,7 +77,7 @@ def atomic_path(path: str | Path, *, suffix: str = ".tmp",
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
 
 
 @contextlib.contextmanager

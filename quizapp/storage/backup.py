@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from quizapp.files import sync_file, sync_folder
 from quizapp.storage import crashpoints
 
 BACKUP_DIR = "backups"
@@ -72,23 +73,24 @@ def check_database(path: Path) -> str | None:
     return None
 
 
-def fsync_dir(folder: Path) -> None:
-    """Make renames and deletions in ``folder`` durable (a no-op where folders cannot be synced)."""
+def copy_database(source: str, target: Path, *, read_only: bool = True) -> None:
+    """Copy the SQLite database ``source`` (a path) into the new file ``target``, synced.
+
+    SQLite's online backup API copies a consistent snapshot even while
+    another connection writes; the copy is a single file (no ``-wal``).
+    """
+    src = (sqlite3.connect(f"file:{source}?mode=ro", uri=True) if read_only
+           else sqlite3.connect(source))
     try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
     finally:
-        os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
+        src.close()
+    sync_file(target)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -169,25 +171,15 @@ def take_backup(db_path: Path, home: Path, reason: str = "manual",
     target = folder / f"quizapp-{stamp}-{reason}.sqlite3"
     tmp = target.with_name(f"{target.name}.{os.getpid()}.partial")
     try:
-        src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        copy_database(str(db_path), tmp)
         crashpoints.crash_point("backup_copy")
-        _fsync_file(tmp)
         problem = check_database(tmp)
         if problem is not None:
             raise BackupError(
                 f"could not back up {db_path}: {problem.replace(str(tmp), 'the copy')}; "
                 f"no backup was kept; {WAY_OUT}")
         os.replace(tmp, target)
-        fsync_dir(folder)
+        sync_folder(folder)
     except sqlite3.Error as exc:
         raise BackupError(f"could not back up {db_path}: {exc}; {WAY_OUT}") from exc
     except OSError as exc:
@@ -303,18 +295,8 @@ def restore_backup(backup: Path, db_path: Path) -> Path | None:
         raise BackupError(f"{backup.name} cannot be restored: {problem}")
     tmp, journal = _restore_copy(db_path, os.getpid()), _restore_journal(db_path)
     try:
-        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        copy_database(str(backup), tmp)
         crashpoints.crash_point("restore_copy")
-        _fsync_file(tmp)
         problem = check_database(tmp)
         if problem is not None:
             raise BackupError(f"{backup.name} cannot be restored: its copy failed the check: "
@@ -345,7 +327,7 @@ def _write_journal(journal: Path, data: dict[str, object]) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(part, journal)
-    fsync_dir(journal.parent)
+    sync_folder(journal.parent)
 
 
 def _swap(db_path: Path, tmp: Path, aside: Path | None) -> None:
@@ -358,9 +340,9 @@ def _swap(db_path: Path, tmp: Path, aside: Path | None) -> None:
             db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
     crashpoints.crash_point("restore_swap")
     os.replace(tmp, db_path)
-    fsync_dir(db_path.parent)
+    sync_folder(db_path.parent)
     journal.unlink()
-    fsync_dir(db_path.parent)
+    sync_folder(db_path.parent)
 
 
 def recover_restore(db_path: Path) -> str | None:
@@ -400,14 +382,14 @@ def recover_restore(db_path: Path) -> str | None:
                           "into this database; try again in a moment")
     if not tmp.exists():
         journal.unlink()
-        fsync_dir(db_path.parent)
+        sync_folder(db_path.parent)
         return "an interrupted restore was complete"
     if check_database(tmp) is not None:  # cannot happen short of disk damage: undo
         _remove_copy(tmp)
         if aside_name and not db_path.exists():
             _move_with_sides(db_path.with_name(aside_name), db_path)
         journal.unlink()
-        fsync_dir(db_path.parent)
+        sync_folder(db_path.parent)
         return "an interrupted restore was undone"
     aside = db_path.with_name(aside_name) if aside_name else None
     if aside is None and db_path.exists():  # never replace a file without keeping it

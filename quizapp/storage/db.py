@@ -513,7 +513,8 @@ def backup_before_upgrade(engine: Engine, version: int) -> Path | None:
     that name is moved aside, never overwritten. Raises ``DatabaseError`` if
     no good copy can be made. None for a server database.
     """
-    from quizapp.storage.backup import fsync_dir, sweep_partials, unique_aside
+    from quizapp.files import sync_folder
+    from quizapp.storage.backup import copy_database, sweep_partials, unique_aside
 
     path = _sqlite_path(str(engine.url))
     if path is None:
@@ -524,26 +525,15 @@ def backup_before_upgrade(engine: Engine, version: int) -> Path | None:
         return target
     tmp = target.with_name(f"{target.name}.{os.getpid()}.partial")
     try:
-        src = sqlite3.connect(path)
-        try:
-            dst = sqlite3.connect(tmp)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        copy_database(str(path), tmp, read_only=False)
         crashpoints.crash_point("upgrade_copy")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
         problem = _copy_problem(tmp, version)
         if problem is not None:
             raise DatabaseError(f"the copy failed its check: {problem}")
         if target.exists():
             os.replace(target, unique_aside(target, "damaged"))
         os.replace(tmp, target)
-        fsync_dir(target.parent)
+        sync_folder(target.parent)
     finally:
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + "-journal").unlink(missing_ok=True)
