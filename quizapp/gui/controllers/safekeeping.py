@@ -125,19 +125,10 @@ class Safekeeping(QObject):
         if not ask_damaged(w, problem, newest, str(db), at_start=True) or newest is None:
             w.quit_with(1)
             return None
-        aside = self._replace(newest.path, db)
-        if aside is False:
-            w.quit_with(1)
+        reopened = self._reopen_from(newest.path, db, "The backup")
+        if reopened is None:
             return None
-        from quizapp.gui.controllers.library import Library
-
-        try:
-            library = Library.open()
-        except Exception as again:
-            w._message(QMessageBox.Icon.Critical, "Cannot open the collection",
-                       f"The backup was restored, but the collection still could not be "
-                       f"opened:\n\n{again}")
-            return None
+        library, aside = reopened
         self._say_restored(newest, aside)
         return library
 
@@ -151,19 +142,10 @@ class Safekeeping(QObject):
         if not ask_upgrade_failed(w, str(exc), str(copy)):
             w.quit_with(1)
             return None
-        aside = self._replace(copy, db)
-        if aside is False:
-            w.quit_with(1)
+        reopened = self._reopen_from(copy, db, "The copy from before the upgrade")
+        if reopened is None:
             return None
-        from quizapp.gui.controllers.library import Library
-
-        try:
-            library = Library.open()
-        except Exception as again:
-            w._message(QMessageBox.Icon.Critical, "Cannot open the collection",
-                       f"The copy from before the upgrade was restored, but the collection "
-                       f"still could not be opened:\n\n{again}")
-            return None
+        library, aside = reopened
         kept = f" The replaced collection was kept as {aside.name}." if isinstance(
             aside, Path) else ""
         w.show_status(f"Restored the copy from before the upgrade.{kept}")
@@ -174,6 +156,28 @@ class Safekeeping(QObject):
 
         good = newest_good_backup(self.home)
         return _row(good) if good is not None else None
+
+    def _reopen_from(self, source: Path, db: Path,
+                     what: str) -> tuple[Library, Path | bool | None] | None:
+        """Put ``source`` in place of ``db`` and open it: the library and the replaced file.
+
+        None when the swap failed (the app quits) or the collection still cannot
+        be opened (the user is told; ``what`` names what was put back).
+        """
+        w = self.window
+        aside = self._replace(source, db)
+        if aside is False:
+            w.quit_with(1)
+            return None
+        from quizapp.gui.controllers.library import Library
+
+        try:
+            return Library.open(), aside
+        except Exception as again:
+            w._message(QMessageBox.Icon.Critical, "Cannot open the collection",
+                       f"{what} was restored, but the collection still could not be "
+                       f"opened:\n\n{again}")
+            return None
 
     def _replace(self, backup: Path, db: Path) -> Path | bool | None:
         """Put ``backup`` in place of ``db``; the replaced file's new name, or False."""
