@@ -128,9 +128,10 @@ def test_the_checker_catches_broken_questions(
     for name, choices in bad.items():
         assert checker.problems(replace(q, choices=choices)), name
     assert checker.problems(replace(q, prompt="Was it 1,960 personnel?"))
-    bounded = build(builder, "n-trade-growth", Form.CHOICE)
-    sixty = replace(bounded, choices=("38%", "43%", "60%"))
-    assert any("true by" in p for p in checker.problems(sixty))
+    shares = _share_deck("growth of exports")
+    bounded = build(QuestionBuilder(shares), "n-growth", Form.CHOICE)
+    sixty = replace(bounded, choices=("38%", "43%", "60%"))  # "more than 50%" of that growth
+    assert any("true by" in p for p in QuestionChecker(shares).problems(sixty))
 
 
 # --------------------------------------------------------------------------
@@ -264,14 +265,21 @@ def test_number_distractors_keep_style_and_roundness(builder: QuestionBuilder) -
             assert not c.split(" ")[0].endswith(".0")
 
 
-def test_percentages_avoid_values_true_by_a_bound(builder: QuestionBuilder) -> None:
-    # "previously more than 50%" makes 51-100% true: never a distractor for another share.
-    for fact_id in ("n-weapons-share", "n-trade-growth"):
-        for q in many(builder, fact_id, Form.CHOICE, 80):
-            for c in q.choices or ():
-                reading = parse_number(c)
-                assert reading is not None and reading.percent
-                assert not 50 <= reading.value <= 100, (fact_id, q.choices)
+def test_a_bound_limits_its_own_quantity_only(builder: QuestionBuilder) -> None:
+    # Russia's former share of Armenia's weapons purchases was "more than 50%": that says
+    # nothing about the growth of trade, whose choices may lie above 50% too, so the key
+    # (43%) is not always the largest choice.
+    largest = 0
+    above = 0
+    for q in many(builder, "n-trade-growth", Form.CHOICE, 80):
+        values = []
+        for c in q.choices or ():
+            reading = parse_number(c)
+            assert reading is not None and reading.percent
+            values.append(reading.value)
+        largest += max(values) == 43
+        above += any(v > 50 for v in values)
+    assert above > 0 and largest < 80
 
 
 def test_distractors_come_from_the_deck_first(builder: QuestionBuilder) -> None:
@@ -625,3 +633,48 @@ def test_seed_speakers_fold_other_names_into_one(builder: QuestionBuilder) -> No
         assert not any("haste" in c for c in q.choices or ()), q.choices
     for q in many(builder, "q-armenia-position", Form.WHICH_QUOTE):  # and Pashinyan's Armenia's
         assert not any("readiness" in c or "mutual" in c for c in q.choices or ()), q.choices
+
+
+# --------------------------------------------------------------------------
+# A bound rules out values of its own quantity only
+
+
+def _percent(choice: str) -> float:
+    reading = parse_number(choice)
+    assert reading is not None and reading.percent, choice
+    return reading.value
+
+
+def _share_deck(bound_counts: str) -> Deck:
+    text = ("Exports grew by 43% last year. Earlier, more than 50% of the grain went "
+            "abroad. The ministry holds 10% of the shares of the port.")
+    return source_deck(text, [
+        fact_at(text, "n-growth", FactKind.NUMBER, "43%", value=43, unit="%",
+                counts="growth of exports", stem="By what percentage did exports grow?"),
+        fact_at(text, "n-grain", FactKind.NUMBER, "50%", value=50, unit="%",
+                qualifier="more than", counts=bound_counts,
+                stem="What share of the grain went abroad?"),
+        fact_at(text, "n-port", FactKind.NUMBER, "10%", value=10, unit="%",
+                counts="the ministry's share of the port",
+                stem="What share of the port does the ministry hold?"),
+    ])
+
+
+def test_a_bound_of_another_quantity_leaves_values_above_it_free() -> None:
+    b = QuestionBuilder(_share_deck("share of the grain sold abroad"))
+    values = [_percent(c) for q in many(b, "n-growth", Form.CHOICE) for c in (q.choices or ())]
+    assert any(v > 50 for v in values), "values above 50% were kept out of another share"
+
+
+def test_a_bound_of_the_same_quantity_still_rules_values_out() -> None:
+    b = QuestionBuilder(_share_deck("growth of exports"))
+    for q in many(b, "n-growth", Form.CHOICE):
+        for c in q.choices or ():
+            if c != q.answers[0]:
+                assert not 50 <= _percent(c) <= 100, (c, q.choices)
+
+
+def test_a_round_answer_with_nothing_as_round_below_it_is_not_always_first() -> None:
+    b = QuestionBuilder(_share_deck("share of the grain sold abroad"))
+    places = [(q.choices or ()).index(q.answers[0]) for q in many(b, "n-port", Form.CHOICE)]
+    assert set(places) - {0}, "10% was the smallest choice every time"

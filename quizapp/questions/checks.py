@@ -205,7 +205,9 @@ class QuestionChecker:
                 out.append(f"choice {c!r} has another unit than {q.answers[0]!r}")
             m = s.mantissa(v)
             if m is not None and ref_m is not None and s.notation in ("digits", "words"):
-                if trailing_zeros(m) != trailing_zeros(ref_m) and ref_m and m:
+                # Half of a round answer (5% beside 10%) is as round as it can be below it.
+                half = ref_m % 10 == 0 and m * 2 == ref_m
+                if trailing_zeros(m) != trailing_zeros(ref_m) and ref_m and m and not half:
                     out.append(f"choice {c!r} is rounder or less round than {q.answers[0]!r}")
                 if s.notation == "digits" and abs(v) / s.scale >= 1000:
                     has_sep = "," in c
@@ -223,7 +225,9 @@ class QuestionChecker:
                 if g.kind is not FactKind.NUMBER or unit_key(g.unit) != uk or g.id == fact.id:
                     continue
                 if qualifier_kind(g.qualifier) != "exact":
-                    if v in plausible_range(g.number_value, g.qualifier, uk):
+                    # A bound makes values true only for its own quantity.
+                    if self._related(fact, g) and v in plausible_range(
+                            g.number_value, g.qualifier, uk):
                         out.append(f"distractor {c!r} is true by {g.id} ({g.qualifier} {g.text})")
                 elif self._related(fact, g) and same_value(v, g.number_value):
                     out.append(f"distractor {c!r} is true by related fact {g.id}")

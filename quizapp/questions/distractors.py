@@ -6,7 +6,8 @@ draws from them with its own random generator. Every candidate
 - is written in the answer's style and precision (same separators, scale word,
   unit, decimals and *roundness*: beside 1,960 come 2,130 and 1,640, never 2,000),
 - lies within a plausible distance of the answer (magnitude-aware),
-- is false according to every fact of the deck (qualifier bounds included),
+- is false according to every fact of the deck (a qualifier bound counts for its
+  own quantity only: the same unit and the same counted thing),
 - comes from another fact of the deck when one fits, and is generated otherwise.
 
 Choices of these kinds are shown in ascending order; the number of distractors
@@ -176,6 +177,14 @@ def number_candidates(ix: DeckIndex, fact_id: str) -> OrderedCandidates | None:
         if text is None or text in found.seen or not acceptable(v):
             continue
         found.add(Candidate(text, v, text))
+    if not found.below and c0 == step and step >= 10:
+        # A round answer with nothing as round below it (10%, 100, 1,000): half of
+        # it is the one value below that is about as round, so that the answer is
+        # not always the smallest choice.
+        v = style.value_of(c0 // 2, negative)
+        text = style.render(c0 // 2, negative)
+        if text is not None and text not in found.seen and acceptable(v):
+            found.add(Candidate(text, v, text))
     return found.result(spacing=spacing)
 
 

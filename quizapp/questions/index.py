@@ -535,7 +535,7 @@ class DeckIndex:
         self.unit_of: dict[str, str] = {}
         self.comparable_key: dict[str, tuple[str, frozenset[str]]] = {}
         exact: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        bounds: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        bounds: dict[tuple[str, frozenset[str]], list[tuple[float, float]]] = defaultdict(list)
         groups: dict[tuple[str, frozenset[str]], list[str]] = defaultdict(list)
         for fid in self.by_kind[FactKind.NUMBER]:
             f = self.facts[fid]
@@ -544,12 +544,14 @@ class DeckIndex:
             value = float(f.value)
             uk = unit_key(f.unit)
             self.unit_of[fid] = uk
+            words = content_words(f.counts or "", drop=TIME_WORDS)
             if qualifier_kind(f.qualifier) == "exact":
                 exact[uk].append((value, fid))
-            else:
+            elif words:
+                # A bound ("more than 50%") makes values true only for the same
+                # quantity: the same unit and the same counted thing.
                 r = plausible_range(value, f.qualifier, uk)
-                bounds[uk].append((r.lo, r.hi))
-            words = content_words(f.counts or "", drop=TIME_WORDS)
+                bounds[(uk, words)].append((r.lo, r.hi))
             if words:
                 key = (uk, words)
                 self.comparable_key[fid] = key
@@ -558,15 +560,15 @@ class DeckIndex:
             uk: sorted(v) for uk, v in exact.items()
         }
         self.exact_value_list = {uk: [v for v, _ in lst] for uk, lst in self.exact_values.items()}
-        self.bounds: dict[str, tuple[list[float], list[float]]] = {}
-        for uk, intervals in bounds.items():
+        self.bounds: dict[tuple[str, frozenset[str]], tuple[list[float], list[float]]] = {}
+        for bound_key, intervals in bounds.items():
             merged: list[list[float]] = []
             for lo, hi in sorted(intervals):
                 if merged and lo <= merged[-1][1]:
                     merged[-1][1] = max(merged[-1][1], hi)
                 else:
                     merged.append([lo, hi])
-            self.bounds[uk] = ([m[0] for m in merged], [m[1] for m in merged])
+            self.bounds[bound_key] = ([m[0] for m in merged], [m[1] for m in merged])
         self.comparable: dict[tuple[str, frozenset[str]], list[str]] = {
             key: sorted(fids) for key, fids in groups.items()
         }
@@ -589,9 +591,11 @@ class DeckIndex:
     def number_is_true(self, fact_id: str, value: float) -> bool:
         """Whether ``value`` is true, as an answer to this fact's question, by any deck fact.
 
-        True when the fact itself allows it (qualifier bounds included), when any
-        bounded fact of the same unit allows it ("more than 50%" makes 60% true),
-        or when a fact counting the same kind of thing has that value.
+        True when the fact itself allows it (qualifier bounds included), when a
+        bounded fact of the same quantity (same unit, same counted thing) allows
+        it ("more than 50%" of a share makes 60% of that share true, not 60% of
+        another share), or when a fact counting the same kind of thing has that
+        value.
         """
         f = self.facts[fact_id]
         uk = self.unit_of[fact_id] if fact_id in self.unit_of else unit_key(f.unit)
@@ -599,12 +603,12 @@ class DeckIndex:
             return True
         if same_value(value, f.number_value):
             return True
-        if uk in self.bounds:
-            los, his = self.bounds[uk]
+        key = self.comparable_key.get(fact_id)
+        if key is not None and key in self.bounds:
+            los, his = self.bounds[key]
             i = bisect.bisect_right(los, value) - 1
             if i >= 0 and value <= his[i]:
                 return True
-        key = self.comparable_key.get(fact_id)
         values = self.group_values.get(key) if key else None
         if values:
             i = bisect.bisect_left(values, value * (0.995 if value >= 0 else 1.005))
