@@ -192,11 +192,13 @@ def cmd_decks(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"profile": profile.name, "decks": rows})
     else:
-        for r in rows:
-            print(
-                f"{r['key']:<20} {r['name']:<50} new {r.get('new', 0):>5}  "
-                f"learning {r.get('learning', 0):>5}  review {r.get('review', 0):>5}"
-            )
+        from quizapp.terminal import table
+
+        for line in table(("Id", "Deck", "New", "Learning", "Review"),
+                          [(r["key"], r["name"], r.get("new", 0), r.get("learning", 0),
+                            r.get("review", 0)) for r in rows],
+                          right=frozenset({2, 3, 4})):
+            print(line)
     return EXIT_OK
 
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from typing import Any
+
+from quizapp.terminal import shown
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -119,16 +120,6 @@ def cmd_class_add_teacher(args: argparse.Namespace) -> int:
     return _account(args, teacher=True)
 
 
-# C0/C1 controls (ESC and CSI start terminal escape codes) and the
-# bidirectional overrides: names are printed with these shown as escapes.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _shown(value: object) -> str:
-    """``value`` as text that cannot drive the terminal (control codes as ``\\x1b``)."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value))
-
-
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{round(100 * value)}%"
 
@@ -144,15 +135,15 @@ def cmd_class_report(args: argparse.Namespace) -> int:
         _print_json(report)
         return EXIT_OK
     if not report["students"]:
-        print("No students" + (f" in class {_shown(args.class_name)}." if args.class_name
+        print("No students" + (f" in class {shown(args.class_name)}." if args.class_name
                                else "."))
         return EXIT_OK
     for student in report["students"]:
-        klass = f" ({_shown(student['class'])})" if student["class"] else ""
-        print(f"{_shown(student['name'])}{klass}")
+        klass = f" ({shown(student['class'])})" if student["class"] else ""
+        print(f"{shown(student['name'])}{klass}")
         for d in student["decks"]:
-            missed = ", ".join(_shown(m["fact_id"]) for m in d["most_missed"][:3]) or "–"
-            print(f"  {_shown(d['deck'])[:40]:<40} reviews {d['reviews']:>5}  accuracy "
+            missed = ", ".join(shown(m["fact_id"]) for m in d["most_missed"][:3]) or "–"
+            print(f"  {shown(d['deck'])[:40]:<40} reviews {d['reviews']:>5}  accuracy "
                   f"{_pct(d['accuracy']):>4}  mastered {d['mastered']:>3} of {d['facts']:<3}  "
                   f"reported {len(d['reported']):>2}  missed: {missed}")
     return EXIT_OK
