@@ -455,7 +455,9 @@ class MainWindow(QMainWindow):
         self.profile = profile
         if profile is not None:
             self.settings.last_profile = profile.name
-            self.setWindowTitle(f"quizapp — {profile.name}")
+            # Ends with the application's display name, which Qt would otherwise
+            # append once more ("quizapp — Student — quizapp").
+            self.setWindowTitle(f"{profile.name} — quizapp")
         else:
             self.setWindowTitle("quizapp")
         can_delete = len(self._profiles) > 1

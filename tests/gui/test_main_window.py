@@ -28,7 +28,11 @@ from tests.gui.conftest import WAIT_MS, query
 
 
 def test_deck_list_shows_seed_deck_with_repository_counts(window: MainWindow) -> None:
-    assert window.windowTitle().startswith("quizapp")
+    # The profile, then the app's name once (Qt appends the display name to a title
+    # that does not end with it).
+    assert window.windowTitle() == f"{window.profile.name} — quizapp" if window.profile \
+        else window.windowTitle() == "quizapp"
+    assert window.windowTitle().count("quizapp") == 1
     assert not window.windowIcon().isNull()
     model = window.deck_model
     assert model.rowCount() == 1
