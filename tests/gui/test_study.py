@@ -149,9 +149,13 @@ def test_study_with_keyboard_and_mouse_undo_and_overrule(
     # keyboard and mouse, right and wrong.
     step = 0
     overruled = False
+    clear_on_this, clear_on_next = False, False  # status messages end with their question
     while not (overruled and log.undone):
         assert step < 40, "no typed question came up"
         question = wait_question(qtbot, study)
+        if clear_on_this:
+            assert window.status.text() == "", window.status.text()
+        clear_on_this, clear_on_next = clear_on_next, False
         typed = question.form in TYPED_FORMS
         right = (not typed and step % 3 != 1) or (typed and overruled)
         answer(qtbot, study, question, right, mouse=step % 2 == 1)
@@ -175,6 +179,8 @@ def test_study_with_keyboard_and_mouse_undo_and_overrule(
                             and study.last_result.kind == "overrule", timeout=WAIT_MS)
             assert feedback.banner.property("verdict") == "right"
             assert not feedback.overrule.isVisible()
+            assert window.status.text() == "Counted as right."
+            clear_on_this = True  # the next question clears it
             log.overruled.append(card)
             overruled = True
         else:
@@ -185,6 +191,9 @@ def test_study_with_keyboard_and_mouse_undo_and_overrule(
                                Qt.KeyboardModifier.ControlModifier)
                 again = wait_question(qtbot, study)
                 assert int(again.card_id) == card
+                # Said on the question asked again, gone from the one after it.
+                assert window.status.text().startswith("Undone")
+                clear_on_next = True
                 log.undone.append(card)
                 step += 1
                 continue
@@ -195,6 +204,8 @@ def test_study_with_keyboard_and_mouse_undo_and_overrule(
     if study.state == StudyPanel.FEEDBACK:
         qtbot.keyClick(study.view.feedback.continue_button, Qt.Key.Key_Return)
     wait_question(qtbot, study)
+    if clear_on_this:
+        assert window.status.text() == ""
 
     # Escape returns to the deck list, whose counts now show the progress.
     qtbot.keyClick(QApplication.focusWidget() or study.view, Qt.Key.Key_Escape)

@@ -70,6 +70,7 @@ class _Done:
     correct: int
 
 
+LEECH_NOTE = "This card has lapsed 8 times: it is now suspended as a leech."
 ANSWER_NOT_SAVED = (
     "Your answer was NOT saved: the database is busy (another program is writing to it). "
     "Please give your answer again."
@@ -245,6 +246,9 @@ class StudyPanel(QObject):
         self._present(question)
 
     def _present(self, question: Question) -> None:
+        # A new question clears the status line: messages about an earlier
+        # question ("Counted as right.") do not linger on later ones.
+        self.status_message.emit("")
         self.last_result = None
         self.question = question
         self.view.show_question(question)
@@ -334,8 +338,8 @@ class StudyPanel(QObject):
                 lambda: session.answer(question, given, self.clock(), self._elapsed_ms())
             )
         except StaleQuestionError:
-            self.status_message.emit("That question was answered already.")
             self._show_next()
+            self.status_message.emit("That question was answered already.")
             return
         if result is None:
             return
@@ -363,11 +367,13 @@ class StudyPanel(QObject):
         self._after_answer(result)
         names = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
         when = describe_interval(result.interval)
-        self.status_message.emit(
-            f"Rated {names.get(rating, rating)}" + (f"; next review {when}." if when else ".")
-        )
         self.answered.emit(result)
         self._show_next()
+        # Said on the next question, which is where the student is now looking.
+        self.status_message.emit(
+            (LEECH_NOTE + " " if result.leech else "")
+            + f"Rated {names.get(rating, rating)}" + (f"; next review {when}." if when else ".")
+        )
 
     def _after_answer(self, result: ReviewResult) -> None:
         # Committed: log it before any feedback (the verdict, or the flashcard's
@@ -378,9 +384,7 @@ class StudyPanel(QObject):
         self._correct += int(result.correct)
         self._stack.append(_Done(1, int(result.correct)))
         if result.leech:
-            self.status_message.emit(
-                "This card has lapsed 8 times: it is now suspended as a leech."
-            )
+            self.status_message.emit(LEECH_NOTE)
 
     def _feedback(self, result: ReviewResult) -> FeedbackInfo:
         verdict = result.verdict.value if isinstance(result.verdict, Verdict) else "wrong"
@@ -447,9 +451,9 @@ class StudyPanel(QObject):
         done = self._stack.pop()
         self._answered -= done.answered
         self._correct -= done.correct
-        self.status_message.emit("Undone: the last answer no longer counts.")
         self.undone.emit(result)
         self._show_next()
+        self.status_message.emit("Undone: the last answer no longer counts.")
 
     def overrule(self) -> None:
         """"I was right": count the typed answer just judged wrong as right."""
