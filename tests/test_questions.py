@@ -145,7 +145,8 @@ def test_forms_per_kind(builder: QuestionBuilder) -> None:
         Form.CLOZE,
         Form.TIMELINE,
     }
-    assert set(builder.forms_for("n-weapons-share", Family.RECOGNISE)) == {Form.CHOICE, Form.LARGER}
+    # One comparable pair only in the seed: which-is-larger would be the same coin toss.
+    assert set(builder.forms_for("n-weapons-share", Family.RECOGNISE)) == {Form.CHOICE}
     assert set(builder.forms_for("n-helicopters", Family.RECALL)) == {Form.TYPED, Form.CLOZE}
     assert set(builder.forms_for("q-hajiyev", Family.RECOGNISE)) == {
         Form.WHO_SAID,
@@ -164,13 +165,38 @@ def test_open_bounds_get_no_multiple_choice(builder: QuestionBuilder) -> None:
     assert typed.answers[0] == "more than 50%"
 
 
-def test_which_is_larger_compares_the_same_kind_of_thing(builder: QuestionBuilder) -> None:
-    q = build(builder, "n-weapons-share", Form.LARGER)
-    assert q.related_fact_ids == ("n-weapons-share-before",)
-    assert q.answers[0] == "Russia's former share of Armenia's weapons purchases"
-    assert q.prompt == "According to Alexander Iskandaryan, which of these two figures is larger?"
-    # Helicopters and vehicles are not the same kind of thing.
-    assert Form.LARGER not in builder.forms_for("n-helicopters", Family.RECOGNISE)
+def _arms_deck(countries: int) -> Deck:
+    shares = [("Russia", 10), ("France", 30), ("India", 45), ("Iran", 62)][:countries]
+    text = " ".join(f"{name} supplies {share}% of the country's arms imports."
+                    for name, share in shares) + " In total 4 helicopters arrived."
+    facts = [fact_at(text, f"n-{name.lower()}", FactKind.NUMBER, f"{share}%", value=share,
+                     unit="%", counts="share of the country's arms imports",
+                     event=f"{name}'s share of the country's arms imports",
+                     stem=f"What share of the country's arms imports does {name} supply?")
+             for name, share in shares]
+    facts.append(fact_at(text, "n-helicopters", FactKind.NUMBER, "4", value=4,
+                         counts="helicopters", stem="How many helicopters arrived?"))
+    return source_deck(text, facts)
+
+
+def test_which_is_larger_compares_the_same_kind_of_thing() -> None:
+    b = QuestionBuilder(_arms_deck(3))
+    asked = many(b, "n-france", Form.LARGER)
+    partners = {q.related_fact_ids for q in asked}
+    assert partners == {("n-russia",), ("n-india",)}  # not the same pair every time
+    for q in asked:
+        other = q.related_fact_ids[0]
+        larger = "France" if other == "n-russia" else "India"
+        assert q.answers[0].startswith(larger), (q.choices, q.answers)
+    # Helicopters and arms shares are not the same kind of thing.
+    assert Form.LARGER not in b.forms_for("n-helicopters", Family.RECOGNISE)
+
+
+def test_which_is_larger_needs_several_comparable_figures() -> None:
+    assert Form.LARGER not in QuestionBuilder(_arms_deck(2)).forms_for("n-russia",
+                                                                        Family.RECOGNISE)
+    assert Form.LARGER in QuestionBuilder(_arms_deck(3)).forms_for("n-russia",
+                                                                    Family.RECOGNISE)
 
 
 def test_quote_and_person_prompts(builder: QuestionBuilder) -> None:

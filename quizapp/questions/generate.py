@@ -98,6 +98,10 @@ FORMS_BY_KIND: dict[FactKind, dict[Family, tuple[Form, ...]]] = {
 }
 
 
+#: Which-is-larger is offered for a figure comparable with at least this many others.
+MIN_LARGER_PARTNERS = 2
+
+
 def stable_hash(*parts: object) -> int:
     """A 64-bit hash of ``parts`` that is the same in every process (unlike ``hash``)."""
     data = "\x1f".join(str(p) for p in parts).encode("utf-8")
@@ -467,7 +471,9 @@ class QuestionBuilder:
                 continue
             labels.add(norm_text(glabel))
             others.append((gid, glabel, own.lo >= theirs.hi))
-        if not others:
+        if len(others) < MIN_LARGER_PARTNERS:
+            # With a single comparable figure the question is the same coin toss
+            # every time it is asked; it needs several quantities of one kind.
             return None
         return _LargerPlan(label, tuple(others))
 
