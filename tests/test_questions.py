@@ -22,6 +22,7 @@ from quizapp.questions.generate import (
     CLOZE_LEAD,
     QuestionBuilder,
     according_to,
+    balance_quotes,
     card_rng,
     questions_for_deck,
     questions_json,
@@ -257,7 +258,21 @@ def test_cloze_blanks_exactly_the_answer(seed_deck: Deck, builder: QuestionBuild
     )
     assert q.answers[0] == "4"
     bounded = build(builder, "n-weapons-share-before", Form.CLOZE)
-    assert bounded.prompt.endswith(f"previously this figure was more than {BLANK}.")
+    # The sentence opens a quotation that goes on after it: the cloze closes it.
+    assert bounded.prompt == (
+        f"{CLOZE_LEAD}“Russia accounts for only 10% of the total volume of weapons purchased "
+        f"by Armenia, although previously this figure was more than {BLANK}.”")
+
+
+@pytest.mark.parametrize(("text", "balanced"), [
+    ("“It began here.", "“It began here.”"),
+    ("and it ended.” He left.", "“and it ended.” He left."),
+    ("“One” and “two”.", "“One” and “two”."),
+    ('"Straight quotes too.', '"Straight quotes too."'),
+    ('ends here," she said.', '"ends here," she said.'),
+])
+def test_quotation_marks_are_balanced(text: str, balanced: str) -> None:
+    assert balance_quotes(text) == balanced
 
 
 def test_cloze_builds_its_sentence_from_the_source_when_missing() -> None:

@@ -24,7 +24,7 @@ from quizapp.questions.dates import (
     period,
     published_year,
 )
-from quizapp.questions.generate import BLANK, CLOZE_LEAD, TIMELINE_SEPARATOR
+from quizapp.questions.generate import BLANK, CLOZE_LEAD, TIMELINE_SEPARATOR, balance_quotes
 from quizapp.questions.grading import grade
 from quizapp.questions.index import role_key, unit_key
 from quizapp.questions.model import Form, Question, Verdict
@@ -81,6 +81,8 @@ class QuestionChecker:
         out: list[str] = []
         if not question.prompt.strip():
             out.append("empty prompt")
+        if question.prompt.count("“") != question.prompt.count("”"):
+            out.append("the prompt opens a quotation mark it does not close (or the reverse)")
         if not question.answers or not question.answers[0]:
             return [*out, "no answer"]
         out += self._check_grading(question)
@@ -417,7 +419,8 @@ class QuestionChecker:
             return ["cloze without a located sentence"]
         sentence, start = found
         i = fact.start - start
-        expected = CLOZE_LEAD + sentence[:i] + BLANK + sentence[i + len(fact.text) :]
+        blanked = sentence[:i] + BLANK + sentence[i + len(fact.text) :]
+        expected = CLOZE_LEAD + balance_quotes(blanked)
         if q.prompt != expected:
             return ["cloze does not blank exactly the answer span"]
         return []

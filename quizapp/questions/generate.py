@@ -138,6 +138,23 @@ def _name_words(person: Person) -> frozenset[str]:
     return person.name_words
 
 
+def balance_quotes(text: str) -> str:
+    """``text`` with the quotation marks it opens closed (and those it closes opened).
+
+    A sentence cut out of a longer quotation ("“Russia accounts for only 10% …")
+    would otherwise open a mark it never closes.
+    """
+    opens, closes = text.count("“"), text.count("”")
+    if opens > closes:
+        text += "”" * (opens - closes)
+    elif closes > opens:
+        text = "“" * (closes - opens) + text
+    if text.count('"') % 2:
+        first = text.index('"')
+        text = text + '"' if first < len(text) - first - 1 else '"' + text
+    return text
+
+
 def _split_sentences(text: str) -> list[str]:
     parts = re.split(r"(?<=[.!?])\s+", text.strip())
     return [p for p in parts if p]
@@ -424,7 +441,7 @@ class QuestionBuilder:
         if found is None:
             return None
         sentence, i = found
-        blanked = sentence[:i] + BLANK + sentence[i + len(fact.text) :]
+        blanked = balance_quotes(sentence[:i] + BLANK + sentence[i + len(fact.text) :])
         prompt = CLOZE_LEAD + blanked
         if self._leaks(blanked, (fact.text,)):
             return None
