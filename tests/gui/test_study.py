@@ -321,3 +321,35 @@ def test_summary_when_nothing_is_left(window: MainWindow, qtbot: QtBot,
     assert summary.accuracy.value.text() == "100%"
     qtbot.keyClick(summary.back, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
+
+
+def test_typed_answers_dont_know_by_key_empty_enter_and_no_overrule(
+        window: MainWindow, qtbot: QtBot, quizapp_home: Path) -> None:
+    make_recall_ready(quizapp_home, 8)
+    window.refresh_decks()
+    study = window.study
+    window.start_study()
+    for _ in range(40):  # answer choices until a typed question comes up
+        question = wait_question(qtbot, study)
+        if question.form in TYPED_FORMS:
+            break
+        answer(qtbot, study, question, right=True, mouse=False)
+        wait_feedback(qtbot, study)
+        qtbot.keyClick(study.view.feedback.continue_button, Qt.Key.Key_Return)
+    else:
+        pytest.fail("no typed question came up")
+    edit = study.view.typed_panel.edit
+    before = len(reviews(quizapp_home))
+    # Enter on an empty line says what to do, and records nothing.
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert study.state == StudyPanel.QUESTION
+    assert "Ctrl+D" in edit.placeholderText() or "⌘D" in edit.placeholderText()
+    assert len(reviews(quizapp_home)) == before
+    # Ctrl+D is "Don't know": counted as not known, the answer shown ...
+    qtbot.keyClick(edit, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    wait_feedback(qtbot, study)
+    assert len(reviews(quizapp_home)) == before + 1
+    assert study.last_result is not None and not study.last_result.correct
+    # ... and "I was right" is not offered: there was no answer to count as right.
+    assert not study.view.feedback.overrule.isVisible()
+    assert not study.can_overrule

@@ -299,7 +299,8 @@ class PracticeTestPanel(QObject):
             verdict=verdict, title=titles.get(verdict, "Not quite"), message=result.message,
             given=given or "(no answer)", correct_answer=correct, evidence=result.evidence,
             next_due=next_due, leech=result.leech,
-            can_overrule=(not result.correct and form in TYPED_FORMS and not self.in_round),
+            can_overrule=(not result.correct and form in TYPED_FORMS and not self.in_round
+                          and bool((given or "").strip())),
         )
 
     def _overrule_current(self) -> None:

@@ -162,6 +162,7 @@ class StudyPanel(QObject):
             and r.kind == "study"
             and self.question is not None
             and self.question.form in TYPED_FORMS
+            and bool((r.given or "").strip())  # "Don't know" has nothing to count as right
         )
 
     def _set_state(self, state: str) -> None:
@@ -421,6 +422,7 @@ class StudyPanel(QObject):
                 and result.kind == "study"
                 and question is not None
                 and question.form in TYPED_FORMS
+                and bool((result.given or "").strip())  # not after "Don't know"
             ),
         )
 

@@ -56,6 +56,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("1 – 9", "Choose and submit an answer"),
             ("Enter", "Check a typed answer or a timeline"),
+            ("Ctrl+D", "Don't know: show the answer of a typed question"),
             ("Alt+↑ / Alt+↓", "Move the selected event in a timeline"),
             ("Space", "Show a flashcard's answer"),
             ("1 – 4", "Rate a flashcard: Again, Hard, Good, Easy"),

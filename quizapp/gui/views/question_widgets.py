@@ -9,7 +9,7 @@ or a timeline's events in order joined by `` | ``. Flashcards emit ``rated(int)`
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -237,6 +237,11 @@ _PLACEHOLDERS = {
 }
 
 
+#: "Don't know" on a typed question: the answer field keeps every plain key.
+DONT_KNOW_KEYS = QKeySequence("Ctrl+D")
+NATIVE = QKeySequence.SequenceFormat.NativeText
+
+
 class TypedPanel(QuestionPanel):
     """A line edit; Enter checks the answer. "Don't know" gives up honestly."""
 
@@ -261,13 +266,17 @@ class TypedPanel(QuestionPanel):
         self.check.setToolTip("Check your answer (Enter)")
         self.dont_know = QPushButton("Don't know", self)
         self.dont_know.setAccessibleName("Don't know: show the answer")
-        self.dont_know.setToolTip("Count this as not known and show the answer")
+        self.dont_know.setToolTip(
+            f"Count this as not known and show the answer ({DONT_KNOW_KEYS.toString(NATIVE)})")
+        dont_know_key = QShortcut(DONT_KNOW_KEYS, self)
+        dont_know_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        dont_know_key.activated.connect(self._dont_know)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.check)
         layout.addWidget(self.dont_know)
         self.edit.returnPressed.connect(self._submit)
         self.check.clicked.connect(self._submit)
-        self.dont_know.clicked.connect(lambda: self.submitted.emit(""))
+        self.dont_know.clicked.connect(self._dont_know)
         self.edit.textChanged.connect(lambda t: self.check.setEnabled(bool(t.strip())))
 
     def show_question(self, question: Question) -> None:
@@ -292,8 +301,17 @@ class TypedPanel(QuestionPanel):
 
     def _submit(self) -> None:
         text = self.edit.text().strip()
-        if text and not self.edit.isReadOnly():
+        if self.edit.isReadOnly():
+            return
+        if text:
             self.submitted.emit(text)
+        else:  # Enter on an empty line: say what to do rather than nothing
+            self.edit.setPlaceholderText(
+                f"Type an answer first, or {DONT_KNOW_KEYS.toString(NATIVE)} for Don't know")
+
+    def _dont_know(self) -> None:
+        if not self.edit.isReadOnly() and self.dont_know.isVisible():
+            self.submitted.emit("")
 
     def focus_answer(self) -> None:
         self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
