@@ -565,8 +565,17 @@ class MainWindow(QMainWindow):
         self.study.start(self.library.collection, self.profile.profile_id, deck)
 
     def show_decks(self) -> None:
-        """Leave the study screen for the deck list."""
+        """Leave the study screen for the deck list (a practice test under way asks first)."""
         if self.practice is not None and self.practice.active:
+            answer = QMessageBox.question(
+                self, "End the practice test?",
+                "End this practice test now? The answers given so far are kept; the "
+                "questions not yet answered are left out.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
             self.practice.stop()
         if self.study.active:
             self.study.stop()

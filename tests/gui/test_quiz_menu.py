@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 
@@ -55,3 +56,34 @@ def test_progress_file_export(
     qtbot.waitUntil(target.exists, timeout=WAIT_MS)
     data = json.loads(target.read_text(encoding="utf-8"))
     assert "Student" in json.dumps(data)
+
+
+def test_escape_during_a_practice_test_asks_before_ending_it(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from quizapp.gui.controllers.practice_test_panel import PracticeTestPanel
+
+    window.act_practice_test.trigger()
+    qtbot.waitUntil(lambda: window.practice is not None, timeout=WAIT_MS)
+    practice = window.practice
+    assert practice is not None
+    qtbot.mouseClick(practice.view.setup.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: practice.state == PracticeTestPanel.QUESTION, timeout=WAIT_MS)
+    asked: list[str] = []
+
+    def answer_with(button: QMessageBox.StandardButton) -> None:
+        def question(_parent: object, title: str, *_a: object, **_k: object
+                     ) -> QMessageBox.StandardButton:
+            asked.append(title)
+            return button
+        monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+
+    answer_with(QMessageBox.StandardButton.No)
+    window.act_back.trigger()  # Escape
+    assert asked == ["End the practice test?"]
+    assert practice.active and window.pages.currentWidget() is practice.view
+    answer_with(QMessageBox.StandardButton.Yes)
+    window.act_back.trigger()
+    assert asked == ["End the practice test?"] * 2
+    assert not practice.active and window.pages.currentWidget() is window.deck_page
