@@ -22,8 +22,11 @@ class StudyCounts:
 
     answered_today: int
     correct_today: int
-    remaining: int
+    remaining: int  # new_left + learning_left + review_left
     due_tomorrow: int
+    new_left: int = 0  # new facts still to introduce today, within the daily limit
+    learning_left: int = 0  # learning and relearning cards due now (or within learn-ahead)
+    review_left: int = 0  # reviews due today, within the daily limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,9 +251,8 @@ def study_counts(
     correct = sum(1 for ok, *_ in rows if ok)
     new_facts = {fact for _, fact, was_new, _ in rows if was_new}
     reviews = sum(1 for *_, was_review in rows if was_review)
-    remaining = (
-        int(learning_due)
-        + min(int(review_due), max(0, st.reviews_per_day - reviews))
-        + min(int(new_ready), max(0, st.new_per_day - len(new_facts)))
-    )
-    return StudyCounts(answered, correct, remaining, int(due_tomorrow))
+    review_left = min(int(review_due), max(0, st.reviews_per_day - reviews))
+    new_left = min(int(new_ready), max(0, st.new_per_day - len(new_facts)))
+    remaining = int(learning_due) + review_left + new_left
+    return StudyCounts(answered, correct, remaining, int(due_tomorrow), new_left,
+                       int(learning_due), review_left)

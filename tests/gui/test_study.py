@@ -353,3 +353,23 @@ def test_typed_answers_dont_know_by_key_empty_enter_and_no_overrule(
     # ... and "I was right" is not offered: there was no answer to count as right.
     assert not study.view.feedback.overrule.isVisible()
     assert not study.can_overrule
+
+
+def test_progress_strip_counts_new_learning_and_reviews(
+        window: MainWindow, qtbot: QtBot) -> None:
+    study = window.study
+    window.start_study()
+    question = wait_question(qtbot, study)
+    text = study.view.progress_text.text()
+    new_before = int(text.split(" new")[0])
+    assert "learning" in text and "to review" in text and "answered today" in text
+    assert new_before > 0
+    answer(qtbot, study, question, right=False, mouse=False)  # a new card, missed
+    wait_feedback(qtbot, study)
+    qtbot.keyClick(study.view.feedback.continue_button, Qt.Key.Key_Return)
+    wait_question(qtbot, study)
+    text = study.view.progress_text.text()
+    # The new fact was introduced (one fewer new) and its card is now learning.
+    assert int(text.split(" new")[0]) == new_before - 1
+    assert int(text.split("  ·  ")[1].split(" learning")[0]) == 1
+    assert text.endswith("1 answered today")

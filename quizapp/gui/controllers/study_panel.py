@@ -117,6 +117,7 @@ class StudyPanel(QObject):
         self._start_counts: Any = None
         self._stack: list[_Done] = []
         self._remaining = 0
+        self._left: tuple[int, int, int] | None = None  # new, learning, review left today
         self._feedback_info: FeedbackInfo | None = None
 
         v = self.view
@@ -294,10 +295,13 @@ class StudyPanel(QObject):
         counts = self._counts()
         if counts is not None:
             self._remaining = counts.remaining
+            self._left = (counts.new_left, counts.learning_left, counts.review_left)
             answered = counts.answered_today
         else:
             answered = self._before_today[0] + self._answered
-        self.view.set_progress(ProgressInfo(answered, self._remaining))
+        new, learning, review = self._left if self._left is not None else (None, 0, 0)
+        self.view.set_progress(ProgressInfo(answered, self._remaining, new=new,
+                                            learning=learning, review=review))
 
     # -------------------------------------------------------------- answers
 

@@ -76,6 +76,9 @@ class ProgressInfo:
     answered: int
     remaining: int
     correct: int = 0
+    new: int | None = None  # with learning and review: what is left, by queue (as Anki)
+    learning: int = 0
+    review: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -617,10 +620,13 @@ class StudyView(QWidget):
         self.summary.show_summary(info)
 
     def set_progress(self, info: ProgressInfo) -> None:
-        """Update the strip: answered today and remaining."""
-        self.progress_text.setText(
-            f"{info.answered} answered today  ·  {info.remaining} remaining"
-        )
+        """Update the strip: what is left by queue (new, learning, to review) and answered today."""
+        if info.new is not None:
+            left = (f"{info.new} new  ·  {info.learning} learning  ·  "
+                    f"{info.review} to review")
+        else:
+            left = f"{info.remaining} remaining"
+        self.progress_text.setText(f"{left}  ·  {info.answered} answered today")
         total = info.answered + info.remaining
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(info.answered if total else 0)
