@@ -249,3 +249,16 @@ def test_menu_import_of_a_shortened_deck_is_refused_like_the_command_line(
     anyway.click()
     qtbot.waitUntil(lambda: retired() == 8, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "8 retired" in window.status.text(), timeout=WAIT_MS)
+
+
+def test_the_shortcuts_dialog_fits_a_small_screen(window: MainWindow, qtbot: QtBot) -> None:
+    from quizapp.gui.views.dialogs import SHORTCUTS, ShortcutsDialog
+
+    dialog = ShortcutsDialog(window)
+    qtbot.addWidget(dialog)
+    size = dialog.sizeHint()
+    assert size.height() <= 768 - 48 and size.width() <= 1366  # a taskbar's room left
+    shown = "".join(label.text() for label in dialog.columns)
+    for _group, items in SHORTCUTS:
+        for _keys, action in items:
+            assert action.replace("'", "&#x27;") in shown or action in shown

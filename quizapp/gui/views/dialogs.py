@@ -82,6 +82,22 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+def _shortcut_table(groups: Sequence[tuple[str, tuple[tuple[str, str], ...]]]) -> str:
+    rows = []
+    for group, items in groups:
+        rows.append(
+            f"<tr><td colspan='2' style='padding: 12px 0 4px 0;'>"
+            f"<b>{html.escape(group)}</b></td></tr>"
+        )
+        for keys, action in items:
+            rows.append(
+                "<tr><td style='padding: 3px 24px 3px 8px; white-space: nowrap;'>"
+                f"<code>{html.escape(keys)}</code></td>"
+                f"<td style='padding: 3px 0;'>{html.escape(action)}</td></tr>"
+            )
+    return "<table cellspacing='0'>" + "".join(rows) + "</table>"
+
+
 class ShortcutsDialog(QDialog):
     """Every keyboard shortcut, grouped by where it works."""
 
@@ -91,25 +107,24 @@ class ShortcutsDialog(QDialog):
         self.setAccessibleName("Keyboard shortcuts")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
-        rows = []
-        for group, items in SHORTCUTS:
-            rows.append(
-                f"<tr><td colspan='2' style='padding: 12px 0 4px 0;'>"
-                f"<b>{html.escape(group)}</b></td></tr>"
-            )
-            for keys, action in items:
-                rows.append(
-                    "<tr><td style='padding: 3px 24px 3px 8px; white-space: nowrap;'>"
-                    f"<code>{html.escape(keys)}</code></td>"
-                    f"<td style='padding: 3px 0;'>{html.escape(action)}</td></tr>"
-                )
-        self.text = QLabel("<table cellspacing='0'>" + "".join(rows) + "</table>", self)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setAccessibleName("List of keyboard shortcuts")
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+        # Two columns, so that the dialog fits a 1366×768 screen with a taskbar.
+        columns = QHBoxLayout()
+        columns.setSpacing(32)
+        sizes = [len(items) + 2 for _group, items in SHORTCUTS]  # a heading counts twice
+        half = min(range(1, len(SHORTCUTS)),
+                   key=lambda i: max(sum(sizes[:i]), sum(sizes[i:])))
+        self.columns: list[QLabel] = []
+        for part in (SHORTCUTS[:half], SHORTCUTS[half:]):
+            label = QLabel(_shortcut_table(part), self)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            label.setAccessibleName("List of keyboard shortcuts")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                           | Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        layout.addWidget(self.text)
+            label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            columns.addWidget(label, 0, Qt.AlignmentFlag.AlignTop)
+            self.columns.append(label)
+        layout.addLayout(columns)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
