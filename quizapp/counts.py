@@ -27,6 +27,8 @@ class StudyCounts:
     new_left: int = 0  # new facts still to introduce today, within the daily limit
     learning_left: int = 0  # learning and relearning cards due now (or within learn-ahead)
     review_left: int = 0  # reviews due today, within the daily limit
+    new_waiting: int = 0  # new facts ready beyond today's new limit
+    reviews_waiting: int = 0  # reviews due today beyond today's review limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,4 +257,5 @@ def study_counts(
     new_left = min(int(new_ready), max(0, st.new_per_day - len(new_facts)))
     remaining = int(learning_due) + review_left + new_left
     return StudyCounts(answered, correct, remaining, int(due_tomorrow), new_left,
-                       int(learning_due), review_left)
+                       int(learning_due), review_left, int(new_ready) - new_left,
+                       int(review_due) - review_left)

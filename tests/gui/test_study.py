@@ -373,3 +373,20 @@ def test_progress_strip_counts_new_learning_and_reviews(
     assert int(text.split(" new")[0]) == new_before - 1
     assert int(text.split("  ·  ")[1].split(" learning")[0]) == 1
     assert text.endswith("1 answered today")
+
+
+def test_summary_says_when_the_daily_limit_holds_cards_back(
+        window: MainWindow, qtbot: QtBot, quizapp_home: Path) -> None:
+    con = sqlite3.connect(database_file(quizapp_home))
+    con.execute("UPDATE profile SET new_per_day = 0")
+    (new_facts,) = con.execute("SELECT count(*) FROM card WHERE family = 'recognise'").fetchone()
+    con.commit()
+    con.close()
+    window.refresh_decks()
+    study = window.study
+    window.start_study()
+    qtbot.waitUntil(lambda: study.state == StudyPanel.SUMMARY, timeout=WAIT_MS)
+    summary = study.view.summary
+    assert summary.title.text() == "Today's limit reached"
+    assert f"{new_facts} new cards are waiting" in summary.subtitle.text()
+    assert "importing" not in summary.subtitle.text()  # not "nothing is due"

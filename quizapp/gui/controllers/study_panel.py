@@ -270,6 +270,8 @@ class StudyPanel(QObject):
             due_tomorrow=counts.due_tomorrow if counts else None,
             deck_name=self.deck.name if self.deck else "",
             nothing_due=nothing_due,
+            new_waiting=counts.new_waiting if counts else 0,
+            reviews_waiting=counts.reviews_waiting if counts else 0,
         )
         self._refresh_progress()
         self.view.show_summary(info)

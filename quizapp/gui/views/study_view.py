@@ -91,6 +91,8 @@ class SummaryInfo:
     due_tomorrow: int | None
     deck_name: str
     nothing_due: bool = False
+    new_waiting: int = 0  # new cards held back by today's limit
+    reviews_waiting: int = 0  # reviews held back by today's limit
 
     @property
     def accuracy(self) -> str:
@@ -342,7 +344,16 @@ class SummaryView(QWidget):
     def show_summary(self, info: SummaryInfo) -> None:
         """Fill in the figures."""
         info = replace(info, deck_name=one_line(info.deck_name))
-        if info.answered == 0 and info.nothing_due:
+        waiting = _waiting(info)
+        if info.nothing_due and waiting:
+            self.title.setText("Today's limit reached" if info.answered == 0
+                               else "Session complete")
+            self.subtitle.setText(
+                f"You have reached today's limit for “{info.deck_name}”: {waiting} are "
+                "waiting. Come back tomorrow, or raise the daily limits in Deck options "
+                "(Ctrl+Shift+D) to study more today."
+            )
+        elif info.answered == 0 and info.nothing_due:
             self.title.setText("All done for now")
             self.subtitle.setText(
                 f"Nothing is due in “{info.deck_name}”. Come back later, or add new cards "
@@ -366,6 +377,17 @@ class SummaryView(QWidget):
             self.back_requested.emit()
             return
         super().keyPressEvent(event)
+
+
+def _waiting(info: SummaryInfo) -> str:
+    """What today's limits hold back, in words ("12 new cards and 3 reviews"), or ""."""
+    parts = []
+    if info.new_waiting:
+        parts.append(f"{info.new_waiting} new card" + ("s" if info.new_waiting != 1 else ""))
+    if info.reviews_waiting:
+        parts.append(f"{info.reviews_waiting} review"
+                     + ("s" if info.reviews_waiting != 1 else ""))
+    return " and ".join(parts)
 
 
 def centered(inner: QWidget, parent: QWidget, width: int = CARD_MAX_WIDTH) -> QScrollArea:
