@@ -504,8 +504,10 @@ def class_report(session: Session, class_name: str | None = None,
       ``tests``: practice-test answers; ``last_answer``: ISO time or None.
     - ``facts``, ``mastered``: as in ``quizapp stats`` (recall card stable
       for 21 days and last answer right).
-    - ``most_missed``: up to 5 ``{"fact_id", "kind", "text", "misses",
-      "answers"}``, study and test answers, most misses first.
+    - ``most_missed``: up to 5 ``{"fact_id", "kind", "text", "question",
+      "misses", "answers"}``, study and test answers, most misses first;
+      ``question`` says what the fact is about (its stem, a note's front, or
+      the event or counted thing), so that "2023" or "90" is not shown bare.
     - ``reported``: ``{"fact_id", "form", "prompt", "reason", "created_at"}``
       for every question the student reported as wrong, oldest first.
     """
@@ -543,11 +545,13 @@ def class_report(session: Session, class_name: str | None = None,
         e["last_answer"] = last.isoformat() if last is not None else None
     missed = sorted(run(s, _missed_statement(who)),
                     key=lambda row: (row[0], row[1], -int(row[6]), row[2]))
-    for pid, deck_id, key, kind, fact_text, front, misses, answers in missed:
+    for (pid, deck_id, key, kind, fact_text, front, misses, answers, stem, event,
+         counts) in missed:
         e = entry(int(pid), int(deck_id))
         if len(e["most_missed"]) < MOST_MISSED:
             e["most_missed"].append({"fact_id": key, "kind": kind,
                                      "text": fact_text or front or "",
+                                     "question": stem or front or event or counts or "",
                                      "misses": int(misses), "answers": int(answers)})
     for pid, deck_id, key, form, prompt, reason, created in run(s, _reports_statement(who)):
         entry(int(pid), int(deck_id))["reported"].append({
@@ -621,11 +625,11 @@ def _missed_statement(who: Any) -> Any:
     misses = _sum_if(r.c.correct == False)  # noqa: E712
     return (
         sa_select(r.c.profile_id, f.c.deck_id, f.c.key, f.c.kind, f.c.text, f.c.front,
-                  misses, func.count())
+                  misses, func.count(), f.c.stem, f.c.event, f.c.counts)
         .select_from(r.join(c, c.c.id == r.c.card_id).join(f, f.c.id == c.c.fact_id))
         .where(r.c.profile_id.in_(who), is_effective(r))
         .group_by(r.c.profile_id, f.c.deck_id, f.c.id, f.c.key, f.c.kind, f.c.text,
-                  f.c.front)
+                  f.c.front, f.c.stem, f.c.event, f.c.counts)
         .having(misses > 0)
     )
 

@@ -381,6 +381,7 @@ def check_report(report: dict[str, Any], engine: Engine, class_name: str | None)
             assert len(deck["reported"]) == reports.get(key, 0)
             for m in deck["most_missed"]:
                 assert (m["misses"], m["answers"]) == misses[(pid, m["fact_id"])]
+                assert m["question"], m  # what the fact is about, beside its value
             top = sorted((-m, k) for (p, k), (m, _n) in misses.items() if p == pid and m > 0)
             assert [-m for m, _k in top[: len(deck["most_missed"])]] == \
                 [m["misses"] for m in deck["most_missed"]]

@@ -79,6 +79,9 @@ def test_the_teacher_sees_their_class(qtbot: QtBot, teacher_url: str, tmp_path: 
         assert view.reported.rowCount() == 1
         assert view.reported.item(0, 2).text() == "Both dates are in the article"
         assert view.missed.rowCount() > 0 and view.missed_title.isVisibleTo(view)
+        # A missed fact says what it is about, not only its value ("2023").
+        labels = [view.missed.item(i, 0).text() for i in range(view.missed.rowCount())]
+        assert all(" — " in label for label in labels), labels
         view.grab().save(str(tmp_path / "class_report.png"))
         # A class filter keeps the students of that class.
         view.class_box.setCurrentIndex(1)

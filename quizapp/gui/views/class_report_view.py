@@ -110,6 +110,15 @@ def _fill(table: QTableWidget, headers: tuple[str, ...] | list[str], rows: list[
                          + 2 * table.frameWidth() + 4)
 
 
+def _missed_label(m: dict[str, Any]) -> str:
+    """A missed fact as a teacher reads it: what it is about, then its value."""
+    value = m.get("text") or m["fact_id"]
+    question = (m.get("question") or "").strip()
+    if not question or question == value:
+        return str(value)
+    return f"{question} — {value}"
+
+
 class ClassReportView(QWidget):
     """Every student of a class, per deck, from the classroom database."""
 
@@ -297,7 +306,7 @@ class ClassReportView(QWidget):
                              tip=f"{d['correct']} of {d['reviews']} study answers right")
             if d["accuracy"] is not None and d["accuracy"] < LOW_ACCURACY:
                 accuracy.setForeground(wrong)
-            missed = [m["text"] or m["fact_id"] for m in d["most_missed"]]
+            missed = [_missed_label(m) for m in d["most_missed"]]
             out.append([
                 name,
                 student["class"] or "–",
@@ -309,7 +318,7 @@ class ClassReportView(QWidget):
                 _item(str(d["tests"]), numeric=True, tip="Practice-test answers"),
                 _item(_when(d["last_answer"])),
                 _item("; ".join(missed[:MISSED_SHOWN]) or "–",
-                      tip="\n".join(f"{m['text'] or m['fact_id']}: {m['misses']} of "
+                      tip="\n".join(f"{_missed_label(m)}: {m['misses']} of "
                                     f"{m['answers']} wrong" for m in d["most_missed"])
                       or "Nothing missed"),
                 _item(str(len(d["reported"])), numeric=True),
@@ -321,7 +330,7 @@ class ClassReportView(QWidget):
         facts: dict[str, dict[str, Any]] = {}
         for _student, d in rows:
             for m in d["most_missed"] if d else []:
-                f = facts.setdefault(m["fact_id"], {"label": m["text"] or m["fact_id"],
+                f = facts.setdefault(m["fact_id"], {"label": _missed_label(m),
                                                     "students": 0, "misses": 0})
                 f["students"] += 1
                 f["misses"] += m["misses"]
