@@ -912,6 +912,12 @@ class QuestionBuilder:
             return None
         return shown
 
+    def _date_shown(self, fact_id: str) -> str:
+        """A date fact's value as a reader would write it ("November 2020"), else its text."""
+        date = self.index.date_of.get(fact_id)
+        shown = format_date(date) if date is not None else ""
+        return shown or self.index.facts[fact_id].text
+
     def _realise_timeline(
         self, plan: _TimelinePlan, rng: random.Random, question: Callable[..., Question]
     ) -> Question | None:
@@ -942,6 +948,7 @@ class QuestionBuilder:
             input_kind="order",
             items=tuple(items),
             related_fact_ids=tuple(e.fact_id for e in chosen),
+            item_dates=tuple(self._date_shown(e.fact_id) for e in events),
         )
 
 

@@ -74,6 +74,8 @@ class Question:
     related_fact_ids: tuple[str, ...] = ()  # other facts a multi-fact form used
     # Typed names that earn PARTIAL: speakers the answer speaks for (Moscow for Karasin).
     partial_answers: tuple[str, ...] = ()
+    # A timeline's dates as the article writes them, in the order of answers[0].
+    item_dates: tuple[str, ...] = ()
 
 
 class Verdict(StrEnum):

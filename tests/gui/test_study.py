@@ -390,3 +390,28 @@ def test_summary_says_when_the_daily_limit_holds_cards_back(
     assert summary.title.text() == "Today's limit reached"
     assert f"{new_facts} new cards are waiting" in summary.subtitle.text()
     assert "importing" not in summary.subtitle.text()  # not "nothing is due"
+
+
+def test_timeline_feedback_gives_each_event_its_date(window: MainWindow, qtbot: QtBot) -> None:
+    import html
+    from datetime import UTC, datetime
+
+    from quizapp.storage import repository as repo
+
+    study = window.study
+    window.start_study()
+    wait_question(qtbot, study)
+    session = study.session
+    assert session is not None and window.library is not None
+    with window.library.collection.session() as s:
+        cards = repo.stored_card_ids(s, "seed", session.profile_id)
+    question = next(q for cid in sorted(cards.values())
+                    if (q := session.build_question(cid, datetime.now(UTC), Form.TIMELINE)))
+    assert len(question.item_dates) == len(question.answers[0].split(" | "))
+    study.present(question)
+    study.submit(list(reversed(question.answers[0].split(" | "))))
+    wait_feedback(qtbot, study)
+    shown = study.view.feedback.answer.text()
+    for event, date in zip(question.answers[0].split(" | "), question.item_dates, strict=True):
+        assert html.escape(f"{event} ({date})") in shown, shown
+    assert " | " not in study.view.feedback.message.text()

@@ -404,16 +404,23 @@ class StudyPanel(QObject):
         question = self.question
         correct_answer = result.correct_answer
         if question is not None and question.form is Form.TIMELINE:
-            correct_answer = "  →  ".join(correct_answer.split(" | "))
+            events = correct_answer.split(" | ")
+            if len(question.item_dates) == len(events):  # each event with its date
+                events = [f"{e} ({d})" for e, d in zip(events, question.item_dates, strict=True)]
+            correct_answer = "  →  ".join(events)
         given = result.given or ""
+        message = result.message
         if question is not None and question.form is Form.TIMELINE:
             given = "  →  ".join(given.split(" | "))
+            # The answer line gives the order with its dates: say only how close it was.
+            message = message.split(" The order is ")[0] if " The order is " in message \
+                else ("" if message.startswith("The order is ") else message)
         if given == "" and result.kind == "study" and not result.correct:
             given = "(no answer)"
         return FeedbackInfo(
             verdict=verdict,
             title=title,
-            message=result.message,
+            message=message,
             given=given,
             correct_answer=correct_answer,
             evidence=(
