@@ -406,36 +406,10 @@ class AnkiSide:
 
 
 def serve(args: argparse.Namespace) -> int:
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
-    sys.stdout = sys.stderr  # nothing but replies on the protocol stream
-    side = AnkiSide(args)
-    out.write(json.dumps({"ready": True}) + "\n")
-    for line in sys.stdin:
-        req = json.loads(line)
-        op = req["op"]
-        if op == "quit":
-            break
-        try:
-            if op == "study":
-                reply = side.study(int(req["n"]))
-            elif op == "deck_list":
-                reply = side.deck_list(int(req["n"]))
-            elif op == "stats":
-                reply = side.stats(int(req["n"]))
-            elif op == "stats_screen":
-                reply = side.stats_screen(int(req["n"]))
-            elif op == "search":
-                reply = side.search(int(req["n"]), str(req["word"]))
-            elif op == "import":
-                reply = side.import_file(str(req["file"]), int(req["rows"]))
-            else:
-                reply = {"error": f"unknown request {op!r}"}
-        except Exception as exc:  # reported to the orchestrator, which stops the run
-            reply = {"error": f"{type(exc).__name__}: {exc}"}
-        out.write(json.dumps(reply) + "\n")
-    side.close()
-    out.write(json.dumps({"bye": True}) + "\n")
-    return 0
+    """Answer requests, one JSON line in, one JSON line out, until ``quit``."""
+    from line_protocol import serve as serve_lines
+
+    return serve_lines(lambda: AnkiSide(args))
 
 
 # --------------------------------------------------------------------------
