@@ -719,3 +719,17 @@ def test_a_round_answer_with_nothing_as_round_below_it_is_not_always_first() -> 
     b = QuestionBuilder(_share_deck("share of the grain sold abroad"))
     places = [(q.choices or ()).index(q.answers[0]) for q in many(b, "n-port", Form.CHOICE)]
     assert set(places) - {0}, "10% was the smallest choice every time"
+
+
+def test_no_cloze_blanks_a_relative_date() -> None:
+    text = ("The summit opened on April 16, 2024 in Oslo. The talks ended on Tuesday "
+            "without a statement.")
+    deck = source_deck(text, [
+        fact_at(text, "d-opened", FactKind.DATE, "April 16, 2024", value="2024-04-16",
+                stem="When did the summit open?"),
+        fact_at(text, "d-ended", FactKind.DATE, "on Tuesday", value="2024-04-23",
+                stem="When did the talks end?"),
+    ], published="2024-04-24")
+    b = QuestionBuilder(deck)
+    assert Form.CLOZE in b.forms_for("d-opened", Family.RECALL)
+    assert Form.CLOZE not in b.forms_for("d-ended", Family.RECALL)

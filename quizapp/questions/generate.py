@@ -435,6 +435,10 @@ class QuestionBuilder:
             return None
         if fact.kind is FactKind.DATE and fact.id not in self.index.date_of:
             return None
+        if fact.kind is FactKind.DATE and parse_date_text(fact.text) is None:
+            # "on Tuesday", "yesterday afternoon": the blank would test the article's
+            # words about time, which nothing in the sentence lets a student work out.
+            return None
         if fact.kind is FactKind.NUMBER and fact.id not in self.index.unit_of:
             return None
         found = self._answer_in_sentence(fact)
