@@ -14,10 +14,10 @@ from sqlalchemy import event, text
 from quizapp.collection import Collection
 from quizapp.counts import DeckCounts, deck_counts, due_reviews
 from quizapp.facts.model import Deck, Fact, FactKind
-from quizapp.plainsql import PlainSql
 from quizapp.scheduling import day_start, study_day
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage import repository as repo
+from quizapp.storage.dialect import PlainSql
 
 pytestmark = pytest.mark.both_backends
 
@@ -182,7 +182,7 @@ def sqlite_plans(col: Collection, run: Callable[[], object]) -> list[tuple[str, 
 
 
 def test_deck_counts_spell_the_partial_index_conditions_as_the_schema() -> None:
-    from quizapp import counts
+    from quizapp.storage import counts
     from quizapp.storage.models import BURIED_WHERE, RETIRED_WHERE, spelled
 
     statement = counts._DECK_COUNTS.text

@@ -28,8 +28,6 @@ ANKI_FORMAT = {"importers/apkg.py", "exporters/apkg.py"}
 KNOWN: set[tuple[str, str]] = {
     ("database", "browse.py"),
     ("database", "classroom.py"),
-    ("database", "collection.py"),
-    ("database", "counts.py"),
     ("database", "gui/controllers/safekeeping.py"),
     ("database", "progressfile.py"),
     ("database", "quiz.py"),

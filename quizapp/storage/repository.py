@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from quizapp.facts.bulk import gc_paused
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source, Speaker
+from quizapp.storage.dialect import placeholder
 from quizapp.storage.models import (
     CardRow,
     DeckRow,
@@ -68,12 +69,7 @@ def _cursor(session: Session) -> Any:
 
 
 def _placeholder(session: Session) -> str:
-    style = session.connection().dialect.paramstyle
-    if style == "qmark":
-        return "?"
-    if style in ("format", "pyformat"):
-        return "%s"
-    raise NotImplementedError(f"unsupported DBAPI paramstyle {style!r}")
+    return placeholder(session.connection().dialect.paramstyle)
 
 
 def _quote(session: Session, name: str) -> str:

@@ -1,0 +1,272 @@
+"""Counting cards for the deck list, the study progress strip and the session summary.
+
+Read-only queries over the card table and the review log; undone answers are not
+counted (the review-log helpers of :mod:`quizapp.scheduling.reviewlog`).
+
+The desktop app reads the deck list before SQLAlchemy is loaded: this module
+imports no part of it at module level (the deck list runs on the driver,
+:class:`~quizapp.storage.dialect.PlainSql`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from quizapp.storage.dialect import PlainSql
+
+if TYPE_CHECKING:
+    from quizapp.storage.engine import Database
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCounts:
+    """Where a profile stands with one deck today."""
+
+    answered_today: int
+    correct_today: int
+    remaining: int  # new_left + learning_left + review_left
+    due_tomorrow: int
+    new_left: int = 0  # new facts still to introduce today, within the daily limit
+    learning_left: int = 0  # learning and relearning cards due now (or within learn-ahead)
+    review_left: int = 0  # reviews due today, within the daily limit
+    new_waiting: int = 0  # new facts ready beyond today's new limit
+    reviews_waiting: int = 0  # reviews due today beyond today's review limit
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    """One deck as the deck list shows it, with a profile's card counts.
+
+    ``new`` and ``learning`` count unsuspended cards in those states (learning
+    includes relearning); ``due`` counts unsuspended Review cards due before
+    the study day ends and not buried; ``total`` counts every card, suspended
+    ones too. Cards of retired facts are not counted.
+    """
+
+    deck_id: int
+    key: str
+    name: str
+    description: str
+    new: int
+    learning: int
+    due: int
+    total: int
+
+
+_PROFILE_DAY = PlainSql("SELECT rollover_hour, timezone FROM profile WHERE id = :profile")
+
+
+def profile_day(collection: Database, profile_id: int) -> tuple[int, str | None]:
+    """A profile's rollover hour and time zone, read on the driver (NotFoundError: none)."""
+    found = _PROFILE_DAY.rows(collection, {"profile": profile_id})
+    if not found:
+        from quizapp.storage.repository import NotFoundError
+
+        raise NotFoundError(f"no profile {profile_id}")
+    rollover_hour, timezone = found[0]
+    return int(rollover_hour), timezone
+
+
+# Every deck with its counts, in one statement. Each count of a deck is the
+# length of one range of ix_card_profile_deck (profile, deck, state,
+# suspension, due): the database counts index entries and reads no card. The
+# few cards those ranges count wrongly are then taken off: cards of retired
+# facts (found from the partial index of retired facts) and, from the due
+# count, buried cards (from the partial index of buried cards). Their
+# conditions are spelt as those partial indexes are (RETIRED_WHERE and
+# BURIED_WHERE of quizapp.storage.models, not imported here: the GUI shows its
+# window before SQLAlchemy is loaded).
+_DECK_COUNTS = PlainSql("""
+SELECT d.id, d.key, d.name, d.description,
+       (SELECT count(*) FROM card c
+        WHERE c.profile_id = :profile AND c.deck_id = d.id AND c.state = 0
+          AND c.suspended = :no) - coalesce(x.new, 0),
+       (SELECT count(*) FROM card c
+        WHERE c.profile_id = :profile AND c.deck_id = d.id AND c.state IN (1, 3)
+          AND c.suspended = :no) - coalesce(x.learning, 0),
+       (SELECT count(*) FROM card c
+        WHERE c.profile_id = :profile AND c.deck_id = d.id AND c.state = 2
+          AND c.suspended = :no AND c.due < :end_today) - coalesce(x.due, 0),
+       (SELECT count(*) FROM card c
+        WHERE c.profile_id = :profile AND c.deck_id = d.id) - coalesce(x.total, 0)
+FROM deck d
+LEFT JOIN (
+    SELECT e.deck_id AS deck_id,
+           count(*) FILTER (WHERE e.retired = 1) AS total,
+           count(*) FILTER (WHERE e.retired = 1 AND e.state = 0 AND e.suspended = :no) AS new,
+           count(*) FILTER (WHERE e.retired = 1 AND e.state IN (1, 3)
+                                  AND e.suspended = :no) AS learning,
+           count(*) FILTER (WHERE e.state = 2 AND e.suspended = :no AND e.due < :end_today
+                                  AND (e.retired = 1 OR e.buried_until >= :today)) AS due
+    FROM (SELECT c.deck_id AS deck_id, c.state AS state, c.suspended AS suspended,
+                 c.due AS due, c.buried_until AS buried_until, 1 AS retired
+          FROM fact f CROSS JOIN card c
+          WHERE f.retired = TRUE AND c.profile_id = :profile AND c.fact_id = f.id
+          UNION ALL
+          SELECT c.deck_id, c.state, c.suspended, c.due, c.buried_until, 0
+          FROM card c
+          WHERE c.profile_id = :profile AND c.buried_until IS NOT NULL
+            AND c.buried_until >= :today
+            AND NOT EXISTS (SELECT 1 FROM fact f
+                            WHERE f.id = c.fact_id AND f.retired = TRUE)) e
+    GROUP BY e.deck_id
+) x ON x.deck_id = d.id
+WHERE d.id NOT IN (SELECT r.deck_id FROM class_deck_retired r
+                   JOIN profile p ON p.class_name = r.class_name WHERE p.id = :profile)
+  AND d.key NOT LIKE :importing
+ORDER BY d.name, d.id
+""")
+
+
+def deck_counts(collection: Database, profile_id: int, now: datetime) -> list[DeckCounts]:
+    """Every deck by name, with the profile's new, learning, due-today and total cards.
+
+    Decks retired for the profile's class (a classroom's) are left out.
+
+    The same counts as :func:`due_reviews` and the repository's per-state card
+    counts, read in two short statements (the profile's day, then the decks).
+    """
+    from quizapp.scheduling import day_start, study_day
+
+    rollover_hour, timezone = profile_day(collection, profile_id)
+    today = study_day(now, rollover_hour, timezone)
+    end_today = day_start(today + 1, rollover_hour, timezone)
+    from quizapp.storage.staged import PENDING_DECK_PREFIX  # a new deck still being imported
+
+    rows = _DECK_COUNTS.rows(collection, {"profile": profile_id, "no": False,
+                                          "end_today": end_today, "today": today,
+                                          "importing": PENDING_DECK_PREFIX + "%"})
+    return [DeckCounts(int(i), key, name, description or "", int(new), int(learning),
+                       int(due), int(total))
+            for i, key, name, description, new, learning, due, total in rows]
+
+
+def _day_bounds(
+    collection: Database, profile_id: int, deck_id: int | None, now: datetime
+) -> tuple[Any, int, datetime, datetime]:
+    from quizapp.scheduling import day_start, settings_from, study_day
+    from quizapp.storage.models import ProfileDeckRow, ProfileRow
+
+    with collection.session() as s:
+        profile = s.get(ProfileRow, profile_id)
+        if profile is None:
+            from quizapp.storage.repository import NotFoundError
+
+            raise NotFoundError(f"no profile {profile_id}")
+        override = s.get(ProfileDeckRow, (profile_id, deck_id)) if deck_id else None
+        st = settings_from(profile, override)
+    today = study_day(now, st.rollover_hour, st.timezone)
+    return (
+        st,
+        today,
+        day_start(today + 1, st.rollover_hour, st.timezone),
+        day_start(today + 2, st.rollover_hour, st.timezone),
+    )
+
+
+def due_reviews(collection: Database, profile_id: int, now: datetime) -> dict[int, int]:
+    """Review cards due by the end of today, per deck (for the deck list)."""
+    from sqlalchemy import false, func, or_, select
+
+    from quizapp.scheduling import CardStateKind
+    from quizapp.scheduling.reviewlog import card_table as c
+    from quizapp.scheduling.reviewlog import fact_table as f
+
+    _st, today, end_today, _ = _day_bounds(collection, profile_id, None, now)
+    stmt = (
+        select(c.c.deck_id, func.count())
+        .select_from(c)
+        .join(f, f.c.id == c.c.fact_id)
+        .where(
+            c.c.profile_id == profile_id,
+            c.c.suspended == false(),
+            f.c.retired == false(),
+            c.c.state == CardStateKind.REVIEW,
+            c.c.due < end_today,
+            or_(c.c.buried_until.is_(None), c.c.buried_until < today),
+        )
+        .group_by(c.c.deck_id)
+    )
+    with collection.session() as s:
+        return {int(d): int(n) for d, n in s.exec(stmt)}  # type: ignore[call-overload]
+
+
+def study_counts(
+    collection: Database, profile_id: int, deck_id: int, now: datetime
+) -> StudyCounts:
+    """Today's answered and correct counts, what remains within the limits, and what is due
+    tomorrow, for one deck."""
+    from sqlalchemy import false, func, or_, select
+
+    from quizapp.scheduling import LEARN_AHEAD, CardStateKind
+    from quizapp.scheduling.reviewlog import (
+        KIND_STUDY,
+        answer_kind,
+        is_effective,
+        review_table,
+        state_before_is,
+    )
+    from quizapp.scheduling.reviewlog import card_table as c
+    from quizapp.scheduling.reviewlog import fact_table as f
+
+    st, today, end_today, end_tomorrow = _day_bounds(collection, profile_id, deck_id, now)
+    live = (
+        c.c.profile_id == profile_id,
+        c.c.deck_id == deck_id,
+        c.c.suspended == false(),
+        f.c.retired == false(),
+    )
+    not_buried = or_(c.c.buried_until.is_(None), c.c.buried_until < today)
+    learning = c.c.state.in_((CardStateKind.LEARNING, CardStateKind.RELEARNING))
+
+    def count(*where: Any) -> Any:
+        return (
+            select(func.count())
+            .select_from(c)
+            .join(f, f.c.id == c.c.fact_id)
+            .where(*live, *where)
+            .scalar_subquery()
+        )
+
+    r = review_table.alias("r")
+    o = review_table.alias("o")
+    answers = (
+        select(
+            r.c.correct,
+            c.c.fact_id,
+            state_before_is(r, CardStateKind.NEW),
+            state_before_is(r, CardStateKind.REVIEW),
+        )
+        .select_from(r)
+        .join(c, c.c.id == r.c.card_id)
+        .outerjoin(o, o.c.id == r.c.cancels_id)
+        .where(
+            r.c.profile_id == profile_id,
+            c.c.deck_id == deck_id,
+            r.c.study_day == today,
+            is_effective(r),
+            answer_kind(r, o) == KIND_STUDY,
+        )
+    )
+    with collection.session() as s:
+        learning_due, review_due, new_ready, due_tomorrow = s.exec(  # type: ignore[call-overload]
+            select(
+                count(not_buried, learning, c.c.due <= now + LEARN_AHEAD),
+                count(not_buried, c.c.state == CardStateKind.REVIEW, c.c.due < end_today),
+                count(not_buried, c.c.state == CardStateKind.NEW, c.c.family == "recognise"),
+                count(c.c.state != CardStateKind.NEW, c.c.due >= end_today, c.c.due < end_tomorrow),
+            )
+        ).one()
+        rows = list(s.exec(answers))  # type: ignore[call-overload]
+    answered = len(rows)
+    correct = sum(1 for ok, *_ in rows if ok)
+    new_facts = {fact for _, fact, was_new, _ in rows if was_new}
+    reviews = sum(1 for *_, was_review in rows if was_review)
+    review_left = min(int(review_due), max(0, st.reviews_per_day - reviews))
+    new_left = min(int(new_ready), max(0, st.new_per_day - len(new_facts)))
+    remaining = int(learning_due) + review_left + new_left
+    return StudyCounts(answered, correct, remaining, int(due_tomorrow), new_left,
+                       int(learning_due), review_left, int(new_ready) - new_left,
+                       int(review_due) - review_left)
