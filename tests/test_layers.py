@@ -30,7 +30,6 @@ KNOWN: set[tuple[str, str]] = {
     ("database", "gui/controllers/safekeeping.py"),
     ("database", "progressfile.py"),
     ("database", "quiz.py"),
-    ("database", "scheduling/optimize.py"),
     ("database", "scheduling/reviewlog.py"),
     ("database", "study/answers.py"),
     ("database", "study/queue.py"),

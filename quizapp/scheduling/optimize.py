@@ -34,33 +34,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
-from sqlalchemy import func
-from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from quizapp.scheduling.days import study_day
-from quizapp.scheduling.reviewlog import (
-    KIND_STUDY,
-    answer_kind,
-    is_effective,
-    review_table,
-    run,
-)
 from quizapp.scheduling.scheduler import DEFAULT_PARAMETERS_LIST, parse_parameters
-from quizapp.storage.models import ProfileRow, as_utc
+
+if TYPE_CHECKING:
+    from quizapp.storage.fitlog import FitTarget, Session
 
 HOLDOUT_SHARE = 0.2
 MIN_FIT_REVIEWS = 512  # training items (answers a day or more apart) before a first fit
 REFIT_EVERY = 2000  # new answers between automatic fits
-
-
-class _HasEngine(Protocol):
-    engine: Engine
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -229,32 +216,17 @@ class OptimizationReport:
 
 
 def load_history(session: Session, profile_id: int) -> list[LoggedReview]:
-    """The profile's effective study answers, oldest first.
+    """The profile's effective study answers, oldest first (read by
+    :func:`quizapp.storage.fitlog.history_rows`).
 
     An overrule counts at the time of the answer it replaces, with its rating.
     """
-    r = review_table.alias("r")
-    o = review_table.alias("o")
-    at = func.coalesce(o.c.reviewed_at, r.c.reviewed_at)
-    day = func.coalesce(o.c.study_day, r.c.study_day)
-    stmt = (
-        sa_select(at, r.c.card_id, r.c.rating, r.c.response_ms, day)
-        .select_from(r)
-        .outerjoin(o, o.c.id == r.c.cancels_id)
-        .where(r.c.profile_id == profile_id, is_effective(r),
-               answer_kind(r, o) == KIND_STUDY, r.c.rating.is_not(None))
-    )
-    out = []
-    for when, card_id, rating, response_ms, sday in run(session, stmt):
-        moment = as_utc(when)
-        assert moment is not None
-        out.append(LoggedReview(moment, int(card_id), int(rating), response_ms,
-                                int(sday) if sday is not None else None))
-    out.sort()
-    return out
+    from quizapp.storage.fitlog import history_rows
+
+    return sorted(LoggedReview(*row) for row in history_rows(session, profile_id))
 
 
-def optimize_profile(target: Session | _HasEngine | Engine, profile_id: int, *,
+def optimize_profile(target: FitTarget, profile_id: int, *,
                      apply: bool = True,
                      holdout_share: float = HOLDOUT_SHARE) -> OptimizationReport:
     """Fit, score on held-back answers, and switch only if the fitted parameters predict better.
@@ -262,29 +234,25 @@ def optimize_profile(target: Session | _HasEngine | Engine, profile_id: int, *,
     ``target`` is a Collection, an Engine or a Session (with a Session the
     caller commits). With ``apply=False`` nothing is stored.
     """
-    if isinstance(target, Session):
-        return _optimize(target, profile_id, apply, holdout_share)
-    engine = target if isinstance(target, Engine) else target.engine
-    with Session(engine, expire_on_commit=False) as session:
-        report = _optimize(session, profile_id, apply, holdout_share)
-        session.commit()
-        return report
+    from quizapp.storage.fitlog import fit_session
+
+    with fit_session(target) as session:
+        return _optimize(session, profile_id, apply, holdout_share)
 
 
 def _optimize(session: Session, profile_id: int, apply: bool,
               holdout_share: float) -> OptimizationReport:
-    profile = session.get(ProfileRow, profile_id)
-    if profile is None:
-        raise LookupError(f"no profile {profile_id}")
-    current = parse_parameters(profile.fsrs_parameters)
+    from quizapp.storage.fitlog import fit_settings, store_parameters
+
+    stored, rollover_hour, timezone = fit_settings(session, profile_id)
+    current = parse_parameters(stored)
     history = load_history(session, profile_id)
     result = fit_and_compare(history, current, holdout_share=holdout_share,
-                             rollover_hour=profile.rollover_hour, timezone=profile.timezone)
+                             rollover_hour=rollover_hour, timezone=timezone)
     switched = result.switch and apply
     if switched:
         assert result.fitted_parameters is not None
-        profile.fsrs_parameters = json.dumps(list(result.fitted_parameters))
-        session.add(profile)
+        store_parameters(session, profile_id, json.dumps(list(result.fitted_parameters)))
     return OptimizationReport(profile_id, len(history), result, switched)
 
 
