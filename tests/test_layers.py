@@ -1,19 +1,26 @@
-"""The layer rules of docs/architecture.md, checked on every module's imports.
+"""The layer rules of docs/architecture.md, checked on every module's imports and strings.
 
 1. Only ``quizapp/gui/`` imports PySide6 (or shiboken6).
 2. Only ``quizapp/storage/`` (and the modules that read and write Anki's own
    file format) imports SQLAlchemy, SQLModel, sqlite3 or psycopg.
 3. ``quizapp/gui/`` never imports ``quizapp.storage``.
+4. Only ``quizapp/storage/`` (and the Anki-format modules) writes SQL: no other
+   module has a string literal that reads as a statement (``SELECT … FROM``,
+   ``INSERT INTO``, ``UPDATE … SET``, ``DELETE FROM``, ``CREATE TABLE``).
 
-Imports are read with :mod:`ast`, so imports inside functions count too.
+Imports and strings are read with :mod:`ast`, so those inside functions count
+too; docstrings are prose, not statements, and are not read.
+
 Modules that still break a rule while the code moves to its place are listed
-in ``KNOWN``; the list may only shrink: a module not on it that breaks a rule
-fails, and so does a listed module that no longer breaks it (take it off).
+in ``KNOWN`` (``KNOWN_SQL`` for rule 4); the lists may only shrink: a module
+not on them that breaks a rule fails, and so does a listed module that no
+longer breaks it (take it off).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -42,6 +49,19 @@ KNOWN: set[tuple[str, str]] = {
     ("gui-storage", "gui/controllers/reader_panel.py"),
     ("gui-storage", "gui/controllers/safekeeping.py"),
 }
+
+
+# Modules outside storage/ that still hold SQL text while their statements move.
+KNOWN_SQL: set[str] = {
+    "classroom.py",
+    "scheduling/reviewlog.py",
+    "study/answers.py",
+}
+
+# SQL keywords as quizapp writes them (upper case), so that prose ("select the
+# cards from …") does not read as a statement.
+SQL_TEXT = re.compile(r"\bSELECT\b.+\bFROM\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b"
+                      r"|\bDELETE FROM\b|\bCREATE TABLE\b", re.DOTALL)
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -79,6 +99,46 @@ def violations(package: Path = PACKAGE) -> set[tuple[str, str]]:
     return found
 
 
+def string_literals(path: Path) -> list[str]:
+    """The text of every string literal of ``path`` but its docstrings.
+
+    An f-string is one literal, its replacement fields read as ``{}``, so that
+    ``f"SELECT {columns} FROM card"`` is seen whole.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                skipped.add(id(first.value))  # a docstring
+        elif isinstance(node, ast.JoinedStr):
+            skipped.update(id(part) for part in node.values)  # read with the f-string
+    texts = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            texts.append("".join(part.value if isinstance(part, ast.Constant) else "{}"
+                                 for part in node.values))
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and id(node) not in skipped):
+            texts.append(node.value)
+    return texts
+
+
+def sql_violations(package: Path = PACKAGE) -> set[str]:
+    """Every module of ``package`` outside storage/ and the Anki-format modules that
+    holds SQL text."""
+    found: set[str] = set()
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel.startswith("storage/") or rel in ANKI_FORMAT:
+            continue
+        if any(SQL_TEXT.search(text) for text in string_literals(path)):
+            found.add(rel)
+    return found
+
+
 def test_no_new_module_breaks_a_layer_rule() -> None:
     new = sorted(violations() - KNOWN)
     assert not new, (
@@ -111,3 +171,40 @@ def test_the_checker_sees_the_gui_reaching_into_storage(tmp_path: Path) -> None:
     (tmp_path / "storage").mkdir()
     (tmp_path / "storage" / "c.py").write_text("import sqlite3\n", encoding="utf-8")
     assert violations(tmp_path) == {("gui-storage", "gui/a.py"), ("gui-storage", "gui/b.py")}
+
+
+def test_no_new_module_outside_storage_writes_sql() -> None:
+    new = sorted(sql_violations() - KNOWN_SQL)
+    assert not new, f"these modules hold SQL text; it belongs in quizapp/storage/: {new}"
+
+
+def test_the_list_of_known_sql_holders_only_shrinks() -> None:
+    mended = sorted(KNOWN_SQL - sql_violations())
+    assert not mended, f"these modules hold no SQL now: take them off KNOWN_SQL: {mended}"
+
+
+@pytest.mark.parametrize("source", [
+    'ROWS = "SELECT id FROM card WHERE profile_id = ?"\n',
+    'def f(cols):\n    return f"SELECT {cols} FROM card"\n',
+    'Q = ("SELECT id, due\\n"\n     "FROM card")\n',
+    'def f():\n    run("INSERT INTO review (id) VALUES (1)")\n',
+    'X = "UPDATE card SET due = NULL"\n',
+    'X = "DELETE FROM review"\n',
+    'X = "CREATE TABLE t (id INTEGER)"\n',
+])
+def test_the_checker_sees_sql_outside_storage(tmp_path: Path, source: str) -> None:
+    (tmp_path / "study").mkdir()
+    (tmp_path / "study" / "queue.py").write_text(source, encoding="utf-8")
+    assert sql_violations(tmp_path) == {"study/queue.py"}
+
+
+def test_the_checker_leaves_storage_anki_files_docstrings_and_prose(tmp_path: Path) -> None:
+    statement = 'SQL = "SELECT id FROM card"\n'
+    for rel in ("storage/counts.py", "importers/apkg.py", "exporters/apkg.py"):
+        (tmp_path / rel).parent.mkdir(exist_ok=True)
+        (tmp_path / rel).write_text(statement, encoding="utf-8")
+    (tmp_path / "browse.py").write_text(
+        '"""Reads ``SELECT id FROM card`` through storage."""\n'
+        'def f():\n    """Runs DELETE FROM review elsewhere."""\n'
+        '    return "select the cards from the deck"\n', encoding="utf-8")
+    assert sql_violations(tmp_path) == set()
