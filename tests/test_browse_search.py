@@ -372,3 +372,70 @@ def test_retention_reads_the_per_day_index_with_and_without_statistics(built: Bu
         conn.commit()
     check()
     assert retention_over_time(b.col, b.pid, later) == want
+
+
+def test_cards_history_and_edits_match_a_plain_reading(built: Built) -> None:
+    from quizapp.browse import (
+        classes_a_delete_retires,
+        delete_deck,
+        fact_cards,
+        find_fact_row_id,
+        review_history,
+        set_suspended,
+    )
+
+    b = built
+    with b.col.session() as s:
+        fact_id, deck_id, key = s.execute(text(
+            "SELECT f.id, f.deck_id, f.key FROM fact f JOIN card c ON c.fact_id = f.id "
+            "JOIN review r ON r.card_id = c.id WHERE c.profile_id = :p AND NOT f.retired "
+            "GROUP BY f.id, f.deck_id, f.key ORDER BY count(*) DESC, f.id LIMIT 1"),
+            {"p": b.pid}).one()
+        cards = [r._mapping for r in s.execute(text(
+            "SELECT * FROM card WHERE profile_id = :p AND fact_id = :f"),
+            {"p": b.pid, "f": fact_id})]
+        rows = [r._mapping for r in s.execute(text(
+            "SELECT * FROM review WHERE profile_id = :p"), {"p": b.pid})]
+        notes = repo.find_deck(s, "notes")
+        assert notes is not None and notes.id is not None
+    # A listed fact by key; a retired one, or a key of another deck, is not found.
+    assert find_fact_row_id(b.col, deck_id, key) == fact_id
+    assert find_fact_row_id(b.col, notes.id, "n-007") is None
+    assert find_fact_row_id(b.col, deck_id + notes.id, key) is None
+    # Cards: recognise first, with their states as stored.
+    got = fact_cards(b.col, b.pid, fact_id)
+    cards.sort(key=lambda c: (c["family"] != "recognise", c["id"]))
+    assert [(c.card_id, c.family, c.state, c.suspended, c.reps, c.lapses) for c in got] == [
+        (c["id"], c["family"], STATE_NAMES[c["state"]], bool(c["suspended"]), c["reps"],
+         c["lapses"]) for c in cards]
+    assert [c.due for c in got] == [as_utc(c["due"]) for c in cards]
+    assert fact_cards(b.col, b.pid + 1, fact_id) == []
+    # History: newest first, cancelled rows flagged and kept.
+    cancelled = {r["cancels_id"] for r in rows if r["cancels_id"] is not None}
+    card_ids = {c["id"] for c in cards}
+    mine = sorted((r for r in rows if r["card_id"] in card_ids),
+                  key=lambda r: (as_utc(r["reviewed_at"]), r["id"]), reverse=True)
+    history = review_history(b.col, b.pid, fact_row_id=fact_id)
+    assert [(h.review_id, h.kind, h.cancelled) for h in history] == [
+        (r["id"], r["kind"], r["id"] in cancelled) for r in mine]
+    assert len(history) >= 2
+    one = history[-1].card_id
+    assert [h.review_id for h in review_history(b.col, b.pid, card_id=one)] == [
+        r["id"] for r in mine if r["card_id"] == one]
+    assert len(review_history(b.col, b.pid, limit=3)) == 3
+    assert any(h.cancelled for h in review_history(b.col, b.pid))
+    # Suspending counts the cards it changes, and only the profile's own.
+    ids = [c["id"] for c in cards]
+    unsuspended = sum(1 for c in cards if not c["suspended"])
+    assert set_suspended(b.col, b.pid + 1, ids, True) == 0
+    assert set_suspended(b.col, b.pid, ids, True) == unsuspended
+    assert set_suspended(b.col, b.pid, ids, True) == 0
+    assert all(c.suspended for c in fact_cards(b.col, b.pid, fact_id))
+    assert set_suspended(b.col, b.pid, ids, False) == len(ids)
+    assert set_suspended(b.col, b.pid, [], False) == 0
+    # The tables' owner deletes a deck outright, with its facts.
+    assert classes_a_delete_retires(b.col) is None
+    assert delete_deck(b.col, notes.id) == "deleted"
+    assert find_fact_row_id(b.col, notes.id, "n-001") is None
+    with pytest.raises(repo.NotFoundError):
+        delete_deck(b.col, notes.id)
