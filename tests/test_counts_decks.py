@@ -246,3 +246,50 @@ def test_deck_counts_read_the_deck_index_with_and_without_statistics(tmp_path: P
         assert deck_counts(col, pid, NOW) == want == expected(col, pid, NOW)
     finally:
         col.close()
+
+
+def test_study_counts_follow_the_answers_and_the_limits(url: str) -> None:
+    from quizapp.counts import StudyCounts, study_counts
+    from quizapp.study import StudySession
+
+    col = Collection.open(url, first_start=False)
+    try:
+        col.import_deck(qa_deck("d", "D", 12))
+        col.import_deck(qa_deck("e", "E", 3))
+        profile = create_profile(col, "P", NOW)
+        update_profile_settings(col, profile.id, timezone="UTC", new_per_day=5)
+        pid = profile.id
+        with col.session() as s:
+            deck = repo.find_deck(s, "d")
+            assert deck is not None and deck.id is not None
+        fresh = study_counts(col, pid, deck.id, NOW)
+        # Nothing answered: the daily limit of new facts bounds what remains.
+        assert fresh == StudyCounts(0, 0, 5, 0, new_left=5, learning_left=0, review_left=0,
+                                    new_waiting=7, reviews_waiting=0)
+        session = StudySession(col, pid, deck_id=deck.id, seed=1)
+        now = NOW
+        for rating in (3, 1, 3):
+            q = session.next_question(now)
+            assert q is not None
+            session.answer_flashcard(q, rating, now, 1500)
+            now += timedelta(seconds=30)
+        session.undo(now)  # the third answer is taken back: not counted
+        session.close(now)
+        got = study_counts(col, pid, deck.id, now)
+        with col.session() as s:
+            cards = [r._mapping for r in s.execute(text(
+                "SELECT * FROM card WHERE profile_id = :p AND deck_id = :d"),
+                {"p": pid, "d": deck.id})]
+        learning = [c for c in cards if c["state"] in (1, 3)]
+        introduced = {c["fact_id"] for c in cards if c["state"] != 0}
+        assert (got.answered_today, got.correct_today) == (2, 1)
+        assert got.new_left == 5 - len(introduced) == 3
+        assert got.learning_left == len(learning) == 2  # both are due within learn-ahead
+        assert got.remaining == got.new_left + got.learning_left + got.review_left
+        assert got.new_waiting == 12 - len(introduced) - got.new_left
+        # The next study day starts afresh; an unknown profile is refused.
+        assert study_counts(col, pid, deck.id, now + timedelta(days=1)).answered_today == 0
+        with pytest.raises(repo.NotFoundError):
+            study_counts(col, 999_999, deck.id, now)
+    finally:
+        col.close()
