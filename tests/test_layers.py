@@ -30,7 +30,6 @@ KNOWN: set[tuple[str, str]] = {
     ("database", "collection.py"),
     ("database", "counts.py"),
     ("database", "gui/controllers/safekeeping.py"),
-    ("database", "progressfile.py"),
     ("database", "quiz.py"),
     ("database", "scheduling/optimize.py"),
     ("database", "scheduling/reviewlog.py"),

@@ -16,22 +16,24 @@ from sqlmodel import select
 
 from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
-from quizapp.progressfile import (
-    PROFILE_FORMAT,
-    ProgressFileError,
-    class_json,
-    class_table,
-    export_profile,
-    export_progress,
-    import_profile,
-    profile_data,
-    progress_data,
-    read_progress,
-)
 from quizapp.questions.model import Form, Question
 from quizapp.quiz import PracticeTest, QuizOptions, TestSettings, practice_test_history
 from quizapp.scheduling import CardState
+from quizapp.services.profile_file import (
+    PROFILE_FORMAT,
+    export_profile,
+    import_profile,
+    profile_data,
+)
 from quizapp.services.profiles import create_profile, set_deck_overrides, update_profile_settings
+from quizapp.services.progress import (
+    ProgressFileError,
+    class_json,
+    class_table,
+    export_progress,
+    progress_data,
+    read_progress,
+)
 from quizapp.storage import repository as repo
 from quizapp.storage.models import (
     CardRow,
@@ -168,7 +170,7 @@ def test_class_table_puts_students_side_by_side(col: Collection, tmp_path: Path,
 
 def test_progress_report_pdf_renders(col: Collection, tmp_path: Path, qapp: object) -> None:
     from quizapp.gui.pdf import write_progress_pdf
-    from quizapp.progressfile import read_progress_data
+    from quizapp.services.progress import read_progress_data
 
     pid = col.profile().id
     assert pid is not None
