@@ -58,7 +58,6 @@ from quizapp.scheduling.reviewlog import (
     answer_kind,
     card_table,
     fact_table,
-    is_effective,
     review_table,
     run,
 )
@@ -78,6 +77,7 @@ from quizapp.storage.models import (
     ProfileRow,
     QuestionReportRow,
 )
+from quizapp.storage.progress import counted_answers
 from quizapp.storage.stats import _answers, _last_answer_right
 
 __all__ = [
@@ -463,11 +463,6 @@ deck_table: Table = DeckRow.__table__  # type: ignore[attr-defined]
 report_table: Table = QuestionReportRow.__table__  # type: ignore[attr-defined]
 
 
-def _counted(r: Any) -> ColumnElement[bool]:
-    """The review rows the class report counts: effective answers (the one rule, here)."""
-    return is_effective(r)
-
-
 def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -553,7 +548,7 @@ def _answers_statement(who: Any) -> Any:
                   _sum_if(kind == KIND_TEST),
                   func.max(r.c.reviewed_at))
         .select_from(joined.join(c, c.c.id == r.c.card_id))
-        .where(r.c.profile_id.in_(who), _counted(r))
+        .where(r.c.profile_id.in_(who), counted_answers(r))
         .group_by(r.c.profile_id, c.c.deck_id)
     )
 
@@ -566,7 +561,7 @@ def _missed_statement(who: Any) -> Any:
         sa_select(r.c.profile_id, f.c.deck_id, f.c.key, f.c.kind, f.c.text, f.c.front,
                   misses, func.count(), f.c.stem, f.c.event, f.c.counts)
         .select_from(r.join(c, c.c.id == r.c.card_id).join(f, f.c.id == c.c.fact_id))
-        .where(r.c.profile_id.in_(who), _counted(r))
+        .where(r.c.profile_id.in_(who), counted_answers(r))
         .group_by(r.c.profile_id, f.c.deck_id, f.c.id, f.c.key, f.c.kind, f.c.text,
                   f.c.front, f.c.stem, f.c.event, f.c.counts)
         .having(misses > 0)

@@ -82,7 +82,7 @@ report_table = QuestionReportRow.__table__  # type: ignore[attr-defined]
 
 
 def counted_answers(r: FromClause) -> ColumnElement[bool]:
-    """The review rows that count as answers here: effective answers (the one rule, here)."""
+    """The review rows that count as answers: effective ones (here and in storage/classroom.py)."""
     return is_effective(r)
 
 
