@@ -46,7 +46,6 @@ __all__ = [
     "ClassroomError",
     "add_student",
     "add_teacher",
-    "class_names",
     "class_report",
     "connect",
     "init_classroom",
@@ -264,8 +263,3 @@ def class_report(session: Session, class_name: str | None = None,
         "decks": sorted(totals.values(), key=lambda x: (str(x["name"]), x["deck_id"])),
         "students": out_students,
     }
-
-
-def class_names(session: Session) -> list[str]:
-    """The classes of the visible profiles, sorted."""
-    return store.class_names(session)

@@ -90,7 +90,6 @@ __all__ = [
     "ClassroomError",
     "Engine",
     "Session",
-    "class_names",
     "class_report_rows",
     "create_student",
     "create_teacher",
@@ -512,13 +511,6 @@ def class_report_rows(session: Session, class_name: str | None = None) -> ClassR
                  for pid, deck_id, key, form, prompt, reason, created
                  in run(s, _reports_statement(who))],
     )
-
-
-def class_names(session: Session) -> list[str]:
-    """The classes of the visible profiles, sorted."""
-    p = profile_table
-    stmt = sa_select(p.c.class_name).where(p.c.class_name.is_not(None)).distinct()
-    return sorted(str(c) for (c,) in run(session, stmt))
 
 
 def _mastery_statement(who: Any) -> Any:
