@@ -48,7 +48,7 @@ def _guarded(run: Any) -> Any:
     """Run a command; a ClassroomError becomes one line on standard error and status 2."""
 
     def wrapper(args: argparse.Namespace) -> int:
-        from quizapp.classroom import ClassroomError
+        from quizapp.services.classroom import ClassroomError
 
         try:
             return int(run(args))
@@ -68,24 +68,27 @@ def _url() -> str:
 
 def cmd_class_init(args: argparse.Namespace) -> int:
     """``quizapp class init``."""
-    from quizapp.classroom import STUDENT_GROUP, TEACHER_GROUP, init_classroom
-    from quizapp.storage.db import redacted
+    from quizapp.services.classroom import (
+        STUDENT_GROUP,
+        TEACHER_GROUP,
+        init_classroom,
+        shown_url,
+    )
 
     url = _url()
     engine = init_classroom(url)
     engine.dispose()
-    print(f"Classroom ready in {redacted(url)}: roles {TEACHER_GROUP} and {STUDENT_GROUP}, "
+    print(f"Classroom ready in {shown_url(url)}: roles {TEACHER_GROUP} and {STUDENT_GROUP}, "
           "row-level security on every student's rows.")
     print("Add students with: quizapp class add-student NAME --class CLASS")
     return EXIT_OK
 
 
 def _account(args: argparse.Namespace, teacher: bool) -> int:
-    from quizapp.classroom import DEFAULT_CLASS, add_student, add_teacher
-    from quizapp.storage.db import make_engine
+    from quizapp.services.classroom import DEFAULT_CLASS, add_student, add_teacher, connect
 
     class_name = args.class_name or DEFAULT_CLASS
-    engine = make_engine(_url())
+    engine = connect(_url())
     try:
         if teacher:
             account = add_teacher(engine, args.role, class_name=class_name,
@@ -126,8 +129,8 @@ def _pct(value: float | None) -> str:
 
 def cmd_class_report(args: argparse.Namespace) -> int:
     """``quizapp class-report [--json] [--class C]``."""
-    from quizapp.classroom import class_report
     from quizapp.collection import Collection
+    from quizapp.services.classroom import class_report
 
     with Collection.open(_url(), first_start=False) as col, col.session() as s:
         report = class_report(s, args.class_name)

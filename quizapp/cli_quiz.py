@@ -56,8 +56,8 @@ def _print_json(data: Any) -> None:
 def _known_errors(exc: Exception) -> list[str] | None:
     """Plain lines for a known error, or None to let it through."""
     from quizapp.facts.deckfile import DeckFileError
-    from quizapp.progressfile import ProgressFileError
     from quizapp.quiz import QuizError
+    from quizapp.services.progress import ProgressFileError
     from quizapp.storage.repository import NotFoundError
 
     if isinstance(exc, DeckFileError):
@@ -89,7 +89,7 @@ def _guarded(run: Any) -> Any:
 
 
 def _out_path(name: str, what: str) -> Path:
-    from quizapp.progressfile import ProgressFileError
+    from quizapp.services.progress import ProgressFileError
 
     path = Path(name)
     if not path.parent.is_dir():
@@ -179,7 +179,7 @@ def _profile_id(col: Any, name: str | None) -> int:
 def cmd_progress_export(args: argparse.Namespace) -> int:
     """``quizapp progress export FILE [--profile P] [--pdf FILE]``."""
     from quizapp.collection import Collection
-    from quizapp.progressfile import export_progress, read_progress_data
+    from quizapp.services.progress import export_progress, read_progress_data
 
     path = _out_path(args.file, "file")
     pdf = _out_path(args.pdf, "pdf") if args.pdf else None
@@ -198,7 +198,7 @@ def cmd_progress_export(args: argparse.Namespace) -> int:
 def cmd_profile_export(args: argparse.Namespace) -> int:
     """``quizapp profile export FILE [--profile P]``."""
     from quizapp.collection import Collection
-    from quizapp.progressfile import export_profile
+    from quizapp.services.profile_file import export_profile
 
     path = _out_path(args.file, "file")
     with Collection.open() as col:
@@ -215,7 +215,7 @@ def cmd_profile_export(args: argparse.Namespace) -> int:
 def cmd_profile_import(args: argparse.Namespace) -> int:
     """``quizapp profile import FILE [--as NAME]``."""
     from quizapp.collection import Collection
-    from quizapp.progressfile import import_profile
+    from quizapp.services.profile_file import import_profile
 
     with Collection.open() as col:
         result = import_profile(col, args.file, name=args.as_name)
@@ -230,7 +230,7 @@ def cmd_profile_import(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_class_view(args: argparse.Namespace) -> int:
     """``quizapp class-view FILE... [--json]``."""
-    from quizapp.progressfile import (
+    from quizapp.services.progress import (
         ProgressFileError,
         class_json,
         class_table,

@@ -123,9 +123,9 @@ def main() -> int:
     from quizapp.gui.pdf import write_progress_pdf, write_quiz_pdf
     from quizapp.gui.theme import apply_theme
     from quizapp.gui.views.class_view import ClassView
-    from quizapp.progressfile import export_progress, read_progress
     from quizapp.quiz import QuizOptions, build_quiz, load_quiz_decks
     from quizapp.services.profiles import create_profile, list_profiles
+    from quizapp.services.progress import export_progress, read_progress
 
     apply_theme(app, "light")
     col = Collection.open(durable=False)

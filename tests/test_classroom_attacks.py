@@ -30,8 +30,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
-from quizapp.classroom import add_student, add_teacher, init_classroom
 from quizapp.collection import Collection
+from quizapp.services.classroom import add_student, add_teacher, init_classroom
 from quizapp.storage.db import normalise_url
 
 from .classroom_student import T0, answer_questions, open_study
@@ -376,7 +376,7 @@ def test_a_raw_undo_of_ones_own_answer_is_allowed(room: Copy) -> None:
 
 
 def test_a_teacher_reads_their_class_report(room: Copy) -> None:
-    from quizapp.classroom import class_report
+    from quizapp.services.classroom import class_report
 
     with _open(room, "lee") as col, col.session() as s:
         report = class_report(s)
@@ -459,7 +459,7 @@ def test_app_connections_bound_lock_waits_and_statements(room: Copy) -> None:
 
 
 def test_class_and_profile_names_with_control_codes_are_refused(room: Copy) -> None:
-    from quizapp.classroom import ClassroomError
+    from quizapp.services.classroom import ClassroomError
 
     engine = create_engine(normalise_url(room.url))
     try:
@@ -502,7 +502,7 @@ def test_commands_run_by_the_owner_make_no_stray_profile(template: Template) -> 
 
 
 def test_every_table_has_row_level_security_or_is_shared_read_only(room: Copy) -> None:
-    from quizapp.classroom import _SHARED_TABLES
+    from quizapp.storage.classroom import SHARED_TABLES as _SHARED_TABLES
     from quizapp.storage.db import _TABLES
 
     schema = {t.__tablename__ for t in _TABLES}  # type: ignore[attr-defined]
@@ -528,7 +528,7 @@ def test_every_table_has_row_level_security_or_is_shared_read_only(room: Copy) -
 def test_a_student_cannot_take_up_the_servers_connections(room: Copy) -> None:
     import psycopg
 
-    from quizapp.classroom import STUDENT_CONNECTIONS
+    from quizapp.services.classroom import STUDENT_CONNECTIONS
 
     def connect(who: str) -> psycopg.Connection[Any]:
         url = make_url(room.url_of(who))

@@ -191,7 +191,7 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(pg_database: PgDatabase) ->
     """Every row is kept, and the new table is guarded like the others from the start."""
     from sqlalchemy import create_engine, text
 
-    from quizapp.classroom import add_student, init_classroom
+    from quizapp.services.classroom import add_student, init_classroom
 
     pg_database.reset()
     role = f"{pg_database.role_prefix}mia"

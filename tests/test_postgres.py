@@ -23,7 +23,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from quizapp import cli_class
-from quizapp.classroom import (
+from quizapp.collection import Collection
+from quizapp.questions.model import Form
+from quizapp.services.classroom import (
     STUDENT_GROUP,
     TEACHER_GROUP,
     Account,
@@ -33,8 +35,6 @@ from quizapp.classroom import (
     class_report,
     init_classroom,
 )
-from quizapp.collection import Collection
-from quizapp.questions.model import Form
 from quizapp.services.profiles import update_profile_settings
 from quizapp.storage.db import open_database
 from quizapp.storage.models import SCHEMA_VERSION

@@ -16,22 +16,24 @@ from sqlmodel import select
 
 from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
-from quizapp.progressfile import (
-    PROFILE_FORMAT,
-    ProgressFileError,
-    class_json,
-    class_table,
-    export_profile,
-    export_progress,
-    import_profile,
-    profile_data,
-    progress_data,
-    read_progress,
-)
 from quizapp.questions.model import Form, Question
 from quizapp.quiz import PracticeTest, QuizOptions, TestSettings, practice_test_history
 from quizapp.scheduling import CardState
+from quizapp.services.profile_file import (
+    PROFILE_FORMAT,
+    export_profile,
+    import_profile,
+    profile_data,
+)
 from quizapp.services.profiles import create_profile, set_deck_overrides, update_profile_settings
+from quizapp.services.progress import (
+    ProgressFileError,
+    class_json,
+    class_table,
+    export_progress,
+    progress_data,
+    read_progress,
+)
 from quizapp.storage import repository as repo
 from quizapp.storage.models import (
     CardRow,
@@ -98,9 +100,13 @@ def study_history(col: Collection, profile_id: int, days: int = 6, seed: int = 0
     return now + timedelta(minutes=5)
 
 
+# Every test runs on SQLite and on PostgreSQL (db_url, tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
+
 @pytest.fixture
-def col(tmp_path: Path) -> Any:
-    c = Collection.open(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+def col(db_url: str) -> Any:
+    c = Collection.open(db_url)
     yield c
     c.close()
 
@@ -168,7 +174,7 @@ def test_class_table_puts_students_side_by_side(col: Collection, tmp_path: Path,
 
 def test_progress_report_pdf_renders(col: Collection, tmp_path: Path, qapp: object) -> None:
     from quizapp.gui.pdf import write_progress_pdf
-    from quizapp.progressfile import read_progress_data
+    from quizapp.services.progress import read_progress_data
 
     pid = col.profile().id
     assert pid is not None
@@ -314,3 +320,22 @@ def test_a_bad_profile_file_changes_nothing(col: Collection, tmp_path: Path) -> 
     file.write_text("{not json", "utf-8")
     with pytest.raises(ProgressFileError, match=r":1: file: not valid JSON"):
         import_profile(col, file)
+
+
+def test_a_profile_file_imports_beside_its_own_profile(col: Collection, tmp_path: Path) -> None:
+    """Exported and imported in the same database: the decks are there, the rows come anew."""
+    col.import_deck(qa_deck())
+    pid = col.profile().id
+    assert pid is not None
+    end = study_history(col, pid, days=3, overrule=True)
+    before = rows(col, pid)
+    file = tmp_path / "student.quizapp.json"
+    export_profile(col, pid, file, end)
+    copy = import_profile(col, file, name="Student (copy)")
+    assert (copy.decks_added, copy.facts_added, copy.replaced_empty) == (0, 0, False)
+    assert copy.reviews == len(before["reviews"]) and copy.profile_id != pid
+    after = rows(col, copy.profile_id)
+    assert after["profile"] == {**before["profile"], "name": "Student (copy)"}
+    for key in ("cards", "reviews", "sessions", "reports"):
+        assert after[key] == before[key], key
+    assert rows(col, pid) == before  # the original is untouched

@@ -142,7 +142,7 @@ def _class_deck_retirements(conn: Connection) -> None:
     """
     models.ClassDeckRetiredRow.__table__.create(conn)  # type: ignore[attr-defined]
     if conn.dialect.name == "postgresql":
-        from quizapp.classroom import secure_if_classroom
+        from quizapp.storage.classroom import secure_if_classroom
 
         secure_if_classroom(conn)
 

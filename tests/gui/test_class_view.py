@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from quizapp.collection import Collection
 from quizapp.gui.views.class_view import ClassView, ClassViewDialog
-from quizapp.progressfile import export_progress, read_progress
 from quizapp.services.profiles import create_profile
+from quizapp.services.progress import export_progress, read_progress
 from tests.gui.conftest import WAIT_MS
 from tests.gui.test_main_window import assert_accessible
 from tests.test_progressfile import T0, qa_deck, study_history
@@ -127,7 +127,8 @@ def test_core_modules_load_without_qt() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, quizapp.quiz, quizapp.progressfile, quizapp.cli_quiz; "
+    code = ("import sys, quizapp.quiz, quizapp.services.progress, quizapp.services.profile_file, "
+            "quizapp.cli_quiz; "
             "print(any(m.startswith('PySide6') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
