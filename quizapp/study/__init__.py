@@ -3,10 +3,13 @@
 - :mod:`quizapp.study.session`: :class:`StudySession`, the sitting the GUI,
   the command line and tests drive alike (order, durability, undo, overrule,
   bury, suspend, report, pace).
-- :mod:`quizapp.study.queue`: the candidate queues and the statements that
-  read them.
-- :mod:`quizapp.study.answers`: an answer's statements on the driver's
-  connection.
+- :mod:`quizapp.study.queue`: the candidate queues and what a session keeps
+  of them.
+
+The statements are storage's: the queues' reads in
+:mod:`quizapp.storage.study`, the log's in :mod:`quizapp.storage.reviewlog`,
+and every write of card, review and study-session rows in
+:mod:`quizapp.storage.writer`.
 
 Profiles and their study settings are a service (:mod:`quizapp.services.profiles`).
 :func:`is_busy_error` tells a caller that an answer was not stored because
