@@ -32,7 +32,6 @@ KNOWN: set[tuple[str, str]] = {
     ("database", "counts.py"),
     ("database", "gui/controllers/safekeeping.py"),
     ("database", "progressfile.py"),
-    ("database", "quiz.py"),
     ("database", "scheduling/optimize.py"),
     ("gui-storage", "gui/controllers/article_review_panel.py"),
     ("gui-storage", "gui/controllers/backups.py"),
