@@ -5,6 +5,9 @@
   bury, suspend, report, pace).
 - :mod:`quizapp.study.queue`: the candidate queues and what a session keeps
   of them.
+- :mod:`quizapp.study.actions`: undo, overrule, bury, suspend and report.
+- :mod:`quizapp.study.pace`: the learner's typical time per question form.
+- :mod:`quizapp.study.results`: what a sitting hands back.
 
 The statements are storage's: the queues' reads in
 :mod:`quizapp.storage.study`, the log's in :mod:`quizapp.storage.reviewlog`,

@@ -50,18 +50,17 @@ import json
 import random
 import weakref
 from bisect import insort
-from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from quizapp.collection import Collection
 from quizapp.facts.model import DeckOptions, Fact
 from quizapp.questions.generate import QuestionBuilder, stable_hash
-from quizapp.questions.grading import grade, grade_flashcard, rating_for, typical_response_ms
-from quizapp.questions.model import Evidence, Family, Form, Grade, Question, Verdict
+from quizapp.questions.grading import grade, grade_flashcard, rating_for
+from quizapp.questions.model import Family, Form, Grade, Question
 from quizapp.scheduling import (
     LEARN_AHEAD,
     CardState,
@@ -77,8 +76,10 @@ from quizapp.scheduling import (
 from quizapp.storage import repository as repo
 from quizapp.storage import reviewlog, writer
 from quizapp.storage import study as db
-from quizapp.storage.reviews import KIND_OVERRULE, KIND_STUDY, KIND_TEST, KIND_UNDO
+from quizapp.storage.reviews import KIND_STUDY, KIND_TEST
 from quizapp.storage.study import SittingDb
+from quizapp.study.actions import CardActions, _card_key, _reported_forms
+from quizapp.study.pace import Pace
 from quizapp.study.queue import (
     _BATCH,
     _KEPT_BATCH,
@@ -95,50 +96,13 @@ from quizapp.study.queue import (
     _Part,
     _Row,
 )
+from quizapp.study.results import ReviewResult, StaleQuestionError, UndoResult
 
 __all__ = ["ReviewResult", "StaleQuestionError", "StudySession", "UndoResult"]
 
-_PACE_SAMPLES = 50  # recent right answers per form that define the learner's pace
-_PACE_MIN_SAMPLES = 5
-_PACE_DAYS = 60
 _ORDER_SEPARATOR = " | "
 _FORM_VALUES = frozenset(f.value for f in Form)
 _ANSWERED = -1  # in StudySession._shown: the question was answered
-
-
-class StaleQuestionError(ValueError):
-    """The question's card was answered since the question was built (e.g. a double submit)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewResult:
-    """The feedback for one recorded answer (the review row is already committed)."""
-
-    review_id: int
-    card_id: str
-    fact_id: str
-    kind: str  # study | test | overrule
-    correct: bool
-    verdict: Verdict
-    message: str
-    correct_answer: str
-    given: str | None
-    evidence: Evidence
-    rating: int
-    state: int  # the card's state after the answer (0 new … 3 relearning)
-    due: datetime | None  # None only for a test answer to a card that is still new
-    interval: timedelta | None  # due − now
-    leech: bool = False  # this answer made the card a leech: it is now suspended
-
-
-@dataclass(frozen=True, slots=True)
-class UndoResult:
-    """What an undo did: the cancelling row, the cancelled row and the restored card."""
-
-    review_id: int
-    cancelled_id: int
-    card_id: str
-    state: CardState
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +114,7 @@ class _DeckTools:
 
 
 
-class StudySession:
+class StudySession(CardActions):
     """One sitting of study for one profile (optionally one deck).
 
     Not thread-safe: use one session per thread. On an SQLite file the session
@@ -179,11 +143,11 @@ class StudySession:
         self._history: list[int] = []  # review ids answered in this session (undo stack)
         self._preferred: int | None = None
         self._counts: _DayCounts | None = None
-        self._pace: dict[str, deque[int]] = {}
         self._session_row_id: int | None = None
         # The queue kept in memory (SQLite files) and the connection it is read on.
         self._link = db.SittingConnection(collection, db.keeps_queue(collection.engine), self,
                                           StudySession._held_anew)
+        self._pace = Pace(self.profile_id, self._settings, self._link)
         self._keep = self._link.keep
         self._parts: dict[int, _Part] = {}
         self._facts_today: dict[int, set[int]] = {}  # fact row id -> cards answered today
@@ -565,7 +529,7 @@ class StudySession:
         tools = self._deck_of(question.card_id)
         result = grade(question, given, deck_options=tools.options, known_names=tools.names)
         rating = rating_for(result, question.form, response_ms or 0,
-                            self._typical_ms(question.form.value, now))
+                            self._pace.typical_ms(question.form.value, now))
         text = given if isinstance(given, str) else _ORDER_SEPARATOR.join(given)
         return self._record(question, kind, text, result, rating, now, response_ms)
 
@@ -609,7 +573,7 @@ class StudySession:
             self._counts.add(deck_id, fact_row_id, before.state)
         self._queue_answered(card_id, fact_row_id, kind, after, today)
         if result.correct and response_ms is not None:
-            self._pace_samples(question.form.value, now).append(response_ms)
+            self._pace.samples(question.form.value, now).append(response_ms)
         return ReviewResult(
             review_id=review_id, card_id=question.card_id, fact_id=question.fact_id,
             kind=kind, correct=result.correct, verdict=result.verdict,
@@ -617,157 +581,6 @@ class StudySession:
             evidence=question.evidence, rating=rating, state=after.state, due=after.due,
             interval=(after.due - now) if after.due is not None else None, leech=leech,
         )
-
-    def overrule(self, review_id: int, now: datetime) -> ReviewResult:
-        """"I was right": count a wrongly graded answer as right.
-
-        Appends a kind ``overrule`` row that cancels the answer and re-rates the
-        card as right from that answer's state-before, at that answer's time.
-        Only the card's latest answer can be overruled.
-        """
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        with writer.writing(self._col) as w:
-            orig = w.review(review_id)
-            if orig is None or orig.profile_id != self.profile_id:
-                raise repo.NotFoundError(f"no review {review_id} for this profile")
-            if orig.kind not in (KIND_STUDY, KIND_TEST):
-                raise ValueError(f"a {orig.kind} row cannot be overruled")
-            if orig.correct:
-                raise ValueError("that answer was already counted as right")
-            if w.is_cancelled(review_id):
-                raise ValueError("that answer was already undone or overruled")
-            self._require_latest(w, orig)
-            card = self._card(w.card(orig.card_id), orig.card_id)
-            assert orig.state_before is not None and orig.state_after is not None
-            assert orig.reviewed_at is not None
-            before = CardState.from_json(orig.state_before)
-            form = Form(orig.form) if orig.form else Form.TYPED
-            result = Grade(Verdict.RIGHT, orig.given or "", "Counted as right at your request.")
-            rating = rating_for(result, form, orig.response_ms or 0,
-                                self._typical_ms(form.value, now))
-            settings = self.settings_for(card.deck_id).scheduler
-            if orig.kind == KIND_STUDY or before.state == CardStateKind.REVIEW:
-                after = review(before, rating, orig.reviewed_at, settings).with_changes(
-                    last_shown_day=CardState.from_json(orig.state_after).last_shown_day)
-            else:
-                after = before
-            w.set_card_state(card.id, after)
-            session_row_id = w.session_row(self.profile_id, now, self._session_row_id)
-            new_id = w.append_review(
-                card_id=card.id, profile_id=self.profile_id, session_id=session_row_id,
-                reviewed_at=now, study_day=orig.study_day, kind=KIND_OVERRULE,
-                form=orig.form, prompt=orig.prompt, choices=orig.choices, given=orig.given,
-                correct=True, verdict=Verdict.RIGHT.value, response_ms=orig.response_ms,
-                rating=rating, state_before=orig.state_before, state_after=after.to_json(),
-                cancels_id=orig.id,
-            )
-            if orig.session_id == session_row_id:
-                self._count_session(w, session_row_id, now, 0, True)
-            fact_key = w.fact_key(card.fact_id)
-        self._session_row_id = session_row_id
-        self._history.append(new_id)
-        return ReviewResult(
-            review_id=new_id, card_id=str(card.id), fact_id=fact_key, kind=KIND_OVERRULE,
-            correct=True, verdict=Verdict.RIGHT, message=result.message,
-            correct_answer=result.correct_answer, given=orig.given,
-            evidence=Evidence(None, None, None), rating=rating, state=after.state,
-            due=after.due, interval=(after.due - now) if after.due is not None else None,
-        )
-
-    def undo(self, now: datetime) -> UndoResult | None:
-        """Take back this session's last answer (or overrule); None when there is none.
-
-        Appends a kind ``undo`` row cancelling it and restores the card exactly
-        from that row's state-before. The card is asked again next.
-        """
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        today = self.study_day(now)
-        while self._history:
-            target = self._history[-1]
-            with writer.writing(self._col) as w:
-                row = w.review(target)
-                if row is None or w.is_cancelled(target):
-                    self._history.pop()  # already cancelled (e.g. by an overrule)
-                    continue
-                self._require_latest(w, row)
-                card = self._card(w.card(row.card_id), row.card_id)
-                assert row.state_before is not None
-                current = card.state
-                restored = CardState.from_json(row.state_before)
-                w.set_card_state(card.id, restored)
-                session_row_id = w.session_row(self.profile_id, now, self._session_row_id)
-                undo_id = w.append_review(
-                    card_id=card.id, profile_id=self.profile_id, session_id=session_row_id,
-                    reviewed_at=now, study_day=today, kind=KIND_UNDO,
-                    state_before=current.to_json(), state_after=restored.to_json(),
-                    cancels_id=row.id,
-                )
-                counted_kind = row.kind
-                if row.kind == KIND_OVERRULE and row.cancels_id is not None:
-                    original = w.review(row.cancels_id)
-                    counted_kind = original.kind if original is not None else KIND_STUDY
-                if row.session_id == session_row_id:
-                    self._count_session(w, session_row_id, now, -1, bool(row.correct))
-                result = UndoResult(undo_id, target, str(card.id), restored)
-                deck_id, fact_row_id, row_day = card.deck_id, card.fact_id, row.study_day
-            self._history.pop()
-            self._session_row_id = session_row_id
-            if (counted_kind == KIND_STUDY and self._counts is not None
-                    and self._counts.day == row_day):
-                self._counts.add(deck_id, fact_row_id, CardState.from_json(
-                    row.state_before).state, sign=-1)
-            self._preferred = card.id
-            self._shown.pop(card.id, None)
-            return result
-        return None
-
-    @staticmethod
-    def _require_latest(w: writer.StudyWriter, row: writer.LoggedReview) -> None:
-        if w.answered_since(row.card_id, row.id):
-            raise ValueError("the card was answered again since; undo that answer first")
-
-    # ------------------------------------------------------------------ card actions
-
-    def bury(self, card_id: int | str, now: datetime) -> None:
-        """Hide a card until the next study day."""
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        today = self.study_day(now)
-        with writer.writing(self._col) as w:
-            card = self._writable_card(w, card_id)
-            w.bury(card.id, today)
-
-    def suspend(self, card_id: int | str) -> None:
-        """Stop showing a card until it is unsuspended."""
-        self._set_suspended(card_id, True)
-
-    def unsuspend(self, card_id: int | str) -> None:
-        """Show a suspended card again (its scheduling state is kept)."""
-        self._set_suspended(card_id, False)
-
-    def _set_suspended(self, card_id: int | str, value: bool) -> None:
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        with writer.writing(self._col) as w:
-            card = self._writable_card(w, card_id)
-            w.set_suspended(card.id, value)
-
-    def report(self, question: Question, reason: str, now: datetime) -> int:
-        """Report a question as wrong: its form is no longer used for this fact's card.
-
-        Records the form on the card and a question report for the teacher's
-        views; returns the report's id. A card with no form left is not shown.
-        """
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        with writer.writing(self._col) as w:
-            card = self._writable_card(w, question.card_id)
-            forms = _reported_forms(card.reported_forms)
-            if question.form.value not in forms:
-                forms.append(question.form.value)
-            w.set_reported_forms(card.id, json.dumps(forms))
-            report_id = w.add_report(self.profile_id, card.id, card.fact_id,
-                                     question.form.value, question.prompt, reason.strip(), now)
-        self._shown.pop(card.id, None)
-        self._no_form.discard(card.id)
-        return report_id
 
     # ------------------------------------------------------------------ helpers
 
@@ -784,49 +597,11 @@ class StudySession:
         with writer.writing(self._col) as w:
             w.end_session(self._session_row_id, now)
 
-    def _card(self, card: writer.StoredCard | None, card_id: int | str) -> writer.StoredCard:
-        """``card`` (read as ``card_id``) if it is this profile's; NotFoundError otherwise."""
-        if card is None or card.profile_id != self.profile_id:
-            raise repo.NotFoundError(f"no card {card_id!r} for this profile")
-        return card
-
-    def _writable_card(self, w: writer.StudyWriter, card_id: int | str) -> writer.StoredCard:
-        return self._card(w.card(_card_key(card_id)), card_id)
-
     @staticmethod
     def _count_session(w: writer.AnswerWriter | writer.StudyWriter, session_row_id: int,
                        now: datetime, answered: int, correct: bool) -> None:
         correct_change = (answered if answered else 1) * int(correct)
         w.count_session(session_row_id, now, answered, correct_change)
-
-    def _typical_ms(self, form: str, now: datetime) -> int | None:
-        samples = self._pace_samples(form, now)
-        if len(samples) < _PACE_MIN_SAMPLES:
-            return None
-        return typical_response_ms(list(samples))
-
-    def _pace_samples(self, form: str, now: datetime) -> deque[int]:
-        samples = self._pace.get(form)
-        if samples is None:
-            since = self.study_day(now) - _PACE_DAYS
-            with self._db() as conn:
-                values = reviewlog.right_response_ms(conn, self.profile_id, since, form,
-                                                     _PACE_SAMPLES)
-            samples = deque(reversed(values), maxlen=_PACE_SAMPLES)
-            self._pace[form] = samples
-        return samples
-
-
-def _card_key(card_id: int | str) -> int:
-    try:
-        return int(card_id)
-    except ValueError:
-        raise repo.NotFoundError(f"no card {card_id!r}") from None
-
-
-def _reported_forms(text: str | None) -> list[str]:
-    forms = json.loads(text or "[]")
-    return [str(f) for f in forms] if isinstance(forms, list) else []
 
 
 def _shown_choices(question: Question) -> str | None:
