@@ -42,9 +42,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func
-from sqlalchemy import select as sa_select
-
 from quizapp.facts.model import Deck, FactKind
 from quizapp.questions.generate import (
     TIMELINE_SEPARATOR,
@@ -670,20 +667,13 @@ def profile_cards(collection: Collection, profile_id: int,
     """The profile's cards a test may ask (for :func:`build_quiz`): not suspended, not retired."""
     import json
 
-    from quizapp.storage.models import CardRow, DeckRow, FactRow
+    from quizapp.storage.quiz import profile_card_rows
 
     keys = [d.id for d in decks]
-    stmt = (
-        sa_select(DeckRow.key, FactRow.key, CardRow.family, CardRow.id,  # type: ignore[call-overload]
-                  CardRow.reported_forms)
-        .join(FactRow, FactRow.id == CardRow.fact_id)
-        .join(DeckRow, DeckRow.id == CardRow.deck_id)
-        .where(CardRow.profile_id == profile_id, CardRow.suspended == False,  # noqa: E712
-               FactRow.retired == False, DeckRow.key.in_(keys))  # type: ignore[attr-defined]  # noqa: E712
-    )
     out: dict[tuple[str, str, str], CardChoice] = {}
     with collection.session() as s:
-        for deck_key, fact_key, family, card_id, reported in s.exec(stmt):
+        for deck_key, fact_key, family, card_id, reported in profile_card_rows(
+                s, profile_id, keys):
             forms = json.loads(reported or "[]")
             excluded = frozenset(Form(f) for f in forms if f in _FORM_VALUES)
             out[(deck_key, fact_key, family)] = CardChoice(str(card_id), excluded)
@@ -794,29 +784,24 @@ class PracticeTest:
         self._session.close(now)
         session_id = self.session_id
         if session_id is not None:
-            from sqlalchemy import update
-
-            from quizapp.storage.models import StudySessionRow
+            from quizapp.storage.writer import writing
 
             # The sitting began when the test began, not at its first answer.
-            with self.collection.transaction() as s:
-                s.exec(update(StudySessionRow)
-                       .where(StudySessionRow.id == session_id)  # type: ignore[arg-type]
-                       .values(started_at=self.started_at))
+            with writing(self.collection) as w:
+                w.set_session_start(session_id, self.started_at)
         self._report = self._make_report(seconds, timed_out)
         return self._report
 
     @property
     def session_id(self) -> int | None:
         """The study_session row of this test's answers (None before the first answer)."""
-        from quizapp.storage.models import ReviewRow
+        from quizapp.storage.quiz import session_of_review
 
         first = next((r for r in self._results if r is not None), None)
         if first is None:
             return None
         with self.collection.session() as s:
-            row = s.get(ReviewRow, first.review_id)
-            return row.session_id if row is not None else None
+            return session_of_review(s, first.review_id)
 
     @property
     def report(self) -> TestReport | None:
@@ -929,44 +914,19 @@ def practice_test_history(collection: Collection, profile_id: int) -> list[TestS
     (an overruled answer counts as the overrule says; undone answers not at all).
     """
     from quizapp.scheduling import day_date
-    from quizapp.scheduling.reviewlog import (
-        KIND_TEST,
-        answer_kind,
-        card_table,
-        is_effective,
-        review_table,
-        run,
-    )
-    from quizapp.storage.models import DeckRow, StudySessionRow, as_utc
+    from quizapp.storage.quiz import practice_test_rows
 
-    r = review_table.alias("r")
-    o = review_table.alias("o")
-    c = card_table.alias("c")
-    d = DeckRow.__table__.alias("d")  # type: ignore[attr-defined]
-    st = StudySessionRow.__table__.alias("st")  # type: ignore[attr-defined]
-    right = func.coalesce(func.sum(case((r.c.correct == True, 1), else_=0)), 0)  # noqa: E712
-    stmt = (
-        sa_select(r.c.session_id, st.c.started_at, st.c.ended_at, d.c.name,
-                  func.count(), right, func.min(r.c.study_day))
-        .select_from(r.outerjoin(o, o.c.id == r.c.cancels_id)
-                     .join(c, c.c.id == r.c.card_id)
-                     .join(d, d.c.id == c.c.deck_id)
-                     .join(st, st.c.id == r.c.session_id))
-        .where(r.c.profile_id == profile_id, is_effective(r),
-               answer_kind(r, o) == KIND_TEST)
-        .group_by(r.c.session_id, st.c.started_at, st.c.ended_at, d.c.name)
-        .order_by(r.c.session_id, d.c.name)
-    )
     sessions: dict[int, dict[str, Any]] = {}
     with collection.session() as s:
-        for sid, started, ended, deck, n, right_n, day in run(s, stmt):
-            entry = sessions.setdefault(int(sid), {
-                "started": as_utc(started), "ended": as_utc(ended), "decks": [],
-                "answered": 0, "correct": 0, "day": int(day)})
-            entry["decks"].append(deck)
-            entry["answered"] += int(n)
-            entry["correct"] += int(right_n)
-            entry["day"] = min(entry["day"], int(day))
+        rows = practice_test_rows(s, profile_id)
+    for sid, started, ended, deck, n, right_n, day in rows:
+        entry = sessions.setdefault(sid, {
+            "started": started, "ended": ended, "decks": [], "answered": 0, "correct": 0,
+            "day": day})
+        entry["decks"].append(deck)
+        entry["answered"] += n
+        entry["correct"] += right_n
+        entry["day"] = min(entry["day"], day)
     out = [
         TestScore(sid, e["started"], e["ended"], e["day"], day_date(e["day"]),
                   tuple(e["decks"]), e["answered"], e["correct"])

@@ -43,9 +43,9 @@ from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.model import Family, Form, Question
 from quizapp.scheduling import LEARN_AHEAD, CardStateKind, day_start
 from quizapp.scheduling.policy import RECALL_MIN_STABILITY_DAYS
-from quizapp.scheduling.reviewlog import card_table, fact_table
 from quizapp.scheduling.state import CardState
 from quizapp.services.profiles import create_profile, set_deck_overrides, update_profile_settings
+from quizapp.storage.reviewlog import card_table, fact_table
 from quizapp.study import StaleQuestionError, StudySession
 from quizapp.study.queue import (
     _BATCH,
@@ -398,7 +398,7 @@ def test_times_written_by_the_driver_are_the_text_sqlalchemy_writes() -> None:
     from sqlalchemy.dialects import sqlite as sqlite_dialect
 
     from quizapp.storage.models import UTCDateTime
-    from quizapp.study.answers import _sqlite_time
+    from quizapp.storage.writer import sqlite_time as _sqlite_time
 
     dialect = sqlite_dialect.dialect()
     process = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)

@@ -2,7 +2,7 @@
 
 Every figure is a ``GROUP BY`` (or a ``LIMIT``-ed ordered scan) in the
 database; no function here loads the review log into Python. The log is read
-as described in :mod:`quizapp.scheduling.reviewlog`: only *effective answers*
+as described in :mod:`quizapp.storage.reviews`: only *effective answers*
 count (cancelled rows, undo rows and overruled answers are skipped; an
 overrule counts as the answer it replaces).
 
@@ -48,16 +48,6 @@ from quizapp.scheduling import (
     state_prefix,
     study_day,
 )
-from quizapp.scheduling.reviewlog import (
-    ANSWER_KINDS_SQL,
-    KIND_OVERRULE,
-    KIND_STUDY,
-    KIND_TEST,
-    card_table,
-    is_effective,
-    not_cancelled_sql,
-    review_table,
-)
 from quizapp.storage.models import (
     BURIED_WHERE,
     RETIRED_WHERE,
@@ -68,6 +58,16 @@ from quizapp.storage.models import (
     UTCDateTime,
     as_utc,
     spelled,
+)
+from quizapp.storage.reviewlog import card_table, review_table
+from quizapp.storage.reviews import (
+    KIND_OVERRULE,
+    KIND_STUDY,
+    KIND_TEST,
+    effective_sql,
+    is_effective,
+    not_cancelled_sql,
+    with_original,
 )
 
 HISTORY_DAYS = 365
@@ -168,7 +168,7 @@ SELECT r.study_day, r.kind, r.correct, COUNT(*),
                 THEN 1 ELSE 0 END)
 FROM review r {{by_day}}
 WHERE r.profile_id = :p AND r.study_day > :after AND r.study_day <= :today
-  AND r.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql("r")}
+  AND {effective_sql("r")}
 GROUP BY r.study_day, r.kind, r.correct
 """
 
@@ -194,7 +194,7 @@ WITH per_card AS (
     SELECT r.card_id AS card_id, COUNT(*) AS misses
     FROM review r {{by_wrong}}
     WHERE r.profile_id = :p AND {spelled(WRONG_WHERE, "r")}
-      AND r.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql("r")}
+      AND {effective_sql("r")}
     GROUP BY r.card_id
 ), per_fact AS (
     SELECT c.fact_id AS fact_id, SUM(pc.misses) AS misses
@@ -206,7 +206,7 @@ SELECT f.key, d.name, f.kind, f.text, f.front, pf.misses,
        (SELECT COUNT(*)
         FROM card c3 CROSS JOIN review r3 {{by_card}}
         WHERE c3.fact_id = pf.fact_id AND r3.profile_id = :p AND r3.card_id = c3.id
-          AND r3.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql("r3")})
+          AND {effective_sql("r3")})
 FROM per_fact pf JOIN fact f ON f.id = pf.fact_id JOIN deck d ON d.id = f.deck_id
 WHERE pf.misses >= COALESCE(
     (SELECT x.misses FROM per_fact x ORDER BY x.misses DESC LIMIT 1 OFFSET {TOP - 1}), 0)
@@ -218,7 +218,7 @@ _WRONG_CHOICES = f"""
 SELECT f.key, d.name, r.form, r.given, COUNT(*)
 FROM review r {{by_wrong_choice}} CROSS JOIN card c CROSS JOIN fact f CROSS JOIN deck d
 WHERE r.profile_id = :p AND {spelled(WRONG_CHOICE_WHERE, "r")}
-  AND r.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql("r")}
+  AND {effective_sql("r")}
   AND c.id = r.card_id AND f.id = c.fact_id AND d.id = f.deck_id
 GROUP BY c.fact_id, f.key, d.name, r.form, r.given
 ORDER BY COUNT(*) DESC, f.key, r.given
@@ -241,7 +241,7 @@ FROM (SELECT f.deck_id AS deck_id, f.kind AS kind, COUNT(*) AS facts,
                                           FROM review lr {by_card}
                                           WHERE lr.profile_id = c2.profile_id
                                             AND lr.card_id = c2.id
-                                            AND lr.kind IN {answers} AND {not_cancelled}
+                                            AND {effective}
                                           ORDER BY lr.reviewed_at DESC, lr.id DESC
                                           LIMIT 1))
                               FROM card c2
@@ -328,7 +328,7 @@ def _statements(dialect: str) -> dict[str, TextClause]:
             n=FORECAST_DAYS, last=FORECAST_DAYS - 1)
         mastery = _MASTERY.format(
             key=_LAST_ANSWER_KEY.get(dialect, _LAST_ANSWER_KEY["postgresql"]),
-            answers=ANSWER_KINDS_SQL, not_cancelled=not_cancelled_sql("lr"), **hints)
+            effective=effective_sql("lr"), **hints)
         made = {
             "profile": text(_PROFILE),
             "per_day": text(_PER_DAY.format(**hints)),
@@ -496,7 +496,7 @@ def _answers() -> tuple[FromClause, FromClause, FromClause]:
     """The review log joined to the rows that overrules replace (for the answer kind)."""
     r = review_table.alias("r")
     o = review_table.alias("o")
-    return r, o, r.outerjoin(o, o.c.id == r.c.cancels_id)
+    return r, o, with_original(r, o)
 
 
 def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:

@@ -22,7 +22,8 @@ time, study day, form, prompt, the choices shown (JSON), the given answer,
 right or not, the verdict, response time, rating, the card's state before and
 after (JSON, :class:`~quizapp.scheduling.CardState`) and the kind. The log is
 never edited: undo and overrule append rows that cancel earlier ones (see
-:mod:`quizapp.scheduling.reviewlog`).
+:mod:`quizapp.storage.reviews`). The writes are those of
+:mod:`quizapp.storage.writer`.
 
 **Speed.** Each queue (learning, review, new) is read with a statement
 compiled once: a ``LIMIT``-ed range scan of the ``ix_card_due`` index
@@ -38,7 +39,8 @@ The order is exactly that of one ``UNION ALL`` of the queues ordered by
 (queue, due, id); ``tests/test_study_queue.py`` compares the two. Daily
 counts are read from the log once per study day and then kept in memory. An
 answer reads its card by primary key and writes the card, the review and the
-session row with plain SQL on the driver's connection, in one transaction.
+session row with plain SQL on the driver's connection, in one transaction
+(:func:`quizapp.storage.writer.answering`).
 Neither grows with the number of cards.
 """
 
@@ -48,27 +50,17 @@ import json
 import random
 import weakref
 from bisect import insort
-from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-
-from sqlalchemy import (
-    Select,
-    or_,
-    update,
-)
-from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection
-from sqlmodel import Session, select
 
 from quizapp.collection import Collection
 from quizapp.facts.model import DeckOptions, Fact
 from quizapp.questions.generate import QuestionBuilder, stable_hash
-from quizapp.questions.grading import grade, grade_flashcard, rating_for, typical_response_ms
-from quizapp.questions.model import Evidence, Family, Form, Grade, Question, Verdict
+from quizapp.questions.grading import grade, grade_flashcard, rating_for
+from quizapp.questions.model import Family, Form, Grade, Question
 from quizapp.scheduling import (
     LEARN_AHEAD,
     CardState,
@@ -81,40 +73,13 @@ from quizapp.scheduling import (
     settings_from,
     study_day,
 )
-from quizapp.scheduling.reviewlog import (
-    ANSWER_KINDS,
-    KIND_OVERRULE,
-    KIND_STUDY,
-    KIND_TEST,
-    KIND_UNDO,
-    answer_kind,
-    card_table,
-    fact_table,
-    is_cancelled,
-    is_effective,
-    review_table,
-    run,
-    state_before_is,
-)
 from quizapp.storage import repository as repo
-from quizapp.storage.models import (
-    CardRow,
-    ProfileDeckRow,
-    ProfileRow,
-    QuestionReportRow,
-    ReviewRow,
-    StudySessionRow,
-    as_utc,
-)
-from quizapp.study.answers import (
-    _COUNT_SESSION,
-    _SQL_CARD,
-    _SQL_COUNT_SESSION,
-    _SQL_INSERT_REVIEW,
-    _SQL_INSERT_SESSION,
-    _SQL_UPDATE_CARD,
-    _Driver,
-)
+from quizapp.storage import reviewlog, writer
+from quizapp.storage import study as db
+from quizapp.storage.reviews import KIND_STUDY, KIND_TEST
+from quizapp.storage.study import SittingDb
+from quizapp.study.actions import CardActions, _card_key, _reported_forms
+from quizapp.study.pace import Pace
 from quizapp.study.queue import (
     _BATCH,
     _KEPT_BATCH,
@@ -128,55 +93,16 @@ from quizapp.study.queue import (
     _Candidate,
     _candidate,
     _DayCounts,
-    _keeps_queue,
     _Part,
-    _part_statement,
     _Row,
 )
+from quizapp.study.results import ReviewResult, StaleQuestionError, UndoResult
 
 __all__ = ["ReviewResult", "StaleQuestionError", "StudySession", "UndoResult"]
 
-_PACE_SAMPLES = 50  # recent right answers per form that define the learner's pace
-_PACE_MIN_SAMPLES = 5
-_PACE_DAYS = 60
 _ORDER_SEPARATOR = " | "
 _FORM_VALUES = frozenset(f.value for f in Form)
 _ANSWERED = -1  # in StudySession._shown: the question was answered
-
-
-class StaleQuestionError(ValueError):
-    """The question's card was answered since the question was built (e.g. a double submit)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewResult:
-    """The feedback for one recorded answer (the review row is already committed)."""
-
-    review_id: int
-    card_id: str
-    fact_id: str
-    kind: str  # study | test | overrule
-    correct: bool
-    verdict: Verdict
-    message: str
-    correct_answer: str
-    given: str | None
-    evidence: Evidence
-    rating: int
-    state: int  # the card's state after the answer (0 new … 3 relearning)
-    due: datetime | None  # None only for a test answer to a card that is still new
-    interval: timedelta | None  # due − now
-    leech: bool = False  # this answer made the card a leech: it is now suspended
-
-
-@dataclass(frozen=True, slots=True)
-class UndoResult:
-    """What an undo did: the cancelling row, the cancelled row and the restored card."""
-
-    review_id: int
-    cancelled_id: int
-    card_id: str
-    state: CardState
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +114,7 @@ class _DeckTools:
 
 
 
-class StudySession:
+class StudySession(CardActions):
     """One sitting of study for one profile (optionally one deck).
 
     Not thread-safe: use one session per thread. On an SQLite file the session
@@ -202,18 +128,14 @@ class StudySession:
         self._deck_id = deck_id
         self._seed = seed
         with collection.session() as s:
-            profile = (s.get(ProfileRow, profile_id) if profile_id is not None
-                       else s.exec(select(ProfileRow).order_by(ProfileRow.id)).first())  # type: ignore[arg-type]
-            if profile is None:
-                raise repo.NotFoundError(f"no profile {profile_id!r}")
+            profile = db.load_profile(s, profile_id)
             assert profile.id is not None
             self.profile_id: int = profile.id
             self.profile_name: str = profile.name
             self._settings = settings_from(profile)
             self._deck_settings = {
                 o.deck_id: settings_from(profile, o)
-                for o in s.exec(select(ProfileDeckRow).where(
-                    ProfileDeckRow.profile_id == self.profile_id))
+                for o in db.deck_overrides(s, self.profile_id)
             }
         self._decks: dict[int, _DeckTools] = {}
         self._no_form: set[int] = set()  # cards with no question form (skipped)
@@ -221,12 +143,12 @@ class StudySession:
         self._history: list[int] = []  # review ids answered in this session (undo stack)
         self._preferred: int | None = None
         self._counts: _DayCounts | None = None
-        self._pace: dict[str, deque[int]] = {}
         self._session_row_id: int | None = None
         # The queue kept in memory (SQLite files) and the connection it is read on.
-        self._keep = _keeps_queue(collection.engine)
-        self._conn: Connection | None = None
-        self._finalizer: weakref.finalize[Any, Any] | None = None
+        self._link = db.SittingConnection(collection, db.keeps_queue(collection.engine), self,
+                                          StudySession._held_anew)
+        self._pace = Pace(self.profile_id, self._settings, self._link)
+        self._keep = self._link.keep
         self._parts: dict[int, _Part] = {}
         self._facts_today: dict[int, set[int]] = {}  # fact row id -> cards answered today
         self._queue_day: int | None = None
@@ -276,24 +198,24 @@ class StudySession:
         """A question for any card of this profile, ignoring study state (practice tests)."""
         del now  # questions do not depend on the time; kept for a uniform API
         with self._col.session() as s:
-            card = self._card(s, card_id)
-            fact_key = s.exec(select(fact_table.c.key).where(
-                fact_table.c.id == card.fact_id)).one()
-            assert card.id is not None
+            card = self._card(db.find_card(s, _card_key(card_id)), card_id)
+            fact_key = db.fact_key(s, card.fact_id)
             cand = _Candidate(card.id, card.deck_id, card.fact_id, fact_key, card.family,
                               card.reps, card.reported_forms, _Q_NEW)
-            self._deck(s, card.deck_id)
+        self._tools(card.deck_id)
         question = self._build(cand, form)
         if question is not None:
             self._shown[card.id] = (card.reps, card.deck_id)
         return question
 
-    def _deck(self, s: Session, deck_id: int) -> _DeckTools:
+    def _tools(self, deck_id: int) -> _DeckTools:
+        """A deck's question builder (loaded once per session)."""
         tools = self._decks.get(deck_id)
         if tools is None:
             # Q/A facts are left out and fetched as their cards come up (a deck of
             # tens of thousands of notes is not read whole for its first question).
-            deck = repo.load_deck(s, deck_id, without_qa=True)
+            with self._col.session() as s:
+                deck = db.load_deck(s, deck_id)
             me = weakref.ref(self)  # no cycle: a dropped session still frees its connection
 
             def fetch(key: str) -> Fact | None:
@@ -313,20 +235,12 @@ class StudySession:
                         if row.deck_id == deck_id and row.fact_key not in held}
         found = None
         with self._col.session() as s:
-            for fact in repo.load_facts(s, deck_id, keys):
+            for fact in db.load_facts(s, deck_id, keys):
                 if fact.id == key:
                     found = fact
                 elif tools is not None:
                     held[fact.id] = fact
         return found
-
-    def _tools(self, deck_id: int) -> _DeckTools:
-        """A deck's question builder (loaded once per session)."""
-        tools = self._decks.get(deck_id)
-        if tools is None:
-            with self._col.session() as s:
-                tools = self._deck(s, deck_id)
-        return tools
 
     def _deck_of(self, card_id: str) -> _DeckTools:
         """The deck tools for a question's card (no query when this session built it)."""
@@ -334,7 +248,8 @@ class StudySession:
         if shown is not None:
             return self._tools(shown[1])
         with self._col.session() as s:
-            return self._deck(s, self._card(s, card_id).deck_id)
+            deck_id = self._card(db.find_card(s, _card_key(card_id)), card_id).deck_id
+        return self._tools(deck_id)
 
     def _build(self, cand: _Candidate, form: Form | None = None) -> Question | None:
         exclude = frozenset(Form(f) for f in _reported_forms(cand.reported_forms)
@@ -362,11 +277,11 @@ class StudySession:
             self._sync_queue(conn, today)
             out: list[_Candidate] = []
             if self._preferred is not None:
-                stmt = _part_statement(_Q_PREFERRED, self._deck_id is not None,
-                                       bool(self._no_form), None, 0)
                 params = self._part_params(today)
                 params["card_id"] = self._preferred
-                out.extend(_candidate(_Row(*r), _Q_PREFERRED) for r in conn.execute(stmt, params))
+                out.extend(_candidate(_Row(*r), _Q_PREFERRED) for r in db.read_part(
+                    conn, _Q_PREFERRED, self._deck_id is not None, bool(self._no_form), None, 0,
+                    params))
             learning = self._queue_rows(conn, _Q_LEARNING, now, today, counts)
             ahead: list[_Candidate] = []
             for row in learning:
@@ -382,7 +297,7 @@ class StudySession:
             out.extend(ahead)
             return out
 
-    def _queue_rows(self, conn: Connection, queue: int, now: datetime, today: int,
+    def _queue_rows(self, conn: SittingDb, queue: int, now: datetime, today: int,
                     counts: _DayCounts) -> list[_Row]:
         """The first :data:`_BATCH` eligible cards of a queue (fetched when memory runs short)."""
         horizon = (now + LEARN_AHEAD, _LAST_ID)
@@ -403,7 +318,7 @@ class StudySession:
                 return taken
             kept, fetched = None, True  # memory ran short of the head of the queue
 
-    def _fetch_part(self, conn: Connection, queue: int, now: datetime, today: int,
+    def _fetch_part(self, conn: SittingDb, queue: int, now: datetime, today: int,
                     counts: _DayCounts) -> _Part:
         decks: tuple[str | None, list[int]] = (None, [])
         if queue in (_Q_REVIEW, _Q_NEW):
@@ -412,8 +327,6 @@ class StudySession:
                 return _Part([], None)  # every deck reached its limit today
             decks = limited
         size = _KEPT_BATCH if self._keep else _BATCH
-        stmt = _part_statement(queue, self._deck_id is not None, bool(self._no_form),
-                               decks[0], size)
         params = self._part_params(today)
         if decks[0] is not None:
             params["decks"] = decks[1]
@@ -423,7 +336,8 @@ class StudySession:
             params["horizon"] = horizon
         elif queue == _Q_REVIEW:
             params["day_end"] = self._day_end(today)
-        rows = [_Row(*r) for r in conn.execute(stmt, params)]
+        rows = [_Row(*r) for r in db.read_part(conn, queue, self._deck_id is not None,
+                                               bool(self._no_form), decks[0], size, params)]
         if len(rows) < size:
             return _Part(rows, None if horizon is None else (horizon, _LAST_ID))
         last = rows[-1]
@@ -451,15 +365,12 @@ class StudySession:
             return self._deck_open(row.deck_id, counts, new=True)
         return True
 
-    def _sync_queue(self, conn: Connection, today: int) -> None:
+    def _sync_queue(self, conn: SittingDb, today: int) -> None:
         """Drop the kept queue when another study day began or anything else wrote."""
         if not self._keep:
             self._drop_queue()
             return
-        # Straight to the driver (this is SQLite): the pragma starts no transaction.
-        dbapi = conn.connection.dbapi_connection
-        assert dbapi is not None
-        version = dbapi.execute("PRAGMA data_version").fetchone()[0]
+        version = db.data_version(conn)
         if version != self._data_version or today != self._queue_day:
             self._drop_queue()
             self._data_version = version
@@ -545,25 +456,12 @@ class StudySession:
                             if self._deck_open(d, counts, new=new))
         return ("in", open_decks) if open_decks else None
 
-    def _day_counts(self, conn: Connection, today: int) -> _DayCounts:
+    def _day_counts(self, conn: SittingDb, today: int) -> _DayCounts:
         """Today's new facts and reviews per deck, read from the log once per study day."""
         if self._counts is not None and self._counts.day == today:
             return self._counts
-        r = review_table.alias("r")
-        o = review_table.alias("o")
-        c = card_table.alias("c")
-        stmt = (
-            sa_select(c.c.deck_id, c.c.fact_id, state_before_is(r, CardStateKind.NEW))
-            .select_from(r)
-            .join(c, c.c.id == r.c.card_id)
-            .outerjoin(o, o.c.id == r.c.cancels_id)
-            .where(r.c.profile_id == self.profile_id, r.c.study_day == today,
-                   is_effective(r), answer_kind(r, o) == KIND_STUDY,
-                   or_(state_before_is(r, CardStateKind.NEW),
-                       state_before_is(r, CardStateKind.REVIEW)))
-        )
         counts = _DayCounts(today)
-        for deck_id, fact_row_id, was_new in conn.execute(stmt):
+        for deck_id, fact_row_id, was_new in reviewlog.day_answers(conn, self.profile_id, today):
             counts.add(deck_id, fact_row_id,
                        CardStateKind.NEW if was_new else CardStateKind.REVIEW)
         self._counts = counts
@@ -572,61 +470,32 @@ class StudySession:
     # ------------------------------------------------------------------ connection
 
     @contextmanager
-    def _db(self, *, write: bool = False) -> Iterator[Connection]:
+    def _db(self, *, write: bool = False) -> Iterator[SittingDb]:
         """A connection for one unit of work: committed (``write``) or ended, never left open.
 
         On an SQLite file it is the session's held connection; elsewhere one
         from the pool for the call.
         """
-        if self._keep:
-            conn = self._conn
-            if conn is None or conn.closed or conn.invalidated:
-                conn = self._hold()
-        else:
-            conn = self._col.engine.connect()
-        try:
+        with self._link.unit(write=write) as conn:
             yield conn
-            if write:
-                conn.commit()
-            else:
-                conn.rollback()
-        except BaseException:
-            conn.rollback()
-            raise
-        finally:
-            if not self._keep:
-                conn.close()
 
     @contextmanager
-    def _driver(self) -> Iterator[_Driver]:
+    def _driver(self) -> Iterator[writer.AnswerWriter]:
         """One transaction on the driver's connection, committed at the end of the block."""
-        with self._db() as conn:
-            dbapi = conn.connection.dbapi_connection
-            assert dbapi is not None
-            driver = _Driver(dbapi, conn.dialect.name == "sqlite")
-            try:
-                yield driver
-                dbapi.commit()
-            except BaseException:
-                dbapi.rollback()
-                raise
-            finally:
-                driver.cursor.close()
+        with self._db() as conn, writer.answering(conn) as w:
+            yield w
 
-    def _hold(self) -> Connection:
-        self._release_connection()
-        conn = self._col.hold_connection()
-        self._conn = conn
-        self._finalizer = weakref.finalize(self, self._col.release_connection, conn)
+    @property
+    def _conn(self) -> SittingDb | None:
+        """The connection held on an SQLite file (None when none is held)."""
+        return self._link.conn
+
+    def _held_anew(self) -> None:
         self._data_version = None  # data_version values of two connections do not compare
         self._drop_queue()
-        return conn
 
     def _release_connection(self) -> None:
-        if self._finalizer is not None:
-            self._finalizer()
-        self._finalizer = None
-        self._conn = None
+        self._link.release()
 
     # ------------------------------------------------------------------ answers
 
@@ -660,7 +529,7 @@ class StudySession:
         tools = self._deck_of(question.card_id)
         result = grade(question, given, deck_options=tools.options, known_names=tools.names)
         rating = rating_for(result, question.form, response_ms or 0,
-                            self._typical_ms(question.form.value, now))
+                            self._pace.typical_ms(question.form.value, now))
         text = given if isinstance(given, str) else _ORDER_SEPARATOR.join(given)
         return self._record(question, kind, text, result, rating, now, response_ms)
 
@@ -668,18 +537,14 @@ class StudySession:
                 rating: int, now: datetime, response_ms: int | None) -> ReviewResult:
         today = self.study_day(now)
         card_id = _card_key(question.card_id)
-        with self._driver() as db:
-            card = db.read_for_update(_SQL_CARD, (card_id,))
-            if card is None or card[0] != self.profile_id:
+        with self._driver() as w:
+            card = w.lock_card(card_id)
+            if card is None or card.profile_id != self.profile_id:
                 raise repo.NotFoundError(f"no card {question.card_id!r} for this profile")
-            (_, deck_id, fact_row_id, state, step, stability, difficulty, due, last_review,
-             reps, lapses, suspended, last_shown_day) = card
+            deck_id, fact_row_id, before = card.deck_id, card.fact_id, card.state
             shown = self._shown.get(card_id)
-            if shown is not None and shown[0] != reps:
+            if shown is not None and shown[0] != before.reps:
                 raise StaleQuestionError("this question was answered already")
-            before = CardState(state, step, stability, difficulty, as_utc(due),
-                               as_utc(last_review), reps, lapses, bool(suspended),
-                               last_shown_day)
             settings = self.settings_for(deck_id).scheduler
             if kind == KIND_STUDY:
                 after = review(before, rating, now, settings).with_changes(last_shown_day=today)
@@ -692,18 +557,14 @@ class StudySession:
                 after = after.with_changes(suspended=True)
             session_row_id = self._session_row_id
             if session_row_id is None:
-                session_row_id = db.insert(_SQL_INSERT_SESSION,
-                                           (self.profile_id, db.time(now), db.time(now)))
-            db.execute(_SQL_UPDATE_CARD, (
-                after.state, after.step, after.stability, after.difficulty, db.time(after.due),
-                db.time(after.last_review), after.reps, after.lapses, after.suspended,
-                after.last_shown_day, card_id))
-            review_id = db.insert(_SQL_INSERT_REVIEW, (
-                card_id, self.profile_id, session_row_id, db.time(now), today, kind,
-                question.form.value, question.prompt, _shown_choices(question), given,
-                result.correct, result.verdict.value, response_ms, rating, before.to_json(),
-                after.to_json()))
-            self._count_session(db, session_row_id, now, 1, result.correct)
+                session_row_id = w.start_session(self.profile_id, now)
+            w.write_card(card_id, after)
+            review_id = w.append_review(card_id, self.profile_id, session_row_id, now,
+                                        writer.AnswerRow(
+                today, kind, question.form.value, question.prompt, _shown_choices(question),
+                given, result.correct, result.verdict.value, response_ms, rating,
+                before.to_json(), after.to_json()))
+            self._count_session(w, session_row_id, now, 1, result.correct)
         # Committed: now update what this object remembers.
         self._session_row_id = session_row_id
         self._history.append(review_id)
@@ -712,7 +573,7 @@ class StudySession:
             self._counts.add(deck_id, fact_row_id, before.state)
         self._queue_answered(card_id, fact_row_id, kind, after, today)
         if result.correct and response_ms is not None:
-            self._pace_samples(question.form.value, now).append(response_ms)
+            self._pace.samples(question.form.value, now).append(response_ms)
         return ReviewResult(
             review_id=review_id, card_id=question.card_id, fact_id=question.fact_id,
             kind=kind, correct=result.correct, verdict=result.verdict,
@@ -720,181 +581,6 @@ class StudySession:
             evidence=question.evidence, rating=rating, state=after.state, due=after.due,
             interval=(after.due - now) if after.due is not None else None, leech=leech,
         )
-
-    def overrule(self, review_id: int, now: datetime) -> ReviewResult:
-        """"I was right": count a wrongly graded answer as right.
-
-        Appends a kind ``overrule`` row that cancels the answer and re-rates the
-        card as right from that answer's state-before, at that answer's time.
-        Only the card's latest answer can be overruled.
-        """
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        with self._col.transaction() as s:
-            orig = s.get(ReviewRow, review_id)
-            if orig is None or orig.profile_id != self.profile_id:
-                raise repo.NotFoundError(f"no review {review_id} for this profile")
-            if orig.kind not in (KIND_STUDY, KIND_TEST):
-                raise ValueError(f"a {orig.kind} row cannot be overruled")
-            if orig.correct:
-                raise ValueError("that answer was already counted as right")
-            if _exists(s, sa_select(review_table.c.id).where(
-                    review_table.c.cancels_id == review_id)):
-                raise ValueError("that answer was already undone or overruled")
-            self._require_latest(s, orig)
-            card = self._card(s, orig.card_id)
-            assert orig.state_before is not None and orig.state_after is not None
-            assert orig.reviewed_at is not None and card.id is not None
-            before = CardState.from_json(orig.state_before)
-            form = Form(orig.form) if orig.form else Form.TYPED
-            result = Grade(Verdict.RIGHT, orig.given or "", "Counted as right at your request.")
-            rating = rating_for(result, form, orig.response_ms or 0,
-                                self._typical_ms(form.value, now))
-            settings = self.settings_for(card.deck_id).scheduler
-            if orig.kind == KIND_STUDY or before.state == CardStateKind.REVIEW:
-                after = review(before, rating, orig.reviewed_at, settings).with_changes(
-                    last_shown_day=CardState.from_json(orig.state_after).last_shown_day)
-            else:
-                after = before
-            after.apply_to(card)
-            s.add(card)
-            session_row_id = self._session_row(s, now)
-            row = ReviewRow(
-                card_id=card.id, profile_id=self.profile_id, session_id=session_row_id,
-                reviewed_at=now, study_day=orig.study_day, kind=KIND_OVERRULE,
-                form=orig.form, prompt=orig.prompt, choices=orig.choices, given=orig.given,
-                correct=True, verdict=Verdict.RIGHT.value, response_ms=orig.response_ms,
-                rating=rating, state_before=orig.state_before, state_after=after.to_json(),
-                cancels_id=orig.id,
-            )
-            s.add(row)
-            if orig.session_id == session_row_id:
-                self._count_session(s, session_row_id, now, 0, True)
-            s.flush()
-            assert row.id is not None
-            new_id = row.id
-            fact_key = s.exec(select(fact_table.c.key).where(
-                fact_table.c.id == card.fact_id)).one()
-        self._session_row_id = session_row_id
-        self._history.append(new_id)
-        return ReviewResult(
-            review_id=new_id, card_id=str(card.id), fact_id=fact_key, kind=KIND_OVERRULE,
-            correct=True, verdict=Verdict.RIGHT, message=result.message,
-            correct_answer=result.correct_answer, given=orig.given,
-            evidence=Evidence(None, None, None), rating=rating, state=after.state,
-            due=after.due, interval=(after.due - now) if after.due is not None else None,
-        )
-
-    def undo(self, now: datetime) -> UndoResult | None:
-        """Take back this session's last answer (or overrule); None when there is none.
-
-        Appends a kind ``undo`` row cancelling it and restores the card exactly
-        from that row's state-before. The card is asked again next.
-        """
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        today = self.study_day(now)
-        while self._history:
-            target = self._history[-1]
-            with self._col.transaction() as s:
-                row = s.get(ReviewRow, target)
-                if row is None or _exists(s, sa_select(review_table.c.id).where(
-                        review_table.c.cancels_id == target)):
-                    self._history.pop()  # already cancelled (e.g. by an overrule)
-                    continue
-                self._require_latest(s, row)
-                card = self._card(s, row.card_id)
-                assert row.state_before is not None and card.id is not None
-                current = CardState.of(card)
-                restored = CardState.from_json(row.state_before)
-                restored.apply_to(card)
-                s.add(card)
-                session_row_id = self._session_row(s, now)
-                undo_row = ReviewRow(
-                    card_id=card.id, profile_id=self.profile_id, session_id=session_row_id,
-                    reviewed_at=now, study_day=today, kind=KIND_UNDO,
-                    state_before=current.to_json(), state_after=restored.to_json(),
-                    cancels_id=row.id,
-                )
-                s.add(undo_row)
-                counted_kind = row.kind
-                if row.kind == KIND_OVERRULE and row.cancels_id is not None:
-                    original = s.get(ReviewRow, row.cancels_id)
-                    counted_kind = original.kind if original is not None else KIND_STUDY
-                if row.session_id == session_row_id:
-                    self._count_session(s, session_row_id, now, -1, bool(row.correct))
-                s.flush()
-                assert undo_row.id is not None
-                result = UndoResult(undo_row.id, target, str(card.id), restored)
-                deck_id, fact_row_id, row_day = card.deck_id, card.fact_id, row.study_day
-            self._history.pop()
-            self._session_row_id = session_row_id
-            if (counted_kind == KIND_STUDY and self._counts is not None
-                    and self._counts.day == row_day):
-                self._counts.add(deck_id, fact_row_id, CardState.from_json(
-                    row.state_before).state, sign=-1)
-            self._preferred = card.id
-            self._shown.pop(card.id, None)
-            return result
-        return None
-
-    def _require_latest(self, s: Session, row: ReviewRow) -> None:
-        r = review_table.alias("r")
-        later = sa_select(r.c.id).where(r.c.card_id == row.card_id, r.c.id > row.id,
-                                        is_effective(r))
-        if _exists(s, later):
-            raise ValueError("the card was answered again since; undo that answer first")
-
-    # ------------------------------------------------------------------ card actions
-
-    def bury(self, card_id: int | str, now: datetime) -> None:
-        """Hide a card until the next study day."""
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        today = self.study_day(now)
-        with self._col.transaction() as s:
-            card = self._card(s, card_id)
-            card.buried_until = today
-            s.add(card)
-
-    def suspend(self, card_id: int | str) -> None:
-        """Stop showing a card until it is unsuspended."""
-        self._set_suspended(card_id, True)
-
-    def unsuspend(self, card_id: int | str) -> None:
-        """Show a suspended card again (its scheduling state is kept)."""
-        self._set_suspended(card_id, False)
-
-    def _set_suspended(self, card_id: int | str, value: bool) -> None:
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        with self._col.transaction() as s:
-            card = self._card(s, card_id)
-            card.suspended = value
-            s.add(card)
-
-    def report(self, question: Question, reason: str, now: datetime) -> int:
-        """Report a question as wrong: its form is no longer used for this fact's card.
-
-        Records the form on the card and a question report for the teacher's
-        views; returns the report's id. A card with no form left is not shown.
-        """
-        self._drop_queue()  # it changes cards: fetch the queue afresh
-        with self._col.transaction() as s:
-            card = self._card(s, question.card_id)
-            assert card.id is not None
-            forms = _reported_forms(card.reported_forms)
-            if question.form.value not in forms:
-                forms.append(question.form.value)
-            card.reported_forms = json.dumps(forms)
-            s.add(card)
-            report = QuestionReportRow(
-                profile_id=self.profile_id, card_id=card.id, fact_id=card.fact_id,
-                form=question.form.value, prompt=question.prompt, reason=reason.strip(),
-                created_at=now)
-            s.add(report)
-            s.flush()
-            assert report.id is not None
-            report_id = report.id
-        self._shown.pop(card.id, None)
-        self._no_form.discard(card.id)
-        return report_id
 
     # ------------------------------------------------------------------ helpers
 
@@ -908,71 +594,14 @@ class StudySession:
         self._drop_queue()
         if self._session_row_id is None:
             return
-        with self._col.transaction() as s:
-            s.exec(update(StudySessionRow)
-                   .where(StudySessionRow.id == self._session_row_id)  # type: ignore[arg-type]
-                   .values(ended_at=now))
-
-    def _card(self, s: Session, card_id: int | str) -> CardRow:
-        card = s.get(CardRow, _card_key(card_id))
-        if card is None or card.profile_id != self.profile_id:
-            raise repo.NotFoundError(f"no card {card_id!r} for this profile")
-        return card
-
-    def _session_row(self, s: Session, now: datetime) -> int:
-        if self._session_row_id is not None:
-            return self._session_row_id
-        row = StudySessionRow(profile_id=self.profile_id, started_at=now, ended_at=now)
-        s.add(row)
-        s.flush()
-        assert row.id is not None
-        return row.id
+        with writer.writing(self._col) as w:
+            w.end_session(self._session_row_id, now)
 
     @staticmethod
-    def _count_session(s: Session | Connection | _Driver, session_row_id: int, now: datetime,
-                       answered: int, correct: bool) -> None:
+    def _count_session(w: writer.AnswerWriter | writer.StudyWriter, session_row_id: int,
+                       now: datetime, answered: int, correct: bool) -> None:
         correct_change = (answered if answered else 1) * int(correct)
-        if isinstance(s, _Driver):
-            s.execute(_SQL_COUNT_SESSION, (answered, correct_change, s.time(now), session_row_id))
-            return
-        s.execute(_COUNT_SESSION, {"b_id": session_row_id, "b_answered": answered,
-                                   "b_correct": correct_change, "b_ended": now})
-
-    def _typical_ms(self, form: str, now: datetime) -> int | None:
-        samples = self._pace_samples(form, now)
-        if len(samples) < _PACE_MIN_SAMPLES:
-            return None
-        return typical_response_ms(list(samples))
-
-    def _pace_samples(self, form: str, now: datetime) -> deque[int]:
-        samples = self._pace.get(form)
-        if samples is None:
-            r = review_table.alias("r")
-            since = self.study_day(now) - _PACE_DAYS
-            stmt = (sa_select(r.c.response_ms)
-                    .where(r.c.profile_id == self.profile_id, r.c.study_day >= since,
-                           r.c.form == form, r.c.correct == True,  # noqa: E712
-                           r.c.response_ms.is_not(None), r.c.kind.in_(ANSWER_KINDS),
-                           ~is_cancelled(r))
-                    .order_by(r.c.study_day.desc(), r.c.id.desc())
-                    .limit(_PACE_SAMPLES))
-            with self._db() as conn:
-                values = [int(v) for (v,) in conn.execute(stmt)]
-            samples = deque(reversed(values), maxlen=_PACE_SAMPLES)
-            self._pace[form] = samples
-        return samples
-
-
-def _card_key(card_id: int | str) -> int:
-    try:
-        return int(card_id)
-    except ValueError:
-        raise repo.NotFoundError(f"no card {card_id!r}") from None
-
-
-def _reported_forms(text: str | None) -> list[str]:
-    forms = json.loads(text or "[]")
-    return [str(f) for f in forms] if isinstance(forms, list) else []
+        w.count_session(session_row_id, now, answered, correct_change)
 
 
 def _shown_choices(question: Question) -> str | None:
@@ -980,6 +609,3 @@ def _shown_choices(question: Question) -> str | None:
         else question.items
     return json.dumps(list(shown), ensure_ascii=False) if shown is not None else None
 
-
-def _exists(s: Session, stmt: Select[Any]) -> bool:
-    return run(s, stmt.limit(1)).first() is not None

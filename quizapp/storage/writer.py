@@ -1,0 +1,425 @@
+"""The one writer of review, card and study-session rows.
+
+Every path that changes a card's state, appends to the review log or counts a
+study sitting goes through this module:
+
+- **an answer** (study or practice test): :func:`answering` opens one
+  transaction on the driver's own connection; :class:`AnswerWriter` reads the
+  card under the write lock, and writes the card, the review and the
+  study-session row with four prepared statements, committed before the
+  block ends, so before any feedback is built from them;
+- **undo, overrule and the card actions** (bury, suspend, report) and the end
+  of a sitting: :func:`writing` opens one ORM transaction and
+  :class:`StudyWriter` does the reads and writes it needs inside it;
+- **a profile import**: :func:`insert_study_sessions`, :func:`insert_reviews`,
+  :func:`link_cancels`, :func:`insert_cards` and :func:`update_cards` write
+  many rows at once inside the importer's transaction.
+
+The log is never edited: undo and overrule append rows that cancel earlier
+ones (see :mod:`quizapp.storage.reviews`); only :func:`link_cancels` sets a
+``cancels_id``, on rows it has just inserted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, SQLModel, select
+
+from quizapp.scheduling.state import CardState
+from quizapp.storage.models import (
+    CardRow,
+    QuestionReportRow,
+    ReviewRow,
+    StudySessionRow,
+    as_utc,
+)
+from quizapp.storage.reviewlog import answered_since, fact_table, is_cancelled_row
+
+_session_table: Table = StudySessionRow.__table__  # type: ignore[attr-defined]
+_COUNT_SESSION = update(_session_table).where(_session_table.c.id == bindparam("b_id")).values(
+    answered=_session_table.c.answered + bindparam("b_answered"),
+    correct=_session_table.c.correct + bindparam("b_correct"),
+    ended_at=bindparam("b_ended", type_=_session_table.c.ended_at.type))
+
+# An answer's statements, run on the driver's connection (qmark style; "%s" for psycopg).
+_SQL_CARD = ("SELECT profile_id, deck_id, fact_id, state, step, stability, difficulty, due,"
+             " last_review, reps, lapses, suspended, last_shown_day FROM card WHERE id = ?")
+_SQL_UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
+                    " last_review = ?, reps = ?, lapses = ?, suspended = ?, last_shown_day = ?"
+                    " WHERE id = ?")
+_SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
+                      " study_day, kind, form, prompt, choices, given, correct, verdict,"
+                      " response_ms, rating, state_before, state_after)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_SQL_INSERT_SESSION = ("INSERT INTO study_session (profile_id, started_at, ended_at, answered,"
+                       " correct) VALUES (?, ?, ?, 0, 0)")
+_SQL_COUNT_SESSION = ("UPDATE study_session SET answered = answered + ?,"
+                      " correct = correct + ?, ended_at = ? WHERE id = ?")
+
+
+def sqlite_time(value: datetime) -> str:
+    """An aware time as quizapp's SQLite columns store it: naive UTC text with microseconds.
+
+    The same text as :class:`~quizapp.storage.models.UTCDateTime` through
+    SQLAlchemy's SQLite ``DATETIME``, so that stored times compare as text.
+    """
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given; quizapp stores aware UTC times only")
+    v = value.astimezone(UTC)
+    return (f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
+            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}")
+
+
+@dataclass(frozen=True, slots=True)
+class LockedCard:
+    """A card as an answer reads it, locked until the answer's transaction ends."""
+
+    profile_id: int
+    deck_id: int
+    fact_id: int
+    state: CardState
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """What one answer appends to the log (besides card, profile, session and time)."""
+
+    study_day: int
+    kind: str
+    form: str
+    prompt: str
+    choices: str | None
+    given: str | None
+    correct: bool
+    verdict: str
+    response_ms: int | None
+    rating: int
+    state_before: str
+    state_after: str
+
+
+class AnswerWriter:
+    """The driver's own connection, for the few statements of an answer.
+
+    SQLAlchemy's execution layer costs more than the statements themselves
+    here; the statements are plain SQL that SQLite and PostgreSQL both take.
+    """
+
+    def __init__(self, dbapi: Any, sqlite: bool) -> None:
+        self.cursor = dbapi.cursor()
+        self.sqlite = sqlite
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> Any:
+        return self.cursor.execute(sql if self.sqlite else sql.replace("?", "%s"), params)
+
+    def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an INSERT and return the new row's id."""
+        if self.sqlite:
+            self.cursor.execute(sql, params)
+            return int(self.cursor.lastrowid)
+        self.cursor.execute(sql.replace("?", "%s") + " RETURNING id", params)
+        return int(self.cursor.fetchone()[0])
+
+    def _time(self, value: datetime | None) -> Any:
+        """A time as the driver takes it for a UTC time column."""
+        if value is None:
+            return None
+        return sqlite_time(value) if self.sqlite else value
+
+    def lock_card(self, card_id: int) -> LockedCard | None:
+        """The card ``card_id``, locked until the transaction ends (None if there is none).
+
+        No other connection can change it between this read and the commit
+        (SQLite: the write lock is taken first; PostgreSQL: ``FOR UPDATE``).
+        """
+        if self.sqlite:
+            self.cursor.execute("BEGIN IMMEDIATE")
+            row = self.cursor.execute(_SQL_CARD, (card_id,)).fetchone()
+        else:
+            row = self.cursor.execute(
+                _SQL_CARD.replace("?", "%s") + " FOR UPDATE", (card_id,)).fetchone()
+        if row is None:
+            return None
+        (profile_id, deck_id, fact_id, state, step, stability, difficulty, due, last_review,
+         reps, lapses, suspended, last_shown_day) = row
+        return LockedCard(profile_id, deck_id, fact_id, CardState(
+            state, step, stability, difficulty, as_utc(due), as_utc(last_review), reps, lapses,
+            bool(suspended), last_shown_day))
+
+    def start_session(self, profile_id: int, now: datetime) -> int:
+        """A new study-session row, begun and ended at ``now``; its id."""
+        return self._insert(_SQL_INSERT_SESSION, (profile_id, self._time(now), self._time(now)))
+
+    def write_card(self, card_id: int, after: CardState) -> None:
+        """Give the card its state after the answer."""
+        self._execute(_SQL_UPDATE_CARD, (
+            after.state, after.step, after.stability, after.difficulty, self._time(after.due),
+            self._time(after.last_review), after.reps, after.lapses, after.suspended,
+            after.last_shown_day, card_id))
+
+    def append_review(self, card_id: int, profile_id: int, session_row_id: int, now: datetime,
+                      row: AnswerRow) -> int:
+        """Append the answer's review row; its id."""
+        return self._insert(_SQL_INSERT_REVIEW, (
+            card_id, profile_id, session_row_id, self._time(now), row.study_day, row.kind,
+            row.form, row.prompt, row.choices, row.given, row.correct, row.verdict,
+            row.response_ms, row.rating, row.state_before, row.state_after))
+
+    def count_session(self, session_row_id: int, now: datetime, answered: int,
+                      correct: int) -> None:
+        """Add to the session row's answered and correct counts; it ended at ``now``."""
+        self._execute(_SQL_COUNT_SESSION, (answered, correct, self._time(now), session_row_id))
+
+
+@contextmanager
+def answering(conn: Connection) -> Iterator[AnswerWriter]:
+    """One transaction on ``conn``'s driver connection, committed at the end of the block."""
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    writer = AnswerWriter(dbapi, conn.dialect.name == "sqlite")
+    try:
+        yield writer
+        dbapi.commit()
+    except BaseException:
+        dbapi.rollback()
+        raise
+    finally:
+        writer.cursor.close()
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedReview:
+    """A review row as undo and overrule read it."""
+
+    id: int
+    card_id: int
+    profile_id: int
+    session_id: int | None
+    reviewed_at: datetime | None
+    study_day: int
+    kind: str
+    form: str | None
+    prompt: str | None
+    choices: str | None
+    given: str | None
+    correct: bool | None
+    response_ms: int | None
+    state_before: str | None
+    state_after: str | None
+    cancels_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCard:
+    """A card as undo, overrule and the card actions read it."""
+
+    id: int
+    profile_id: int
+    deck_id: int
+    fact_id: int
+    family: str
+    reps: int
+    reported_forms: str
+    state: CardState
+
+
+def stored_card(row: CardRow) -> StoredCard:
+    """The plain values of a card row."""
+    assert row.id is not None
+    return StoredCard(row.id, row.profile_id, row.deck_id, row.fact_id, row.family, row.reps,
+                      row.reported_forms, CardState.of(row))
+
+
+class _Transactional(Protocol):
+    def transaction(self) -> AbstractContextManager[Session]: ...
+
+
+class StudyWriter:
+    """Reads and writes of one ORM transaction: undo, overrule, card actions, a sitting's end."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        self._cards: dict[int, CardRow] = {}
+
+    def review(self, review_id: int) -> LoggedReview | None:
+        """The review row ``review_id``, or None."""
+        row = self._s.get(ReviewRow, review_id)
+        if row is None:
+            return None
+        assert row.id is not None
+        return LoggedReview(
+            row.id, row.card_id, row.profile_id, row.session_id, row.reviewed_at, row.study_day,
+            row.kind, row.form, row.prompt, row.choices, row.given, row.correct,
+            row.response_ms, row.state_before, row.state_after, row.cancels_id)
+
+    def is_cancelled(self, review_id: int) -> bool:
+        """Whether an undo or overrule row cancels the review ``review_id``."""
+        return is_cancelled_row(self._s, review_id)
+
+    def answered_since(self, card_id: int, review_id: int) -> bool:
+        """Whether the card was answered again (effectively) after ``review_id``."""
+        return answered_since(self._s, card_id, review_id)
+
+    def card(self, card_id: int) -> StoredCard | None:
+        """The card ``card_id``, or None; kept for the writes of this transaction."""
+        row = self._s.get(CardRow, card_id)
+        if row is None:
+            return None
+        card = stored_card(row)
+        self._cards[card.id] = row
+        return card
+
+    def _row(self, card_id: int) -> CardRow:
+        row = self._cards.get(card_id)
+        if row is None:
+            row = self._s.get(CardRow, card_id)
+            if row is None:
+                raise LookupError(f"no card {card_id}")
+            self._cards[card_id] = row
+        return row
+
+    def fact_key(self, fact_row_id: int) -> str:
+        """The key of the fact with row id ``fact_row_id``."""
+        key: str = self._s.exec(select(fact_table.c.key).where(
+            fact_table.c.id == fact_row_id)).one()
+        return key
+
+    def set_card_state(self, card_id: int, state: CardState) -> None:
+        """Give the card a scheduling state (an undo's restored one, an overrule's new one)."""
+        row = self._row(card_id)
+        state.apply_to(row)
+        self._s.add(row)
+
+    def bury(self, card_id: int, until_day: int) -> None:
+        """Hide the card until the study day after ``until_day``."""
+        row = self._row(card_id)
+        row.buried_until = until_day
+        self._s.add(row)
+
+    def set_suspended(self, card_id: int, value: bool) -> None:
+        """Suspend the card (or show it again)."""
+        row = self._row(card_id)
+        row.suspended = value
+        self._s.add(row)
+
+    def set_reported_forms(self, card_id: int, forms_json: str) -> None:
+        """Record the forms reported as wrong for this card (a JSON list)."""
+        row = self._row(card_id)
+        row.reported_forms = forms_json
+        self._s.add(row)
+
+    def add_report(self, profile_id: int, card_id: int, fact_id: int, form: str, prompt: str,
+                   reason: str, now: datetime) -> int:
+        """A question report for the teacher's views; its id."""
+        report = QuestionReportRow(profile_id=profile_id, card_id=card_id, fact_id=fact_id,
+                                   form=form, prompt=prompt, reason=reason, created_at=now)
+        self._s.add(report)
+        self._s.flush()
+        assert report.id is not None
+        return report.id
+
+    def session_row(self, profile_id: int, now: datetime, existing: int | None) -> int:
+        """``existing``, or a new study-session row begun and ended at ``now``."""
+        if existing is not None:
+            return existing
+        row = StudySessionRow(profile_id=profile_id, started_at=now, ended_at=now)
+        self._s.add(row)
+        self._s.flush()
+        assert row.id is not None
+        return row.id
+
+    def append_review(self, **values: Any) -> int:
+        """Append a review row (an undo or overrule) with the pending writes; its id."""
+        row = ReviewRow(**values)
+        self._s.add(row)
+        self._s.flush()
+        assert row.id is not None
+        return row.id
+
+    def count_session(self, session_row_id: int, now: datetime, answered: int,
+                      correct: int) -> None:
+        """Add to the session row's answered and correct counts; it ended at ``now``."""
+        self._s.execute(_COUNT_SESSION, {"b_id": session_row_id, "b_answered": answered,
+                                         "b_correct": correct, "b_ended": now})
+
+    def end_session(self, session_row_id: int, ended_at: datetime) -> None:
+        """The sitting ended at ``ended_at``."""
+        self._s.exec(update(StudySessionRow)
+                     .where(StudySessionRow.id == session_row_id)  # type: ignore[arg-type]
+                     .values(ended_at=ended_at))
+
+    def set_session_start(self, session_row_id: int, started_at: datetime) -> None:
+        """The sitting began at ``started_at`` (a practice test began before its first answer)."""
+        self._s.exec(update(StudySessionRow)
+                     .where(StudySessionRow.id == session_row_id)  # type: ignore[arg-type]
+                     .values(started_at=started_at))
+
+
+@contextmanager
+def writing(collection: _Transactional) -> Iterator[StudyWriter]:
+    """A :class:`StudyWriter` in one transaction, committed at the end of the block."""
+    with collection.transaction() as s:
+        yield StudyWriter(s)
+
+
+# ---------------------------------------------------------------- many rows at once
+
+
+def _full_rows(model: type[SQLModel], rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Column values with the model's defaults filled in (for a Core insert)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    out = []
+    for values in rows:
+        obj = model(**values)
+        out.append({c.name: getattr(obj, c.name) for c in table.columns if c.name != "id"})
+    return out
+
+
+def _insert_returning(s: Session, model: type[SQLModel],
+                      rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    stmt = insert(model).returning(table.c.id, sort_by_parameter_order=True)
+    result = s.exec(stmt, params=_full_rows(model, rows))
+    return [int(i) for i in result.scalars().all()]
+
+
+def insert_study_sessions(s: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert study-session rows (column values, no id); their new ids, in order."""
+    return _insert_returning(s, StudySessionRow, rows)
+
+
+def insert_reviews(s: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Append review rows (column values, no id, no ``cancels_id``); their new ids, in order.
+
+    Link undo and overrule rows to the rows they cancel with :func:`link_cancels`
+    once both are inserted.
+    """
+    return _insert_returning(s, ReviewRow, rows)
+
+
+def link_cancels(s: Session, links: Sequence[tuple[int, int]]) -> None:
+    """Set ``cancels_id`` on just-inserted rows: (cancelling row id, cancelled row id) pairs."""
+    if links:
+        s.exec(update(ReviewRow),
+               params=[{"id": rid, "cancels_id": cancels} for rid, cancels in links])
+
+
+def insert_cards(s: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert card rows (column values, no id)."""
+    if rows:
+        s.exec(insert(CardRow), params=list(rows))
+
+
+def update_cards(s: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Update cards by primary key: each mapping holds ``id`` and the columns to set."""
+    if rows:
+        s.exec(update(CardRow), params=list(rows))

@@ -1,0 +1,339 @@
+"""The one writer of review, card and study-session rows (quizapp.storage.writer).
+
+An answer, its undo, an overrule and a practice test's answers, on SQLite and
+PostgreSQL, leave exactly the review rows, card states and session counts they
+should; the bulk writes a profile import uses append and link rows; and a
+static check over quizapp/ finds no other module writing those tables.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select as sa_select
+from sqlmodel import select
+
+from quizapp.collection import Collection
+from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.questions.model import Form, Question
+from quizapp.quiz import PracticeTest, QuizOptions, TestSettings, TestStyle, practice_test_history
+from quizapp.scheduling import CardState
+from quizapp.services.profiles import create_profile, update_profile_settings
+from quizapp.storage import writer
+from quizapp.storage.models import CardRow, ReviewRow, StudySessionRow
+from quizapp.storage.reviewlog import review_table, run
+from quizapp.storage.reviews import is_effective
+from quizapp.study import ReviewResult, StudySession
+
+pytestmark = pytest.mark.both_backends
+
+PACKAGE = Path(__file__).resolve().parent.parent / "quizapp"
+T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def url(db_url: str, tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'w.sqlite3'}" if db_url.startswith("sqlite") else db_url
+
+
+def qa_collection(url: str) -> tuple[Collection, int, int]:
+    """A collection with one Q/A deck of three notes and one profile (UTC, no fuzz)."""
+    col = Collection.open(url, first_start=False)
+    facts = tuple(Fact(id=f"qa-{i}", kind=FactKind.QA, front=f"What is item {i}?",
+                       back=f"answer {i}") for i in range(3))
+    col.import_deck(Deck(id="qa", name="Q/A", facts=facts))
+    profile = create_profile(col, "P", T0)
+    update_profile_settings(col, profile.id, timezone="UTC", fuzz=False)
+    with col.session() as s:
+        card = s.exec(select(CardRow).where(CardRow.profile_id == profile.id)).first()
+        assert card is not None
+    return col, profile.id, card.deck_id
+
+
+def answer_wrong(session: StudySession, q: Question, now: datetime) -> ReviewResult:
+    if q.form is Form.FLASHCARD:
+        return session.answer_flashcard(q, 1, now, 4000)  # Again
+    wrong = next((c for c in q.choices or () if c not in q.answers), "certainly not this")
+    return session.answer(q, wrong, now, 4000)
+
+
+def reviews(col: Collection, profile_id: int) -> list[ReviewRow]:
+    with col.session() as s:
+        return list(s.exec(select(ReviewRow).where(ReviewRow.profile_id == profile_id)
+                           .order_by(ReviewRow.id)))  # type: ignore[arg-type]
+
+
+def effective_ids(col: Collection, profile_id: int) -> set[int]:
+    r = review_table.alias("r")
+    with col.session() as s:
+        return {i for (i,) in run(s, sa_select(r.c.id).where(r.c.profile_id == profile_id,
+                                                             is_effective(r)))}
+
+
+def card_state(col: Collection, card_id: int | str) -> CardState:
+    with col.session() as s:
+        card = s.get(CardRow, int(card_id))
+        assert card is not None
+        return CardState.of(card)
+
+
+def test_answer_undo_overrule_and_practice_test_leave_the_expected_rows(url: str) -> None:
+    col, pid, deck_id = qa_collection(url)
+    session = StudySession(col, pid)
+    q = session.next_question(T0)
+    assert q is not None
+    before = card_state(col, q.card_id)
+
+    # An answer: one study row, the card moved, committed before the result is back.
+    a = answer_wrong(session, q, T0)
+    assert not a.correct and card_state(col, q.card_id) != before
+    # Its undo: an undo row cancelling it, the card exactly as before.
+    u = session.undo(T0 + timedelta(seconds=10))
+    assert u is not None and u.cancelled_id == a.review_id
+    assert card_state(col, q.card_id) == before
+    # Asked again (the undone card comes first), answered wrong, then overruled.
+    q2 = session.next_question(T0 + timedelta(seconds=20))
+    assert q2 is not None and q2.card_id == q.card_id
+    b = answer_wrong(session, q2, T0 + timedelta(seconds=20))
+    o = session.overrule(b.review_id, T0 + timedelta(seconds=30))
+    assert o.kind == "overrule" and o.correct
+    session.close(T0 + timedelta(seconds=40))
+
+    # A practice test: a wrong typed answer, overruled, and a right one.
+    start = T0 + timedelta(hours=1)
+    test = PracticeTest(col, pid, TestSettings((deck_id,), QuizOptions(
+        questions=2, forms=frozenset({Form.TYPED}), draw=1), TestStyle.PRACTICE, 600), start)
+    assert len(test.questions) == 2
+    t1 = test.answer(0, "certainly not this", start + timedelta(seconds=10), 5000)
+    t2 = test.overrule(0, start + timedelta(seconds=20))
+    t3 = test.answer(1, test.questions[1].answers[0], start + timedelta(seconds=30), 5000)
+    assert (t1.kind, t1.correct, t2.kind, t3.kind, t3.correct) == (
+        "test", False, "overrule", "test", True)
+    report = test.finish(start + timedelta(minutes=1))
+
+    rows = reviews(col, pid)
+    ids = [a.review_id, u.review_id, b.review_id, o.review_id, t1.review_id, t2.review_id,
+           t3.review_id]
+    assert [r.id for r in rows] == ids
+    assert [(r.kind, r.correct, r.cancels_id) for r in rows] == [
+        ("study", False, None),
+        ("undo", None, a.review_id),
+        ("study", False, None),
+        ("overrule", True, b.review_id),
+        ("test", False, None),
+        ("overrule", True, t1.review_id),
+        ("test", True, None),
+    ]
+    # The undo row holds the card's state before and after it; the overrule the
+    # answer's state-before and the card's state now.
+    undo_row, answer_row, overrule_row = rows[1], rows[2], rows[3]
+    assert undo_row.state_after == rows[0].state_before == before.to_json()
+    assert overrule_row.state_before == answer_row.state_before
+    assert overrule_row.state_after == card_state(col, q.card_id).to_json()
+    assert overrule_row.study_day == answer_row.study_day
+    # Which rows count: the overrules and the right test answer, nothing cancelled.
+    assert effective_ids(col, pid) == {o.review_id, t2.review_id, t3.review_id}
+    # Session rows: the study sitting counts one answer, right after the overrule;
+    # the test's counts two, both right, and begins when the test began.
+    with col.session() as s:
+        sessions = list(s.exec(select(StudySessionRow).where(
+            StudySessionRow.profile_id == pid).order_by(StudySessionRow.id)))  # type: ignore[arg-type]
+    assert [(x.answered, x.correct) for x in sessions] == [(1, 1), (2, 2)]
+    assert {r.session_id for r in rows[:4]} == {sessions[0].id}
+    assert {r.session_id for r in rows[4:]} == {sessions[1].id} == {report.session_id}
+    assert sessions[1].started_at == start
+    assert [(t.answered, t.correct) for t in practice_test_history(col, pid)] == [(2, 2)]
+    col.close()
+
+
+def test_a_failed_undo_writes_nothing(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undo is one transaction: a failure after its first write leaves no trace."""
+    col, pid, _ = qa_collection(url)
+    session = StudySession(col, pid)
+    q = session.next_question(T0)
+    assert q is not None
+    answer_wrong(session, q, T0)
+    after_answer = card_state(col, q.card_id)
+
+    def boom(*_: object, **__: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(writer.StudyWriter, "count_session", boom)
+    with pytest.raises(RuntimeError):
+        session.undo(T0 + timedelta(seconds=10))
+    assert [r.kind for r in reviews(col, pid)] == ["study"]
+    assert card_state(col, q.card_id) == after_answer
+    monkeypatch.undo()
+    assert session.undo(T0 + timedelta(seconds=20)) is not None
+    assert [r.kind for r in reviews(col, pid)] == ["study", "undo"]
+    col.close()
+
+
+def test_bulk_writes_append_and_link_rows_in_order(url: str) -> None:
+    """What a profile import writes: sessions, reviews, their links, cards."""
+    col, pid, _ = qa_collection(url)
+    with col.session() as s:
+        cards = list(s.exec(select(CardRow).where(CardRow.profile_id == pid)
+                            .order_by(CardRow.id)))  # type: ignore[arg-type]
+    card = cards[0]
+    assert card.id is not None
+    state = CardState(2, None, 5.0, 4.0, T0 + timedelta(days=5), T0, 1, 0, False, 19844)
+    with col.transaction() as s:
+        (sid,) = writer.insert_study_sessions(s, [{"profile_id": pid, "started_at": T0,
+                                                   "ended_at": T0, "answered": 1,
+                                                   "correct": 1}])
+        rows = [
+            {"card_id": card.id, "profile_id": pid, "session_id": sid, "reviewed_at": T0,
+             "study_day": 19844, "kind": "study", "correct": False, "rating": 1},
+            {"card_id": card.id, "profile_id": pid, "session_id": sid,
+             "reviewed_at": T0 + timedelta(seconds=5), "study_day": 19844,
+             "kind": "overrule", "correct": True, "rating": 3},
+        ]
+        first, second = writer.insert_reviews(s, rows)
+        writer.link_cancels(s, [(second, first)])
+        writer.update_cards(s, [{"id": card.id, **state.values()}])
+    got = reviews(col, pid)
+    assert [(r.id, r.kind, r.cancels_id, r.session_id) for r in got] == [
+        (first, "study", None, sid), (second, "overrule", first, sid)]
+    assert effective_ids(col, pid) == {second}
+    assert card_state(col, card.id) == state
+    col.close()
+
+
+# ---------------------------------------------------------------- the one writer, statically
+
+ROWS = {"CardRow", "ReviewRow", "StudySessionRow"}
+HANDLES = ROWS | {"card_table", "review_table"}
+_SQL_WRITE = re.compile(
+    r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(?:card|review|study_session)\b")
+
+# Modules other than storage/writer.py that still write these rows themselves, and
+# what they write. The list only shrinks: each is a path for the writer to take over.
+ELSEWHERE: dict[str, str] = {
+    "browse.py": "suspends and unsuspends cards picked in the browser",
+    "progressfile.py": "a profile import's cards, sessions and reviews",
+    "storage/repository.py": "cards made for new facts; a deleted deck's or profile's rows",
+    "storage/staged.py": "the cards of a staged import, removed when it is rolled back",
+}
+
+
+def _name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and node.body and isinstance(node.body[0], ast.Expr)
+                and isinstance(node.body[0].value, ast.Constant)):
+            out.add(id(node.body[0].value))
+    return out
+
+
+def _handles(tree: ast.AST) -> set[str]:
+    """Names that stand for the card, review or study-session table in a module."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and (
+                node.module.startswith("quizapp.storage")
+                or node.module == "quizapp.scheduling.reviewlog"):
+            names.update(a.asname or a.name for a in node.names if a.name in HANDLES)
+        value, targets = None, []
+        if isinstance(node, ast.Assign):
+            value, targets = node.value, node.targets
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            value, targets = node.value, [node.target]
+        if (isinstance(value, ast.Attribute) and value.attr == "__table__"
+                and _name(value.value) in names | ROWS):
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        if (isinstance(node, ast.For) and isinstance(node.target, ast.Name)
+                and isinstance(node.iter, ast.Tuple)
+                and any(_name(e) in ROWS for e in node.iter.elts)):
+            names.add(node.target.id)
+    return names
+
+
+def writes_of(source: str, *, in_storage: bool) -> list[str]:
+    """What a module's code writes to card, review or study-session rows (empty: nothing)."""
+    tree = ast.parse(source)
+    docs = _docstrings(tree)
+    names = _handles(tree)
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and id(node) not in docs and _SQL_WRITE.search(node.value)):
+            found.append(f"{node.lineno}: SQL text")
+        elif isinstance(node, ast.Call):
+            fn = _name(node.func)
+            if fn in ("insert", "update", "delete") and node.args and _name(node.args[0]) in names:
+                found.append(f"{node.lineno}: {fn}({_name(node.args[0])})")
+            elif isinstance(node.func, ast.Attribute) and fn in ("insert", "update", "delete"):
+                target = node.func.value
+                if isinstance(target, ast.Attribute) and target.attr == "__table__":
+                    target = target.value
+                if _name(target) in names:
+                    found.append(f"{node.lineno}: {_name(target)}.{fn}()")
+            elif isinstance(node.func, ast.Name) and node.func.id in names & ROWS:
+                found.append(f"{node.lineno}: new {node.func.id}")
+        elif (isinstance(node, ast.ImportFrom) and not in_storage
+              and any(a.name in ROWS for a in node.names) and node.module
+              and node.module.startswith("quizapp.storage")):
+            # A row object outside storage could be changed and flushed through the ORM.
+            found.append(f"{node.lineno}: imports a row class")
+    return found
+
+
+def modules_writing_rows(package: Path = PACKAGE) -> dict[str, list[str]]:
+    out = {}
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        found = writes_of(path.read_text(encoding="utf-8"), in_storage=rel.startswith("storage/"))
+        if found:
+            out[rel] = found
+    return out
+
+
+def test_only_the_writer_writes_card_review_and_session_rows() -> None:
+    found = modules_writing_rows()
+    assert "storage/writer.py" in found
+    new = {m: w for m, w in found.items() if m != "storage/writer.py" and m not in ELSEWHERE}
+    assert not new, ("these modules write card, review or session rows: "
+                     f"use storage/writer.py: {new}")
+    mended = sorted(set(ELSEWHERE) - set(found))
+    assert not mended, ("these modules no longer write those rows: "
+                        f"take them off ELSEWHERE: {mended}")
+
+
+@pytest.mark.parametrize("source", [
+    'SQL = "UPDATE card SET suspended = 1 WHERE id = ?"\n',
+    'def f(c):\n    c.execute("INSERT INTO review (card_id) VALUES (?)", (1,))\n',
+    'X = "DELETE FROM study_session WHERE id = 1"\n',
+    "from sqlalchemy import update\nfrom quizapp.storage.models import CardRow\n"
+    "def f(s):\n    s.exec(update(CardRow).values(state=0))\n",
+    "from quizapp.storage.reviewlog import review_table as r\n"
+    "def f(s):\n    s.execute(r.delete())\n",
+    "from quizapp.storage.models import StudySessionRow\n"
+    "def f(s):\n    s.add(StudySessionRow(profile_id=1))\n",
+    "from quizapp.storage.models import ReviewRow\nT = ReviewRow.__table__\n"
+    "def f(s):\n    s.execute(T.insert())\n",
+])
+def test_the_static_check_sees_each_way_of_writing(source: str) -> None:
+    assert writes_of(source, in_storage=True)
+
+
+def test_the_static_check_leaves_reads_and_prose_alone() -> None:
+    source = ('"""We UPDATE card rows only in the writer."""\n'
+              "from quizapp.storage.reviewlog import card_table\n"
+              'SQL = "SELECT id FROM card WHERE id = ?"\n'
+              "def f(s):\n    return s.execute(card_table.select())\n")
+    assert writes_of(source, in_storage=False) == []
+    assert writes_of("from quizapp.storage.models import CardRow\n", in_storage=False)
