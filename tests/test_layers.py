@@ -45,11 +45,7 @@ KNOWN: set[tuple[str, str]] = {
 
 
 # Modules outside storage/ that still hold SQL text while their statements move.
-KNOWN_SQL: set[str] = {
-    "classroom.py",
-    "scheduling/reviewlog.py",
-    "study/answers.py",
-}
+KNOWN_SQL: set[str] = set()
 
 # SQL keywords as quizapp writes them (upper case), so that prose ("select the
 # cards from …") does not read as a statement.

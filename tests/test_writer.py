@@ -214,8 +214,6 @@ _SQL_WRITE = re.compile(
 # Modules other than storage/writer.py that still write these rows themselves, and
 # what they write. The list only shrinks: each is a path for the writer to take over.
 ELSEWHERE: dict[str, str] = {
-    "browse.py": "suspends and unsuspends cards picked in the browser",
-    "progressfile.py": "a profile import's cards, sessions and reviews",
     "storage/repository.py": "cards made for new facts; a deleted deck's or profile's rows",
     "storage/staged.py": "the cards of a staged import, removed when it is rolled back",
 }

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import case, update
+from sqlalchemy import case
 from sqlalchemy import select as sa_select
 
 from quizapp.scheduling import (
@@ -43,10 +43,11 @@ from quizapp.scheduling.reviewlog import (
 )
 from quizapp.scheduling.state import state_prefix
 from quizapp.storage import repository as repo
+from quizapp.storage import writer
 from quizapp.storage.counts import profile_day
 from quizapp.storage.dialect import PlainSql, is_sqlite
 from quizapp.storage.engine import transaction
-from quizapp.storage.models import STATE_BEFORE_PREFIX, CardRow, DeckRow, spelled
+from quizapp.storage.models import STATE_BEFORE_PREFIX, DeckRow, spelled
 
 if TYPE_CHECKING:
     from quizapp.storage.engine import Database
@@ -364,13 +365,8 @@ def set_suspended(collection: Database, profile_id: int, card_ids: Sequence[int]
     """Suspend or unsuspend cards of a profile (one transaction); returns how many changed."""
     if not card_ids:
         return 0
-    c = CardRow.__table__  # type: ignore[attr-defined]
     with transaction(collection.engine) as s:
-        result = s.exec(
-            update(c).where(c.c.profile_id == profile_id, c.c.id.in_(list(card_ids)),
-                            c.c.suspended != suspended)
-            .values(suspended=suspended))
-        return int(result.rowcount or 0)
+        return writer.suspend_cards(s, profile_id, card_ids, suspended)
 
 
 # --------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Result, case, func, insert, update
+from sqlalchemy import ColumnElement, Result, case, func, insert
 from sqlalchemy import select as sa_select
 from sqlalchemy.sql.expression import FromClause
 from sqlmodel import Session, SQLModel, select
@@ -43,6 +43,7 @@ from quizapp.scheduling.reviewlog import (
     state_before_is,
 )
 from quizapp.storage import repository as repo
+from quizapp.storage import writer
 from quizapp.storage.models import (
     CardRow,
     DeckRow,
@@ -457,24 +458,17 @@ def insert_imported_history(s: Session, pid: int, plan: ProfilePlan,
     card_ids = _import_cards(s, pid, plan, fact_ids, deck_ids)
     session_map: dict[int, int] = {}
     if plan.sessions:
-        rows = [_full_row(StudySessionRow, {**v, "profile_id": pid})
-                for _, v in plan.sessions]
-        new = _many(s, insert(StudySessionRow).returning(
-            session_table.c.id, sort_by_parameter_order=True), rows).scalars().all()
+        new = writer.insert_study_sessions(s, [{**v, "profile_id": pid} for _, v in plan.sessions])
         session_map = {old: int(n) for (old, _), n in zip(plan.sessions, new, strict=True)}
     review_map: dict[int, int] = {}
     if plan.reviews:
-        rows = [_full_row(ReviewRow, {**v, "profile_id": pid, "card_id": card_ids[ref],
-                                      "session_id": session_map.get(sess)
-                                      if sess is not None else None})
-                for _, ref, sess, _, v in plan.reviews]
-        new = _many(s, insert(ReviewRow).returning(
-            review_table.c.id, sort_by_parameter_order=True), rows).scalars().all()
+        new = writer.insert_reviews(s, [
+            {**v, "profile_id": pid, "card_id": card_ids[ref],
+             "session_id": session_map.get(sess) if sess is not None else None}
+            for _, ref, sess, _, v in plan.reviews])
         review_map = {rid: int(n) for (rid, *_), n in zip(plan.reviews, new, strict=True)}
-        links = [{"id": review_map[rid], "cancels_id": review_map[cancels]}
-                 for rid, _, _, cancels, _ in plan.reviews if cancels is not None]
-        if links:
-            _many(s, update(ReviewRow), links)
+        writer.link_cancels(s, [(review_map[rid], review_map[cancels])
+                                for rid, _, _, cancels, _ in plan.reviews if cancels is not None])
     for ref, v in plan.reports:
         card = s.get(CardRow, card_ids[ref])
         assert card is not None
@@ -499,7 +493,7 @@ def _import_cards(s: Session, pid: int, plan: ProfilePlan,
             missing.append({"profile_id": pid, "fact_id": fid, "deck_id": deck_ids[ref[0]],
                             "family": ref[2], "state": 0})
     if missing:
-        _many(s, insert(CardRow), missing)
+        writer.insert_cards(s, missing)
         have = {
             (fid, fam): cid
             for cid, fid, fam in s.exec(sa_select(CardRow.id, CardRow.fact_id, CardRow.family)  # type: ignore[call-overload]
@@ -511,6 +505,5 @@ def _import_cards(s: Session, pid: int, plan: ProfilePlan,
         cid = have[(fact_ids[(ref[0], ref[1])], ref[2])]
         out[ref] = cid
         updates.append({"id": cid, **values})
-    if updates:
-        _many(s, update(CardRow), updates)
+    writer.update_cards(s, updates)
     return out

@@ -423,3 +423,13 @@ def update_cards(s: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Update cards by primary key: each mapping holds ``id`` and the columns to set."""
     if rows:
         s.exec(update(CardRow), params=list(rows))
+
+
+def suspend_cards(s: Session, profile_id: int, card_ids: Sequence[int], suspended: bool) -> int:
+    """Suspend or unsuspend cards of a profile picked in the browser; how many changed."""
+    c: Table = CardRow.__table__  # type: ignore[attr-defined]
+    result = s.exec(
+        update(c).where(c.c.profile_id == profile_id, c.c.id.in_(list(card_ids)),
+                        c.c.suspended != suspended)
+        .values(suspended=suspended))
+    return int(result.rowcount or 0)
