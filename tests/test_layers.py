@@ -30,7 +30,6 @@ KNOWN: set[tuple[str, str]] = {
     ("database", "classroom.py"),
     ("database", "collection.py"),
     ("database", "counts.py"),
-    ("database", "gui/controllers/safekeeping.py"),
     ("database", "progressfile.py"),
     ("database", "quiz.py"),
     ("database", "scheduling/optimize.py"),
@@ -38,13 +37,6 @@ KNOWN: set[tuple[str, str]] = {
     ("database", "study/answers.py"),
     ("database", "study/queue.py"),
     ("database", "study/session.py"),
-    ("gui-storage", "gui/controllers/article_review_panel.py"),
-    ("gui-storage", "gui/controllers/backups.py"),
-    ("gui-storage", "gui/controllers/browse_panel.py"),
-    ("gui-storage", "gui/controllers/deck_admin.py"),
-    ("gui-storage", "gui/controllers/library.py"),
-    ("gui-storage", "gui/controllers/reader_panel.py"),
-    ("gui-storage", "gui/controllers/safekeeping.py"),
 }
 
 

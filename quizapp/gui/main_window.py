@@ -989,8 +989,8 @@ class MainWindow(QMainWindow):
         deck_id = deck_id if deck_id is not None else self.current_deck_id()
         if deck_id is None:
             return None
-        from quizapp.gui.controllers.deck_admin import deck_options, save_deck_options
         from quizapp.gui.views.deck_options_dialog import DeckOptionsDialog
+        from quizapp.services.decks import deck_options, save_deck_options
 
         collection, profile_id = self.library.collection, self.profile.profile_id
 
@@ -1007,8 +1007,8 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> QWidget | None:
         """Theme, text size and the learner's study defaults."""
-        from quizapp.gui.controllers.deck_admin import save_study_defaults, study_defaults
         from quizapp.gui.views.settings_dialog import SettingsDialog, SettingsValues
+        from quizapp.services.decks import save_study_defaults, study_defaults
 
         collection = self.library.collection if self.library is not None else None
         profile = self.profile
