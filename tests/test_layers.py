@@ -75,6 +75,34 @@ def violations(package: Path = PACKAGE) -> set[tuple[str, str]]:
     return found
 
 
+WINDOW = "quizapp.gui.main_window"
+
+
+def modules_importing_the_window(package: Path = PACKAGE) -> set[str]:
+    """The modules under ``gui/`` that import the main window (type-checking imports too)."""
+    return {path.relative_to(package).as_posix()
+            for path in sorted((package / "gui").rglob("*.py"))
+            if any(_under(n, (WINDOW,)) for n in imported_modules(path))}
+
+
+def test_the_window_imports_its_controllers_and_none_imports_it_back() -> None:
+    """No import circle: only the start-up imports the window; the window imports safekeeping."""
+    assert modules_importing_the_window() == {"gui/app.py"}
+    assert "quizapp.gui.controllers.safekeeping" in imported_modules(
+        PACKAGE / "gui" / "main_window.py")
+
+
+def test_the_circle_check_sees_a_controller_importing_the_window(tmp_path: Path) -> None:
+    (tmp_path / "gui" / "controllers").mkdir(parents=True)
+    (tmp_path / "gui" / "controllers" / "keep.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+        "    from quizapp.gui.main_window import MainWindow\n", encoding="utf-8")
+    (tmp_path / "gui" / "views").mkdir()
+    (tmp_path / "gui" / "views" / "page.py").write_text("import quizapp.gui.views\n",
+                                                         encoding="utf-8")
+    assert modules_importing_the_window(tmp_path) == {"gui/controllers/keep.py"}
+
+
 def test_no_new_module_breaks_a_layer_rule() -> None:
     new = sorted(violations() - KNOWN)
     assert not new, (
