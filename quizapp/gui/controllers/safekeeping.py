@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 class SafekeepingHost(Protocol):
     """What :class:`Safekeeping` asks of the window that owns it."""
 
@@ -134,7 +135,7 @@ class Safekeeping(QObject):
         if problem is None:  # not damage: a newer schema, a locked or unreadable file…
             w.show_status("The collection could not be opened.")
             w.message(QMessageBox.Icon.Critical, "Cannot open the collection",
-                       f"quizapp could not open its database:\n\n{exc}")
+                      f"quizapp could not open its database:\n\n{exc}")
             return None
         assert db is not None
         log.warning("the collection %s is damaged: %s (%s)", db, problem, exc)
@@ -205,7 +206,7 @@ class Safekeeping(QObject):
         except backups.RESTORE_FAILURES as exc:
             log.warning("restore of %s failed: %s", backup, exc)
             self.host.message(QMessageBox.Icon.Critical, "Restore failed",
-                                f"The backup could not be restored:\n\n{exc}")
+                              f"The backup could not be restored:\n\n{exc}")
             return False
 
     def _say_restored(self, row: BackupRow, aside: Path | bool | None) -> None:
