@@ -227,13 +227,12 @@ def _sqlite_file() -> Path | None:
 def cmd_backup(args: argparse.Namespace) -> int:
     """``quizapp backup``: take a backup of the SQLite database now."""
     from quizapp.config import app_home
-    from quizapp.storage.backup import prune_backups, take_backup
+    from quizapp.services.backups import take
 
     db = _sqlite_file()
     if db is None or not db.exists():
         return _fail(["quizapp: backups are made of the embedded SQLite database only"], 1)
-    backup = take_backup(db, app_home(), "manual")  # checked; BackupError: one line, exit 1
-    prune_backups(app_home())
+    backup = take(db, app_home(), "manual").backup  # checked; BackupError: one line, exit 1
     print(f"Backed up to {backup.path} ({backup.size} bytes).")
     return EXIT_OK
 
@@ -241,12 +240,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """``quizapp restore [BACKUP]``: list backups, or restore one (default: the newest good one)."""
     from quizapp.config import app_home
-    from quizapp.storage.backup import (
-        check_database,
-        list_backups,
-        newest_good_backup,
-        restore_backup,
-    )
+    from quizapp.services.backups import check, list_backups, newest_good, restore
 
     db = _sqlite_file()
     if db is None:
@@ -256,7 +250,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if not backups:
             print("No backups yet.")
         for b in backups:
-            state = check_database(b.path) or "ok"
+            state = check(b.path) or "ok"
             print(
                 f"{b.path.name}  {b.taken_at:%Y-%m-%d %H:%M} UTC  {b.reason:<8} "
                 f"{b.size:>10} bytes  {state}"
@@ -269,11 +263,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if not path.exists():
             return _fail([f"{args.backup}:1: file: no such backup"])
     else:
-        good = newest_good_backup(app_home())
+        good = newest_good(app_home())
         if good is None:
             return _fail(["quizapp: no good backup to restore"], 1)
         path = good.path
-    aside = restore_backup(path, db)
+    aside = restore(path, db)
     print(
         f"Restored {path.name}." + (f" The replaced database was kept as {aside}." if aside else "")
     )

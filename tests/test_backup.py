@@ -95,6 +95,37 @@ def test_corrupt_database_is_detected_and_newest_good_backup_offered(quizapp_hom
         restore_backup(bad.path, db_file())
 
 
+def test_the_backup_service_takes_prunes_skips_and_reports_damage(quizapp_home: Path) -> None:
+    """What both faces call: a backup is taken and pruned; automatic ones say what happened."""
+    from quizapp.services import backups
+
+    Collection.open().close()
+    db = db_file()
+    now = datetime(2025, 3, 1, tzinfo=UTC)
+    for i in range(backups.KEEP_COUNT):  # a full rotation, a day apart
+        take_backup(db, quizapp_home, "periodic", now=now - timedelta(days=i + 1))
+    oldest = list_backups(quizapp_home)[-1].path
+    taken = backups.take(db, quizapp_home, "manual", now=now)
+    assert taken.backup.reason == "manual" and check_database(taken.backup.path) is None
+    assert taken.removed == (oldest,) and len(list_backups(quizapp_home)) == backups.KEEP_COUNT
+    # An automatic backup soon after another is skipped; a later one is taken and rotates.
+    soon = backups.back_up(db, quizapp_home, "start", min_gap=timedelta(minutes=10),
+                           now=now + timedelta(minutes=5))
+    assert soon.skipped and soon.backup is None
+    later = backups.back_up(db, quizapp_home, "start", min_gap=timedelta(minutes=10),
+                            now=now + timedelta(minutes=15))
+    assert later.backup is not None and later.removed == 1 and not later.skipped
+    # A damaged collection: no copy of it is kept, and the outcome says what is wrong.
+    with open(db, "r+b") as fh:
+        fh.write(b"garbage" * 20)
+    kept = list_backups(quizapp_home)
+    damaged = backups.back_up(db, quizapp_home, "periodic", now=now + timedelta(hours=1))
+    assert damaged.backup is None and damaged.error is None
+    assert damaged.problem == check_database(db) and damaged.problem is not None
+    assert list_backups(quizapp_home) == kept
+    assert backups.newest_good(quizapp_home) == kept[0]
+
+
 def test_cli_backup_list_and_restore(
     quizapp_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

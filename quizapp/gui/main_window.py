@@ -84,7 +84,7 @@ class MainWindow(QMainWindow):
         self._dialogs: set[QWidget] = set()
         self.runner = WorkerRunner(self)
         self.tasks = TaskRunner(self)  # imports and exports, one at a time
-        self.safekeeping = Safekeeping(self)  # backups, restore, damage, the profile lock
+        self.safekeeping = Safekeeping(self, self)  # backups, restore, damage, the profile lock
         self.exit_status = 0  # what run() returns once the window has closed
         self._import_queue: list[tuple[Path, bool]] = []
         self._stale: set[str] = {"browse", "reader", "progress"}
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.deck_model = DeckListModel(self)
         self.deck_page = DeckPage(self.deck_model, self)
         self.study = StudyPanel(self)
-        self.browse = BrowsePanel(self, self._open_dialog)
+        self.browse = BrowsePanel(self, self.open_dialog)
         self.reader = ReaderPanel(self)
         self.progress = ProgressPanel(self)
         # The practice-test screen pulls in the storage stack: built on first use,
@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
         self.study.state_changed.connect(self._update_study_actions)
         self.study.status_message.connect(self.show_status)
         self.study.answer_not_saved.connect(
-            lambda text: self._message(QMessageBox.Icon.Warning, "Answer not saved", text)
+            lambda text: self.message(QMessageBox.Icon.Warning, "Answer not saved", text)
         )
         self.nav.page_requested.connect(self.show_page)
         self.hint.dismissed.connect(self._hint_dismissed)
@@ -509,7 +509,7 @@ class MainWindow(QMainWindow):
         try:
             created = self.library.create_profile(name)
         except ValueError as exc:
-            self._message(QMessageBox.Icon.Warning, "New profile", str(exc).capitalize() + ".")
+            self.message(QMessageBox.Icon.Warning, "New profile", str(exc).capitalize() + ".")
             return False
         self.reload_profiles(created.profile_id)
         self.show_status(f"Created profile {created.name}.")
@@ -525,7 +525,7 @@ class MainWindow(QMainWindow):
         try:
             self.library.rename_profile(self.profile.profile_id, name)
         except ValueError as exc:
-            self._message(QMessageBox.Icon.Warning, "Rename profile", str(exc).capitalize() + ".")
+            self.message(QMessageBox.Icon.Warning, "Rename profile", str(exc).capitalize() + ".")
             return
         self.reload_profiles(self.profile.profile_id)
         self.show_status(f"Renamed the profile to {name.strip()}.")
@@ -682,7 +682,7 @@ class MainWindow(QMainWindow):
             what += f", {summary.retired} retired"
         self.show_status(f"Imported “{summary.deck_name}” from {file.name}: {what}.")
         if notices:  # things the importer left out or changed: worth a look, not an error
-            self._message(
+            self.message(
                 QMessageBox.Icon.Information,
                 "Imported with notes",
                 f"“{summary.deck_name}” was imported from {file.name}.\n\n"
@@ -706,7 +706,7 @@ class MainWindow(QMainWindow):
         panel = ArticleReviewPanel(self.library.collection, Path(path), self)
         panel.status_message.connect(self.show_status)
         panel.deck_created.connect(self._article_deck_created)
-        self._open_dialog(panel.view)
+        self.open_dialog(panel.view)
         panel.start()
         self.show_status(f"Finding the facts of {Path(path).name}…")
         return panel
@@ -733,7 +733,7 @@ class MainWindow(QMainWindow):
         else:
             problems = [str(exc) or type(exc).__name__]
         dialog = ImportErrorDialog(file.name, problems, self)
-        self._open_dialog(dialog)
+        self.open_dialog(dialog)
         self._import_next()
 
     def _confirm_replacement(self, file: Path, warnings: list[str]) -> QMessageBox:
@@ -755,7 +755,7 @@ class MainWindow(QMainWindow):
                 self.show_status(f"{file.name} was not imported: nothing was changed.")
 
         box.buttonClicked.connect(decided)
-        self._open_dialog(box)
+        self.open_dialog(box)
         return box
 
     def _import_cancelled(self, file: Path) -> None:
@@ -885,7 +885,7 @@ class MainWindow(QMainWindow):
 
     def _export_failed(self, file: Path, exc: Exception) -> None:
         self.show_status(f"{file.name} was not written.")
-        self._message(
+        self.message(
             QMessageBox.Icon.Warning,
             "Export failed",
             f"The deck could not be written to {file}:\n\n{exc}",
@@ -927,7 +927,7 @@ class MainWindow(QMainWindow):
         try:
             done = delete_deck(self.library.collection, deck_id)
         except PermissionError as exc:
-            self._message(QMessageBox.Icon.Warning, "Delete deck", str(exc).capitalize() + ".")
+            self.message(QMessageBox.Icon.Warning, "Delete deck", str(exc).capitalize() + ".")
             return False
         self.refresh_decks()
         if done == "retired":  # a teacher in a classroom: their classes only
@@ -989,8 +989,8 @@ class MainWindow(QMainWindow):
         deck_id = deck_id if deck_id is not None else self.current_deck_id()
         if deck_id is None:
             return None
-        from quizapp.gui.controllers.deck_admin import deck_options, save_deck_options
         from quizapp.gui.views.deck_options_dialog import DeckOptionsDialog
+        from quizapp.services.decks import deck_options, save_deck_options
 
         collection, profile_id = self.library.collection, self.profile.profile_id
 
@@ -1002,13 +1002,13 @@ class MainWindow(QMainWindow):
             return problems
 
         dialog = DeckOptionsDialog(deck_options(collection, profile_id, deck_id), save, self)
-        self._open_dialog(dialog)
+        self.open_dialog(dialog)
         return dialog
 
     def show_settings(self) -> QWidget | None:
         """Theme, text size and the learner's study defaults."""
-        from quizapp.gui.controllers.deck_admin import save_study_defaults, study_defaults
         from quizapp.gui.views.settings_dialog import SettingsDialog, SettingsValues
+        from quizapp.services.decks import save_study_defaults, study_defaults
 
         collection = self.library.collection if self.library is not None else None
         profile = self.profile
@@ -1038,7 +1038,7 @@ class MainWindow(QMainWindow):
             return []
 
         dialog = SettingsDialog(values, save, self)
-        self._open_dialog(dialog)
+        self.open_dialog(dialog)
         return dialog
 
     # ---------------------------------------------------------------- pages
@@ -1099,14 +1099,14 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """List the keyboard shortcuts."""
-        self._open_dialog(ShortcutsDialog(self))
+        self.open_dialog(ShortcutsDialog(self))
 
     def show_about(self) -> None:
         """The About box, with the seed article's title and licence."""
         from quizapp import __version__
 
         sources = self.library.sources("seed") if self.library is not None else []
-        self._open_dialog(AboutDialog(__version__, sources, self.windowIcon(), self))
+        self.open_dialog(AboutDialog(__version__, sources, self.windowIcon(), self))
 
     # ------------------------------------------------------- quiz mode
 
@@ -1147,7 +1147,7 @@ class MainWindow(QMainWindow):
             load_quiz_decks(self.library.collection, [deck.deck_id]), QuizOptions(questions=n)
         )
         if quiz.short:
-            self._message(
+            self.message(
                 QMessageBox.Icon.Warning,
                 "Print a quiz",
                 quiz.problems()[0].split(": ", 1)[1].capitalize() + ".",
@@ -1197,25 +1197,32 @@ class MainWindow(QMainWindow):
 
         if self.library is None:
             return
-        self._open_dialog(ClassReportDialog(self.library.collection, self))
+        self.open_dialog(ClassReportDialog(self.library.collection, self))
 
     def show_class_view(self) -> None:
         """Students' progress files side by side."""
         from quizapp.gui.views.class_view import ClassViewDialog
 
-        self._open_dialog(ClassViewDialog(self))
+        self.open_dialog(ClassViewDialog(self))
 
-    def _open_dialog(self, dialog: QWidget) -> None:
+    def open_dialog(self, dialog: QWidget) -> None:
+        """Show ``dialog`` (deleted when closed) and keep it while it is on screen."""
         self._dialogs.add(dialog)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: self._dialogs.discard(dialog))
         dialog.open()  # type: ignore[attr-defined]
 
-    def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    def message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+        """Show a plain-text message box over the window (not blocking) and return it."""
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote names and file contents
-        self._open_dialog(box)
+        self.open_dialog(box)
         return box
+
+    @property
+    def study_active(self) -> bool:
+        """Whether a study session is on screen."""
+        return self.study.active
 
     def open_dialogs(self) -> list[QWidget]:
         """Dialogs opened by the window and still on screen (for tests and scripts)."""

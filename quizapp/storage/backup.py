@@ -38,6 +38,10 @@ class BackupError(Exception):
     """A backup or restore that could not be done; the message says why in plain words."""
 
 
+#: How :func:`restore_backup` fails on a bad backup file or disk (the caller says so, in words).
+RESTORE_FAILURES: tuple[type[Exception], ...] = (BackupError, OSError, sqlite3.Error)
+
+
 @dataclass(frozen=True, slots=True)
 class Backup:
     """One backup file."""

@@ -238,6 +238,33 @@ def test_restore_is_refused_while_another_window_holds_a_profile(
         holder.wait(10)
 
 
+def test_a_restore_that_cannot_write_its_copy_says_so_and_keeps_the_collection(
+    make_window: Callable[[], MainWindow], qtbot: QtBot, quizapp_home: Path,
+) -> None:
+    Collection.open().close()
+    db = database_file(quizapp_home)
+    old = take_backup(db, quizapp_home, "manual", now=datetime.now(UTC) - timedelta(hours=2))
+    add_profile("Ana")
+    win = make_window()
+    win.open_collection()
+    qtbot.waitUntil(lambda: not win.safekeeping.keeper.busy(), timeout=WAIT_MS)
+    # A folder where the restore writes its copy of the backup: the copy cannot be made.
+    blocker = db.with_name(f"{db.name}.{os.getpid()}.restoring")
+    blocker.mkdir()
+    assert not win.safekeeping.restore(old.path, confirm=False)
+    failed = [d for d in win.open_dialogs()
+              if isinstance(d, QMessageBox) and d.windowTitle() == "Restore failed"]
+    assert failed and "could not be restored" in failed[0].text()
+    # The collection is the one it was, open again, with nothing moved aside.
+    # Nothing was replaced: the file still holds every profile; once the folder
+    # in the way is gone, the collection opens as it was.
+    assert "Ana" in profiles(quizapp_home)
+    assert not list(quizapp_home.glob("quizapp.replaced-*.sqlite3"))
+    blocker.rmdir()
+    win.open_collection()
+    assert win.library is not None and "Ana" in {p.name for p in win._profiles}
+
+
 def test_back_up_now_from_the_dialog(
     make_window: Callable[[], MainWindow], qtbot: QtBot, quizapp_home: Path,
 ) -> None:

@@ -383,6 +383,27 @@ def test_new_deck_with_notes_and_a_fact_from_its_article(
 # Decks in and out through the GUI actions
 
 
+def test_a_new_deck_whose_id_is_taken_is_refused_even_when_it_is_a_number(
+        window: MainWindow, qtbot: QtBot, quizapp_home: Path, tmp_path: Path) -> None:
+    """An all-digit id that is also another deck's number is still checked by id."""
+    from quizapp.services.imports import import_path
+
+    key = str(seed_deck_id(window))  # "1": the seed deck's number, and a valid id
+    deck_file = tmp_path / "numbered.toml"
+    deck_file.write_text(
+        f'format = 1\nid = "{key}"\nname = "Numbered"\n\n[[facts]]\nid = "qa-1"\n'
+        'kind = "qa"\nfront = "Capital of Peru?"\nback = "Lima"\n', encoding="utf-8")
+    assert window.library is not None
+    import_path(window.library.collection, deck_file)
+    open_browse(window, qtbot)
+    problems = window.browse.create_deck({"id": key, "name": "Numbered again"})
+    assert [(p.field, p.message) for p in problems] == [
+        ("id", f"a deck with id {key!r} exists already; pick another id")]
+    # Nothing was stored over the deck with that id: its fact is not retired.
+    assert query(quizapp_home, "SELECT fact.retired, deck.name FROM fact JOIN deck "
+                 "ON deck.id = fact.deck_id WHERE deck.key = ?", key) == [(0, "Numbered")]
+
+
 def deck_snapshot(home: Path, key: str) -> list[tuple[object, ...]]:
     return query(home, "SELECT f.key, f.kind, f.text, f.start, f.end, f.value_text, f.value_num,"
                  " f.stem, f.speaker, f.name, f.front, f.back FROM fact f JOIN deck d ON "

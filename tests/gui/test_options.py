@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from quizapp.gui.controllers.deck_admin import deck_options, save_deck_options
 from quizapp.gui.main_window import MainWindow
 from quizapp.gui.settings import GuiSettings
 from quizapp.gui.theme import colors
 from quizapp.gui.views.deck_options_dialog import DeckOptionsDialog
 from quizapp.gui.views.settings_dialog import SettingsDialog
+from quizapp.services.decks import deck_options, save_deck_options
 from tests.gui.conftest import WAIT_MS, query
 from tests.gui.test_browse import last_dialog, seed_deck_id
 from tests.gui.test_main_window import assert_accessible

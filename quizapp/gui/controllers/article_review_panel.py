@@ -238,10 +238,9 @@ class ArticleReviewPanel(QObject):
         self.extraction_finished.emit()
 
     def _free_id(self, base: str) -> str:
-        from quizapp.storage import repository as repo
+        from quizapp.services.decks import deck_keys
 
-        with self.collection.session() as s:
-            taken = {row.key for row in repo.list_decks(s)}
+        taken = deck_keys(self.collection)
         candidate, n = base, 2
         while candidate in taken:
             candidate = f"{base}-{n}"
@@ -540,7 +539,7 @@ class ArticleReviewPanel(QObject):
     def create_deck(self) -> bool:
         """Validate the accepted facts as a deck and store it (all or nothing); True if stored."""
         from quizapp.facts.deckfile import DeckFileError, Problem
-        from quizapp.storage import repository as repo
+        from quizapp.services.decks import key_taken
 
         review = self.review
         if review is None or self.tasks.busy():
@@ -549,17 +548,15 @@ class ArticleReviewPanel(QObject):
         name = " ".join(v.name_edit.text().split())
         deck_id = v.id_edit.text().strip()
         problems: list[Problem] = []
-        if deck_id:
-            with self.collection.session() as s:
-                if repo.find_deck_by_key(s, deck_id) is not None:
-                    problems.append(
-                        Problem(
-                            f"{deck_id}.toml",
-                            1,
-                            "id",
-                            f"a deck with id {deck_id!r} exists already; choose another id",
-                        )
-                    )
+        if deck_id and key_taken(self.collection, deck_id):
+            problems.append(
+                Problem(
+                    f"{deck_id}.toml",
+                    1,
+                    "id",
+                    f"a deck with id {deck_id!r} exists already; choose another id",
+                )
+            )
         try:
             deck = review.build_deck(deck_id, name)
         except DeckFileError as exc:

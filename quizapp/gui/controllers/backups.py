@@ -1,24 +1,24 @@
 """Backups in the app: automatic, rotating, checked; restore; a damaged collection at start.
 
-:class:`BackupKeeper` backs up the open SQLite collection with the functions of
-:mod:`quizapp.storage.backup` (SQLite's online backup API):
+:class:`BackupKeeper` backs up the open SQLite collection with the backup
+service, :mod:`quizapp.services.backups` (SQLite's online backup API):
 
 - **at start**, on a pool thread once the window is on screen and the
   collection is open — unless a backup younger than :data:`START_GAP` exists,
   so that quick restarts (or a crash loop) do not rotate the history away;
-- **every** :data:`~quizapp.storage.backup.PERIOD_MINUTES` **minutes** during
+- **every** :data:`~quizapp.services.backups.PERIOD_MINUTES` **minutes** during
   a long session, on a pool thread;
 - **on exit**, after the collection is closed (a short, synchronous copy that
   holds the session's last answers).
 
 Every backup is checked with ``PRAGMA integrity_check`` before it is renamed
-into place (:func:`quizapp.storage.backup.take_backup`). A copy that fails the
+into place (:func:`quizapp.services.backups.back_up`). A copy that fails the
 check is deleted at once — a damaged copy must
 never push a good one out of the rotation — and the check's finding is
 reported: the live database is damaged, and the learner is offered the
 newest good backup. Backups are then pruned by count and age
-(:data:`~quizapp.storage.backup.KEEP_COUNT`,
-:data:`~quizapp.storage.backup.KEEP_DAYS`; the newest three always stay).
+(:data:`~quizapp.services.backups.KEEP_COUNT`,
+:data:`~quizapp.services.backups.KEEP_DAYS`; the newest three always stay).
 Stale ``.partial`` files left by a killed backup are swept up.
 
 A database on a server (``QUIZAPP_DATABASE_URL`` to PostgreSQL) is backed up
@@ -33,18 +33,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from quizapp.gui.workers import WorkerRunner
-from quizapp.storage.backup import STALE_PARTIAL as _STALE_PARTIAL
+from quizapp.services.backups import STALE_PARTIAL as _STALE_PARTIAL
+from quizapp.services.backups import BackupOutcome, back_up, check
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
-    from quizapp.storage.backup import Backup
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +58,6 @@ REASON_LABELS = {
     "periodic": "During study",
     "manual": "By hand",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class BackupOutcome:
-    """What one automatic or manual backup did (a plain value from a pool thread)."""
-
-    backup: Backup | None  # None: skipped, failed, or the copy was damaged
-    reason: str
-    skipped: bool = False  # a recent backup made this one needless
-    problem: str | None = None  # the live database failed its check: what is wrong
-    error: str | None = None  # the backup could not be written (disk full, …)
-    removed: int = 0  # old backups pruned
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,69 +83,23 @@ class BackupRow:
 
 def sqlite_file(collection: Collection | None) -> Path | None:
     """The SQLite file behind ``collection`` (None for a server or an in-memory database)."""
-    if collection is None:
-        return None
-    url = collection.engine.url
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(str(url.database))
+    from quizapp.services.startup import collection_file
 
-
-def sweep_partials(home: Path, now: datetime | None = None) -> int:
-    """Delete ``.partial`` files killed backups left behind; how many went.
-
-    See :func:`quizapp.storage.backup.sweep_partials` (a file named after a
-    process that is gone goes at once; an older-style one after
-    :data:`STALE_PARTIAL`).
-    """
-    from quizapp.storage.backup import backup_dir
-    from quizapp.storage.backup import sweep_partials as sweep
-
-    return sweep(backup_dir(home), now)
-
-
-def run_backup(db_path: Path, home: Path, reason: str, *, min_gap: timedelta | None = None,
-               now: datetime | None = None) -> BackupOutcome:
-    """Take, check and rotate one backup (runs on a pool thread or at exit)."""
-    from quizapp.storage.backup import (
-        BackupError,
-        check_database,
-        list_backups,
-        prune_backups,
-        take_backup,
-    )
-
-    now = now or datetime.now(UTC)
-    sweep_partials(home, now)
-    if min_gap is not None:
-        newest = next(iter(list_backups(home)), None)
-        if newest is not None and now - newest.taken_at < min_gap:
-            return BackupOutcome(None, reason, skipped=True)
-    try:  # the copy is checked before it becomes a backup: a damaged one is never kept
-        backup = take_backup(db_path, home, reason, now)
-    except BackupError as exc:
-        problem = check_database(db_path)
-        if problem is not None:
-            return BackupOutcome(None, reason, problem=problem)
-        return BackupOutcome(None, reason, error=str(exc))
-    removed = prune_backups(home, now=now)
-    return BackupOutcome(backup, reason, removed=len(removed))
+    return collection_file(collection) if collection is not None else None
 
 
 def backup_rows(home: Path) -> list[BackupRow]:
     """Every backup, newest first, not yet checked."""
-    from quizapp.storage.backup import list_backups
+    from quizapp.services.backups import list_backups
 
     return [BackupRow(b.path, b.taken_at, b.reason, b.size) for b in list_backups(home)]
 
 
 def check_rows(rows: list[BackupRow]) -> list[BackupRow]:
     """The rows with their state filled in by ``PRAGMA integrity_check`` (pool thread)."""
-    from quizapp.storage.backup import check_database
-
     out = []
     for row in rows:
-        problem = check_database(row.path)
+        problem = check(row.path)
         out.append(BackupRow(row.path, row.taken_at, row.reason, row.size, problem or "ok"))
     return out
 
@@ -259,7 +201,7 @@ class BackupKeeper(QObject):
         db, home = self.db_path, self.home
         if db is None or (reason != "manual" and self.runner.busy()):
             return False
-        self.runner.start(lambda: run_backup(db, home, reason, min_gap=min_gap),
+        self.runner.start(lambda: back_up(db, home, reason, min_gap=min_gap),
                           self._done, self._crashed)
         return True
 
@@ -273,7 +215,7 @@ class BackupKeeper(QObject):
             return None
         self.runner.wait(60_000)
         try:
-            outcome = run_backup(self.db_path, self.home, reason)
+            outcome = back_up(self.db_path, self.home, reason)
         except Exception as exc:  # a backup must never stop the app from closing
             log.warning("the %s backup failed: %s", reason, exc)
             return None

@@ -412,7 +412,7 @@ class BrowsePanel(QObject):
         from quizapp.browse import check_deck_header, check_new_source, slug
         from quizapp.facts.deckfile import DeckFileError, Problem
         from quizapp.facts.model import Deck
-        from quizapp.storage import repository as repo
+        from quizapp.services.decks import key_taken
 
         assert self.collection is not None
         deck_id = values.get("id", "")
@@ -420,11 +420,9 @@ class BrowsePanel(QObject):
         base = Deck(id=deck_id, name=name, description=values.get("description", ""))
         file = f"{deck_id or 'deck'}.toml"
         problems: list[Problem] = []
-        with self.collection.session() as s:
-            existing = repo.find_deck(s, deck_id) if deck_id else None
-            if existing is not None and existing.key == deck_id:
-                problems.append(Problem(file, 1, "id", f"a deck with id {deck_id!r} exists "
-                                        "already; pick another id"))
+        if deck_id and key_taken(self.collection, deck_id):
+            problems.append(Problem(file, 1, "id", f"a deck with id {deck_id!r} exists "
+                                    "already; pick another id"))
         if not name.strip():
             problems.append(Problem(file, 1, "name", "must not be empty"))
         try:

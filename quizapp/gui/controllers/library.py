@@ -1,11 +1,12 @@
 """The collection as the GUI sees it: plain values in, plain values out.
 
 Every call is one short unit of work on the core (:class:`Collection` and the
-repository); no ORM row leaves this module.
+services); no database row reaches the GUI.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,32 +72,31 @@ class Library:
 
     def profiles(self) -> list[ProfileInfo]:
         """Every profile, oldest first."""
-        from quizapp.storage import repository as repo
+        from quizapp.services.profiles import list_profiles
 
-        with self.collection.session() as s:
-            return [ProfileInfo(p.id or 0, p.name) for p in repo.list_profiles(s)]
+        return [ProfileInfo(p.id, p.name) for p in list_profiles(self.collection)]
 
     def create_profile(self, name: str) -> ProfileInfo:
         """A new profile with cards for every deck (ValueError for a bad or taken name)."""
-        from quizapp.storage import repository as repo
+        from quizapp.services.profiles import create_profile
 
-        with self.collection.transaction() as s:
-            row = repo.create_profile(s, name)
-            return ProfileInfo(row.id or 0, row.name)
+        made = create_profile(self.collection, name)
+        return ProfileInfo(made.id, made.name)
 
     def rename_profile(self, profile_id: int, name: str) -> None:
         """Rename a profile (ValueError for a bad or taken name)."""
-        from quizapp.storage import repository as repo
+        from quizapp.services.profiles import rename_profile
 
-        with self.collection.transaction() as s:
-            repo.rename_profile(s, profile_id, name)
+        rename_profile(self.collection, profile_id, name)
 
     def delete_profile(self, profile_id: int) -> None:
         """Delete a profile and all its progress."""
-        from quizapp.storage import repository as repo
+        from quizapp.services.decks import NotFoundError
+        from quizapp.services.profiles import delete_profile
 
-        with self.collection.transaction() as s:
-            repo.delete_profile(s, profile_id)
+        # Another window may have deleted it already: then nothing is left of it.
+        with contextlib.suppress(NotFoundError):
+            delete_profile(self.collection, profile_id)
 
     # decks ------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ class Library:
 
     def sources(self, deck_key: str = "seed") -> list[SourceInfo]:
         """The articles of a deck (empty when the deck is gone)."""
-        from quizapp.storage.repository import NotFoundError
+        from quizapp.services.decks import NotFoundError
 
         try:
             deck = self.collection.load_deck(deck_key)

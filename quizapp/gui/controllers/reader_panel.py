@@ -182,11 +182,10 @@ class ReaderPanel(QObject):
         sources.blockSignals(True)
         sources.clear()
         if deck_id is not None and self.collection is not None:
-            from quizapp.storage import repository as repo
+            from quizapp.services.decks import stored_card_ids
 
             self.deck = self.collection.load_deck(deck_id)
-            with self.collection.session() as s:
-                self._card_ids = repo.stored_card_ids(s, self.deck.id, self.profile_id)
+            self._card_ids = stored_card_ids(self.collection, self.deck.id, self.profile_id)
             for src in self.deck.sources:
                 sources.addItem(src.title, src.id)
         sources.setCurrentIndex(0 if sources.count() else -1)

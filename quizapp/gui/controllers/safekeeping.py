@@ -1,6 +1,8 @@
 """Keeping the learner's collection safe: backups, restore, damage, one writer per profile.
 
-The main window owns one :class:`Safekeeping` and calls it at a few points:
+The main window owns one :class:`Safekeeping` and calls it at a few points
+(the window is its :class:`SafekeepingHost`: the few public things it asks of
+the window, so that this module never imports the window):
 
 - :meth:`opened` when the collection is open: automatic backups start
   (:class:`~quizapp.gui.controllers.backups.BackupKeeper`: at start off the GUI
@@ -20,58 +22,80 @@ The main window owns one :class:`Safekeeping` and calls it at a few points:
 File › Backups… opens :class:`~quizapp.gui.views.backup_dialog.BackupDialog`;
 a restore asks for confirmation, refuses while another quizapp window has the
 collection open, closes the collection, replaces the file (the old one is kept
-aside by :func:`quizapp.storage.backup.restore_backup`) and opens it again.
+aside by :func:`quizapp.services.backups.restore`) and opens it again.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from quizapp.gui.controllers.backups import (
     BackupKeeper,
-    BackupOutcome,
     BackupRow,
     backup_rows,
     local_time,
     profiles_open_elsewhere,
 )
+from quizapp.services import backups
+from quizapp.services.startup import configured_file, upgrade_copy
 
 if TYPE_CHECKING:
     from quizapp.gui.controllers.library import Library, ProfileInfo
-    from quizapp.gui.main_window import MainWindow
     from quizapp.gui.views.backup_dialog import BackupDialog
     from quizapp.instance import ProfileLock
+    from quizapp.services.backups import Backup, BackupOutcome
 
 log = logging.getLogger(__name__)
 
 
-def configured_sqlite_file() -> Path | None:
-    """The SQLite file the app opens by default (None for a server database)."""
-    from quizapp.config import database_url
+class SafekeepingHost(Protocol):
+    """What :class:`Safekeeping` asks of the window that owns it."""
 
-    url = database_url()
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:"):
-        return Path(url[len(prefix):])
-    return None
+    @property
+    def study_active(self) -> bool:
+        """Whether a study session is on screen (a restore would end it)."""
+        ...
+
+    def show_status(self, text: str) -> None:
+        """Say ``text`` in the status bar."""
+
+    def message(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+        """Show a message box (not blocking) and return it."""
+        ...
+
+    def open_dialog(self, dialog: QWidget) -> None:
+        """Show a dialog the window keeps track of."""
+
+    def quit_with(self, status: int) -> None:
+        """Leave the app with ``status``."""
+
+    def close_collection(self) -> None:
+        """Close the open collection (every connection to its file)."""
+
+    def open_collection(self) -> None:
+        """Open the default collection again."""
 
 
-def _row(backup: Any) -> BackupRow:
+def _row(backup: Backup) -> BackupRow:
     return BackupRow(backup.path, backup.taken_at, backup.reason, backup.size, "ok")
 
 
 class Safekeeping(QObject):
-    """Backups, restore, a damaged collection, and the profile lock of one main window."""
+    """Backups, restore, a damaged collection, and the profile lock of one main window.
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    ``host`` is the window (see :class:`SafekeepingHost`); ``parent`` is the
+    widget the questions and messages are shown over (the window itself).
+    """
+
+    def __init__(self, host: SafekeepingHost, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.host = host
+        self.parent_widget = parent
         self.keeper = BackupKeeper(self)
         self.keeper.backed_up.connect(self._backed_up)
         self.keeper.failed.connect(self._backup_failed)
@@ -100,21 +124,18 @@ class Safekeeping(QObject):
         Returns the reopened library after a restore, or None (the window then
         stays without a collection, or quits if the learner chose Quit).
         """
-        w = self.window
-        db = configured_sqlite_file()
-        from quizapp.storage.db import UpgradeError
-
-        if isinstance(exc, UpgradeError) and exc.copy is not None and db is not None:
-            return self._upgrade_failed(exc, exc.copy, db)
+        w = self.host
+        db = configured_file()
+        copy = upgrade_copy(exc)
+        if copy is not None and db is not None:
+            return self._upgrade_failed(exc, copy, db)
         problem = None
         if db is not None and db.exists():
-            from quizapp.storage.backup import check_database
-
-            problem = check_database(db)
+            problem = backups.check(db)
         if problem is None:  # not damage: a newer schema, a locked or unreadable file…
             w.show_status("The collection could not be opened.")
-            w._message(QMessageBox.Icon.Critical, "Cannot open the collection",
-                       f"quizapp could not open its database:\n\n{exc}")
+            w.message(QMessageBox.Icon.Critical, "Cannot open the collection",
+                      f"quizapp could not open its database:\n\n{exc}")
             return None
         assert db is not None
         log.warning("the collection %s is damaged: %s (%s)", db, problem, exc)
@@ -122,7 +143,8 @@ class Safekeeping(QObject):
         newest = self._newest_good()
         from quizapp.gui.views.backup_dialog import ask_damaged
 
-        if not ask_damaged(w, problem, newest, str(db), at_start=True) or newest is None:
+        if not ask_damaged(self.parent_widget, problem, newest, str(db),
+                           at_start=True) or newest is None:
             w.quit_with(1)
             return None
         reopened = self._reopen_from(newest.path, db, "The backup")
@@ -134,12 +156,12 @@ class Safekeeping(QObject):
 
     def _upgrade_failed(self, exc: Exception, copy: Path, db: Path) -> Library | None:
         """An upgrade step failed: offer the copy taken before the upgrade, or quit."""
-        w = self.window
+        w = self.host
         log.warning("the upgrade of %s failed: %s", db, exc)
         w.show_status("The upgrade of your collection failed.")
         from quizapp.gui.views.backup_dialog import ask_upgrade_failed
 
-        if not ask_upgrade_failed(w, str(exc), str(copy)):
+        if not ask_upgrade_failed(self.parent_widget, str(exc), str(copy)):
             w.quit_with(1)
             return None
         reopened = self._reopen_from(copy, db, "The copy from before the upgrade")
@@ -152,9 +174,7 @@ class Safekeeping(QObject):
         return library
 
     def _newest_good(self) -> BackupRow | None:
-        from quizapp.storage.backup import newest_good_backup
-
-        good = newest_good_backup(self.home)
+        good = backups.newest_good(self.home)
         return _row(good) if good is not None else None
 
     def _reopen_from(self, source: Path, db: Path,
@@ -164,7 +184,7 @@ class Safekeeping(QObject):
         None when the swap failed (the app quits) or the collection still cannot
         be opened (the user is told; ``what`` names what was put back).
         """
-        w = self.window
+        w = self.host
         aside = self._replace(source, db)
         if aside is False:
             w.quit_with(1)
@@ -174,27 +194,25 @@ class Safekeeping(QObject):
         try:
             return Library.open(), aside
         except Exception as again:
-            w._message(QMessageBox.Icon.Critical, "Cannot open the collection",
-                       f"{what} was restored, but the collection still could not be "
-                       f"opened:\n\n{again}")
+            w.message(QMessageBox.Icon.Critical, "Cannot open the collection",
+                      f"{what} was restored, but the collection still could not be "
+                      f"opened:\n\n{again}")
             return None
 
     def _replace(self, backup: Path, db: Path) -> Path | bool | None:
         """Put ``backup`` in place of ``db``; the replaced file's new name, or False."""
-        from quizapp.storage.backup import BackupError, restore_backup
-
         try:
-            return restore_backup(backup, db)
-        except (BackupError, OSError, sqlite3.Error) as exc:
+            return backups.restore(backup, db)
+        except backups.RESTORE_FAILURES as exc:
             log.warning("restore of %s failed: %s", backup, exc)
-            self.window._message(QMessageBox.Icon.Critical, "Restore failed",
-                                 f"The backup could not be restored:\n\n{exc}")
+            self.host.message(QMessageBox.Icon.Critical, "Restore failed",
+                              f"The backup could not be restored:\n\n{exc}")
             return False
 
     def _say_restored(self, row: BackupRow, aside: Path | bool | None) -> None:
         kept = f" The replaced collection was kept as {aside.name}." if isinstance(
             aside, Path) else ""
-        self.window.show_status(f"Restored the backup of {local_time(row.taken_at)}.{kept}")
+        self.host.show_status(f"Restored the backup of {local_time(row.taken_at)}.{kept}")
 
     # ------------------------------------------------------------ closing
 
@@ -218,8 +236,8 @@ class Safekeeping(QObject):
             lock.acquire()
         except ProfileInUseError as exc:
             log.warning("%s", exc)
-            self.window.show_status(f"“{profile.name}” is open in another quizapp window.")
-            box = self.window._message(QMessageBox.Icon.Warning, "Profile in use", str(exc))
+            self.host.show_status(f"“{profile.name}” is open in another quizapp window.")
+            box = self.host.message(QMessageBox.Icon.Warning, "Profile in use", str(exc))
             box.setInformativeText("Choose another profile in the list, or make a new one "
                                    "(File › Profile › New profile…).")
             return False
@@ -250,13 +268,13 @@ class Safekeeping(QObject):
         if self.dialog is not None:
             self.dialog.raise_()
             return self.dialog
-        dialog = BackupDialog(str(self.home / "backups"), self.window)
+        dialog = BackupDialog(str(backups.backup_folder(self.home)), self.parent_widget)
         dialog.restore_requested.connect(lambda row: self.restore(row))
         dialog.backup_requested.connect(self.back_up_now)
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         self.dialog = dialog
         self.refresh_dialog()
-        self.window._open_dialog(dialog)
+        self.host.open_dialog(dialog)
         return dialog
 
     def refresh_dialog(self) -> None:
@@ -272,22 +290,22 @@ class Safekeeping(QObject):
         """Take a backup now (off the GUI thread)."""
         started = self.keeper.back_up_later("manual")
         if started:
-            self.window.show_status("Backing up…")
+            self.host.show_status("Backing up…")
             if self.dialog is not None:
                 self.dialog.set_busy(True)
         else:
-            self.window.show_status("There is no collection file to back up.")
+            self.host.show_status("There is no collection file to back up.")
         return started
 
     def _backed_up(self, outcome: BackupOutcome) -> None:
         if outcome.reason == "manual" and outcome.backup is not None:
-            self.window.show_status(f"Backed up to {outcome.backup.path.name}.")
+            self.host.show_status(f"Backed up to {outcome.backup.path.name}.")
         if self.dialog is not None:
             self.dialog.set_busy(False)
             self.refresh_dialog()
 
     def _backup_failed(self, why: str) -> None:
-        self.window.show_status(f"The backup failed: {why}")
+        self.host.show_status(f"The backup failed: {why}")
         if self.dialog is not None:
             self.dialog.set_busy(False)
 
@@ -306,11 +324,12 @@ class Safekeeping(QObject):
             self.dialog.set_busy(False)
         db = self.keeper.db_path
         log.warning("the open collection %s failed its check: %s", db, problem)
-        self.window.show_status("Your collection is damaged: restore a backup (File › Backups…).")
+        self.host.show_status("Your collection is damaged: restore a backup (File › Backups…).")
         newest = self._newest_good()
         self._asking = True
         try:
-            wanted = ask_damaged(self.window, problem, newest, str(db or ""), at_start=False)
+            wanted = ask_damaged(self.parent_widget, problem, newest, str(db or ""),
+                                 at_start=False)
         finally:
             self._asking = False
         if wanted and newest is not None:
@@ -320,22 +339,18 @@ class Safekeeping(QObject):
 
     def restore(self, row: BackupRow | Path, *, confirm: bool = True) -> bool:
         """Replace the collection with a backup, after confirmation; True if it was restored."""
-        from quizapp.storage.backup import check_database
-
-        w = self.window
+        w = self.host
         if isinstance(row, Path):
-            from quizapp.storage.backup import list_backups
-
-            found = next((b for b in list_backups(self.home) if b.path == row), None)
+            found = next((b for b in backups.list_backups(self.home) if b.path == row), None)
             if found is None:
                 return False
             row = BackupRow(found.path, found.taken_at, found.reason, found.size)
-        db = self.keeper.db_path or configured_sqlite_file()
+        db = self.keeper.db_path or configured_file()
         if db is None:
-            w._message(QMessageBox.Icon.Information, "Restore",
-                       "This collection is on a server: its backups are kept there.")
+            w.message(QMessageBox.Icon.Information, "Restore",
+                      "This collection is on a server: its backups are kept there.")
             return False
-        parent: QWidget = self.dialog if self.dialog is not None else w
+        parent: QWidget = self.dialog if self.dialog is not None else self.parent_widget
         if confirm:
             answer = QMessageBox.question(
                 parent,
@@ -343,7 +358,7 @@ class Safekeeping(QObject):
                 f"Replace your collection with the backup from {local_time(row.taken_at)}?\n\n"
                 "Answers given since then will no longer show. The collection it replaces "
                 "is kept aside as a file, so nothing is thrown away."
-                + ("\n\nThe study session on screen will end." if w.study.active else ""),
+                + ("\n\nThe study session on screen will end." if w.study_active else ""),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -352,14 +367,14 @@ class Safekeeping(QObject):
         own = self._lock.path if self._lock is not None else None
         elsewhere = profiles_open_elsewhere(self.home, own)
         if elsewhere:
-            w._message(QMessageBox.Icon.Warning, "Restore backup",
-                       "quizapp is open in another window on this computer. Close every other "
-                       "quizapp window, then restore the backup.")
+            w.message(QMessageBox.Icon.Warning, "Restore backup",
+                      "quizapp is open in another window on this computer. Close every other "
+                      "quizapp window, then restore the backup.")
             return False
-        problem = check_database(row.path)
+        problem = backups.check(row.path)
         if problem is not None:
-            w._message(QMessageBox.Icon.Warning, "Restore backup",
-                       f"This backup cannot be restored: {problem}.")
+            w.message(QMessageBox.Icon.Warning, "Restore backup",
+                      f"This backup cannot be restored: {problem}.")
             self.refresh_dialog()
             return False
         w.show_status("Restoring…")

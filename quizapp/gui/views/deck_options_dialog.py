@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quizapp.gui.controllers.deck_admin import DeckOptions
 from quizapp.gui.views.fact_editor import error_style
+from quizapp.services.decks import DeckOptions
 
 
 def percent_box(parent: QWidget, name: str, low: int = 50, high: int = 99) -> QSpinBox:

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quizapp.gui.controllers.deck_admin import StudyDefaults
 from quizapp.gui.views.deck_options_dialog import count_box, percent_box
 from quizapp.gui.views.fact_editor import error_style
+from quizapp.services.decks import StudyDefaults
 
 THEME_CHOICES: tuple[tuple[str, str], ...] = (
     ("system", "Follow the system"),

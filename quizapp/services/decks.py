@@ -1,18 +1,70 @@
-"""Deck and profile options as plain values: read them, check them, store them.
+"""Decks as both faces see them: lookups, and a learner's options for a deck.
 
-Per-(profile, deck) overrides live in the ``profile_deck`` table (through
-:func:`quizapp.services.profiles.set_deck_overrides`); the deck's number tolerance is part
-of the deck and is checked by the deck loader like any edit; profile defaults
-go through :func:`quizapp.services.profiles.update_profile_settings`, which validates them.
+Lookups answer the questions a screen asks before it stores a deck (is this
+id taken? which ids are?) and the card ids a learner has in a deck; a deck or
+profile that is not there is :class:`NotFoundError`.
+
+Options are plain values: per-(profile, deck) overrides live in the
+``profile_deck`` table (through :func:`quizapp.services.profiles.set_deck_overrides`);
+the deck's number tolerance is part of the deck and is checked by the deck
+loader like any edit; profile defaults go through
+:func:`quizapp.services.profiles.update_profile_settings`, which validates them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from quizapp.collection import Collection
+    from quizapp.storage.repository import NotFoundError
+
+__all__ = [
+    "DeckOptions", "NotFoundError", "StudyDefaults", "deck_keys", "deck_options",
+    "key_taken", "save_deck_options", "save_study_defaults", "stored_card_ids", "study_defaults",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # NotFoundError comes with the storage stack, which the app loads only once
+    # its window is on screen: the value types here are imported before that.
+    if name == "NotFoundError":
+        from quizapp.storage.repository import NotFoundError
+
+        return NotFoundError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# lookups ------------------------------------------------------------------
+
+
+def deck_keys(collection: Collection) -> set[str]:
+    """The ids (stable keys) of every stored deck."""
+    from quizapp.storage import repository as repo
+
+    with collection.session() as s:
+        return {row.key for row in repo.list_decks(s)}
+
+
+def key_taken(collection: Collection, key: str) -> bool:
+    """Whether a stored deck has the id ``key`` (storing a deck with it would replace that one)."""
+    from quizapp.storage import repository as repo
+
+    with collection.session() as s:
+        return repo.find_deck_by_key(s, key) is not None
+
+
+def stored_card_ids(collection: Collection, deck_key: str,
+                    profile_id: int | None) -> dict[tuple[str, str], str]:
+    """(fact id, family) → the learner's stored card id, for a stored deck (empty: none)."""
+    from quizapp.storage import repository as repo
+
+    with collection.session() as s:
+        return repo.stored_card_ids(s, deck_key, profile_id)
+
+
+# options ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
