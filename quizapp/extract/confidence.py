@@ -15,6 +15,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
+from quizapp import lexicon
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -37,27 +38,10 @@ ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
 
-_VAGUE_WORDS = frozenset(
-    [
-        "dozens",
-        "hundreds",
-        "thousands",
-        "millions",
-        "billions",
-        "tens",
-        "scores",
-        "several",
-        "many",
-        "few",
-        "dozen",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "handful",
-        "numerous",
-        "countless",
-    ]
+_VAGUE_WORDS = lexicon.VAGUE_WORDS
+# "the workers", "its staff", "this year": a counted thing opened by a determiner.
+_COUNTED_OPENERS = frozenset(
+    [*lexicon.ARTICLES, "this", "that", *lexicon.THIRD_PERSON_POSSESSIVES]
 )
 _DURATION_UNITS = frozenset(
     ["seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"]
@@ -331,7 +315,7 @@ def _noun_phrase(counts: str) -> bool:
         return False  # "dropped to approximately"
     if any(w.lower() in _FINITE for w in words):
         return False
-    if words[0].lower() in {"the", "a", "an", "this", "that", "its", "their", "his", "her"}:
+    if words[0].lower() in _COUNTED_OPENERS:
         return len(words) <= 5
     if len(words) == 1 and words[0][:1].isupper() and not words[0].isupper():
         return False

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from quizapp import lexicon
 from quizapp.extract.tokens import Token, word_set
 
 # Titles that stand before a name and are not part of it.
@@ -100,19 +101,24 @@ PRONOUNS_N = frozenset({"it", "its"})
 PRONOUNS_P = frozenset({"they", "them", "their"})
 NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "del", "bin", "ibn", "al", "el", "le"})
 # Capitalised words that begin sentences or name times, not people.
-NOT_NAMES = word_set(
-    """
-    the a an in on at of for to from by with and or but if as so this that these those
-    it its his her their our my your we i you he she they there here when while after
-    before during since until although though however meanwhile also yet still then now
-    today yesterday tomorrow according following despite instead both each every all
-    some many most several monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november
-    december image images photo source sources reportedly moreover furthermore indeed
-    besides later earlier why what who how where which one two three four five six seven
-    eight nine ten no not yes
-    """
+NOT_NAMES = (
+    word_set(
+        """
+        in on at of for to from by with and or but if as so it we i you he she they there
+        here when while after before during since until although though however meanwhile
+        also yet still then now today yesterday tomorrow according following despite
+        instead both each every all some many most several image images photo source
+        sources reportedly moreover furthermore indeed besides later earlier why what who
+        how where which no not yes
+        """
+    )
+    | {*lexicon.ARTICLES, *lexicon.DEMONSTRATIVES, *lexicon.POSSESSIVES}
+    | {name.lower() for name in (*lexicon.WEEKDAY_NAMES, *lexicon.MONTH_NAMES)}
+    | {word for word, n in lexicon.ONES.items() if 1 <= n <= 10}
 )
+# Determiners stripped from the front of a name's phrase and of a role.
+_LEADING_DETERMINERS = frozenset([*lexicon.ARTICLES, *lexicon.THIRD_PERSON_POSSESSIVES, "our"])
+_ROLE_DETERMINERS = frozenset([*lexicon.ARTICLES, *lexicon.THIRD_PERSON_POSSESSIVES])
 # Last words of country and city names: a speaker named so is a state, not a person.
 PLACES = word_set(
     """
@@ -257,7 +263,7 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     toks = [t for t in toks if t.text not in {",", "(", ")"}]
     while toks and toks[0].lower in CLAUSE_OPENERS and len(toks) > 1:
         toks = toks[1:]
-    while toks and toks[0].lower in {"the", "a", "an", "his", "her", "their", "its", "our"}:
+    while toks and toks[0].lower in _LEADING_DETERMINERS:
         toks = toks[1:]
     while toks and (toks[-1].lower in CONNECTORS or toks[-1].text in {"'s", "’s"}):
         toks = toks[:-1]
@@ -336,7 +342,7 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
 
 
 def _role_text(text: str, toks: list[Token]) -> str | None:
-    while toks and toks[0].lower in {"the", "a", "an", "his", "her", "their", "its"}:
+    while toks and toks[0].lower in _ROLE_DETERMINERS:
         toks = toks[1:]
     while toks and (toks[-1].lower in CONNECTORS or toks[-1].text == ","):
         toks = toks[:-1]
@@ -464,7 +470,7 @@ class Registry:
 
     def resolve_title(self, words: list[str]) -> Person | None:
         """The last person whose role contains every word of a title ("the deputy")."""
-        want = [fold(w) for w in words if w.lower() not in {"the", "a", "an"}]
+        want = [fold(w) for w in words if w.lower() not in lexicon.ARTICLES]
         if not want:
             return None
         for p in reversed(self.history + [q for q in self.people if q not in self.history]):

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from quizapp import lexicon
 from quizapp.extract.confidence import QuoteEvidence, judge, not_a_person
 from quizapp.extract.dates import (
     dateline_span,
@@ -157,7 +158,7 @@ def extract_facts(
         if not p.is_org
         and not not_a_person(p.name)
         and p.name[:1].isupper()
-        and p.name.split()[0].lower() not in {"one", "a", "an", "the", "another", "some", "this"}
+        and p.name.split()[0].lower() not in lexicon.NOUN_PHRASE_OPENERS
     ]
     _add_mentions(text, sentences, registry, people)
     for p in people:

@@ -41,6 +41,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
+from quizapp import lexicon
 from quizapp.extract.people import (
     CLAUSE_OPENERS,
     CONNECTORS,
@@ -139,7 +140,10 @@ _DISCOURSE = word_set(
     therefore similarly likewise
     """
 )
-_DETERMINERS = frozenset({"a", "an", "the", "one", "another", "this", "some"})
+_DETERMINERS = lexicon.NOUN_PHRASE_OPENERS
+_ROLE_DETERMINERS = frozenset([*lexicon.ARTICLES, *lexicon.THIRD_PERSON_POSSESSIVES])
+# ", a spokesman for …", ", his deputy", ", of the ministry": an appositive after a name.
+_APPOSITIVE_OPENERS = _ROLE_DETERMINERS | {"of"}
 _CLAUSE_WORDS = frozenset({"that", "what", "how", "why", "whether", "if", "when", "where"})
 _SIGNAL_VERBS = frozenset(
     {
@@ -183,12 +187,9 @@ _NOT_CLAUSE_START = word_set(
 )
 _STOP_FORWARD = frozenset({".", ",", ";", ":", "!", "?", "“", "”", '"', "(", "—", "–"})
 # Words that open a time adverbial before "that" ("announced on Friday that …").
-_TIME_WORDS = word_set(
-    """
-    on in at during last this earlier yesterday today late early monday tuesday wednesday
-    thursday friday saturday sunday
-    """
-)
+_TIME_WORDS = word_set("on in at during last this earlier yesterday today late early") | {
+    name.lower() for name in lexicon.WEEKDAY_NAMES
+}
 # Two-word openers of a sentence that are not part of its clause ("For example, …").
 _INTRO_PAIRS = frozenset(
     {
@@ -205,12 +206,9 @@ _INTRO_PAIRS = frozenset(
 # Small words a title in Title Case leaves in lower case.
 _TITLE_SMALL = word_set("a an the of in on at to for from by with and or but vs vs. de")
 # Day and month names: "Obama on Tuesday said" has a time between subject and verb.
-_TIME_NAMES = word_set(
-    """
-    monday tuesday wednesday thursday friday saturday sunday today yesterday january
-    february march april may june july august september october november december
-    """
-)
+_TIME_NAMES = word_set("today yesterday") | {
+    name.lower() for name in (*lexicon.WEEKDAY_NAMES, *lexicon.MONTH_NAMES)
+}
 # Words before a speech word that make it a noun ("the state", "his claims").
 _NOUN_MARKERS = word_set("the a an this its his her their our my your whose every each")
 # A noun phrase right after one of these is not a subject.
@@ -470,7 +468,7 @@ class SpeechFinder:
             first = app[0].lower
             if first in _PARENTHETICAL and first not in {"of"}:
                 pass
-            elif first in {"a", "an", "the", "his", "her", "its", "their", "of"} or is_role_word(
+            elif first in _APPOSITIVE_OPENERS or is_role_word(
                 app[0].text
             ):
                 if first != "of":
@@ -1526,7 +1524,7 @@ class SpeechFinder:
 
 def _strip_article(text: str, toks: list[Token]) -> str | None:
     toks = [t for t in toks if t.text not in {","}]
-    while toks and toks[0].lower in {"a", "an", "the", "his", "her", "its", "their"}:
+    while toks and toks[0].lower in _ROLE_DETERMINERS:
         toks = toks[1:]
     if not toks:
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from quizapp import lexicon
 from quizapp.facts.model import Fact, FactKind
 
 #: Question phrases a date or number stem may start with.
@@ -35,26 +36,7 @@ _OPENINGS = (
     "which ",
     "who ",
 )
-_DETERMINERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "his",
-        "her",
-        "its",
-        "their",
-        "our",
-        "my",
-        "your",
-        "some",
-        "any",
-    ]
-)
+_DETERMINERS = lexicon.DETERMINERS
 _PREPS = r"(?:in|on|at|of|for|to|by|from|with|into|than|the|a|an)"
 _SPLICE = re.compile(
     rf"\b(?:in|on|at|of|for|to|by|from|with|into|than)\s+(?:of|in|on|at|for|to|by|from|with|into)\b"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from quizapp import lexicon
+
 _IRREGULAR = {
     "said": "say",
     "made": "make",
@@ -232,29 +234,20 @@ def _regular_base(word: str) -> str | None:
     return stem
 
 
+# Words that open a sentence and stay in lower case inside a question.
+_LOWER_OPENERS = frozenset(
+    [
+        *lexicon.ARTICLES, *lexicon.DEMONSTRATIVES, *lexicon.THIRD_PERSON_POSSESSIVES,
+        "it", "they", "he", "she", "we",
+    ]
+)  # fmt: skip
+
+
 def _lower_first(text: str) -> str:
     if (
         text[:1].isupper()
         and not text[1:2].isupper()
-        and text.split()[0].lower()
-        in {
-            "the",
-            "a",
-            "an",
-            "this",
-            "that",
-            "these",
-            "those",
-            "his",
-            "her",
-            "their",
-            "its",
-            "it",
-            "they",
-            "he",
-            "she",
-            "we",
-        }
+        and text.split()[0].lower() in _LOWER_OPENERS
     ):
         return text[0].lower() + text[1:]
     return text
@@ -361,8 +354,11 @@ def _number_stem(
 
 
 _NUMBER_START = re.compile(
-    r"^(?:[$€£]?\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"twenty|thirty|forty|fifty|hundred|a|an)\b",
+    r"^(?:[$€£]?\d[\d,.]*|"
+    + "|".join(w for w, n in lexicon.ONES.items() if 1 <= n <= 12)
+    + "|"
+    + "|".join(w for w, n in lexicon.TENS.items() if n <= 50)
+    + rf"|{lexicon.HUNDRED}|a|an)\b",
     re.IGNORECASE,
 )
 
