@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from quizapp import lexicon
 from quizapp.extract.tokens import Token, word_set
@@ -258,6 +259,9 @@ class NounPhrase:
     plural: bool = False
 
 
+_ADJECTIVE_END = re.compile(r"(?:al|an|ic|ese|ish)$")
+
+
 def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     """Split a phrase like "Environment Canada spokesperson Julie Hahn" into role and name."""
     toks = [t for t in toks if t.text not in {",", "(", ")"}]
@@ -288,6 +292,16 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     ):
         i -= 1
     name_toks = toks[i:]
+    # "Director of the National Iodine Nutrition study": after "the", capitalised
+    # words led by an adjective ("National", "Federal", "Olympic") name a body, not
+    # a person.
+    if (
+        len(name_toks) >= 3
+        and i > 0
+        and toks[i - 1].lower == "the"
+        and _ADJECTIVE_END.search(name_toks[0].text)
+    ):
+        name_toks = []
     # "University of Texas Arlington Amneh Jafari": the run's head belongs to the place.
     if (
         len(name_toks) >= 3
@@ -339,6 +353,37 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     whole = re.sub(r"\s*\([^)]*\)\s*$", "", whole)
     plural = toks[-1].lower in GROUP_HEADS and toks[-1].lower.endswith("s")
     return NounPhrase(whole, None, False, toks[0].start, toks[-1].end, gender, plural)
+
+
+# Words before a title that qualify it rather than belong to it ("former Prime Minister").
+_ROLE_MODIFIERS = frozenset(["former", "acting", "deputy", "vice", "interim", "then", "late"])
+
+
+def consistent_capitals(role: str | None) -> str | None:
+    """A role whose title words go from lower case to capitals ("Civil Defense
+    Authority director General"; not "Senior researcher" opening a sentence) written
+    in one case: capitals after a capitalised word or at the start of the
+    role ("Civil Defense Authority Director General"), else lower case ("the
+    company's director general"). Qualifiers ("former", "deputy") keep their case."""
+    if not role:
+        return role
+    words = role.split(" ")
+    i = 0
+    while i < len(words):
+        j = i
+        while (
+            j < len(words)
+            and words[j]
+            and words[j].lower() not in _ROLE_MODIFIERS
+            and is_role_word(words[j])
+        ):
+            j += 1
+        run = words[i:j]
+        if any(a[:1].islower() and b[:1].isupper() for a, b in pairwise(run)):
+            title = i == 0 or words[i - 1][:1].isupper()
+            words[i:j] = [w[:1].upper() + w[1:] if title else w.lower() for w in run]
+        i = max(j, i + 1)
+    return " ".join(words)
 
 
 def _role_text(text: str, toks: list[Token]) -> str | None:

@@ -18,7 +18,13 @@ from quizapp.extract.dates import (
     parse_reference,
 )
 from quizapp.extract.numbers import counts_for, find_numbers
-from quizapp.extract.people import NounPhrase, Person, Registry, split_name
+from quizapp.extract.people import (
+    NounPhrase,
+    Person,
+    Registry,
+    consistent_capitals,
+    split_name,
+)
 from quizapp.extract.readers import read_article
 from quizapp.extract.speech import SpeechFinder
 from quizapp.extract.stems import date_stem, number_stem, slug, unique_id
@@ -145,7 +151,7 @@ def extract_facts(
                 sentence=text[sent_s:sent_e],
                 sentence_start=sent_s,
                 speaker=speaker.name if speaker else None,
-                role=(st.role or speaker.role) if speaker else None,
+                role=consistent_capitals(st.role or speaker.role) if speaker else None,
                 reported=st.reported,
             )
         )
@@ -181,8 +187,8 @@ def extract_facts(
                 sentence=text[sent_s:sent_e],
                 sentence_start=sent_s,
                 name=p.name,
-                role=p.role,
-                roles=tuple(p.roles),
+                role=consistent_capitals(p.role),
+                roles=tuple(r for r in map(consistent_capitals, p.roles) if r),
             )
         )
     facts = [judge(f, text, evidence.get(f.id)) for f in facts]

@@ -44,6 +44,8 @@ _SPLICE = re.compile(
     rf"|\s(?:{_PREPS[3:-1]}|through|until|during|including|about|over|after|before|as)\?$",
     re.IGNORECASE,
 )
+# A side clause left with its verb alone once the date was taken out of it.
+_EMPTIED_CLAUSE = re.compile(r",\s+(?:which|who)\s+(?:was\s+|were\s+)?[a-z]+ed\s*[,?]")
 _VAGUE_SUBJECTS = frozenset(["this", "that", "it", "there"])
 _MAX_WORDS = 28
 
@@ -189,6 +191,8 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
         return GARBLED
     if _SPLICE.search(s):
         return GARBLED  # "… this fast in of farming", "the the": words cut out badly
+    if _EMPTIED_CLAUSE.search(s):
+        return GARBLED  # "the accident, which occurred, caused by …": the date was cut out
     if low.startswith(("what figure does the article give", "what percentage is given for")):
         return UNCLEAR_COUNT  # the question does not say what the figure is of
     body = s[len(opening) : -1].strip()
