@@ -547,13 +547,13 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
 _CUT_ORGANISATION_RE = re.compile(
     r"\b(?:of|for)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|an|ic|ese|ish)$"
 )
+
+
 def _member_of_nothing(role: str) -> bool:
     """ "Member", "team member", "a board member": a membership without what of."""
-    words = role.split()
-    return (
-        words[-1].lower() in {"member", "members"}
-        and not any(w[:1].isupper() for w in words[:-1])
-        and " of " not in f" {role.lower()} "
+    words = role.split()  # "member of the board" ends in what it is a member of
+    return words[-1].lower() in {"member", "members"} and not any(
+        w[:1].isupper() for w in words[:-1]
     )
 
 
