@@ -8,6 +8,7 @@ organisation nouns). Later mentions by surname, pronoun or title ("he",
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -184,6 +185,7 @@ FEMALE_HINTS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case without accents, possessives or punctuation (for comparing names)."""
     text = unicodedata.normalize("NFKD", text)
@@ -404,6 +406,9 @@ class Registry:
     def __init__(self) -> None:
         self.people: list[Person] = []
         self.history: list[Person] = []  # speakers in the order they spoke
+        # Each speaker once, in the order they last spoke: what a walk back through
+        # ``history`` meets first, without walking a long text's every statement.
+        self._last_spoke: dict[int, Person] = {}
         self.mentions: list[NounPhrase] = []  # people named anywhere, for surnames and roles
 
     def known_full_name(self, surname: str) -> Person | None:
@@ -489,11 +494,21 @@ class Registry:
     def spoke(self, person: Person) -> None:
         """Note that a person spoke (for pronoun resolution)."""
         self.history.append(person)
+        self._last_spoke.pop(id(person), None)
+        self._last_spoke[id(person)] = person
+
+    def recent_speakers(self) -> list[Person]:
+        """Each speaker once, the last to speak first."""
+        return list(reversed(self._last_spoke.values()))
+
+    def has_spoken(self, person: Person) -> bool:
+        """Whether ``person`` (or a person equal to it) spoke."""
+        return person in self._last_spoke.values()
 
     def resolve_pronoun(self, word: str) -> Person | None:
         """The last speaker compatible with a pronoun."""
         w = word.lower()
-        for p in reversed(self.history):
+        for p in self.recent_speakers():
             if w in PRONOUNS_M or w in PRONOUNS_F:
                 if p.is_org or p.plural:
                     continue
@@ -508,7 +523,7 @@ class Registry:
             elif w in PRONOUNS_P and (p.is_org or p.plural):
                 return p
         if w in PRONOUNS_P:
-            for p in reversed(self.history):
+            for p in self.recent_speakers():
                 if p.is_org:
                     return p
         return None
@@ -518,7 +533,9 @@ class Registry:
         want = [fold(w) for w in words if w.lower() not in lexicon.ARTICLES]
         if not want:
             return None
-        for p in reversed(self.history + [q for q in self.people if q not in self.history]):
+        recent = self.recent_speakers()
+        silent = [q for q in self.people if q not in recent]
+        for p in [*reversed(silent), *recent]:
             roles = " ".join(fold(r) for r in [p.role or "", *p.roles]).split()
             if all(w in roles or w.rstrip("s") in roles for w in want):
                 return p

@@ -299,6 +299,8 @@ class SpeechFinder:
         self._in_order = all(s <= e for s, e in sentences) and all(
             a[1] <= b[0] for a, b in pairwise(sentences)
         )
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._counts: dict[str, int] = {}
         self._opens = [q.open for q in self.quotes]
         self._closes = [q.close for q in self.quotes]
         self._quotes_in_order = self._opens == sorted(self._opens) and self._closes == sorted(
@@ -325,6 +327,12 @@ class SpeechFinder:
         e = self.text.find("\n", offset)
         e = len(self.text) if e < 0 else e
         return _Sentence(self.text, s, e, self._quotes_near(s, e))
+
+    def _occurrences(self, phrase: str) -> int:
+        """How often ``phrase`` occurs in the text (counted once per phrase)."""
+        if phrase not in self._counts:
+            self._counts[phrase] = self.text.count(phrase)
+        return self._counts[phrase]
 
     def _quotes_near(self, start: int, end: int) -> list[QuoteSpan]:
         """The quotations that may mark tokens in ``[start, end)`` (all when out of order)."""
@@ -790,7 +798,7 @@ class SpeechFinder:
         oi = open_sent.index_at(q.open)
         toks = open_sent.toks
         lo = 0
-        for qq in self.quotes:
+        for qq in self._quotes_near(open_sent.start, q.open):
             if qq.close < q.open and qq.close >= open_sent.start:
                 lo = max(lo, open_sent.index_at(qq.close + 1))
         words_of = self._in_the_words_of(open_sent, lo, oi)
@@ -1020,7 +1028,7 @@ class SpeechFinder:
                     e = t.start
                     break
         e = min(e, self._clause_end(sent, k))
-        for q in self.quotes:
+        for q in self._quotes_near(s, e):
             if s < q.open < e and q.close >= e - 3 and len(words(self.text[q.start : q.end])) > 3:
                 lead = words(self.text[s : q.open])
                 # "the deal is off, "…"": the clause before the quote stands on its own;
@@ -1057,7 +1065,7 @@ class SpeechFinder:
         return sent.end
 
     def _inside_quote(self, pos: int) -> bool:
-        return any(q.close == pos and q.start < pos for q in self.quotes)
+        return any(q.close == pos and q.start < pos for q in self._quotes_near(pos, pos))
 
     def _acceptable(self, s: int, e: int, *, free_start: bool = False) -> bool:
         if s < 0 or e - s < 8:
@@ -1069,7 +1077,7 @@ class SpeechFinder:
         if self.text[s] in _QUOTE_CHARS:
             return False
         quoted = 0
-        for q in self.quotes:
+        for q in self._quotes_near(s, e):
             if q.start < e and s < q.end and not (q.start <= s and e <= q.end):
                 quoted += len(words(self.text[max(q.start, s) : min(q.end, e)]))
         return quoted < 0.5 * len(w) and (quoted == 0 or len(w) - quoted >= 5)
@@ -1407,7 +1415,7 @@ class SpeechFinder:
         if np is None or not np.is_person:
             return None
         full = text[name[0].start : name[-1].end]
-        if text.count(full) < 2 and self.reg.known_full_name(np.name.split()[-1]) is None:
+        if self._occurrences(full) < 2 and self.reg.known_full_name(np.name.split()[-1]) is None:
             return None  # only a person the article names elsewhere signs a quote
         body = text[start:body_end].rstrip(" .!?")
         if len(words(body)) < 6:
@@ -1487,11 +1495,11 @@ class SpeechFinder:
         if np is None or not np.is_person:
             return
         known = self.reg.known_full_name(np.name.split()[-1])
-        if known is not None and known in self.reg.history:
+        if known is not None and self.reg.has_spoken(known):
             self.reg.spoke(known)
 
     def _paragraph_index(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset)
+        return bisect_left(self._newlines, offset)
 
     def _quote_statement(self, q: QuoteSpan, si: int, prev_par: int) -> Statement | None:
         n_words = len(words(self.text[q.start : q.end]))
