@@ -556,6 +556,7 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+@functools.lru_cache(maxsize=8192)
 def _plain_name(name: str) -> bool:
     """Two or three plain words, as a person's name ("Ahmed Mohamed", not "Microsoft's
     Internet Explorer")."""
