@@ -81,6 +81,9 @@ DENOMINATORS: dict[int, tuple[str, str]] = {
     10: ("tenth", "tenths"),
 }  # fmt: skip
 
+#: Other names of denominators ("three fourths", American English).
+DENOMINATOR_VARIANTS: dict[str, int] = {"fourth": 4, "fourths": 4}
+
 #: Fractions as an article writes them in words, with their value to three decimals.
 FRACTION_PHRASES: dict[str, float] = {
     "half": 0.5, "a half": 0.5, "one half": 0.5,

@@ -66,7 +66,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "anchored",
         re.compile(
             r"\b(?:the\s+(?P<w>next|following|previous|same)\s+year"
-            r"|(?P<n>a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years?\s+"
+            rf"|(?P<n>a|{'|'.join(w for w, n in lexicon.ONES.items() if 1 <= n <= 10)}|\d{{1,2}})"
+            r"\s+years?\s+"
             r"(?P<dir>later|afterwards|earlier|before))\b",
             re.IGNORECASE,
         ),

@@ -139,6 +139,10 @@ QUALIFIERS = [
     ("just under", "less than"),
     ("only", "only"),
 ]
+# "a third", "two-thirds": the words before and after the hyphen or space.
+_FRACTION_WORDS = [k.replace("-", " ").split() for k in _FRACTIONS if " " in k or "-" in k]
+_FRACTION_NUMERATORS = "|".join(dict.fromkeys(w[0] for w in _FRACTION_WORDS))
+_FRACTION_DENOMINATORS = "|".join(dict.fromkeys(w[-1] for w in _FRACTION_WORDS))
 _WORD_NUM = "|".join(sorted([*_ONES, *_TENS], key=len, reverse=True))
 _SPELLED = rf"(?:(?:{_WORD_NUM})(?:[-\s](?:{'|'.join(_ONES)}))?)"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -150,7 +154,7 @@ _NUMBER_RE = re.compile(
     rf"(?P<cur>{_CUR})?\s?(?P<num>{_DIGITS})(?P<scale>{_SCALE})?"
     rf"|(?<![\w-])(?P<word>{_SPELLED}(?:\s(?:{_HUNDREDS}))*"
     rf"(?:\s(?:and\s)?{_SPELLED})?)(?P<wscale>\s(?:{_HUNDREDS}|trillion))?\b"
-    rf"|\b(?P<frac>(?:a|one|two|three)[-\s](?:half|third|thirds|quarter|quarters|fifth|tenth)"
+    rf"|\b(?P<frac>(?:{_FRACTION_NUMERATORS})[-\s](?:{_FRACTION_DENOMINATORS})"
     rf"|half)\b"
     rf"|\b(?P<scaleonly>a (?:{_HUNDREDS})|{'|'.join(lexicon.VAGUE_PLURALS)})\b",
     re.IGNORECASE,

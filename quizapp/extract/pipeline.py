@@ -219,7 +219,7 @@ def _unsaid(fact: Fact, spans: list[tuple[int, int]]) -> Fact:
 
 _VAGUE_RE = re.compile(
     r"(?:(?:tens|hundreds|thousands|millions)\s+of\s+)?"
-    r"(?:dozens|scores|hundreds|thousands|millions|billions|tens|several|a\s+few|many)"
+    rf"(?:{'|'.join(lexicon.VAGUE_PLURALS)}|scores|tens|several|a\s+few|many)"
     r"(?:\s+of)?",
     re.IGNORECASE,
 )

@@ -26,8 +26,7 @@ _WORD_OF_TENS = {v: k for k, v in _TENS.items()}
 # Denominators: singular and plural names.
 _DENOMINATORS = lexicon.DENOMINATORS
 _DENOMINATOR_OF = {name: den for den, names in _DENOMINATORS.items() for name in names}
-_DENOMINATOR_OF["fourth"] = 4
-_DENOMINATOR_OF["fourths"] = 4
+_DENOMINATOR_OF.update(lexicon.DENOMINATOR_VARIANTS)
 # Fractions a text commonly uses, the pool for fraction-style distractors.
 COMMON_FRACTIONS: tuple[Fraction, ...] = tuple(
     sorted(
@@ -278,12 +277,11 @@ _DIGITS_RE = re.compile(
     r"(?P<num>\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?:\s*/\s*(?P<den>\d+))?"
 )
-_SCALE_RE = re.compile(
-    r"^\s*(?P<w>"
-    + "|".join((*lexicon.SCALES, *sorted(lexicon.SCALE_ABBREVIATIONS, key=len, reverse=True)))
-    + r")\b",
-    re.IGNORECASE,
+# Scale words, the longer abbreviations first: "thousand|...|mln|mn|bn|tn|k|m".
+_SCALE_ALTERNATIVES = "|".join(
+    (*lexicon.SCALES, *sorted(lexicon.SCALE_ABBREVIATIONS, key=len, reverse=True))
 )
+_SCALE_RE = re.compile(rf"^\s*(?P<w>{_SCALE_ALTERNATIVES})\b", re.IGNORECASE)
 
 
 def parse_number(text: str) -> NumberReading | None:
@@ -441,13 +439,13 @@ class NumberStyle:
 _STYLE_DIGITS_RE = re.compile(
     r"^(?P<prefix>US\$|\$|€|£|¥|₽)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<scale>\s?(?:thousand|million|billion|trillion|bn|mn|mln|tn|m|k)\b)?"
+    rf"(?P<scale>\s?(?:{_SCALE_ALTERNATIVES})\b)?"
     r"(?P<suffix>%|\s?percent\b|\s?per cent\b)?"
     r"(?P<unit>\s+\S.*)?$",
     re.IGNORECASE,
 )
 _STYLE_FRACTION_RE = re.compile(
-    r"^(?P<num>a|an|one|two|three|four|five|six|seven|eight|nine)(?P<join>[\s-])"
+    rf"^(?P<num>a|an|{'|'.join(w for w, n in _ONES.items() if 1 <= n <= 9)})(?P<join>[\s-])"
     r"(?P<den>[a-z]+)(?P<suffix>\s+of)?(?P<unit>\s+\S.*)?$|^(?P<half>half)(?P<unit2>\s+\S.*)?$",
     re.IGNORECASE,
 )

@@ -34,7 +34,12 @@ _TENS = list(lexicon.TENS)
 _NUMERIC_DATE_RE = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})\s*$")
 _DAY_MONTH_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*$")
 _DIGIT_FRACTION_RE = re.compile(
-    r"^\s*(\d{1,2})\s+(?:halves|thirds|quarters|fourths|fifths|sixths|eighths|tenths)\b"
+    r"^\s*(\d{1,2})\s+(?:"
+    + "|".join(
+        [plural for _, plural in lexicon.DENOMINATORS.values()]
+        + [w for w in lexicon.DENOMINATOR_VARIANTS if w.endswith("s")]
+    )
+    + r")\b"
 )
 
 
