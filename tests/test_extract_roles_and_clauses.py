@@ -140,3 +140,16 @@ def test_consistent_capitals_follows_the_words_before_the_title() -> None:
     assert consistent_capitals("Senior researcher") == "Senior researcher"
     assert consistent_capitals("former Prime Minister") == "former Prime Minister"
     assert consistent_capitals(None) is None
+
+
+# ---- a body and its abbreviation: "the Ocean Trust (OT)" --------------------------------
+
+
+def test_a_name_never_keeps_half_a_parenthesis() -> None:
+    facts = _facts(
+        "The Food Safety Agency (FSA) recommends that every school should serve fresh "
+        "fruit daily. The Ocean Trust (OT) says that reefs are dying fast across the region."
+    )
+    speakers = {f.speaker for f in facts if f.kind is FactKind.QUOTE}
+    assert speakers == {"Food Safety Agency", "Ocean Trust"}
+    assert all("(" not in (f.name or "") for f in facts)

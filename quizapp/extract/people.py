@@ -304,6 +304,9 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
         and _ADJECTIVE_END.search(name_toks[0].text)
     ):
         name_toks = []
+    # "the Ocean Trust (OT": a body followed by its abbreviation, no person.
+    if name_toks and "(" in text[name_toks[0].start : name_toks[-1].end]:
+        name_toks = []
     # "University of Texas Arlington Amneh Jafari": the run's head belongs to the place.
     if (
         len(name_toks) >= 3
@@ -352,7 +355,8 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
         return NounPhrase(name, role, True, name_toks[0].start, name_toks[-1].end, gender)
     # An organisation, group or place ("KCNA", "the Deseret News", "researchers").
     whole = text[toks[0].start : toks[-1].end]
-    whole = re.sub(r"\s*\([^)]*\)\s*$", "", whole)
+    # "the Ocean Trust (OT)", and "the Ocean Trust (OT" when the phrase stops before ")"
+    whole = re.sub(r"\s*\([^)]*\)?\s*$", "", whole)
     plural = toks[-1].lower in GROUP_HEADS and toks[-1].lower.endswith("s")
     return NounPhrase(whole, None, False, toks[0].start, toks[-1].end, gender, plural)
 
