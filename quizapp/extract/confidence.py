@@ -15,6 +15,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
+from quizapp import lexicon
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -33,31 +34,16 @@ YEAR_LIKE = "looks like a year or a name, not a count"
 RELATIVE = "relative date: check which day or year it means"
 ALTERNATIVE = "the text gives alternatives or a range: check the value"
 SIDE_REMARK = "the date belongs to a side remark: check what it dates"
+IN_THAT_CLAUSE = "the date belongs to what was said, not to the saying: check what it dates"
 ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
+VAGUE_ROLE = "the role does not say what the person is a member of"
 
-_VAGUE_WORDS = frozenset(
-    [
-        "dozens",
-        "hundreds",
-        "thousands",
-        "millions",
-        "billions",
-        "tens",
-        "scores",
-        "several",
-        "many",
-        "few",
-        "dozen",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "handful",
-        "numerous",
-        "countless",
-    ]
+_VAGUE_WORDS = lexicon.VAGUE_WORDS
+# "the workers", "its staff", "this year": a counted thing opened by a determiner.
+_COUNTED_OPENERS = frozenset(
+    [*lexicon.ARTICLES, "this", "that", *lexicon.THIRD_PERSON_POSSESSIVES]
 )
 _DURATION_UNITS = frozenset(
     ["seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"]
@@ -200,6 +186,22 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             yield ALTERNATIVE
         if _side_remark(text, fact.start, fact.end):
             yield SIDE_REMARK
+        if _inside_that_clause(fact):
+            yield IN_THAT_CLAUSE
+
+
+_ASKS_THE_SAYING = re.compile(r"^When (?:did|does|do|will) [^?]*?\b\w+ that\b")
+_THAT_CLAUSE = re.compile(r"\b(?:\w+ed|said|says|told \w+|knew|thought|found|saw)\s+that\b")
+
+
+def _inside_that_clause(fact: Fact) -> bool:
+    """ "When did Wilkins observe that the program coincided with …?" for a date in
+    "… with Warhol's death in 1987": the question asks when the observing was."""
+    if not fact.stem or fact.sentence is None or fact.start is None:
+        return False
+    if fact.sentence_start is None or not _ASKS_THE_SAYING.match(fact.stem):
+        return False
+    return _THAT_CLAUSE.search(fact.sentence[: fact.start - fact.sentence_start]) is not None
 
 
 def _side_remark(text: str, start: int, end: int) -> bool:
@@ -331,7 +333,7 @@ def _noun_phrase(counts: str) -> bool:
         return False  # "dropped to approximately"
     if any(w.lower() in _FINITE for w in words):
         return False
-    if words[0].lower() in {"the", "a", "an", "this", "that", "its", "their", "his", "her"}:
+    if words[0].lower() in _COUNTED_OPENERS:
         return len(words) <= 5
     if len(words) == 1 and words[0][:1].isupper() and not words[0].isupper():
         return False
@@ -529,6 +531,30 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
         ):
             yield PROBLEM_ROLE
             break
+        if _CUT_ORGANISATION_RE.search(role.strip()):
+            # "Director of the National" + "Iodine Nutrition": an organisation's name
+            # split into a role and a "person".
+            yield PROBLEM_ROLE
+            yield NOT_A_PERSON
+            break
+    for role in (fact.role, *fact.roles):
+        if role and _member_of_nothing(role):
+            yield VAGUE_ROLE
+            break
+
+
+# A role ending in "of (the) <adjective>": the organisation's name goes on past it.
+_CUT_ORGANISATION_RE = re.compile(
+    r"\b(?:of|for)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|an|ic|ese|ish)$"
+)
+
+
+def _member_of_nothing(role: str) -> bool:
+    """ "Member", "team member", "a board member": a membership without what of."""
+    words = role.split()  # "member of the board" ends in what it is a member of
+    return words[-1].lower() in {"member", "members"} and not any(
+        w[:1].isupper() for w in words[:-1]
+    )
 
 
 def not_a_person(name: str) -> bool:

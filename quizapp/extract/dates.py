@@ -12,48 +12,24 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from quizapp import lexicon
 from quizapp.extract.tokens import Spans
 
-MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-WEEKDAYS = {
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
+MONTHS = lexicon.MONTHS
+WEEKDAYS = lexicon.WEEKDAYS
+# "Sep" and "Sept" make one alternative, "Sept?".
 _MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+    "(?:"
+    + "|".join(lexicon.MONTH_NAMES)
+    + "|"
+    + "|".join(
+        rf"{abbr.title()}t?\.?" if abbr + "t" in MONTHS else rf"{abbr.title()}\.?"
+        for abbr in lexicon.MONTH_ABBREVIATIONS
+        if abbr[:-1] not in MONTHS
+    )
+    + ")"
 )
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY = "(?:" + "|".join(lexicon.WEEKDAY_NAMES) + ")"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
@@ -90,7 +66,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "anchored",
         re.compile(
             r"\b(?:the\s+(?P<w>next|following|previous|same)\s+year"
-            r"|(?P<n>a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years?\s+"
+            rf"|(?P<n>a|{'|'.join(w for w, n in lexicon.ONES.items() if 1 <= n <= 10)}|\d{{1,2}})"
+            r"\s+years?\s+"
             r"(?P<dir>later|afterwards|earlier|before))\b",
             re.IGNORECASE,
         ),
@@ -108,30 +85,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("year", re.compile(rf"(?<![\d,.$€£-])\b(?P<y>{_YEAR})\b(?![\d,]\d|%|-\w)")),
 ]
+# "two years later", "a year earlier": the counts such phrases use.
 _NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
+    **{word: n for word, n in lexicon.ONES.items() if n >= 1},
+    **{word: n for word, n in lexicon.TENS.items() if n <= 50},
     "a": 1,
 }
 _YEAR_BEFORE = re.compile(

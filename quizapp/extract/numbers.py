@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from quizapp import lexicon
 from quizapp.extract.tokens import Spans, word_set
 
 UNITS_WORDS = {
@@ -101,63 +102,12 @@ CURRENCY_SIGNS = {
     "₽": "RUB",
 }
 SCALES = {
-    "thousand": 1e3,
-    "million": 1e6,
-    "billion": 1e9,
-    "trillion": 1e12,
-    "bn": 1e9,
-    "m": 1e6,
-    "k": 1e3,
+    **{word: float(n) for word, n in lexicon.SCALES.items()},
+    **{abbr: float(lexicon.SCALE_ABBREVIATIONS[abbr]) for abbr in ("bn", "m", "k")},
 }
-_ONES = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_FRACTIONS = {
-    "half": 0.5,
-    "a half": 0.5,
-    "one half": 0.5,
-    "a third": 0.333,
-    "one third": 0.333,
-    "one-third": 0.333,
-    "two thirds": 0.667,
-    "two-thirds": 0.667,
-    "a quarter": 0.25,
-    "one quarter": 0.25,
-    "three quarters": 0.75,
-    "three-quarters": 0.75,
-    "a fifth": 0.2,
-    "one fifth": 0.2,
-    "a tenth": 0.1,
-}
+_ONES = lexicon.ONES
+_TENS = lexicon.TENS
+_FRACTIONS = lexicon.FRACTION_PHRASES
 QUALIFIERS = [
     ("more than", "more than"),
     ("over", "more than"),
@@ -189,19 +139,24 @@ QUALIFIERS = [
     ("just under", "less than"),
     ("only", "only"),
 ]
+# "a third", "two-thirds": the words before and after the hyphen or space.
+_FRACTION_WORDS = [k.replace("-", " ").split() for k in _FRACTIONS if " " in k or "-" in k]
+_FRACTION_NUMERATORS = "|".join(dict.fromkeys(w[0] for w in _FRACTION_WORDS))
+_FRACTION_DENOMINATORS = "|".join(dict.fromkeys(w[-1] for w in _FRACTION_WORDS))
 _WORD_NUM = "|".join(sorted([*_ONES, *_TENS], key=len, reverse=True))
 _SPELLED = rf"(?:(?:{_WORD_NUM})(?:[-\s](?:{'|'.join(_ONES)}))?)"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = r"(?:US\s?\$|NZ\s?\$|A\$|AU\$|C\$|CA\$|HK\$|R\$|\$|€|£|¥|₹|₽)"
-_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn)\b|(?<=\d)(?:bn|m|k)\b)"
+_SCALE = rf"(?:\s?(?:{'|'.join(lexicon.SCALES)}|bn)\b|(?<=\d)(?:bn|m|k)\b)"
+# "hundred" and the scales up to "billion": the words of a number written out.
+_HUNDREDS = "|".join((lexicon.HUNDRED, *(s for s in lexicon.SCALES if s != "trillion")))
 _NUMBER_RE = re.compile(
     rf"(?P<cur>{_CUR})?\s?(?P<num>{_DIGITS})(?P<scale>{_SCALE})?"
-    rf"|(?<![\w-])(?P<word>{_SPELLED}(?:\s(?:hundred|thousand|million|billion))*"
-    rf"(?:\s(?:and\s)?{_SPELLED})?)(?P<wscale>\s(?:hundred|thousand|million|billion|trillion))?\b"
-    rf"|\b(?P<frac>(?:a|one|two|three)[-\s](?:half|third|thirds|quarter|quarters|fifth|tenth)"
+    rf"|(?<![\w-])(?P<word>{_SPELLED}(?:\s(?:{_HUNDREDS}))*"
+    rf"(?:\s(?:and\s)?{_SPELLED})?)(?P<wscale>\s(?:{_HUNDREDS}|trillion))?\b"
+    rf"|\b(?P<frac>(?:{_FRACTION_NUMERATORS})[-\s](?:{_FRACTION_DENOMINATORS})"
     rf"|half)\b"
-    rf"|\b(?P<scaleonly>a (?:hundred|thousand|million|billion)|dozens|hundreds|thousands"
-    rf"|millions|billions)\b",
+    rf"|\b(?P<scaleonly>a (?:{_HUNDREDS})|{'|'.join(lexicon.VAGUE_PLURALS)})\b",
     re.IGNORECASE,
 )
 _UNIT_AFTER = re.compile(
@@ -227,13 +182,9 @@ _STOP = word_set(
     other another same own
     """
 )
-_TIME_WORDS = word_set(
-    """
-    last next this yesterday today tomorrow tonight monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december ago earlier later
-    """
-)
+_TIME_WORDS = word_set("last next this yesterday today tomorrow tonight ago earlier later") | {
+    name.lower() for name in (*lexicon.WEEKDAY_NAMES, *lexicon.MONTH_NAMES)
+}
 _LEAD_STRIP = word_set(
     """
     in on although though while whereas but and which who that because since if when
@@ -273,7 +224,7 @@ def _spelled_value(raw: str) -> float | None:
             current += _TENS[w]
         elif w == "hundred":
             current = (current or 1) * 100
-        elif w in {"thousand", "million", "billion", "trillion"}:
+        elif w in lexicon.SCALES:
             total += (current or 1) * SCALES[w]
             current = 0
         else:
@@ -373,18 +324,13 @@ def _interpret(
             return None
     else:
         raw = m.group("scaleonly").lower()
-        if raw in {"dozens", "hundreds", "thousands", "millions", "billions"}:
-            value = {
-                "dozens": 24,
-                "hundreds": 100,
-                "thousands": 1000,
-                "millions": 1e6,
-                "billions": 1e9,
-            }[raw]
+        if raw in lexicon.VAGUE_PLURALS:
+            value = lexicon.VAGUE_PLURALS[raw]
             if not re.match(r"^\s+of\b", after):
                 return None
         else:
-            value = {"a hundred": 100, "a thousand": 1e3, "a million": 1e6, "a billion": 1e9}[raw]
+            scale = raw.split()[1]  # "a hundred", "a thousand", ...
+            value = 100 if scale == lexicon.HUNDRED else float(lexicon.SCALES[scale])
     end = e
     is_age = False
     # Unit after the number: "%", "per cent", "years", "euros", "-year-old".

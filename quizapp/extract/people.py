@@ -8,10 +8,13 @@ organisation nouns). Later mentions by surname, pronoun or title ("he",
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
+from quizapp import lexicon
 from quizapp.extract.tokens import Token, word_set
 
 # Titles that stand before a name and are not part of it.
@@ -100,19 +103,24 @@ PRONOUNS_N = frozenset({"it", "its"})
 PRONOUNS_P = frozenset({"they", "them", "their"})
 NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "del", "bin", "ibn", "al", "el", "le"})
 # Capitalised words that begin sentences or name times, not people.
-NOT_NAMES = word_set(
-    """
-    the a an in on at of for to from by with and or but if as so this that these those
-    it its his her their our my your we i you he she they there here when while after
-    before during since until although though however meanwhile also yet still then now
-    today yesterday tomorrow according following despite instead both each every all
-    some many most several monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november
-    december image images photo source sources reportedly moreover furthermore indeed
-    besides later earlier why what who how where which one two three four five six seven
-    eight nine ten no not yes
-    """
+NOT_NAMES = (
+    word_set(
+        """
+        in on at of for to from by with and or but if as so it we i you he she they there
+        here when while after before during since until although though however meanwhile
+        also yet still then now today yesterday tomorrow according following despite
+        instead both each every all some many most several image images photo source
+        sources reportedly moreover furthermore indeed besides later earlier why what who
+        how where which no not yes
+        """
+    )
+    | {*lexicon.ARTICLES, *lexicon.DEMONSTRATIVES, *lexicon.POSSESSIVES}
+    | {name.lower() for name in (*lexicon.WEEKDAY_NAMES, *lexicon.MONTH_NAMES)}
+    | {word for word, n in lexicon.ONES.items() if 1 <= n <= 10}
 )
+# Determiners stripped from the front of a name's phrase and of a role.
+_LEADING_DETERMINERS = frozenset([*lexicon.ARTICLES, *lexicon.THIRD_PERSON_POSSESSIVES, "our"])
+_ROLE_DETERMINERS = frozenset([*lexicon.ARTICLES, *lexicon.THIRD_PERSON_POSSESSIVES])
 # Last words of country and city names: a speaker named so is a state, not a person.
 PLACES = word_set(
     """
@@ -177,6 +185,7 @@ FEMALE_HINTS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case without accents, possessives or punctuation (for comparing names)."""
     text = unicodedata.normalize("NFKD", text)
@@ -252,12 +261,15 @@ class NounPhrase:
     plural: bool = False
 
 
+_ADJECTIVE_END = re.compile(r"(?:al|an|ic|ese|ish)$")
+
+
 def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     """Split a phrase like "Environment Canada spokesperson Julie Hahn" into role and name."""
     toks = [t for t in toks if t.text not in {",", "(", ")"}]
     while toks and toks[0].lower in CLAUSE_OPENERS and len(toks) > 1:
         toks = toks[1:]
-    while toks and toks[0].lower in {"the", "a", "an", "his", "her", "their", "its", "our"}:
+    while toks and toks[0].lower in _LEADING_DETERMINERS:
         toks = toks[1:]
     while toks and (toks[-1].lower in CONNECTORS or toks[-1].text in {"'s", "’s"}):
         toks = toks[:-1]
@@ -282,6 +294,19 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     ):
         i -= 1
     name_toks = toks[i:]
+    # "Director of the National Iodine Nutrition study": after "the", capitalised
+    # words led by an adjective ("National", "Federal", "Olympic") name a body, not
+    # a person.
+    if (
+        len(name_toks) >= 3
+        and i > 0
+        and toks[i - 1].lower == "the"
+        and _ADJECTIVE_END.search(name_toks[0].text)
+    ):
+        name_toks = []
+    # "the Ocean Trust (OT": a body followed by its abbreviation, no person.
+    if name_toks and "(" in text[name_toks[0].start : name_toks[-1].end]:
+        name_toks = []
     # "University of Texas Arlington Amneh Jafari": the run's head belongs to the place.
     if (
         len(name_toks) >= 3
@@ -330,13 +355,45 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
         return NounPhrase(name, role, True, name_toks[0].start, name_toks[-1].end, gender)
     # An organisation, group or place ("KCNA", "the Deseret News", "researchers").
     whole = text[toks[0].start : toks[-1].end]
-    whole = re.sub(r"\s*\([^)]*\)\s*$", "", whole)
+    # "the Ocean Trust (OT)", and "the Ocean Trust (OT" when the phrase stops before ")"
+    whole = re.sub(r"\s*\([^)]*\)?\s*$", "", whole)
     plural = toks[-1].lower in GROUP_HEADS and toks[-1].lower.endswith("s")
     return NounPhrase(whole, None, False, toks[0].start, toks[-1].end, gender, plural)
 
 
+# Words before a title that qualify it rather than belong to it ("former Prime Minister").
+_ROLE_MODIFIERS = frozenset(["former", "acting", "deputy", "vice", "interim", "then", "late"])
+
+
+def consistent_capitals(role: str | None) -> str | None:
+    """A role whose title words go from lower case to capitals ("Civil Defense
+    Authority director General"; not "Senior researcher" opening a sentence) written
+    in one case: capitals after a capitalised word or at the start of the
+    role ("Civil Defense Authority Director General"), else lower case ("the
+    company's director general"). Qualifiers ("former", "deputy") keep their case."""
+    if not role:
+        return role
+    words = role.split(" ")
+    i = 0
+    while i < len(words):
+        j = i
+        while (
+            j < len(words)
+            and words[j]
+            and words[j].lower() not in _ROLE_MODIFIERS
+            and is_role_word(words[j])
+        ):
+            j += 1
+        run = words[i:j]
+        if any(a[:1].islower() and b[:1].isupper() for a, b in pairwise(run)):
+            title = i == 0 or words[i - 1][:1].isupper()
+            words[i:j] = [w[:1].upper() + w[1:] if title else w.lower() for w in run]
+        i = max(j, i + 1)
+    return " ".join(words)
+
+
 def _role_text(text: str, toks: list[Token]) -> str | None:
-    while toks and toks[0].lower in {"the", "a", "an", "his", "her", "their", "its"}:
+    while toks and toks[0].lower in _ROLE_DETERMINERS:
         toks = toks[1:]
     while toks and (toks[-1].lower in CONNECTORS or toks[-1].text == ","):
         toks = toks[:-1]
@@ -353,6 +410,9 @@ class Registry:
     def __init__(self) -> None:
         self.people: list[Person] = []
         self.history: list[Person] = []  # speakers in the order they spoke
+        # Each speaker once, in the order they last spoke: what a walk back through
+        # ``history`` meets first, without walking a long text's every statement.
+        self._last_spoke: dict[int, Person] = {}
         self.mentions: list[NounPhrase] = []  # people named anywhere, for surnames and roles
 
     def known_full_name(self, surname: str) -> Person | None:
@@ -438,11 +498,21 @@ class Registry:
     def spoke(self, person: Person) -> None:
         """Note that a person spoke (for pronoun resolution)."""
         self.history.append(person)
+        self._last_spoke.pop(id(person), None)
+        self._last_spoke[id(person)] = person
+
+    def recent_speakers(self) -> list[Person]:
+        """Each speaker once, the last to speak first."""
+        return list(reversed(self._last_spoke.values()))
+
+    def has_spoken(self, person: Person) -> bool:
+        """Whether ``person`` (or a person equal to it) spoke."""
+        return person in self._last_spoke.values()
 
     def resolve_pronoun(self, word: str) -> Person | None:
         """The last speaker compatible with a pronoun."""
         w = word.lower()
-        for p in reversed(self.history):
+        for p in self.recent_speakers():
             if w in PRONOUNS_M or w in PRONOUNS_F:
                 if p.is_org or p.plural:
                     continue
@@ -457,17 +527,19 @@ class Registry:
             elif w in PRONOUNS_P and (p.is_org or p.plural):
                 return p
         if w in PRONOUNS_P:
-            for p in reversed(self.history):
+            for p in self.recent_speakers():
                 if p.is_org:
                     return p
         return None
 
     def resolve_title(self, words: list[str]) -> Person | None:
         """The last person whose role contains every word of a title ("the deputy")."""
-        want = [fold(w) for w in words if w.lower() not in {"the", "a", "an"}]
+        want = [fold(w) for w in words if w.lower() not in lexicon.ARTICLES]
         if not want:
             return None
-        for p in reversed(self.history + [q for q in self.people if q not in self.history]):
+        recent = self.recent_speakers()
+        silent = [q for q in self.people if q not in recent]
+        for p in [*reversed(silent), *recent]:
             roles = " ".join(fold(r) for r in [p.role or "", *p.roles]).split()
             if all(w in roles or w.rstrip("s") in roles for w in want):
                 return p
@@ -488,6 +560,7 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+@functools.lru_cache(maxsize=8192)
 def _plain_name(name: str) -> bool:
     """Two or three plain words, as a person's name ("Ahmed Mohamed", not "Microsoft's
     Internet Explorer")."""

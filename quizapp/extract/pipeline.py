@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from quizapp import lexicon
 from quizapp.extract.confidence import QuoteEvidence, judge, not_a_person
 from quizapp.extract.dates import (
     dateline_span,
@@ -17,7 +18,13 @@ from quizapp.extract.dates import (
     parse_reference,
 )
 from quizapp.extract.numbers import counts_for, find_numbers
-from quizapp.extract.people import NounPhrase, Person, Registry, split_name
+from quizapp.extract.people import (
+    NounPhrase,
+    Person,
+    Registry,
+    consistent_capitals,
+    split_name,
+)
 from quizapp.extract.readers import read_article
 from quizapp.extract.speech import SpeechFinder
 from quizapp.extract.stems import date_stem, number_stem, slug, unique_id
@@ -144,7 +151,7 @@ def extract_facts(
                 sentence=text[sent_s:sent_e],
                 sentence_start=sent_s,
                 speaker=speaker.name if speaker else None,
-                role=(st.role or speaker.role) if speaker else None,
+                role=consistent_capitals(st.role or speaker.role) if speaker else None,
                 reported=st.reported,
             )
         )
@@ -157,7 +164,7 @@ def extract_facts(
         if not p.is_org
         and not not_a_person(p.name)
         and p.name[:1].isupper()
-        and p.name.split()[0].lower() not in {"one", "a", "an", "the", "another", "some", "this"}
+        and p.name.split()[0].lower() not in lexicon.NOUN_PHRASE_OPENERS
     ]
     _add_mentions(text, sentences, registry, people)
     for p in people:
@@ -180,8 +187,8 @@ def extract_facts(
                 sentence=text[sent_s:sent_e],
                 sentence_start=sent_s,
                 name=p.name,
-                role=p.role,
-                roles=tuple(p.roles),
+                role=consistent_capitals(p.role),
+                roles=tuple(r for r in map(consistent_capitals, p.roles) if r),
             )
         )
     facts = [judge(f, text, evidence.get(f.id)) for f in facts]
@@ -212,7 +219,7 @@ def _unsaid(fact: Fact, spans: list[tuple[int, int]]) -> Fact:
 
 _VAGUE_RE = re.compile(
     r"(?:(?:tens|hundreds|thousands|millions)\s+of\s+)?"
-    r"(?:dozens|scores|hundreds|thousands|millions|billions|tens|several|a\s+few|many)"
+    rf"(?:{'|'.join(lexicon.VAGUE_PLURALS)}|scores|tens|several|a\s+few|many)"
     r"(?:\s+of)?",
     re.IGNORECASE,
 )

@@ -41,6 +41,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
+from quizapp import lexicon
 from quizapp.extract.people import (
     CLAUSE_OPENERS,
     CONNECTORS,
@@ -139,7 +140,10 @@ _DISCOURSE = word_set(
     therefore similarly likewise
     """
 )
-_DETERMINERS = frozenset({"a", "an", "the", "one", "another", "this", "some"})
+_DETERMINERS = lexicon.NOUN_PHRASE_OPENERS
+_ROLE_DETERMINERS = frozenset([*lexicon.ARTICLES, *lexicon.THIRD_PERSON_POSSESSIVES])
+# ", a spokesman for …", ", his deputy", ", of the ministry": an appositive after a name.
+_APPOSITIVE_OPENERS = _ROLE_DETERMINERS | {"of"}
 _CLAUSE_WORDS = frozenset({"that", "what", "how", "why", "whether", "if", "when", "where"})
 _SIGNAL_VERBS = frozenset(
     {
@@ -183,12 +187,9 @@ _NOT_CLAUSE_START = word_set(
 )
 _STOP_FORWARD = frozenset({".", ",", ";", ":", "!", "?", "“", "”", '"', "(", "—", "–"})
 # Words that open a time adverbial before "that" ("announced on Friday that …").
-_TIME_WORDS = word_set(
-    """
-    on in at during last this earlier yesterday today late early monday tuesday wednesday
-    thursday friday saturday sunday
-    """
-)
+_TIME_WORDS = word_set("on in at during last this earlier yesterday today late early") | {
+    name.lower() for name in lexicon.WEEKDAY_NAMES
+}
 # Two-word openers of a sentence that are not part of its clause ("For example, …").
 _INTRO_PAIRS = frozenset(
     {
@@ -205,12 +206,9 @@ _INTRO_PAIRS = frozenset(
 # Small words a title in Title Case leaves in lower case.
 _TITLE_SMALL = word_set("a an the of in on at to for from by with and or but vs vs. de")
 # Day and month names: "Obama on Tuesday said" has a time between subject and verb.
-_TIME_NAMES = word_set(
-    """
-    monday tuesday wednesday thursday friday saturday sunday today yesterday january
-    february march april may june july august september october november december
-    """
-)
+_TIME_NAMES = word_set("today yesterday") | {
+    name.lower() for name in (*lexicon.WEEKDAY_NAMES, *lexicon.MONTH_NAMES)
+}
 # Words before a speech word that make it a noun ("the state", "his claims").
 _NOUN_MARKERS = word_set("the a an this its his her their our my your whose every each")
 # A noun phrase right after one of these is not a subject.
@@ -301,6 +299,8 @@ class SpeechFinder:
         self._in_order = all(s <= e for s, e in sentences) and all(
             a[1] <= b[0] for a, b in pairwise(sentences)
         )
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._counts: dict[str, int] = {}
         self._opens = [q.open for q in self.quotes]
         self._closes = [q.close for q in self.quotes]
         self._quotes_in_order = self._opens == sorted(self._opens) and self._closes == sorted(
@@ -327,6 +327,12 @@ class SpeechFinder:
         e = self.text.find("\n", offset)
         e = len(self.text) if e < 0 else e
         return _Sentence(self.text, s, e, self._quotes_near(s, e))
+
+    def _occurrences(self, phrase: str) -> int:
+        """How often ``phrase`` occurs in the text (counted once per phrase)."""
+        if phrase not in self._counts:
+            self._counts[phrase] = self.text.count(phrase)
+        return self._counts[phrase]
 
     def _quotes_near(self, start: int, end: int) -> list[QuoteSpan]:
         """The quotations that may mark tokens in ``[start, end)`` (all when out of order)."""
@@ -470,7 +476,7 @@ class SpeechFinder:
             first = app[0].lower
             if first in _PARENTHETICAL and first not in {"of"}:
                 pass
-            elif first in {"a", "an", "the", "his", "her", "its", "their", "of"} or is_role_word(
+            elif first in _APPOSITIVE_OPENERS or is_role_word(
                 app[0].text
             ):
                 if first != "of":
@@ -792,7 +798,7 @@ class SpeechFinder:
         oi = open_sent.index_at(q.open)
         toks = open_sent.toks
         lo = 0
-        for qq in self.quotes:
+        for qq in self._quotes_near(open_sent.start, q.open):
             if qq.close < q.open and qq.close >= open_sent.start:
                 lo = max(lo, open_sent.index_at(qq.close + 1))
         words_of = self._in_the_words_of(open_sent, lo, oi)
@@ -1022,7 +1028,7 @@ class SpeechFinder:
                     e = t.start
                     break
         e = min(e, self._clause_end(sent, k))
-        for q in self.quotes:
+        for q in self._quotes_near(s, e):
             if s < q.open < e and q.close >= e - 3 and len(words(self.text[q.start : q.end])) > 3:
                 lead = words(self.text[s : q.open])
                 # "the deal is off, "…"": the clause before the quote stands on its own;
@@ -1059,7 +1065,7 @@ class SpeechFinder:
         return sent.end
 
     def _inside_quote(self, pos: int) -> bool:
-        return any(q.close == pos and q.start < pos for q in self.quotes)
+        return any(q.close == pos and q.start < pos for q in self._quotes_near(pos, pos))
 
     def _acceptable(self, s: int, e: int, *, free_start: bool = False) -> bool:
         if s < 0 or e - s < 8:
@@ -1071,7 +1077,7 @@ class SpeechFinder:
         if self.text[s] in _QUOTE_CHARS:
             return False
         quoted = 0
-        for q in self.quotes:
+        for q in self._quotes_near(s, e):
             if q.start < e and s < q.end and not (q.start <= s and e <= q.end):
                 quoted += len(words(self.text[max(q.start, s) : min(q.end, e)]))
         return quoted < 0.5 * len(w) and (quoted == 0 or len(w) - quoted >= 5)
@@ -1409,7 +1415,7 @@ class SpeechFinder:
         if np is None or not np.is_person:
             return None
         full = text[name[0].start : name[-1].end]
-        if text.count(full) < 2 and self.reg.known_full_name(np.name.split()[-1]) is None:
+        if self._occurrences(full) < 2 and self.reg.known_full_name(np.name.split()[-1]) is None:
             return None  # only a person the article names elsewhere signs a quote
         body = text[start:body_end].rstrip(" .!?")
         if len(words(body)) < 6:
@@ -1489,11 +1495,11 @@ class SpeechFinder:
         if np is None or not np.is_person:
             return
         known = self.reg.known_full_name(np.name.split()[-1])
-        if known is not None and known in self.reg.history:
+        if known is not None and self.reg.has_spoken(known):
             self.reg.spoke(known)
 
     def _paragraph_index(self, offset: int) -> int:
-        return self.text.count("\n", 0, offset)
+        return bisect_left(self._newlines, offset)
 
     def _quote_statement(self, q: QuoteSpan, si: int, prev_par: int) -> Statement | None:
         n_words = len(words(self.text[q.start : q.end]))
@@ -1526,7 +1532,7 @@ class SpeechFinder:
 
 def _strip_article(text: str, toks: list[Token]) -> str | None:
     toks = [t for t in toks if t.text not in {","}]
-    while toks and toks[0].lower in {"a", "an", "the", "his", "her", "its", "their"}:
+    while toks and toks[0].lower in _ROLE_DETERMINERS:
         toks = toks[1:]
     if not toks:
         return None

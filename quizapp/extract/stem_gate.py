@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from quizapp import lexicon
 from quizapp.facts.model import Fact, FactKind
 
 #: Question phrases a date or number stem may start with.
@@ -35,26 +36,7 @@ _OPENINGS = (
     "which ",
     "who ",
 )
-_DETERMINERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "his",
-        "her",
-        "its",
-        "their",
-        "our",
-        "my",
-        "your",
-        "some",
-        "any",
-    ]
-)
+_DETERMINERS = lexicon.DETERMINERS
 _PREPS = r"(?:in|on|at|of|for|to|by|from|with|into|than|the|a|an)"
 _SPLICE = re.compile(
     rf"\b(?:in|on|at|of|for|to|by|from|with|into|than)\s+(?:of|in|on|at|for|to|by|from|with|into)\b"
@@ -62,6 +44,8 @@ _SPLICE = re.compile(
     rf"|\s(?:{_PREPS[3:-1]}|through|until|during|including|about|over|after|before|as)\?$",
     re.IGNORECASE,
 )
+# A side clause left with its verb alone once the date was taken out of it.
+_EMPTIED_CLAUSE = re.compile(r",\s+(?:which|who)\s+(?:was\s+|were\s+)?[a-z]+ed\s*[,?]")
 _VAGUE_SUBJECTS = frozenset(["this", "that", "it", "there"])
 _MAX_WORDS = 28
 
@@ -207,6 +191,8 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
         return GARBLED
     if _SPLICE.search(s):
         return GARBLED  # "… this fast in of farming", "the the": words cut out badly
+    if _EMPTIED_CLAUSE.search(s):
+        return GARBLED  # "the accident, which occurred, caused by …": the date was cut out
     if low.startswith(("what figure does the article give", "what percentage is given for")):
         return UNCLEAR_COUNT  # the question does not say what the figure is of
     body = s[len(opening) : -1].strip()

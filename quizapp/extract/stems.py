@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from quizapp import lexicon
+
 _IRREGULAR = {
     "said": "say",
     "made": "make",
@@ -175,9 +177,57 @@ def _tidy(text: str) -> str:
     return text.strip()
 
 
+# A side clause set off by commas: "the bridge, which opened in 1990, fell".
+# A place in it may hold a comma of its own ("which is located in Evansville, Indiana,").
+_SIDE_CLAUSE = re.compile(
+    r",\s+(?:which|who)\s+[^,;]*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*(?=,))?(?:,|$)"
+)
+_SIDE_HEAD_WORDS = 6  # the longest subject a side clause's own question is built on
+
+
+def _side_clause(clause: str, s: int, e: int) -> tuple[str, int, int]:
+    """The clause to ask about: a date inside a side clause dates that clause's event
+    ("the collapse, which occurred on Monday, was caused by waves" → "the collapse
+    occurred on Monday"); a date outside it is asked without the side clause."""
+    for m in _SIDE_CLAUSE.finditer(clause):
+        if m.start() <= s and e <= m.end():
+            head = clause[: m.start()].strip()
+            if not _noun_phrase_head(head):
+                return clause, s, e
+            pronoun = re.match(r",\s+(?:which|who)\s+", m.group(0))
+            assert pronoun is not None
+            body_start = m.start() + pronoun.end()
+            body = clause[body_start : m.end()].rstrip(",")
+            shift = body_start - (len(head) + 1)
+            return f"{head} {body}", s - shift, e - shift
+    out = clause
+    for m in reversed(list(_SIDE_CLAUSE.finditer(clause))):
+        if m.start() >= e:
+            out = out[: m.start()] + out[m.end() :]
+        elif m.end() <= s and m.group(0).endswith(","):
+            out = out[: m.start()] + out[m.end() :]
+            s -= m.end() - m.start()
+            e -= m.end() - m.start()
+    return out, s, e
+
+
+def _noun_phrase_head(head: str) -> bool:
+    """ "The collapse", "Smith's company": a short subject with no verb in it."""
+    words = head.split()
+    if not words or len(words) > _SIDE_HEAD_WORDS or "," in head:
+        return False
+    return not any(
+        w.lower() in _AUX_INVERT
+        or w.lower() in {"he", "she", "they", "we", "i", "it", "you"}
+        or (w.islower() and (re.fullmatch(r"[a-z]{3,}ed", w) or w in _IRREGULAR))
+        for w in words
+    )
+
+
 def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
     """A "When …?" stem and a short event label for a date in a sentence."""
     clause, s, e = _clause_around(sentence, start, end)
+    clause, s, e = _side_clause(clause, s, e)
     rest = _tidy(_remove_span(clause, s, e))
     event = _event(rest)
     words = rest.split()
@@ -232,29 +282,20 @@ def _regular_base(word: str) -> str | None:
     return stem
 
 
+# Words that open a sentence and stay in lower case inside a question.
+_LOWER_OPENERS = frozenset(
+    [
+        *lexicon.ARTICLES, *lexicon.DEMONSTRATIVES, *lexicon.THIRD_PERSON_POSSESSIVES,
+        "it", "they", "he", "she", "we",
+    ]
+)  # fmt: skip
+
+
 def _lower_first(text: str) -> str:
     if (
         text[:1].isupper()
         and not text[1:2].isupper()
-        and text.split()[0].lower()
-        in {
-            "the",
-            "a",
-            "an",
-            "this",
-            "that",
-            "these",
-            "those",
-            "his",
-            "her",
-            "their",
-            "its",
-            "it",
-            "they",
-            "he",
-            "she",
-            "we",
-        }
+        and text.split()[0].lower() in _LOWER_OPENERS
     ):
         return text[0].lower() + text[1:]
     return text
@@ -361,8 +402,11 @@ def _number_stem(
 
 
 _NUMBER_START = re.compile(
-    r"^(?:[$€£]?\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"twenty|thirty|forty|fifty|hundred|a|an)\b",
+    r"^(?:[$€£]?\d[\d,.]*|"
+    + "|".join(w for w, n in lexicon.ONES.items() if 1 <= n <= 12)
+    + "|"
+    + "|".join(w for w, n in lexicon.TENS.items() if n <= 50)
+    + rf"|{lexicon.HUNDRED}|a|an)\b",
     re.IGNORECASE,
 )
 

@@ -15,26 +15,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from quizapp import lexicon
 from quizapp.questions.normalize import fold, word_set
 
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
-)  # fmt: skip
+MONTH_NAMES = lexicon.MONTH_NAMES
 _MONTH_OF: dict[str, int] = {}
 for _i, _name in enumerate(MONTH_NAMES, start=1):
     _MONTH_OF[_name.lower()] = _i
     _MONTH_OF[_name[:3].lower()] = _i
-_MONTH_OF["sept"] = 9
+_MONTH_OF.update(lexicon.MONTH_ABBREVIATIONS)  # "sept" beside "sep"
 
-_ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
-    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
-    "thirtieth": 30,
-}  # fmt: skip
+_ORDINAL_WORDS = lexicon.ORDINALS
 _UNITS_ORDINAL = {k: v for k, v in _ORDINAL_WORDS.items() if v < 10}
+_DAY_TENS = {k: v for k, v in lexicon.TENS.items() if v <= 30}  # "twenty-first", "thirty first"
 _LEAP_YEAR = 2000  # reference year for a day without a year (has 29 February)
 
 
@@ -269,11 +262,11 @@ def _parse_words(s: str) -> PartialDate | None:
             else:
                 small.append(int(tok))
         elif (
-            tok in ("twenty", "thirty")
+            tok in _DAY_TENS
             and i + 1 < len(tokens)
             and tokens[i + 1] in (_UNITS_ORDINAL)
         ):
-            small.append((20 if tok == "twenty" else 30) + _UNITS_ORDINAL[tokens[i + 1]])
+            small.append(_DAY_TENS[tok] + _UNITS_ORDINAL[tokens[i + 1]])
             i += 1
         elif tok in _ORDINAL_WORDS:
             small.append(_ORDINAL_WORDS[tok])

@@ -46,6 +46,7 @@ import re
 import statistics
 from collections.abc import Collection, Sequence
 
+from quizapp import lexicon
 from quizapp.facts.model import DeckOptions
 from quizapp.questions.dates import PartialDate, format_date, parse_date_text
 from quizapp.questions.index import looks_like_person
@@ -193,7 +194,7 @@ def _grade_choice(question: Question, text: str) -> Grade:
 
 def _without_article(text: str) -> str:
     words = norm_text(text).split()
-    if len(words) > 1 and words[0] in ("the", "a", "an"):
+    if len(words) > 1 and words[0] in lexicon.ARTICLES:
         words = words[1:]
     return " ".join(words)
 

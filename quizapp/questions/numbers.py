@@ -13,32 +13,20 @@ import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from quizapp import lexicon
 from quizapp.questions.normalize import clean_space, fold
 
-_ONES = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_BIG = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_ONES = lexicon.ONES
+_TENS = lexicon.TENS
+_BIG = lexicon.SCALES
 _WORD_OF_ONES = {v: k for k, v in _ONES.items()}
-NUMBER_WORDS = frozenset((*_ONES, *_TENS, *_BIG, "hundred", "dozen"))
+NUMBER_WORDS = frozenset((*_ONES, *_TENS, *_BIG, lexicon.HUNDRED, lexicon.DOZEN))
 _WORD_OF_TENS = {v: k for k, v in _TENS.items()}
 
 # Denominators: singular and plural names.
-_DENOMINATORS = {
-    2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"),
-    5: ("fifth", "fifths"), 6: ("sixth", "sixths"), 8: ("eighth", "eighths"),
-    10: ("tenth", "tenths"),
-}  # fmt: skip
+_DENOMINATORS = lexicon.DENOMINATORS
 _DENOMINATOR_OF = {name: den for den, names in _DENOMINATORS.items() for name in names}
-_DENOMINATOR_OF["fourth"] = 4
-_DENOMINATOR_OF["fourths"] = 4
+_DENOMINATOR_OF.update(lexicon.DENOMINATOR_VARIANTS)
 # Fractions a text commonly uses, the pool for fraction-style distractors.
 COMMON_FRACTIONS: tuple[Fraction, ...] = tuple(
     sorted(
@@ -52,9 +40,9 @@ COMMON_FRACTIONS: tuple[Fraction, ...] = tuple(
 )
 
 _SCALE_WORDS = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6,
-    "billion": 1e9, "bn": 1e9, "trillion": 1e12, "tn": 1e12,
-}  # fmt: skip
+    word: float(value)
+    for word, value in (*lexicon.SCALES.items(), *lexicon.SCALE_ABBREVIATIONS.items())
+}
 _CURRENCY_SYMBOLS = {"us$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB"}
 _CURRENCY_WORDS = {
     "dollar": "USD", "dollars": "USD", "usd": "USD", "us dollars": "USD",
@@ -289,9 +277,11 @@ _DIGITS_RE = re.compile(
     r"(?P<num>\d{1,3}(?:[, ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?:\s*/\s*(?P<den>\d+))?"
 )
-_SCALE_RE = re.compile(
-    r"^\s*(?P<w>thousand|million|billion|trillion|mln|mn|bn|tn|k|m)\b", re.IGNORECASE
+# Scale words, the longer abbreviations first: "thousand|...|mln|mn|bn|tn|k|m".
+_SCALE_ALTERNATIVES = "|".join(
+    (*lexicon.SCALES, *sorted(lexicon.SCALE_ABBREVIATIONS, key=len, reverse=True))
 )
+_SCALE_RE = re.compile(rf"^\s*(?P<w>{_SCALE_ALTERNATIVES})\b", re.IGNORECASE)
 
 
 def parse_number(text: str) -> NumberReading | None:
@@ -449,13 +439,13 @@ class NumberStyle:
 _STYLE_DIGITS_RE = re.compile(
     r"^(?P<prefix>US\$|\$|€|£|¥|₽)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<scale>\s?(?:thousand|million|billion|trillion|bn|mn|mln|tn|m|k)\b)?"
+    rf"(?P<scale>\s?(?:{_SCALE_ALTERNATIVES})\b)?"
     r"(?P<suffix>%|\s?percent\b|\s?per cent\b)?"
     r"(?P<unit>\s+\S.*)?$",
     re.IGNORECASE,
 )
 _STYLE_FRACTION_RE = re.compile(
-    r"^(?P<num>a|an|one|two|three|four|five|six|seven|eight|nine)(?P<join>[\s-])"
+    rf"^(?P<num>a|an|{'|'.join(w for w, n in _ONES.items() if 1 <= n <= 9)})(?P<join>[\s-])"
     r"(?P<den>[a-z]+)(?P<suffix>\s+of)?(?P<unit>\s+\S.*)?$|^(?P<half>half)(?P<unit2>\s+\S.*)?$",
     re.IGNORECASE,
 )
@@ -579,7 +569,7 @@ def detect_style(
 def _split_words_number(body: str) -> tuple[str, str]:
     """Split "twenty-one years" into ("twenty-one", "years")."""
     parts = body.split()
-    number_words = set(_ONES) | set(_TENS) | set(_BIG) | {"hundred", "and", "a", "an"}
+    number_words = set(_ONES) | set(_TENS) | set(_BIG) | {lexicon.HUNDRED, "and", "a", "an"}
     i = 0
     while i < len(parts) and all(p in number_words for p in parts[i].lower().split("-")):
         i += 1

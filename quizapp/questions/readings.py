@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from quizapp import lexicon
 from quizapp.questions.dates import MONTH_NAMES, PartialDate, is_valid, parse_date_text
 from quizapp.questions.normalize import clean_space, edit_distance, fold
 from quizapp.questions.numbers import NumberReading, int_to_words, parse_number
@@ -26,17 +27,19 @@ from quizapp.questions.numbers import NumberReading, int_to_words, parse_number
 MAX_PHRASE_WORDS = 12  # a "short phrase" around a date; longer answers are not searched
 
 _MONTHS = tuple(m.lower() for m in MONTH_NAMES)
-_ABBREVIATIONS = frozenset([*(m[:3] for m in _MONTHS), "sept"])  # "Sept" is no slip
-_ONES = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
-]  # fmt: skip
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+# "May" is its own abbreviation; "Sept" is no slip.
+_ABBREVIATIONS = frozenset([*(m[:3] for m in _MONTHS), *lexicon.MONTH_ABBREVIATIONS])
+_ONES = list(lexicon.ONES)
+_TENS = list(lexicon.TENS)
 _NUMERIC_DATE_RE = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})\s*$")
 _DAY_MONTH_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*$")
 _DIGIT_FRACTION_RE = re.compile(
-    r"^\s*(\d{1,2})\s+(?:halves|thirds|quarters|fourths|fifths|sixths|eighths|tenths)\b"
+    r"^\s*(\d{1,2})\s+(?:"
+    + "|".join(
+        [plural for _, plural in lexicon.DENOMINATORS.values()]
+        + [w for w in lexicon.DENOMINATOR_VARIANTS if w.endswith("s")]
+    )
+    + r")\b"
 )
 
 
