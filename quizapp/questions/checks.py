@@ -6,12 +6,15 @@ answer is among the choices exactly once, choices are distinct and written in
 one style, no distractor is true by any fact (qualifier bounds included), the
 prompt does not give the answer away, a cloze blanks exactly the answer, a
 timeline's events do not overlap, and the canonical answer grades as right.
-It is slow (linear in the deck per question): for tests and deck reviews.
+It is the run-time guard of :class:`~quizapp.questions.generate.QuestionBuilder`:
+a question that breaks a rule is not shown (the builder drops that form for
+that fact), and tests use it to check the builder on random decks.
 """
 
 from __future__ import annotations
 
 import itertools
+from functools import cached_property
 
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.facts.speakers import SpeakerRelations
@@ -24,7 +27,6 @@ from quizapp.questions.dates import (
     period,
     published_year,
 )
-from quizapp.questions.generate import BLANK, CLOZE_LEAD, TIMELINE_SEPARATOR, balance_quotes
 from quizapp.questions.grading import grade
 from quizapp.questions.index import role_key, unit_key
 from quizapp.questions.model import Form, Question, Verdict
@@ -45,37 +47,113 @@ from quizapp.questions.numbers import (
     same_value,
     trailing_zeros,
 )
+from quizapp.questions.prompts import BLANK, CLOZE_LEAD, TIMELINE_SEPARATOR, balance_quotes
 
 _CHOICE_COUNT = {Form.CHOICE: (3, 4), Form.WHO_SAID: (3, 4), Form.WHICH_QUOTE: (3, 4)}
 
 
 class QuestionChecker:
-    """Checks questions of one deck against the generic rules."""
+    """Checks questions of one deck against the generic rules.
+
+    Each rule reads the deck's facts through plain lookup tables the checker
+    builds for itself on first use (none shared with the builder), so a check
+    costs about the same on a deck of ten facts and of a hundred thousand.
+    """
 
     def __init__(self, deck: Deck) -> None:
-        """Remember the deck (and its names and roles) to check questions against."""
+        """Remember the deck to check questions against; its tables are built when needed."""
         self.deck = deck
         self.facts = {f.id: f for f in deck.facts}
         self.sources = {s.id: s for s in deck.sources}
+        self.relations = SpeakerRelations.of(deck)
+
+    @cached_property
+    def _people(self) -> tuple[set[str], dict[str, set[str]]]:
         names: set[str] = set()
         roles: dict[str, set[str]] = {}
-        for f in deck.facts:
+        for f in self.deck.facts:
             name = f.name if f.kind is FactKind.PERSON else f.speaker
             if f.kind in (FactKind.PERSON, FactKind.QUOTE) and name:
                 names.add(norm_text(name))
                 for role in (f.role, *f.roles):
                     if role:
                         roles.setdefault(role_key(role), set()).add(norm_text(name))
-        self.names = names
-        self.roles = roles
-        self.relations = SpeakerRelations.of(deck)
-        for sp in deck.speakers:
+        for sp in self.deck.speakers:
             for name in (sp.name, *sp.aliases):
                 names.add(norm_text(name))
+        return names, roles
 
-    def problems(self, question: Question) -> list[str]:
-        """Every rule ``question`` breaks (empty when it is fine)."""
-        fact = self.facts.get(question.fact_id)
+    @property
+    def names(self) -> set[str]:
+        """Every normalised person or speaker name of the deck (aliases included)."""
+        return self._people[0]
+
+    @property
+    def roles(self) -> dict[str, set[str]]:
+        """Role key → the normalised names of those who hold it."""
+        return self._people[1]
+
+    @cached_property
+    def _quotes(self) -> list[tuple[Fact, str]]:
+        return [(g, norm_text(g.text)) for g in self.deck.facts if g.kind is FactKind.QUOTE]
+
+    @cached_property
+    def _quote_words(self) -> dict[str, list[int]]:
+        postings: dict[str, list[int]] = {}
+        for i, (_, body) in enumerate(self._quotes):
+            for w in set(body.split()):
+                postings.setdefault(w, []).append(i)
+        return postings
+
+    def _quotes_containing(self, body: str) -> list[tuple[Fact, str]]:
+        """The quotations whose normalised text contains ``body`` (normalised)."""
+        # A holder has every inner word of ``body`` as a whole word (its first and
+        # last may be the ends of longer words); look only where the rarest one is.
+        inner = body.split()[1:-1]
+        if not inner:
+            return [(g, text) for g, text in self._quotes if body in text]
+        rarest = min((self._quote_words.get(w, []) for w in inner), key=len)
+        return [self._quotes[i] for i in rarest if body in self._quotes[i][1]]
+
+    @cached_property
+    def _number_groups(self) -> dict[tuple[str, frozenset[str]], list[Fact]]:
+        groups: dict[tuple[str, frozenset[str]], list[Fact]] = {}
+        for g in self.deck.facts:
+            if g.kind is FactKind.NUMBER:
+                words = content_words(g.counts or "", drop=TIME_WORDS)
+                if words:
+                    groups.setdefault((unit_key(g.unit), words), []).append(g)
+        return groups
+
+    @cached_property
+    def _dates_by_event(self) -> dict[str, list[Fact]]:
+        groups: dict[str, list[Fact]] = {}
+        for g in self.deck.facts:
+            if g.kind is FactKind.DATE:
+                groups.setdefault(self._event_key(g), []).append(g)
+        return groups
+
+    @cached_property
+    def _events_by_label(self) -> dict[str, Fact]:
+        return {
+            norm_text(g.event): g for g in self.deck.facts if g.kind is FactKind.DATE and g.event
+        }
+
+    @cached_property
+    def _quotes_by_source(self) -> dict[str | None, list[Fact]]:
+        groups: dict[str | None, list[Fact]] = {}
+        for g in self.deck.facts:
+            if g.kind is FactKind.QUOTE and g.start is not None and g.end is not None:
+                groups.setdefault(g.source_id, []).append(g)
+        return groups
+
+    def problems(self, question: Question, fact: Fact | None = None) -> list[str]:
+        """Every rule ``question`` breaks (empty when it is fine).
+
+        ``fact`` is the question's own fact, for a deck that leaves some facts
+        out (its Q/A notes are fetched one by one); by default it is looked up.
+        """
+        fact = fact or self.facts.get(question.fact_id)
         if fact is None:
             return [f"unknown fact {question.fact_id}"]
         out: list[str] = []
@@ -138,6 +216,12 @@ class QuestionChecker:
             for tok in tokens(answer):
                 if (tok[0].isdigit() or tok in NUMBER_WORDS) and tok in prompt_words:
                     return [f"prompt contains the number {tok!r}"]
+            # The same figure written another way ("5-year" for "five years").
+            for tok in prompt_words:
+                if tok[0].isdigit() or tok in NUMBER_WORDS:
+                    reading = parse_number(tok)
+                    if reading is not None and same_value(reading.value, fact.number_value):
+                        return [f"prompt gives the figure as {tok!r}"]
         if q.input_kind == "name" or q.form is Form.WHO_SAID:
             words = [w for w in tokens(answer) if len(w) > 3]
             if words and words[-1] in prompt_words:
@@ -223,15 +307,16 @@ class QuestionChecker:
                 v, fact.number_value
             ):
                 out.append(f"distractor {c!r} is the fact's own value")
-            for g in self.deck.facts:
-                if g.kind is not FactKind.NUMBER or unit_key(g.unit) != uk or g.id == fact.id:
+            # A bound makes values true only for its own quantity: only facts that
+            # count the same kind of thing (same unit, same words) can make a value true.
+            words = content_words(fact.counts or "", drop=TIME_WORDS)
+            for g in self._number_groups.get((uk, words), []) if words else []:
+                if g.id == fact.id:
                     continue
                 if qualifier_kind(g.qualifier) != "exact":
-                    # A bound makes values true only for its own quantity.
-                    if self._related(fact, g) and v in plausible_range(
-                            g.number_value, g.qualifier, uk):
+                    if v in plausible_range(g.number_value, g.qualifier, uk):
                         out.append(f"distractor {c!r} is true by {g.id} ({g.qualifier} {g.text})")
-                elif self._related(fact, g) and same_value(v, g.number_value):
+                elif same_value(v, g.number_value):
                     out.append(f"distractor {c!r} is true by related fact {g.id}")
         return out
 
@@ -285,9 +370,7 @@ class QuestionChecker:
                 continue
             if p == answer:
                 out.append(f"distractor {c!r} equals the answer")
-            for g in self.deck.facts:
-                if g.kind is not FactKind.DATE or self._event_key(g) != self._event_key(fact):
-                    continue
+            for g in self._dates_by_event.get(self._event_key(fact), []):
                 gd = parse_iso_date(g.date_value)
                 if (
                     p.month is not None
@@ -314,9 +397,7 @@ class QuestionChecker:
             out.append(f"{len(ordered)} events on a timeline")
         if items == ordered:
             out.append("items are shown already in order")
-        by_label = {
-            norm_text(g.event): g for g in self.deck.facts if g.kind is FactKind.DATE and g.event
-        }
+        by_label = self._events_by_label
         periods: list[tuple[int, int]] = []
         for label in ordered:
             g = by_label.get(norm_text(label))
@@ -336,20 +417,13 @@ class QuestionChecker:
 
     def _check_speakers(self, q: Question, fact: Fact) -> list[str]:
         out: list[str] = []
-        same_text = {
-            norm_text(g.speaker or "")
-            for g in self.deck.facts
-            if g.kind is FactKind.QUOTE and norm_text(g.text) == norm_text(fact.text)
-        }
         # Everyone the article gives these words to: the speakers of every quotation
         # that holds them (a quotation inside them is someone else's), and whoever
         # speaks for one of those or is spoken for.
         body = norm_text(fact.text)
-        owners = {
-            g.speaker or ""
-            for g in self.deck.facts
-            if g.kind is FactKind.QUOTE and body in norm_text(g.text)
-        }
+        holders = self._quotes_containing(body)
+        same_text = {norm_text(g.speaker or "") for g, text in holders if text == body}
+        owners = {g.speaker or "" for g, _ in holders}
         rel = self.relations
         for c in q.choices or ():
             n = norm_text(c)
@@ -385,8 +459,8 @@ class QuestionChecker:
             body = norm_text(c.rstrip("\u2026"))
             owners = {
                 norm_text(g.speaker or "")
-                for g in self.deck.facts
-                if g.kind is FactKind.QUOTE and norm_text(g.text).startswith(body)
+                for g, text in self._quotes_containing(body)
+                if text.startswith(body)
             }
             if not owners:
                 out.append(f"quote choice {c!r} is no quotation of the deck")
@@ -430,10 +504,8 @@ class QuestionChecker:
             return []
         containers = [
             g
-            for g in self.deck.facts
-            if g.kind is FactKind.QUOTE
-            and g.id != fact.id
-            and g.source_id == fact.source_id
+            for g in self._quotes_by_source.get(fact.source_id, [])
+            if g.id != fact.id
             and g.start is not None
             and g.end is not None
             and g.start <= fact.start

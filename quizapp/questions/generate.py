@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.questions.checks import QuestionChecker
 from quizapp.questions.dates import format_date, parse_date_text
 from quizapp.questions.distractors import (
     Candidate,
@@ -59,11 +60,14 @@ from quizapp.questions.numbers import (
     qualifier_kind,
 )
 
-BLANK = "_____"
-CLOZE_LEAD = "Fill in the blank: "
-TIMELINE_PROMPT = "Put these events in order, earliest first."
-LARGER_PROMPT = "Which of these two figures is larger?"
-TIMELINE_SEPARATOR = " | "
+# Re-exported (``X as X``): modules that import these names from here keep working.
+from quizapp.questions.prompts import BLANK as BLANK
+from quizapp.questions.prompts import CLOZE_LEAD as CLOZE_LEAD
+from quizapp.questions.prompts import LARGER_PROMPT as LARGER_PROMPT
+from quizapp.questions.prompts import TIMELINE_PROMPT as TIMELINE_PROMPT
+from quizapp.questions.prompts import TIMELINE_SEPARATOR as TIMELINE_SEPARATOR
+from quizapp.questions.prompts import balance_quotes as balance_quotes
+
 MAX_PROMPT_WORDS = 40  # a quotation in a prompt is cut to about this many words
 EXCERPT_WORDS = 16  # "which of these did X say?" shows excerpts of at most this length
 MIN_WHICH_QUOTE_WORDS = 6  # shorter quotes are too short to excerpt fairly
@@ -136,23 +140,6 @@ def is_clause(text: str) -> bool:
 def _name_words(person: Person) -> frozenset[str]:
     """The content words of every name of ``person`` (to spot a name in a text)."""
     return person.name_words
-
-
-def balance_quotes(text: str) -> str:
-    """``text`` with the quotation marks it opens closed (and those it closes opened).
-
-    A sentence cut out of a longer quotation ("“Russia accounts for only 10% …")
-    would otherwise open a mark it never closes.
-    """
-    opens, closes = text.count("“"), text.count("”")
-    if opens > closes:
-        text += "”" * (opens - closes)
-    elif closes > opens:
-        text = "“" * (closes - opens) + text
-    if text.count('"') % 2:
-        first = text.index('"')
-        text = text + '"' if first < len(text) - first - 1 else '"' + text
-    return text
 
 
 def _split_sentences(text: str) -> list[str]:
@@ -229,6 +216,9 @@ class QuestionBuilder:
         self._forms: dict[tuple[str, Family], tuple[Form, ...]] = {}
         self._excerpts: dict[str, str] = {}
         self._labels: dict[str, str | None] = {}
+        self.checker = QuestionChecker(deck)
+        #: (fact id, form) → the rules its question broke; the form is not offered again.
+        self.dropped: dict[tuple[str, Form], tuple[str, ...]] = {}
         self._planners: dict[tuple[FactKind, Form], Callable[[Fact], _Plan | None]] = {
             (FactKind.DATE, Form.CHOICE): self._plan_date_choice,
             (FactKind.DATE, Form.TYPED): self._plan_date_typed,
@@ -287,9 +277,24 @@ class QuestionBuilder:
             if plan is None:
                 continue
             question = self._realise(card_id, fact, family, f, plan, rng)
-            if question is not None:
+            if question is not None and self._guarded(question, fact):
                 return question
         return None
+
+    def _guarded(self, question: Question, fact: Fact) -> bool:
+        """Whether ``question`` passes the run-time guard; if not, drop its form for the fact.
+
+        A dropped form is not offered for that fact again by this builder, so
+        :meth:`build` falls back to the next form of its (seeded) order.
+        """
+        problems = self.checker.problems(question, fact)
+        if not problems:
+            return True
+        self.dropped[(fact.id, question.form)] = tuple(problems)
+        self._plans[(fact.id, question.form)] = None
+        for family in Family:
+            self._forms.pop((fact.id, family), None)
+        return False
 
     def known_names(self) -> tuple[str, ...]:
         """Every person or speaker name of the deck (for :func:`grading.grade`)."""
