@@ -13,7 +13,9 @@ that fact), and tests use it to check the builder on random decks.
 
 from __future__ import annotations
 
+import bisect
 import itertools
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from quizapp.facts.model import Deck, Fact, FactKind
@@ -39,6 +41,7 @@ from quizapp.questions.normalize import (
 )
 from quizapp.questions.numbers import (
     NUMBER_WORDS,
+    Interval,
     detect_style,
     literal_range,
     parse_number,
@@ -48,6 +51,22 @@ from quizapp.questions.numbers import (
     trailing_zeros,
 )
 from quizapp.questions.prompts import BLANK, CLOZE_LEAD, TIMELINE_SEPARATOR, balance_quotes
+
+
+@dataclass(slots=True)
+class _NumberGroup:
+    """The facts of one counted quantity: exact values (sorted) and bounds."""
+
+    exact: list[tuple[float, Fact]] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    bounds: list[tuple[Interval, Fact]] = field(default_factory=list)
+
+    def add(self, g: Fact, uk: str) -> None:
+        if qualifier_kind(g.qualifier) != "exact":
+            self.bounds.append((plausible_range(g.number_value, g.qualifier, uk), g))
+        else:
+            self.exact.append((g.number_value, g))
+
 
 _CHOICE_COUNT = {Form.CHOICE: (3, 4), Form.WHO_SAID: (3, 4), Form.WHICH_QUOTE: (3, 4)}
 
@@ -63,9 +82,15 @@ class QuestionChecker:
     def __init__(self, deck: Deck) -> None:
         """Remember the deck to check questions against; its tables are built when needed."""
         self.deck = deck
-        self.facts = {f.id: f for f in deck.facts}
         self.sources = {s.id: s for s in deck.sources}
         self.relations = SpeakerRelations.of(deck)
+        self._speaker_pairs: dict[tuple[str, ...], bool] = {}
+        self._graded: dict[tuple[object, ...], Verdict] = {}
+
+    @cached_property
+    def facts(self) -> dict[str, Fact]:
+        """The deck's facts by id."""
+        return {f.id: f for f in self.deck.facts}
 
     @cached_property
     def _people(self) -> tuple[set[str], dict[str, set[str]]]:
@@ -116,14 +141,34 @@ class QuestionChecker:
         return [self._quotes[i] for i in rarest if body in self._quotes[i][1]]
 
     @cached_property
-    def _number_groups(self) -> dict[tuple[str, frozenset[str]], list[Fact]]:
-        groups: dict[tuple[str, frozenset[str]], list[Fact]] = {}
+    def _number_groups(self) -> dict[tuple[str, frozenset[str]], _NumberGroup]:
+        """Facts that count the same kind of thing (same unit, same words), by that key."""
+        groups: dict[tuple[str, frozenset[str]], _NumberGroup] = {}
         for g in self.deck.facts:
             if g.kind is FactKind.NUMBER:
                 words = content_words(g.counts or "", drop=TIME_WORDS)
                 if words:
-                    groups.setdefault((unit_key(g.unit), words), []).append(g)
+                    key = (unit_key(g.unit), words)
+                    groups.setdefault(key, _NumberGroup()).add(g, key[0])
+        for group in groups.values():
+            group.exact.sort(key=lambda vf: vf[0])
+            group.values = [v for v, _ in group.exact]
         return groups
+
+    def _related_speakers(self, a: str, b: str) -> bool:
+        """:meth:`SpeakerRelations.related`, remembered (names repeat from question to question)."""
+        key = (a, b)
+        found = self._speaker_pairs.get(key)
+        if found is None:
+            found = self._speaker_pairs[key] = self.relations.related(a, b)
+        return found
+
+    def _same_speaker(self, a: str, b: str) -> bool:
+        key = (a, b, "same")
+        found = self._speaker_pairs.get(key)
+        if found is None:
+            found = self._speaker_pairs[key] = self.relations.same(a, b)
+        return found
 
     @cached_property
     def _dates_by_event(self) -> dict[str, list[Fact]]:
@@ -198,6 +243,11 @@ class QuestionChecker:
             verdict = grade(q, "", self_rating=3).verdict
         elif q.form is Form.TIMELINE:
             verdict = grade(q, q.answers[0].split(TIMELINE_SEPARATOR)).verdict
+        elif q.choices is None:
+            # A typed question's grading depends on its answers alone: remember it.
+            key = (q.form, q.input_kind, q.answers, q.partial_answers)
+            verdict = self._graded.get(key) or grade(q, q.answers[0], self.deck.options).verdict
+            self._graded[key] = verdict
         else:
             verdict = grade(q, q.answers[0], self.deck.options).verdict
         return [] if verdict is Verdict.RIGHT else [f"canonical answer graded {verdict}"]
@@ -217,7 +267,7 @@ class QuestionChecker:
                 if (tok[0].isdigit() or tok in NUMBER_WORDS) and tok in prompt_words:
                     return [f"prompt contains the number {tok!r}"]
             # The same figure written another way ("5-year" for "five years").
-            for tok in prompt_words:
+            for tok in sorted(prompt_words):
                 if tok[0].isdigit() or tok in NUMBER_WORDS:
                     reading = parse_number(tok)
                     if reading is not None and same_value(reading.value, fact.number_value):
@@ -310,14 +360,18 @@ class QuestionChecker:
             # A bound makes values true only for its own quantity: only facts that
             # count the same kind of thing (same unit, same words) can make a value true.
             words = content_words(fact.counts or "", drop=TIME_WORDS)
-            for g in self._number_groups.get((uk, words), []) if words else []:
-                if g.id == fact.id:
-                    continue
-                if qualifier_kind(g.qualifier) != "exact":
-                    if v in plausible_range(g.number_value, g.qualifier, uk):
-                        out.append(f"distractor {c!r} is true by {g.id} ({g.qualifier} {g.text})")
-                elif same_value(v, g.number_value):
+            group = self._number_groups.get((uk, words)) if words else None
+            if group is None:
+                continue
+            for r, g in group.bounds:
+                if g.id != fact.id and v in r:
+                    out.append(f"distractor {c!r} is true by {g.id} ({g.qualifier} {g.text})")
+            i = bisect.bisect_left(group.values, v - 0.01 * abs(v))
+            while i < len(group.values) and group.values[i] <= v + 0.01 * abs(v):
+                g = group.exact[i][1]
+                if g.id != fact.id and same_value(v, group.values[i]):
                     out.append(f"distractor {c!r} is true by related fact {g.id}")
+                i += 1
         return out
 
     def _check_larger(self, q: Question, fact: Fact) -> list[str]:
@@ -424,7 +478,6 @@ class QuestionChecker:
         holders = self._quotes_containing(body)
         same_text = {norm_text(g.speaker or "") for g, text in holders if text == body}
         owners = {g.speaker or "" for g, _ in holders}
-        rel = self.relations
         for c in q.choices or ():
             n = norm_text(c)
             if n not in self.names:
@@ -433,10 +486,10 @@ class QuestionChecker:
                 continue
             if n in same_text:
                 out.append(f"distractor {c!r} said these words")
-            elif any(rel.related(c, o) for o in owners):
+            elif any(self._related_speakers(c, o) for o in owners):
                 out.append(f"distractor {c!r} is {fact.speaker}, speaks for them or is spoken for")
         for a, b in itertools.combinations(q.choices or (), 2):
-            if rel.same(a, b):
+            if self._same_speaker(a, b):
                 out.append(f"choices {a!r} and {b!r} name one speaker")
         return out
 
@@ -467,7 +520,7 @@ class QuestionChecker:
             if c != q.answers[0] and speaker in owners:
                 out.append(f"distractor {c!r} was said by {fact.speaker}")
             elif c != q.answers[0] and any(
-                self.relations.related(o, fact.speaker or "") for o in owners
+                self._related_speakers(o, fact.speaker or "") for o in owners
             ):
                 out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
         return out
