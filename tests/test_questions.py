@@ -86,10 +86,15 @@ def test_every_seed_fact_yields_at_least_two_forms(
 ) -> None:
     # Moscow's statement names "Russia" and Armenia's names "Yerevan", other names of
     # their speakers: asking who said them would give the answer away.
-    one_form = {"q-moscow-accuses", "q-armenia-position"}
+    # Pashinyan's "we are talking about …" opens with a pronoun for a speaker the
+    # question may not name: only which-quote is left.
+    one_form = {"q-moscow-accuses", "q-armenia-position", "q-pashinyan-clarified"}
+    # Peskov's "Yes this is true" has no content to ask who said it.
+    no_form = {"q-peskov"}
     for fact in seed_deck.facts:
         forms = [f for fam in Family for f in builder.forms_for(fact.id, fam)]
-        assert len(forms) >= (1 if fact.id in one_form else 2), (fact.id, forms)
+        least = 0 if fact.id in no_form else 1 if fact.id in one_form else 2
+        assert len(forms) >= least, (fact.id, forms)
         for form in forms:  # every offered form really builds
             assert build(builder, fact.id, form).form is form
 
@@ -153,7 +158,8 @@ def test_forms_per_kind(builder: QuestionBuilder) -> None:
         Form.WHO_SAID,
         Form.WHICH_QUOTE,
     }
-    assert builder.forms_for("q-peskov", Family.RECALL) == (Form.TYPED,)
+    assert builder.forms_for("q-zatulin-not-demanding", Family.RECALL) == (Form.TYPED,)
+    assert builder.forms_for("q-peskov", Family.RECALL) == ()  # "Yes this is true"
     assert builder.forms_for("p-tokayev", Family.RECOGNISE) == (Form.CHOICE,)
     assert builder.forms_for("p-tokayev", Family.RECALL) == (Form.TYPED,)
 
@@ -201,7 +207,9 @@ def test_which_is_larger_needs_several_comparable_figures() -> None:
 
 
 def test_quote_and_person_prompts(builder: QuestionBuilder) -> None:
-    assert build(builder, "q-peskov", Form.WHO_SAID).prompt == "Who said: “Yes this is true”?"
+    assert build(builder, "q-zatulin-reasons", Form.WHO_SAID).prompt == (
+        "Who said that the reasons for maintaining the contingent are becoming fewer and "
+        "fewer every day?")
     reported = build(builder, "q-zatulin-not-demanding", Form.WHO_SAID).prompt
     assert reported.startswith("Who said that Azerbaijan is not yet demanding")
     nested = build(builder, "q-pashinyan-territory", Form.WHO_SAID)
@@ -253,14 +261,14 @@ def test_according_to_lowers_only_question_words(stem: str, expected: str) -> No
 def test_cloze_blanks_exactly_the_answer(seed_deck: Deck, builder: QuestionBuilder) -> None:
     q = build(builder, "n-helicopters", Form.CLOZE)
     assert q.prompt == (
-        f"{CLOZE_LEAD}In total, 1,960 military personnel, 90 armored personnel carriers, "
-        f"380 vehicles and {BLANK} helicopters arrived in Karabakh."
+        f"{CLOZE_LEAD}In total, […] military personnel, […] armored personnel carriers, "
+        f"[…] vehicles and {BLANK} helicopters arrived in Karabakh."
     )
     assert q.answers[0] == "4"
     bounded = build(builder, "n-weapons-share-before", Form.CLOZE)
     # The sentence opens a quotation that goes on after it: the cloze closes it.
     assert bounded.prompt == (
-        f"{CLOZE_LEAD}“Russia accounts for only 10% of the total volume of weapons purchased "
+        f"{CLOZE_LEAD}“Russia accounts for only […] of the total volume of weapons purchased "
         f"by Armenia, although previously this figure was more than {BLANK}.”")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -50,7 +51,17 @@ from quizapp.questions.numbers import (
     same_value,
     trailing_zeros,
 )
-from quizapp.questions.prompts import BLANK, CLOZE_LEAD, TIMELINE_SEPARATOR, balance_quotes
+from quizapp.questions.prompts import (
+    BLANK,
+    CLOZE_LEAD,
+    MIN_QUOTE_CONTENT_WORDS,
+    TIMELINE_SEPARATOR,
+    balance_quotes,
+    cloze_text,
+    content_word_count,
+    name_the_pronoun,
+    opening_pronoun,
+)
 
 
 @dataclass(slots=True)
@@ -220,6 +231,8 @@ class QuestionChecker:
             out += self._check_roles(question, fact)
         if question.form is Form.WHO_SAID:
             out += self._check_speakers(question, fact)
+        if fact.kind is FactKind.QUOTE and question.form in (Form.WHO_SAID, Form.TYPED):
+            out += self._check_quote_content(fact)
         if question.form is Form.WHICH_QUOTE:
             out += self._check_quotes(question, fact)
         if question.form is Form.CLOZE:
@@ -493,6 +506,16 @@ class QuestionChecker:
                 out.append(f"choices {a!r} and {b!r} name one speaker")
         return out
 
+    @staticmethod
+    def _check_quote_content(fact: Fact) -> list[str]:
+        out: list[str] = []
+        if content_word_count(fact.text) < MIN_QUOTE_CONTENT_WORDS:
+            out.append(f"quotation {fact.text!r} has too little content to ask who said it")
+        pronoun = opening_pronoun(fact.text) if fact.reported else None
+        if pronoun:
+            out.append(f"reported statement opens with {pronoun!r} and names no one")
+        return out
+
     def _check_roles(self, q: Question, fact: Fact) -> list[str]:
         out: list[str] = []
         own = {role_key(r) for r in (fact.role, *fact.roles) if r}
@@ -539,6 +562,8 @@ class QuestionChecker:
         return source.text[s:e], s
 
     def _check_cloze(self, q: Question, fact: Fact) -> list[str]:
+        """The sentence with exactly the answer blanked, every other date and number of
+        the sentence masked, and an opening "He"/"They" replaced by the speaker's name."""
         if q.answers[0] != fact.text:
             return [f"cloze answer {q.answers[0]!r} is not the fact's text {fact.text!r}"]
         found = self._sentence(fact)
@@ -546,11 +571,49 @@ class QuestionChecker:
             return ["cloze without a located sentence"]
         sentence, start = found
         i = fact.start - start
-        blanked = sentence[:i] + BLANK + sentence[i + len(fact.text) :]
-        expected = CLOZE_LEAD + balance_quotes(blanked)
-        if q.prompt != expected:
-            return ["cloze does not blank exactly the answer span"]
-        return []
+        end = start + len(sentence)
+        masked = [
+            (g.start - start, g.end - start)
+            for g in self.deck.facts
+            if g.kind in (FactKind.DATE, FactKind.NUMBER)
+            and g.id != fact.id
+            and g.source_id == fact.source_id
+            and g.start is not None
+            and g.end is not None
+            and start <= g.start
+            and g.end <= end
+            and sentence[g.start - start : g.end - start] == g.text
+        ]
+        shown = cloze_text(sentence, i, len(fact.text), masked)
+        out: list[str] = []
+        if opening_pronoun(shown):
+            named = re.match(r"[\s“\"'‘]*\[([^\]]+)\]", q.prompt[len(CLOZE_LEAD) :])
+            speakers = self._container_names(fact)
+            if named is None or norm_text(named.group(1)) not in speakers:
+                return [f"cloze opens with {opening_pronoun(shown)!r} and names no speaker"]
+            shown = name_the_pronoun(shown, named.group(1))
+        if q.prompt != CLOZE_LEAD + balance_quotes(shown):
+            out.append("cloze does not blank exactly the answer span and mask the other values")
+        return out
+
+    def _container_names(self, fact: Fact) -> set[str]:
+        """The names (normalised) of the speaker of the innermost quotation holding ``fact``."""
+        if fact.start is None or fact.end is None:
+            return set()
+        holders = [
+            g
+            for g in self._quotes_by_source.get(fact.source_id, [])
+            if g.id != fact.id
+            and g.start is not None
+            and g.end is not None
+            and g.start <= fact.start
+            and fact.end <= g.end
+        ]
+        if not holders:
+            return set()
+        inner = min(holders, key=lambda g: (g.end or 0) - (g.start or 0))
+        speaker = inner.speaker or ""
+        return {norm_text(n) for n in (speaker, *self.relations.names(speaker)) if n}
 
     def _check_attribution(self, q: Question, fact: Fact) -> list[str]:
         if fact.start is None or fact.end is None:

@@ -64,6 +64,13 @@ from quizapp.questions.numbers import (
 from quizapp.questions.prompts import BLANK as BLANK
 from quizapp.questions.prompts import CLOZE_LEAD as CLOZE_LEAD
 from quizapp.questions.prompts import LARGER_PROMPT as LARGER_PROMPT
+from quizapp.questions.prompts import (
+    MIN_QUOTE_CONTENT_WORDS,
+    cloze_text,
+    content_word_count,
+    name_the_pronoun,
+    opening_pronoun,
+)
 from quizapp.questions.prompts import TIMELINE_PROMPT as TIMELINE_PROMPT
 from quizapp.questions.prompts import TIMELINE_SEPARATOR as TIMELINE_SEPARATOR
 from quizapp.questions.prompts import balance_quotes as balance_quotes
@@ -217,6 +224,7 @@ class QuestionBuilder:
         self._excerpts: dict[str, str] = {}
         self._labels: dict[str, str | None] = {}
         self.checker = QuestionChecker(deck)
+        self._value_spans: dict[str, list[tuple[int, int, str]]] = {}
         #: (fact id, form) → the rules its question broke; the form is not offered again.
         self.dropped: dict[tuple[str, Form], tuple[str, ...]] = {}
         self._planners: dict[tuple[FactKind, Form], Callable[[Fact], _Plan | None]] = {
@@ -450,7 +458,14 @@ class QuestionBuilder:
         if found is None:
             return None
         sentence, i = found
-        blanked = balance_quotes(sentence[:i] + BLANK + sentence[i + len(fact.text) :])
+        shown = cloze_text(sentence, i, len(fact.text), self._values_in_sentence(fact, sentence))
+        if opening_pronoun(shown):
+            # "He clarified that …": name the speaker of the words, or ask no cloze.
+            speaker = self._container_speaker(fact)
+            if speaker is None:
+                return None
+            shown = name_the_pronoun(shown, speaker.display)
+        blanked = balance_quotes(shown)
         prompt = CLOZE_LEAD + blanked
         if self._leaks(blanked, (fact.text,)):
             return None
@@ -461,6 +476,35 @@ class QuestionBuilder:
             answers = (fact.text, plain_number(fact.number_value, fact.unit))
             kind = "number"
         return _TypedPlan(prompt, tuple(dict.fromkeys(answers)), kind)
+
+    def _values_in_sentence(self, fact: Fact, sentence: str) -> list[tuple[int, int]]:
+        """Where other date and number facts stand in ``fact``'s evidence sentence.
+
+        A cloze masks them: two facts of one sentence are related, and a cloze of
+        one must not show the other's key.
+        """
+        found = self.index.sentence_of(fact)
+        if found is None or found[0] != sentence or fact.source_id is None:
+            return []
+        start = found[1]
+        spans = self._value_spans.get(fact.source_id)
+        if spans is None:
+            spans = self._value_spans[fact.source_id] = sorted(
+                (g.start, g.end, g.text)
+                for g in self.deck.facts
+                if g.kind in (FactKind.DATE, FactKind.NUMBER)
+                and g.source_id == fact.source_id
+                and g.start is not None
+                and g.end is not None
+            )
+        out: list[tuple[int, int]] = []
+        k = bisect.bisect_left(spans, (start, -1, ""))
+        while k < len(spans) and spans[k][0] < start + len(sentence):
+            s, e, text = spans[k]
+            k += 1
+            if (s, e) != (fact.start, fact.end) and sentence[s - start : e - start] == text:
+                out.append((s - start, e - start))
+        return out
 
     def _figure_label(self, fact: Fact) -> str | None:
         """How a "which is larger?" choice names a figure: its event, else what it counts."""
@@ -526,7 +570,16 @@ class QuestionBuilder:
         return _TimelinePlan(event, tuple(found))
 
     def _quote_prompt(self, fact: Fact, person: Person) -> str | None:
-        """ "Who said …?" for a quote, with an excerpt that does not name the speaker."""
+        """ "Who said …?" for a quote, with an excerpt that does not name the speaker.
+
+        None for words with too little content ("Yes this is true") and for a
+        reported statement that opens with a pronoun ("we are talking about …"):
+        it stands for a speaker the question may not name.
+        """
+        if content_word_count(fact.text) < MIN_QUOTE_CONTENT_WORDS:
+            return None
+        if fact.reported and opening_pronoun(fact.text):
+            return None
         text = self._prompt_excerpt(fact.text, _name_words(person))
         if text is None:
             return None
