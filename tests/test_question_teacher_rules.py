@@ -215,3 +215,100 @@ def test_every_question_of_the_short_decks_passes_the_guard() -> None:
             for q in questions_for_deck(deck, seed, builder=builder):
                 assert checker.problems(q) == [], (q.fact_id, q.form, q.prompt)
         assert builder.dropped == {}
+
+
+# --------------------------------------------------------------------------- which-quote
+
+STATEMENTS = (
+    "“The new bridge will carry trucks across the river by the spring. Work starts soon,” "
+    "said Anna Petrov. "
+    "Boris Okafor said that the old ferry will stop running after the summer holidays. "
+    "Carla Tanaka said that the coastal road will reopen to buses before the first snow. "
+    "Dmitri Silva said that the northern railway will need new tracks within two years. "
+    "Elena Haddad announced her plan to rebuild the harbour walls. "
+    "Farid Jensen announced their plan to rebuild the harbour walls. "
+    "“I will ask the council for money to rebuild the school roof,” said Galina Rossi. "
+    "“The city will plant new trees along the main avenue this autumn,” said Hasan Novak."
+)
+
+
+def _statements() -> Deck:
+    t = STATEMENTS
+    return _deck(t, [
+        _fact(t, "q-petrov", FactKind.QUOTE,
+              "The new bridge will carry trucks across the river by the spring. Work starts soon",
+              speaker="Anna Petrov", reported=False),
+        _fact(t, "q-okafor", FactKind.QUOTE,
+              "the old ferry will stop running after the summer holidays",
+              speaker="Boris Okafor", reported=True),
+        _fact(t, "q-tanaka", FactKind.QUOTE,
+              "the coastal road will reopen to buses before the first snow",
+              speaker="Carla Tanaka", reported=True),
+        _fact(t, "q-silva", FactKind.QUOTE,
+              "the northern railway will need new tracks within two years",
+              speaker="Dmitri Silva", reported=True),
+        _fact(t, "q-haddad", FactKind.QUOTE, "her plan to rebuild the harbour walls",
+              speaker="Elena Haddad", reported=True),
+        _fact(t, "q-jensen", FactKind.QUOTE, "their plan to rebuild the harbour walls",
+              speaker="Farid Jensen", reported=True),
+        _fact(t, "q-rossi", FactKind.QUOTE,
+              "I will ask the council for money to rebuild the school roof",
+              speaker="Galina Rossi", reported=False),
+        _fact(t, "q-novak", FactKind.QUOTE,
+              "The city will plant new trees along the main avenue this autumn",
+              speaker="Hasan Novak", reported=False),
+    ])  # fmt: skip
+
+
+def test_which_quote_options_are_whole_clauses_of_one_style() -> None:
+    builder = QuestionBuilder(_statements())
+    q = _build(builder, "q-okafor", Family.RECOGNISE, Form.WHICH_QUOTE)
+    assert q is not None
+    assert q.prompt == "Which of these statements does the article attribute to Boris Okafor?"
+    assert q.answers[0] == "The old ferry will stop running after the summer holidays"
+    assert set(q.choices or ()) <= {
+        "The old ferry will stop running after the summer holidays",
+        "The coastal road will reopen to buses before the first snow",
+        "The northern railway will need new tracks within two years",
+        "The new bridge will carry trucks across the river by the spring",
+        "The city will plant new trees along the main avenue this autumn",
+    }
+    assert len(q.choices or ()) >= 3
+    # A verbatim quotation is shown by its first sentence, whole.
+    petrov = _build(builder, "q-petrov", Family.RECOGNISE, Form.WHICH_QUOTE)
+    assert petrov is not None
+    assert petrov.answers[0] == "The new bridge will carry trucks across the river by the spring"
+
+
+def test_which_quote_is_not_offered_where_the_pronoun_or_the_form_gives_it_away() -> None:
+    builder = QuestionBuilder(_statements())
+    # "her plan …" beside "their plan …": noun phrases whose pronoun tells the speaker.
+    assert Form.WHICH_QUOTE not in builder.forms_for("q-haddad", Family.RECOGNISE)
+    assert Form.WHICH_QUOTE not in builder.forms_for("q-jensen", Family.RECOGNISE)
+    # The only first-person statement: every other option would be in the third person.
+    assert Form.WHICH_QUOTE not in builder.forms_for("q-rossi", Family.RECOGNISE)
+    for fid in ("q-okafor", "q-tanaka", "q-silva", "q-petrov"):
+        for seed in range(10):
+            q = builder.build("c", fid, Family.RECOGNISE, random.Random(seed),
+                              form=Form.WHICH_QUOTE)
+            assert q is not None and "her " not in " ".join(q.choices or ())
+
+
+def test_the_guard_refuses_cut_or_mixed_which_quote_options() -> None:
+    deck = _statements()
+    checker = QuestionChecker(deck)
+    q = _build(QuestionBuilder(deck), "q-okafor", Family.RECOGNISE, Form.WHICH_QUOTE)
+    assert q is not None and checker.problems(q) == []
+    answer = q.answers[0]
+    cut = dataclasses.replace(q, choices=(
+        answer, "The coastal road will reopen to buses…",
+        "The northern railway will need new tracks…"))  # fmt: skip
+    assert any("is cut" in p for p in checker.problems(cut))
+    mixed = dataclasses.replace(q, choices=(
+        answer, "I will ask the council for money to rebuild the school roof",
+        "The northern railway will need new tracks within two years"))  # fmt: skip
+    assert any("grammatical person" in p for p in checker.problems(mixed))
+    lower = dataclasses.replace(q, choices=(
+        answer, "the coastal road will reopen to buses before the first snow",
+        "The northern railway will need new tracks within two years"))  # fmt: skip
+    assert any("capital" in p for p in checker.problems(lower))

@@ -55,10 +55,12 @@ from quizapp.questions.prompts import (
     BLANK,
     CLOZE_LEAD,
     MIN_QUOTE_CONTENT_WORDS,
+    OPTION_LENGTH_RATIO,
     TIMELINE_SEPARATOR,
     balance_quotes,
     cloze_text,
     content_word_count,
+    grammatical_person,
     name_the_pronoun,
     opening_pronoun,
 )
@@ -529,24 +531,46 @@ class QuestionChecker:
         return out
 
     def _check_quotes(self, q: Question, fact: Fact) -> list[str]:
+        """Which-quote: whole clauses of quotations of the deck, alike in length and person,
+        none of them also said by the asked speaker (or one they speak for)."""
         out: list[str] = []
+        choices = q.choices or ()
         speaker = norm_text(fact.speaker or "")
-        for c in q.choices or ():
-            body = norm_text(c.rstrip("\u2026"))
-            owners = {
-                norm_text(g.speaker or "")
-                for g, text in self._quotes_containing(body)
-                if text.startswith(body)
-            }
-            if not owners:
-                out.append(f"quote choice {c!r} is no quotation of the deck")
+        for c in choices:
+            if "\u2026" in c:
+                out.append(f"quote choice {c!r} is cut")
+            if not c[:1].isupper():
+                out.append(f"quote choice {c!r} does not open with a capital")
+            body = norm_text(c)
+            holders = self._quotes_containing(body)
+            sources = [(g, text) for g, text in holders if self._opens_with(g, body)]
+            if not sources:
+                out.append(f"quote choice {c!r} is no whole clause of a quotation of the deck")
+            owners = {norm_text(g.speaker or "") for g, _ in holders}
             if c != q.answers[0] and speaker in owners:
                 out.append(f"distractor {c!r} was said by {fact.speaker}")
             elif c != q.answers[0] and any(
-                self._related_speakers(o, fact.speaker or "") for o in owners
+                self._related_speakers(g.speaker or "", fact.speaker or "") for g, _ in holders
             ):
                 out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
+        if choices:
+            lengths = [len(c.split()) for c in choices]
+            if max(lengths) > OPTION_LENGTH_RATIO * min(lengths):
+                out.append(f"quote choices differ in length: {lengths} words")
+            persons = {grammatical_person(c) for c in choices}
+            if len(persons) > 1:
+                shown = sorted(map(sorted, persons))
+                out.append(f"quote choices differ in grammatical person: {shown}")
         return out
+
+    @staticmethod
+    def _opens_with(g: Fact, body: str) -> bool:
+        """Whether quotation ``g`` is ``body`` (normalised), or, verbatim, opens with it
+        as its first sentence."""
+        if norm_text(g.text) == body:
+            return True
+        first = re.split(r"(?<=[.!?])[”\"’']?\s+", g.text.strip(), maxsplit=1)[0]
+        return not g.reported and norm_text(first) == body
 
     # ------------------------------------------------------------------ prompts
 

@@ -66,18 +66,19 @@ from quizapp.questions.prompts import CLOZE_LEAD as CLOZE_LEAD
 from quizapp.questions.prompts import LARGER_PROMPT as LARGER_PROMPT
 from quizapp.questions.prompts import (
     MIN_QUOTE_CONTENT_WORDS,
+    OPTION_LENGTH_RATIO,
     cloze_text,
     content_word_count,
+    grammatical_person,
     name_the_pronoun,
     opening_pronoun,
+    quote_option,
 )
 from quizapp.questions.prompts import TIMELINE_PROMPT as TIMELINE_PROMPT
 from quizapp.questions.prompts import TIMELINE_SEPARATOR as TIMELINE_SEPARATOR
 from quizapp.questions.prompts import balance_quotes as balance_quotes
 
 MAX_PROMPT_WORDS = 40  # a quotation in a prompt is cut to about this many words
-EXCERPT_WORDS = 16  # "which of these did X say?" shows excerpts of at most this length
-MIN_WHICH_QUOTE_WORDS = 6  # shorter quotes are too short to excerpt fairly
 
 WH_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "whose", "why", "how"])
 PREPOSITIONS = word_set(
@@ -160,12 +161,6 @@ def _cut(words: list[str], limit: int) -> str:
     return " ".join(words[:limit]).rstrip(",;:") + "\u2026"
 
 
-def excerpt(text: str, limit: int) -> tuple[str, bool]:
-    """The first ``limit`` words of ``text`` and whether it was cut."""
-    words = text.split()
-    return _cut(words, limit), len(words) > limit
-
-
 @dataclass(frozen=True, slots=True)
 class _ChoicePlan:
     prompt: str
@@ -187,7 +182,7 @@ class _TypedPlan:
 @dataclass(frozen=True, slots=True)
 class _QuotePlan:
     prompt: str
-    text: str
+    text: str  # the answer as an option (see quote_option)
     person: str  # the speaker's key
     tiers: tuple[tuple[str, ...], ...]  # quote fact ids, nearest in length first
 
@@ -221,7 +216,7 @@ class QuestionBuilder:
         self.index = DeckIndex(deck, fetch)
         self._plans: dict[tuple[str, Form], _Plan | None] = {}
         self._forms: dict[tuple[str, Family], tuple[Form, ...]] = {}
-        self._excerpts: dict[str, str] = {}
+        self._options: dict[str, str | None] = {}
         self._labels: dict[str, str | None] = {}
         self.checker = QuestionChecker(deck)
         self._value_spans: dict[str, list[tuple[int, int, str]]] = {}
@@ -685,18 +680,25 @@ class QuestionBuilder:
         )
 
     def _plan_which_quote(self, fact: Fact) -> _Plan | None:
+        """ "Which of these did X say?" with whole clauses as options (see :func:`quote_option`).
+
+        Not offered when the quotation's option is unfit, or when fewer than two
+        other quotations give options of a similar length in the same grammatical
+        person.
+        """
         ix = self.index
         person = ix.person_of(fact.speaker)
-        words = ix.quote_words.get(fact.id, 0)
-        if person is None or words < MIN_WHICH_QUOTE_WORDS:
+        option = self._option(fact.id)
+        if person is None or option is None:
             return None
-        need = 0.75 * min(words, EXCERPT_WORDS)
+        words = ix.quote_words.get(fact.id, 0)
         avoid = _name_words(person)
         related = ix.related_people(person)
         own = ix.quote_norm[fact.id]
+        persons = grammatical_person(option)
         primary: list[str] = []
         secondary: list[str] = []
-        seen_excerpts = {norm_text(excerpt(fact.text, EXCERPT_WORDS)[0])}
+        seen_options = {norm_text(option)}
         pos = bisect.bisect_left(ix.quote_lengths, words)
         n = len(ix.quotes_by_length)
         for step in range(0, 300):
@@ -710,30 +712,29 @@ class QuestionBuilder:
                 _, qid = ix.quotes_by_length[i]
                 if qid == fact.id or ix.quote_person.get(qid) in related:
                     continue
-                if ix.quote_words[qid] < need:
-                    continue
                 theirs = ix.quote_norm[qid]
                 if theirs in own or own in theirs or self._said_by(person, theirs):
                     continue
                 if frozenset(theirs.split()) & avoid:
                     continue
-                ex = self._excerpt_norm(qid)
-                if ex in seen_excerpts:
+                shown = self._option(qid)
+                if shown is None or grammatical_person(shown) != persons:
                     continue
-                seen_excerpts.add(ex)
+                if norm_text(shown) in seen_options:
+                    continue
+                seen_options.add(norm_text(shown))
                 same = ix.facts[qid].reported == fact.reported
                 bucket = primary if same else secondary
                 if len(bucket) < 8:
                     bucket.append(qid)
-        # Verbatim and reported statements read differently (first vs third person):
-        # mix them only so that the answer is never the only one of its sort.
-        if len(primary) >= 2:
-            tiers: tuple[tuple[str, ...], ...] = (tuple(primary),)
-        elif len(primary) == 1 and secondary:
-            tiers = (tuple(primary), tuple(secondary))
-        else:
+        # Verbatim and reported statements: those of the answer's sort are drawn first,
+        # and at least one must be shown, so that the answer is never the only one of
+        # its sort (options agree in grammatical person either way).
+        if not primary:
             return None
-        if len(self._pick_quotes(fact.text, person, [q for t in tiers for q in t])) < 2:
+        tiers: tuple[tuple[str, ...], ...] = (tuple(primary), tuple(secondary))
+        picked = self._pick_quotes(option, person, [q for t in tiers for q in t])
+        if len(picked) < 2 or picked[0] not in primary:
             return None
         container = self._container_speaker(fact)
         if container is not None and container.key == person.key:
@@ -745,14 +746,14 @@ class QuestionBuilder:
             prompt = f"Which of these did {person.display} say?"
             if container is not None:
                 prompt = according_to(container.display, prompt)
-        return _QuotePlan(prompt, fact.text, person.key, tiers)
+        return _QuotePlan(prompt, option, person.key, tiers)
 
-    def _excerpt_norm(self, quote_id: str) -> str:
-        cached = self._excerpts.get(quote_id)
-        if cached is None:
-            cached = norm_text(excerpt(self.index.facts[quote_id].text, EXCERPT_WORDS)[0])
-            self._excerpts[quote_id] = cached
-        return cached
+    def _option(self, quote_id: str) -> str | None:
+        """A quotation as a which-quote option (cached); None if it cannot be one."""
+        if quote_id not in self._options:
+            f = self.index.facts[quote_id]
+            self._options[quote_id] = quote_option(f.text, f.reported)
+        return self._options[quote_id]
 
     def _plan_position_choice(self, fact: Fact) -> _Plan | None:
         ix = self.index
@@ -915,7 +916,8 @@ class QuestionBuilder:
             rng.shuffle(tier_ids)
             order += tier_ids
         chosen = self._pick_quotes(plan.text, person, order)
-        if len(chosen) < 2:  # an unlucky order; the plan's own order always works
+        # An unlucky order (too few, or none of the answer's sort): the plan's own order works.
+        if len(chosen) < 2 or chosen[0] not in plan.tiers[0]:
             chosen = self._pick_quotes(plan.text, person, [q for t in plan.tiers for q in t])
         shown = self._quote_choices(plan.text, person, chosen)
         if shown is None or len(shown) < 3:
@@ -951,26 +953,24 @@ class QuestionBuilder:
         return chosen
 
     def _quote_choices(
-        self, answer_text: str, person: Person, quote_ids: list[str]
+        self, answer_option: str, person: Person, quote_ids: list[str]
     ) -> list[str] | None:
-        """Excerpts of the answer and of ``quote_ids``, cut alike; None if any is unfit.
+        """The answer's option and those of ``quote_ids``; None if they are unfit together.
 
-        All excerpts have the length of the shortest (at most 16 words); when any is
-        cut, every one ends with an ellipsis, so that no choice stands out. Unfit: two
-        excerpts read the same, or a distractor's excerpt is words ``person`` said.
+        Unfit: a quotation has no option, two options read the same, the longest
+        option has more than :data:`OPTION_LENGTH_RATIO` times the words of the
+        shortest, or a distractor is words ``person`` said.
         """
-        texts = [answer_text] + [self.index.facts[q].text for q in quote_ids]
-        limit = min(EXCERPT_WORDS, *(len(t.split()) for t in texts))
-        cut = [excerpt(t, limit) for t in texts]
-        any_cut = any(was_cut for _, was_cut in cut)
-        shown: list[str] = []
-        for i, (text, was_cut) in enumerate(cut):
-            if i and self._said_by(person, norm_text(text)):
+        shown = [answer_option]
+        for qid in quote_ids:
+            option = self._option(qid)
+            if option is None or self._said_by(person, norm_text(option)):
                 return None
-            if any_cut and not was_cut:
-                text = text.rstrip(" .,;:!?") + "\u2026"
-            shown.append(text)
+            shown.append(option)
         if len({norm_text(t) for t in shown}) != len(shown):
+            return None
+        lengths = [len(t.split()) for t in shown]
+        if max(lengths) > OPTION_LENGTH_RATIO * min(lengths):
             return None
         return shown
 

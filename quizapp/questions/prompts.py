@@ -101,3 +101,70 @@ def name_the_pronoun(text: str, name: str) -> str:
     i = m.end() if m else 0
     word = text[i:].split(maxsplit=1)[0].rstrip(",;:")
     return text[:i] + f"[{name}]" + text[i + len(word) :]
+
+
+#: Which-quote options: a whole first sentence (or a whole reported clause) of
+#: this many words at least and at most; the longest option of a question has
+#: at most OPTION_LENGTH_RATIO times the words of the shortest.
+MIN_OPTION_WORDS = 6
+MAX_OPTION_WORDS = 40
+OPTION_LENGTH_RATIO = 1.6
+
+# Openings that point outside the option ("And it was decided …", "This is …",
+# "his readiness …"): such an option is not self-contained.
+_ANAPHORIC = frozenset(
+    [
+        "and", "but", "or", "so", "however", "also", "then", "therefore", "moreover", "this",
+        "that", "these", "those", "it", "its", "such", "there", "here", "he", "she", "they",
+        "his", "her", "their", "him", "them", "yes", "no",
+    ]
+)
+_PERSONS = {
+    "first": frozenset(["i", "me", "my", "mine", "we", "us", "our", "ours"]),
+    "he": frozenset(["he", "him", "his", "himself"]),
+    "she": frozenset(["she", "her", "hers", "herself"]),
+    "they": frozenset(["they", "them", "their", "theirs", "themselves"]),
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘']?[A-Z0-9])")
+_FINITE = frozenset(
+    [
+        "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
+        "should", "must", "may", "might", "shall", "do", "does", "did", "am", "isn't", "aren't",
+        "wasn't", "weren't", "hasn't", "haven't", "hadn't", "won't", "wouldn't", "can't",
+        "cannot", "couldn't", "shouldn't", "mustn't", "don't", "doesn't", "didn't",
+    ]
+)
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip("“”\"'‘’.,;:!?()…").lower().replace("’", "'") for w in text.split()]
+
+
+def grammatical_person(text: str) -> frozenset[str]:
+    """The persons ``text``'s pronouns are in: ``first``, ``he``, ``she``, ``they``.
+
+    Options of one question agree in these, so that "his readiness" beside
+    "their readiness" does not tell which one a person said.
+    """
+    words = set(_words(text))
+    return frozenset(p for p, forms in _PERSONS.items() if words & forms)
+
+
+def quote_option(text: str, reported: bool) -> str | None:
+    """How a quotation reads as a which-quote option, or None if it cannot be one.
+
+    The first sentence of a verbatim quotation, or a whole reported statement that
+    is a clause (has a finite verb), capitalised and without its final full stop;
+    None when it is shorter or longer than the bounds above, or opens with a word
+    that points outside it.
+    """
+    body = " ".join(text.split()).strip(" “”\"")
+    if not reported:
+        body = _SENTENCE_END.split(body, maxsplit=1)[0]
+    body = body.rstrip(" .,;:").strip(" “”\"")
+    words = _words(body)
+    if not MIN_OPTION_WORDS <= len(words) <= MAX_OPTION_WORDS or words[0] in _ANAPHORIC:
+        return None
+    if reported and not set(words) & _FINITE:
+        return None  # "his readiness to sign …": a noun phrase, not a statement
+    return body[0].upper() + body[1:]
