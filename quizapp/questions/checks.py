@@ -198,6 +198,18 @@ class QuestionChecker:
         }
 
     @cached_property
+    def _values_by_source(self) -> dict[str | None, list[tuple[int, int, Fact]]]:
+        """Date and number facts of each source, by where they start."""
+        groups: dict[str | None, list[tuple[int, int, Fact]]] = {}
+        for g in self.deck.facts:
+            kind = g.kind in (FactKind.DATE, FactKind.NUMBER)
+            if kind and g.source_id is not None and g.start is not None and g.end is not None:
+                groups.setdefault(g.source_id, []).append((g.start, g.end, g))
+        for spans in groups.values():
+            spans.sort(key=lambda se: (se[0], se[1]))
+        return groups
+
+    @cached_property
     def _quotes_by_source(self) -> dict[str | None, list[Fact]]:
         groups: dict[str | None, list[Fact]] = {}
         for g in self.deck.facts:
@@ -543,7 +555,7 @@ class QuestionChecker:
                 out.append(f"quote choice {c!r} does not open with a capital")
             body = norm_text(c)
             holders = self._quotes_containing(body)
-            sources = [(g, text) for g, text in holders if self._opens_with(g, body)]
+            sources = [g for g, text in holders if self._opens_with(g, text, body)]
             if not sources:
                 out.append(f"quote choice {c!r} is no whole clause of a quotation of the deck")
             owners = {norm_text(g.speaker or "") for g, _ in holders}
@@ -564,13 +576,15 @@ class QuestionChecker:
         return out
 
     @staticmethod
-    def _opens_with(g: Fact, body: str) -> bool:
-        """Whether quotation ``g`` is ``body`` (normalised), or, verbatim, opens with it
-        as its first sentence."""
-        if norm_text(g.text) == body:
+    def _opens_with(g: Fact, text: str, body: str) -> bool:
+        """Whether quotation ``g`` (``text`` normalised) is ``body``, or, verbatim, opens
+        with it as its first sentence."""
+        if text == body:
             return True
+        if g.reported or not text.startswith(body):
+            return False
         first = re.split(r"(?<=[.!?])[”\"’']?\s+", g.text.strip(), maxsplit=1)[0]
-        return not g.reported and norm_text(first) == body
+        return norm_text(first) == body
 
     # ------------------------------------------------------------------ prompts
 
@@ -596,18 +610,15 @@ class QuestionChecker:
         sentence, start = found
         i = fact.start - start
         end = start + len(sentence)
-        masked = [
-            (g.start - start, g.end - start)
-            for g in self.deck.facts
-            if g.kind in (FactKind.DATE, FactKind.NUMBER)
-            and g.id != fact.id
-            and g.source_id == fact.source_id
-            and g.start is not None
-            and g.end is not None
-            and start <= g.start
-            and g.end <= end
-            and sentence[g.start - start : g.end - start] == g.text
-        ]
+        # Offsets are the source's: facts without one have nothing to mask.
+        spans = self._values_by_source.get(fact.source_id, []) if fact.source_id else []
+        masked: list[tuple[int, int]] = []
+        k = bisect.bisect_left(spans, (start,))
+        while k < len(spans) and spans[k][0] < end:
+            s, e, g = spans[k]
+            k += 1
+            if g.id != fact.id and e <= end and sentence[s - start : e - start] == g.text:
+                masked.append((s - start, e - start))
         shown = cloze_text(sentence, i, len(fact.text), masked)
         out: list[str] = []
         if opening_pronoun(shown):
