@@ -6,12 +6,18 @@ answer is among the choices exactly once, choices are distinct and written in
 one style, no distractor is true by any fact (qualifier bounds included), the
 prompt does not give the answer away, a cloze blanks exactly the answer, a
 timeline's events do not overlap, and the canonical answer grades as right.
-It is slow (linear in the deck per question): for tests and deck reviews.
+It is the run-time guard of :class:`~quizapp.questions.generate.QuestionBuilder`:
+a question that breaks a rule is not shown (the builder drops that form for
+that fact), and tests use it to check the builder on random decks.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.facts.speakers import SpeakerRelations
@@ -24,7 +30,6 @@ from quizapp.questions.dates import (
     period,
     published_year,
 )
-from quizapp.questions.generate import BLANK, CLOZE_LEAD, TIMELINE_SEPARATOR, balance_quotes
 from quizapp.questions.grading import grade
 from quizapp.questions.index import role_key, unit_key
 from quizapp.questions.model import Form, Question, Verdict
@@ -37,6 +42,7 @@ from quizapp.questions.normalize import (
 )
 from quizapp.questions.numbers import (
     NUMBER_WORDS,
+    Interval,
     detect_style,
     literal_range,
     parse_number,
@@ -45,37 +51,179 @@ from quizapp.questions.numbers import (
     same_value,
     trailing_zeros,
 )
+from quizapp.questions.prompts import (
+    BLANK,
+    CLOZE_LEAD,
+    MIN_QUOTE_CONTENT_WORDS,
+    OPTION_LENGTH_RATIO,
+    TIMELINE_SEPARATOR,
+    balance_quotes,
+    cloze_text,
+    content_word_count,
+    grammatical_person,
+    name_the_pronoun,
+    opening_pronoun,
+)
+
+
+@dataclass(slots=True)
+class _NumberGroup:
+    """The facts of one counted quantity: exact values (sorted) and bounds."""
+
+    exact: list[tuple[float, Fact]] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    bounds: list[tuple[Interval, Fact]] = field(default_factory=list)
+
+    def add(self, g: Fact, uk: str) -> None:
+        if qualifier_kind(g.qualifier) != "exact":
+            self.bounds.append((plausible_range(g.number_value, g.qualifier, uk), g))
+        else:
+            self.exact.append((g.number_value, g))
+
 
 _CHOICE_COUNT = {Form.CHOICE: (3, 4), Form.WHO_SAID: (3, 4), Form.WHICH_QUOTE: (3, 4)}
 
 
 class QuestionChecker:
-    """Checks questions of one deck against the generic rules."""
+    """Checks questions of one deck against the generic rules.
+
+    Each rule reads the deck's facts through plain lookup tables the checker
+    builds for itself on first use (none shared with the builder), so a check
+    costs about the same on a deck of ten facts and of a hundred thousand.
+    """
 
     def __init__(self, deck: Deck) -> None:
-        """Remember the deck (and its names and roles) to check questions against."""
+        """Remember the deck to check questions against; its tables are built when needed."""
         self.deck = deck
-        self.facts = {f.id: f for f in deck.facts}
         self.sources = {s.id: s for s in deck.sources}
+        self.relations = SpeakerRelations.of(deck)
+        self._speaker_pairs: dict[tuple[str, ...], bool] = {}
+        self._graded: dict[tuple[object, ...], Verdict] = {}
+
+    @cached_property
+    def facts(self) -> dict[str, Fact]:
+        """The deck's facts by id."""
+        return {f.id: f for f in self.deck.facts}
+
+    @cached_property
+    def _people(self) -> tuple[set[str], dict[str, set[str]]]:
         names: set[str] = set()
         roles: dict[str, set[str]] = {}
-        for f in deck.facts:
+        for f in self.deck.facts:
             name = f.name if f.kind is FactKind.PERSON else f.speaker
             if f.kind in (FactKind.PERSON, FactKind.QUOTE) and name:
                 names.add(norm_text(name))
                 for role in (f.role, *f.roles):
                     if role:
                         roles.setdefault(role_key(role), set()).add(norm_text(name))
-        self.names = names
-        self.roles = roles
-        self.relations = SpeakerRelations.of(deck)
-        for sp in deck.speakers:
+        for sp in self.deck.speakers:
             for name in (sp.name, *sp.aliases):
                 names.add(norm_text(name))
+        return names, roles
 
-    def problems(self, question: Question) -> list[str]:
-        """Every rule ``question`` breaks (empty when it is fine)."""
-        fact = self.facts.get(question.fact_id)
+    @property
+    def names(self) -> set[str]:
+        """Every normalised person or speaker name of the deck (aliases included)."""
+        return self._people[0]
+
+    @property
+    def roles(self) -> dict[str, set[str]]:
+        """Role key → the normalised names of those who hold it."""
+        return self._people[1]
+
+    @cached_property
+    def _quotes(self) -> list[tuple[Fact, str]]:
+        return [(g, norm_text(g.text)) for g in self.deck.facts if g.kind is FactKind.QUOTE]
+
+    @cached_property
+    def _quote_words(self) -> dict[str, list[int]]:
+        postings: dict[str, list[int]] = {}
+        for i, (_, body) in enumerate(self._quotes):
+            for w in set(body.split()):
+                postings.setdefault(w, []).append(i)
+        return postings
+
+    def _quotes_containing(self, body: str) -> list[tuple[Fact, str]]:
+        """The quotations whose normalised text contains ``body`` (normalised)."""
+        # A holder has every inner word of ``body`` as a whole word (its first and
+        # last may be the ends of longer words); look only where the rarest one is.
+        inner = body.split()[1:-1]
+        if not inner:
+            return [(g, text) for g, text in self._quotes if body in text]
+        rarest = min((self._quote_words.get(w, []) for w in inner), key=len)
+        return [self._quotes[i] for i in rarest if body in self._quotes[i][1]]
+
+    @cached_property
+    def _number_groups(self) -> dict[tuple[str, frozenset[str]], _NumberGroup]:
+        """Facts that count the same kind of thing (same unit, same words), by that key."""
+        groups: dict[tuple[str, frozenset[str]], _NumberGroup] = {}
+        for g in self.deck.facts:
+            if g.kind is FactKind.NUMBER:
+                words = content_words(g.counts or "", drop=TIME_WORDS)
+                if words:
+                    key = (unit_key(g.unit), words)
+                    groups.setdefault(key, _NumberGroup()).add(g, key[0])
+        for group in groups.values():
+            group.exact.sort(key=lambda vf: vf[0])
+            group.values = [v for v, _ in group.exact]
+        return groups
+
+    def _related_speakers(self, a: str, b: str) -> bool:
+        """:meth:`SpeakerRelations.related`, remembered (names repeat from question to question)."""
+        key = (a, b)
+        found = self._speaker_pairs.get(key)
+        if found is None:
+            found = self._speaker_pairs[key] = self.relations.related(a, b)
+        return found
+
+    def _same_speaker(self, a: str, b: str) -> bool:
+        key = (a, b, "same")
+        found = self._speaker_pairs.get(key)
+        if found is None:
+            found = self._speaker_pairs[key] = self.relations.same(a, b)
+        return found
+
+    @cached_property
+    def _dates_by_event(self) -> dict[str, list[Fact]]:
+        groups: dict[str, list[Fact]] = {}
+        for g in self.deck.facts:
+            if g.kind is FactKind.DATE:
+                groups.setdefault(self._event_key(g), []).append(g)
+        return groups
+
+    @cached_property
+    def _events_by_label(self) -> dict[str, Fact]:
+        return {
+            norm_text(g.event): g for g in self.deck.facts if g.kind is FactKind.DATE and g.event
+        }
+
+    @cached_property
+    def _values_by_source(self) -> dict[str | None, list[tuple[int, int, Fact]]]:
+        """Date and number facts of each source, by where they start."""
+        groups: dict[str | None, list[tuple[int, int, Fact]]] = {}
+        for g in self.deck.facts:
+            kind = g.kind in (FactKind.DATE, FactKind.NUMBER)
+            if kind and g.source_id is not None and g.start is not None and g.end is not None:
+                groups.setdefault(g.source_id, []).append((g.start, g.end, g))
+        for spans in groups.values():
+            spans.sort(key=lambda se: (se[0], se[1]))
+        return groups
+
+    @cached_property
+    def _quotes_by_source(self) -> dict[str | None, list[Fact]]:
+        groups: dict[str | None, list[Fact]] = {}
+        for g in self.deck.facts:
+            if g.kind is FactKind.QUOTE and g.start is not None and g.end is not None:
+                groups.setdefault(g.source_id, []).append(g)
+        return groups
+
+    def problems(self, question: Question, fact: Fact | None = None) -> list[str]:
+        """Every rule ``question`` breaks (empty when it is fine).
+
+        ``fact`` is the question's own fact, for a deck that leaves some facts
+        out (its Q/A notes are fetched one by one); by default it is looked up.
+        """
+        fact = fact or self.facts.get(question.fact_id)
         if fact is None:
             return [f"unknown fact {question.fact_id}"]
         out: list[str] = []
@@ -97,6 +245,8 @@ class QuestionChecker:
             out += self._check_roles(question, fact)
         if question.form is Form.WHO_SAID:
             out += self._check_speakers(question, fact)
+        if fact.kind is FactKind.QUOTE and question.form in (Form.WHO_SAID, Form.TYPED):
+            out += self._check_quote_content(fact)
         if question.form is Form.WHICH_QUOTE:
             out += self._check_quotes(question, fact)
         if question.form is Form.CLOZE:
@@ -120,6 +270,11 @@ class QuestionChecker:
             verdict = grade(q, "", self_rating=3).verdict
         elif q.form is Form.TIMELINE:
             verdict = grade(q, q.answers[0].split(TIMELINE_SEPARATOR)).verdict
+        elif q.choices is None:
+            # A typed question's grading depends on its answers alone: remember it.
+            key = (q.form, q.input_kind, q.answers, q.partial_answers)
+            verdict = self._graded.get(key) or grade(q, q.answers[0], self.deck.options).verdict
+            self._graded[key] = verdict
         else:
             verdict = grade(q, q.answers[0], self.deck.options).verdict
         return [] if verdict is Verdict.RIGHT else [f"canonical answer graded {verdict}"]
@@ -138,6 +293,12 @@ class QuestionChecker:
             for tok in tokens(answer):
                 if (tok[0].isdigit() or tok in NUMBER_WORDS) and tok in prompt_words:
                     return [f"prompt contains the number {tok!r}"]
+            # The same figure written another way ("5-year" for "five years").
+            for tok in sorted(prompt_words):
+                if tok[0].isdigit() or tok in NUMBER_WORDS:
+                    reading = parse_number(tok)
+                    if reading is not None and same_value(reading.value, fact.number_value):
+                        return [f"prompt gives the figure as {tok!r}"]
         if q.input_kind == "name" or q.form is Form.WHO_SAID:
             words = [w for w in tokens(answer) if len(w) > 3]
             if words and words[-1] in prompt_words:
@@ -223,16 +384,21 @@ class QuestionChecker:
                 v, fact.number_value
             ):
                 out.append(f"distractor {c!r} is the fact's own value")
-            for g in self.deck.facts:
-                if g.kind is not FactKind.NUMBER or unit_key(g.unit) != uk or g.id == fact.id:
-                    continue
-                if qualifier_kind(g.qualifier) != "exact":
-                    # A bound makes values true only for its own quantity.
-                    if self._related(fact, g) and v in plausible_range(
-                            g.number_value, g.qualifier, uk):
-                        out.append(f"distractor {c!r} is true by {g.id} ({g.qualifier} {g.text})")
-                elif self._related(fact, g) and same_value(v, g.number_value):
+            # A bound makes values true only for its own quantity: only facts that
+            # count the same kind of thing (same unit, same words) can make a value true.
+            words = content_words(fact.counts or "", drop=TIME_WORDS)
+            group = self._number_groups.get((uk, words)) if words else None
+            if group is None:
+                continue
+            for r, g in group.bounds:
+                if g.id != fact.id and v in r:
+                    out.append(f"distractor {c!r} is true by {g.id} ({g.qualifier} {g.text})")
+            i = bisect.bisect_left(group.values, v - 0.01 * abs(v))
+            while i < len(group.values) and group.values[i] <= v + 0.01 * abs(v):
+                g = group.exact[i][1]
+                if g.id != fact.id and same_value(v, group.values[i]):
                     out.append(f"distractor {c!r} is true by related fact {g.id}")
+                i += 1
         return out
 
     def _check_larger(self, q: Question, fact: Fact) -> list[str]:
@@ -285,9 +451,7 @@ class QuestionChecker:
                 continue
             if p == answer:
                 out.append(f"distractor {c!r} equals the answer")
-            for g in self.deck.facts:
-                if g.kind is not FactKind.DATE or self._event_key(g) != self._event_key(fact):
-                    continue
+            for g in self._dates_by_event.get(self._event_key(fact), []):
                 gd = parse_iso_date(g.date_value)
                 if (
                     p.month is not None
@@ -314,9 +478,7 @@ class QuestionChecker:
             out.append(f"{len(ordered)} events on a timeline")
         if items == ordered:
             out.append("items are shown already in order")
-        by_label = {
-            norm_text(g.event): g for g in self.deck.facts if g.kind is FactKind.DATE and g.event
-        }
+        by_label = self._events_by_label
         periods: list[tuple[int, int]] = []
         for label in ordered:
             g = by_label.get(norm_text(label))
@@ -336,21 +498,13 @@ class QuestionChecker:
 
     def _check_speakers(self, q: Question, fact: Fact) -> list[str]:
         out: list[str] = []
-        same_text = {
-            norm_text(g.speaker or "")
-            for g in self.deck.facts
-            if g.kind is FactKind.QUOTE and norm_text(g.text) == norm_text(fact.text)
-        }
         # Everyone the article gives these words to: the speakers of every quotation
         # that holds them (a quotation inside them is someone else's), and whoever
         # speaks for one of those or is spoken for.
         body = norm_text(fact.text)
-        owners = {
-            g.speaker or ""
-            for g in self.deck.facts
-            if g.kind is FactKind.QUOTE and body in norm_text(g.text)
-        }
-        rel = self.relations
+        holders = self._quotes_containing(body)
+        same_text = {norm_text(g.speaker or "") for g, text in holders if text == body}
+        owners = {g.speaker or "" for g, _ in holders}
         for c in q.choices or ():
             n = norm_text(c)
             if n not in self.names:
@@ -359,11 +513,21 @@ class QuestionChecker:
                 continue
             if n in same_text:
                 out.append(f"distractor {c!r} said these words")
-            elif any(rel.related(c, o) for o in owners):
+            elif any(self._related_speakers(c, o) for o in owners):
                 out.append(f"distractor {c!r} is {fact.speaker}, speaks for them or is spoken for")
         for a, b in itertools.combinations(q.choices or (), 2):
-            if rel.same(a, b):
+            if self._same_speaker(a, b):
                 out.append(f"choices {a!r} and {b!r} name one speaker")
+        return out
+
+    @staticmethod
+    def _check_quote_content(fact: Fact) -> list[str]:
+        out: list[str] = []
+        if content_word_count(fact.text) < MIN_QUOTE_CONTENT_WORDS:
+            out.append(f"quotation {fact.text!r} has too little content to ask who said it")
+        pronoun = opening_pronoun(fact.text) if fact.reported else None
+        if pronoun:
+            out.append(f"reported statement opens with {pronoun!r} and names no one")
         return out
 
     def _check_roles(self, q: Question, fact: Fact) -> list[str]:
@@ -379,24 +543,48 @@ class QuestionChecker:
         return out
 
     def _check_quotes(self, q: Question, fact: Fact) -> list[str]:
+        """Which-quote: whole clauses of quotations of the deck, alike in length and person,
+        none of them also said by the asked speaker (or one they speak for)."""
         out: list[str] = []
+        choices = q.choices or ()
         speaker = norm_text(fact.speaker or "")
-        for c in q.choices or ():
-            body = norm_text(c.rstrip("\u2026"))
-            owners = {
-                norm_text(g.speaker or "")
-                for g in self.deck.facts
-                if g.kind is FactKind.QUOTE and norm_text(g.text).startswith(body)
-            }
-            if not owners:
-                out.append(f"quote choice {c!r} is no quotation of the deck")
+        for c in choices:
+            if "\u2026" in c:
+                out.append(f"quote choice {c!r} is cut")
+            if not c[:1].isupper():
+                out.append(f"quote choice {c!r} does not open with a capital")
+            body = norm_text(c)
+            holders = self._quotes_containing(body)
+            sources = [g for g, text in holders if self._opens_with(g, text, body)]
+            if not sources:
+                out.append(f"quote choice {c!r} is no whole clause of a quotation of the deck")
+            owners = {norm_text(g.speaker or "") for g, _ in holders}
             if c != q.answers[0] and speaker in owners:
                 out.append(f"distractor {c!r} was said by {fact.speaker}")
             elif c != q.answers[0] and any(
-                self.relations.related(o, fact.speaker or "") for o in owners
+                self._related_speakers(g.speaker or "", fact.speaker or "") for g, _ in holders
             ):
                 out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
+        if choices:
+            lengths = [len(c.split()) for c in choices]
+            if max(lengths) > OPTION_LENGTH_RATIO * min(lengths):
+                out.append(f"quote choices differ in length: {lengths} words")
+            persons = {grammatical_person(c) for c in choices}
+            if len(persons) > 1:
+                shown = sorted(map(sorted, persons))
+                out.append(f"quote choices differ in grammatical person: {shown}")
         return out
+
+    @staticmethod
+    def _opens_with(g: Fact, text: str, body: str) -> bool:
+        """Whether quotation ``g`` (``text`` normalised) is ``body``, or, verbatim, opens
+        with it as its first sentence."""
+        if text == body:
+            return True
+        if g.reported or not text.startswith(body):
+            return False
+        first = re.split(r"(?<=[.!?])[”\"’']?\s+", g.text.strip(), maxsplit=1)[0]
+        return norm_text(first) == body
 
     # ------------------------------------------------------------------ prompts
 
@@ -412,6 +600,8 @@ class QuestionChecker:
         return source.text[s:e], s
 
     def _check_cloze(self, q: Question, fact: Fact) -> list[str]:
+        """The sentence with exactly the answer blanked, every other date and number of
+        the sentence masked, and an opening "He"/"They" replaced by the speaker's name."""
         if q.answers[0] != fact.text:
             return [f"cloze answer {q.answers[0]!r} is not the fact's text {fact.text!r}"]
         found = self._sentence(fact)
@@ -419,21 +609,54 @@ class QuestionChecker:
             return ["cloze without a located sentence"]
         sentence, start = found
         i = fact.start - start
-        blanked = sentence[:i] + BLANK + sentence[i + len(fact.text) :]
-        expected = CLOZE_LEAD + balance_quotes(blanked)
-        if q.prompt != expected:
-            return ["cloze does not blank exactly the answer span"]
-        return []
+        end = start + len(sentence)
+        # Offsets are the source's: facts without one have nothing to mask.
+        spans = self._values_by_source.get(fact.source_id, []) if fact.source_id else []
+        masked: list[tuple[int, int]] = []
+        k = bisect.bisect_left(spans, (start,))
+        while k < len(spans) and spans[k][0] < end:
+            s, e, g = spans[k]
+            k += 1
+            if g.id != fact.id and e <= end and sentence[s - start : e - start] == g.text:
+                masked.append((s - start, e - start))
+        shown = cloze_text(sentence, i, len(fact.text), masked)
+        out: list[str] = []
+        if opening_pronoun(shown):
+            named = re.match(r"[\s“\"'‘]*\[([^\]]+)\]", q.prompt[len(CLOZE_LEAD) :])
+            speakers = self._container_names(fact)
+            if named is None or norm_text(named.group(1)) not in speakers:
+                return [f"cloze opens with {opening_pronoun(shown)!r} and names no speaker"]
+            shown = name_the_pronoun(shown, named.group(1))
+        if q.prompt != CLOZE_LEAD + balance_quotes(shown):
+            out.append("cloze does not blank exactly the answer span and mask the other values")
+        return out
+
+    def _container_names(self, fact: Fact) -> set[str]:
+        """The names (normalised) of the speaker of the innermost quotation holding ``fact``."""
+        if fact.start is None or fact.end is None:
+            return set()
+        holders = [
+            g
+            for g in self._quotes_by_source.get(fact.source_id, [])
+            if g.id != fact.id
+            and g.start is not None
+            and g.end is not None
+            and g.start <= fact.start
+            and fact.end <= g.end
+        ]
+        if not holders:
+            return set()
+        inner = min(holders, key=lambda g: (g.end or 0) - (g.start or 0))
+        speaker = inner.speaker or ""
+        return {norm_text(n) for n in (speaker, *self.relations.names(speaker)) if n}
 
     def _check_attribution(self, q: Question, fact: Fact) -> list[str]:
         if fact.start is None or fact.end is None:
             return []
         containers = [
             g
-            for g in self.deck.facts
-            if g.kind is FactKind.QUOTE
-            and g.id != fact.id
-            and g.source_id == fact.source_id
+            for g in self._quotes_by_source.get(fact.source_id, [])
+            if g.id != fact.id
             and g.start is not None
             and g.end is not None
             and g.start <= fact.start

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.questions.checks import QuestionChecker
 from quizapp.questions.dates import format_date, parse_date_text
 from quizapp.questions.distractors import (
     Candidate,
@@ -59,14 +60,25 @@ from quizapp.questions.numbers import (
     qualifier_kind,
 )
 
-BLANK = "_____"
-CLOZE_LEAD = "Fill in the blank: "
-TIMELINE_PROMPT = "Put these events in order, earliest first."
-LARGER_PROMPT = "Which of these two figures is larger?"
-TIMELINE_SEPARATOR = " | "
+# Re-exported (``X as X``): modules that import these names from here keep working.
+from quizapp.questions.prompts import BLANK as BLANK
+from quizapp.questions.prompts import CLOZE_LEAD as CLOZE_LEAD
+from quizapp.questions.prompts import LARGER_PROMPT as LARGER_PROMPT
+from quizapp.questions.prompts import (
+    MIN_QUOTE_CONTENT_WORDS,
+    OPTION_LENGTH_RATIO,
+    cloze_text,
+    content_word_count,
+    grammatical_person,
+    name_the_pronoun,
+    opening_pronoun,
+    quote_option,
+)
+from quizapp.questions.prompts import TIMELINE_PROMPT as TIMELINE_PROMPT
+from quizapp.questions.prompts import TIMELINE_SEPARATOR as TIMELINE_SEPARATOR
+from quizapp.questions.prompts import balance_quotes as balance_quotes
+
 MAX_PROMPT_WORDS = 40  # a quotation in a prompt is cut to about this many words
-EXCERPT_WORDS = 16  # "which of these did X say?" shows excerpts of at most this length
-MIN_WHICH_QUOTE_WORDS = 6  # shorter quotes are too short to excerpt fairly
 
 WH_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "whose", "why", "how"])
 PREPOSITIONS = word_set(
@@ -138,23 +150,6 @@ def _name_words(person: Person) -> frozenset[str]:
     return person.name_words
 
 
-def balance_quotes(text: str) -> str:
-    """``text`` with the quotation marks it opens closed (and those it closes opened).
-
-    A sentence cut out of a longer quotation ("“Russia accounts for only 10% …")
-    would otherwise open a mark it never closes.
-    """
-    opens, closes = text.count("“"), text.count("”")
-    if opens > closes:
-        text += "”" * (opens - closes)
-    elif closes > opens:
-        text = "“" * (closes - opens) + text
-    if text.count('"') % 2:
-        first = text.index('"')
-        text = text + '"' if first < len(text) - first - 1 else '"' + text
-    return text
-
-
 def _split_sentences(text: str) -> list[str]:
     parts = re.split(r"(?<=[.!?])\s+", text.strip())
     return [p for p in parts if p]
@@ -164,12 +159,6 @@ def _cut(words: list[str], limit: int) -> str:
     if len(words) <= limit:
         return " ".join(words)
     return " ".join(words[:limit]).rstrip(",;:") + "\u2026"
-
-
-def excerpt(text: str, limit: int) -> tuple[str, bool]:
-    """The first ``limit`` words of ``text`` and whether it was cut."""
-    words = text.split()
-    return _cut(words, limit), len(words) > limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +182,7 @@ class _TypedPlan:
 @dataclass(frozen=True, slots=True)
 class _QuotePlan:
     prompt: str
-    text: str
+    text: str  # the answer as an option (see quote_option)
     person: str  # the speaker's key
     tiers: tuple[tuple[str, ...], ...]  # quote fact ids, nearest in length first
 
@@ -227,8 +216,12 @@ class QuestionBuilder:
         self.index = DeckIndex(deck, fetch)
         self._plans: dict[tuple[str, Form], _Plan | None] = {}
         self._forms: dict[tuple[str, Family], tuple[Form, ...]] = {}
-        self._excerpts: dict[str, str] = {}
+        self._options: dict[str, str | None] = {}
         self._labels: dict[str, str | None] = {}
+        self.checker = QuestionChecker(deck)
+        self._value_spans: dict[str, list[tuple[int, int, str]]] = {}
+        #: (fact id, form) → the rules its question broke; the form is not offered again.
+        self.dropped: dict[tuple[str, Form], tuple[str, ...]] = {}
         self._planners: dict[tuple[FactKind, Form], Callable[[Fact], _Plan | None]] = {
             (FactKind.DATE, Form.CHOICE): self._plan_date_choice,
             (FactKind.DATE, Form.TYPED): self._plan_date_typed,
@@ -287,9 +280,24 @@ class QuestionBuilder:
             if plan is None:
                 continue
             question = self._realise(card_id, fact, family, f, plan, rng)
-            if question is not None:
+            if question is not None and self._guarded(question, fact):
                 return question
         return None
+
+    def _guarded(self, question: Question, fact: Fact) -> bool:
+        """Whether ``question`` passes the run-time guard; if not, drop its form for the fact.
+
+        A dropped form is not offered for that fact again by this builder, so
+        :meth:`build` falls back to the next form of its (seeded) order.
+        """
+        problems = self.checker.problems(question, fact)
+        if not problems:
+            return True
+        self.dropped[(fact.id, question.form)] = tuple(problems)
+        self._plans[(fact.id, question.form)] = None
+        for family in Family:
+            self._forms.pop((fact.id, family), None)
+        return False
 
     def known_names(self) -> tuple[str, ...]:
         """Every person or speaker name of the deck (for :func:`grading.grade`)."""
@@ -445,7 +453,14 @@ class QuestionBuilder:
         if found is None:
             return None
         sentence, i = found
-        blanked = balance_quotes(sentence[:i] + BLANK + sentence[i + len(fact.text) :])
+        shown = cloze_text(sentence, i, len(fact.text), self._values_in_sentence(fact, sentence))
+        if opening_pronoun(shown):
+            # "He clarified that …": name the speaker of the words, or ask no cloze.
+            speaker = self._container_speaker(fact)
+            if speaker is None:
+                return None
+            shown = name_the_pronoun(shown, speaker.display)
+        blanked = balance_quotes(shown)
         prompt = CLOZE_LEAD + blanked
         if self._leaks(blanked, (fact.text,)):
             return None
@@ -456,6 +471,35 @@ class QuestionBuilder:
             answers = (fact.text, plain_number(fact.number_value, fact.unit))
             kind = "number"
         return _TypedPlan(prompt, tuple(dict.fromkeys(answers)), kind)
+
+    def _values_in_sentence(self, fact: Fact, sentence: str) -> list[tuple[int, int]]:
+        """Where other date and number facts stand in ``fact``'s evidence sentence.
+
+        A cloze masks them: two facts of one sentence are related, and a cloze of
+        one must not show the other's key.
+        """
+        found = self.index.sentence_of(fact)
+        if found is None or found[0] != sentence or fact.source_id is None:
+            return []
+        start = found[1]
+        spans = self._value_spans.get(fact.source_id)
+        if spans is None:
+            spans = self._value_spans[fact.source_id] = sorted(
+                (g.start, g.end, g.text)
+                for g in self.deck.facts
+                if g.kind in (FactKind.DATE, FactKind.NUMBER)
+                and g.source_id == fact.source_id
+                and g.start is not None
+                and g.end is not None
+            )
+        out: list[tuple[int, int]] = []
+        k = bisect.bisect_left(spans, (start, -1, ""))
+        while k < len(spans) and spans[k][0] < start + len(sentence):
+            s, e, text = spans[k]
+            k += 1
+            if (s, e) != (fact.start, fact.end) and sentence[s - start : e - start] == text:
+                out.append((s - start, e - start))
+        return out
 
     def _figure_label(self, fact: Fact) -> str | None:
         """How a "which is larger?" choice names a figure: its event, else what it counts."""
@@ -521,7 +565,16 @@ class QuestionBuilder:
         return _TimelinePlan(event, tuple(found))
 
     def _quote_prompt(self, fact: Fact, person: Person) -> str | None:
-        """ "Who said …?" for a quote, with an excerpt that does not name the speaker."""
+        """ "Who said …?" for a quote, with an excerpt that does not name the speaker.
+
+        None for words with too little content ("Yes this is true") and for a
+        reported statement that opens with a pronoun ("we are talking about …"):
+        it stands for a speaker the question may not name.
+        """
+        if content_word_count(fact.text) < MIN_QUOTE_CONTENT_WORDS:
+            return None
+        if fact.reported and opening_pronoun(fact.text):
+            return None
         text = self._prompt_excerpt(fact.text, _name_words(person))
         if text is None:
             return None
@@ -627,18 +680,25 @@ class QuestionBuilder:
         )
 
     def _plan_which_quote(self, fact: Fact) -> _Plan | None:
+        """ "Which of these did X say?" with whole clauses as options (see :func:`quote_option`).
+
+        Not offered when the quotation's option is unfit, or when fewer than two
+        other quotations give options of a similar length in the same grammatical
+        person.
+        """
         ix = self.index
         person = ix.person_of(fact.speaker)
-        words = ix.quote_words.get(fact.id, 0)
-        if person is None or words < MIN_WHICH_QUOTE_WORDS:
+        option = self._option(fact.id)
+        if person is None or option is None:
             return None
-        need = 0.75 * min(words, EXCERPT_WORDS)
+        words = ix.quote_words.get(fact.id, 0)
         avoid = _name_words(person)
         related = ix.related_people(person)
         own = ix.quote_norm[fact.id]
+        persons = grammatical_person(option)
         primary: list[str] = []
         secondary: list[str] = []
-        seen_excerpts = {norm_text(excerpt(fact.text, EXCERPT_WORDS)[0])}
+        seen_options = {norm_text(option)}
         pos = bisect.bisect_left(ix.quote_lengths, words)
         n = len(ix.quotes_by_length)
         for step in range(0, 300):
@@ -652,30 +712,29 @@ class QuestionBuilder:
                 _, qid = ix.quotes_by_length[i]
                 if qid == fact.id or ix.quote_person.get(qid) in related:
                     continue
-                if ix.quote_words[qid] < need:
-                    continue
                 theirs = ix.quote_norm[qid]
                 if theirs in own or own in theirs or self._said_by(person, theirs):
                     continue
                 if frozenset(theirs.split()) & avoid:
                     continue
-                ex = self._excerpt_norm(qid)
-                if ex in seen_excerpts:
+                shown = self._option(qid)
+                if shown is None or grammatical_person(shown) != persons:
                     continue
-                seen_excerpts.add(ex)
+                if norm_text(shown) in seen_options:
+                    continue
+                seen_options.add(norm_text(shown))
                 same = ix.facts[qid].reported == fact.reported
                 bucket = primary if same else secondary
                 if len(bucket) < 8:
                     bucket.append(qid)
-        # Verbatim and reported statements read differently (first vs third person):
-        # mix them only so that the answer is never the only one of its sort.
-        if len(primary) >= 2:
-            tiers: tuple[tuple[str, ...], ...] = (tuple(primary),)
-        elif len(primary) == 1 and secondary:
-            tiers = (tuple(primary), tuple(secondary))
-        else:
+        # Verbatim and reported statements: those of the answer's sort are drawn first,
+        # and at least one must be shown, so that the answer is never the only one of
+        # its sort (options agree in grammatical person either way).
+        if not primary:
             return None
-        if len(self._pick_quotes(fact.text, person, [q for t in tiers for q in t])) < 2:
+        tiers: tuple[tuple[str, ...], ...] = (tuple(primary), tuple(secondary))
+        picked = self._pick_quotes(option, person, [q for t in tiers for q in t])
+        if len(picked) < 2 or picked[0] not in primary:
             return None
         container = self._container_speaker(fact)
         if container is not None and container.key == person.key:
@@ -687,14 +746,14 @@ class QuestionBuilder:
             prompt = f"Which of these did {person.display} say?"
             if container is not None:
                 prompt = according_to(container.display, prompt)
-        return _QuotePlan(prompt, fact.text, person.key, tiers)
+        return _QuotePlan(prompt, option, person.key, tiers)
 
-    def _excerpt_norm(self, quote_id: str) -> str:
-        cached = self._excerpts.get(quote_id)
-        if cached is None:
-            cached = norm_text(excerpt(self.index.facts[quote_id].text, EXCERPT_WORDS)[0])
-            self._excerpts[quote_id] = cached
-        return cached
+    def _option(self, quote_id: str) -> str | None:
+        """A quotation as a which-quote option (cached); None if it cannot be one."""
+        if quote_id not in self._options:
+            f = self.index.facts[quote_id]
+            self._options[quote_id] = quote_option(f.text, f.reported)
+        return self._options[quote_id]
 
     def _plan_position_choice(self, fact: Fact) -> _Plan | None:
         ix = self.index
@@ -857,7 +916,8 @@ class QuestionBuilder:
             rng.shuffle(tier_ids)
             order += tier_ids
         chosen = self._pick_quotes(plan.text, person, order)
-        if len(chosen) < 2:  # an unlucky order; the plan's own order always works
+        # An unlucky order (too few, or none of the answer's sort): the plan's own order works.
+        if len(chosen) < 2 or chosen[0] not in plan.tiers[0]:
             chosen = self._pick_quotes(plan.text, person, [q for t in plan.tiers for q in t])
         shown = self._quote_choices(plan.text, person, chosen)
         if shown is None or len(shown) < 3:
@@ -893,26 +953,24 @@ class QuestionBuilder:
         return chosen
 
     def _quote_choices(
-        self, answer_text: str, person: Person, quote_ids: list[str]
+        self, answer_option: str, person: Person, quote_ids: list[str]
     ) -> list[str] | None:
-        """Excerpts of the answer and of ``quote_ids``, cut alike; None if any is unfit.
+        """The answer's option and those of ``quote_ids``; None if they are unfit together.
 
-        All excerpts have the length of the shortest (at most 16 words); when any is
-        cut, every one ends with an ellipsis, so that no choice stands out. Unfit: two
-        excerpts read the same, or a distractor's excerpt is words ``person`` said.
+        Unfit: a quotation has no option, two options read the same, the longest
+        option has more than :data:`OPTION_LENGTH_RATIO` times the words of the
+        shortest, or a distractor is words ``person`` said.
         """
-        texts = [answer_text] + [self.index.facts[q].text for q in quote_ids]
-        limit = min(EXCERPT_WORDS, *(len(t.split()) for t in texts))
-        cut = [excerpt(t, limit) for t in texts]
-        any_cut = any(was_cut for _, was_cut in cut)
-        shown: list[str] = []
-        for i, (text, was_cut) in enumerate(cut):
-            if i and self._said_by(person, norm_text(text)):
+        shown = [answer_option]
+        for qid in quote_ids:
+            option = self._option(qid)
+            if option is None or self._said_by(person, norm_text(option)):
                 return None
-            if any_cut and not was_cut:
-                text = text.rstrip(" .,;:!?") + "\u2026"
-            shown.append(text)
+            shown.append(option)
         if len({norm_text(t) for t in shown}) != len(shown):
+            return None
+        lengths = [len(t.split()) for t in shown]
+        if max(lengths) > OPTION_LENGTH_RATIO * min(lengths):
             return None
         return shown
 

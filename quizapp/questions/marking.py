@@ -22,10 +22,11 @@ from __future__ import annotations
 import random
 
 from quizapp.facts.model import Fact, FactKind
-from quizapp.questions.generate import BLANK, CLOZE_LEAD, QuestionBuilder
+from quizapp.questions.generate import QuestionBuilder
 from quizapp.questions.model import Evidence, Family, Form, Question
 from quizapp.questions.normalize import clean_space
 from quizapp.questions.numbers import plain_number
+from quizapp.questions.prompts import BLANK, CLOZE_LEAD
 
 MARKED_FORMS = {"typed": Form.TYPED, "cloze": Form.CLOZE}
 
