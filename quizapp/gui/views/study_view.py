@@ -48,9 +48,16 @@ FORM_TITLES: dict[Form, str] = {
     Form.CLOZE: "Fill in the blank",
     Form.TIMELINE: "Put in order",
     Form.FLASHCARD: "Flashcard",
+    Form.DATE_EVENT: "What happened?",
+    Form.NUMBER_MEANING: "What is counted?",
+    Form.SPEAKER_POSITION: "What did they say?",
+    Form.TRUE_FALSE: "True or false?",
 }
 
-CHOICE_FORMS = frozenset({Form.CHOICE, Form.LARGER, Form.WHO_SAID, Form.WHICH_QUOTE})
+CHOICE_FORMS = frozenset({
+    Form.CHOICE, Form.LARGER, Form.WHO_SAID, Form.WHICH_QUOTE,
+    Form.DATE_EVENT, Form.NUMBER_MEANING, Form.SPEAKER_POSITION, Form.TRUE_FALSE,
+})  # fmt: skip
 TYPED_FORMS = frozenset({Form.TYPED, Form.CLOZE})
 
 
