@@ -514,6 +514,8 @@ class QuestionChecker:
         claimed, actual = q.claimed or "", q.actual or ""
         is_true = q.answers[0] == TRUE
         out: list[str] = []
+        if not is_true and norm_text(claimed) == norm_text(actual):
+            out.append(f"a false statement shows the article's own value {actual!r}")
         if fact.kind in (FactKind.DATE, FactKind.NUMBER):
             found = self._sentence(fact)
             if found is None or fact.start is None:
