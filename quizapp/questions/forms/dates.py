@@ -64,7 +64,7 @@ def plan_date_event(builder: QuestionBuilder, fact: Fact) -> PickPlan | None:
         if e.lo > own[1]:
             break
         if e.fact_id != fact.id and e.hi >= own[0] and e.label_key != answer_norm:
-            return None
+            return None  # two events on this date: two right answers
     labels = {answer_norm}
     distractors: list[tuple[str, str]] = []
     for step in range(1, len(events)):
