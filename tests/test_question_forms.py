@@ -210,7 +210,7 @@ def position_deck() -> Deck:
         quote("asked", "Nikol Pashinyan",
               "if the contingent withdraws, it should not be redeployed to Armenia"),
         quote("yerevan", "Armenia", "Russia can no longer provide security in the region"),
-        quote("zatulin", "Konstantin Zatulin", "the reasons for the contingent are fewer every day"),
+        quote("zatulin", "Konstantin Zatulin", "the reasons for the troops are fewer every day"),
         quote("karasin", "Grigory Karasin", "the withdrawal is a logical consequence of it"),
         quote("peskov", "Dmitry Peskov", "the decision was taken by both leaders together"),
     ), speakers=(
@@ -235,7 +235,7 @@ def test_speaker_position_never_offers_words_of_a_related_speaker() -> None:
         seen |= set(q.choices or ())
     # Armenia is Yerevan, for whom Pashinyan speaks: its words are never a wrong choice.
     assert not any("provide security" in c for c in seen)
-    assert any("Zatulin" not in c and "fewer every day" in c for c in seen)
+    assert any("fewer every day" in c for c in seen)
     bad = dataclasses.replace(q, choices=(q.answers[0],
                                           "Russia can no longer provide security in the region",
                                           "The decision was taken by both leaders together"))
@@ -314,13 +314,14 @@ def test_true_or_false_grade_says_what_the_article_gives(seed: Deck) -> None:
         assert q is not None
         found.setdefault(q.answers[0], q)
     false, true = found[FALSE], found[TRUE]
+    said = f"The statement is false: the article gives 4, not {false.claimed}."
     right = grade(false, "False")
-    assert right.correct and right.message == f"Right. False: the article gives 4, not {false.claimed}."
+    assert right.correct and right.message == said
     wrong = grade(false, "True")
-    assert not wrong.correct and wrong.message == (
-        f"Wrong. False: the article gives 4, not {false.claimed}.")
-    assert grade(true, "True").message == "Right. True: the article gives 4."
-    assert grade(true, "False").message == "Wrong. True: the article gives 4."
+    assert not wrong.correct and wrong.message == said
+    said = "The statement is true: the article gives 4."
+    assert grade(true, "True").correct and grade(true, "True").message == said
+    assert not grade(true, "False").correct and grade(true, "False").message == said
 
 
 # --------------------------------------------------------------------------- where forms go

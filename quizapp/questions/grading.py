@@ -196,10 +196,9 @@ def _grade_choice(question: Question, text: str) -> Grade:
 def _grade_true_false(question: Question, text: str) -> Grade:
     """True or false: the verdict says which value the article gives (``note``)."""
     correct = question.answers[0]
-    why = question.note or f"{correct}."
-    if norm_text(text) == norm_text(correct):
-        return Grade(Verdict.RIGHT, correct, f"Right. {why}")
-    return Grade(Verdict.WRONG, correct, f"Wrong. {why}")
+    why = question.note or f"The statement is {correct.lower()}."
+    verdict = Verdict.RIGHT if norm_text(text) == norm_text(correct) else Verdict.WRONG
+    return Grade(verdict, correct, why)
 
 
 def _without_article(text: str) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+#: How a true-or-false question's prompt opens (a screen that names the form may drop it).
+TRUE_FALSE_LEAD = "True or false? "
+
 
 class Family(StrEnum):
     """Card families: choosing an answer, or producing it."""

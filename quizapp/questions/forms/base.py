@@ -43,7 +43,8 @@ class TrueFalsePlan:
     says: str = "the article gives"  # "… {actual}" in the feedback
 
     def verdict_text(self, true: bool, claimed: str) -> str:
-        """What the feedback says: "False: the article gives 1,960, not 2,180."."""
+        """What the feedback says, right or wrong: "The statement is false: the article
+        gives 1,960, not 2,180."."""
         if true:
-            return f"True: {self.says} {self.actual}."
-        return f"False: {self.says} {self.actual}, not {claimed}."
+            return f"The statement is true: {self.says} {self.actual}."
+        return f"The statement is false: {self.says} {self.actual}, not {claimed}."

@@ -26,14 +26,14 @@ from quizapp.questions.dates import parse_date_text
 from quizapp.questions.distractors import Candidate, date_candidates, number_candidates
 from quizapp.questions.forms.base import TrueFalsePlan
 from quizapp.questions.index import role_key
-from quizapp.questions.model import Form
+from quizapp.questions.model import TRUE_FALSE_LEAD, Form
 from quizapp.questions.normalize import clean_space, tokens
 from quizapp.questions.numbers import parse_number, qualifier_kind
 
 if TYPE_CHECKING:
     from quizapp.questions.generate import QuestionBuilder
 
-LEAD = "True or false? "
+LEAD = TRUE_FALSE_LEAD
 MAX_FALSE = 6  # false statements kept per fact (nearest distractors first)
 MIN_QUOTE_WORDS = 6  # "Yes this is true" says too little to attribute
 _PRONOUNS = frozenset(["he", "she", "they", "it", "this", "that", "these", "those", "we", "i"])
