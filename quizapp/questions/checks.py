@@ -521,8 +521,13 @@ class QuestionChecker:
             if found is None or fact.start is None:
                 return ["true or false without a located sentence"]
             sentence, start = found
-            expected = sentence_statement(sentence, fact.start - start, len(fact.text), claimed)
-            if q.prompt != expected:
+            # Words of a quotation may say whose they are ("Hikmet Hajiyev said: “…”").
+            speakers: list[str | None] = [None, *self._container_names(fact)]
+            if not any(
+                q.prompt == sentence_statement(sentence, fact.start - start, len(fact.text),
+                                               claimed, speaker)
+                for speaker in speakers
+            ):
                 out.append("statement is not the evidence sentence with one value changed")
             if is_true and claimed != fact.text:
                 out.append(f"a true statement shows {claimed!r}, not {fact.text!r}")
@@ -557,6 +562,25 @@ class QuestionChecker:
         else:
             out.append(f"true or false of a {fact.kind.value} fact")
         return out
+
+    def _container_names(self, fact: Fact) -> tuple[str, ...]:
+        """Every name of the speaker of the innermost quotation holding ``fact``."""
+        if fact.start is None or fact.end is None:
+            return ()
+        holding = [g for g in self.deck.facts
+                   if g.kind is FactKind.QUOTE and g.id != fact.id
+                   and g.source_id == fact.source_id and g.start is not None
+                   and g.end is not None and g.start <= fact.start and fact.end <= g.end]
+        if not holding:
+            return ()
+        inner = min(holding, key=lambda g: (g.end or 0) - (g.start or 0))
+        names = set(self.relations.names(inner.speaker or ""))
+        surname = norm_text(inner.speaker or "").split()[-1:]
+        for g in self.deck.facts:  # the person's fuller names ("Hikmet Hajiyev" for "Hajiyev")
+            name = g.name if g.kind is FactKind.PERSON else g.speaker
+            if name and surname and norm_text(name).split()[-1:] == surname:
+                names.add(name)
+        return tuple(sorted(names))
 
     def relations_names(self, speaker: str) -> set[str]:
         """Every name of ``speaker`` (their aliases too), normalised."""

@@ -39,12 +39,16 @@ MIN_QUOTE_WORDS = 6  # "Yes this is true" says too little to attribute
 _PRONOUNS = frozenset(["he", "she", "they", "it", "this", "that", "these", "those", "we", "i"])
 
 
-def sentence_statement(sentence: str, offset: int, length: int, value: str) -> str:
+def sentence_statement(
+    sentence: str, offset: int, length: int, value: str, speaker: str | None = None
+) -> str:
     """The evidence sentence with the answer's span (``offset``, ``length``) written as
-    ``value``: the statement a true-or-false question shows."""
+    ``value``: the statement a true-or-false question shows. A sentence of someone's
+    quotation that does not name them says whose words it is: "X said: “…”"."""
     from quizapp.questions.generate import balance_quotes
 
-    return LEAD + balance_quotes(sentence[:offset] + value + sentence[offset + length :])
+    said = f"{speaker} said: " if speaker else ""
+    return LEAD + said + balance_quotes(sentence[:offset] + value + sentence[offset + length :])
 
 
 def quote_statement(speaker: str, text: str, reported: bool) -> str:
@@ -113,8 +117,12 @@ def _plan_in_sentence(builder: QuestionBuilder, fact: Fact) -> TrueFalsePlan | N
     readable = parse_date_text if fact.kind is FactKind.DATE else parse_number
     if readable(fact.text) is None:
         return None  # "the first quarter": not a figure a statement can change
+    container = builder.container_speaker(fact)
+    speaker = None
+    if container is not None and not container.name_words & frozenset(tokens(sentence)):
+        speaker = container.display
     false = [
-        (sentence_statement(sentence, offset, length, c.text), c.text)
+        (sentence_statement(sentence, offset, length, c.text, speaker), c.text)
         for c in _nearest(cands.below + cands.above, cands.answer.key)
         if readable(c.text) is not None
     ][:MAX_FALSE]
@@ -124,7 +132,7 @@ def _plan_in_sentence(builder: QuestionBuilder, fact: Fact) -> TrueFalsePlan | N
     located = ix.sentence_of(fact)
     if located is not None:
         related = _shown_in(builder, fact, located[1], located[1] + len(located[0]))
-    true = sentence_statement(sentence, offset, length, fact.text)
+    true = sentence_statement(sentence, offset, length, fact.text, speaker)
     return TrueFalsePlan(true, cands.answer.text, tuple(false), related, fact.text)
 
 
