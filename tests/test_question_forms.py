@@ -10,6 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, Fact, FactKind, Source, Speaker
@@ -32,6 +34,7 @@ from quizapp.questions.mix import MAX_SHARE, Kind, kind_of, kind_shares, prefer_
 from quizapp.questions.model import FAMILY_OF_FORM, Family, Form, Question
 from quizapp.quiz import QuizOptions, build_quiz
 from tests.conftest import SEED_DECK
+from tests.test_questions_properties import decks
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_FORMS = tuple(FORM_SPECS)
@@ -384,3 +387,18 @@ def test_prefer_kinds_reorders_due_cards_and_keeps_them_all() -> None:
     # All of one kind: the order is left as it is.
     same = [("a", Kind.DATE), ("b", Kind.DATE), ("c", Kind.DATE)]
     assert prefer_kinds(same, lambda c: c[1], [Kind.DATE] * 5) == same
+
+
+@given(deck=decks(), seed=st.integers(0, 1000))
+def test_new_forms_on_random_decks_pass_every_check(deck: Deck, seed: int) -> None:
+    """On random decks (dates, figures with bounds, quotes of speakers who speak for
+    others), every new-form question has one right answer and checked choices."""
+    builder = QuestionBuilder(deck, forms=ALL_FORMS)
+    checker = QuestionChecker(deck)
+    rng = random.Random(seed)
+    for fact in deck.facts:
+        for form in builder.forms_for(fact.id, Family.RECOGNISE):
+            if form in FORM_SPECS:
+                q = builder.build("x", fact.id, Family.RECOGNISE, rng, form=form)
+                assert q is not None
+                assert checker.problems(q) == [], (fact.id, form, q.prompt, q.choices)
