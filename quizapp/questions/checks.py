@@ -504,6 +504,7 @@ class QuestionChecker:
         value is changed, to one the multiple-choice checks find false by every fact."""
         from quizapp.questions.forms.base import FALSE, TRUE, TRUE_FALSE_CHOICES
         from quizapp.questions.forms.true_false import (
+            as_subject,
             quote_statement,
             role_statement,
             sentence_statement,
@@ -546,8 +547,9 @@ class QuestionChecker:
                 probe = Question(q.card_id, q.fact_id, q.family, Form.WHO_SAID, "", (actual,),
                                  (actual, claimed), q.evidence)
                 out += self._check_speakers(probe, fact)
-            lead = quote_statement(claimed, "", fact.reported)
-            lead = lead[: lead.index(claimed) + len(claimed)]
+            subject = as_subject(claimed)
+            lead = quote_statement(subject, "", fact.reported)
+            lead = lead[: lead.index(subject) + len(subject)]
             if not q.prompt.startswith(lead):
                 out.append("statement does not name the claimed speaker")
         elif fact.kind is FactKind.PERSON:

@@ -25,7 +25,7 @@ from quizapp.facts.model import Fact, FactKind
 from quizapp.questions.dates import parse_date_text
 from quizapp.questions.distractors import Candidate, date_candidates, number_candidates
 from quizapp.questions.forms.base import TrueFalsePlan
-from quizapp.questions.index import role_key
+from quizapp.questions.index import ORGANISATION_WORDS, looks_like_person, role_key
 from quizapp.questions.model import TRUE_FALSE_LEAD, Form
 from quizapp.questions.normalize import clean_space, tokens
 from quizapp.questions.numbers import parse_number, qualifier_kind
@@ -65,6 +65,18 @@ def role_statement(name: str, role: str) -> str:
     first = words[0].lower() if words else ""
     the_role = role if first in ("the", "a", "an") else f"the {role}"
     return f"{LEAD}The article describes {name} as {the_role}."
+
+
+def as_subject(name: str) -> str:
+    """A speaker's name as the subject of a sentence: "the European Union", "Moscow"."""
+    words = name.split()
+    if words and words[0] in ("The", "A", "An"):
+        return words[0].lower() + name[len(words[0]) :]  # "the World Health Organization"
+    if not words or words[0] in ("the", "a", "an") or looks_like_person(name):
+        return name
+    if any(w.lower().strip(".,") in ORGANISATION_WORDS for w in words):
+        return f"the {name}"
+    return name
 
 
 def _nearest(cands: tuple[Candidate, ...], key: float) -> list[Candidate]:
@@ -159,10 +171,11 @@ def _plan_quote(builder: QuestionBuilder, fact: Fact) -> TrueFalsePlan | None:
         text = text[4:].lstrip() if text.lower().startswith("that ") else text
         if not is_clause(text) or text.endswith("\u2026"):
             return None  # "his readiness to …": no clause to say, and a pronoun to give it away
-    false = [(quote_statement(name, text, fact.reported), name) for name in others]
+    false = [(quote_statement(as_subject(name), text, fact.reported), name) for name in others]
     if not false:
         return None
-    return TrueFalsePlan(quote_statement(person.display, text, fact.reported), person.display,
+    own = person.display
+    return TrueFalsePlan(quote_statement(as_subject(own), text, fact.reported), own,
                          tuple(false), says="the article gives these words to")
 
 
