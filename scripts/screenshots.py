@@ -149,6 +149,17 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
             if form == "timeline":
                 study.view.timeline_panel.list.setCurrentRow(1)
             shot(f"study-{form.replace('_', '-')}")
+        # The forms of questions/forms/, at the default size and at 1366×768.
+        for name, question in new_form_questions(window).items():
+            study.session.build_question(question.card_id, datetime.now(UTC))  # served
+            study.present(question)
+            shot(f"study-{name}")
+            window.resize(1366, 728)
+            shot(f"study-{name}-1366x768")
+            window.resize(1040, 720)
+            if name == "true-false":
+                study.submit(wrong_answer_for(question.answers[0], question.choices))
+                shot("feedback-true-false")
         questions = demo_questions(window)
         right = questions["choice"]
         study.present(right)
@@ -386,8 +397,9 @@ def demo_questions(window: object) -> dict[str, object]:
         seed_cards = repo.stored_card_ids(s, "seed", session.profile_id)
         qa_cards = repo.stored_card_ids(s, "world-capitals", session.profile_id)
     found: dict[str, object] = {}
-    wanted = [Form.CHOICE, Form.LARGER, Form.WHO_SAID, Form.WHICH_QUOTE, Form.TYPED,
-              Form.CLOZE, Form.TIMELINE]
+    # Which-is-larger is left out: the seed has no quantity with two comparable others.
+    wanted = [Form.CHOICE, Form.WHO_SAID, Form.WHICH_QUOTE, Form.TYPED, Form.CLOZE,
+              Form.TIMELINE]
     for form in wanted:
         for _key, card_id in sorted(seed_cards.items()):
             question = session.build_question(card_id, now, form=form)
@@ -404,6 +416,40 @@ def demo_questions(window: object) -> dict[str, object]:
             found["flashcard"] = question
             found["flashcard_revealed"] = question
             break
+    return found
+
+
+def new_form_questions(window: object) -> dict[str, Any]:
+    """A question of each form of ``questions/forms/`` on the seed deck, for the demo
+    profile's cards (a false statement for true or false)."""
+    import random
+
+    from quizapp.assets import seed_deck_path
+    from quizapp.facts.deckfile import load_deck_file
+    from quizapp.questions.generate import ALL_FORMS, QuestionBuilder
+    from quizapp.questions.model import Family, Form
+    from quizapp.storage import repository as repo
+
+    study = window.study  # type: ignore[attr-defined]
+    library = window.library  # type: ignore[attr-defined]
+    with library.collection.session() as s:
+        cards = repo.stored_card_ids(s, "seed", study.session.profile_id)
+    deck = load_deck_file(seed_deck_path())
+    builder = QuestionBuilder(deck, forms=ALL_FORMS)
+    # The fact each form is shown with: one a reader of the seed knows.
+    facts = {Form.DATE_EVENT: "d-pashinyan-readiness", Form.NUMBER_MEANING: "n-helicopters",
+             Form.SPEAKER_POSITION: "q-pashinyan-no-redeployment",
+             Form.TRUE_FALSE: "n-military-personnel"}
+    found: dict[str, Any] = {}
+    for form, fact_id in facts.items():
+        card = cards.get((fact_id, Family.RECOGNISE.value))
+        if card is None or form not in builder.forms_for(fact_id, Family.RECOGNISE):
+            continue
+        for n in range(100):
+            q = builder.build(card, fact_id, Family.RECOGNISE, random.Random(n), form=form)
+            if q is not None and (form is not Form.TRUE_FALSE or q.answers[0] == "False"):
+                found[form.value.replace("_", "-")] = q
+                break
     return found
 
 

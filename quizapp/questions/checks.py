@@ -81,7 +81,17 @@ class _NumberGroup:
             self.exact.append((g.number_value, g))
 
 
-_CHOICE_COUNT = {Form.CHOICE: (3, 4), Form.WHO_SAID: (3, 4), Form.WHICH_QUOTE: (3, 4)}
+_CHOICE_COUNT = {
+    Form.CHOICE: (3, 4), Form.WHO_SAID: (3, 4), Form.WHICH_QUOTE: (3, 4),
+    Form.DATE_EVENT: (3, 4), Form.NUMBER_MEANING: (3, 4), Form.SPEAKER_POSITION: (3, 4),
+    Form.TRUE_FALSE: (2, 2),
+}  # fmt: skip
+
+
+def _number_key(text: str) -> float:
+    """A choice's value, to put two number choices in order (0 when unreadable)."""
+    reading = parse_number(text)
+    return reading.value if reading is not None else 0.0
 
 
 class QuestionChecker:
@@ -255,7 +265,17 @@ class QuestionChecker:
             out += self._check_timeline(question, fact)
         if question.form is Form.LARGER:
             out += self._check_larger(question, fact)
-        if question.form in (Form.CHOICE, Form.TYPED) and fact.kind in (
+        if question.form is Form.DATE_EVENT:
+            out += self._check_date_event(question, fact)
+        if question.form is Form.NUMBER_MEANING:
+            out += self._check_number_meaning(question, fact)
+        if question.form is Form.SPEAKER_POSITION:
+            out += self._check_positions(question, fact)
+        if question.form is Form.TRUE_FALSE:
+            out += self._check_true_false(question, fact)
+        if question.form in (
+            Form.CHOICE, Form.TYPED, Form.DATE_EVENT, Form.NUMBER_MEANING
+        ) and fact.kind in (
             FactKind.DATE,
             FactKind.NUMBER,
             FactKind.PERSON,
@@ -280,8 +300,8 @@ class QuestionChecker:
         return [] if verdict is Verdict.RIGHT else [f"canonical answer graded {verdict}"]
 
     def _check_leak(self, q: Question, fact: Fact) -> list[str]:
-        if q.form in (Form.TIMELINE, Form.LARGER):
-            return []
+        if q.form in (Form.TIMELINE, Form.LARGER, Form.TRUE_FALSE):
+            return []  # a true-or-false statement shows its value by design
         answer = q.answers[0]
         prompt = q.prompt
         if q.form is Form.CLOZE:
@@ -585,6 +605,176 @@ class QuestionChecker:
             return False
         first = re.split(r"(?<=[.!?])[”\"’']?\s+", g.text.strip(), maxsplit=1)[0]
         return norm_text(first) == body
+
+    # ------------------------------------------------------------------ forms/
+
+    def _check_date_event(self, q: Question, fact: Fact) -> list[str]:
+        """Every choice names one dated event; only the answer's period meets the date."""
+        out: list[str] = []
+        own = self._period(fact, parse_iso_date(fact.date_value))
+        if own is None:
+            return ["date of an event question has no period"]
+        shown = format_date(parse_iso_date(fact.date_value), detect_date_style(fact.text))
+        if shown not in q.prompt:
+            out.append(f"prompt does not give the date as {shown!r}")
+        if norm_text(q.answers[0]) != norm_text(fact.event or ""):
+            out.append(f"answer {q.answers[0]!r} is not the fact's event")
+        for c in q.choices or ():
+            events = [g for g in self.deck.facts
+                      if g.kind is FactKind.DATE and norm_text(g.event or "") == norm_text(c)]
+            if not events:
+                out.append(f"event choice {c!r} is no event of the deck")
+            if any(ch.isdigit() for ch in c):
+                out.append(f"event choice {c!r} shows a figure")
+        for g in self.deck.facts:
+            if g.kind is not FactKind.DATE or not g.event or g.id == fact.id:
+                continue
+            if norm_text(g.event) == norm_text(fact.event or ""):
+                continue
+            gp = self._period(g, parse_iso_date(g.date_value))
+            if gp is not None and gp[0] <= own[1] and own[0] <= gp[1]:
+                out.append(f"{g.id} ({g.event}) also happened then: two right answers")
+        return out
+
+    def _check_number_meaning(self, q: Question, fact: Fact) -> list[str]:
+        """Every choice is what a fact counts; none of those facts can have the value."""
+        out: list[str] = []
+        uk = unit_key(fact.unit)
+        if norm_text(q.answers[0]) != norm_text(fact.counts or ""):
+            out.append(f"answer {q.answers[0]!r} is not what the fact counts")
+        mine = plausible_range(fact.number_value, fact.qualifier, uk)
+        for c in q.choices or ():
+            if c == q.answers[0]:
+                continue
+            owners = [g for g in self.deck.facts
+                      if g.kind is FactKind.NUMBER and norm_text(g.counts or "") == norm_text(c)]
+            if not owners:
+                out.append(f"choice {c!r} is nothing the deck counts")
+            for g in owners:
+                gu = unit_key(g.unit)
+                theirs = plausible_range(g.number_value, g.qualifier, gu)
+                if gu == uk and (theirs.overlaps(mine) or same_value(g.number_value,
+                                                                     fact.number_value)):
+                    out.append(f"distractor {c!r} may also be {fact.text} ({g.id})")
+        for g in self.deck.facts:
+            if g.kind is not FactKind.NUMBER or g.id == fact.id or unit_key(g.unit) != uk:
+                continue
+            if norm_text(g.counts or "") == norm_text(fact.counts or ""):
+                continue
+            theirs = plausible_range(g.number_value, g.qualifier, uk)
+            if theirs.overlaps(mine) and norm_text(g.counts or "") in {
+                norm_text(c) for c in q.choices or ()
+            }:
+                out.append(f"{g.id} is also {fact.text}: two right answers")
+        return out
+
+    def _check_positions(self, q: Question, fact: Fact) -> list[str]:
+        """The answer is the fact's words; no other choice is words the article gives to
+        the asked speaker, one they speak for or one who speaks for them."""
+        out: list[str] = []
+        if norm_text(q.answers[0]) not in norm_text(fact.text):
+            out.append(f"answer {q.answers[0]!r} is not part of {fact.id}")
+        for c in q.choices or ():
+            if c == q.answers[0]:
+                continue
+            body = norm_text(c)
+            owners = {g.speaker or "" for g in self.deck.facts
+                      if g.kind is FactKind.QUOTE and body in norm_text(g.text)}
+            if not owners:
+                out.append(f"position {c!r} is no statement of the deck")
+            if any(self.relations.related(o, fact.speaker or "") or
+                   norm_text(o) == norm_text(fact.speaker or "") for o in owners):
+                out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
+        return out
+
+    def _check_true_false(self, q: Question, fact: Fact) -> list[str]:
+        """True: the statement is the fact as the article gives it. False: exactly one
+        value is changed, to one the multiple-choice checks find false by every fact."""
+        from quizapp.questions.forms.base import FALSE, TRUE, TRUE_FALSE_CHOICES
+        from quizapp.questions.forms.true_false import (
+            as_subject,
+            quote_statement,
+            role_statement,
+            sentence_statement,
+        )
+
+        if q.choices != TRUE_FALSE_CHOICES or q.answers[0] not in (TRUE, FALSE):
+            return [f"true or false with choices {q.choices} and answer {q.answers[0]!r}"]
+        claimed, actual = q.claimed or "", q.actual or ""
+        is_true = q.answers[0] == TRUE
+        out: list[str] = []
+        if not is_true and norm_text(claimed) == norm_text(actual):
+            out.append(f"a false statement shows the article's own value {actual!r}")
+        if fact.kind in (FactKind.DATE, FactKind.NUMBER):
+            found = self._sentence(fact)
+            if found is None or fact.start is None:
+                return ["true or false without a located sentence"]
+            sentence, start = found
+            # Words of a quotation may say whose they are ("Hikmet Hajiyev said: “…”").
+            speakers: list[str | None] = [None, *self._container_names(fact)]
+            if not any(
+                q.prompt == sentence_statement(sentence, fact.start - start, len(fact.text),
+                                               claimed, speaker)
+                for speaker in speakers
+            ):
+                out.append("statement is not the evidence sentence with one value changed")
+            if is_true and claimed != fact.text:
+                out.append(f"a true statement shows {claimed!r}, not {fact.text!r}")
+            if not is_true:
+                pair = tuple(sorted((actual, claimed), key=_number_key))
+                probe = Question(q.card_id, q.fact_id, q.family, Form.CHOICE, "", (actual,),
+                                 pair, q.evidence)
+                if fact.kind is FactKind.NUMBER:
+                    out += self._check_number_choices(probe, fact)
+                else:
+                    out += self._check_date_choices(probe, fact)
+        elif fact.kind is FactKind.QUOTE:
+            if is_true and norm_text(claimed) not in self.relations_names(fact.speaker or ""):
+                out.append(f"a true statement names {claimed!r}, not {fact.speaker!r}")
+            if not is_true:
+                probe = Question(q.card_id, q.fact_id, q.family, Form.WHO_SAID, "", (actual,),
+                                 (actual, claimed), q.evidence)
+                out += self._check_speakers(probe, fact)
+            subject = as_subject(claimed)
+            lead = quote_statement(subject, "", fact.reported)
+            lead = lead[: lead.index(subject) + len(subject)]
+            if not q.prompt.startswith(lead):
+                out.append("statement does not name the claimed speaker")
+        elif fact.kind is FactKind.PERSON:
+            if q.prompt != role_statement(fact.name or "", claimed):
+                out.append("statement is not the person with one role")
+            if is_true and role_key(claimed) != role_key(fact.role or ""):
+                out.append(f"a true statement shows {claimed!r}, not {fact.role!r}")
+            if not is_true:
+                probe = Question(q.card_id, q.fact_id, q.family, Form.CHOICE, "", (actual,),
+                                 (actual, claimed), q.evidence)
+                out += self._check_roles(probe, fact)
+        else:
+            out.append(f"true or false of a {fact.kind.value} fact")
+        return out
+
+    def _container_names(self, fact: Fact) -> tuple[str, ...]:
+        """Every name of the speaker of the innermost quotation holding ``fact``."""
+        if fact.start is None or fact.end is None:
+            return ()
+        holding = [g for g in self.deck.facts
+                   if g.kind is FactKind.QUOTE and g.id != fact.id
+                   and g.source_id == fact.source_id and g.start is not None
+                   and g.end is not None and g.start <= fact.start and fact.end <= g.end]
+        if not holding:
+            return ()
+        inner = min(holding, key=lambda g: (g.end or 0) - (g.start or 0))
+        names = set(self.relations.names(inner.speaker or ""))
+        surname = norm_text(inner.speaker or "").split()[-1:]
+        for g in self.deck.facts:  # the person's fuller names ("Hikmet Hajiyev" for "Hajiyev")
+            name = g.name if g.kind is FactKind.PERSON else g.speaker
+            if name and surname and norm_text(name).split()[-1:] == surname:
+                names.add(name)
+        return tuple(sorted(names))
+
+    def relations_names(self, speaker: str) -> set[str]:
+        """Every name of ``speaker`` (their aliases too), normalised."""
+        return {norm_text(n) for n in (speaker, *self.relations.names(speaker))}
 
     # ------------------------------------------------------------------ prompts
 

@@ -42,6 +42,11 @@ from quizapp.questions.distractors import (
     draw_ordered,
     number_candidates,
 )
+from quizapp.questions.forms.base import TRUE_FALSE_CHOICES, PickPlan, TrueFalsePlan
+from quizapp.questions.forms.dates import plan_date_event
+from quizapp.questions.forms.numbers import plan_number_meaning
+from quizapp.questions.forms.speakers import plan_speaker_position
+from quizapp.questions.forms.true_false import plan_true_false
 from quizapp.questions.index import DeckIndex, Person, TimelineEvent, role_key, strip_article
 from quizapp.questions.model import Evidence, Family, Form, Question
 from quizapp.questions.normalize import (
@@ -94,21 +99,50 @@ _FINITE = word_set(
 
 FORMS_BY_KIND: dict[FactKind, dict[Family, tuple[Form, ...]]] = {
     FactKind.DATE: {
-        Family.RECOGNISE: (Form.CHOICE,),
+        Family.RECOGNISE: (Form.CHOICE, Form.DATE_EVENT, Form.TRUE_FALSE),
         Family.RECALL: (Form.TYPED, Form.CLOZE, Form.TIMELINE),
     },
     FactKind.NUMBER: {
-        Family.RECOGNISE: (Form.CHOICE, Form.LARGER),
+        Family.RECOGNISE: (Form.CHOICE, Form.LARGER, Form.NUMBER_MEANING, Form.TRUE_FALSE),
         Family.RECALL: (Form.TYPED, Form.CLOZE),
     },
     FactKind.QUOTE: {
-        Family.RECOGNISE: (Form.WHO_SAID, Form.WHICH_QUOTE),
+        Family.RECOGNISE: (
+            Form.WHO_SAID, Form.WHICH_QUOTE, Form.SPEAKER_POSITION, Form.TRUE_FALSE,
+        ),
         Family.RECALL: (Form.TYPED,),
     },
-    FactKind.PERSON: {Family.RECOGNISE: (Form.CHOICE,), Family.RECALL: (Form.TYPED,)},
+    FactKind.PERSON: {
+        Family.RECOGNISE: (Form.CHOICE, Form.TRUE_FALSE),
+        Family.RECALL: (Form.TYPED,),
+    },
     FactKind.QA: {Family.RECOGNISE: (Form.FLASHCARD,), Family.RECALL: (Form.TYPED,)},
 }
 
+
+
+
+@dataclass(frozen=True, slots=True)
+class FormSpec:
+    """What a form of ``questions/forms/`` states: its family and how many choices it
+    shows (at most; three when only two distractors fit), for guessing odds."""
+
+    family: Family
+    choices: int
+
+
+#: The forms of ``questions/forms/``, registered with their family and choices.
+FORM_SPECS: dict[Form, FormSpec] = {
+    Form.DATE_EVENT: FormSpec(Family.RECOGNISE, 4),
+    Form.NUMBER_MEANING: FormSpec(Family.RECOGNISE, 4),
+    Form.SPEAKER_POSITION: FormSpec(Family.RECOGNISE, 4),
+    Form.TRUE_FALSE: FormSpec(Family.RECOGNISE, 2),
+}
+#: The forms a builder offers unless told otherwise. Printed quizzes and practice tests
+#: (quiz.py) do not lay out the forms of ``questions/forms/`` yet and build with this;
+#: a study session and ``quizapp questions`` pass ``forms=ALL_FORMS``.
+DEFAULT_FORMS: frozenset[Form] = frozenset(Form) - frozenset(FORM_SPECS)
+ALL_FORMS: frozenset[Form] = frozenset(Form)
 
 #: Which-is-larger is offered for a figure comparable with at least this many others.
 MIN_LARGER_PARTNERS = 2
@@ -199,20 +233,31 @@ class _TimelinePlan:
     candidates: tuple[TimelineEvent, ...]
 
 
-_Plan = _ChoicePlan | _TypedPlan | _QuotePlan | _LargerPlan | _TimelinePlan
+_Plan = (
+    _ChoicePlan | _TypedPlan | _QuotePlan | _LargerPlan | _TimelinePlan | PickPlan | TrueFalsePlan
+)
 
 
 class QuestionBuilder:
     """Builds the questions of one deck's cards; construct once, build many."""
 
-    def __init__(self, deck: Deck, fetch: Callable[[str], Fact | None] | None = None) -> None:
+    def __init__(
+        self,
+        deck: Deck,
+        fetch: Callable[[str], Fact | None] | None = None,
+        forms: frozenset[Form] = DEFAULT_FORMS,
+    ) -> None:
         """Index ``deck`` once (facts by kind, unit, precision, speaker, role, quotation).
 
         ``fetch`` lets ``deck`` leave its Q/A facts out: a Q/A question needs
         its own fact only, and no other question uses Q/A facts, so each is
-        fetched by id when its card is first asked.
+        fetched by id when its card is first asked. ``forms``: the forms offered
+        (see :data:`DEFAULT_FORMS`).
         """
         self.deck = deck
+        self.offered = forms
+        #: Per-deck values the planners of ``questions/forms/`` compute once.
+        self.form_cache: dict[str, object] = {}
         self.index = DeckIndex(deck, fetch)
         self._plans: dict[tuple[str, Form], _Plan | None] = {}
         self._forms: dict[tuple[str, Family], tuple[Form, ...]] = {}
@@ -238,7 +283,12 @@ class QuestionBuilder:
             (FactKind.PERSON, Form.TYPED): self._plan_person_typed,
             (FactKind.QA, Form.FLASHCARD): self._plan_flashcard,
             (FactKind.QA, Form.TYPED): self._plan_qa_typed,
+            (FactKind.DATE, Form.DATE_EVENT): self._form(plan_date_event),
+            (FactKind.NUMBER, Form.NUMBER_MEANING): self._form(plan_number_meaning),
+            (FactKind.QUOTE, Form.SPEAKER_POSITION): self._form(plan_speaker_position),
         }
+        for kind in (FactKind.DATE, FactKind.NUMBER, FactKind.QUOTE, FactKind.PERSON):
+            self._planners[(kind, Form.TRUE_FALSE)] = self._form(plan_true_false)
 
     # ------------------------------------------------------------------ public API
 
@@ -253,7 +303,9 @@ class QuestionBuilder:
         if forms is None:
             fact = self.index.facts.get(fact_id)
             candidates = FORMS_BY_KIND.get(fact.kind, {}).get(family, ()) if fact else ()
-            forms = tuple(f for f in candidates if self._plan(fact_id, f) is not None)
+            forms = tuple(
+                f for f in candidates if f in self.offered and self._plan(fact_id, f) is not None
+            )
             self._forms[key] = forms
         return forms
 
@@ -302,6 +354,48 @@ class QuestionBuilder:
     def known_names(self) -> tuple[str, ...]:
         """Every person or speaker name of the deck (for :func:`grading.grade`)."""
         return self.index.known_names()
+
+    # ------------------------------------------------------------------ for forms/
+
+    def _form(self, planner: Callable[[QuestionBuilder, Fact], _Plan | None]) -> Callable[
+        [Fact], _Plan | None
+    ]:
+        return lambda fact: planner(self, fact)
+
+    def asked(self, fact: Fact, question: str) -> str:
+        """``question`` with "According to <speaker>, " when the fact lies in a quotation."""
+        return self._asked(fact, question)
+
+    def leaks(self, prompt: str, answers: tuple[str, ...]) -> bool:
+        """Whether ``prompt`` gives away any of ``answers``."""
+        return self._leaks(prompt, answers)
+
+    def written_number(self, fact: Fact) -> str:
+        """The fact's number with its qualifier: "more than 50%"."""
+        return self._written_number(fact)
+
+    def container_speaker(self, fact: Fact) -> Person | None:
+        """The speaker of the quotation that holds ``fact``, if any."""
+        return self._container_speaker(fact)
+
+    def said_by(self, person: Person, text_norm: str) -> bool:
+        """Whether ``person`` (or one related to them) said words beginning with ``text_norm``."""
+        return self._said_by(person, text_norm)
+
+    def answer_in_sentence(self, fact: Fact) -> tuple[str, int] | None:
+        """The evidence sentence and the answer's offset in it."""
+        return self._answer_in_sentence(fact)
+
+    def prompt_excerpt(self, text: str, avoid: frozenset[str]) -> str | None:
+        """Up to about 40 words of a quotation, whole sentences, free of ``avoid`` words."""
+        return self._prompt_excerpt(text, avoid)
+
+    def choice_plan(self, fact_id: str, form: Form) -> tuple[tuple[Candidate, ...], ...] | None:
+        """The checked distractor tiers of a fact's choice form (who said, position)."""
+        plan = self._plan(fact_id, form)
+        if not isinstance(plan, _ChoicePlan) or not plan.tiers:
+            return None
+        return plan.tiers
 
     # ------------------------------------------------------------------ plans
 
@@ -888,6 +982,36 @@ class QuestionBuilder:
             )
         if isinstance(plan, _QuotePlan):
             return self._realise_which_quote(plan, rng, question)
+        if isinstance(plan, PickPlan):
+            pool = list(plan.distractors)
+            rng.shuffle(pool)
+            picked = pool[: FORM_SPECS[form].choices - 1]
+            shown = [plan.answer, *(text for text, _ in picked)]
+            rng.shuffle(shown)
+            return question(
+                prompt=plan.prompt,
+                answers=(plan.answer,),
+                choices=tuple(shown),
+                input_kind="choice",
+                related_fact_ids=tuple(dict.fromkeys((*(g for _, g in picked), *plan.related))),
+            )
+        if isinstance(plan, TrueFalsePlan):
+            true = rng.random() < 0.5
+            prompt, claimed = (
+                (plan.true_prompt, plan.true_shown or plan.actual)
+                if true
+                else rng.choice(plan.false_prompts)
+            )
+            return question(
+                prompt=prompt,
+                answers=(TRUE_FALSE_CHOICES[0] if true else TRUE_FALSE_CHOICES[1],),
+                choices=TRUE_FALSE_CHOICES,
+                input_kind="choice",
+                related_fact_ids=plan.related,
+                note=plan.verdict_text(true, claimed),
+                claimed=claimed,
+                actual=plan.actual,
+            )
         if isinstance(plan, _LargerPlan):
             other_id, other_label, mine_larger = rng.choice(plan.others)
             shown = [plan.label, other_label]
@@ -1059,7 +1183,7 @@ def questions_for_deck(
     builder: QuestionBuilder | None = None,
 ) -> list[Question]:
     """One question per card of ``deck`` (every fact x family with a form), seeded."""
-    builder = builder or QuestionBuilder(deck)
+    builder = builder or QuestionBuilder(deck, forms=ALL_FORMS)
     out: list[Question] = []
     for fact_id in builder.index.facts:
         for family in builder.families_for(fact_id):

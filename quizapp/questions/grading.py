@@ -134,6 +134,8 @@ def grade(
     text = answer if isinstance(answer, str) else " ".join(answer)
     if not norm_text(text):
         return Grade(Verdict.WRONG, correct, f"No answer given. The answer is {correct}.")
+    if question.form is Form.TRUE_FALSE:
+        return _grade_true_false(question, text)
     if question.choices is not None:
         return _grade_choice(question, text)
     if question.form is Form.CLOZE and _same_words(text, question.answers[0]):
@@ -190,6 +192,14 @@ def _grade_choice(question: Question, text: str) -> Grade:
     if any(given == norm_text(a) for a in question.answers):
         return _right(question)
     return _wrong(question)
+
+
+def _grade_true_false(question: Question, text: str) -> Grade:
+    """True or false: the verdict says which value the article gives (``note``)."""
+    correct = question.answers[0]
+    why = question.note or f"The statement is {correct.lower()}."
+    verdict = Verdict.RIGHT if norm_text(text) == norm_text(correct) else Verdict.WRONG
+    return Grade(verdict, correct, why)
 
 
 def _without_article(text: str) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+#: How a true-or-false question's prompt opens (a screen that names the form may drop it).
+TRUE_FALSE_LEAD = "True or false? "
+
 
 class Family(StrEnum):
     """Card families: choosing an answer, or producing it."""
@@ -24,6 +27,10 @@ class Form(StrEnum):
     CLOZE = "cloze"  # evidence sentence with the answer blanked out
     TIMELINE = "timeline"  # put 3-5 dated events in order
     FLASHCARD = "flashcard"  # Q/A note: show, reveal, self-rate
+    DATE_EVENT = "date_event"  # what happened on this date? (choices are events)
+    NUMBER_MEANING = "number_meaning"  # what does the article count as 1,960?
+    SPEAKER_POSITION = "speaker_position"  # what did X say should happen if …?
+    TRUE_FALSE = "true_false"  # a statement from a fact, one value maybe changed
 
 
 FAMILY_OF_FORM: dict[Form, Family] = {
@@ -32,6 +39,10 @@ FAMILY_OF_FORM: dict[Form, Family] = {
     Form.WHO_SAID: Family.RECOGNISE,
     Form.WHICH_QUOTE: Family.RECOGNISE,
     Form.FLASHCARD: Family.RECOGNISE,
+    Form.DATE_EVENT: Family.RECOGNISE,
+    Form.NUMBER_MEANING: Family.RECOGNISE,
+    Form.SPEAKER_POSITION: Family.RECOGNISE,
+    Form.TRUE_FALSE: Family.RECOGNISE,
     Form.TYPED: Family.RECALL,
     Form.CLOZE: Family.RECALL,
     Form.TIMELINE: Family.RECALL,
@@ -76,6 +87,12 @@ class Question:
     partial_answers: tuple[str, ...] = ()
     # A timeline's dates as the article writes them, in the order of answers[0].
     item_dates: tuple[str, ...] = ()
+    # True or false: the value the statement shows (the fact's own when the answer is
+    # True, a checked distractor when it is False), and the value the article gives.
+    claimed: str | None = None
+    actual: str | None = None
+    # What the grade says beside the verdict ("False: the article gives 1,960, not 2,180.").
+    note: str | None = None
 
 
 class Verdict(StrEnum):

@@ -140,8 +140,12 @@ class ChoiceButton(QPushButton):
             self.setMinimumHeight(want)
 
 
+#: True or false: T and F pick as 1 and 2 do.
+_TRUE_FALSE_KEYS = {Qt.Key.Key_T: 1, Qt.Key.Key_F: 2}
+
+
 class ChoicePanel(QuestionPanel):
-    """Buttons for choice, larger, who_said and which_quote; keys 1-9 pick and submit."""
+    """Buttons for every choice form; keys 1-9 pick and submit (T and F for true or false)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -202,12 +206,26 @@ class ChoicePanel(QuestionPanel):
             super().focus_answer()
 
     def key_hint(self) -> str:
+        if self._is_true_false():
+            return "Press T (or 1) for True, F (or 2) for False"
         n = min(len(self.buttons), 9)
         return f"Press 1–{n} to answer" if n > 1 else "Press 1 to answer"
 
+    def _is_true_false(self) -> bool:
+        return self._question is not None and self._question.form is Form.TRUE_FALSE
+
+    def _number_of(self, event: QKeyEvent) -> int | None:
+        """The choice a key press picks: a digit, or T / F on a true-or-false question."""
+        n = digit_of(event)
+        if n is None and self._is_true_false():
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+                n = _TRUE_FALSE_KEYS.get(Qt.Key(event.key()))
+        return n
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            n = digit_of(event)
+            n = self._number_of(event)
             if n is not None:
                 return self.choose(n)
             key = event.key()
@@ -220,7 +238,7 @@ class ChoicePanel(QuestionPanel):
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        n = digit_of(event)
+        n = self._number_of(event)
         if n is not None and self.choose(n):
             return
         super().keyPressEvent(event)

@@ -35,7 +35,7 @@ from quizapp.gui.views.question_widgets import (
     TimelinePanel,
     TypedPanel,
 )
-from quizapp.questions.model import Evidence, Form, Question
+from quizapp.questions.model import TRUE_FALSE_LEAD, Evidence, Form, Question
 
 CARD_MAX_WIDTH = 820
 
@@ -48,9 +48,16 @@ FORM_TITLES: dict[Form, str] = {
     Form.CLOZE: "Fill in the blank",
     Form.TIMELINE: "Put in order",
     Form.FLASHCARD: "Flashcard",
+    Form.DATE_EVENT: "What happened?",
+    Form.NUMBER_MEANING: "What is counted?",
+    Form.SPEAKER_POSITION: "What did they say?",
+    Form.TRUE_FALSE: "True or false?",
 }
 
-CHOICE_FORMS = frozenset({Form.CHOICE, Form.LARGER, Form.WHO_SAID, Form.WHICH_QUOTE})
+CHOICE_FORMS = frozenset({
+    Form.CHOICE, Form.LARGER, Form.WHO_SAID, Form.WHICH_QUOTE,
+    Form.DATE_EVENT, Form.NUMBER_MEANING, Form.SPEAKER_POSITION, Form.TRUE_FALSE,
+})  # fmt: skip
 TYPED_FORMS = frozenset({Form.TYPED, Form.CLOZE})
 
 
@@ -467,8 +474,11 @@ class QuestionCard(QFrame):
         self.feedback.hide()
         self.feedback.set_buttons_visible(False)
         self.form_tag.setText(FORM_TITLES.get(question.form, "").upper())
-        self.prompt.setText(clip(question.prompt, PROMPT_CHARS))  # deck text: plain, clipped
-        self.prompt.setProperty("sentence", question.form is Form.CLOZE)
+        prompt = question.prompt
+        if question.form is Form.TRUE_FALSE:  # the form's title asks it already
+            prompt = prompt.removeprefix(TRUE_FALSE_LEAD)
+        self.prompt.setText(clip(prompt, PROMPT_CHARS))  # deck text: plain, clipped
+        self.prompt.setProperty("sentence", question.form in (Form.CLOZE, Form.TRUE_FALSE))
         self.prompt.style().unpolish(self.prompt)
         self.prompt.style().polish(self.prompt)
         panel = self.panel_for(question.form)
