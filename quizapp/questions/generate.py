@@ -144,6 +144,9 @@ FORM_SPECS: dict[Form, FormSpec] = {
 DEFAULT_FORMS: frozenset[Form] = frozenset(Form) - frozenset(FORM_SPECS)
 ALL_FORMS: frozenset[Form] = frozenset(Form)
 
+#: How often a draw of true or false gives way to another form of the fact.
+TRUE_FALSE_REDRAW = 0.5
+
 #: Which-is-larger is offered for a figure comparable with at least this many others.
 MIN_LARGER_PARTNERS = 2
 
@@ -325,6 +328,10 @@ class QuestionBuilder:
         if not available:
             return None
         first = rng.choice(available)
+        if first is Form.TRUE_FALSE and len(available) > 1 and rng.random() < TRUE_FALSE_REDRAW:
+            # Two choices teach less and a guess is right half the time: true or
+            # false is drawn half as often as each other form of the fact.
+            first = rng.choice([f for f in available if f is not Form.TRUE_FALSE])
         order = [first] + [f for f in available if f is not first]
         fact = self.index.facts[fact_id]
         for f in order:

@@ -20,6 +20,9 @@ from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.facts.text import sentence_bounds
 from quizapp.questions.normalize import contains_phrase, tokens
 
+#: A Q/A note's back of at most this many words counts as an answer another prompt can show.
+MAX_QA_ANSWER_WORDS = 5
+
 
 def _evidence_span(fact: Fact, deck: Deck) -> tuple[int, int] | None:
     if fact.sentence is not None and fact.sentence_start is not None:
@@ -36,6 +39,12 @@ def _answer_phrases(fact: Fact) -> tuple[str, ...]:
     """The words that give ``fact``'s answer away when another prompt shows them."""
     if fact.kind in (FactKind.DATE, FactKind.NUMBER) and fact.text.strip():
         return (fact.text,)
+    if fact.kind is FactKind.QA and fact.back:
+        # A short back ("Paris", "The Seine") is given away by a front that shows it;
+        # a long one (a definition) is not a phrase another prompt repeats.
+        words = tokens(fact.back)
+        if 0 < len(words) <= MAX_QA_ANSWER_WORDS and any(len(w) >= 3 for w in words):
+            return (fact.back,)
     return ()
 
 

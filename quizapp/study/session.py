@@ -58,9 +58,11 @@ from typing import Any
 
 from quizapp.collection import Collection
 from quizapp.facts.model import DeckOptions, Fact
-from quizapp.questions.generate import QuestionBuilder, stable_hash
+from quizapp.questions.generate import ALL_FORMS, QuestionBuilder, stable_hash
 from quizapp.questions.grading import grade, grade_flashcard, rating_for
+from quizapp.questions.mix import Kind, kind_of, prefer_kinds
 from quizapp.questions.model import Family, Form, Grade, Question
+from quizapp.questions.related import gives_away, related_facts
 from quizapp.scheduling import (
     LEARN_AHEAD,
     CardState,
@@ -110,6 +112,7 @@ class _DeckTools:
     builder: QuestionBuilder
     options: DeckOptions
     names: tuple[str, ...]
+    related: dict[str, set[str]]  # fact key -> facts whose questions may give it away
 
 
 
@@ -140,6 +143,8 @@ class StudySession(CardActions):
         self._decks: dict[int, _DeckTools] = {}
         self._no_form: set[int] = set()  # cards with no question form (skipped)
         self._shown: dict[int, tuple[int, int]] = {}  # card id -> (reps when built, deck id)
+        self._asked_kinds: list[Kind] = []  # the kind of each question served this sitting
+        self._asked_facts: dict[int, set[str]] = {}  # deck id -> fact keys served this sitting
         self._history: list[int] = []  # review ids answered in this session (undo stack)
         self._preferred: int | None = None
         self._counts: _DayCounts | None = None
@@ -182,16 +187,52 @@ class StudySession(CardActions):
                 self._preferred = None  # no longer eligible (e.g. suspended since)
             if not candidates:
                 return None
-            for cand in candidates:
+            for cand in self._in_mix_order(candidates):
                 question = self._build(cand)
                 if question is not None:
                     if cand.card_id == self._preferred:
                         self._preferred = None
                     self._shown[cand.card_id] = (cand.reps, cand.deck_id)
+                    self._asked_kinds.append(self._kind(cand))
+                    self._asked_facts.setdefault(cand.deck_id, set()).add(cand.fact_key)
                     return question
                 self._add_no_form(cand.card_id)
                 if cand.card_id == self._preferred:
                     self._preferred = None
+
+    def _kind(self, cand: _Candidate) -> Kind:
+        fact = self._tools(cand.deck_id).builder.index.facts.get(cand.fact_key)
+        return kind_of(fact.kind) if fact is not None else Kind.NOTE  # Q/A facts load lazily
+
+    def _in_mix_order(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        """``candidates`` with the sitting's preferences applied inside each queue.
+
+        A preference, never a rule: every candidate is kept and no card moves
+        ahead of another queue (a due review still comes before new cards).
+        Within a queue, a card whose fact is related to one asked earlier in the
+        sitting (a shared evidence sentence, or a question that shows its answer)
+        goes behind the others, and then the kinds of question are mixed so that
+        no kind passes 40% of the sitting when another due card would avoid it.
+        """
+        out: list[_Candidate] = []
+        start = 0
+        while start < len(candidates):
+            end = start
+            while end < len(candidates) and candidates[end].queue == candidates[start].queue:
+                end += 1
+            group = candidates[start:end]
+            if candidates[start].queue != _Q_PREFERRED and len(group) > 1:
+                fresh: list[_Candidate] = []
+                given: list[_Candidate] = []
+                for c in group:
+                    asked = self._asked_facts.get(c.deck_id, set())
+                    related = self._tools(c.deck_id).related
+                    (given if gives_away(c.fact_key, asked, related) else fresh).append(c)
+                group = (prefer_kinds(fresh, self._kind, self._asked_kinds)
+                         + prefer_kinds(given, self._kind, self._asked_kinds))
+            out.extend(group)
+            start = end
+        return out
 
     def build_question(self, card_id: int | str, now: datetime,
                        form: Form | None = None) -> Question | None:
@@ -222,8 +263,9 @@ class StudySession(CardActions):
                 session = me()
                 return session._fetch_fact(deck_id, key) if session is not None else None
 
-            builder = QuestionBuilder(deck, fetch=fetch)
-            tools = _DeckTools(builder, deck.options, builder.known_names())
+            builder = QuestionBuilder(deck, fetch=fetch, forms=ALL_FORMS)
+            tools = _DeckTools(builder, deck.options, builder.known_names(),
+                               related_facts(deck))
             self._decks[deck_id] = tools
         return tools
 
