@@ -48,7 +48,7 @@ deck = result.deck
 print(f"read {len(deck.facts)} facts, "
       f"{sum(len(f.front or '') + len(f.back or '') for f in deck.facts)} chars")
 if store:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     with Collection.open("sqlite:///" + str(path.with_suffix(".sqlite3"))) as col:
         col.import_deck(deck)
     print("stored")

@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from quizapp.collection import Collection
 from quizapp.importers import detect_and_load
+from quizapp.services.collection import Collection
 
 WORDS = (
     "the", "of", "and", "to", "in", "capital", "river", "mountain", "year", "war", "king",

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile
 from quizapp.storage import staged
 

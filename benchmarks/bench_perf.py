@@ -274,7 +274,7 @@ def phase_build(args: argparse.Namespace) -> dict[str, Any]:
     from sqlalchemy import bindparam, func, text, update
     from sqlmodel import select
 
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.storage.models import CardRow, FactRow, Meta, ReviewRow
 
     bench_study.TODAY = datetime.fromtimestamp(args.today, UTC)
@@ -339,7 +339,7 @@ def phase_measure(args: argparse.Namespace) -> dict[str, Any]:
         search_fact_ids,
         search_facts,
     )
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.services.profiles import profile_settings
     from quizapp.storage.stats import profile_stats
 
@@ -452,7 +452,7 @@ def phase_measure(args: argparse.Namespace) -> dict[str, Any]:
 
 def phase_start(args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.study import StudySession
 
     t1 = time.perf_counter()

@@ -35,10 +35,10 @@ from typing import Any
 from sqlalchemy import bindparam, insert, text, update
 from sqlmodel import select
 
-from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.model import Form
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.models import CardRow, ReviewRow
 from quizapp.storage.stats import profile_stats

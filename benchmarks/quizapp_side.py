@@ -89,8 +89,8 @@ class QuizappSide:
     """The open collections and study session of one size."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        from quizapp.collection import Collection
         from quizapp.gui.controllers.library import Library
+        from quizapp.services.collection import Collection
         from quizapp.study import StudySession
 
         random.seed(args.seed)  # the scheduler's fuzz draws from the global generator
@@ -217,8 +217,8 @@ class QuizappSide:
         return {"ms": ms(samples), "hits": hits, "detail_rows": rows}
 
     def import_file(self, path: str, rows: int) -> dict[str, Any]:
-        from quizapp.collection import Collection
         from quizapp.importers import detect_and_load
+        from quizapp.services.collection import Collection
 
         folder = self.work / "import"
         shutil.rmtree(folder, ignore_errors=True)

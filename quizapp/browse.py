@@ -56,7 +56,7 @@ from quizapp.storage.counts import profile_day
 from quizapp.storage.models import as_utc
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
 
 __all__ = [
     "DUE_FILTERS",

@@ -53,7 +53,7 @@ from quizapp.questions.model import Family, Form, Question
 from quizapp.questions.normalize import contains_phrase
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.study import ReviewResult, StudySession
 
 __all__ = [

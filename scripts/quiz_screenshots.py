@@ -118,12 +118,12 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(["quizapp"])
-    from quizapp.collection import Collection
     from quizapp.facts.deckfile import parse_deck_text
     from quizapp.gui.pdf import write_progress_pdf, write_quiz_pdf
     from quizapp.gui.theme import apply_theme
     from quizapp.gui.views.class_view import ClassView
     from quizapp.quiz import QuizOptions, build_quiz, load_quiz_decks
+    from quizapp.services.collection import Collection
     from quizapp.services.profiles import create_profile, list_profiles
     from quizapp.services.progress import export_progress, read_progress
 

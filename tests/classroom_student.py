@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from quizapp.collection import Collection
 from quizapp.questions.model import Form, Question
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import update_profile_settings
 from quizapp.study import ReviewResult, StudySession
 

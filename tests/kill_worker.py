@@ -31,7 +31,7 @@ from typing import Any
 
 def _run(job: dict[str, Any]) -> dict[str, Any]:
     from quizapp.cli import main
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
 
     op = job["op"]
     if op == "start":
@@ -68,7 +68,7 @@ def _child(job: dict[str, Any], out_fd: int) -> None:
 
 def serve() -> None:
     import quizapp.cli  # imported once, before any fork
-    import quizapp.collection  # noqa: F401
+    import quizapp.services.collection  # noqa: F401
 
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from quizapp.cli import main
-from quizapp.collection import Collection
 from quizapp.config import app_home
 from quizapp.instance import ProfileInUseError, ProfileLock
+from quizapp.services.collection import Collection
 from quizapp.storage.backup import (
     BackupError,
     check_database,

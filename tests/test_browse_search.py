@@ -23,7 +23,6 @@ from quizapp.browse import (
     search_fact_ids,
     search_facts,
 )
-from quizapp.collection import Collection
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.scheduling import (
@@ -32,6 +31,7 @@ from quizapp.scheduling import (
     day_start,
     study_day,
 )
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage import repository as repo
 from quizapp.storage.models import as_utc

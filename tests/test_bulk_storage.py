@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from quizapp.collection import Collection
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source
+from quizapp.services.collection import Collection
 from quizapp.storage import repository as repo
 from quizapp.storage.models import CardRow, FactRow, ProfileRow
 

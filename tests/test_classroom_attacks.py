@@ -30,8 +30,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
-from quizapp.collection import Collection
 from quizapp.services.classroom import add_student, add_teacher, init_classroom
+from quizapp.services.collection import Collection
 from quizapp.storage.db import normalise_url
 
 from .classroom_student import T0, answer_questions, open_study
@@ -395,7 +395,7 @@ def _counts(conn: Connection, profile_id: int, deck_id: int) -> tuple[int, int]:
 
 
 def _deck_list(room: Copy, who: str) -> set[str]:
-    from quizapp.counts import deck_counts
+    from quizapp.services.counts import deck_counts
 
     with _open(room, who) as col:
         return {d.key for d in deck_counts(col, col.profile().id or 0, T0)}

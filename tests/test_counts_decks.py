@@ -1,5 +1,5 @@
-"""The deck list's counts (quizapp.counts.deck_counts) against the repository's own counting,
-on real SQLite files and, when a server is given, on PostgreSQL."""
+"""The deck list's counts (quizapp.services.counts.deck_counts) against the repository's
+own counting, on real SQLite files and, when a server is given, on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, text
 
-from quizapp.collection import Collection
-from quizapp.counts import DeckCounts, deck_counts, due_reviews
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.scheduling import day_start, study_day
+from quizapp.services.collection import Collection
+from quizapp.services.counts import DeckCounts, deck_counts, due_reviews
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage import repository as repo
 from quizapp.storage.dialect import PlainSql
@@ -249,7 +249,7 @@ def test_deck_counts_read_the_deck_index_with_and_without_statistics(tmp_path: P
 
 
 def test_study_counts_follow_the_answers_and_the_limits(url: str) -> None:
-    from quizapp.counts import StudyCounts, study_counts
+    from quizapp.services.counts import StudyCounts, study_counts
     from quizapp.study import StudySession
 
     col = Collection.open(url, first_start=False)

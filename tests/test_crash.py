@@ -70,7 +70,7 @@ class Figures:
 
 def _prepare(home: Path) -> None:
     """The collection and a profile that keeps asking (set up once, like a learner's)."""
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.storage.models import ProfileRow
 
     with Collection.open() as col, col.transaction() as s:

@@ -21,7 +21,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from quizapp.cli import main
-from quizapp.collection import Collection
+from quizapp.services.collection import Collection
 from quizapp.storage import db as storage_db
 from quizapp.storage.backup import (
     check_database,

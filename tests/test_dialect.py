@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from quizapp.collection import Collection
+from quizapp.services.collection import Collection
 from quizapp.storage.dialect import (
     DriverCursor,
     bind_value,

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.collection import Collection
 from quizapp.exporters import ExportError, export_deck
 from quizapp.exporters.apkg import build_package
 from quizapp.exporters.common import question_cards
@@ -18,6 +17,7 @@ from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind
 from quizapp.importers import detect_and_load, import_file
 from quizapp.importers.htmltext import html_to_text
+from quizapp.services.collection import Collection
 
 from .conftest import SEED_DECK
 

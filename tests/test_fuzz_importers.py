@@ -54,11 +54,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp.collection import Collection
 from quizapp.facts.deckfile import DeckFileError
 from quizapp.gui.controllers import deck_io
 from quizapp.gui.tasks import Progress
 from quizapp.importers import apkg as apkg_mod
+from quizapp.services.collection import Collection
 from quizapp.services.imports import ReplacementRefusedError
 
 ROOT = Path(__file__).resolve().parent

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.cli import main
-from quizapp.collection import Collection
+from quizapp.services.collection import Collection
 from quizapp.services.imports import ReplacementRefusedError, import_path
 
 

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from quizapp.collection import Collection
-from quizapp.counts import deck_counts
 from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.services.collection import Collection
+from quizapp.services.counts import deck_counts
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage import repository as repo
 from quizapp.storage import staged

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from quizapp.collection import Collection
 from quizapp.facts.deckfile import DeckFileError
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.importers import (
@@ -31,6 +30,7 @@ from quizapp.importers import (
 from quizapp.importers import apkg as apkg_module
 from quizapp.importers.common import MAX_PROBLEMS, RecordProblem
 from quizapp.importers.htmltext import cloze_card, cloze_ordinals, html_to_text
+from quizapp.services.collection import Collection
 from quizapp.storage import repository as repo
 from quizapp.storage.models import CardRow, FactRow, ReviewRow
 

@@ -217,3 +217,63 @@ def test_the_checker_leaves_storage_anki_files_docstrings_and_prose(tmp_path: Pa
         'def f():\n    """Runs DELETE FROM review elsewhere."""\n'
         '    return "select the cards from the deck"\n', encoding="utf-8")
     assert sql_violations(tmp_path) == set()
+
+
+# ------------------------------------------------------------------ arrows point down
+
+#: What the packages of the core and storage must not import (docs/architecture.md):
+#: the core (value types, extraction, questions, scheduling, the lexicon) sits below
+#: storage, services, study and both faces; storage sits below services, study and faces.
+UPWARD: dict[str, tuple[str, ...]] = {
+    "facts/": ("quizapp.storage", "quizapp.services", "quizapp.study", "quizapp.gui",
+               "quizapp.cli"),
+    "extract/": ("quizapp.storage", "quizapp.services", "quizapp.study", "quizapp.gui",
+                 "quizapp.cli"),
+    "questions/": ("quizapp.storage", "quizapp.services", "quizapp.study", "quizapp.gui",
+                   "quizapp.cli"),
+    "scheduling/": ("quizapp.storage", "quizapp.services", "quizapp.study", "quizapp.gui",
+                    "quizapp.cli"),
+    "lexicon.py": ("quizapp.storage", "quizapp.services", "quizapp.study", "quizapp.gui",
+                   "quizapp.cli"),
+    "storage/": ("quizapp.services", "quizapp.study", "quizapp.gui", "quizapp.cli",
+                 "quizapp.quiz", "quizapp.browse"),
+}
+
+
+def upward_imports(package: Path = PACKAGE) -> set[tuple[str, str]]:
+    """(module, package above it) for every import that points up the layers."""
+    found: set[tuple[str, str]] = set()
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        for prefix, banned in UPWARD.items():
+            if rel == prefix or rel.startswith(prefix):
+                found.update((rel, b) for n in imported_modules(path) for b in banned
+                             if _under(n, (b,)))
+    return found
+
+
+def test_the_core_and_storage_import_nothing_above_them() -> None:
+    assert not sorted(upward_imports())
+
+
+def test_the_upward_check_sees_scheduling_reading_storage(tmp_path: Path) -> None:
+    (tmp_path / "scheduling").mkdir()
+    (tmp_path / "scheduling" / "optimize.py").write_text(
+        "def f():\n    from quizapp.storage.fitlog import history_rows\n", encoding="utf-8")
+    (tmp_path / "storage").mkdir()
+    (tmp_path / "storage" / "a.py").write_text("from quizapp.study import StudySession\n",
+                                                encoding="utf-8")
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "b.py").write_text("from quizapp.storage import writer\n",
+                                                 encoding="utf-8")
+    assert upward_imports(tmp_path) == {
+        ("scheduling/optimize.py", "quizapp.storage"),
+        ("storage/a.py", "quizapp.study"),
+    }
+
+
+def test_the_command_line_reaches_storage_only_through_services() -> None:
+    reached = {(path.relative_to(PACKAGE).as_posix(), n)
+               for path in sorted((PACKAGE / "cli").rglob("*.py"))
+               for n in imported_modules(path) if _under(n, ("quizapp.storage",))}
+    assert not sorted(reached)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from quizapp.collection import Collection
+from quizapp.services.collection import Collection
 from quizapp.storage.db import MIGRATIONS, open_database
 from quizapp.storage.models import SCHEMA_VERSION
 
@@ -239,6 +239,6 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(pg_database: PgDatabase) ->
                             ).scalar() == "1"
     owner.dispose()
     with Collection.open(student_url) as col:  # the student's app reads the new table
-        from quizapp.counts import deck_counts
+        from quizapp.services.counts import deck_counts
 
         assert [d.key for d in deck_counts(col, col.profile().id or 0, T0)] == ["seed"]

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
-from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
 from quizapp.scheduling.optimize import (
@@ -26,11 +25,11 @@ from quizapp.scheduling.optimize import (
     fit_and_compare,
     fit_due,
     fit_parameters,
-    load_history,
-    optimize_profile,
     score,
     training_items,
 )
+from quizapp.services.collection import Collection
+from quizapp.services.optimize import load_history, optimize_profile
 from quizapp.storage.models import CardRow, FactRow, ProfileRow, ReviewRow
 from quizapp.study import StudySession
 

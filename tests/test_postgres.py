@@ -22,8 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from quizapp import cli_class
-from quizapp.collection import Collection
+from quizapp.cli import classroom as cli_class
 from quizapp.questions.model import Form
 from quizapp.services.classroom import (
     STUDENT_GROUP,
@@ -35,6 +34,7 @@ from quizapp.services.classroom import (
     class_report,
     init_classroom,
 )
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import update_profile_settings
 from quizapp.storage.db import open_database
 from quizapp.storage.models import SCHEMA_VERSION
@@ -299,7 +299,7 @@ def test_roles_and_group_membership(classroom: Classroom) -> None:
 
 def run_cli(argv: list[str], url: str, monkeypatch: pytest.MonkeyPatch,
             capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run a classroom command as ``quizapp`` would (cli_class.register on the parser)."""
+    """Run a classroom command as ``quizapp`` would (its register on the parser)."""
     monkeypatch.setenv("QUIZAPP_DATABASE_URL", url)
     parser = argparse.ArgumentParser(prog="quizapp")
     cli_class.register(parser.add_subparsers(dest="command"))

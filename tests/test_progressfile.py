@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.model import Form, Question
 from quizapp.quiz import PracticeTest, QuizOptions, TestSettings, practice_test_history
 from quizapp.scheduling import CardState
+from quizapp.services.collection import Collection
 from quizapp.services.profile_file import (
     PROFILE_FORMAT,
     export_profile,
@@ -156,7 +156,7 @@ def test_class_table_puts_students_side_by_side(col: Collection, tmp_path: Path,
     data = class_json(table)
     assert data["students"][0]["decks"]["seed"]["facts"] == 40
     # The command line gives the same JSON.
-    from quizapp.cli_quiz import register
+    from quizapp.cli.quiz import register
 
     parser = argparse.ArgumentParser(prog="quizapp")
     register(parser.add_subparsers(dest="command"))

@@ -21,7 +21,6 @@ import pytest
 from sqlmodel import select
 
 from quizapp.assets import seed_deck_path
-from quizapp.collection import Collection
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck
 from quizapp.questions.model import Form, Question
@@ -45,6 +44,7 @@ from quizapp.quiz import (
     quiz_json,
 )
 from quizapp.scheduling import CardState, CardStateKind
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import update_profile_settings
 from quizapp.storage.models import CardRow, ReviewRow, StudySessionRow
 from quizapp.study import StudySession
@@ -287,7 +287,7 @@ def test_printed_pages_render(seed: Deck, tmp_path: Path) -> None:
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    from quizapp.cli_quiz import register
+    from quizapp.cli.quiz import register
 
     parser = argparse.ArgumentParser(prog="quizapp")
     register(parser.add_subparsers(dest="command"))

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.scheduling import CardState, study_day
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.models import CardRow, FactRow, ReviewRow
 from quizapp.storage.stats import profile_stats

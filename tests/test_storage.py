@@ -15,9 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from quizapp.collection import Collection
 from quizapp.config import app_home, database_url
 from quizapp.facts.deckfile import load_deck_file
+from quizapp.services.collection import Collection
 from quizapp.storage import repository as repo
 from quizapp.storage.db import DatabaseError, open_database
 from quizapp.storage.models import CardRow, FactRow, ProfileRow, ReviewRow
@@ -186,7 +186,7 @@ def test_not_a_database_is_refused(tmp_path: Path) -> None:
 def test_core_imports_without_pyside6() -> None:
     code = (
         "import sys\n"
-        "import quizapp.study, quizapp.cli, quizapp.collection, quizapp.facts.deckfile\n"
+        "import quizapp.study, quizapp.cli, quizapp.services.collection, quizapp.facts.deckfile\n"
         "import quizapp.questions.generate, quizapp.storage.repository, quizapp.storage.stats\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
         "print(bad)\n"

@@ -22,12 +22,12 @@ from sqlalchemy import event, text
 from sqlmodel import select
 
 from quizapp.assets import seed_deck_path
-from quizapp.collection import Collection
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.generate import QuestionBuilder
 from quizapp.questions.model import Family, Form, Question, Verdict
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import (
     create_profile,
     delete_profile,

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from quizapp.assets import seed_deck_path
-from quizapp.collection import Collection
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, Fact, FactKind, Source
 from quizapp.questions.generate import FORM_SPECS
 from quizapp.questions.mix import MAX_SHARE, kind_of
 from quizapp.questions.model import Form, Question
 from quizapp.questions.related import related_facts
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.study import StudySession
 

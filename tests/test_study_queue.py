@@ -38,12 +38,12 @@ from sqlalchemy import (
 from sqlalchemy import select as sa_select
 
 import quizapp.study.session as study_module
-from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.model import Family, Form, Question
 from quizapp.scheduling import LEARN_AHEAD, CardStateKind, day_start
 from quizapp.scheduling.policy import RECALL_MIN_STABILITY_DAYS
 from quizapp.scheduling.state import CardState
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, set_deck_overrides, update_profile_settings
 from quizapp.storage.reviewlog import card_table, fact_table
 from quizapp.study import StaleQuestionError, StudySession

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
-from quizapp.collection import Collection
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.model import Form, Question
 from quizapp.quiz import PracticeTest, QuizOptions, TestSettings, TestStyle, practice_test_history
 from quizapp.scheduling import CardState
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage import writer
 from quizapp.storage.models import CardRow, ReviewRow, StudySessionRow
@@ -241,9 +241,8 @@ def _handles(tree: ast.AST) -> set[str]:
     """Names that stand for the card, review or study-session table in a module."""
     names: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and (
-                node.module.startswith("quizapp.storage")
-                or node.module == "quizapp.scheduling.reviewlog"):
+        if (isinstance(node, ast.ImportFrom) and node.module
+                and node.module.startswith("quizapp.storage")):
             names.update(a.asname or a.name for a in node.names if a.name in HANDLES)
         value, targets = None, []
         if isinstance(node, ast.Assign):

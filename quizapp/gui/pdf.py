@@ -44,9 +44,9 @@ from PySide6.QtGui import (
 )
 
 from quizapp.files import atomic_path
-from quizapp.progressfile import StudentProgress, describe_seconds
 from quizapp.questions.model import Form
 from quizapp.quiz import FormGroup, KeyEntry, Quiz, answer_key, group_of, letter
+from quizapp.services.progress import StudentProgress, describe_seconds
 
 __all__ = [
     "Paper",
@@ -527,7 +527,7 @@ def _short_date(iso: str | None) -> str:
 def write_progress_pdf(progress: StudentProgress | dict[str, Any], path: str | Path, *,
                        paper: Paper | str = Paper.A4) -> int:
     """Write a readable progress report for one student; returns the page count."""
-    from quizapp.progressfile import read_progress_data
+    from quizapp.services.progress import read_progress_data
 
     student = progress if isinstance(progress, StudentProgress) \
         else read_progress_data(progress, "progress")

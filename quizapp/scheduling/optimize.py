@@ -28,22 +28,18 @@ practice-test answers are left out) and stores the fitted parameters in
 
 from __future__ import annotations
 
-import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from fsrs_rs_python import FSRS, FSRSItem, FSRSReview
 
 from quizapp.scheduling.days import study_day
-from quizapp.scheduling.scheduler import DEFAULT_PARAMETERS_LIST, parse_parameters
-
-if TYPE_CHECKING:
-    from quizapp.storage.fitlog import FitTarget, Session
+from quizapp.scheduling.scheduler import DEFAULT_PARAMETERS_LIST
 
 HOLDOUT_SHARE = 0.2
 MIN_FIT_REVIEWS = 512  # training items (answers a day or more apart) before a first fit
@@ -215,47 +211,6 @@ class OptimizationReport:
         }
 
 
-def load_history(session: Session, profile_id: int) -> list[LoggedReview]:
-    """The profile's effective study answers, oldest first (read by
-    :func:`quizapp.storage.fitlog.history_rows`).
-
-    An overrule counts at the time of the answer it replaces, with its rating.
-    """
-    from quizapp.storage.fitlog import history_rows
-
-    return sorted(LoggedReview(*row) for row in history_rows(session, profile_id))
-
-
-def optimize_profile(target: FitTarget, profile_id: int, *,
-                     apply: bool = True,
-                     holdout_share: float = HOLDOUT_SHARE) -> OptimizationReport:
-    """Fit, score on held-back answers, and switch only if the fitted parameters predict better.
-
-    ``target`` is a Collection, an Engine or a Session (with a Session the
-    caller commits). With ``apply=False`` nothing is stored.
-    """
-    from quizapp.storage.fitlog import fit_session
-
-    with fit_session(target) as session:
-        return _optimize(session, profile_id, apply, holdout_share)
-
-
-def _optimize(session: Session, profile_id: int, apply: bool,
-              holdout_share: float) -> OptimizationReport:
-    from quizapp.storage.fitlog import fit_settings, store_parameters
-
-    stored, rollover_hour, timezone = fit_settings(session, profile_id)
-    current = parse_parameters(stored)
-    history = load_history(session, profile_id)
-    result = fit_and_compare(history, current, holdout_share=holdout_share,
-                             rollover_hour=rollover_hour, timezone=timezone)
-    switched = result.switch and apply
-    if switched:
-        assert result.fitted_parameters is not None
-        store_parameters(session, profile_id, json.dumps(list(result.fitted_parameters)))
-    return OptimizationReport(profile_id, len(history), result, switched)
-
-
 __all__ = [
     "DEFAULT_PARAMETERS_LIST",
     "HOLDOUT_SHARE",
@@ -270,8 +225,6 @@ __all__ = [
     "fit_due",
     "fit_items",
     "fit_parameters",
-    "load_history",
-    "optimize_profile",
     "score",
     "training_items",
 ]

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.storage.repository import NotFoundError
 
 __all__ = [
     "DeckOptions", "NotFoundError", "StudyDefaults", "deck_keys", "deck_options",
-    "key_taken", "save_deck_options", "save_study_defaults", "stored_card_ids", "study_defaults",
+    "key_taken", "profile_decks", "save_deck_options", "save_study_defaults",
+    "stored_card_ids", "study_defaults",
 ]
 
 
@@ -53,6 +54,18 @@ def key_taken(collection: Collection, key: str) -> bool:
 
     with collection.session() as s:
         return repo.find_deck_by_key(s, key) is not None
+
+
+def profile_decks(collection: Collection,
+                  profile_id: int) -> tuple[list[Any], dict[int, dict[str, int]]]:
+    """The stored decks a profile sees (its class's retired decks left out) and its card
+    counts per deck id."""
+    from quizapp.storage import repository as repo
+
+    with collection.session() as s:
+        retired = repo.retired_deck_ids(s, profile_id)
+        decks = [d for d in repo.list_decks(s) if d.id not in retired]
+        return decks, repo.card_counts(s, profile_id)
 
 
 def stored_card_ids(collection: Collection, deck_key: str,

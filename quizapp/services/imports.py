@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from quizapp.importers import import_file, replacement_warnings
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
     from quizapp.facts.model import Deck
+    from quizapp.services.collection import Collection
 
 #: ``progress(done, total)`` while the file is read (see :func:`quizapp.importers.import_file`).
 ReadProgress = Callable[[int, int], None]
@@ -92,7 +92,7 @@ def store_loaded(collection: Collection, path: str | Path, deck: Deck,
 
     Raises :class:`ReplacementRefusedError` (nothing stored) when the file would
     retire most of the stored deck with its id. The deck is stored as
-    :meth:`~quizapp.collection.Collection.import_deck` stores it (a large one in
+    :meth:`~quizapp.services.collection.Collection.import_deck` stores it (a large one in
     short steps on an SQLite file, so that an answer never waits behind it);
     ``step(done, total)`` is called after each step and last with ``done ==
     total`` just before the deck becomes visible: raising from it (a Cancel)

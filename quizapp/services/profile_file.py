@@ -36,7 +36,7 @@ from quizapp.storage.repository import FAMILIES
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
 
 __all__ = [
     "PROFILE_FORMAT",

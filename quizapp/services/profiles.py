@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from quizapp.collection import Collection
 from quizapp.scheduling import (
     StudySettings,
     settings_from,
 )
 from quizapp.scheduling.policy import steps_json
+from quizapp.services.collection import Collection
 from quizapp.storage import repository as repo
 from quizapp.storage.models import (
     ProfileDeckRow,

@@ -35,7 +35,7 @@ from quizapp.storage import progress as store
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
 
 __all__ = [
     "ANSWER_TIME_CAP_MS",

@@ -1,7 +1,7 @@
 """Opening the collection at start: which file it is, and what a failed open leaves to do.
 
 The desktop app opens the collection with
-:meth:`quizapp.collection.Collection.open`; when that fails, these say which
+:meth:`quizapp.services.collection.Collection.open`; when that fails, these say which
 SQLite file is behind it (to check it for damage with
 :func:`quizapp.services.backups.check` and offer a backup) and whether a
 failed schema upgrade left a copy from before it to go back to.
@@ -10,10 +10,20 @@ failed schema upgrade left a copy from before it to go back to.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
+
+
+def __getattr__(name: str) -> Any:
+    # The database's error types and their plain wording come with the storage stack,
+    # which the app loads only once it opens the collection (not before its window).
+    if name in ("DatabaseError", "plain_error", "is_database_error"):
+        from quizapp.storage import db
+
+        return getattr(db, name)
+    raise AttributeError(name)
 
 
 def configured_file() -> Path | None:

@@ -32,15 +32,6 @@ from quizapp.scheduling import (
     day_start,
     study_day,
 )
-from quizapp.scheduling.reviewlog import (
-    ANSWER_KINDS,
-    KIND_OVERRULE,
-    KIND_STUDY,
-    card_table,
-    is_cancelled,
-    review_table,
-    run,
-)
 from quizapp.scheduling.state import state_prefix
 from quizapp.storage import repository as repo
 from quizapp.storage import writer
@@ -48,6 +39,8 @@ from quizapp.storage.counts import profile_day
 from quizapp.storage.dialect import PlainSql, is_sqlite
 from quizapp.storage.engine import transaction
 from quizapp.storage.models import STATE_BEFORE_PREFIX, DeckRow, spelled
+from quizapp.storage.reviewlog import card_table, review_table, run
+from quizapp.storage.reviews import ANSWER_KINDS, KIND_OVERRULE, KIND_STUDY, is_cancelled
 
 if TYPE_CHECKING:
     from quizapp.storage.engine import Database

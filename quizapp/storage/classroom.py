@@ -52,15 +52,6 @@ from sqlmodel import Session
 
 from quizapp.facts.model import Deck
 from quizapp.scheduling import MASTERED_STABILITY_DAYS
-from quizapp.scheduling.reviewlog import (
-    KIND_STUDY,
-    KIND_TEST,
-    answer_kind,
-    card_table,
-    fact_table,
-    review_table,
-    run,
-)
 from quizapp.storage import repository as repo
 from quizapp.storage.db import (
     make_engine,
@@ -78,6 +69,8 @@ from quizapp.storage.models import (
     QuestionReportRow,
 )
 from quizapp.storage.progress import counted_answers
+from quizapp.storage.reviewlog import card_table, fact_table, review_table, run
+from quizapp.storage.reviews import KIND_STUDY, KIND_TEST, answer_kind
 from quizapp.storage.stats import _answers, _last_answer_right
 
 __all__ = [

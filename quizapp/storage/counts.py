@@ -1,7 +1,7 @@
 """Counting cards for the deck list, the study progress strip and the session summary.
 
 Read-only queries over the card table and the review log; undone answers are not
-counted (the review-log helpers of :mod:`quizapp.scheduling.reviewlog`).
+counted (the review-log helpers of :mod:`quizapp.storage.reviews`).
 
 The desktop app reads the deck list before SQLAlchemy is loaded: this module
 imports no part of it at module level (the deck list runs on the driver,
@@ -171,8 +171,8 @@ def due_reviews(collection: Database, profile_id: int, now: datetime) -> dict[in
     from sqlalchemy import false, func, or_, select
 
     from quizapp.scheduling import CardStateKind
-    from quizapp.scheduling.reviewlog import card_table as c
-    from quizapp.scheduling.reviewlog import fact_table as f
+    from quizapp.storage.reviewlog import card_table as c
+    from quizapp.storage.reviewlog import fact_table as f
 
     _st, today, end_today, _ = _day_bounds(collection, profile_id, None, now)
     stmt = (
@@ -201,15 +201,10 @@ def study_counts(
     from sqlalchemy import false, func, or_, select
 
     from quizapp.scheduling import LEARN_AHEAD, CardStateKind
-    from quizapp.scheduling.reviewlog import (
-        KIND_STUDY,
-        answer_kind,
-        is_effective,
-        review_table,
-        state_before_is,
-    )
-    from quizapp.scheduling.reviewlog import card_table as c
-    from quizapp.scheduling.reviewlog import fact_table as f
+    from quizapp.storage.reviewlog import card_table as c
+    from quizapp.storage.reviewlog import fact_table as f
+    from quizapp.storage.reviewlog import review_table
+    from quizapp.storage.reviews import KIND_STUDY, answer_kind, is_effective, state_before_is
 
     st, today, end_today, end_tomorrow = _day_bounds(collection, profile_id, deck_id, now)
     live = (

@@ -4,7 +4,7 @@
 to, as plain rows, and stores the parameters it adopts. The rows are the
 profile's *effective study answers*: kind ``study`` and the overrules that
 replace them; cancelled rows, undo rows and practice-test answers are left
-out (the review-log rules of :mod:`quizapp.scheduling.reviewlog`). An overrule
+out (the review-log rules of :mod:`quizapp.storage.reviews`). An overrule
 counts at the time and on the study day of the answer it replaces, with its
 own rating.
 """
@@ -21,14 +21,9 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from quizapp.scheduling.reviewlog import (
-    KIND_STUDY,
-    answer_kind,
-    is_effective,
-    review_table,
-    run,
-)
 from quizapp.storage.models import ProfileRow, as_utc
+from quizapp.storage.reviewlog import review_table, run
+from quizapp.storage.reviews import KIND_STUDY, answer_kind, is_effective
 
 __all__ = ["Engine", "FitRow", "FitTarget", "Session", "fit_session", "fit_settings",
            "history_rows", "store_parameters"]

@@ -31,17 +31,6 @@ from sqlalchemy.sql.expression import FromClause
 from sqlmodel import Session, SQLModel, select
 
 from quizapp.scheduling import CardStateKind
-from quizapp.scheduling.reviewlog import (
-    KIND_STUDY,
-    KIND_TEST,
-    answer_kind,
-    card_table,
-    fact_table,
-    is_effective,
-    review_table,
-    run,
-    state_before_is,
-)
 from quizapp.storage import repository as repo
 from quizapp.storage import writer
 from quizapp.storage.models import (
@@ -55,6 +44,14 @@ from quizapp.storage.models import (
     SourceRow,
     StudySessionRow,
     UTCDateTime,
+)
+from quizapp.storage.reviewlog import card_table, fact_table, review_table, run
+from quizapp.storage.reviews import (
+    KIND_STUDY,
+    KIND_TEST,
+    answer_kind,
+    is_effective,
+    state_before_is,
 )
 
 __all__ = [

@@ -489,7 +489,7 @@ def _leeches(conn: Connection, sql: dict[str, TextClause],
 
 
 # --------------------------------------------------------------------------
-# SQLAlchemy building blocks shared with the class view (quizapp.classroom).
+# SQLAlchemy building blocks shared with the class view (quizapp.storage.classroom).
 
 
 def _answers() -> tuple[FromClause, FromClause, FromClause]:

@@ -23,7 +23,7 @@ from quizapp.study.results import ReviewResult, UndoResult
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.study.pace import Pace
     from quizapp.study.queue import _DayCounts
 

@@ -56,7 +56,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from quizapp.collection import Collection
 from quizapp.facts.model import DeckOptions, Fact
 from quizapp.questions.generate import ALL_FORMS, QuestionBuilder, stable_hash
 from quizapp.questions.grading import grade, grade_flashcard, rating_for
@@ -75,6 +74,7 @@ from quizapp.scheduling import (
     settings_from,
     study_day,
 )
+from quizapp.services.collection import Collection
 from quizapp.storage import repository as repo
 from quizapp.storage import reviewlog, writer
 from quizapp.storage import study as db

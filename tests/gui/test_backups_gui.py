@@ -19,10 +19,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from quizapp.collection import Collection
 from quizapp.gui.main_window import MainWindow
 from quizapp.gui.settings import GuiSettings
 from quizapp.gui.views.backup_dialog import BackupDialog
+from quizapp.services.collection import Collection
 from quizapp.storage import backup as storage_backup
 from quizapp.storage.backup import KEEP_COUNT, check_database, list_backups, take_backup
 from tests.gui.conftest import WAIT_MS, database_file, query

@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from quizapp.collection import Collection
 from quizapp.gui.views.class_report_view import (
     ALL_CLASSES,
     STUDENT_COLUMNS,
@@ -18,6 +17,7 @@ from quizapp.gui.views.class_report_view import (
     ClassReportView,
 )
 from quizapp.services.classroom import add_student, add_teacher, class_report, init_classroom
+from quizapp.services.collection import Collection
 
 from ..classroom_student import T0, answer_questions, open_study
 from ..conftest import PgDatabase

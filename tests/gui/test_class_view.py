@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from quizapp.collection import Collection
 from quizapp.gui.views.class_view import ClassView, ClassViewDialog
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile
 from quizapp.services.progress import export_progress, read_progress
 from tests.gui.conftest import WAIT_MS
@@ -128,7 +128,7 @@ def test_core_modules_load_without_qt() -> None:
     import sys
 
     code = ("import sys, quizapp.quiz, quizapp.services.progress, quizapp.services.profile_file, "
-            "quizapp.cli_quiz; "
+            "quizapp.cli.quiz; "
             "print(any(m.startswith('PySide6') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()

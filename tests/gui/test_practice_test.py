@@ -16,7 +16,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication
 from pytestqt.qtbot import QtBot
 
-from quizapp.collection import Collection
 from quizapp.gui.controllers.practice_test_panel import PracticeTestPanel
 from quizapp.gui.views.practice_test_view import DeckChoice
 from quizapp.gui.views.study_view import CHOICE_FORMS
@@ -30,6 +29,7 @@ from quizapp.quiz import (
     practice_test_history,
     profile_cards,
 )
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import update_profile_settings
 from quizapp.study import StudySession
 from tests.gui.conftest import WAIT_MS, query

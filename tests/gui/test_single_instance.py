@@ -21,8 +21,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from quizapp.collection import Collection
 from quizapp.gui.main_window import MainWindow
+from quizapp.services.collection import Collection
 
 SECOND = textwrap.dedent(
     """

@@ -30,12 +30,12 @@ from quizapp.gui.views.article_review_view import (
 )
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
     from quizapp.facts.deckfile import Problem
     from quizapp.facts.model import Deck, Fact
     from quizapp.gui.tasks import Progress
     from quizapp.gui.views.fact_editor import FactEditorDialog
     from quizapp.importers.article import ArticleReview, ReviewItem
+    from quizapp.services.collection import Collection
 
 
 def detail_text(fact: Fact) -> str:

@@ -44,7 +44,7 @@ from quizapp.services.backups import STALE_PARTIAL as _STALE_PARTIAL
 from quizapp.services.backups import BackupOutcome, back_up, check
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
 
 log = logging.getLogger(__name__)
 

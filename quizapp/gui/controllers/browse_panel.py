@@ -24,10 +24,10 @@ from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
     from quizapp.browse import CardSummary, FactQuery, FactSummary
-    from quizapp.collection import Collection
     from quizapp.facts.deckfile import Problem
     from quizapp.facts.model import Deck, Fact
     from quizapp.gui.views.fact_editor import FactEditorDialog, NewDeckDialog
+    from quizapp.services.collection import Collection
 
 KIND_PREFIX = {"date": "d", "number": "n", "quote": "q", "person": "p", "qa": "qa"}
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from quizapp.gui.controllers.library import ImportSummary
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
     from quizapp.facts.model import Deck
     from quizapp.gui.tasks import Progress
+    from quizapp.services.collection import Collection
 
 NATIVE = (".toml",)
 LABELS: dict[str, str] = {

@@ -12,12 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizapp.counts import StudyCounts, deck_counts, study_counts
 from quizapp.gui.models.deck_list_model import DeckSummary
+from quizapp.services.counts import StudyCounts, deck_counts, study_counts
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class Library:
     @classmethod
     def open(cls, url: str | None = None) -> Library:
         """Open (and on first start, fill) the collection at ``url``."""
-        from quizapp.collection import Collection
+        from quizapp.services.collection import Collection
 
         return cls(Collection.open(url))
 

@@ -30,8 +30,8 @@ from quizapp.questions.model import Form, Question
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
     from quizapp.quiz import PracticeTest, ReviewRound, TestReport
+    from quizapp.services.collection import Collection
     from quizapp.study import ReviewResult
 
 log = logging.getLogger(__name__)

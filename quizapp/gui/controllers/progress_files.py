@@ -1,7 +1,7 @@
 """File-menu glue: export a progress file (with its PDF report), move a profile in and out.
 
 Each function asks for a file (unless ``path`` is given, for scripts and
-tests), does one call on the Qt-free core in :mod:`quizapp.progressfile`, and
+tests), does one call on the Qt-free core in :mod:`quizapp.services.progress`, and
 says what happened in a message box only when something went wrong. A refused
 profile import writes nothing; its problems are listed one per line.
 """
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
-    from quizapp.progressfile import ProfileImportResult
+    from quizapp.services.collection import Collection
+    from quizapp.services.profile_file import ProfileImportResult
 
 JSON_FILTER = "Progress files (*.json);;All files (*)"
 PROFILE_FILTER = "quizapp profiles (*.json);;All files (*)"
@@ -37,7 +37,7 @@ def export_progress_file(parent: QWidget | None, collection: Collection, profile
                          now: datetime | None = None) -> tuple[Path, Path] | None:
     """Write the learner's progress file and, beside it, its PDF report; None if cancelled."""
     from quizapp.gui.pdf import write_progress_pdf
-    from quizapp.progressfile import ProgressFileError, export_progress, read_progress_data
+    from quizapp.services.progress import ProgressFileError, export_progress, read_progress_data
 
     if path is None:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -62,7 +62,8 @@ def export_progress_file(parent: QWidget | None, collection: Collection, profile
 def export_profile_file(parent: QWidget | None, collection: Collection, profile_id: int,
                         profile_name: str, path: str | Path | None = None) -> Path | None:
     """Write everything of the learner to a file for another computer; None if cancelled."""
-    from quizapp.progressfile import ProgressFileError, export_profile
+    from quizapp.services.profile_file import export_profile
+    from quizapp.services.progress import ProgressFileError
 
     if path is None:
         chosen, _ = QFileDialog.getSaveFileName(
@@ -84,7 +85,8 @@ def import_profile_file(parent: QWidget | None, collection: Collection,
                         path: str | Path | None = None,
                         name: str | None = None) -> ProfileImportResult | None:
     """Bring in a profile file (all or nothing); None if cancelled or refused."""
-    from quizapp.progressfile import ProgressFileError, import_profile
+    from quizapp.services.profile_file import import_profile
+    from quizapp.services.progress import ProgressFileError
 
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(parent, "Import profile", str(Path.home()),

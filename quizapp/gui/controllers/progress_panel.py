@@ -21,7 +21,7 @@ from quizapp.gui.views.progress_view import ProgressView
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
 
 
 @dataclass(frozen=True, slots=True)

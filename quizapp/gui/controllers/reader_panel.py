@@ -26,10 +26,10 @@ from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
     from quizapp.browse import FactSummary
-    from quizapp.collection import Collection
     from quizapp.facts.model import Deck, Fact, Source
     from quizapp.questions.generate import QuestionBuilder
     from quizapp.questions.model import Question
+    from quizapp.services.collection import Collection
 
 FORM_NAMES = {
     "choice": "Multiple choice",

@@ -33,7 +33,7 @@ from quizapp.questions.model import Form, Question, Verdict
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.study import ReviewResult, StudySession
 
 log = logging.getLogger(__name__)

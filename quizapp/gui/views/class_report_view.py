@@ -1,6 +1,6 @@
 """The class report: every student of a class on the classroom server, one deck at a time.
 
-Reads :func:`quizapp.classroom.class_report` off the GUI thread, through the
+Reads :func:`quizapp.services.classroom.class_report` off the GUI thread, through the
 open collection's own connection, so it shows what that database role may
 see: a teacher their classes, the owner every class, a student themselves.
 Per student: reviews, accuracy, facts mastered, practice-test answers, the
@@ -8,7 +8,7 @@ last answer, the facts they miss most and how many questions they reported;
 under the table, the facts the most students miss and every question a
 student reported as wrong.
 
-The widget is self-contained: give it a :class:`~quizapp.collection.Collection`
+The widget is self-contained: give it a :class:`~quizapp.services.collection.Collection`
 (or call :meth:`ClassReportView.set_report` with a report) and it does the rest.
 """
 
@@ -42,7 +42,7 @@ from quizapp.gui.theme import colors
 from quizapp.gui.workers import WorkerRunner
 
 if TYPE_CHECKING:
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
 
 ALL_CLASSES = "All classes"
 LOW_ACCURACY = 0.7
@@ -214,7 +214,7 @@ class ClassReportView(QWidget):
         self.subtitle.setText("Reading the class…")
 
         def job() -> dict[str, Any]:
-            from quizapp.classroom import class_report
+            from quizapp.services.classroom import class_report
 
             with collection.session() as s:
                 return class_report(s)
@@ -230,7 +230,10 @@ class ClassReportView(QWidget):
         self.load_failed.emit(message)
 
     def set_report(self, report: Mapping[str, Any]) -> None:
-        """Show a report of :func:`quizapp.classroom.class_report` (keeps the chosen class/deck)."""
+        """Show a report of :func:`quizapp.services.classroom.class_report`.
+
+        Keeps the chosen class and deck.
+        """
         self.refresh_button.setEnabled(True)
         self.report = dict(report)
         klass, deck = self.class_box.currentText(), self.deck_box.currentData()

@@ -2,8 +2,8 @@
 
 No server: every student exports a progress file (``quizapp progress export``
 or File › Export progress file…) and hands it in. The files are read and
-checked by :func:`quizapp.progressfile.read_progress` and laid side by side
-by :func:`quizapp.progressfile.class_table`; this widget only draws them:
+checked by :func:`quizapp.services.progress.read_progress` and laid side by side
+by :func:`quizapp.services.progress.class_table`; this widget only draws them:
 
 - one row per student: per deck the facts mastered and true retention, then
   time studied, tests taken with their average and last score, the facts the
@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from quizapp.gui.palette import level_color
 from quizapp.gui.safe_text import tooltip
 from quizapp.gui.theme import colors
-from quizapp.progressfile import (
+from quizapp.services.progress import (
     ClassTable,
     ProgressFileError,
     StudentProgress,

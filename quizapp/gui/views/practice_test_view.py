@@ -48,9 +48,9 @@ from quizapp.gui.views.study_view import (
     centered,
     evidence_html,
 )
-from quizapp.progressfile import describe_seconds
 from quizapp.questions.model import Form, Question
 from quizapp.quiz import GROUP_LABELS, MAX_QUESTIONS, FormGroup, TestReport, TestScore, TestStyle
+from quizapp.services.progress import describe_seconds
 
 TIMELINE_ARROW = "  →  "
 

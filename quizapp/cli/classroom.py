@@ -129,8 +129,8 @@ def _pct(value: float | None) -> str:
 
 def cmd_class_report(args: argparse.Namespace) -> int:
     """``quizapp class-report [--json] [--class C]``."""
-    from quizapp.collection import Collection
     from quizapp.services.classroom import class_report
+    from quizapp.services.collection import Collection
 
     with Collection.open(_url(), first_start=False) as col, col.session() as s:
         report = class_report(s, args.class_name)

@@ -45,7 +45,7 @@ def _load_deck_arg(name: str) -> Any:
         from quizapp.importers import detect_and_load
 
         return detect_and_load(Path(name)), None
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
 
     col = Collection.open()
     return col.load_deck(name), col
@@ -75,10 +75,9 @@ def cmd_questions(args: argparse.Namespace) -> int:
     deck, col = _load_deck_arg(args.deck)
     card_ids = None
     if col is not None:
-        from quizapp.storage.repository import stored_card_ids
+        from quizapp.services.decks import stored_card_ids
 
-        with col.session() as s:
-            card_ids = stored_card_ids(s, deck.id, col.profile(args.profile).id)
+        card_ids = stored_card_ids(col, deck.id, col.profile(args.profile).id)
         col.close()
     data = questions_json(deck, args.seed, card_ids)
     if args.json:
@@ -115,7 +114,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     unreviewed (``--include-doubtful`` adds those marked check); without
     either nothing is imported and the message says so.
     """
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.services.imports import ReplacementRefusedError, load_path, store_loaded
 
     path = Path(args.file)
@@ -175,16 +174,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_decks(args: argparse.Namespace) -> int:
     """``quizapp decks``: the stored decks with card counts."""
-    from quizapp.collection import Collection
-    from quizapp.storage import repository as repo
+    from quizapp.services.collection import Collection
+    from quizapp.services.decks import profile_decks
 
     with Collection.open() as col:
         profile = col.profile(args.profile)
         assert profile.id is not None
-        with col.session() as s:
-            retired = repo.retired_deck_ids(s, profile.id)  # for the profile's class
-            decks = [d for d in repo.list_decks(s) if d.id not in retired]
-            counts = repo.card_counts(s, profile.id)
+        decks, counts = profile_decks(col, profile.id)
     rows = []
     for d in decks:
         c = counts.get(d.id or 0, {})
@@ -204,7 +200,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """``quizapp stats --json [--profile P]``."""
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.services.reports import profile_stats
     from quizapp.timeutil import utc_now
 
@@ -374,11 +370,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gui", help="open the desktop app (the default)")
     p.set_defaults(func=cmd_gui)
 
-    from quizapp.cli_quiz import register
+    from quizapp.cli.quiz import register
 
     register(sub)  # quiz, progress, profile, class-view
 
-    from quizapp.cli_class import register as register_class
+    from quizapp.cli.classroom import register as register_class
 
     register_class(sub)  # class init / add-student / add-teacher, class-report
     return parser
@@ -400,12 +396,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _damaged_file() -> Path | None:
     """The SQLite database, if it is there and fails its integrity check."""
-    from quizapp.storage.backup import check_database
+    from quizapp.services.backups import check
 
     db = _sqlite_file()
     if db is None or not db.exists():
         return None
-    problem = check_database(db)
+    problem = check(db)
     if problem is None or problem == "the file is not a quizapp database":
         return None
     return db
@@ -416,8 +412,8 @@ def _database_error(exc: Exception) -> str:
 
     A damaged SQLite file gets the way out: ``quizapp restore --newest``.
     """
-    from quizapp.storage.backup import WAY_OUT
-    from quizapp.storage.db import DatabaseError, plain_error
+    from quizapp.services.backups import WAY_OUT
+    from quizapp.services.startup import DatabaseError, plain_error
 
     damaged = _damaged_file()
     if isinstance(exc, DatabaseError):
@@ -437,21 +433,21 @@ def _report_error(exc: Exception) -> int:
     desktop app does not pay for the storage stack before its window shows.
     """
     from quizapp.facts.deckfile import DeckFileError
-    from quizapp.storage.repository import NotFoundError
+    from quizapp.services.decks import NotFoundError
 
     if isinstance(exc, DeckFileError):
         return _fail([str(p) for p in exc.problems])
     if isinstance(exc, NotFoundError):
         return _fail([f"quizapp: {exc.args[0]}"])
     from quizapp.exporters import ExportError
-    from quizapp.storage.backup import BackupError
+    from quizapp.services.backups import BackupError
 
     if isinstance(exc, ExportError):
         return _fail([str(exc)])
 
     if isinstance(exc, BackupError):
         return _fail([f"quizapp: {exc}"], EXIT_ERROR)
-    from quizapp.storage.db import is_database_error
+    from quizapp.services.startup import is_database_error
 
     if is_database_error(exc):
         return _fail([_database_error(exc)], EXIT_ERROR)

@@ -57,8 +57,8 @@ def _known_errors(exc: Exception) -> list[str] | None:
     """Plain lines for a known error, or None to let it through."""
     from quizapp.facts.deckfile import DeckFileError
     from quizapp.quiz import QuizError
+    from quizapp.services.decks import NotFoundError
     from quizapp.services.progress import ProgressFileError
-    from quizapp.storage.repository import NotFoundError
 
     if isinstance(exc, DeckFileError):
         return [str(p) for p in exc.problems]
@@ -111,7 +111,7 @@ def _load_decks(names: Sequence[str]) -> list[Any]:
         else:
             stored.append(name)
     if stored:
-        from quizapp.collection import Collection
+        from quizapp.services.collection import Collection
 
         with Collection.open() as col:
             decks += [col.load_deck(n) for n in stored]
@@ -178,7 +178,7 @@ def _profile_id(col: Any, name: str | None) -> int:
 @_guarded
 def cmd_progress_export(args: argparse.Namespace) -> int:
     """``quizapp progress export FILE [--profile P] [--pdf FILE]``."""
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.services.progress import export_progress, read_progress_data
 
     path = _out_path(args.file, "file")
@@ -197,7 +197,7 @@ def cmd_progress_export(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_profile_export(args: argparse.Namespace) -> int:
     """``quizapp profile export FILE [--profile P]``."""
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.services.profile_file import export_profile
 
     path = _out_path(args.file, "file")
@@ -214,7 +214,7 @@ def cmd_profile_export(args: argparse.Namespace) -> int:
 @_guarded
 def cmd_profile_import(args: argparse.Namespace) -> int:
     """``quizapp profile import FILE [--as NAME]``."""
-    from quizapp.collection import Collection
+    from quizapp.services.collection import Collection
     from quizapp.services.profile_file import import_profile
 
     with Collection.open() as col:
