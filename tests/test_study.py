@@ -383,10 +383,10 @@ def test_reported_forms_are_excluded_and_formless_cards_skipped(url: str) -> Non
     assert pid is not None
     update_profile_settings(col, pid, timezone="UTC")
     session = StudySession(col, pid)
-    # A quote's recognise card has two forms; report the one asked.
+    # A quote's recognise card with two forms (who-said, which-quote); report the one asked.
     with col.session() as s:
         quote = s.exec(select(CardRow).join(FactRow, FactRow.id == CardRow.fact_id)  # type: ignore[arg-type]
-                       .where(FactRow.key == "q-hajiyev", CardRow.profile_id == pid,
+                       .where(FactRow.key == "q-zatulin", CardRow.profile_id == pid,
                               CardRow.family == "recognise")).one()
     assert quote.id is not None
     q = session.build_question(quote.id, T0)
