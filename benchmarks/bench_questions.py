@@ -88,6 +88,8 @@ def _date_fact(i: int, rng: random.Random) -> Fact:
 def _quote_fact(i: int, rng: random.Random) -> Fact:
     words = [rng.choice(WORDS) for _ in range(rng.randint(5, 60))]
     words[0] = f"Topic{i}"
+    words[-1] = rng.choice(NOUNS)  # two content words: words of nothing but "the of and"
+    # are not asked who said them
     return Fact(
         id=f"q-{i}", kind=FactKind.QUOTE, text=" ".join(words), speaker=_name(rng, i % 2000),
         role=f"{rng.choice(ROLES)} of the {rng.choice(BODIES)} {i % 2000}",

@@ -22,12 +22,12 @@ from sqlalchemy import event, text
 from sqlmodel import select
 
 from quizapp.assets import seed_deck_path
+from quizapp.collection import Collection
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.generate import QuestionBuilder
 from quizapp.questions.model import Family, Form, Question, Verdict
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
-from quizapp.services.collection import Collection
 from quizapp.services.profiles import (
     create_profile,
     delete_profile,
@@ -383,8 +383,7 @@ def test_reported_forms_are_excluded_and_formless_cards_skipped(url: str) -> Non
     assert pid is not None
     update_profile_settings(col, pid, timezone="UTC")
     session = StudySession(col, pid)
-    # A quote's recognise card has two forms (who said it, which of these they said);
-    # report the one asked.
+    # A quote's recognise card with two forms (who-said, which-quote); report the one asked.
     with col.session() as s:
         quote = s.exec(select(CardRow).join(FactRow, FactRow.id == CardRow.fact_id)  # type: ignore[arg-type]
                        .where(FactRow.key == "q-zatulin", CardRow.profile_id == pid,
@@ -765,7 +764,10 @@ def test_sixty_days_of_the_seed_deck(tmp_path: Path) -> None:
         assert len(col.load_deck("seed").facts) == len(deck.facts)
 
     builder = QuestionBuilder(deck)
-    no_recognise = {f.id for f in deck.facts if not builder.forms_for(f.id, Family.RECOGNISE)}
+    # Facts with a recall form but no recognise form (a fact with no form at all, such as
+    # "Yes this is true", is never asked).
+    no_recognise = {f.id for f in deck.facts if not builder.forms_for(f.id, Family.RECOGNISE)
+                    and builder.forms_for(f.id, Family.RECALL)}
     introduced_recall: set[str] = set()
     rng = random.Random(60)
     answered: dict[int, ReviewResult] = {}

@@ -270,6 +270,7 @@ class QuestionBuilder:
         self._value_spans: dict[str, list[tuple[int, int, str]]] = {}
         #: (fact id, form) → the rules its question broke; the form is not offered again.
         self.dropped: dict[tuple[str, Form], tuple[str, ...]] = {}
+        self._passed: set[tuple[str, Form]] = set()
         self._planners: dict[tuple[FactKind, Form], Callable[[Fact], _Plan | None]] = {
             (FactKind.DATE, Form.CHOICE): self._plan_date_choice,
             (FactKind.DATE, Form.TYPED): self._plan_date_typed,
@@ -349,8 +350,14 @@ class QuestionBuilder:
         A dropped form is not offered for that fact again by this builder, so
         :meth:`build` falls back to the next form of its (seeded) order.
         """
+        # A typed question (no choices, no items) is the same every time: checked once.
+        fixed = question.choices is None and question.items is None
+        if fixed and (fact.id, question.form) in self._passed:
+            return True
         problems = self.checker.problems(question, fact)
         if not problems:
+            if fixed:
+                self._passed.add((fact.id, question.form))
             return True
         self.dropped[(fact.id, question.form)] = tuple(problems)
         self._plans[(fact.id, question.form)] = None
