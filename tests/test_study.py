@@ -22,12 +22,12 @@ from sqlalchemy import event, text
 from sqlmodel import select
 
 from quizapp.assets import seed_deck_path
-from quizapp.collection import Collection
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.generate import QuestionBuilder
 from quizapp.questions.model import Family, Form, Question, Verdict
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
+from quizapp.services.collection import Collection
 from quizapp.services.profiles import (
     create_profile,
     delete_profile,
@@ -383,7 +383,8 @@ def test_reported_forms_are_excluded_and_formless_cards_skipped(url: str) -> Non
     assert pid is not None
     update_profile_settings(col, pid, timezone="UTC")
     session = StudySession(col, pid)
-    # A quote's recognise card with two forms (who-said, which-quote); report the one asked.
+    # A quote's recognise card has two forms (who said it, which of these they said);
+    # report the one asked.
     with col.session() as s:
         quote = s.exec(select(CardRow).join(FactRow, FactRow.id == CardRow.fact_id)  # type: ignore[arg-type]
                        .where(FactRow.key == "q-zatulin", CardRow.profile_id == pid,
