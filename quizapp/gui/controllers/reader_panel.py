@@ -22,6 +22,7 @@ from quizapp.gui.models.fact_table_model import KIND_LABELS
 from quizapp.gui.palette import LEVEL_LABELS, level_color
 from quizapp.gui.theme import colors
 from quizapp.gui.views.reader_view import ReaderView, Span, article_html
+from quizapp.lexicon import DOZEN, HUNDRED, MONTH_NAMES, ONES, SCALES, TENS
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
@@ -41,8 +42,11 @@ FORM_NAMES = {
     "timeline": "Put in order",
     "flashcard": "Flashcard",
 }
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
+_MONTHS = tuple(name.lower() for name in MONTH_NAMES)
+# A selection holding a number word (or a fraction's word) is probably a number.
+_NUMBER_WORDS = re.compile(r"\b(" + "|".join(sorted(
+    {*ONES, *TENS, HUNDRED, DOZEN, *SCALES, "half", "third", "quarter"} - {"zero"},
+    key=len, reverse=True)) + r")\b")
 
 
 def guess_kind(text: str) -> str:
@@ -50,9 +54,7 @@ def guess_kind(text: str) -> str:
     lowered = text.lower()
     if any(m in lowered for m in _MONTHS) or re.fullmatch(r"\s*(1[5-9]|20)\d\d\s*", text):
         return "date"
-    if re.search(r"\d", text) or re.search(
-            r"\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|"
-            r"billion|half|third|quarter)\b", lowered):
+    if re.search(r"\d", text) or _NUMBER_WORDS.search(lowered):
         return "number"
     if len(text.split()) <= 4 and text[:1].isupper():
         return "person"
