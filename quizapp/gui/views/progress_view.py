@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from quizapp.gui.models.fact_table_model import KIND_LABELS
 from quizapp.gui.models.history_model import FORM_LABELS
+from quizapp.gui.safe_text import tooltip
 from quizapp.gui.views.charts import (
     Bar,
     BarChart,
@@ -102,7 +103,7 @@ def _fill(table: QTableWidget, rows: list[list[str]], numeric: set[int]) -> None
     for r, values in enumerate(rows):
         for col, text in enumerate(values):
             item = QTableWidgetItem(text)
-            item.setToolTip(text)
+            item.setToolTip(tooltip(text))
             if col in numeric:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, col, item)
