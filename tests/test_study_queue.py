@@ -524,7 +524,7 @@ def test_q_a_facts_are_fetched_with_the_kept_queue_and_ask_as_a_whole_deck_does(
     """A study session leaves a deck's Q/A facts out when it loads the deck and fetches
     them a batch at a time (the kept queue's cards); the questions are those a builder
     over the whole deck makes."""
-    from quizapp.questions.generate import QuestionBuilder, stable_hash
+    from quizapp.questions.generate import ALL_FORMS, QuestionBuilder, stable_hash
     from quizapp.storage import repository as repo
 
     path = tmp_path / "qa.sqlite3"
@@ -546,7 +546,7 @@ def test_q_a_facts_are_fetched_with_the_kept_queue_and_ask_as_a_whole_deck_does(
     monkeypatch.setattr(repo, "load_facts", counted)
 
     with Collection.open(f"sqlite:///{path}") as col:
-        whole = {d: QuestionBuilder(col.load_deck(d)) for d in ("notes", "seed")}
+        whole = {d: QuestionBuilder(col.load_deck(d), forms=ALL_FORMS) for d in ("notes", "seed")}
         ids = {}
         with col.session() as s:
             for d in ("notes", "seed"):
@@ -561,8 +561,7 @@ def test_q_a_facts_are_fetched_with_the_kept_queue_and_ask_as_a_whole_deck_does(
             assert q is not None
             reps, deck_id = session._shown[int(q.card_id)]
             rng = random.Random(stable_hash(0, int(q.card_id), reps))
-            expected = whole[ids[deck_id]].build(q.card_id, q.fact_id, q.family, rng,
-                                                 form=q.form)
+            expected = whole[ids[deck_id]].build(q.card_id, q.fact_id, q.family, rng)
             assert q == expected, (q, expected)
             asked += q.fact_id.startswith("qa-")
             if q.form is Form.FLASHCARD:

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 ANSWERS = 3
-CHOICE_FORMS = {"choice", "larger", "who_said", "which_quote"}
+CHOICE_FORMS = {"choice", "larger", "who_said", "which_quote", "date_event", "number_meaning",
+                "speaker_position", "true_false"}
 
 
 def _require(tool: str) -> str:
