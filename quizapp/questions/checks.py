@@ -757,15 +757,9 @@ class QuestionChecker:
 
     def _holder_speaker_names(self, fact: Fact) -> tuple[str, ...]:
         """Every name of the speaker of the innermost quotation holding ``fact``."""
-        if fact.start is None or fact.end is None:
+        inner = self._innermost_quote(fact)
+        if inner is None:
             return ()
-        holding = [g for g in self.deck.facts
-                   if g.kind is FactKind.QUOTE and g.id != fact.id
-                   and g.source_id == fact.source_id and g.start is not None
-                   and g.end is not None and g.start <= fact.start and fact.end <= g.end]
-        if not holding:
-            return ()
-        inner = min(holding, key=lambda g: (g.end or 0) - (g.start or 0))
         names = set(self.relations.names(inner.speaker or ""))
         surname = norm_text(inner.speaker or "").split()[-1:]
         for g in self.deck.facts:  # the person's fuller names ("Hikmet Hajiyev" for "Hajiyev")
@@ -825,8 +819,16 @@ class QuestionChecker:
 
     def _container_names(self, fact: Fact) -> set[str]:
         """The names (normalised) of the speaker of the innermost quotation holding ``fact``."""
-        if fact.start is None or fact.end is None:
+        inner = self._innermost_quote(fact)
+        if inner is None:
             return set()
+        speaker = inner.speaker or ""
+        return {norm_text(n) for n in (speaker, *self.relations.names(speaker)) if n}
+
+    def _innermost_quote(self, fact: Fact) -> Fact | None:
+        """The shortest quotation of the deck whose span holds ``fact``'s (None: none)."""
+        if fact.start is None or fact.end is None:
+            return None
         holders = [
             g
             for g in self._quotes_by_source.get(fact.source_id, [])
@@ -837,26 +839,13 @@ class QuestionChecker:
             and fact.end <= g.end
         ]
         if not holders:
-            return set()
-        inner = min(holders, key=lambda g: (g.end or 0) - (g.start or 0))
-        speaker = inner.speaker or ""
-        return {norm_text(n) for n in (speaker, *self.relations.names(speaker)) if n}
+            return None
+        return min(holders, key=lambda g: (g.end or 0) - (g.start or 0))
 
     def _check_attribution(self, q: Question, fact: Fact) -> list[str]:
-        if fact.start is None or fact.end is None:
+        inner = self._innermost_quote(fact)
+        if inner is None:
             return []
-        containers = [
-            g
-            for g in self._quotes_by_source.get(fact.source_id, [])
-            if g.id != fact.id
-            and g.start is not None
-            and g.end is not None
-            and g.start <= fact.start
-            and fact.end <= g.end
-        ]
-        if not containers:
-            return []
-        inner = min(containers, key=lambda g: (g.end or 0) - (g.start or 0))
         # The speaker may be named by any of their names ("the Kremlin" for Moscow).
         words = set(tokens(q.prompt))
         surnames = {(tokens(n) or [""])[-1] for n in self.relations.names(inner.speaker or "")}
