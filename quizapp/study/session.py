@@ -145,6 +145,7 @@ class StudySession(CardActions):
         self._shown: dict[int, tuple[int, int]] = {}  # card id -> (reps when built, deck id)
         self._asked_kinds: list[Kind] = []  # the kind of each question served this sitting
         self._asked_facts: dict[int, set[str]] = {}  # deck id -> fact keys served this sitting
+        self._kinds: dict[int, Kind] = {}  # fact row id -> the kind of its questions
         self._history: list[int] = []  # review ids answered in this session (undo stack)
         self._preferred: int | None = None
         self._counts: _DayCounts | None = None
@@ -201,10 +202,15 @@ class StudySession(CardActions):
                     self._preferred = None
 
     def _kind(self, cand: _Candidate) -> Kind:
-        fact = self._tools(cand.deck_id).builder.index.facts.get(cand.fact_key)
-        return kind_of(fact.kind) if fact is not None else Kind.NOTE  # Q/A facts load lazily
+        kind = self._kinds.get(cand.fact_row_id)
+        if kind is None:
+            fact = self._tools(cand.deck_id).builder.index.facts.get(cand.fact_key)
+            # Q/A facts load lazily (a deck of notes is not read whole): a note is a note.
+            kind = kind_of(fact.kind) if fact is not None else Kind.NOTE
+            self._kinds[cand.fact_row_id] = kind
+        return kind
 
-    def _in_mix_order(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _in_mix_order(self, candidates: list[_Candidate]) -> Iterator[_Candidate]:
         """``candidates`` with the sitting's preferences applied inside each queue.
 
         A preference, never a rule: every candidate is kept and no card moves
@@ -213,8 +219,9 @@ class StudySession(CardActions):
         sitting (a shared evidence sentence, or a question that shows its answer)
         goes behind the others, and then the kinds of question are mixed so that
         no kind passes 40% of the sitting when another due card would avoid it.
+        A queue is put in order only when the sitting reaches it (the first
+        candidate usually gives the question).
         """
-        out: list[_Candidate] = []
         start = 0
         while start < len(candidates):
             end = start
@@ -222,17 +229,25 @@ class StudySession(CardActions):
                 end += 1
             group = candidates[start:end]
             if candidates[start].queue != _Q_PREFERRED and len(group) > 1:
-                fresh: list[_Candidate] = []
-                given: list[_Candidate] = []
-                for c in group:
-                    asked = self._asked_facts.get(c.deck_id, set())
-                    related = self._tools(c.deck_id).related
-                    (given if gives_away(c.fact_key, asked, related) else fresh).append(c)
-                group = (prefer_kinds(fresh, self._kind, self._asked_kinds)
-                         + prefer_kinds(given, self._kind, self._asked_kinds))
-            out.extend(group)
+                group = self._preferred_order(group)
+            yield from group
             start = end
-        return out
+
+    def _preferred_order(self, group: list[_Candidate]) -> list[_Candidate]:
+        fresh: list[_Candidate] = []
+        given: list[_Candidate] = []
+        for c in group:
+            related = self._tools(c.deck_id).related
+            asked = self._asked_facts.get(c.deck_id)
+            if related and asked and gives_away(c.fact_key, asked, related):
+                given.append(c)
+            else:
+                fresh.append(c)
+        kinds = {self._kind(c) for c in group}
+        if len(kinds) == 1:  # one kind: nothing to mix
+            return fresh + given
+        return (prefer_kinds(fresh, self._kind, self._asked_kinds)
+                + prefer_kinds(given, self._kind, self._asked_kinds))
 
     def build_question(self, card_id: int | str, now: datetime,
                        form: Form | None = None) -> Question | None:
@@ -265,7 +280,7 @@ class StudySession(CardActions):
 
             builder = QuestionBuilder(deck, fetch=fetch, forms=ALL_FORMS)
             tools = _DeckTools(builder, deck.options, builder.known_names(),
-                               related_facts(deck))
+                               {k: v for k, v in related_facts(deck).items() if v})
             self._decks[deck_id] = tools
         return tools
 
