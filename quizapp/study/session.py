@@ -222,6 +222,13 @@ class StudySession(CardActions):
         A queue is put in order only when the sitting reaches it (the first
         candidate usually gives the question).
         """
+        kinds = self._kinds
+        first = candidates[0]
+        one_kind = kinds.get(first.fact_row_id) or self._kind(first)
+        if (all((kinds.get(c.fact_row_id) or self._kind(c)) is one_kind for c in candidates)
+                and not any(self._tools(d).related for d in {c.deck_id for c in candidates})):
+            yield from candidates  # one kind, no related facts (a deck of notes): as they come
+            return
         start = 0
         while start < len(candidates):
             end = start
@@ -243,8 +250,7 @@ class StudySession(CardActions):
                 given.append(c)
             else:
                 fresh.append(c)
-        kinds = {self._kind(c) for c in group}
-        if len(kinds) == 1:  # one kind: nothing to mix
+        if len({self._kind(c) for c in group}) == 1:  # one kind: nothing to mix
             return fresh + given
         return (prefer_kinds(fresh, self._kind, self._asked_kinds)
                 + prefer_kinds(given, self._kind, self._asked_kinds))
