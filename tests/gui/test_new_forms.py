@@ -124,3 +124,11 @@ def test_true_false_keys_pick_true_and_false(qtbot: QtBot) -> None:
     panel.focus_answer()
     with qtbot.assertNotEmitted(panel.submitted):
         qtbot.keyClick(QApplication.focusWidget() or panel, Qt.Key.Key_T)
+
+
+def test_every_form_has_a_name_in_the_history_and_the_reader() -> None:
+    from quizapp.gui.controllers.reader_panel import FORM_NAMES
+    from quizapp.gui.models.history_model import FORM_LABELS
+
+    assert {f.value for f in Form} <= set(FORM_LABELS)
+    assert {f.value for f in Form} <= set(FORM_NAMES)

@@ -41,6 +41,10 @@ FORM_NAMES = {
     "cloze": "Fill in the blank",
     "timeline": "Put in order",
     "flashcard": "Flashcard",
+    "date_event": "What happened then?",
+    "number_meaning": "What does it count?",
+    "speaker_position": "What did they say?",
+    "true_false": "True or false?",
 }
 _MONTHS = tuple(name.lower() for name in MONTH_NAMES)
 # A selection holding a number word (or a fraction's word) is probably a number.

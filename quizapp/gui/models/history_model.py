@@ -26,6 +26,10 @@ FORM_LABELS = {
     "cloze": "Cloze",
     "timeline": "Timeline",
     "flashcard": "Flashcard",
+    "date_event": "Date → event",
+    "number_meaning": "Number → meaning",
+    "speaker_position": "Speaker → position",
+    "true_false": "True or false",
 }
 
 
