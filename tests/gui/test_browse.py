@@ -572,3 +572,24 @@ def test_csv_round_trip_through_the_gui(
 
     again = detect_and_load(target)
     assert [(f.front, f.back) for f in again.facts] == fronts
+
+
+def test_the_editor_opens_on_the_facts_words_not_on_its_id(
+        window: MainWindow, qtbot: QtBot) -> None:
+    open_browse(window, qtbot)
+    row = next(i for i, f in enumerate(window.browse.model.facts()) if f.kind == "quote")
+    window.browse.view.table.selectRow(row)
+    window.browse.view.table.setFocus()
+    qtbot.keyClick(window.browse.view.table, Qt.Key.Key_Return)  # Enter edits
+    dialog = last_dialog(window, FactEditorDialog)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is not None, timeout=WAIT_MS)
+    assert dialog.focusWidget() is dialog.fields["text"]
+    dialog.reject()
+    # A new note opens on its front.
+    qtbot.mouseClick(window.browse.view.add_fact, Qt.MouseButton.LeftButton)
+    editor = last_dialog(window, FactEditorDialog)
+    editor.kind_box.setCurrentIndex(editor.kind_box.findData("qa"))
+    qtbot.waitUntil(lambda: editor.focusWidget() is not None, timeout=WAIT_MS)
+    assert editor.focusWidget() is not editor.id_edit
+    assert editor.first_field() is editor.fields["front"]
+    editor.reject()

@@ -259,6 +259,16 @@ class FactEditorDialog(QDialog):
         self._kind_changed()
         self.setMinimumWidth(620)
         self.resize(680, self.sizeHint().height())
+        # Typing starts in the fact's own words, not in the internal Id (which the
+        # dialog suggests from them).
+        self.first_field().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def first_field(self) -> QWidget:
+        """The first field of the fact's content for its kind (its words, or a note's front)."""
+        for key in KIND_FIELDS[self.kind()]:
+            if key not in ("source", "occurrence", "reported"):
+                return self.fields[key]
+        return self.kind_box
 
     # ------------------------------------------------------------------ layout
 
