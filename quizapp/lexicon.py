@@ -132,3 +132,11 @@ DETERMINERS: frozenset[str] = frozenset([*ARTICLES, *DEMONSTRATIVES, *POSSESSIVE
 #: Words that open a common noun phrase ("one official", "another aide", "some
 #: analysts"): what follows them is a description, not a name.
 NOUN_PHRASE_OPENERS: frozenset[str] = frozenset([*ARTICLES, "one", "another", "this", "some"])
+
+#: Auxiliary and modal verbs (and their negations): a clause holding one has a finite verb.
+FINITE_AUXILIARIES: frozenset[str] = frozenset((
+    "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
+    "should", "must", "may", "might", "shall", "do", "does", "did", "am", "isn't", "aren't",
+    "wasn't", "weren't", "hasn't", "haven't", "hadn't", "won't", "wouldn't", "can't",
+    "cannot", "couldn't", "shouldn't", "mustn't", "don't", "doesn't", "didn't",
+))  # fmt: skip

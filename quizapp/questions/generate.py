@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.lexicon import FINITE_AUXILIARIES
 from quizapp.questions.checks import QuestionChecker
 from quizapp.questions.dates import format_date, parse_date_text
 from quizapp.questions.distractors import (
@@ -91,11 +92,7 @@ PREPOSITIONS = word_set(
     "within between among into through across against"
 )
 _ARTICLES = frozenset(("the", "a", "an"))
-_FINITE = word_set(
-    "is are was were has have had will would can could should must may might shall do does "
-    "did am isn't aren't wasn't weren't hasn't haven't hadn't won't wouldn't can't cannot "
-    "couldn't shouldn't mustn't don't doesn't didn't"
-)
+_FINITE = FINITE_AUXILIARIES
 
 FORMS_BY_KIND: dict[FactKind, dict[Family, tuple[Form, ...]]] = {
     FactKind.DATE: {

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from quizapp.lexicon import FINITE_AUXILIARIES
+
 BLANK = "_____"
 CLOZE_LEAD = "Fill in the blank: "
 TIMELINE_PROMPT = "Put these events in order, earliest first."
@@ -126,14 +128,7 @@ _PERSONS = {
     "they": frozenset(["they", "them", "their", "theirs", "themselves"]),
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘']?[A-Z0-9])")
-_FINITE = frozenset(
-    [
-        "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
-        "should", "must", "may", "might", "shall", "do", "does", "did", "am", "isn't", "aren't",
-        "wasn't", "weren't", "hasn't", "haven't", "hadn't", "won't", "wouldn't", "can't",
-        "cannot", "couldn't", "shouldn't", "mustn't", "don't", "doesn't", "didn't",
-    ]
-)
+_FINITE = FINITE_AUXILIARIES
 
 
 def _words(text: str) -> list[str]:
