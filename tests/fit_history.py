@@ -1,0 +1,60 @@
+"""A study history for the optimizer's tests, written the way the app writes it: a
+profile studies a deck of Q/A facts day after day through :class:`StudySession`,
+answering right with a seeded chance that falls with the days since the last answer."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.questions.model import Form, Question
+from quizapp.services.collection import Collection
+from quizapp.services.profiles import update_profile_settings
+from quizapp.study import StudySession
+
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def qa_deck(n: int, deck_id: str = "fit") -> Deck:
+    """A deck of ``n`` question-and-answer facts."""
+    facts = tuple(Fact(id=f"qa-{i:03d}", kind=FactKind.QA, front=f"What is item {i}?",
+                       back=f"answer {i}") for i in range(n))
+    return Deck(id=deck_id, name=f"Deck {deck_id}", facts=facts)
+
+
+def _wrong(q: Question) -> str:
+    if q.choices is not None:
+        return next(c for c in q.choices if c not in q.answers)
+    return "something else entirely"
+
+
+def study_days(col: Collection, profile_id: int, *, days: int, seed: int,
+               start: datetime = START, new_per_day: int = 20) -> int:
+    """Study every day for ``days`` days from ``start``; return how many answers were given."""
+    update_profile_settings(col, profile_id, timezone="UTC", new_per_day=new_per_day,
+                            reviews_per_day=9999)
+    rng = random.Random(seed)
+    last_seen: dict[str, datetime] = {}
+    answered = 0
+    for day in range(days):
+        now = start + timedelta(days=day, minutes=rng.randrange(0, 120))
+        session = StudySession(col, profile_id)
+        for _ in range(2000):
+            q = session.next_question(now)
+            if q is None:
+                break
+            seen = last_seen.get(str(q.card_id))
+            gap = (now - seen).days if seen is not None else 0
+            ok = rng.random() < (0.93 if gap == 0 else 0.97 ** gap * 0.95)
+            if q.form is Form.FLASHCARD:
+                session.answer_flashcard(q, rng.choice([2, 3, 3, 3, 4]) if ok else 1, now,
+                                         rng.randrange(2000, 9000))
+            else:
+                session.answer(q, q.answers[0] if ok else _wrong(q), now,
+                               rng.randrange(2000, 9000))
+            last_seen[str(q.card_id)] = now
+            answered += 1
+            now += timedelta(seconds=rng.randrange(15, 60))
+        session.close(now)
+    return answered
