@@ -220,7 +220,7 @@ def test_too_little_history_changes_nothing(db_url: str) -> None:
         _simulate(col, pid, cards=5, seed=1)
         report = optimize_profile(col, pid)
         assert not report.switched and report.fitted_parameters is None
-        assert "not enough history" in report.reason
+        assert "too few reviews" in report.reason
         assert col.profile(pid).fsrs_parameters is None
         json.dumps(report.to_json())
 
@@ -231,7 +231,7 @@ def test_an_empty_or_tiny_history_is_not_fitted() -> None:
     for history in ([], [LoggedReview(T0, 1, 3)]):
         result = fit_and_compare(history, DEFAULT_PARAMETERS_LIST)
         assert not result.switch and result.fitted_parameters is None
-        assert "not enough history" in result.reason
+        assert "too few reviews" in result.reason
 
 
 def test_fitting_switches_only_to_better_parameters(db_url: str) -> None:
