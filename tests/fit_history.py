@@ -5,7 +5,9 @@ answering right with a seeded chance that falls with the days since the last ans
 from __future__ import annotations
 
 import random
+import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.model import Form, Question
@@ -58,3 +60,31 @@ def study_days(col: Collection, profile_id: int, *, days: int, seed: int,
             now += timedelta(seconds=rng.randrange(15, 60))
         session.close(now)
     return answered
+
+
+def studied_file(folder: Path, *, days: int = 24, seed: int = 7) -> Path:
+    """A SQLite collection (the seed deck's first start, a deck of 100 Q/A facts) whose
+    profile "Ana" studied ``days`` days: with the defaults, past the threshold of a fit.
+    Build it once and copy it (:func:`copy_collection`) into each test's data folder."""
+    from quizapp.services.profiles import create_profile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "studied.sqlite3"
+    with Collection.open(f"sqlite:///{path}") as col:
+        col.import_deck(qa_deck(100))
+        pid = create_profile(col, "Ana", START).id
+        study_days(col, pid, days=days, seed=seed)
+    return path
+
+
+def copy_collection(source: Path, home: Path) -> Path:
+    """Copy a closed SQLite collection to be the data folder's database."""
+    from quizapp.config import DATABASE_FILE
+
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / DATABASE_FILE
+    for suffix in ("", "-wal", "-shm"):
+        extra = Path(f"{source}{suffix}")
+        if extra.exists():
+            shutil.copyfile(extra, Path(f"{target}{suffix}"))
+    return target
