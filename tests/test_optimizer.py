@@ -18,6 +18,7 @@ from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
 from quizapp.scheduling.optimize import (
     DEFAULT_PARAMETERS_LIST,
+    FitRecord,
     MIN_FIT_REVIEWS,
     REFIT_EVERY,
     LoggedReview,
@@ -261,7 +262,8 @@ def test_fitting_switches_only_to_better_parameters(db_url: str) -> None:
         with col.session() as s:
             stored = s.get(ProfileRow, pid)
             assert stored is not None and stored.fsrs_parameters is not None
-            assert tuple(json.loads(stored.fsrs_parameters)) == report.fitted_parameters
+            assert (FitRecord.from_text(stored.fsrs_parameters).parameters
+                    == report.fitted_parameters)
         session = StudySession(col, pid)
         assert session.settings.scheduler.parameters == report.fitted_parameters
 
@@ -272,8 +274,11 @@ def test_fitting_switches_only_to_better_parameters(db_url: str) -> None:
             a = again.result
             assert a.current is not None and a.fitted is not None
             assert a.fitted.log_loss < a.current.log_loss
-        else:
-            assert col.profile(pid).fsrs_parameters == stored.fsrs_parameters
+        else:  # the same parameters, and the attempt noted for the every-N rule
+            kept = FitRecord.from_text(col.profile(pid).fsrs_parameters)
+            assert kept.parameters == report.fitted_parameters
+            assert kept.last_attempt is not None and not kept.last_attempt.switched
+            assert kept.last_attempt.answers == written
 
 
 def _real_log() -> list[LoggedReview]:
