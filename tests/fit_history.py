@@ -35,7 +35,7 @@ def study_days(col: Collection, profile_id: int, *, days: int, seed: int,
                start: datetime = START, new_per_day: int = 20) -> int:
     """Study every day for ``days`` days from ``start``; return how many answers were given."""
     update_profile_settings(col, profile_id, timezone="UTC", new_per_day=new_per_day,
-                            reviews_per_day=9999)
+                            reviews_per_day=9999, fuzz=False)
     rng = random.Random(seed)
     last_seen: dict[str, datetime] = {}
     answered = 0
@@ -48,7 +48,7 @@ def study_days(col: Collection, profile_id: int, *, days: int, seed: int,
                 break
             seen = last_seen.get(str(q.card_id))
             gap = (now - seen).days if seen is not None else 0
-            ok = rng.random() < (0.93 if gap == 0 else 0.97 ** gap * 0.95)
+            ok = rng.random() < (0.93 if gap == 0 else 0.9 ** gap)
             if q.form is Form.FLASHCARD:
                 session.answer_flashcard(q, rng.choice([2, 3, 3, 3, 4]) if ok else 1, now,
                                          rng.randrange(2000, 9000))
