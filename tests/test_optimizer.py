@@ -18,9 +18,9 @@ from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
 from quizapp.scheduling.optimize import (
     DEFAULT_PARAMETERS_LIST,
-    FitRecord,
     MIN_FIT_REVIEWS,
     REFIT_EVERY,
+    FitRecord,
     LoggedReview,
     clamp_parameters,
     fit_and_compare,
