@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -224,6 +225,7 @@ class SettingsDialog(QDialog):
             self._idle()
             self.fit_result.setText(f"That did not work: {exc}")
             self.fit_result.show()
+            self._grow()
 
         self.runner.start(job, finished, failed)
 
@@ -235,6 +237,19 @@ class SettingsDialog(QDialog):
     def _show_status(self, status: FitStatus) -> None:
         self.fit_status.setText(status.line())
         self.reset_button.setEnabled(status.record.personal)
+        self._grow()
+
+    def _grow(self) -> None:
+        """Taller when a longer line came in, so that nothing is cut off."""
+        QTimer.singleShot(0, self._grow_now)  # once the labels have laid out their text
+
+    def _grow_now(self) -> None:
+        layout = self.layout()
+        layout.invalidate()
+        layout.activate()
+        needed = max(self.minimumSizeHint().height(), layout.totalHeightForWidth(self.width()))
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def optimize_now(self) -> None:
         """Fit now, in the background; then say what happened."""
@@ -245,9 +260,9 @@ class SettingsDialog(QDialog):
 
         def done(result: tuple[OptimizationReport, FitStatus]) -> None:
             report, status = result
-            self._show_status(status)
             self.fit_result.setText(fit_outcome(report))
             self.fit_result.show()
+            self._show_status(status)
 
         self._run(self._parameters.optimize, done)
 
@@ -266,9 +281,9 @@ class SettingsDialog(QDialog):
             return
 
         def done(status: FitStatus) -> None:
-            self._show_status(status)
             self.fit_result.setText("Back to the default parameters.")
             self.fit_result.show()
+            self._show_status(status)
 
         self._run(self._parameters.reset, done)
 
