@@ -245,6 +245,8 @@ class SettingsDialog(QDialog):
 
     def _grow_now(self) -> None:
         layout = self.layout()
+        if layout is None:
+            return
         layout.invalidate()
         layout.activate()
         needed = max(self.minimumSizeHint().height(), layout.totalHeightForWidth(self.width()))
