@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -31,6 +32,7 @@ from quizapp.services.optimize import (
     parameters_status,
     reset_parameters,
 )
+from quizapp.services.profile_file import export_profile, import_profile
 from quizapp.services.profiles import create_profile
 from quizapp.storage.models import ProfileRow
 from quizapp.study import StudySession
@@ -179,3 +181,18 @@ def test_every_learner_gets_a_fit_once_there_is_enough_history(db_url: str) -> N
 
         with pytest.raises(LookupError):
             reset_parameters(col, 9999)
+
+
+def test_a_profile_file_carries_the_fit_record(db_url: str, tmp_path: Path) -> None:
+    record = FitRecord(parameters=FITTED, fitted_at=NOW, reviews=1842, log_loss=0.4,
+                       rmse_bins=0.05, predicted_retention=0.9, actual_retention=0.88,
+                       answers_at_fit=1842, last_attempt=FitAttempt(NOW, 1842, True, "better"))
+    with Collection.open(db_url, first_start=False) as col:
+        col.import_deck(qa_deck(5))
+        pid = create_profile(col, "Ana", START).id
+        _store(col, pid, record.to_text())
+        export_profile(col, pid, tmp_path / "ana.quizapp.json", NOW)
+        moved = import_profile(col, tmp_path / "ana.quizapp.json", name="Ana elsewhere")
+        assert FitRecord.from_text(_stored(col, moved.profile_id)) == record
+        assert (StudySession(col, moved.profile_id).settings.scheduler.parameters
+                == FITTED)
