@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from quizapp.gui.views.deck_options_dialog import count_box, percent_box
 from quizapp.gui.views.fact_editor import error_style
@@ -217,11 +218,15 @@ class SettingsDialog(QDialog):
         self.fit_busy.setVisible(busy)
 
         def finished(result: Any) -> None:
+            if not isValid(self):  # the dialog closed meanwhile
+                return
             self._idle()
             done(result)
 
         def failed(exc: Exception) -> None:
             log.error("personal parameters: %s", exc, exc_info=exc)
+            if not isValid(self):
+                return
             self._idle()
             self.fit_result.setText(f"That did not work: {exc}")
             self.fit_result.show()
@@ -241,7 +246,7 @@ class SettingsDialog(QDialog):
 
     def _grow(self) -> None:
         """Taller when a longer line came in, so that nothing is cut off."""
-        QTimer.singleShot(0, self._grow_now)  # once the labels have laid out their text
+        QTimer.singleShot(0, self, self._grow_now)  # once the labels have laid out their text
 
     def _grow_now(self) -> None:
         layout = self.layout()
@@ -307,6 +312,11 @@ class SettingsDialog(QDialog):
                                      self.retention.value() / 100)
         return SettingsValues(str(self.theme.currentData()), self.font_size.value(),
                               self.initial.profile_name, defaults)
+
+    def done(self, result: int) -> None:
+        """Close; a fit or reset under way finishes first (it holds the database)."""
+        self.runner.wait()
+        super().done(result)
 
     def try_save(self) -> None:
         """Apply and store the settings, or say what is wrong."""
