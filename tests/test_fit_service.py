@@ -41,6 +41,7 @@ from tests.fit_history import START, qa_deck, study_days
 pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+TODAY = f"{NOW.astimezone().day} {NOW.astimezone():%B}"  # as the app shows it, local time
 FITTED = tuple(round(p * 1.1, 4) if i < 4 else p for i, p in enumerate(DEFAULT_PARAMETERS_LIST))
 
 
@@ -144,7 +145,7 @@ def test_every_learner_gets_a_fit_once_there_is_enough_history(db_url: str) -> N
         assert record.last_attempt == FitAttempt(NOW, status.answers, True, report.reason)
         assert StudySession(col, pid).settings.scheduler.parameters == report.fitted_parameters
         assert parameters_status(col, pid).line(NOW) == (
-            f"Personal parameters: fitted on {status.answers:,} reviews on 7 December; "
+            f"Personal parameters: fitted on {status.answers:,} reviews on {TODAY}; "
             f"predicted retention {record.predicted_retention:.0%}, "
             f"actual {record.actual_retention:.0%}.")
 
@@ -169,7 +170,7 @@ def test_every_learner_gets_a_fit_once_there_is_enough_history(db_url: str) -> N
         assert StudySession(col, pid).settings.scheduler.parameters == DEFAULT_PARAMETERS_LIST
         assert not fit_is_due(col, pid)
         assert parameters_status(col, pid).line(NOW).startswith(
-            "Default parameters: reset on 7 December")
+            f"Default parameters: reset on {TODAY}")
 
         # Optimize now fits at once, whatever the rule says.
         again = optimize_profile(col, pid, now=NOW + timedelta(hours=1))
