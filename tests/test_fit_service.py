@@ -21,6 +21,7 @@ from quizapp.scheduling.optimize import (
     FitRecord,
     FitResult,
     Score,
+    retention,
 )
 from quizapp.scheduling.scheduler import parse_parameters
 from quizapp.services.collection import Collection
@@ -197,3 +198,19 @@ def test_a_profile_file_carries_the_fit_record(db_url: str, tmp_path: Path) -> N
         assert FitRecord.from_text(_stored(col, moved.profile_id)) == record
         assert (StudySession(col, moved.profile_id).settings.scheduler.parameters
                 == FITTED)
+
+
+def test_predicted_retention_is_fsrs_recall_of_the_last_answer() -> None:
+    w = DEFAULT_PARAMETERS_LIST
+    decay = -w[20]
+    factor = 0.9 ** (1 / decay) - 1
+    # One Good answer leaves stability w[2]; five days later the curve predicts:
+    expected = (1 + factor * 5 / w[2]) ** decay
+    predicted, actual = retention([((3, 0), (3, 5))], w)
+    assert predicted == pytest.approx(expected, rel=1e-4)
+    assert actual == 1.0
+    # An Again answer after one Easy answer (stability w[3]), ten days later: wrong.
+    predicted, actual = retention([((3, 0), (3, 5)), ((4, 0), (1, 10))], w)
+    assert predicted == pytest.approx((expected + (1 + factor * 10 / w[3]) ** decay) / 2,
+                                      rel=1e-4)
+    assert actual == 0.5
