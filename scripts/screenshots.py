@@ -276,7 +276,14 @@ def render_new_screens(app: object, window: object, shot: Callable[..., None]) -
     shot("deck-options", options)
     options.reject()
     settings = w.show_settings()
+    wait_for(app, lambda: not settings.fit_running)  # the Personal parameters line
     shot("settings", settings)
+    # Optimize now on the demo profile's short history, on a 1366×768 screen.
+    w.resize(1366, 728)
+    settings.optimize_now()
+    wait_for(app, lambda: not settings.fit_running)
+    shot("settings-1366x768", settings)
+    w.resize(1040, 720)
     settings.reject()
     for d in w.open_dialogs():
         if isinstance(d, QDialog | DeckOptionsDialog | SettingsDialog | FactEditorDialog

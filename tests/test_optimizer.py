@@ -20,6 +20,7 @@ from quizapp.scheduling.optimize import (
     DEFAULT_PARAMETERS_LIST,
     MIN_FIT_REVIEWS,
     REFIT_EVERY,
+    FitRecord,
     LoggedReview,
     clamp_parameters,
     fit_and_compare,
@@ -220,7 +221,7 @@ def test_too_little_history_changes_nothing(db_url: str) -> None:
         _simulate(col, pid, cards=5, seed=1)
         report = optimize_profile(col, pid)
         assert not report.switched and report.fitted_parameters is None
-        assert "not enough history" in report.reason
+        assert "too few reviews" in report.reason
         assert col.profile(pid).fsrs_parameters is None
         json.dumps(report.to_json())
 
@@ -231,7 +232,7 @@ def test_an_empty_or_tiny_history_is_not_fitted() -> None:
     for history in ([], [LoggedReview(T0, 1, 3)]):
         result = fit_and_compare(history, DEFAULT_PARAMETERS_LIST)
         assert not result.switch and result.fitted_parameters is None
-        assert "not enough history" in result.reason
+        assert "too few reviews" in result.reason
 
 
 def test_fitting_switches_only_to_better_parameters(db_url: str) -> None:
@@ -261,7 +262,8 @@ def test_fitting_switches_only_to_better_parameters(db_url: str) -> None:
         with col.session() as s:
             stored = s.get(ProfileRow, pid)
             assert stored is not None and stored.fsrs_parameters is not None
-            assert tuple(json.loads(stored.fsrs_parameters)) == report.fitted_parameters
+            assert (FitRecord.from_text(stored.fsrs_parameters).parameters
+                    == report.fitted_parameters)
         session = StudySession(col, pid)
         assert session.settings.scheduler.parameters == report.fitted_parameters
 
@@ -272,8 +274,11 @@ def test_fitting_switches_only_to_better_parameters(db_url: str) -> None:
             a = again.result
             assert a.current is not None and a.fitted is not None
             assert a.fitted.log_loss < a.current.log_loss
-        else:
-            assert col.profile(pid).fsrs_parameters == stored.fsrs_parameters
+        else:  # the same parameters, and the attempt noted for the every-N rule
+            kept = FitRecord.from_text(col.profile(pid).fsrs_parameters)
+            assert kept.parameters == report.fitted_parameters
+            assert kept.last_attempt is not None and not kept.last_attempt.switched
+            assert kept.last_attempt.answers == written
 
 
 def _real_log() -> list[LoggedReview]:

@@ -377,6 +377,10 @@ def build_parser() -> argparse.ArgumentParser:
     from quizapp.cli.classroom import register as register_class
 
     register_class(sub)  # class init / add-student / add-teacher, class-report
+
+    from quizapp.cli.optimize import register as register_optimize
+
+    register_optimize(sub)  # optimize
     return parser
 
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from quizapp.gui.controllers.browse_panel import BrowsePanel
+from quizapp.gui.controllers.fitting import AutoFit, parameter_actions
 from quizapp.gui.controllers.progress_panel import ProgressPanel
 from quizapp.gui.controllers.reader_panel import ReaderPanel
 from quizapp.gui.controllers.safekeeping import Safekeeping
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self._dialogs: set[QWidget] = set()
         self.runner = WorkerRunner(self)
         self.tasks = TaskRunner(self)  # imports and exports, one at a time
+        self.fitting = AutoFit(self)  # personal FSRS parameters, fitted after a sitting
         self.safekeeping = Safekeeping(self, self)  # backups, restore, damage, the profile lock
         self.exit_status = 0  # what run() returns once the window has closed
         self._import_queue: list[tuple[Path, bool]] = []
@@ -388,6 +390,8 @@ class MainWindow(QMainWindow):
         self.study.closed.connect(self.show_decks)
         self.study.state_changed.connect(self._update_study_actions)
         self.study.status_message.connect(self.show_status)
+        self.study.finished.connect(self._fit_after_sitting)
+        self.fitting.status_message.connect(self.show_status)
         self.study.answer_not_saved.connect(
             lambda text: self.message(QMessageBox.Icon.Warning, "Answer not saved", text)
         )
@@ -563,6 +567,11 @@ class MainWindow(QMainWindow):
         self._set_studying(True)
         self.pages.setCurrentWidget(self.study.view)
         self.study.start(self.library.collection, self.profile.profile_id, deck)
+
+    def _fit_after_sitting(self, _summary: object = None) -> None:
+        """A sitting reached its summary: fit the profile's parameters if due (background)."""
+        if self.library is not None and self.profile is not None:
+            self.fitting.after_sitting(self.library.collection, self.profile.profile_id)
 
     def show_decks(self) -> None:
         """Leave the study screen for the deck list (a practice test under way asks first)."""
@@ -1037,7 +1046,9 @@ class MainWindow(QMainWindow):
             self.show_status("Settings saved.")
             return []
 
-        dialog = SettingsDialog(values, save, self)
+        actions = (parameter_actions(collection, profile.profile_id)
+                   if collection is not None and profile is not None else None)
+        dialog = SettingsDialog(values, save, self, actions)
         self.open_dialog(dialog)
         return dialog
 
@@ -1283,6 +1294,7 @@ class MainWindow(QMainWindow):
         self.tasks.wait(30000)
         self.progress.wait(30000)
         self.runner.wait(30000)
+        self.fitting.wait(30000)
         self.safekeeping.keeper.wait(60000)
         if self.library is not None:
             self.library.close()

@@ -77,11 +77,23 @@ def parse_steps(text: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def parse_parameters(text: str | None) -> tuple[float, ...]:
-    """Personal FSRS parameters stored as JSON; the defaults when absent or unusable."""
+    """Personal FSRS parameters stored as JSON; the defaults when absent or unusable.
+
+    The stored text is a plain list of numbers (the first form) or an object
+    whose ``"parameters"`` is that list, or null for the defaults (what a fit
+    leaves behind: :class:`quizapp.scheduling.optimize.FitRecord`).
+    """
     if not text:
         return DEFAULT_PARAMETERS_LIST
     try:
-        value = tuple(float(v) for v in json.loads(text))
+        stored = json.loads(text)
+        if isinstance(stored, dict):
+            stored = stored.get("parameters")
+            if stored is None:
+                return DEFAULT_PARAMETERS_LIST
+        if not isinstance(stored, list):
+            raise TypeError(f"not a list of numbers: {text[:80]!r}")
+        value = tuple(float(v) for v in stored)
         check_parameters(value)
     except (ValueError, TypeError) as exc:
         log.warning("ignoring stored FSRS parameters (%s); using the defaults", exc)

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -25,8 +25,8 @@ from quizapp.storage.models import ProfileRow, as_utc
 from quizapp.storage.reviewlog import review_table, run
 from quizapp.storage.reviews import KIND_STUDY, answer_kind, is_effective
 
-__all__ = ["Engine", "FitRow", "FitTarget", "Session", "fit_session", "fit_settings",
-           "history_rows", "store_parameters"]
+__all__ = ["Engine", "FitRow", "FitTarget", "Session", "answer_count", "fit_session",
+           "fit_settings", "history_rows", "store_parameters"]
 
 #: One effective study answer: (time, card id, rating, response ms, study day).
 FitRow = tuple[datetime, int, int, int | None, int | None]
@@ -66,18 +66,32 @@ def fit_settings(session: Session, profile_id: int) -> tuple[str | None, int, st
     return profile.fsrs_parameters, profile.rollover_hour, profile.timezone
 
 
-def history_rows(session: Session, profile_id: int) -> list[FitRow]:
-    """The profile's effective study answers with a rating, in no particular order."""
+def _effective_study(profile_id: int) -> tuple[Any, Any, list[ColumnElement[bool]]]:
     r = review_table.alias("r")
     o = review_table.alias("o")
+    return r, o, [r.c.profile_id == profile_id, is_effective(r),
+                  answer_kind(r, o) == KIND_STUDY, r.c.rating.is_not(None)]
+
+
+def answer_count(session: Session, profile_id: int) -> int:
+    """How many effective study answers with a rating the profile has (the rows
+    :func:`history_rows` reads), counted in the database."""
+    r, o, where = _effective_study(profile_id)
+    stmt = sa_select(func.count()).select_from(r).outerjoin(o, o.c.id == r.c.cancels_id) \
+        .where(*where)
+    return int(run(session, stmt).scalar_one())
+
+
+def history_rows(session: Session, profile_id: int) -> list[FitRow]:
+    """The profile's effective study answers with a rating, in no particular order."""
+    r, o, where = _effective_study(profile_id)
     at = func.coalesce(o.c.reviewed_at, r.c.reviewed_at)
     day = func.coalesce(o.c.study_day, r.c.study_day)
     stmt = (
         sa_select(at, r.c.card_id, r.c.rating, r.c.response_ms, day)
         .select_from(r)
         .outerjoin(o, o.c.id == r.c.cancels_id)
-        .where(r.c.profile_id == profile_id, is_effective(r),
-               answer_kind(r, o) == KIND_STUDY, r.c.rating.is_not(None))
+        .where(*where)
     )
     out: list[FitRow] = []
     for when, card_id, rating, response_ms, sday in run(session, stmt):
