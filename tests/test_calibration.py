@@ -15,13 +15,18 @@ from sqlmodel import select
 
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.questions.model import Question
-from quizapp.scheduling import DEFAULT_PARAMETERS_LIST, CardState, SchedulerSettings
+from quizapp.scheduling import (
+    DEFAULT_PARAMETERS_LIST,
+    CardState,
+    SchedulerSettings,
+    retrievability,
+)
 from quizapp.scheduling.calibration import (
     MIN_ANSWERS,
     CalibrationTally,
+    RecallPredictor,
     calibrate,
     chance_right,
-    predicted_recall,
 )
 from quizapp.services.calibration import guess_chance, recall_calibration
 from quizapp.services.collection import Collection
@@ -104,18 +109,41 @@ def test_no_answers_and_the_tally_one_at_a_time() -> None:
 
 def test_predicted_recall_is_the_scheduler_retrievability_before_the_answer() -> None:
     settings = SchedulerSettings()
+    predictor = RecallPredictor(settings)
     learned = CardState(state=2, stability=10.0, difficulty=5.0, due=T0 + timedelta(days=10),
                         last_review=T0, reps=3)
     # FSRS: recall is 90% when the time since the last review equals the stability.
-    assert predicted_recall(learned, T0 + timedelta(days=10), settings) == pytest.approx(0.9)
-    later = predicted_recall(learned, T0 + timedelta(days=30), settings)
+    assert predictor.before(learned.to_json(), T0 + timedelta(days=10)) == pytest.approx(0.9)
+    later = predictor.before(learned.to_json(), T0 + timedelta(days=30))
     assert later is not None and later < 0.9
     relearning = learned.with_changes(state=3, stability=2.0)
-    assert predicted_recall(relearning, T0 + timedelta(minutes=10), settings) == 1.0
-    assert predicted_recall(CardState(), T0, settings) is None
+    assert predictor.before(relearning.to_json(), T0 + timedelta(minutes=10)) == 1.0
+    # No prediction for a new or learning memory, one without stability, or a bad state.
+    assert predictor.before(CardState().to_json(), T0) is None
     learning = CardState(state=1, step=0, stability=1.0, due=T0, last_review=T0)
-    assert predicted_recall(learning, T0, settings) is None
-    assert predicted_recall(learned.with_changes(stability=None), T0, settings) is None
+    assert predictor.before(learning.to_json(), T0) is None
+    assert predictor.before(learned.with_changes(stability=None).to_json(), T0) is None
+    for bad in ('{"state":2,', "[]", '{"state":2,"stability":"x","last_review":"y"}',
+                '{"state":2,"stability":3.0,"last_review":"not a time"}'):
+        assert predictor.before(bad, T0) is None
+
+
+def test_the_predictor_agrees_with_the_scheduler_retrievability() -> None:
+    rng = random.Random(3)
+    personal = list(DEFAULT_PARAMETERS_LIST)
+    personal[20] = 0.45
+    for parameters in (DEFAULT_PARAMETERS_LIST, tuple(personal)):
+        settings = SchedulerSettings(parameters=parameters)
+        predictor = RecallPredictor(settings)
+        for _ in range(300):
+            last = T0 + timedelta(seconds=rng.randrange(0, 10**7))
+            state = CardState(state=rng.choice((2, 3)), step=0,
+                              stability=rng.uniform(0.05, 400.0),
+                              difficulty=rng.uniform(1, 10), due=last + timedelta(days=3),
+                              last_review=last, reps=4)
+            at = last + timedelta(seconds=rng.randrange(0, 400 * 86400))
+            assert predictor.before(state.to_json(), at) == pytest.approx(
+                retrievability(state, at, settings), rel=1e-12)
 
 
 def test_a_lucky_pick_counts_in_the_prediction() -> None:
@@ -204,14 +232,15 @@ def retrievability_by_hand(state: dict[str, object], at: datetime,
     return float((1 + factor * days / float(str(state["stability"]))) ** decay)
 
 
-def expected(col: Collection, pid: int,
-             parameters: tuple[float, ...]) -> list[tuple[float, bool]]:
-    """The calibration pairs worked out from the review rows, one rule at a time."""
+def expected(col: Collection, pid: int, parameters: tuple[float, ...],
+             latest: int | None = None) -> list[tuple[float, bool]]:
+    """The calibration pairs worked out from the review rows, one rule at a time
+    (the ``latest`` ones by study day and id)."""
     with col.session() as s:
         rows = {r.id: r for r in s.exec(select(ReviewRow).where(ReviewRow.profile_id == pid))}
     cancelled = {r.cancels_id for r in rows.values() if r.cancels_id is not None}
     pairs = []
-    for r in rows.values():
+    for r in sorted(rows.values(), key=lambda r: (r.study_day, r.id), reverse=True):
         if r.id in cancelled:
             continue
         original = r
@@ -238,7 +267,7 @@ def expected(col: Collection, pid: int,
             guess = 1 / len(choices)
         assert r.correct is not None
         pairs.append((recall + (1 - recall) * guess, bool(r.correct)))
-    return pairs
+    return pairs[:latest] if latest is not None else pairs
 
 
 @pytest.fixture
@@ -287,3 +316,15 @@ def test_the_profile_parameters_make_the_prediction(col: Collection) -> None:
 def test_a_new_profile_has_nothing_to_show(col: Collection) -> None:
     result = recall_calibration(col, 1)
     assert result.answers == 0 and result.bins == () and not result.enough
+
+
+def test_only_the_latest_answers_are_read(col: Collection) -> None:
+    study(col, 1, days=30, seed=7)
+    every = recall_calibration(col, 1)
+    assert not every.latest and every.answers > 40
+    latest = recall_calibration(col, 1, latest=40)
+    assert latest.latest and latest.answers == 40 and latest.limit == 40
+    want = calibrate(expected(col, 1, DEFAULT_PARAMETERS_LIST, latest=40))
+    assert [(b.low, b.high, b.answers, b.right) for b in latest.bins] == [
+        (b.low, b.high, b.answers, b.right) for b in want.bins]
+    assert latest.predicted == pytest.approx(want.predicted)

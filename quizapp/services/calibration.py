@@ -3,9 +3,12 @@
 Reads the learner's answers to facts already learned
 (:func:`quizapp.storage.calibration.learned_answers`), predicts each with the
 scheduler and the profile's FSRS parameters
-(:func:`quizapp.scheduling.calibration.predicted_recall`), allows for lucky
+(:class:`quizapp.scheduling.calibration.RecallPredictor`), allows for lucky
 picks where the question had choices (:func:`guess_chance`), and bins the
-predictions (:class:`quizapp.scheduling.calibration.CalibrationTally`).
+predictions (:class:`quizapp.scheduling.calibration.CalibrationTally`). Only
+the latest :data:`LATEST_ANSWERS` answers are read, so the figures take a
+bounded time on however long a log (and follow the learner's memory as it is
+now).
 """
 
 from __future__ import annotations
@@ -15,19 +18,20 @@ import math
 from typing import TYPE_CHECKING
 
 from quizapp.questions.model import Form
-from quizapp.scheduling import CardState
 from quizapp.scheduling.calibration import (
+    LATEST_ANSWERS,
     MIN_ANSWERS,
     Calibration,
     CalibrationTally,
+    RecallPredictor,
     chance_right,
-    predicted_recall,
 )
 
 if TYPE_CHECKING:
     from quizapp.services.collection import Collection
 
-__all__ = ["MIN_ANSWERS", "Calibration", "guess_chance", "recall_calibration"]
+__all__ = ["LATEST_ANSWERS", "MIN_ANSWERS", "Calibration", "guess_chance",
+           "recall_calibration"]
 
 
 def guess_chance(form: str | None, choices: str | None) -> float:
@@ -49,20 +53,17 @@ def guess_chance(form: str | None, choices: str | None) -> float:
     return 1.0 / math.factorial(n) if form == Form.TIMELINE else 1.0 / n
 
 
-def recall_calibration(collection: Collection, profile_id: int) -> Calibration:
-    """Predicted against actual recall over the profile's answers to facts already learned."""
+def recall_calibration(collection: Collection, profile_id: int, *,
+                       latest: int = LATEST_ANSWERS) -> Calibration:
+    """Predicted against actual recall over the profile's latest ``latest`` answers to facts
+    already learned (fewer when there are fewer)."""
     from quizapp.services.profiles import profile_settings
     from quizapp.storage.calibration import learned_answers
 
-    settings = profile_settings(collection, profile_id).scheduler
-    tally = CalibrationTally()
-    for row in learned_answers(collection, profile_id):
-        try:
-            state = CardState.from_json(row.state_before)
-        except (ValueError, TypeError):
-            continue  # a state the log cannot be read back from predicts nothing
-        recall = predicted_recall(state, row.answered_at, settings)
-        if recall is None:
-            continue
-        tally.add(chance_right(recall, guess_chance(row.form, row.choices)), row.correct)
+    predictor = RecallPredictor(profile_settings(collection, profile_id).scheduler)
+    tally = CalibrationTally(limit=latest)
+    for row in learned_answers(collection, profile_id, latest):
+        recall = predictor.before(row.state_before, row.answered_at)
+        if recall is not None:
+            tally.add(chance_right(recall, guess_chance(row.form, row.choices)), row.correct)
     return tally.result()

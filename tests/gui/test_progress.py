@@ -209,3 +209,13 @@ def test_calibration_chart_waits_for_enough_answers(window: MainWindow, qtbot: Q
     view.show_calibration(few)
     assert view.calibration_chart.points() == [] and view.calibration_bins.rowCount() == 0
     assert view.calibration_chart.empty_text.endswith("already learned (20 so far).")
+    # At the limit of answers read, the summary says they are the latest ones.
+    from quizapp.scheduling.calibration import CalibrationTally
+
+    tally = CalibrationTally(limit=60)
+    for i in range(60):
+        tally.add(0.85, i % 4 != 0)
+    view.show_calibration(tally.result())
+    assert view.calibration_summary.text() == (
+        "Predicted 85%, actually recalled 75% over your latest 60 answers")
+    assert len(view.calibration_chart.points()) == 1

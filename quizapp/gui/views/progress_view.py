@@ -68,8 +68,9 @@ def calibration_summary(calibration: Calibration) -> str:
         so_far = (f" ({calibration.answers:,} so far)" if calibration.answers else "")
         return ("Not enough answers yet: the chart appears after "
                 f"{calibration.min_answers} reviews of facts you had already learned{so_far}.")
+    latest = "your latest " if calibration.latest else ""
     return (f"Predicted {_pct(calibration.predicted)}, actually recalled "
-            f"{_pct(calibration.actual)} over {calibration.answers:,} answers")
+            f"{_pct(calibration.actual)} over {latest}{calibration.answers:,} answers")
 
 
 class Section(QFrame):
