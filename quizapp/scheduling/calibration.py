@@ -43,7 +43,7 @@ from quizapp.scheduling.scheduler import SchedulerSettings
 from quizapp.scheduling.state import CardStateKind
 
 MIN_ANSWERS = 50
-LATEST_ANSWERS = 20_000
+LATEST_ANSWERS = 10_000
 MIN_BIN_ANSWERS = 10
 MAX_BINS = 10
 FINE_BINS = 20
