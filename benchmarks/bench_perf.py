@@ -20,8 +20,9 @@ For each size N (``--sizes``, default 1,000 and 10,000) it
    - ``deck_list_ms``: ``Library.deck_summaries`` (the deck list with new,
      learning, due and total counts, as the desktop deck list loads it);
    - ``stats_ms``: the Progress screen's figures: ``profile_stats``,
-     ``retention_over_time``, ``fact_labels`` and the profile's settings (what
-     ``progress_panel.compute_figures`` runs, without the Qt progress object);
+     ``retention_over_time``, ``fact_labels``, the profile's settings and
+     ``recall_calibration`` (what ``progress_panel.compute_figures`` runs,
+     without the Qt progress object);
    - ``search_ms``: the Browse screen's text search for ``--search-word`` as the
      screen runs it: ``search_fact_ids`` (the ordered ids of every matching
      fact, whose number is the count shown) plus ``fact_summaries`` of the
@@ -339,6 +340,7 @@ def phase_measure(args: argparse.Namespace) -> dict[str, Any]:
         search_fact_ids,
         search_facts,
     )
+    from quizapp.services.calibration import recall_calibration
     from quizapp.services.collection import Collection
     from quizapp.services.profiles import profile_settings
     from quizapp.storage.stats import profile_stats
@@ -368,6 +370,7 @@ def phase_measure(args: argparse.Namespace) -> dict[str, Any]:
         ]
         fact_labels(col, wanted)
         profile_settings(col, pid).scheduler  # noqa: B018 (as compute_figures reads it)
+        recall_calibration(col, pid)
         stats_s.append(time.perf_counter() - t)
         profile_stats_s.append(t1 - t)
     out["stats_ms"] = median_ms(stats_s)

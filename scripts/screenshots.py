@@ -264,8 +264,18 @@ def render_new_screens(app: object, window: object, shot: Callable[..., None]) -
     bar = w.progress.view.scroll_area.verticalScrollBar()
     bar.setValue(w.progress.view.retention_section.y() - 16)
     shot("progress-mastery")
+    bar.setValue(w.progress.view.calibration_section.y() - 16)
+    shot("progress-calibration")
     bar.setValue(bar.maximum())
     shot("progress-tables")
+    # The calibration chart on a 1366×768 screen (the window less the taskbar).
+    size = w.size()
+    w.resize(1366, 728)
+    settle(app)
+    bar.setValue(w.progress.view.calibration_section.y() - 16)
+    shot("progress-calibration-1366x768")
+    w.resize(size)
+    settle(app)
     bar.setValue(0)
 
     # Dialogs: deck options and settings.

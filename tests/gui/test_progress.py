@@ -124,7 +124,7 @@ def test_empty_profile_draws_empty_charts(window: MainWindow, qtbot: QtBot) -> N
     assert view.missed.rowCount() == 0 and view.missed_section.note.text() == "none yet"
     assert not view.leech_section.isVisibleTo(window)
     for widget in (view.calendar, view.per_day, view.forecast, view.retention_chart,
-                   view.by_kind, view.by_deck):
+                   view.by_kind, view.by_deck, view.calibration_chart):
         assert not widget.grab().isNull()
 
 
@@ -135,7 +135,7 @@ def test_charts_draw_in_both_themes(window: MainWindow, qtbot: QtBot) -> None:
     for mode in ("dark", "light"):
         window.set_theme(mode)
         for widget in (view.calendar, view.per_day, view.forecast, view.retention_chart,
-                       view.by_kind, view.by_deck):
+                       view.by_kind, view.by_deck, view.calibration_chart):
             image = widget.grab().toImage()
             assert not image.isNull() and image.width() > 100
             assert widget.accessibleName() and widget.accessibleDescription()
@@ -152,3 +152,70 @@ def test_nice_ticks_and_chart_models() -> None:
     line = LineChart("Test")
     line.set_points([Point("w1", None), Point("w2", 0.8)], target=0.9)
     assert line.points()[1].value == 0.8
+
+
+def test_calibration_chart_shows_the_figures_of_the_collection(window: MainWindow,
+                                                               qtbot: QtBot) -> None:
+    from quizapp.services.calibration import recall_calibration
+
+    make_history(window, days=40, per_day=20, wrong_every=6)
+    figures = open_progress(window, qtbot)
+    assert window.library is not None and window.profile is not None
+    calibration = recall_calibration(window.library.collection, window.profile.profile_id)
+    assert figures.calibration == calibration
+    assert calibration.enough and len(calibration.bins) >= 2
+    assert calibration.predicted is not None and calibration.actual is not None
+    view = window.progress.view
+    summary = (f"Predicted {round(calibration.predicted * 100)}%, actually recalled "
+               f"{round(calibration.actual * 100)}% over {calibration.answers:,} answers")
+    assert view.calibration_summary.text() == summary
+    assert view.calibration_summary.isVisibleTo(window)
+    chart = view.calibration_chart
+    assert [(p.low, p.high, p.predicted, p.actual, p.answers) for p in chart.points()] == [
+        (b.low, b.high, b.predicted, b.actual, b.answers) for b in calibration.bins]
+    assert chart.accessibleDescription().startswith(summary)
+    assert "RMSE" in chart.accessibleDescription()
+    table = view.calibration_bins
+    assert table.rowCount() == len(calibration.bins)
+    for row, b in enumerate(calibration.bins):
+        assert table.item(row, 0).text() == f"{round(b.low * 100)}–{round(b.high * 100)}%"
+        assert int(table.item(row, 1).text().replace(",", "")) == b.answers
+        assert table.item(row, 3).text() == f"{round(b.actual * 100)}%"
+    # Every dot answers the mouse with its figures.
+    view.calibration_section.show()
+    image = chart.grab().toImage()
+    assert not image.isNull()
+    assert len(chart._hits) == len(calibration.bins)
+    assert all("answers" in tip and "recalled" in tip for _rect, tip in chart._hits)
+
+
+def test_calibration_chart_waits_for_enough_answers(window: MainWindow, qtbot: QtBot) -> None:
+    figures = open_progress(window, qtbot)
+    assert figures.calibration.answers == 0 and not figures.calibration.enough
+    view = window.progress.view
+    assert view.calibration_chart.points() == []
+    assert view.calibration_chart.empty_text == (
+        "Not enough answers yet: the chart appears after 50 reviews of facts you had "
+        "already learned.")
+    assert not view.calibration_summary.isVisibleTo(window)
+    assert view.calibration_bins.rowCount() == 0
+    assert view.calibration_bins_section.note.text() == "none yet"
+    assert not view.calibration_chart.grab().isNull()
+    # A few answers are counted but not yet drawn.
+    from quizapp.scheduling.calibration import calibrate
+
+    few = calibrate([(0.9, i % 5 != 0) for i in range(20)])
+    assert few.bins and not few.enough
+    view.show_calibration(few)
+    assert view.calibration_chart.points() == [] and view.calibration_bins.rowCount() == 0
+    assert view.calibration_chart.empty_text.endswith("already learned (20 so far).")
+    # At the limit of answers read, the summary says they are the latest ones.
+    from quizapp.scheduling.calibration import CalibrationTally
+
+    tally = CalibrationTally(limit=60)
+    for i in range(60):
+        tally.add(0.85, i % 4 != 0)
+    view.show_calibration(tally.result())
+    assert view.calibration_summary.text() == (
+        "Predicted 85%, actually recalled 75% over your latest 60 answers")
+    assert len(view.calibration_chart.points()) == 1

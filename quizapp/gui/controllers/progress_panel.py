@@ -1,6 +1,7 @@
 """Behaviour of the Progress screen: compute the statistics off the GUI thread.
 
-:func:`quizapp.storage.stats.profile_stats` and the weekly retention run as a task on
+:func:`quizapp.storage.stats.profile_stats`, the weekly retention and the calibration of
+predicted recall run as a task on
 a pool thread (the window stays responsive; a Cancel button appears if it takes
 a while); the figures come back as plain dictionaries and are drawn by
 :class:`~quizapp.gui.views.progress_view.ProgressView`.
@@ -21,6 +22,7 @@ from quizapp.gui.views.progress_view import ProgressView
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
+    from quizapp.services.calibration import Calibration
     from quizapp.services.collection import Collection
 
 
@@ -32,25 +34,29 @@ class ProgressFigures:
     retention: list[dict[str, Any]]
     desired_retention: float
     labels: dict[str, str]  # "<deck>/<fact key>" -> the fact's words, for the tables
+    calibration: Calibration  # predicted against actual recall
 
 
 def compute_figures(collection: Collection, profile_id: int, now: datetime,
                     progress: Progress) -> ProgressFigures:
     """Every figure of the Progress screen (runs on a pool thread)."""
     from quizapp.browse import fact_labels, retention_over_time
+    from quizapp.services.calibration import recall_calibration
     from quizapp.services.profiles import profile_settings
     from quizapp.services.reports import profile_stats
 
-    progress(0, 3, "Counting reviews…")
+    progress(0, 4, "Counting reviews…")
     stats = profile_stats(collection, profile_id, now)
-    progress(1, 3, "Retention over time…")
+    progress(1, 4, "Retention over time…")
     retention = retention_over_time(collection, profile_id, now)
-    progress(2, 3, "Done.")
+    progress(2, 4, "Predicted and actual recall…")
+    calibration = recall_calibration(collection, profile_id)
+    progress(3, 4, "Done.")
     target = profile_settings(collection, profile_id).scheduler.desired_retention
     wanted = [(x["deck"], x["fact_id"])
               for part in ("wrong_choices", "most_missed", "leeches") for x in stats[part]]
     labels = fact_labels(collection, wanted)
-    return ProgressFigures(stats, retention, target, labels)
+    return ProgressFigures(stats, retention, target, labels, calibration)
 
 
 class ProgressPanel(QObject):
@@ -115,6 +121,7 @@ class ProgressPanel(QObject):
         self.figures = figures
         self.view.show_stats(figures.stats, figures.retention, figures.desired_retention,
                              figures.labels)
+        self.view.show_calibration(figures.calibration)
         self.loaded.emit(figures)
 
     def _failed(self, exc: Exception) -> None:

@@ -7,6 +7,9 @@
 - :class:`LineChart`: a rate between 0 and 1 over time, gaps where there is no
   data, and an optional dashed target line.
 - :class:`ProgressBars`: horizontal bars of "done of total" per row (mastery).
+- :class:`CalibrationChart`: predicted against actual recall, one dot per bin of
+  predictions (its area grows with its answers, its count beside it), over
+  the diagonal of a perfect prediction.
 
 Every chart describes its data in its accessible description and shows the
 value under the mouse as a tool tip.
@@ -508,4 +511,164 @@ class ProgressBars(Chart):
             pct = f" ({round(share * 100)}%)" if row.total else ""
             self._hits.append((QRectF(0, y, self.width(), h),
                                f"{row.label}: {row.done} of {row.total} mastered{pct}"))
+        p.end()
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationPoint:
+    """One bin of predictions: its range, mean prediction, share right and answers."""
+
+    low: float
+    high: float
+    predicted: float
+    actual: float
+    answers: int
+    tip: str = ""
+
+
+class CalibrationChart(Chart):
+    """Predicted recall (across) against the share recalled (up), 0-100% on both axes.
+
+    The dashed diagonal is a perfect prediction; each bin is a dot at (its mean
+    prediction, its share right), sized by its answers and labelled with their
+    number, and the dots are joined in order of prediction.
+    """
+
+    X_LABEL = "Predicted recall"
+    Y_LABEL = "Actually recalled"
+
+    def __init__(self, name: str, parent: QWidget | None = None, height: int = 300) -> None:
+        super().__init__(name, parent)
+        self._points: list[CalibrationPoint] = []
+        self.setMinimumHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._height = height
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, self._height)
+
+    def set_points(self, points: Sequence[CalibrationPoint], summary: str = "") -> None:
+        """The bins to draw (any order); ``summary`` is read out by screen readers."""
+        self._points = sorted(points, key=lambda pt: pt.predicted)
+        self.describe(summary or "; ".join(
+            f"predicted {round(pt.predicted * 100)}%, recalled {round(pt.actual * 100)}% "
+            f"over {pt.answers} answers" for pt in self._points))
+        self.update()
+
+    def points(self) -> list[CalibrationPoint]:
+        """The bins on show, lowest prediction first."""
+        return list(self._points)
+
+    def floor(self) -> float:
+        """The lowest value on both axes: 0, or a round 10% under every bin (at most 50%)."""
+        low = min((min(pt.predicted, pt.actual, pt.low) for pt in self._points), default=0.0)
+        floor = max(0.0, min(0.5, math.floor(low * 10 - 1e-9) / 10))
+        if floor < 0.5:  # ticks every 20%: start on one
+            floor = math.floor(floor * 5 + 1e-9) / 5
+        return floor
+
+    def plot_rect(self) -> QRectF:
+        """The rectangle the axes enclose, in widget coordinates."""
+        fm = QFontMetrics(self.small_font())
+        left = fm.height() + 10 + fm.horizontalAdvance("100%") + 6
+        top = fm.height() / 2 + 4
+        bottom = self.height() - 2 * fm.height() - 12
+        height = max(40.0, bottom - top)
+        width = max(40.0, min(self.width() - left - 16, height * 1.6))
+        return QRectF(left, top, width, height)
+
+    def paintEvent(self, _event: object) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        c = self.colors()
+        font = self.small_font()
+        p.setFont(font)
+        fm = QFontMetrics(font)
+        self._hits = []
+        if not self._points:
+            p.setPen(QColor(c.muted))
+            p.drawText(self.rect().adjusted(12, 0, -12, 0),
+                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_text)
+            p.end()
+            return
+        plot = self.plot_rect()
+        floor = self.floor()
+        span = 1.0 - floor
+
+        def at(x: float, y: float) -> QPointF:
+            return QPointF(plot.left() + plot.width() * (x - floor) / span,
+                           plot.bottom() - plot.height() * (y - floor) / span)
+
+        step = 0.1 if span <= 0.5 + 1e-9 else 0.2
+        ticks = [1.0 - step * i for i in range(int(span / step + 1e-9) + 1)]
+        tick_w = fm.horizontalAdvance("100%")
+        for t in ticks:
+            p.setPen(QPen(QColor(c.grid), 1))
+            p.drawLine(at(floor, t), at(1, t))
+            p.drawLine(at(t, floor), at(t, 1))
+            p.setPen(QColor(c.muted))
+            label = f"{round(t * 100)}%"
+            y = at(floor, t).y()
+            p.drawText(QRectF(plot.left() - 6 - tick_w - 4, y - fm.height() / 2, tick_w + 4,
+                              fm.height()),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+            x = at(t, floor).x()
+            w = fm.horizontalAdvance(label) + 4
+            p.drawText(QRectF(x - w / 2, plot.bottom() + 3, w, fm.height()),
+                       Qt.AlignmentFlag.AlignCenter, label)
+        # Axis titles: across under the ticks, up along the tick labels.
+        p.setPen(QColor(c.muted))
+        p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 6, plot.width(),
+                          fm.height()), Qt.AlignmentFlag.AlignCenter, self.X_LABEL)
+        p.save()
+        p.translate(plot.left() - 10 - tick_w - fm.height(), plot.center().y())
+        p.rotate(-90)
+        p.drawText(QRectF(-plot.height() / 2, 0, plot.height(), fm.height()),
+                   Qt.AlignmentFlag.AlignCenter, self.Y_LABEL)
+        p.restore()
+        # The diagonal of a perfect prediction.
+        p.setPen(QPen(QColor(c.tertiary), 1.4, Qt.PenStyle.DashLine))
+        p.drawLine(at(floor, floor), at(1, 1))
+        p.save()
+        middle = floor + span * 0.3
+        p.translate(at(middle, middle))
+        p.rotate(-math.degrees(math.atan2(plot.height(), plot.width())))
+        p.setPen(QColor(c.muted))
+        caption = "perfect prediction"
+        p.drawText(QRectF(-fm.horizontalAdvance(caption), 2, 2 * fm.horizontalAdvance(caption),
+                          fm.height()), Qt.AlignmentFlag.AlignCenter, caption)
+        p.restore()
+        # The bins: a line through them, then the dots and their counts.
+        path = QPainterPath()
+        for i, pt in enumerate(self._points):
+            if i:
+                path.lineTo(at(pt.predicted, pt.actual))
+            else:
+                path.moveTo(at(pt.predicted, pt.actual))
+        p.setPen(QPen(QColor(c.primary), 1.6))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        most = max(pt.answers for pt in self._points)
+        for pt in self._points:
+            centre = at(pt.predicted, pt.actual)
+            radius = 3.5 + 9.0 * math.sqrt(pt.answers / most)
+            p.setPen(QPen(QColor(c.background), 1.5))
+            p.setBrush(QColor(c.primary))
+            p.drawEllipse(centre, radius, radius)
+            count = _fmt(pt.answers)
+            w = fm.horizontalAdvance(count) + 4
+            # The count goes on the side away from the diagonal, inside the widget.
+            above = centre.y() - radius - fm.height() - 1
+            below = centre.y() + radius + 1
+            if pt.actual > pt.predicted:
+                y = above if above >= 0 else below
+            else:
+                y = below if below + fm.height() <= plot.bottom() else above
+            p.setPen(QColor(c.text))
+            p.drawText(QRectF(centre.x() - w / 2, y, w, fm.height()),
+                       Qt.AlignmentFlag.AlignCenter, count)
+            hit = QRectF(centre.x() - radius - 3, centre.y() - radius - 3,
+                         2 * radius + 6, 2 * radius + 6)
+            self._hits.append((hit, pt.tip or f"{round(pt.low * 100)}–{round(pt.high * 100)}%: "
+                                              f"{pt.answers} answers"))
         p.end()

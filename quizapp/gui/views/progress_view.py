@@ -1,8 +1,9 @@
 """Layout of the Progress screen: headline figures, charts and the teacher's tables.
 
 The view only draws what :class:`quizapp.gui.controllers.progress_panel.ProgressPanel`
-hands it: the dictionary of :func:`quizapp.storage.stats.profile_stats` plus true
-retention per week.
+hands it: the dictionary of :func:`quizapp.storage.stats.profile_stats`, true
+retention per week, and the calibration of predicted recall
+(:func:`quizapp.services.calibration.recall_calibration`).
 """
 
 from __future__ import annotations
@@ -35,18 +36,41 @@ from quizapp.gui.views.charts import (
     Bar,
     BarChart,
     CalendarHeatmap,
+    CalibrationChart,
+    CalibrationPoint,
     LineChart,
     Point,
     ProgressBars,
     Row,
 )
 from quizapp.gui.views.study_view import StatBox
+from quizapp.services.calibration import Calibration
 
 RECENT_DAYS = 30
 
 
 def _short(d: date) -> str:
     return f"{d.day} {d:%b}"
+
+
+def _pct(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def _range(low: float, high: float) -> str:
+    return f"{round(low * 100)}–{round(high * 100)}%"
+
+
+def calibration_summary(calibration: Calibration) -> str:
+    """The one-line reading of the calibration chart (or why it is not drawn)."""
+    if not calibration.enough or calibration.predicted is None \
+            or calibration.actual is None:
+        so_far = (f" ({calibration.answers:,} so far)" if calibration.answers else "")
+        return ("Not enough answers yet: the chart appears after "
+                f"{calibration.min_answers} reviews of facts you had already learned{so_far}.")
+    latest = "your latest " if calibration.latest else ""
+    return (f"Predicted {_pct(calibration.predicted)}, actually recalled "
+            f"{_pct(calibration.actual)} over {latest}{calibration.answers:,} answers")
 
 
 class Section(QFrame):
@@ -195,10 +219,43 @@ class ProgressView(QWidget):
         m_layout.addWidget(self.by_deck)
         m_layout.addStretch(1)
         self.mastery_section = Section("Mastered facts", mastery, page)
+        calibration = QWidget()
+        c_layout = QVBoxLayout(calibration)
+        c_layout.setContentsMargins(0, 0, 0, 0)
+        c_layout.setSpacing(4)
+        self.calibration_summary = QLabel("", calibration)
+        self.calibration_summary.setWordWrap(True)
+        self.calibration_summary.setAccessibleName("Calibration summary")
+        self.calibration_chart = CalibrationChart("Predicted and actual recall")
+        c_layout.addWidget(self.calibration_summary)
+        c_layout.addWidget(self.calibration_chart, 1)
+        self.calibration_section = Section(
+            "Predicted and actual recall", calibration, page, "facts you had learned")
+        self.calibration_bins = _table(
+            "Calibration by predicted recall",
+            ("Predicted recall", "Answers", "Predicted", "Recalled"))
+        bins_box = QWidget()
+        b_layout = QVBoxLayout(bins_box)
+        b_layout.setContentsMargins(0, 0, 0, 0)
+        b_layout.setSpacing(8)
+        b_layout.addWidget(self.calibration_bins)
+        self.calibration_help = QLabel(
+            "Each dot gathers the answers whose predicted recall fell in one range: "
+            "across, what the app predicted on average; up, the share you got right "
+            "(a lucky pick among choices counts in the prediction). On the dashed line "
+            "the predictions were right; below it you recalled less than predicted, "
+            "above it more.", bins_box)
+        self.calibration_help.setObjectName("muted")
+        self.calibration_help.setWordWrap(True)
+        b_layout.addWidget(self.calibration_help)
+        b_layout.addStretch(1)
+        self.calibration_bins_section = Section("By predicted recall", bins_box, page)
         grid.addWidget(self.per_day_section, 0, 0)
         grid.addWidget(self.forecast_section, 0, 1)
         grid.addWidget(self.retention_section, 1, 0)
         grid.addWidget(self.mastery_section, 1, 1)
+        grid.addWidget(self.calibration_section, 2, 0)
+        grid.addWidget(self.calibration_bins_section, 2, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
@@ -224,6 +281,38 @@ class ProgressView(QWidget):
         layout.addStretch(1)
 
     # ------------------------------------------------------------------ filling
+
+    def show_calibration(self, calibration: Calibration) -> None:
+        """Draw predicted against actual recall, or say how many answers it still needs."""
+        summary = calibration_summary(calibration)
+        self.calibration_summary.setText(summary if calibration.enough else "")
+        self.calibration_summary.setVisible(calibration.enough)
+        self.calibration_chart.empty_text = summary
+        bins = calibration.bins if calibration.enough else ()
+        points = [CalibrationPoint(
+            b.low, b.high, b.predicted, b.actual, b.answers,
+            f"Predicted {_range(b.low, b.high)}: {b.answers:,} answers, "
+            f"{_pct(b.predicted)} predicted on average, {_pct(b.actual)} recalled")
+            for b in bins]
+        detail = summary
+        note = ""
+        if calibration.enough and calibration.log_loss is not None \
+                and calibration.rmse_bins is not None:
+            gap = f"{calibration.rmse_bins * 100:.1f}"
+            detail += (f". Gap between prediction and recall across the ranges (RMSE): "
+                       f"{gap} points; log loss {calibration.log_loss:.3f}")
+            note = f"RMSE {gap} points"
+        self.calibration_chart.set_points(points, summary=detail)
+        self.calibration_section.setToolTip(detail)
+        _fill(self.calibration_bins, [[_range(b.low, b.high), f"{b.answers:,}",
+                                       _pct(b.predicted), _pct(b.actual)]
+                                      for b in bins], {1, 2, 3})
+        self.calibration_bins_section.note.setText(note if bins else "none yet")
+        rows = min(max(len(bins), 1), 10)
+        self.calibration_bins.setMinimumHeight(0)
+        self.calibration_bins.setFixedHeight(
+            self.calibration_bins.horizontalHeader().sizeHint().height()
+            + rows * self.calibration_bins.verticalHeader().defaultSectionSize() + 6)
 
     def show_stats(self, stats: dict[str, Any], retention: list[dict[str, Any]],
                    desired_retention: float | None = None,
