@@ -1,7 +1,8 @@
 """Calibration: how well the scheduler's predicted recall matches what the learner recalled.
 
 Each answer to a fact the learner had already learned (its memory was in
-Review or Relearning, with a stability) has a prediction: the memory's
+Review or Relearning, with a stability), given a day or more after the
+previous answer, has a prediction: the memory's
 retrievability at the time of the answer, from the state before the answer
 (:class:`RecallPredictor`: the scheduler's retrievability with the profile's
 parameters). Where a right answer could be a lucky pick (a question
@@ -133,8 +134,11 @@ class RecallPredictor:
         """The prediction of an answer from its state-before JSON (:meth:`CardState.to_json`).
 
         None unless the memory was in Review or Relearning with a stability and
-        a last review (a new or learning fact has no prediction to check), and
-        None for a state that cannot be read.
+        a last review (a new or learning fact has no prediction to check), None
+        for an answer less than a whole day after that review (the forgetting
+        curve predicts 100% there: such answers are the learning and relearning
+        steps, timed by the steps and not by a prediction, and would make every
+        scheduler look over-confident), and None for a state that cannot be read.
         """
         try:
             data = json.loads(state_before)
@@ -153,6 +157,8 @@ class RecallPredictor:
             return None
         if last_review.tzinfo is None:
             last_review = last_review.replace(tzinfo=UTC)
+        if (answered_at - last_review).days < 1:
+            return None
         return self.recall(float(stability), last_review, answered_at)
 
 

@@ -30,6 +30,9 @@ from quizapp.scheduling.calibration import (
 if TYPE_CHECKING:
     from quizapp.services.collection import Collection
 
+#: The most rows read to find the latest answers that have a prediction.
+READ_UP_TO = 4 * LATEST_ANSWERS
+
 __all__ = ["LATEST_ANSWERS", "MIN_ANSWERS", "Calibration", "guess_chance",
            "recall_calibration"]
 
@@ -62,8 +65,18 @@ def recall_calibration(collection: Collection, profile_id: int, *,
 
     predictor = RecallPredictor(profile_settings(collection, profile_id).scheduler)
     tally = CalibrationTally(limit=latest)
-    for row in learned_answers(collection, profile_id, latest):
-        recall = predictor.before(row.state_before, row.answered_at)
-        if recall is not None:
-            tally.add(chance_right(recall, guess_chance(row.form, row.choices)), row.correct)
+    taken = 0
+    # Some rows have no prediction (an answer less than a day after the last
+    # review): read on, newest first, until ``latest`` answers are taken.
+    rows = learned_answers(collection, profile_id, max(READ_UP_TO, 4 * latest))
+    try:
+        for row in rows:
+            if taken >= latest:
+                break
+            recall = predictor.before(row.state_before, row.answered_at)
+            if recall is not None:
+                tally.add(chance_right(recall, guess_chance(row.form, row.choices)), row.correct)
+                taken += 1
+    finally:
+        rows.close()
     return tally.result()

@@ -12,7 +12,7 @@ answer's. This module only reads: the prediction is computed by
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,7 +61,8 @@ _LEARNED: TextClause = text(_LEARNED_SQL.format(by_day="INDEXED BY ix_review_day
 _LEARNED_OTHER: TextClause = text(_LEARNED_SQL.format(by_day=""))
 
 
-def learned_answers(db: Database, profile_id: int, limit: int) -> Iterator[LearnedAnswer]:
+def learned_answers(db: Database, profile_id: int,
+                    limit: int) -> Generator[LearnedAnswer, None, None]:
     """The profile's latest ``limit`` effective study answers to facts in Review or
     Relearning, newest first (by study day, then by the order they were logged).
 
