@@ -35,6 +35,7 @@ RELATIVE = "relative date: check which day or year it means"
 ALTERNATIVE = "the text gives alternatives or a range: check the value"
 SIDE_REMARK = "the date belongs to a side remark: check what it dates"
 IN_THAT_CLAUSE = "the date belongs to what was said, not to the saying: check what it dates"
+BOUND = "the date is a limit (since, until, by …), not when it happened"
 ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
@@ -186,12 +187,52 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             yield ALTERNATIVE
         if _side_remark(text, fact.start, fact.end):
             yield SIDE_REMARK
-        if _inside_that_clause(fact):
+        if _inside_that_clause(fact) or _inside_reported_clause(fact):
             yield IN_THAT_CLAUSE
+        if _BOUND_BEFORE.search(text[max(0, fact.start - 24) : fact.start]) and not re.match(
+            r"\s*(?:to|and|[-–—])\s", text[fact.end : fact.end + 6]
+        ):
+            yield BOUND
+
+
+# "since 2001", "until 2019", "by 2030", "for the first time since 1990": a limit.
+_BOUND_BEFORE = re.compile(
+    r"\b(?:since|until|till|by|before|after|up to|no later than)\s+(?:the\s+end\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_REPORTING = (
+    r"(?:said|says|told|announced|claimed|warned|reported|stated|added|confirmed|explained|"
+    r"noted|predicted|expected|promised|insisted|argued|believes|believed|thinks|thought|"
+    r"hoped|hopes|expects)"
+)
+_ASKS_A_SAYING = re.compile(
+    r"^When (?:did|does|do|will) [^?]*?\b(?:say|tell|announce|claim|warn|report|state|add|"
+    r"confirm|explain|note|predict|expect|promise|insist|argue|believe|think|hope)\b"
+)
+
+
+def _inside_reported_clause(fact: Fact) -> bool:
+    """ "The mayor said the bridge would open in June": June dates the opening, but the
+    question built from the sentence asks when the mayor said it."""
+    if not fact.stem or fact.sentence is None or fact.start is None:
+        return False
+    if fact.sentence_start is None or not _ASKS_A_SAYING.match(fact.stem):
+        return False
+    before = fact.sentence[: fact.start - fact.sentence_start]
+    verbs = list(re.finditer(r"\b" + _REPORTING + r"\b", before))
+    if not verbs:
+        return False
+    between = before[verbs[-1].end() :].split()
+    return any(
+        w.lower() in lexicon.FINITE_AUXILIARIES or re.fullmatch(r"[a-z]{3,}ed", w)
+        for w in between
+    )
 
 
 _ASKS_THE_SAYING = re.compile(r"^When (?:did|does|do|will) [^?]*?\b\w+ that\b")
-_THAT_CLAUSE = re.compile(r"\b(?:\w+ed|said|says|told \w+|knew|thought|found|saw)\s+that\b")
+_THAT_CLAUSE = re.compile(
+    r"\b(?:\w+ed|said|says|told \w+|knew|thought|found|saw)\s+(?:\w+\s+){0,3}that\b"
+)
 
 
 def _inside_that_clause(fact: Fact) -> bool:
