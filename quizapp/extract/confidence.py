@@ -568,7 +568,7 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
             or len(words) > 7
             or words[0].lower()
             in {"following", "with", "after", "during", "before", "who", "which"}
-            or re.fullmatch(r"[a-z]+ing", words[0])
+            or (re.fullmatch(r"[a-z]+ing", words[0]) and not role.startswith("speaking for "))
         ):
             yield PROBLEM_ROLE
             break
