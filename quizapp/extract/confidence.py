@@ -40,6 +40,7 @@ ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
 VAGUE_ROLE = "the role does not say what the person is a member of"
+BARE_TITLE = "the role is a bare title (“Minister”): it does not say of what"
 
 _VAGUE_WORDS = lexicon.VAGUE_WORDS
 # "the workers", "its staff", "this year": a counted thing opened by a determiner.
@@ -582,12 +583,32 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
         if role and _member_of_nothing(role):
             yield VAGUE_ROLE
             break
+        if role and _bare_title(role):
+            yield BARE_TITLE
+            break
 
 
 # A role ending in "of (the) <adjective>": the organisation's name goes on past it.
 _CUT_ORGANISATION_RE = re.compile(
     r"\b(?:of|for)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|an|ic|ese|ish)$"
 )
+
+
+# Titles that mean little without what they are a title of: "Minister" (of what?).
+_NEEDS_PORTFOLIO = frozenset(
+    [
+        "minister", "secretary", "director", "chairman", "chairwoman", "chair", "head",
+        "chief", "president", "spokesman", "spokeswoman", "spokesperson", "official",
+        "representative", "commissioner", "deputy", "undersecretary", "manager", "leader",
+        "governor", "ambassador", "envoy", "adviser", "advisor", "aide", "officer",
+    ]
+)  # fmt: skip
+
+
+def _bare_title(role: str) -> bool:
+    """ "Minister", "the spokesman": a title alone, with no office, body or place."""
+    words = [w for w in role.split() if w.lower() not in lexicon.ARTICLES]
+    return len(words) == 1 and words[0].lower().strip(".,") in _NEEDS_PORTFOLIO
 
 
 def _member_of_nothing(role: str) -> bool:

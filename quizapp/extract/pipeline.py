@@ -26,7 +26,7 @@ from quizapp.extract.people import (
     split_name,
 )
 from quizapp.extract.readers import read_article
-from quizapp.extract.speech import SpeechFinder
+from quizapp.extract.speech import SPEECH_VERBS, SpeechFinder, Statement
 from quizapp.extract.stems import date_stem, number_stem, slug, unique_id
 from quizapp.extract.tokens import find_quotations, sentence_spans, tokenize
 from quizapp.facts.model import Deck, Fact, FactKind, Source
@@ -130,7 +130,7 @@ def extract_facts(
     registry = Registry()
     registry.mentions = _mentions(text, sentences)
     finder = SpeechFinder(text, registry, sentences)
-    statements = finder.run()
+    statements = [st for st in finder.run() if not _narration(text, st)]
     step(3)
 
     evidence: dict[str, QuoteEvidence] = {}
@@ -202,6 +202,27 @@ def extract_facts(
     facts.sort(key=lambda f: (f.start or 0, f.kind.value))
     step(5)
     return facts
+
+
+def _narration(text: str, st: Statement) -> bool:
+    """Words with no quotation marks and no reporting verb are narration, never a
+    statement: a paragraph of the article's own sentences followed by a line that looks
+    like a signature ("Palmerston North, Manawatu"). Kept: the words announced by
+    "… denied these allegations:", and a pull quote that speaks as "I" or "we"."""
+    if st.reported:
+        return False
+    near = text[max(0, st.start - 3) : st.start] + text[st.end : st.end + 3]
+    if any(c in near for c in "\"“”‘’'"):
+        return False
+    intro = text[max(0, st.start - 300) : st.start].rstrip()
+    if intro.endswith(":"):
+        line = intro[intro.rfind("\n") + 1 :]
+        if any(w in SPEECH_VERBS for w in re.findall(r"[a-z]+", line)):
+            return False  # "In a statement, the Church denied these allegations:"
+    return _FIRST_PERSON.search(text, st.start, st.end) is None
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I[’']m|me|my|we|us|our|you|your)\b", re.IGNORECASE)
 
 
 UNSAID = "stated inside a quote whose speaker was not found"
