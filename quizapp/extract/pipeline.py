@@ -208,7 +208,8 @@ def _narration(text: str, st: Statement) -> bool:
     """Words with no quotation marks and no reporting verb are narration, never a
     statement: a paragraph of the article's own sentences followed by a line that looks
     like a signature ("Palmerston North, Manawatu"). Kept: the words announced by
-    "… denied these allegations:", and a pull quote that speaks as "I" or "we"."""
+    "… denied these allegations:", and a pull quote that speaks as "I" or "we" or is
+    signed with a role ("Charles Bolden, NASA Administrator")."""
     if st.reported:
         return False
     near = text[max(0, st.start - 3) : st.start] + text[st.end : st.end + 3]
@@ -219,7 +220,7 @@ def _narration(text: str, st: Statement) -> bool:
         line = intro[intro.rfind("\n") + 1 :]
         if any(w in SPEECH_VERBS for w in re.findall(r"[a-z]+", line)):
             return False  # "In a statement, the Church denied these allegations:"
-    return _FIRST_PERSON.search(text, st.start, st.end) is None
+    return st.role is None and _FIRST_PERSON.search(text, st.start, st.end) is None
 
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I[’']m|me|my|we|us|our|you|your)\b", re.IGNORECASE)
