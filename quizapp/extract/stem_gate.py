@@ -271,7 +271,7 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
     # the word after the auxiliary (the subject): not a preposition, an auxiliary, a
     # capitalised function word or a quote's first word
     for i, w in enumerate(rest[:8]):
-        if w.lower() in _AUX_WORDS and (i > 0 or opening == "when "):
+        if w.lower() in _AUX_WORDS:
             nxt = rest[i + 1] if i + 1 < len(rest) else ""
             if not nxt:
                 break
@@ -290,9 +290,8 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
                 return BARE_NOUN  # "How old was boy?"
             break
     if opening == "how many " and rest:
-        head = [w for w in rest[:4] if w.lower() not in _AUX_WORDS]
         lead = []
-        for w in head:
+        for w in rest[:4]:
             if w.lower() in _AUX_WORDS or (w.islower() and re.fullmatch(r"[a-z]+ed", w)):
                 break
             lead.append(w)

@@ -376,7 +376,10 @@ def _number_stem(
                 return _shorten(stem), event
         return f"What percentage is given for {label}?", event
     if counts and counts.startswith("age of "):
-        return f"How old was {counts[7:]}?", event
+        who = counts[7:]
+        if who[:1].islower() and who.split()[0] not in lexicon.DETERMINERS:
+            who = f"the {who}"  # "a 12-year-old boy": "How old was the boy?", not "… was boy?"
+        return f"How old was {who}?", event
     money = bool(unit and unit.isupper() and len(unit) == 3)
     if unit in _TIME_UNITS:
         head = f"How many {unit}"

@@ -1,0 +1,233 @@
+"""What a strict teacher found broken in questions from unseen articles, class by class.
+
+Each class has a rule, a test on a short text written for the test (not copied from
+an article), and, where the development set holds one, the development article's
+fact the rule now marks *check*.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from quizapp.extract import confidence as conf
+from quizapp.extract import extract_facts
+from quizapp.extract.stem_gate import (
+    BARE_NOUN,
+    FRAGMENT,
+    GARBLED,
+    PRONOUN,
+    QUOTE_MARKUP,
+    SELF_SUBJECT,
+    stem_problem,
+)
+from quizapp.facts.model import Fact, FactKind
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT / "tests" / "extraction_eval"
+
+
+def _date(stem: str) -> Fact:
+    return Fact(id="d", kind=FactKind.DATE, text="May 3", value="2020-05-03", stem=stem)
+
+
+def _number(stem: str, text: str = "40") -> Fact:
+    return Fact(id="n", kind=FactKind.NUMBER, text=text, value=40.0, stem=stem)
+
+
+def _statement(text: str, reported: bool = True) -> Fact:
+    return Fact(id="q", kind=FactKind.QUOTE, text=text, speaker="Arne Holt", reported=reported)
+
+
+def _facts(text: str) -> list[Fact]:
+    return extract_facts(text, source_id="t", published="2020-05-05")
+
+
+def _quotes(text: str) -> list[Fact]:
+    return [f for f in _facts(text) if f.kind is FactKind.QUOTE]
+
+
+# ---- the stem gate: a complete English question -------------------------------------
+
+
+def test_a_pronoun_with_no_name_before_it_is_refused() -> None:
+    assert stem_problem(_date("When did the police arrest him?")) == PRONOUN
+    assert stem_problem(_date("When did the council tell them to leave?")) == PRONOUN
+    # a name in the question gives the pronoun its person
+    assert stem_problem(_date("When did police arrest Tom Reyes after he fled?")) is None
+    # a plural noun gives "they" its people
+    assert stem_problem(_date("When did the ferries stop after they lost power?")) is None
+
+
+def test_words_of_a_quote_in_the_first_person_are_refused() -> None:
+    assert stem_problem(_number("How many goals did we score in the first half?", "3")) == PRONOUN
+    assert stem_problem(_number("How many things did I'm tell the court?", "2")) == PRONOUN
+
+
+def test_a_bare_common_noun_as_the_person_asked_about_is_refused() -> None:
+    assert stem_problem(_number("How old was boy?", "12 years")) == BARE_NOUN
+    assert stem_problem(_number("How old was the boy?", "12 years")) is None
+
+
+def test_a_sentence_opener_left_where_the_subject_should_be_is_refused() -> None:
+    assert stem_problem(_date("When would Voters then choose the new flag?")) == GARBLED
+    assert stem_problem(_number("How many people were No injuries reported?", "80")) == GARBLED
+    assert stem_problem(_number("By what percentage did in May, sales rise?", "5%")) == GARBLED
+    assert stem_problem(_number("How many signatures did has launch a petition?")) == GARBLED
+    assert stem_problem(_date("When would voters choose the new flag?")) is None
+
+
+def test_a_singular_noun_after_how_many_is_refused() -> None:
+    assert stem_problem(_number("How many poster admitted to the attack?", "1")) == GARBLED
+    assert stem_problem(_number("How many vote do the members hold?", "1")) == GARBLED
+    assert stem_problem(_number("How many posters admitted to the attack?", "2")) is None
+    assert stem_problem(_number("How many people left the town?", "2")) is None
+    assert stem_problem(_number("How many km did the runners cover?", "2")) is None
+
+
+def test_a_clause_cut_short_is_refused() -> None:
+    assert stem_problem(_number("What percentage is this from the year before, when it was?")) == (
+        GARBLED
+    )
+    assert stem_problem(_number("How many visitors were there, which?")) == GARBLED
+    assert stem_problem(_date("When is the vote to be held from May 2 to, choosing a flag?")) == (
+        GARBLED
+    )
+    assert stem_problem(_date("When is 's announcement due?")) == GARBLED
+    assert stem_problem(
+        _number("How many institutions did Maurer, chief officer of the fund?")
+    ) == (GARBLED)
+
+
+# ---- statements: "Who said that …?" ---------------------------------------------------
+
+
+def test_the_speaker_as_the_subject_of_their_own_statement_is_check() -> None:
+    text = "Minister of Health Arne Holt said he is alarmed by the figures."
+    (q,) = _quotes(text)
+    assert q.reported and q.text == "he is alarmed by the figures"
+    assert q.level == conf.CHECK and SELF_SUBJECT in q.reasons
+    assert stem_problem(_statement("the figures alarm the ministry")) is None
+
+
+def test_a_fragment_or_an_unnamed_pronoun_in_a_statement_is_check() -> None:
+    assert stem_problem(_statement("when the port closes, all ships wait")) == FRAGMENT
+    assert stem_problem(_statement("the officials complained to him about it")) == PRONOUN
+    assert stem_problem(_statement("Tom Reyes complained to him about it")) is None
+    assert stem_problem(_statement("the ferries stopped because they lost power")) is None
+
+
+def test_markup_inside_a_quote_is_check() -> None:
+    text = 'Kate Linden said: "We found lead | in two of the samples from the river."'
+    (q,) = _quotes(text)
+    assert q.level == conf.CHECK and QUOTE_MARKUP in q.reasons
+    assert stem_problem(_statement("the <b>samples</b> were clean", reported=False)) == (
+        QUOTE_MARKUP
+    )
+    assert stem_problem(_statement("it is the #2 browser after the other one")) is None
+
+
+# ---- speakers ---------------------------------------------------------------------
+
+
+def test_a_person_speaking_for_an_organisation_is_the_speaker() -> None:
+    text = (
+        "Tom Reyes for the Northern Dairy Council said that sales of butter fell. "
+        '"We expect a better year," Reyes said.'
+    )
+    quotes = _quotes(text)
+    assert [q.speaker for q in quotes] == ["Tom Reyes", "Tom Reyes"]
+    assert quotes[0].role == "speaking for the Northern Dairy Council"
+    people = [f for f in _facts(text) if f.kind is FactKind.PERSON]
+    assert [p.name for p in people] == ["Tom Reyes"]
+    assert people[0].level == conf.READY
+
+
+def test_narration_is_never_a_statement() -> None:
+    text = (
+        "The harbour closed on Monday after a night of heavy rain. Ferries stopped running. "
+        "The port authority counted the damage and the roads were shut. Crews worked "
+        "through the night. Palmerston North, Manawatu\n"
+    )
+    assert _quotes(text) == []
+    # a paragraph that speaks as "I", signed with a name the article gives, stays a quote
+    signed = (
+        "Anna Berg left the ship in 2007. She now lives in Oslo.\n\n"
+        "The ship's owners did not answer.\n\n"
+        "I was told to stay on board and I could not leave for years. Anna Berg, Oslo\n"
+    )
+    assert [q.speaker for q in _quotes(signed)] == ["Anna Berg"]
+    # the same paragraph in the third person is the article's own narration
+    narrated = signed.replace("I was told", "She was told").replace("and I could", "and could")
+    assert _quotes(narrated) == []
+
+
+def test_a_bare_title_as_a_role_is_check() -> None:
+    (p,) = [f for f in _facts("Minister Arne Holt visited the port.") if f.kind is FactKind.PERSON]
+    assert p.role == "Minister"
+    assert p.level == conf.CHECK and conf.BARE_TITLE in p.reasons
+    (p,) = [
+        f
+        for f in _facts("Minister of Health Arne Holt visited the port.")
+        if f.kind is FactKind.PERSON
+    ]
+    assert conf.BARE_TITLE not in p.reasons
+
+
+# ---- dates ------------------------------------------------------------------------
+
+
+def _date_facts(text: str) -> dict[str, Fact]:
+    return {f.text: f for f in _facts(text) if f.kind is FactKind.DATE}
+
+
+def test_a_date_that_is_a_limit_is_check() -> None:
+    dates = _date_facts(
+        "The club has played in the league since 2001. The school stayed closed until 2019. "
+        "By 2030, the town will need a new school. The museum opened in 1998."
+    )
+    for written in ("2001", "2019", "2030"):
+        assert conf.BOUND in dates[written].reasons, written
+    assert conf.BOUND not in dates["1998"].reasons
+
+
+def test_a_date_inside_what_was_said_is_check() -> None:
+    dates = _date_facts("The mayor said the bridge would open in June.")
+    assert dates["in June"].level == conf.CHECK
+    assert conf.IN_THAT_CLAUSE in dates["in June"].reasons
+    dates = _date_facts("The mayor said on Monday that the old bridge was closed.")
+    assert conf.IN_THAT_CLAUSE not in dates["on Monday"].reasons
+
+
+# ---- development-set examples -------------------------------------------------------------
+
+DEV_EXAMPLES = [
+    # (article, the fact's written text, a words of its stem or statement, the reason)
+    ("flag", "2016", "Voters then choose", GARBLED),
+    ("flag", "forty percent", "when it was?", GARBLED),
+    ("hackers", "One", "How many poster", GARBLED),
+    ("soccer", "three", "we could", PRONOUN),
+    ("sensitive", "they apply to letters", "they apply", SELF_SUBJECT),
+    ("warhol", "2007", "seeded university art galleries", conf.BOUND),
+    ("nasa", "Today", "When is 's announcement", GARBLED),
+]
+
+
+@pytest.mark.parametrize(("article", "written", "words", "reason"), DEV_EXAMPLES)
+def test_development_set_examples_are_check(
+    article: str, written: str, words: str, reason: str
+) -> None:
+    gold = json.loads((EVAL / "gold" / f"{article}.json").read_text(encoding="utf-8"))
+    text = (ROOT / gold["article"]).read_text(encoding="utf-8")
+    facts = extract_facts(text, source_id=article, published=gold.get("published"))
+    found = [
+        f
+        for f in facts
+        if (f.text == written or f.text.startswith(written))
+        and words in (f.text if f.kind is FactKind.QUOTE else f.stem or "")
+    ]
+    assert found, f"{article}: no fact {written!r} with {words!r}"
+    for f in found:
+        assert f.level == conf.CHECK and reason in f.reasons, (f.stem, f.reasons)
