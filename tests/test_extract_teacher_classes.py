@@ -101,6 +101,25 @@ def test_a_clause_cut_short_is_refused() -> None:
     ) == (GARBLED)
 
 
+def test_a_second_verb_left_in_the_past_is_refused() -> None:
+    dates = {
+        f.text: f
+        for f in _facts("The trial began on Monday and ended on Thursday.")
+        if f.kind is FactKind.DATE
+    }
+    assert dates["on Monday"].stem == "When did the trial begin and ended on Thursday?"
+    assert GARBLED in dates["on Monday"].reasons
+    assert stem_problem(_date("When did that the two states join the union?")) == GARBLED
+    assert stem_problem(_date("When did the two states join the union and the pact?")) is None
+
+
+def test_a_participle_left_dangling_at_the_end_is_refused() -> None:
+    assert stem_problem(_number("How many people did the storm hit on Sunday, killing?", "3")) == (
+        GARBLED
+    )
+    assert stem_problem(_number("How many people attended the opening?", "3")) is None
+
+
 # ---- statements: "Who said that …?" ---------------------------------------------------
 
 

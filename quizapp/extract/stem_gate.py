@@ -254,6 +254,17 @@ def _pronoun_unresolved(body: str, *, first_is_name: bool = False) -> bool:
     return True
 
 
+# After "did", "will": a second verb in the past tense ("… begin and ended …", "… join grew?").
+_SECOND_VERB = re.compile(
+    r"\band\s+(?:then\s+|later\s+)?(?:[a-z]{3,}ed|became|began|went|came|grew|fell|rose|sank|"
+    r"took|gave|made|won|left|met|said|told|held|saw|ran|found|got|brought|bought|sold|kept|"
+    r"lost|led|wrote|spoke|chose|drove|flew)\b"
+    r"|\b(?:join|open|close|start|end|win|lose|meet|leave)\s+(?:grew|became|fell|rose|sank|"
+    r"[a-z]{3,}ed)\?$"
+)
+_ASKS_WITH_DID = re.compile(r"[^?]*?\b(?:did|does|do|will|would)\b", re.IGNORECASE)
+
+
 def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
     """Form checks that hold for every opening: the words where a subject, a verb or a
     counted thing should be."""
@@ -277,8 +288,8 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
                 break
             if nxt.lower() in _PREPOSITIONS and nxt.islower():
                 return GARBLED  # "By what percentage did in 2023, …?"
-            if nxt.lower() in _AUX_WORDS:
-                return GARBLED  # "… did has launch …?"
+            if nxt.lower() in _AUX_WORDS or nxt in ("that", "which", "who", "whose"):
+                return GARBLED  # "… did has launch …?", "When did that the states join …?"
             if nxt[:1].isupper() and nxt.lower() in _CAPITAL_FUNCTION_WORDS:
                 return GARBLED  # "… were No injuries …", "When would Voters then …?"
             if (
@@ -289,6 +300,10 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
             ):
                 return BARE_NOUN  # "How old was boy?"
             break
+    if _ASKS_WITH_DID.match(s) and _SECOND_VERB.search(s):
+        return GARBLED  # "When did the trial begin and ended on Thursday?": a verb left in the past
+    if re.search(r"(?:,|\d)\s*[a-z]+ing\?$", s):
+        return GARBLED  # "How many people did the storm hit the coast on Sunday, killing?"
     if opening == "how many " and rest:
         lead = []
         for w in rest[:4]:
