@@ -164,6 +164,20 @@ def test_a_person_speaking_for_an_organisation_is_the_speaker() -> None:
     assert people[0].level == conf.READY
 
 
+def test_he_said_after_another_person_is_named_is_check() -> None:
+    text = (
+        '"We will strike if we must," said Kari Dahl, a dock worker.\n\n'
+        'The mayor, Jon Berg, was angry. "This is a disgrace," he said.\n'
+    )
+    quotes = {q.text: q for q in _quotes(text)}
+    assert quotes["We will strike if we must"].level == conf.READY
+    disgrace = quotes["This is a disgrace"]
+    assert disgrace.level == conf.CHECK and conf.PRONOUN_SPEAKER in disgrace.reasons
+    # with no one else named in between, "he" is the last speaker
+    text = '"We will strike," said Kari Dahl. "It is a disgrace," she said.\n'
+    assert all(q.level == conf.READY for q in _quotes(text))
+
+
 def test_narration_is_never_a_statement() -> None:
     text = (
         "The harbour closed on Monday after a night of heavy rain. Ferries stopped running. "

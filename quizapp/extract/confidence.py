@@ -27,6 +27,7 @@ NO_SPEAKER = "no speaker found: fill in who said it"
 EARLIER_SPEAKER = "speaker taken from an earlier sentence"
 GROUP_SPEAKER = "the speaker is not named (a group or an unnamed person)"
 OUTLET_SPEAKER = "the speaker may be the outlet that reported it, not who said it"
+PRONOUN_SPEAKER = "speaker taken from “he” or “she”, and another person is named just before"
 VAGUE = "vague quantity"
 UNCLEAR_COUNT = "what is counted is unclear"
 OVER_DURING = "“over” may mean “during” here, not “more than”"
@@ -128,6 +129,8 @@ class QuoteEvidence:
     """What the extractor knows about how a quote's speaker was found."""
 
     link: str  # "explicit", "carried" or "none"
+    #: The full names of the people the article names (for a speaker found by "he").
+    people: tuple[str, ...] = ()
 
 
 HEADLINE = "taken from the headline, which the article tells more exactly"
@@ -393,6 +396,8 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         return
     if link == "carried" or not _named_near(fact, text):
         yield EARLIER_SPEAKER
+    elif quote is not None and _other_person_between(fact, text, quote.people):
+        yield PRONOUN_SPEAKER
     first = fact.speaker.split()[0]
     if (
         first[:1].islower()
@@ -408,6 +413,35 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         near,
     ):
         yield OUTLET_SPEAKER  # "…, a ministry aide told the Daily Courier"
+
+
+_SAID_BY_PRONOUN = re.compile(
+    r"\b(?:he|she)\s+(?:said|says|added|told|explained|noted|continued|insisted|argued|wrote)\b"
+    r"|\b(?:said|says|added)\s+(?:he|she)\b",
+    re.IGNORECASE,
+)
+
+
+def _other_person_between(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
+    """ "Kari Dahl said … The mayor, Jon Berg, was angry. “This is a disgrace,” he said.":
+    the quote's speaker was found through "he", and another person the article names
+    is written between the speaker's last mention and the quote."""
+    if fact.start is None or fact.end is None or not fact.speaker:
+        return False
+    s = fact.sentence_start if fact.sentence_start is not None else fact.start
+    e = s + len(fact.sentence or "")
+    outside = text[s : fact.start] + " " + text[fact.end : max(e, fact.end)]
+    if not _SAID_BY_PRONOUN.search(outside):
+        return False
+    lo = max(0, s - 600)  # bounded: linear in the text
+    window = text[lo : fact.start]
+    surname = fact.speaker.split()[-1]
+    last = [m.end() for m in re.finditer(r"(?<!\w)" + re.escape(surname) + r"(?!\w)", window)]
+    between = window[last[-1] :] if last else window
+    own = set(fact.speaker.split())
+    return any(
+        name in between for name in people if len(name.split()) >= 2 and not own & set(name.split())
+    )
 
 
 _UNNAMED_FIRST = frozenset(
@@ -544,6 +578,8 @@ _NOT_PERSON_HEADS = frozenset(
         "airport",
         "hospital",
         "church",
+        "day",
+        "week",
     ]
 )
 _DEMONYM_RE = re.compile(

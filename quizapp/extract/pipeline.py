@@ -134,12 +134,22 @@ def extract_facts(
     step(3)
 
     evidence: dict[str, QuoteEvidence] = {}
+    named = tuple(
+        dict.fromkeys(
+            name
+            for name in (
+                *(p.name for p in registry.people if not p.is_org),
+                *(np.name for np in registry.mentions if np.is_person),
+            )
+            if len(name.split()) >= 2 and not not_a_person(name)
+        )
+    )
     for st in statements:
         sent_s, sent_e = sentence_bounds(text, st.start, st.end)
         speaker = st.speaker
         who = slug(speaker.name.split()[-1] if speaker else "unknown", 1)
         fid = unique_id("q", f"{who}-{slug(text[st.start : st.end], 3)}", used)
-        evidence[fid] = QuoteEvidence(st.link if speaker else "none")
+        evidence[fid] = QuoteEvidence(st.link if speaker else "none", named)
         facts.append(
             Fact(
                 id=fid,

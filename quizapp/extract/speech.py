@@ -541,8 +541,10 @@ class SpeechFinder:
             if named is not None:
                 return named
             prev = self._previous_sentence(sent)
-            if i == 0 and prev is not None:
-                # "Harry Kane won the award. He said, "…"": the person just named.
+            first = all(sent.quoted[k] or not sent.toks[k].is_word for k in range(i))
+            if first and prev is not None:
+                # "Harry Kane won the award. He said, "…"", and "… award. "…," he said":
+                # the person just named.
                 named = self._named_before(prev, len(prev.toks), word)
                 if named is not None:
                     return named
