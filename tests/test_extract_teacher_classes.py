@@ -178,6 +178,18 @@ def test_he_said_after_another_person_is_named_is_check() -> None:
     assert all(q.level == conf.READY for q in _quotes(text))
 
 
+def test_a_time_after_said_is_never_the_speaker() -> None:
+    text = (
+        "The port is closed. Anna Lund leads the union.\n\n"
+        '"We will not sign that," the head of the union, Anna Lund, said on Monday.\n\n'
+        '"We will never sign it," said on Monday the head of the union, Anna Lund.\n'
+    )
+    first, second = _quotes(text)
+    # the appositive before "said" is not read yet: the speaker is left to fill in
+    assert first.speaker is None and conf.NO_SPEAKER in first.reasons
+    assert second.speaker == "Anna Lund"
+
+
 def test_narration_is_never_a_statement() -> None:
     text = (
         "The harbour closed on Monday after a night of heavy rain. Ferries stopped running. "
