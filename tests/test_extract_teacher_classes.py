@@ -246,6 +246,22 @@ def test_a_date_inside_what_was_said_is_check() -> None:
     assert conf.IN_THAT_CLAUSE not in dates["on Monday"].reasons
 
 
+def test_a_date_of_a_before_or_after_clause_is_check() -> None:
+    dates = _date_facts(
+        "The jury deliberated for two days before it returned its verdict on Monday."
+    )
+    assert dates["on Monday"].level == conf.CHECK
+    assert conf.OTHER_CLAUSE in dates["on Monday"].reasons
+    dates = _date_facts("After the storm, the council met on Monday.")
+    assert conf.OTHER_CLAUSE not in dates["on Monday"].reasons
+
+
+def test_an_attribution_or_a_cut_relative_clause_left_in_the_stem_is_refused() -> None:
+    assert stem_problem(_date("When will Grey appeal, his lawyer said?")) == GARBLED
+    assert stem_problem(_number("How many terms did Grey, who serve will appeal?", "2")) == GARBLED
+    assert stem_problem(_date("When will Grey appeal against the sentence?")) is None
+
+
 # ---- development-set examples -------------------------------------------------------------
 
 DEV_EXAMPLES = [

@@ -36,6 +36,7 @@ RELATIVE = "relative date: check which day or year it means"
 ALTERNATIVE = "the text gives alternatives or a range: check the value"
 SIDE_REMARK = "the date belongs to a side remark: check what it dates"
 IN_THAT_CLAUSE = "the date belongs to what was said, not to the saying: check what it dates"
+OTHER_CLAUSE = "the date belongs to another clause (“before …”, “after …”): check what it dates"
 BOUND = "the date is a limit (since, until, by …), not when it happened"
 ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
@@ -45,9 +46,7 @@ BARE_TITLE = "the role is a bare title (“Minister”): it does not say of what
 
 _VAGUE_WORDS = lexicon.VAGUE_WORDS
 # "the workers", "its staff", "this year": a counted thing opened by a determiner.
-_COUNTED_OPENERS = frozenset(
-    [*lexicon.ARTICLES, "this", "that", *lexicon.THIRD_PERSON_POSSESSIVES]
-)
+_COUNTED_OPENERS = frozenset([*lexicon.ARTICLES, "this", "that", *lexicon.THIRD_PERSON_POSSESSIVES])
 _DURATION_UNITS = frozenset(
     ["seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"]
 )
@@ -193,6 +192,8 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             yield SIDE_REMARK
         if _inside_that_clause(fact) or _inside_reported_clause(fact):
             yield IN_THAT_CLAUSE
+        if _in_subordinate_clause(fact):
+            yield OTHER_CLAUSE
         if _BOUND_BEFORE.search(text[max(0, fact.start - 24) : fact.start]) and not re.match(
             r"\s*(?:to|and|[-–—])\s", text[fact.end : fact.end + 6]
         ):
@@ -215,6 +216,30 @@ _ASKS_A_SAYING = re.compile(
 )
 
 
+_SUBORDINATE = re.compile(
+    r"\b(before|after|when|while|until|once|because|as|although|where)\s+"
+    r"(?:it|he|she|they|we|the|a|an|his|her|their|its|[A-Z][\w’'-]*)\s+[\w’'-]+"
+)
+
+
+def _in_subordinate_clause(fact: Fact) -> bool:
+    """ "The jury deliberated for two days before it returned its verdict on Monday": the
+    date dates the verdict, but the question, built on the main clause, keeps "before it
+    returned its verdict" and asks when the jury deliberated."""
+    if not fact.stem or fact.sentence is None or fact.start is None:
+        return False
+    if fact.sentence_start is None:
+        return False
+    before = fact.sentence[: fact.start - fact.sentence_start]
+    clauses = list(_SUBORDINATE.finditer(before))
+    if not clauses:
+        return False
+    last = clauses[-1]
+    if "," in before[last.end() :]:
+        return False  # "After the vote, the council met on Monday": the main clause again
+    return last.group(0) in fact.stem
+
+
 def _inside_reported_clause(fact: Fact) -> bool:
     """ "The mayor said the bridge would open in June": June dates the opening, but the
     question built from the sentence asks when the mayor said it."""
@@ -228,8 +253,7 @@ def _inside_reported_clause(fact: Fact) -> bool:
         return False
     between = before[verbs[-1].end() :].split()
     return any(
-        w.lower() in lexicon.FINITE_AUXILIARIES or re.fullmatch(r"[a-z]{3,}ed", w)
-        for w in between
+        w.lower() in lexicon.FINITE_AUXILIARIES or re.fullmatch(r"[a-z]{3,}ed", w) for w in between
     )
 
 

@@ -302,6 +302,14 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
             break
     if _ASKS_WITH_DID.match(s) and _SECOND_VERB.search(s):
         return GARBLED  # "When did the trial begin and ended on Thursday?": a verb left in the past
+    if re.search(
+        r",\s+(?:(?:his|her|their|its|the|a|an)\s+)?(?:[\w’'-]+\s+){0,3}"
+        r"(?:said|says|added|told|reported|claimed|stated)\?$",
+        s,
+    ):
+        return GARBLED  # "When will Grey appeal, his lawyer said?": the attribution left in
+    if re.search(r"\b(?:who|which)\s+[a-z]+\s+(?:will|would|can|could|shall|may|might|must)\b", s):
+        return GARBLED  # "How many terms did Grey, who serve will appeal?"
     if re.search(r"(?:,|\d)\s*[a-z]+ing\?$", s):
         return GARBLED  # "How many people did the storm hit the coast on Sunday, killing?"
     if opening == "how many " and rest:
