@@ -87,6 +87,13 @@ def test_a_singular_noun_after_how_many_is_refused() -> None:
     assert stem_problem(_number("How many km did the runners cover?", "2")) is None
 
 
+def test_one_of_a_thing_is_asked_in_the_plural() -> None:
+    text = "The site was attacked on Friday. One poster admitted to being part of the attack."
+    (n,) = [f for f in _facts(text) if f.kind is FactKind.NUMBER]
+    assert n.stem == "How many posters admitted to being part of the attack?"
+    assert n.level == conf.READY
+
+
 def test_a_clause_cut_short_is_refused() -> None:
     assert stem_problem(_number("What percentage is this from the year before, when it was?")) == (
         GARBLED

@@ -386,7 +386,9 @@ def _number_stem(
     elif money:
         head = "How much"
     elif counts and np_len:
-        head = f"How many {counts}"
+        # "One poster admitted …": "How many posters …?"; a singular after any other
+        # number ("240,000 square …") is a sign the counted thing is wrong: left as it is.
+        head = f"How many {_plural(counts) if value == 1 else counts}"
     else:
         return None, event
     if not before or _enumeration(before):
@@ -412,6 +414,17 @@ _NUMBER_START = re.compile(
     + rf"|{lexicon.HUNDRED}|a|an)\b",
     re.IGNORECASE,
 )
+
+
+def _plural(counts: str) -> str:
+    """ "One poster admitted …": "How many posters …?", not "How many poster …?"."""
+    if not re.fullmatch(r"[a-z]{3,}", counts) or counts.endswith(("s", "ff", "ple", "nnel")):
+        return counts  # "people", "staff", "personnel", already plural, or not one noun
+    if re.search(r"[^aeiou]y$", counts):
+        return counts[:-1] + "ies"
+    if counts.endswith(("x", "z", "ch", "sh")):
+        return counts + "es"
+    return counts + "s"
 
 
 def _enumeration(before: str) -> bool:
