@@ -275,7 +275,7 @@ DEV_EXAMPLES = [
     # (article, the fact's written text, a words of its stem or statement, the reason)
     ("flag", "2016", "Voters then choose", GARBLED),
     ("flag", "forty percent", "when it was?", GARBLED),
-    ("hackers", "One", "How many poster", GARBLED),
+    ("lanterns", "240,000", "How many square", GARBLED),
     ("soccer", "three", "we could", PRONOUN),
     ("sensitive", "they apply to letters", "they apply", SELF_SUBJECT),
     ("warhol", "2007", "seeded university art galleries", conf.BOUND),
