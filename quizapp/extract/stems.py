@@ -304,8 +304,26 @@ def _lower_first(text: str) -> str:
 def _event(rest: str) -> str:
     rest = re.sub(r",[^,]{0,80},", "", rest)  # drop a parenthetical clause
     words = rest.split()
-    label = " ".join(words[:10])
+    cut = words[:10]
+    if len(words) > 10:
+        # "… travel to the United" / "… in California at": a label cut inside a name or
+        # before its object ends where a phrase ends, not on "the", "at" or half a name.
+        while len(cut) > 4 and words[len(cut)][:1].isupper() and cut[-1][:1].isupper():
+            cut.pop()
+        while len(cut) > 4 and cut[-1].lower().strip(",;:") in _LABEL_DANGLING:
+            cut.pop()
+        cut[-1] = cut[-1].rstrip(",;:")
+    label = " ".join(cut)
     return (label[:1].upper() + label[1:]) if label else "Event"
+
+
+# Words an event label must not end on.
+_LABEL_DANGLING = frozenset(
+    [*lexicon.ARTICLES, *lexicon.POSSESSIVES, "in", "on", "at", "of", "for", "to", "by", "from",
+     "with", "into", "than", "and", "or", "but", "that", "which", "who", "as", "after",
+     "before", "during", "about", "over", "under", "its", "this", "these", "those", "is",
+     "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "not"]
+)  # fmt: skip
 
 
 _QUALIFIER_TAIL = re.compile(
