@@ -18,6 +18,7 @@ from quizapp.extract.stem_gate import (
     BARE_NOUN,
     FRAGMENT,
     GARBLED,
+    OTHER_FIGURES,
     PRONOUN,
     QUOTE_MARKUP,
     SELF_SUBJECT,
@@ -267,6 +268,37 @@ def test_an_attribution_or_a_cut_relative_clause_left_in_the_stem_is_refused() -
     assert stem_problem(_date("When will Grey appeal, his lawyer said?")) == GARBLED
     assert stem_problem(_number("How many terms did Grey, who serve will appeal?", "2")) == GARBLED
     assert stem_problem(_date("When will Grey appeal against the sentence?")) is None
+
+
+def test_a_second_finite_verb_after_did_is_refused() -> None:
+    stem = "How many years did salt from the mines has been the main source of iodine?"
+    assert stem_problem(_number(stem, "4 years")) == GARBLED
+    assert stem_problem(_number("How many people did the police say were injured?", "4")) is None
+    assert stem_problem(_number("How many workers did the firm hire after it was sold?")) is None
+
+
+def test_a_percentage_question_holding_other_percentages_is_refused() -> None:
+    stem = "What percentage will the founder own, the staff 23 percent and the bank 24 percent?"
+    assert stem_problem(_number(stem, "53 percent")) == OTHER_FIGURES
+    assert stem_problem(_number("What percentage of voters took part?", "58%")) is None
+
+
+def test_a_date_of_a_since_clause_is_check() -> None:
+    dates = _date_facts("Grey is the first mayor jailed since detainees began arriving in 2001.")
+    assert conf.OTHER_CLAUSE in dates["2001"].reasons
+
+
+def test_an_event_label_ends_where_a_phrase_ends() -> None:
+    from quizapp.extract.stems import date_stem
+
+    sentence = (
+        "On Monday the pupils and their teacher are to travel to the United States "
+        "for the final of the contest."
+    )
+    _stem, event = date_stem(sentence, 0, len("On Monday"))
+    assert event == "The pupils and their teacher are to travel"
+    _stem, event = date_stem("The council met on Monday.", 16, 25)
+    assert event == "The council met"
 
 
 # ---- development-set examples -------------------------------------------------------------

@@ -64,6 +64,7 @@ BARE_NOUN = "the question names a person or thing without “the” or “a”"
 SELF_SUBJECT = "the statement starts with “he”, “she” or “they”: the question would not say who"
 QUOTE_MARKUP = "the quote holds markup or a stray symbol: tidy it before asking"
 FRAGMENT = "the statement is not a complete clause"
+OTHER_FIGURES = "the question holds other figures of the same kind"
 
 
 def _words(text: str) -> list[str]:
@@ -262,6 +263,26 @@ _SECOND_VERB = re.compile(
     r"|\b(?:join|open|close|start|end|win|lose|meet|leave)\s+(?:grew|became|fell|rose|sank|"
     r"[a-z]{3,}ed)\?$"
 )
+# Words that open a clause of its own, whose verb may follow "did …".
+_CLAUSE_WORDS = frozenset(
+    ["who", "which", "that", "where", "when", "after", "before", "while", "because", "since",
+     "until", "if", "whether", "what", "although", "as", "once", "say", "said", "think",
+     "believe", "says", "and", "but", "or"]
+)  # fmt: skip
+
+
+def _later_finite(s: str, start: int) -> bool:
+    """ "How many decades did iodine … has been …?": a finite verb after "did" with no
+    word before it that opens a clause of its own."""
+    for w in _words(s[start:]):
+        low = w.lower()
+        if low in _CLAUSE_WORDS:
+            return False
+        if low in ("has", "have", "is", "are", "was", "were"):
+            return True
+    return False
+
+
 _ASKS_WITH_DID = re.compile(r"[^?]*?\b(?:did|does|do|will|would)\b", re.IGNORECASE)
 
 
@@ -300,6 +321,13 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
             ):
                 return BARE_NOUN  # "How old was boy?"
             break
+    m = re.search(r"\b(?:did|does|do)\b", s)
+    if m and _later_finite(s, m.end()):
+        return GARBLED  # "How many decades did iodine … has been the major source …?"
+    if opening in ("what percentage ", "by what percentage ") and re.search(
+        r"\d\s*(?:%|percent\b|per cent\b)", s
+    ):
+        return OTHER_FIGURES  # "What percentage will A own, B 23 percent and C 24 percent?"
     if _ASKS_WITH_DID.match(s) and _SECOND_VERB.search(s):
         return GARBLED  # "When did the trial begin and ended on Thursday?": a verb left in the past
     if re.search(
