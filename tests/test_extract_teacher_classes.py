@@ -301,6 +301,23 @@ def test_an_event_label_ends_where_a_phrase_ends() -> None:
     assert event == "The council met"
 
 
+def test_a_fronted_adverbial_is_left_out_of_the_question() -> None:
+    facts = _facts("On Friday, fishermen rescued over 700 sailors. The firm cited 40 reasons.")
+    stems = {f.text: f.stem for f in facts if f.kind in (FactKind.DATE, FactKind.NUMBER)}
+    assert stems["On Friday"] == "When did fishermen rescue over 700 sailors?"
+    assert stems["700"] == "How many sailors did fishermen rescue?"
+    assert stems["40"] == "How many reasons did the firm cite?"
+
+
+def test_a_dateline_run_into_the_first_sentence_is_check() -> None:
+    text = (
+        "Council to vote on flag\nThursday, May 7, 2015 On Tuesday, the council announced a vote.\n"
+    )
+    dates = _date_facts(text)
+    assert conf.DATELINE in dates["Thursday, May 7, 2015"].reasons
+    assert conf.DATELINE not in dates["On Tuesday"].reasons
+
+
 # ---- development-set examples -------------------------------------------------------------
 
 DEV_EXAMPLES = [
@@ -312,6 +329,7 @@ DEV_EXAMPLES = [
     ("sensitive", "they apply to letters", "they apply", SELF_SUBJECT),
     ("warhol", "2007", "seeded university art galleries", conf.BOUND),
     ("nasa", "Today", "When is 's announcement", GARBLED),
+    ("flag", "Thursday, May 7, 2015", "When did the New Zealand government", conf.DATELINE),
 ]
 
 

@@ -37,6 +37,7 @@ ALTERNATIVE = "the text gives alternatives or a range: check the value"
 SIDE_REMARK = "the date belongs to a side remark: check what it dates"
 IN_THAT_CLAUSE = "the date belongs to what was said, not to the saying: check what it dates"
 OTHER_CLAUSE = "the date belongs to another clause (“before …”, “after …”): check what it dates"
+DATELINE = "this looks like the article's dateline, not the date of an event"
 BOUND = "the date is a limit (since, until, by …), not when it happened"
 ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
@@ -194,6 +195,13 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             yield IN_THAT_CLAUSE
         if _in_subordinate_clause(fact):
             yield OTHER_CLAUSE
+        line_start = text.rfind("\n", 0, fact.start) + 1
+        if (
+            line_start == fact.start
+            and text.count("\n", 0, fact.start) <= 3
+            and re.fullmatch(r"(?:[A-Z][a-z]+day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}", written)
+        ):
+            yield DATELINE  # "Thursday, May 7, 2015 On Tuesday, the government announced …"
         if _BOUND_BEFORE.search(text[max(0, fact.start - 24) : fact.start]) and not re.match(
             r"\s*(?:to|and|[-–—])\s", text[fact.end : fact.end + 6]
         ):

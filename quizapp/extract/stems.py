@@ -230,7 +230,7 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
     clause, s, e = _side_clause(clause, s, e)
     rest = _tidy(_remove_span(clause, s, e))
     event = _event(rest)
-    words = rest.split()
+    words = _without_front(rest.split())
     if not words:
         return "When did this happen?", event
     for i, w in enumerate(words):
@@ -258,6 +258,10 @@ def _regular_base(word: str) -> str | None:
     stem = word[:-2]
     if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
         return stem[:-1]
+    if stem.endswith(("eat", "oat")):
+        return stem  # "defeated", "boated": no "e"
+    if re.search(r"[cnvg]it$", stem) or stem.endswith("cu"):
+        return stem + "e"  # "cited", "united", "invited"; "rescued"
     if stem.endswith(
         (
             "at",
@@ -474,8 +478,30 @@ def _shorten(stem: str) -> str:
     return stem
 
 
+# Words that open a fronted adverbial ("On Friday, fishermen rescued …", "For example,
+# the museum saw …"): the subject comes after its comma.
+_FRONT_OPENERS = frozenset(
+    ["in", "on", "at", "after", "before", "by", "as", "since", "for", "during",
+     "despite", "following", "under", "with", "without", "according", "last",
+     "yesterday", "today", "earlier", "later", "meanwhile", "however", "also", "now", "then",
+     "instead", "still", "overall", "finally", "first", "so", "thus", "indeed", "besides"]
+)  # fmt: skip
+
+
+def _without_front(words: list[str]) -> list[str]:
+    """The words of a clause without a fronted adverbial that ends in a comma."""
+    if len(words) < 3 or words[0].lower() not in _FRONT_OPENERS or not words[0][:1].isupper():
+        return words
+    for i, w in enumerate(words[:8]):
+        if w.endswith(","):
+            rest = words[i + 1 :]
+            return rest if len(rest) >= 2 else words
+    return words
+
+
 def _inverted(head: str, words: list[str], tail: str) -> str | None:
     """ "The city will spend" + "on roads" → "How much will the city spend on roads?"."""
+    words = _without_front(words)
     for i, w in enumerate(words):
         low = w.lower()
         if i == 0:
