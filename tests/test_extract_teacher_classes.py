@@ -318,6 +318,20 @@ def test_a_dateline_run_into_the_first_sentence_is_check() -> None:
     assert conf.DATELINE not in dates["On Tuesday"].reasons
 
 
+def test_a_date_in_a_long_with_clause_is_check() -> None:
+    dates = _date_facts(
+        "The city council has planned a number of public meetings about the new flag, "
+        "with the first of these meetings set to take place in the town hall on May 16."
+    )
+    assert conf.SIDE_REMARK in dates["May 16"].reasons
+
+
+def test_a_verb_in_the_third_person_after_did_is_refused() -> None:
+    stem = "How many citizens did the government intends to ask about the flag?"
+    assert stem_problem(_number(stem, "a quarter")) == GARBLED
+    assert stem_problem(_number("How many citizens did the government intend to ask?")) is None
+
+
 # ---- development-set examples -------------------------------------------------------------
 
 DEV_EXAMPLES = [
@@ -330,6 +344,8 @@ DEV_EXAMPLES = [
     ("warhol", "2007", "seeded university art galleries", conf.BOUND),
     ("nasa", "Today", "When is 's announcement", GARBLED),
     ("flag", "Thursday, May 7, 2015", "When did the New Zealand government", conf.DATELINE),
+    ("flag", "May 16", "Flag Consideration Project planned", conf.SIDE_REMARK),
+    ("flag", "a quarter", "government intends", GARBLED),
 ]
 
 

@@ -290,8 +290,9 @@ def _side_remark(text: str, start: int, end: int) -> bool:
         r"\b(?:end|start|beginning|middle|spring|summer|autumn|fall|winter)\s+of the\s+$", before
     ):
         return True  # "a trilateral statement dated November 10, 2020"
-    sentence_start = max(before.rfind(". "), before.rfind("\n"))
-    if re.search(r",\s+with\s+[^,.]*$", before[sentence_start + 1 :]):
+    wide = text[max(0, start - 160) : start]  # bounded: linear in the text
+    sentence_start = max(wide.rfind(". "), wide.rfind("\n"))
+    if re.search(r",\s+with\s+[^,.]*$", wide[sentence_start + 1 :]):
         return True  # "…, with the first meeting set to take place on May 16"
     if re.search(r"\b[A-Z][a-z]+\s+of\s+$", before):
         return True  # "the Almaty Declaration of 1991": part of a name

@@ -283,6 +283,11 @@ def _later_finite(s: str, start: int) -> bool:
     return False
 
 
+# Verbs in the third person singular that a question after "did" must not keep.
+_FINITE_S = (
+    r"(?:intends|plans|wants|aims|hopes|expects|says|seems|needs|tries|agrees|refuses|"
+    r"decides|promises|claims|continues|remains|believes|thinks|knows|means|makes|takes)"
+)
 _ASKS_WITH_DID = re.compile(r"[^?]*?\b(?:did|does|do|will|would)\b", re.IGNORECASE)
 
 
@@ -328,6 +333,8 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
         r"\d\s*(?:%|percent\b|per cent\b)", s
     ):
         return OTHER_FIGURES  # "What percentage will A own, B 23 percent and C 24 percent?"
+    if re.search(r"\b(?:did|does|do|will|would|can|could)\b[^?]*?\b" + _FINITE_S + r"\s", s):
+        return GARBLED  # "How many citizens did the government intends to hold …?"
     if _ASKS_WITH_DID.match(s) and _SECOND_VERB.search(s):
         return GARBLED  # "When did the trial begin and ended on Thursday?": a verb left in the past
     if re.search(
