@@ -332,6 +332,18 @@ def test_a_verb_in_the_third_person_after_did_is_refused() -> None:
     assert stem_problem(_number("How many citizens did the government intend to ask?")) is None
 
 
+def test_a_name_and_a_comma_where_the_verb_should_be_is_refused() -> None:
+    stem = "How many points did Anna Berg, in their first match?"
+    assert stem_problem(_number(stem, "2")) == GARBLED
+    assert stem_problem(_number("How many points did Anna Berg score in the match?", "2")) is None
+
+
+def test_a_gap_inside_a_relative_clause_is_refused() -> None:
+    stem = "How many people did most deaths occur in the port, where the police say were killed?"
+    assert stem_problem(_number(stem, "84")) == GARBLED
+    assert stem_problem(_number("How many people did the police say were killed?", "84")) is None
+
+
 # ---- development-set examples -------------------------------------------------------------
 
 DEV_EXAMPLES = [

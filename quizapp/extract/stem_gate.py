@@ -335,6 +335,14 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
         return OTHER_FIGURES  # "What percentage will A own, B 23 percent and C 24 percent?"
     if re.search(r"\b(?:did|does|do|will|would|can|could)\b[^?]*?\b" + _FINITE_S + r"\s", s):
         return GARBLED  # "How many citizens did the government intends to hold …?"
+    if re.search(
+        r"\b(?:did|does|do|was|were|is|are|will|would|has|have) (?:[A-Z][\w’'.-]*\s?)+, ", s
+    ):
+        return GARBLED  # "How many points did Alireza Mehraban, in their first match?": no verb
+    if re.search(
+        r",\s+(?:where|which|who|when)\b[^?]*\b(?:say|says|said)\s+(?:were|was|is|are)\b", s
+    ):
+        return GARBLED  # "… did the fatalities occur in Samoa, where workers say were killed?"
     if _ASKS_WITH_DID.match(s) and _SECOND_VERB.search(s):
         return GARBLED  # "When did the trial begin and ended on Thursday?": a verb left in the past
     if re.search(
