@@ -27,6 +27,7 @@ NO_SPEAKER = "no speaker found: fill in who said it"
 EARLIER_SPEAKER = "speaker taken from an earlier sentence"
 GROUP_SPEAKER = "the speaker is not named (a group or an unnamed person)"
 OUTLET_SPEAKER = "the speaker may be the outlet that reported it, not who said it"
+PRONOUN_SPEAKER = "speaker taken from “he” or “she”, and another person is named just before"
 VAGUE = "vague quantity"
 UNCLEAR_COUNT = "what is counted is unclear"
 OVER_DURING = "“over” may mean “during” here, not “more than”"
@@ -35,16 +36,18 @@ RELATIVE = "relative date: check which day or year it means"
 ALTERNATIVE = "the text gives alternatives or a range: check the value"
 SIDE_REMARK = "the date belongs to a side remark: check what it dates"
 IN_THAT_CLAUSE = "the date belongs to what was said, not to the saying: check what it dates"
+OTHER_CLAUSE = "the date belongs to another clause (“before …”, “after …”): check what it dates"
+DATELINE = "this looks like the article's dateline, not the date of an event"
+BOUND = "the date is a limit (since, until, by …), not when it happened"
 ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
 VAGUE_ROLE = "the role does not say what the person is a member of"
+BARE_TITLE = "the role is a bare title (“Minister”): it does not say of what"
 
 _VAGUE_WORDS = lexicon.VAGUE_WORDS
 # "the workers", "its staff", "this year": a counted thing opened by a determiner.
-_COUNTED_OPENERS = frozenset(
-    [*lexicon.ARTICLES, "this", "that", *lexicon.THIRD_PERSON_POSSESSIVES]
-)
+_COUNTED_OPENERS = frozenset([*lexicon.ARTICLES, "this", "that", *lexicon.THIRD_PERSON_POSSESSIVES])
 _DURATION_UNITS = frozenset(
     ["seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"]
 )
@@ -126,6 +129,8 @@ class QuoteEvidence:
     """What the extractor knows about how a quote's speaker was found."""
 
     link: str  # "explicit", "carried" or "none"
+    #: The full names of the people the article names (for a speaker found by "he").
+    people: tuple[str, ...] = ()
 
 
 HEADLINE = "taken from the headline, which the article tells more exactly"
@@ -186,12 +191,84 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             yield ALTERNATIVE
         if _side_remark(text, fact.start, fact.end):
             yield SIDE_REMARK
-        if _inside_that_clause(fact):
+        if _inside_that_clause(fact) or _inside_reported_clause(fact):
             yield IN_THAT_CLAUSE
+        if _in_subordinate_clause(fact):
+            yield OTHER_CLAUSE
+        line_start = text.rfind("\n", 0, fact.start) + 1
+        if (
+            line_start == fact.start
+            and text.count("\n", 0, fact.start) <= 3
+            and re.fullmatch(r"(?:[A-Z][a-z]+day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}", written)
+        ):
+            yield DATELINE  # "Thursday, May 7, 2015 On Tuesday, the government announced …"
+        if _BOUND_BEFORE.search(text[max(0, fact.start - 24) : fact.start]) and not re.match(
+            r"\s*(?:to|and|[-–—])\s", text[fact.end : fact.end + 6]
+        ):
+            yield BOUND
+
+
+# "since 2001", "until 2019", "by 2030", "for the first time since 1990": a limit.
+_BOUND_BEFORE = re.compile(
+    r"\b(?:since|until|till|by|before|after|up to|no later than)\s+(?:the\s+end\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_REPORTING = (
+    r"(?:said|says|told|announced|claimed|warned|reported|stated|added|confirmed|explained|"
+    r"noted|predicted|expected|promised|insisted|argued|believes|believed|thinks|thought|"
+    r"hoped|hopes|expects)"
+)
+_ASKS_A_SAYING = re.compile(
+    r"^When (?:did|does|do|will) [^?]*?\b(?:say|tell|announce|claim|warn|report|state|add|"
+    r"confirm|explain|note|predict|expect|promise|insist|argue|believe|think|hope)\b"
+)
+
+
+_SUBORDINATE = re.compile(
+    r"\b(before|after|when|while|until|once|because|as|although|where|since)\s+"
+    r"(?:it|he|she|they|we|the|a|an|his|her|their|its|[A-Z][\w’'-]*|[a-z]+s)\s+[\w’'-]+"
+)
+
+
+def _in_subordinate_clause(fact: Fact) -> bool:
+    """ "The jury deliberated for two days before it returned its verdict on Monday": the
+    date dates the verdict, but the question, built on the main clause, keeps "before it
+    returned its verdict" and asks when the jury deliberated."""
+    if not fact.stem or fact.sentence is None or fact.start is None:
+        return False
+    if fact.sentence_start is None:
+        return False
+    before = fact.sentence[: fact.start - fact.sentence_start]
+    clauses = list(_SUBORDINATE.finditer(before))
+    if not clauses:
+        return False
+    last = clauses[-1]
+    if "," in before[last.end() :]:
+        return False  # "After the vote, the council met on Monday": the main clause again
+    return last.group(0) in fact.stem
+
+
+def _inside_reported_clause(fact: Fact) -> bool:
+    """ "The mayor said the bridge would open in June": June dates the opening, but the
+    question built from the sentence asks when the mayor said it."""
+    if not fact.stem or fact.sentence is None or fact.start is None:
+        return False
+    if fact.sentence_start is None or not _ASKS_A_SAYING.match(fact.stem):
+        return False
+    before = fact.sentence[: fact.start - fact.sentence_start]
+    verbs = list(re.finditer(r"\b" + _REPORTING + r"\b", before))
+    if not verbs:
+        return False
+    between = before[verbs[-1].end() :].split()
+    return any(
+        w.lower() in lexicon.FINITE_AUXILIARIES or re.fullmatch(r"[a-z]{3,}ed", w) for w in between
+    )
 
 
 _ASKS_THE_SAYING = re.compile(r"^When (?:did|does|do|will) [^?]*?\b\w+ that\b")
-_THAT_CLAUSE = re.compile(r"\b(?:\w+ed|said|says|told \w+|knew|thought|found|saw)\s+that\b")
+_THAT_CLAUSE = re.compile(
+    r"\b(?:\w+ed|said|says|told \w+|knew|thought|found|saw)\s+(?:\w+\s+){0,3}that\b"
+)
 
 
 def _inside_that_clause(fact: Fact) -> bool:
@@ -213,8 +290,9 @@ def _side_remark(text: str, start: int, end: int) -> bool:
         r"\b(?:end|start|beginning|middle|spring|summer|autumn|fall|winter)\s+of the\s+$", before
     ):
         return True  # "a trilateral statement dated November 10, 2020"
-    sentence_start = max(before.rfind(". "), before.rfind("\n"))
-    if re.search(r",\s+with\s+[^,.]*$", before[sentence_start + 1 :]):
+    wide = text[max(0, start - 160) : start]  # bounded: linear in the text
+    sentence_start = max(wide.rfind(". "), wide.rfind("\n"))
+    if re.search(r",\s+with\s+[^,.]*$", wide[sentence_start + 1 :]):
         return True  # "…, with the first meeting set to take place on May 16"
     if re.search(r"\b[A-Z][a-z]+\s+of\s+$", before):
         return True  # "the Almaty Declaration of 1991": part of a name
@@ -351,6 +429,8 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         return
     if link == "carried" or not _named_near(fact, text):
         yield EARLIER_SPEAKER
+    elif quote is not None and _other_person_between(fact, text, quote.people):
+        yield PRONOUN_SPEAKER
     first = fact.speaker.split()[0]
     if (
         first[:1].islower()
@@ -366,6 +446,35 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         near,
     ):
         yield OUTLET_SPEAKER  # "…, a ministry aide told the Daily Courier"
+
+
+_SAID_BY_PRONOUN = re.compile(
+    r"\b(?:he|she)\s+(?:said|says|added|told|explained|noted|continued|insisted|argued|wrote)\b"
+    r"|\b(?:said|says|added)\s+(?:he|she)\b",
+    re.IGNORECASE,
+)
+
+
+def _other_person_between(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
+    """ "Kari Dahl said … The mayor, Jon Berg, was angry. “This is a disgrace,” he said.":
+    the quote's speaker was found through "he", and another person the article names
+    is written between the speaker's last mention and the quote."""
+    if fact.start is None or fact.end is None or not fact.speaker:
+        return False
+    s = fact.sentence_start if fact.sentence_start is not None else fact.start
+    e = s + len(fact.sentence or "")
+    outside = text[s : fact.start] + " " + text[fact.end : max(e, fact.end)]
+    if not _SAID_BY_PRONOUN.search(outside):
+        return False
+    lo = max(0, s - 600)  # bounded: linear in the text
+    window = text[lo : fact.start]
+    surname = fact.speaker.split()[-1]
+    last = [m.end() for m in re.finditer(r"(?<!\w)" + re.escape(surname) + r"(?!\w)", window)]
+    between = window[last[-1] :] if last else window
+    own = set(fact.speaker.split())
+    return any(
+        name in between for name in people if len(name.split()) >= 2 and not own & set(name.split())
+    )
 
 
 _UNNAMED_FIRST = frozenset(
@@ -502,6 +611,8 @@ _NOT_PERSON_HEADS = frozenset(
         "airport",
         "hospital",
         "church",
+        "day",
+        "week",
     ]
 )
 _DEMONYM_RE = re.compile(
@@ -527,7 +638,7 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
             or len(words) > 7
             or words[0].lower()
             in {"following", "with", "after", "during", "before", "who", "which"}
-            or re.fullmatch(r"[a-z]+ing", words[0])
+            or (re.fullmatch(r"[a-z]+ing", words[0]) and not role.startswith("speaking for "))
         ):
             yield PROBLEM_ROLE
             break
@@ -541,12 +652,32 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
         if role and _member_of_nothing(role):
             yield VAGUE_ROLE
             break
+        if role and _bare_title(role):
+            yield BARE_TITLE
+            break
 
 
 # A role ending in "of (the) <adjective>": the organisation's name goes on past it.
 _CUT_ORGANISATION_RE = re.compile(
     r"\b(?:of|for)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|an|ic|ese|ish)$"
 )
+
+
+# Titles that mean little without what they are a title of: "Minister" (of what?).
+_NEEDS_PORTFOLIO = frozenset(
+    [
+        "minister", "secretary", "director", "chairman", "chairwoman", "chair", "head",
+        "chief", "president", "spokesman", "spokeswoman", "spokesperson", "official",
+        "representative", "commissioner", "deputy", "undersecretary", "manager", "leader",
+        "governor", "ambassador", "envoy", "adviser", "advisor", "aide", "officer",
+    ]
+)  # fmt: skip
+
+
+def _bare_title(role: str) -> bool:
+    """ "Minister", "the spokesman": a title alone, with no office, body or place."""
+    words = [w for w in role.split() if w.lower() not in lexicon.ARTICLES]
+    return len(words) == 1 and words[0].lower().strip(".,") in _NEEDS_PORTFOLIO
 
 
 def _member_of_nothing(role: str) -> bool:

@@ -278,6 +278,9 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
         toks = [*toks[:-1], Token(last.text[:-2], last.start, last.end - 2)]
     if not toks:
         return None
+    speaking_for = _speaking_for(text, toks)
+    if speaking_for is not None:
+        return speaking_for
     gender = None
     for t in toks:
         if t.lower in MALE_HINTS:
@@ -359,6 +362,29 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     whole = re.sub(r"\s*\([^)]*\)?\s*$", "", whole)
     plural = toks[-1].lower in GROUP_HEADS and toks[-1].lower.endswith("s")
     return NounPhrase(whole, None, False, toks[0].start, toks[-1].end, gender, plural)
+
+
+def _speaking_for(text: str, toks: list[Token]) -> NounPhrase | None:
+    """ "Lydia Buchtmann for Food Standards Australia", "Tom Reyes for the Dairy Council":
+    a person (two or three name words) speaking for an organisation, written after
+    the name: the person is the speaker, the organisation what they speak for."""
+    k = next((i for i, t in enumerate(toks) if t.lower == "for"), -1)
+    if not 2 <= k <= 3 or k + 1 >= len(toks):
+        return None
+    name_toks = toks[:k]
+    if not all(
+        is_name_token(t) and not is_role_word(t.text) and not is_org_word(t.text)
+        for t in name_toks
+    ):
+        return None
+    org = toks[k + 1 :]
+    if org[0].lower == "the":
+        org = org[1:]
+    if not org or not all(t.is_cap or t.lower in CONNECTORS for t in org) or not org[0].is_cap:
+        return None
+    name = text[name_toks[0].start : name_toks[-1].end]
+    whom = text[toks[k + 1].start : org[-1].end]
+    return NounPhrase(name, f"speaking for {whom}", True, name_toks[0].start, name_toks[-1].end)
 
 
 # Words before a title that qualify it rather than belong to it ("former Prime Minister").

@@ -26,7 +26,7 @@ from quizapp.extract.people import (
     split_name,
 )
 from quizapp.extract.readers import read_article
-from quizapp.extract.speech import SpeechFinder
+from quizapp.extract.speech import SPEECH_VERBS, SpeechFinder, Statement
 from quizapp.extract.stems import date_stem, number_stem, slug, unique_id
 from quizapp.extract.tokens import find_quotations, sentence_spans, tokenize
 from quizapp.facts.model import Deck, Fact, FactKind, Source
@@ -130,16 +130,26 @@ def extract_facts(
     registry = Registry()
     registry.mentions = _mentions(text, sentences)
     finder = SpeechFinder(text, registry, sentences)
-    statements = finder.run()
+    statements = [st for st in finder.run() if not _narration(text, st)]
     step(3)
 
     evidence: dict[str, QuoteEvidence] = {}
+    named = tuple(
+        dict.fromkeys(
+            name
+            for name in (
+                *(p.name for p in registry.people if not p.is_org),
+                *(np.name for np in registry.mentions if np.is_person),
+            )
+            if len(name.split()) >= 2 and not not_a_person(name)
+        )
+    )
     for st in statements:
         sent_s, sent_e = sentence_bounds(text, st.start, st.end)
         speaker = st.speaker
         who = slug(speaker.name.split()[-1] if speaker else "unknown", 1)
         fid = unique_id("q", f"{who}-{slug(text[st.start : st.end], 3)}", used)
-        evidence[fid] = QuoteEvidence(st.link if speaker else "none")
+        evidence[fid] = QuoteEvidence(st.link if speaker else "none", named)
         facts.append(
             Fact(
                 id=fid,
@@ -202,6 +212,28 @@ def extract_facts(
     facts.sort(key=lambda f: (f.start or 0, f.kind.value))
     step(5)
     return facts
+
+
+def _narration(text: str, st: Statement) -> bool:
+    """Words with no quotation marks and no reporting verb are narration, never a
+    statement: a paragraph of the article's own sentences followed by a line that looks
+    like a signature ("Palmerston North, Manawatu"). Kept: the words announced by
+    "… denied these allegations:", and a pull quote that speaks as "I" or "we" or is
+    signed with a role ("Charles Bolden, NASA Administrator")."""
+    if st.reported:
+        return False
+    near = text[max(0, st.start - 3) : st.start] + text[st.end : st.end + 3]
+    if any(c in near for c in "\"“”‘’'"):
+        return False
+    intro = text[max(0, st.start - 300) : st.start].rstrip()
+    if intro.endswith(":"):
+        line = intro[intro.rfind("\n") + 1 :]
+        if any(w in SPEECH_VERBS for w in re.findall(r"[a-z]+", line)):
+            return False  # "In a statement, the Church denied these allegations:"
+    return st.role is None and _FIRST_PERSON.search(text, st.start, st.end) is None
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I[’']m|me|my|we|us|our|you|your)\b", re.IGNORECASE)
 
 
 UNSAID = "stated inside a quote whose speaker was not found"

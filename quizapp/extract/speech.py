@@ -541,8 +541,10 @@ class SpeechFinder:
             if named is not None:
                 return named
             prev = self._previous_sentence(sent)
-            if i == 0 and prev is not None:
-                # "Harry Kane won the award. He said, "…"": the person just named.
+            first = all(sent.quoted[k] or not sent.toks[k].is_word for k in range(i))
+            if first and prev is not None:
+                # "Harry Kane won the award. He said, "…"", and "… award. "…," he said":
+                # the person just named.
                 named = self._named_before(prev, len(prev.toks), word)
                 if named is not None:
                     return named
@@ -721,6 +723,13 @@ class SpeechFinder:
         """The speaker phrase right after a verb ("said the minister Hajiyev")."""
         toks = sent.toks
         j = vi + 1
+        if j < len(toks) and (toks[j].lower in _TIME_OPENERS or toks[j].lower in lexicon.WEEKDAYS):
+            # "said on Monday", "said last week, …": a time, not the speaker
+            while j < len(toks) and toks[j].text != "," and not sent.quoted[j]:
+                j += 1
+            if j >= len(toks) or toks[j].text != ",":
+                return None, None
+            j += 1
         out: list[Token] = []
         prev_name = False
         while j < len(toks) and toks[j].text not in _STOP_FORWARD and not sent.quoted[j]:
@@ -1543,6 +1552,13 @@ def _participle(tok: Token) -> bool:
     """A past participle before "by" ("seen", "obtained", "quoted")."""
     low = tok.lower
     return tok.is_word and not tok.is_cap and low.endswith(("ed", "en", "wn"))
+
+
+# Words that open a time or place adverbial after a speech verb, never a speaker.
+_TIME_OPENERS = frozenset(
+    ["on", "in", "at", "during", "after", "before", "last", "this", "yesterday", "today",
+     "earlier", "later", "late", "early", "tonight", "recently", "previously", "again"]
+)  # fmt: skip
 
 
 def _skip_time(toks: list[Token], k: int) -> int:

@@ -60,6 +60,11 @@ LEAKS = "the question gives its answer away"
 SHORT_QUOTE = "the quote is too short to ask about"
 NO_ROLE = "no role found, so nothing to ask about this person"
 PRONOUN = "the question says “he”, “she” or “they” without naming who"
+BARE_NOUN = "the question names a person or thing without “the” or “a”"
+SELF_SUBJECT = "the statement starts with “he”, “she” or “they”: the question would not say who"
+QUOTE_MARKUP = "the quote holds markup or a stray symbol: tidy it before asking"
+FRAGMENT = "the statement is not a complete clause"
+OTHER_FIGURES = "the question holds other figures of the same kind"
 
 
 def _words(text: str) -> list[str]:
@@ -73,7 +78,7 @@ def stem_problem(fact: Fact) -> str | None:
     question is "Who said: “…”?"); a person on having a role to ask about.
     """
     if fact.kind is FactKind.QUOTE:
-        return SHORT_QUOTE if len(_words(fact.text)) < 3 else None
+        return _quote_problem(fact)
     if fact.kind is FactKind.PERSON:
         return None if (fact.role or fact.roles) else NO_ROLE
     if fact.kind not in (FactKind.DATE, FactKind.NUMBER):
@@ -175,6 +180,200 @@ def _when_garbled(words: list[str], stem: str) -> bool:
     return False
 
 
+# Markup a quote must not carry into a question: a table bar, wiki or HTML markup.
+_MARKUP = re.compile(r"[|<>{}\\]|\[\[|\]\]|''|\*\*|(?:^|\s)#[A-Za-z]|&\w+;")
+_SELF_PRONOUNS = frozenset(["he", "she", "i", "we", "his", "her", "my", "our", "they", "their"])
+_CLAUSE_OPENERS = frozenset(["and", "but", "or", "because", "which", "who", "while", "when"])
+
+
+def _quote_problem(fact: Fact) -> str | None:
+    """A quote is asked as "Who said: “…”?", a reported statement as "Who said that …?"."""
+    words = _words(fact.text)
+    if len(words) < 3:
+        return SHORT_QUOTE
+    if _MARKUP.search(fact.text):
+        return QUOTE_MARKUP  # "We found lead | in two samples": a table bar or markup
+    if not fact.reported:
+        return None
+    first = words[0].lower()
+    if first in _SELF_PRONOUNS or words[0] in ("I", "I'm", "I’m"):
+        # "Who said that he is alarmed …?": the answer is the subject of the question.
+        return SELF_SUBJECT
+    if first in _CLAUSE_OPENERS:
+        return FRAGMENT
+    if _pronoun_unresolved(fact.text, first_is_name=True):
+        return PRONOUN  # "… complained to him": who "him" is, the question does not say
+    return None
+
+
+# Words that are never the first word of a subject or a counted thing in a question
+# when written with a capital: a sentence's first word carried into the middle.
+_CAPITAL_FUNCTION_WORDS = frozenset(
+    [
+        "no", "of", "one", "both", "last", "this", "these", "those", "that", "its", "their",
+        "his", "her", "our", "my", "some", "many", "most", "all", "each", "every", "other",
+        "such", "another", "several", "figures", "results", "critics", "posts", "voters",
+        "officials", "reports", "sources", "experts", "analysts", "residents", "scientists",
+        "researchers", "authorities", "commanders", "workers", "members", "people", "police",
+        "the", "a", "an", "in", "on", "at", "by", "to", "from", "for", "with", "as", "after",
+        "before", "during", "under", "over", "about", "portrait", "photos", "images",
+    ]
+)  # fmt: skip
+# Plural counted nouns not written with an "s".
+_PLURALS = frozenset(
+    [
+        "people", "children", "men", "women", "personnel", "staff", "police", "aircraft",
+        "cattle", "sheep", "fish", "deer", "crew", "media", "data", "feet", "teeth", "mice",
+        "geese", "troops", "kg", "km", "m", "cm", "mm", "mph", "ha", "mw", "gw", "kw", "tonnes",
+        "livestock", "offspring", "series", "species", "counties", "percent", "per",
+    ]
+)  # fmt: skip
+_AUX_WORDS = frozenset(lexicon.FINITE_AUXILIARIES)
+_PREPOSITIONS = frozenset(
+    ["in", "on", "at", "of", "for", "to", "by", "from", "with", "into", "than", "after", "before"]
+)
+_FIRST_SECOND_PERSON = re.compile(
+    r"(?<![\w’'])(?:I|I[’']m|I[’']ve|I[’']d|I[’']ll|we|we[’']re|we[’']ve|us|our|ours|my|me|you|"
+    r"your|could[’']ve|would[’']ve|should[’']ve)(?![\w’'])",
+    re.IGNORECASE,
+)
+_THIRD_PRONOUN = re.compile(r"(?<![\w’'])(he|she|him|his|her|hers|they|them|their)(?![\w’'])", re.I)
+
+
+def _pronoun_unresolved(body: str, *, first_is_name: bool = False) -> bool:
+    """ "When did police arrest him?": a pronoun with no name before it in the question
+    (``first_is_name``: the first word may be a name, as in a statement)."""
+    m = _THIRD_PRONOUN.search(body)
+    if m is None:
+        return False
+    before = _words(body[: m.start()])
+    # a name (a capitalised word, past a question's first) or, for "they", a plural noun
+    if any(w[:1].isupper() for w in before[0 if first_is_name else 1 :]):
+        return False
+    if m.group(1).lower() in {"they", "them", "their"}:
+        return not any(w.endswith("s") and w.lower() not in _AUX_WORDS for w in before)
+    return True
+
+
+# After "did", "will": a second verb in the past tense ("… begin and ended …", "… join grew?").
+_SECOND_VERB = re.compile(
+    r"\band\s+(?:then\s+|later\s+)?(?:[a-z]{3,}ed|became|began|went|came|grew|fell|rose|sank|"
+    r"took|gave|made|won|left|met|said|told|held|saw|ran|found|got|brought|bought|sold|kept|"
+    r"lost|led|wrote|spoke|chose|drove|flew)\b"
+    r"|\b(?:join|open|close|start|end|win|lose|meet|leave)\s+(?:grew|became|fell|rose|sank|"
+    r"[a-z]{3,}ed)\?$"
+)
+# Words that open a clause of its own, whose verb may follow "did …".
+_CLAUSE_WORDS = frozenset(
+    ["who", "which", "that", "where", "when", "after", "before", "while", "because", "since",
+     "until", "if", "whether", "what", "although", "as", "once", "say", "said", "think",
+     "believe", "says", "and", "but", "or"]
+)  # fmt: skip
+
+
+def _later_finite(s: str, start: int) -> bool:
+    """ "How many decades did iodine … has been …?": a finite verb after "did" with no
+    word before it that opens a clause of its own."""
+    for w in _words(s[start:]):
+        low = w.lower()
+        if low in _CLAUSE_WORDS:
+            return False
+        if low in ("has", "have", "is", "are", "was", "were"):
+            return True
+    return False
+
+
+# Verbs in the third person singular that a question after "did" must not keep.
+_FINITE_S = (
+    r"(?:intends|plans|wants|aims|hopes|expects|says|seems|needs|tries|agrees|refuses|"
+    r"decides|promises|claims|continues|remains|believes|thinks|knows|means|makes|takes)"
+)
+_ASKS_WITH_DID = re.compile(r"[^?]*?\b(?:did|does|do|will|would)\b", re.IGNORECASE)
+
+
+def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
+    """Form checks that hold for every opening: the words where a subject, a verb or a
+    counted thing should be."""
+    if _FIRST_SECOND_PERSON.search(s):
+        return PRONOUN  # "How many things did I'm tell …?": words of a quote
+    if re.search(r"(?:^|\s)[’']s\b|\w-\s|,\s*(?:which|who|that|when|where)\?$|,\?$", s):
+        return GARBLED  # "When is 's announcement …?", "claim- are", "…, which?"
+    if re.search(r"\b(?:in|on|at|of|for|to|by|from|with|into|than),", s):
+        return GARBLED  # "held from November 20 to, selecting …"
+    if re.search(
+        r"\b(?:was|were|is|are|had|has|have|did|do|does|will|would|could|can)\?$", s
+    ) and not re.fullmatch(r"[^ ]+ [^ ]+ \w+\?", s):
+        return GARBLED  # "… who not yet had?", "…, when it was?": a clause cut short
+    rest = body_words
+    # the word after the auxiliary (the subject): not a preposition, an auxiliary, a
+    # capitalised function word or a quote's first word
+    for i, w in enumerate(rest[:8]):
+        if w.lower() in _AUX_WORDS:
+            nxt = rest[i + 1] if i + 1 < len(rest) else ""
+            if not nxt:
+                break
+            if nxt.lower() in _PREPOSITIONS and nxt.islower():
+                return GARBLED  # "By what percentage did in 2023, …?"
+            if nxt.lower() in _AUX_WORDS or nxt in ("that", "which", "who", "whose"):
+                return GARBLED  # "… did has launch …?", "When did that the states join …?"
+            if nxt[:1].isupper() and nxt.lower() in _CAPITAL_FUNCTION_WORDS:
+                return GARBLED  # "… were No injuries …", "When would Voters then …?"
+            if (
+                opening == "how old "
+                and nxt.islower()
+                and nxt.lower() not in _DETERMINERS
+                and len(rest) == i + 2
+            ):
+                return BARE_NOUN  # "How old was boy?"
+            break
+    m = re.search(r"\b(?:did|does|do)\b", s)
+    if m and _later_finite(s, m.end()):
+        return GARBLED  # "How many decades did iodine … has been the major source …?"
+    if opening in ("what percentage ", "by what percentage ") and re.search(
+        r"\d\s*(?:%|percent\b|per cent\b)", s
+    ):
+        return OTHER_FIGURES  # "What percentage will A own, B 23 percent and C 24 percent?"
+    if re.search(r"\b(?:did|does|do|will|would|can|could)\b[^?]*?\b" + _FINITE_S + r"\s", s):
+        return GARBLED  # "How many citizens did the government intends to hold …?"
+    if re.search(
+        r"\b(?:did|does|do|was|were|is|are|will|would|has|have) (?:[A-Z][\w’'.-]*\s?)+, ", s
+    ):
+        return GARBLED  # "How many points did Alireza Mehraban, in their first match?": no verb
+    if re.search(
+        r",\s+(?:where|which|who|when)\b[^?]*\b(?:say|says|said)\s+(?:were|was|is|are)\b", s
+    ):
+        return GARBLED  # "… did the fatalities occur in Samoa, where workers say were killed?"
+    if _ASKS_WITH_DID.match(s) and _SECOND_VERB.search(s):
+        return GARBLED  # "When did the trial begin and ended on Thursday?": a verb left in the past
+    if re.search(
+        r",\s+(?:(?:his|her|their|its|the|a|an)\s+)?(?:[\w’'-]+\s+){0,3}"
+        r"(?:said|says|added|told|reported|claimed|stated)\?$",
+        s,
+    ):
+        return GARBLED  # "When will Grey appeal, his lawyer said?": the attribution left in
+    if re.search(r"\b(?:who|which)\s+[a-z]+\s+(?:will|would|can|could|shall|may|might|must)\b", s):
+        return GARBLED  # "How many terms did Grey, who serve will appeal?"
+    if re.search(r"(?:,|\d)\s*[a-z]+ing\?$", s):
+        return GARBLED  # "How many people did the storm hit the coast on Sunday, killing?"
+    if opening == "how many " and rest:
+        lead = []
+        for w in rest[:4]:
+            if w.lower() in _AUX_WORDS or (w.islower() and re.fullmatch(r"[a-z]+ed", w)):
+                break
+            lead.append(w)
+        if lead and not any(
+            w.lower().endswith("s") or w.lower() in _PLURALS or w[:1].isupper() for w in lead
+        ):
+            return GARBLED  # "How many poster admitted …?", "How many vote do …?"
+    if re.search(
+        r"\b(?:did|do|does|was|were|is|are|will|would) (?:[A-Za-z][\w’'.-]*\s){0,2}"
+        r"[A-Za-z][\w’'.-]*, (?:a|an|the|\w+ed|commonly|chief|\w+ \w+ (?:of|at|for))\b",
+        s,
+    ):
+        return GARBLED  # "How many institutions did Maurer, chief financial officer …?"
+    return None
+
+
 def _stem_form(stem: str | None, answer: str) -> str | None:
     if not stem or not stem.strip():
         return NO_STEM
@@ -223,6 +422,11 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
                 return UNCLEAR_COUNT
         elif len(body_words) < 2:
             return UNCLEAR_COUNT  # "How many workers?": counted, but doing what?
+    problem = _grammar_problem(s, opening, body_words)
+    if problem is not None:
+        return problem
+    if _pronoun_unresolved(body):
+        return PRONOUN
     if len(_words(s)) > _MAX_WORDS:
         return TOO_LONG
     a = " ".join(answer.split())

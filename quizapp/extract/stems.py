@@ -230,7 +230,7 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
     clause, s, e = _side_clause(clause, s, e)
     rest = _tidy(_remove_span(clause, s, e))
     event = _event(rest)
-    words = rest.split()
+    words = _without_front(rest.split())
     if not words:
         return "When did this happen?", event
     for i, w in enumerate(words):
@@ -258,6 +258,10 @@ def _regular_base(word: str) -> str | None:
     stem = word[:-2]
     if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
         return stem[:-1]
+    if stem.endswith(("eat", "oat")):
+        return stem  # "defeated", "boated": no "e"
+    if re.search(r"[cnvg]it$", stem) or stem.endswith("cu"):
+        return stem + "e"  # "cited", "united", "invited"; "rescued"
     if stem.endswith(
         (
             "at",
@@ -304,8 +308,26 @@ def _lower_first(text: str) -> str:
 def _event(rest: str) -> str:
     rest = re.sub(r",[^,]{0,80},", "", rest)  # drop a parenthetical clause
     words = rest.split()
-    label = " ".join(words[:10])
+    cut = words[:10]
+    if len(words) > 10:
+        # "… travel to the United" / "… in California at": a label cut inside a name or
+        # before its object ends where a phrase ends, not on "the", "at" or half a name.
+        while len(cut) > 4 and words[len(cut)][:1].isupper() and cut[-1][:1].isupper():
+            cut.pop()
+        while len(cut) > 4 and cut[-1].lower().strip(",;:") in _LABEL_DANGLING:
+            cut.pop()
+        cut[-1] = cut[-1].rstrip(",;:")
+    label = " ".join(cut)
     return (label[:1].upper() + label[1:]) if label else "Event"
+
+
+# Words an event label must not end on.
+_LABEL_DANGLING = frozenset(
+    [*lexicon.ARTICLES, *lexicon.POSSESSIVES, "in", "on", "at", "of", "for", "to", "by", "from",
+     "with", "into", "than", "and", "or", "but", "that", "which", "who", "as", "after",
+     "before", "during", "about", "over", "under", "its", "this", "these", "those", "is",
+     "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "not"]
+)  # fmt: skip
 
 
 _QUALIFIER_TAIL = re.compile(
@@ -376,14 +398,19 @@ def _number_stem(
                 return _shorten(stem), event
         return f"What percentage is given for {label}?", event
     if counts and counts.startswith("age of "):
-        return f"How old was {counts[7:]}?", event
+        who = counts[7:]
+        if who[:1].islower() and who.split()[0] not in lexicon.DETERMINERS:
+            who = f"the {who}"  # "a 12-year-old boy": "How old was the boy?", not "… was boy?"
+        return f"How old was {who}?", event
     money = bool(unit and unit.isupper() and len(unit) == 3)
     if unit in _TIME_UNITS:
         head = f"How many {unit}"
     elif money:
         head = "How much"
     elif counts and np_len:
-        head = f"How many {counts}"
+        # "One poster admitted …": "How many posters …?"; a singular after any other
+        # number ("240,000 square …") is a sign the counted thing is wrong: left as it is.
+        head = f"How many {_plural(counts) if value == 1 else counts}"
     else:
         return None, event
     if not before or _enumeration(before):
@@ -409,6 +436,17 @@ _NUMBER_START = re.compile(
     + rf"|{lexicon.HUNDRED}|a|an)\b",
     re.IGNORECASE,
 )
+
+
+def _plural(counts: str) -> str:
+    """ "One poster admitted …": "How many posters …?", not "How many poster …?"."""
+    if not re.fullmatch(r"[a-z]{3,}", counts) or counts.endswith(("s", "ff", "ple", "nnel")):
+        return counts  # "people", "staff", "personnel", already plural, or not one noun
+    if re.search(r"[^aeiou]y$", counts):
+        return counts[:-1] + "ies"
+    if counts.endswith(("x", "z", "ch", "sh")):
+        return counts + "es"
+    return counts + "s"
 
 
 def _enumeration(before: str) -> bool:
@@ -440,8 +478,30 @@ def _shorten(stem: str) -> str:
     return stem
 
 
+# Words that open a fronted adverbial ("On Friday, fishermen rescued …", "For example,
+# the museum saw …"): the subject comes after its comma.
+_FRONT_OPENERS = frozenset(
+    ["in", "on", "at", "after", "before", "by", "as", "since", "for", "during",
+     "despite", "following", "under", "with", "without", "according", "last",
+     "yesterday", "today", "earlier", "later", "meanwhile", "however", "also", "now", "then",
+     "instead", "still", "overall", "finally", "first", "so", "thus", "indeed", "besides"]
+)  # fmt: skip
+
+
+def _without_front(words: list[str]) -> list[str]:
+    """The words of a clause without a fronted adverbial that ends in a comma."""
+    if len(words) < 3 or words[0].lower() not in _FRONT_OPENERS or not words[0][:1].isupper():
+        return words
+    for i, w in enumerate(words[:8]):
+        if w.endswith(","):
+            rest = words[i + 1 :]
+            return rest if len(rest) >= 2 else words
+    return words
+
+
 def _inverted(head: str, words: list[str], tail: str) -> str | None:
     """ "The city will spend" + "on roads" → "How much will the city spend on roads?"."""
+    words = _without_front(words)
     for i, w in enumerate(words):
         low = w.lower()
         if i == 0:
