@@ -131,7 +131,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     with Collection.open() as col:
         try:
-            outcome = store_loaded(col, path, deck, notices, replace=args.replace)
+            outcome = store_loaded(col, path, deck, notices, replace=args.replace,
+                                   as_new=args.as_new)
         except ReplacementRefusedError as refused:
             return _fail(refused.lines())
     for notice in outcome.notices:
@@ -322,6 +323,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--replace",
         action="store_true",
         help="import even if it would retire most facts of a stored deck",
+    )
+    p.add_argument(
+        "--as-new",
+        action="store_true",
+        help="store a separate deck (a free id, a distinct name) even when the file "
+        "matches a stored deck (same id, or same name and source), which it "
+        "otherwise updates",
     )
     review = p.add_mutually_exclusive_group()
     review.add_argument(

@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)  # imports and exports, one at a time
         self.safekeeping = Safekeeping(self, self)  # backups, restore, damage, the profile lock
         self.exit_status = 0  # what run() returns once the window has closed
-        self._import_queue: list[tuple[Path, bool]] = []
+        self._import_queue: list[tuple[Path, bool, bool]] = []
         self._stale: set[str] = {"browse", "reader", "progress"}
 
         self.setWindowTitle("quizapp")
@@ -619,13 +619,16 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- import
 
-    def import_deck(self, path: str | Path | None = None, *, replace: bool = False) -> None:
+    def import_deck(self, path: str | Path | None = None, *, replace: bool = False,
+                    as_new: bool = False) -> None:
         """Ask for a deck file (or take ``path``) and import it off the GUI thread.
 
         A progress dialog with Cancel appears if the import takes a while;
         cancelling stores nothing. A file that would retire most of a stored
         deck is refused first, with the reasons ``quizapp import`` gives, and
-        the teacher may then import it anyway (``replace``).
+        the teacher may then import it anyway (``replace``) or as a separate
+        deck (``as_new``). A file that matches a stored deck (same id, or same
+        name and source) updates it, keeping progress.
         """
         if self.library is None:
             return
@@ -643,7 +646,7 @@ class MainWindow(QMainWindow):
             self.new_deck_from_article(path)
             return
         if self.tasks.busy():
-            self._import_queue.append((Path(path), replace))
+            self._import_queue.append((Path(path), replace, as_new))
             return
         library = self.library
         file = Path(path)
@@ -651,7 +654,7 @@ class MainWindow(QMainWindow):
         self.act_import.setEnabled(False)
         self.tasks.start(
             lambda progress: deck_io.import_file(library.collection, file, progress,
-                                                 replace=replace),
+                                                 replace=replace, as_new=as_new),
             lambda result: self._import_done(file, result),
             lambda exc: self._import_failed(file, exc),
             lambda: self._import_cancelled(file),
@@ -668,8 +671,8 @@ class MainWindow(QMainWindow):
     def _import_next(self) -> None:
         self.act_import.setEnabled(not self.study.active)
         if self._import_queue:
-            path, replace = self._import_queue.pop(0)
-            self.import_deck(path, replace=replace)
+            path, replace, as_new = self._import_queue.pop(0)
+            self.import_deck(path, replace=replace, as_new=as_new)
 
     def _import_done(self, file: Path, result: Any) -> None:
         summary, notices = result if isinstance(result, tuple) else (result, ())
@@ -680,7 +683,8 @@ class MainWindow(QMainWindow):
             what += f", {summary.updated} updated"
         if summary.retired:
             what += f", {summary.retired} retired"
-        self.show_status(f"Imported “{summary.deck_name}” from {file.name}: {what}.")
+        verb = "Updated" if getattr(summary, "matched", False) else "Imported"
+        self.show_status(f"{verb} “{summary.deck_name}” from {file.name}: {what}.")
         if notices:  # things the importer left out or changed: worth a look, not an error
             self.message(
                 QMessageBox.Icon.Information,
@@ -745,12 +749,15 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Cancel, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # the reasons quote deck names
         anyway = box.addButton("Import anyway", QMessageBox.ButtonRole.DestructiveRole)
+        separate = box.addButton("Import as a new deck", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("replace-deck")
 
         def decided(button: object) -> None:
             if button is anyway:
                 self.import_deck(file, replace=True)
+            elif button is separate:
+                self.import_deck(file, as_new=True)
             else:
                 self.show_status(f"{file.name} was not imported: nothing was changed.")
 

@@ -251,6 +251,27 @@ def test_menu_import_of_a_shortened_deck_is_refused_like_the_command_line(
     qtbot.waitUntil(lambda: "8 retired" in window.status.text(), timeout=WAIT_MS)
 
 
+def test_menu_import_of_a_matching_file_offers_a_separate_deck(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path, quizapp_home: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fact deck's own .apkg matches it by name: refused, then kept apart on request."""
+    from quizapp.cli import main
+
+    package = tmp_path / "seed.apkg"
+    assert main(["export", "seed", str(package)]) == 0
+    names_before = {r[0] for r in query(quizapp_home, "SELECT name FROM deck")}
+    _menu_import(window, package, monkeypatch)
+    box = _replace_box(window, qtbot)
+    separate = next(b for b in box.buttons() if b.text() == "Import as a new deck")
+    separate.click()
+    qtbot.waitUntil(lambda: len(query(quizapp_home, "SELECT name FROM deck")) == 2,
+                    timeout=WAIT_MS)
+    names = {r[0] for r in query(quizapp_home, "SELECT name FROM deck")}
+    (seed_name,) = names_before
+    assert names == {seed_name, f"{seed_name} (2)"}
+    qtbot.waitUntil(lambda: "Imported" in window.status.text(), timeout=WAIT_MS)
+
+
 def test_the_shortcuts_dialog_fits_a_small_screen(window: MainWindow, qtbot: QtBot) -> None:
     from quizapp.gui.views.dialogs import SHORTCUTS, ShortcutsDialog
 

@@ -124,13 +124,15 @@ def load_file(path: Path, progress: Progress) -> tuple[Deck, tuple[str, ...]]:
 
 
 def import_file(collection: Collection, path: str | Path, progress: Progress, *,
-                replace: bool = False) -> tuple[ImportSummary, tuple[str, ...]]:
+                replace: bool = False,
+                as_new: bool = False) -> tuple[ImportSummary, tuple[str, ...]]:
     """Load ``path`` and store its deck in one transaction; Cancel before commit stores nothing.
 
     Returns what was stored and the importer's notices (things left out or changed).
     Raises :class:`quizapp.services.imports.ReplacementRefusedError` (nothing stored) when
     the file would retire most of the stored deck with its id, unless ``replace``:
-    the same check, in the same words, as ``quizapp import``.
+    the same check, in the same words, as ``quizapp import``. A file that
+    matches a stored deck updates it; ``as_new`` stores a separate deck.
     """
     from quizapp.services.imports import store_loaded
 
@@ -146,10 +148,11 @@ def import_file(collection: Collection, path: str | Path, progress: Progress, *,
         else:
             progress(1, 3, f"Storing “{deck.name}”… {round(100 * done / max(total, 1))}%")
 
-    outcome = store_loaded(collection, file, deck, notices, replace=replace, step=step)
+    outcome = store_loaded(collection, file, deck, notices, replace=replace, as_new=as_new,
+                           step=step)
     progress.check()  # committed; a late Cancel is too late and is ignored below
-    return ImportSummary(outcome.deck_id, deck.name, outcome.added, outcome.updated,
-                         outcome.retired), notices
+    return ImportSummary(outcome.deck_id, outcome.deck_name, outcome.added, outcome.updated,
+                         outcome.retired, outcome.matched), outcome.notices
 
 
 def export_file(collection: Collection, deck_id: int, path: str | Path,
