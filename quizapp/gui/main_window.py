@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)  # imports and exports, one at a time
         self.safekeeping = Safekeeping(self, self)  # backups, restore, damage, the profile lock
         self.exit_status = 0  # what run() returns once the window has closed
-        self._import_queue: list[tuple[Path, bool, bool]] = []
+        self._import_queue: list[tuple[Path, bool, bool, bool]] = []
         self._stale: set[str] = {"browse", "reader", "progress"}
 
         self.setWindowTitle("quizapp")
@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
         self.act_shortcuts = self._action(
             "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
         )
+        self.act_csv_format = self._action("&Spreadsheet (CSV) format…", self.show_csv_format)
         self.act_about = self._action("&About quizapp", self.show_about)
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
         self.act_bigger = self._action(
@@ -376,6 +377,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_smaller)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_shortcuts)
+        help_menu.addAction(self.act_csv_format)
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
@@ -620,7 +622,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- import
 
     def import_deck(self, path: str | Path | None = None, *, replace: bool = False,
-                    as_new: bool = False) -> None:
+                    as_new: bool = False, skip_bad_rows: bool = False) -> None:
         """Ask for a deck file (or take ``path``) and import it off the GUI thread.
 
         A progress dialog with Cancel appears if the import takes a while;
@@ -628,7 +630,9 @@ class MainWindow(QMainWindow):
         deck is refused first, with the reasons ``quizapp import`` gives, and
         the teacher may then import it anyway (``replace``) or as a separate
         deck (``as_new``). A file that matches a stored deck (same id, or same
-        name and source) updates it, keeping progress.
+        name and source) updates it, keeping progress. A spreadsheet with bad
+        rows is refused whole, and the teacher may then import its good rows
+        (``skip_bad_rows``).
         """
         if self.library is None:
             return
@@ -646,7 +650,7 @@ class MainWindow(QMainWindow):
             self.new_deck_from_article(path)
             return
         if self.tasks.busy():
-            self._import_queue.append((Path(path), replace, as_new))
+            self._import_queue.append((Path(path), replace, as_new, skip_bad_rows))
             return
         library = self.library
         file = Path(path)
@@ -654,7 +658,8 @@ class MainWindow(QMainWindow):
         self.act_import.setEnabled(False)
         self.tasks.start(
             lambda progress: deck_io.import_file(library.collection, file, progress,
-                                                 replace=replace, as_new=as_new),
+                                                 replace=replace, as_new=as_new,
+                                                 skip_bad_rows=skip_bad_rows),
             lambda result: self._import_done(file, result),
             lambda exc: self._import_failed(file, exc),
             lambda: self._import_cancelled(file),
@@ -671,8 +676,8 @@ class MainWindow(QMainWindow):
     def _import_next(self) -> None:
         self.act_import.setEnabled(not self.study.active)
         if self._import_queue:
-            path, replace, as_new = self._import_queue.pop(0)
-            self.import_deck(path, replace=replace, as_new=as_new)
+            path, replace, as_new, skip = self._import_queue.pop(0)
+            self.import_deck(path, replace=replace, as_new=as_new, skip_bad_rows=skip)
 
     def _import_done(self, file: Path, result: Any) -> None:
         summary, notices = result if isinstance(result, tuple) else (result, ())
@@ -721,11 +726,15 @@ class MainWindow(QMainWindow):
 
     def _import_failed(self, file: Path, exc: Exception) -> None:
         from quizapp.facts.deckfile import DeckFileError
-        from quizapp.services.imports import ReplacementRefusedError
+        from quizapp.services.imports import BadRowsError, ReplacementRefusedError
 
         self.show_status(f"{file.name} was not imported.")
         if isinstance(exc, ReplacementRefusedError):
             self._confirm_replacement(file, exc.warnings)
+            self._import_next()
+            return
+        if isinstance(exc, BadRowsError):
+            self._confirm_skip_rows(file, exc)
             self._import_next()
             return
         if isinstance(exc, DeckFileError) and exc.problems:
@@ -758,6 +767,35 @@ class MainWindow(QMainWindow):
                 self.import_deck(file, replace=True)
             elif button is separate:
                 self.import_deck(file, as_new=True)
+            else:
+                self.show_status(f"{file.name} was not imported: nothing was changed.")
+
+        box.buttonClicked.connect(decided)
+        self.open_dialog(box)
+        return box
+
+    def _confirm_skip_rows(self, file: Path, bad: Any) -> QMessageBox:
+        """Say which rows of ``file`` are bad; offer to import the good ones and skip those."""
+        shown = [f"Line {p.line}: {p.field}: {p.message}" for p in bad.skipped[:12]]
+        if len(bad.skipped) > 12:
+            shown.append(f"… and {len(bad.skipped) - 12} more.")
+        m = len(bad.skipped)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Rows with problems",
+            f"{file.name} has {m} row{'s' if m != 1 else ''} with problems and "
+            f"{bad.good} good one{'s' if bad.good != 1 else ''}. Nothing was imported.\n\n"
+            + "\n".join(f"• {line}" for line in shown)
+            + "\n\nHelp › Spreadsheet (CSV) format says what a row needs.",
+            QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the problems quote the file
+        skip = box.addButton(f"Import the {bad.good} good rows and skip {m}",
+                             QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("skip-bad-rows")
+
+        def decided(button: object) -> None:
+            if button is skip:
+                self.import_deck(file, skip_bad_rows=True)
             else:
                 self.show_status(f"{file.name} was not imported: nothing was changed.")
 
@@ -1107,6 +1145,12 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         """List the keyboard shortcuts."""
         self.open_dialog(ShortcutsDialog(self))
+
+    def show_csv_format(self) -> None:
+        """What a spreadsheet to import looks like (columns, header names, encoding)."""
+        from quizapp.gui.views.dialogs import CsvFormatDialog
+
+        self.open_dialog(CsvFormatDialog(self))
 
     def show_about(self) -> None:
         """The About box, with the seed article's title and licence."""

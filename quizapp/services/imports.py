@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quizapp.facts.deckfile import DeckFileError
 from quizapp.importers import import_file, replacement_warnings
 
 if TYPE_CHECKING:
+    from quizapp.facts.deckfile import Problem
     from quizapp.facts.model import Deck, Source
     from quizapp.services.collection import Collection
 
@@ -155,6 +157,52 @@ def load_path(path: str | Path, progress: ReadProgress | None = None, *,
     result = import_file(Path(path), progress, accept_articles=accept_articles,
                          include_doubtful=include_doubtful)
     return result.deck, tuple(result.notices)
+
+
+class BadRowsError(DeckFileError):
+    """A spreadsheet with bad rows and good ones: refused whole unless the bad are skipped.
+
+    A refusal like any other (its ``problems`` are the file's); ``good`` rows
+    would be stored, ``skipped`` are the problems of the rows left out
+    (``FILE:LINE: field: problem``). Nothing was stored.
+    """
+
+    def __init__(self, path: Path, good: int, skipped: tuple[Problem, ...]) -> None:
+        super().__init__(list(skipped))
+        self.path = path
+        self.good = good
+        self.skipped = skipped
+
+
+def load_path_skipping(path: str | Path, progress: ReadProgress | None = None, *,
+                       accept_articles: bool = False, include_doubtful: bool = False,
+                       ) -> tuple[Deck, tuple[str, ...], tuple[Problem, ...]]:
+    """Read ``path`` leaving a spreadsheet's bad rows out: deck, notices, skipped rows.
+
+    Raises DeckFileError (nothing to store) for a problem of the whole file or
+    when no row is good. Other formats are read as :func:`load_path` reads them.
+    """
+    result = import_file(Path(path), progress, accept_articles=accept_articles,
+                         include_doubtful=include_doubtful, skip_bad_rows=True)
+    return result.deck, tuple(result.notices), result.skipped
+
+
+def bad_rows(path: str | Path) -> BadRowsError | None:
+    """For a refused spreadsheet: its good and bad rows, if skipping the bad would leave some.
+
+    None when the file is no spreadsheet, or skipping would not help (a problem
+    of the whole file, or no good row).
+    """
+    from quizapp.importers import detect_format
+
+    path = Path(path)
+    try:
+        if detect_format(path)[0] != "csv":
+            return None
+        deck, _notices, skipped = load_path_skipping(path)
+    except (DeckFileError, OSError):
+        return None
+    return BadRowsError(path, len(deck.facts), skipped) if skipped else None
 
 
 def check_replacement(collection: Collection, path: str | Path, deck: Deck) -> None:

@@ -272,6 +272,43 @@ def test_menu_import_of_a_matching_file_offers_a_separate_deck(
     qtbot.waitUntil(lambda: "Imported" in window.status.text(), timeout=WAIT_MS)
 
 
+def test_menu_import_of_a_spreadsheet_with_bad_rows_offers_the_good_ones(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path, quizapp_home: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "capitals.csv"
+    path.write_text("Front,Back\nCapital of France?,Paris\nCapital of Peru?,\n"
+                    "Capital of Italy?,Rome\n", encoding="utf-8")
+
+    def stored() -> int:
+        return len(query(quizapp_home, "SELECT id FROM deck WHERE key = 'capitals'"))
+
+    def box() -> QMessageBox:
+        def shown() -> QMessageBox | None:
+            return next((d for d in window.open_dialogs() if isinstance(d, QMessageBox)
+                         and d.objectName() == "skip-bad-rows" and d.isVisible()), None)
+
+        qtbot.waitUntil(lambda: shown() is not None, timeout=WAIT_MS)
+        found = shown()
+        assert found is not None
+        return found
+
+    _menu_import(window, path, monkeypatch)
+    first = box()
+    assert "Line 3: back: empty (column 2)" in first.text()
+    assert "Nothing was imported" in first.text()
+    first.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: "nothing was changed" in window.status.text(), timeout=WAIT_MS)
+    assert stored() == 0
+
+    _menu_import(window, path, monkeypatch)
+    second = box()
+    skip = next(b for b in second.buttons() if b.text() == "Import the 2 good rows and skip 1")
+    skip.click()
+    qtbot.waitUntil(lambda: stored() == 1, timeout=WAIT_MS)
+    assert len(query(quizapp_home, "SELECT f.id FROM fact f JOIN deck d ON d.id = f.deck_id "
+                                   "WHERE d.key = 'capitals'")) == 2
+
+
 def test_the_shortcuts_dialog_fits_a_small_screen(window: MainWindow, qtbot: QtBot) -> None:
     from quizapp.gui.views.dialogs import SHORTCUTS, ShortcutsDialog
 
@@ -283,3 +320,27 @@ def test_the_shortcuts_dialog_fits_a_small_screen(window: MainWindow, qtbot: QtB
     for _group, items in SHORTCUTS:
         for _keys, action in items:
             assert action.replace("'", "&#x27;") in shown or action in shown
+
+
+def test_the_csv_format_is_explained_in_the_help_menu_and_on_a_refusal(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizapp.gui.views.dialogs import CsvFormatDialog, ImportErrorDialog
+
+    window.act_csv_format.trigger()
+    shown = next(d for d in window.open_dialogs() if isinstance(d, CsvFormatDialog))
+    text = shown.text.text()
+    for words in ("Front, Question, Term", "Back, Answer, Definition", "Tags", "UTF-8",
+                  "UTF-16", "--skip-bad-rows", "Comma, semicolon, tab"):
+        assert words in text, words
+    shown.close()
+    # A refused spreadsheet's problem list has a Format… button that opens the same text.
+    path = tmp_path / "one.csv"
+    path.write_text("Front,Back\nA,\n", encoding="utf-8")
+    _menu_import(window, path, monkeypatch)
+    qtbot.waitUntil(lambda: any(isinstance(d, ImportErrorDialog) for d in window.open_dialogs()),
+                    timeout=WAIT_MS)
+    refused = next(d for d in window.open_dialogs() if isinstance(d, ImportErrorDialog))
+    assert refused.format_button is not None
+    refused.format_button.click()
+    qtbot.waitUntil(lambda: refused.findChild(CsvFormatDialog) is not None, timeout=WAIT_MS)

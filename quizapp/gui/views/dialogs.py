@@ -1,4 +1,5 @@
-"""Small dialogs: About, keyboard shortcuts, and the list of problems in a deck file.
+"""Small dialogs: About, keyboard shortcuts, the list of problems in a deck file, and
+the spreadsheet (CSV) format.
 
 All are window-modal dialogs opened with ``open()`` (not ``exec()``), so no
 code path blocks in a nested event loop.
@@ -240,6 +241,43 @@ class ImportErrorDialog(QDialog):
         layout.addWidget(self.problems, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        #: "Format…" for a spreadsheet: which columns, headers and encodings work.
+        self.format_button = None
+        if file_name.lower().endswith((".csv", ".tsv", ".tab", ".txt")):
+            self.format_button = buttons.addButton("&Format…",
+                                                   QDialogButtonBox.ButtonRole.HelpRole)
+            self.format_button.setToolTip("Which columns, header names and encodings work")
+            self.format_button.clicked.connect(lambda: CsvFormatDialog(self).open())
         layout.addWidget(buttons)
         line = self.problems.sizeHintForRow(0) if problems else 20
         self.resize(600, min(520, 150 + line * max(3, len(problems))))
+
+
+class CsvFormatDialog(QDialog):
+    """What a spreadsheet (CSV) file to import looks like: columns, headers, encoding."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from quizapp.importers.csvfile import format_help
+
+        super().__init__(parent)
+        self.setWindowTitle("Spreadsheet (CSV) format")
+        self.setAccessibleName("Spreadsheet (CSV) format")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        parts = "".join(f"<p><b>{html.escape(head)}.</b> {html.escape(text)}</p>"
+                        for head, text in format_help())
+        example = html.escape("Front,Back,Tags\nCapital of Peru?,Lima,geography\n")
+        self.text = QLabel(
+            "<p>A spreadsheet saved as CSV (or tab-separated text) imports as a deck of "
+            "question and answer cards, one per row; the deck is named after the file.</p>"
+            f"{parts}<p><b>Example.</b></p><pre>{example}</pre>", self)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+        self.resize(620, self.sizeHint().height())
