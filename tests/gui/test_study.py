@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from quizapp.gui.controllers.study_panel import StudyPanel
@@ -270,11 +270,27 @@ def test_report_bury_and_suspend(
     study = window.study
     window.start_study()
     first = wait_question(qtbot, study)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("two answers fit", True))
+    from quizapp.gui.views.dialogs import REPORT_REASONS, ReportDialog
+
+    # The report is a dialog of its own: reasons to choose and words to add; Cancel sends none.
     window.act_report.trigger()
+    dialog = study.view.findChild(ReportDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert [c.text() for c in dialog.choices] == list(REPORT_REASONS)
+    dialog.reject()
+    assert study.question is first
+    assert query(quizapp_home, "SELECT count(*) FROM question_report") == [(0,)]
+    window.act_report.trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in study.view.findChildren(ReportDialog)),
+                    timeout=WAIT_MS)
+    dialog = next(d for d in study.view.findChildren(ReportDialog) if d.isVisible())
+    dialog.choices[1].setChecked(True)
+    dialog.details.setText("two answers fit")
+    dialog.send.click()
     second = wait_question(qtbot, study)
     reports = query(quizapp_home, "SELECT card_id, form, reason FROM question_report")
-    assert reports == [(int(first.card_id), first.form.value, "two answers fit")]
+    assert reports == [(int(first.card_id), first.form.value,
+                        "Another choice is right too: two answers fit")]
 
     study.bury()
     third = wait_question(qtbot, study)

@@ -394,8 +394,27 @@ class BrowsePanel(QObject):
         self.status_message.emit(
             f"Saved “{key}” in {deck.name}." if replaces else f"Added “{key}” to {deck.name}.")
         self.decks_changed.emit(deck_id)
-        self.select_fact_key(deck_id, key)
+        self._show_saved(deck_id, key, edited=replaces is not None)
         return []
+
+    def _show_saved(self, deck_id: int, key: str, *, edited: bool) -> None:
+        """Select a saved fact, keeping the search and the deck filter as the user left them.
+
+        A new fact that the search does not list is shown with its deck's facts;
+        an edited one that no longer matches leaves the list as it is, and says so.
+        """
+        from quizapp.browse import find_fact_row_id
+
+        self.refresh()
+        if self.collection is None:
+            return
+        fact_row_id = find_fact_row_id(self.collection, deck_id, key)
+        if fact_row_id is not None and self.model.row_of(fact_row_id) >= 0:
+            self.select_fact(fact_row_id)
+        elif edited:
+            self.status_message.emit(f"Saved “{key}”: it no longer matches the search.")
+        else:
+            self.select_fact_key(deck_id, key)
 
     def new_deck(self) -> NewDeckDialog | None:
         """Ask for a new deck's name (and article) and create it, empty."""

@@ -1,5 +1,5 @@
-"""Small dialogs: About, keyboard shortcuts, the list of problems in a deck file, and
-the spreadsheet (CSV) format.
+"""Small dialogs: About, keyboard shortcuts, the list of problems in a deck file, the
+spreadsheet (CSV) format, and reporting a question as wrong.
 
 All are window-modal dialogs opened with ``open()`` (not ``exec()``), so no
 code path blocks in a nested event loop.
@@ -13,11 +13,14 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
+    QRadioButton,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -281,3 +284,62 @@ class CsvFormatDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
         self.resize(620, self.sizeHint().height())
+
+
+#: What a student may say is wrong with a question (the report's reason starts with it).
+REPORT_REASONS: tuple[str, ...] = (
+    "The right answer is wrong",
+    "Another choice is right too",
+    "The question gives the answer away",
+    "The question is unclear",
+    "Something else",
+)
+
+
+class ReportDialog(QDialog):
+    """Report the question on show as wrong: a reason to choose, and words of one's own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Report this question")
+        self.setAccessibleName("Report this question")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        intro = QLabel("What is wrong with this question? It will not be asked in this "
+                       "form again for this fact.", self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.group = QButtonGroup(self)
+        self.choices: list[QRadioButton] = []
+        for i, reason in enumerate(REPORT_REASONS):
+            button = QRadioButton(reason, self)
+            self.group.addButton(button, i)
+            self.choices.append(button)
+            layout.addWidget(button)
+        self.choices[0].setChecked(True)
+        details = QLabel("&Details (optional):", self)
+        self.details = QLineEdit(self)
+        self.details.setAccessibleName("Details")
+        self.details.setPlaceholderText("For example: both dates are in the article")
+        self.details.setMaxLength(500)
+        details.setBuddy(self.details)
+        layout.addWidget(details)
+        layout.addWidget(self.details)
+        buttons = QDialogButtonBox(self)
+        self.send = buttons.addButton("&Report", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.send.setDefault(True)
+        self.choices[0].setFocus()
+        self.setMinimumWidth(420)
+
+    def reason(self) -> str:
+        """The chosen reason, with the details after a colon when there are any."""
+        choice = REPORT_REASONS[max(self.group.checkedId(), 0)]
+        details = " ".join(self.details.text().split())
+        if not details:
+            return choice
+        return details if choice == "Something else" else f"{choice}: {details}"
