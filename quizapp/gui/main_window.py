@@ -1176,6 +1176,7 @@ class MainWindow(QMainWindow):
             self.library.collection, self.profile.profile_id, self.deck_model.decks()
         )
         self.pages.setCurrentWidget(self.practice.view)
+        self.nav.clear_current()  # a practice test is none of the tabs: none is highlighted
         self.act_back.setEnabled(True)
 
     def print_quiz(self) -> None:

@@ -344,3 +344,36 @@ def test_the_csv_format_is_explained_in_the_help_menu_and_on_a_refusal(
     assert refused.format_button is not None
     refused.format_button.click()
     qtbot.waitUntil(lambda: refused.findChild(CsvFormatDialog) is not None, timeout=WAIT_MS)
+
+
+def test_the_practice_test_page_highlights_no_tab_and_escape_asks_first(
+        window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from quizapp.gui.controllers.practice_test_panel import PracticeTestPanel
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.start_practice_test()
+    practice = window.practice
+    assert practice is not None
+    assert not any(b.isChecked() for b in window.nav.buttons.values())
+    qtbot.mouseClick(practice.view.setup.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: practice.state == PracticeTestPanel.QUESTION, timeout=WAIT_MS)
+    asked: list[str] = []
+
+    def answer(choice: QMessageBox.StandardButton) -> object:
+        def ask(_parent: object, title: str, *_a: object, **_k: object) -> object:
+            asked.append(title)
+            return choice
+        return staticmethod(ask)
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    qtbot.keyClick(QApplication.focusWidget() or practice.view, Qt.Key.Key_Escape)
+    assert asked == ["End the practice test?"]
+    assert practice.active and window.pages.currentWidget() is practice.view
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    qtbot.keyClick(QApplication.focusWidget() or practice.view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
+    assert not practice.active
+    assert window.nav.buttons["decks"].isChecked()

@@ -360,6 +360,11 @@ def test_typed_answers_dont_know_by_key_empty_enter_and_no_overrule(
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert study.state == StudyPanel.QUESTION
     assert "Ctrl+D" in edit.placeholderText() or "⌘D" in edit.placeholderText()
+    assert edit.placeholderText().startswith("Type an answer or press Don't know")
+    # The shortcut is on the button itself and in the key hint, not only in a tooltip.
+    shortcut = study.view.typed_panel.dont_know.text().split("(")[1].rstrip(")")
+    assert shortcut in ("Ctrl+D", "⌘D")
+    assert shortcut in study.view.typed_panel.key_hint()
     assert len(reviews(quizapp_home)) == before
     # Ctrl+D is "Don't know": counted as not known, the answer shown ...
     qtbot.keyClick(edit, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
@@ -431,3 +436,26 @@ def test_timeline_feedback_gives_each_event_its_date(window: MainWindow, qtbot: 
     for event, date in zip(question.answers[0].split(" | "), question.item_dates, strict=True):
         assert html.escape(f"{event} ({date})") in shown, shown
     assert " | " not in study.view.feedback.message.text()
+
+
+def test_tab_stops_only_on_what_can_be_seen_and_used(
+        window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit
+
+    window.resize(1100, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    study = window.study
+    window.start_study()
+    question = wait_question(qtbot, study)
+    assert question.form in CHOICE_FORMS
+    stops = []
+    for _ in range(14):
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        stops.append(widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    # Every stop is a control one can see and use: no panel or scroll area around the card.
+    assert all(isinstance(w, (QAbstractButton, QLineEdit)) and w.isVisible() for w in stops), [
+        f"{type(w).__name__}:{w.accessibleName()}" for w in stops]
+    assert set(study.view.choice_panel.buttons) <= set(stops)

@@ -402,6 +402,7 @@ def centered(inner: QWidget, parent: QWidget, width: int = CARD_MAX_WIDTH) -> QS
     scroll = QScrollArea(parent)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop around the card
     holder = QWidget(scroll)
     row = QHBoxLayout(holder)
     row.setContentsMargins(20, 16, 20, 16)
