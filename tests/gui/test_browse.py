@@ -651,3 +651,48 @@ def test_which_time_the_words_appear_is_said_plainly(window: MainWindow, qtbot: 
     assert labels == ["Which &time"]
     assert "Only one in the article" not in box.text()
     dialog.reject()
+
+
+def test_suspend_and_edit_need_a_selection(window: MainWindow, qtbot: QtBot) -> None:
+    open_browse(window, qtbot)
+    v = window.browse.view
+    window.browse.select_fact(None)
+    assert window.browse.current_card() is not None
+    assert v.suspend.isEnabled() and v.edit.isEnabled()
+    v.cards.selectionModel().clearSelection()  # no card selected: nothing to suspend
+    assert window.browse.current_card() is None
+    assert not v.suspend.isEnabled() and v.edit.isEnabled()
+    v.cards.selectRow(0)
+    assert v.suspend.isEnabled()
+    v.table.selectionModel().clearSelection()  # no fact selected: nothing to act on
+    assert not v.suspend.isEnabled() and not v.edit.isEnabled() and not v.read.isEnabled()
+    v.table.selectRow(v.table.currentIndex().row())
+    assert v.edit.isEnabled() and v.suspend.isEnabled()
+    # Suspend with no card selected does nothing.
+    v.cards.selectionModel().clearSelection()
+    window.browse.toggle_suspend()
+    assert "suspended" not in window.status.text()
+
+
+@pytest.mark.parametrize("size", [None, (1366, 728)])
+def test_column_headers_are_not_cut(window: MainWindow, qtbot: QtBot,
+                                    size: tuple[int, int] | None) -> None:
+    """At the window's default size and on a small screen, every header reads whole."""
+    window.show()
+    qtbot.waitExposed(window)
+    if size is not None:
+        window.resize(*size)
+    open_browse(window, qtbot)
+    v = window.browse.view
+    for deck_filter in (0, 1):  # all decks (with the Deck column), then one deck
+        v.deck_filter.setCurrentIndex(deck_filter)
+        qtbot.wait(20)
+        header = v.table.horizontalHeader()
+        for table in (v.table, v.cards, v.history):
+            header = table.horizontalHeader()
+            model = table.model()
+            for i in range(header.count()):
+                if header.isSectionHidden(i):
+                    continue
+                label = model.headerData(i, Qt.Orientation.Horizontal)
+                assert header.sectionSize(i) >= header.sectionSizeHint(i), (label, size)

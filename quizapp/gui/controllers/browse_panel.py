@@ -110,6 +110,10 @@ class BrowsePanel(QObject):
         v.table.edit_requested.connect(self.edit_selected)
         v.table.doubleClicked.connect(lambda _i: self.edit_selected())
         v.cards.selectionModel().currentRowChanged.connect(self._card_changed)
+        # Acting needs something selected: a deselected row leaves no button enabled.
+        self._fact_deselected = False
+        v.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        v.cards.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         v.edit.clicked.connect(self.edit_selected)
         v.suspend.clicked.connect(self.toggle_suspend)
         v.read.clicked.connect(self._read)
@@ -272,9 +276,25 @@ class BrowsePanel(QObject):
         self._card_changed(v.cards.currentIndex(), QModelIndex())
 
     def current_card(self) -> CardSummary | None:
-        """The card selected in the detail panel."""
-        index = self.view.cards.currentIndex()
-        return self.view.card_model.card_at(index.row()) if index.isValid() else None
+        """The card selected in the detail panel (None when no card row is selected)."""
+        cards = self.view.cards
+        index = cards.currentIndex()
+        if not index.isValid() or not cards.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.view.card_model.card_at(index.row())
+
+    def _update_actions(self) -> None:
+        """Edit and Read need a selected fact, Suspend a selected card."""
+        v = self.view
+        if not v.table.selectionModel().hasSelection():
+            v.set_fact_actions(False)
+            self._fact_deselected = True
+            return
+        if self._fact_deselected:  # the same row selected again: its buttons come back
+            self._fact_deselected = False
+            self._current_changed(v.table.currentIndex(), QModelIndex())
+            return
+        v.suspend.setEnabled(self.current_card() is not None)
 
     def _card_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         v = self.view
