@@ -650,6 +650,10 @@ def test_which_time_the_words_appear_is_said_plainly(window: MainWindow, qtbot: 
     labels = [w.text() for w in dialog.findChildren(QLabel) if w.buddy() is box]
     assert labels == ["Which &time"]
     assert "Only one in the article" not in box.text()
+    # The words are never cut: the box is as wide as its longest text.
+    for value in (0, 888):
+        box.setValue(value)
+        assert box.width() >= box.fontMetrics().horizontalAdvance(box.text()) + 20, box.text()
     dialog.reject()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -114,6 +114,16 @@ class _OccurrenceBox(QSpinBox):
     """Which time the fact's words appear in the article: 0 is "they appear once"."""
 
     ONCE = "Only once in the article"
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for its longest words (Qt measures the numbers only)."""
+        hint = super().sizeHint()
+        fm = self.fontMetrics()
+        longest = max(fm.horizontalAdvance(t) for t in (self.ONCE, self.textFromValue(888)))
+        return QSize(max(hint.width(), longest + 48), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
     def textFromValue(self, value: int) -> str:
         return self.ONCE if value == 0 else f"The {_nth(value)} time they appear"
