@@ -196,6 +196,7 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
         settle(app)
         report = study.view.findChild(ReportDialog)
         report.choices[1].setChecked(True)
+        report.choices[1].setFocus()
         report.details.setText("Two of the dates are both in the article")
         shot("report-dialog", report)
         report.reject()

@@ -318,6 +318,7 @@ class ReportDialog(QDialog):
             self.choices.append(button)
             layout.addWidget(button)
         self.choices[0].setChecked(True)
+        self._style_choices()
         details = QLabel("&Details (optional):", self)
         self.details = QLineEdit(self)
         self.details.setAccessibleName("Details")
@@ -335,6 +336,20 @@ class ReportDialog(QDialog):
         self.send.setDefault(True)
         self.choices[0].setFocus()
         self.setMinimumWidth(420)
+
+    def _style_choices(self) -> None:
+        """Round marks that show on a dark theme too (the default ring is nearly invisible)."""
+        from quizapp.gui.theme import colors
+
+        c = colors()
+        dot = (f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, "
+               f"stop:0 {c.accent}, stop:0.42 {c.accent}, stop:0.5 {c.base}, stop:1 {c.base})")
+        self.setStyleSheet(
+            f"QRadioButton::indicator {{ width: 14px; height: 14px; border-radius: 8px; "
+            f"border: 1px solid {c.muted}; background: {c.base}; }}"
+            f"QRadioButton::indicator:checked {{ border-color: {c.accent}; background: {dot}; }}"
+            f"QRadioButton::indicator:focus {{ border: 2px solid {c.accent}; width: 12px; "
+            f"height: 12px; }}")
 
     def reason(self) -> str:
         """The chosen reason, with the details after a colon when there are any."""
