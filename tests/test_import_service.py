@@ -181,3 +181,29 @@ def test_the_fact_decks_own_package_is_refused_over_it_and_kept_apart_with_as_ne
     decks = _decks(capsys)
     assert len(decks) == 2
     assert len({d["name"] for d in decks}) == 2
+
+
+@pytest.mark.both_backends
+def test_matching_reads_names_and_sources_on_both_backends(tmp_path: Path, db_url: str) -> None:
+    """The same article under a new id updates its deck; another article of the same
+    name, or --as-new, is a separate deck with a distinct name (SQLite and PostgreSQL)."""
+    import dataclasses
+
+    from quizapp.facts.deckfile import load_deck_file
+    from quizapp.services.imports import deck_from_source, matching_deck, store_loaded
+
+    from .conftest import SEED_DECK
+
+    seed = load_deck_file(SEED_DECK)
+    with Collection.open(db_url) as col:
+        assert matching_deck(col, dataclasses.replace(seed, id="renamed")) == "seed"
+        assert deck_from_source(col, seed.sources[0]) == ("seed", seed.name)
+        other_text = dataclasses.replace(seed.sources[0], text=seed.sources[0].text + " More.",
+                                         url=None)
+        other = dataclasses.replace(seed, id="other", sources=(other_text,))
+        assert matching_deck(col, other) is None
+        assert deck_from_source(col, other_text) is None
+        outcome = store_loaded(col, tmp_path / "x.toml", dataclasses.replace(seed, id="copy"),
+                               as_new=True)
+        assert (outcome.deck_key, outcome.deck_name, outcome.matched) == (
+            "copy", f"{seed.name} (2)", False)

@@ -82,39 +82,28 @@ def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _same_source(stored: Deck, incoming: Deck) -> bool:
-    """Whether ``incoming`` comes from what ``stored`` came from.
-
-    A file with no article behind it (a spreadsheet, an Anki package) is
-    known by its name alone; an article deck by its article: the same
-    address or the same text.
-    """
-    if not incoming.sources:
-        return True
-    urls = {s.url for s in stored.sources if s.url}
-    texts = {" ".join(s.text.split()) for s in stored.sources if s.text.strip()}
-    return any(
-        (s.url and s.url in urls) or (s.text.strip() and " ".join(s.text.split()) in texts)
-        for s in incoming.sources
-    )
-
-
 def matching_deck(collection: Collection, deck: Deck) -> str | None:
     """The id of the stored deck that importing ``deck`` updates, or None (a new deck).
 
-    The deck with the same id; failing that, a deck with the same name (case
-    and spacing aside) and the same source (see :func:`_same_source`).
+    The deck with the same id; failing that, the oldest deck with the same
+    name (case and spacing aside) and the same source. A file with no article
+    behind it (a spreadsheet, an Anki package) is known by its name alone; an
+    article deck by its article: a stored source with the same text or address.
+    Only the decks' names and sources are read, never their facts.
     """
     from quizapp.storage import repository as repo
 
     with collection.session() as s:
         if repo.find_deck_by_key(s, deck.id) is not None:
             return deck.id
-        named = [row for row in repo.list_decks(s) if _name_key(row.name) == _name_key(deck.name)]
-        for row in sorted(named, key=lambda r: r.id or 0):
-            if _same_source(repo.load_deck(s, row.key), deck):
-                return row.key
-    return None
+        named = sorted((row for row in repo.list_decks(s)
+                        if _name_key(row.name) == _name_key(deck.name)),
+                       key=lambda r: r.id or 0)
+        if not named or not deck.sources:
+            return named[0].key if named else None
+        same_source = {row.id for src in deck.sources
+                       for row in repo.decks_from_source(s, src.text, src.url)}
+    return next((row.key for row in named if row.id in same_source), None)
 
 
 def deck_from_source(collection: Collection, source: Source) -> tuple[str, str] | None:
