@@ -306,6 +306,16 @@ def test_cli_prints_a_quiz(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert len(data["questions"]) == 8 and data["version"] == 3
     texts = pdf_pages(pdf)
     assert "Answer key" in texts[-1]
+    # Written with the user's usual mode, so that a print server can read it.
+    old_mask = os.umask(0o022)
+    try:
+        pdf.unlink()
+        status, _, err = run_cli(["quiz", "seed", "--questions", "8", "--pdf", str(pdf)],
+                                 capsys)
+    finally:
+        os.umask(old_mask)
+    assert status == 0, err
+    assert pdf.stat().st_mode & 0o777 == 0o644
     status, _, err = run_cli(["quiz", str(seed_deck_path()), "--questions", "100"], capsys)
     assert status == 2 and err.startswith("quizapp: questions: only")
     status, _, err = run_cli(["quiz", "seed", "--forms", "choice,guess"], capsys)
