@@ -144,7 +144,11 @@ def import_file(collection: Collection, path: str | Path, progress: Progress, *,
     if skip_bad_rows:
         from quizapp.services.imports import load_path_skipping
 
-        deck, notices, skipped = load_path_skipping(file)
+        def report(done: int, total: int) -> None:
+            progress(1 if total and done >= total else 0, 3, f"Reading {file.name}… "
+                     + (f"{round(100 * done / total)}%" if total else ""))
+
+        deck, notices, skipped = load_path_skipping(file, report)
         progress.check()
         if skipped:
             notices = (f"{len(skipped)} bad row{'s' if len(skipped) != 1 else ''} skipped",
