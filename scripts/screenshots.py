@@ -202,6 +202,16 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
         report.reject()
         study.finish()
         shot("summary")
+        # Today's new-card limit reached with new cards left: the way to study more.
+        from quizapp.gui.views.study_view import SummaryInfo
+
+        study.view.show_summary(SummaryInfo(answered=20, correct=17, seconds=610,
+                                            due_tomorrow=9, deck_name=seed.name,
+                                            nothing_due=True, new_waiting=12))
+        shot("summary-limit")
+        window.resize(1366, 728)
+        shot("summary-limit-1366x768")
+        window.resize(1040, 720)
         window.show_decks()
 
         render_new_screens(app, window, shot)

@@ -388,6 +388,7 @@ class MainWindow(QMainWindow):
         page.rename_button.clicked.connect(self.rename_profile)
         page.delete_button.clicked.connect(self.delete_profile)
         self.study.closed.connect(self.show_decks)
+        self.study.limits_requested.connect(self._change_limits)
         self.study.state_changed.connect(self._update_study_actions)
         self.study.status_message.connect(self.show_status)
         self.study.answer_not_saved.connect(
@@ -1026,6 +1027,12 @@ class MainWindow(QMainWindow):
     def _ensure_browse_context(self) -> None:
         if "browse" in self._stale or self.browse.collection is None:
             self._refresh_page("browse")
+
+    def _change_limits(self, deck_id: int) -> None:
+        """From the summary: back to the deck list, with the deck's options open."""
+        self.show_decks()
+        self.deck_page.select_deck(deck_id)
+        self.deck_options(deck_id)
 
     def deck_options(self, deck_id: int | None = None) -> QWidget | None:
         """The options of the selected deck for the current learner."""

@@ -335,6 +335,7 @@ def test_summary_when_nothing_is_left(window: MainWindow, qtbot: QtBot,
     summary = study.view.summary
     assert summary.answered.value.text() == str(seen)
     assert summary.accuracy.value.text() == "100%"
+    assert not summary.limits.isVisible()  # nothing held back by a limit: no such offer
     qtbot.keyClick(summary.back, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
 
@@ -411,6 +412,18 @@ def test_summary_says_when_the_daily_limit_holds_cards_back(
     assert summary.title.text() == "Today's limit reached"
     assert f"{new_facts} new cards are waiting" in summary.subtitle.text()
     assert "importing" not in summary.subtitle.text()  # not "nothing is due"
+    # The way to study more today is one click away: the deck's options, limits first.
+    from quizapp.gui.views.deck_options_dialog import DeckOptionsDialog
+
+    deck_id = study.deck.deck_id if study.deck else None
+    assert summary.limits.isVisible()
+    qtbot.mouseClick(summary.limits, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(d, DeckOptionsDialog)
+                                for d in window.open_dialogs()), timeout=WAIT_MS)
+    assert window.pages.currentWidget() is window.deck_page
+    assert window.current_deck_id() == deck_id
+    for d in window.open_dialogs():
+        d.close()
 
 
 def test_timeline_feedback_gives_each_event_its_date(window: MainWindow, qtbot: QtBot) -> None:

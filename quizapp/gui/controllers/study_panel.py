@@ -90,6 +90,7 @@ class StudyPanel(QObject):
     undone = Signal(object)  # UndoResult
     finished = Signal(object)  # SummaryInfo
     closed = Signal()
+    limits_requested = Signal(int)  # deck id: the summary's "Change the daily limit…"
     state_changed = Signal()
     status_message = Signal(str)
 
@@ -128,6 +129,8 @@ class StudyPanel(QObject):
         v.feedback.continue_requested.connect(self.next)
         v.feedback.overrule_requested.connect(self.overrule)
         v.summary.back_requested.connect(self.closed)
+        v.summary.limits_requested.connect(
+            lambda: self.limits_requested.emit(self.deck.deck_id) if self.deck else None)
         v.back_requested.connect(self.closed)
         v.undo_requested.connect(self.undo)
         v.report_requested.connect(self.report)
