@@ -50,7 +50,8 @@ from quizapp.questions.generate import (
     stable_hash,
 )
 from quizapp.questions.model import Family, Form, Question
-from quizapp.questions.normalize import contains_phrase
+from quizapp.questions.normalize import contains_phrase, norm_text
+from quizapp.questions.numbers import default_style
 
 if TYPE_CHECKING:
     from quizapp.services.collection import Collection
@@ -421,7 +422,9 @@ def build_quiz(
         title: the quiz's title (default: the deck names).
         cards: for a practice test, the profile's cards that may be asked, by
             (deck key, fact key, family); questions then carry those card ids.
-            Without it every fact may be asked, with ``<fact_id>/<family>`` ids.
+            Without it every fact may be asked, with ``<fact_id>/<family>`` ids,
+            and a quotation is printed whole (a practice test on screen keeps
+            long ones short, as the study screen does).
 
     The result may hold fewer questions than asked (:attr:`Quiz.short`).
     """
@@ -434,7 +437,8 @@ def build_quiz(
     draw_rng = random.Random(stable_hash("quiz-draw", options.draw, *keys))
     per_deck: list[list[_Candidate]] = []
     for deck in ordered:
-        cands = _deck_candidates(deck, QuestionBuilder(deck), options.allowed, cards)
+        builder = QuestionBuilder(deck, whole_quotes=cards is None)  # paper: whole quotes
+        cands = _deck_candidates(deck, builder, options.allowed, cards)
         draw_rng.shuffle(cands)
         per_deck.append(cands)
     pool = _interleave(per_deck)
@@ -488,11 +492,46 @@ def build_quiz(
 
 
 _MACHINE_FORM = re.compile(r"^(-?\d{4}(-\d{2}){0,2}|--\d{2}-\d{2}|-?\d+\.\d{3,})$")
+#: A number as the grader also accepts it: "23000000000 USD", "1960", "43%".
+_PLAIN_NUMBER = re.compile(r"^(?P<value>-?\d+(?:\.\d+)?)(?P<unit>%| [A-Za-z][^\d]*)?$")
 
 
 def _readable(answer: str) -> bool:
     """Whether an accepted answer reads as people write it (not 2020-11 or 0.333)."""
     return not _MACHINE_FORM.match(answer.strip())
+
+
+def _as_written(answer: str) -> str:
+    """An accepted answer as a person writes it: "23000000000 USD" → "$23 billion".
+
+    Plain numbers with a unit (the grader's own form of a number fact) are
+    written the way a deck writes a number it cannot copy (thousands
+    separators, "billion", the currency sign); other answers are unchanged.
+    """
+    m = _PLAIN_NUMBER.match(answer.strip())
+    if m is None:
+        return answer
+    value = float(m.group("value"))
+    unit = (m.group("unit") or "").strip() or None
+    style = default_style(value, unit)
+    mantissa = style.mantissa(value)
+    written = style.render(mantissa, value < 0) if mantissa is not None else None
+    return written or answer
+
+
+def _also_right(q: Question, right: str) -> tuple[str, ...]:
+    """Up to three other accepted answers, as people write them, none the key's own."""
+    seen = {norm_text(right)}
+    out: list[str] = []
+    for a in q.answers[1:]:
+        if not _readable(a):
+            continue
+        text = _as_written(a)
+        if norm_text(text) in seen:
+            continue
+        seen.add(norm_text(text))
+        out.append(text)
+    return tuple(out[:3])
 
 
 def answer_key(quiz: Quiz) -> list[KeyEntry]:
@@ -509,9 +548,7 @@ def answer_key(quiz: Quiz) -> list[KeyEntry]:
             idx = next((i for i, c in enumerate(q.choices) if c in q.answers), None)
             out.append(KeyEntry(item.number, letter(idx) if idx is not None else None, right))
         else:
-            also = tuple(a for a in dict.fromkeys(q.answers[1:])
-                         if a != right and _readable(a))[:3]
-            out.append(KeyEntry(item.number, None, right, also))
+            out.append(KeyEntry(item.number, None, right, _also_right(q, right)))
     return out
 
 

@@ -7,8 +7,11 @@ touched): the main window (and its first-run hint), each question form on the
 study screen, feedback for a right and a wrong answer, the end-of-session
 summary, Browse (with the fact editor showing an error, and the new-deck
 form), the Reader, Progress, the review of the facts found in an article, the
-deck options and settings dialogs, the About box, the keyboard shortcuts and an
-import error. Files go to OUTDIR (default docs/screenshots/).
+deck options and settings dialogs, the About box, the keyboard shortcuts, an
+import error, the spreadsheet format help, a spreadsheet with bad rows, and the
+report dialog; Browse, the typed and timeline questions and the article review
+also at the size of a 1366×768 screen. Files go to OUTDIR (default
+docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -90,7 +93,7 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
     from quizapp.gui.main_window import MainWindow, app_icon
     from quizapp.gui.settings import GuiSettings
     from quizapp.gui.theme import apply_theme
-    from quizapp.gui.views.dialogs import ImportErrorDialog
+    from quizapp.gui.views.dialogs import CsvFormatDialog, ImportErrorDialog, ReportDialog
 
     QCoreApplication.setApplicationName("quizapp")
     quiet_offscreen_warnings()
@@ -103,6 +106,10 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
     deck_file.write_text(DEMO_DECK, encoding="utf-8")
     bad_file = home / "broken.toml"
     bad_file.write_text(BAD_DECK, encoding="utf-8")
+    bad_rows = home / "capitals.csv"
+    bad_rows.write_text("Front,Back\nCapital of France?,Paris\nCapital of Peru?,\n"
+                        "Capital of Italy?,Rome\n\"Capital of Spain?\",Madrid,Europe\n",
+                        encoding="utf-8")
 
     first = True
     for theme in themes:
@@ -148,7 +155,12 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
                 study.view.flashcard_panel.reveal()
             if form == "timeline":
                 study.view.timeline_panel.list.setCurrentRow(1)
+                study.view.timeline_panel.list.setFocus()
             shot(f"study-{form.replace('_', '-')}")
+            if form in ("typed", "timeline"):  # and on a 1366×768 screen
+                window.resize(1366, 728)
+                shot(f"study-{form}-1366x768")
+                window.resize(1040, 720)
         # The forms of questions/forms/, at the default size and at 1366×768.
         for name, question in new_form_questions(window).items():
             study.session.build_question(question.card_id, datetime.now(UTC))  # served
@@ -178,8 +190,28 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
             study.view.typed_panel.edit.setText(typed_text)
             study.submit(typed_text)
             shot("feedback-partial")
+        # Reporting a question: reasons to choose, and words of one's own.
+        study.present(questions["choice"])
+        window.act_report.trigger()
+        settle(app)
+        report = study.view.findChild(ReportDialog)
+        report.choices[1].setChecked(True)
+        report.choices[1].setFocus()
+        report.details.setText("Two of the dates are both in the article")
+        shot("report-dialog", report)
+        report.reject()
         study.finish()
         shot("summary")
+        # Today's new-card limit reached with new cards left: the way to study more.
+        from quizapp.gui.views.study_view import SummaryInfo
+
+        study.view.show_summary(SummaryInfo(answered=20, correct=17, seconds=610,
+                                            due_tomorrow=9, deck_name=seed.name,
+                                            nothing_due=True, new_waiting=12))
+        shot("summary-limit")
+        window.resize(1366, 728)
+        shot("summary-limit-1366x768")
+        window.resize(1040, 720)
         window.show_decks()
 
         render_new_screens(app, window, shot)
@@ -200,6 +232,16 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
         error = last_dialog(window, ImportErrorDialog)
         shot("import-error", error)
         error.close()
+        window.show_csv_format()
+        csv_help = last_dialog(window, CsvFormatDialog)
+        shot("csv-format", csv_help)
+        csv_help.close()
+        window.import_deck(bad_rows)
+        wait_for(app, lambda w=window: any(d.objectName() == "skip-bad-rows"
+                                           for d in w.open_dialogs()))
+        skip = next(d for d in window.open_dialogs() if d.objectName() == "skip-bad-rows")
+        shot("import-bad-rows", skip)
+        skip.close()
         window.close()
         settle(app)
     return written
@@ -226,6 +268,9 @@ def render_new_screens(app: object, window: object, shot: Callable[..., None]) -
     w.browse.select_fact(studied.fact_row_id)
     w.browse.view.table.setFocus()
     shot("browse")
+    w.resize(1366, 728)
+    shot("browse-1366x768")
+    w.resize(1040, 720)
 
     # The fact editor with a value the deck loader refuses.
     dialog = w.browse.edit_selected()
@@ -323,7 +368,7 @@ def render_article_review(app: object, window: object, shot: Callable[..., None]
     panel.view.table.setFocus()
     panel.view.table.scrollToTop()
     panel.view.browser.verticalScrollBar().setValue(0)
-    for name, size in (("article-review", (1180, 760)), ("article-review-1366x768", (1366, 728))):
+    for name, size in (("article-review", (1180, 680)), ("article-review-1366x768", (1366, 728))):
         panel.view.resize(*size)
         panel.select_fact(doubtful.fact.id)
         panel.view.table.scrollToTop()

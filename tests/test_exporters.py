@@ -400,3 +400,58 @@ def test_editing_a_fact_or_the_header_keeps_the_speakers() -> None:
     assert edited.speakers == seed.speakers
     renamed = check_deck_header(seed, name="Peacekeepers", description=seed.description)
     assert renamed.name == "Peacekeepers" and renamed.speakers == seed.speakers
+
+
+# --------------------------------------------------------------------------
+# Fidelity: every question the deck has, every word of it
+
+
+def _long_quote_deck() -> Deck:
+    """The seed deck with Karasin's three sentences as one 80-word sentence."""
+    seed = load_deck_file(SEED_DECK)
+    facts = tuple(
+        dataclasses.replace(f, text=f.text.replace(". ", "; ")) if f.id == "q-karasin" else f
+        for f in seed.facts
+    )
+    return dataclasses.replace(seed, facts=facts)
+
+
+def _csv_cells(path: Path) -> list[list[str]]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_csv_export_has_a_row_for_every_fact_and_family_with_a_form(tmp_path: Path) -> None:
+    from quizapp.questions.generate import ALL_FORMS, QuestionBuilder
+
+    seed = load_deck_file(SEED_DECK)
+    builder = QuestionBuilder(seed, forms=ALL_FORMS)
+    wanted = {
+        f"{f.id}.{family.value}" for f in seed.facts for family in builder.families_for(f.id)
+    }
+    path = tmp_path / "seed.csv"
+    export_deck(seed, path)
+    rows = _csv_cells(path)[1:]
+    assert sorted(r[0] for r in rows) == sorted(wanted)
+    with_form = {w.rsplit(".", 1)[0] for w in wanted}
+    assert {r[0].rsplit(".", 1)[0] for r in rows} == with_form
+    # Facts without any form are only quotations too short to attribute.
+    assert all(f.kind is FactKind.QUOTE for f in seed.facts if f.id not in with_form)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".apkg"])
+def test_a_long_quotation_is_exported_whole(tmp_path: Path, suffix: str) -> None:
+    deck = _long_quote_deck()
+    words = next(f.text for f in deck.facts if f.id == "q-karasin").rstrip(".")
+    path = tmp_path / f"long{suffix}"
+    export_deck(deck, path)
+    loaded = detect_and_load(path)
+    karasin = [f for f in loaded.facts if f.id.startswith("q-karasin.")]
+    assert {f.id for f in karasin} == {"q-karasin.recall", "q-karasin.recognise"}
+    for fact in karasin:
+        assert words in (fact.front or "")
+    for fact in loaded.facts:
+        for text in (fact.front or "", fact.back or ""):
+            assert "\u2026" not in text.replace("[\u2026]", ""), (fact.id, text)

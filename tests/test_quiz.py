@@ -306,6 +306,16 @@ def test_cli_prints_a_quiz(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert len(data["questions"]) == 8 and data["version"] == 3
     texts = pdf_pages(pdf)
     assert "Answer key" in texts[-1]
+    # Written with the user's usual mode, so that a print server can read it.
+    old_mask = os.umask(0o022)
+    try:
+        pdf.unlink()
+        status, _, err = run_cli(["quiz", "seed", "--questions", "8", "--pdf", str(pdf)],
+                                 capsys)
+    finally:
+        os.umask(old_mask)
+    assert status == 0, err
+    assert pdf.stat().st_mode & 0o777 == 0o644
     status, _, err = run_cli(["quiz", str(seed_deck_path()), "--questions", "100"], capsys)
     assert status == 2 and err.startswith("quizapp: questions: only")
     status, _, err = run_cli(["quiz", "seed", "--forms", "choice,guess"], capsys)
@@ -454,3 +464,71 @@ def test_a_printed_quiz_changes_nothing(tmp_path: Path,
     with Collection.open() as home, home.session() as s:
         assert len(list(s.exec(select(ReviewRow)))) == reviews > 0
         assert {c.id: CardState.of(c) for c in s.exec(select(CardRow))} == cards
+
+
+# ---------------------------------------------------------------- printed fidelity
+
+_DEAL = ("The deal was worth 23 billion US dollars. About 400 workers built the plant. "
+         "The plant covers 12 hectares. It cost 90 million euros to run.")
+
+
+def _deal_deck() -> Deck:
+    from quizapp.facts.deckfile import parse_deck_text
+
+    facts = [("n-deal", "23 billion US dollars", 23e9, "USD", "How much was the deal worth?"),
+             ("n-workers", "400", 400.0, None, "How many workers built the plant?"),
+             ("n-area", "12 hectares", 12.0, "hectares", "How large is the plant?"),
+             ("n-cost", "90 million euros", 9e7, "EUR", "How much did it cost to run the plant?")]
+    toml = (f'format = 1\nid = "deal"\nname = "Deal"\n[[sources]]\nid = "a"\n'
+            f'title = "Deal"\ntext = """{_DEAL}"""\n')
+    for fid, text, value, unit, stem in facts:
+        start = _DEAL.index(text)
+        toml += (f'[[facts]]\nid = "{fid}"\nkind = "number"\nsource = "a"\ntext = "{text}"\n'
+                 f"start = {start}\nend = {start + len(text)}\nvalue = {value!r}\n"
+                 + (f'unit = "{unit}"\n' if unit else "")
+                 + f'stem = "{stem}"\ncounts = "{fid[2:]}"\n')
+    return parse_deck_text(toml, Path("deal.toml"))
+
+
+def test_the_key_writes_other_right_answers_as_people_do(tmp_path: Path) -> None:
+    from quizapp.gui.pdf import write_quiz_pdf
+
+    quiz = build_quiz([_deal_deck()], QuizOptions(questions=2,
+                                                  forms=forms_of_groups(["cloze"])))
+    also = {k.answer: k.also for k in answer_key(quiz)}
+    assert also == {"23 billion US dollars": ("$23 billion",),
+                    "90 million euros": ("\u20ac90 million",)}
+    pdf = tmp_path / "deal.pdf"
+    write_quiz_pdf(quiz, pdf, answer_key_page=True)
+    key = flat(" ".join(pdf_pages(pdf)))
+    assert "Also right: $23 billion" in key
+    assert "23000000000" not in key and "90000000" not in key
+    # The seed deck's "$7.3 billion" has no second line: its other form is the same.
+    seed_quiz = build_quiz([load_deck_file(seed_deck_path())],
+                           QuizOptions(questions=27, forms=forms_of_groups(["typed", "cloze"])))
+    for k in answer_key(seed_quiz):
+        assert not any(re.search(r"\d{5,}", a) for a in k.also), k
+
+
+def test_a_printed_quiz_prints_a_long_quotation_whole(seed: Deck, tmp_path: Path) -> None:
+    import dataclasses
+
+    from quizapp.gui.pdf import write_quiz_pdf
+
+    facts = tuple(
+        dataclasses.replace(f, text=f.text.replace(". ", "; ")) if f.id == "q-karasin" else f
+        for f in seed.facts
+    )
+    deck = dataclasses.replace(seed, facts=facts)
+    words = next(f.text for f in facts if f.id == "q-karasin").rstrip(".")
+    quiz = build_quiz([deck], QuizOptions(questions=8, forms=GROUP_FORMS[FormGroup.CHOICE],
+                                          draw=2))
+    item = next((i for i in quiz.items if i.question.fact_id == "q-karasin"), None)
+    assert item is not None
+    assert words in item.question.prompt
+    for i in quiz.items:
+        for text in (i.question.prompt, *(i.question.choices or ())):
+            assert "\u2026" not in text.replace("[\u2026]", ""), text
+    pdf = tmp_path / "long.pdf"
+    write_quiz_pdf(quiz, pdf, answer_key_page=True)
+    assert flat(words) in flat(" ".join(pdf_pages(pdf)))

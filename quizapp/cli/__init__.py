@@ -115,7 +115,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     either nothing is imported and the message says so.
     """
     from quizapp.services.collection import Collection
-    from quizapp.services.imports import ReplacementRefusedError, load_path, store_loaded
+    from quizapp.services.imports import (
+        ReplacementRefusedError,
+        load_path,
+        load_path_skipping,
+        store_loaded,
+    )
 
     path = Path(args.file)
     if args.review_file:
@@ -126,12 +131,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     # Validates everything before touching the database.
     if args.include_doubtful and not args.accept_all:
         return _fail([f"{path}:1: --include-doubtful: only goes with --accept-all"])
-    deck, notices = load_path(
-        path, accept_articles=args.accept_all, include_doubtful=args.include_doubtful
-    )
+    if args.skip_bad_rows:  # each row left out is named; no good row at all refuses the file
+        deck, notices, skipped = load_path_skipping(
+            path, accept_articles=args.accept_all, include_doubtful=args.include_doubtful
+        )
+        for problem in skipped:
+            print(problem, file=sys.stderr)
+    else:
+        deck, notices = load_path(
+            path, accept_articles=args.accept_all, include_doubtful=args.include_doubtful
+        )
     with Collection.open() as col:
         try:
-            outcome = store_loaded(col, path, deck, notices, replace=args.replace)
+            outcome = store_loaded(col, path, deck, notices, replace=args.replace,
+                                   as_new=args.as_new)
         except ReplacementRefusedError as refused:
             return _fail(refused.lines())
     for notice in outcome.notices:
@@ -322,6 +335,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--replace",
         action="store_true",
         help="import even if it would retire most facts of a stored deck",
+    )
+    p.add_argument(
+        "--as-new",
+        action="store_true",
+        help="store a separate deck (a free id, a distinct name) even when the file "
+        "matches a stored deck (same id, or same name and source), which it "
+        "otherwise updates",
+    )
+    p.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="spreadsheet and text files: import the good rows and name each bad one "
+        "on standard error (FILE:LINE: field: problem); without a good row nothing "
+        "is stored (exit 2)",
     )
     review = p.add_mutually_exclusive_group()
     review.add_argument(

@@ -74,18 +74,23 @@ def letter(i: int) -> str:
 
 
 def question_cards(deck: Deck, seed: int = EXPORT_SEED) -> list[Card]:
-    """One card per card of the deck: its canonical question built with ``seed``.
+    """One card per question the builder makes for the deck (each fact x family
+    that has a form), built with ``seed``.
 
-    Choice forms list their choices under the prompt ("A. …"); a timeline
-    lists its events, and its answer gives them in order, one per line. A
-    Q/A note whose two cards ask the same thing gives one card.
+    Every text is whole: a quotation in a prompt is never cut (the study
+    screen shortens long ones, an export does not). Choice forms list their
+    choices under the prompt ("A. …"); a timeline lists its events, and its
+    answer gives them in order, one per line. A Q/A note whose two cards ask
+    the same thing gives one card. A fact with no question form at all (a
+    quotation too short to attribute) has no card; the deck file keeps it.
     """
-    from quizapp.questions.generate import questions_for_deck
+    from quizapp.questions.generate import ALL_FORMS, QuestionBuilder, questions_for_deck
 
     facts = {f.id: f for f in deck.facts}
     cards: list[Card] = []
     seen: set[tuple[str, str, str]] = set()
-    for q in questions_for_deck(deck, seed):
+    builder = QuestionBuilder(deck, forms=ALL_FORMS, whole_quotes=True)
+    for q in questions_for_deck(deck, seed, builder=builder):
         question = q.prompt
         choices: tuple[str, ...] = ()
         if q.choices:

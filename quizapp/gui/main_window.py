@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.fitting = AutoFit(self)  # personal FSRS parameters, fitted after a sitting
         self.safekeeping = Safekeeping(self, self)  # backups, restore, damage, the profile lock
         self.exit_status = 0  # what run() returns once the window has closed
-        self._import_queue: list[tuple[Path, bool]] = []
+        self._import_queue: list[tuple[Path, bool, bool, bool]] = []
         self._stale: set[str] = {"browse", "reader", "progress"}
 
         self.setWindowTitle("quizapp")
@@ -304,6 +304,7 @@ class MainWindow(QMainWindow):
         self.act_shortcuts = self._action(
             "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
         )
+        self.act_csv_format = self._action("&Spreadsheet (CSV) format…", self.show_csv_format)
         self.act_about = self._action("&About quizapp", self.show_about)
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
         self.act_bigger = self._action(
@@ -378,6 +379,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.act_smaller)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_shortcuts)
+        help_menu.addAction(self.act_csv_format)
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
@@ -388,6 +390,7 @@ class MainWindow(QMainWindow):
         page.rename_button.clicked.connect(self.rename_profile)
         page.delete_button.clicked.connect(self.delete_profile)
         self.study.closed.connect(self.show_decks)
+        self.study.limits_requested.connect(self._change_limits)
         self.study.state_changed.connect(self._update_study_actions)
         self.study.status_message.connect(self.show_status)
         self.study.finished.connect(self._fit_after_sitting)
@@ -628,13 +631,18 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- import
 
-    def import_deck(self, path: str | Path | None = None, *, replace: bool = False) -> None:
+    def import_deck(self, path: str | Path | None = None, *, replace: bool = False,
+                    as_new: bool = False, skip_bad_rows: bool = False) -> None:
         """Ask for a deck file (or take ``path``) and import it off the GUI thread.
 
         A progress dialog with Cancel appears if the import takes a while;
         cancelling stores nothing. A file that would retire most of a stored
         deck is refused first, with the reasons ``quizapp import`` gives, and
-        the teacher may then import it anyway (``replace``).
+        the teacher may then import it anyway (``replace``) or as a separate
+        deck (``as_new``). A file that matches a stored deck (same id, or same
+        name and source) updates it, keeping progress. A spreadsheet with bad
+        rows is refused whole, and the teacher may then import its good rows
+        (``skip_bad_rows``).
         """
         if self.library is None:
             return
@@ -652,7 +660,7 @@ class MainWindow(QMainWindow):
             self.new_deck_from_article(path)
             return
         if self.tasks.busy():
-            self._import_queue.append((Path(path), replace))
+            self._import_queue.append((Path(path), replace, as_new, skip_bad_rows))
             return
         library = self.library
         file = Path(path)
@@ -660,7 +668,8 @@ class MainWindow(QMainWindow):
         self.act_import.setEnabled(False)
         self.tasks.start(
             lambda progress: deck_io.import_file(library.collection, file, progress,
-                                                 replace=replace),
+                                                 replace=replace, as_new=as_new,
+                                                 skip_bad_rows=skip_bad_rows),
             lambda result: self._import_done(file, result),
             lambda exc: self._import_failed(file, exc),
             lambda: self._import_cancelled(file),
@@ -677,8 +686,8 @@ class MainWindow(QMainWindow):
     def _import_next(self) -> None:
         self.act_import.setEnabled(not self.study.active)
         if self._import_queue:
-            path, replace = self._import_queue.pop(0)
-            self.import_deck(path, replace=replace)
+            path, replace, as_new, skip = self._import_queue.pop(0)
+            self.import_deck(path, replace=replace, as_new=as_new, skip_bad_rows=skip)
 
     def _import_done(self, file: Path, result: Any) -> None:
         summary, notices = result if isinstance(result, tuple) else (result, ())
@@ -689,7 +698,8 @@ class MainWindow(QMainWindow):
             what += f", {summary.updated} updated"
         if summary.retired:
             what += f", {summary.retired} retired"
-        self.show_status(f"Imported “{summary.deck_name}” from {file.name}: {what}.")
+        verb = "Updated" if getattr(summary, "matched", False) else "Imported"
+        self.show_status(f"{verb} “{summary.deck_name}” from {file.name}: {what}.")
         if notices:  # things the importer left out or changed: worth a look, not an error
             self.message(
                 QMessageBox.Icon.Information,
@@ -726,11 +736,15 @@ class MainWindow(QMainWindow):
 
     def _import_failed(self, file: Path, exc: Exception) -> None:
         from quizapp.facts.deckfile import DeckFileError
-        from quizapp.services.imports import ReplacementRefusedError
+        from quizapp.services.imports import BadRowsError, ReplacementRefusedError
 
         self.show_status(f"{file.name} was not imported.")
         if isinstance(exc, ReplacementRefusedError):
             self._confirm_replacement(file, exc.warnings)
+            self._import_next()
+            return
+        if isinstance(exc, BadRowsError):
+            self._confirm_skip_rows(file, exc)
             self._import_next()
             return
         if isinstance(exc, DeckFileError) and exc.problems:
@@ -754,12 +768,44 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Cancel, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # the reasons quote deck names
         anyway = box.addButton("Import anyway", QMessageBox.ButtonRole.DestructiveRole)
+        separate = box.addButton("Import as a new deck", QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("replace-deck")
 
         def decided(button: object) -> None:
             if button is anyway:
                 self.import_deck(file, replace=True)
+            elif button is separate:
+                self.import_deck(file, as_new=True)
+            else:
+                self.show_status(f"{file.name} was not imported: nothing was changed.")
+
+        box.buttonClicked.connect(decided)
+        self.open_dialog(box)
+        return box
+
+    def _confirm_skip_rows(self, file: Path, bad: Any) -> QMessageBox:
+        """Say which rows of ``file`` are bad; offer to import the good ones and skip those."""
+        shown = [f"Line {p.line}: {p.field}: {p.message}" for p in bad.skipped[:12]]
+        if len(bad.skipped) > 12:
+            shown.append(f"… and {len(bad.skipped) - 12} more.")
+        m = len(bad.skipped)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Rows with problems",
+            f"{file.name} has {m} row{'s' if m != 1 else ''} with problems and "
+            f"{bad.good} good one{'s' if bad.good != 1 else ''}. Nothing was imported.\n\n"
+            + "\n".join(f"• {line}" for line in shown)
+            + "\n\nHelp › Spreadsheet (CSV) format says what a row needs.",
+            QMessageBox.StandardButton.Cancel, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the problems quote the file
+        skip = box.addButton(f"Import the {bad.good} good rows and skip {m}",
+                             QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("skip-bad-rows")
+
+        def decided(button: object) -> None:
+            if button is skip:
+                self.import_deck(file, skip_bad_rows=True)
             else:
                 self.show_status(f"{file.name} was not imported: nothing was changed.")
 
@@ -991,6 +1037,12 @@ class MainWindow(QMainWindow):
         if "browse" in self._stale or self.browse.collection is None:
             self._refresh_page("browse")
 
+    def _change_limits(self, deck_id: int) -> None:
+        """From the summary: back to the deck list, with the deck's options open."""
+        self.show_decks()
+        self.deck_page.select_deck(deck_id)
+        self.deck_options(deck_id)
+
     def deck_options(self, deck_id: int | None = None) -> QWidget | None:
         """The options of the selected deck for the current learner."""
         if self.library is None or self.profile is None or self.study.active:
@@ -1112,6 +1164,12 @@ class MainWindow(QMainWindow):
         """List the keyboard shortcuts."""
         self.open_dialog(ShortcutsDialog(self))
 
+    def show_csv_format(self) -> None:
+        """What a spreadsheet to import looks like (columns, header names, encoding)."""
+        from quizapp.gui.views.dialogs import CsvFormatDialog
+
+        self.open_dialog(CsvFormatDialog(self))
+
     def show_about(self) -> None:
         """The About box, with the seed article's title and licence."""
         from quizapp import __version__
@@ -1136,6 +1194,7 @@ class MainWindow(QMainWindow):
             self.library.collection, self.profile.profile_id, self.deck_model.decks()
         )
         self.pages.setCurrentWidget(self.practice.view)
+        self.nav.clear_current()  # a practice test is none of the tabs: none is highlighted
         self.act_back.setEnabled(True)
 
     def print_quiz(self) -> None:

@@ -176,6 +176,7 @@ QLineEdit:focus {{ border: 2px solid {c.accent}; }}
 QTableView, QListWidget {{
     border: 1px solid {c.border}; border-radius: 6px; background: {c.base};
 }}
+QListWidget#timelineList {{ outline: 0; }}
 QListWidget#timelineList::item {{
     padding: 10px 8px; margin: 2px 4px; border: 1px solid {c.border}; border-radius: 6px;
     background: {c.alt_base};

@@ -117,6 +117,7 @@ def import_file(
     *,
     accept_articles: bool = False,
     include_doubtful: bool = False,
+    skip_bad_rows: bool = False,
 ) -> ImportResult:
     """Read any supported deck file: the deck and the notices for the user.
 
@@ -125,7 +126,9 @@ def import_file(
     problem; nothing is stored by this function. An article is refused with
     :class:`ArticleReviewNeededError` (its facts need a teacher's review)
     unless ``accept_articles`` takes the found facts that are ready and pass the
-    checks (``include_doubtful``: the ones marked check too).
+    checks (``include_doubtful``: the ones marked check too). ``skip_bad_rows``
+    leaves a spreadsheet's bad rows out (listed in ``skipped``) instead of
+    refusing it; it changes nothing for other formats.
     """
     path = Path(path)
     if not path.exists():
@@ -151,9 +154,10 @@ def import_file(
     else:
         from quizapp.importers.csvfile import load_delimited
 
-        result = load_delimited(path, progress)
+        result = load_delimited(path, progress, skip_bad_rows=skip_bad_rows)
     if notices:
-        result = ImportResult(result.deck, (*notices, *result.notices), result.format)
+        result = ImportResult(result.deck, (*notices, *result.notices), result.format,
+                              result.skipped)
     return result
 
 

@@ -33,6 +33,9 @@ class ImportResult:
     deck: Deck
     notices: tuple[str, ...] = ()
     format: str = ""
+    #: Rows left out when bad rows are skipped (a spreadsheet read with
+    #: ``skip_bad_rows``), one problem each, in file order.
+    skipped: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +55,18 @@ class RecordProblem(Problem):
 class Problems:
     """Collects the problems of one file; shows the first :data:`MAX_PROBLEMS`."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, limit: int | None = MAX_PROBLEMS) -> None:
+        """``limit``: how many problems to keep one by one (None: every one)."""
         self.file = file
         self.items: list[Problem] = []
         self.more = 0
+        self.limit = limit
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
     def _add(self, problem: Problem) -> None:
-        if len(self.items) < MAX_PROBLEMS:
+        if self.limit is None or len(self.items) < self.limit:
             self.items.append(problem)
         else:
             self.more += 1

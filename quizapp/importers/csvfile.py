@@ -44,10 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizapp.facts.bulk import gc_paused
-from quizapp.facts.deckfile import ID_RE
+from quizapp.facts.deckfile import ID_RE, Problem
 from quizapp.facts.model import Deck
 from quizapp.facts.packed import QAFactPacker
 from quizapp.importers.common import (
+    MAX_PROBLEMS,
     ImportResult,
     Problems,
     Progress,
@@ -106,6 +107,39 @@ COLUMN_ROLES: dict[str, str] = {
     "notetype": "notetype",
     "note type": "notetype",
 }
+
+
+def format_help() -> list[tuple[str, str]]:
+    """The spreadsheet format in a user's words: (heading, text) pairs, from the rules above."""
+    names: dict[str, list[str]] = {}
+    for name, role in COLUMN_ROLES.items():
+        names.setdefault(role, []).append(name.title())
+
+    def words(role: str) -> str:
+        return ", ".join(names[role])
+    return [
+        ("Rows", "One card per row: the front (the question) and the back (the answer). "
+                 "A cell may hold commas, quotes (written twice: \"\") and line breaks "
+                 "if it is quoted."),
+        ("Columns", "Without a header row, the first column is the front and the second "
+                    "the back. A header row names the columns, in any order and case: "
+                    f"front: {words('front')}; back: {words('back')}; "
+                    f"id: {words('id')} (keeps a card's progress when its front changes); "
+                    f"tags: {words('tags')} (separated by spaces); "
+                    f"also {words('guid')}, {words('deck')}, {words('notetype')} "
+                    "(Anki's). Other columns are left out, and the import says which."),
+        ("Separator", "Comma, semicolon, tab or |, found from the first rows. Anki's "
+                      "#separator:, #columns:, #tags:, #deck: and #html: lines at the top "
+                      "are read too."),
+        ("Encoding", "UTF-8 (with or without a BOM; Excel's \"CSV UTF-8\") or UTF-16 "
+                     "with a BOM (Excel's \"Unicode text\"). Save a workbook (.xlsx, .ods) "
+                     "as one of these first."),
+        ("Bad rows", "A row with an empty front or back, a front used twice, or the wrong "
+                     "number of cells is named with its line. Nothing is imported until it "
+                     "is fixed, unless you choose to import the good rows and skip the bad "
+                     "ones (quizapp import --skip-bad-rows)."),
+        ("Limits", f"At most {MAX_TEXT_BYTES // (1024 * 1024)} MB and {MAX_ROWS:,} rows."),
+    ]
 
 
 @dataclass(slots=True)
@@ -315,11 +349,18 @@ def _is_header(row: list[str]) -> bool:
     return "front" in roles and "back" in roles
 
 
-def load_delimited(path: Path, progress: Progress | None = None) -> ImportResult:
+def load_delimited(path: Path, progress: Progress | None = None, *,
+                   skip_bad_rows: bool = False) -> ImportResult:
     """Read a CSV/TSV/plain-text deck; raise DeckFileError listing every problem.
 
     The file is read as a stream (never whole) and its facts are kept packed
     (:mod:`quizapp.facts.packed`), so memory stays near the size of its text.
+
+    ``skip_bad_rows``: a row with a problem (a wrong number of fields, an
+    empty front or back, a repeated front or id, bad bytes, broken quoting)
+    is left out and listed in :attr:`ImportResult.skipped` instead of
+    refusing the file. A problem of the whole file (its encoding, separator,
+    headers or columns) still refuses it, and so does a file with no good row.
     """
     file = str(path)
     try:
@@ -365,8 +406,9 @@ def load_delimited(path: Path, progress: Progress | None = None) -> ImportResult
         with _open_text(path, encoding) as fh:
             fh.read(meta.offset)  # the header lines, as read above
             records = _records(fh, sep, first_line, literal, errors)
-            result = _load_body(path, records, meta, sep, first_line, Problems(file),
-                                progress, total_lines, errors, widths)
+            rows = Problems(file, None if skip_bad_rows else MAX_PROBLEMS)
+            result = _load_body(path, records, meta, sep, first_line, rows,
+                                progress, total_lines, errors, widths, skip_bad_rows)
         return result, errors, widths
 
     try:
@@ -378,6 +420,10 @@ def load_delimited(path: Path, progress: Progress | None = None) -> ImportResult
                 if literal is not None and not literal_errors and len(widths) == 1:
                     notice = "quotation marks were kept as written (the file does not quote fields)"
                     return ImportResult(literal.deck, (notice, *literal.notices), "csv")
+            if errors and skip_bad_rows and result is not None:
+                broken = tuple(Problem(file, err.line, "row", str(err)) for err in errors)
+                skipped = tuple(sorted((*result.skipped, *broken), key=lambda p: p.line))
+                return ImportResult(result.deck, result.notices, "csv", skipped)
             if errors:
                 for err in errors:
                     probs.line(err.line, "row", str(err))
@@ -405,8 +451,13 @@ def _load_body(
     total_lines: int,
     errors: list[_RecordError],
     widths: set[int],
+    skip_bad_rows: bool = False,
 ) -> ImportResult | None:
-    """The deck of the records; None when the records do not parse (``errors``)."""
+    """The deck of the records; None when the records do not parse (``errors``).
+
+    With ``skip_bad_rows`` the rows' problems are returned as skipped rows, unless
+    no row is good (or the records do not parse and no row is good).
+    """
     file = str(path)
     notices: list[str] = []
     first = next(records, None)
@@ -459,15 +510,18 @@ def _load_body(
         deck, more, last = _build(path, layout, counted(), meta, probs, progress, total_lines)
     except _TooManyRowsError:
         raise probs.error() from None
-    if errors:
+    if errors and not (skip_bad_rows and deck.facts):
         return None
     if last == 0 and not probs:
         raise refuse(file, first_line, "file", "no rows to import (only a header row)")
     notices.extend(more)
+    skipped: tuple[Problem, ...] = ()
+    if skip_bad_rows and deck.facts:
+        skipped, probs.items = tuple(probs.items), []
     probs.raise_if_any()
     if progress:
         progress(total_lines, total_lines)
-    return ImportResult(deck, tuple(notices), "csv")
+    return ImportResult(deck, tuple(notices), "csv", skipped)
 
 
 def _build(

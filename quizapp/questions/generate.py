@@ -246,15 +246,20 @@ class QuestionBuilder:
         deck: Deck,
         fetch: Callable[[str], Fact | None] | None = None,
         forms: frozenset[Form] = DEFAULT_FORMS,
+        *,
+        whole_quotes: bool = False,
     ) -> None:
         """Index ``deck`` once (facts by kind, unit, precision, speaker, role, quotation).
 
         ``fetch`` lets ``deck`` leave its Q/A facts out: a Q/A question needs
         its own fact only, and no other question uses Q/A facts, so each is
         fetched by id when its card is first asked. ``forms``: the forms offered
-        (see :data:`DEFAULT_FORMS`).
+        (see :data:`DEFAULT_FORMS`). ``whole_quotes``: a quotation in a prompt
+        is never cut to :data:`MAX_PROMPT_WORDS` (exports and printed quizzes
+        carry the speaker's whole words; the study screen keeps prompts short).
         """
         self.deck = deck
+        self.whole_quotes = whole_quotes
         self.offered = forms
         #: Per-deck values the planners of ``questions/forms/`` compute once.
         self.form_cache: dict[str, object] = {}
@@ -698,17 +703,21 @@ class QuestionBuilder:
         question = f"Who said: \u201c{quoted}\u201d{end}"
         return according_to(container.display, question) if container else question
 
-    @staticmethod
-    def _prompt_excerpt(text: str, avoid: frozenset[str]) -> str | None:
-        """Up to about 40 words of a quotation, whole sentences, free of ``avoid`` words."""
+    def _prompt_excerpt(self, text: str, avoid: frozenset[str]) -> str | None:
+        """Up to about 40 words of a quotation, whole sentences, free of ``avoid`` words.
+
+        With ``whole_quotes``, every sentence from the first one free of
+        ``avoid`` words to the end, never cut.
+        """
+        limit = None if self.whole_quotes else MAX_PROMPT_WORDS
         sentences = _split_sentences(clean_space(text))
         for first in range(len(sentences)):
             words: list[str] = []
             for s in sentences[first:]:
-                if words and len(words) + len(s.split()) > MAX_PROMPT_WORDS:
+                if limit is not None and words and len(words) + len(s.split()) > limit:
                     break
                 words += s.split()
-            chosen = _cut(words, MAX_PROMPT_WORDS)
+            chosen = " ".join(words) if limit is None else _cut(words, limit)
             if frozenset(tokens(chosen)) & avoid:
                 continue
             return chosen if first == 0 else "\u2026" + chosen

@@ -314,6 +314,16 @@ def find_deck_by_key(session: Session, key: str) -> DeckRow | None:
     return session.exec(select(DeckRow).where(DeckRow.key == key)).first()
 
 
+def decks_from_source(session: Session, text: str, url: str | None = None) -> list[DeckRow]:
+    """The stored decks with a source of this text (or at this address), oldest first."""
+    match = col(SourceRow.text) == text
+    if url:
+        match = match | (col(SourceRow.url) == url)
+    ids = select(SourceRow.deck_id).where(match)
+    return list(session.exec(select(DeckRow).where(col(DeckRow.id).in_(ids))
+                             .order_by(col(DeckRow.id))))
+
+
 def list_decks(session: Session) -> list[DeckRow]:
     """Every stored deck, by name (a new deck whose import is under way is not one yet)."""
     from quizapp.storage.staged import PENDING_DECK_PREFIX

@@ -450,3 +450,24 @@ def test_offsets_survive_characters_outside_the_bmp(
         assert browser.textCursor().selectedText() == f.text, f.id
         assert browser.selection_span() == (f.start, f.end)
     panel.view.force_close()
+
+
+def test_the_same_article_again_updates_its_deck(
+        window: MainWindow, qtbot: QtBot, quizapp_home: Path) -> None:
+    first = open_review(window, qtbot, STAMPEDE)
+    qtbot.mouseClick(first.view.accept_all, Qt.MouseButton.LeftButton)
+    assert first.create_deck()
+    decks = deck_count(quizapp_home)
+    stored = query(quizapp_home, "SELECT id, key, name FROM deck WHERE key = ?",
+                   "hundreds-dead-in-hajj-stampede")
+    assert len(stored) == 1
+    again = open_review(window, qtbot, STAMPEDE)
+    view = again.view
+    # The stored deck is offered (its id, not "…-2"), and the screen says so.
+    assert view.id_edit.text() == "hundreds-dead-in-hajj-stampede"
+    assert view.name_edit.text() == "Hundreds dead in Hajj stampede"
+    assert "is already the deck \u201cHundreds dead in Hajj stampede\u201d" in view.intro.text()
+    qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
+    assert again.create_deck()
+    assert deck_count(quizapp_home) == decks
+    assert again.created_deck_id == stored[0][0]

@@ -593,3 +593,110 @@ def test_the_editor_opens_on_the_facts_words_not_on_its_id(
     assert editor.focusWidget() is not editor.id_edit
     assert editor.first_field() is editor.fields["front"]
     editor.reject()
+
+
+def test_saving_an_edit_keeps_the_search_and_the_deck_filter(
+        window: MainWindow, qtbot: QtBot, quizapp_home: Path) -> None:
+    open_browse(window, qtbot)
+    v = window.browse.view
+    seed_index = v.deck_filter.findText(
+        str(query(quizapp_home, "SELECT name FROM deck WHERE key = 'seed'")[0][0]))
+    # "All decks" and a search: both must stay after Save.
+    v.deck_filter.setCurrentIndex(0)
+    v.search.setText("peskov")
+    window.browse.refresh()
+    listed = [f.key for f in window.browse.model.facts()]
+    assert listed and all("peskov" in k for k in listed)
+    window.browse.view.table.selectRow(0)
+    fact = window.browse.current_fact()
+    assert fact is not None
+    v.table.setFocus()
+    qtbot.keyClick(v.table, Qt.Key.Key_Return)
+    dialog = last_dialog(window, FactEditorDialog)
+    dialog.fields["stem"].setText("Who answered for the Kremlin?")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert v.search.text() == "peskov"
+    assert v.deck_filter.currentIndex() == 0  # still "All decks"
+    assert [f.key for f in window.browse.model.facts()] == listed
+    current = window.browse.current_fact()
+    assert current is not None and current.key == fact.key
+    # And with one deck chosen, the deck stays chosen.
+    v.deck_filter.setCurrentIndex(seed_index)
+    window.browse.select_fact(fact.fact_row_id)
+    qtbot.keyClick(v.table, Qt.Key.Key_Return)
+    dialog = last_dialog(window, FactEditorDialog)
+    dialog.fields["stem"].setText("Who spoke for the Kremlin?")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert v.deck_filter.currentIndex() == seed_index and v.search.text() == "peskov"
+
+
+def test_which_time_the_words_appear_is_said_plainly(window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    open_browse(window, qtbot)
+    row = next(i for i, f in enumerate(window.browse.model.facts()) if f.kind == "number")
+    window.browse.view.table.selectRow(row)
+    window.browse.view.table.setFocus()
+    qtbot.keyClick(window.browse.view.table, Qt.Key.Key_Return)
+    dialog = last_dialog(window, FactEditorDialog)
+    box = dialog.occurrence
+    assert box.text() == "Only once in the article"
+    box.setValue(2)
+    assert box.text() == "The 2nd time they appear"
+    box.setValue(21)
+    assert box.text() == "The 21st time they appear"
+    labels = [w.text() for w in dialog.findChildren(QLabel) if w.buddy() is box]
+    assert labels == ["Which &time"]
+    assert "Only one in the article" not in box.text()
+    # The words are never cut: the box is as wide as its longest text.
+    for value in (0, 888):
+        box.setValue(value)
+        assert box.width() >= box.fontMetrics().horizontalAdvance(box.text()) + 20, box.text()
+    dialog.reject()
+
+
+def test_suspend_and_edit_need_a_selection(window: MainWindow, qtbot: QtBot) -> None:
+    open_browse(window, qtbot)
+    v = window.browse.view
+    window.browse.select_fact(None)
+    assert window.browse.current_card() is not None
+    assert v.suspend.isEnabled() and v.edit.isEnabled()
+    v.cards.selectionModel().clearSelection()  # no card selected: nothing to suspend
+    assert window.browse.current_card() is None
+    assert not v.suspend.isEnabled() and v.edit.isEnabled()
+    v.cards.selectRow(0)
+    assert v.suspend.isEnabled()
+    v.table.selectionModel().clearSelection()  # no fact selected: nothing to act on
+    assert not v.suspend.isEnabled() and not v.edit.isEnabled() and not v.read.isEnabled()
+    v.table.selectRow(v.table.currentIndex().row())
+    assert v.edit.isEnabled() and v.suspend.isEnabled()
+    # Suspend with no card selected does nothing.
+    v.cards.selectionModel().clearSelection()
+    window.browse.toggle_suspend()
+    assert "suspended" not in window.status.text()
+
+
+@pytest.mark.parametrize("size", [None, (1366, 728)])
+def test_column_headers_are_not_cut(window: MainWindow, qtbot: QtBot,
+                                    size: tuple[int, int] | None) -> None:
+    """At the window's default size and on a small screen, every header reads whole."""
+    window.show()
+    qtbot.waitExposed(window)
+    if size is not None:
+        window.resize(*size)
+    open_browse(window, qtbot)
+    v = window.browse.view
+    for deck_filter in (0, 1):  # all decks (with the Deck column), then one deck
+        v.deck_filter.setCurrentIndex(deck_filter)
+        qtbot.wait(20)
+        header = v.table.horizontalHeader()
+        for table in (v.table, v.cards, v.history):
+            header = table.horizontalHeader()
+            model = table.model()
+            for i in range(header.count()):
+                if header.isSectionHidden(i):
+                    continue
+                label = model.headerData(i, Qt.Orientation.Horizontal)
+                assert header.sectionSize(i) >= header.sectionSizeHint(i), (label, size)

@@ -251,6 +251,64 @@ def test_menu_import_of_a_shortened_deck_is_refused_like_the_command_line(
     qtbot.waitUntil(lambda: "8 retired" in window.status.text(), timeout=WAIT_MS)
 
 
+def test_menu_import_of_a_matching_file_offers_a_separate_deck(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path, quizapp_home: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fact deck's own .apkg matches it by name: refused, then kept apart on request."""
+    from quizapp.cli import main
+
+    package = tmp_path / "seed.apkg"
+    assert main(["export", "seed", str(package)]) == 0
+    names_before = {r[0] for r in query(quizapp_home, "SELECT name FROM deck")}
+    _menu_import(window, package, monkeypatch)
+    box = _replace_box(window, qtbot)
+    separate = next(b for b in box.buttons() if b.text() == "Import as a new deck")
+    separate.click()
+    qtbot.waitUntil(lambda: len(query(quizapp_home, "SELECT name FROM deck")) == 2,
+                    timeout=WAIT_MS)
+    names = {r[0] for r in query(quizapp_home, "SELECT name FROM deck")}
+    (seed_name,) = names_before
+    assert names == {seed_name, f"{seed_name} (2)"}
+    qtbot.waitUntil(lambda: "Imported" in window.status.text(), timeout=WAIT_MS)
+
+
+def test_menu_import_of_a_spreadsheet_with_bad_rows_offers_the_good_ones(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path, quizapp_home: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "capitals.csv"
+    path.write_text("Front,Back\nCapital of France?,Paris\nCapital of Peru?,\n"
+                    "Capital of Italy?,Rome\n", encoding="utf-8")
+
+    def stored() -> int:
+        return len(query(quizapp_home, "SELECT id FROM deck WHERE key = 'capitals'"))
+
+    def box() -> QMessageBox:
+        def shown() -> QMessageBox | None:
+            return next((d for d in window.open_dialogs() if isinstance(d, QMessageBox)
+                         and d.objectName() == "skip-bad-rows" and d.isVisible()), None)
+
+        qtbot.waitUntil(lambda: shown() is not None, timeout=WAIT_MS)
+        found = shown()
+        assert found is not None
+        return found
+
+    _menu_import(window, path, monkeypatch)
+    first = box()
+    assert "Line 3: back: empty (column 2)" in first.text()
+    assert "Nothing was imported" in first.text()
+    first.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: "nothing was changed" in window.status.text(), timeout=WAIT_MS)
+    assert stored() == 0
+
+    _menu_import(window, path, monkeypatch)
+    second = box()
+    skip = next(b for b in second.buttons() if b.text() == "Import the 2 good rows and skip 1")
+    skip.click()
+    qtbot.waitUntil(lambda: stored() == 1, timeout=WAIT_MS)
+    assert len(query(quizapp_home, "SELECT f.id FROM fact f JOIN deck d ON d.id = f.deck_id "
+                                   "WHERE d.key = 'capitals'")) == 2
+
+
 def test_the_shortcuts_dialog_fits_a_small_screen(window: MainWindow, qtbot: QtBot) -> None:
     from quizapp.gui.views.dialogs import SHORTCUTS, ShortcutsDialog
 
@@ -262,3 +320,60 @@ def test_the_shortcuts_dialog_fits_a_small_screen(window: MainWindow, qtbot: QtB
     for _group, items in SHORTCUTS:
         for _keys, action in items:
             assert action.replace("'", "&#x27;") in shown or action in shown
+
+
+def test_the_csv_format_is_explained_in_the_help_menu_and_on_a_refusal(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizapp.gui.views.dialogs import CsvFormatDialog, ImportErrorDialog
+
+    window.act_csv_format.trigger()
+    shown = next(d for d in window.open_dialogs() if isinstance(d, CsvFormatDialog))
+    text = shown.text.text()
+    for words in ("Front, Question, Term", "Back, Answer, Definition", "Tags", "UTF-8",
+                  "UTF-16", "--skip-bad-rows", "Comma, semicolon, tab"):
+        assert words in text, words
+    shown.close()
+    # A refused spreadsheet's problem list has a Format… button that opens the same text.
+    path = tmp_path / "one.csv"
+    path.write_text("Front,Back\nA,\n", encoding="utf-8")
+    _menu_import(window, path, monkeypatch)
+    qtbot.waitUntil(lambda: any(isinstance(d, ImportErrorDialog) for d in window.open_dialogs()),
+                    timeout=WAIT_MS)
+    refused = next(d for d in window.open_dialogs() if isinstance(d, ImportErrorDialog))
+    assert refused.format_button is not None
+    refused.format_button.click()
+    qtbot.waitUntil(lambda: refused.findChild(CsvFormatDialog) is not None, timeout=WAIT_MS)
+
+
+def test_the_practice_test_page_highlights_no_tab_and_escape_asks_first(
+        window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from quizapp.gui.controllers.practice_test_panel import PracticeTestPanel
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.start_practice_test()
+    practice = window.practice
+    assert practice is not None
+    assert not any(b.isChecked() for b in window.nav.buttons.values())
+    qtbot.mouseClick(practice.view.setup.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: practice.state == PracticeTestPanel.QUESTION, timeout=WAIT_MS)
+    asked: list[str] = []
+
+    def answer(choice: QMessageBox.StandardButton) -> object:
+        def ask(_parent: object, title: str, *_a: object, **_k: object) -> object:
+            asked.append(title)
+            return choice
+        return staticmethod(ask)
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    qtbot.keyClick(QApplication.focusWidget() or practice.view, Qt.Key.Key_Escape)
+    assert asked == ["End the practice test?"]
+    assert practice.active and window.pages.currentWidget() is practice.view
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    qtbot.keyClick(QApplication.focusWidget() or practice.view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
+    assert not practice.active
+    assert window.nav.buttons["decks"].isChecked()

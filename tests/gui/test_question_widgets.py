@@ -123,3 +123,38 @@ def test_feedback_enter_continues(qtbot: QtBot) -> None:
     assert "4" in view.feedback.answer.text()
     with qtbot.waitSignal(view.feedback.continue_requested, timeout=WAIT_MS):
         qtbot.keyClick(view.feedback.continue_button, Qt.Key.Key_Return)
+
+
+def test_the_selected_timeline_row_has_one_highlight(qtbot: QtBot) -> None:
+    """The chosen event is one flat accent-coloured row: no second, inner focus band."""
+    from PySide6.QtWidgets import QApplication
+
+    from quizapp.gui.theme import apply_theme, colors
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    panel = TimelinePanel()
+    qtbot.addWidget(panel)
+    panel.resize(600, 300)
+    panel.show_question(make(Form.TIMELINE, prompt="Put these events in order.",
+                             choices=None, items=("First event", "Second", "Third one"),
+                             answers=("First event | Second | Third one",)))
+    panel.show()
+    qtbot.waitExposed(panel)
+    lst = panel.list
+    panel.activateWindow()
+    lst.setFocus()
+    lst.setCurrentRow(1)
+    qtbot.waitUntil(lst.hasFocus, timeout=WAIT_MS)
+    image = lst.viewport().grab().toImage()
+    rect = lst.visualItemRect(lst.item(1))
+    accent = str(colors().accent).lower()
+    y = rect.center().y()
+    # Right of the text, across the row: every pixel is the same colour.
+    xs = range(rect.left() + rect.width() * 2 // 3, rect.right() - 12)
+    seen = {image.pixelColor(x, y).name() for x in xs}
+    seen |= {image.pixelColor(x, rect.top() + 6).name() for x in xs}
+    assert len(seen) == 1, seen
+    if accent.startswith("#"):
+        assert seen == {accent}

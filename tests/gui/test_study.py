@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from quizapp.gui.controllers.study_panel import StudyPanel
@@ -270,11 +270,27 @@ def test_report_bury_and_suspend(
     study = window.study
     window.start_study()
     first = wait_question(qtbot, study)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("two answers fit", True))
+    from quizapp.gui.views.dialogs import REPORT_REASONS, ReportDialog
+
+    # The report is a dialog of its own: reasons to choose and words to add; Cancel sends none.
     window.act_report.trigger()
+    dialog = study.view.findChild(ReportDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert [c.text() for c in dialog.choices] == list(REPORT_REASONS)
+    dialog.reject()
+    assert study.question is first
+    assert query(quizapp_home, "SELECT count(*) FROM question_report") == [(0,)]
+    window.act_report.trigger()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in study.view.findChildren(ReportDialog)),
+                    timeout=WAIT_MS)
+    dialog = next(d for d in study.view.findChildren(ReportDialog) if d.isVisible())
+    dialog.choices[1].setChecked(True)
+    dialog.details.setText("two answers fit")
+    dialog.send.click()
     second = wait_question(qtbot, study)
     reports = query(quizapp_home, "SELECT card_id, form, reason FROM question_report")
-    assert reports == [(int(first.card_id), first.form.value, "two answers fit")]
+    assert reports == [(int(first.card_id), first.form.value,
+                        "Another choice is right too: two answers fit")]
 
     study.bury()
     third = wait_question(qtbot, study)
@@ -319,6 +335,7 @@ def test_summary_when_nothing_is_left(window: MainWindow, qtbot: QtBot,
     summary = study.view.summary
     assert summary.answered.value.text() == str(seen)
     assert summary.accuracy.value.text() == "100%"
+    assert not summary.limits.isVisible()  # nothing held back by a limit: no such offer
     qtbot.keyClick(summary.back, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
 
@@ -344,6 +361,11 @@ def test_typed_answers_dont_know_by_key_empty_enter_and_no_overrule(
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert study.state == StudyPanel.QUESTION
     assert "Ctrl+D" in edit.placeholderText() or "⌘D" in edit.placeholderText()
+    assert edit.placeholderText().startswith("Type an answer or press Don't know")
+    # The shortcut is on the button itself and in the key hint, not only in a tooltip.
+    shortcut = study.view.typed_panel.dont_know.text().split("(")[1].rstrip(")")
+    assert shortcut in ("Ctrl+D", "⌘D")
+    assert shortcut in study.view.typed_panel.key_hint()
     assert len(reviews(quizapp_home)) == before
     # Ctrl+D is "Don't know": counted as not known, the answer shown ...
     qtbot.keyClick(edit, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
@@ -390,6 +412,18 @@ def test_summary_says_when_the_daily_limit_holds_cards_back(
     assert summary.title.text() == "Today's limit reached"
     assert f"{new_facts} new cards are waiting" in summary.subtitle.text()
     assert "importing" not in summary.subtitle.text()  # not "nothing is due"
+    # The way to study more today is one click away: the deck's options, limits first.
+    from quizapp.gui.views.deck_options_dialog import DeckOptionsDialog
+
+    deck_id = study.deck.deck_id if study.deck else None
+    assert summary.limits.isVisible()
+    qtbot.mouseClick(summary.limits, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(d, DeckOptionsDialog)
+                                for d in window.open_dialogs()), timeout=WAIT_MS)
+    assert window.pages.currentWidget() is window.deck_page
+    assert window.current_deck_id() == deck_id
+    for d in window.open_dialogs():
+        d.close()
 
 
 def test_timeline_feedback_gives_each_event_its_date(window: MainWindow, qtbot: QtBot) -> None:
@@ -415,3 +449,26 @@ def test_timeline_feedback_gives_each_event_its_date(window: MainWindow, qtbot: 
     for event, date in zip(question.answers[0].split(" | "), question.item_dates, strict=True):
         assert html.escape(f"{event} ({date})") in shown, shown
     assert " | " not in study.view.feedback.message.text()
+
+
+def test_tab_stops_only_on_what_can_be_seen_and_used(
+        window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit
+
+    window.resize(1100, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    study = window.study
+    window.start_study()
+    question = wait_question(qtbot, study)
+    assert question.form in CHOICE_FORMS
+    stops = []
+    for _ in range(14):
+        widget = QApplication.focusWidget()
+        assert widget is not None
+        stops.append(widget)
+        qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    # Every stop is a control one can see and use: no panel or scroll area around the card.
+    assert all(isinstance(w, (QAbstractButton, QLineEdit)) and w.isVisible() for w in stops), [
+        f"{type(w).__name__}:{w.accessibleName()}" for w in stops]
+    assert set(study.view.choice_panel.buttons) <= set(stops)

@@ -105,6 +105,8 @@ class ArticleReviewPanel(QObject):
         self.error: Exception | None = None
         self.created_deck_id: int | None = None
         self.created_deck: Deck | None = None
+        #: The stored deck made from this article before (its id): creating updates it.
+        self.updates_key: str | None = None
         self.editor: FactEditorDialog | None = None  # the last editor opened (tests, scripts)
         self.tasks = TaskRunner(self)
         self.worker: TaskWorker | None = None
@@ -199,8 +201,16 @@ class ArticleReviewPanel(QObject):
         self.review = review
         v = self.view
         v.set_busy(False)
-        v.name_edit.setText(review.default_name)
-        v.id_edit.setText(self._free_id(review.default_id))
+        from quizapp.services.imports import deck_from_source
+
+        earlier = deck_from_source(self.collection, review.source)
+        if earlier is not None:  # the same article again: offer to update its deck
+            self.updates_key, stored_name = earlier
+            v.name_edit.setText(stored_name)
+            v.id_edit.setText(self.updates_key)
+        else:
+            v.name_edit.setText(review.default_name)
+            v.id_edit.setText(self._free_id(review.default_id))
         v.name_edit.setCursorPosition(0)
         v.id_edit.setCursorPosition(0)
         src = review.source
@@ -221,6 +231,11 @@ class ArticleReviewPanel(QObject):
             v.intro.setText(
                 f"No dates, numbers, quotes or people were found in {review.file_name}. "
                 "Select the words of a fact in the article and add it with Add missing fact."
+            )
+        if earlier is not None:
+            v.intro.setText(
+                v.intro.text() + f" This article is already the deck \u201c{earlier[1]}\u201d: "
+                "creating the deck updates it, and every learner keeps their progress."
             )
         self.refresh()
         if n:
@@ -548,7 +563,8 @@ class ArticleReviewPanel(QObject):
         name = " ".join(v.name_edit.text().split())
         deck_id = v.id_edit.text().strip()
         problems: list[Problem] = []
-        if deck_id and key_taken(self.collection, deck_id):
+        updating = bool(deck_id) and deck_id == self.updates_key
+        if deck_id and not updating and key_taken(self.collection, deck_id):
             problems.append(
                 Problem(
                     f"{deck_id}.toml",
@@ -572,22 +588,32 @@ class ArticleReviewPanel(QObject):
             target.setFocus(Qt.FocusReason.OtherFocusReason)
             v.show_message("The deck was not created: nothing was stored.", error=True)
             return False
+        from quizapp.services.imports import ReplacementRefusedError, store_loaded
+
         try:
-            result = self.collection.import_deck(deck)
+            if updating:  # the same refusal as any import that would retire most of a deck
+                outcome = store_loaded(self.collection, self.path, deck)
+                result_id = outcome.deck_id
+            else:
+                result_id = self.collection.import_deck(deck).deck_id
+        except ReplacementRefusedError as refused:
+            v.show_deck_problems(refused.warnings)
+            v.show_message("The deck was not updated: nothing was stored.", error=True)
+            return False
         except Exception as exc:  # the database may be locked or gone: nothing was stored
             v.show_deck_problems([f"The deck could not be stored: {exc}"])
             v.show_message("The deck was not created: nothing was stored.", error=True)
             return False
         v.show_deck_problems([])
-        self.created_deck_id = result.deck_id
+        self.created_deck_id = result_id
         self.created_deck = deck
         self._dirty = False
         n = len(deck.facts)
         self.status_message.emit(
-            f"Created the deck “{deck.name}” with {n} "
+            f"{'Updated' if updating else 'Created'} the deck “{deck.name}” with {n} "
             f"fact{'s' if n != 1 else ''} from {review.file_name}."
         )
-        self.deck_created.emit(result.deck_id)
+        self.deck_created.emit(result_id)
         v.allow_close = True
         v.accept()
         return True

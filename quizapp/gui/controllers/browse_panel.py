@@ -110,6 +110,10 @@ class BrowsePanel(QObject):
         v.table.edit_requested.connect(self.edit_selected)
         v.table.doubleClicked.connect(lambda _i: self.edit_selected())
         v.cards.selectionModel().currentRowChanged.connect(self._card_changed)
+        # Acting needs something selected: a deselected row leaves no button enabled.
+        self._fact_deselected = False
+        v.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        v.cards.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         v.edit.clicked.connect(self.edit_selected)
         v.suspend.clicked.connect(self.toggle_suspend)
         v.read.clicked.connect(self._read)
@@ -272,9 +276,25 @@ class BrowsePanel(QObject):
         self._card_changed(v.cards.currentIndex(), QModelIndex())
 
     def current_card(self) -> CardSummary | None:
-        """The card selected in the detail panel."""
-        index = self.view.cards.currentIndex()
-        return self.view.card_model.card_at(index.row()) if index.isValid() else None
+        """The card selected in the detail panel (None when no card row is selected)."""
+        cards = self.view.cards
+        index = cards.currentIndex()
+        if not index.isValid() or not cards.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.view.card_model.card_at(index.row())
+
+    def _update_actions(self) -> None:
+        """Edit and Read need a selected fact, Suspend a selected card."""
+        v = self.view
+        if not v.table.selectionModel().hasSelection():
+            v.set_fact_actions(False)
+            self._fact_deselected = True
+            return
+        if self._fact_deselected:  # the same row selected again: its buttons come back
+            self._fact_deselected = False
+            self._current_changed(v.table.currentIndex(), QModelIndex())
+            return
+        v.suspend.setEnabled(self.current_card() is not None)
 
     def _card_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         v = self.view
@@ -394,8 +414,27 @@ class BrowsePanel(QObject):
         self.status_message.emit(
             f"Saved “{key}” in {deck.name}." if replaces else f"Added “{key}” to {deck.name}.")
         self.decks_changed.emit(deck_id)
-        self.select_fact_key(deck_id, key)
+        self._show_saved(deck_id, key, edited=replaces is not None)
         return []
+
+    def _show_saved(self, deck_id: int, key: str, *, edited: bool) -> None:
+        """Select a saved fact, keeping the search and the deck filter as the user left them.
+
+        A new fact that the search does not list is shown with its deck's facts;
+        an edited one that no longer matches leaves the list as it is, and says so.
+        """
+        from quizapp.browse import find_fact_row_id
+
+        self.refresh()
+        if self.collection is None:
+            return
+        fact_row_id = find_fact_row_id(self.collection, deck_id, key)
+        if fact_row_id is not None and self.model.row_of(fact_row_id) >= 0:
+            self.select_fact(fact_row_id)
+        elif edited:
+            self.status_message.emit(f"Saved “{key}”: it no longer matches the search.")
+        else:
+            self.select_fact_key(deck_id, key)
 
     def new_deck(self) -> NewDeckDialog | None:
         """Ask for a new deck's name (and article) and create it, empty."""

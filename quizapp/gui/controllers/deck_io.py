@@ -124,19 +124,46 @@ def load_file(path: Path, progress: Progress) -> tuple[Deck, tuple[str, ...]]:
 
 
 def import_file(collection: Collection, path: str | Path, progress: Progress, *,
-                replace: bool = False) -> tuple[ImportSummary, tuple[str, ...]]:
+                replace: bool = False, as_new: bool = False,
+                skip_bad_rows: bool = False) -> tuple[ImportSummary, tuple[str, ...]]:
     """Load ``path`` and store its deck in one transaction; Cancel before commit stores nothing.
 
     Returns what was stored and the importer's notices (things left out or changed).
     Raises :class:`quizapp.services.imports.ReplacementRefusedError` (nothing stored) when
     the file would retire most of the stored deck with its id, unless ``replace``:
-    the same check, in the same words, as ``quizapp import``.
+    the same check, in the same words, as ``quizapp import``. A file that
+    matches a stored deck updates it; ``as_new`` stores a separate deck.
+    A spreadsheet with bad rows among good ones raises
+    :class:`quizapp.services.imports.BadRowsError` (nothing stored) unless
+    ``skip_bad_rows`` leaves the bad rows out.
     """
     from quizapp.services.imports import store_loaded
 
     file = Path(path)
     progress(0, 3, f"Reading {file.name}…")
-    deck, notices = load_file(file, progress)
+    if skip_bad_rows:
+        from quizapp.services.imports import load_path_skipping
+
+        def report(done: int, total: int) -> None:
+            progress(1 if total and done >= total else 0, 3, f"Reading {file.name}… "
+                     + (f"{round(100 * done / total)}%" if total else ""))
+
+        deck, notices, skipped = load_path_skipping(file, report)
+        progress.check()
+        if skipped:
+            notices = (f"{len(skipped)} bad row{'s' if len(skipped) != 1 else ''} skipped",
+                       *notices)
+    else:
+        from quizapp.facts.deckfile import DeckFileError
+        from quizapp.services.imports import bad_rows
+
+        try:
+            deck, notices = load_file(file, progress)
+        except DeckFileError as exc:
+            offer = bad_rows(file)  # good rows among the bad: the user may skip the bad
+            if offer is not None:
+                raise offer from exc
+            raise
     progress(1, 3, f"Storing “{deck.name}” ({len(deck.facts)} facts)…")
 
     def step(done: int, total: int) -> None:
@@ -146,10 +173,11 @@ def import_file(collection: Collection, path: str | Path, progress: Progress, *,
         else:
             progress(1, 3, f"Storing “{deck.name}”… {round(100 * done / max(total, 1))}%")
 
-    outcome = store_loaded(collection, file, deck, notices, replace=replace, step=step)
+    outcome = store_loaded(collection, file, deck, notices, replace=replace, as_new=as_new,
+                           step=step)
     progress.check()  # committed; a late Cancel is too late and is ignored below
-    return ImportSummary(outcome.deck_id, deck.name, outcome.added, outcome.updated,
-                         outcome.retired), notices
+    return ImportSummary(outcome.deck_id, outcome.deck_name, outcome.added, outcome.updated,
+                         outcome.retired, outcome.matched), outcome.notices
 
 
 def export_file(collection: Collection, deck_id: int, path: str | Path,

@@ -49,6 +49,7 @@ class ImportSummary:
     added: int
     updated: int
     retired: int
+    matched: bool = False  # the file updated a deck stored already
 
 
 class Library:

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from quizapp.gui.views.practice_test_view import (
     DeckChoice,
@@ -386,12 +386,12 @@ class PracticeTestPanel(QObject):
         if self.test is None or index in self._reported:
             return
         if reason is None:
-            reason, ok = QInputDialog.getText(
-                self.view, "Report this question",
-                "What is wrong with this question? (optional)\n"
-                "This form will not be asked again for this fact.")
-            if not ok:
-                return
+            from quizapp.gui.views.dialogs import ReportDialog
+
+            dialog = ReportDialog(self.view)
+            dialog.accepted.connect(lambda: self.report_question(index, dialog.reason()))
+            dialog.open()
+            return
         self.test.report_question(index, reason, self.clock())
         self._reported.add(index)
         self.status_message.emit("Thank you: the question was reported.")

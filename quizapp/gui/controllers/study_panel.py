@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from quizapp.gui.feedback_log import FeedbackLog
 from quizapp.gui.models.deck_list_model import DeckSummary
@@ -90,6 +90,7 @@ class StudyPanel(QObject):
     undone = Signal(object)  # UndoResult
     finished = Signal(object)  # SummaryInfo
     closed = Signal()
+    limits_requested = Signal(int)  # deck id: the summary's "Change the daily limit…"
     state_changed = Signal()
     status_message = Signal(str)
 
@@ -128,6 +129,8 @@ class StudyPanel(QObject):
         v.feedback.continue_requested.connect(self.next)
         v.feedback.overrule_requested.connect(self.overrule)
         v.summary.back_requested.connect(self.closed)
+        v.summary.limits_requested.connect(
+            lambda: self.limits_requested.emit(self.deck.deck_id) if self.deck else None)
         v.back_requested.connect(self.closed)
         v.undo_requested.connect(self.undo)
         v.report_requested.connect(self.report)
@@ -507,19 +510,21 @@ class StudyPanel(QObject):
         """Report the question on show as wrong, with an optional reason."""
         if not self.has_question or self.session is None or self.question is None:
             return
+        from quizapp.gui.views.dialogs import ReportDialog
+
         question = self.question
-        reason, ok = QInputDialog.getText(
-            self.view,
-            "Report this question",
-            "What is wrong with this question? (optional)\n"
-            "This form will not be asked again for this fact.",
-        )
-        if not ok:
-            return
-        self.session.report(question, reason, self.clock())
-        self.status_message.emit("Thank you: the question was reported.")
-        if self.state == self.QUESTION:
-            self._show_next()
+        dialog = ReportDialog(self.view)
+
+        def send() -> None:
+            if self.session is None or self.question is not question:
+                return  # the sitting moved on meanwhile
+            self.session.report(question, dialog.reason(), self.clock())
+            self.status_message.emit("Thank you: the question was reported.")
+            if self.state == self.QUESTION:
+                self._show_next()
+
+        dialog.accepted.connect(send)
+        dialog.open()
 
     def bury(self) -> None:
         """Hide the card until tomorrow and go on."""

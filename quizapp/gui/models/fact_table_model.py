@@ -64,7 +64,7 @@ class FactTableModel(QAbstractTableModel):
     """Facts found by a search; sortable by any column."""
 
     FACT, DETAIL, KIND, DECK, RECOGNISE, RECALL, DUE, LEVEL = range(8)
-    HEADERS = ("Fact", "Question, speaker or answer", "Kind", "Deck", "Recognise", "Recall",
+    HEADERS = ("Fact", "Question or answer", "Kind", "Deck", "Recognise", "Recall",
                "Due", "Known")
     TOOLTIPS = (
         "The fact's words in the article, or a note's question",

@@ -663,7 +663,7 @@ class ArticleReviewView(QDialog):
         self.shortcut_add = QShortcut(QKeySequence("Ctrl+M"), self)
         self.cancel_button.clicked.connect(self.reject)
         self.set_busy(True)
-        self.resize(1180, 780)
+        self.resize(1180, 680)  # fits a 1366x768 screen with a taskbar and a title bar
         self.setMinimumSize(760, 520)
 
     # ------------------------------------------------------------------ states

@@ -1,4 +1,5 @@
-"""Small dialogs: About, keyboard shortcuts, and the list of problems in a deck file.
+"""Small dialogs: About, keyboard shortcuts, the list of problems in a deck file, the
+spreadsheet (CSV) format, and reporting a question as wrong.
 
 All are window-modal dialogs opened with ``open()`` (not ``exec()``), so no
 code path blocks in a nested event loop.
@@ -12,11 +13,14 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
+    QRadioButton,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -240,6 +244,117 @@ class ImportErrorDialog(QDialog):
         layout.addWidget(self.problems, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        #: "Format…" for a spreadsheet: which columns, headers and encodings work.
+        self.format_button = None
+        if file_name.lower().endswith((".csv", ".tsv", ".tab", ".txt")):
+            self.format_button = buttons.addButton("&Format…",
+                                                   QDialogButtonBox.ButtonRole.HelpRole)
+            self.format_button.setToolTip("Which columns, header names and encodings work")
+            self.format_button.clicked.connect(lambda: CsvFormatDialog(self).open())
         layout.addWidget(buttons)
         line = self.problems.sizeHintForRow(0) if problems else 20
         self.resize(600, min(520, 150 + line * max(3, len(problems))))
+
+
+class CsvFormatDialog(QDialog):
+    """What a spreadsheet (CSV) file to import looks like: columns, headers, encoding."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from quizapp.importers.csvfile import format_help
+
+        super().__init__(parent)
+        self.setWindowTitle("Spreadsheet (CSV) format")
+        self.setAccessibleName("Spreadsheet (CSV) format")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        parts = "".join(f"<p><b>{html.escape(head)}.</b> {html.escape(text)}</p>"
+                        for head, text in format_help())
+        example = html.escape("Front,Back,Tags\nCapital of Peru?,Lima,geography\n")
+        self.text = QLabel(
+            "<p>A spreadsheet saved as CSV (or tab-separated text) imports as a deck of "
+            "question and answer cards, one per row; the deck is named after the file.</p>"
+            f"{parts}<p><b>Example.</b></p><pre>{example}</pre>", self)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+        self.resize(620, self.sizeHint().height())
+
+
+#: What a student may say is wrong with a question (the report's reason starts with it).
+REPORT_REASONS: tuple[str, ...] = (
+    "The right answer is wrong",
+    "Another choice is right too",
+    "The question gives the answer away",
+    "The question is unclear",
+    "Something else",
+)
+
+
+class ReportDialog(QDialog):
+    """Report the question on show as wrong: a reason to choose, and words of one's own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Report this question")
+        self.setAccessibleName("Report this question")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        intro = QLabel("What is wrong with this question? It will not be asked in this "
+                       "form again for this fact.", self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.group = QButtonGroup(self)
+        self.choices: list[QRadioButton] = []
+        for i, reason in enumerate(REPORT_REASONS):
+            button = QRadioButton(reason, self)
+            self.group.addButton(button, i)
+            self.choices.append(button)
+            layout.addWidget(button)
+        self.choices[0].setChecked(True)
+        self._style_choices()
+        details = QLabel("&Details (optional):", self)
+        self.details = QLineEdit(self)
+        self.details.setAccessibleName("Details")
+        self.details.setPlaceholderText("For example: both dates are in the article")
+        self.details.setMaxLength(500)
+        details.setBuddy(self.details)
+        layout.addWidget(details)
+        layout.addWidget(self.details)
+        buttons = QDialogButtonBox(self)
+        self.send = buttons.addButton("&Report", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.send.setDefault(True)
+        self.choices[0].setFocus()
+        self.setMinimumWidth(420)
+
+    def _style_choices(self) -> None:
+        """Round marks that show on a dark theme too (the default ring is nearly invisible)."""
+        from quizapp.gui.theme import colors
+
+        c = colors()
+        dot = (f"qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5, "
+               f"stop:0 {c.accent}, stop:0.42 {c.accent}, stop:0.5 {c.base}, stop:1 {c.base})")
+        self.setStyleSheet(
+            f"QRadioButton::indicator {{ width: 14px; height: 14px; border-radius: 8px; "
+            f"border: 1px solid {c.muted}; background: {c.base}; }}"
+            f"QRadioButton::indicator:checked {{ border-color: {c.accent}; background: {dot}; }}"
+            f"QRadioButton::indicator:focus {{ border: 2px solid {c.accent}; width: 12px; "
+            f"height: 12px; }}")
+
+    def reason(self) -> str:
+        """The chosen reason, with the details after a colon when there are any."""
+        choice = REPORT_REASONS[max(self.group.checkedId(), 0)]
+        details = " ".join(self.details.text().split())
+        if not details:
+            return choice
+        return details if choice == "Something else" else f"{choice}: {details}"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -61,7 +61,7 @@ LABELS: dict[str, str] = {
     "kind": "&Kind",
     "source": "&Article",
     "text": "&Words in the article",
-    "occurrence": "&Occurrence",
+    "occurrence": "Which &time",
     "value": "&Value",
     "unit": "&Unit",
     "counts": "What it &counts",
@@ -102,6 +102,41 @@ def parse_number(text: str) -> int | float | str:
         return float(cleaned)
     except ValueError:
         return text.strip()
+
+
+def _nth(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st…"""
+    tail = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{tail}"
+
+
+class _OccurrenceBox(QSpinBox):
+    """Which time the fact's words appear in the article: 0 is "they appear once"."""
+
+    ONCE = "Only once in the article"
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for its longest words (Qt measures the numbers only)."""
+        hint = super().sizeHint()
+        fm = self.fontMetrics()
+        longest = max(fm.horizontalAdvance(t) for t in (self.ONCE, self.textFromValue(888)))
+        return QSize(max(hint.width(), longest + 48), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def textFromValue(self, value: int) -> str:
+        return self.ONCE if value == 0 else f"The {_nth(value)} time they appear"
+
+    def valueFromText(self, text: str) -> int:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        return int(digits) if digits else 0
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        """A number typed (or the words shown) is accepted; anything else is not yet."""
+        ok = text == self.ONCE or any(ch.isdigit() for ch in text)
+        state = QValidator.State.Acceptable if ok else QValidator.State.Intermediate
+        return state, text, pos
 
 
 class _MultiLine(QPlainTextEdit):
@@ -212,10 +247,11 @@ class FactEditorDialog(QDialog):
         self.source_box = QComboBox(self)
         for src in deck.sources:
             self.source_box.addItem(src.title, src.id)
-        self.occurrence = QSpinBox(self)
+        self.occurrence = _OccurrenceBox(self)
         self.occurrence.setRange(0, 999)
-        self.occurrence.setSpecialValueText("Only one in the article")
-        self.occurrence.setToolTip("When the words occur several times, which one is meant")
+        self.occurrence.setToolTip(
+            "If these words appear more than once in the article, which time the fact "
+            "is about: the 1st, the 2nd… Leave it at “Only once” when they appear once.")
         self.reported = QCheckBox("The article reports it in its own words", self)
         widgets: dict[str, QWidget] = {
             "id": self.id_edit,

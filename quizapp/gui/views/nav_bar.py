@@ -60,6 +60,13 @@ class NavBar(QFrame):
         if button is not None:
             button.setChecked(True)
 
+    def clear_current(self) -> None:
+        """Mark no page as on show (a screen that is none of the tabs, e.g. a practice test)."""
+        self.group.setExclusive(False)
+        for button in self.buttons.values():
+            button.setChecked(False)
+        self.group.setExclusive(True)
+
     def current(self) -> str:
         """The page marked as on show."""
         return next((n for n, b in self.buttons.items() if b.isChecked()), "decks")

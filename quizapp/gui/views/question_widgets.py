@@ -151,7 +151,8 @@ class ChoicePanel(QuestionPanel):
         super().__init__(parent)
         self.setObjectName("choicePanel")
         self.setAccessibleName("Answer choices")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Focus goes to the choice buttons; Tab never stops on the panel around them.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(8)
@@ -282,7 +283,7 @@ class TypedPanel(QuestionPanel):
         self.check.setAccessibleName("Check answer")
         self.check.setProperty("primary", True)
         self.check.setToolTip("Check your answer (Enter)")
-        self.dont_know = QPushButton("Don't know", self)
+        self.dont_know = QPushButton(f"Don't know ({DONT_KNOW_KEYS.toString(NATIVE)})", self)
         self.dont_know.setAccessibleName("Don't know: show the answer")
         self.dont_know.setToolTip(
             f"Count this as not known and show the answer ({DONT_KNOW_KEYS.toString(NATIVE)})")
@@ -325,7 +326,7 @@ class TypedPanel(QuestionPanel):
             self.submitted.emit(text)
         else:  # Enter on an empty line: say what to do rather than nothing
             self.edit.setPlaceholderText(
-                f"Type an answer first, or {DONT_KNOW_KEYS.toString(NATIVE)} for Don't know")
+                f"Type an answer or press Don't know ({DONT_KNOW_KEYS.toString(NATIVE)})")
 
     def _dont_know(self) -> None:
         if not self.edit.isReadOnly() and self.dont_know.isVisible():
@@ -335,7 +336,8 @@ class TypedPanel(QuestionPanel):
         self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def key_hint(self) -> str:
-        return "Type the answer and press Enter"
+        return (f"Type the answer and press Enter; {DONT_KNOW_KEYS.toString(NATIVE)} "
+                "for Don't know")
 
 
 # --------------------------------------------------------------------------

@@ -306,6 +306,7 @@ class SummaryView(QWidget):
     """The end of a session: answered, accuracy, time, due tomorrow."""
 
     back_requested = Signal()
+    limits_requested = Signal()  # "Change the daily limit…": the deck's options
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -333,6 +334,12 @@ class SummaryView(QWidget):
         layout.addLayout(grid)
         row = QHBoxLayout()
         row.addStretch(1)
+        self.limits = QPushButton("Change the daily limit…", box)
+        self.limits.setAccessibleName("Change this deck's daily limits")
+        self.limits.setToolTip("Open this deck's options to study more today (Ctrl+Shift+D)")
+        self.limits.clicked.connect(self.limits_requested)
+        self.limits.hide()
+        row.addWidget(self.limits)
         self.back = QPushButton("Back to decks", box)
         self.back.setAccessibleName("Back to the deck list")
         self.back.setToolTip("Return to the deck list (Enter or Escape)")
@@ -352,6 +359,7 @@ class SummaryView(QWidget):
         """Fill in the figures."""
         info = replace(info, deck_name=one_line(info.deck_name))
         waiting = _waiting(info)
+        self.limits.setVisible(bool(info.nothing_due and waiting))
         if info.nothing_due and waiting:
             self.title.setText("Today's limit reached" if info.answered == 0
                                else "Session complete")
@@ -402,6 +410,7 @@ def centered(inner: QWidget, parent: QWidget, width: int = CARD_MAX_WIDTH) -> QS
     scroll = QScrollArea(parent)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no invisible Tab stop around the card
     holder = QWidget(scroll)
     row = QHBoxLayout(holder)
     row.setContentsMargins(20, 16, 20, 16)
