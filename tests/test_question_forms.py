@@ -32,7 +32,6 @@ from quizapp.questions.generate import (
 from quizapp.questions.grading import grade
 from quizapp.questions.mix import MAX_SHARE, Kind, kind_of, kind_shares, prefer_kinds
 from quizapp.questions.model import FAMILY_OF_FORM, Family, Form, Question
-from quizapp.quiz import QuizOptions, build_quiz
 from tests.conftest import SEED_DECK
 from tests.test_questions_properties import decks
 
@@ -330,16 +329,14 @@ def test_true_or_false_grade_says_what_the_article_gives(seed: Deck) -> None:
 # --------------------------------------------------------------------------- where forms go
 
 
-def test_printed_quizzes_leave_the_new_forms_out(seed: Deck) -> None:
+def test_a_default_builder_leaves_the_new_forms_out(seed: Deck) -> None:
+    # Printed quizzes and practice tests ask them (tests/test_quiz.py); a builder made
+    # without ``forms`` offers the original forms only.
     builder = QuestionBuilder(seed)
     assert builder.offered == DEFAULT_FORMS
     for fact in seed.facts:
         for family in Family:
             assert not set(builder.forms_for(fact.id, family)) & set(NEW_FORMS)
-    for draw in range(1, 6):
-        quiz = build_quiz([seed], QuizOptions(questions=40, draw=draw))
-        assert quiz.items
-        assert not {item.question.form for item in quiz.items} & set(NEW_FORMS)
 
 
 def test_questions_json_offers_the_new_forms(seed: Deck) -> None:

@@ -135,9 +135,9 @@ FORM_SPECS: dict[Form, FormSpec] = {
     Form.SPEAKER_POSITION: FormSpec(Family.RECOGNISE, 4),
     Form.TRUE_FALSE: FormSpec(Family.RECOGNISE, 2),
 }
-#: The forms a builder offers unless told otherwise. Printed quizzes and practice tests
-#: (quiz.py) do not lay out the forms of ``questions/forms/`` yet and build with this;
-#: a study session and ``quizapp questions`` pass ``forms=ALL_FORMS``.
+#: The forms a builder offers unless told otherwise (the original forms); a study
+#: session, ``quizapp questions``, printed quizzes and practice tests pass
+#: ``forms=ALL_FORMS``.
 DEFAULT_FORMS: frozenset[Form] = frozenset(Form) - frozenset(FORM_SPECS)
 ALL_FORMS: frozenset[Form] = frozenset(Form)
 
