@@ -31,7 +31,13 @@ from quizapp.questions.dates import (
     published_year,
 )
 from quizapp.questions.grading import grade
-from quizapp.questions.index import role_key, unit_key
+from quizapp.questions.index import (
+    PERSON_SORT,
+    looks_like_person,
+    role_key,
+    speaker_sort,
+    unit_key,
+)
 from quizapp.questions.model import Form, Question, Verdict
 from quizapp.questions.normalize import (
     TIME_WORDS,
@@ -140,6 +146,55 @@ class QuestionChecker:
     def roles(self) -> dict[str, set[str]]:
         """Role key → the normalised names of those who hold it."""
         return self._people[1]
+
+    @cached_property
+    def _sorts(self) -> dict[str, str]:
+        """Speaker key (as :class:`SpeakerRelations` groups names) → its sort: a person, an
+        organisation, or a state or place (:func:`~quizapp.questions.index.speaker_sort`)."""
+        rel = self.relations
+        names: dict[str, set[str]] = {}
+        with_role: set[str] = set()
+        with_fact: set[str] = set()
+        for f in self.deck.facts:
+            name = f.name if f.kind is FactKind.PERSON else f.speaker
+            if f.kind not in (FactKind.PERSON, FactKind.QUOTE) or not name:
+                continue
+            key = rel.entity(name)
+            names.setdefault(key, set()).add(name)
+            if f.role or f.roles:
+                with_role.add(key)
+            if f.kind is FactKind.PERSON:
+                with_fact.add(key)
+        for sp in self.deck.speakers:
+            names.setdefault(rel.entity(sp.name), set()).update((sp.name, *sp.aliases))
+        surnames: dict[str, int] = {}
+        for written in names.values():
+            for n in {norm_text(x).split()[-1] for x in written if looks_like_person(x)}:
+                surnames[n] = surnames.get(n, 0) + 1
+        out: dict[str, str] = {}
+        for key, written in names.items():
+            out[key] = speaker_sort(written, has_role=key in with_role,
+                                    person_fact=key in with_fact)
+            alone = {norm_text(x) for x in written}
+            if len(alone) == 1 and " " not in (one := next(iter(alone))) \
+                    and surnames.get(one) == 1:
+                out[key] = PERSON_SORT  # "Pashinyan", the one person of that surname
+        return out
+
+    def sort_of(self, name: str) -> str | None:
+        """The sort of the speaker ``name`` names (None for a name the deck does not hold)."""
+        return self._sorts.get(self.relations.entity(name))
+
+    def _mixed_sorts(self, what: str, asked: str, names: dict[str, set[str]]) -> list[str]:
+        """Choices (each with the speakers it stands for) of a sort other than ``asked``'s."""
+        mine = self.sort_of(asked)
+        out: list[str] = []
+        for choice, speakers in names.items():
+            sorts = {sort for n in speakers if (sort := self.sort_of(n)) is not None}
+            if mine is not None and sorts and mine not in sorts:
+                out.append(f"{what} {choice!r} is of another sort ({', '.join(sorted(sorts))}) "
+                           f"than {asked} ({mine})")
+        return out
 
     @cached_property
     def _quotes(self) -> list[tuple[Fact, str]]:
@@ -540,6 +595,8 @@ class QuestionChecker:
         for a, b in itertools.combinations(q.choices or (), 2):
             if self._same_speaker(a, b):
                 out.append(f"choices {a!r} and {b!r} name one speaker")
+        out += self._mixed_sorts("speaker choice", fact.speaker or "",
+                                 {c: {c} for c in q.choices or () if c != q.answers[0]})
         return out
 
     @staticmethod
@@ -587,6 +644,9 @@ class QuestionChecker:
                 self._related_speakers(g.speaker or "", fact.speaker or "") for g, _ in holders
             ):
                 out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
+            if c != q.answers[0] and sources:
+                out += self._mixed_sorts("quote choice", fact.speaker or "",
+                                         {c: {g.speaker or "" for g in sources}})
         if choices:
             lengths = [len(c.split()) for c in choices]
             if max(lengths) > OPTION_LENGTH_RATIO * min(lengths):
@@ -687,6 +747,7 @@ class QuestionChecker:
             if any(self.relations.related(o, fact.speaker or "") or
                    norm_text(o) == norm_text(fact.speaker or "") for o in owners):
                 out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
+            out += self._mixed_sorts("position", fact.speaker or "", {c: owners})
         return out
 
     def _check_true_false(self, q: Question, fact: Fact) -> list[str]:

@@ -717,15 +717,14 @@ class QuestionBuilder:
     def _people_pool(
         self, person: Person, banned: set[str], prompt: str, seed_key: str
     ) -> tuple[tuple[Candidate, ...], ...]:
-        """Other speakers (then other people) of the answer's sort: persons or organisations.
-
-        With fewer than two of the answer's sort, the others fill up, but the answer is
-        never the only one of its sort among the choices.
+        """Other speakers (then other people) of the answer's sort: persons with persons,
+        organisations with organisations, states and places with their like (see
+        :func:`~quizapp.questions.index.speaker_sort`). With fewer than two of the
+        answer's sort there is no pool: the form is not offered.
         """
         ix = self.index
         prompt_words = frozenset(tokens(prompt))
         same: list[Candidate] = []
-        other: list[Candidate] = []
         seen = {norm_text(person.display)}
         for group in (ix.speakers, ix.non_speakers):
             if not group:
@@ -737,19 +736,13 @@ class QuestionBuilder:
                 if len(same) >= 8 or scanned > 400:
                     break
                 scanned += 1
-                if p.key in banned or p.display_norm in seen:
+                if p.key in banned or p.display_norm in seen or p.sort != person.sort:
                     continue
                 if _name_words(p) & prompt_words:
                     continue
                 seen.add(p.display_norm)
-                bucket = same if p.is_person == person.is_person else other
-                if len(bucket) < 8:
-                    bucket.append(Candidate(p.display, 0.0, p.display_norm, True))
-        if len(same) >= 2:
-            return (tuple(same),)
-        if len(same) == 1:
-            return (tuple(same), tuple(other))
-        return ()
+                same.append(Candidate(p.display, 0.0, p.display_norm, True))
+        return (tuple(same),) if len(same) >= 2 else ()
 
     def _plan_who_said(self, fact: Fact) -> _Plan | None:
         ix = self.index
@@ -817,6 +810,9 @@ class QuestionBuilder:
                 _, qid = ix.quotes_by_length[i]
                 if qid == fact.id or ix.quote_person.get(qid) in related:
                     continue
+                speaker = ix.people.get(ix.quote_person.get(qid, ""))
+                if speaker is None or speaker.sort != person.sort:
+                    continue  # a person's words among a state's give the answer away
                 theirs = ix.quote_norm[qid]
                 if theirs in own or own in theirs or self._said_by(person, theirs):
                     continue
