@@ -107,7 +107,7 @@ class FormGroup(StrEnum):
 GROUP_FORMS: dict[FormGroup, frozenset[Form]] = {
     FormGroup.CHOICE: frozenset({
         Form.CHOICE, Form.WHO_SAID, Form.WHICH_QUOTE, Form.LARGER, Form.DATE_EVENT,
-        Form.NUMBER_MEANING, Form.SPEAKER_POSITION, Form.TRUE_FALSE,
+        Form.NUMBER_MEANING, Form.SPEAKER_POSITION, Form.TRUE_FALSE, Form.CONFIRMATION,
     }),
     FormGroup.TYPED: frozenset({Form.TYPED}),
     FormGroup.CLOZE: frozenset({Form.CLOZE}),
@@ -351,7 +351,7 @@ class _LeakGuard:
             fact = facts.get(q.fact_id)
             if fact is not None and fact.kind is FactKind.QUOTE:
                 shown.add(q.fact_id)
-        if q.form in (Form.WHICH_QUOTE, Form.SPEAKER_POSITION):
+        if q.form in (Form.WHICH_QUOTE, Form.SPEAKER_POSITION, Form.CONFIRMATION):
             shown.update(q.related_fact_ids)
         return shown
 

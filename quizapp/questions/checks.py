@@ -90,7 +90,7 @@ class _NumberGroup:
 _CHOICE_COUNT = {
     Form.CHOICE: (3, 4), Form.WHO_SAID: (3, 4), Form.WHICH_QUOTE: (3, 4),
     Form.DATE_EVENT: (3, 4), Form.NUMBER_MEANING: (3, 4), Form.SPEAKER_POSITION: (3, 4),
-    Form.TRUE_FALSE: (2, 2),
+    Form.TRUE_FALSE: (2, 2), Form.CONFIRMATION: (3, 4),
 }  # fmt: skip
 
 
@@ -328,6 +328,8 @@ class QuestionChecker:
             out += self._check_positions(question, fact)
         if question.form is Form.TRUE_FALSE:
             out += self._check_true_false(question, fact)
+        if question.form is Form.CONFIRMATION:
+            out += self._check_confirmation(question, fact)
         if question.form in (
             Form.CHOICE, Form.TYPED, Form.DATE_EVENT, Form.NUMBER_MEANING
         ) and fact.kind in (
@@ -749,6 +751,47 @@ class QuestionChecker:
                 out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
             out += self._mixed_sorts("position", fact.speaker or "", {c: owners})
         return out
+
+    def _check_confirmation(self, q: Question, fact: Fact) -> list[str]:
+        """What a short answer confirmed: the quotation says too little by itself, the
+        answer is words of its own sentence or the one before, and every other choice
+        is words of another quotation of the deck, never of the asked speaker, one
+        they speak for or one who speaks for them."""
+        out: list[str] = []
+        if fact.kind is not FactKind.QUOTE or fact.reported:
+            return ["only a verbatim quotation is asked what it confirmed"]
+        if content_word_count(fact.text) >= MIN_QUOTE_CONTENT_WORDS:
+            out.append(f"quotation {fact.text!r} says enough to be asked itself")
+        around = self._around(fact)
+        if norm_text(q.answers[0]) not in around:
+            out.append(f"answer {q.answers[0]!r} is not in the sentences of {fact.id}")
+        for c in q.choices or ():
+            if c == q.answers[0]:
+                continue
+            body = norm_text(c)
+            # Words of a quotation, or what another short answer confirmed.
+            holders = [g for g in self.deck.facts if g.kind is FactKind.QUOTE and g.id != fact.id
+                       and (body in norm_text(g.text) or (
+                           content_word_count(g.text) < MIN_QUOTE_CONTENT_WORDS
+                           and body in self._around(g)))]
+            if not holders:
+                out.append(f"choice {c!r} is no statement of the deck")
+            if any(self.relations.related(g.speaker or "", fact.speaker or "")
+                   or norm_text(g.speaker or "") == norm_text(fact.speaker or "")
+                   for g in holders):
+                out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
+        return out
+
+    def _around(self, fact: Fact) -> str:
+        """The normalised text of a fact's sentence and the sentence before it."""
+        from quizapp.facts.text import sentence_bounds
+        from quizapp.questions.forms.confirmations import previous_sentence
+
+        source = self.sources.get(fact.source_id or "")
+        if source is None or fact.start is None or fact.end is None:
+            return norm_text(fact.sentence or "")
+        s, e = sentence_bounds(source.text, fact.start, fact.end)
+        return norm_text(previous_sentence(source.text, s) + " " + source.text[s:e])
 
     def _check_true_false(self, q: Question, fact: Fact) -> list[str]:
         """True: the statement is the fact as the article gives it. False: exactly one

@@ -44,6 +44,7 @@ from quizapp.questions.distractors import (
     number_candidates,
 )
 from quizapp.questions.forms.base import TRUE_FALSE_CHOICES, PickPlan, TrueFalsePlan
+from quizapp.questions.forms.confirmations import plan_confirmation
 from quizapp.questions.forms.dates import plan_date_event
 from quizapp.questions.forms.numbers import plan_number_meaning
 from quizapp.questions.forms.speakers import plan_speaker_position
@@ -106,6 +107,7 @@ FORMS_BY_KIND: dict[FactKind, dict[Family, tuple[Form, ...]]] = {
     FactKind.QUOTE: {
         Family.RECOGNISE: (
             Form.WHO_SAID, Form.WHICH_QUOTE, Form.SPEAKER_POSITION, Form.TRUE_FALSE,
+            Form.CONFIRMATION,
         ),
         Family.RECALL: (Form.TYPED,),
     },
@@ -134,6 +136,7 @@ FORM_SPECS: dict[Form, FormSpec] = {
     Form.NUMBER_MEANING: FormSpec(Family.RECOGNISE, 4),
     Form.SPEAKER_POSITION: FormSpec(Family.RECOGNISE, 4),
     Form.TRUE_FALSE: FormSpec(Family.RECOGNISE, 2),
+    Form.CONFIRMATION: FormSpec(Family.RECOGNISE, 4),
 }
 #: The forms a builder offers unless told otherwise (the original forms); a study
 #: session, ``quizapp questions``, printed quizzes and practice tests pass
@@ -287,6 +290,7 @@ class QuestionBuilder:
             (FactKind.DATE, Form.DATE_EVENT): self._form(plan_date_event),
             (FactKind.NUMBER, Form.NUMBER_MEANING): self._form(plan_number_meaning),
             (FactKind.QUOTE, Form.SPEAKER_POSITION): self._form(plan_speaker_position),
+            (FactKind.QUOTE, Form.CONFIRMATION): self._form(plan_confirmation),
         }
         for kind in (FactKind.DATE, FactKind.NUMBER, FactKind.QUOTE, FactKind.PERSON):
             self._planners[(kind, Form.TRUE_FALSE)] = self._form(plan_true_false)
