@@ -519,3 +519,30 @@ def test_a_printed_quiz_changes_nothing(tmp_path: Path,
     with Collection.open() as home, home.session() as s:
         assert len(list(s.exec(select(ReviewRow)))) == reviews > 0
         assert {c.id: CardState.of(c) for c in s.exec(select(CardRow))} == cards
+
+
+def test_a_printed_quiz_asks_what_a_short_answer_confirmed(tmp_path: Path) -> None:
+    from quizapp.gui.pdf import write_quiz_pdf
+    from tests.test_confirmations import STATEMENTS, make_deck, quote_at
+
+    text = (STATEMENTS + "Asked whether the grain corridor would reopen in May, Hikmet "
+            "Hajiyev said: \u201cYes this is true\u201d.")
+    deck = make_deck(text, [quote_at(text, "q-yes", "Yes this is true", "Hikmet Hajiyev")])
+    quiz = build_quiz([deck], QuizOptions(questions=1, forms=frozenset({Form.CONFIRMATION})))
+    assert [i.question.form for i in quiz.items] == [Form.CONFIRMATION]
+    item = quiz.items[0]
+    k = next(k for k in answer_key(quiz) if k.number == item.number)
+    q = item.question
+    assert k.answer == "The grain corridor would reopen in May" == q.answers[0]
+    assert q.choices is not None and k.letter is not None
+    assert q.choices[ord(k.letter) - ord("A")] == k.answer
+    pdf = tmp_path / "quiz.pdf"
+    write_quiz_pdf(quiz, pdf, answer_key_page=True)
+    texts = pdf_pages(pdf)
+    first_key = next(i for i, t in enumerate(texts) if "Answer key" in t)
+    paper = flat(" ".join(texts[:first_key])).replace("\ufb00", "ff")
+    assert "What did Hikmet Hajiyev confirm when saying \u201cYes this is true\u201d?" in paper
+    for i, choice in enumerate(q.choices):
+        assert f"{letter(i)} {flat(choice)[:30]}" in paper
+    row = re.search(rf"(?m)^\s*{k.number}\.\s+(\S.*)$", "\n".join(texts[first_key:]))
+    assert row is not None and row.group(1).split()[:2] == [k.letter, "The"]

@@ -389,3 +389,36 @@ def test_time_limit_ends_the_test(qtbot: QtBot, setup: tuple[
     assert view.report.title.text() == "Time is up"
     assert "4 not answered" in view.report.right.caption.text()
     assert query(quizapp_home, "SELECT count(*) FROM review WHERE kind = 'test'") == [(1,)]
+
+
+def test_a_confirmation_question_is_answered_by_keyboard(qtbot: QtBot) -> None:
+    import random
+
+    from quizapp.gui.views.practice_test_view import QuestionPage
+    from quizapp.questions.generate import ALL_FORMS, QuestionBuilder
+    from quizapp.questions.model import Family
+    from tests.test_confirmations import STATEMENTS, make_deck, quote_at
+
+    text = (STATEMENTS + "Asked whether the grain corridor would reopen in May, Hikmet "
+            "Hajiyev said: \u201cYes this is true\u201d.")
+    deck = make_deck(text, [quote_at(text, "q-yes", "Yes this is true", "Hikmet Hajiyev")])
+    q = QuestionBuilder(deck, forms=ALL_FORMS).build("1", "q-yes", Family.RECOGNISE,
+                                                     random.Random(3), form=Form.CONFIRMATION)
+    assert q is not None and q.choices is not None
+    page = QuestionPage()
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    qtbot.waitExposed(page, timeout=WAIT_MS)
+    page.activateWindow()
+    page.show_question(q, 1, 1, "Practice test")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in page.choice_panel.buttons,
+                    timeout=WAIT_MS)
+    assert page.form_tag.text() == "WHAT DID THEY CONFIRM?"
+    assert page.current_panel is page.choice_panel
+    assert page.hint.text() == f"Press 1–{len(q.choices)} to answer"
+    focused = QApplication.focusWidget()
+    assert focused in page.choice_panel.buttons
+    with qtbot.waitSignal(page.choice_panel.submitted, timeout=WAIT_MS) as signal:
+        qtbot.keyClick(focused, DIGITS[q.choices.index(q.answers[0])])
+    assert signal.args == [q.answers[0]]
