@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from quizapp.facts.model import Deck, FactKind
 from quizapp.questions.generate import (
+    ALL_FORMS,
     TIMELINE_SEPARATOR,
     QuestionBuilder,
     card_id_for,
@@ -96,14 +97,19 @@ TEST_FORMS: frozenset[Form] = frozenset(Form) - {Form.FLASHCARD}
 class FormGroup(StrEnum):
     """How a test question is answered; what a teacher or learner picks."""
 
-    CHOICE = "choice"  # multiple choice: choice, who said it, which quote, which is larger
+    # multiple choice: choice, who said it, which quote, which is larger, what happened on
+    # a date, what a figure counts, what a speaker said should happen, true or false
+    CHOICE = "choice"
     TYPED = "typed"  # a typed answer (or a written one on paper)
     CLOZE = "cloze"  # fill in the blank of the article's sentence
     ORDER = "order"  # put events in order
 
 
 GROUP_FORMS: dict[FormGroup, frozenset[Form]] = {
-    FormGroup.CHOICE: frozenset({Form.CHOICE, Form.WHO_SAID, Form.WHICH_QUOTE, Form.LARGER}),
+    FormGroup.CHOICE: frozenset({
+        Form.CHOICE, Form.WHO_SAID, Form.WHICH_QUOTE, Form.LARGER, Form.DATE_EVENT,
+        Form.NUMBER_MEANING, Form.SPEAKER_POSITION, Form.TRUE_FALSE, Form.CONFIRMATION,
+    }),
     FormGroup.TYPED: frozenset({Form.TYPED}),
     FormGroup.CLOZE: frozenset({Form.CLOZE}),
     FormGroup.ORDER: frozenset({Form.TIMELINE}),
@@ -235,6 +241,7 @@ class KeyEntry:
     letter: str | None  # "B", or the order "C, A, D, B"; None for written answers
     answer: str  # the right answer in words
     also: tuple[str, ...] = ()  # other accepted spellings (written answers)
+    why: str = ""  # true or false: "the article gives 1,960, not 2,180"
 
 
 # --------------------------------------------------------------------------
@@ -295,7 +302,8 @@ def _form_order(cand: _Candidate, used: Counter[FormGroup], mixed: bool,
 
 def _reorder(question: Question, fact_kind: str, rng: random.Random) -> Question:
     """The same question with its choices (or events) in another order."""
-    if question.choices is not None:
+    if question.choices is not None and question.form is not Form.TRUE_FALSE:
+        # True or false keeps its two choices as "A True, B False" on every paper.
         choices = list(question.choices)
         if question.form is Form.CHOICE and fact_kind in (FactKind.DATE, FactKind.NUMBER):
             # Dates and figures are listed in order: flip it, keep it readable.
@@ -327,6 +335,9 @@ class _LeakGuard:
     def _answers(q: Question) -> tuple[str, ...]:
         if q.form is Form.TIMELINE:
             return ()
+        if q.form is Form.TRUE_FALSE:
+            # "True" or "False" is no content; the value the article gives is.
+            return (q.actual,) if q.actual else ()
         return tuple(a for a in q.answers if a)
 
     @staticmethod
@@ -337,7 +348,11 @@ class _LeakGuard:
             fact = facts.get(q.fact_id)
             if fact is not None and fact.kind is FactKind.QUOTE:
                 shown.add(q.fact_id)
-        if q.form is Form.WHICH_QUOTE:
+        if q.form is Form.TRUE_FALSE:
+            fact = facts.get(q.fact_id)
+            if fact is not None and fact.kind is FactKind.QUOTE:
+                shown.add(q.fact_id)
+        if q.form in (Form.WHICH_QUOTE, Form.SPEAKER_POSITION, Form.CONFIRMATION):
             shown.update(q.related_fact_ids)
         return shown
 
@@ -437,7 +452,8 @@ def build_quiz(
     draw_rng = random.Random(stable_hash("quiz-draw", options.draw, *keys))
     per_deck: list[list[_Candidate]] = []
     for deck in ordered:
-        builder = QuestionBuilder(deck, whole_quotes=cards is None)  # paper: whole quotes
+        builder = QuestionBuilder(deck, forms=ALL_FORMS,
+                                  whole_quotes=cards is None)  # paper: whole quotes
         cands = _deck_candidates(deck, builder, options.allowed, cards)
         draw_rng.shuffle(cands)
         per_deck.append(cands)
@@ -546,7 +562,12 @@ def answer_key(quiz: Quiz) -> list[KeyEntry]:
             out.append(KeyEntry(item.number, letters, "  →  ".join(events)))
         elif q.choices is not None:
             idx = next((i for i, c in enumerate(q.choices) if c in q.answers), None)
-            out.append(KeyEntry(item.number, letter(idx) if idx is not None else None, right))
+            why = ""
+            if q.form is Form.TRUE_FALSE and q.note and right == "False":
+                # "The statement is false: the article gives …" -> "the article gives …"
+                why = q.note.partition(": ")[2].rstrip(".") or q.note
+            out.append(KeyEntry(item.number, letter(idx) if idx is not None else None, right,
+                                why=why))
         else:
             out.append(KeyEntry(item.number, None, right, _also_right(q, right)))
     return out
@@ -572,6 +593,8 @@ def quiz_json(quiz: Quiz, *, with_answers: bool = True) -> dict[str, Any]:
             k = key[item.number]
             entry["answer"] = k.answer
             entry["letter"] = k.letter
+            if k.why:
+                entry["why"] = k.why
             entry["evidence"] = q.evidence.sentence
         questions.append(entry)
     return {

@@ -7,6 +7,9 @@ touched): four demo students study the seed deck and a small Q/A deck for a
 few simulated weeks, take practice tests and report a question; then
 
 - ``quiz-page1.png`` and ``quiz-answer-key.png``: a printed quiz (pdftoppm),
+- ``quiz-multiple-choice-page1.png``, ``-page2.png`` and ``-answer-key.png``: a
+  multiple-choice paper with what happened on a date, what a figure counts, what a
+  speaker said should happen and true or false, and its key,
 - ``progress-report.png``: one student's PDF progress report (pdftoppm),
 - ``class-view.png``: the class view with the four progress files.
 
@@ -22,6 +25,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -146,6 +150,25 @@ def main() -> int:
     quiz = build_quiz(load_quiz_decks(col, ["seed"]), QuizOptions(questions=12, version=1))
     pdf = tmp / "quiz.pdf"
     write_quiz_pdf(quiz, pdf, answer_key_page=True, note="Class 9B")
+    # A multiple-choice paper of 8 questions with every form of questions/forms/, as many
+    # of them as can be on its first page.
+    from quizapp.questions.model import Form
+    from quizapp.quiz import GROUP_FORMS, FormGroup
+
+    new_forms = {Form.DATE_EVENT, Form.NUMBER_MEANING, Form.SPEAKER_POSITION, Form.TRUE_FALSE}
+    decks = load_quiz_decks(col, ["seed"])
+
+    def choice_paper(draw: int) -> Any:
+        return build_quiz(decks, QuizOptions(
+            questions=8, forms=GROUP_FORMS[FormGroup.CHOICE], draw=draw, version=1))
+
+    def shows(quiz: Any) -> tuple[int, int]:
+        forms = [i.question.form for i in quiz.items]
+        return len(set(forms) & new_forms), len(set(forms[:4]) & new_forms)
+
+    choice_quiz = max((choice_paper(d) for d in range(1, 300)), key=shows)
+    choice_pdf = tmp / "choice.pdf"
+    write_quiz_pdf(choice_quiz, choice_pdf, answer_key_page=True, note="Class 9B")
     report = tmp / "report.pdf"
     students = [read_progress(f) for f in files]
     shown = max(students, key=lambda p: (len(p.tests), len(p.reported), -len(p.student)))
@@ -163,6 +186,9 @@ def main() -> int:
                  if line.startswith("Pages:"))
     render(pdf, count, "quiz-answer-key.png")
     render(report, 1, "progress-report.png")
+    render(choice_pdf, 1, "quiz-multiple-choice-page1.png")
+    render(choice_pdf, 2, "quiz-multiple-choice-page2.png")
+    render(choice_pdf, 3, "quiz-multiple-choice-answer-key.png")
 
     view = ClassView()
     view.resize(1280, 820)
@@ -173,8 +199,9 @@ def main() -> int:
     view.grab().save(str(out / "class-view.png"))
     view.close()
     col.close()
-    for name in ("quiz-page1.png", "quiz-answer-key.png", "progress-report.png",
-                 "class-view.png"):
+    for name in ("quiz-page1.png", "quiz-answer-key.png", "quiz-multiple-choice-page1.png",
+                 "quiz-multiple-choice-page2.png", "quiz-multiple-choice-answer-key.png",
+                 "progress-report.png", "class-view.png"):
         print(out / name)
     return 0
 

@@ -216,6 +216,7 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
 
         render_new_screens(app, window, shot)
         render_article_review(app, window, shot)
+        render_practice_test(app, window, shot)
 
         # Dialogs.
         window.show_about()
@@ -345,6 +346,43 @@ def render_new_screens(app: object, window: object, shot: Callable[..., None]) -
                       | NewDeckDialog):
             d.close()
     settle(app)
+
+
+def render_practice_test(app: object, window: object, shot: Callable[..., None]) -> None:
+    """A practice test of multiple-choice questions on a true-or-false question, at the
+    default size and at 1366×768; then its feedback after a wrong answer."""
+    from quizapp.gui.views.practice_test_view import TestSetupValues
+    from quizapp.questions.model import Form
+    from quizapp.quiz import FormGroup, TestStyle
+
+    window.show_decks()  # type: ignore[attr-defined]
+    window.hint.hide()  # type: ignore[attr-defined]
+    seed = next(d for d in window.deck_model.decks()  # type: ignore[attr-defined]
+                if d.key == "seed")
+    window.start_practice_test()  # type: ignore[attr-defined]
+    panel = window.practice  # type: ignore[attr-defined]
+    values = TestSetupValues((seed.deck_id,), 10, (FormGroup.CHOICE,), None,
+                             TestStyle.PRACTICE)
+    # A draw whose second question is a false statement: the first is answered on screen.
+    for draw in range(1, 200):
+        panel.draw = draw
+        panel.start(values)
+        questions = panel.test.questions if panel.test is not None else []
+        if len(questions) > 1 and questions[1].form is Form.TRUE_FALSE \
+                and questions[1].answers[0] == "False" and questions[0].choices:
+            break
+        panel.stop()
+    first = panel.question
+    panel.submit(first.answers[0])
+    panel.next()
+    shot("practice-test-true-false")
+    window.resize(1366, 728)  # type: ignore[attr-defined]
+    shot("practice-test-true-false-1366x768")
+    window.resize(1040, 720)  # type: ignore[attr-defined]
+    panel.submit("True")
+    shot("practice-test-feedback-true-false")
+    panel.stop()
+    window.show_decks()  # type: ignore[attr-defined]
 
 
 def render_article_review(app: object, window: object, shot: Callable[..., None]) -> None:

@@ -123,7 +123,11 @@ def test_no_question_gives_another_away(seed: Deck) -> None:
             for b in quiz.items:
                 if a is not b:
                     prompt = b.question.prompt
-                    leaked = [x for x in a.question.answers if contains_phrase(prompt, x)]
+                    # True or false answers "True" or "False": its content is the value
+                    # the article gives.
+                    shown = ((a.question.actual or "",) if a.question.form is Form.TRUE_FALSE
+                             else a.question.answers)
+                    leaked = [x for x in shown if x and contains_phrase(prompt, x)]
                     assert not leaked, (a.question.prompt, b.question.prompt)
 
 
@@ -243,6 +247,67 @@ def test_no_question_is_split_across_pages(seed: Deck, tmp_path: Path) -> None:
         assert len(on) == 1, (item.number, head)
         page, at = texts[on[0][0]], on[0][1]
         assert last in page[at:], (item.number, last)
+
+
+NEW_FORMS = frozenset({Form.DATE_EVENT, Form.NUMBER_MEANING, Form.SPEAKER_POSITION,
+                       Form.TRUE_FALSE})
+
+
+def test_printed_quiz_shows_every_new_form_with_a_right_key(seed: Deck, tmp_path: Path) -> None:
+    from quizapp.gui.pdf import write_quiz_pdf
+
+    assert GROUP_FORMS[FormGroup.CHOICE] >= NEW_FORMS
+    quiz = build_quiz([seed], QuizOptions(questions=40, forms=NEW_FORMS))
+    assert {i.question.form for i in quiz.items} == NEW_FORMS
+    key = {k.number: k for k in answer_key(quiz)}
+    facts = {f.id: f for f in seed.facts}
+    for item in quiz.items:
+        q, k = item.question, key[item.number]
+        assert q.choices is not None and k.letter is not None
+        assert q.choices[ord(k.letter) - ord("A")] == q.answers[0] == k.answer
+        fact = facts[q.fact_id]
+        if q.form is Form.TRUE_FALSE:
+            assert q.choices == ("True", "False")  # the same order on every paper
+            assert q.claimed is not None and q.actual is not None
+            true = q.claimed == q.actual or q.claimed == fact.text
+            assert k.answer == ("True" if true else "False"), q.prompt
+            # A false statement's key says what the article gives instead.
+            assert (k.why == "") if true else (q.actual in k.why and q.claimed in k.why)
+        elif q.form is Form.DATE_EVENT:
+            assert fact.kind.value == "date" and contains_phrase(q.prompt, fact.text)
+        elif q.form is Form.NUMBER_MEANING:
+            assert fact.kind.value == "number" and contains_phrase(q.prompt, fact.text)
+            assert contains_phrase(k.answer, fact.counts or "")
+        else:
+            assert fact.kind.value == "quote" and fact.speaker is not None
+            assert fact.speaker in q.prompt
+            assert flat(k.answer).lower().rstrip(".") in flat(fact.text).lower()
+    pdf = tmp_path / "quiz.pdf"
+    write_quiz_pdf(quiz, pdf, answer_key_page=True)
+    texts = pdf_pages(pdf)
+    first_key = next(i for i, t in enumerate(texts) if "Answer key" in t)
+    paper = flat(" ".join(texts[:first_key]))
+    key_lines = "\n".join(texts[first_key:])
+    assert "circle the letter" in paper
+    for item in quiz.items:
+        q = item.question
+        assert flat(q.prompt)[:40] in paper, q.prompt
+        for i, choice in enumerate(q.choices or ()):
+            assert f"{letter(i)} {flat(choice)[:25]}" in paper, choice
+        k = key[item.number]
+        row = re.search(rf"(?m)^\s*{k.number}\.\s+(\S.*)$", key_lines)
+        assert row is not None, k
+        assert row.group(1).split()[:2] == [k.letter, k.answer.split()[0]], row.group(1)
+        if k.why:
+            assert flat(k.why)[1:30] in flat(" ".join(texts[first_key:])), k.why
+
+
+def test_mixed_quizzes_use_the_new_forms(seed: Deck) -> None:
+    seen: set[Form] = set()
+    for draw in range(1, 21):
+        quiz = build_quiz([seed], QuizOptions(questions=20, draw=draw))
+        seen |= {i.question.form for i in quiz.items}
+    assert seen >= NEW_FORMS
 
 
 def test_two_seeds_print_the_same_questions_in_another_order(seed: Deck,
@@ -532,3 +597,30 @@ def test_a_printed_quiz_prints_a_long_quotation_whole(seed: Deck, tmp_path: Path
     pdf = tmp_path / "long.pdf"
     write_quiz_pdf(quiz, pdf, answer_key_page=True)
     assert flat(words) in flat(" ".join(pdf_pages(pdf)))
+
+
+def test_a_printed_quiz_asks_what_a_short_answer_confirmed(tmp_path: Path) -> None:
+    from quizapp.gui.pdf import write_quiz_pdf
+    from tests.test_confirmations import STATEMENTS, make_deck, quote_at
+
+    text = (STATEMENTS + "Asked whether the grain corridor would reopen in May, Hikmet "
+            "Hajiyev said: \u201cYes this is true\u201d.")
+    deck = make_deck(text, [quote_at(text, "q-yes", "Yes this is true", "Hikmet Hajiyev")])
+    quiz = build_quiz([deck], QuizOptions(questions=1, forms=frozenset({Form.CONFIRMATION})))
+    assert [i.question.form for i in quiz.items] == [Form.CONFIRMATION]
+    item = quiz.items[0]
+    k = next(k for k in answer_key(quiz) if k.number == item.number)
+    q = item.question
+    assert k.answer == "The grain corridor would reopen in May" == q.answers[0]
+    assert q.choices is not None and k.letter is not None
+    assert q.choices[ord(k.letter) - ord("A")] == k.answer
+    pdf = tmp_path / "quiz.pdf"
+    write_quiz_pdf(quiz, pdf, answer_key_page=True)
+    texts = pdf_pages(pdf)
+    first_key = next(i for i, t in enumerate(texts) if "Answer key" in t)
+    paper = flat(" ".join(texts[:first_key])).replace("\ufb00", "ff")
+    assert "What did Hikmet Hajiyev confirm when saying \u201cYes this is true\u201d?" in paper
+    for i, choice in enumerate(q.choices):
+        assert f"{letter(i)} {flat(choice)[:30]}" in paper
+    row = re.search(rf"(?m)^\s*{k.number}\.\s+(\S.*)$", "\n".join(texts[first_key:]))
+    assert row is not None and row.group(1).split()[:2] == [k.letter, "The"]

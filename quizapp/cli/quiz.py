@@ -162,7 +162,8 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         if args.answer_key:
             print("\nAnswer key")
             for k in answer_key(quiz):
-                print(f"{k.number}. {k.letter + '  ' if k.letter else ''}{k.answer}")
+                why = f" ({k.why})" if k.why else ""
+                print(f"{k.number}. {k.letter + '  ' if k.letter else ''}{k.answer}{why}")
     return EXIT_OK
 
 

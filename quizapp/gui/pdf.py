@@ -416,6 +416,8 @@ def _key_row(pages: _Pages, entry: KeyEntry, lead_width: int) -> _Block:
     answer = f"<b>{_esc(entry.answer)}</b>" if entry.letter is None else _esc(entry.answer)
     lead = f"<b>{_esc(entry.letter)}</b>" if entry.letter else "—"
     also = ""
+    if entry.why:
+        also = f'<br/><span class="muted">{_esc(entry.why[:1].upper() + entry.why[1:])}.</span>'
     if entry.also:
         also = (f'<br/><span class="muted">Also right: '
                 f'{_esc("; ".join(entry.also))}</span>')

@@ -31,7 +31,13 @@ from quizapp.questions.dates import (
     published_year,
 )
 from quizapp.questions.grading import grade
-from quizapp.questions.index import role_key, unit_key
+from quizapp.questions.index import (
+    PERSON_SORT,
+    looks_like_person,
+    role_key,
+    speaker_sort,
+    unit_key,
+)
 from quizapp.questions.model import Form, Question, Verdict
 from quizapp.questions.normalize import (
     TIME_WORDS,
@@ -84,7 +90,7 @@ class _NumberGroup:
 _CHOICE_COUNT = {
     Form.CHOICE: (3, 4), Form.WHO_SAID: (3, 4), Form.WHICH_QUOTE: (3, 4),
     Form.DATE_EVENT: (3, 4), Form.NUMBER_MEANING: (3, 4), Form.SPEAKER_POSITION: (3, 4),
-    Form.TRUE_FALSE: (2, 2),
+    Form.TRUE_FALSE: (2, 2), Form.CONFIRMATION: (3, 4),
 }  # fmt: skip
 
 
@@ -140,6 +146,55 @@ class QuestionChecker:
     def roles(self) -> dict[str, set[str]]:
         """Role key → the normalised names of those who hold it."""
         return self._people[1]
+
+    @cached_property
+    def _sorts(self) -> dict[str, str]:
+        """Speaker key (as :class:`SpeakerRelations` groups names) → its sort: a person, an
+        organisation, or a state or place (:func:`~quizapp.questions.index.speaker_sort`)."""
+        rel = self.relations
+        names: dict[str, set[str]] = {}
+        with_role: set[str] = set()
+        with_fact: set[str] = set()
+        for f in self.deck.facts:
+            name = f.name if f.kind is FactKind.PERSON else f.speaker
+            if f.kind not in (FactKind.PERSON, FactKind.QUOTE) or not name:
+                continue
+            key = rel.entity(name)
+            names.setdefault(key, set()).add(name)
+            if f.role or f.roles:
+                with_role.add(key)
+            if f.kind is FactKind.PERSON:
+                with_fact.add(key)
+        for sp in self.deck.speakers:
+            names.setdefault(rel.entity(sp.name), set()).update((sp.name, *sp.aliases))
+        surnames: dict[str, int] = {}
+        for written in names.values():
+            for n in {norm_text(x).split()[-1] for x in written if looks_like_person(x)}:
+                surnames[n] = surnames.get(n, 0) + 1
+        out: dict[str, str] = {}
+        for key, written in names.items():
+            out[key] = speaker_sort(written, has_role=key in with_role,
+                                    person_fact=key in with_fact)
+            alone = {norm_text(x) for x in written}
+            if len(alone) == 1 and " " not in (one := next(iter(alone))) \
+                    and surnames.get(one) == 1:
+                out[key] = PERSON_SORT  # "Pashinyan", the one person of that surname
+        return out
+
+    def sort_of(self, name: str) -> str | None:
+        """The sort of the speaker ``name`` names (None for a name the deck does not hold)."""
+        return self._sorts.get(self.relations.entity(name))
+
+    def _mixed_sorts(self, what: str, asked: str, names: dict[str, set[str]]) -> list[str]:
+        """Choices (each with the speakers it stands for) of a sort other than ``asked``'s."""
+        mine = self.sort_of(asked)
+        out: list[str] = []
+        for choice, speakers in names.items():
+            sorts = {sort for n in speakers if (sort := self.sort_of(n)) is not None}
+            if mine is not None and sorts and mine not in sorts:
+                out.append(f"{what} {choice!r} is of another sort ({', '.join(sorted(sorts))}) "
+                           f"than {asked} ({mine})")
+        return out
 
     @cached_property
     def _quotes(self) -> list[tuple[Fact, str]]:
@@ -273,6 +328,8 @@ class QuestionChecker:
             out += self._check_positions(question, fact)
         if question.form is Form.TRUE_FALSE:
             out += self._check_true_false(question, fact)
+        if question.form is Form.CONFIRMATION:
+            out += self._check_confirmation(question, fact)
         if question.form in (
             Form.CHOICE, Form.TYPED, Form.DATE_EVENT, Form.NUMBER_MEANING
         ) and fact.kind in (
@@ -540,6 +597,8 @@ class QuestionChecker:
         for a, b in itertools.combinations(q.choices or (), 2):
             if self._same_speaker(a, b):
                 out.append(f"choices {a!r} and {b!r} name one speaker")
+        out += self._mixed_sorts("speaker choice", fact.speaker or "",
+                                 {c: {c} for c in q.choices or () if c != q.answers[0]})
         return out
 
     @staticmethod
@@ -587,6 +646,9 @@ class QuestionChecker:
                 self._related_speakers(g.speaker or "", fact.speaker or "") for g, _ in holders
             ):
                 out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
+            if c != q.answers[0] and sources:
+                out += self._mixed_sorts("quote choice", fact.speaker or "",
+                                         {c: {g.speaker or "" for g in sources}})
         if choices:
             lengths = [len(c.split()) for c in choices]
             if max(lengths) > OPTION_LENGTH_RATIO * min(lengths):
@@ -687,7 +749,49 @@ class QuestionChecker:
             if any(self.relations.related(o, fact.speaker or "") or
                    norm_text(o) == norm_text(fact.speaker or "") for o in owners):
                 out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
+            out += self._mixed_sorts("position", fact.speaker or "", {c: owners})
         return out
+
+    def _check_confirmation(self, q: Question, fact: Fact) -> list[str]:
+        """What a short answer confirmed: the quotation says too little by itself, the
+        answer is words of its own sentence or the one before, and every other choice
+        is words of another quotation of the deck, never of the asked speaker, one
+        they speak for or one who speaks for them."""
+        out: list[str] = []
+        if fact.kind is not FactKind.QUOTE or fact.reported:
+            return ["only a verbatim quotation is asked what it confirmed"]
+        if content_word_count(fact.text) >= MIN_QUOTE_CONTENT_WORDS:
+            out.append(f"quotation {fact.text!r} says enough to be asked itself")
+        around = self._around(fact)
+        if norm_text(q.answers[0]) not in around:
+            out.append(f"answer {q.answers[0]!r} is not in the sentences of {fact.id}")
+        for c in q.choices or ():
+            if c == q.answers[0]:
+                continue
+            body = norm_text(c)
+            # Words of a quotation, or what another short answer confirmed.
+            holders = [g for g in self.deck.facts if g.kind is FactKind.QUOTE and g.id != fact.id
+                       and (body in norm_text(g.text) or (
+                           content_word_count(g.text) < MIN_QUOTE_CONTENT_WORDS
+                           and body in self._around(g)))]
+            if not holders:
+                out.append(f"choice {c!r} is no statement of the deck")
+            if any(self.relations.related(g.speaker or "", fact.speaker or "")
+                   or norm_text(g.speaker or "") == norm_text(fact.speaker or "")
+                   for g in holders):
+                out.append(f"distractor {c!r} is also attributed to {fact.speaker}")
+        return out
+
+    def _around(self, fact: Fact) -> str:
+        """The normalised text of a fact's sentence and the sentence before it."""
+        from quizapp.facts.text import sentence_bounds
+        from quizapp.questions.forms.confirmations import previous_sentence
+
+        source = self.sources.get(fact.source_id or "")
+        if source is None or fact.start is None or fact.end is None:
+            return norm_text(fact.sentence or "")
+        s, e = sentence_bounds(source.text, fact.start, fact.end)
+        return norm_text(previous_sentence(source.text, s) + " " + source.text[s:e])
 
     def _check_true_false(self, q: Question, fact: Fact) -> list[str]:
         """True: the statement is the fact as the article gives it. False: exactly one

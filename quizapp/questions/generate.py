@@ -44,6 +44,7 @@ from quizapp.questions.distractors import (
     number_candidates,
 )
 from quizapp.questions.forms.base import TRUE_FALSE_CHOICES, PickPlan, TrueFalsePlan
+from quizapp.questions.forms.confirmations import plan_confirmation
 from quizapp.questions.forms.dates import plan_date_event
 from quizapp.questions.forms.numbers import plan_number_meaning
 from quizapp.questions.forms.speakers import plan_speaker_position
@@ -106,6 +107,7 @@ FORMS_BY_KIND: dict[FactKind, dict[Family, tuple[Form, ...]]] = {
     FactKind.QUOTE: {
         Family.RECOGNISE: (
             Form.WHO_SAID, Form.WHICH_QUOTE, Form.SPEAKER_POSITION, Form.TRUE_FALSE,
+            Form.CONFIRMATION,
         ),
         Family.RECALL: (Form.TYPED,),
     },
@@ -134,10 +136,11 @@ FORM_SPECS: dict[Form, FormSpec] = {
     Form.NUMBER_MEANING: FormSpec(Family.RECOGNISE, 4),
     Form.SPEAKER_POSITION: FormSpec(Family.RECOGNISE, 4),
     Form.TRUE_FALSE: FormSpec(Family.RECOGNISE, 2),
+    Form.CONFIRMATION: FormSpec(Family.RECOGNISE, 4),
 }
-#: The forms a builder offers unless told otherwise. Printed quizzes and practice tests
-#: (quiz.py) do not lay out the forms of ``questions/forms/`` yet and build with this;
-#: a study session and ``quizapp questions`` pass ``forms=ALL_FORMS``.
+#: The forms a builder offers unless told otherwise (the original forms); a study
+#: session, ``quizapp questions``, printed quizzes and practice tests pass
+#: ``forms=ALL_FORMS``.
 DEFAULT_FORMS: frozenset[Form] = frozenset(Form) - frozenset(FORM_SPECS)
 ALL_FORMS: frozenset[Form] = frozenset(Form)
 
@@ -292,6 +295,7 @@ class QuestionBuilder:
             (FactKind.DATE, Form.DATE_EVENT): self._form(plan_date_event),
             (FactKind.NUMBER, Form.NUMBER_MEANING): self._form(plan_number_meaning),
             (FactKind.QUOTE, Form.SPEAKER_POSITION): self._form(plan_speaker_position),
+            (FactKind.QUOTE, Form.CONFIRMATION): self._form(plan_confirmation),
         }
         for kind in (FactKind.DATE, FactKind.NUMBER, FactKind.QUOTE, FactKind.PERSON):
             self._planners[(kind, Form.TRUE_FALSE)] = self._form(plan_true_false)
@@ -726,15 +730,14 @@ class QuestionBuilder:
     def _people_pool(
         self, person: Person, banned: set[str], prompt: str, seed_key: str
     ) -> tuple[tuple[Candidate, ...], ...]:
-        """Other speakers (then other people) of the answer's sort: persons or organisations.
-
-        With fewer than two of the answer's sort, the others fill up, but the answer is
-        never the only one of its sort among the choices.
+        """Other speakers (then other people) of the answer's sort: persons with persons,
+        organisations with organisations, states and places with their like (see
+        :func:`~quizapp.questions.index.speaker_sort`). With fewer than two of the
+        answer's sort there is no pool: the form is not offered.
         """
         ix = self.index
         prompt_words = frozenset(tokens(prompt))
         same: list[Candidate] = []
-        other: list[Candidate] = []
         seen = {norm_text(person.display)}
         for group in (ix.speakers, ix.non_speakers):
             if not group:
@@ -746,19 +749,13 @@ class QuestionBuilder:
                 if len(same) >= 8 or scanned > 400:
                     break
                 scanned += 1
-                if p.key in banned or p.display_norm in seen:
+                if p.key in banned or p.display_norm in seen or p.sort != person.sort:
                     continue
                 if _name_words(p) & prompt_words:
                     continue
                 seen.add(p.display_norm)
-                bucket = same if p.is_person == person.is_person else other
-                if len(bucket) < 8:
-                    bucket.append(Candidate(p.display, 0.0, p.display_norm, True))
-        if len(same) >= 2:
-            return (tuple(same),)
-        if len(same) == 1:
-            return (tuple(same), tuple(other))
-        return ()
+                same.append(Candidate(p.display, 0.0, p.display_norm, True))
+        return (tuple(same),) if len(same) >= 2 else ()
 
     def _plan_who_said(self, fact: Fact) -> _Plan | None:
         ix = self.index
@@ -826,6 +823,9 @@ class QuestionBuilder:
                 _, qid = ix.quotes_by_length[i]
                 if qid == fact.id or ix.quote_person.get(qid) in related:
                     continue
+                speaker = ix.people.get(ix.quote_person.get(qid, ""))
+                if speaker is None or speaker.sort != person.sort:
+                    continue  # a person's words among a state's give the answer away
                 theirs = ix.quote_norm[qid]
                 if theirs in own or own in theirs or self._said_by(person, theirs):
                     continue

@@ -50,14 +50,17 @@ from quizapp import lexicon
 from quizapp.facts.model import DeckOptions
 from quizapp.questions.dates import PartialDate, format_date, parse_date_text
 from quizapp.questions.index import looks_like_person
-from quizapp.questions.model import Form, Grade, Question, Verdict
+from quizapp.questions.model import FAMILY_OF_FORM, Family, Form, Grade, Question, Verdict
 from quizapp.questions.normalize import STOPWORDS, close_enough, norm_text, stem_word, tokens
 from quizapp.questions.numbers import NumberReading, parse_number, qualifier_kind, trailing_zeros
 from quizapp.questions.readings import date_readings, number_readings
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
-CHOICE_FORMS = frozenset({Form.CHOICE, Form.LARGER, Form.WHO_SAID, Form.WHICH_QUOTE})
+#: Every form answered by picking a choice (the recognise family, flashcards aside).
+CHOICE_FORMS = frozenset(
+    f for f, family in FAMILY_OF_FORM.items() if family is Family.RECOGNISE
+) - {Form.FLASHCARD}
 SLOW_TYPED = 1.5  # slower than 1.5x the learner's typical time: Hard
 SLOW_CHOICE = 1.25  # choices are quicker to answer, and weaker evidence
 QUICK = 0.6  # faster than 0.6x the typical time: Easy (typed forms only)

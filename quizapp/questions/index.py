@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -128,6 +128,46 @@ def looks_like_person(name: str) -> bool:
     return True
 
 
+#: Words that make a speaker's name a state, its government or a place standing for it
+#: ("Russian Federation", "the Armenian authorities", "the Kremlin"), not an organisation.
+STATE_WORDS = frozenset(
+    [
+        "federation", "republic", "kingdom", "states", "emirates", "government",
+        "authorities", "kremlin", "cabinet", "administration",
+    ]
+)  # fmt: skip
+
+PERSON_SORT = "person"
+ORGANISATION_SORT = "organisation"
+PLACE_SORT = "place"  # a state, its government, or a place standing for it ("Moscow")
+
+
+def speaker_sort(names: Iterable[str], *, has_role: bool = False,
+                 person_fact: bool = False) -> str:
+    """Whether a speaker is a person, an organisation, or a state or place.
+
+    ``names``: every name of the speaker (the deck's ``aliases`` included);
+    ``has_role``: a fact gives the speaker a role ("Press Secretary of …");
+    ``person_fact``: a person fact of the deck names them. A person fact, a name
+    that reads as a personal name ("Nikol Pashinyan") or a role given to a name
+    with no word of an institution ("Lula", "President of Brazil") make a
+    person; a name with a word of an institution ("Caucasus Institute", "European
+    Union") an organisation, unless the word is one of a state (:data:`STATE_WORDS`);
+    anything else ("Moscow", "Paris and Washington", "Armenia") is a place.
+    """
+    written = [n for n in (clean_space(n) for n in names) if n]
+    if person_fact or any(looks_like_person(n) for n in written):
+        return PERSON_SORT
+    words = {w.strip(".,").lower() for n in written for w in n.split()}
+    if has_role and not words & (ORGANISATION_WORDS | STATE_WORDS) and all(
+        " and " not in f" {n.lower()} " for n in written
+    ):
+        return PERSON_SORT
+    if words & (ORGANISATION_WORDS - STATE_WORDS):
+        return ORGANISATION_SORT
+    return PLACE_SORT
+
+
 def strip_article(text: str) -> str:
     """``text`` without a leading "the", "a" or "an"."""
     return re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
@@ -149,6 +189,7 @@ class Person:
     role_words: list[frozenset[str]] = field(default_factory=list)
     is_person: bool = False
     is_speaker: bool = False
+    sort: str = ""  # PERSON_SORT, ORGANISATION_SORT or PLACE_SORT (see speaker_sort)
     quote_ids: list[str] = field(default_factory=list)
     name_words: frozenset[str] = frozenset()  # content words of all names
     display_norm: str = ""
@@ -384,6 +425,9 @@ class DeckIndex:
         )
         self.role_lengths = [len(r.display) for r in self.roles]
         self.role_owners = {rk: frozenset(o) for rk, o in role_owners.items()}
+        for p in people.values():
+            p.sort = speaker_sort(p.names.values(), has_role=bool(p.roles),
+                                  person_fact=p.key in with_person_fact or p.is_person)
         ordered = sorted(people.values(), key=lambda p: p.key)
         self.speakers: list[Person] = [p for p in ordered if p.is_speaker]
         self.non_speakers: list[Person] = [p for p in ordered if not p.is_speaker]

@@ -31,6 +31,7 @@ class Form(StrEnum):
     NUMBER_MEANING = "number_meaning"  # what does the article count as 1,960?
     SPEAKER_POSITION = "speaker_position"  # what did X say should happen if …?
     TRUE_FALSE = "true_false"  # a statement from a fact, one value maybe changed
+    CONFIRMATION = "confirmation"  # what did X confirm when saying "Yes this is true"?
 
 
 FAMILY_OF_FORM: dict[Form, Family] = {
@@ -43,6 +44,7 @@ FAMILY_OF_FORM: dict[Form, Family] = {
     Form.NUMBER_MEANING: Family.RECOGNISE,
     Form.SPEAKER_POSITION: Family.RECOGNISE,
     Form.TRUE_FALSE: Family.RECOGNISE,
+    Form.CONFIRMATION: Family.RECOGNISE,
     Form.TYPED: Family.RECALL,
     Form.CLOZE: Family.RECALL,
     Form.TIMELINE: Family.RECALL,

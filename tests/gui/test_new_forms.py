@@ -49,7 +49,8 @@ def new_form_questions(card_ids: dict[tuple[str, str], str]) -> list[Question]:
         assert found is not None, form
         truths.add(found.answers[0])
         out.append(found)
-    assert {q.form for q in out} == set(FORM_SPECS)
+    # The seed has no short answer whose content the article states (no confirmation form).
+    assert {q.form for q in out} == set(FORM_SPECS) - {Form.CONFIRMATION}
     return out
 
 

@@ -296,6 +296,74 @@ def test_practice_style_test_by_mouse_with_a_review_round(
     assert [(t.answered, t.correct) for t in history] == [(6, 3)]
 
 
+NEW_FORMS = frozenset({Form.DATE_EVENT, Form.NUMBER_MEANING, Form.SPEAKER_POSITION,
+                       Form.TRUE_FALSE})
+
+
+def test_new_forms_are_answered_by_keyboard(qtbot: QtBot, setup: tuple[
+        PracticeTestPanel, Collection, int, set[int], Clock], quizapp_home: Path) -> None:
+    panel, col, pid, _reviews, clock = setup
+    view = panel.view
+    choice = GROUP_FORMS[FormGroup.CHOICE]
+    decks = load_quiz_decks(col, [1])
+    cards = profile_cards(col, pid, decks)
+    # A draw of multiple-choice questions that holds every new form.
+
+    def forms_of(draw: int) -> set[Form]:
+        quiz = build_quiz(decks, QuizOptions(questions=40, forms=choice, draw=draw),
+                          cards=cards)
+        return {i.question.form for i in quiz.items}
+
+    draw = next(d for d in range(1, 200) if forms_of(d) >= NEW_FORMS)
+    panel.draw = draw
+    tick(qtbot, view.setup.chosen)
+    for group, box in view.setup.group_boxes.items():
+        if group is not FormGroup.CHOICE:
+            tick(qtbot, box)
+    assert view.setup.values().groups == (FormGroup.CHOICE,)
+    view.setup.count.setValue(40)
+    tick(qtbot, view.setup.practice)
+    qtbot.mouseClick(view.setup.start, Qt.MouseButton.LeftButton)
+    wait_state(qtbot, panel, PracticeTestPanel.QUESTION)
+    assert panel.test is not None
+    total = len(panel.test.questions)
+    answered: dict[Form, list[bool]] = {}
+    for _ in range(total):
+        wait_state(qtbot, panel, PracticeTestPanel.QUESTION)
+        q = panel.question
+        assert q is not None and q.choices is not None
+        right = len(answered.get(q.form, [])) % 2 == 0  # each form right, then wrong
+        clock.advance(12)
+        focused = QApplication.focusWidget()
+        assert focused in view.question.choice_panel.buttons
+        if q.form is Form.TRUE_FALSE:
+            assert q.choices == ("True", "False")
+            assert view.question.card.form_tag.text() == "TRUE OR FALSE?"
+            truth = q.answers[0] == "True"
+            key = Qt.Key.Key_T if truth == right else Qt.Key.Key_F
+        else:
+            index = (q.choices.index(q.answers[0]) if right
+                     else next(j for j, c in enumerate(q.choices) if c not in q.answers))
+            key = DIGITS[index]
+        with qtbot.waitSignal(panel.answered, timeout=WAIT_MS) as signal:
+            qtbot.keyClick(focused, key)
+        result = signal.args[0]
+        assert query(quizapp_home, "SELECT kind, correct, form FROM review WHERE id = ?",
+                     result.review_id) == [("test", int(right), q.form.value)]
+        wait_state(qtbot, panel, PracticeTestPanel.FEEDBACK)
+        fb = view.question.feedback
+        assert fb.isVisible() and fb.title.text().endswith("Right" if right else "Not quite")
+        if q.form is Form.TRUE_FALSE and q.actual:
+            assert q.actual in fb.message.text()  # which value the article gives
+        answered.setdefault(q.form, []).append(right)
+        qtbot.keyClick(fb.continue_button, Qt.Key.Key_Return)
+    assert set(answered) >= NEW_FORMS
+    wait_state(qtbot, panel, PracticeTestPanel.REPORT)
+    report = panel.report
+    assert report is not None
+    assert report.correct == sum(r for rs in answered.values() for r in rs)
+
+
 def test_time_limit_ends_the_test(qtbot: QtBot, setup: tuple[
         PracticeTestPanel, Collection, int, set[int], Clock], quizapp_home: Path) -> None:
     panel, _col, _pid, _reviews, clock = setup
@@ -321,3 +389,36 @@ def test_time_limit_ends_the_test(qtbot: QtBot, setup: tuple[
     assert view.report.title.text() == "Time is up"
     assert "4 not answered" in view.report.right.caption.text()
     assert query(quizapp_home, "SELECT count(*) FROM review WHERE kind = 'test'") == [(1,)]
+
+
+def test_a_confirmation_question_is_answered_by_keyboard(qtbot: QtBot) -> None:
+    import random
+
+    from quizapp.gui.views.practice_test_view import QuestionPage
+    from quizapp.questions.generate import ALL_FORMS, QuestionBuilder
+    from quizapp.questions.model import Family
+    from tests.test_confirmations import STATEMENTS, make_deck, quote_at
+
+    text = (STATEMENTS + "Asked whether the grain corridor would reopen in May, Hikmet "
+            "Hajiyev said: \u201cYes this is true\u201d.")
+    deck = make_deck(text, [quote_at(text, "q-yes", "Yes this is true", "Hikmet Hajiyev")])
+    q = QuestionBuilder(deck, forms=ALL_FORMS).build("1", "q-yes", Family.RECOGNISE,
+                                                     random.Random(3), form=Form.CONFIRMATION)
+    assert q is not None and q.choices is not None
+    page = QuestionPage()
+    qtbot.addWidget(page)
+    page.resize(1000, 700)
+    page.show()
+    qtbot.waitExposed(page, timeout=WAIT_MS)
+    page.activateWindow()
+    page.show_question(q, 1, 1, "Practice test")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in page.choice_panel.buttons,
+                    timeout=WAIT_MS)
+    assert page.form_tag.text() == "WHAT DID THEY CONFIRM?"
+    assert page.current_panel is page.choice_panel
+    assert page.hint.text() == f"Press 1–{len(q.choices)} to answer"
+    focused = QApplication.focusWidget()
+    assert focused in page.choice_panel.buttons
+    with qtbot.waitSignal(page.choice_panel.submitted, timeout=WAIT_MS) as signal:
+        qtbot.keyClick(focused, DIGITS[q.choices.index(q.answers[0])])
+    assert signal.args == [q.answers[0]]

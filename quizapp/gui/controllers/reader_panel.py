@@ -45,6 +45,7 @@ FORM_NAMES = {
     "number_meaning": "What does it count?",
     "speaker_position": "What did they say?",
     "true_false": "True or false?",
+    "confirmation": "What did they confirm?",
 }
 _MONTHS = tuple(name.lower() for name in MONTH_NAMES)
 # A selection holding a number word (or a fraction's word) is probably a number.

@@ -30,6 +30,7 @@ FORM_LABELS = {
     "number_meaning": "Number → meaning",
     "speaker_position": "Speaker → position",
     "true_false": "True or false",
+    "confirmation": "Short answer → what it confirmed",
 }
 
 

@@ -52,11 +52,13 @@ FORM_TITLES: dict[Form, str] = {
     Form.NUMBER_MEANING: "What is counted?",
     Form.SPEAKER_POSITION: "What did they say?",
     Form.TRUE_FALSE: "True or false?",
+    Form.CONFIRMATION: "What did they confirm?",
 }
 
 CHOICE_FORMS = frozenset({
     Form.CHOICE, Form.LARGER, Form.WHO_SAID, Form.WHICH_QUOTE,
     Form.DATE_EVENT, Form.NUMBER_MEANING, Form.SPEAKER_POSITION, Form.TRUE_FALSE,
+    Form.CONFIRMATION,
 })  # fmt: skip
 TYPED_FORMS = frozenset({Form.TYPED, Form.CLOZE})
 

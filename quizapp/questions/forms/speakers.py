@@ -6,7 +6,8 @@ reported statement that puts a position under a condition ("if …, …"): the
 condition is asked, the position is the answer. Every choice is a whole clause
 of a statement the article gives to someone else, never to the asked speaker,
 to a speaker they speak for, or to one who speaks for them (``speaks_for`` and
-aliases of the deck's ``[[speakers]]``).
+aliases of the deck's ``[[speakers]]``), and said by a speaker of the asked one's
+sort (a person's position among persons' positions).
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ def plan_speaker_position(builder: QuestionBuilder, fact: Fact) -> PickPlan | No
         g = ix.facts[qid]
         if qid == fact.id or not g.reported or ix.quote_person.get(qid) in related:
             continue
+        speaker = ix.people.get(ix.quote_person.get(qid, ""))
+        if speaker is None or speaker.sort != person.sort:
+            continue  # positions of speakers of the asked one's sort only
         clause = main_clause(g.text)
         if clause is None:
             continue
