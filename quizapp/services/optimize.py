@@ -24,6 +24,7 @@ from quizapp.storage.fitlog import (
     history_rows,
     store_parameters,
 )
+from quizapp.storage.memories import replay_profile
 
 
 def load_history(session: Session, profile_id: int) -> list[LoggedReview]:
@@ -58,6 +59,8 @@ def _optimize(session: Session, profile_id: int, apply: bool,
     if switched:
         assert result.fitted_parameters is not None
         store_parameters(session, profile_id, json.dumps(list(result.fitted_parameters)))
+        # As Anki does: every memory is recomputed from the log with the new parameters.
+        replay_profile(session, profile_id)
     return OptimizationReport(profile_id, len(history), result, switched)
 
 
