@@ -11,9 +11,14 @@ passed in::
 **Order.** Due learning and relearning cards first, then due reviews, then new
 cards in deck order, within the daily limits; a learning card due within
 :data:`~quizapp.scheduling.LEARN_AHEAD` comes last, when nothing else is left.
-The rules (recall introduction, limits, siblings, leeches) are stated in
-:mod:`quizapp.scheduling.policy`. In short: a fact's recall card is offered
-only once its recognise card is in Review state with stability ≥ 3 days.
+The rules (limits, learn ahead) are stated in :mod:`quizapp.scheduling.policy`
+and those of one memory per fact in :mod:`quizapp.scheduling.memory`: a card
+is (profile, fact); when it is shown its family is chosen by its memory
+(recognition while the stability is under 7 days, recall after), and every
+answer, in either family, updates that one memory (a right multiple-choice
+answer guess-corrected; Again or Good only). A leech (8 lapses) is asked in
+another form than the one last missed, with its evidence shown first; it is
+never suspended automatically.
 
 **Durability.** Every answer, overrule, undo, bury, suspend and report is one
 transaction, committed (SQLite WAL with ``synchronous=FULL``, so the commit is
@@ -29,8 +34,8 @@ never edited: undo and overrule append rows that cancel earlier ones (see
 compiled once: a ``LIMIT``-ed range scan of the ``ix_card_due`` index
 (profile, suspended, state, due). On an SQLite file the session keeps the
 head of every queue in memory, as Anki does: it serves questions from there,
-puts its own answers in (the answered card leaves, its sibling is hidden for
-the day, a learning card comes back at its due time), fetches again when a
+puts its own answers in (the answered card leaves, a learning card comes back
+at its due time), fetches again when a
 queue runs short, and drops it all when the study day changes or anything
 else wrote to the database (``PRAGMA data_version`` on the connection the
 session holds; its own undo, overrule, bury, suspend and report drop it
