@@ -521,3 +521,40 @@ def test_schema_6_upgrade_on_postgresql(pg_database: PgDatabase, tmp_path: Path)
             assert unique is not None and "UNIQUE" in unique
     finally:
         owner.dispose()
+
+
+def test_a_schema_5_classroom_student_answers_after_the_upgrade(pg_database: PgDatabase) -> None:
+    """On a classroom the upgrade remakes the grants: a student's answer now writes
+    ``card.family``, which schema 5 did not let a student update."""
+    from sqlalchemy import create_engine, text
+
+    from quizapp.services.classroom import add_student, init_classroom
+    from quizapp.storage.classroom import STUDENT_GROUP
+    from quizapp.study import StudySession
+
+    pg_database.reset()
+    role = f"{pg_database.role_prefix}noa"
+    engine = init_classroom(pg_database.url)
+    add_student(engine, role, class_name="9a", password="pw-noa")
+    engine.dispose()
+    owner = create_engine(pg_database.url)
+    with owner.begin() as conn:  # back to schema 5, as an older quizapp left it
+        conn.execute(text("DROP INDEX ux_card_profile_fact"))
+        conn.execute(text("DROP INDEX ix_card_mastery"))
+        conn.execute(text(
+            "CREATE INDEX ix_card_recall ON card (profile_id, family, fact_id, stability)"))
+        conn.execute(text(f"REVOKE UPDATE (family) ON card FROM {STUDENT_GROUP}"))
+        conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
+    owner.dispose()
+    open_database(pg_database.url).dispose()  # the owner's start upgrades it
+    with Collection.open(pg_database.role_url(role, "pw-noa")) as col:
+        session = StudySession(col)
+        question = session.next_question(T0)
+        assert question is not None
+        result = session.answer(question, question.answers[0], T0, 3000)
+        assert result.correct
+    owner = create_engine(pg_database.url)
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT family FROM card WHERE id = :c"),
+                            {"c": int(question.card_id)}).scalar() == question.family.value
+    owner.dispose()
