@@ -203,3 +203,35 @@ def test_cli_decks_json(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["profile"] == "Student"
     assert data["decks"][0]["key"] == "seed" and data["decks"][0]["new"] == 40
+
+
+def test_cli_questions_of_a_stored_deck_follow_each_memory(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``quizapp questions`` on a stored deck: one question per card (fact), with the
+    learner's card id, asked in the family the fact's memory is at (recall from 7 days)."""
+    from quizapp.cli import main
+    from quizapp.questions.generate import ALL_FORMS, QuestionBuilder
+    from quizapp.questions.model import Family
+
+    with Collection.open() as col:
+        with col.transaction() as s:
+            cards = {key: card for key, card in s.exec(
+                select(FactRow.key, CardRow).join(CardRow, CardRow.fact_id == FactRow.id))}
+            for key in ("n-helicopters", "d-trilateral-statement"):
+                cards[key].state, cards[key].stability = 2, 10.0
+                cards[key].due = NOW + timedelta(days=10)
+                s.add(cards[key])
+        deck = col.load_deck("seed")
+    assert main(["questions", "seed", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    questions = {q["fact_id"]: q for q in data["questions"]}
+    assert len(questions) == len(data["questions"])
+    builder = QuestionBuilder(deck, forms=ALL_FORMS)
+    for key, q in questions.items():
+        assert q["card_id"] == str(cards[key].id)
+        grown = key in ("n-helicopters", "d-trilateral-statement")
+        wanted = Family.RECALL if grown else Family.RECOGNISE
+        if not builder.forms_for(key, wanted):
+            wanted = Family.RECALL if wanted is Family.RECOGNISE else Family.RECOGNISE
+        assert q["family"] == wanted.value, key
+    assert questions["n-helicopters"]["family"] == "recall"
