@@ -1,9 +1,10 @@
 """How long the study loop takes as a profile grows: next question, and recording an answer.
 
 For each size N it builds, in a fresh SQLite file, one deck of N Q/A facts
-(so N cards for one profile: one card, one memory, per fact) and a review history: a share of the cards
-(``--studied-share``) were introduced over ``--days`` simulated days and
-reviewed with FSRS until today, recalled 90% of the time. The history is
+(so N cards for one profile: one card, one memory, per fact) and a review
+history: a share of the cards (``--studied-share``) were introduced over
+``--days`` simulated days and reviewed with FSRS until today, recalled 90% of
+the time. The history is
 written with durability off (``synchronous=OFF``); the file is then reopened
 as the app opens it (WAL, ``synchronous=FULL``: every answer's commit is
 synced) and a study session answers ``--answers`` questions. It prints JSON
