@@ -5,9 +5,9 @@ history) ``libfaketime==3.0.1``. Three commands:
 
 ``build``
     Makes the collection the measurements start from, with the same content
-    as quizapp's: one deck of N/2 notes of the stock *Basic (and reversed
-    card)* note type (N cards), whose fronts and backs are the very texts
-    ``bench_perf.py`` gives quizapp's N/2 Q/A facts (same generator, same
+    as quizapp's: one deck of N notes of the stock *Basic* note type (N
+    cards: one card per note, as quizapp has one card per fact), whose fronts
+    and backs are the very texts ``bench_perf.py`` gives quizapp's N Q/A facts (same generator, same
     seed, same order). FSRS is on with quizapp's defaults (desired retention
     0.9, learning steps 1 m 10 m, relearning step 10 m); new cards per day are
     set so that ``--studied-share`` of the cards are introduced over
@@ -69,7 +69,7 @@ from typing import Any
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROLLOVER_HOUR = 4  # Anki's default start of the next day, as quizapp's profile
 DECK = "Benchmark deck"
-NOTETYPE = "Basic (and reversed card)"
+NOTETYPE = "Basic"
 PAGE = 50  # rows whose details a search fetches, as quizapp's Browse screen
 
 

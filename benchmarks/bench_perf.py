@@ -2,8 +2,8 @@
 
 For each size N (``--sizes``, default 1,000 and 10,000) it
 
-1. **builds** (in a child process, SQLite ``synchronous=OFF``) one deck of N/2
-   Q/A facts, so N cards for one profile, with a review history, using
+1. **builds** (in a child process, SQLite ``synchronous=OFF``) one deck of N
+   Q/A facts, so N cards for one profile (one card per fact), with a review history, using
    :func:`bench_study.build`: a share (``--studied-share``) of the cards was
    introduced over ``--days`` simulated days and reviewed with FSRS up to the
    start of the current study day (real clock, 04:00 UTC rollover). The facts'
@@ -627,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         nargs="+",
         default=[1000, 10000],
-        help="numbers of cards (one profile, N/2 Q/A facts)",
+        help="numbers of cards (one profile, N Q/A facts)",
     )
     parser.add_argument("--days", type=int, default=90, help="days of simulated history")
     parser.add_argument(

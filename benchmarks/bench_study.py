@@ -1,9 +1,10 @@
 """How long the study loop takes as a profile grows: next question, and recording an answer.
 
-For each size N it builds, in a fresh SQLite file, one deck of N/2 Q/A facts
-(so N cards for one profile) and a review history: a share of the cards
-(``--studied-share``) were introduced over ``--days`` simulated days and
-reviewed with FSRS until today, recalled 90% of the time. The history is
+For each size N it builds, in a fresh SQLite file, one deck of N Q/A facts
+(so N cards for one profile: one card, one memory, per fact) and a review
+history: a share of the cards (``--studied-share``) were introduced over
+``--days`` simulated days and reviewed with FSRS until today, recalled 90% of
+the time. The history is
 written with durability off (``synchronous=OFF``); the file is then reopened
 as the app opens it (WAL, ``synchronous=FULL``: every answer's commit is
 synced) and a study session answers ``--answers`` questions. It prints JSON
@@ -62,7 +63,7 @@ def build(path: Path, cards: int, days: int, studied_share: float, seed: int) ->
         facts = tuple(Fact(id=f"qa-{i:06d}", kind=FactKind.QA,
                            front=f"What is the code word of entry {i}?",
                            back=f"word{i} {rng.choice(['alpha', 'bravo', 'delta', 'echo'])}")
-                      for i in range(cards // 2))
+                      for i in range(cards))  # one card (memory) per fact
         col.import_deck(Deck(id="bench", name="Benchmark deck", facts=facts))
         pid = create_profile(col, "Bench", TODAY - timedelta(days=days)).id
         # Large daily limits: every measured question comes from a real queue query.
@@ -200,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000],
-                        help="numbers of cards (one profile, N/2 facts)")
+                        help="numbers of cards (one profile, N facts)")
     parser.add_argument("--answers", type=int, default=200, help="answers timed per size")
     parser.add_argument("--days", type=int, default=365, help="days of simulated history")
     parser.add_argument("--studied-share", type=float, default=0.6,

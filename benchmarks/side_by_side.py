@@ -7,9 +7,9 @@ For each size N (``--sizes``) it
    of the cards were introduced, every random choice seeded (``--seed``; the
    scheduler's fuzz too), so that a rerun on the same day builds identical
    histories (the table prints a digest of each history's rows): quizapp's
-   with ``bench_perf.py``'s builder (one deck of N/2 Q/A facts, N cards),
-   Anki's with ``anki_side.py build`` (one deck of N/2 *Basic (and reversed
-   card)* notes with the very same texts, N cards, its history made by
+   with ``bench_perf.py``'s builder (one deck of N Q/A facts, N cards: one
+   card, one memory, per fact), Anki's with ``anki_side.py build`` (one deck
+   of N *Basic* notes with the very same texts, N cards, its history made by
    Anki's own scheduler under libfaketime);
 2. **starts one worker per side** and keeps both alive (``quizapp_side.py``
    in this interpreter, ``anki_side.py serve`` — or ``--anki-script`` — with
@@ -55,8 +55,8 @@ Figures (quizapp ↔ Anki), the same work on both sides:
   (``search_fact_ids`` + ``fact_summaries`` ↔ notes mode ``find_notes(word,
   order=True)`` + ``browser_row_for_id``);
 - ``import``: the same file on both sides, in rows per second (higher is
-  better): ``--import-rows`` rows (default N/2) of front, back and tags, tab
-  separated with Anki's headers (notetype *Basic (and reversed card)*, tags
+  better): ``--import-rows`` rows (default N) of front, back and tags, tab
+  separated with Anki's headers (notetype *Basic*, tags
   column), parsed and stored into a fresh database; cards created per row
   are reported for each side;
 - ``cold_start``: a fresh process, seconds: ``quizapp decks`` (imports, opens
@@ -261,7 +261,7 @@ def write_import_file(path: Path, rows: int, seed: int) -> None:
     """The import both sides read: tab-separated front, back, tags, with Anki's headers."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write("#separator:tab\n#html:false\n#notetype:Basic (and reversed card)\n"
+        fh.write("#separator:tab\n#html:false\n#notetype:Basic\n"
                  "#deck:Imported deck\n#tags column:3\n#columns:Front\tBack\tTags\n")
         for i in range(rows):
             front, back = article_fact(i, rng)
@@ -289,7 +289,7 @@ def build(args: argparse.Namespace, size: int, folder: Path, today: datetime
     qcmd = [sys.executable, str(HERE / "bench_perf.py"), "--phase", "build", "--db", str(qdb),
             "--cards", str(size), "--today", str(today.timestamp()), *common]
     acmd = [args.anki_python, str(args.anki_script), "build", "--col", str(adb),
-            "--notes", str(size // 2), "--today", str(today.timestamp() + 3600), *common]
+            "--notes", str(size), "--today", str(today.timestamp() + 3600), *common]
     log(f"N={size}: building both collections")
     results: dict[str, dict[str, Any]] = {}
     errors: list[BaseException] = []
@@ -399,8 +399,8 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
             meta["study"] = {"answers_per_batch": args.answers,
                              "anki_queue_refills": study["anki"][-1].get("refills")}
 
-            log(f"N={size}: import ({reps} × {args.import_rows or size // 2} rows a side)")
-            rows = args.import_rows or size // 2
+            log(f"N={size}: import ({reps} × {args.import_rows or size} rows a side)")
+            rows = args.import_rows or size
             per_row: dict[str, float] = {}
 
             files = [work / f"import-{r}.tsv" for r in range(reps)]
@@ -589,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stats-reps", type=int, default=3, help="statistics loads per batch")
     parser.add_argument("--search-reps", type=int, default=5, help="searches per batch")
     parser.add_argument("--import-rows", type=int, default=0,
-                        help="rows per import (default N/2: the size's N cards)")
+                        help="rows per import (default N: the size's N cards)")
     parser.add_argument("--cold-batch", type=int, default=2,
                         help="cold-start processes per batch")
     parser.add_argument("--search-word", default="bridge")

@@ -99,8 +99,8 @@ class KnowledgeLevel(StrEnum):
     NEW = "new"  # never answered
     LEARNING = "learning"  # answered, not yet in Review
     KNOWN = "known"  # a card is in Review state
-    MASTERED = "mastered"  # recall stability ≥ 21 days and the last answer was right
-    LEECH = "leech"  # a card lapsed 8 times or more
+    MASTERED = "mastered"  # memory stability ≥ 21 days and the last answer was right
+    LEECH = "leech"  # the fact lapsed 8 times or more
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +134,12 @@ class FactSummary:
     kind: str
     text: str  # the fact's words, or a Q/A note's front
     detail: str  # its question stem, speaker, role or back
-    recognise: str  # the recognise card's state: new, learning, review, relearning, suspended
-    recall: str
+    state: str  # its card's state: new, learning, review, relearning, suspended ("": no card)
+    asked_as: str  # the family it was last asked in: recognise, recall ("": never answered)
     due: datetime | None  # the earliest due of its studied, unsuspended cards
     reviews: int
     lapses: int
-    suspended: int  # how many of its cards are suspended
+    suspended: int  # 1 when its card is suspended
     reports: int
     level: KnowledgeLevel
 
@@ -217,17 +217,17 @@ def fact_summaries(collection: Collection, profile_id: int,
 
 def _summary(row: Sequence[Any]) -> FactSummary:
     (fid, key, deck_id, deck_name, kind, text, front, stem, speaker, name, role, back,
-     rec_state, rec_susp, rcl_state, rcl_susp, due, reps, lapses, suspended, stability,
+     card_state, card_susp, asked_as, due, reps, lapses, suspended, stability,
      last_right, reports) = row
     return FactSummary(
         fact_row_id=int(fid), key=key, deck_id=int(deck_id), deck_name=deck_name,
         kind=kind, text=text or front or name or "",
         detail=_detail(kind, stem, speaker, name, role, back),
-        recognise=_state_name(rec_state, rec_susp),
-        recall=_state_name(rcl_state, rcl_susp),
+        state=_state_name(card_state, card_susp),
+        asked_as=asked_as or "",
         due=as_utc(due), reviews=int(reps), lapses=int(lapses),
         suspended=int(suspended), reports=int(reports or 0),
-        level=_level(rec_state, rcl_state, int(lapses), stability, last_right),
+        level=_level(card_state, int(lapses), stability, last_right),
     )
 
 
@@ -261,17 +261,15 @@ def _state_name(state: int | None, suspended: int | None) -> str:
     return _STATE_NAMES.get(int(state), "review")
 
 
-def _level(rec_state: int | None, rcl_state: int | None, lapses: int,
-           recall_stability: float | None, last_right: Any) -> KnowledgeLevel:
+def _level(state: int | None, lapses: int, stability: float | None,
+           last_right: Any) -> KnowledgeLevel:
     if lapses >= LEECH_LAPSES:
         return KnowledgeLevel.LEECH
-    if (recall_stability is not None and recall_stability >= MASTERED_STABILITY_DAYS
-            and bool(last_right)):
+    if stability is not None and stability >= MASTERED_STABILITY_DAYS and bool(last_right):
         return KnowledgeLevel.MASTERED
-    states = {int(x) for x in (rec_state, rcl_state) if x is not None}
-    if CardStateKind.REVIEW in states:
+    if state == CardStateKind.REVIEW:
         return KnowledgeLevel.KNOWN
-    if states - {CardStateKind.NEW}:
+    if state is not None and state != CardStateKind.NEW:
         return KnowledgeLevel.LEARNING
     return KnowledgeLevel.NEW
 
@@ -311,7 +309,7 @@ def knowledge_levels(collection: Collection, profile_id: int, deck_id: int,
 
 
 def fact_cards(collection: Collection, profile_id: int, fact_row_id: int) -> list[CardSummary]:
-    """The profile's cards of one fact, recognise first."""
+    """The profile's card of one fact (its one memory), as a list (empty: no card)."""
     rows = sql.card_rows(collection, profile_id, fact_row_id)
     return [CardSummary(int(cid), fam, _STATE_NAMES.get(int(st), "review"), bool(susp),
                         as_utc(due), stab, diff, int(reps), int(lapses),

@@ -47,7 +47,6 @@ from quizapp.questions.generate import (
     ALL_FORMS,
     TIMELINE_SEPARATOR,
     QuestionBuilder,
-    card_id_for,
     stable_hash,
 )
 from quizapp.questions.model import Family, Form, Question
@@ -260,19 +259,21 @@ def _deck_candidates(
     deck: Deck,
     builder: QuestionBuilder,
     allowed: frozenset[Form],
-    cards: Mapping[tuple[str, str, str], CardChoice] | None,
+    cards: Mapping[tuple[str, str], CardChoice] | None,
 ) -> list[_Candidate]:
+    """The facts a quiz may ask, each with its allowed forms of both families and its card
+    id (the stored card of the fact, or the fact id for a deck file that is not stored)."""
     out: list[_Candidate] = []
     for fact in deck.facts:
         opts: list[tuple[Family, Form, str]] = []
+        if cards is not None:
+            choice = cards.get((deck.id, fact.id))
+            if choice is None:
+                continue
+            card_id, excluded = choice.card_id, choice.excluded
+        else:
+            card_id, excluded = fact.id, frozenset()
         for family in builder.families_for(fact.id):
-            if cards is not None:
-                choice = cards.get((deck.id, fact.id, family.value))
-                if choice is None:
-                    continue
-                card_id, excluded = choice.card_id, choice.excluded
-            else:
-                card_id, excluded = card_id_for(fact.id, family), frozenset()
             for form in builder.forms_for(fact.id, family):
                 if form in allowed and form not in excluded:
                     opts.append((family, form, card_id))
@@ -427,7 +428,7 @@ def build_quiz(
     options: QuizOptions,
     *,
     title: str | None = None,
-    cards: Mapping[tuple[str, str, str], CardChoice] | None = None,
+    cards: Mapping[tuple[str, str], CardChoice] | None = None,
 ) -> Quiz:
     """N questions from ``decks``, each fact at most once, seeded by ``options``.
 
@@ -436,10 +437,11 @@ def build_quiz(
         options: how many questions, which forms, which draw and version.
         title: the quiz's title (default: the deck names).
         cards: for a practice test, the profile's cards that may be asked, by
-            (deck key, fact key, family); questions then carry those card ids.
-            Without it every fact may be asked, with ``<fact_id>/<family>`` ids,
-            and a quotation is printed whole (a practice test on screen keeps
-            long ones short, as the study screen does).
+            (deck key, fact key): one card per fact, asked in any allowed form of
+            either family; questions then carry those card ids. Without it every
+            fact may be asked, with the fact id as card id, and a quotation is
+            printed whole (a practice test on screen keeps long ones short, as
+            the study screen does).
 
     The result may hold fewer questions than asked (:attr:`Quiz.short`).
     """
@@ -723,20 +725,19 @@ def load_quiz_decks(collection: Collection, deck_ids: Sequence[int | str]) -> li
 
 
 def profile_cards(collection: Collection, profile_id: int,
-                   decks: Sequence[Deck]) -> dict[tuple[str, str, str], CardChoice]:
+                   decks: Sequence[Deck]) -> dict[tuple[str, str], CardChoice]:
     """The profile's cards a test may ask (for :func:`build_quiz`): not suspended, not retired."""
     import json
 
     from quizapp.storage.quiz import profile_card_rows
 
     keys = [d.id for d in decks]
-    out: dict[tuple[str, str, str], CardChoice] = {}
+    out: dict[tuple[str, str], CardChoice] = {}
     with collection.session() as s:
-        for deck_key, fact_key, family, card_id, reported in profile_card_rows(
-                s, profile_id, keys):
+        for deck_key, fact_key, card_id, reported in profile_card_rows(s, profile_id, keys):
             forms = json.loads(reported or "[]")
             excluded = frozenset(Form(f) for f in forms if f in _FORM_VALUES)
-            out[(deck_key, fact_key, family)] = CardChoice(str(card_id), excluded)
+            out[(deck_key, fact_key)] = CardChoice(str(card_id), excluded)
     return out
 
 

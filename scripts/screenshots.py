@@ -494,8 +494,10 @@ def demo_questions(window: object) -> dict[str, object]:
     session = study.session
     now = datetime.now(UTC)
     with library.collection.session() as s:
-        seed_cards = repo.stored_card_ids(s, "seed", session.profile_id)
-        qa_cards = repo.stored_card_ids(s, "world-capitals", session.profile_id)
+        seed_cards = {k: c for k, (c, _m) in repo.stored_cards(
+            s, "seed", session.profile_id).items()}
+        qa_cards = {k: c for k, (c, _m) in repo.stored_cards(
+            s, "world-capitals", session.profile_id).items()}
     found: dict[str, object] = {}
     # Which-is-larger is left out: the seed has no quantity with two comparable others.
     wanted = [Form.CHOICE, Form.WHO_SAID, Form.WHICH_QUOTE, Form.TYPED, Form.CLOZE,
@@ -533,7 +535,8 @@ def new_form_questions(window: object) -> dict[str, Any]:
     study = window.study  # type: ignore[attr-defined]
     library = window.library  # type: ignore[attr-defined]
     with library.collection.session() as s:
-        cards = repo.stored_card_ids(s, "seed", study.session.profile_id)
+        cards = {k: c for k, (c, _m) in repo.stored_cards(
+            s, "seed", study.session.profile_id).items()}
     deck = load_deck_file(seed_deck_path())
     builder = QuestionBuilder(deck, forms=ALL_FORMS)
     # The fact each form is shown with: one a reader of the seed knows.
@@ -542,7 +545,7 @@ def new_form_questions(window: object) -> dict[str, Any]:
              Form.TRUE_FALSE: "n-military-personnel"}
     found: dict[str, Any] = {}
     for form, fact_id in facts.items():
-        card = cards.get((fact_id, Family.RECOGNISE.value))
+        card = cards.get(fact_id)
         if card is None or form not in builder.forms_for(fact_id, Family.RECOGNISE):
             continue
         for n in range(100):

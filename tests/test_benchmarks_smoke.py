@@ -124,9 +124,9 @@ def test_side_by_side_writes_every_figure(tmp_path: Path) -> None:
         assert figures[name]["quizapp"] > 0 and figures[name]["anki"] is None, name
     meta = data["meta"]["120"]
     # The same work on both sides: the same texts, so the same search hits; the same
-    # import file, two cards per row on both.
+    # import file, one card per row on both.
     assert meta["search"]["quizapp"]["hits"] == meta["search"]["anki"]["hits"] > 0
-    assert meta["import"]["cards_per_row"] == {"quizapp": 2.0, "anki": 2.0}
+    assert meta["import"]["cards_per_row"] == {"quizapp": 1.0, "anki": 1.0}  # one card a row
     history = meta["history"]
     assert history["quizapp"]["cards"] == history["anki"]["cards"] == 120
     assert history["quizapp"]["reviews"] > 0 and history["anki"]["reviews"] > 0

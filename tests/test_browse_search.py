@@ -164,16 +164,16 @@ def oracle(b: Built, query: FactQuery) -> list[FactSummary]:
             continue
         if query.reported and f["id"] not in reports:
             continue
-        rec = next((c for c in fc if c["family"] == "recognise"), None)
-        rcl = next((c for c in fc if c["family"] == "recall"), None)
+        assert len(fc) <= 1  # one card (memory) per fact
+        card = fc[0] if fc else None
         answers = sorted((r for r in reviews if r["fact_id"] == f["id"]
                           and r["kind"] in ("study", "test", "overrule")
                           and r["id"] not in cancelled),
                          key=lambda r: (as_utc(r["reviewed_at"]), r["id"]))
         last_right = bool(answers[-1]["correct"]) if answers else None
         lapses = max((c["lapses"] for c in fc), default=0)
-        stability = rcl["stability"] if rcl is not None else None
-        states = {c["state"] for c in (rec, rcl) if c is not None}
+        stability = card["stability"] if card is not None else None
+        states = {card["state"]} if card is not None else set()
         if lapses >= LEECH_LAPSES:
             level = KnowledgeLevel.LEECH
         elif stability is not None and stability >= MASTERED_STABILITY_DAYS and last_right:
@@ -190,7 +190,8 @@ def oracle(b: Built, query: FactQuery) -> list[FactSummary]:
         out.append(FactSummary(
             fact_row_id=f["id"], key=f["key"], deck_id=f["deck_id"], deck_name=f["deck_name"],
             kind=f["kind"], text=f["text"] or f["front"] or f["name"] or "",
-            detail=detail or "", recognise=state(rec), recall=state(rcl),
+            detail=detail or "", state=state(card),
+            asked_as=card["family"] if card is not None and card["reps"] > 0 else "",
             due=min((d for d in dues if d is not None), default=None),
             reviews=sum(c["reps"] for c in fc), lapses=lapses,
             suspended=sum(1 for c in fc if c["suspended"]),

@@ -194,16 +194,3 @@ def test_two_short_answers_offer_each_others_content() -> None:
     for q in yes_questions + no_questions:
         assert checker.problems(q) == []
     assert {q.answers[0] for q in no_questions} == {"The ferry prices would double this summer"}
-
-
-def test_every_choice_form_is_rated_as_a_choice() -> None:
-    """A right pick is weaker evidence than a typed answer: never Easy, Hard sooner; the
-    forms of questions/forms/ (this one included) are choices too."""
-    from quizapp.questions.grading import EASY, GOOD, HARD, rating_for
-    from quizapp.questions.model import Grade
-
-    right = Grade(Verdict.RIGHT, "x", "Right.")
-    for form in FORM_SPECS:
-        assert rating_for(right, form, 1000, 5000) == GOOD  # quick: Good, not Easy
-        assert rating_for(right, form, 6500, 5000) == HARD  # 1.3x: Hard
-    assert rating_for(right, Form.TYPED, 1000, 5000) == EASY

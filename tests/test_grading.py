@@ -16,14 +16,11 @@ from quizapp.questions.generate import QuestionBuilder, card_rng
 from quizapp.questions.grading import (
     AGAIN,
     EASY,
-    GOOD,
     HARD,
     grade,
     grade_flashcard,
-    rating_for,
-    typical_response_ms,
 )
-from quizapp.questions.model import Evidence, Family, Form, Grade, Question, Verdict
+from quizapp.questions.model import Evidence, Family, Form, Question, Verdict
 from quizapp.questions.numbers import parse_number
 from quizapp.questions.readings import (
     date_readings,
@@ -274,9 +271,8 @@ def test_flashcards_are_self_rated() -> None:
     assert grade(q, "good").verdict is RIGHT
     assert grade(q, "4").verdict is RIGHT
     assert grade_flashcard(q, None).verdict is WRONG
-    right = grade(q, "", self_rating=HARD)
-    assert rating_for(right, Form.FLASHCARD, 9000, 1000, self_rating=HARD) == HARD
-    assert rating_for(right, Form.FLASHCARD, 100, 1000, self_rating=EASY) == EASY
+    assert grade(q, "", self_rating=HARD).verdict is RIGHT
+    assert grade(q, "", self_rating=EASY).verdict is RIGHT
 
 
 def test_qa_text_answers() -> None:
@@ -284,41 +280,6 @@ def test_qa_text_answers() -> None:
     assert grade(q, "mitochondria").verdict is RIGHT
     assert grade(q, "mitochondira").verdict is RIGHT  # a swap of two letters
     assert grade(q, "ribosome").verdict is WRONG
-
-
-# --------------------------------------------------------------------------
-# Ratings
-
-RIGHT_GRADE = Grade(RIGHT, "x", "Right.")
-PARTIAL_GRADE = Grade(PARTIAL, "x", "Right year, wrong day.")
-WRONG_GRADE = Grade(WRONG, "x", "The answer is x.")
-
-
-@pytest.mark.parametrize(
-    ("g", "form", "ms", "typical", "rating"),
-    [
-        (WRONG_GRADE, Form.TYPED, 1000, 5000, AGAIN),
-        (PARTIAL_GRADE, Form.TYPED, 1000, 5000, AGAIN),
-        (RIGHT_GRADE, Form.TYPED, 9000, None, GOOD),  # pace unknown
-        (RIGHT_GRADE, Form.CHOICE, 9000, None, GOOD),
-        (RIGHT_GRADE, Form.TYPED, 5000, 5000, GOOD),
-        (RIGHT_GRADE, Form.TYPED, 8000, 5000, HARD),
-        (RIGHT_GRADE, Form.TYPED, 2000, 5000, EASY),
-        (RIGHT_GRADE, Form.CLOZE, 2000, 5000, EASY),
-        (RIGHT_GRADE, Form.TIMELINE, 9000, 5000, HARD),
-        (RIGHT_GRADE, Form.CHOICE, 500, 5000, GOOD),  # a quick choice is never Easy
-        (RIGHT_GRADE, Form.WHO_SAID, 7000, 5000, HARD),  # choices turn Hard sooner
-        (RIGHT_GRADE, Form.TYPED, 7000, 5000, GOOD),
-        (RIGHT_GRADE, Form.LARGER, 5000, 5000, GOOD),
-    ],
-)
-def test_rating_for(g: Grade, form: Form, ms: int, typical: int | None, rating: int) -> None:
-    assert rating_for(g, form, ms, typical) == rating
-
-
-def test_typical_response_time() -> None:
-    assert typical_response_ms([3000, 1000, 2000]) == 2000
-    assert typical_response_ms([]) is None
 
 
 # --------------------------------------------------------------------------

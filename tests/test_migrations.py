@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect
 
+from quizapp.scheduling import CardState
 from quizapp.services.collection import Collection
+from quizapp.storage import db as db_module
 from quizapp.storage.db import MIGRATIONS, open_database
 from quizapp.storage.models import SCHEMA_VERSION
 
@@ -41,6 +45,19 @@ def test_migrations_cover_every_version() -> None:
     assert len(MIGRATIONS) == SCHEMA_VERSION - 1
 
 
+def survivors(path: Path) -> dict[int, int]:
+    """Each card id → the id of the card of its (profile, fact) that schema 6 keeps (the lowest)."""
+    con = sqlite3.connect(path)
+    try:
+        rows = con.execute("SELECT id, profile_id, fact_id FROM card").fetchall()
+    finally:
+        con.close()
+    lowest: dict[tuple[int, int], int] = {}
+    for cid, pid, fid in rows:
+        lowest[(pid, fid)] = min(cid, lowest.get((pid, fid), cid))
+    return {cid: lowest[(pid, fid)] for cid, pid, fid in rows}
+
+
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION + 1))
 def test_fixture_upgrades_without_losing_a_row(version: int, tmp_path: Path) -> None:
     fixture = FIXTURES / f"schema_v{version}.sqlite3"
@@ -50,13 +67,18 @@ def test_fixture_upgrades_without_losing_a_row(version: int, tmp_path: Path) -> 
     before = row_counts(db)
     assert before["review"] >= 25 and before["profile"] == 2
     reviews_before = all_rows(db, "review")
+    kept = survivors(db)
     col = Collection.open(f"sqlite:///{db}")
     col.close()
     after = row_counts(db)
-    assert after == before
-    # Every old column of every review is still there with its value.
+    # Schema 6 merges the recognise and recall cards of a fact into one card:
+    # the card rows become one per (profile, fact); every other count is the same.
+    assert after == {**before, "card": len(set(kept.values()))}
+    # Every old column of every review is still there with its value, except that
+    # a merged card's reviews point to the card of their fact that is kept.
     reviews_after = all_rows(db, "review")
-    assert [r[: len(reviews_before[0])] for r in reviews_after] == reviews_before
+    assert [r[: len(reviews_before[0])] for r in reviews_after] == [
+        (r[0], kept[r[1]], *r[2:]) for r in reviews_before]
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(
@@ -126,10 +148,12 @@ def test_schema_3_adds_progress_indexes_with_statistics_where_there_were_some(
     con.close()
     assert not new & set(index_sql(plain))
     reviews_before = all_rows(plain, "review")
+    kept = survivors(plain)
     for db in (plain, analysed):
         open_database(f"sqlite:///{db}").dispose()
-        assert new <= set(index_sql(db))
-    assert all_rows(plain, "review") == reviews_before
+        # Schema 6 replaced ix_card_recall (cards were per family) by ix_card_mastery.
+        assert new - {"ix_card_recall"} | {"ix_card_mastery"} <= set(index_sql(db))
+    assert all_rows(plain, "review") == [(r[0], kept[r[1]], *r[2:]) for r in reviews_before]
     con = sqlite3.connect(plain)
     try:  # an unanalysed file stays without statistics
         assert not con.execute("SELECT count(*) FROM sqlite_master "
@@ -139,8 +163,8 @@ def test_schema_3_adds_progress_indexes_with_statistics_where_there_were_some(
     con = sqlite3.connect(analysed)
     try:  # an analysed one gets them for the new (non-empty) indexes too
         stats = {r[0] for r in con.execute("SELECT idx FROM sqlite_stat1")}
-        assert {"ix_review_day_cover", "ix_review_card_cover", "ix_card_recall",
-                "ix_card_profile_deck"} <= stats
+        assert {"ix_review_day_cover", "ix_review_card_cover", "ix_card_mastery",
+                "ux_card_profile_fact", "ix_card_profile_deck"} <= stats
     finally:
         con.close()
     assert (tmp_path / "plain.schema2.bak.sqlite3").exists()
@@ -174,7 +198,9 @@ def test_schema_4_adds_deck_speakers_and_gives_the_seed_deck_its_own(tmp_path: P
     assert all_rows(db, "fact")[: len(facts_before)] == facts_before
 
 
-def test_schema_5_adds_class_deck_retirements_and_keeps_every_row(tmp_path: Path) -> None:
+def test_schema_5_adds_class_deck_retirements_and_keeps_every_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", 5)  # this step alone
     db = tmp_path / "old.sqlite3"
     shutil.copy(FIXTURES / "schema_v4.sqlite3", db)
     every = {t: all_rows(db, t) for t in (*TABLES, "profile_deck", "class_teacher", "meta")}
@@ -187,7 +213,8 @@ def test_schema_5_adds_class_deck_retirements_and_keeps_every_row(tmp_path: Path
     assert (tmp_path / "old.schema4.bak.sqlite3").exists()
 
 
-def test_a_schema_4_classroom_upgrades_on_postgresql(pg_database: PgDatabase) -> None:
+def test_a_schema_4_classroom_upgrades_on_postgresql(
+        pg_database: PgDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every row is kept, and the new table is guarded like the others from the start."""
     from sqlalchemy import create_engine, text
 
@@ -225,11 +252,12 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(pg_database: PgDatabase) ->
         conn.execute(text("DELETE FROM meta WHERE key = 'classroom'"))
     before = snapshot()
     assert before["review"][1] == 1  # type: ignore[index]
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", 5)  # this step alone
     open_database(pg_database.url).dispose()
     assert snapshot() == before
     with owner.connect() as conn:
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
-                            ).scalar() == str(SCHEMA_VERSION)
+                            ).scalar() == "5"
         assert conn.execute(text("SELECT relrowsecurity FROM pg_class "
                                  "WHERE relname = 'class_deck_retired'")).scalar() is True
         assert conn.execute(text("SELECT count(*) FROM pg_trigger "
@@ -242,3 +270,291 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(pg_database: PgDatabase) ->
         from quizapp.services.counts import deck_counts
 
         assert [d.key for d in deck_counts(col, col.profile().id or 0, T0)] == ["seed"]
+
+
+# ---------------------------------------------------------------- schema 5 → 6
+
+ANA = 2  # the fixture's studying profile
+
+
+def _prepare_schema_5(path: Path) -> None:
+    """The frozen schema-5 file, plus what the fixture lacks: a leech suspended by the old
+    rule, cards suspended by hand, a buried card, reported forms, an overrule and a
+    practice-test answer (two cards per fact, answers on both)."""
+    shutil.copy(FIXTURES / "schema_v5.sqlite3", path)
+    con = sqlite3.connect(path)
+    try:
+        card = {(f, fam): cid for cid, f, fam in con.execute(
+            "SELECT id, fact_id, family FROM card WHERE profile_id = ?", (ANA,))}
+        # Suspended by the old leech rule (8 lapses): lifted. By hand: kept.
+        con.execute("UPDATE card SET suspended = 1, lapses = 8 WHERE id = ?",
+                    (card[(13, "recall")],))
+        con.execute("UPDATE card SET suspended = 1, lapses = 2 WHERE id = ?",
+                    (card[(14, "recall")],))
+        con.execute("UPDATE card SET buried_until = 19850 WHERE id = ?", (card[(15, "recall")],))
+        # A recall answer (typed) as the last answer of a fact: it was last asked in recall.
+        con.execute("UPDATE review SET form = 'typed', choices = NULL WHERE id = (SELECT max(id)"
+                    " FROM review WHERE kind = 'study' AND card_id = ?)", (card[(5, "recall")],))
+        con.execute("UPDATE card SET reported_forms = '[\"typed\"]' WHERE id = ?",
+                    (card[(1, "recognise")],))
+        con.execute("UPDATE card SET reported_forms = '[\"cloze\", \"typed\"]' WHERE id = ?",
+                    (card[(1, "recall")],))
+        wrong = con.execute("SELECT id, card_id, form, prompt, choices, given, state_before "
+                            "FROM review WHERE kind = 'study' AND correct = 0 AND id NOT IN "
+                            "(SELECT cancels_id FROM review WHERE cancels_id IS NOT NULL) "
+                            "ORDER BY id LIMIT 2").fetchall()
+        assert len(wrong) == 2
+        rid, cid, form, prompt, choices, given, before = wrong[0]
+        con.execute(
+            "INSERT INTO review (card_id, profile_id, reviewed_at, study_day, kind, form, prompt,"
+            " choices, given, correct, verdict, rating, state_before, state_after, cancels_id)"
+            " VALUES (?, ?, '2024-05-01 12:00:00.000000', 19844, 'overrule', ?, ?, ?, ?, 1,"
+            " 'right', 3, ?, '{\"state\": 2}', ?)",
+            (cid, ANA, form, prompt, choices, given, before, rid))
+        con.execute(
+            "INSERT INTO review (card_id, profile_id, reviewed_at, study_day, kind, form, prompt,"
+            " choices, given, correct, verdict, rating, state_before, state_after)"
+            " VALUES (?, ?, '2024-05-01 13:00:00.000000', 19844, 'test', 'typed', 'Test?',"
+            " NULL, 'x', 0, 'wrong', 1, '{\"state\": 2}', '{\"state\": 3}')",
+            (wrong[1][1], ANA))
+        con.commit()
+    finally:
+        con.close()
+
+
+def _expected_memories(path: Path) -> dict[int, tuple[CardState, str]]:
+    """Each kept card's memory, replayed here from the old file's log, apart from the app."""
+    from quizapp.questions.model import FAMILY_OF_FORM, Form
+    from quizapp.scheduling import SchedulerSettings, memory
+
+    kept = survivors(path)
+    con = sqlite3.connect(path)
+    try:
+        profile = con.execute(
+            "SELECT desired_retention, learning_steps, relearning_steps, maximum_interval,"
+            " fsrs_parameters FROM profile WHERE id = ?", (ANA,)).fetchone()
+        rows = con.execute("SELECT id, card_id, reviewed_at, kind, form, choices, correct,"
+                           " cancels_id FROM review WHERE profile_id = ?", (ANA,)).fetchall()
+    finally:
+        con.close()
+    assert profile == (0.9, "[60, 600]", "[600]", 36500, None)  # the defaults, below
+    settings = SchedulerSettings(fuzz=False)
+    by_id = {r[0]: r for r in rows}
+    cancelled = {r[7] for r in rows if r[7] is not None}
+    answers: dict[int, list[tuple[datetime, int, str, str | None, bool]]] = {}
+    for rid, cid, at, kind, form, choices, correct, cancels in rows:
+        if rid in cancelled or kind not in ("study", "overrule"):
+            continue
+        if kind == "overrule":
+            original = by_id[cancels]
+            if original[3] != "study":
+                continue
+            at = original[2]
+        when = datetime.fromisoformat(at).replace(tzinfo=UTC)
+        answers.setdefault(kept[cid], []).append((when, rid, form, choices, bool(correct)))
+    con = sqlite3.connect(path)
+    try:
+        ana_cards = {cid for (cid,) in con.execute("SELECT id FROM card WHERE profile_id = ?",
+                                                    (ANA,))}
+    finally:
+        con.close()
+    out: dict[int, tuple[CardState, str]] = {}
+    for cid in {kept[c] for c in ana_cards}:
+        state, family = CardState(), memory.Family.RECOGNISE
+        for when, _rid, form, choices, correct in sorted(answers.get(cid, [])):
+            family = memory.Family(FAMILY_OF_FORM[Form(form)].value)
+            n = len(json.loads(choices)) if family is memory.Family.RECOGNISE and choices else 0
+            state = memory.answer(state, family, correct, when, settings, choices=n)
+        out[cid] = (state, family.value)
+    return out
+
+
+def _cards(engine: Any, profile_id: int) -> dict[int, tuple[CardState, str, bool, int | None,
+                                                          list[str]]]:
+    from sqlmodel import Session, select
+
+    from quizapp.storage.models import CardRow
+
+    with Session(engine) as s:
+        return {c.id: (CardState.of(c).with_changes(suspended=False, last_shown_day=None),
+                       c.family, c.suspended, c.buried_until, json.loads(c.reported_forms))
+                for c in s.exec(select(CardRow).where(CardRow.profile_id == profile_id))
+                if c.id is not None}
+
+
+def _check_one_memory_per_fact(engine: Any, old: Path) -> None:
+    """The upgraded database ``engine`` against the schema-5 file ``old`` it came from."""
+    kept = survivors(old)
+    expected = _expected_memories(old)
+    cards = _cards(engine, ANA)
+    assert set(cards) == set(expected)
+    assert all(kept[c] == c for c in cards)
+    con = sqlite3.connect(old)
+    try:
+        old_card = {(f, fam): cid for cid, f, fam in con.execute(
+            "SELECT id, fact_id, family FROM card WHERE profile_id = ?", (ANA,))}
+    finally:
+        con.close()
+    for cid, (state, family, *_rest) in cards.items():
+        assert (state, family) == expected[cid], cid
+    assert sum(state.reps > 0 for state, _f in expected.values()) >= 12  # a dozen facts
+    leech = cards[old_card[(13, "recognise")]]
+    assert leech[2] is False  # suspended by the old leech rule: asked another way now
+    assert cards[old_card[(14, "recognise")]][2] is True  # suspended by hand: kept
+    assert cards[old_card[(2, "recognise")]][2] is True  # (the fixture's, 0 lapses)
+    assert cards[old_card[(15, "recognise")]][3] == 19850  # the latest burial of the two
+    assert cards[old_card[(1, "recognise")]][4] == ["typed", "cloze"]  # the union
+    assert cards[old_card[(3, "recognise")]][2] is False
+    assert cards[old_card[(5, "recognise")]][1] == "recall"
+    assert cards[old_card[(6, "recognise")]][1] == "recognise"
+    # Some memories had answers on both old cards: one state replays both.
+    both = [f for f in range(1, 13) if expected[old_card[(f, "recognise")]][0].reps >= 2]
+    assert both
+
+
+def _review_rows(engine: Any) -> list[tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text("SELECT * FROM review ORDER BY id"))]
+
+
+def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    _prepare_schema_5(db)
+    old = tmp_path / "before.sqlite3"
+    shutil.copy(db, old)
+    kept = survivors(db)
+    reviews = all_rows(db, "review")
+    reports = all_rows(db, "question_report")
+    engine = open_database(f"sqlite:///{db}")
+    try:
+        _check_one_memory_per_fact(engine, old)
+    finally:
+        engine.dispose()
+    # The same review rows, byte for byte, but for the card they point to: the
+    # kept card of the same (profile, fact).
+    assert all_rows(db, "review") == [(r[0], kept[r[1]], *r[2:]) for r in reviews]
+    assert all_rows(db, "question_report") == [(r[0], r[1], kept[r[2]], *r[3:]) for r in reports]
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("SELECT count(*) FROM (SELECT profile_id, fact_id FROM card "
+                           "GROUP BY profile_id, fact_id HAVING count(*) > 1)").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM card").fetchone()[0] == len(set(kept.values()))
+    finally:
+        con.close()
+    assert (tmp_path / "old.schema5.bak.sqlite3").exists()
+
+
+def _load_into_postgresql(path: Path, url: str) -> None:
+    """A PostgreSQL database at schema 5 holding the rows of the SQLite file ``path``."""
+    from sqlalchemy import Boolean, text
+
+    from quizapp.storage.models import SQLModel, UTCDateTime, as_utc
+
+    engine = open_database(url)  # the current schema, empty
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP INDEX ux_card_profile_fact"))
+            conn.execute(text("DROP INDEX ix_card_mastery"))
+            conn.execute(text(
+                "CREATE INDEX ix_card_recall ON card (profile_id, family, fact_id, stability)"))
+            conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
+            src = sqlite3.connect(path)
+            try:
+                for table in SQLModel.metadata.sorted_tables:
+                    if table.name == "meta":
+                        continue
+                    names = [c.name for c in table.columns]
+                    rows = src.execute(f"SELECT {', '.join(names)} FROM {table.name} "
+                                       "ORDER BY rowid").fetchall()
+                    values = []
+                    for row in rows:
+                        item = {}
+                        for column, value in zip(table.columns, row, strict=True):
+                            if value is not None and isinstance(column.type, Boolean):
+                                value = bool(value)
+                            elif value is not None and isinstance(column.type, UTCDateTime):
+                                value = as_utc(value)
+                            item[column.name] = value
+                        values.append(item)
+                    if values:
+                        conn.execute(table.insert(), values)
+                    if "id" in names and values:
+                        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}',"
+                                          f" 'id'), (SELECT max(id) FROM {table.name}))"))
+            finally:
+                src.close()
+    finally:
+        engine.dispose()
+
+
+def test_schema_6_upgrade_on_postgresql(pg_database: PgDatabase, tmp_path: Path) -> None:
+    """The same upgrade on PostgreSQL: no review lost or changed but for its card, one card
+    per fact with the replayed memory, suspensions as on SQLite."""
+    from sqlalchemy import create_engine, text
+
+    pg_database.reset()
+    old = tmp_path / "old.sqlite3"
+    _prepare_schema_5(old)
+    kept = survivors(old)
+    _load_into_postgresql(old, pg_database.url)
+    owner = create_engine(pg_database.url)
+    try:
+        reviews = _review_rows(owner)
+        assert len(reviews) == len(all_rows(old, "review"))
+        with owner.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM card")).scalar() == len(kept)
+        engine = open_database(pg_database.url)
+        try:
+            _check_one_memory_per_fact(engine, old)
+        finally:
+            engine.dispose()
+        assert _review_rows(owner) == [(r[0], kept[r[1]], *r[2:]) for r in reviews]
+        with owner.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM card")).scalar() == len(
+                set(kept.values()))
+            assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
+                                ).scalar() == str(SCHEMA_VERSION)
+            unique = conn.execute(text("SELECT indexdef FROM pg_indexes "
+                                       "WHERE indexname = 'ux_card_profile_fact'")).scalar()
+            assert unique is not None and "UNIQUE" in unique
+    finally:
+        owner.dispose()
+
+
+def test_a_schema_5_classroom_student_answers_after_the_upgrade(pg_database: PgDatabase) -> None:
+    """On a classroom the upgrade remakes the grants: a student's answer now writes
+    ``card.family``, which schema 5 did not let a student update."""
+    from sqlalchemy import create_engine, text
+
+    from quizapp.services.classroom import add_student, init_classroom
+    from quizapp.storage.classroom import STUDENT_GROUP
+    from quizapp.study import StudySession
+
+    pg_database.reset()
+    role = f"{pg_database.role_prefix}noa"
+    engine = init_classroom(pg_database.url)
+    add_student(engine, role, class_name="9a", password="pw-noa")
+    engine.dispose()
+    owner = create_engine(pg_database.url)
+    with owner.begin() as conn:  # back to schema 5, as an older quizapp left it
+        conn.execute(text("DROP INDEX ux_card_profile_fact"))
+        conn.execute(text("DROP INDEX ix_card_mastery"))
+        conn.execute(text(
+            "CREATE INDEX ix_card_recall ON card (profile_id, family, fact_id, stability)"))
+        conn.execute(text(f"REVOKE UPDATE (family) ON card FROM {STUDENT_GROUP}"))
+        conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema_version'"))
+    owner.dispose()
+    open_database(pg_database.url).dispose()  # the owner's start upgrades it
+    with Collection.open(pg_database.role_url(role, "pw-noa")) as col:
+        session = StudySession(col)
+        question = session.next_question(T0)
+        assert question is not None
+        result = session.answer(question, question.answers[0], T0, 3000)
+        assert result.correct
+    owner = create_engine(pg_database.url)
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT family FROM card WHERE id = :c"),
+                            {"c": int(question.card_id)}).scalar() == question.family.value
+    owner.dispose()

@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from sqlmodel import select
 
 from quizapp.facts.model import Deck, Fact, FactKind
-from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
+from quizapp.scheduling import CardState, SchedulerSettings, memory, review, study_day
 from quizapp.scheduling.optimize import (
     DEFAULT_PARAMETERS_LIST,
     MIN_FIT_REVIEWS,
@@ -264,6 +264,28 @@ def test_fitting_switches_only_to_better_parameters(db_url: str) -> None:
             assert stored is not None and stored.fsrs_parameters is not None
             assert (FitRecord.from_text(stored.fsrs_parameters).parameters
                     == report.fitted_parameters)
+            # Every memory was recomputed from the log with the new parameters (fuzz off).
+            fitted = SchedulerSettings(parameters=report.fitted_parameters, fuzz=False)
+            answers: dict[int, list[ReviewRow]] = {}
+            for row in s.exec(select(ReviewRow).where(ReviewRow.profile_id == pid,
+                                                     ReviewRow.kind == "study")):
+                answers.setdefault(row.card_id, []).append(row)
+            undone = {r.cancels_id for r in s.exec(select(ReviewRow).where(
+                ReviewRow.profile_id == pid, ReviewRow.kind == "undo"))}
+            checked = 0
+            for card in s.exec(select(CardRow).where(CardRow.profile_id == pid)):
+                expected = CardState()
+                for r in sorted(answers.get(card.id or 0, []),
+                                key=lambda r: (r.reviewed_at, r.id)):
+                    if r.id in undone:
+                        continue
+                    assert r.reviewed_at is not None
+                    expected = memory.answer(expected, memory.Family.RECOGNISE, bool(r.correct),
+                                             r.reviewed_at, fitted)
+                got = CardState.of(card).with_changes(suspended=False, last_shown_day=None)
+                assert got == expected, card.id
+                checked += expected.reps > 0
+            assert checked >= 200
         session = StudySession(col, pid)
         assert session.settings.scheduler.parameters == report.fitted_parameters
 

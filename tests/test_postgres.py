@@ -358,7 +358,7 @@ def check_report(report: dict[str, Any], engine: Engine, class_name: str | None)
             {"c": class_name})}
         facts = {(int(p), int(d)): int(n) for p, d, n in conn.execute(text(
             "SELECT c.profile_id, f.deck_id, count(*) FROM card c JOIN fact f ON f.id = "
-            "c.fact_id WHERE c.family = 'recall' AND NOT f.retired "
+            "c.fact_id WHERE NOT f.retired "
             "GROUP BY c.profile_id, f.deck_id"))}
         reports = {(int(p), int(d)): int(n) for p, d, n in conn.execute(text(
             "SELECT q.profile_id, f.deck_id, count(*) FROM question_report q "
@@ -499,7 +499,7 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
     with engine.begin() as conn:  # back to schema 1, as an older quizapp left it
         conn.execute(text("DROP INDEX ix_review_day_cover, ix_review_card_cover, ix_review_wrong, "
                           "ix_review_wrong_choice, ix_review_pace, ix_fact_retired, "
-                          "ix_card_recall, "
+                          "ux_card_profile_fact, ix_card_mastery, "
                           "ix_card_profile_deck, ix_card_leech, ix_card_buried"))
         conn.execute(text("DROP TABLE class_teacher, class_deck_retired"))
         conn.execute(text("ALTER TABLE profile DROP COLUMN db_role, DROP COLUMN class_name"))

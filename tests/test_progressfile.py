@@ -339,3 +339,67 @@ def test_a_profile_file_imports_beside_its_own_profile(col: Collection, tmp_path
     for key in ("cards", "reviews", "sessions", "reports"):
         assert after[key] == before[key], key
     assert rows(col, pid) == before  # the original is untouched
+
+
+def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of schema 5 (a card per family, answers on both cards of a fact) imports as
+    one card per fact: no answer lost, and each card as the schema upgrade makes it from
+    the same history (cards merged, memory replayed from the answers)."""
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+
+    from sqlmodel import Session
+
+    from quizapp.storage.db import make_engine, open_database
+
+    fixture = Path(__file__).parent / "fixtures" / "schema_v5.sqlite3"
+    old_db, upgraded_db = tmp_path / "v5.sqlite3", tmp_path / "upgraded.sqlite3"
+    shutil.copy(fixture, old_db)
+    shutil.copy(fixture, upgraded_db)
+    engine = make_engine(f"sqlite:///{old_db}")  # read as schema 5 left it: no upgrade
+
+    class Schema5:
+        @contextmanager
+        def session(self) -> Iterator[Session]:
+            with Session(engine) as s:
+                yield s
+
+    with Session(engine) as s:
+        ana = s.exec(select(ProfileRow).where(ProfileRow.name == "Ana")).one()
+    assert ana.id is not None
+    data = profile_data(Schema5(), ana.id, T0)  # type: ignore[arg-type]
+    engine.dispose()
+    data["schema"] = 5  # as quizapp of schema 5 wrote it
+    facts = {(c["deck"], c["fact"]) for c in data["cards"]}
+    assert len(data["cards"]) == 2 * len(facts)
+    answered = {(r["deck"], r["fact"], r["family"]) for r in data["reviews"]}
+    assert {f for _d, f, fam in answered if fam == "recall"} & {
+        f for _d, f, fam in answered if fam == "recognise"}  # answers on both cards of a fact
+    file = tmp_path / "ana.quizapp.json"
+    file.write_text(json.dumps(data), "utf-8")
+
+    def by_fact(col: Collection, profile_id: int) -> tuple[dict[str, Any], list[Any]]:
+        with col.session() as s:
+            keys = {f.id: f.key for f in s.exec(select(FactRow))}
+            cards = list(s.exec(select(CardRow).where(CardRow.profile_id == profile_id)))
+            reviews = list(s.exec(select(ReviewRow).where(ReviewRow.profile_id == profile_id)
+                                  .order_by(ReviewRow.id)))  # type: ignore[arg-type]
+        card_fact = {c.id: keys[c.fact_id] for c in cards}
+        assert len(card_fact) == len(set(card_fact.values()))  # one card per fact
+        return ({keys[c.fact_id]: (CardState.of(c), c.family, c.buried_until,
+                                   json.loads(c.reported_forms)) for c in cards},
+                [(card_fact[r.card_id], r.reviewed_at, r.kind, r.form, r.correct,
+                  r.state_before, r.state_after, r.cancels_id is not None) for r in reviews])
+
+    upgraded = open_database(f"sqlite:///{upgraded_db}")
+    expected_cards, expected_reviews = by_fact(Collection(upgraded), ana.id)
+    upgraded.dispose()
+    monkeypatch.setenv("QUIZAPP_HOME", str(tmp_path / "other-computer"))
+    with Collection.open() as fresh:
+        result = import_profile(fresh, file)
+        cards, reviews = by_fact(fresh, result.profile_id)
+    assert reviews == expected_reviews and len(reviews) == len(data["reviews"])
+    assert cards == expected_cards
+    assert sum(state.reps > 0 for state, *_ in cards.values()) >= 12
+    assert any(state.suspended for state, *_ in cards.values())  # suspended by hand: kept

@@ -567,9 +567,16 @@ def test_question_json_shape(seed_deck: Deck) -> None:
     assert data["deck"] == "seed" and data["seed"] == 1
     json.dumps(data)  # serialisable
     keys = {"card_id", "fact_id", "family", "form", "prompt", "choices", "answers", "evidence"}
+    # One question per card, that is per fact; a deck file that is not stored has the
+    # fact ids as card ids, and its facts are new: asked in a recognise form when the
+    # fact has one.
+    builder = QuestionBuilder(seed_deck, forms=ALL_FORMS)
+    assert len({q["fact_id"] for q in data["questions"]}) == len(data["questions"]) > 30
     for q in data["questions"]:
         assert keys <= set(q)
-        assert q["card_id"] == f"{q['fact_id']}/{q['family']}"
+        assert q["card_id"] == q["fact_id"]
+        can_recognise = bool(builder.forms_for(q["fact_id"], Family.RECOGNISE))
+        assert q["family"] == ("recognise" if can_recognise else "recall")
         assert set(q["evidence"]) == {"sentence", "start", "end"}
         if q["form"] in ("typed", "cloze", "timeline", "flashcard"):
             assert q["choices"] is None
@@ -603,14 +610,15 @@ def test_json_does_not_depend_on_card_order(seed_deck: Deck) -> None:
     assert by_card == again
 
 
-def test_stored_card_ids_are_used(seed_deck: Deck) -> None:
-    ids = {
-        (f.id, fam.value): f"card-{i}-{fam.value}"
-        for i, f in enumerate(seed_deck.facts)
-        for fam in Family
-    }
-    data = questions_json(seed_deck, 1, ids)
-    assert all(q["card_id"].startswith("card-") for q in data["questions"])
+def test_stored_card_ids_and_families_are_used(seed_deck: Deck) -> None:
+    """A stored card's id, and the family its memory is asked in (here recall)."""
+    cards = {f.id: (f"card-{i}", Family.RECALL) for i, f in enumerate(seed_deck.facts)}
+    data = questions_json(seed_deck, 1, cards)
+    assert all(q["card_id"] == cards[q["fact_id"]][0] for q in data["questions"])
+    builder = QuestionBuilder(seed_deck, forms=ALL_FORMS)
+    for q in data["questions"]:
+        can_recall = bool(builder.forms_for(q["fact_id"], Family.RECALL))
+        assert q["family"] == ("recall" if can_recall else "recognise")
 
 
 def test_json_does_not_depend_on_hash_seed() -> None:

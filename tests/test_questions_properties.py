@@ -18,8 +18,8 @@ from quizapp.facts.speakers import SpeakerRelations
 from quizapp.questions.checks import QuestionChecker
 from quizapp.questions.dates import DateStyle, PartialDate, format_date, is_valid, parse_date_text
 from quizapp.questions.generate import QuestionBuilder, questions_json
-from quizapp.questions.grading import grade, rating_for
-from quizapp.questions.model import Evidence, Family, Form, Grade, Question, Verdict
+from quizapp.questions.grading import grade
+from quizapp.questions.model import Evidence, Family, Form, Question, Verdict
 from quizapp.questions.normalize import close_enough, edit_distance, norm_text
 from quizapp.questions.numbers import int_to_words, parse_number, style_for
 
@@ -328,22 +328,6 @@ def test_edit_distance_is_a_distance(a: str, b: str) -> None:
     assert (d == 0) == (a == b)
     assert d <= max(len(a), len(b))
     assert close_enough(norm_text(a), norm_text(a))
-
-
-@given(
-    st.sampled_from(list(Form)),
-    st.integers(1, 60_000),
-    st.integers(1, 60_000),
-    st.integers(1, 60_000),
-)
-def test_faster_right_answers_never_rate_lower(form: Form, a: int, b: int, typical: int) -> None:
-    right = Grade(Verdict.RIGHT, "x", "Right.")
-    fast, slow = sorted((a, b))
-    assert rating_for(right, form, fast, typical) >= rating_for(right, form, slow, typical)
-    if form is not Form.FLASHCARD:
-        assert rating_for(Grade(Verdict.PARTIAL, "x", ""), form, fast, typical) == 1
-    if form in (Form.CHOICE, Form.LARGER, Form.WHO_SAID, Form.WHICH_QUOTE):
-        assert rating_for(right, form, fast, typical) <= 3
 
 
 @given(

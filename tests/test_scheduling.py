@@ -21,8 +21,6 @@ from quizapp.scheduling import (
     StudySettings,
     day_date,
     day_start,
-    is_new_leech,
-    is_recall_ready,
     retrievability,
     review,
     settings_from,
@@ -240,22 +238,6 @@ def test_stored_parameters_are_used_when_valid() -> None:
 def test_bad_settings_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         settings_from(_profile(**bad))
-
-
-def test_recall_introduction_rule() -> None:
-    assert not is_recall_ready(0, None)
-    assert not is_recall_ready(1, 5.0)  # still learning
-    assert not is_recall_ready(2, 2.9)
-    assert is_recall_ready(2, 3.0)
-    assert not is_recall_ready(3, 10.0)  # relearning
-
-
-def test_leech_rule() -> None:
-    assert not is_new_leech(6, 7)
-    assert is_new_leech(7, 8)
-    assert not is_new_leech(8, 8)  # no new lapse
-    assert not is_new_leech(8, 9)
-    assert is_new_leech(11, 12)
 
 
 def test_only_the_scheduling_package_imports_fsrs() -> None:

@@ -42,12 +42,12 @@ def test_first_start_creates_profile_and_seed_deck(db_url: str) -> None:
         deck = repo.load_deck(s, "seed")
         assert len(deck.facts) == len(load_deck_file(SEED_DECK).facts)
         cards = s.exec(select(CardRow)).all()
-        assert len(cards) == 2 * len(deck.facts)
-        assert {c.family for c in cards} == {"recognise", "recall"}
+        assert len(cards) == len(deck.facts)  # one card (memory) per fact
+        assert {c.family for c in cards} == {"recognise"}  # new: first asked to recognise
     # A second start adds nothing.
     with Collection.open(db_url) as col, col.session() as s:
         assert len(repo.list_profiles(s)) == 1
-        assert len(s.exec(select(CardRow)).all()) == 2 * len(deck.facts)
+        assert len(s.exec(select(CardRow)).all()) == len(deck.facts)
 
 
 @pytest.mark.sqlite_only
@@ -119,7 +119,7 @@ def test_reimport_keeps_progress_and_retires_removed_facts(db_url: str) -> None:
         )
         result = col.import_deck(newer)
         assert (result.added, result.retired) == (1, 1)
-        assert result.cards_created == 2
+        assert result.cards_created == 1  # one card for the one new fact
         with col.session() as s:
             card2 = s.get(CardRow, card_id)
             assert card2 is not None and (card2.reps, card2.stability) == (3, 12.5)
@@ -131,7 +131,7 @@ def test_reimport_keeps_progress_and_retires_removed_facts(db_url: str) -> None:
             assert retired.retired
             # Cards of a retired fact are kept (with their history) but not counted.
             counts = repo.card_counts(s, profile.id)  # type: ignore[arg-type]
-            assert counts[stored_deck_id(s)]["total"] == 2 * len(stored.facts)
+            assert counts[stored_deck_id(s)]["total"] == len(stored.facts)
         # Bringing the fact back un-retires it with its old cards.
         col.import_deck(deck)
         with col.session() as s:
@@ -149,7 +149,7 @@ def test_profiles_create_rename_delete(db_url: str) -> None:
         with col.transaction() as s:
             ana = repo.create_profile(s, "Ana", NOW)
             n_cards = len(s.exec(select(CardRow).where(CardRow.profile_id == ana.id)).all())
-            assert n_cards == 2 * len(repo.load_deck(s, "seed").facts)
+            assert n_cards == len(repo.load_deck(s, "seed").facts)
             with pytest.raises(ValueError, match="exists already"):
                 repo.create_profile(s, "Ana")
             with pytest.raises(ValueError, match="needs a name"):
@@ -202,4 +202,36 @@ def test_cli_decks_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["decks", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["profile"] == "Student"
-    assert data["decks"][0]["key"] == "seed" and data["decks"][0]["new"] == 80
+    assert data["decks"][0]["key"] == "seed" and data["decks"][0]["new"] == 40
+
+
+def test_cli_questions_of_a_stored_deck_follow_each_memory(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``quizapp questions`` on a stored deck: one question per card (fact), with the
+    learner's card id, asked in the family the fact's memory is at (recall from 7 days)."""
+    from quizapp.cli import main
+    from quizapp.questions.generate import ALL_FORMS, QuestionBuilder
+    from quizapp.questions.model import Family
+
+    with Collection.open() as col:
+        with col.transaction() as s:
+            cards = {key: card for key, card in s.exec(
+                select(FactRow.key, CardRow).join(CardRow, CardRow.fact_id == FactRow.id))}
+            for key in ("n-helicopters", "d-trilateral-statement"):
+                cards[key].state, cards[key].stability = 2, 10.0
+                cards[key].due = NOW + timedelta(days=10)
+                s.add(cards[key])
+        deck = col.load_deck("seed")
+    assert main(["questions", "seed", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    questions = {q["fact_id"]: q for q in data["questions"]}
+    assert len(questions) == len(data["questions"])
+    builder = QuestionBuilder(deck, forms=ALL_FORMS)
+    for key, q in questions.items():
+        assert q["card_id"] == str(cards[key].id)
+        grown = key in ("n-helicopters", "d-trilateral-statement")
+        wanted = Family.RECALL if grown else Family.RECOGNISE
+        if not builder.forms_for(key, wanted):
+            wanted = Family.RECALL if wanted is Family.RECOGNISE else Family.RECOGNISE
+        assert q["family"] == wanted.value, key
+    assert questions["n-helicopters"]["family"] == "recall"

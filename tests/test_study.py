@@ -121,13 +121,14 @@ def set_card(col: Collection, card_id: int, **values: Any) -> None:
         s.add(row)
 
 
-def cards_of(col: Collection, profile_id: int) -> dict[tuple[str, str], int]:
-    """(fact key, family) -> card id."""
+def cards_of(col: Collection, profile_id: int) -> dict[str, int]:
+    """Fact key -> card id (one card, one memory, per fact)."""
     with col.session() as s:
-        rows = s.exec(select(CardRow.id, FactRow.key, CardRow.family)
+        rows = s.exec(select(CardRow.id, FactRow.key)
                       .join(FactRow, FactRow.id == CardRow.fact_id)  # type: ignore[arg-type]
                       .where(CardRow.profile_id == profile_id)).all()
-    return {(key, fam): cid for cid, key, fam in rows if cid is not None}
+    assert len({key for _cid, key in rows}) == len(rows)
+    return {key: cid for cid, key in rows if cid is not None}
 
 
 def review_rows(col: Collection, profile_id: int) -> list[ReviewRow]:
@@ -180,6 +181,7 @@ def test_intervals_match_the_fsrs_library_through_the_database(url: str, config:
     refs: dict[int, fsrs.Card] = {}
     now = T0
     answered = 0
+    asked: set[str] = set()
     rng = random.Random(4)
     while answered < 90:
         # Every few answers the file is closed and opened again.
@@ -195,6 +197,12 @@ def test_intervals_match_the_fsrs_library_through_the_database(url: str, config:
                     now = max(now + timedelta(hours=1), nxt or now)
                     continue
                 cid = int(q.card_id)
+                # One memory per fact: recognition (a flashcard) while its stability is
+                # under 7 days, recall (typed) from then on.
+                before = card_row(col, cid)
+                grown = before.stability is not None and before.stability >= 7.0
+                assert q.family is (Family.RECALL if grown else Family.RECOGNISE)
+                asked.add(q.family.value)
                 if q.form is Form.FLASHCARD:
                     result = session.answer_flashcard(q, ratings[answered % len(ratings)],
                                                       now, 3000)
@@ -228,9 +236,8 @@ def test_intervals_match_the_fsrs_library_through_the_database(url: str, config:
             assert after.stability == replay[r.card_id].stability
         for cid, ref_card in refs.items():
             assert card_row(col, cid).due == ref_card.due
-        # Both families were studied: recall cards were introduced along the way.
-        families = {card_row(col, r.card_id).family for r in rows}
-        assert families == {"recognise", "recall"}
+        # Both families were asked: the facts moved to recall as their memory grew.
+        assert asked == {"recognise", "recall"}
 
 
 # ---------------------------------------------------------------- order and limits
@@ -239,8 +246,8 @@ def test_intervals_match_the_fsrs_library_through_the_database(url: str, config:
 def test_learning_before_reviews_before_new(url: str) -> None:
     col, pid = qa_collection(url, n=6)
     cards = cards_of(col, pid)
-    learning = cards[("qa-004", "recognise")]
-    reviewing = cards[("qa-005", "recognise")]
+    learning = cards["qa-004"]
+    reviewing = cards["qa-005"]
     set_card(col, learning, state=1, step=0, stability=1.0, difficulty=5.0,
              due=T0 - timedelta(minutes=1), last_review=T0 - timedelta(minutes=2), reps=1)
     set_card(col, reviewing, state=2, step=None, stability=10.0, difficulty=5.0,
@@ -254,8 +261,8 @@ def test_learning_before_reviews_before_new(url: str) -> None:
         seen.append(int(q.card_id))
         respond(session, q, True, now)
         now += timedelta(seconds=20)
-    assert seen[:3] == [learning, reviewing, cards[("qa-000", "recognise")]]
-    assert seen[3] == cards[("qa-001", "recognise")]  # new cards in deck order
+    assert seen[:3] == [learning, reviewing, cards["qa-000"]]
+    assert seen[3] == cards["qa-001"]  # new cards in deck order
     col.close()
 
 
@@ -279,7 +286,7 @@ def test_daily_review_limit(url: str) -> None:
     col, pid = qa_collection(url, n=6, reviews_per_day=2, new_per_day=0)
     cards = cards_of(col, pid)
     for i in range(5):
-        set_card(col, cards[(f"qa-{i:03d}", "recognise")], state=2, stability=5.0,
+        set_card(col, cards[f"qa-{i:03d}"], state=2, stability=5.0,
                  difficulty=5.0, due=T0 - timedelta(hours=i + 1),
                  last_review=T0 - timedelta(days=5), reps=2)
     done = drain(StudySession(col, pid), T0)
@@ -312,50 +319,16 @@ def test_deck_override_of_limits(url: str) -> None:
     col.close()
 
 
-def test_siblings_are_not_shown_on_the_same_study_day(url: str) -> None:
-    col, pid = qa_collection(url, n=2, new_per_day=0)
-    cards = cards_of(col, pid)
-    for fam in ("recognise", "recall"):
-        set_card(col, cards[("qa-000", fam)], state=2, stability=30.0, difficulty=5.0,
-                 due=T0 - timedelta(hours=1), last_review=T0 - timedelta(days=30), reps=4)
-    done = drain(StudySession(col, pid), T0)
-    assert len(done) == 1
-    # The sibling waits for the next study day (it is still due then).
-    nxt = drain(StudySession(col, pid), T0 + timedelta(days=1))
-    assert [int(q.card_id) for q, _ in nxt] == [
-        cards[("qa-000", "recall")] if done[0][0].family is Family.RECOGNISE
-        else cards[("qa-000", "recognise")]]
-    col.close()
-
-
-def test_recall_card_waits_until_the_recognise_card_is_stable(url: str) -> None:
-    col, pid = qa_collection(url, n=1, fuzz=False)
-    cards = cards_of(col, pid)
-    rec, recall = cards[("qa-000", "recognise")], cards[("qa-000", "recall")]
-    now = T0
-    recall_day = None
-    for day in range(30):
-        now = T0 + timedelta(days=day)
-        for q, _ in drain(StudySession(col, pid), now):
-            if q.family is Family.RECALL and recall_day is None:
-                recall_day = day
-        if recall_day is not None:
-            break
-        assert card_row(col, recall).state == 0
-    assert recall_day is not None and recall_day > 0
-    # When the recall card was introduced, the recognise card was in Review with S >= 3 days.
-    with col.session() as s:
-        first = s.exec(select(ReviewRow).where(ReviewRow.card_id == recall)
-                       .order_by(ReviewRow.id)).first()  # type: ignore[arg-type]
-        assert first is not None and first.state_before is not None
-        assert CardState.from_json(first.state_before).state == 0
-        assert first.id is not None
-        before = s.exec(select(ReviewRow).where(ReviewRow.card_id == rec,
-                                                ReviewRow.id < first.id)  # type: ignore[operator]
-                        .order_by(ReviewRow.id.desc())).first()  # type: ignore[union-attr]
-        assert before is not None and before.state_after is not None
-        state = CardState.from_json(before.state_after)
-        assert state.state == 2 and state.stability is not None and state.stability >= 3.0
+def test_a_fact_with_no_recognise_form_is_asked_in_recall_from_the_start(url: str) -> None:
+    """One memory per fact: the family is chosen when the fact is shown; a new fact starts
+    with recognition unless no recognise form is left for it (here: reported)."""
+    col, pid = qa_collection(url, n=2)
+    session = StudySession(col, pid)
+    q = session.next_question(T0)
+    assert q is not None and q.fact_id == "qa-000" and q.family is Family.RECOGNISE
+    session.report(q, "the flashcard is wrong", T0)
+    again = session.build_question(q.card_id, T0)
+    assert again is not None and again.family is Family.RECALL and again.form is Form.TYPED
     col.close()
 
 
@@ -366,12 +339,12 @@ def test_retired_suspended_and_buried_cards_are_not_shown(url: str) -> None:
     deck = qa_deck(4)
     col.import_deck(Deck(id=deck.id, name=deck.name, facts=deck.facts[1:]))
     session = StudySession(col, pid)
-    session.suspend(cards[("qa-001", "recognise")])
-    session.bury(cards[("qa-002", "recognise")], T0)
+    session.suspend(cards["qa-001"])
+    session.bury(cards["qa-002"], T0)
     shown = {q.fact_id for q, _ in drain(session, T0)}
     assert shown == {"qa-003"}
     # Buried until the next study day; suspended until unsuspended; retired for good.
-    session.unsuspend(cards[("qa-001", "recognise")])
+    session.unsuspend(cards["qa-001"])
     shown2 = {q.fact_id for q, _ in drain(StudySession(col, pid), T0 + timedelta(days=1))}
     assert {"qa-001", "qa-002"} <= shown2 and "qa-000" not in shown2
     col.close()
@@ -388,7 +361,7 @@ def test_reported_forms_are_excluded_and_formless_cards_skipped(url: str) -> Non
     with col.session() as s:
         quote = s.exec(select(CardRow).join(FactRow, FactRow.id == CardRow.fact_id)  # type: ignore[arg-type]
                        .where(FactRow.key == "q-zatulin", CardRow.profile_id == pid,
-                              CardRow.family == "recognise")).one()
+                              )).one()
     assert quote.id is not None
     q = session.build_question(quote.id, T0)
     assert q is not None
@@ -561,10 +534,7 @@ def test_undo_gives_back_the_daily_new_quota(url: str) -> None:
 def test_overrule_counts_a_typed_answer_as_right(url: str) -> None:
     col, pid = qa_collection(url, n=1, fuzz=False)
     cards = cards_of(col, pid)
-    recall = cards[("qa-000", "recall")]
-    set_card(col, cards[("qa-000", "recognise")], state=2, stability=10.0, difficulty=5.0,
-             due=T0 + timedelta(days=5), last_review=T0 - timedelta(days=5), reps=3,
-             last_shown_day=study_day(T0, 4, "UTC") - 5)
+    recall = cards["qa-000"]  # stability 8 days: asked in recall (typed)
     set_card(col, recall, state=2, stability=8.0, difficulty=6.0, due=T0 - timedelta(hours=2),
              last_review=T0 - timedelta(days=8), reps=3)
     before = CardState.of(card_row(col, recall))
@@ -620,37 +590,62 @@ def test_overrule_refuses_right_answers_and_stale_ones(url: str) -> None:
 # ---------------------------------------------------------------- leeches, tests, profiles
 
 
-def test_eighth_lapse_suspends_the_card_as_a_leech(url: str) -> None:
+def test_eighth_lapse_makes_a_leech_that_is_asked_another_way_not_suspended(url: str) -> None:
     col, pid = qa_collection(url, n=1, new_per_day=0)
-    card = cards_of(col, pid)[("qa-000", "recognise")]
+    card = cards_of(col, pid)["qa-000"]
     set_card(col, card, state=2, stability=4.0, difficulty=8.0, due=T0 - timedelta(hours=1),
              last_review=T0 - timedelta(days=4), reps=20, lapses=7)
     session = StudySession(col, pid)
     q = session.next_question(T0)
-    assert q is not None and int(q.card_id) == card
+    assert q is not None and int(q.card_id) == card and not q.leech
     result = session.answer_flashcard(q, 1, T0, 1000)
     assert result.leech
     row = card_row(col, card)
-    assert row.suspended and row.lapses == 8
-    assert session.next_question(T0 + timedelta(hours=1)) is None
+    assert not row.suspended and row.lapses == 8
+    # It comes back (relearning) flagged: the screens show its evidence first.
+    again = session.next_question(T0 + timedelta(hours=1))
+    assert again is not None and int(again.card_id) == card and again.leech
     leeches = profile_stats(col, pid, T0)["leeches"]
-    assert [(x["fact_id"], x["lapses"], x["suspended"]) for x in leeches] == [("qa-000", 8, True)]
+    assert [(x["fact_id"], x["lapses"], x["suspended"]) for x in leeches] == [("qa-000", 8, False)]
     session.undo(T0)
     row = card_row(col, card)
     assert not row.suspended and row.lapses == 7
     col.close()
 
 
+def test_a_leech_is_asked_in_another_form_than_the_one_last_missed(url: str) -> None:
+    col = Collection.open(url)
+    pid = col.profile().id
+    assert pid is not None
+    update_profile_settings(col, pid, timezone="UTC")
+    with col.session() as s:
+        quote = s.exec(select(CardRow).join(FactRow, FactRow.id == CardRow.fact_id)  # type: ignore[arg-type]
+                       .where(FactRow.key == "q-zatulin", CardRow.profile_id == pid)).one()
+    assert quote.id is not None
+    set_card(col, quote.id, state=2, stability=3.0, difficulty=8.0, due=T0 - timedelta(hours=1),
+             last_review=T0 - timedelta(days=3), reps=20, lapses=7)
+    session = StudySession(col, pid)
+    missed = session.build_question(quote.id, T0)
+    assert missed is not None and missed.family is Family.RECOGNISE
+    result = session.answer(missed, wrong(missed), T0, 2000)
+    assert result.leech and not result.correct
+    for day in range(1, 6):  # whatever the card's random draw, never the form it missed
+        set_card(col, quote.id, reps=20 + day)
+        again = StudySession(col, pid, seed=day).build_question(quote.id, T0)
+        assert again is not None and again.leech and again.form is not missed.form
+    col.close()
+
+
 def test_practice_test_answers(url: str) -> None:
     col, pid = qa_collection(url, n=2)
     cards = cards_of(col, pid)
-    new_card = cards[("qa-000", "recall")]
-    review_card = cards[("qa-001", "recall")]
+    new_card = cards["qa-000"]
+    review_card = cards["qa-001"]  # stability 10 days: asked in recall
     set_card(col, review_card, state=2, stability=10.0, difficulty=5.0,
              due=T0 + timedelta(days=3), last_review=T0 - timedelta(days=7), reps=3)
     session = StudySession(col, pid)
     new_before = card_values(col, new_card)
-    q = session.build_question(new_card, T0)
+    q = session.build_question(new_card, T0, Form.TYPED)
     assert q is not None
     result = session.record_test_answer(q, right(q), T0, 3000)
     assert result.kind == "test" and result.correct and result.state == 0
@@ -795,13 +790,10 @@ def test_sixty_days_of_the_seed_deck(tmp_path: Path) -> None:
                     with col.session() as s:
                         row = s.get(CardRow, int(q.card_id))
                         assert row is not None
+                        # A grown memory (7 days), or no recognise form for this fact.
+                        assert (row.state != 0 and (row.stability or 0) >= 7.0) or (
+                            not builder.forms_for(q.fact_id, Family.RECOGNISE))
                         if row.state == 0:
-                            sib = s.exec(select(CardRow).where(
-                                CardRow.profile_id == pid, CardRow.fact_id == row.fact_id,
-                                CardRow.family == "recognise")).one()
-                            # Stable recognise card, or none can ever be shown for this fact.
-                            assert (sib.state == 2 and (sib.stability or 0) >= 3.0) or (
-                                not builder.forms_for(q.fact_id, Family.RECOGNISE))
                             introduced_recall.add(q.fact_id)
                 ok = rng.random() < 0.8
                 result = respond(session, q, ok, now, rng.randrange(1500, 12000))
@@ -812,8 +804,8 @@ def test_sixty_days_of_the_seed_deck(tmp_path: Path) -> None:
                     undo = session.undo(now)
                     assert undo is not None and undo.cancelled_id == result.review_id
                     undone.add(result.review_id)
-                elif not ok and q.choices is None and q.form is not Form.TIMELINE \
-                        and rng.random() < 0.3:  # "I was right" on a typed answer
+                elif not ok and q.form is not Form.TIMELINE \
+                        and rng.random() < 0.3:  # "I was right"
                     over = session.overrule(result.review_id, now)
                     answered[over.review_id] = over
                     overruled.add(result.review_id)
@@ -870,7 +862,7 @@ def test_sixty_days_of_the_seed_deck(tmp_path: Path) -> None:
             cards = stats["cards"]
             assert (cards["new"], cards["learning"], cards["review"], cards["relearning"]) == (
                 states.get(0, 0), states.get(1, 0), states.get(2, 0), states.get(3, 0))
-            assert cards["total"] == 2 * len(deck.facts)
+            assert cards["total"] == len(deck.facts)  # one card (memory) per fact
             days = {r[0] for r in sql(f"SELECT DISTINCT r.study_day {effective} "
                                       f"AND {kind} = 'study'")}
             streak = 0

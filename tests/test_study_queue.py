@@ -27,7 +27,6 @@ import pytest
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     case,
     false,
     literal,
@@ -39,9 +38,8 @@ from sqlalchemy import select as sa_select
 
 import quizapp.study.session as study_module
 from quizapp.facts.model import Deck, Fact, FactKind
-from quizapp.questions.model import Family, Form, Question
+from quizapp.questions.model import Form, Question
 from quizapp.scheduling import LEARN_AHEAD, CardStateKind, day_start
-from quizapp.scheduling.policy import RECALL_MIN_STABILITY_DAYS
 from quizapp.scheduling.state import CardState
 from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, set_deck_overrides, update_profile_settings
@@ -79,7 +77,6 @@ def one_statement(session: StudySession, now: datetime, today: int,
     """The first few cards of every queue, in serving order (queue, due, id)."""
     c = card_table.alias("c")
     f = fact_table.alias("f")
-    sib = card_table.alias("sib")
     settings = session.settings
     day_end = day_start(today + 1, settings.rollover_hour, settings.timezone)
     no_form = sorted(session._no_form)
@@ -90,14 +87,11 @@ def one_statement(session: StudySession, now: datetime, today: int,
                                             else queue).label("queue"))
             .select_from(c)
             .join(f, f.c.id == c.c.fact_id)
-            .outerjoin(sib, and_(sib.c.profile_id == c.c.profile_id,
-                                 sib.c.fact_id == c.c.fact_id, sib.c.id != c.c.id))
             .where(
                 c.c.profile_id == session.profile_id,
                 c.c.suspended == false(),
                 or_(c.c.buried_until.is_(None), c.c.buried_until < today),
                 f.c.retired == false(),
-                or_(sib.c.last_shown_day.is_(None), sib.c.last_shown_day != today),
             )
         )
         if session._deck_id is not None:
@@ -122,14 +116,7 @@ def one_statement(session: StudySession, now: datetime, today: int,
             .order_by(c.c.due, c.c.id).limit(_BATCH))
     open_new = limit_filter(session, c.c.deck_id, counts, new=True)
     if open_new is not None:
-        ready = or_(
-            c.c.family == Family.RECOGNISE.value,
-            and_(sib.c.state == CardStateKind.REVIEW,
-                 sib.c.stability >= RECALL_MIN_STABILITY_DAYS),
-        )
-        if no_form:
-            ready = or_(ready, sib.c.id.in_(no_form))
-        parts.append(base(_Q_NEW).where(c.c.state == CardStateKind.NEW, ready, open_new)
+        parts.append(base(_Q_NEW).where(c.c.state == CardStateKind.NEW, open_new)
                      .order_by(c.c.due, c.c.id).limit(_BATCH))
 
     subs = [p.subquery() for p in parts]
@@ -137,7 +124,8 @@ def one_statement(session: StudySession, now: datetime, today: int,
     return (
         sa_select(card_table.c.id, card_table.c.deck_id, card_table.c.fact_id,
                   fact_table.c.key, card_table.c.family, card_table.c.reps,
-                  card_table.c.reported_forms, u.c.queue)
+                  card_table.c.reported_forms, u.c.queue, card_table.c.state,
+                  card_table.c.stability, card_table.c.lapses)
         .select_from(u)
         .join(card_table, card_table.c.id == u.c.cid)
         .join(fact_table, fact_table.c.id == card_table.c.fact_id)
@@ -474,49 +462,6 @@ def test_an_answer_cannot_overwrite_a_write_it_did_not_see(tmp_path: Path) -> No
     finally:
         con.close()
     col.close()
-
-
-def test_the_pace_lookup_reads_the_pace_index(tmp_path: Path) -> None:
-    """A session's first speed-rated answer of a form reads the learner's latest right answers
-    of that form through ix_review_pace, not the whole recent log (also after ANALYZE)."""
-    from sqlalchemy import event
-
-    path = tmp_path / "pace.sqlite3"
-    now = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-    with Collection.open(f"sqlite:///{path}") as col:
-        session = StudySession(col)
-        for i in range(12):
-            q = session.next_question(now + timedelta(seconds=i))
-            assert q is not None
-            session.answer(q, q.answers[0], now + timedelta(seconds=i), response_ms=3000 + i)
-        session.close(now + timedelta(minutes=1))
-    con = sqlite3.connect(path)
-    con.execute("ANALYZE")
-    con.close()
-    captured: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
-                _many: bool) -> None:
-        if "response_ms" in statement and statement.lstrip().upper().startswith("SELECT"):
-            captured.append((statement, parameters))
-
-    with Collection.open(f"sqlite:///{path}") as col:
-        event.listen(col.engine, "before_cursor_execute", capture)
-        session = StudySession(col)
-        later = now + timedelta(days=1)
-        q = session.next_question(later)
-        assert q is not None
-        session.answer(q, q.answers[0], later, response_ms=2500)
-        session.close(later)
-    assert captured, "the pace lookup ran no statement"
-    con = sqlite3.connect(path)
-    try:
-        for statement, parameters in captured:
-            plan = [r[3] for r in con.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
-            assert any("ix_review_pace" in p for p in plan), plan
-            assert not any(p.startswith("SCAN r") or p == "SCAN review" for p in plan), plan
-    finally:
-        con.close()
 
 
 def test_q_a_facts_are_fetched_with_the_kept_queue_and_ask_as_a_whole_deck_does(

@@ -216,6 +216,7 @@ _SQL_WRITE = re.compile(
 ELSEWHERE: dict[str, str] = {
     "storage/repository.py": "cards made for new facts; a deleted deck's or profile's rows",
     "storage/staged.py": "the cards of a staged import, removed when it is rolled back",
+    "storage/db.py": "the schema 5 → 6 upgrade merges each fact's two cards into one",
 }
 
 

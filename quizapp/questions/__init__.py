@@ -2,7 +2,8 @@
 
 - :mod:`.generate`: :class:`~.generate.QuestionBuilder` (forms per fact, prompts) and
   :func:`~.generate.questions_json` (the question JSON of DESIGN.md).
-- :mod:`.grading`: :func:`~.grading.grade` and :func:`~.grading.rating_for`.
+- :mod:`.grading`: :func:`~.grading.grade` (the rating an answer earns is one memory's rule:
+  :func:`quizapp.scheduling.memory.rating_for`).
 - :mod:`.distractors`, :mod:`.index`: wrong answers and the deck indexes behind them.
 - :mod:`.numbers`, :mod:`.dates`, :mod:`.normalize`: reading and writing values.
 - :mod:`.checks`: the run-time guard every built question passes, re-deriving each rule

@@ -27,7 +27,7 @@ import bisect
 import hashlib
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -1192,34 +1192,59 @@ def question_json(question: Question) -> dict[str, Any]:
 
 
 def card_id_for(fact_id: str, family: Family | str) -> str:
-    """The card id of a deck file that is not stored: ``<fact_id>/<family>``."""
+    """The name a fact's question in a family is seeded by in exports: ``<fact_id>/<family>``."""
     return f"{fact_id}/{Family(family).value}"
 
 
 def questions_for_deck(
     deck: Deck,
     seed: int,
-    card_ids: dict[tuple[str, str], str] | None = None,
     builder: QuestionBuilder | None = None,
 ) -> list[Question]:
-    """One question per card of ``deck`` (every fact x family with a form), seeded."""
+    """One question per fact and family with a form (for exports: a note per family), seeded."""
     builder = builder or QuestionBuilder(deck, forms=ALL_FORMS)
     out: list[Question] = []
     for fact_id in builder.index.facts:
         for family in builder.families_for(fact_id):
-            card_id = (card_ids or {}).get((fact_id, family.value)) or card_id_for(fact_id, family)
+            card_id = card_id_for(fact_id, family)
             question = builder.build(card_id, fact_id, family, card_rng(seed, card_id))
             if question is not None:
                 out.append(question)
     return out
 
 
+def questions_per_card(
+    deck: Deck,
+    seed: int,
+    cards: Mapping[str, tuple[str, Family]] | None = None,
+    builder: QuestionBuilder | None = None,
+) -> list[Question]:
+    """One question per card, that is per fact with a form, seeded.
+
+    ``cards`` maps a fact id to its stored card id and the family its memory is
+    asked in now (:func:`quizapp.scheduling.memory.family_for`); a fact not in
+    it (a deck file that is not stored) has the fact id as its card id and is
+    new, so it is asked in its first recognise form. A fact with no form in
+    that family is asked in the other.
+    """
+    builder = builder or QuestionBuilder(deck, forms=ALL_FORMS)
+    out: list[Question] = []
+    for fact_id in builder.index.facts:
+        card_id, family = (cards or {}).get(fact_id, (fact_id, Family.RECOGNISE))
+        for fam in (family, *(f for f in Family if f is not family)):
+            question = builder.build(card_id, fact_id, fam, card_rng(seed, card_id))
+            if question is not None:
+                out.append(question)
+                break
+    return out
+
+
 def questions_json(
-    deck: Deck, seed: int, card_ids: dict[tuple[str, str], str] | None = None
+    deck: Deck, seed: int, cards: Mapping[str, tuple[str, Family]] | None = None
 ) -> dict[str, Any]:
-    """The question JSON of DESIGN.md for ``deck``: one question per card, for ``seed``."""
+    """The question JSON of DESIGN.md for ``deck``: one question per card (fact), for ``seed``."""
     return {
         "deck": deck.id,
         "seed": seed,
-        "questions": [question_json(q) for q in questions_for_deck(deck, seed, card_ids)],
+        "questions": [question_json(q) for q in questions_per_card(deck, seed, cards)],
     }

@@ -43,81 +43,23 @@ number's plain value). What is accepted:
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Collection, Sequence
 
 from quizapp import lexicon
 from quizapp.facts.model import DeckOptions
 from quizapp.questions.dates import PartialDate, format_date, parse_date_text
 from quizapp.questions.index import looks_like_person
-from quizapp.questions.model import FAMILY_OF_FORM, Family, Form, Grade, Question, Verdict
+from quizapp.questions.model import Form, Grade, Question, Verdict
 from quizapp.questions.normalize import STOPWORDS, close_enough, norm_text, stem_word, tokens
 from quizapp.questions.numbers import NumberReading, parse_number, qualifier_kind, trailing_zeros
 from quizapp.questions.readings import date_readings, number_readings
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
-#: Every form answered by picking a choice (the recognise family, flashcards aside).
-CHOICE_FORMS = frozenset(
-    f for f, family in FAMILY_OF_FORM.items() if family is Family.RECOGNISE
-) - {Form.FLASHCARD}
-SLOW_TYPED = 1.5  # slower than 1.5x the learner's typical time: Hard
-SLOW_CHOICE = 1.25  # choices are quicker to answer, and weaker evidence
-QUICK = 0.6  # faster than 0.6x the typical time: Easy (typed forms only)
 TIMELINE_SEPARATOR = " | "
 _TIME_UNITS = frozenset(
     ["second", "minute", "hour", "day", "week", "month", "year", "decade", "century"]
 )
-
-
-def rating_for(
-    grade: Grade,
-    form: Form,
-    response_ms: int,
-    typical_ms: int | None,
-    *,
-    self_rating: int | None = None,
-) -> int:
-    """The FSRS rating (1 Again, 2 Hard, 3 Good, 4 Easy) an answer earns.
-
-    | answer                                   | rating |
-    | ---------------------------------------- | ------ |
-    | wrong or partly right                    | Again  |
-    | right, pace unknown (``typical_ms`` None) | Good   |
-    | right, typed, slower than 1.5x typical    | Hard   |
-    | right, typed, faster than 0.6x typical    | Easy   |
-    | right, typed, otherwise                   | Good   |
-    | right, choice, slower than 1.25x typical  | Hard   |
-    | right, choice, otherwise                  | Good   |
-    | flashcard                                 | the learner's own rating |
-
-    ``typical_ms`` is the learner's own pace for this form, e.g. the median time
-    of their recent right answers (:func:`typical_response_ms`). A right
-    multiple-choice answer is weaker evidence than a typed one: it never earns
-    Easy and turns Hard sooner.
-    """
-    if form is Form.FLASHCARD:
-        if self_rating in RATING_NAMES:
-            return int(self_rating)
-        return GOOD if grade.correct else AGAIN
-    if not grade.correct:
-        return AGAIN
-    if typical_ms is None or typical_ms <= 0 or response_ms <= 0:
-        return GOOD
-    ratio = response_ms / typical_ms
-    if form in CHOICE_FORMS:
-        return HARD if ratio > SLOW_CHOICE else GOOD
-    if ratio > SLOW_TYPED:
-        return HARD
-    if ratio < QUICK:
-        return EASY
-    return GOOD
-
-
-def typical_response_ms(recent_right_ms: Sequence[int]) -> int | None:
-    """A learner's typical response time: the median of recent right answers."""
-    times = [t for t in recent_right_ms if t > 0]
-    return int(statistics.median(times)) if times else None
 
 
 def grade(

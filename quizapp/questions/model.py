@@ -95,6 +95,9 @@ class Question:
     actual: str | None = None
     # What the grade says beside the verdict ("False: the article gives 1,960, not 2,180.").
     note: str | None = None
+    # A leech (a fact with 8 lapses): shown with its evidence sentence first, in another
+    # form than the one last missed, and flagged as needing another way in.
+    leech: bool = False
 
 
 class Verdict(StrEnum):

@@ -11,10 +11,7 @@ from quizapp.scheduling.policy import (
     LEARN_AHEAD,
     LEECH_LAPSES,
     MASTERED_STABILITY_DAYS,
-    RECALL_MIN_STABILITY_DAYS,
     StudySettings,
-    is_new_leech,
-    is_recall_ready,
     settings_from,
 )
 from quizapp.scheduling.scheduler import (
@@ -32,7 +29,6 @@ __all__ = [
     "LEARN_AHEAD",
     "LEECH_LAPSES",
     "MASTERED_STABILITY_DAYS",
-    "RECALL_MIN_STABILITY_DAYS",
     "CardState",
     "CardStateKind",
     "Rating",
@@ -40,8 +36,6 @@ __all__ = [
     "StudySettings",
     "day_date",
     "day_start",
-    "is_new_leech",
-    "is_recall_ready",
     "local_time",
     "retrievability",
     "review",

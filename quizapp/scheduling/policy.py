@@ -1,27 +1,22 @@
 """The study rules that sit on top of FSRS, stated once.
 
-- **Recall introduction.** A fact's recall card stays new, and is not offered,
-  until its recognise card is *stable*: in Review state with stability of at
-  least :data:`RECALL_MIN_STABILITY_DAYS` days (FSRS reaches this after a
-  couple of successful reviews on different days; the first Good on a new
-  card gives about 2.3 days). Exception: when the recognise card can never be
-  shown (the deck offers no recognise form for the fact), the recall card is
-  offered as a new card straight away.
-- **Daily limits** count the study day's log: ``new_per_day`` new *facts*
-  (a fact counts when any of its new cards is answered, so a recall card's
-  introduction counts as that fact's first production), and
-  ``reviews_per_day`` answers to cards in Review state. Learning and
-  relearning cards are never held back. Practice-test answers count for
-  neither. Limits apply per deck: a (profile, deck) override, else the
-  profile's value.
-- **Siblings**: a card is not shown on a study day on which the other card of
-  its fact was shown.
+- **One memory per fact.** A card is (profile, fact): one FSRS memory that
+  answers in a recognise form and in a recall form both update. The form is
+  chosen when the fact is shown (recognition while the memory's stability is
+  under :data:`~quizapp.scheduling.memory.RECALL_FROM_STABILITY_DAYS` days,
+  recall from then on); the rules and how each answer updates the memory are
+  :mod:`quizapp.scheduling.memory`'s.
+- **Daily limits** count the study day's log: ``new_per_day`` new facts (a
+  card answered for the first time) and ``reviews_per_day`` answers to cards
+  in Review state. Learning and relearning cards are never held back.
+  Practice-test answers count for neither. Limits apply per deck: a (profile,
+  deck) override, else the profile's value.
 - **Learn ahead**: when nothing else is due, a learning card due within
   :data:`LEARN_AHEAD` is shown early (as Anki does).
-- **Leech**: an Again that brings a card to :data:`LEECH_LAPSES` lapses (and
-  every :data:`LEECH_REPEAT` lapses after that) suspends the card and flags
-  its fact to the learner.
-- **Mastered**: a fact whose recall card has stability of at least
+- **Leech**: a fact with :data:`LEECH_LAPSES` lapses. It is never suspended
+  automatically: it is asked with its evidence shown first, in another form
+  than the one last missed, and flagged to the learner and the teacher.
+- **Mastered**: a fact whose memory has stability of at least
   :data:`MASTERED_STABILITY_DAYS` days and whose last answer was right.
 """
 
@@ -33,6 +28,8 @@ from datetime import timedelta
 from typing import Protocol
 
 from quizapp.scheduling.days import DEFAULT_ROLLOVER_HOUR, zone
+from quizapp.scheduling.memory import LEECH_LAPSES as LEECH_LAPSES
+from quizapp.scheduling.memory import MASTERED_STABILITY_DAYS as MASTERED_STABILITY_DAYS
 from quizapp.scheduling.scheduler import (
     DEFAULT_LEARNING_STEPS,
     DEFAULT_RELEARNING_STEPS,
@@ -41,25 +38,9 @@ from quizapp.scheduling.scheduler import (
     parse_steps,
 )
 
-RECALL_MIN_STABILITY_DAYS = 3.0
-LEECH_LAPSES = 8
-LEECH_REPEAT = 4
 LEARN_AHEAD = timedelta(minutes=20)
-MASTERED_STABILITY_DAYS = 21.0
 DEFAULT_NEW_PER_DAY = 20
 DEFAULT_REVIEWS_PER_DAY = 200
-
-
-def is_recall_ready(recognise_state: int, recognise_stability: float | None) -> bool:
-    """Whether a fact's recall card may be introduced, judged by its recognise card."""
-    return (recognise_state == 2 and recognise_stability is not None
-            and recognise_stability >= RECALL_MIN_STABILITY_DAYS)
-
-
-def is_new_leech(lapses_before: int, lapses_after: int) -> bool:
-    """Whether this answer's lapse makes the card a leech (8 lapses, then every 4)."""
-    return (lapses_after > lapses_before and lapses_after >= LEECH_LAPSES
-            and (lapses_after - LEECH_LAPSES) % LEECH_REPEAT == 0)
 
 
 @dataclass(frozen=True, slots=True)

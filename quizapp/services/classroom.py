@@ -194,8 +194,8 @@ def class_report(session: Session, class_name: str | None = None,
       overrule counted as the answer it replaces); ``correct`` the right
       ones; ``accuracy`` = correct / reviews (None without reviews);
       ``tests``: practice-test answers; ``last_answer``: ISO time or None.
-    - ``facts``, ``mastered``: as in ``quizapp stats`` (recall card stable
-      for 21 days and last answer right).
+    - ``facts``, ``mastered``: as in ``quizapp stats`` (the fact's one memory
+      stable for 21 days and its last answer right).
     - ``most_missed``: up to 5 ``{"fact_id", "kind", "text", "question",
       "misses", "answers"}``, study and test answers, most misses first;
       ``question`` says what the fact is about (its stem, a note's front, or

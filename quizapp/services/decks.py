@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from quizapp.questions.model import Family
+
 if TYPE_CHECKING:
     from quizapp.services.collection import Collection
     from quizapp.storage.repository import NotFoundError
@@ -69,12 +71,16 @@ def profile_decks(collection: Collection,
 
 
 def stored_card_ids(collection: Collection, deck_key: str,
-                    profile_id: int | None) -> dict[tuple[str, str], str]:
-    """(fact id, family) → the learner's stored card id, for a stored deck (empty: none)."""
+                    profile_id: int | None) -> dict[str, tuple[str, Family]]:
+    """Fact id → the learner's stored card id and the family its memory is asked in now,
+    for a stored deck (empty: none)."""
+    from quizapp.scheduling.memory import family_for
     from quizapp.storage import repository as repo
 
     with collection.session() as s:
-        return repo.stored_card_ids(s, deck_key, profile_id)
+        cards = repo.stored_cards(s, deck_key, profile_id)
+    return {key: (card_id, Family(family_for(state).value))
+            for key, (card_id, state) in cards.items()}
 
 
 # options ------------------------------------------------------------------

@@ -46,6 +46,7 @@ from quizapp.storage.fitlog import (
     history_rows,
     store_parameters,
 )
+from quizapp.storage.memories import replay_profile
 from quizapp.timeutil import utc_now
 
 
@@ -90,6 +91,8 @@ def _optimize(session: Session, profile_id: int, apply: bool,
     if switched:
         assert result.fitted_parameters is not None
         store_parameters(session, profile_id, json.dumps(list(result.fitted_parameters)))
+        # As Anki does: every memory is recomputed from the log with the new parameters.
+        replay_profile(session, profile_id)
     return OptimizationReport(profile_id, len(history), result, switched)
 
 
@@ -210,7 +213,8 @@ def reset_parameters(target: FitTarget, profile_id: int, *,
                      now: datetime | None = None) -> FitStatus:
     """Go back to FSRS' default parameters.
 
-    The reset counts as a fit for the automatic rule: the next automatic fit
+    Every memory state is recomputed from the log with the defaults. The
+    reset counts as a fit for the automatic rule: the next automatic fit
     comes :data:`REFIT_EVERY` answers later (Optimize now fits at once).
     """
     with fit_session(target) as session:
@@ -219,6 +223,8 @@ def reset_parameters(target: FitTarget, profile_id: int, *,
         record = FitRecord(last_attempt=FitAttempt(now or utc_now(), answers, False,
                                                    RESET_REASON))
         store_parameters(session, profile_id, record.to_text())
+        # Every memory is recomputed from the log with the default parameters.
+        replay_profile(session, profile_id)
         return FitStatus(record, answers, None, False)
 
 

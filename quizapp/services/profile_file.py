@@ -5,9 +5,13 @@ atomically, Qt-free) holds everything of one learner: the profile's settings
 and per-deck overrides, every card's scheduling state, every study session,
 every review row (undo and overrule rows with what they cancel, times to the
 microsecond, state-before and state-after verbatim) and every question
-report. Rows are mapped by deck key + fact key (+ family), never by database
+report. Rows are mapped by deck key + fact key, never by database
 ids, and the decks themselves travel along (sources and facts, retired facts
-included), so the file imports into a fresh ``QUIZAPP_HOME``.
+included), so the file imports into a fresh ``QUIZAPP_HOME``. A card is one per fact
+(its ``family`` is the family it was last asked in); a file written before
+schema 6, with a card per family, still imports: the cards of a fact are
+merged and the memory is replayed from the answers, as the schema upgrade
+does.
 :func:`import_profile` checks the whole file first and stores it in one
 transaction: a refused import writes nothing. The rows are read and written
 in :mod:`quizapp.storage.progress`.
@@ -48,6 +52,8 @@ __all__ = [
 ]
 
 PROFILE_FORMAT = "quizapp-profile"
+#: The schema from which a card is (profile, fact): one memory per fact.
+ONE_MEMORY_SCHEMA = 6
 
 
 # --------------------------------------------------------------------------
@@ -319,7 +325,12 @@ def _check_profile_file(data: dict[str, Any], path: Path) -> store.ProfilePlan:
         reports.append((ref, _values("question_report", x, _REPORT_SKIP, chk, where)))
     if chk.problems:
         raise ProgressFileError(chk.problems[:50])
-    return store.ProfilePlan(profile, overrides, decks, cards, sessions, reviews, reports)
+    # Written before one memory per fact (schema 6; a card per family): the cards of a
+    # fact are merged and its memory replayed from its answers, as the upgrade does.
+    old = not (isinstance(schema, int) and schema >= ONE_MEMORY_SCHEMA)
+    several = len({(ref[0], ref[1]) for ref, _ in cards}) < len(cards)
+    return store.ProfilePlan(profile, overrides, decks, cards, sessions, reviews, reports,
+                             replay=old or several)
 
 
 def import_profile(collection: Collection, path: str | Path, *, name: str | None = None,

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import case
 from sqlalchemy import select as sa_select
 
 from quizapp.scheduling import (
@@ -211,21 +210,21 @@ def _summary_statement(size: int) -> PlainSql:
     stmt = _summary_sql.get(size)
     if stmt is None:
         ids = ", ".join(f":id{i}" for i in range(size))
-        # The last answer is looked up only for a fact whose recall card is
-        # stable enough to count as mastered: the only case its level needs it.
+        # One card (memory) per fact. The last answer is looked up only for a
+        # fact whose memory is stable enough to count as mastered: the only case
+        # its level needs it.
         stmt = PlainSql(f"""
 SELECT f.id, f.key, f.deck_id, d.name, f.kind, f.text, f.front, f.stem, f.speaker, f.name,
        f.role, f.back,
-       max(CASE WHEN c.family = :rec THEN c.state END),
-       max(CASE WHEN c.family = :rec THEN (CASE WHEN c.suspended THEN 1 ELSE 0 END) END),
-       max(CASE WHEN c.family = :rcl THEN c.state END),
-       max(CASE WHEN c.family = :rcl THEN (CASE WHEN c.suspended THEN 1 ELSE 0 END) END),
+       max(c.state),
+       max(CASE WHEN c.suspended THEN 1 ELSE 0 END),
+       max(CASE WHEN c.reps > 0 THEN c.family END),
        min(CASE WHEN c.state <> 0 AND c.suspended = :no THEN c.due END),
        coalesce(sum(c.reps), 0),
        coalesce(max(c.lapses), 0),
        coalesce(sum(CASE WHEN c.suspended THEN 1 ELSE 0 END), 0),
-       max(CASE WHEN c.family = :rcl THEN c.stability END),
-       CASE WHEN max(CASE WHEN c.family = :rcl THEN c.stability END) >= :mastered THEN (
+       max(c.stability),
+       CASE WHEN max(c.stability) >= :mastered THEN (
            SELECT r.correct FROM review r JOIN card c2 ON c2.id = r.card_id
            WHERE c2.profile_id = :profile AND c2.fact_id = f.id
              AND r.kind IN (:k_study, :k_test, :k_overrule)
@@ -247,14 +246,15 @@ def summary_rows(collection: Database, profile_id: int, fact_row_ids: Sequence[i
     """One row per listed (not retired) fact of ``fact_row_ids`` (distinct ids), in no order.
 
     Each row: id, key, deck id, deck name, kind, text, front, stem, speaker,
-    name, role, back; the recognise card's state and whether it is suspended,
-    the recall card's; the earliest due of its studied unsuspended cards;
-    reps, most lapses, suspended cards; the recall card's stability; whether
-    the last answer was right (read only when that stability makes the fact
-    mastered); the profile's reports of its questions.
+    name, role, back; its card's state, whether it is suspended and the family
+    it was last asked in (None before its first answer); the due time if it
+    is studied and not suspended; reps, lapses, suspended cards (0 or 1); its
+    memory's stability; whether the last answer was right (read only when that
+    stability makes the fact mastered); the profile's reports of its
+    questions.
     """
     wanted = list(fact_row_ids)
-    base = {"rec": "recognise", "rcl": "recall", "no": False, "profile": profile_id,
+    base = {"no": False, "profile": profile_id,
             "mastered": MASTERED_STABILITY_DAYS, "k_study": ANSWER_KINDS[0],
             "k_test": ANSWER_KINDS[1], "k_overrule": ANSWER_KINDS[2]}
     largest = _CHUNKS[-1]
@@ -320,13 +320,14 @@ def label_rows(collection: Database, decks: Sequence[str], keys: Sequence[str]
 
 def card_rows(collection: Database, profile_id: int, fact_row_id: int
               ) -> list[tuple[Any, ...]]:
-    """The profile's cards of one fact, recognise first: (id, family, state, suspended,
-    due, stability, difficulty, reps, lapses, reported forms as JSON)."""
+    """The profile's card of one fact (one memory per fact; none before the profile has
+    cards of its deck): (id, family last asked, state, suspended, due, stability,
+    difficulty, reps, lapses, reported forms as JSON)."""
     c = card_table
     stmt = (sa_select(c.c.id, c.c.family, c.c.state, c.c.suspended, c.c.due, c.c.stability,
                       c.c.difficulty, c.c.reps, c.c.lapses, c.c.reported_forms)
             .where(c.c.profile_id == profile_id, c.c.fact_id == fact_row_id)
-            .order_by(case((c.c.family == "recognise", 0), else_=1), c.c.id))
+            .order_by(c.c.id))
     with collection.session() as s:
         return [tuple(row) for row in run(s, stmt)]
 

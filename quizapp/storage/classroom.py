@@ -119,7 +119,8 @@ _STUDENT_UPDATE_COLUMNS: dict[str, tuple[str, ...]] = {
                 "timezone", "learning_steps", "relearning_steps", "maximum_interval", "fuzz",
                 "fsrs_parameters"),
     "card": ("state", "step", "stability", "difficulty", "due", "last_review", "reps",
-             "lapses", "suspended", "buried_until", "last_shown_day", "reported_forms"),
+             "lapses", "suspended", "buried_until", "last_shown_day", "reported_forms",
+             "family"),  # schema 6: the family an answer asked the fact in
     "study_session": ("ended_at", "answered", "correct"),
 }
 # The documented exemption from row-level security: readable by every student
@@ -516,8 +517,7 @@ def _mastery_statement(who: Any) -> Any:
     return (
         sa_select(c.c.profile_id, f.c.deck_id, func.count(), func.sum(mastered))
         .select_from(c.join(f, f.c.id == c.c.fact_id))
-        .where(c.c.profile_id.in_(who), c.c.family == "recall",
-               f.c.retired == False)  # noqa: E712
+        .where(c.c.profile_id.in_(who), f.c.retired == False)  # noqa: E712
         .group_by(c.c.profile_id, f.c.deck_id)
     )
 

@@ -250,7 +250,7 @@ def study_counts(
             select(
                 count(not_buried, learning, c.c.due <= now + LEARN_AHEAD),
                 count(not_buried, c.c.state == CardStateKind.REVIEW, c.c.due < end_today),
-                count(not_buried, c.c.state == CardStateKind.NEW, c.c.family == "recognise"),
+                count(not_buried, c.c.state == CardStateKind.NEW),
                 count(c.c.state != CardStateKind.NEW, c.c.due >= end_today, c.c.due < end_tomorrow),
             )
         ).one()

@@ -147,12 +147,79 @@ def _class_deck_retirements(conn: Connection) -> None:
         secure_if_classroom(conn)
 
 
+def _one_memory_per_fact(conn: Connection) -> None:
+    """Schema 5 → 6: one card (one FSRS memory) per (profile, fact).
+
+    Before, a fact had a recognise card and a recall card per profile. For
+    every (profile, fact) the card with the lowest id survives; the review
+    and question-report rows of the others are re-pointed to it (only their
+    ``card_id`` changes: no review row is deleted or otherwise rewritten),
+    and the others are deleted. The survivor takes the latest ``buried_until``
+    and ``last_shown_day`` of the merged cards and the union of their
+    reported forms. A card the learner suspended keeps the fact suspended; a
+    suspension at 8 lapses or more was the old automatic leech rule, which
+    one memory per fact replaces by asking the fact another way, so that
+    suspension is lifted. Then every card's memory is replayed from its
+    effective study answers (:func:`quizapp.storage.memories.replay_memories`,
+    deterministic: fuzz off), and ``family`` becomes the family the fact was
+    last asked in. A unique index then holds one card per (profile, fact);
+    ``ix_card_recall`` (recall cards by stability) gives way to
+    ``ix_card_mastery`` (a profile's cards in fact order with stability). No
+    new table, so no new row-level security; on a PostgreSQL classroom the
+    grants are made afresh (a student's answer now writes ``card.family``).
+    A SQLite file with planner
+    statistics gets them for the new indexes (see schema 3).
+    """
+    from quizapp.storage.memories import merged_card, profile_ids, replay_memories
+
+    rows = conn.execute(text(
+        "SELECT id, profile_id, fact_id, suspended, lapses, buried_until, last_shown_day,"
+        " reported_forms FROM card ORDER BY profile_id, fact_id, id")).mappings().all()
+    groups: dict[tuple[int, int], list[Any]] = {}
+    for row in rows:
+        groups.setdefault((int(row["profile_id"]), int(row["fact_id"])), []).append(row)
+    repoint: list[dict[str, int]] = []
+    merged: list[dict[str, Any]] = []
+    for cards in groups.values():
+        survivor = int(cards[0]["id"])
+        repoint.extend({"s": survivor, "o": int(c["id"])} for c in cards[1:])
+        kept = merged_card(cards)
+        merged.append({"s": survivor, "suspended": kept["suspended"],
+                       "buried": kept["buried_until"], "shown": kept["last_shown_day"],
+                       "forms": kept["reported_forms"]})
+    if repoint:
+        conn.execute(text("UPDATE review SET card_id = :s WHERE card_id = :o"), repoint)
+        conn.execute(text("UPDATE question_report SET card_id = :s WHERE card_id = :o"),
+                     repoint)
+        conn.execute(text("DELETE FROM card WHERE id = :o"), [{"o": r["o"]} for r in repoint])
+    if merged:
+        conn.execute(text(
+            "UPDATE card SET suspended = :suspended, buried_until = :buried,"
+            " last_shown_day = :shown, reported_forms = :forms WHERE id = :s"), merged)
+    for statement in (
+        "DROP INDEX ix_card_recall",
+        "CREATE UNIQUE INDEX ux_card_profile_fact ON card (profile_id, fact_id)",
+        "CREATE INDEX ix_card_mastery ON card (profile_id, fact_id, stability)",
+    ):
+        conn.execute(text(statement))
+    if conn.dialect.name == "sqlite" and inspect(conn).has_table("sqlite_stat1"):
+        for name in ("ux_card_profile_fact", "ix_card_mastery"):  # as schema 3 did
+            conn.execute(text(f"ANALYZE {name}"))
+    for profile_id in profile_ids(conn):
+        replay_memories(conn, profile_id)
+    if conn.dialect.name == "postgresql":
+        from quizapp.storage.classroom import secure_if_classroom
+
+        secure_if_classroom(conn)  # a student's answer now writes card.family
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
     _progress_indexes,  # 2 → 3
     _deck_speakers,  # 3 → 4
     _class_deck_retirements,  # 4 → 5
+    _one_memory_per_fact,  # 5 → 6
 ]
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # The meta key that marks a database set up as a classroom (quizapp class init).
 CLASSROOM_KEY = "classroom"
@@ -219,21 +219,29 @@ class ProfileDeckRow(SQLModel, table=True):
 
 
 class CardRow(SQLModel, table=True):
-    """A (profile, fact, family) card with its FSRS state.
+    """A (profile, fact) card: the learner's one FSRS memory of the fact (schema 6).
 
     ``state`` is 0 for a new card, else fsrs' State (1 learning, 2 review,
-    3 relearning).
+    3 relearning). ``family`` is the family of form the fact was last asked
+    in (``recognise`` for a fact never asked); the form is chosen each time
+    the fact is shown (:mod:`quizapp.scheduling.memory`). Before schema 6 a
+    fact had one card per family; the upgrade merged them (their reviews
+    point to the one card left).
     """
 
     __tablename__ = "card"
     __table_args__ = (
+        # Before schema 6 a card was (profile, fact, family); the constraint
+        # stays (SQLite cannot drop it without rebuilding the table), implied
+        # by the unique index below.
         UniqueConstraint("profile_id", "fact_id", "family"),
         Index("ix_card_due", "profile_id", "suspended", "state", "due"),
         Index("ix_card_fact", "fact_id"),
-        # Schema 3, for the progress figures: a profile's recall cards in fact
-        # order with their stability (mastery), and partial indexes over the few
-        # leeches and buried cards.
-        Index("ix_card_recall", "profile_id", "family", "fact_id", "stability"),
+        # Schema 6: one card per (profile, fact), and for the progress figures a
+        # profile's cards in fact order with their stability (mastery). Schema
+        # 3: partial indexes over the few leeches and buried cards.
+        Index("ux_card_profile_fact", "profile_id", "fact_id", unique=True),
+        Index("ix_card_mastery", "profile_id", "fact_id", "stability"),
         # Schema 3, for the deck list: a profile's cards per deck, by state and
         # suspension, with due times (each count of a deck is one index range).
         Index("ix_card_profile_deck", "profile_id", "deck_id", "state", "suspended", "due"),

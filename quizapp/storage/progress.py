@@ -33,6 +33,7 @@ from sqlmodel import Session, SQLModel, select
 from quizapp.scheduling import CardStateKind
 from quizapp.storage import repository as repo
 from quizapp.storage import writer
+from quizapp.storage.memories import merged_card, replay_memories
 from quizapp.storage.models import (
     CardRow,
     DeckRow,
@@ -45,6 +46,7 @@ from quizapp.storage.models import (
     StudySessionRow,
     UTCDateTime,
 )
+from quizapp.storage.repository import FIRST_FAMILY
 from quizapp.storage.reviewlog import card_table, fact_table, review_table, run
 from quizapp.storage.reviews import (
     KIND_STUDY,
@@ -320,7 +322,9 @@ def _many(s: Session, stmt: Any, rows: Sequence[Mapping[str, Any]]) -> Result[An
     return result
 
 
-#: (deck key, fact key, family) of a card in a profile file.
+#: (deck key, fact key, family) of a card in a profile file. Since schema 6 a card is
+#: (profile, fact) and ``family`` the family it was last asked in; files written
+#: before have a card per family.
 CardRef = tuple[str, str, str]
 
 
@@ -332,6 +336,9 @@ class ProfilePlan:
     ``cards``: (card reference, card values); ``sessions``: (file id, values);
     ``reviews``: (file id, card reference, file session id or None, file id of
     the review it cancels or None, values); ``reports``: (card reference, values).
+    ``replay``: the file was written before one memory per fact (schema 6):
+    its cards of one fact are merged into one and the memory is replayed from
+    its answers, as the schema upgrade does.
     """
 
     profile: dict[str, Any]
@@ -342,6 +349,7 @@ class ProfilePlan:
     sessions: list[tuple[int, dict[str, Any]]]
     reviews: list[tuple[int, CardRef, int | None, int | None, dict[str, Any]]]
     reports: list[tuple[CardRef, dict[str, Any]]]
+    replay: bool = False
 
 
 def find_profile(s: Session, name: str) -> tuple[int, bool] | None:
@@ -453,6 +461,10 @@ def insert_imported_history(s: Session, pid: int, plan: ProfilePlan,
     and ``session_id`` are mapped from the file's ids to the new rows' ids.
     """
     card_ids = _import_cards(s, pid, plan, fact_ids, deck_ids)
+
+    def card_of(ref: CardRef) -> int:
+        return card_ids[(ref[0], ref[1])]
+
     session_map: dict[int, int] = {}
     if plan.sessions:
         new = writer.insert_study_sessions(s, [{**v, "profile_id": pid} for _, v in plan.sessions])
@@ -460,47 +472,54 @@ def insert_imported_history(s: Session, pid: int, plan: ProfilePlan,
     review_map: dict[int, int] = {}
     if plan.reviews:
         new = writer.insert_reviews(s, [
-            {**v, "profile_id": pid, "card_id": card_ids[ref],
+            {**v, "profile_id": pid, "card_id": card_of(ref),
              "session_id": session_map.get(sess) if sess is not None else None}
             for _, ref, sess, _, v in plan.reviews])
         review_map = {rid: int(n) for (rid, *_), n in zip(plan.reviews, new, strict=True)}
         writer.link_cancels(s, [(review_map[rid], review_map[cancels])
                                 for rid, _, _, cancels, _ in plan.reviews if cancels is not None])
     for ref, v in plan.reports:
-        card = s.get(CardRow, card_ids[ref])
+        card = s.get(CardRow, card_of(ref))
         assert card is not None
-        s.add(QuestionReportRow(**{**v, "profile_id": pid, "card_id": card_ids[ref],
+        s.add(QuestionReportRow(**{**v, "profile_id": pid, "card_id": card_of(ref),
                                    "fact_id": card.fact_id}))
     s.flush()
+    if plan.replay:
+        replay_memories(s.connection(), pid)
 
 
 def _import_cards(s: Session, pid: int, plan: ProfilePlan,
                   fact_ids: Mapping[tuple[str, str], int],
-                  deck_ids: Mapping[str, int]) -> dict[CardRef, int]:
-    """Give the new profile's cards the file's states; return card ids by reference."""
-    have = {
-        (fid, fam): cid
-        for cid, fid, fam in s.exec(sa_select(CardRow.id, CardRow.fact_id, CardRow.family)  # type: ignore[call-overload]
-                                    .where(CardRow.profile_id == pid))
-    }
-    missing = []
-    for ref, _ in plan.cards:
-        fid = fact_ids[(ref[0], ref[1])]
-        if (fid, ref[2]) not in have:  # a retired fact: no card was created for it
-            missing.append({"profile_id": pid, "fact_id": fid, "deck_id": deck_ids[ref[0]],
-                            "family": ref[2], "state": 0})
+                  deck_ids: Mapping[str, int]) -> dict[tuple[str, str], int]:
+    """Give the new profile's cards the file's states; return card ids by (deck, fact) key.
+
+    One card per fact: the cards of a file written before schema 6 (one per
+    family) are merged as the upgrade merges them (:func:`merged_card`; the
+    memory is replayed once the answers are in).
+    """
+    def cards_by_fact() -> dict[int, int]:
+        return {int(fid): int(cid) for cid, fid in s.exec(
+            sa_select(CardRow.id, CardRow.fact_id)  # type: ignore[call-overload]
+            .where(CardRow.profile_id == pid))}
+
+    have = cards_by_fact()
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for ref, values in plan.cards:
+        grouped.setdefault((ref[0], ref[1]), []).append(values)
+    missing = [{"profile_id": pid, "fact_id": fact_ids[key], "deck_id": deck_ids[key[0]],
+                "family": FIRST_FAMILY, "state": 0}
+               for key in grouped if fact_ids[key] not in have]  # retired facts: no card yet
     if missing:
         writer.insert_cards(s, missing)
-        have = {
-            (fid, fam): cid
-            for cid, fid, fam in s.exec(sa_select(CardRow.id, CardRow.fact_id, CardRow.family)  # type: ignore[call-overload]
-                                        .where(CardRow.profile_id == pid))
-        }
-    out: dict[CardRef, int] = {}
+        have = cards_by_fact()
+    out: dict[tuple[str, str], int] = {}
     updates = []
-    for ref, values in plan.cards:
-        cid = have[(fact_ids[(ref[0], ref[1])], ref[2])]
-        out[ref] = cid
+    for key, cards in grouped.items():
+        cid = have[fact_ids[key]]
+        out[key] = cid
+        values = dict(cards[0])
+        if plan.replay:
+            values.update(merged_card(cards))
         updates.append({"id": cid, **values})
     writer.update_cards(s, updates)
     return out

@@ -20,11 +20,11 @@ from quizapp.storage.reviews import KIND_TEST, answer_kind, is_effective, with_o
 
 
 def profile_card_rows(s: Session, profile_id: int,
-                      deck_keys: Sequence[str]) -> list[tuple[str, str, str, int, str | None]]:
-    """(deck key, fact key, family, card id, reported forms) of the profile's cards
-    in these decks that a test may ask: not suspended, fact not retired."""
+                      deck_keys: Sequence[str]) -> list[tuple[str, str, int, str | None]]:
+    """(deck key, fact key, card id, reported forms) of the profile's cards (one per
+    fact) in these decks that a test may ask: not suspended, fact not retired."""
     stmt = (
-        sa_select(DeckRow.key, FactRow.key, CardRow.family, CardRow.id,  # type: ignore[call-overload]
+        sa_select(DeckRow.key, FactRow.key, CardRow.id,  # type: ignore[call-overload]
                   CardRow.reported_forms)
         .join(FactRow, FactRow.id == CardRow.fact_id)
         .join(DeckRow, DeckRow.id == CardRow.deck_id)

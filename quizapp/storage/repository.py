@@ -15,7 +15,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, literal, text, true, union_all, update
+from sqlalchemy import and_, delete, exists, func, literal, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from quizapp.facts.bulk import gc_paused
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source, Speaker
+from quizapp.scheduling.state import CardState
 from quizapp.storage.dialect import placeholder
 from quizapp.storage.models import (
     CardRow,
@@ -34,6 +35,8 @@ from quizapp.storage.models import (
 )
 
 FAMILIES: tuple[str, ...] = ("recognise", "recall")
+#: The family a new card starts in (``card.family``: the family last asked).
+FIRST_FAMILY = "recognise"
 DEFAULT_PROFILE = "Student"
 
 
@@ -449,13 +452,15 @@ def create_missing_cards(
     deck_id: int | None = None,
     fact_ids: tuple[int, int] | None = None,
 ) -> int:
-    """Create the (profile, fact, family) cards that do not exist yet; return how many.
+    """Create the (profile, fact) cards that do not exist yet; return how many.
 
-    One ``INSERT ... SELECT`` in the database: cards are numbered by profile,
-    then fact, then family (in :data:`FAMILIES` order). Cards are made for
-    facts that are not retired, or, with ``fact_ids`` (first, last), for the
-    facts with row ids in that range whether retired or not (an import's
-    facts not shown yet: see :mod:`quizapp.storage.staged`).
+    One card per (profile, fact): the learner's one memory of the fact, asked
+    in a recognise or a recall form as its memory grows (``family`` starts as
+    ``recognise``, the family a new fact is first asked in). One ``INSERT ...
+    SELECT`` in the database: cards are numbered by profile, then fact. Cards
+    are made for facts that are not retired, or, with ``fact_ids`` (first,
+    last), for the facts with row ids in that range whether retired or not (an
+    import's facts not shown yet: see :mod:`quizapp.storage.staged`).
     """
     profile_ids = list(profile_ids)
     if not profile_ids:
@@ -464,17 +469,10 @@ def create_missing_cards(
     profile = ProfileRow.__table__.alias("p")  # type: ignore[attr-defined]
     card_table = CardRow.__table__  # type: ignore[attr-defined]
     card = card_table.alias("c")
-    families = union_all(
-        *(
-            core_select(literal(name).label("family"), literal(i).label("ord"))
-            for i, name in enumerate(FAMILIES)
-        )
-    ).subquery("fam")
     have = exists().where(
         and_(
             card.c.profile_id == profile.c.id,
             card.c.fact_id == fact.c.id,
-            card.c.family == families.c.family,
         )
     )
     wanted = (
@@ -482,16 +480,16 @@ def create_missing_cards(
             profile.c.id,
             fact.c.id,
             fact.c.deck_id,
-            families.c.family,
+            literal(FIRST_FAMILY),
             literal(0),
             literal(0),
             literal(0),
             literal(False),
             literal(_EMPTY_JSON_LIST),
         )
-        .select_from(fact.join(profile, profile.c.id.in_(profile_ids)).join(families, true()))
+        .select_from(fact.join(profile, profile.c.id.in_(profile_ids)))
         .where(~have)
-        .order_by(profile.c.id, fact.c.id, families.c.ord)
+        .order_by(profile.c.id, fact.c.id)
     )
     if fact_ids is None:
         wanted = wanted.where(fact.c.retired == False)  # noqa: E712
@@ -782,16 +780,16 @@ def card_counts(
     return out
 
 
-def stored_card_ids(
+def stored_cards(
     session: Session, deck_key: str, profile_id: int | None
-) -> dict[tuple[str, str], str]:
-    """Map (fact key, family) to the stored card id of one profile for a deck."""
+) -> dict[str, tuple[str, CardState]]:
+    """Map a fact key to one profile's stored card of it (id, memory) for a deck."""
     deck = find_deck(session, deck_key)
     if deck is None or profile_id is None:
         return {}
     rows = session.exec(
-        select(FactRow.key, CardRow.family, CardRow.id)
+        select(FactRow.key, CardRow)
         .join(CardRow, col(CardRow.fact_id) == col(FactRow.id))
         .where(col(FactRow.deck_id) == deck.id, col(CardRow.profile_id) == profile_id)
     )
-    return {(key, fam): str(cid) for key, fam, cid in rows}
+    return {key: (str(card.id), CardState.of(card)) for key, card in rows}

@@ -84,17 +84,14 @@ def day_answers(conn: Connection, profile_id: int, today: int) -> Iterator[tuple
         yield deck_id, fact_row_id, bool(was_new)
 
 
-def right_response_ms(conn: Connection, profile_id: int, since_day: int, form: str,
-                      limit: int) -> list[int]:
-    """Response times of the latest right answers in a form since a study day, newest first."""
+def last_wrong_form(conn: Connection, profile_id: int, card_id: int) -> str | None:
+    """The form of the card's latest effective wrong answer (None: never missed)."""
     r = review_table.alias("r")
-    stmt = (select(r.c.response_ms)
-            .where(r.c.profile_id == profile_id, r.c.study_day >= since_day,
-                   r.c.form == form, r.c.correct == True,  # noqa: E712
-                   r.c.response_ms.is_not(None), r.c.kind.in_(ANSWER_KINDS),
+    stmt = (select(r.c.form)
+            .where(r.c.profile_id == profile_id, r.c.card_id == card_id,
+                   r.c.correct == False, r.c.kind.in_(ANSWER_KINDS),  # noqa: E712
                    ~is_cancelled(r))
-            .order_by(r.c.study_day.desc(), r.c.id.desc())
-            .limit(limit))
-    return [int(v) for (v,) in conn.execute(stmt)]
-
-
+            .order_by(r.c.id.desc())
+            .limit(1))
+    form = conn.execute(stmt).scalar()
+    return str(form) if form is not None else None

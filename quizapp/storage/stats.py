@@ -59,7 +59,7 @@ from quizapp.storage.models import (
     as_utc,
     spelled,
 )
-from quizapp.storage.reviewlog import card_table, review_table
+from quizapp.storage.reviewlog import review_table
 from quizapp.storage.reviews import (
     KIND_OVERRULE,
     KIND_STUDY,
@@ -119,14 +119,17 @@ def profile_stats(collection_or_session: Session | _HasEngine, profile_id: int,
       overdue cards.
     - ``mastery``: ``{"threshold_days": 21, "total": {"facts", "mastered"},
       "decks": [{"deck_id", "deck", "facts", "mastered"}], "kinds": [{"kind",
-      "facts", "mastered"}]}``. A fact is mastered when its recall card has
-      stability ≥ 21 days and the fact's last answer was right.
+      "facts", "mastered"}]}``. A fact is mastered when its memory (its one
+      card) has stability ≥ 21 days and the fact's last answer was right.
     - ``most_missed``: up to 10 ``{"fact_id", "deck", "kind", "text", "misses",
       "answers"}``, most misses first (study and test answers).
     - ``wrong_choices``: up to 10 ``{"fact_id", "deck", "form", "given",
       "times"}``: wrong choices picked most often.
     - ``leeches``: ``{"card_id", "fact_id", "deck", "family", "lapses",
-      "suspended"}`` for cards with 8 or more lapses, most lapses first.
+      "suspended"}`` for facts with 8 or more lapses, most lapses first;
+      ``family`` is the family the fact was last asked in. A leech is not
+      suspended automatically (it is asked another way); ``suspended`` says
+      whether the learner suspended it by hand.
     """
     with _connection(collection_or_session) as conn:
         sql = _statements(conn.dialect.name)
@@ -186,9 +189,9 @@ WHERE r.cancels_id IS NOT NULL AND r.kind = '{KIND_OVERRULE}' AND r.profile_id =
 GROUP BY r.study_day, o.kind, r.correct
 """
 
-# Misses per card from the partial index of wrong answers, then per fact; only
-# the facts that can reach the top ten (misses at least the tenth highest) are
-# looked up, and only for those are all their answers counted.
+# Misses per card (one card per fact) from the partial index of wrong answers;
+# only the facts that can reach the top ten (misses at least the tenth highest)
+# are looked up, and only for those are all their answers counted.
 _MOST_MISSED = f"""
 WITH per_card AS (
     SELECT r.card_id AS card_id, COUNT(*) AS misses
@@ -197,15 +200,14 @@ WITH per_card AS (
       AND {effective_sql("r")}
     GROUP BY r.card_id
 ), per_fact AS (
-    SELECT c.fact_id AS fact_id, SUM(pc.misses) AS misses
-    FROM per_card pc CROSS JOIN card c
-    WHERE c.id = pc.card_id
-    GROUP BY c.fact_id
+    SELECT (SELECT c.fact_id FROM card c WHERE c.id = pc.card_id) AS fact_id,
+           pc.card_id AS card_id, pc.misses AS misses
+    FROM per_card pc
 )
 SELECT f.key, d.name, f.kind, f.text, f.front, pf.misses,
        (SELECT COUNT(*)
-        FROM card c3 CROSS JOIN review r3 {{by_card}}
-        WHERE c3.fact_id = pf.fact_id AND r3.profile_id = :p AND r3.card_id = c3.id
+        FROM review r3 {{by_card}}
+        WHERE r3.profile_id = :p AND r3.card_id = pf.card_id
           AND {effective_sql("r3")})
 FROM per_fact pf JOIN fact f ON f.id = pf.fact_id JOIN deck d ON d.id = f.deck_id
 WHERE pf.misses >= COALESCE(
@@ -225,32 +227,29 @@ ORDER BY COUNT(*) DESC, f.key, r.given
 LIMIT {TOP}
 """
 
-# Facts with a recall card, and mastered ones, per deck and kind, in one pass
-# over the profile's recall cards (ix_card_recall, in fact order, so the facts
-# are looked up in the order they are stored). A fact is mastered when its
-# recall card is at or above the threshold and its latest effective answer,
-# over all its cards, was right: each card's latest answer is the first entry
-# of a backward range of ix_review_card_cover, and the latest of a fact's cards
-# is the largest key (time, id, right) of those. The nested CASE looks for the
-# last answer only on cards above the threshold.
+# Facts, and mastered ones, per deck and kind, in one pass over the profile's
+# cards (one per fact; ix_card_mastery, in fact order, so the facts are looked
+# up in the order they are stored). A fact is mastered when its memory's
+# stability is at or above the threshold and its latest effective answer was
+# right: the card's latest answer is the first entry of a backward range of
+# ix_review_card_cover, whose key (time, id, right) ends in 1 for a right
+# answer. The nested CASE looks for the last answer only on cards above the
+# threshold.
 _MASTERY = """
 SELECT x.deck_id, d.name, x.kind, x.facts, x.mastered
 FROM (SELECT f.deck_id AS deck_id, f.kind AS kind, COUNT(*) AS facts,
              SUM(CASE WHEN c.stability >= :threshold THEN
-                   CASE WHEN (SELECT MAX((SELECT {key}
-                                          FROM review lr {by_card}
-                                          WHERE lr.profile_id = c2.profile_id
-                                            AND lr.card_id = c2.id
-                                            AND {effective}
-                                          ORDER BY lr.reviewed_at DESC, lr.id DESC
-                                          LIMIT 1))
-                              FROM card c2
-                              WHERE c2.profile_id = c.profile_id
-                                AND c2.fact_id = c.fact_id) LIKE '%1'
+                   CASE WHEN (SELECT {key}
+                              FROM review lr {by_card}
+                              WHERE lr.profile_id = c.profile_id
+                                AND lr.card_id = c.id
+                                AND {effective}
+                              ORDER BY lr.reviewed_at DESC, lr.id DESC
+                              LIMIT 1) LIKE '%1'
                         THEN 1 ELSE 0 END
                  ELSE 0 END) AS mastered
       FROM card c CROSS JOIN fact f
-      WHERE c.profile_id = :p AND c.family = 'recall'
+      WHERE c.profile_id = :p
         AND f.id = c.fact_id AND f.retired = FALSE
       GROUP BY f.deck_id, f.kind) x
 JOIN deck d ON d.id = x.deck_id
@@ -504,14 +503,11 @@ def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 
 
 def _last_answer_right(c: FromClause) -> ColumnElement[Any]:
-    """Correlated: whether the latest effective answer to any card of c's fact was right."""
+    """Correlated: whether the latest effective answer to the card c (its fact) was right."""
     r = review_table.alias("lr")
-    c2 = card_table.alias("c2")
     return (
         sa_select(r.c.correct)
-        .select_from(r.join(c2, c2.c.id == r.c.card_id))
-        .where(c2.c.profile_id == c.c.profile_id, c2.c.fact_id == c.c.fact_id,
-               is_effective(r))
+        .where(r.c.profile_id == c.c.profile_id, r.c.card_id == c.c.id, is_effective(r))
         .order_by(r.c.reviewed_at.desc(), r.c.id.desc())
         .limit(1)
         .scalar_subquery()

@@ -18,15 +18,13 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, false, or_
+from sqlalchemy import Select, bindparam, false, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import BindParameter
 from sqlmodel import Session, select
 
 from quizapp.facts.model import Deck, Fact
-from quizapp.questions.model import Family
-from quizapp.scheduling.policy import RECALL_MIN_STABILITY_DAYS
 from quizapp.scheduling.state import CardStateKind
 from quizapp.storage import repository as repo
 from quizapp.storage.models import CardRow, ClassDeckRetiredRow, ProfileDeckRow, ProfileRow
@@ -37,7 +35,7 @@ from quizapp.storage.writer import StoredCard, stored_card
 Q_PREFERRED = 0  # the card whose answer was just undone
 Q_LEARNING = 1  # learning / relearning cards that are due now
 Q_REVIEW = 2  # review cards due before the study day ends
-Q_NEW = 3  # new cards (recall cards only once the recognise card is stable)
+Q_NEW = 3  # new cards (facts never answered), in deck order
 Q_LEARN_AHEAD = 4  # learning cards due within LEARN_AHEAD
 
 
@@ -66,30 +64,25 @@ def part_statement(queue: int, one_deck: bool, no_form: bool, decks: str | None,
 
     The filters are the study rules of :mod:`quizapp.scheduling.policy`: not
     suspended, buried or retired (the fact, or the deck for the profile's
-    class), no sibling shown today, a new recall card
-    only once its recognise card is stable (or can never be shown), and
-    ``decks`` (``in`` / ``not_in``) for the daily limits. Each queue is a range
-    scan of ``ix_card_due`` (profile, suspended, state, due) in (due, id) order.
-    Rows: card id, deck id, fact row id, fact key, family, reps, reported
-    forms, due.
+    class), and ``decks`` (``in`` / ``not_in``) for the daily limits. A card
+    is (profile, fact), so there is no sibling to keep apart. Each queue is a
+    range scan of ``ix_card_due`` (profile, suspended, state, due) in (due,
+    id) order. Rows: card id, deck id, fact row id, fact key, family (last
+    asked), reps, reported forms, due, state, stability, lapses.
     """
     c = card_table.alias("c")
     f = fact_table.alias("f")
-    sib = card_table.alias("sib")
     today: BindParameter[int] = bindparam("today")
     q = (
         sa_select(c.c.id, c.c.deck_id, c.c.fact_id, f.c.key, c.c.family, c.c.reps,
-                  c.c.reported_forms, c.c.due)
+                  c.c.reported_forms, c.c.due, c.c.state, c.c.stability, c.c.lapses)
         .select_from(c)
         .join(f, f.c.id == c.c.fact_id)
-        .outerjoin(sib, and_(sib.c.profile_id == c.c.profile_id,
-                             sib.c.fact_id == c.c.fact_id, sib.c.id != c.c.id))
         .where(
             c.c.profile_id == bindparam("profile_id"),
             c.c.suspended == false(),
             or_(c.c.buried_until.is_(None), c.c.buried_until < today),
             f.c.retired == false(),
-            or_(sib.c.last_shown_day.is_(None), sib.c.last_shown_day != today),
             c.c.deck_id.not_in(_retired_for_profile()),
         )
     )
@@ -109,16 +102,9 @@ def part_statement(queue: int, one_deck: bool, no_form: bool, decks: str | None,
     elif queue == Q_REVIEW:
         q = q.where(c.c.state == CardStateKind.REVIEW, c.c.due < bindparam("day_end"))
     else:
-        ready = or_(
-            c.c.family == Family.RECOGNISE.value,
-            and_(sib.c.state == CardStateKind.REVIEW,
-                 sib.c.stability >= RECALL_MIN_STABILITY_DAYS),
-        )
-        if no_form:
-            ready = or_(ready, sib.c.id.in_(bindparam("no_form", expanding=True)))
         # New cards have no due time: index order within state 0 is card id
         # order, which is deck order.
-        q = q.where(c.c.state == CardStateKind.NEW, ready)
+        q = q.where(c.c.state == CardStateKind.NEW)
     return q.order_by(c.c.due, c.c.id).limit(size)
 
 

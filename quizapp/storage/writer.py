@@ -14,6 +14,8 @@ study sitting goes through this module:
 - **a profile import**: :func:`insert_study_sessions`, :func:`insert_reviews`,
   :func:`link_cancels`, :func:`insert_cards` and :func:`update_cards` write
   many rows at once inside the importer's transaction.
+- **memories replayed from the log** (the schema 6 upgrade, new FSRS
+  parameters adopted): :func:`set_memories`.
 
 The log is never edited: undo and overrule append rows that cancel earlier
 ones (see :mod:`quizapp.storage.reviews`); only :func:`link_cancels` sets a
@@ -52,8 +54,8 @@ _COUNT_SESSION = update(_session_table).where(_session_table.c.id == bindparam("
 _SQL_CARD = ("SELECT profile_id, deck_id, fact_id, state, step, stability, difficulty, due,"
              " last_review, reps, lapses, suspended, last_shown_day FROM card WHERE id = ?")
 _SQL_UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
-                    " last_review = ?, reps = ?, lapses = ?, suspended = ?, last_shown_day = ?"
-                    " WHERE id = ?")
+                    " last_review = ?, reps = ?, lapses = ?, suspended = ?, last_shown_day = ?,"
+                    " family = ? WHERE id = ?")
 _SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
                       " study_day, kind, form, prompt, choices, given, correct, verdict,"
                       " response_ms, rating, state_before, state_after)"
@@ -157,12 +159,12 @@ class AnswerWriter:
         """A new study-session row, begun and ended at ``now``; its id."""
         return self._insert(_SQL_INSERT_SESSION, (profile_id, self._time(now), self._time(now)))
 
-    def write_card(self, card_id: int, after: CardState) -> None:
-        """Give the card its state after the answer."""
+    def write_card(self, card_id: int, after: CardState, family: str) -> None:
+        """Give the card its state after an answer asked in a form of ``family``."""
         self._execute(_SQL_UPDATE_CARD, (
             after.state, after.step, after.stability, after.difficulty, self._time(after.due),
             self._time(after.last_review), after.reps, after.lapses, after.suspended,
-            after.last_shown_day, card_id))
+            after.last_shown_day, family, card_id))
 
     def append_review(self, card_id: int, profile_id: int, session_row_id: int, now: datetime,
                       row: AnswerRow) -> int:
@@ -423,6 +425,27 @@ def update_cards(s: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Update cards by primary key: each mapping holds ``id`` and the columns to set."""
     if rows:
         s.exec(update(CardRow), params=list(rows))
+
+
+_card_table: Table = CardRow.__table__  # type: ignore[attr-defined]
+_SET_MEMORY = (
+    update(_card_table).where(_card_table.c.id == bindparam("b_id")).values(
+        state=bindparam("b_state"), step=bindparam("b_step"),
+        stability=bindparam("b_stability"), difficulty=bindparam("b_difficulty"),
+        due=bindparam("b_due", type_=_card_table.c.due.type),
+        last_review=bindparam("b_last_review", type_=_card_table.c.last_review.type),
+        reps=bindparam("b_reps"), lapses=bindparam("b_lapses"), family=bindparam("b_family")))
+
+
+def set_memories(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Give cards a replayed memory (:mod:`quizapp.storage.memories`), in ``conn``'s transaction.
+
+    Each mapping holds ``b_id`` and ``b_state``, ``b_step``, ``b_stability``,
+    ``b_difficulty``, ``b_due``, ``b_last_review``, ``b_reps``, ``b_lapses``,
+    ``b_family``.
+    """
+    if rows:
+        conn.execute(_SET_MEMORY, list(rows))
 
 
 def suspend_cards(s: Session, profile_id: int, card_ids: Sequence[int], suspended: bool) -> int:

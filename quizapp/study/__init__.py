@@ -2,11 +2,10 @@
 
 - :mod:`quizapp.study.session`: :class:`StudySession`, the sitting the GUI,
   the command line and tests drive alike (order, durability, undo, overrule,
-  bury, suspend, report, pace).
+  bury, suspend, report).
 - :mod:`quizapp.study.queue`: the candidate queues and what a session keeps
   of them.
 - :mod:`quizapp.study.actions`: undo, overrule, bury, suspend and report.
-- :mod:`quizapp.study.pace`: the learner's typical time per question form.
 - :mod:`quizapp.study.results`: what a sitting hands back.
 
 The statements are storage's: the queues' reads in

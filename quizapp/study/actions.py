@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Protocol
 
-from quizapp.questions.grading import rating_for
-from quizapp.questions.model import Evidence, Form, Grade, Question, Verdict
-from quizapp.scheduling import CardState, CardStateKind, StudySettings, review
+from quizapp.questions.model import Evidence, Grade, Question, Verdict
+from quizapp.scheduling import CardState, CardStateKind, StudySettings, memory
 from quizapp.storage import repository as repo
 from quizapp.storage import writer
+from quizapp.storage.memories import choices_shown, family_of_form
 from quizapp.storage.reviews import KIND_OVERRULE, KIND_STUDY, KIND_TEST, KIND_UNDO
 from quizapp.study.results import ReviewResult, UndoResult
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from quizapp.services.collection import Collection
-    from quizapp.study.pace import Pace
     from quizapp.study.queue import _DayCounts
 
 
@@ -39,7 +38,6 @@ class _Sitting(Protocol):
     _preferred: int | None
     _shown: dict[int, tuple[int, int]]
     _no_form: set[int]
-    _pace: Pace
 
     def study_day(self, now: datetime) -> int: ...
 
@@ -72,8 +70,9 @@ class CardActions:
     def overrule(self: _Sitting, review_id: int, now: datetime) -> ReviewResult:
         """"I was right": count a wrongly graded answer as right.
 
-        Appends a kind ``overrule`` row that cancels the answer and re-rates the
-        card as right from that answer's state-before, at that answer's time.
+        Appends a kind ``overrule`` row that cancels the answer and answers the
+        fact's memory again as right from that answer's state-before, at that
+        answer's time, in the family and with the choices of that answer.
         Only the card's latest answer can be overruled.
         """
         self._drop_queue()  # it changes cards: fetch the queue afresh
@@ -92,13 +91,14 @@ class CardActions:
             assert orig.state_before is not None and orig.state_after is not None
             assert orig.reviewed_at is not None
             before = CardState.from_json(orig.state_before)
-            form = Form(orig.form) if orig.form else Form.TYPED
             result = Grade(Verdict.RIGHT, orig.given or "", "Counted as right at your request.")
-            rating = rating_for(result, form, orig.response_ms or 0,
-                                self._pace.typical_ms(form.value, now))
+            rating = int(memory.rating_for(True))
             settings = self.settings_for(card.deck_id).scheduler
             if orig.kind == KIND_STUDY or before.state == CardStateKind.REVIEW:
-                after = review(before, rating, orig.reviewed_at, settings).with_changes(
+                after = memory.answer(
+                    before, family_of_form(orig.form), True, orig.reviewed_at, settings,
+                    choices=choices_shown(orig.form, orig.choices),
+                ).with_changes(
                     last_shown_day=CardState.from_json(orig.state_after).last_shown_day)
             else:
                 after = before

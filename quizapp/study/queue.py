@@ -21,7 +21,7 @@ from quizapp.storage import study as _storage
 _Q_PREFERRED = _storage.Q_PREFERRED  # the card whose answer was just undone
 _Q_LEARNING = _storage.Q_LEARNING  # learning / relearning cards that are due now
 _Q_REVIEW = _storage.Q_REVIEW  # review cards due before the study day ends
-_Q_NEW = _storage.Q_NEW  # new cards (recall cards only once the recognise card is stable)
+_Q_NEW = _storage.Q_NEW  # new cards (facts never answered), in deck order
 _Q_LEARN_AHEAD = _storage.Q_LEARN_AHEAD  # learning cards due within LEARN_AHEAD
 
 _BATCH = 8  # candidates per queue in one candidate list
@@ -36,10 +36,13 @@ class _Candidate:
     deck_id: int
     fact_row_id: int
     fact_key: str
-    family: str
+    family: str  # the family the fact was last asked in
     reps: int
     reported_forms: str
     queue: int
+    state: int = 0
+    stability: float | None = None
+    lapses: int = 0
 
 
 @dataclass(slots=True)
@@ -73,6 +76,9 @@ class _Row:
     reps: int
     reported_forms: str
     due: datetime | None
+    state: int = 0
+    stability: float | None = None
+    lapses: int = 0
 
     def key(self) -> tuple[datetime, int]:
         """The serving order of learning and review cards (due, then id)."""
@@ -95,5 +101,5 @@ class _Part:
 
 def _candidate(row: _Row, queue: int) -> _Candidate:
     return _Candidate(row.card_id, row.deck_id, row.fact_row_id, row.fact_key, row.family,
-                      row.reps, row.reported_forms, queue)
+                      row.reps, row.reported_forms, queue, row.state, row.stability, row.lapses)
 

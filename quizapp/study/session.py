@@ -11,9 +11,14 @@ passed in::
 **Order.** Due learning and relearning cards first, then due reviews, then new
 cards in deck order, within the daily limits; a learning card due within
 :data:`~quizapp.scheduling.LEARN_AHEAD` comes last, when nothing else is left.
-The rules (recall introduction, limits, siblings, leeches) are stated in
-:mod:`quizapp.scheduling.policy`. In short: a fact's recall card is offered
-only once its recognise card is in Review state with stability ≥ 3 days.
+The rules (limits, learn ahead) are stated in :mod:`quizapp.scheduling.policy`
+and those of one memory per fact in :mod:`quizapp.scheduling.memory`: a card
+is (profile, fact); when it is shown its family is chosen by its memory
+(recognition while the stability is under 7 days, recall after), and every
+answer, in either family, updates that one memory (a right multiple-choice
+answer guess-corrected; Again or Good only). A leech (8 lapses) is asked in
+another form than the one last missed, with its evidence shown first; it is
+never suspended automatically.
 
 **Durability.** Every answer, overrule, undo, bury, suspend and report is one
 transaction, committed (SQLite WAL with ``synchronous=FULL``, so the commit is
@@ -29,8 +34,8 @@ never edited: undo and overrule append rows that cancel earlier ones (see
 compiled once: a ``LIMIT``-ed range scan of the ``ix_card_due`` index
 (profile, suspended, state, due). On an SQLite file the session keeps the
 head of every queue in memory, as Anki does: it serves questions from there,
-puts its own answers in (the answered card leaves, its sibling is hidden for
-the day, a learning card comes back at its due time), fetches again when a
+puts its own answers in (the answered card leaves, a learning card comes back
+at its due time), fetches again when a
 queue runs short, and drops it all when the study day changes or anything
 else wrote to the database (``PRAGMA data_version`` on the connection the
 session holds; its own undo, overrule, bury, suspend and report drop it
@@ -58,9 +63,9 @@ from typing import Any
 
 from quizapp.facts.model import DeckOptions, Fact
 from quizapp.questions.generate import ALL_FORMS, QuestionBuilder, stable_hash
-from quizapp.questions.grading import grade, grade_flashcard, rating_for
+from quizapp.questions.grading import grade, grade_flashcard
 from quizapp.questions.mix import Kind, kind_of, prefer_kinds
-from quizapp.questions.model import Family, Form, Grade, Question
+from quizapp.questions.model import FAMILY_OF_FORM, Family, Form, Grade, Question
 from quizapp.questions.related import gives_away, related_facts
 from quizapp.scheduling import (
     LEARN_AHEAD,
@@ -69,8 +74,7 @@ from quizapp.scheduling import (
     Rating,
     StudySettings,
     day_start,
-    is_new_leech,
-    review,
+    memory,
     settings_from,
     study_day,
 )
@@ -81,7 +85,6 @@ from quizapp.storage import study as db
 from quizapp.storage.reviews import KIND_STUDY, KIND_TEST
 from quizapp.storage.study import SittingDb
 from quizapp.study.actions import CardActions, _card_key, _reported_forms
-from quizapp.study.pace import Pace
 from quizapp.study.queue import (
     _BATCH,
     _KEPT_BATCH,
@@ -153,10 +156,8 @@ class StudySession(CardActions):
         # The queue kept in memory (SQLite files) and the connection it is read on.
         self._link = db.SittingConnection(collection, db.keeps_queue(collection.engine), self,
                                           StudySession._held_anew)
-        self._pace = Pace(self.profile_id, self._settings, self._link)
         self._keep = self._link.keep
         self._parts: dict[int, _Part] = {}
-        self._facts_today: dict[int, set[int]] = {}  # fact row id -> cards answered today
         self._queue_day: int | None = None
         self._data_version: Any = None
         self._day_ends: dict[int, datetime] = {}
@@ -263,7 +264,8 @@ class StudySession(CardActions):
             card = self._card(db.find_card(s, _card_key(card_id)), card_id)
             fact_key = db.fact_key(s, card.fact_id)
             cand = _Candidate(card.id, card.deck_id, card.fact_id, fact_key, card.family,
-                              card.reps, card.reported_forms, _Q_NEW)
+                              card.reps, card.reported_forms, _Q_NEW, card.state.state,
+                              card.state.stability, card.state.lapses)
         self._tools(card.deck_id)
         question = self._build(cand, form)
         if question is not None:
@@ -315,12 +317,48 @@ class StudySession(CardActions):
         return self._tools(deck_id)
 
     def _build(self, cand: _Candidate, form: Form | None = None) -> Question | None:
+        """The question for a card: its family chosen by its memory, then a form of it.
+
+        The family is :func:`quizapp.scheduling.memory.choose_presentation`'s
+        (recognition while the memory is young, recall from a stability of
+        ``RECALL_FROM_STABILITY_DAYS``; recall at once when no recognise form
+        is left for the fact), the other family when the chosen one has no
+        form left. A leech (8 lapses) is asked in another form than the one it
+        was last missed in when there is one, and its question carries
+        ``leech`` (the screens show its evidence first and flag it).
+        """
         exclude = frozenset(Form(f) for f in _reported_forms(cand.reported_forms)
                             if f in _FORM_VALUES)
         rng = random.Random(stable_hash(self._seed, cand.card_id, cand.reps))
-        return self._tools(cand.deck_id).builder.build(
-            str(cand.card_id), cand.fact_key, Family(cand.family), rng, form=form,
-            exclude=exclude)
+        builder = self._tools(cand.deck_id).builder
+        if form is not None:
+            return builder.build(str(cand.card_id), cand.fact_key, FAMILY_OF_FORM[form], rng,
+                                 form=form, exclude=exclude)
+        can_recognise = any(f not in exclude
+                            for f in builder.forms_for(cand.fact_key, Family.RECOGNISE))
+        state = CardState(state=cand.state, stability=cand.stability, lapses=cand.lapses)
+        shown = memory.choose_presentation(state, can_recognise=can_recognise)
+        first = Family(shown.family.value)
+        question = None
+        if shown.other_form:
+            missed = self._last_missed_form(cand.card_id)
+            if missed is not None:
+                question = builder.build(str(cand.card_id), cand.fact_key, first, rng,
+                                         exclude=exclude | {missed})
+        for family in (first, *(f for f in Family if f is not first)):
+            if question is not None:
+                break
+            question = builder.build(str(cand.card_id), cand.fact_key, family, rng,
+                                     exclude=exclude)
+        if question is not None and shown.needs_another_way_in:
+            question = replace(question, leech=True)
+        return question
+
+    def _last_missed_form(self, card_id: int) -> Form | None:
+        """The form the card's latest wrong answer was asked in (None: none, or unknown)."""
+        with self._db() as conn:
+            form = reviewlog.last_wrong_form(conn, self.profile_id, card_id)
+        return Form(form) if form in _FORM_VALUES else None
 
     # ------------------------------------------------------------------ the queue
 
@@ -419,9 +457,6 @@ class StudySession(CardActions):
         """The rules the fetch applied, for what changed since: answers, limits, no form."""
         if row.card_id in self._no_form:
             return False
-        shown = self._facts_today.get(row.fact_row_id)
-        if shown is not None and (len(shown) > 1 or row.card_id not in shown):
-            return False  # the other card of its fact was shown today
         if queue == _Q_REVIEW:
             return self._deck_open(row.deck_id, counts, new=False)
         if queue == _Q_NEW:
@@ -441,15 +476,12 @@ class StudySession(CardActions):
 
     def _drop_queue(self) -> None:
         self._parts.clear()
-        self._facts_today.clear()
         self._queue_day = None
 
     def _add_no_form(self, card_id: int) -> None:
         self._no_form.add(card_id)
-        # A recognise card that can never be shown lets its recall card in.
-        self._parts.pop(_Q_NEW, None)
 
-    def _queue_answered(self, card_id: int, fact_row_id: int, kind: str, after: CardState,
+    def _queue_answered(self, card_id: int, kind: str, after: CardState,
                         today: int) -> None:
         """Put this session's own answer into the kept queue (or drop the queue)."""
         if not self._parts:
@@ -464,11 +496,10 @@ class StudySession(CardActions):
                 if found is not None:
                     break
         if found is None:
-            # Not a card this queue holds (or not a study answer): its siblings and
-            # place are unknown here, so fetch afresh.
+            # Not a card this queue holds (or not a study answer): its place is
+            # unknown here, so fetch afresh.
             self._drop_queue()
             return
-        self._facts_today.setdefault(fact_row_id, set()).add(card_id)
         if after.suspended or after.due is None:
             return
         if after.state in (CardStateKind.LEARNING, CardStateKind.RELEARNING):
@@ -478,7 +509,8 @@ class StudySession(CardActions):
         else:
             return
         target = self._parts.get(queue)
-        row = replace(found[1], reps=after.reps, due=after.due)
+        row = replace(found[1], reps=after.reps, due=after.due, state=after.state,
+                      stability=after.stability, lapses=after.lapses)
         if target is not None and (target.bound is None or row.key() <= target.bound):
             insort(target.rows, row, key=_Row.key)
 
@@ -576,7 +608,9 @@ class StudySession(CardActions):
         """Record a self-rated answer (1 Again … 4 Easy) to a flashcard (or any question)."""
         rating = int(Rating(rating))
         result = grade_flashcard(question, rating)  # Again is wrong; Hard, Good, Easy right
-        return self._record(question, KIND_STUDY, None, result, rating, now, response_ms)
+        # One memory per fact: Again or Good, whatever the self-rating (see memory).
+        return self._record(question, KIND_STUDY, None, result,
+                            int(memory.rating_for(result.correct)), now, response_ms)
 
     def record_test_answer(self, question: Question, given: str | Sequence[str], now: datetime,
                            response_ms: int | None = None) -> ReviewResult:
@@ -591,10 +625,9 @@ class StudySession(CardActions):
                 now: datetime, response_ms: int | None) -> ReviewResult:
         tools = self._deck_of(question.card_id)
         result = grade(question, given, deck_options=tools.options, known_names=tools.names)
-        rating = rating_for(result, question.form, response_ms or 0,
-                            self._pace.typical_ms(question.form.value, now))
         text = given if isinstance(given, str) else _ORDER_SEPARATOR.join(given)
-        return self._record(question, kind, text, result, rating, now, response_ms)
+        return self._record(question, kind, text, result, int(memory.rating_for(result.correct)),
+                            now, response_ms)
 
     def _record(self, question: Question, kind: str, given: str | None, result: Grade,
                 rating: int, now: datetime, response_ms: int | None) -> ReviewResult:
@@ -609,19 +642,22 @@ class StudySession(CardActions):
             if shown is not None and shown[0] != before.reps:
                 raise StaleQuestionError("this question was answered already")
             settings = self.settings_for(deck_id).scheduler
+            family = memory.Family(question.family.value)
+            choices = len(question.choices) if question.choices is not None else 0
             if kind == KIND_STUDY:
-                after = review(before, rating, now, settings).with_changes(last_shown_day=today)
+                after = memory.answer(before, family, result.correct, now, settings,
+                                      choices=choices).with_changes(last_shown_day=today)
             elif before.state == CardStateKind.REVIEW:
-                after = review(before, rating, now, settings)
+                after = memory.answer(before, family, result.correct, now, settings,
+                                      choices=choices)
             else:
                 after = before
-            leech = is_new_leech(before.lapses, after.lapses)
-            if leech:
-                after = after.with_changes(suspended=True)
+            # 8 lapses: the fact is a leech from now on (asked another way, never suspended).
+            leech = memory.is_leech(after) and not memory.is_leech(before)
             session_row_id = self._session_row_id
             if session_row_id is None:
                 session_row_id = w.start_session(self.profile_id, now)
-            w.write_card(card_id, after)
+            w.write_card(card_id, after, question.family.value)
             review_id = w.append_review(card_id, self.profile_id, session_row_id, now,
                                         writer.AnswerRow(
                 today, kind, question.form.value, question.prompt, _shown_choices(question),
@@ -634,9 +670,7 @@ class StudySession(CardActions):
         self._shown[card_id] = (_ANSWERED, deck_id)  # a second submit is refused
         if kind == KIND_STUDY and self._counts is not None and self._counts.day == today:
             self._counts.add(deck_id, fact_row_id, before.state)
-        self._queue_answered(card_id, fact_row_id, kind, after, today)
-        if result.correct and response_ms is not None:
-            self._pace.samples(question.form.value, now).append(response_ms)
+        self._queue_answered(card_id, kind, after, today)
         return ReviewResult(
             review_id=review_id, card_id=question.card_id, fact_id=question.fact_id,
             kind=kind, correct=result.correct, verdict=result.verdict,

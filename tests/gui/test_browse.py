@@ -86,8 +86,8 @@ def last_dialog(window: MainWindow, kind: type) -> Any:
 
 def _summary(i: int, level: KnowledgeLevel, due: datetime | None = None) -> FactSummary:
     return FactSummary(fact_row_id=i, key=f"f-{i}", deck_id=1, deck_name="Deck", kind="date",
-                       text=f"fact {i}", detail=f"question {i}", recognise="review",
-                       recall="new", due=due, reviews=i, lapses=0, suspended=0, reports=0,
+                       text=f"fact {i}", detail=f"question {i}", state="review",
+                       asked_as="recall", due=due, reviews=i, lapses=0, suspended=0, reports=0,
                        level=level)
 
 
@@ -103,7 +103,8 @@ def test_fact_table_model_without_widgets() -> None:
     assert model.data(model.index(0, FactTableModel.FACT)) == "fact 1"
     assert model.data(model.index(0, FactTableModel.DETAIL)) == "question 1"
     assert model.data(model.index(0, FactTableModel.KIND)) == "Date"
-    assert model.data(model.index(0, FactTableModel.RECOGNISE)) == "Review"
+    assert model.data(model.index(0, FactTableModel.STATE)) == "Review"
+    assert model.data(model.index(0, FactTableModel.ASKED_AS)) == "Recall"
     assert model.data(model.index(0, FactTableModel.DUE)) == "Today"
     assert model.data(model.index(2, FactTableModel.DUE)) == "Overdue"
     assert model.data(model.index(1, FactTableModel.DUE)) == "–"
@@ -375,7 +376,7 @@ def test_new_deck_with_notes_and_a_fact_from_its_article(
     assert window.profile is not None
     (cards,) = query(quizapp_home, "SELECT count(*) FROM card WHERE deck_id = ? AND "
                      "profile_id = ?", deck_id, window.profile.profile_id)[0]
-    assert cards == 4  # two facts, two families each
+    assert cards == 2  # two facts, one card (memory) each
     assert window.browse.model.rowCount() == 2
 
 

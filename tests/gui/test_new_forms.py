@@ -24,7 +24,7 @@ from tests.gui.test_question_widgets import make
 from tests.gui.test_study import DIGITS, wait_feedback, wait_question
 
 
-def new_form_questions(card_ids: dict[tuple[str, str], str]) -> list[Question]:
+def new_form_questions(card_ids: dict[str, str]) -> list[Question]:
     """A question of each new form on the seed deck (true or false both ways), built with
     the stored card ids of the profile."""
     deck = load_deck_file(SEED_DECK)
@@ -38,7 +38,7 @@ def new_form_questions(card_ids: dict[tuple[str, str], str]) -> list[Question]:
         for fact in deck.facts:
             if form not in builder.forms_for(fact.id, Family.RECOGNISE):
                 continue
-            card = card_ids[(fact.id, Family.RECOGNISE.value)]
+            card = card_ids[fact.id]  # one card (memory) per fact
             for seed in range(50):
                 q = builder.build(card, fact.id, Family.RECOGNISE, random.Random(seed), form=form)
                 if q is not None and (form is not Form.TRUE_FALSE or q.answers[0] not in truths):
@@ -65,7 +65,8 @@ def test_new_forms_answered_by_keyboard_in_the_study_screen(
     session = study.session
     assert session is not None and window.library is not None
     with window.library.collection.session() as s:
-        card_ids = repo.stored_card_ids(s, "seed", session.profile_id)
+        card_ids = {k: c for k, (c, _m) in repo.stored_cards(
+            s, "seed", session.profile_id).items()}
     before = len(query(quizapp_home, "SELECT id FROM review"))
     for i, question in enumerate(new_form_questions(card_ids)):
         # The session serves the card (its own builder offers the default forms), and the

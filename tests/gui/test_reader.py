@@ -72,10 +72,10 @@ def test_colours_follow_what_the_learner_knows(
     from sqlalchemy import text
 
     with window.library.collection.transaction() as s:
-        s.execute(text("UPDATE card SET lapses = 8 WHERE fact_id = :f AND profile_id = :p "
-                       "AND family = 'recognise'"), {"f": fid[leech], "p": pid})
+        s.execute(text("UPDATE card SET lapses = 8 WHERE fact_id = :f AND profile_id = :p"),
+                  {"f": fid[leech], "p": pid})
         s.execute(text("UPDATE card SET state = 2, stability = 30, due = :d WHERE fact_id = :f "
-                       "AND profile_id = :p AND family = 'recall'"),
+                       "AND profile_id = :p"),
                   {"f": fid[mastered], "p": pid,
                    "d": sql_time(datetime.now(UTC) + timedelta(days=20))})
     last_right = query(quizapp_home, "SELECT r.correct FROM review r JOIN card c ON c.id = "

@@ -95,10 +95,10 @@ def answer(qtbot: QtBot, study: StudyPanel, question: Question, right: bool,
 
 
 def make_recall_ready(home: Path, facts: int) -> None:
-    """Put the recognise cards of the first ``facts`` seed facts into Review, stable.
+    """Put the first ``facts`` seed facts into Review, stable (30 days) and due now.
 
-    Their recall cards (typed, cloze, timeline) then come first among new cards,
-    as they would days into studying.
+    They then come first, asked in a recall form (typed, cloze, timeline) as a
+    grown memory is, as they would days into studying.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
     con = sqlite3.connect(database_file(home))
@@ -107,7 +107,7 @@ def make_recall_ready(home: Path, facts: int) -> None:
             r[0]
             for r in con.execute(
                 "SELECT c.id FROM card c JOIN fact f ON f.id = c.fact_id JOIN deck d "
-                "ON d.id = c.deck_id WHERE d.key = 'seed' AND c.family = 'recognise' "
+                "ON d.id = c.deck_id WHERE d.key = 'seed' "
                 "AND c.profile_id = 1 ORDER BY c.id LIMIT ?",
                 (facts,),
             )
@@ -115,7 +115,7 @@ def make_recall_ready(home: Path, facts: int) -> None:
         con.executemany(
             "UPDATE card SET state = 2, stability = 30.0, difficulty = 5.0, reps = 3, "
             "due = ?, last_review = ? WHERE id = ?",
-            [(now + timedelta(days=30), now - timedelta(days=1), i) for i in ids],
+            [(now - timedelta(hours=1), now - timedelta(days=30), i) for i in ids],
         )
         con.commit()
     finally:
@@ -212,7 +212,8 @@ def test_study_with_keyboard_and_mouse_undo_and_overrule(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page,
                     timeout=WAIT_MS)
     assert not study.active
-    assert window.deck_model.decks()[0].learning > 0
+    seed = window.deck_model.decks()[0]
+    assert seed.learning > 0 or seed.due < 8  # answered facts left the due reviews
 
     # The review log holds exactly what was done, in order.
     rows = reviews(quizapp_home)
@@ -438,8 +439,8 @@ def test_timeline_feedback_gives_each_event_its_date(window: MainWindow, qtbot: 
     session = study.session
     assert session is not None and window.library is not None
     with window.library.collection.session() as s:
-        cards = repo.stored_card_ids(s, "seed", session.profile_id)
-    question = next(q for cid in sorted(cards.values())
+        cards = repo.stored_cards(s, "seed", session.profile_id)
+    question = next(q for cid in sorted(int(c) for c, _state in cards.values())
                     if (q := session.build_question(cid, datetime.now(UTC), Form.TIMELINE)))
     assert len(question.item_dates) == len(question.answers[0].split(" | "))
     study.present(question)
@@ -472,3 +473,35 @@ def test_tab_stops_only_on_what_can_be_seen_and_used(
     assert all(isinstance(w, (QAbstractButton, QLineEdit)) and w.isVisible() for w in stops), [
         f"{type(w).__name__}:{w.accessibleName()}" for w in stops]
     assert set(study.view.choice_panel.buttons) <= set(stops)
+
+
+def test_a_leech_is_shown_with_its_sentence_first(
+    window: MainWindow, qtbot: QtBot, quizapp_home: Path
+) -> None:
+    """A fact with 8 lapses comes back with "Read this first: <its sentence>" above the
+    question; an ordinary question has no such line."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con = sqlite3.connect(database_file(quizapp_home))
+    try:
+        card_id, sentence = con.execute(
+            "SELECT c.id, f.sentence FROM card c JOIN fact f ON f.id = c.fact_id "
+            "WHERE c.profile_id = 1 AND f.key = 'n-helicopters'").fetchone()
+        con.execute("UPDATE card SET state = 2, stability = 3.0, difficulty = 8.0, reps = 20, "
+                    "lapses = 8, due = ?, last_review = ? WHERE id = ?",
+                    (now - timedelta(hours=1), now - timedelta(days=3), card_id))
+        con.commit()
+    finally:
+        con.close()
+    window.refresh_decks()
+    study = window.study
+    window.start_study()
+    question = wait_question(qtbot, study)
+    assert int(question.card_id) == card_id and question.leech
+    first = study.view.card.evidence_first
+    assert first.isVisible() and first.text() == f"Read this first: {sentence}"
+    answer(qtbot, study, question, True, mouse=True)
+    wait_feedback(qtbot, study)
+    study.next()
+    ordinary = wait_question(qtbot, study)
+    assert not ordinary.leech and int(ordinary.card_id) != card_id
+    assert not first.isVisible()

@@ -139,7 +139,21 @@ def test_study_with_the_keyboard_in_a_real_window(xvfb: str, quizapp_home: Path,
     rows = _reviews(db)
     assert len(rows) >= ANSWERS
     assert all(kind == "study" for kind, _, _ in rows)
-    assert all(form in CHOICE_FORMS for _, form, _ in rows)  # new cards are asked to recognise
+    # New facts are asked to recognise, but for a fact with no recognise form (recall).
+    from quizapp.assets import seed_deck_path
+    from quizapp.facts.deckfile import load_deck_file
+    from quizapp.questions.generate import ALL_FORMS, QuestionBuilder
+    from quizapp.questions.model import Family
+
+    builder = QuestionBuilder(load_deck_file(seed_deck_path()), forms=ALL_FORMS)
+    con = sqlite3.connect(db)
+    try:
+        asked = con.execute("SELECT r.form, f.key FROM review r JOIN card c ON c.id = r.card_id "
+                            "JOIN fact f ON f.id = c.fact_id ORDER BY r.id").fetchall()
+    finally:
+        con.close()
+    assert all(form in CHOICE_FORMS or not builder.forms_for(key, Family.RECOGNISE)
+               for form, key in asked), asked
     assert all(correct is not None for _, _, correct in rows)
     con = sqlite3.connect(db)
     try:

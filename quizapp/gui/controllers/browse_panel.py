@@ -308,13 +308,13 @@ class BrowsePanel(QObject):
 
         entries = review_history(self.collection, self.profile_id, card_id=card.card_id)
         v.history_model.set_entries(entries)
-        v.history_caption.setText(f"REVIEW HISTORY · {card.family.upper()} CARD")
+        v.history_caption.setText("REVIEW HISTORY · BOTH KINDS OF QUESTION")
         v.history_empty.setVisible(not entries)
         v.history.setVisible(bool(entries))
         v.suspend.setEnabled(True)
         v.suspend.setText("Unsuspend" if card.suspended else "Suspend")
-        v.suspend.setToolTip("Show this card again" if card.suspended
-                             else "Stop showing this card")
+        v.suspend.setToolTip("Show this fact again" if card.suspended
+                             else "Stop showing this fact")
 
     # ------------------------------------------------------------ changes
 
@@ -326,9 +326,8 @@ class BrowsePanel(QObject):
         from quizapp.browse import set_suspended
 
         set_suspended(self.collection, self.profile_id, [card.card_id], not card.suspended)
-        family = "recognise" if card.family == "recognise" else "recall"
         self.status_message.emit(
-            f"The {family} card is {'shown again' if card.suspended else 'suspended'}.")
+            f"The fact is {'shown again' if card.suspended else 'suspended'}.")
         row = self.view.cards.currentIndex().row()
         self.refresh()
         if 0 <= row < self.view.card_model.rowCount():

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from quizapp.browse import FactSummary
     from quizapp.facts.model import Deck, Fact, Source
     from quizapp.questions.generate import QuestionBuilder
-    from quizapp.questions.model import Question
+    from quizapp.questions.model import Family, Question
     from quizapp.services.collection import Collection
 
 FORM_NAMES = {
@@ -133,7 +133,7 @@ class ReaderPanel(QObject):
         self._summaries: dict[str, FactSummary] = {}
         self._spans: list[Span] = []
         self._builder: QuestionBuilder | None = None
-        self._card_ids: dict[tuple[str, str], str] = {}
+        self._card_ids: dict[str, tuple[str, Family]] = {}  # fact id -> card id, family
         v = self.view
         v.deck_box.currentIndexChanged.connect(self._deck_chosen)
         v.source_box.currentIndexChanged.connect(self._source_chosen)
@@ -371,7 +371,7 @@ class ReaderPanel(QObject):
         v.set_fact_actions(True)
 
     def questions_for(self, key: str) -> list[Question]:
-        """One generated question per card family of the fact."""
+        """One generated question per family of forms of the fact (its one card's id)."""
         from quizapp.questions.generate import QuestionBuilder
 
         if self.deck is None:
@@ -380,7 +380,7 @@ class ReaderPanel(QObject):
             self._builder = QuestionBuilder(self.deck)
         out = []
         for family in self._builder.families_for(key):
-            card_id = self._card_ids.get((key, family.value), f"{key}/{family.value}")
+            card_id = self._card_ids[key][0] if key in self._card_ids else key
             question = self._builder.build(card_id, key, family, random.Random(f"{key}/{family}"))
             if question is not None:
                 out.append(question)

@@ -70,7 +70,8 @@ class _Done:
     correct: int
 
 
-LEECH_NOTE = "This card has lapsed 8 times: it is now suspended as a leech."
+LEECH_NOTE = ("This fact has lapsed 8 times: from now on it gets another way in (its "
+              "sentence first, another kind of question) and is flagged as a leech.")
 ANSWER_NOT_SAVED = (
     "Your answer was NOT saved: the database is busy (another program is writing to it). "
     "Please give your answer again."

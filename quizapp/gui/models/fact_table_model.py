@@ -34,6 +34,8 @@ KIND_LABELS: dict[str, str] = {
     "person": "Person",
     "qa": "Q/A note",
 }
+#: The family a fact was last asked in (its card's ``family``).
+FAMILY_LABELS: dict[str, str] = {"recognise": "Recognise", "recall": "Recall"}
 STATE_LABELS: dict[str, str] = {
     "new": "New",
     "learning": "Learning",
@@ -63,17 +65,17 @@ def describe_due(due: datetime | None, today: date) -> str:
 class FactTableModel(QAbstractTableModel):
     """Facts found by a search; sortable by any column."""
 
-    FACT, DETAIL, KIND, DECK, RECOGNISE, RECALL, DUE, LEVEL = range(8)
-    HEADERS = ("Fact", "Question or answer", "Kind", "Deck", "Recognise", "Recall",
+    FACT, DETAIL, KIND, DECK, STATE, ASKED_AS, DUE, LEVEL = range(8)
+    HEADERS = ("Fact", "Question or answer", "Kind", "Deck", "State", "Last asked",
                "Due", "Known")
     TOOLTIPS = (
         "The fact's words in the article, or a note's question",
         "The question stem, the speaker, the person's role or the note's answer",
         "What kind of fact it is",
         "The deck it belongs to",
-        "State of the card that asks you to choose the answer",
-        "State of the card that asks you to produce the answer",
-        "When the next of its cards falls due",
+        "State of your memory of the fact (one card per fact)",
+        "How it was last asked: recognise (choose the answer) or recall (produce it)",
+        "When it next falls due",
         "How well you know it: new, learning, known, mastered or leech",
     )
     FactRole = Qt.ItemDataRole.UserRole + 1
@@ -181,10 +183,10 @@ class FactTableModel(QAbstractTableModel):
             return KIND_LABELS.get(fact.kind, fact.kind)
         if col == self.DECK:
             return fact.deck_name
-        if col == self.RECOGNISE:
-            return STATE_LABELS.get(fact.recognise, fact.recognise)
-        if col == self.RECALL:
-            return STATE_LABELS.get(fact.recall, fact.recall)
+        if col == self.STATE:
+            return STATE_LABELS.get(fact.state, fact.state)
+        if col == self.ASKED_AS:
+            return FAMILY_LABELS.get(fact.asked_as, fact.asked_as)
         if col == self.DUE:
             return describe_due(fact.due, self._today)
         return LEVEL_LABELS.get(fact.level.value, fact.level.value)

@@ -10,12 +10,11 @@ from PySide6.QtGui import QFont
 
 if TYPE_CHECKING:
     from quizapp.browse import CardSummary, HistoryEntry
-from quizapp.gui.models.fact_table_model import STATE_LABELS, describe_due
+from quizapp.gui.models.fact_table_model import FAMILY_LABELS, STATE_LABELS, describe_due
 from quizapp.gui.safe_text import tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
-FAMILY_LABELS = {"recognise": "Recognise", "recall": "Recall"}
 RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 FORM_LABELS = {
     "choice": "Multiple choice",
@@ -64,9 +63,10 @@ class _Table(QAbstractTableModel):
 
 
 class CardTableModel(_Table):
-    """The cards of one fact: family, state, due, stability, answers, lapses."""
+    """The card of one fact (its one memory): the family it was last asked in, state,
+    due, stability, answers, lapses."""
 
-    HEADERS = ("Card", "State", "Due", "Stability", "Reps", "Lapses")
+    HEADERS = ("Last asked", "State", "Due", "Stability", "Reps", "Lapses")
     CardRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, parent: Any = None) -> None:

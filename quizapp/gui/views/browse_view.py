@@ -201,8 +201,8 @@ class BrowseView(QWidget):
         fm = self.fontMetrics()
         for col, sample in ((FactTableModel.KIND, "Q/A note"),
                             (FactTableModel.DECK, "World capitals"),
-                            (FactTableModel.RECOGNISE, "Recognise"),
-                            (FactTableModel.RECALL, "Relearning"),
+                            (FactTableModel.STATE, "Relearning"),
+                            (FactTableModel.ASKED_AS, "Recognise"),
                             (FactTableModel.DUE, "Tomorrow"), (FactTableModel.LEVEL, "Mastered")):
             header.resizeSection(col, fm.horizontalAdvance(sample) + 40)
         t.setColumnHidden(FactTableModel.DECK, True)

@@ -274,9 +274,10 @@ class ProgressView(QWidget):
         tables.addWidget(self.missed_section, 1)
         tables.addWidget(self.wrong_section, 1)
         layout.addLayout(tables)
-        self.leeches = _table("Leeches", ("Fact", "Deck", "Card", "Lapses", "Suspended"))
+        self.leeches = _table("Leeches", ("Fact", "Deck", "Last asked", "Lapses", "Suspended"))
         self.leech_section = Section("Leeches", self.leeches, page,
-                                     "cards forgotten 8 times or more")
+                                     "facts forgotten 8 times or more: they now come with "
+                                     "their sentence first and another kind of question")
         layout.addWidget(self.leech_section)
         layout.addStretch(1)
 

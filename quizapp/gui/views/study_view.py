@@ -37,6 +37,8 @@ from quizapp.gui.views.question_widgets import (
 )
 from quizapp.questions.model import TRUE_FALSE_LEAD, Evidence, Form, Question
 
+#: What a leech's evidence sentence opens with, shown above its question.
+LEECH_EVIDENCE_LEAD = "Read this first: "
 CARD_MAX_WIDTH = 820
 
 FORM_TITLES: dict[Form, str] = {
@@ -445,7 +447,13 @@ class QuestionCard(QFrame):
         self.prompt.setAccessibleName("Question")
         self.prompt.setTextFormat(Qt.TextFormat.PlainText)
         self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A leech (a fact missed 8 times) is shown with its evidence first.
+        self.evidence_first = _label("", "evidenceFirst", self)
+        self.evidence_first.setAccessibleName("Read this first")
+        self.evidence_first.setTextFormat(Qt.TextFormat.PlainText)
+        self.evidence_first.hide()
         layout.addWidget(self.form_tag)
+        layout.addWidget(self.evidence_first)
         layout.addWidget(self.prompt)
         self.choice_panel = ChoicePanel(self)
         self.typed_panel = TypedPanel(self)
@@ -489,6 +497,10 @@ class QuestionCard(QFrame):
         if question.form is Form.TRUE_FALSE:  # the form's title asks it already
             prompt = prompt.removeprefix(TRUE_FALSE_LEAD)
         self.prompt.setText(clip(prompt, PROMPT_CHARS))  # deck text: plain, clipped
+        sentence = question.evidence.sentence if question.leech else None
+        self.evidence_first.setText(
+            f"{LEECH_EVIDENCE_LEAD}{clip(sentence, PROMPT_CHARS)}" if sentence else "")
+        self.evidence_first.setVisible(bool(sentence))
         self.prompt.setProperty("sentence", question.form in (Form.CLOZE, Form.TRUE_FALSE))
         self.prompt.style().unpolish(self.prompt)
         self.prompt.style().polish(self.prompt)
