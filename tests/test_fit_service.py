@@ -37,7 +37,7 @@ from quizapp.services.profile_file import export_profile, import_profile
 from quizapp.services.profiles import create_profile
 from quizapp.storage.models import ProfileRow
 from quizapp.study import StudySession
-from tests.fit_history import START, qa_deck, study_days
+from tests.fit_history import FACTS, START, qa_deck, study_days
 
 pytestmark = pytest.mark.both_backends
 
@@ -111,7 +111,7 @@ def _store(col: Collection, pid: int, text: str) -> None:
 
 def test_every_learner_gets_a_fit_once_there_is_enough_history(db_url: str) -> None:
     with Collection.open(db_url, first_start=False) as col:
-        col.import_deck(qa_deck(100))
+        col.import_deck(qa_deck(FACTS))
         pid = create_profile(col, "Ana", START).id
 
         # Ten days of study: not enough answers a day or more apart yet.
