@@ -124,13 +124,13 @@ _STUDENT_UPDATE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # The documented exemption from row-level security: readable by every student
 # and teacher, whole ("meta": the schema version and set-up marks; decks, their
-# articles and facts: shared by every class). Students only read them.
-SHARED_TABLES: tuple[str, ...] = ("meta", "deck", "source", "fact")
+# articles, facts and media files: shared by every class). Students only read them.
+SHARED_TABLES: tuple[str, ...] = ("meta", "deck", "source", "fact", "media")
 # Teachers add and update decks; they never delete a row of them (a delete
 # would cascade into other classes' cards and answers): a teacher's delete
 # retires the deck for their classes (class_deck_retired). Updates are
 # column privileges on every column but the keys, for the same reason as above.
-_TEACHER_WRITES = ("deck", "source", "fact")
+_TEACHER_WRITES = ("deck", "source", "fact", "media")
 _KEY_COLUMNS = ("id",)
 # Tables every row of which belongs to a class: who may see which rows is in
 # _policies.
