@@ -137,9 +137,9 @@ def test_a_student_reads_a_decks_media_and_cannot_write_it(pg_database: PgDataba
             "DELETE FROM media",
             "UPDATE fact SET media = '[\"x.png\"]'",
         ):
-            with as_student.connect() as conn:
-                with pytest.raises(DBAPIError, match="permission denied"):
-                    conn.execute(text(statement))
+            with as_student.connect() as conn, pytest.raises(DBAPIError,
+                                                             match="permission denied"):
+                conn.execute(text(statement))
     finally:
         as_student.dispose()
     with Collection.open(pg_database.role_url(student, "pw-ida")) as col:

@@ -376,12 +376,17 @@ def _update_columns(conn: Connection, table: str) -> str:
 
 def _grant(conn: Connection) -> None:
     both = f"{STUDENT_GROUP}, {TEACHER_GROUP}"
+    # A schema upgrade secures the classroom at each step; a table a later step
+    # makes is granted by that step.
+    have = set(inspect(conn).get_table_names())
+    shared = [t for t in SHARED_TABLES if t in have]
+    teacher_writes = [t for t in _TEACHER_WRITES if t in have]
     statements = [
         f"GRANT USAGE ON SCHEMA public TO {both}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {both}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {both}",
-        f"GRANT SELECT ON {', '.join((*SHARED_TABLES, *_CLASS_TABLES))} TO {both}",
-        f"GRANT INSERT ON {', '.join(_TEACHER_WRITES)} TO {TEACHER_GROUP}",
+        f"GRANT SELECT ON {', '.join((*shared, *_CLASS_TABLES))} TO {both}",
+        f"GRANT INSERT ON {', '.join(teacher_writes)} TO {TEACHER_GROUP}",
         f"GRANT INSERT ON class_deck_retired TO {TEACHER_GROUP}",
         f"GRANT SELECT ON profile, {', '.join(_STUDENT_RIGHTS)} TO {TEACHER_GROUP}",
         f"GRANT INSERT ON card TO {TEACHER_GROUP}",
@@ -392,7 +397,7 @@ def _grant(conn: Connection) -> None:
     statements += [f"GRANT UPDATE ({', '.join(cols)}) ON {table} TO {STUDENT_GROUP}"
                    for table, cols in _STUDENT_UPDATE_COLUMNS.items()]
     statements += [f"GRANT UPDATE ({_update_columns(conn, table)}) ON {table} TO {TEACHER_GROUP}"
-                   for table in _TEACHER_WRITES]
+                   for table in teacher_writes]
     statements += [f"GRANT USAGE ON SEQUENCE {table}_id_seq TO {group}"
                    for group, tables in _SEQUENCES.items() for table in tables]
     for statement in statements:
