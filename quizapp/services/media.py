@@ -25,7 +25,9 @@ from quizapp.facts.model import Deck, Fact, MediaFile
 if TYPE_CHECKING:
     from quizapp.services.collection import Collection
 
-__all__ = ["MediaError", "add_picture", "media_file_of", "media_of_deck", "with_media"]
+__all__ = [
+    "MediaError", "add_picture", "fact_media", "media_file_of", "media_of_deck", "with_media",
+]
 
 
 def _deck_id(session: object, deck: str | int) -> int:
@@ -94,3 +96,27 @@ def add_picture(collection: Collection, deck: str | int, fact_id: str, path: str
         if fact is None:
             raise repo.NotFoundError(f"no fact {fact_id!r} in the deck")
         return fact
+
+
+def fact_media(collection: Collection, deck_id: int, fact_id: str, *,
+               prompt: str | None = None) -> list[tuple[MediaFile, str]]:
+    """The fact's media files with their text alternatives, for a screen to show.
+
+    With ``prompt`` (a question on show, before its answer) only the files
+    whose text alternative the prompt holds are given: a picture or sound of
+    the answer side is not shown before the answer is. Without, every file.
+    """
+    from quizapp.facts.media import fact_text_alternatives, is_image_name
+    from quizapp.storage import repository as repo
+
+    with collection.session() as s:
+        facts = repo.load_facts(s, deck_id, (fact_id,))
+        if not facts or not facts[0].media:
+            return []
+        fact = facts[0]
+        labels = fact_text_alternatives(fact)
+        names = [n for n in fact.media if prompt is None or (
+            f"[image: {labels[n]}]" in prompt if is_image_name(n)
+            else f"[sound: {labels[n]}]" in prompt)]
+        files = {m.name: m for m in repo.load_media(s, deck_id, names)}
+    return [(files[n], labels[n]) for n in names if n in files]
