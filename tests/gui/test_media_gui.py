@@ -86,3 +86,67 @@ def test_a_large_picture_is_scaled_down_to_fit(qtbot: QtBot) -> None:
     strip.show_media([(media_file("broken.png", b"not a png"), "Broken")])
     assert strip.pictures[0].text() == "[image: Broken]"
     assert strip.pictures[0].accessibleName() == "Broken"
+
+
+def test_browse_shows_the_facts_pictures_and_sound(window: MainWindow, qtbot: QtBot) -> None:
+    from tests.gui.test_browse import open_browse
+
+    open_flags(window)
+    open_browse(window, qtbot)
+    deck = next(d for d in window.deck_model.decks() if d.key == "flags")
+    window.browse.select_fact_key(deck.deck_id, "jp")
+    strip = window.browse.view.fact_media
+    qtbot.waitUntil(lambda: len(strip.pictures) == 1, timeout=WAIT_MS)
+    assert strip.pictures[0].accessibleName() == "A red disc on white"
+    assert [b.accessibleName() for b in strip.sound_buttons] == ["Play sound: nihon.wav"]
+    assert strip.player.requests == []  # browsing plays nothing by itself
+    window.browse.select_fact_key(deck.deck_id, "tokyo")
+    qtbot.waitUntil(lambda: not strip.pictures, timeout=WAIT_MS)
+    assert not strip.isVisible()
+
+
+def test_the_editor_adds_a_picture_to_a_fact(window: MainWindow, qtbot: QtBot,
+                                             tmp_path: Path) -> None:
+    from quizapp.gui.views.fact_editor import FactEditorDialog
+    from quizapp.services.media import media_of_deck
+    from tests.gui.test_browse import open_browse
+
+    open_flags(window)
+    open_browse(window, qtbot)
+    deck = next(d for d in window.deck_model.decks() if d.key == "flags")
+    window.browse.select_fact_key(deck.deck_id, "tokyo")
+    dialog = window.browse.edit_selected()
+    assert isinstance(dialog, FactEditorDialog)
+    assert dialog.add_picture_button.isEnabled() and dialog.media_label.text() == "None"
+    # A sound, a name another file of the deck has, and a file too large are refused.
+    (tmp_path / "a.wav").write_bytes(SOUND)
+    assert not dialog.add_picture_file(str(tmp_path / "a.wav"))
+    assert "not a picture" in dialog.form_error.text()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "japan.png").write_bytes(png(1, 1))
+    assert not dialog.add_picture_file(str(tmp_path / "other" / "japan.png"))
+    assert "another file named 'japan.png'" in dialog.form_error.text()
+    tower = tmp_path / "tower.png"
+    tower.write_bytes(png(4, 4))
+    assert dialog.add_picture_file(str(tower))
+    assert dialog.media_label.text() == "tower.png"
+    assert dialog.field_text("front") == "Capital of Japan? [image: tower.png]"
+    front = dialog.fields["front"]
+    front.setText("Capital of Japan? [image: Tokyo Tower]")  # type: ignore[attr-defined]
+    dialog.try_save()
+    assert dialog.result() == FactEditorDialog.DialogCode.Accepted, dialog.form_error.text()
+    assert window.library is not None
+    col = window.library.collection
+    fact = col.load_deck("flags").fact("tokyo")
+    assert fact.media == ("tower.png",) and fact.front == "Capital of Japan? [image: Tokyo Tower]"
+    assert {m.name: m.data for m in media_of_deck(col, "flags")}["tower.png"] == tower.read_bytes()
+    # Editing the fact again keeps its picture.
+    window.browse.select_fact_key(deck.deck_id, "tokyo")
+    again = window.browse.edit_selected()
+    assert isinstance(again, FactEditorDialog) and again.media == ["tower.png"]
+    again.fields["back"].setText("Tokyo (東京)")  # type: ignore[attr-defined]
+    again.try_save()
+    assert col.load_deck("flags").fact("tokyo").media == ("tower.png",)
+    strip = window.browse.view.fact_media
+    qtbot.waitUntil(lambda: len(strip.pictures) == 1, timeout=WAIT_MS)
+    assert strip.pictures[0].accessibleName() == "Tokyo Tower"
