@@ -434,3 +434,27 @@ def test_media_names_are_checked_the_same_everywhere() -> None:
     for bad in ("", " ", "a/b.png", "a\\b.png", "..", "../x", "a\x00.png", "C:x.png",
                 "x" * 256):
         assert name_problem(bad) is not None, bad
+
+
+def test_a_typed_answer_is_the_backs_words_without_its_media_marks() -> None:
+    import random
+
+    from quizapp.questions.generate import QuestionBuilder
+    from quizapp.questions.model import Family, Form
+
+    deck = Deck(id="flags", name="Flags", facts=(
+        *flags_deck().facts,
+        Fact(id="only-picture", kind=FactKind.QA, front="Which flag is Japan's?",
+             back="[image: japan.png]", media=("japan.png",)),
+    ))
+    builder = QuestionBuilder(deck)
+    typed = {}
+    for fact in deck.facts:
+        for family in Family:
+            q = builder.build(f"{fact.id}/{family.value}", fact.id, family, random.Random(1),
+                              form=Form.TYPED)
+            if q is not None:
+                typed[fact.id] = q
+    assert typed["jp"].answers == ("Japan's",)
+    assert "[image: A red disc on white]" in typed["jp"].prompt  # shown as the picture
+    assert "only-picture" not in typed  # an answer that is only a picture is not typed

@@ -250,7 +250,7 @@ class BrowseView(QWidget):
 
         from quizapp.gui.views.media_view import MediaStrip
 
-        self.fact_media = MediaStrip(info, max_picture=QSize(280, 150))  # pictures, sounds
+        self.fact_media = MediaStrip(info, max_picture=QSize(200, 110))  # pictures, sounds
         il.addWidget(self.fact_title)
         il.addWidget(self.fact_meta)
         il.addWidget(self.fact_detail)

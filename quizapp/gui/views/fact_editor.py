@@ -260,7 +260,7 @@ class FactEditorDialog(QDialog):
         self.add_picture_button.clicked.connect(self.choose_picture)
         media_box.addWidget(self.media_label, 1)
         media_box.addWidget(self.add_picture_button)
-        self.form.addRow(QLabel("Pictures", self), media_row)
+        self.form.addRow(QLabel("Pictures, sounds", self), media_row)
         self._show_media_names()
 
         self.buttons = QDialogButtonBox(

@@ -111,7 +111,9 @@ class MediaStrip(QWidget):
         while self._layout.count():
             item = self._layout.takeAt(0)
             widget = item.widget() if item is not None else None
-            if widget is not None:
+            if widget is not None:  # gone from the screen now, freed by the event loop
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.pictures, self.sound_buttons, self._sounds = [], [], []
         self.shown_names = []
@@ -127,6 +129,7 @@ class MediaStrip(QWidget):
                 self._add_picture(media, label)
             elif media.mime.startswith(("audio/", "video/")):
                 self._add_sound(media, label)
+        self._layout.addStretch(1)  # keep them together on the left
         self.setVisible(bool(self.pictures or self.sound_buttons))
         if autoplay and self._sounds:
             self.player.play(self._sounds[0])
@@ -144,6 +147,9 @@ class MediaStrip(QWidget):
         else:  # not a picture Qt can read: its text alternative stands in
             picture.setText(f"[image: {label}]")
         picture.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        # A thin frame, so that a picture's white edge does not melt into the card.
+        picture.setStyleSheet("QLabel#mediaPicture { border: 1px solid palette(mid); "
+                              "padding: 0px; }")
         picture.setAccessibleName(label)
         picture.setAccessibleDescription("Picture")
         picture.setToolTip(label)
@@ -165,6 +171,11 @@ class MediaStrip(QWidget):
         self._layout.addWidget(button)
         self.sound_buttons.append(button)
         self._sounds.append(media)
+
+    def markers(self) -> list[str]:
+        """The text alternatives of the files on show, as a fact's text writes them."""
+        return [f"[image: {p.accessibleName()}]" for p in self.pictures] + [
+            f"[sound: {m.name}]" for m in self._sounds]
 
     def replay(self) -> bool:
         """Play the first sound again (R); False when there is none or sound is not available."""
