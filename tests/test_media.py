@@ -458,3 +458,32 @@ def test_a_typed_answer_is_the_backs_words_without_its_media_marks() -> None:
     assert typed["jp"].answers == ("Japan's",)
     assert "[image: A red disc on white]" in typed["jp"].prompt  # shown as the picture
     assert "only-picture" not in typed  # an answer that is only a picture is not typed
+
+
+def test_a_profile_file_carries_the_decks_media_to_another_computer(tmp_path: Path) -> None:
+    from quizapp.services.profile_file import export_profile, import_profile
+    from quizapp.services.progress import ProgressFileError
+
+    here, there = f"sqlite:///{tmp_path / 'here.sqlite3'}", f"sqlite:///{tmp_path / 'there.sqlite3'}"
+    with Collection.open(here) as col:
+        col.import_deck(flags_deck())
+        export_profile(col, col.profile().id or 0, tmp_path / "me.json")
+    with Collection.open(there, first_start=False) as col:
+        import_profile(col, tmp_path / "me.json", name="Me")
+        assert col.load_deck("flags").fact("jp").media == ("japan.png", "nihon.wav")
+    assert stored(there) == {"japan.png": PICTURE, "nihon.wav": SOUND}
+    # A damaged or hostile file is refused whole.
+    data = json.loads((tmp_path / "me.json").read_text())
+    deck = next(d for d in data["decks"] if d["key"] == "flags")
+    deck["media"][0]["name"] = "../evil.png"
+    deck["media"][1]["data"] = deck["media"][1]["data"][:-8] + "AAAAAAA="
+    (tmp_path / "bad.json").write_text(json.dumps(data))
+    with Collection.open(f"sqlite:///{tmp_path / 'third.sqlite3'}", first_start=False) as col:
+        with pytest.raises(ProgressFileError) as err:
+            import_profile(col, tmp_path / "bad.json", name="Me")
+        from quizapp.services.decks import deck_keys
+
+        assert deck_keys(col) == set()
+    lines = str(err.value).splitlines()
+    assert any(".media[0]: name: '../evil.png' holds a path separator" in x for x in lines)
+    assert any(".media[1]: sha256: does not match the data" in x for x in lines)
