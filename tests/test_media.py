@@ -464,7 +464,8 @@ def test_a_profile_file_carries_the_decks_media_to_another_computer(tmp_path: Pa
     from quizapp.services.profile_file import export_profile, import_profile
     from quizapp.services.progress import ProgressFileError
 
-    here, there = f"sqlite:///{tmp_path / 'here.sqlite3'}", f"sqlite:///{tmp_path / 'there.sqlite3'}"
+    here = f"sqlite:///{tmp_path / 'here.sqlite3'}"
+    there = f"sqlite:///{tmp_path / 'there.sqlite3'}"
     with Collection.open(here) as col:
         col.import_deck(flags_deck())
         export_profile(col, col.profile().id or 0, tmp_path / "me.json")
