@@ -98,7 +98,7 @@ def add_picture(collection: Collection, deck: str | int, fact_id: str, path: str
         return fact
 
 
-def fact_media(collection: Collection, deck_id: int, fact_id: str, *,
+def fact_media(collection: Collection, deck: str | int, fact_id: str, *,
                prompt: str | None = None) -> list[tuple[MediaFile, str]]:
     """The fact's media files with their text alternatives, for a screen to show.
 
@@ -110,6 +110,7 @@ def fact_media(collection: Collection, deck_id: int, fact_id: str, *,
     from quizapp.storage import repository as repo
 
     with collection.session() as s:
+        deck_id = deck if isinstance(deck, int) else _deck_id(s, deck)
         facts = repo.load_facts(s, deck_id, (fact_id,))
         if not facts or not facts[0].media:
             return []

@@ -150,3 +150,41 @@ def test_the_editor_adds_a_picture_to_a_fact(window: MainWindow, qtbot: QtBot,
     strip = window.browse.view.fact_media
     qtbot.waitUntil(lambda: len(strip.pictures) == 1, timeout=WAIT_MS)
     assert strip.pictures[0].accessibleName() == "Tokyo Tower"
+
+
+def test_a_practice_test_shows_the_questions_picture(qtbot: QtBot, quizapp_home: Path) -> None:
+    from quizapp.gui.controllers.practice_test_panel import PracticeTestPanel
+    from quizapp.gui.views.practice_test_view import DeckChoice, TestSetupValues
+    from quizapp.quiz import TestStyle
+    from quizapp.services.collection import Collection
+
+    col = Collection.open()
+    try:
+        import dataclasses
+
+        deck = flags_deck()
+        result = col.import_deck(dataclasses.replace(deck, facts=deck.facts[:1]))  # the flag
+        pid = col.profile().id
+        assert pid is not None
+        panel = PracticeTestPanel(None)
+        qtbot.addWidget(panel.view)
+        panel.view.show()
+        panel.set_context(col, pid, [DeckChoice(result.deck_id, "Flags", 1)])
+        assert panel.start(TestSetupValues((result.deck_id,), 1, None, None, TestStyle.PRACTICE))
+        strip = panel.view.question.card.media
+        seen = {}
+        assert panel.test is not None
+        for _ in panel.test.questions:
+            q = panel.question
+            assert q is not None
+            seen[q.fact_id] = [p.accessibleName() for p in strip.pictures]
+            assert strip.sound_buttons == []  # the answer's sound waits for the answer
+            panel.submit(q.answers[0])
+            if q.fact_id == "jp":
+                assert [b.accessibleName() for b in strip.sound_buttons] == [
+                    "Play sound: nihon.wav"]
+            panel.next()
+        assert seen == {"jp": ["A red disc on white"]}
+        panel.stop()
+    finally:
+        col.close()

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def show_fact_media(strip: MediaStrip, collection: Collection | None, deck_id: int | None,
+def show_fact_media(strip: MediaStrip, collection: Collection | None, deck_id: int | str | None,
                     fact_id: str | None, *, prompt: str | None = None,
                     autoplay: bool = True) -> None:
     """Show the fact's media on ``strip`` (with ``prompt``: only the question side's).
