@@ -188,3 +188,25 @@ def test_a_practice_test_shows_the_questions_picture(qtbot: QtBot, quizapp_home:
         panel.stop()
     finally:
         col.close()
+
+
+def test_the_reader_shows_a_facts_picture(window: MainWindow, qtbot: QtBot,
+                                          tmp_path: Path) -> None:
+    from PySide6.QtCore import QUrl
+
+    from quizapp.services.media import add_picture
+    from tests.gui.test_reader import open_reader
+
+    assert window.library is not None
+    portrait = tmp_path / "tokayev.png"
+    portrait.write_bytes(png(5, 6))
+    add_picture(window.library.collection, "seed", "p-tokayev", portrait, "A portrait")
+    open_reader(window, qtbot)
+    strip = window.reader.view.fact_media
+    with qtbot.waitSignal(window.reader.fact_shown, timeout=WAIT_MS):
+        window.reader.view.browser.anchorClicked.emit(QUrl("fact:p-tokayev"))
+    assert [p.accessibleName() for p in strip.pictures] == ["tokayev.png"]
+    assert strip.pictures[0].pixmap().size().toTuple() == (5, 6)
+    with qtbot.waitSignal(window.reader.fact_shown, timeout=WAIT_MS):
+        window.reader.view.browser.anchorClicked.emit(QUrl("fact:d-trilateral-statement"))
+    assert strip.pictures == [] and not strip.isVisible()
