@@ -8,7 +8,10 @@ study screen, feedback for a right and a wrong answer, the end-of-session
 summary, Browse (with the fact editor showing an error, and the new-deck
 form), the Reader, Progress, the review of the facts found in an article, the
 deck options and settings dialogs, the About box, the keyboard shortcuts and an
-import error. Files go to OUTDIR (default docs/screenshots/).
+import error; then a deck with pictures and sounds on the study card (question
+and answer), in Browse, the fact editor, the Reader and a practice test, at the
+default size and at 1366×768 (``--only media`` renders just these). Files go
+to OUTDIR (default docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -132,7 +135,6 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...], only: str = "all"
             target.grab().save(str(path))
             written.append(path)
 
-        render_media_screens(app, window, shot)
         if only == "media":
             window.close()
             settle(app)
@@ -210,11 +212,32 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...], only: str = "all"
         error.close()
         window.close()
         settle(app)
+    # Pictures and sounds last: the deck they add is in none of the screens above.
+    for theme in themes:
+        suffix = "" if theme == "light" else "-dark"
+        apply_theme(app, theme)
+        window = MainWindow(GuiSettings(width=1040, height=720, theme=theme))
+        window.show()
+        settle(app)
+        window.open_collection()
+        window.reload_profiles("Demo")
+        settle(app)
+
+        def media_shot(name: str, widget: QWidget | None = None, window: MainWindow = window,
+                       suffix: str = suffix) -> None:
+            settle(app)
+            path = out / f"{name}{suffix}.png"
+            (widget or window).grab().save(str(path))
+            written.append(path)
+
+        render_media_screens(app, window, media_shot)
+        window.close()
+        settle(app)
     return written
 
 
-def flag_picture(width: int = 300, height: int = 200) -> bytes:
-    """A PNG of Japan's flag (a red disc on white), drawn here."""
+def flag_picture(width: int = 300, height: int = 200, portrait: bool = False) -> bytes:
+    """A PNG of Japan's flag (a red disc on white), or a plain portrait, drawn here."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
     from PySide6.QtGui import QColor, QImage, QPainter
 
@@ -223,9 +246,17 @@ def flag_picture(width: int = 300, height: int = 200) -> bytes:
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#bc002d"))
-    r = height * 3 // 10
-    painter.drawEllipse(width // 2 - r, height // 2 - r, 2 * r, 2 * r)
+    if portrait:  # a head and shoulders in grey on a pale blue ground
+        painter.fillRect(0, 0, width, height, QColor("#dbe7f3"))
+        painter.setBrush(QColor("#6b7785"))
+        painter.drawEllipse(width // 2 - width // 5, height // 5, 2 * (width // 5),
+                            2 * (width // 5))
+        painter.drawEllipse(width // 2 - width * 2 // 5, height * 3 // 5, width * 4 // 5,
+                            height * 3 // 5)
+    else:
+        painter.setBrush(QColor("#bc002d"))
+        r = height * 3 // 10
+        painter.drawEllipse(width // 2 - r, height // 2 - r, 2 * r, 2 * r)
     painter.end()
     data = QByteArray()
     buffer = QBuffer(data)
@@ -283,7 +314,7 @@ def render_media_screens(app: object, window: Any, shot: Callable[..., None]) ->
     window.resize(*default_size)
     study.stop()
     window.show_decks()
-    window.statusBar().clearMessage()
+    window.show_status("")
     window.show_page("browse")
     settle(app)
     window.browse.select_fact_key(flags.deck_id, "flag-japan")
@@ -295,8 +326,47 @@ def render_media_screens(app: object, window: Any, shot: Callable[..., None]) ->
     settle(app)
     shot("fact-editor-picture", dialog)
     dialog.close()
-    window.show_decks()
+    # The reader, on a person of the seed article a teacher gave a picture.
+    seed = next(d for d in window.deck_model.decks() if d.key == "seed")
+    if "portrait.png" not in {m.name for m in _media(library, "seed")}:
+        from quizapp.services.media import add_picture
+
+        picture = Path(tempfile.mkdtemp(prefix="quizapp-shots-")) / "portrait.png"
+        picture.write_bytes(flag_picture(160, 200, portrait=True))
+        add_picture(library.collection, "seed", "p-tokayev", picture, "A portrait")
+    window.show_page("reader")
+    window.reader.set_deck(seed.deck_id)
+    window.reader.show_fact("p-tokayev")
+    window.show_status("")
     settle(app)
+    for size, tail in ((default_size, ""), ((1366, 728), "-1366x768")):
+        window.resize(*size)
+        shot(f"reader-picture{tail}")
+    window.resize(*default_size)
+    # A practice test on the flags.
+    from quizapp.gui.views.practice_test_view import TestSetupValues
+    from quizapp.quiz import TestStyle
+
+    window.show_decks()
+    window.start_practice_test()
+    test = window.practice
+    if test is not None and test.start(TestSetupValues((flags.deck_id,), 1, None, None,
+                                                       TestStyle.PRACTICE)):
+        settle(app)
+        for size, tail in ((default_size, ""), ((1366, 728), "-1366x768")):
+            window.resize(*size)
+            shot(f"practice-test-picture{tail}")
+        window.resize(*default_size)
+        test.stop()
+    window.show_decks()
+    window.show_status("")
+    settle(app)
+
+
+def _media(library: Any, deck_key: str) -> list[Any]:
+    from quizapp.services.media import media_of_deck
+
+    return media_of_deck(library.collection, deck_key)
 
 
 def _card_ids(library: Any, deck_key: str, profile_id: int) -> dict[Any, int]:

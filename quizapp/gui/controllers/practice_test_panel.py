@@ -236,7 +236,8 @@ class PracticeTestPanel(QObject):
             deck_key = next((item.deck_key for item in self.test.quiz.items
                              if item.question.card_id == question.card_id), None)
         show_fact_media(self.view.question.card.media, self.collection, deck_key,
-                        question.fact_id, prompt=None if answered else question.prompt)
+                        question.fact_id, prompt=None if answered else question.prompt,
+                        prompt_label=self.view.question.card.prompt)
 
     @property
     def question(self) -> Question | None:

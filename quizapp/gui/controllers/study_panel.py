@@ -444,16 +444,10 @@ class StudyPanel(QObject):
         """The fact's pictures and sounds: the question side's, then all with the answer."""
         from quizapp.gui.controllers.media import show_fact_media
 
-        strip = self.view.card.media
-        show_fact_media(strip, self.collection,
+        show_fact_media(self.view.card.media, self.collection,
                         self.deck.deck_id if self.deck is not None else None, question.fact_id,
-                        prompt=None if answered else question.prompt)
-        if strip.isVisibleTo(self.view.card):  # the pictures say it: no "[image: …]" twice
-            label = self.view.card.prompt
-            text = label.text()
-            for marker in strip.markers():
-                text = text.replace(marker, "")
-            label.setText(" ".join(text.split(" ")).strip())
+                        prompt=None if answered else question.prompt,
+                        prompt_label=self.view.card.prompt)
 
     def _show_feedback(self, info: FeedbackInfo) -> None:
         self._feedback_info = info
