@@ -488,3 +488,17 @@ def test_a_profile_file_carries_the_decks_media_to_another_computer(tmp_path: Pa
     lines = str(err.value).splitlines()
     assert any(".media[0]: name: '../evil.png' holds a path separator" in x for x in lines)
     assert any(".media[1]: sha256: does not match the data" in x for x in lines)
+
+
+def test_the_media_benchmark_reports_its_figures() -> None:
+    """benchmarks/bench_media.py at a tiny size: every figure, and the pictures carried."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_media", Path(__file__).resolve().parent.parent / "benchmarks" / "bench_media.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    figures = bench.run(3, 1)
+    assert figures["media_files"] == 3 and figures["media_bytes"] == 3 * 1024
+    assert {"load_s", "store_s", "export_s", "database_bytes", "peak_rss_mib"} <= set(figures)
