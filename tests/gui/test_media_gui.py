@@ -183,6 +183,9 @@ def test_a_practice_test_shows_the_questions_picture(qtbot: QtBot, quizapp_home:
             if q.fact_id == "jp":
                 assert [b.accessibleName() for b in strip.sound_buttons] == [
                     "Play sound: nihon.wav"]
+                assert strip.player.requests == ["nihon.wav"]  # played with the answer
+                qtbot.keyClick(panel.view, Qt.Key.Key_R)
+                assert strip.player.requests == ["nihon.wav", "nihon.wav"]
             panel.next()
         assert seen == {"jp": ["A red disc on white"]}
         panel.stop()
