@@ -502,3 +502,12 @@ def test_the_media_benchmark_reports_its_figures() -> None:
     figures = bench.run(3, 1)
     assert figures["media_files"] == 3 and figures["media_bytes"] == 3 * 1024
     assert {"load_s", "store_s", "export_s", "database_bytes", "peak_rss_mib"} <= set(figures)
+
+
+def test_a_percent_encoded_picture_name_finds_its_file(tmp_path: Path) -> None:
+    """HTML may name "my map.png" as my%20map.png; the file keeps its own name."""
+    path = _flag_package(tmp_path, src="my%20map.png", media_map={"0": "my map.png"})
+    deck = detect_and_load(path)
+    flag = deck.fact("anki-geo-flag")
+    assert flag.media == ("my map.png",)
+    assert [(m.name, m.data) for m in deck.media] == [("my map.png", PICTURE)]

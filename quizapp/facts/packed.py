@@ -56,9 +56,10 @@ class QAFactPacker:
         """Every media name a fact collected so far shows."""
         return {name for names in self._media_lists for name in names}
 
-    def keep_media(self, names: set[str]) -> None:
-        """Drop every media name not in ``names`` from the facts' lists."""
-        self._media_lists = [tuple(n for n in lst if n in names) for lst in self._media_lists]
+    def keep_media(self, names: dict[str, str]) -> None:
+        """Keep the media names that are keys of ``names``, each as its value; drop the others."""
+        self._media_lists = [tuple(dict.fromkeys(names[n] for n in lst if n in names))
+                             for lst in self._media_lists]
 
     def facts(self) -> PackedFacts:
         """The facts collected, in order (the packer must not be used afterwards)."""

@@ -66,6 +66,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import unquote
 
 from quizapp.facts.deckfile import ID_RE
 from quizapp.facts.media import (
@@ -648,15 +649,23 @@ class _MediaWanted:
     zstd: bool = False
     missing: set[str] = field(default_factory=set)
 
-    def resolve(self, referenced: set[str]) -> set[str]:
-        """Of the ``referenced`` names, those the package holds (others go to ``missing``)."""
+    def resolve(self, referenced: set[str]) -> dict[str, str]:
+        """{name a note uses: the file's name} for the files the package holds.
+
+        A note may name a file percent-encoded (``my%20map.png`` for
+        ``my map.png``), as HTML does; the others go to ``missing``.
+        """
         if not referenced:
-            return set()
+            return {}
         members, self.zstd = _media_map(self.zf, self.file)
-        self.names = {n: members[n] for n in referenced
-                      if n in members and _member(self.zf, members[n], self.file) is not None}
-        self.missing = referenced - set(self.names)
-        return set(self.names)
+        found: dict[str, str] = {}
+        for used in referenced:
+            name = used if used in members else unquote(used)
+            if name in members and _member(self.zf, members[name], self.file) is not None:
+                found[used] = name
+                self.names[name] = members[name]
+        self.missing = referenced - set(found)
+        return found
 
 
 def _media_map(zf: zipfile.ZipFile, file: str) -> tuple[dict[str, str], bool]:
