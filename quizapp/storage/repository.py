@@ -448,21 +448,28 @@ def store_media(session: Session, deck_id: int, files: Iterable[MediaFile]) -> i
 
     A file whose bytes are stored already under its name is left as it is.
     """
+    # What is stored already, without its bytes; each file is then one statement
+    # (no ORM object keeps a copy of its bytes).
+    table = MediaRow.__table__  # type: ignore[attr-defined]
+    stored = {name: (digest, size) for name, digest, size in session.connection().execute(
+        core_select(table.c.name, table.c.sha256, table.c.size).where(
+            table.c.deck_id == deck_id))}
     written = 0
     for media in files:
         digest = hashlib.sha256(media.data).hexdigest()
-        row = session.get(MediaRow, (deck_id, media.name))
-        if row is not None and row.sha256 == digest and row.size == len(media.data):
+        values = {"mime": media.mime, "size": len(media.data), "sha256": digest,
+                  "data": media.data}
+        found = stored.get(media.name)
+        if found == (digest, len(media.data)):
             continue
-        if row is None:
-            row = MediaRow(deck_id=deck_id, name=media.name, mime=media.mime,
-                           size=len(media.data), sha256=digest, data=media.data)
+        if found is None:
+            session.connection().execute(
+                table.insert().values(deck_id=deck_id, name=media.name, **values))
         else:
-            row.mime, row.size, row.sha256, row.data = (
-                media.mime, len(media.data), digest, media.data)
-        session.add(row)
+            session.connection().execute(table.update().where(
+                table.c.deck_id == deck_id, table.c.name == media.name).values(**values))
+        stored[media.name] = (digest, len(media.data))
         written += 1
-    session.flush()
     return written
 
 
