@@ -511,3 +511,27 @@ def test_a_percent_encoded_picture_name_finds_its_file(tmp_path: Path) -> None:
     flag = deck.fact("anki-geo-flag")
     assert flag.media == ("my map.png",)
     assert [(m.name, m.data) for m in deck.media] == [("my map.png", PICTURE)]
+
+
+def test_the_questions_of_a_fact_deck_export_with_the_facts_picture(tmp_path: Path) -> None:
+    """A teacher's picture of a person goes into each exported question of that person."""
+    portrait = tmp_path / "tokayev.png"
+    portrait.write_bytes(PICTURE)
+    with Collection.open(f"sqlite:///{tmp_path / 'q.sqlite3'}") as col:
+        add_picture(col, "seed", "p-tokayev", portrait)
+        deck = with_media(col, col.load_deck("seed"))
+    out = tmp_path / "seed.apkg"
+    export_deck(deck, out)
+    with zipfile.ZipFile(out) as zf:
+        assert json.loads(zf.read("media")) == {"0": "tokayev.png"}
+        assert zf.read("0") == PICTURE
+        db = tmp_path / "collection.anki2"
+        db.write_bytes(zf.read("collection.anki2"))
+    conn = sqlite3.connect(db)
+    try:
+        fields = [r[0].split("\x1f") for r in conn.execute("SELECT flds FROM notes")]
+    finally:
+        conn.close()
+    with_picture = [f for f in fields if '<img src="tokayev.png">' in f[0]]
+    assert with_picture and all(f[3].startswith("p-tokayev.") for f in with_picture)
+    assert len(with_picture) == sum(1 for f in fields if f[3].startswith("p-tokayev."))
