@@ -407,6 +407,8 @@ def fact_fields(fact: Fact) -> dict[str, Any]:
         _put(out, front=fact.front, back=fact.back)
     if fact.tags:
         out["tags"] = list(fact.tags)
+    if fact.media:
+        out["media"] = list(fact.media)
     return out
 
 
@@ -474,6 +476,11 @@ def _file_for(deck_id: str) -> Path:
     return Path(f"{safe}.toml")
 
 
+def _media_names(deck: Deck) -> set[str]:
+    """The names of the media files the deck's facts show (stored in the database)."""
+    return {name for fact in deck.facts for name in fact.media} | {m.name for m in deck.media}
+
+
 def _keep_sources(checked: Deck, original: Deck) -> Deck:
     """The checked deck with the stored sources (file names and all) where unchanged."""
     by_id = {s.id: s for s in original.sources}
@@ -500,7 +507,8 @@ def check_fact_edit(deck: Deck, table: Mapping[str, Any], *,
             raise KeyError(replaces)
         tables[index] = dict(table)
     text = deck_toml(deck, tables)
-    return _keep_sources(parse_deck_text(text, _file_for(deck.id)), deck)
+    return _keep_sources(parse_deck_text(text, _file_for(deck.id),
+                                         known_media=_media_names(deck)), deck)
 
 
 def check_deck_header(deck: Deck, *, name: str, description: str = "",
@@ -518,7 +526,7 @@ def check_deck_header(deck: Deck, *, name: str, description: str = "",
     text = deck_toml(deck, header=header)
     file = _file_for(str(header["id"]))
     try:
-        checked = parse_deck_text(text, file)
+        checked = parse_deck_text(text, file, known_media=_media_names(deck))
     except DeckFileError as exc:
         problems = [p for p in exc.problems if not (not deck.facts and p.field == "facts")]
         if problems:

@@ -10,8 +10,10 @@ form), the Reader, Progress, the review of the facts found in an article, the
 deck options and settings dialogs, the About box, the keyboard shortcuts, an
 import error, the spreadsheet format help, a spreadsheet with bad rows, and the
 report dialog; Browse, the typed and timeline questions and the article review
-also at the size of a 1366×768 screen. Files go to OUTDIR (default
-docs/screenshots/).
+also at the size of a 1366×768 screen; then a deck with pictures and sounds on
+the study card (question and answer), in Browse, the fact editor, the Reader and
+a practice test, at the default size and at 1366×768 (``--only media`` renders
+just these). Files go to OUTDIR (default docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", nargs="?", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--theme", choices=("light", "dark", "both"), default="both")
+    parser.add_argument("--only", choices=("all", "media"), default="all",
+                        help="media: only the screens with a deck's pictures and sounds")
     args = parser.parse_args(argv)
     out = Path(args.outdir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -79,13 +83,13 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["QUIZAPP_HOME"] = home
         os.environ.pop("QUIZAPP_DATABASE_URL", None)
         themes = ("light", "dark") if args.theme == "both" else (args.theme,)
-        written = render_all(out, Path(home), themes)
+        written = render_all(out, Path(home), themes, only=args.only)
     for path in written:
         print(path)
     return 0
 
 
-def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
+def render_all(out: Path, home: Path, themes: tuple[str, ...], only: str = "all") -> list[Path]:
     """Render each screen once per theme; returns the files written."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
@@ -136,6 +140,11 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
             path = out / f"{name}{suffix}.png"
             target.grab().save(str(path))
             written.append(path)
+
+        if only == "media":
+            window.close()
+            settle(app)
+            continue
 
         window.deck_page.select_deck(None)
         window.hint.show()
@@ -245,7 +254,168 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...]) -> list[Path]:
         skip.close()
         window.close()
         settle(app)
+    # Pictures and sounds last: the deck they add is in none of the screens above.
+    for theme in themes:
+        suffix = "" if theme == "light" else "-dark"
+        apply_theme(app, theme)
+        window = MainWindow(GuiSettings(width=1040, height=720, theme=theme))
+        window.show()
+        settle(app)
+        window.open_collection()
+        window.reload_profiles("Demo")
+        settle(app)
+
+        def media_shot(name: str, widget: QWidget | None = None, window: MainWindow = window,
+                       suffix: str = suffix) -> None:
+            settle(app)
+            path = out / f"{name}{suffix}.png"
+            (widget or window).grab().save(str(path))
+            written.append(path)
+
+        render_media_screens(app, window, media_shot)
+        window.close()
+        settle(app)
     return written
+
+
+def flag_picture(width: int = 300, height: int = 200, portrait: bool = False) -> bytes:
+    """A PNG of Japan's flag (a red disc on white), or a plain portrait, drawn here."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    if portrait:  # a head and shoulders in grey on a pale blue ground
+        painter.fillRect(0, 0, width, height, QColor("#dbe7f3"))
+        painter.setBrush(QColor("#6b7785"))
+        painter.drawEllipse(width // 2 - width // 5, height // 5, 2 * (width // 5),
+                            2 * (width // 5))
+        painter.drawEllipse(width // 2 - width * 2 // 5, height * 3 // 5, width * 4 // 5,
+                            height * 3 // 5)
+    else:
+        painter.setBrush(QColor("#bc002d"))
+        r = height * 3 // 10
+        painter.drawEllipse(width // 2 - r, height // 2 - r, 2 * r, 2 * r)
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def media_demo_deck() -> object:
+    """A "Flags" deck: a note with a picture on its front and a sound on its back."""
+    import io
+    import wave
+
+    from quizapp.facts.media import media_file
+    from quizapp.facts.model import Deck, Fact, FactKind
+
+    sound = io.BytesIO()
+    with wave.open(sound, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x00" * 800)
+    return Deck(id="flags", name="Flags of the world", facts=(
+        Fact(id="flag-japan", kind=FactKind.QA,
+             front="Whose flag is this?\n[image: A red disc on a white field]",
+             back="Japan's [sound: nihon.wav]", media=("japan.png", "nihon.wav")),
+    ), media=(media_file("japan.png", flag_picture()), media_file("nihon.wav", sound.getvalue())))
+
+
+def render_media_screens(app: object, window: Any, shot: Callable[..., None]) -> None:
+    """A deck with pictures and sounds: the study card (question and answer) and Browse,
+    at the default size and at 1366×768."""
+    library = window.library
+    if "flags" not in {d.key for d in window.deck_model.decks()}:
+        library.collection.import_deck(media_demo_deck())
+        window.refresh_decks()
+        settle(app)
+    flags = next(d for d in window.deck_model.decks() if d.key == "flags")
+    window.deck_page.select_deck(flags.deck_id)
+    window.start_study()
+    settle(app)
+    study = window.study
+    question = study.session.build_question(
+        next(iter(_card_ids(library, "flags", study.session.profile_id).values())),
+        datetime.now(UTC))
+    default_size = (window.width(), window.height())
+    for size, tail in ((default_size, ""), ((1366, 728), "-1366x768")):
+        window.resize(*size)
+        study.present(question)
+        shot(f"study-picture{tail}")
+        study.view.typed_panel.edit.setText(question.answers[0])
+        study.submit(question.answers[0])
+        shot(f"study-picture-answer{tail}")
+        study.undo()
+    window.resize(*default_size)
+    study.stop()
+    window.show_decks()
+    window.show_status("")
+    window.show_page("browse")
+    settle(app)
+    window.browse.select_fact_key(flags.deck_id, "flag-japan")
+    for size, tail in ((default_size, ""), ((1366, 728), "-1366x768")):
+        window.resize(*size)
+        shot(f"browse-picture{tail}")
+    window.resize(*default_size)
+    dialog = window.browse.edit_selected()
+    settle(app)
+    shot("fact-editor-picture", dialog)
+    dialog.close()
+    # The reader, on a person of the seed article a teacher gave a picture.
+    seed = next(d for d in window.deck_model.decks() if d.key == "seed")
+    if "portrait.png" not in {m.name for m in _media(library, "seed")}:
+        from quizapp.services.media import add_picture
+
+        picture = Path(tempfile.mkdtemp(prefix="quizapp-shots-")) / "portrait.png"
+        picture.write_bytes(flag_picture(160, 200, portrait=True))
+        add_picture(library.collection, "seed", "p-tokayev", picture, "A portrait")
+    window.show_page("reader")
+    window.reader.set_deck(seed.deck_id)
+    window.reader.show_fact("p-tokayev")
+    window.show_status("")
+    settle(app)
+    for size, tail in ((default_size, ""), ((1366, 728), "-1366x768")):
+        window.resize(*size)
+        shot(f"reader-picture{tail}")
+    window.resize(*default_size)
+    # A practice test on the flags.
+    from quizapp.gui.views.practice_test_view import TestSetupValues
+    from quizapp.quiz import TestStyle
+
+    window.show_decks()
+    window.start_practice_test()
+    test = window.practice
+    if test is not None and test.start(TestSetupValues((flags.deck_id,), 1, None, None,
+                                                       TestStyle.PRACTICE)):
+        settle(app)
+        for size, tail in ((default_size, ""), ((1366, 728), "-1366x768")):
+            window.resize(*size)
+            shot(f"practice-test-picture{tail}")
+        window.resize(*default_size)
+        test.stop()
+    window.show_decks()
+    window.show_status("")
+    settle(app)
+
+
+def _media(library: Any, deck_key: str) -> list[Any]:
+    from quizapp.services.media import media_of_deck
+
+    return media_of_deck(library.collection, deck_key)
+
+
+def _card_ids(library: Any, deck_key: str, profile_id: int) -> dict[Any, int]:
+    from quizapp.storage import repository as repo
+
+    with library.collection.session() as s:
+        return dict(repo.stored_card_ids(s, deck_key, profile_id))
 
 
 def render_new_screens(app: object, window: object, shot: Callable[..., None]) -> None:

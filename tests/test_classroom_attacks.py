@@ -512,7 +512,7 @@ def test_every_table_has_row_level_security_or_is_shared_read_only(room: Copy) -
             "AND relnamespace = CAST(current_schema() AS regnamespace)")).all())
         assert set(flags) == schema
         # The shared tables are whole for everyone to read, and only to read.
-        assert set(_SHARED_TABLES) == {"meta", "deck", "source", "fact"}
+        assert set(_SHARED_TABLES) == {"meta", "deck", "source", "fact", "media"}
         for table, guarded in flags.items():
             assert guarded or table in _SHARED_TABLES, table
         for table in _SHARED_TABLES:

@@ -98,3 +98,49 @@ def test_a_new_table_nobody_guards_is_reported(classroom: Engine) -> None:
         assert rls_gaps(conn) == {"flashcard_note": "row-level security is off"}
         conn.execute(text("ALTER TABLE flashcard_note ENABLE ROW LEVEL SECURITY"))
         assert rls_gaps(conn) == {"flashcard_note": "row-level security without a policy"}
+
+
+def test_a_student_reads_a_decks_media_and_cannot_write_it(pg_database: PgDatabase) -> None:
+    """Media files are shared like the deck's facts: students read, teachers add, nobody else."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+
+    from quizapp.facts.media import media_file
+    from quizapp.facts.model import Deck, Fact, FactKind
+    from quizapp.services.classroom import add_student, add_teacher
+    from quizapp.services.collection import Collection
+    from quizapp.services.media import media_of_deck
+
+    from .mediadata import png
+
+    pg_database.reset()
+    engine = init_classroom(pg_database.url)
+    student, teacher = f"{pg_database.role_prefix}ida", f"{pg_database.role_prefix}mr_o"
+    add_student(engine, student, class_name="9a", password="pw-ida")
+    add_teacher(engine, teacher, class_name="9a", password="pw-o")
+    engine.dispose()
+    picture = png()
+    deck = Deck(id="flags", name="Flags", facts=(Fact(
+        id="jp", kind=FactKind.QA, front="Whose flag? [image: jp.png]", back="Japan's",
+        media=("jp.png",)),), media=(media_file("jp.png", picture),))
+    with Collection.open(pg_database.role_url(teacher, "pw-o"), first_start=False) as col:
+        col.import_deck(deck)  # a teacher adds a deck with its picture
+    with Collection.open(pg_database.role_url(student, "pw-ida")) as col:
+        assert [(m.name, m.data) for m in media_of_deck(col, "flags")] == [("jp.png", picture)]
+    as_student = create_engine(pg_database.role_url(student, "pw-ida"))
+    try:
+        for statement in (
+            "INSERT INTO media (deck_id, name, mime, size, sha256, data) "
+            "SELECT id, 'x.png', 'image/png', 1, '', '\\x00' FROM deck WHERE key = 'flags'",
+            "UPDATE media SET data = '\\x00'",
+            "UPDATE media SET name = 'other.png'",
+            "DELETE FROM media",
+            "UPDATE fact SET media = '[\"x.png\"]'",
+        ):
+            with as_student.connect() as conn, pytest.raises(DBAPIError,
+                                                             match="permission denied"):
+                conn.execute(text(statement))
+    finally:
+        as_student.dispose()
+    with Collection.open(pg_database.role_url(student, "pw-ida")) as col:
+        assert [(m.name, m.data) for m in media_of_deck(col, "flags")] == [("jp.png", picture)]

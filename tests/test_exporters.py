@@ -152,8 +152,11 @@ def test_imported_decks_export_as_valid_deck_files(tmp_path: Path) -> None:
 def test_stored_deck_exports_and_loads_back(tmp_path: Path, db_url: str) -> None:
     with Collection.open(db_url) as col:
         col.import_deck(detect_and_load(FIXTURES / "anki_legacy.apkg"))
-        stored = col.load_deck("geography")
+        from quizapp.services.media import with_media
+
+        stored = with_media(col, col.load_deck("geography"))  # its picture comes along
         seed = col.load_deck("seed")
+    assert [m.name for m in stored.media] == ["flag.png"]
     export_deck(stored, tmp_path / "geo.toml")
     assert load_deck_file(tmp_path / "geo.toml") == stored
     export_deck(seed, tmp_path / "seed.toml")

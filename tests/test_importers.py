@@ -51,7 +51,7 @@ GEOGRAPHY = [
         ("europe", "geography"),
     ),
     ("anki-geo-nile", "Longest river in Africa?", "The Nile & its delta", ("rivers",)),
-    ("anki-geo-flag", "Whose flag is this?\n[image]", "Japan's", ("flags",)),
+    ("anki-geo-flag", "Whose flag is this?\n[image: flag.png]", "Japan's", ("flags",)),
     ("anki-geo-k2", "Second highest mountain?", "K2 (8,611 m)", ()),
     ("anki-geo-everest", "Highest mountain?", "Mount Everest", ("mountains",)),
     ("anki-geo-cloze_c1", "[…] is the capital of Australia.", "Canberra", ("cloze", "geography")),
@@ -385,8 +385,36 @@ def test_real_anki_packages(package: Path) -> None:
     assert [(f.id, f.front, f.back, f.tags) for f in deck.facts] == GEOGRAPHY
     assert all(f.kind is FactKind.QA for f in deck.facts)
     assert calls[-1] == (7, 7)
-    (notice,) = result.notices
-    assert "media not imported (1 file(s)" in notice
+    assert result.notices == ()
+    # The picture the flag note shows comes with it, byte for byte, and only that note names it.
+    assert [(m.name, m.mime, m.data) for m in deck.media] == [("flag.png", "image/png", FLAG_PNG)]
+    assert {f.id: f.media for f in deck.facts if f.media} == {"anki-geo-flag": ("flag.png",)}
+
+
+@pytest.mark.parametrize(
+    ("html", "text", "names"),
+    [
+        ('see <img src="a.png" onerror="alert(1)"> here', "see [image: a.png] here", ["a.png"]),
+        ('<img alt="Flag of Japan" src="jp.png">', "[image: Flag of Japan]", ["jp.png"]),
+        ("say [sound:hello.mp3]", "say [sound: hello.mp3]", ["hello.mp3"]),
+        ('<audio src="a b.ogg"></audio>x', "[sound: a b.ogg]x", ["a b.ogg"]),
+        ("<img>no source", "[image]no source", []),
+    ],
+)
+def test_media_references_keep_a_text_alternative_and_their_names(
+        html: str, text: str, names: list[str]) -> None:
+    from quizapp.importers.htmltext import MediaCount
+
+    media = MediaCount(names=[])
+    assert html_to_text(html, media) == text
+    assert media.names == names
+
+
+# The 1x1 PNG tests/fixtures/make_anki_fixtures.py stores as flag.png.
+FLAG_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def test_package_members_as_the_real_anki_writes_them() -> None:

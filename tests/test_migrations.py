@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from quizapp.scheduling import CardState
 from quizapp.services.collection import Collection
 from quizapp.storage import db as db_module
-from quizapp.storage.db import MIGRATIONS, open_database
+from quizapp.storage.db import MIGRATIONS, _media_store, open_database
 from quizapp.storage.models import SCHEMA_VERSION
 
 from .conftest import PgDatabase
@@ -195,7 +195,9 @@ def test_schema_4_adds_deck_speakers_and_gives_the_seed_deck_its_own(tmp_path: P
     decks_after = all_rows(db, "deck")
     # every old column of every deck keeps its value
     assert [r[: len(decks_before[0])] for r in decks_after[:1]] == decks_before
-    assert all_rows(db, "fact")[: len(facts_before)] == facts_before
+    # every old column of every fact keeps its value (later schemas add columns)
+    assert [r[: len(facts_before[0])] for r in all_rows(db, "fact")[: len(facts_before)]] == (
+        facts_before)
 
 
 def test_schema_5_adds_class_deck_retirements_and_keeps_every_row(
@@ -207,8 +209,11 @@ def test_schema_5_adds_class_deck_retirements_and_keeps_every_row(
     open_database(f"sqlite:///{db}").dispose()
     for table, rows in every.items():
         if table == "meta":  # only the version changes
-            rows = [r if r[0] != "schema_version" else ("schema_version", "5") for r in rows]
-        assert all_rows(db, table) == rows, table
+            rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
+                    for r in rows]
+        # every old column keeps its value (later schemas add columns)
+        assert [r[: len(rows[0])] for r in all_rows(db, table)] == rows if rows else (
+            all_rows(db, table) == []), table
     assert all_rows(db, "class_deck_retired") == []
     assert (tmp_path / "old.schema4.bak.sqlite3").exists()
 
@@ -239,13 +244,17 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(
 
     def snapshot() -> dict[str, object]:
         with owner.connect() as conn:
+            # every column of every row but those later schemas add (fact.media)
+            row = "(to_jsonb(x) - 'media')::text"
             return {t: conn.execute(text(
-                f"SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')), "
+                f"SELECT md5(coalesce(string_agg({row}, '|' ORDER BY {row}), '')), "
                 f"count(*) FROM {t} x WHERE NOT (x::text LIKE '(schema_version,%' "
                 f"OR x::text LIKE '(classroom,%')")).one()
                 for t in tables}
 
     with owner.begin() as conn:  # back to schema 4, as an older quizapp left it
+        conn.execute(text("DROP TABLE media"))  # and what later schemas add
+        conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
         conn.execute(text("DROP TABLE class_deck_retired"))
         conn.execute(text("DROP TRIGGER quizapp_review_guard ON review"))
         conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
@@ -558,3 +567,90 @@ def test_a_schema_5_classroom_student_answers_after_the_upgrade(pg_database: PgD
         assert conn.execute(text("SELECT family FROM card WHERE id = :c"),
                             {"c": int(question.card_id)}).scalar() == question.family.value
     owner.dispose()
+
+
+# The media store is the last migration of this list; its tests name it, not its
+# number, so that they stay right wherever it stands in the ordered list.
+MEDIA_FROM = MIGRATIONS.index(_media_store) + 1  # the version before it
+
+
+def test_the_media_store_adds_its_table_and_column_and_keeps_every_row(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / f"schema_v{MEDIA_FROM}.sqlite3", db)
+    con = sqlite3.connect(db)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "AND name NOT LIKE 'sqlite%'")]
+    con.close()
+    assert "media" not in tables
+    every = {t: all_rows(db, t) for t in tables}
+    engine = open_database(f"sqlite:///{db}")
+    engine.dispose()
+    for table, rows in every.items():
+        if table == "meta":
+            rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
+                    for r in rows]
+        after = all_rows(db, table)
+        assert [r[: len(rows[0])] for r in after] == rows if rows else after == [], table
+    facts = all_rows(db, "fact")
+    assert facts and {r[-1] for r in facts} == {"[]"}  # fact.media, last column: no media yet
+    assert all_rows(db, "media") == []
+    assert (tmp_path / f"old.schema{MEDIA_FROM}.bak.sqlite3").exists()
+    # The upgraded database stores and gives back a deck's pictures.
+    from quizapp.facts.media import media_file
+    from quizapp.facts.model import Deck, Fact, FactKind
+    from quizapp.services.media import media_of_deck
+
+    from .mediadata import png as make_png
+
+    png = make_png()
+    deck = Deck(id="flags", name="Flags", facts=(
+        Fact(id="jp", kind=FactKind.QA, front="Whose flag? [image: jp.png]", back="Japan's",
+             media=("jp.png",)),), media=(media_file("jp.png", png),))
+    with Collection.open(f"sqlite:///{db}") as col:
+        col.import_deck(deck)
+        assert col.load_deck("flags").facts[0].media == ("jp.png",)
+        assert [(m.name, m.data) for m in media_of_deck(col, "flags")] == [("jp.png", png)]
+
+
+def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
+        pg_database: PgDatabase) -> None:
+    """Every row is kept, and the media table is shared read-only with students at once."""
+    from sqlalchemy import create_engine, text
+
+    from quizapp.services.classroom import add_student, init_classroom
+
+    pg_database.reset()
+    role = f"{pg_database.role_prefix}noa"
+    engine = init_classroom(pg_database.url)
+    add_student(engine, role, class_name="9a", password="pw-noa")
+    engine.dispose()
+    owner = create_engine(pg_database.url)
+    with owner.begin() as conn:  # back to the version before the media store
+        conn.execute(text("DROP TABLE media"))
+        conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(MEDIA_FROM)})
+    with owner.connect() as conn:
+        facts_before = conn.execute(text("SELECT md5(string_agg(x::text, '|' ORDER BY x.id)), "
+                                         "count(*) FROM fact x")).one()
+    open_database(pg_database.url).dispose()
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
+                            ).scalar() == str(SCHEMA_VERSION)
+        # the old columns of every fact are unchanged; each fact shows no media
+        cols = [r[0] for r in conn.execute(text(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'fact' "
+            "AND column_name <> 'media' ORDER BY ordinal_position"))]
+        row = "ROW(" + ", ".join(f'x."{c}"' for c in cols) + ")::text"
+        assert conn.execute(text(f"SELECT md5(string_agg({row}, '|' ORDER BY x.id)), count(*) "
+                                 "FROM fact x")).one() == facts_before
+        assert conn.execute(text("SELECT count(*) FROM fact WHERE media <> '[]'")).scalar() == 0
+        rights = set(conn.execute(text(
+            "SELECT privilege_type FROM information_schema.role_table_grants "
+            "WHERE table_name = 'media' AND grantee = 'quizapp_student'")).scalars())
+        assert rights == {"SELECT"}
+    owner.dispose()
+    with Collection.open(pg_database.role_url(role, "pw-noa")) as col:
+        from quizapp.services.media import media_of_deck
+
+        assert media_of_deck(col, "seed") == []  # the student's app reads the new table

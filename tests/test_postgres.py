@@ -501,7 +501,8 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
                           "ix_review_wrong_choice, ix_review_pace, ix_fact_retired, "
                           "ux_card_profile_fact, ix_card_mastery, "
                           "ix_card_profile_deck, ix_card_leech, ix_card_buried"))
-        conn.execute(text("DROP TABLE class_teacher, class_deck_retired"))
+        conn.execute(text("DROP TABLE class_teacher, class_deck_retired, media"))
+        conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
         conn.execute(text("ALTER TABLE profile DROP COLUMN db_role, DROP COLUMN class_name"))
         conn.execute(text("ALTER TABLE deck DROP COLUMN speakers"))
         conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
@@ -524,6 +525,9 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
                               ).all()
         assert [k for k, _ in stated] == ["seed"] and "Grigory Karasin" in stated[0][1]
         assert conn.execute(text("SELECT count(*) FROM class_deck_retired")).scalar() == 0
+        # The media store: an empty table, and no fact shows media.
+        assert conn.execute(text("SELECT count(*) FROM media")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM fact WHERE media <> '[]'")).scalar() == 0
         indexes = {r[0] for r in conn.execute(text(
             "SELECT indexname FROM pg_indexes WHERE tablename IN ('review', 'card', 'fact')"))}
         assert {"ix_review_day_cover", "ix_review_wrong", "ix_fact_retired",

@@ -159,7 +159,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     deck, col = _load_deck_arg(args.deck)
     if col is not None:
-        col.close()
+        from quizapp.services.media import with_media
+
+        try:
+            deck = with_media(col, deck)  # its pictures and sounds, from the database
+        finally:
+            col.close()
     export_deck(deck, Path(args.file))
     print(f"Exported deck {deck.id!r} ({len(deck.facts)} facts) to {args.file}")
     return EXIT_OK

@@ -18,6 +18,12 @@ progress; questions come back as a new Q/A deck named after the Anki deck.
 
 The package is the legacy format (``collection.anki2``) that every Anki
 version imports.
+
+Media: the pictures and sounds a fact shows go into the package as numbered
+members with the JSON media map (``{"0": "flag.png"}``), byte for byte. In
+the fields, each text alternative (``[image: …]``, ``[sound: …]``) becomes
+the reference Anki shows (``<img src="flag.png">``, ``[sound:hello.mp3]``);
+a file the text does not mark is added at the end of the question.
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ from quizapp.exporters.common import (
     stable_int,
     write_atomic,
 )
-from quizapp.facts.model import Deck
+from quizapp.facts.media import ALTERNATIVE_RE, fact_text_alternatives, is_image_name
+from quizapp.facts.model import Deck, Fact
 
 FIELDS = ("Question", "Answer", "Evidence", "Card")
 CSS = """.card { font-family: sans-serif; font-size: 20px; text-align: left; color: black;
@@ -61,6 +68,50 @@ def field_html(text: str) -> str:
 def anki_tag(tag: str) -> str:
     """A tag as Anki allows it: no spaces."""
     return "_".join(tag.split())
+
+
+def _media_tag(name: str, label: str) -> str:
+    if not is_image_name(name):
+        return f"[sound:{name}]"
+    alt = f' alt="{html.escape(label)}"' if label != name else ""
+    return f'<img src="{html.escape(name)}"{alt}>'
+
+
+def media_field(text: str, fact: Fact | None, used: set[str]) -> str:
+    """A field of plain ``text`` with the fact's text alternatives turned into media references.
+
+    ``used`` collects the names placed (each file once per note).
+    """
+    if fact is None or not fact.media:
+        return field_html(text)
+    labels = fact_text_alternatives(fact)
+    out: list[str] = []
+    pos = 0
+    for m in ALTERNATIVE_RE.finditer(text):
+        out.append(field_html(text[pos : m.start()]))
+        pos = m.end()
+        label = m.group(2)
+        name = label if label in fact.media and label not in used else next(
+            (n for n in fact.media if n not in used and labels.get(n) == label), None)
+        if name is None:
+            out.append(field_html(m.group(0)))
+            continue
+        used.add(name)
+        out.append(_media_tag(name, label))
+    out.append(field_html(text[pos:]))
+    return "".join(out)
+
+
+def _question_field(card: Card, fact: Fact | None, used: set[str]) -> str:
+    """The Question field: media of the fact not placed by the answer go at its end."""
+    question = media_field(card.question, fact, used)
+    if fact is None:
+        return question
+    labels = fact_text_alternatives(fact)
+    rest = [n for n in fact.media if n not in used]
+    used.update(rest)
+    return question + "".join(
+        ("<br>" if is_image_name(n) else " ") + _media_tag(n, labels.get(n, n)) for n in rest)
 
 
 def _cards(deck: Deck) -> list[Card]:
@@ -94,13 +145,18 @@ def build_package(deck: Deck) -> object:
     anki_deck = genanki.Deck(
         stable_int("quizapp-deck", deck.id), deck.name, description=deck.description
     )
+    facts = {f.id: f for f in deck.facts if f.media}
     for card in _cards(deck):
+        fact = facts.get(card.fact_id)
+        used: set[str] = set()
+        answer = media_field(card.answer, fact, used)  # the answer's own marks stay there
+        question = _question_field(card, fact, used)
         anki_deck.add_note(
             genanki.Note(
                 model=model,
                 fields=[
-                    field_html(card.question),
-                    field_html(card.answer),
+                    question,
+                    answer,
                     field_html(card.evidence),
                     html.escape(card.id),
                 ],
@@ -121,6 +177,11 @@ def export_apkg(deck: Deck, path: Path) -> None:
         raise ExportError(
             f"{path}: writing Anki packages needs the 'genanki' package (pip install genanki)"
         ) from exc
+    shown = {name for fact in deck.facts for name in fact.media}
+    files = [m for m in deck.media if m.name in shown]
+    missing = shown - {m.name for m in files}
+    if missing:
+        raise ExportError(f"{path}: media file {sorted(missing)[0]!r} that a fact shows is missing")
     package = build_package(deck)
     if not package.decks[0].notes:  # type: ignore[attr-defined]
         raise ExportError(f"{path}: no card of the deck has a question to export")
@@ -141,6 +202,10 @@ def export_apkg(deck: Deck, path: Path) -> None:
                 conn.close()
             with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
                 out.write(db, "collection.anki2")
-                out.writestr("media", json.dumps({}))
+                for number, media in enumerate(files):
+                    out.writestr(str(number), media.data)
+                out.writestr("media", json.dumps(
+                    {str(number): media.name for number, media in enumerate(files)},
+                    ensure_ascii=False))
 
     write_atomic(path, write)

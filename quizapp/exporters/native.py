@@ -7,6 +7,10 @@ still points at the right place. An article is written into the deck as
 ``text``; when TOML cannot hold it exactly (it never happens with ordinary
 text, but e.g. a text starting with a byte-order mark), it goes into a
 sibling file ``<deck file stem>.source<N>.txt`` named by ``file``.
+
+Media files (pictures, sounds) are written byte for byte into the folder
+``<deck file stem>.media`` beside the deck file, and each fact's ``media``
+names them relative to the deck file (``geography.media/flag.png``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 from quizapp.exporters.common import ExportError, atomic_text, write_atomic
 from quizapp.facts.deckfile import FORMAT_VERSION, ID_RE
+from quizapp.facts.media import name_problem
 from quizapp.facts.model import Deck, Fact, FactKind, Source
 
 # The keys of each kind, in the order they are written.
@@ -37,8 +42,13 @@ def _number(value: float) -> int | float:
     return float(value)
 
 
-def fact_table(fact: Fact) -> dict[str, Any]:
-    """The keys of one ``[[facts]]`` table."""
+def media_folder(path: Path) -> str:
+    """The folder (beside the deck file ``path``) that its media files go to."""
+    return f"{path.stem}.media"
+
+
+def fact_table(fact: Fact, media_folder: str = "") -> dict[str, Any]:
+    """The keys of one ``[[facts]]`` table (media named inside ``media_folder``)."""
     out: dict[str, Any] = {"id": fact.id, "kind": fact.kind.value}
     if fact.source_id is not None:
         out["source"] = fact.source_id
@@ -58,11 +68,14 @@ def fact_table(fact: Fact) -> dict[str, Any]:
             out[key] = value
     if fact.tags:
         out["tags"] = list(fact.tags)
+    if fact.media:
+        out["media"] = [f"{media_folder}/{name}" if media_folder else name for name in fact.media]
     return out
 
 
 def _check(deck: Deck, path: Path) -> None:
     problems = []
+    have = {m.name for m in deck.media}
     if not ID_RE.match(deck.id):
         problems.append(f"deck id {deck.id!r} is not a valid deck-file id")
     for fact in deck.facts:
@@ -70,6 +83,11 @@ def _check(deck: Deck, path: Path) -> None:
             problems.append(f"fact id {fact.id!r} is not a valid deck-file id")
         if fact.kind is not FactKind.QA and fact.source_id is None:
             problems.append(f"fact {fact.id!r} has no source")
+        for name in fact.media:
+            if name_problem(name) is not None:
+                problems.append(f"media file {name!r}: {name_problem(name)}")
+            elif name not in have:
+                problems.append(f"fact {fact.id!r} shows media file {name!r}, which is missing")
     if not deck.facts:
         problems.append("the deck has no facts")
     if problems:
@@ -138,8 +156,9 @@ def deck_document(deck: Deck, path: Path) -> tuple[str, dict[str, str]]:
         doc.add("speakers", speakers)
     facts = tomlkit.aot()
     expected["facts"] = []
+    folder = media_folder(path)
     for fact in deck.facts:
-        plain = fact_table(fact)
+        plain = fact_table(fact, folder)
         table = tomlkit.table()
         for key, value in plain.items():
             table.add(key, _string_item(value) if isinstance(value, str) else value)
@@ -195,6 +214,13 @@ def export_toml(deck: Deck, path: Path) -> None:
         except UnicodeEncodeError as exc:
             raise ExportError(f"{path}: source text is not valid Unicode") from exc
         write_atomic(path.parent / name, _bytes_writer(data))
+    shown = {name for fact in deck.facts for name in fact.media}
+    files = [m for m in deck.media if m.name in shown]
+    if files:
+        folder = path.parent / media_folder(path)
+        folder.mkdir(exist_ok=True)
+        for media in files:
+            write_atomic(folder / media.name, _bytes_writer(media.data))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:

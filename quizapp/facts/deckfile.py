@@ -14,7 +14,7 @@ import dataclasses
 import math
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from quizapp.facts.model import (
     DeckOptions,
     Fact,
     FactKind,
+    MediaFile,
     Source,
     Speaker,
 )
@@ -138,7 +139,9 @@ def _closes_multiline(fragment: str, delim: str) -> bool:
 # --------------------------------------------------------------------------
 # Validation
 
-_COMMON_FACT_KEYS = {"id", "kind", "source", "text", "start", "end", "occurrence", "tags"}
+_COMMON_FACT_KEYS = {
+    "id", "kind", "source", "text", "start", "end", "occurrence", "tags", "media",
+}  # fmt: skip
 _KIND_KEYS: dict[FactKind, set[str]] = {
     FactKind.DATE: {"value", "stem", "event"},
     FactKind.NUMBER: {"value", "unit", "counts", "qualifier", "stem", "event"},
@@ -171,6 +174,10 @@ class _Checker:
         self.file = str(path)
         self.layout = layout
         self.problems: list[Problem] = []
+        self.known_media: Collection[str] | None = None
+        self.media: dict[str, MediaFile] = {}  # name -> file read for this deck
+        self.media_paths: dict[str, tuple[str, int]] = {}  # name -> (entry, line) first seen
+        self.media_bytes = 0
 
     def add(self, line: int, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.file, line, field_name, message))
@@ -202,7 +209,7 @@ def _check_type(chk: _Checker, line: int, name: str, value: object) -> bool:
         want, ok = "integer", isinstance(value, int) and not isinstance(value, bool)
     elif name == "reported":
         want, ok = "boolean", isinstance(value, bool)
-    elif name in {"roles", "tags", "speakers.aliases", "speakers.speaks_for"}:
+    elif name in {"roles", "tags", "media", "speakers.aliases", "speakers.speaks_for"}:
         want = "array of strings"
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     elif name == "number_tolerance":
@@ -234,8 +241,15 @@ def load_deck_file(path: str | Path) -> Deck:
     return parse_deck_text(text, path)
 
 
-def parse_deck_text(text: str, path: Path) -> Deck:
-    """Validate deck-file text (``path`` names it and anchors relative source files)."""
+def parse_deck_text(text: str, path: Path, *, known_media: Collection[str] | None = None
+                    ) -> Deck:
+    """Validate deck-file text (``path`` names it and anchors relative source files).
+
+    A fact's ``media`` names files relative to the deck file's folder, read
+    with their checks. With ``known_media`` (the names of a stored deck's
+    files: an edit checked before it is stored) each entry must be one of
+    those names instead, and no file is read.
+    """
     file = str(path)
     try:
         data: dict[str, Any] = tomllib.loads(text)
@@ -251,6 +265,7 @@ def parse_deck_text(text: str, path: Path) -> Deck:
     except RecursionError as exc:  # arrays nested thousands deep
         raise DeckFileError([Problem(file, 1, "toml", "nested too deeply")]) from exc
     chk = _Checker(path, _scan_layout(text))
+    chk.known_media = known_media
     deck = _build_deck(chk, data)
     if chk.problems or deck is None:
         raise DeckFileError(sorted(chk.problems, key=lambda p: p.line))
@@ -323,7 +338,82 @@ def _build_deck(chk: _Checker, data: dict[str, Any]) -> Deck | None:
         facts=tuple(facts),
         options=DeckOptions(number_tolerance=float(tolerance) if tolerance is not None else None),
         speakers=speakers,
+        media=tuple(chk.media[name] for name in sorted(chk.media)),
     )
+
+
+def _media_names(chk: _Checker, raw: list[str], line: int) -> tuple[str, ...]:
+    """The media names of one fact; reads each new file next to the deck file, with checks.
+
+    An entry is a path relative to the deck file's folder (``flag.png``,
+    ``pictures/flag.png``) that stays inside that folder, symbolic links
+    included; the file's name is its media name, unique within the deck.
+    """
+    from quizapp.facts.media import (
+        MAX_MEDIA_FILE,
+        media_file,
+        name_problem,
+        size_problem,
+        total_problem,
+    )
+
+    names: list[str] = []
+    for entry in raw:
+        if chk.known_media is not None:
+            if entry not in chk.known_media:
+                chk.add(line, "media", f"{entry!r} is no media file of this deck")
+            elif entry not in names:
+                names.append(entry)
+            continue
+        parts = re.split(r"[\\/]", entry)
+        name = parts[-1]
+        if entry.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", entry):
+            chk.add(line, "media", f"{entry!r} is an absolute path: name files relative to "
+                    "the deck file's folder")
+            continue
+        if ".." in parts:
+            chk.add(line, "media", f"{entry!r} leaves the deck file's folder")
+            continue
+        problem = name_problem(name)
+        if problem is not None:
+            chk.add(line, "media", problem)
+            continue
+        if name in chk.media_paths:
+            first, first_line = chk.media_paths[name]
+            if first != entry:
+                chk.add(line, "media", f"{entry!r} has the name of {first!r} (line {first_line}): "
+                        "media names are unique within a deck")
+            elif name not in names:
+                names.append(name)
+            continue
+        chk.media_paths[name] = (entry, line)
+        folder = chk.path.parent.resolve()
+        target = (chk.path.parent / "/".join(parts)).resolve()
+        if not target.is_relative_to(folder):
+            chk.add(line, "media", f"{entry!r} leads outside the deck file's folder")
+            continue
+        try:
+            if not target.is_file():
+                chk.add(line, "media", f"{entry!r}: no such file next to the deck file")
+                continue
+            with open(target, "rb") as fh:
+                data = fh.read(MAX_MEDIA_FILE + 1)
+        except OSError as exc:
+            chk.add(line, "media", f"cannot read {entry!r}: {exc.strerror or exc}")
+            continue
+        problem = size_problem(len(data) if len(data) <= MAX_MEDIA_FILE else target.stat().st_size)
+        if problem is not None:
+            chk.add(line, "media", f"{entry!r}: {problem}")
+            continue
+        chk.media_bytes += len(data)
+        problem = total_problem(chk.media_bytes)
+        if problem is not None:
+            chk.add(line, "media", problem)
+            continue
+        chk.media[name] = media_file(name, data)
+        if name not in names:
+            names.append(name)
+    return tuple(names)
 
 
 def _build_speakers(chk: _Checker, raw_speakers: object, facts: list[Fact]) -> tuple[Speaker, ...]:
@@ -594,6 +684,7 @@ def _build_fact(
         front=raw.get("front"),
         back=raw.get("back"),
         tags=tuple(raw.get("tags", ())),
+        media=_media_names(chk, raw.get("media", []), line_of("media")) if "media" in raw else (),
     )
 
 

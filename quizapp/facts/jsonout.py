@@ -54,6 +54,8 @@ def fact_json(fact: Fact) -> dict[str, Any]:
         out["event"] = fact.event
     if fact.tags:
         out["tags"] = list(fact.tags)
+    if fact.media:
+        out["media"] = list(fact.media)
     if fact.level is not None:
         out["level"] = fact.level
         out["reasons"] = list(fact.reasons)

@@ -84,6 +84,9 @@ class Fact:
     # one-line reasons a teacher reads ("speaker taken from an earlier sentence").
     level: str | None = None
     reasons: tuple[str, ...] = ()
+    # Names of the deck's media files (pictures, sounds) the fact shows, in order;
+    # its text keeps a plain-text alternative ("[image: flag.png]") for text-only views.
+    media: tuple[str, ...] = ()
 
     @property
     def date_value(self) -> str:
@@ -123,6 +126,25 @@ class DeckOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaFile:
+    """A picture or sound of a deck: its name (unique within the deck) and bytes."""
+
+    name: str
+    data: bytes = field(repr=False)
+    mime: str = "application/octet-stream"
+
+    @property
+    def size(self) -> int:
+        """Its size in bytes."""
+        return len(self.data)
+
+    @property
+    def is_image(self) -> bool:
+        """Whether it is a picture (else a sound or another file)."""
+        return self.mime.startswith("image/")
+
+
+@dataclass(frozen=True, slots=True)
 class Deck:
     """A named set of facts, with the sources they come from."""
 
@@ -133,6 +155,10 @@ class Deck:
     facts: tuple[Fact, ...] = ()
     options: DeckOptions = field(default_factory=DeckOptions)
     speakers: tuple[Speaker, ...] = ()
+    # The media files the facts name (bytes included) when the deck carries
+    # them: an import or an export. A deck read from the database leaves them
+    # there (see quizapp.services.media) and this stays empty.
+    media: tuple[MediaFile, ...] = ()
 
     def source(self, source_id: str | None) -> Source | None:
         """The source with this id, if the deck has it."""

@@ -26,13 +26,17 @@ class QAFactPacker:
         self._tag_index = array("I")
         self._tag_lists: list[tuple[str, ...]] = []
         self._tag_ids: dict[tuple[str, ...], int] = {}
+        self._media_index = array("I")  # the fact's media names, as the tag lists
+        self._media_lists: list[tuple[str, ...]] = []
+        self._media_ids: dict[tuple[str, ...], int] = {}
         self.text_chars = 0  # characters of fronts and backs so far
 
     def __len__(self) -> int:
         return len(self._tag_index)
 
-    def add(self, fact_id: str, front: str, back: str, tags: tuple[str, ...]) -> None:
-        """Append one Q/A fact."""
+    def add(self, fact_id: str, front: str, back: str, tags: tuple[str, ...],
+            media: tuple[str, ...] = ()) -> None:
+        """Append one Q/A fact (``media``: the names of the files it shows)."""
         for part in (fact_id, front, back):
             self._buf += part.encode("utf-8", "surrogatepass")
             self._ends.append(len(self._buf))
@@ -41,11 +45,26 @@ class QAFactPacker:
             tag_id = self._tag_ids[tags] = len(self._tag_lists)
             self._tag_lists.append(tags)
         self._tag_index.append(tag_id)
+        media_id = self._media_ids.get(media)
+        if media_id is None:
+            media_id = self._media_ids[media] = len(self._media_lists)
+            self._media_lists.append(media)
+        self._media_index.append(media_id)
         self.text_chars += len(front) + len(back)
+
+    def media_names(self) -> set[str]:
+        """Every media name a fact collected so far shows."""
+        return {name for names in self._media_lists for name in names}
+
+    def keep_media(self, names: dict[str, str]) -> None:
+        """Keep the media names that are keys of ``names``, each as its value; drop the others."""
+        self._media_lists = [tuple(dict.fromkeys(names[n] for n in lst if n in names))
+                             for lst in self._media_lists]
 
     def facts(self) -> PackedFacts:
         """The facts collected, in order (the packer must not be used afterwards)."""
-        return PackedFacts(bytes(self._buf), self._ends, self._tag_index, self._tag_lists)
+        return PackedFacts(bytes(self._buf), self._ends, self._tag_index, self._tag_lists,
+                           self._media_index, self._media_lists)
 
 
 class PackedFacts(tuple[Fact, ...]):
@@ -59,6 +78,8 @@ class PackedFacts(tuple[Fact, ...]):
     _ends: array[int]
     _tag_index: array[int]
     _tag_lists: list[tuple[str, ...]]
+    _media_index: array[int] | None
+    _media_lists: list[tuple[str, ...]]
 
     def __new__(
         cls,
@@ -66,12 +87,16 @@ class PackedFacts(tuple[Fact, ...]):
         ends: array[int],
         tag_index: array[int],
         tag_lists: list[tuple[str, ...]],
+        media_index: array[int] | None = None,
+        media_lists: list[tuple[str, ...]] | None = None,
     ) -> PackedFacts:
         self = super().__new__(cls, ())
         self._buf = buf
         self._ends = ends
         self._tag_index = tag_index
         self._tag_lists = tag_lists
+        self._media_index = media_index
+        self._media_lists = media_lists or []
         return self
 
     def __len__(self) -> int:
@@ -93,6 +118,7 @@ class PackedFacts(tuple[Fact, ...]):
             front=front,
             back=back,
             tags=self._tag_lists[self._tag_index[i]],
+            media=self._media_lists[self._media_index[i]] if self._media_index else (),
         )
 
     @overload

@@ -18,8 +18,19 @@ its front the text with that deletion blanked (``[…]`` or ``[hint]``) and the
 others shown, its back the hidden words. Fields are reduced to plain text
 (:mod:`quizapp.importers.htmltext`). Fact ids come from the note guid
 (:func:`~quizapp.importers.common.anki_fact_id`), so re-importing an updated
-package keeps progress. Media files are not imported (a notice says so);
-image occlusion notes are skipped with a notice.
+package keeps progress. Image occlusion notes are skipped with a notice.
+
+Media: the pictures and sounds the imported notes refer to (``<img
+src="flag.png">``, ``[sound:hello.mp3]``) come with the deck (``Deck.media``;
+stored in the database's media store) and each fact names its files in
+``media``; its text keeps the alternative ``[image: …]`` or ``[sound: …]``.
+Files no imported note refers to are not read. Each file read is checked as
+every member is: its name from the media map is a plain file name
+(:func:`quizapp.facts.media.name_problem`), its member is read by number and
+never written to disk, at most :data:`~quizapp.facts.media.MAX_MEDIA_FILE`
+bytes each (zstd included) and :data:`~quizapp.facts.media.MAX_MEDIA_TOTAL`
+in all; a file a note names that the package lacks leaves the fact's text
+alternative only (a notice says so).
 
 Safety: the package is untrusted. Before anything is decompressed the zip's
 end record and central directory are checked against :data:`MAX_MEMBERS`,
@@ -41,6 +52,7 @@ taken from all notes at most :data:`MAX_TOTAL_TEXT` characters. Every problem is
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -54,9 +66,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import unquote
 
 from quizapp.facts.deckfile import ID_RE
-from quizapp.facts.model import Deck
+from quizapp.facts.media import (
+    MAX_MEDIA_FILE,
+    MAX_MEDIA_TOTAL,
+    media_file,
+    name_problem,
+    size_problem,
+)
+from quizapp.facts.model import Deck, MediaFile
 from quizapp.facts.packed import QAFactPacker
 from quizapp.importers.common import (
     ImportResult,
@@ -565,22 +585,22 @@ def load_apkg(path: Path, progress: Progress | None = None) -> ImportResult:
         with zf:
             member, zstd = _choose_member(zf, file)
             notices: list[str] = []
-            media_files = _media_count(zf, file)
             info = _member(zf, member, file)
             assert info is not None
+            wanted = _MediaWanted(zf, file)
             with tempfile.TemporaryDirectory(
                 prefix="quizapp-apkg-", ignore_cleanup_errors=True
             ) as tmp:
                 dest = Path(tmp) / "collection.sqlite"
                 _extract(zf, info, dest, file, zstd)
-                deck, more, media = _read_collection(dest, path, member, progress)
+                deck, more, _media = _read_collection(dest, path, member, progress, wanted)
+            files = _read_media(zf, file, wanted)
     notices.extend(more)
-    if media_files or media.images or media.sounds:
-        refs = media.images + media.sounds
-        notices.append(
-            f"media not imported ({media_files} file(s) in the package): quizapp shows text "
-            f"only, and the {refs} image or sound reference(s) in fields read [image] or [sound]"
-        )
+    if wanted.missing:
+        shown = ", ".join(sorted(wanted.missing)[:5])
+        notices.append(f"{len(wanted.missing)} media file(s) the notes refer to are not in the "
+                       f"package ({shown}): their facts show the text alternative only")
+    deck = dataclasses.replace(deck, media=files)
     return ImportResult(deck, tuple(notices), "apkg")
 
 
@@ -616,28 +636,115 @@ def _choose_member(zf: zipfile.ZipFile, file: str) -> tuple[str, bool]:
     )
 
 
-def _media_count(zf: zipfile.ZipFile, file: str) -> int:
-    """How many media files the package carries (from its media map when readable)."""
-    numbered = sum(1 for i in zf.infolist() if i.filename.isdigit())
-    try:
-        info = _member(zf, "media", file)
-    except Exception:
-        return numbered
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+@dataclass(slots=True)
+class _MediaWanted:
+    """The package's media map, and which of its files the imported notes refer to."""
+
+    zf: zipfile.ZipFile
+    file: str
+    names: dict[str, str] = field(default_factory=dict)  # name -> member, once resolved
+    zstd: bool = False
+    missing: set[str] = field(default_factory=set)
+
+    def resolve(self, referenced: set[str]) -> dict[str, str]:
+        """{name a note uses: the file's name} for the files the package holds.
+
+        A note may name a file percent-encoded (``my%20map.png`` for
+        ``my map.png``), as HTML does; the others go to ``missing``.
+        """
+        if not referenced:
+            return {}
+        members, self.zstd = _media_map(self.zf, self.file)
+        found: dict[str, str] = {}
+        for used in referenced:
+            name = used if used in members else unquote(used)
+            if name in members and _member(self.zf, members[name], self.file) is not None:
+                found[used] = name
+                self.names[name] = members[name]
+        self.missing = referenced - set(found)
+        return found
+
+
+def _media_map(zf: zipfile.ZipFile, file: str) -> tuple[dict[str, str], bool]:
+    """{file name: member name} from the package's media map, and whether members are zstd.
+
+    Legacy packages map member numbers to names in JSON (``{"0": "flag.png"}``);
+    current ones hold a zstd-compressed protobuf ``MediaEntries`` whose n-th
+    entry (name = 1, size = 2, sha1 = 3, legacy zip name = 255) is member
+    ``n``, itself zstd-compressed.
+    """
+    info = _member(zf, "media", file)
     if info is None:
-        return numbered
+        return {}, False
+    data = _read_small(zf, info, file)
+    out: dict[str, str] = {}
+    if data.startswith(_ZSTD_MAGIC):
+        entries = _unzstd(data, file, "media")
+        try:
+            index = 0
+            for number, value in _pb_fields(entries):
+                if number != 1 or not isinstance(value, bytes):
+                    continue
+                name, member = "", str(index)
+                for n, v in _pb_fields(value):
+                    if n == 1 and isinstance(v, bytes):
+                        name = v.decode("utf-8")
+                    elif n == 255 and isinstance(v, int):
+                        member = str(v)
+                index += 1
+                out.setdefault(name, member)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise refuse_record(file, "media", "map", f"damaged ({exc})") from exc
+        return out, True
     try:
-        data = _read_small(zf, info, file)
-        if data.startswith(b"\x28\xb5\x2f\xfd"):  # zstd: protobuf MediaEntries
-            entries = _unzstd(data, file, "media")
-            return sum(1 for n, _ in _pb_fields(entries) if n == 1)
-        media = json.loads(data.decode("utf-8"))
-        return len(media) if isinstance(media, dict) else numbered
-    except Exception:  # the media map only feeds a notice
-        return numbered
+        raw = json.loads(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise refuse_record(file, "media", "map", f"damaged ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise refuse_record(file, "media", "map", "not a JSON object of numbered files")
+    for member, name in raw.items():
+        if isinstance(name, str):
+            out.setdefault(name, str(member))
+    return out, False
+
+
+def _read_media(zf: zipfile.ZipFile, file: str, wanted: _MediaWanted) -> tuple[MediaFile, ...]:
+    """The bytes of every media file the notes refer to, each checked; refuses the package."""
+    out: list[MediaFile] = []
+    total = 0
+    for name, member in sorted(wanted.names.items()):
+        problem = name_problem(name)
+        if problem is not None:
+            raise refuse_record(file, member, "media", problem)
+        info = _member(zf, member, file)
+        assert info is not None  # resolve() kept only the names whose member is there
+        if not wanted.zstd:
+            problem = size_problem(info.file_size)
+            if problem is not None:
+                raise refuse_record(file, member, "media", f"{name!r}: {problem}")
+        try:
+            with zf.open(info) as src:
+                data = src.read(MAX_MEDIA_FILE + 1 if not wanted.zstd else MAX_SMALL_MEMBER + 1)
+        except _ZIP_READ_ERRORS as exc:
+            raise refuse_record(file, member, "media", f"{name!r} cannot be read ({exc})") from exc
+        if wanted.zstd:
+            data = _unzstd(data, file, member, MAX_MEDIA_FILE)
+        problem = size_problem(len(data))
+        if problem is not None:
+            raise refuse_record(file, member, "media", f"{name!r}: {problem}")
+        total += len(data)
+        if total > MAX_MEDIA_TOTAL:
+            raise refuse_record(file, member, "media", f"the media files add up to more than "
+                                f"{MAX_MEDIA_TOTAL:,} bytes (at most that many in one package)")
+        out.append(media_file(name, data))
+    return tuple(out)
 
 
 def _read_collection(
-    dest: Path, path: Path, member: str, progress: Progress | None
+    dest: Path, path: Path, member: str, progress: Progress | None, wanted: _MediaWanted
 ) -> tuple[Deck, list[str], MediaCount]:
     file = str(path)
     uri = dest.resolve().as_uri() + "?mode=ro&immutable=1"
@@ -661,7 +768,7 @@ def _read_collection(
             raise refuse_record(file, member, "sqlite", _sqlite_message(exc)) from exc
         budget = _StepBudget(SQL_STEPS_BASE + SQL_STEPS_PER_BYTE * dest.stat().st_size)
         conn.set_progress_handler(budget, _StepBudget.EVERY)
-        return _read_notes(_Reader(conn, file, member), path, progress)
+        return _read_notes(_Reader(conn, file, member), path, progress, wanted)
     finally:
         conn.close()
 
@@ -712,7 +819,7 @@ def _quote(name: str) -> str:
 
 
 def _read_notes(
-    reader: _Reader, path: Path, progress: Progress | None
+    reader: _Reader, path: Path, progress: Progress | None, wanted: _MediaWanted
 ) -> tuple[Deck, list[str], MediaCount]:
     tables = reader.tables()
     current = tables.get("notetypes") == "table"
@@ -733,7 +840,7 @@ def _read_notes(
         raise reader.fail("notes", "notes", f"{total} notes (at most {MAX_NOTES})")
 
     probs = reader.probs
-    media = MediaCount()
+    media = MediaCount(names=[])
     skipped = _Skipped()
     facts = QAFactPacker()
     guid_rows: dict[str, int] = {}
@@ -794,6 +901,7 @@ def _read_notes(
         name = next(iter(top_decks))
     else:
         name = path.stem
+    facts.keep_media(wanted.resolve(facts.media_names()))
     # A Q/A deck that quizapp exported comes back as the same deck.
     deck_id = quizapp_decks.pop() if len(quizapp_decks) == 1 else deck_id_for(name)
     deck = Deck(
@@ -877,6 +985,7 @@ def _note_facts(
             return
         for ordinal in ordinals:
             f, b = cloze_card(text, ordinal)
+            first = _names_so_far(media)
             front, back = html_to_text(f, media), html_to_text(b, media)
             if not front or not back:
                 skipped.empty += 1
@@ -887,11 +996,12 @@ def _note_facts(
                 return
             fact_ids.add(fid)
             text_left[0] -= len(front) + len(back)
-            facts.add(fid, front, back, tags)
+            facts.add(fid, front, back, tags, _names_since(media, first))
         return
     if len(fields) < 2:
         skipped.one_field += 1
         return
+    first = _names_so_far(media)
     front, back = html_to_text(fields[0], media), html_to_text(fields[1], media)
     if not front or not back:
         skipped.empty += 1
@@ -908,7 +1018,20 @@ def _note_facts(
         return
     fact_ids.add(fid)
     text_left[0] -= len(front) + len(back)
-    facts.add(fid, front, back, tags)
+    facts.add(fid, front, back, tags, _names_since(media, first))
+
+
+def _names_so_far(media: MediaCount) -> int:
+    return len(media.names) if media.names is not None else 0
+
+
+def _names_since(media: MediaCount, first: int) -> tuple[str, ...]:
+    """The media names the fields read since ``first`` (each once, in order); forgets them."""
+    if media.names is None:
+        return ()
+    names = tuple(dict.fromkeys(media.names[first:]))
+    del media.names[first:]
+    return names
 
 
 def _skip_notices(skipped: _Skipped) -> list[str]:

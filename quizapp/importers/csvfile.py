@@ -544,7 +544,7 @@ def _build(
     html = meta.html
     base_tags = meta.tags
     cloze_all = bool(meta.notetype and "cloze" in meta.notetype.casefold())
-    media = MediaCount()
+    media = MediaCount(labelled=True)  # the text names each file: [image: flag.png]
     # Tags of a row: the tags cell's (the same cells recur, so each is split once).
     no_cell_tags = tuple(dict.fromkeys(base_tags))
     tags_of_cell: dict[str, tuple[str, ...]] = {}
@@ -674,7 +674,8 @@ def _media_notice(media: MediaCount) -> str:
         parts.append(f"{media.sounds} sound(s)")
     return (
         " and ".join(parts)
-        + " not imported: quizapp shows text only ([image] or [sound] marks the place)"
+        + " not imported: a text file carries no media files ([image: flag.png] or "
+        "[sound: …] marks the place; an Anki package (.apkg) brings them)"
     )
 
 

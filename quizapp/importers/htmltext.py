@@ -12,7 +12,12 @@ compare tags. The reduction:
   its text kept;
 - entities are decoded and non-breaking spaces become spaces;
 - ``<img>`` becomes ``[image]``, ``<audio>``/``<video>`` and Anki's
-  ``[sound:…]`` become ``[sound]``; the media files are not imported.
+  ``[sound:…]`` become ``[sound]``. A reader that imports the media files
+  (an Anki package) asks for their names (:class:`MediaCount` with
+  ``names``): then a picture reads ``[image: its alt text]`` (or
+  ``[image: flag.png]`` without one) and a sound ``[sound: hello.mp3]``,
+  the text alternative that text-only views and screen readers use, and the
+  names are collected in order.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from quizapp.facts.media import alternative
 
 IMAGE = "[image]"
 SOUND = "[sound]"
@@ -33,17 +40,39 @@ _BLOCK = frozenset(
         "footer", "hr", "figure", "figcaption",
     }
 )  # fmt: skip
-_SOUND_RE = re.compile(r"\[sound:[^\]]*\]")
+_SOUND_RE = re.compile(r"\[sound:([^\]]*)\]")
 _INLINE_SPACE_RE = re.compile(r"[^\S\n]+")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
 
 
 @dataclass(slots=True)
 class MediaCount:
-    """How many media references the reduced fields held."""
+    """How many media references the reduced fields held (and, if asked, their names)."""
 
     images: int = 0
     sounds: int = 0
+    #: A list: collect each referenced file's name, in order (and name them in the text).
+    names: list[str] | None = None
+    #: Name the files in the text ([image: flag.png]) even without collecting names.
+    labelled: bool = False
+
+    def image(self, src: str | None, alt: str | None) -> str:
+        """The text that stands for a picture (and note its name)."""
+        self.images += 1
+        if not (self.labelled or self.names is not None) or not src or not src.strip():
+            return IMAGE
+        if self.names is not None:
+            self.names.append(src.strip())
+        return alternative(src.strip(), alt)
+
+    def sound(self, src: str | None) -> str:
+        """The text that stands for a sound (and note its name)."""
+        self.sounds += 1
+        if not (self.labelled or self.names is not None) or not src or not src.strip():
+            return SOUND
+        if self.names is not None:
+            self.names.append(src.strip())
+        return f"[sound: {src.strip().replace(']', ')')}]"
 
 
 class _Reducer(HTMLParser):
@@ -62,11 +91,10 @@ class _Reducer(HTMLParser):
         if tag == "br":
             self.parts.append("\n")
         elif tag == "img":
-            self.media.images += 1
-            self.parts.append(IMAGE)
+            found = dict(attrs)
+            self.parts.append(self.media.image(found.get("src"), found.get("alt")))
         elif tag in ("audio", "video"):
-            self.media.sounds += 1
-            self.parts.append(SOUND)
+            self.parts.append(self.media.sound(dict(attrs).get("src")))
         elif tag in _BLOCK:
             self._break()
 
@@ -100,8 +128,7 @@ def html_to_text(value: str, media: MediaCount | None = None) -> str:
     """A field's HTML as plain text (see the module's notes)."""
     media = media if media is not None else MediaCount()
     if "[sound:" in value:
-        media.sounds += len(_SOUND_RE.findall(value))
-        value = _SOUND_RE.sub(SOUND, value)
+        value = _SOUND_RE.sub(lambda m: media.sound(m.group(1)), value)
     if "<" not in value and "&" not in value:
         return _tidy(value)
     parser = _Reducer(media)

@@ -936,6 +936,10 @@ class QuestionBuilder:
 
     def _plan_qa_typed(self, fact: Fact) -> _Plan | None:
         front, back = clean_space(fact.front or ""), clean_space(fact.back or "")
+        if fact.media:  # a picture or sound on the back is not typed: its words are
+            from quizapp.facts.media import ALTERNATIVE_RE
+
+            back = clean_space(ALTERNATIVE_RE.sub(" ", back))
         if not front or not back or contains_phrase(front, back):
             return None
         return _TypedPlan(front, (back,), "text")

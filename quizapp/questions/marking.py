@@ -82,6 +82,11 @@ def _answers(
             names = ix.accepted_names(person)
             partial = ix.speaks_for_names(person) if fact.kind is FactKind.QUOTE else ()
             return names, "name", partial
-    if fact.kind is FactKind.QA and clean_space(fact.back or ""):
-        return (clean_space(fact.back or ""),), "text", ()
+    back = fact.back or ""
+    if fact.kind is FactKind.QA and fact.media:  # the words of the back, not its media marks
+        from quizapp.facts.media import ALTERNATIVE_RE
+
+        back = ALTERNATIVE_RE.sub(" ", back)
+    if fact.kind is FactKind.QA and clean_space(back):
+        return (clean_space(back),), "text", ()
     raise MarkingError(f"fact {fact.id!r} has no typed answer")

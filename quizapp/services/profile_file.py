@@ -19,12 +19,15 @@ in :mod:`quizapp.storage.progress`.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from quizapp.facts.model import MediaFile
 from quizapp.services.jsonfiles import (
     FILE_VERSION,
     Checker,
@@ -90,8 +93,13 @@ def profile_data(collection: Collection, profile_id: int,
     from quizapp import __version__
 
     now = now or utc_now()
+    from quizapp.storage import repository as repo
+
     with collection.session() as s:
         rows = store.read_profile_rows(s, profile_id)
+        # The decks' pictures and sounds travel along (base64), so that they
+        # are there on the other computer too.
+        media = {deck_id: repo.load_media(s, deck_id) for deck_id in rows.sources}
     facts, decks_by_id = rows.facts, rows.decks
     card_ref: dict[int, tuple[str, str, str]] = {
         c["id"]: (decks_by_id[c["deck_id"]]["key"], facts[c["fact_id"]]["key"], c["family"])
@@ -108,6 +116,10 @@ def profile_data(collection: Collection, profile_id: int,
             "facts": [{**_dump(f, _FACT_SKIP),
                        "source": source_key.get(f["source_id"]) if f["source_id"] else None}
                       for f in deck_facts],
+            **({"media": [{"name": m.name, "mime": m.mime,
+                           "sha256": hashlib.sha256(m.data).hexdigest(),
+                           "data": base64.b64encode(m.data).decode("ascii")}
+                          for m in media[deck_id]]} if media.get(deck_id) else {}),
         })
 
     def ref(card_id: int) -> dict[str, str]:
@@ -256,6 +268,8 @@ def _check_profile_file(data: dict[str, Any], path: Path) -> store.ProfilePlan:
         overrides.append((deck, _values("profile_deck", o, _OVERRIDE_SKIP, chk, where)))
     decks = []
     deck_facts: dict[str, set[str]] = {}
+    media: dict[str, list[MediaFile]] = {}
+    media_total = [0]
     for i, d in enumerate(items("decks")):
         where = f"decks[{i}]"
         values = _values("deck", d, _DECK_SKIP, chk, where)
@@ -274,6 +288,7 @@ def _check_profile_file(data: dict[str, Any], path: Path) -> store.ProfilePlan:
             facts.append((source, fvalues))
         decks.append((values, sources, facts))
         deck_facts[str(values.get("key"))] = {str(fv.get("key")) for _, fv in facts}
+        media[str(values.get("key"))] = _media_files(d.get("media"), chk, where, media_total)
     cards = []
     for i, c in enumerate(items("cards")):
         where = f"cards[{i}]"
@@ -330,7 +345,46 @@ def _check_profile_file(data: dict[str, Any], path: Path) -> store.ProfilePlan:
     old = not (isinstance(schema, int) and schema >= ONE_MEMORY_SCHEMA)
     several = len({(ref[0], ref[1]) for ref, _ in cards}) < len(cards)
     return store.ProfilePlan(profile, overrides, decks, cards, sessions, reviews, reports,
-                             replay=old or several)
+                             replay=old or several, media=media)
+
+
+def _media_files(raw: object, chk: Checker, where: str, total: list[int]) -> list[MediaFile]:
+    """A deck's media files from a profile file, each checked as every media file is."""
+    from quizapp.facts.media import media_file, name_problem, size_problem, total_problem
+
+    out: list[MediaFile] = []
+    if raw is None:
+        return out
+    if not isinstance(raw, list):
+        chk.add(where, "media", "not a list")
+        return out
+    for i, item in enumerate(raw):
+        at = f"{where}.media[{i}]"
+        name = item.get("name") if isinstance(item, dict) else None
+        data = item.get("data") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not isinstance(data, str):
+            chk.add(at, "media", "needs a name and its data (base64) as text")
+            continue
+        problem = name_problem(name) or size_problem(len(data) * 3 // 4)
+        if problem is not None:
+            chk.add(at, "name", problem)
+            continue
+        try:
+            raw_bytes = base64.b64decode(data, validate=True)
+        except ValueError:
+            chk.add(at, "data", "not base64")
+            continue
+        digest = item.get("sha256")
+        if digest is not None and digest != hashlib.sha256(raw_bytes).hexdigest():
+            chk.add(at, "sha256", "does not match the data: the file is damaged")
+            continue
+        total[0] += len(raw_bytes)
+        problem = total_problem(total[0])
+        if problem is not None:
+            chk.add(at, "data", problem)
+            continue
+        out.append(media_file(name, raw_bytes))
+    return out
 
 
 def import_profile(collection: Collection, path: str | Path, *, name: str | None = None,

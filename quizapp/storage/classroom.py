@@ -125,13 +125,13 @@ _STUDENT_UPDATE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # The documented exemption from row-level security: readable by every student
 # and teacher, whole ("meta": the schema version and set-up marks; decks, their
-# articles and facts: shared by every class). Students only read them.
-SHARED_TABLES: tuple[str, ...] = ("meta", "deck", "source", "fact")
+# articles, facts and media files: shared by every class). Students only read them.
+SHARED_TABLES: tuple[str, ...] = ("meta", "deck", "source", "fact", "media")
 # Teachers add and update decks; they never delete a row of them (a delete
 # would cascade into other classes' cards and answers): a teacher's delete
 # retires the deck for their classes (class_deck_retired). Updates are
 # column privileges on every column but the keys, for the same reason as above.
-_TEACHER_WRITES = ("deck", "source", "fact")
+_TEACHER_WRITES = ("deck", "source", "fact", "media")
 _KEY_COLUMNS = ("id",)
 # Tables every row of which belongs to a class: who may see which rows is in
 # _policies.
@@ -377,12 +377,17 @@ def _update_columns(conn: Connection, table: str) -> str:
 
 def _grant(conn: Connection) -> None:
     both = f"{STUDENT_GROUP}, {TEACHER_GROUP}"
+    # A schema upgrade secures the classroom at each step; a table a later step
+    # makes is granted by that step.
+    have = set(inspect(conn).get_table_names())
+    shared = [t for t in SHARED_TABLES if t in have]
+    teacher_writes = [t for t in _TEACHER_WRITES if t in have]
     statements = [
         f"GRANT USAGE ON SCHEMA public TO {both}",
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {both}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {both}",
-        f"GRANT SELECT ON {', '.join((*SHARED_TABLES, *_CLASS_TABLES))} TO {both}",
-        f"GRANT INSERT ON {', '.join(_TEACHER_WRITES)} TO {TEACHER_GROUP}",
+        f"GRANT SELECT ON {', '.join((*shared, *_CLASS_TABLES))} TO {both}",
+        f"GRANT INSERT ON {', '.join(teacher_writes)} TO {TEACHER_GROUP}",
         f"GRANT INSERT ON class_deck_retired TO {TEACHER_GROUP}",
         f"GRANT SELECT ON profile, {', '.join(_STUDENT_RIGHTS)} TO {TEACHER_GROUP}",
         f"GRANT INSERT ON card TO {TEACHER_GROUP}",
@@ -393,7 +398,7 @@ def _grant(conn: Connection) -> None:
     statements += [f"GRANT UPDATE ({', '.join(cols)}) ON {table} TO {STUDENT_GROUP}"
                    for table, cols in _STUDENT_UPDATE_COLUMNS.items()]
     statements += [f"GRANT UPDATE ({_update_columns(conn, table)}) ON {table} TO {TEACHER_GROUP}"
-                   for table in _TEACHER_WRITES]
+                   for table in teacher_writes]
     statements += [f"GRANT USAGE ON SEQUENCE {table}_id_seq TO {group}"
                    for group, tables in _SEQUENCES.items() for table in tables]
     for statement in statements:

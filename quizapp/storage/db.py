@@ -213,6 +213,25 @@ def _one_memory_per_fact(conn: Connection) -> None:
         secure_if_classroom(conn)  # a student's answer now writes card.family
 
 
+def _media_store(conn: Connection) -> None:
+    """Schema 6 → 7: the media store (a deck's pictures and sounds, and the ones
+    each fact shows).
+
+    ``media`` holds each file's bytes keyed by (deck, name), with its MIME
+    type, size and SHA-256; ``fact.media`` names, as a JSON array, the files a
+    fact shows (``'[]'`` for every existing fact: no row of any other table
+    changes). On a PostgreSQL classroom the grants and row-level security are
+    made afresh, so that the new table is shared read-only with students from
+    the first moment, like the deck's facts.
+    """
+    conn.execute(text("ALTER TABLE fact ADD COLUMN media TEXT NOT NULL DEFAULT '[]'"))
+    models.MediaRow.__table__.create(conn)  # type: ignore[attr-defined]
+    if conn.dialect.name == "postgresql":
+        from quizapp.storage.classroom import secure_if_classroom
+
+        secure_if_classroom(conn)
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
@@ -220,6 +239,7 @@ MIGRATIONS: list[Migration] = [
     _deck_speakers,  # 3 → 4
     _class_deck_retirements,  # 4 → 5
     _one_memory_per_fact,  # 5 → 6
+    _media_store,  # 6 → 7
 ]
 
 
@@ -476,6 +496,7 @@ _TABLES: tuple[type[SQLModel], ...] = (
     models.StudySessionRow,
     models.ReviewRow,
     models.QuestionReportRow,
+    models.MediaRow,
 )
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, DateTime, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # The meta key that marks a database set up as a classroom (quizapp class init).
 CLASSROOM_KEY = "classroom"
@@ -159,6 +159,27 @@ class FactRow(SQLModel, table=True):
     back: str | None = None
     tags: str = "[]"  # JSON array
     retired: bool = False  # removed from a newer version of its deck; history kept
+    # The names of the deck's media files (table media) the fact shows, in order
+    # (JSON array; schema: the media store).
+    media: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+
+
+class MediaRow(SQLModel, table=True):
+    """A picture or sound of a deck, its bytes kept in the database (the media store).
+
+    Keyed by deck and name (a name is unique within its deck, as in Anki); a
+    fact names the files it shows in ``fact.media``. Keeping the bytes here
+    lets a classroom server share them and lets backups, restores and profile
+    moves carry them with no extra step.
+    """
+
+    __tablename__ = "media"
+    deck_id: int = Field(foreign_key="deck.id", primary_key=True, ondelete="CASCADE")
+    name: str = Field(primary_key=True)
+    mime: str
+    size: int
+    sha256: str
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 class ProfileRow(SQLModel, table=True):

@@ -22,7 +22,7 @@ replaces.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Result, case, func, insert
@@ -30,6 +30,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.sql.expression import FromClause
 from sqlmodel import Session, SQLModel, select
 
+from quizapp.facts.model import MediaFile
 from quizapp.scheduling import CardStateKind
 from quizapp.storage import repository as repo
 from quizapp.storage import writer
@@ -350,6 +351,8 @@ class ProfilePlan:
     reviews: list[tuple[int, CardRef, int | None, int | None, dict[str, Any]]]
     reports: list[tuple[CardRef, dict[str, Any]]]
     replay: bool = False
+    #: The decks' media files (pictures, sounds) by deck key, checked.
+    media: dict[str, list[MediaFile]] = field(default_factory=dict)
 
 
 def find_profile(s: Session, name: str) -> tuple[int, bool] | None:
@@ -410,6 +413,9 @@ def import_decks(s: Session, plan: ProfilePlan) -> tuple[int, int, dict[tuple[st
                 s.add(srow)
                 s.flush()
                 source_ids[srow.key] = srow.id
+        stored_media = repo.media_sizes(s, deck_id)  # a file here already stays as it is
+        repo.store_media(s, deck_id, [m for m in plan.media.get(key, ())
+                                      if m.name not in stored_media])
         have = repo.fact_ids_by_key(s, deck_id)
         position = int(run(s, sa_select(func.max(fact_table.c.position)).where(
             fact_table.c.deck_id == deck_id)).scalar() or 0)

@@ -7,6 +7,7 @@ span several calls and commit once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,13 +23,14 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session, col, select
 
 from quizapp.facts.bulk import gc_paused
-from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source, Speaker
+from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, MediaFile, Source, Speaker
 from quizapp.scheduling.state import CardState
 from quizapp.storage.dialect import placeholder
 from quizapp.storage.models import (
     CardRow,
     DeckRow,
     FactRow,
+    MediaRow,
     ProfileRow,
     SourceRow,
     utc_now,
@@ -116,7 +118,7 @@ def _fetch_tuples(session: Session, statement: ClauseElement) -> list[tuple[Any,
 FACT_COLUMNS: tuple[str, ...] = (
     "key", "kind", "text", "start", "end", "sentence", "sentence_start", "stem", "event",
     "value_text", "value_num", "unit", "counts", "qualifier", "speaker", "role", "reported",
-    "name", "roles", "front", "back", "tags",
+    "name", "roles", "front", "back", "tags", "media",
 )  # fmt: skip
 #: What storing a deck writes for each fact: the fact's columns and its place.
 _STORED_COLUMNS = (*FACT_COLUMNS, "deck_id", "position", "retired", "source_id")
@@ -124,7 +126,7 @@ _STORED_COLUMNS = (*FACT_COLUMNS, "deck_id", "position", "retired", "source_id")
 _LOADED_COLUMNS = (
     "position", "id", "key", "kind", "source_id", "text", "start", "end", "sentence",
     "sentence_start", "stem", "event", "value_text", "value_num", "unit", "counts", "qualifier",
-    "speaker", "role", "reported", "name", "roles", "front", "back", "tags",
+    "speaker", "role", "reported", "name", "roles", "front", "back", "tags", "media",
 )  # fmt: skip
 _KINDS = {k.value: k for k in FactKind}
 _EMPTY_JSON_LIST = "[]"
@@ -186,6 +188,7 @@ def _fact_tuple(
         fact.front,
         fact.back,
         _json_list(fact.tags),
+        _json_list(fact.media),
         deck_id,
         position,
         False,
@@ -262,6 +265,7 @@ def _fact_from_tuple(
         r[22],
         r[23],
         _json_tuple(r[24], lists),
+        media=_json_tuple(r[25]),
     )
 
 
@@ -292,6 +296,7 @@ def row_to_fact(row: FactRow, source_key: str | None) -> Fact:
         front=row.front,
         back=row.back,
         tags=_json_tuple(row.tags),
+        media=_json_tuple(row.media),
     )
 
 
@@ -438,12 +443,91 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
                 _insert_fact_rows(session, cursor, (place(position) for position in new_positions))
     finally:
         cursor.close()
+    store_media(session, deck_id, deck.media)
     retire = [fid for key, (fid, retired) in existing.items() if key not in seen and not retired]
     if retire:
         session.exec(update(FactRow).where(FactRow.id.in_(retire)).values(retired=True))  # type: ignore[union-attr]
     profile_ids = [p for p in session.exec(select(ProfileRow.id)) if p is not None]
     created = create_missing_cards(session, profile_ids, deck_id)
     return StoreResult(deck_id, len(new_positions), len(changed), len(retire), created)
+
+
+# --------------------------------------------------------------------------
+# Media files (the media store)
+
+
+def store_media(session: Session, deck_id: int, files: Iterable[MediaFile]) -> int:
+    """Add or replace the deck's media files by name; return how many were written.
+
+    A file whose bytes are stored already under its name is left as it is.
+    """
+    # What is stored already, without its bytes; each file is then one statement
+    # (no ORM object keeps a copy of its bytes).
+    table = MediaRow.__table__  # type: ignore[attr-defined]
+    stored = {name: (digest, size) for name, digest, size in session.connection().execute(
+        core_select(table.c.name, table.c.sha256, table.c.size).where(
+            table.c.deck_id == deck_id))}
+    written = 0
+    for media in files:
+        digest = hashlib.sha256(media.data).hexdigest()
+        values = {"mime": media.mime, "size": len(media.data), "sha256": digest,
+                  "data": media.data}
+        found = stored.get(media.name)
+        if found == (digest, len(media.data)):
+            continue
+        if found is None:
+            session.connection().execute(
+                table.insert().values(deck_id=deck_id, name=media.name, **values))
+        else:
+            session.connection().execute(table.update().where(
+                table.c.deck_id == deck_id, table.c.name == media.name).values(**values))
+        stored[media.name] = (digest, len(media.data))
+        written += 1
+    return written
+
+
+def load_media(session: Session, deck_id: int, names: Iterable[str] | None = None
+               ) -> list[MediaFile]:
+    """The deck's media files (those named, or every one), by name."""
+    q = select(MediaRow).where(MediaRow.deck_id == deck_id)
+    wanted = None if names is None else sorted(set(names))
+    if wanted is not None:
+        if not wanted:
+            return []
+        q = q.where(col(MediaRow.name).in_(wanted))
+    rows = session.exec(q.order_by(col(MediaRow.name))).all()
+    return [MediaFile(r.name, bytes(r.data), r.mime) for r in rows]
+
+
+def media_sizes(session: Session, deck_id: int) -> dict[str, int]:
+    """The size of every media file of the deck, by name (no bytes read)."""
+    rows = session.exec(select(MediaRow.name, MediaRow.size).where(MediaRow.deck_id == deck_id))
+    return {name: size for name, size in rows}
+
+
+def show_media_with_fact(session: Session, deck_id: int, fact_key: str, name: str,
+                         alternative: str) -> Fact | None:
+    """Add the media file ``name`` to the fact's ``media`` (None if there is no such fact).
+
+    A Q/A note's front also gains ``alternative`` (its text for text-only views).
+    """
+    row = session.exec(select(FactRow).where(FactRow.deck_id == deck_id,
+                                             FactRow.key == fact_key)).first()
+    if row is None:
+        return None
+    names = list(_json_tuple(row.media))
+    if name not in names:
+        names.append(name)
+        row.media = _json_list(tuple(names))
+        if row.kind == FactKind.QA.value:
+            row.front = f"{row.front or ''}\n{alternative}".strip()
+        session.add(row)
+        session.flush()
+    source_key = None
+    if row.source_id is not None:
+        source = session.get(SourceRow, row.source_id)
+        source_key = source.key if source is not None else None
+    return row_to_fact(row, source_key)
 
 
 def create_missing_cards(

@@ -96,7 +96,7 @@ def import_deck(
     (see the module's description); otherwise in one transaction.
     """
     path = _sqlite_file(engine)
-    if path is None or len(deck.facts) < min_facts or deck.sources:
+    if path is None or len(deck.facts) < min_facts or deck.sources or deck.media:
         with Session(engine, expire_on_commit=False) as s:
             unbounded_statements(s.connection())  # a large deck may take a while on a server
             result = repo.store_deck(s, deck, now)

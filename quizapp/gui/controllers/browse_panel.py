@@ -25,7 +25,7 @@ from quizapp.timeutil import utc_now
 if TYPE_CHECKING:
     from quizapp.browse import CardSummary, FactQuery, FactSummary
     from quizapp.facts.deckfile import Problem
-    from quizapp.facts.model import Deck, Fact
+    from quizapp.facts.model import Deck, Fact, MediaFile
     from quizapp.gui.views.fact_editor import FactEditorDialog, NewDeckDialog
     from quizapp.services.collection import Collection
 
@@ -266,6 +266,10 @@ class BrowsePanel(QObject):
         v.show_fact(summary.text or summary.key, meta, summary.level.value,
                     fact_details(fact) if fact is not None else [],
                     sentence_html(fact) if fact is not None else "")
+        from quizapp.gui.controllers.media import show_fact_media
+
+        show_fact_media(v.fact_media, self.collection, summary.deck_id, summary.key,
+                        autoplay=False)
         cards = fact_cards(self.collection, self.profile_id, summary.fact_row_id)
         v.card_model.set_cards(cards, self.clock())
         v.set_fact_actions(True)
@@ -353,8 +357,10 @@ class BrowsePanel(QObject):
             return None
         from quizapp.gui.views.fact_editor import FactEditorDialog
 
-        dialog = FactEditorDialog(deck, fact, self._saver(summary.deck_id, fact.id),
+        opened: list[FactEditorDialog] = []  # its new pictures are stored with the fact
+        dialog = FactEditorDialog(deck, fact, self._saver(summary.deck_id, fact.id, opened),
                                   self.view.window())
+        opened.append(dialog)
         self._open_dialog(dialog)
         return dialog
 
@@ -378,29 +384,40 @@ class BrowsePanel(QObject):
         deck = self._deck(deck_id)
         from quizapp.gui.views.fact_editor import FactEditorDialog
 
-        dialog = FactEditorDialog(deck, None, self._saver(deck_id, None), self.view.window(),
-                                  initial=initial,
+        opened: list[FactEditorDialog] = []
+        dialog = FactEditorDialog(deck, None, self._saver(deck_id, None, opened),
+                                  self.view.window(), initial=initial,
                                   suggest_id=lambda kind, d: _suggest_id(deck, kind, d))
+        opened.append(dialog)
         self._open_dialog(dialog)
         return dialog
 
-    def _saver(self, deck_id: int, replaces: str | None
+    def _saver(self, deck_id: int, replaces: str | None,
+               opened: Sequence[FactEditorDialog] = ()
                ) -> Callable[[dict[str, Any]], Sequence[Problem]]:
         def save(table: dict[str, Any]) -> Sequence[Problem]:
-            return self.save_fact(deck_id, table, replaces)
+            media = tuple(opened[0].new_media) if opened else ()
+            return self.save_fact(deck_id, table, replaces, media=media)
 
         return save
 
     def save_fact(self, deck_id: int, table: dict[str, Any],
-                  replaces: str | None) -> Sequence[Problem]:
-        """Check an edited or new fact with the deck loader and store it; the problems if not."""
+                  replaces: str | None, *, media: Sequence[MediaFile] = ()
+                  ) -> Sequence[Problem]:
+        """Check an edited or new fact with the deck loader and store it; the problems if not.
+
+        ``media`` are new pictures the fact shows: stored with it, in the same transaction.
+        """
+        import dataclasses
+
         from quizapp.browse import check_fact_edit
         from quizapp.facts.deckfile import DeckFileError
 
         assert self.collection is not None
-        deck = self.collection.load_deck(deck_id)
+        deck = dataclasses.replace(self.collection.load_deck(deck_id), media=tuple(media))
         try:
             checked = check_fact_edit(deck, table, replaces=replaces)
+            checked = dataclasses.replace(checked, media=tuple(media))
         except DeckFileError as exc:
             return exc.problems
         except KeyError:

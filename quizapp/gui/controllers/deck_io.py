@@ -184,7 +184,9 @@ def export_file(collection: Collection, deck_id: int, path: str | Path,
                 progress: Progress | None = None) -> Path:
     """Write a stored deck to ``path`` in the format its extension names."""
     file = Path(path)
-    deck = collection.load_deck(deck_id)
+    from quizapp.services.media import with_media
+
+    deck = with_media(collection, collection.load_deck(deck_id))
     if progress is not None:
         progress(0, 0, f"Writing {file.name}…")
     mod = _module("quizapp.exporters")

@@ -223,8 +223,21 @@ class PracticeTestPanel(QObject):
         self.last_result = None
         self.view.question.show_question(question, self.index + 1, len(questions),
                                          self._title())
+        self._show_media(question, answered=False)
         self._shown_at = time.monotonic()
         self.state = self.QUESTION
+
+    def _show_media(self, question: Question, *, answered: bool) -> None:
+        """The fact's pictures and sounds (the question side's until it is answered)."""
+        from quizapp.gui.controllers.media import show_fact_media
+
+        deck_key = None
+        if self.test is not None:
+            deck_key = next((item.deck_key for item in self.test.quiz.items
+                             if item.question.card_id == question.card_id), None)
+        show_fact_media(self.view.question.card.media, self.collection, deck_key,
+                        question.fact_id, prompt=None if answered else question.prompt,
+                        prompt_label=self.view.question.card.prompt)
 
     @property
     def question(self) -> Question | None:
@@ -261,6 +274,9 @@ class PracticeTestPanel(QObject):
         self.answered.emit(result)
         if self._practice_feedback():
             self.view.question.show_feedback(self._feedback(result))
+            question = self.question
+            if question is not None:
+                self._show_media(question, answered=True)
             self.state = self.FEEDBACK
         else:
             self.next()

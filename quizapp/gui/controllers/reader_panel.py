@@ -338,6 +338,7 @@ class ReaderPanel(QObject):
         v = self.view
         v.fact_title.setText("Click a highlighted fact to see its questions and history.")
         v.fact_meta.setText("")
+        v.fact_media.clear()
         v.questions.setText("")
         v.history_model.set_entries([])
         v.history.hide()
@@ -360,6 +361,9 @@ class ReaderPanel(QObject):
                 f"&nbsp;{LEVEL_LABELS.get(level, level)}&nbsp;</span>")
         v.fact_meta.setText(f"{html.escape(KIND_LABELS.get(fact.kind.value, ''))} · "
                             f"<code>{html.escape(fact.id)}</code> · {chip}")
+        from quizapp.gui.controllers.media import show_fact_media
+
+        show_fact_media(v.fact_media, self.collection, self.deck_id, fact.id, autoplay=False)
         v.questions.setText(questions_html(self.questions_for(key)))
         entries = []
         if summary is not None and self.collection is not None and self.profile_id is not None:

@@ -258,6 +258,7 @@ class StudyPanel(QObject):
         self.last_result = None
         self.question = question
         self.view.show_question(question)
+        self._show_media(question, answered=False)
         self._shown_at = time.monotonic()
         self._refresh_progress()
         self._set_state(self.QUESTION)
@@ -443,13 +444,26 @@ class StudyPanel(QObject):
             ),
         )
 
+    def _show_media(self, question: Question, *, answered: bool) -> None:
+        """The fact's pictures and sounds: the question side's, then all with the answer."""
+        from quizapp.gui.controllers.media import show_fact_media
+
+        show_fact_media(self.view.card.media, self.collection,
+                        self.deck.deck_id if self.deck is not None else None, question.fact_id,
+                        prompt=None if answered else question.prompt,
+                        prompt_label=self.view.card.prompt)
+
     def _show_feedback(self, info: FeedbackInfo) -> None:
         self._feedback_info = info
         self.view.show_feedback(info)
+        if self.question is not None:
+            self._show_media(self.question, answered=True)
         self._set_state(self.FEEDBACK)
 
     def _flashcard_revealed(self) -> None:
         self.view.hint.setText(self.view.flashcard_panel.key_hint())
+        if self.question is not None:  # the back's pictures and sounds with it
+            self._show_media(self.question, answered=True)
 
     # ------------------------------------------------------- undo, overrule
 

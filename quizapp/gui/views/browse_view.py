@@ -246,9 +246,15 @@ class BrowseView(QWidget):
         self.fact_detail.setTextFormat(Qt.TextFormat.RichText)
         self.fact_detail.setAccessibleName("Fact details")
         self.fact_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        from PySide6.QtCore import QSize
+
+        from quizapp.gui.views.media_view import MediaStrip
+
+        self.fact_media = MediaStrip(info, max_picture=QSize(200, 110))  # pictures, sounds
         il.addWidget(self.fact_title)
         il.addWidget(self.fact_meta)
         il.addWidget(self.fact_detail)
+        il.addWidget(self.fact_media)
         il.addStretch(1)
         left.addWidget(info_scroll, 1)
         buttons = QHBoxLayout()
@@ -336,6 +342,7 @@ class BrowseView(QWidget):
         self.fact_title.setText("Select a fact to see its cards and history.")
         self.fact_meta.setText("")
         self.fact_detail.setText("")
+        self.fact_media.clear()
         self.card_model.set_cards([])
         self.history_model.set_entries([])
         self.history_empty.setVisible(True)

@@ -77,6 +77,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Any time while studying",
         (
+            ("R", "Play the question's sound again (not while typing)"),
             ("Ctrl+R", "Report this question as wrong"),
             ("Ctrl+B", "Bury the card until tomorrow"),
             ("Ctrl+J", "Suspend the card"),

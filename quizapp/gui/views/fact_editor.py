@@ -20,16 +20,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from quizapp.facts.deckfile import Problem
-from quizapp.facts.model import Deck, Fact
+from quizapp.facts.model import Deck, Fact, MediaFile
 from quizapp.gui.theme import colors
 
 KIND_CHOICES: tuple[tuple[str, str], ...] = (
@@ -277,6 +279,26 @@ class FactEditorDialog(QDialog):
             signal = w.textChanged  # type: ignore[attr-defined]
             signal.connect(self._maybe_suggest_id)
 
+        # The fact's pictures and sounds (names; new pictures' bytes until Save).
+        self.media: list[str] = list(fact.media) if fact is not None else []
+        self.new_media: list[MediaFile] = []
+        media_row = QWidget(self)
+        media_box = QHBoxLayout(media_row)
+        media_box.setContentsMargins(0, 0, 0, 4)
+        self.media_label = QLabel("", media_row)
+        self.media_label.setObjectName("muted")
+        self.media_label.setWordWrap(True)
+        self.media_label.setAccessibleName("Pictures and sounds of the fact")
+        self.add_picture_button = QPushButton("Add &picture…", media_row)
+        self.add_picture_button.setAccessibleName("Add a picture to the fact")
+        self.add_picture_button.setToolTip(
+            "Show a picture with this fact (PNG, JPEG, GIF, WebP, BMP or SVG, at most 20 MB)")
+        self.add_picture_button.clicked.connect(self.choose_picture)
+        media_box.addWidget(self.media_label, 1)
+        media_box.addWidget(self.add_picture_button)
+        self.form.addRow(QLabel("Pictures, sounds", self), media_row)
+        self._show_media_names()
+
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -417,6 +439,51 @@ class FactEditorDialog(QDialog):
             return
         self.id_edit.setText(self._suggest_id(self.kind(), self))
 
+    def _show_media_names(self) -> None:
+        self.media_label.setText(", ".join(self.media) if self.media else "None")
+
+    def choose_picture(self) -> None:
+        """Ask for a picture file and add it (see :meth:`add_picture_file`)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Add a picture", "",
+            "Pictures (*.png *.jpg *.jpeg *.gif *.webp *.bmp *.svg)")
+        if path:
+            self.add_picture_file(path)
+
+    def add_picture_file(self, path: str) -> bool:
+        """Add the picture at ``path`` to the fact (stored on Save); False with the problem shown.
+
+        A note's front gains the picture's text alternative (``[image: name]``),
+        which the teacher may reword: screen readers say it for the picture.
+        """
+        from quizapp.facts.media import MediaError, alternative, is_image_name, read_media_file
+
+        try:
+            media = read_media_file(path)
+        except MediaError as exc:
+            self._show_form_error(str(exc))
+            return False
+        taken = {n for f in self.deck.facts for n in f.media} | {m.name for m in self.new_media}
+        if not is_image_name(media.name):
+            self._show_form_error(f"{path}: media: not a picture (use PNG, JPEG, GIF, WebP, BMP "
+                                  "or SVG)")
+            return False
+        if media.name in taken and media.name not in self.media:
+            self._show_form_error(f"{path}: media: the deck has another file named "
+                                  f"{media.name!r}; rename the picture")
+            return False
+        self._show_form_error("")
+        if media.name not in self.media:
+            self.media.append(media.name)
+            self.new_media = [m for m in self.new_media if m.name != media.name] + [media]
+            if self.kind() == "qa":
+                front = self._text("front").rstrip()
+                self._set("front", (front + " " if front else "") + alternative(media.name))
+        self._show_media_names()
+        return True
+
     def table(self) -> dict[str, Any]:
         """The fact as a deck-file table, from the form (unchecked)."""
         kind = self.kind()
@@ -451,6 +518,8 @@ class FactEditorDialog(QDialog):
                 out["value"] = parse_number(text)
             elif text or key in required:
                 out[key] = text
+        if self.media:
+            out["media"] = list(self.media)
         if kind != "qa" and self._span is not None and "occurrence" not in out:
             start, end = self._span
             source = self.deck.source(out.get("source"))

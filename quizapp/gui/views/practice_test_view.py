@@ -590,4 +590,9 @@ class PracticeTestView(QWidget):
         if event.key() == Qt.Key.Key_Escape and self.pages.currentWidget() is not self.question:
             self.back_requested.emit()
             return
+        # R replays the question's sound, as on the study screen.
+        if (event.key() == Qt.Key.Key_R and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and self.pages.currentWidget() is self.question
+                and self.question.card.media.replay()):
+            return
         super().keyPressEvent(event)

@@ -275,8 +275,14 @@ class ReaderView(QWidget):
         self.fact_meta.setTextFormat(Qt.TextFormat.RichText)
         self.fact_meta.setObjectName("muted")
         self.fact_meta.setWordWrap(True)
+        from PySide6.QtCore import QSize
+
+        from quizapp.gui.views.media_view import MediaStrip
+
+        self.fact_media = MediaStrip(panel, max_picture=QSize(200, 110))  # pictures, sounds
         p.addWidget(self.fact_title)
         p.addWidget(self.fact_meta)
+        p.addWidget(self.fact_media)
         qcap = QLabel("QUESTIONS", panel)
         qcap.setObjectName("formTag")
         p.addWidget(qcap)

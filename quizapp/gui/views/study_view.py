@@ -455,6 +455,10 @@ class QuestionCard(QFrame):
         layout.addWidget(self.form_tag)
         layout.addWidget(self.evidence_first)
         layout.addWidget(self.prompt)
+        from quizapp.gui.views.media_view import MediaStrip
+
+        self.media = MediaStrip(self)  # the fact's pictures and sounds (filled by the panel)
+        layout.addWidget(self.media)
         self.choice_panel = ChoicePanel(self)
         self.typed_panel = TypedPanel(self)
         self.timeline_panel = TimelinePanel(self)
@@ -490,6 +494,7 @@ class QuestionCard(QFrame):
     def show_question(self, question: Question) -> QuestionPanel:
         """Show a fresh question with its answer panel (the caller focuses it)."""
         self._question = question
+        self.media.clear()
         self.feedback.hide()
         self.feedback.set_buttons_visible(False)
         self.form_tag.setText(FORM_TITLES.get(question.form, "").upper())
@@ -699,6 +704,10 @@ class StudyView(QWidget):
         # covers the view on its own.
         if event.key() == Qt.Key.Key_Escape:
             self.back_requested.emit()
+            return
+        # R replays the question's sound, as in Anki (a text field takes its own R).
+        plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
+        if event.key() == Qt.Key.Key_R and plain and self.card.media.replay():
             return
         super().keyPressEvent(event)
 
