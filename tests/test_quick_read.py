@@ -223,3 +223,25 @@ def test_only_a_plain_sqlite_file_url_is_read_quickly() -> None:
     assert quick.sqlite_file("sqlite:///:memory:") is None
     assert quick.sqlite_file("sqlite:///q.sqlite3?mode=ro") is None
     assert quick.sqlite_file("postgresql+psycopg://u@h/db") is None
+
+
+@pytest.mark.parametrize("name", ["²", "Nobody"])
+def test_a_profile_that_is_not_there_is_one_line_on_both_ways(
+    seeded: Path, name: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast = run_cli(["decks", "--profile", name], capsys)
+    full_way(monkeypatch)
+    assert run_cli(["decks", "--profile", name], capsys) == fast
+    status, out, err = fast
+    assert status == 2 and out == ""
+    assert err == f"quizapp: no profile named {name!r}\n"
+
+
+def test_a_profile_named_by_arabic_indic_digits_is_found_by_id(
+    seeded: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast = run_cli(["decks", "--profile", "\u0662", "--json"], capsys)  # ٢: profile 2
+    assert json.loads(fast[1])["profile"] == "Ada"
+    full_way(monkeypatch)
+    assert run_cli(["decks", "--profile", "\u0662", "--json"], capsys) == fast

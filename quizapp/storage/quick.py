@@ -79,7 +79,7 @@ def _profile(con: sqlite3.Connection, name_or_id: str | None) -> tuple[int, str]
     if name_or_id is None:
         row = con.execute("SELECT id, name FROM profile ORDER BY id LIMIT 1").fetchone()
     else:
-        if name_or_id.isdigit():
+        if name_or_id.isdecimal():
             row = con.execute("SELECT id, name FROM profile WHERE id = ?",
                               (int(name_or_id),)).fetchone()
         if row is None:
