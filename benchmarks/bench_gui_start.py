@@ -6,6 +6,11 @@ deck at once) and ``QUIZAPP_FIRST_QUESTION_STAMP=quit`` (print the wall-clock
 time when the first question has been painted, then quit). The time counted is
 from just before the process is spawned to that stamp: interpreter start-up,
 imports, the window, opening the database and building the first question.
+Each run then closes the window, and two more figures are kept: *close*,
+from the first question painted to the window being hidden (the app's
+``window-closed`` stamp), what the learner waits for; and *close to exit*,
+from the same moment to the process' end (closing the collection, the exit
+backup and its integrity check, which run after the window has gone).
 
 *Cold* runs start in an empty folder: the database is created and the seed
 deck loaded first, as on a first start. *Warm* runs reuse one folder, as every
@@ -38,10 +43,13 @@ import time
 from pathlib import Path
 
 STAMP = "first-question-painted"
+CLOSED = "window-closed"
 
 
-def one_run(home: Path, platform: str, timeout: float, pycache: Path | None = None) -> float:
-    """Milliseconds from spawning the app to its first question being painted."""
+def one_run(home: Path, platform: str, timeout: float, pycache: Path | None = None
+            ) -> tuple[float, float, float]:
+    """Milliseconds from spawning the app to its first question being painted, from then
+    to the window being hidden, and from then to the process' exit."""
     env = dict(os.environ, QUIZAPP_HOME=str(home), QT_QPA_PLATFORM=platform,
                QUIZAPP_STUDY_AT_START="1", QUIZAPP_FIRST_QUESTION_STAMP="quit")
     env.pop("QUIZAPP_DATABASE_URL", None)
@@ -51,10 +59,18 @@ def one_run(home: Path, platform: str, timeout: float, pycache: Path | None = No
     start = time.time()
     done = subprocess.run([sys.executable, "-m", "quizapp"], env=env, capture_output=True,
                           text=True, timeout=timeout, check=False)
+    end = time.time()
+    stamps = {}
     for line in done.stdout.splitlines():
-        if line.startswith(STAMP):
-            return (float(line.split()[1]) - start) * 1000
-    raise RuntimeError(f"no {STAMP!r} line (exit {done.returncode}): {done.stderr[-2000:]}")
+        words = line.split()
+        if len(words) == 2 and words[0] in (STAMP, CLOSED):
+            stamps[words[0]] = float(words[1])
+    if STAMP not in stamps or CLOSED not in stamps:
+        raise RuntimeError(f"no {STAMP!r} or {CLOSED!r} line (exit {done.returncode}): "
+                           f"{done.stderr[-2000:]}")
+    painted = stamps[STAMP]
+    return ((painted - start) * 1000, (stamps[CLOSED] - painted) * 1000,
+            (end - painted) * 1000)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cold: list[float] = []
     warm: list[float] = []
+    closes: list[float] = []
+    exits: list[float] = []
     with tempfile.TemporaryDirectory(prefix="quizapp-bench-gui-") as tmp:
         root = Path(tmp)
         if args.pycache is not None:  # compile once, untimed
@@ -78,14 +96,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.database is None:
             for i in range(args.runs):
                 cold.append(one_run(root / f"cold-{i}", args.platform, args.timeout,
-                                    args.pycache))
+                                    args.pycache)[0])
         else:
             shared.mkdir()
             shutil.copyfile(args.database, shared / "quizapp.sqlite3")
             (shared / "gui.json").write_text(json.dumps({"hint_shown": True}), encoding="utf-8")
         one_run(shared, args.platform, args.timeout, args.pycache)  # first start of the folder
         for _ in range(args.runs):
-            warm.append(one_run(shared, args.platform, args.timeout, args.pycache))
+            shown, closed, ended = one_run(shared, args.platform, args.timeout, args.pycache)
+            warm.append(shown)
+            closes.append(closed)
+            exits.append(ended)
     print(json.dumps({
         "benchmark": "gui_start_to_first_question",
         "platform": args.platform,
@@ -98,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         "cold_median_ms": round(statistics.median(cold), 1) if cold else None,
         "warm_ms": [round(v, 1) for v in warm],
         "cold_ms": [round(v, 1) for v in cold],
+        "close_median_ms": round(statistics.median(closes), 1),
+        "close_to_exit_median_ms": round(statistics.median(exits), 1),
+        "close_ms": [round(v, 1) for v in closes],
+        "close_to_exit_ms": [round(v, 1) for v in exits],
     }, indent=2))
     return 0
 

@@ -69,8 +69,10 @@ Figures (quizapp ↔ Anki), the same work on both sides:
   start to first question painted with a recent backup present;
   ``gui_first_start``, the same with no recent backup in ``QUIZAPP_HOME``
   (the start-up backup runs meanwhile); ``close``, from the first question
-  painted (the window is then closed) to the process' exit: closing the
-  collection, the exit backup and its check, as the app does.
+  painted (the window is then closed) to the window being hidden, what the
+  learner waits for; ``close_process``, from the same moment to the process'
+  exit: closing the collection, the exit backup and its check, which run
+  after the window has gone.
 
 With ``--out FILE.json`` it writes ``{"sizes": {"<N>": {"<figure>": {"unit",
 "quizapp", "anki", "ratio", "ratio_min", "ratio_max", …}}}, …}``.
@@ -105,6 +107,7 @@ if str(HERE) not in sys.path:
 from bench_perf import article_fact, study_day_start  # noqa: E402
 
 GUI_STAMP = "first-question-painted"
+GUI_CLOSED = "window-closed"
 
 # figure: (unit, lower is better, target as (comparison, value), quizapp only)
 FIGURES: dict[str, tuple[str, bool, tuple[str, float] | None, bool]] = {
@@ -137,7 +140,8 @@ LABELS = {
     "db_size": "database, pages in use",
     "gui_first_question": "GUI start → first question (recent backup)",
     "gui_first_start": "GUI first start, start-up backup running",
-    "close": "GUI close (exit backup + check)",
+    "close": "GUI close, until the window is gone",
+    "close_process": "GUI close, until the process ends (exit backup + check)",
     "close_after_first_start": "GUI close after a first start (start-up backup too)",
 }
 
@@ -473,26 +477,33 @@ def gui_figures(args: argparse.Namespace, db: Path, work: Path, env: dict[str, s
                 QUIZAPP_STUDY_AT_START="1", QUIZAPP_FIRST_QUESTION_STAMP="quit")
     cmd = [sys.executable, "-m", "quizapp"]
 
-    def one() -> tuple[float, float]:
+    def one() -> tuple[float, float, float]:
+        """Start → first question, first question → window gone, and → process exit."""
         start, out, end = timed_process(cmd, genv)
+        stamps = {}
         for line in out.splitlines():
-            if line.startswith(GUI_STAMP + " "):
-                painted = float(line.split()[1])
-                return painted - start, end - painted
-        raise RuntimeError(f"no {GUI_STAMP!r} line from the app")
+            words = line.split()
+            if len(words) == 2 and words[0] in (GUI_STAMP, GUI_CLOSED):
+                stamps[words[0]] = float(words[1])
+        if GUI_STAMP not in stamps:
+            raise RuntimeError(f"no {GUI_STAMP!r} line from the app")
+        painted = stamps[GUI_STAMP]
+        return painted - start, stamps.get(GUI_CLOSED, end) - painted, end - painted
 
     one()  # warm-up: compiles the bytecode and takes the start-up backup, untimed
-    first_q, close, first_start, close_after_first = [], [], [], []
+    first_q, close, close_process, first_start, close_after_first = [], [], [], [], []
     for _ in range(args.repeats):
-        shown, closed = one()  # the backup taken moments ago is recent: none at start
+        shown, closed, ended = one()  # the backup taken moments ago is recent: none at start
         first_q.append(shown)
         close.append(closed)
+        close_process.append(ended)
         shutil.rmtree(backup_dir(home), ignore_errors=True)  # no recent backup now
-        shown, closed = one()
+        shown, closed, _ended = one()
         first_start.append(shown)
         close_after_first.append(closed)
     return {"gui_first_question": (first_q, []), "gui_first_start": (first_start, []),
-            "close": (close, []), "close_after_first_start": (close_after_first, [])}
+            "close": (close, []), "close_process": (close_process, []),
+            "close_after_first_start": (close_after_first, [])}
 
 
 # --------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_bench_perf_prints_every_key(tmp_path: Path) -> None:
 SIDE_BY_SIDE = ROOT / "benchmarks" / "side_by_side.py"
 PAIRED = ("next_question", "answer", "answer_minus_floor", "deck_list", "stats", "search",
           "import", "cold_start", "db_size")
-QUIZAPP_ONLY = ("gui_first_question", "gui_first_start", "close")
+QUIZAPP_ONLY = ("gui_first_question", "gui_first_start", "close", "close_process")
 
 
 def _anki_python() -> str:

@@ -192,19 +192,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_decks(args: argparse.Namespace) -> int:
     """``quizapp decks``: the stored decks with card counts."""
-    from quizapp.services.collection import Collection
-    from quizapp.services.decks import profile_decks
+    from quizapp.services.decks import deck_list_rows
 
-    with Collection.open() as col:
-        profile = col.profile(args.profile)
-        assert profile.id is not None
-        decks, counts = profile_decks(col, profile.id)
-    rows = []
-    for d in decks:
-        c = counts.get(d.id or 0, {})
-        rows.append({"id": d.id, "key": d.key, "name": d.name, **c})
+    profile_name, rows = deck_list_rows(args.profile)
     if args.json:
-        _print_json({"profile": profile.name, "decks": rows})
+        _print_json({"profile": profile_name, "decks": rows})
     else:
         from quizapp.terminal import table
 

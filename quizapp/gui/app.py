@@ -9,7 +9,13 @@ Two environment variables serve start-up measurements and scripted runs:
   the collection is open.
 - ``QUIZAPP_FIRST_QUESTION_STAMP=1`` prints ``first-question-painted <epoch
   seconds>`` on standard output once the first question has been painted
-  (``=quit`` then closes the app); ``benchmarks/bench_gui_start.py`` uses it.
+  (``=quit`` then closes the window and prints ``window-closed <epoch
+  seconds>`` the moment it is hidden); ``benchmarks/bench_gui_start.py`` and
+  ``benchmarks/side_by_side.py`` use it.
+
+When the window closes, the exit backup runs on a thread of its own; the
+process ends once that backup has been written and checked
+(:func:`quizapp.gui.controllers.backups.finish_exit_backups`).
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ def run(argv: list[str]) -> int:
     app.processEvents()  # paint the window before the database work starts
     window.open_collection()
     if not window.isVisible():  # the learner chose Quit (a damaged collection) before the loop
+        _finish_exit_backups()
         return window.exit_status
     _open_windows.append(window)
     if os.environ.get("QUIZAPP_STUDY_AT_START"):
@@ -64,7 +71,15 @@ def run(argv: list[str]) -> int:
         window.start_study()
     if not owns_app:  # embedded in a running application (tests): leave the loop to it
         return 0
-    return int(app.exec()) or window.exit_status
+    status = int(app.exec()) or window.exit_status
+    _finish_exit_backups()  # the window is gone; the process ends once its backup is checked
+    return status
+
+
+def _finish_exit_backups() -> None:
+    from quizapp.gui.controllers.backups import finish_exit_backups
+
+    finish_exit_backups()
 
 
 def _stamp_first_question(window: Any, *, quit_after: bool) -> None:
@@ -83,7 +98,15 @@ def _stamp_first_question(window: Any, *, quit_after: bool) -> None:
         def report(self) -> None:
             print(f"first-question-painted {time.time():.6f}", flush=True)
             if quit_after:
+                window.installEventFilter(Gone(window))
                 QTimer.singleShot(0, window.close)
+
+    class Gone(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Hide:
+                watched.removeEventFilter(self)
+                print(f"window-closed {time.time():.6f}", flush=True)
+            return False
 
     probe = Probe(window)
     prompt.installEventFilter(probe)

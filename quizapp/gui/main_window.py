@@ -1340,9 +1340,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         was_open = self.library is not None
+        self.hide()  # gone at once: the learner does not wait for what follows
         self.close_collection()
         self.save_settings()
-        self.safekeeping.closing(back_up=was_open)  # the exit backup; the profile lock goes
+        # the exit backup starts on its own thread (the process ends once it is checked);
+        # the profile lock goes
+        self.safekeeping.closing(back_up=was_open)
         super().closeEvent(event)
 
     def close_collection(self) -> None:

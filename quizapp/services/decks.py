@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from quizapp.storage.repository import NotFoundError
 
 __all__ = [
-    "DeckOptions", "NotFoundError", "StudyDefaults", "deck_keys", "deck_options",
-    "key_taken", "profile_decks", "save_deck_options", "save_study_defaults",
+    "DeckOptions", "NotFoundError", "StudyDefaults", "deck_keys", "deck_list_rows",
+    "deck_options", "key_taken", "profile_decks", "save_deck_options", "save_study_defaults",
     "stored_card_ids", "study_defaults",
 ]
 
@@ -68,6 +68,40 @@ def profile_decks(collection: Collection,
         retired = repo.retired_deck_ids(s, profile_id)
         decks = [d for d in repo.list_decks(s) if d.id not in retired]
         return decks, repo.card_counts(s, profile_id)
+
+
+def deck_list_rows(profile: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """``quizapp decks``: the profile's name and its decks, each ``{"id", "key", "name"}``
+    with its card counts (``new``, ``learning``, ``review``, ``suspended``, ``total``;
+    none for a deck without cards).
+
+    A SQLite collection that opening would not change (current schema, first
+    start done, nothing to recover) is read with the standard library
+    (:func:`quizapp.storage.quick.deck_list`), without loading the storage
+    stack; any other is opened as every command opens it. The rows are the
+    same either way. A profile that is not there is :class:`NotFoundError`.
+    """
+    from quizapp.config import app_home, database_url
+    from quizapp.storage.quick import deck_list, sqlite_file
+
+    path = sqlite_file(database_url())
+    if path is not None:
+        from quizapp.storage.backup import backup_dir, sweep_partials
+
+        sweep_partials(backup_dir(app_home()))  # as opening the collection does
+        quick = deck_list(path, profile)
+        if quick is not None:
+            name, decks = quick
+            return name, [{"id": d.id, "key": d.key, "name": d.name, **d.counts}
+                          for d in decks]
+    from quizapp.services.collection import Collection
+
+    with Collection.open() as col:
+        row = col.profile(profile)
+        assert row.id is not None
+        listed, counts = profile_decks(col, row.id)
+    return row.name, [{"id": d.id, "key": d.key, "name": d.name, **counts.get(d.id or 0, {})}
+                      for d in listed]
 
 
 def stored_card_ids(collection: Collection, deck_key: str,

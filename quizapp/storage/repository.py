@@ -772,7 +772,7 @@ def list_profiles(session: Session) -> list[ProfileRow]:
 
 def find_profile(session: Session, name_or_id: str | int) -> ProfileRow | None:
     """A profile by name or numeric id."""
-    if isinstance(name_or_id, int) or str(name_or_id).isdigit():
+    if isinstance(name_or_id, int) or str(name_or_id).isdecimal():  # int() reads these
         row = session.get(ProfileRow, int(name_or_id))
         if row is not None:
             return row

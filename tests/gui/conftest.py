@@ -13,10 +13,18 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from quizapp.gui.controllers.backups import finish_exit_backups
 from quizapp.gui.main_window import MainWindow
 from quizapp.gui.settings import GuiSettings
 
 WAIT_MS = 10_000
+
+
+@pytest.fixture(autouse=True)
+def exit_backups_finished() -> Iterator[None]:
+    """After each test, the exit backups of the windows it closed have ended (as at app exit)."""
+    yield
+    assert finish_exit_backups(60)
 
 
 @pytest.fixture

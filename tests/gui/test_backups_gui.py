@@ -19,6 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from quizapp.gui.controllers.backups import finish_exit_backups
 from quizapp.gui.main_window import MainWindow
 from quizapp.gui.settings import GuiSettings
 from quizapp.gui.views.backup_dialog import BackupDialog
@@ -122,8 +123,9 @@ def test_start_backup_off_the_gui_thread_periodic_and_exit(
     assert list_backups(quizapp_home)[0].reason == "periodic"
 
     win.close()
+    assert finish_exit_backups(60)
     assert [b.reason for b in list_backups(quizapp_home)] == ["exit", "periodic", "start"]
-    assert threads[-1] == threading.main_thread().name  # the exit backup: the window is closing
+    assert threads[-1] == "quizapp-exit-backup"  # the exit backup: after the window has gone
     assert all(check_database(b.path) is None for b in list_backups(quizapp_home))
 
 
@@ -146,6 +148,7 @@ def test_a_recent_backup_skips_the_start_backup_and_rotation_keeps_count_and_age
     assert outcome is not None and outcome.skipped  # the newest is a minute old
     assert len(list_backups(quizapp_home)) == KEEP_COUNT + 6
     win.close()  # the exit backup prunes
+    assert finish_exit_backups(60)
     left = list_backups(quizapp_home)
     assert len(left) == KEEP_COUNT
     assert left[0].reason == "exit" and now - left[-1].taken_at < timedelta(days=60)
@@ -465,3 +468,92 @@ def test_a_failed_upgrade_at_start_quit_leaves_every_file(
     assert win.library is None and not win.isVisible() and win.exit_status == 1
     assert copy.read_bytes() == before
     assert not list(quizapp_home.glob("quizapp.replaced-*.sqlite3"))
+
+
+# ------------------------------------------------------------------ exit backup
+
+
+def test_closing_hides_the_window_before_the_exit_backup_which_ends_checked_and_listed(
+    make_window: Callable[[], MainWindow], qtbot: QtBot, quizapp_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The exit backup is held until the window is gone; then it ends checked and listed."""
+    from quizapp.gui.controllers import backups as keeper_module
+
+    gate = threading.Event()
+    seen_hidden: list[bool] = []
+    real = keeper_module.back_up
+
+    def held(*args: object, **kwargs: object) -> object:
+        if args[2] == "exit":
+            assert gate.wait(60)  # the real backup runs once the test lets it
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(keeper_module, "back_up", held)
+    win = make_window()
+    win.open_collection()
+    qtbot.waitUntil(lambda: len(list_backups(quizapp_home)) == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not win.safekeeping.keeper.busy(), timeout=WAIT_MS)
+    jobs: list[object] = []
+    real_closing = win.safekeeping.closing
+
+    def closing(*, back_up: bool) -> object:
+        seen_hidden.append(not win.isVisible())
+        job = real_closing(back_up=back_up)
+        jobs.append(job)
+        return job
+
+    monkeypatch.setattr(win.safekeeping, "closing", closing)
+    win.close()  # returns while the exit backup is held
+    assert not win.isVisible() and seen_hidden == [True]
+    (job,) = jobs
+    assert isinstance(job, keeper_module.ExitBackup) and job.is_alive()
+    assert [b.reason for b in list_backups(quizapp_home)] == ["start"]
+    assert not finish_exit_backups(0.05)  # still held: the process would wait for it
+    gate.set()
+    assert finish_exit_backups(60)
+    assert job.outcome is not None and job.outcome.backup is not None
+    newest = list_backups(quizapp_home)[0]
+    assert newest.reason == "exit" and newest.path == job.outcome.backup.path
+    assert check_database(newest.path) is None
+    assert storage_backup.newest_good_backup(quizapp_home) == newest
+    assert not list((quizapp_home / "backups").glob("*.partial*"))
+
+
+def test_a_kill_during_the_exit_backup_leaves_nothing_restore_would_offer(
+    quizapp_home: Path, tmp_path: Path,
+) -> None:
+    """The real app in a child process, killed after its exit copy and before its check."""
+    import signal
+    import subprocess
+    import sys
+
+    Collection.open().close()
+    before = take_backup(database_file(quizapp_home), quizapp_home, "manual")  # recent: no
+    env = dict(os.environ, QUIZAPP_HOME=str(quizapp_home), QT_QPA_PLATFORM="offscreen",
+               QUIZAPP_STUDY_AT_START="1", QUIZAPP_FIRST_QUESTION_STAMP="quit")  # start backup
+    env.pop("QUIZAPP_DATABASE_URL", None)
+    root = Path(__file__).resolve().parents[2]
+    env["PYTHONPATH"] = os.pathsep.join([str(root), env.get("PYTHONPATH", "")])
+
+    def app(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "quizapp"], env=dict(env, **extra),
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                              check=False)
+
+    killed = app(QUIZAPP_TEST_KILL_AT="backup_copy:1")  # the exit copy, not yet checked
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    lines = [line.split()[0] for line in killed.stdout.splitlines()]
+    assert lines == ["first-question-painted", "window-closed"]  # gone before the kill
+    partials = list((quizapp_home / "backups").glob("*.partial*"))
+    assert partials  # the unchecked copy is on disk, under a name no list shows
+    assert list_backups(quizapp_home) == [before]
+    assert storage_backup.newest_good_backup(quizapp_home) == before
+    assert check_database(database_file(quizapp_home)) is None
+
+    again = app()  # the next start sweeps the copy; its own exit backup ends checked
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert not list((quizapp_home / "backups").glob("*.partial*"))
+    reasons = [b.reason for b in list_backups(quizapp_home)]
+    assert reasons == ["exit", "manual"]
+    assert all(check_database(b.path) is None for b in list_backups(quizapp_home))

@@ -8,8 +8,10 @@ service, :mod:`quizapp.services.backups` (SQLite's online backup API):
   so that quick restarts (or a crash loop) do not rotate the history away;
 - **every** :data:`~quizapp.services.backups.PERIOD_MINUTES` **minutes** during
   a long session, on a pool thread;
-- **on exit**, after the collection is closed (a short, synchronous copy that
-  holds the session's last answers).
+- **on exit**, after the collection is closed, on a thread of its own
+  (:class:`ExitBackup`): the window is gone at once, and the process waits for
+  the copy and its check before it ends (:func:`finish_exit_backups`, called
+  by :func:`quizapp.gui.app.run` when the event loop returns).
 
 Every backup is checked with ``PRAGMA integrity_check`` before it is renamed
 into place (:func:`quizapp.services.backups.back_up`). A copy that fails the
@@ -21,6 +23,11 @@ newest good backup. Backups are then pruned by count and age
 :data:`~quizapp.services.backups.KEEP_DAYS`; the newest three always stay).
 Stale ``.partial`` files left by a killed backup are swept up.
 
+A copy is never a backup before it has passed its check: until then it is a
+``<name>.<pid>.partial`` file, which no list of backups shows and no restore
+offers. If the app is killed while the exit backup runs, that file is all it
+leaves, and the next start (or the next backup) deletes it.
+
 A database on a server (``QUIZAPP_DATABASE_URL`` to PostgreSQL) is backed up
 by its administrator: the keeper then does nothing.
 
@@ -31,6 +38,7 @@ plain values.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -145,6 +153,50 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
+class ExitBackup(threading.Thread):
+    """The exit backup of ``db`` into ``home``'s backups, on a thread that outlives the window.
+
+    It touches no widget. The thread is not a daemon: the interpreter does not
+    end while it runs; :func:`finish_exit_backups` waits for it explicitly.
+    """
+
+    def __init__(self, db: Path, home: Path) -> None:
+        super().__init__(name="quizapp-exit-backup")
+        self.db, self.home = db, home
+        self.outcome: BackupOutcome | None = None  # None until done, or if it failed
+
+    def run(self) -> None:
+        try:
+            outcome = back_up(self.db, self.home, "exit")
+        except Exception as exc:  # logged: the window is gone, nothing else can say it
+            log.warning("the exit backup failed: %s", exc)
+            return
+        if outcome.problem:
+            log.warning("the collection failed its check on exit: %s", outcome.problem)
+        elif outcome.error:
+            log.warning("the exit backup failed: %s", outcome.error)
+        self.outcome = outcome
+
+
+_exit_backups: list[ExitBackup] = []
+_exit_lock = threading.Lock()
+
+
+def finish_exit_backups(timeout: float | None = None) -> bool:
+    """Wait for the exit backups still running; True when none is left.
+
+    The app calls it after its window has closed and before the process ends,
+    so that closing the window is not kept waiting for the copy and its check.
+    """
+    with _exit_lock:
+        running = list(_exit_backups)
+    for job in running:
+        job.join(timeout)
+    with _exit_lock:
+        _exit_backups[:] = [j for j in _exit_backups if j.is_alive()]
+        return not _exit_backups
+
+
 class BackupKeeper(QObject):
     """Automatic backups of one open collection (see the module's notes)."""
 
@@ -209,20 +261,20 @@ class BackupKeeper(QObject):
         """The start backup (skipped after a recent one)."""
         return self.back_up_later("start", min_gap=START_GAP)
 
-    def back_up_now(self, reason: str) -> BackupOutcome | None:
-        """Back up on this thread (on exit); None if there is nothing to back up."""
+    def back_up_on_exit(self) -> ExitBackup | None:
+        """Start the exit backup on its own thread; None if there is nothing to back up.
+
+        The collection is closed first. The copy and its check go on after the
+        window has gone; :func:`finish_exit_backups` waits for them.
+        """
         if self.db_path is None:
             return None
         self.runner.wait(60_000)
-        try:
-            outcome = back_up(self.db_path, self.home, reason)
-        except Exception as exc:  # a backup must never stop the app from closing
-            log.warning("the %s backup failed: %s", reason, exc)
-            return None
-        self.last = outcome
-        if outcome.problem:
-            log.warning("the collection failed its check on %s: %s", reason, outcome.problem)
-        return outcome
+        job = ExitBackup(self.db_path, self.home)
+        with _exit_lock:
+            _exit_backups.append(job)
+        job.start()
+        return job
 
     def check_later(self, rows: list[BackupRow]) -> None:
         """Check every backup on a pool thread; ``checked`` brings the states."""

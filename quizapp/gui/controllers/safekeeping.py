@@ -17,7 +17,8 @@ the window, so that this module never imports the window):
   left: :class:`quizapp.instance.ProfileLock` makes this window the profile's one
   writer; a profile open in another quizapp window is refused with a message
   that names it, and the learner can choose another profile;
-- :meth:`closing` when the window closes: the exit backup, then the lock goes.
+- :meth:`closing` when the window closes: the exit backup starts on a thread
+  of its own (the window does not wait for it), and the lock goes.
 
 File › Backups… opens :class:`~quizapp.gui.views.backup_dialog.BackupDialog`;
 a restore asks for confirmation, refuses while another quizapp window has the
@@ -45,6 +46,7 @@ from quizapp.services import backups
 from quizapp.services.startup import configured_file, upgrade_copy
 
 if TYPE_CHECKING:
+    from quizapp.gui.controllers.backups import ExitBackup
     from quizapp.gui.controllers.library import Library, ProfileInfo
     from quizapp.gui.views.backup_dialog import BackupDialog
     from quizapp.instance import ProfileLock
@@ -216,12 +218,17 @@ class Safekeeping(QObject):
 
     # ------------------------------------------------------------ closing
 
-    def closing(self, *, back_up: bool) -> BackupOutcome | None:
-        """The window closes (the collection is closed): the exit backup, then the lock goes."""
-        outcome = self.keeper.back_up_now("exit") if back_up else None
+    def closing(self, *, back_up: bool) -> ExitBackup | None:
+        """The window closes (the collection is closed): the exit backup starts, the lock goes.
+
+        The backup reads the closed file through SQLite's online backup API
+        and runs on after the window has gone
+        (:func:`~quizapp.gui.controllers.backups.finish_exit_backups`).
+        """
+        job = self.keeper.back_up_on_exit() if back_up else None
         self.keeper.detach()
         self.release_profile()
-        return outcome
+        return job
 
     # ------------------------------------------------------ profile lock
 
