@@ -64,6 +64,15 @@ def seeded(quizapp_home: Path) -> Path:
     sql(quizapp_home, "UPDATE card SET state = 1 WHERE id % 7 = 0")
     sql(quizapp_home, "UPDATE card SET state = 3 WHERE id % 11 = 0")
     sql(quizapp_home, "UPDATE card SET suspended = 1 WHERE id % 13 = 0")
+    # and Ada's animals in every state whatever the ids (one card per fact)
+    ada_zoo = ("SELECT c.id FROM card c JOIN profile p ON p.id = c.profile_id JOIN deck d "
+               "ON d.id = c.deck_id JOIN fact f ON f.id = c.fact_id WHERE p.name = 'Ada' "
+               "AND d.key = 'zoo' AND f.key = ")
+    for fact, change in (("'zoo-000'", "state = 1, suspended = 0"),
+                         ("'zoo-001'", "state = 2, suspended = 0"),
+                         ("'zoo-002'", "state = 3, suspended = 0"),
+                         ("'zoo-004'", "suspended = 1")):
+        sql(quizapp_home, f"UPDATE card SET {change} WHERE id = ({ada_zoo}{fact})")
     sql(quizapp_home, "UPDATE fact SET retired = 1 WHERE key IN ('zoo-003', 'alps-001')")
     sql(quizapp_home, "UPDATE profile SET class_name = '4b' WHERE name = 'Ada'")
     sql(quizapp_home, "INSERT INTO class_deck_retired (class_name, deck_id, retired_at) "
