@@ -505,3 +505,28 @@ def test_a_leech_is_shown_with_its_sentence_first(
     ordinary = wait_question(qtbot, study)
     assert not ordinary.leech and int(ordinary.card_id) != card_id
     assert not first.isVisible()
+
+
+def test_who_said_feedback_shows_the_sentence_that_names_the_speaker(
+        window: MainWindow, qtbot: QtBot) -> None:
+    from quizapp.storage import repository as repo
+
+    study = window.study
+    window.start_study()
+    wait_question(qtbot, study)
+    session = study.session
+    assert session is not None and window.library is not None
+    with window.library.collection.session() as s:
+        cards = repo.stored_cards(s, "seed", session.profile_id)
+    card_id = int(cards["q-karasin"][0])
+    question = session.build_question(card_id, datetime.now(UTC), Form.WHO_SAID)
+    assert question is not None and question.form is Form.WHO_SAID
+    study.present(question)
+    answer(qtbot, study, question, right=False, mouse=True)
+    wait_feedback(qtbot, study)
+    shown = study.view.feedback.evidence.text()
+    # The attribution, with the speaker's name marked, and the quotation after it.
+    assert "This was stated, in particular, by the head of the Federation" in shown
+    assert "font-weight:600;\">Grigory Karasin</span>" in shown
+    assert "I think that this is an absolutely logical consequence" in shown
+    assert study.view.feedback.evidence.isVisible()
