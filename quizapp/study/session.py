@@ -146,6 +146,7 @@ class StudySession(CardActions):
         self._decks: dict[int, _DeckTools] = {}
         self._no_form: set[int] = set()  # cards with no question form (skipped)
         self._shown: dict[int, tuple[int, int]] = {}  # card id -> (reps when built, deck id)
+        self._last_form: dict[int, Form] = {}  # card id -> form of its last answer this sitting
         self._asked_kinds: list[Kind] = []  # the kind of each question served this sitting
         self._asked_facts: dict[int, set[str]] = {}  # deck id -> fact keys served this sitting
         self._kinds: dict[int, Kind] = {}  # fact row id -> the kind of its questions
@@ -345,6 +346,16 @@ class StudySession(CardActions):
             if missed is not None:
                 question = builder.build(str(cand.card_id), cand.fact_key, first, rng,
                                          exclude=exclude | {missed})
+        last = self._last_form.get(cand.card_id)
+        if question is None and last is not None:
+            # Back within minutes (a learning card): another form of the family when
+            # there is one, so that the answer just seen is not simply repeated;
+            # true or false (two choices) only when no other form is left.
+            for avoid in ({last, Form.TRUE_FALSE}, {last}):
+                question = builder.build(str(cand.card_id), cand.fact_key, first, rng,
+                                         exclude=exclude | avoid)
+                if question is not None:
+                    break
         for family in (first, *(f for f in Family if f is not first)):
             if question is not None:
                 break
@@ -668,6 +679,8 @@ class StudySession(CardActions):
         self._session_row_id = session_row_id
         self._history.append(review_id)
         self._shown[card_id] = (_ANSWERED, deck_id)  # a second submit is refused
+        if kind == KIND_STUDY:
+            self._last_form[card_id] = question.form
         if kind == KIND_STUDY and self._counts is not None and self._counts.day == today:
             self._counts.add(deck_id, fact_row_id, before.state)
         self._queue_answered(card_id, kind, after, today)
