@@ -134,3 +134,41 @@ def _given(question: object, right: bool) -> str | list[str]:
     if question.choices is not None:
         return next(c for c in question.choices if c not in question.answers)
     return "zzz nothing like it"
+
+
+@pytest.mark.parametrize("one_deck", [True, False])
+def test_study_more_today_adds_new_facts_for_the_day_only(url: str, one_deck: bool) -> None:
+    col = Collection.open(url, first_start=False)
+    try:
+        col.import_deck(load_deck_file(seed_deck_path()))
+        profile = create_profile(col, "P", T0)
+        update_profile_settings(col, profile.id, timezone="UTC", new_per_day=0)
+        pid = profile.id
+        with col.session() as s:
+            deck = repo.find_deck(s, "seed")
+            assert deck is not None and deck.id is not None
+            deck_id = deck.id
+        session = StudySession(col, pid, deck_id=deck_id if one_deck else None, seed=1)
+        assert session.next_question(T0) is None  # the saved limit: no new fact today
+        day = session.study_day(T0)
+        session.study_more_today(deck_id, 3, day)
+        assert session.more_today(deck_id, day) == 3
+        assert study_counts(col, pid, deck_id, T0, more_new=3).new_left == 3
+        new_asked = 0
+        now = T0
+        while (q := session.next_question(now)) is not None:
+            if _state(col, int(q.card_id)) == CardStateKind.NEW:
+                new_asked += 1
+            session.answer(q, _given(q, True), now, 1000)
+            now += timedelta(minutes=15)
+        assert new_asked == 3
+        assert study_counts(col, pid, deck_id, now, more_new=3).new_left == 0
+        # The next study day keeps the saved limit (0): no new fact.
+        tomorrow = T0 + timedelta(days=1)
+        while (q := session.next_question(tomorrow)) is not None:
+            assert _state(col, int(q.card_id)) != CardStateKind.NEW
+            session.answer(q, _given(q, True), tomorrow, 1000)
+            tomorrow += timedelta(minutes=15)
+        session.close(tomorrow)
+    finally:
+        col.close()

@@ -530,3 +530,46 @@ def test_who_said_feedback_shows_the_sentence_that_names_the_speaker(
     assert "font-weight:600;\">Grigory Karasin</span>" in shown
     assert "I think that this is an absolutely logical consequence" in shown
     assert study.view.feedback.evidence.isVisible()
+
+
+def test_study_more_today_lets_more_new_cards_in_without_changing_the_limit(
+        window: MainWindow, qtbot: QtBot, quizapp_home: Path) -> None:
+    con = sqlite3.connect(database_file(quizapp_home))
+    con.execute("UPDATE profile SET new_per_day = 0")
+    con.commit()
+    con.close()
+    window.refresh_decks()
+    study = window.study
+    window.start_study()
+    qtbot.waitUntil(lambda: study.state == StudyPanel.SUMMARY, timeout=WAIT_MS)
+    summary = study.view.summary
+    assert summary.title.text() == "Today's limit reached"
+    assert summary.more.isVisible() and summary.more.text() == "Study more today"
+    assert "10 more new cards" in summary.more.toolTip()
+    qtbot.mouseClick(summary.more, Qt.MouseButton.LeftButton)
+    question = wait_question(qtbot, study)
+    # The next question is a new fact; the strip counts the ten allowed today.
+    assert query(quizapp_home, "SELECT state, reps FROM card WHERE id = ?",
+                 int(question.card_id)) == [(0, 0)]
+    assert study.view.progress_text.text().startswith("10 new  ·  0 learning")
+    answer(qtbot, study, question, right=True, mouse=False)
+    if question.form is not Form.FLASHCARD:
+        wait_feedback(qtbot, study)
+    # The saved limit is unchanged.
+    assert query(quizapp_home, "SELECT new_per_day FROM profile") == [(0,)]
+    # Back on the deck list and in again: the allowance lasts for the rest of the day ...
+    study.closed.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
+    window.start_study()
+    wait_question(qtbot, study)
+    assert study.view.progress_text.text().startswith("9 new")
+    # ... and not into the next study day.
+    study.stop()
+    real_clock = study.clock
+    study.clock = lambda: real_clock() + timedelta(days=1)
+    window.start_study()
+    question = wait_question(qtbot, study)  # the card learnt today, due again
+    assert query(quizapp_home, "SELECT state FROM card WHERE id = ?",
+                 int(question.card_id)) != [(0,)]
+    assert study.view.progress_text.text().startswith("0 new")
+    study.clock = real_clock

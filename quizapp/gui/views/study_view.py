@@ -104,6 +104,7 @@ class SummaryInfo:
     nothing_due: bool = False
     new_waiting: int = 0  # new cards held back by today's limit
     reviews_waiting: int = 0  # reviews held back by today's limit
+    more_new: int = 0  # the new cards "Study more today" adds (the deck's new per day, or 10)
 
     @property
     def accuracy(self) -> str:
@@ -311,6 +312,7 @@ class SummaryView(QWidget):
 
     back_requested = Signal()
     limits_requested = Signal()  # "Change the daily limit…": the deck's options
+    more_requested = Signal()  # "Study more today": more new cards today, the limit unchanged
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -338,6 +340,11 @@ class SummaryView(QWidget):
         layout.addLayout(grid)
         row = QHBoxLayout()
         row.addStretch(1)
+        self.more = QPushButton("Study more today", box)
+        self.more.setAccessibleName("Study more new cards today")
+        self.more.clicked.connect(self.more_requested)
+        self.more.hide()
+        row.addWidget(self.more)
         self.limits = QPushButton("Change the daily limit…", box)
         self.limits.setAccessibleName("Change this deck's daily limits")
         self.limits.setToolTip("Open this deck's options to study more today (Ctrl+Shift+D)")
@@ -364,13 +371,20 @@ class SummaryView(QWidget):
         info = replace(info, deck_name=one_line(info.deck_name))
         waiting = _waiting(info)
         self.limits.setVisible(bool(info.nothing_due and waiting))
+        more = bool(info.nothing_due and info.new_waiting and info.more_new > 0)
+        self.more.setVisible(more)
+        if more:
+            n = min(info.more_new, info.new_waiting)
+            self.more.setToolTip(f"Study {n} more new card{'s' if n != 1 else ''} today; "
+                                 "the deck's daily limit stays as it is")
         if info.nothing_due and waiting:
             self.title.setText("Today's limit reached" if info.answered == 0
                                else "Session complete")
             self.subtitle.setText(
                 f"You have reached today's limit for “{info.deck_name}”: {waiting} are "
-                "waiting. Come back tomorrow, or raise the daily limits in Deck options "
-                "(Ctrl+Shift+D) to study more today."
+                "waiting. Come back tomorrow, "
+                + ("press Study more today for more new cards now, " if more else "")
+                + "or raise the daily limits in Deck options (Ctrl+Shift+D)."
             )
         elif info.answered == 0 and info.nothing_due:
             self.title.setText("All done for now")
