@@ -383,7 +383,7 @@ def test_progress_strip_counts_new_learning_and_reviews(
     study = window.study
     window.start_study()
     question = wait_question(qtbot, study)
-    text = study.view.progress_text.text()
+    text = study.view.progress_text.accessibleDescription()
     new_before = int(text.split(" new")[0])
     assert "learning" in text and "to review" in text and "answered today" in text
     assert new_before > 0
@@ -391,11 +391,19 @@ def test_progress_strip_counts_new_learning_and_reviews(
     wait_feedback(qtbot, study)
     qtbot.keyClick(study.view.feedback.continue_button, Qt.Key.Key_Return)
     wait_question(qtbot, study)
-    text = study.view.progress_text.text()
+    text = study.view.progress_text.accessibleDescription()
     # The new fact was introduced (one fewer new) and its card is now learning.
     assert int(text.split(" new")[0]) == new_before - 1
     assert int(text.split("  ·  ")[1].split(" learning")[0]) == 1
     assert text.endswith("1 answered today")
+    # Coloured as Anki colours them: new blue, learning red, to review green.
+    from quizapp.gui.views.study_view import count_colours
+
+    blue, red, green = count_colours()
+    rich = study.view.progress_text.text()
+    assert f'color:{blue}; font-weight:600;">{new_before - 1}</span> new' in rich
+    assert f'color:{red}; font-weight:600;">1</span> learning' in rich
+    assert f'color:{green}; font-weight:600;">0</span> to review' in rich
 
 
 def test_summary_says_when_the_daily_limit_holds_cards_back(
@@ -551,7 +559,7 @@ def test_study_more_today_lets_more_new_cards_in_without_changing_the_limit(
     # The next question is a new fact; the strip counts the ten allowed today.
     assert query(quizapp_home, "SELECT state, reps FROM card WHERE id = ?",
                  int(question.card_id)) == [(0, 0)]
-    assert study.view.progress_text.text().startswith("10 new  ·  0 learning")
+    assert study.view.progress_text.accessibleDescription().startswith("10 new  ·  0 learning")
     answer(qtbot, study, question, right=True, mouse=False)
     if question.form is not Form.FLASHCARD:
         wait_feedback(qtbot, study)
@@ -562,7 +570,7 @@ def test_study_more_today_lets_more_new_cards_in_without_changing_the_limit(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
     window.start_study()
     wait_question(qtbot, study)
-    assert study.view.progress_text.text().startswith("9 new")
+    assert study.view.progress_text.accessibleDescription().startswith("9 new")
     # ... and not into the next study day.
     study.stop()
     real_clock = study.clock
@@ -571,5 +579,5 @@ def test_study_more_today_lets_more_new_cards_in_without_changing_the_limit(
     question = wait_question(qtbot, study)  # the card learnt today, due again
     assert query(quizapp_home, "SELECT state FROM card WHERE id = ?",
                  int(question.card_id)) != [(0,)]
-    assert study.view.progress_text.text().startswith("0 new")
+    assert study.view.progress_text.accessibleDescription().startswith("0 new")
     study.clock = real_clock

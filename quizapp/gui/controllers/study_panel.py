@@ -598,6 +598,7 @@ class StudyPanel(QObject):
 
     def restyle(self) -> None:
         """Re-render rich text after a theme change (highlight colours)."""
+        self.view.restyle_progress()
         if self.state == self.FEEDBACK and self._feedback_info is not None:
             self.view.feedback.show_feedback(
                 self._feedback_info, self.question.answers if self.question else ()

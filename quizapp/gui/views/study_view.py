@@ -126,6 +126,13 @@ class SummaryInfo:
         return f"{h} h {m:02d} min"
 
 
+def count_colours() -> tuple[str, str, str]:
+    """The colours of the strip's new, learning and to-review counts (as Anki's: blue, red,
+    green), readable on the theme's background."""
+    c = colors()
+    return ("#91a7ff" if c.dark else c.accent), c.wrong_fg, c.right_fg
+
+
 def evidence_html(evidence: Evidence | None, answers: tuple[str, ...] | list[str]) -> str:
     """The evidence sentence as rich text with the answer highlighted (deck text escaped)."""
     if evidence is None or not evidence.sentence:
@@ -582,6 +589,8 @@ class StudyView(QWidget):
         self.deck_name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress_text = QLabel("", strip)
         self.progress_text.setObjectName("progressText")
+        self.progress_text.setTextFormat(Qt.TextFormat.RichText)
+        self._progress_info: ProgressInfo | None = None
         self.progress_text.setAccessibleName("Progress")
         top.addWidget(self.back)
         top.addSpacing(8)
@@ -695,18 +704,34 @@ class StudyView(QWidget):
 
     def set_progress(self, info: ProgressInfo) -> None:
         """Update the strip: what is left by queue (new, learning, to review) and answered today."""
+        self._progress_info = info
+        answered = f"{info.answered} answered today"
         if info.new is not None:
-            left = (f"{info.new} new  ·  {info.learning} learning  ·  "
-                    f"{info.review} to review")
+            # Coloured as Anki colours them: new blue, learning red, to review green.
+            new_c, learning_c, review_c = count_colours()
+            parts = ((info.new, "new", new_c), (info.learning, "learning", learning_c),
+                     (info.review, "to review", review_c))
+            plain = "  ·  ".join(f"{n} {what}" for n, what, _ in parts)
+            rich = " &nbsp;·&nbsp; ".join(
+                f'<span style="color:{colour}; font-weight:600;">{n}</span> {what}'
+                for n, what, colour in parts)
+            self.progress_text.setText(f"{rich} &nbsp;·&nbsp; {answered}")
+            plain = f"{plain}  ·  {answered}"
         else:
-            left = f"{info.remaining} remaining"
-        self.progress_text.setText(f"{left}  ·  {info.answered} answered today")
+            plain = f"{info.remaining} remaining  ·  {answered}"
+            self.progress_text.setText(html.escape(plain))
+        self.progress_text.setAccessibleDescription(plain)
         total = info.answered + info.remaining
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(info.answered if total else 0)
         self.progress.setAccessibleDescription(
             f"{info.answered} answered today, {info.remaining} remaining"
         )
+
+    def restyle_progress(self) -> None:
+        """Colour the strip's counts again (after a theme change)."""
+        if self._progress_info is not None:
+            self.set_progress(self._progress_info)
 
     def set_deck_name(self, name: str) -> None:
         """Show which deck is being studied."""
