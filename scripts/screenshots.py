@@ -13,7 +13,9 @@ report dialog; Browse, the typed and timeline questions and the article review
 also at the size of a 1366×768 screen; then a deck with pictures and sounds on
 the study card (question and answer), in Browse, the fact editor, the Reader and
 a practice test, at the default size and at 1366×768 (``--only media`` renders
-just these). Files go to OUTDIR (default docs/screenshots/).
+just these); the study screen's counts, a who-said question's feedback and the
+summary offering to study more today at both sizes (``--only study``). Files go
+to OUTDIR (default docs/screenshots/).
 """
 
 from __future__ import annotations
@@ -72,8 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", nargs="?", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--theme", choices=("light", "dark", "both"), default="both")
-    parser.add_argument("--only", choices=("all", "media"), default="all",
-                        help="media: only the screens with a deck's pictures and sounds")
+    parser.add_argument("--only", choices=("all", "media", "study"), default="all",
+                        help="media: only the screens with a deck's pictures and sounds; "
+                             "study: only the study screen's counts, who-said feedback "
+                             "and the summary offering to study more today")
     args = parser.parse_args(argv)
     out = Path(args.outdir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -145,6 +149,11 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...], only: str = "all"
             window.close()
             settle(app)
             continue
+        if only == "study":
+            render_study_screens(app, window, shot)
+            window.close()
+            settle(app)
+            continue
 
         window.deck_page.select_deck(None)
         window.hint.show()
@@ -212,16 +221,18 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...], only: str = "all"
         study.finish()
         shot("summary")
         # Today's new-card limit reached with new cards left: the way to study more.
-        from quizapp.gui.views.study_view import SummaryInfo
+        from quizapp.gui.views.study_view import ProgressInfo, SummaryInfo
 
+        study.view.set_progress(ProgressInfo(20, 0, new=0, learning=0, review=0))
         study.view.show_summary(SummaryInfo(answered=20, correct=17, seconds=610,
                                             due_tomorrow=9, deck_name=seed.name,
-                                            nothing_due=True, new_waiting=12))
+                                            nothing_due=True, new_waiting=12, more_new=20))
         shot("summary-limit")
         window.resize(1366, 728)
         shot("summary-limit-1366x768")
         window.resize(1040, 720)
         window.show_decks()
+        render_study_screens(app, window, shot)
 
         render_new_screens(app, window, shot)
         render_article_review(app, window, shot)
@@ -255,7 +266,7 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...], only: str = "all"
         window.close()
         settle(app)
     # Pictures and sounds last: the deck they add is in none of the screens above.
-    for theme in themes:
+    for theme in themes if only != "study" else ():
         suffix = "" if theme == "light" else "-dark"
         apply_theme(app, theme)
         window = MainWindow(GuiSettings(width=1040, height=720, theme=theme))
@@ -326,6 +337,63 @@ def media_demo_deck() -> object:
              front="Whose flag is this?\n[image: A red disc on a white field]",
              back="Japan's [sound: nihon.wav]", media=("japan.png", "nihon.wav")),
     ), media=(media_file("japan.png", flag_picture()), media_file("nihon.wav", sound.getvalue())))
+
+
+def render_study_screens(app: object, window: Any, shot: Callable[..., None]) -> None:
+    """The study screen at the default size and at 1366×768: a question under the three
+    counts (new · learning · to review) in the middle of a sitting, the feedback of a
+    who-said question (the sentence naming the speaker), and the summary offering to
+    study more today."""
+    from quizapp.questions.model import Form
+    from quizapp.storage import repository as repo
+
+    study = window.study
+    seed = next(d for d in window.deck_model.decks() if d.key == "seed")
+    window.deck_page.select_deck(seed.deck_id)
+    window.start_study()
+    settle(app)
+    for _ in range(3):  # a few answers, one missed: a card is learning, new ones are fewer
+        if study.question is None:
+            break
+        question = study.question
+        if question.form is Form.FLASHCARD:
+            study.rate(1)
+        else:
+            given: Any = wrong_answer_for(question.answers[0], question.choices)
+            if question.form is Form.TIMELINE:
+                given = list(reversed(question.answers[0].split(" | ")))
+            study.submit(given)
+            study.next()
+        settle(app)
+    for size, tail in (((1040, 720), ""), ((1366, 728), "-1366x768")):
+        window.resize(*size)
+        shot(f"study-counts{tail}")
+    window.resize(1040, 720)
+    with window.library.collection.session() as s:
+        cards = repo.stored_cards(s, "seed", study.session.profile_id)
+    question = study.session.build_question(int(cards["q-karasin"][0]), datetime.now(UTC),
+                                            form=Form.WHO_SAID)
+    study.present(question)
+    study.submit(wrong_answer_for(question.answers[0], question.choices))
+    for size, tail in (((1040, 720), ""), ((1366, 728), "-1366x768")):
+        window.resize(*size)
+        shot(f"feedback-who-said{tail}")
+    window.resize(1040, 720)
+    study.undo()
+    window.show_status("")
+    from quizapp.gui.views.study_view import ProgressInfo, SummaryInfo
+
+    # The strip as it stands when today's new limit is reached and nothing else is due.
+    study.view.set_progress(ProgressInfo(20, 0, new=0, learning=0, review=0))
+    study.view.show_summary(SummaryInfo(answered=20, correct=17, seconds=610, due_tomorrow=9,
+                                        deck_name=seed.name, nothing_due=True, new_waiting=12,
+                                        more_new=20))
+    for size, tail in (((1040, 720), ""), ((1366, 728), "-1366x768")):
+        window.resize(*size)
+        shot(f"summary-study-more{tail}")
+    window.resize(1040, 720)
+    study.stop()
+    window.show_decks()
 
 
 def render_media_screens(app: object, window: Any, shot: Callable[..., None]) -> None:
@@ -415,7 +483,8 @@ def _card_ids(library: Any, deck_key: str, profile_id: int) -> dict[Any, int]:
     from quizapp.storage import repository as repo
 
     with library.collection.session() as s:
-        return dict(repo.stored_card_ids(s, deck_key, profile_id))
+        return {key: int(card_id) for key, (card_id, _memory)
+                in repo.stored_cards(s, deck_key, profile_id).items()}
 
 
 def render_new_screens(app: object, window: object, shot: Callable[..., None]) -> None:

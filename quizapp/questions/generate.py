@@ -207,6 +207,18 @@ class _ChoicePlan:
     tiers: tuple[tuple[Candidate, ...], ...] = ()  # distractors, drawn from the first tier first
 
 
+_ATTRIBUTION_REACH = 3  # sentences before a quote searched for the one naming its speaker
+
+
+def _name_span(text: str, names: list[str]) -> tuple[int, int] | None:
+    """Where the first of ``names`` (longest first) stands in ``text`` as whole words."""
+    for name in names:
+        m = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text)
+        if m is not None:
+            return m.start(), m.end()
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class _TypedPlan:
     prompt: str
@@ -958,6 +970,59 @@ class QuestionBuilder:
                 hs = he = None
         return Evidence(sentence, fact.start, fact.end, fact.source_id, hs, he)
 
+    def _speaker_evidence(self, fact: Fact, evidence: Evidence) -> Evidence:
+        """For a question whose answer is who said a quote: the sentence that names them.
+
+        The quote's own sentence when it names the speaker ("…,” said X."),
+        with the name highlighted; otherwise the source from the nearest of the
+        :data:`_ATTRIBUTION_REACH` sentences before it that names the speaker
+        ("This was stated by X:") to the end of the quote, the name
+        highlighted; failing that, the quote's sentence with the next one when
+        that one names them. The quote alone when no sentence near it names them.
+        """
+        person = self.index.person_of(fact.speaker)
+        sentence = evidence.sentence
+        if person is None or not sentence:
+            return evidence
+        names = sorted(self.index.accepted_names(person), key=len, reverse=True)
+        found = _name_span(sentence, names)
+        if found is not None:
+            return Evidence(sentence, evidence.start, evidence.end, evidence.source_id, *found)
+        source = self.index.sources.get(fact.source_id) if fact.source_id else None
+        located = self.index.sentence_of(fact)
+        if source is None or located is None:
+            return evidence
+        from quizapp.facts.text import sentence_bounds
+
+        text = source.text
+        begin = located[1]
+        end = begin + len(located[0])
+        if text[begin:end] != located[0]:
+            return evidence
+        for _ in range(_ATTRIBUTION_REACH):
+            p = begin - 1
+            while p >= 0 and text[p].isspace():
+                p -= 1
+            if p < 0:
+                break
+            begin = sentence_bounds(text, p, p + 1)[0]
+            found = _name_span(text[begin:end], names)
+            if found is not None:
+                return Evidence(text[begin:end], evidence.start, evidence.end,
+                                evidence.source_id, *found)
+        # A report followed by its attribution ("… withdraws. This was said by X.")
+        begin = located[1]
+        n = end
+        while n < len(text) and text[n].isspace():
+            n += 1
+        if n < len(text):
+            after = sentence_bounds(text, n, n + 1)[1]
+            found = _name_span(text[begin:after], names)
+            if found is not None:
+                return Evidence(text[begin:after], evidence.start, evidence.end,
+                                evidence.source_id, *found)
+        return evidence
+
     def _realise(
         self,
         card_id: str,
@@ -968,6 +1033,10 @@ class QuestionBuilder:
         rng: random.Random,
     ) -> Question | None:
         evidence = self._evidence(fact)
+        if fact.kind is FactKind.QUOTE and (
+                form is Form.WHO_SAID
+                or (isinstance(plan, _TypedPlan) and plan.input_kind == "name")):
+            evidence = self._speaker_evidence(fact, evidence)
 
         def question(**kw: Any) -> Question:
             return Question(

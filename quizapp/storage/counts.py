@@ -194,10 +194,14 @@ def due_reviews(collection: Database, profile_id: int, now: datetime) -> dict[in
 
 
 def study_counts(
-    collection: Database, profile_id: int, deck_id: int, now: datetime
+    collection: Database, profile_id: int, deck_id: int, now: datetime, *, more_new: int = 0
 ) -> StudyCounts:
     """Today's answered and correct counts, what remains within the limits, and what is due
-    tomorrow, for one deck."""
+    tomorrow, for one deck.
+
+    ``more_new``: new facts allowed today beyond the saved limit ("Study more
+    today", kept by the app, never saved).
+    """
     from sqlalchemy import false, func, or_, select
 
     from quizapp.scheduling import LEARN_AHEAD, CardStateKind
@@ -260,7 +264,7 @@ def study_counts(
     new_facts = {fact for _, fact, was_new, _ in rows if was_new}
     reviews = sum(1 for *_, was_review in rows if was_review)
     review_left = min(int(review_due), max(0, st.reviews_per_day - reviews))
-    new_left = min(int(new_ready), max(0, st.new_per_day - len(new_facts)))
+    new_left = min(int(new_ready), max(0, st.new_per_day + more_new - len(new_facts)))
     remaining = int(learning_due) + review_left + new_left
     return StudyCounts(answered, correct, remaining, int(due_tomorrow), new_left,
                        int(learning_due), review_left, int(new_ready) - new_left,

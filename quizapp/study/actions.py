@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Protocol
 
-from quizapp.questions.model import Evidence, Grade, Question, Verdict
+from quizapp.questions.model import Evidence, Form, Grade, Question, Verdict
 from quizapp.scheduling import CardState, CardStateKind, StudySettings, memory
 from quizapp.storage import repository as repo
 from quizapp.storage import writer
@@ -38,6 +38,7 @@ class _Sitting(Protocol):
     _preferred: int | None
     _shown: dict[int, tuple[int, int]]
     _no_form: set[int]
+    _last_form: dict[int, Form]
 
     def study_day(self, now: datetime) -> int: ...
 
@@ -169,6 +170,7 @@ class CardActions:
                     row.state_before).state, sign=-1)
             self._preferred = card.id
             self._shown.pop(card.id, None)
+            self._last_form.pop(card.id, None)  # asked again as it was before the answer
             return result
         return None
 

@@ -146,12 +146,14 @@ class StudySession(CardActions):
         self._decks: dict[int, _DeckTools] = {}
         self._no_form: set[int] = set()  # cards with no question form (skipped)
         self._shown: dict[int, tuple[int, int]] = {}  # card id -> (reps when built, deck id)
+        self._last_form: dict[int, Form] = {}  # card id -> form of its last answer this sitting
         self._asked_kinds: list[Kind] = []  # the kind of each question served this sitting
         self._asked_facts: dict[int, set[str]] = {}  # deck id -> fact keys served this sitting
         self._kinds: dict[int, Kind] = {}  # fact row id -> the kind of its questions
         self._history: list[int] = []  # review ids answered in this session (undo stack)
         self._preferred: int | None = None
         self._counts: _DayCounts | None = None
+        self._extra_new: dict[tuple[int, int], int] = {}  # (study day, deck id) -> more new
         self._session_row_id: int | None = None
         # The queue kept in memory (SQLite files) and the connection it is read on.
         self._link = db.SittingConnection(collection, db.keeps_queue(collection.engine), self,
@@ -176,6 +178,24 @@ class StudySession(CardActions):
     def study_day(self, now: datetime) -> int:
         """The learner's study day at ``now``."""
         return study_day(now, self._settings.rollover_hour, self._settings.timezone)
+
+    def study_more_today(self, deck_id: int, count: int, day: int) -> None:
+        """Let ``count`` more new facts of a deck be introduced on study day ``day``.
+
+        On top of the deck's saved new-per-day limit, which is not changed:
+        nothing is written, and the allowance lasts as long as whoever keeps
+        it (the desktop app keeps it until it is closed; another study day
+        does not see it).
+        """
+        if count <= 0:
+            return
+        key = (day, deck_id)
+        self._extra_new[key] = self._extra_new.get(key, 0) + count
+        self._drop_queue()  # the new queue was read under the old limit
+
+    def more_today(self, deck_id: int, day: int) -> int:
+        """The new facts allowed on study day ``day`` beyond the deck's saved limit."""
+        return self._extra_new.get((day, deck_id), 0)
 
     # ------------------------------------------------------------------ questions
 
@@ -345,6 +365,16 @@ class StudySession(CardActions):
             if missed is not None:
                 question = builder.build(str(cand.card_id), cand.fact_key, first, rng,
                                          exclude=exclude | {missed})
+        last = self._last_form.get(cand.card_id)
+        if question is None and last is not None:
+            # Back within minutes (a learning card): another form of the family when
+            # there is one, so that the answer just seen is not simply repeated;
+            # true or false (two choices) only when no other form is left.
+            for avoid in ({last, Form.TRUE_FALSE}, {last}):
+                question = builder.build(str(cand.card_id), cand.fact_key, first, rng,
+                                         exclude=exclude | avoid)
+                if question is not None:
+                    break
         for family in (first, *(f for f in Family if f is not first)):
             if question is not None:
                 break
@@ -532,7 +562,8 @@ class StudySession(CardActions):
 
     def _deck_open(self, deck_id: int, counts: _DayCounts, *, new: bool) -> bool:
         """Whether a deck is still under its new (or review) limit today."""
-        return self._done(counts, deck_id, new) < self._limit(deck_id, new)
+        more = self.more_today(deck_id, counts.day) if new else 0
+        return self._done(counts, deck_id, new) < self._limit(deck_id, new) + more
 
     def _deck_filter(self, counts: _DayCounts, *, new: bool) -> tuple[str | None, list[int]] | None:
         """The decks still under their new (or review) limit today, as a SQL filter.
@@ -544,10 +575,11 @@ class StudySession(CardActions):
         if self._deck_id is not None:
             return (None, []) if self._deck_open(self._deck_id, counts, new=new) else None
         known = set(counts.new_facts if new else counts.reviews) | set(self._deck_settings)
+        more = {d for (day, d) in self._extra_new if day == counts.day} if new else set()
         if self._limit(None, new) > 0:
             closed = sorted(d for d in known if not self._deck_open(d, counts, new=new))
             return ("not_in", closed) if closed else (None, [])
-        open_decks = sorted(d for d in self._deck_settings
+        open_decks = sorted(d for d in set(self._deck_settings) | more
                             if self._deck_open(d, counts, new=new))
         return ("in", open_decks) if open_decks else None
 
@@ -668,6 +700,8 @@ class StudySession(CardActions):
         self._session_row_id = session_row_id
         self._history.append(review_id)
         self._shown[card_id] = (_ANSWERED, deck_id)  # a second submit is refused
+        if kind == KIND_STUDY:
+            self._last_form[card_id] = question.form
         if kind == KIND_STUDY and self._counts is not None and self._counts.day == today:
             self._counts.add(deck_id, fact_row_id, before.state)
         self._queue_answered(card_id, kind, after, today)

@@ -383,7 +383,7 @@ def test_progress_strip_counts_new_learning_and_reviews(
     study = window.study
     window.start_study()
     question = wait_question(qtbot, study)
-    text = study.view.progress_text.text()
+    text = study.view.progress_text.accessibleDescription()
     new_before = int(text.split(" new")[0])
     assert "learning" in text and "to review" in text and "answered today" in text
     assert new_before > 0
@@ -391,11 +391,19 @@ def test_progress_strip_counts_new_learning_and_reviews(
     wait_feedback(qtbot, study)
     qtbot.keyClick(study.view.feedback.continue_button, Qt.Key.Key_Return)
     wait_question(qtbot, study)
-    text = study.view.progress_text.text()
+    text = study.view.progress_text.accessibleDescription()
     # The new fact was introduced (one fewer new) and its card is now learning.
     assert int(text.split(" new")[0]) == new_before - 1
     assert int(text.split("  ·  ")[1].split(" learning")[0]) == 1
     assert text.endswith("1 answered today")
+    # Coloured as Anki colours them: new blue, learning red, to review green.
+    from quizapp.gui.views.study_view import count_colours
+
+    blue, red, green = count_colours()
+    rich = study.view.progress_text.text()
+    assert f'color:{blue}; font-weight:600;">{new_before - 1}</span> new' in rich
+    assert f'color:{red}; font-weight:600;">1</span> learning' in rich
+    assert f'color:{green}; font-weight:600;">0</span> to review' in rich
 
 
 def test_summary_says_when_the_daily_limit_holds_cards_back(
@@ -505,3 +513,71 @@ def test_a_leech_is_shown_with_its_sentence_first(
     ordinary = wait_question(qtbot, study)
     assert not ordinary.leech and int(ordinary.card_id) != card_id
     assert not first.isVisible()
+
+
+def test_who_said_feedback_shows_the_sentence_that_names_the_speaker(
+        window: MainWindow, qtbot: QtBot) -> None:
+    from quizapp.storage import repository as repo
+
+    study = window.study
+    window.start_study()
+    wait_question(qtbot, study)
+    session = study.session
+    assert session is not None and window.library is not None
+    with window.library.collection.session() as s:
+        cards = repo.stored_cards(s, "seed", session.profile_id)
+    card_id = int(cards["q-karasin"][0])
+    question = session.build_question(card_id, datetime.now(UTC), Form.WHO_SAID)
+    assert question is not None and question.form is Form.WHO_SAID
+    study.present(question)
+    answer(qtbot, study, question, right=False, mouse=True)
+    wait_feedback(qtbot, study)
+    shown = study.view.feedback.evidence.text()
+    # The attribution, with the speaker's name marked, and the quotation after it.
+    assert "This was stated, in particular, by the head of the Federation" in shown
+    assert "font-weight:600;\">Grigory Karasin</span>" in shown
+    assert "I think that this is an absolutely logical consequence" in shown
+    assert study.view.feedback.evidence.isVisible()
+
+
+def test_study_more_today_lets_more_new_cards_in_without_changing_the_limit(
+        window: MainWindow, qtbot: QtBot, quizapp_home: Path) -> None:
+    con = sqlite3.connect(database_file(quizapp_home))
+    con.execute("UPDATE profile SET new_per_day = 0")
+    con.commit()
+    con.close()
+    window.refresh_decks()
+    study = window.study
+    window.start_study()
+    qtbot.waitUntil(lambda: study.state == StudyPanel.SUMMARY, timeout=WAIT_MS)
+    summary = study.view.summary
+    assert summary.title.text() == "Today's limit reached"
+    assert summary.more.isVisible() and summary.more.text() == "Study more today"
+    assert "10 more new cards" in summary.more.toolTip()
+    qtbot.mouseClick(summary.more, Qt.MouseButton.LeftButton)
+    question = wait_question(qtbot, study)
+    # The next question is a new fact; the strip counts the ten allowed today.
+    assert query(quizapp_home, "SELECT state, reps FROM card WHERE id = ?",
+                 int(question.card_id)) == [(0, 0)]
+    assert study.view.progress_text.accessibleDescription().startswith("10 new  ·  0 learning")
+    answer(qtbot, study, question, right=True, mouse=False)
+    if question.form is not Form.FLASHCARD:
+        wait_feedback(qtbot, study)
+    # The saved limit is unchanged.
+    assert query(quizapp_home, "SELECT new_per_day FROM profile") == [(0,)]
+    # Back on the deck list and in again: the allowance lasts for the rest of the day ...
+    study.closed.emit()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
+    window.start_study()
+    wait_question(qtbot, study)
+    assert study.view.progress_text.accessibleDescription().startswith("9 new")
+    # ... and not into the next study day.
+    study.stop()
+    real_clock = study.clock
+    study.clock = lambda: real_clock() + timedelta(days=1)
+    window.start_study()
+    question = wait_question(qtbot, study)  # the card learnt today, due again
+    assert query(quizapp_home, "SELECT state FROM card WHERE id = ?",
+                 int(question.card_id)) != [(0,)]
+    assert study.view.progress_text.accessibleDescription().startswith("0 new")
+    study.clock = real_clock

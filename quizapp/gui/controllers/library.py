@@ -141,9 +141,11 @@ class Library:
         ]
 
     def study_counts(
-        self, profile_id: int, deck_id: int, now: datetime | None = None
+        self, profile_id: int, deck_id: int, now: datetime | None = None, *, more_new: int = 0
     ) -> StudyCounts:
-        """Answered today, what is left for today, and what is due tomorrow, for one deck."""
-        return study_counts(self.collection, profile_id, deck_id, now or utc_now())
+        """Answered today, what is left for today, and what is due tomorrow, for one deck
+        (``more_new``: new facts allowed today beyond the saved limit)."""
+        return study_counts(self.collection, profile_id, deck_id, now or utc_now(),
+                            more_new=more_new)
 
 

@@ -70,6 +70,8 @@ class _Done:
     correct: int
 
 
+MORE_NEW_DEFAULT = 10  # "Study more today" when the deck's new per day is 0
+
 LEECH_NOTE = ("This fact has lapsed 8 times: from now on it gets another way in (its "
               "sentence first, another kind of question) and is flagged as a leech.")
 ANSWER_NOT_SAVED = (
@@ -121,6 +123,9 @@ class StudyPanel(QObject):
         self._remaining = 0
         self._left: tuple[int, int, int] | None = None  # new, learning, review left today
         self._feedback_info: FeedbackInfo | None = None
+        # "Study more today": (profile, deck, study day) -> new cards allowed beyond the
+        # saved limit. Kept while the app runs, never saved; another day does not see it.
+        self._more_new: dict[tuple[int, int, int], int] = {}
 
         v = self.view
         for panel in (v.choice_panel, v.typed_panel, v.timeline_panel):
@@ -130,6 +135,7 @@ class StudyPanel(QObject):
         v.feedback.continue_requested.connect(self.next)
         v.feedback.overrule_requested.connect(self.overrule)
         v.summary.back_requested.connect(self.closed)
+        v.summary.more_requested.connect(self.study_more)
         v.summary.limits_requested.connect(
             lambda: self.limits_requested.emit(self.deck.deck_id) if self.deck else None)
         v.back_requested.connect(self.closed)
@@ -192,6 +198,10 @@ class StudyPanel(QObject):
         self.profile_id = profile_id
         self.deck = deck
         self.session = StudySession(collection, profile_id, deck_id=deck.deck_id)
+        day = self.session.study_day(self.clock())
+        more = self._more_new.get((profile_id, deck.deck_id, day), 0)
+        if more:
+            self.session.study_more_today(deck.deck_id, more, day)
         self._answered = self._correct = 0
         self._stack.clear()
         self._started_at = time.monotonic()
@@ -231,6 +241,34 @@ class StudyPanel(QObject):
         if self.session is not None:
             self.question = None
             self._show_summary(nothing_due=False)
+
+    def study_more(self) -> None:
+        """"Study more today": N more new cards of this deck today, the saved limit unchanged.
+
+        N is the deck's new cards per day (10 when that is 0). The allowance is
+        kept by this screen until the app is closed or the study day rolls over.
+        """
+        if self.session is None or self.deck is None or self.profile_id is None:
+            return
+        n = self._more_step()
+        day = self.session.study_day(self.clock())
+        key = (self.profile_id, self.deck.deck_id, day)
+        self._more_new[key] = self._more_new.get(key, 0) + n
+        self.session.study_more_today(self.deck.deck_id, n, day)
+        self._show_next()
+        self.status_message.emit(
+            f"{n} more new card{'s' if n != 1 else ''} today; the daily limit is unchanged.")
+
+    def _more_step(self) -> int:
+        """How many new cards "Study more today" adds: the deck's new per day, or 10."""
+        if self.session is None or self.deck is None:
+            return MORE_NEW_DEFAULT
+        return self.session.settings_for(self.deck.deck_id).new_per_day or MORE_NEW_DEFAULT
+
+    def _more_today(self) -> int:
+        if self.session is None or self.deck is None or self.profile_id is None:
+            return 0
+        return self.session.more_today(self.deck.deck_id, self.session.study_day(self.clock()))
 
     def _show_next(self) -> None:
         assert self.session is not None
@@ -277,6 +315,7 @@ class StudyPanel(QObject):
             nothing_due=nothing_due,
             new_waiting=counts.new_waiting if counts else 0,
             reviews_waiting=counts.reviews_waiting if counts else 0,
+            more_new=self._more_step(),
         )
         self._refresh_progress()
         self.view.show_summary(info)
@@ -293,7 +332,7 @@ class StudyPanel(QObject):
 
         try:
             return Library(self.collection).study_counts(
-                self.profile_id, self.deck.deck_id, self.clock()
+                self.profile_id, self.deck.deck_id, self.clock(), more_new=self._more_today()
             )
         except Exception:  # figures are a nicety; never stop studying for them
             return None
@@ -559,6 +598,7 @@ class StudyPanel(QObject):
 
     def restyle(self) -> None:
         """Re-render rich text after a theme change (highlight colours)."""
+        self.view.restyle_progress()
         if self.state == self.FEEDBACK and self._feedback_info is not None:
             self.view.feedback.show_feedback(
                 self._feedback_info, self.question.answers if self.question else ()

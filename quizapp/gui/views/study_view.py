@@ -104,6 +104,7 @@ class SummaryInfo:
     nothing_due: bool = False
     new_waiting: int = 0  # new cards held back by today's limit
     reviews_waiting: int = 0  # reviews held back by today's limit
+    more_new: int = 0  # the new cards "Study more today" adds (the deck's new per day, or 10)
 
     @property
     def accuracy(self) -> str:
@@ -123,6 +124,13 @@ class SummaryInfo:
             return f"{m} min {s:02d} s"
         h, m = divmod(m, 60)
         return f"{h} h {m:02d} min"
+
+
+def count_colours() -> tuple[str, str, str]:
+    """The colours of the strip's new, learning and to-review counts (as Anki's: blue, red,
+    green), readable on the theme's background."""
+    c = colors()
+    return ("#91a7ff" if c.dark else c.accent), c.wrong_fg, c.right_fg
 
 
 def evidence_html(evidence: Evidence | None, answers: tuple[str, ...] | list[str]) -> str:
@@ -311,6 +319,7 @@ class SummaryView(QWidget):
 
     back_requested = Signal()
     limits_requested = Signal()  # "Change the daily limit…": the deck's options
+    more_requested = Signal()  # "Study more today": more new cards today, the limit unchanged
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -338,6 +347,11 @@ class SummaryView(QWidget):
         layout.addLayout(grid)
         row = QHBoxLayout()
         row.addStretch(1)
+        self.more = QPushButton("Study more today", box)
+        self.more.setAccessibleName("Study more new cards today")
+        self.more.clicked.connect(self.more_requested)
+        self.more.hide()
+        row.addWidget(self.more)
         self.limits = QPushButton("Change the daily limit…", box)
         self.limits.setAccessibleName("Change this deck's daily limits")
         self.limits.setToolTip("Open this deck's options to study more today (Ctrl+Shift+D)")
@@ -364,13 +378,20 @@ class SummaryView(QWidget):
         info = replace(info, deck_name=one_line(info.deck_name))
         waiting = _waiting(info)
         self.limits.setVisible(bool(info.nothing_due and waiting))
+        more = bool(info.nothing_due and info.new_waiting and info.more_new > 0)
+        self.more.setVisible(more)
+        if more:
+            n = min(info.more_new, info.new_waiting)
+            self.more.setToolTip(f"Study {n} more new card{'s' if n != 1 else ''} today; "
+                                 "the deck's daily limit stays as it is")
         if info.nothing_due and waiting:
             self.title.setText("Today's limit reached" if info.answered == 0
                                else "Session complete")
             self.subtitle.setText(
                 f"You have reached today's limit for “{info.deck_name}”: {waiting} are "
-                "waiting. Come back tomorrow, or raise the daily limits in Deck options "
-                "(Ctrl+Shift+D) to study more today."
+                "waiting. Come back tomorrow, "
+                + ("press Study more today for more new cards now, " if more else "")
+                + "or raise the daily limits in Deck options (Ctrl+Shift+D)."
             )
         elif info.answered == 0 and info.nothing_due:
             self.title.setText("All done for now")
@@ -568,6 +589,8 @@ class StudyView(QWidget):
         self.deck_name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress_text = QLabel("", strip)
         self.progress_text.setObjectName("progressText")
+        self.progress_text.setTextFormat(Qt.TextFormat.RichText)
+        self._progress_info: ProgressInfo | None = None
         self.progress_text.setAccessibleName("Progress")
         top.addWidget(self.back)
         top.addSpacing(8)
@@ -681,18 +704,34 @@ class StudyView(QWidget):
 
     def set_progress(self, info: ProgressInfo) -> None:
         """Update the strip: what is left by queue (new, learning, to review) and answered today."""
+        self._progress_info = info
+        answered = f"{info.answered} answered today"
         if info.new is not None:
-            left = (f"{info.new} new  ·  {info.learning} learning  ·  "
-                    f"{info.review} to review")
+            # Coloured as Anki colours them: new blue, learning red, to review green.
+            new_c, learning_c, review_c = count_colours()
+            parts = ((info.new, "new", new_c), (info.learning, "learning", learning_c),
+                     (info.review, "to review", review_c))
+            plain = "  ·  ".join(f"{n} {what}" for n, what, _ in parts)
+            rich = " &nbsp;·&nbsp; ".join(
+                f'<span style="color:{colour}; font-weight:600;">{n}</span> {what}'
+                for n, what, colour in parts)
+            self.progress_text.setText(f"{rich} &nbsp;·&nbsp; {answered}")
+            plain = f"{plain}  ·  {answered}"
         else:
-            left = f"{info.remaining} remaining"
-        self.progress_text.setText(f"{left}  ·  {info.answered} answered today")
+            plain = f"{info.remaining} remaining  ·  {answered}"
+            self.progress_text.setText(html.escape(plain))
+        self.progress_text.setAccessibleDescription(plain)
         total = info.answered + info.remaining
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(info.answered if total else 0)
         self.progress.setAccessibleDescription(
             f"{info.answered} answered today, {info.remaining} remaining"
         )
+
+    def restyle_progress(self) -> None:
+        """Colour the strip's counts again (after a theme change)."""
+        if self._progress_info is not None:
+            self.set_progress(self._progress_info)
 
     def set_deck_name(self, name: str) -> None:
         """Show which deck is being studied."""
