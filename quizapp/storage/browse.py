@@ -210,23 +210,25 @@ def _summary_statement(size: int) -> PlainSql:
     stmt = _summary_sql.get(size)
     if stmt is None:
         ids = ", ".join(f":id{i}" for i in range(size))
-        # One card (memory) per fact. The last answer is looked up only for a
-        # fact whose memory is stable enough to count as mastered: the only case
-        # its level needs it.
+        # One card (memory) per fact (ux_card_profile_fact), so a plain join
+        # reads it: no grouping. The last answer is looked up only for a fact
+        # whose memory is stable enough to count as mastered (the only case its
+        # level needs it): the first entry of a backward range of that card's
+        # answers in ix_review_card_cover.
         stmt = PlainSql(f"""
 SELECT f.id, f.key, f.deck_id, d.name, f.kind, f.text, f.front, f.stem, f.speaker, f.name,
        f.role, f.back,
-       max(c.state),
-       max(CASE WHEN c.suspended THEN 1 ELSE 0 END),
-       max(CASE WHEN c.reps > 0 THEN c.family END),
-       min(CASE WHEN c.state <> 0 AND c.suspended = :no THEN c.due END),
-       coalesce(sum(c.reps), 0),
-       coalesce(max(c.lapses), 0),
-       coalesce(sum(CASE WHEN c.suspended THEN 1 ELSE 0 END), 0),
-       max(c.stability),
-       CASE WHEN max(c.stability) >= :mastered THEN (
-           SELECT r.correct FROM review r JOIN card c2 ON c2.id = r.card_id
-           WHERE c2.profile_id = :profile AND c2.fact_id = f.id
+       c.state,
+       CASE WHEN c.suspended THEN 1 ELSE 0 END,
+       CASE WHEN c.reps > 0 THEN c.family END,
+       CASE WHEN c.state <> 0 AND c.suspended = :no THEN c.due END,
+       coalesce(c.reps, 0),
+       coalesce(c.lapses, 0),
+       CASE WHEN c.suspended THEN 1 ELSE 0 END,
+       c.stability,
+       CASE WHEN c.stability >= :mastered THEN (
+           SELECT r.correct FROM review r
+           WHERE r.profile_id = :profile AND r.card_id = c.id
              AND r.kind IN (:k_study, :k_test, :k_overrule)
              AND NOT EXISTS (SELECT x.cancels_id FROM review x WHERE x.cancels_id = r.id)
            ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) END,
@@ -235,7 +237,6 @@ SELECT f.id, f.key, f.deck_id, d.name, f.kind, f.text, f.front, f.stem, f.speake
 FROM fact f JOIN deck d ON d.id = f.deck_id
 LEFT JOIN card c ON c.fact_id = f.id AND c.profile_id = :profile
 WHERE f.id IN ({ids}) AND f.retired = :no
-GROUP BY f.id, d.id, d.name
 """)
         _summary_sql[size] = stmt
     return stmt
