@@ -177,9 +177,15 @@ def search_fact_ids(collection: Database, profile_id: int, query: SearchQuery, n
     key = ("ids", limit is not None, *shape)
     stmt = _search_sql.get(key)
     if stmt is None:
+        # SQLite would put the deck table outside a join and scan every fact
+        # once per deck; the deck's name is looked up by key for each match
+        # instead, so the facts are scanned once.
+        deck_name = ("(SELECT d.name FROM deck d WHERE d.id = f.deck_id)"
+                     if is_sqlite(dialect) else "d.name")
+        join = "" if is_sqlite(dialect) else " JOIN deck d ON d.id = f.deck_id"
         stmt = PlainSql(
-            f"SELECT f.id FROM fact f JOIN deck d ON d.id = f.deck_id WHERE {where} "
-            "ORDER BY d.name, f.deck_id, f.position, f.id"
+            f"SELECT f.id FROM fact f{join} WHERE {where} "
+            f"ORDER BY {deck_name}, f.deck_id, f.position, f.id"
             + (" LIMIT :limit" if limit is not None else ""))
         _search_sql[key] = stmt
     params = _search_params(collection, profile_id, query, now, words)
