@@ -73,7 +73,7 @@ class SearchQuery(Protocol):
 
 _TEXT_COLUMNS = ("text", "stem", "speaker", "name", "front", "back")
 _search_sql: dict[tuple[Any, ...], PlainSql] = {}
-_summary_sql: dict[int, PlainSql] = {}
+_summary_sql: dict[tuple[int, bool], PlainSql] = {}
 
 
 def like_words(text: str) -> list[tuple[str, bool]]:
@@ -226,17 +226,21 @@ SUMMARY_PAGE = 50  # facts whose details the Browse screen fetches at a time
 _CHUNKS = (SUMMARY_PAGE, 100, 250, 500)  # IN-list sizes summary_rows pads to
 
 
-def _summary_statement(size: int) -> PlainSql:
-    stmt = _summary_sql.get(size)
+def _summary_statement(size: int, sqlite: bool) -> PlainSql:
+    stmt = _summary_sql.get((size, sqlite))
     if stmt is None:
         ids = ", ".join(f":id{i}" for i in range(size))
         # One card (memory) per fact (ux_card_profile_fact), so a plain join
         # reads it: no grouping. The last answer is looked up only for a fact
         # whose memory is stable enough to count as mastered (the only case its
         # level needs it): the first entry of a backward range of that card's
-        # answers in ix_review_card_cover.
+        # answers in ix_review_card_cover. On SQLite the deck's name is looked
+        # up by key for each fact: joined, the deck table went outside and the
+        # list of ids was probed once per deck.
+        deck_name = "(SELECT d.name FROM deck d WHERE d.id = f.deck_id)" if sqlite else "d.name"
+        join = "" if sqlite else "JOIN deck d ON d.id = f.deck_id"
         stmt = PlainSql(f"""
-SELECT f.id, f.key, f.deck_id, d.name, f.kind, f.text, f.front, f.stem, f.speaker, f.name,
+SELECT f.id, f.key, f.deck_id, {deck_name}, f.kind, f.text, f.front, f.stem, f.speaker, f.name,
        f.role, f.back,
        c.state,
        CASE WHEN c.suspended THEN 1 ELSE 0 END,
@@ -254,11 +258,11 @@ SELECT f.id, f.key, f.deck_id, d.name, f.kind, f.text, f.front, f.stem, f.speake
            ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) END,
        (SELECT count(*) FROM question_report q
         WHERE q.fact_id = f.id AND q.profile_id = :profile)
-FROM fact f JOIN deck d ON d.id = f.deck_id
+FROM fact f {join}
 LEFT JOIN card c ON c.fact_id = f.id AND c.profile_id = :profile
 WHERE f.id IN ({ids}) AND f.retired = :no
 """)
-        _summary_sql[size] = stmt
+        _summary_sql[(size, sqlite)] = stmt
     return stmt
 
 
@@ -279,13 +283,14 @@ def summary_rows(collection: Database, profile_id: int, fact_row_ids: Sequence[i
             "mastered": MASTERED_STABILITY_DAYS, "k_study": ANSWER_KINDS[0],
             "k_test": ANSWER_KINDS[1], "k_overrule": ANSWER_KINDS[2]}
     largest = _CHUNKS[-1]
+    sqlite = is_sqlite(collection.engine.dialect.name)
     rows: list[tuple[Any, ...]] = []
     for at in range(0, len(wanted), largest):
         chunk = wanted[at:at + largest]
         size = next(n for n in _CHUNKS if n >= len(chunk))
         params = dict(base)
         params.update({f"id{i}": fid for i, fid in enumerate(_padded(chunk, size))})
-        rows.extend(_summary_statement(size).rows(collection, params))
+        rows.extend(_summary_statement(size, sqlite).rows(collection, params))
     return rows
 
 
