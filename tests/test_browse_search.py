@@ -238,6 +238,35 @@ def test_search_matches_a_plain_reading_of_the_tables(built: Built) -> None:
         assert search_fact_ids(b.col, b.pid, query, b.now), query
 
 
+def test_a_word_is_found_in_each_text_column_alone(built: Built) -> None:
+    """Each of the six text columns is searched even where the others are NULL or empty
+    (SQLite skips the LIKE of a column that holds no text)."""
+    b = built
+    columns = ("text", "stem", "speaker", "name", "front", "back")
+    with b.col.transaction() as s:
+        ids = [r[0] for r in s.execute(text(
+            "SELECT id FROM fact WHERE NOT retired AND kind = 'qa' ORDER BY id LIMIT 7"))]
+        for fid, column in zip(ids, columns, strict=False):
+            # The marker is the column's only text; the fact's others are emptied.
+            s.execute(text("UPDATE fact SET text = '', front = NULL, back = NULL "
+                           "WHERE id = :f"), {"f": fid})
+            s.execute(text(f"UPDATE fact SET {column} = :v WHERE id = :f"),
+                      {"v": f"Some Zq{column}Mark_1% here", "f": fid})
+        # Both words, each in another column of one fact.
+        s.execute(text("UPDATE fact SET stem = 'zqsplit', back = 'ZQother' WHERE id = :f"),
+                  {"f": ids[6]})
+    for fid, column in zip(ids, columns, strict=False):
+        for word in (f"zq{column}mark", f"ZQ{column.upper()}MARK_1%", f"{column}Mark_1"):
+            query = FactQuery(text=word)
+            assert search_fact_ids(b.col, b.pid, query, b.now) == [fid], (column, word)
+            assert [f.fact_row_id for f in oracle(b, query)] == [fid], (column, word)
+            assert count_facts(b.col, b.pid, query, b.now) == 1
+    query = FactQuery(text="zqother ZQSPLIT")
+    assert search_fact_ids(b.col, b.pid, query, b.now) == [ids[6]]
+    assert search_facts(b.col, b.pid, query, b.now) == oracle(b, query)
+    assert search_fact_ids(b.col, b.pid, FactQuery(text="zqtextmark zqstemmark"), b.now) == []
+
+
 def test_ids_then_pages_give_the_whole_list(built: Built) -> None:
     b = built
     query = FactQuery()

@@ -19,7 +19,7 @@ from quizapp.config import app_home, database_url
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.services.collection import Collection
 from quizapp.storage import repository as repo
-from quizapp.storage.db import DatabaseError, open_database
+from quizapp.storage.db import SQLITE_CACHE_KIB, DatabaseError, open_database
 from quizapp.storage.models import CardRow, FactRow, ProfileRow, ReviewRow
 
 from .conftest import SEED_DECK
@@ -56,6 +56,7 @@ def test_sqlite_settings(db_url: str, tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -SQLITE_CACHE_KIB
         indexes = {r[1] for r in conn.execute(text("PRAGMA index_list(card)"))}
         assert "ix_card_due" in indexes
         review_indexes = {r[1] for r in conn.execute(text("PRAGMA index_list(review)"))}

@@ -73,7 +73,7 @@ class SearchQuery(Protocol):
 
 _TEXT_COLUMNS = ("text", "stem", "speaker", "name", "front", "back")
 _search_sql: dict[tuple[Any, ...], PlainSql] = {}
-_summary_sql: dict[int, PlainSql] = {}
+_summary_sql: dict[tuple[int, bool], PlainSql] = {}
 
 
 def like_words(text: str) -> list[tuple[str, bool]]:
@@ -88,15 +88,26 @@ def like_words(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def _present(column: str) -> str:
+    """SQLite: whether a fact's text column holds any text (a cheap test before its LIKE).
+
+    A word is never empty, so a pattern ``%word%`` matches neither NULL nor an
+    empty text: skipping the LIKE there changes no result, and most facts use
+    two or three of the six columns (the rest NULL, ``text`` empty).
+    """
+    return f"f.{column} <> ''" if column == "text" else f"f.{column} IS NOT NULL"
+
+
 def _search_where(query: SearchQuery, words: list[tuple[str, bool]], dialect: str
                   ) -> tuple[tuple[Any, ...], str]:
     """The shape of a search (its cache key) and its WHERE text on ``fact f``.
 
     Text matches a word in any of the fact's text columns. SQLite's LIKE folds
     ASCII case by itself, as its lower() does, so the columns are compared as
-    stored; PostgreSQL's LIKE is case-sensitive, so there the columns are
-    lowered. Card filters are uncorrelated ``f.id IN (…)`` lists, built once
-    per search rather than probed per fact.
+    stored, and only those that hold text (:func:`_present`); PostgreSQL's LIKE
+    is case-sensitive, so there the columns are lowered. Card filters are
+    uncorrelated ``f.id IN (…)`` lists, built once per search rather than
+    probed per fact.
     """
     if query.state and query.state not in STATES:
         raise ValueError(f"unknown state {query.state!r} (use {', '.join(STATES)})")
@@ -112,8 +123,11 @@ def _search_where(query: SearchQuery, words: list[tuple[str, bool]], dialect: st
         where.append("f.kind = :kind")
     for i, (_, esc) in enumerate(words):
         escape = " ESCAPE '\\'" if esc else ""
-        cols = [f"f.{c}" if is_sqlite(dialect) else f"lower(f.{c})" for c in _TEXT_COLUMNS]
-        where.append("(" + " OR ".join(f"{c} LIKE :w{i}{escape}" for c in cols) + ")")
+        if is_sqlite(dialect):
+            matches = [f"({_present(c)} AND f.{c} LIKE :w{i}{escape})" for c in _TEXT_COLUMNS]
+        else:
+            matches = [f"lower(f.{c}) LIKE :w{i}{escape}" for c in _TEXT_COLUMNS]
+        where.append("(" + " OR ".join(matches) + ")")
     cards = "f.id IN (SELECT x.fact_id FROM card x WHERE x.profile_id = :profile AND {})"
     if query.state:
         where.append(cards.format({
@@ -163,9 +177,15 @@ def search_fact_ids(collection: Database, profile_id: int, query: SearchQuery, n
     key = ("ids", limit is not None, *shape)
     stmt = _search_sql.get(key)
     if stmt is None:
+        # SQLite would put the deck table outside a join and scan every fact
+        # once per deck; the deck's name is looked up by key for each match
+        # instead, so the facts are scanned once.
+        deck_name = ("(SELECT d.name FROM deck d WHERE d.id = f.deck_id)"
+                     if is_sqlite(dialect) else "d.name")
+        join = "" if is_sqlite(dialect) else " JOIN deck d ON d.id = f.deck_id"
         stmt = PlainSql(
-            f"SELECT f.id FROM fact f JOIN deck d ON d.id = f.deck_id WHERE {where} "
-            "ORDER BY d.name, f.deck_id, f.position, f.id"
+            f"SELECT f.id FROM fact f{join} WHERE {where} "
+            f"ORDER BY {deck_name}, f.deck_id, f.position, f.id"
             + (" LIMIT :limit" if limit is not None else ""))
         _search_sql[key] = stmt
     params = _search_params(collection, profile_id, query, now, words)
@@ -206,38 +226,43 @@ SUMMARY_PAGE = 50  # facts whose details the Browse screen fetches at a time
 _CHUNKS = (SUMMARY_PAGE, 100, 250, 500)  # IN-list sizes summary_rows pads to
 
 
-def _summary_statement(size: int) -> PlainSql:
-    stmt = _summary_sql.get(size)
+def _summary_statement(size: int, sqlite: bool) -> PlainSql:
+    stmt = _summary_sql.get((size, sqlite))
     if stmt is None:
         ids = ", ".join(f":id{i}" for i in range(size))
-        # One card (memory) per fact. The last answer is looked up only for a
-        # fact whose memory is stable enough to count as mastered: the only case
-        # its level needs it.
+        # One card (memory) per fact (ux_card_profile_fact), so a plain join
+        # reads it: no grouping. The last answer is looked up only for a fact
+        # whose memory is stable enough to count as mastered (the only case its
+        # level needs it): the first entry of a backward range of that card's
+        # answers in ix_review_card_cover. On SQLite the deck's name is looked
+        # up by key for each fact: joined, the deck table went outside and the
+        # list of ids was probed once per deck.
+        deck_name = "(SELECT d.name FROM deck d WHERE d.id = f.deck_id)" if sqlite else "d.name"
+        join = "" if sqlite else "JOIN deck d ON d.id = f.deck_id"
         stmt = PlainSql(f"""
-SELECT f.id, f.key, f.deck_id, d.name, f.kind, f.text, f.front, f.stem, f.speaker, f.name,
+SELECT f.id, f.key, f.deck_id, {deck_name}, f.kind, f.text, f.front, f.stem, f.speaker, f.name,
        f.role, f.back,
-       max(c.state),
-       max(CASE WHEN c.suspended THEN 1 ELSE 0 END),
-       max(CASE WHEN c.reps > 0 THEN c.family END),
-       min(CASE WHEN c.state <> 0 AND c.suspended = :no THEN c.due END),
-       coalesce(sum(c.reps), 0),
-       coalesce(max(c.lapses), 0),
-       coalesce(sum(CASE WHEN c.suspended THEN 1 ELSE 0 END), 0),
-       max(c.stability),
-       CASE WHEN max(c.stability) >= :mastered THEN (
-           SELECT r.correct FROM review r JOIN card c2 ON c2.id = r.card_id
-           WHERE c2.profile_id = :profile AND c2.fact_id = f.id
+       c.state,
+       CASE WHEN c.suspended THEN 1 ELSE 0 END,
+       CASE WHEN c.reps > 0 THEN c.family END,
+       CASE WHEN c.state <> 0 AND c.suspended = :no THEN c.due END,
+       coalesce(c.reps, 0),
+       coalesce(c.lapses, 0),
+       CASE WHEN c.suspended THEN 1 ELSE 0 END,
+       c.stability,
+       CASE WHEN c.stability >= :mastered THEN (
+           SELECT r.correct FROM review r
+           WHERE r.profile_id = :profile AND r.card_id = c.id
              AND r.kind IN (:k_study, :k_test, :k_overrule)
              AND NOT EXISTS (SELECT x.cancels_id FROM review x WHERE x.cancels_id = r.id)
            ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) END,
        (SELECT count(*) FROM question_report q
         WHERE q.fact_id = f.id AND q.profile_id = :profile)
-FROM fact f JOIN deck d ON d.id = f.deck_id
+FROM fact f {join}
 LEFT JOIN card c ON c.fact_id = f.id AND c.profile_id = :profile
 WHERE f.id IN ({ids}) AND f.retired = :no
-GROUP BY f.id, d.id, d.name
 """)
-        _summary_sql[size] = stmt
+        _summary_sql[(size, sqlite)] = stmt
     return stmt
 
 
@@ -258,13 +283,14 @@ def summary_rows(collection: Database, profile_id: int, fact_row_ids: Sequence[i
             "mastered": MASTERED_STABILITY_DAYS, "k_study": ANSWER_KINDS[0],
             "k_test": ANSWER_KINDS[1], "k_overrule": ANSWER_KINDS[2]}
     largest = _CHUNKS[-1]
+    sqlite = is_sqlite(collection.engine.dialect.name)
     rows: list[tuple[Any, ...]] = []
     for at in range(0, len(wanted), largest):
         chunk = wanted[at:at + largest]
         size = next(n for n in _CHUNKS if n >= len(chunk))
         params = dict(base)
         params.update({f"id{i}": fid for i, fid in enumerate(_padded(chunk, size))})
-        rows.extend(_summary_statement(size).rows(collection, params))
+        rows.extend(_summary_statement(size, sqlite).rows(collection, params))
     return rows
 
 
