@@ -19,7 +19,6 @@ parameters (:class:`~quizapp.scheduling.optimize.FitRecord`);
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,36 +72,26 @@ def optimize_profile(target: FitTarget, profile_id: int, *,
     it; too little history stores nothing.
     """
     with fit_session(target) as session:
-        before = fit_settings(session, profile_id)[0]
-        report = _optimize(session, profile_id, apply, holdout_share)
-        if apply and report.fitted_parameters is not None:
-            _record(session, profile_id, before, report, now or utc_now())
-        return report
+        return _optimize(session, profile_id, apply, holdout_share, now or utc_now())
 
 
-def _optimize(session: Session, profile_id: int, apply: bool,
-              holdout_share: float) -> OptimizationReport:
+def _optimize(session: Session, profile_id: int, apply: bool, holdout_share: float,
+              now: datetime) -> OptimizationReport:
     stored, rollover_hour, timezone = fit_settings(session, profile_id)
-    current = parse_parameters(stored)
     history = load_history(session, profile_id)
-    result = fit_and_compare(history, current, holdout_share=holdout_share,
+    result = fit_and_compare(history, parse_parameters(stored), holdout_share=holdout_share,
                              rollover_hour=rollover_hour, timezone=timezone)
     switched = result.switch and apply
+    report = OptimizationReport(profile_id, len(history), result, switched)
+    if apply and report.fitted_parameters is not None:
+        # One write: the record holds the parameters in use after the fit.
+        record = FitRecord.from_text(stored).after(result, at=now, answers=report.reviews,
+                                                   switched=switched, reason=report.reason)
+        store_parameters(session, profile_id, record.to_text())
     if switched:
-        assert result.fitted_parameters is not None
-        store_parameters(session, profile_id, json.dumps(list(result.fitted_parameters)))
         # As Anki does: every memory is recomputed from the log with the new parameters.
         replay_profile(session, profile_id)
-    return OptimizationReport(profile_id, len(history), result, switched)
-
-
-def _record(session: Session, profile_id: int, before: str | None,
-            report: OptimizationReport, now: datetime) -> None:
-    """Store what the fit found with the parameters in use after it."""
-    record = FitRecord.from_text(before).after(report.result, at=now, answers=report.reviews,
-                                               switched=report.switched,
-                                               reason=report.reason)
-    store_parameters(session, profile_id, record.to_text())
+    return report
 
 
 @dataclass(frozen=True, slots=True)
