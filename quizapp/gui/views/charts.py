@@ -93,6 +93,16 @@ class Chart(QWidget):
             return True
         return super().event(event)
 
+    def _begin(self) -> tuple[QPainter, ChartColors, QFontMetrics]:
+        """A painter on the chart in its small font, the colours and the font's metrics;
+        the hover areas of the last paint are cleared."""
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = self.small_font()
+        p.setFont(font)
+        self._hits = []
+        return p, self.colors(), QFontMetrics(font)
+
     def _paint_empty(self, p: QPainter) -> None:
         c = self.colors()
         p.setPen(QColor(c.muted))
@@ -136,12 +146,7 @@ class CalendarHeatmap(Chart):
         return 1 + min(3, int(3 * count / peak + 1e-9))
 
     def paintEvent(self, _event: object) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        c = self.colors()
-        font = self.small_font()
-        p.setFont(font)
-        fm = QFontMetrics(font)
+        p, c, fm = self._begin()
         days = self.days()
         weeks = (len(days) + 6) // 7
         left = fm.horizontalAdvance("Wed") + 8
@@ -242,13 +247,7 @@ class BarChart(Chart):
         return max((b.value for b in self._bars), default=0.0)
 
     def paintEvent(self, _event: object) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        c = self.colors()
-        font = self.small_font()
-        p.setFont(font)
-        fm = QFontMetrics(font)
-        self._hits = []
+        p, c, fm = self._begin()
         if not self._bars or self.peak() <= 0:
             self._paint_empty(p)
             p.end()
@@ -348,13 +347,7 @@ class LineChart(Chart):
         return list(self._points)
 
     def paintEvent(self, _event: object) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        c = self.colors()
-        font = self.small_font()
-        p.setFont(font)
-        fm = QFontMetrics(font)
-        self._hits = []
+        p, c, fm = self._begin()
         values = [pt.value for pt in self._points if pt.value is not None]
         if not values:
             self._paint_empty(p)
@@ -578,13 +571,7 @@ class CalibrationChart(Chart):
         return QRectF(left, top, width, height)
 
     def paintEvent(self, _event: object) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        c = self.colors()
-        font = self.small_font()
-        p.setFont(font)
-        fm = QFontMetrics(font)
-        self._hits = []
+        p, c, fm = self._begin()
         if not self._points:
             p.setPen(QColor(c.muted))
             p.drawText(self.rect().adjusted(12, 0, -12, 0),
