@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -100,6 +101,10 @@ def _number_key(text: str) -> float:
     return reading.value if reading is not None else 0.0
 
 
+#: A check of one question against its fact: the problems found.
+_Check = Callable[[Question, Fact], list[str]]
+
+
 class QuestionChecker:
     """Checks questions of one deck against the generic rules.
 
@@ -115,6 +120,27 @@ class QuestionChecker:
         self.relations = SpeakerRelations.of(deck)
         self._speaker_pairs: dict[tuple[str, ...], bool] = {}
         self._graded: dict[tuple[object, ...], Verdict] = {}
+
+    @cached_property
+    def _choice_checks(self) -> dict[FactKind, _Check]:
+        """The check of a multiple-choice question's choices, by fact kind."""
+        return {FactKind.NUMBER: self._check_number_choices,
+                FactKind.DATE: self._check_date_choices,
+                FactKind.PERSON: self._check_roles}
+
+    @cached_property
+    def _form_checks(self) -> dict[Form, _Check]:
+        """The check proper to each form that has one."""
+        return {Form.WHO_SAID: self._check_speakers,
+                Form.WHICH_QUOTE: self._check_quotes,
+                Form.CLOZE: self._check_cloze,
+                Form.TIMELINE: self._check_timeline,
+                Form.LARGER: self._check_larger,
+                Form.DATE_EVENT: self._check_date_event,
+                Form.NUMBER_MEANING: self._check_number_meaning,
+                Form.SPEAKER_POSITION: self._check_positions,
+                Form.TRUE_FALSE: self._check_true_false,
+                Form.CONFIRMATION: self._check_confirmation}
 
     @cached_property
     def facts(self) -> dict[str, Fact]:
@@ -302,34 +328,15 @@ class QuestionChecker:
         out += self._check_leak(question, fact)
         if question.choices is not None:
             out += self._check_choices(question)
-        if question.form is Form.CHOICE and fact.kind is FactKind.NUMBER:
-            out += self._check_number_choices(question, fact)
-        if question.form is Form.CHOICE and fact.kind is FactKind.DATE:
-            out += self._check_date_choices(question, fact)
-        if question.form is Form.CHOICE and fact.kind is FactKind.PERSON:
-            out += self._check_roles(question, fact)
-        if question.form is Form.WHO_SAID:
-            out += self._check_speakers(question, fact)
+        if question.form is Form.CHOICE:
+            by_kind = self._choice_checks.get(fact.kind)
+            if by_kind is not None:
+                out += by_kind(question, fact)
+        by_form = self._form_checks.get(question.form)
+        if by_form is not None:
+            out += by_form(question, fact)
         if fact.kind is FactKind.QUOTE and question.form in (Form.WHO_SAID, Form.TYPED):
             out += self._check_quote_content(fact)
-        if question.form is Form.WHICH_QUOTE:
-            out += self._check_quotes(question, fact)
-        if question.form is Form.CLOZE:
-            out += self._check_cloze(question, fact)
-        if question.form is Form.TIMELINE:
-            out += self._check_timeline(question, fact)
-        if question.form is Form.LARGER:
-            out += self._check_larger(question, fact)
-        if question.form is Form.DATE_EVENT:
-            out += self._check_date_event(question, fact)
-        if question.form is Form.NUMBER_MEANING:
-            out += self._check_number_meaning(question, fact)
-        if question.form is Form.SPEAKER_POSITION:
-            out += self._check_positions(question, fact)
-        if question.form is Form.TRUE_FALSE:
-            out += self._check_true_false(question, fact)
-        if question.form is Form.CONFIRMATION:
-            out += self._check_confirmation(question, fact)
         if question.form in (
             Form.CHOICE, Form.TYPED, Form.DATE_EVENT, Form.NUMBER_MEANING
         ) and fact.kind in (
