@@ -138,7 +138,7 @@ def _noun_phrase(noun: Any, after: int) -> str:
     first = min([*mods, noun], key=lambda t: t.i)
     of = _of_phrase(noun)
     words = noun.doc[first.i : noun.i + 1].text
-    return words + (f" of {of}" if of else "")
+    return str(words) + (f" of {of}" if of else "")
 
 
 def _of_phrase(noun: Any) -> str | None:
