@@ -17,7 +17,6 @@ from quizapp.extract.dates import (
     find_dates,
     parse_reference,
 )
-from quizapp.extract.model import analyse
 from quizapp.extract.numbers import counts_for, find_numbers
 from quizapp.extract.people import (
     NounPhrase,
@@ -59,7 +58,6 @@ def extract_facts(
             progress(done, _STAGES)
 
     step(0)
-    model = analyse(text)  # None unless QUIZAPP_EXTRACT_MODEL names a spaCy pipeline
     reference = parse_reference(published) or find_dateline(text)
     quotations = find_quotations(text)
     quoted = [(q.start, q.end) for q in quotations]
@@ -102,8 +100,6 @@ def extract_facts(
         sentence = text[sent_s:sent_e]
         person = _name_before(text, n.start) if n.is_age else None
         counts = counts_for(text, sent_s, sent_e, n, person)
-        if model is not None and not n.is_age:
-            counts = model.counted(n.start, n.end, counts)
         stem, event = number_stem(
             sentence, n.start - sent_s, n.end - sent_s, counts, n.unit, n.value
         )
@@ -172,13 +168,11 @@ def extract_facts(
     step(4)
 
     # Named people only: "one poster" may speak, but is no person to learn about.
-    speakers = {st.speaker.name for st in statements if st.speaker is not None}
     people = [
         p
         for p in registry.people
         if not p.is_org
         and not not_a_person(p.name)
-        and not (model is not None and p.name not in speakers and model.not_a_person(p.name))
         and p.name[:1].isupper()
         and p.name.split()[0].lower() not in lexicon.NOUN_PHRASE_OPENERS
     ]
