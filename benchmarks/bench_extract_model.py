@@ -164,8 +164,9 @@ class Analysis:
 
 def read_after(text: str, end: int, counts: str) -> bool:
     """The rules read the counted thing from the words right after the number."""
-    after = text[end : end + 40].replace("-", " ").split()[:3]
-    return counts.replace("-", " ").split()[0] in after
+    after = re.findall(r"[\w’']+", text[end : end + 40])[:3]
+    first = re.findall(r"[\w’']+", counts)
+    return bool(first) and first[0] in after
 
 
 def _of_phrase(noun: Any) -> str | None:
