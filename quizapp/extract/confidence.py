@@ -427,7 +427,9 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
     if not fact.speaker:
         yield NO_SPEAKER
         return
-    if link == "carried" or not _named_near(fact, text):
+    if not _named_near(fact, text) or (
+        link == "carried" and not _carried_plainly(fact, text, quote.people if quote else ())
+    ):
         yield EARLIER_SPEAKER
     elif quote is not None and _other_person_between(fact, text, quote.people):
         yield PRONOUN_SPEAKER
@@ -520,6 +522,37 @@ _OUTLET_WORDS = frozenset(
         "register",
     ]
 )
+
+
+def _carried_plainly(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
+    """A speaker carried from an earlier statement is as sure as a written one when the
+    quote goes straight on from them: their name is written in the quote's sentence or
+    the two before it ("Bolden said. “…”", "Kane said, “…” / “…”", "Heald noted …
+    “…”"), and between that last mention and the quote no other person the article
+    names is written, not even by surname ("Dahl said … Berg was angry. “…”")."""
+    if fact.start is None or not fact.speaker:
+        return False
+    s = fact.sentence_start if fact.sentence_start is not None else fact.start
+    lo = max(0, s - 400)  # bounded: linear in the text
+    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", text[lo:s])]
+    lo = lo + prev[-3] if len(prev) >= 3 else lo
+    window = text[lo : fact.start]
+    own = [w for w in re.findall(r"[\w’'-]+", fact.speaker) if w[:1].isupper() and len(w) > 1]
+    last = -1
+    for n in own:
+        for m in re.finditer(r"(?<!\w)" + re.escape(n) + r"(?!\w)", window):
+            last = max(last, m.end())
+    if last < 0:
+        return False
+    between = window[last:]
+    own_words = set(fact.speaker.split())
+    for name in people:
+        words = name.split()
+        if len(words) < 2 or own_words & set(words):
+            continue
+        if name in between or re.search(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", between):
+            return False
+    return True
 
 
 def _named_near(fact: Fact, text: str) -> bool:
