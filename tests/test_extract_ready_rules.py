@@ -48,3 +48,56 @@ def test_a_carried_speaker_with_another_person_named_in_between_is_check() -> No
     second = _quotes(text)[1]
     assert second.speaker == "Kari Dahl"
     assert conf.EARLIER_SPEAKER in second.reasons
+
+
+def _number(text: str, written: str) -> Fact:
+    return next(f for f in _facts(text) if f.kind is FactKind.NUMBER and f.text == written)
+
+
+def _date(text: str, written: str) -> Fact:
+    return next(f for f in _facts(text) if f.kind is FactKind.DATE and f.text == written)
+
+
+HOTEL = """Hotel falls in the old town
+
+Last week, at least 76 people were killed when the old hotel near the mosque (the Grand \
+Mosque) collapsed.
+
+Last year over 4 million visitors came to the fair and this year the city expects about \
+6 million visitors.
+"""
+
+
+def test_a_count_after_a_fronted_time_counts_the_subject() -> None:
+    # "Last week, at least 76 people were killed …": the number counts the subject; the
+    # parenthesis is left out of the question, not taken as the end of the clause
+    killed = _number(HOTEL, "76")
+    assert killed.stem == "How many people were killed when the old hotel near the mosque collapsed?"
+    assert killed.level == conf.READY, killed.reasons
+    # an irregular verb after the counted thing, and one clause only
+    came = _number(HOTEL, "4 million")
+    assert came.stem == "How many visitors came to the fair?"
+    assert came.level == conf.READY, came.reasons
+
+
+def test_a_long_question_is_never_cut_inside_its_subject() -> None:
+    text = (
+        "Count in the north\n\nIn the northern district, commonly known as the Lakes, the "
+        "Green Party's candidate Anna Berg of the river town received 12,500 votes, the "
+        "highest in the district and the most the party has ever won there.\n"
+    )
+    votes = _number(text, "12,500")
+    assert votes.stem is not None
+    # cut before the verb, it read "How many votes did commonly known as the Lakes?"
+    assert not votes.stem.endswith("the Lakes?")
+    assert votes.level == conf.CHECK
+
+
+def test_a_year_in_a_following_phrase_is_check() -> None:
+    text = (
+        "Force sent\n\nThe peacekeeping force, with the consent of both states, was sent into "
+        "the region following the results of the Border War in 2020.\n"
+    )
+    year = _date(text, "2020")
+    assert conf.OTHER_CLAUSE in year.reasons
+    assert year.level == conf.CHECK

@@ -225,7 +225,7 @@ _ASKS_A_SAYING = re.compile(
 
 
 _SUBORDINATE = re.compile(
-    r"\b(before|after|when|while|until|once|because|as|although|where|since)\s+"
+    r"\b(before|after|following|when|while|until|once|because|as|although|where|since)\s+"
     r"(?:it|he|she|they|we|the|a|an|his|her|their|its|[A-Z][\w’'-]*|[a-z]+s)\s+[\w’'-]+"
 )
 

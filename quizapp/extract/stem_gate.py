@@ -318,6 +318,8 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
                 return GARBLED  # "… did has launch …?", "When did that the states join …?"
             if nxt[:1].isupper() and nxt.lower() in _CAPITAL_FUNCTION_WORDS:
                 return GARBLED  # "… were No injuries …", "When would Voters then …?"
+            if w.lower() in ("did", "do", "does") and re.fullmatch(r"[a-z]{2,}ly", nxt):
+                return GARBLED  # "How many votes did commonly know as …?": no subject
             if (
                 opening == "how old "
                 and nxt.islower()

@@ -146,7 +146,17 @@ def unique_id(prefix: str, base: str, used: set[str]) -> str:
 
 
 def _clause_around(sentence: str, start: int, end: int) -> tuple[str, int, int]:
-    """The clause of ``sentence`` that holds ``[start, end)``, with shifted offsets."""
+    """The clause of ``sentence`` that holds ``[start, end)``, with shifted offsets.
+
+    A parenthesis that does not hold the span is left out rather than taken as the
+    clause's end ("76 people were killed when the hotel near the mosque (the Grand
+    Mosque) collapsed")."""
+    for m in reversed(list(re.finditer(r"\s*\([^()]{0,80}\)", sentence))):
+        if m.end() <= start:
+            start, end = start - (m.end() - m.start()), end - (m.end() - m.start())
+        elif m.start() < end:
+            continue
+        sentence = sentence[: m.start()] + sentence[m.end() :]
     cuts = [m.end() for m in re.finditer(r";\s|\s[–—]\s|\(|\)", sentence) if m.end() <= start]
     s = max(cuts) if cuts else 0
     ends = [m.start() for m in re.finditer(r";\s|\s[–—]\s|\(|\)", sentence) if m.start() >= end]
@@ -237,16 +247,16 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
         if w.lower() in _AUX_INVERT and i > 0:
             subject = " ".join(words[:i])
             tail = " ".join(words[i + 1 :])
-            return _shorten(
-                f"When {w.lower()} {_lower_first(subject)} {tail}".rstrip() + "?"
-            ), event
+            lead = f"When {w.lower()} {_lower_first(subject)}"
+            return _shorten(f"{lead} {tail}".rstrip() + "?", len(lead)), event
         base = _IRREGULAR.get(w.lower()) or (
             _regular_base(w.lower()) if i > 0 and w.islower() else None
         )
         if base and i > 0:
             subject = " ".join(words[:i])
             tail = " ".join(words[i + 1 :])
-            return _shorten(f"When did {_lower_first(subject)} {base} {tail}".rstrip() + "?"), event
+            lead = f"When did {_lower_first(subject)} {base}"
+            return _shorten(f"{lead} {tail}".rstrip() + "?", len(lead)), event
     return f"When: {rest}?", event
 
 
@@ -395,7 +405,7 @@ def _number_stem(
                 words = words[:-1]
             stem = _inverted(head, words, rest_after)
             if stem:
-                return _shorten(stem), event
+                return stem, event
         return f"What percentage is given for {label}?", event
     if counts and counts.startswith("age of "):
         who = counts[7:]
@@ -413,7 +423,7 @@ def _number_stem(
         head = f"How many {_plural(counts) if value == 1 else counts}"
     else:
         return None, event
-    if not before or _enumeration(before):
+    if not before or _enumeration(before) or _front_only(before):
         # The number counts the subject ("In total, 1,960 personnel, 90 carriers … arrived").
         pred = _predicate(after) if counts else ""
         if pred and not money and unit not in _TIME_UNITS:
@@ -424,8 +434,7 @@ def _number_stem(
     )
     if money and worth:
         return f"How much was the {worth.group(1)} worth?", event
-    stem = _inverted(head, before.split(), rest_after)
-    return (_shorten(stem) if stem else None), event
+    return _inverted(head, before.split(), rest_after), event
 
 
 _NUMBER_START = re.compile(
@@ -449,6 +458,27 @@ def _plural(counts: str) -> str:
     return counts + "s"
 
 
+_FRONT_ONLY = re.compile(
+    r"(?:(?:last|this|next|that)\s+(?:week|month|year|season|spring|summer|autumn|winter|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|today|yesterday|in\s+\d{4}|"
+    r"according\s+to\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,6})\s*,?",
+    re.IGNORECASE,
+)
+
+
+def _front_only(before: str) -> bool:
+    """ "Last week, at least 76 people were killed …", "According to the Interior
+    Ministry over 345 pilgrims have died …": the words before the number are only a
+    fronted time or source, so the number counts the subject."""
+    m = _FRONT_ONLY.fullmatch(before)
+    if m is None:
+        return False
+    if before.lower().startswith("according"):
+        # the source's name must be capitalised words only ("… Ministry"), not a clause
+        return all(w[:1].isupper() for w in before.rstrip(",").split()[2:] if w != "the")
+    return True
+
+
 def _enumeration(before: str) -> bool:
     """ "1,960 military personnel, 90 armored carriers and": earlier items of a list."""
     parts = [p.strip() for p in re.split(r",|\band\b", before) if p.strip()]
@@ -462,13 +492,15 @@ _CUT_BEFORE = re.compile(
 _MAX_STEM_WORDS = 24
 
 
-def _shorten(stem: str) -> str:
-    """A long question cut before its first subordinate clause after the verb phrase."""
+def _shorten(stem: str, verb_end: int = 0) -> str:
+    """A long question cut before its first subordinate clause after the verb phrase
+    (never inside the subject, which ends at ``verb_end`` when the caller knows it:
+    "How many votes did <subject, commonly known as …, of the party> receive?")."""
     words = stem.split()
     if len(words) <= _MAX_STEM_WORDS:
         return stem
     body = stem.rstrip("?")
-    floor = len(" ".join(words[:7]))
+    floor = max(len(" ".join(words[:7])), verb_end)
     for m in _CUT_BEFORE.finditer(body):
         if m.start() >= floor:
             cut = body[: m.start()].rstrip(" ,;:")
@@ -492,7 +524,7 @@ def _without_front(words: list[str]) -> list[str]:
     """The words of a clause without a fronted adverbial that ends in a comma."""
     if len(words) < 3 or words[0].lower() not in _FRONT_OPENERS or not words[0][:1].isupper():
         return words
-    for i, w in enumerate(words[:8]):
+    for i, w in enumerate(words[:12]):
         if w.endswith(","):
             rest = words[i + 1 :]
             return rest if len(rest) >= 2 else words
@@ -516,13 +548,21 @@ def _inverted(head: str, words: list[str], tail: str) -> str | None:
                 body = f"{aux} {subject} have"
             else:
                 body = f"{low} {subject} {between}"
+            lead = f"{head} {low} {subject}"
         else:
             base = _IRREGULAR.get(low) or _regular_base(low)
             if not base:
                 continue
             body = f"did {subject} {base} {between}"
-        return " ".join(f"{head} {body} {tail}".split()) + "?"
+            lead = f"{head} did {subject} {base}"
+        return _shorten(" ".join(f"{head} {body} {tail}".split()) + "?", len(" ".join(lead.split())))
     return None
+
+
+_PREDICATE_OPENERS = frozenset(
+    ["were", "was", "are", "is", "have", "has", "had", "will", "would", "may", "might",
+     "could", "can", "should", "must"]
+)  # fmt: skip
 
 
 def _predicate(after: str) -> str:
@@ -533,11 +573,13 @@ def _predicate(after: str) -> str:
         low = tok.lower()
         if low in {".", ";"}:
             break
-        is_verb = low in {"were", "was", "are", "is", "have", "has", "had", "will", "would"} or (
+        is_verb = low in _PREDICATE_OPENERS or low in _IRREGULAR or (
             low.endswith("ed") and len(low) > 4
         )
         if is_verb and prev and not prev[0].isdigit() and prev not in {",", "and"}:
             rest = " ".join(toks[i:])
+            # "… attended the event and this year the city expects …": one clause only
+            rest = re.split(r"\s+and\s+(?=(?:this|that|last|next|the|a|an|[A-Z])\b)", rest)[0]
             rest = re.sub(r"\s+([,.;:!?’'])", r"\1", rest)
             return _tidy(rest)
         prev = tok
