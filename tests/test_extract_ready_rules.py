@@ -72,7 +72,9 @@ def test_a_count_after_a_fronted_time_counts_the_subject() -> None:
     # "Last week, at least 76 people were killed …": the number counts the subject; the
     # parenthesis is left out of the question, not taken as the end of the clause
     killed = _number(HOTEL, "76")
-    assert killed.stem == "How many people were killed when the old hotel near the mosque collapsed?"
+    assert killed.stem == (
+        "How many people were killed when the old hotel near the mosque collapsed?"
+    )
     assert killed.level == conf.READY, killed.reasons
     # an irregular verb after the counted thing, and one clause only
     came = _number(HOTEL, "4 million")

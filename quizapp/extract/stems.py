@@ -555,7 +555,8 @@ def _inverted(head: str, words: list[str], tail: str) -> str | None:
                 continue
             body = f"did {subject} {base} {between}"
             lead = f"{head} did {subject} {base}"
-        return _shorten(" ".join(f"{head} {body} {tail}".split()) + "?", len(" ".join(lead.split())))
+        stem = " ".join(f"{head} {body} {tail}".split()) + "?"
+        return _shorten(stem, len(" ".join(lead.split())))
     return None
 
 
