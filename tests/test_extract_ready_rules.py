@@ -103,3 +103,27 @@ def test_a_year_in_a_following_phrase_is_check() -> None:
     year = _date(text, "2020")
     assert conf.OTHER_CLAUSE in year.reasons
     assert year.level == conf.CHECK
+
+
+APPOSITIVE = "Port strike goes on\n\nThe port was closed on Monday.\n\n{}\n"
+
+
+def test_a_name_set_off_after_a_role_phrase_is_the_speaker() -> None:
+    for sentence in (
+        'The head of the union, Anna Lund, said, "We will not sign this contract as it is."',
+        '"We will not sign this contract as it is," the head of the union, Anna Lund, said.',
+        '"We will not sign this contract as it is," said the head of the union, Anna Lund.',
+        "The head of the union, Anna Lund, said the workers would not sign the contract.",
+    ):
+        quotes = _quotes(APPOSITIVE.format(sentence))
+        assert len(quotes) == 1, sentence
+        assert quotes[0].speaker == "Anna Lund", sentence
+        assert quotes[0].role == "head of the union", sentence
+        assert quotes[0].level == conf.READY, (sentence, quotes[0].reasons)
+    # a company's name after "the owners of the port" is no person: left to fill in
+    text = APPOSITIVE.format(
+        '"We will not sign this contract as it is," said the owners of the port, Nordic '
+        "Shipping Group."
+    )
+    (quote,) = _quotes(text)
+    assert quote.speaker is None and conf.NO_SPEAKER in quote.reasons
