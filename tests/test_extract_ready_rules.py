@@ -127,3 +127,26 @@ def test_a_name_set_off_after_a_role_phrase_is_the_speaker() -> None:
     )
     (quote,) = _quotes(text)
     assert quote.speaker is None and conf.NO_SPEAKER in quote.reasons
+
+
+MUSEUM = """Museum news
+
+The first deputy chairman of the regional transport committee Konstantin Ivanov reported \
+on April 16 that the bridge would stay shut.
+
+Finally, the old ferry will go on display at the harbour museum on June 28.
+
+Deputy Prime Minister Anna Berg announced her resignation on May 3.
+"""
+
+
+def test_an_event_label_names_who_did_what_not_a_title() -> None:
+    events = {f.text: f.event for f in _facts(MUSEUM) if f.kind is FactKind.DATE}
+    # a long subject ending in a name after a role is cut to the name
+    assert events["April 16"] == "Konstantin Ivanov reported that the bridge would stay shut"
+    # a title run before the name, too
+    assert events["May 3"] == "Anna Berg announced her resignation"
+    # a fronted "Finally," is no part of the event, nor of the question
+    assert events["June 28"] is not None and events["June 28"].startswith("The old ferry will")
+    ferry = _date(MUSEUM, "June 28")
+    assert ferry.stem == "When will the old ferry go on display at the harbour museum?"

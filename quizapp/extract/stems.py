@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from quizapp import lexicon
+from quizapp.extract.people import is_role_word
 
 _IRREGULAR = {
     "said": "say",
@@ -316,8 +317,9 @@ def _lower_first(text: str) -> str:
 
 
 def _event(rest: str) -> str:
+    rest = " ".join(_without_front(rest.split()))  # "Finally, Atlantis will …"
     rest = re.sub(r",[^,]{0,80},", "", rest)  # drop a parenthetical clause
-    words = rest.split()
+    words = _short_subject(rest.split())
     cut = words[:10]
     if len(words) > 10:
         # "… travel to the United" / "… in California at": a label cut inside a name or
@@ -329,6 +331,45 @@ def _event(rest: str) -> str:
         cut[-1] = cut[-1].rstrip(",;:")
     label = " ".join(cut)
     return (label[:1].upper() + label[1:]) if label else "Event"
+
+
+def _short_subject(words: list[str]) -> list[str]:
+    """ "The first deputy chairman of the State Duma Committee Konstantin Zatulin reported
+    …" → "Konstantin Zatulin reported …": a long subject that ends in a person's name
+    after a role is cut to the name, so the label names who did what, not a title."""
+    verb = next(
+        (
+            i
+            for i, w in enumerate(words)
+            if i > 0
+            and w.islower()
+            and (w in _AUX_INVERT or w in _IRREGULAR or _regular_base(w) is not None)
+        ),
+        None,
+    )
+    if verb is None or verb <= 3:
+        return words
+    subject = [w.rstrip(",") for w in words[:verb]]
+    run = 0
+    while run < len(subject) and re.fullmatch(r"[A-Z][\w’'.-]*", subject[-1 - run]):
+        run += 1
+    if run < 2:
+        return words
+    if run == len(subject):
+        # "Armenian Prime Minister Nikol Pashinyan": the words after the last title
+        roles = [i for i, w in enumerate(subject) if _is_role(w)]
+        if not roles or len(subject) - roles[-1] - 1 < 2:
+            return words
+        return [*subject[roles[-1] + 1 :], *words[verb:]]
+    name = subject[-run:][-2:] if run > 3 else subject[-run:]
+    before = subject[: len(subject) - len(name)]
+    if not any(_is_role(w) for w in before):
+        return words
+    return [*name, *words[verb:]]
+
+
+def _is_role(word: str) -> bool:
+    return is_role_word(word.strip(",").lower())
 
 
 # Words an event label must not end on.
@@ -522,7 +563,8 @@ _FRONT_OPENERS = frozenset(
 
 def _without_front(words: list[str]) -> list[str]:
     """The words of a clause without a fronted adverbial that ends in a comma."""
-    if len(words) < 3 or words[0].lower() not in _FRONT_OPENERS or not words[0][:1].isupper():
+    first = words[0].lower().rstrip(",") if words else ""
+    if len(words) < 3 or first not in _FRONT_OPENERS or not words[0][:1].isupper():
         return words
     for i, w in enumerate(words[:12]):
         if w.endswith(","):
