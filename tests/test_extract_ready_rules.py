@@ -8,8 +8,11 @@ from an article.
 
 from __future__ import annotations
 
+import dataclasses
+
 from quizapp.extract import confidence as conf
 from quizapp.extract import extract_facts
+from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
 FERRY = """Harbour town opens new ferry line
@@ -23,6 +26,10 @@ this boat and the town is proud of it," Dahl said.
 
 def _facts(text: str) -> list[Fact]:
     return extract_facts(text, source_id="t", published="2021-05-07")
+
+
+def _with_stem(fact: Fact, stem: str) -> Fact:
+    return dataclasses.replace(fact, stem=stem)
 
 
 def _quotes(text: str) -> list[Fact]:
@@ -150,3 +157,27 @@ def test_an_event_label_names_who_did_what_not_a_title() -> None:
     assert events["June 28"] is not None and events["June 28"].startswith("The old ferry will")
     ferry = _date(MUSEUM, "June 28")
     assert ferry.stem == "When will the old ferry go on display at the harbour museum?"
+
+
+def test_a_present_tense_verb_is_asked_with_does() -> None:
+    text = "Flag vote\n\nThe government intends to hold two referendums to decide on the flag.\n"
+    votes = _number(text, "two")
+    assert votes.stem == (
+        "How many referendums does the government intend to hold to decide on the flag?"
+    )
+    assert votes.level == conf.READY, votes.reasons
+    # a plural noun before an "-s" word is no subject and verb
+    assert stem_problem(_with_stem(votes, "How many teams is Norway not one of?")) is not None
+
+
+def test_a_long_question_is_never_cut_before_the_place_of_its_number() -> None:
+    text = (
+        "Pilgrims\n\nMuslims are required to make a pilgrimage to Mecca during their "
+        "lifetimes, if physically or financially possible, as it is one of the five pillars "
+        "of the Islamic faith.\n"
+    )
+    pillars = _number(text, "five")
+    # cut at the first comma, it read "How many pillars are Muslims required to make a
+    # pilgrimage to Mecca during their lifetimes?", a question the number does not answer
+    assert pillars.stem is not None and "Islamic faith" in pillars.stem
+    assert pillars.level == conf.CHECK

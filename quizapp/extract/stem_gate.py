@@ -149,7 +149,13 @@ def _inverted_garbled(words: list[str]) -> bool:
             nxt = words[i + 1]
             if nxt[:1].isupper() and nxt.lower() in _SENTENCE_WORDS | {"according", "there"}:
                 return True
-            if w.lower() in {"is", "was", "has", "does"} and i > 0 and words[i - 1].endswith("s"):
+            inverted = w.lower() in {"has", "does"} and nxt.lower() in _DETERMINERS
+            if (
+                w.lower() in {"is", "was", "has", "does"}
+                and i > 0
+                and words[i - 1].endswith("s")
+                and not inverted  # "How many referendums does the government intend …?"
+            ):
                 return True  # "How many teams is …"
             break
     return False

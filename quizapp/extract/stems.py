@@ -590,15 +590,19 @@ def _inverted(head: str, words: list[str], tail: str) -> str | None:
                 body = f"{aux} {subject} have"
             else:
                 body = f"{low} {subject} {between}"
-            lead = f"{head} {low} {subject}"
         else:
             base = _IRREGULAR.get(low) or _regular_base(low)
+            aux = "did"
+            if not base:
+                base = _present_base(words, i)
+                aux = "does"
             if not base:
                 continue
-            body = f"did {subject} {base} {between}"
-            lead = f"{head} did {subject} {base}"
+            body = f"{aux} {subject} {base} {between}"
         stem = " ".join(f"{head} {body} {tail}".split()) + "?"
-        return _shorten(stem, len(" ".join(lead.split())))
+        # the number stood at the end of ``body``: a cut before it would drop what
+        # the question asks about
+        return _shorten(stem, len(" ".join(f"{head} {body}".split())))
     return None
 
 
@@ -606,6 +610,32 @@ _PREDICATE_OPENERS = frozenset(
     ["were", "was", "are", "is", "have", "has", "had", "will", "would", "may", "might",
      "could", "can", "should", "must"]
 )  # fmt: skip
+
+
+# Words after which a lower-case "-s" word is a verb ("intends to", "plans the").
+_VERB_FOLLOWERS = frozenset(["to", "the", "a", "an", "that", "its", "their", "his", "her"])
+
+
+def _present_base(words: list[str], i: int) -> str | None:
+    """ "The government intends to hold" → "intend": a present-tense verb after a
+    subject of one noun phrase (its last word a singular noun or a name), followed by
+    "to", a determiner or "that"."""
+    w = words[i]
+    if not re.fullmatch(r"[a-z]{3,}s", w) or w.endswith(("ss", "us", "is")):
+        return None
+    nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+    prev = words[i - 1]
+    if nxt not in _VERB_FOLLOWERS or not re.fullmatch(r"[A-Za-z][\w-]*", prev):
+        return None
+    if prev.islower() and (prev.endswith("s") or prev in lexicon.DETERMINERS):
+        return None  # "the workers plans", "the plans": a plural noun, not a verb
+    if any(x.islower() and x not in lexicon.DETERMINERS and x != "of" for x in words[: i - 1]):
+        return None  # more than a simple noun phrase before it
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "xes", "sses")):
+        return w[:-2]
+    return w[:-1]
 
 
 def _predicate(after: str) -> str:
