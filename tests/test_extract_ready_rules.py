@@ -9,9 +9,11 @@ from an article.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from quizapp.extract import confidence as conf
 from quizapp.extract import extract_facts
+from quizapp.extract.pipeline import extract_deck
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -181,3 +183,18 @@ def test_a_long_question_is_never_cut_before_the_place_of_its_number() -> None:
     # pilgrimage to Mecca during their lifetimes?", a question the number does not answer
     assert pillars.stem is not None and "Islamic faith" in pillars.stem
     assert pillars.level == conf.CHECK
+
+
+def test_a_dateline_on_the_first_line_is_no_deck_title(tmp_path: Path) -> None:
+    article = tmp_path / "soldiers.txt"
+    article.write_text(
+        "Today is Thursday, June 10th, 2010.\nTwo former soldiers were sentenced again on "
+        "Wednesday.\n",
+        encoding="utf-8",
+    )
+    deck = extract_deck(article)
+    assert deck.name == "soldiers"
+    assert deck.sources[0].published == "2010-06-10"
+    headline = tmp_path / "storm.txt"
+    headline.write_text("Storm hits coast\nTuesday, March 8, 2011\nA storm hit.\n", "utf-8")
+    assert extract_deck(headline).name == "Storm hits coast"

@@ -422,6 +422,9 @@ def extract_deck(path: Path) -> Deck:
     if published is None:
         published = dateline_value(article.text)
     title = article.title or path.stem
+    line = dateline_span(article.text)
+    if line is not None and line[0] == 0 and article.text[: line[1]].strip() == title:
+        title = path.stem  # "Today is Thursday, June 10th, 2010.": a date, not a title
     source = Source(
         id=source_id,
         title=title,
