@@ -14,7 +14,7 @@ from pathlib import Path
 from quizapp.extract import confidence as conf
 from quizapp.extract import extract_facts
 from quizapp.extract.pipeline import extract_deck
-from quizapp.extract.stem_gate import stem_problem
+from quizapp.extract.stem_gate import QUOTE_MARKUP, stem_problem
 from quizapp.facts.model import Fact, FactKind
 
 FERRY = """Harbour town opens new ferry line
@@ -198,3 +198,53 @@ def test_a_dateline_on_the_first_line_is_no_deck_title(tmp_path: Path) -> None:
     headline = tmp_path / "storm.txt"
     headline.write_text("Storm hits coast\nTuesday, March 8, 2011\nA storm hit.\n", "utf-8")
     assert extract_deck(headline).name == "Storm hits coast"
+
+
+# ---- what a strict teacher's reading of questions from test articles found ----------
+
+SCHOOLS = """Salt and schools
+
+Researchers found low levels of iodine in children.
+
+"The effects of the lack depend on how severe it is and when it occurs. So if we go to the \
+mother who lacks iodine, her child won't make enough hormone, so you'll then see problems at \
+school and other troubles," Professor Kari Dahl said.
+
+Senior researcher Mu Lin, of the University of Oslo's school of public health, said the \
+results were clear.
+
+The Daily Star noted what began as single messages to the boy had grown into a "support \
+movement".
+
+On Wednesday, the boy and his father are to travel to the United Nations.
+"""
+
+
+def test_words_inside_a_quotation_are_no_statement_of_their_own() -> None:
+    # "So if we go …," Professor Kari Dahl said.": the quote's second sentence was also
+    # taken as a reported statement ("Who said that So if we go …?")
+    quotes = _quotes(SCHOOLS)
+    assert not [q for q in quotes if q.text.startswith("So if")]
+    assert any(q.text.startswith("The effects") and not q.reported for q in quotes)
+
+
+def test_where_a_person_works_is_part_of_their_role_not_a_role() -> None:
+    facts = _facts(SCHOOLS)
+    (lin,) = [f for f in facts if f.kind is FactKind.PERSON and f.name == "Mu Lin"]
+    role = "Senior researcher of the University of Oslo's school of public health"
+    assert lin.role == role and lin.roles == ()
+    (said,) = [q for q in _quotes(SCHOOLS) if q.speaker == "Mu Lin"]
+    assert said.role == role
+
+
+def test_a_statement_with_a_quotation_mark_left_open_is_check() -> None:
+    # the statement stops before the closing mark (a quote's text never ends on one), so
+    # its question would read '… had grown into a "support movement?'
+    (noted,) = [q for q in _quotes(SCHOOLS) if q.speaker == "Daily Star"]
+    assert noted.text.endswith('"support movement')
+    assert noted.level == conf.CHECK and QUOTE_MARKUP in noted.reasons
+
+
+def test_an_event_label_is_not_cut_before_a_name() -> None:
+    (wednesday,) = [f for f in _facts(SCHOOLS) if f.kind is FactKind.DATE]
+    assert wednesday.event == "The boy and his father are to travel to the United Nations"

@@ -242,6 +242,12 @@ class Person:
         """Record a role as written; the first one stays the main role."""
         if not role:
             return
+        if role.startswith("of "):
+            # "Senior researcher Mu Li, of the University of NSW's school of public health":
+            # where the person works, part of the role before it, never a role alone
+            if self.role is not None and not self.role.endswith(role):
+                self.role = f"{self.role} {role}"
+            return
         if self.role is None:
             self.role = role
         elif fold(role) != fold(self.role) and all(fold(role) != fold(r) for r in self.roles):

@@ -1342,8 +1342,15 @@ class SpeechFinder:
     def _special(self, sent: _Sentence) -> Statement | None:
         toks = sent.toks
         n = len(toks)
-        # "…, researchers say."
-        if n >= 4 and toks[-1].text in {".", "!"} and _is_verb(toks[-2]) and not sent.quoted[-2]:
+        # "…, researchers say." (not "“…, so you'll see problems,” Eastman said.": words
+        # inside a quotation are the quote's, not a statement of their own)
+        if (
+            n >= 4
+            and toks[-1].text in {".", "!"}
+            and _is_verb(toks[-2])
+            and not sent.quoted[-2]
+            and not sent.quoted[0]
+        ):
             c = n - 3
             while c >= 0 and toks[c].text != ",":
                 c -= 1

@@ -199,6 +199,8 @@ def _quote_problem(fact: Fact) -> str | None:
         return SHORT_QUOTE
     if _MARKUP.search(fact.text):
         return QUOTE_MARKUP  # "We found lead | in two samples": a table bar or markup
+    if fact.text.count('"') % 2 or fact.text.count("“") != fact.text.count("”"):
+        return QUOTE_MARKUP  # '… had grown into a "support movement': a mark left open
     if not fact.reported:
         return None
     first = words[0].lower()

@@ -320,8 +320,13 @@ def _event(rest: str) -> str:
     rest = " ".join(_without_front(rest.split()))  # "Finally, Atlantis will …"
     rest = re.sub(r",[^,]{0,80},", "", rest)  # drop a parenthetical clause
     words = _short_subject(rest.split())
-    cut = words[:10]
-    if len(words) > 10:
+    # a clause of up to 14 words with a name after its tenth word is kept whole
+    # ("Mohamed and his father are to travel to the United Nations"): cut at ten, the
+    # name was dropped and with it where they travel
+    inside_name = len(words) > 10 and words[10][:1].isupper()
+    whole = len(words) <= 10 or (inside_name and len(words) <= _WHOLE_LABEL_WORDS)
+    cut = list(words) if whole else words[:10]
+    if not whole:
         # "… travel to the United" / "… in California at": a label cut inside a name or
         # before its object ends where a phrase ends, not on "the", "at" or half a name.
         while len(cut) > 4 and words[len(cut)][:1].isupper() and cut[-1][:1].isupper():
@@ -331,6 +336,9 @@ def _event(rest: str) -> str:
         cut[-1] = cut[-1].rstrip(",;:")
     label = " ".join(cut)
     return (label[:1].upper() + label[1:]) if label else "Event"
+
+
+_WHOLE_LABEL_WORDS = 14
 
 
 def _short_subject(words: list[str]) -> list[str]:
