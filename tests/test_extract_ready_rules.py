@@ -248,3 +248,23 @@ def test_a_statement_with_a_quotation_mark_left_open_is_check() -> None:
 def test_an_event_label_is_not_cut_before_a_name() -> None:
     (wednesday,) = [f for f in _facts(SCHOOLS) if f.kind is FactKind.DATE]
     assert wednesday.event == "The boy and his father are to travel to the United Nations"
+
+
+def test_a_weekday_before_a_future_clause_with_two_subjects_is_the_next_one() -> None:
+    text = (
+        "Boy to visit\nTuesday, September 22, 2015\n"
+        "On Wednesday, the boy and his father are to travel to the United Nations.\n"
+    )
+    (wednesday,) = [f for f in extract_facts(text, source_id="t") if f.kind is FactKind.DATE]
+    # "and his father" once cut the clause before "are to travel": the past Wednesday
+    assert wednesday.value == "2015-09-23"
+
+
+def test_a_second_main_clause_is_no_part_of_a_date_question() -> None:
+    text = (
+        "Clock\n\nSam Reyes brought the clock he made to school on September 14, and a teacher "
+        "mistakenly thought it was a bomb.\n"
+    )
+    fourteenth = _date(text, "September 14")
+    assert fourteenth.stem == "When did Sam Reyes bring the clock he made to school?"
+    assert fourteenth.level == conf.READY, fourteenth.reasons

@@ -363,6 +363,11 @@ def _clause_around(text: str, start: int, end: int) -> str:
     rest = text[end : end + 200]
     if not left.strip() or re.fullmatch(r"\s*(?:on|On|by|By|this|This|next|Next)\s*", left):
         rest = re.sub(r"^\s*,", "", rest)  # "On Wednesday, they are to travel"
-    cut = _BOUNDARY.search(rest)
+    cut = None
+    for b in _BOUNDARY.finditer(rest):
+        if b.group(0) == "and" and len(rest[: b.start()].split()) <= 3:
+            continue  # "On Wednesday, Mohamed and his father are to travel": one subject
+        cut = b
+        break
     right = rest[: cut.start()] if cut else rest
     return left + " " + right

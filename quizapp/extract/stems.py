@@ -239,6 +239,11 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
     """A "When …?" stem and a short event label for a date in a sentence."""
     clause, s, e = _clause_around(sentence, start, end)
     clause, s, e = _side_clause(clause, s, e)
+    joined = _JOINED_CLAUSE.search(clause, e)
+    if joined:
+        # "… brought the clock to school on September 14, and a teacher thought …":
+        # the date belongs to the first clause; the second is no part of the question
+        clause = clause[: joined.start()]
     rest = _tidy(_remove_span(clause, s, e))
     event = _event(rest)
     words = _without_front(rest.split())
@@ -259,6 +264,15 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
             lead = f"When did {_lower_first(subject)} {base}"
             return _shorten(f"{lead} {tail}".rstrip() + "?", len(lead)), event
     return f"When: {rest}?", event
+
+
+# ", and a teacher …", ", but the police …": a second main clause with its own subject.
+_JOINED_CLAUSE = re.compile(
+    r",\s+(?:and|but)\s+(?:the|a|an|his|her|their|its|this|these|[A-Z][\w’'-]*)\s+"
+    r"(?:[\w’'-]+\s+){0,3}(?:[a-z]+ed|was|were|is|are|has|have|had|will|would|says|"
+    + "|".join(sorted(_IRREGULAR))
+    + r")\b"
+)
 
 
 def _regular_base(word: str) -> str | None:
