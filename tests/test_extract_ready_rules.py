@@ -268,3 +268,20 @@ def test_a_second_main_clause_is_no_part_of_a_date_question() -> None:
     fourteenth = _date(text, "September 14")
     assert fourteenth.stem == "When did Sam Reyes bring the clock he made to school?"
     assert fourteenth.level == conf.READY, fourteenth.reasons
+
+
+def test_a_surname_misspelt_by_two_letters_is_the_same_speaker() -> None:
+    text = (
+        "Salt rules\n\nLydia Buchtmann, a spokeswoman for the food agency, said the rules would "
+        "change. \"We must add iodine to bread,\" Ms Bauchtman said. \"Most people eat too "
+        'little of it."\n'
+    )
+    quotes = _quotes(text)
+    assert [q.speaker for q in quotes] == ["Lydia Buchtmann"] * 3
+    # the quote carried from "Ms Bauchtman said" is as sure as a written one
+    assert quotes[-1].level == conf.READY, quotes[-1].reasons
+    # a short surname two letters off is another person
+    other = _quotes(
+        'Fall of bridge\n\nAnna Berg opened the bridge. "It will last," Ms Borg said.\n'
+    )
+    assert other[0].speaker != "Anna Berg"

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from quizapp import lexicon
+from quizapp.extract.people import misspelt_surname
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -542,6 +543,11 @@ def _carried_plainly(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
     for n in own:
         for m in re.finditer(r"(?<!\w)" + re.escape(n) + r"(?!\w)", window):
             last = max(last, m.end())
+    if own:
+        # the surname as the text misspells it ("Ms Bauchtman said" for Lydia Buchtmann)
+        for m in re.finditer(r"(?<!\w)[A-Z][\w’'-]{4,}", window):
+            if misspelt_surname(m.group(0), own[-1]):
+                last = max(last, m.end())
     if last < 0:
         return False
     between = window[last:]
@@ -574,7 +580,12 @@ def _named_near(fact: Fact, text: str) -> bool:
     names = [w for w in re.findall(r"[\w’'-]+", fact.speaker) if w[:1].isupper() and len(w) > 1]
     if not names:
         names = fact.speaker.split()[-1:]
-    return any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", window) for n in names)
+    if any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", window) for n in names):
+        return True
+    return any(
+        misspelt_surname(m.group(0), names[-1])
+        for m in re.finditer(r"(?<!\w)[A-Z][\w’'-]{4,}", window)
+    )
 
 
 # ---- people -------------------------------------------------------------------------
