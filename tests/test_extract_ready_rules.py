@@ -285,3 +285,18 @@ def test_a_surname_misspelt_by_two_letters_is_the_same_speaker() -> None:
         'Fall of bridge\n\nAnna Berg opened the bridge. "It will last," Ms Borg said.\n'
     )
     assert other[0].speaker != "Anna Berg"
+
+
+def test_a_name_inside_what_is_counted_is_check() -> None:
+    text = (
+        "Vote count\n\nTwo veteran politicians Anna Berg and Jon Dahl were defeated in this "
+        "district, with Kari Lund beating Anna Berg by 400 votes.\n"
+    )
+    two = _number(text, "Two")
+    assert two.level == conf.CHECK and conf.UNCLEAR_COUNT in two.reasons
+
+
+def test_a_superlative_after_the_figure_is_no_part_of_the_question() -> None:
+    text = "Vote count\n\nThe mayor won 58,825 votes, the highest in the city.\n"
+    votes = _number(text, "58,825")
+    assert votes.stem == "How many votes did the mayor win?"

@@ -416,6 +416,9 @@ def _noun_phrase(counts: str) -> bool:
         return len(words) <= 5
     if len(words) == 1 and words[0][:1].isupper() and not words[0].isupper():
         return False
+    for a, b, c in zip(words, words[1:], words[2:], strict=False):
+        if re.fullmatch(r"[a-z]{3,}s", a) and b[:1].isupper() and c[:1].isupper():
+            return False  # "veteran politicians Lee Cheuk-yan": a name after the head noun
     # a verb in -ed after the head noun: "shells fell near …", "people arrived"
     return not any(re.fullmatch(r"[a-z]{3,}ed", w) for w in words[1:])
 

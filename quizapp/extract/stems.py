@@ -455,6 +455,10 @@ def _number_stem(
         "",
         rest_after,
     )
+    if re.match(r",\s+the\s+(?:[a-z]+est|most|largest|highest|lowest)\b", after[np_len:]):
+        # "… elected with 58,825 votes, the highest in the constituency": an appositive
+        # after the figure is no part of the question
+        rest_after = ""
     before = _tidy(_QUALIFIER_TAIL.sub("", clause[:s]).rstrip(" $€£("))
     if unit == "%":
         if counts and not before:
