@@ -36,7 +36,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -564,7 +564,7 @@ def _describe(item: Any) -> str:
     if isinstance(item, Fact):
         bits = [repr(item.text[:90])]
         if item.kind is FactKind.NUMBER:
-            bits += [str(item.value), str(item.unit), str(item.counts)]
+            bits += [str(item.value), str(item.unit), str(item.counts), repr(item.stem)]
         elif item.kind is FactKind.DATE:
             bits += [str(item.value), repr(item.stem)]
         elif item.kind is FactKind.QUOTE:
@@ -594,6 +594,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print(format_table(result))
     if args.details:
+        held: dict[str, Counter[str]] = defaultdict(Counter)
         for aid, scores in result["articles"].items():
             if scores["split"] != "dev":
                 continue  # test failures are not looked at
@@ -610,6 +611,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             for f, ok in scores["judged"]:
                 if not ok and level_of(f) == "ready":
                     print(f"  READY-WRONG {f.kind.value}: {_describe(f)}")
+            for f, ok in scores["judged"]:
+                if ok and level_of(f) != "ready":
+                    held[f.kind.value].update(f.reasons or ("(no reason)",))
+                    print(f"  RIGHT-CHECK {f.kind.value}: {_describe(f)} | {'; '.join(f.reasons)}")
+        if held:
+            print("\n## right facts held for checking, by kind and reason (dev)")
+            for kind, reasons in sorted(held.items()):
+                for reason, n in reasons.most_common():
+                    print(f"  {kind:7} {n:4}  {reason}")
     return 0
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from quizapp import lexicon
+from quizapp.extract.people import misspelt_surname
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -225,7 +226,7 @@ _ASKS_A_SAYING = re.compile(
 
 
 _SUBORDINATE = re.compile(
-    r"\b(before|after|when|while|until|once|because|as|although|where|since)\s+"
+    r"\b(before|after|following|when|while|until|once|because|as|although|where|since)\s+"
     r"(?:it|he|she|they|we|the|a|an|his|her|their|its|[A-Z][\w’'-]*|[a-z]+s)\s+[\w’'-]+"
 )
 
@@ -415,6 +416,9 @@ def _noun_phrase(counts: str) -> bool:
         return len(words) <= 5
     if len(words) == 1 and words[0][:1].isupper() and not words[0].isupper():
         return False
+    for a, b, c in zip(words, words[1:], words[2:], strict=False):
+        if re.fullmatch(r"[a-z]{3,}s", a) and b[:1].isupper() and c[:1].isupper():
+            return False  # "veteran politicians Lee Cheuk-yan": a name after the head noun
     # a verb in -ed after the head noun: "shells fell near …", "people arrived"
     return not any(re.fullmatch(r"[a-z]{3,}ed", w) for w in words[1:])
 
@@ -427,7 +431,9 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
     if not fact.speaker:
         yield NO_SPEAKER
         return
-    if link == "carried" or not _named_near(fact, text):
+    if not _named_near(fact, text) or (
+        link == "carried" and not _carried_plainly(fact, text, quote.people if quote else ())
+    ):
         yield EARLIER_SPEAKER
     elif quote is not None and _other_person_between(fact, text, quote.people):
         yield PRONOUN_SPEAKER
@@ -522,6 +528,42 @@ _OUTLET_WORDS = frozenset(
 )
 
 
+def _carried_plainly(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
+    """A speaker carried from an earlier statement is as sure as a written one when the
+    quote goes straight on from them: their name is written in the quote's sentence or
+    the two before it ("Bolden said. “…”", "Kane said, “…” / “…”", "Heald noted …
+    “…”"), and between that last mention and the quote no other person the article
+    names is written, not even by surname ("Dahl said … Berg was angry. “…”")."""
+    if fact.start is None or not fact.speaker:
+        return False
+    s = fact.sentence_start if fact.sentence_start is not None else fact.start
+    lo = max(0, s - 400)  # bounded: linear in the text
+    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", text[lo:s])]
+    lo = lo + prev[-3] if len(prev) >= 3 else lo
+    window = text[lo : fact.start]
+    own = [w for w in re.findall(r"[\w’'-]+", fact.speaker) if w[:1].isupper() and len(w) > 1]
+    last = -1
+    for n in own:
+        for m in re.finditer(r"(?<!\w)" + re.escape(n) + r"(?!\w)", window):
+            last = max(last, m.end())
+    if own:
+        # the surname as the text misspells it ("Ms Bauchtman said" for Lydia Buchtmann)
+        for m in re.finditer(r"(?<!\w)[A-Z][\w’'-]{4,}", window):
+            if misspelt_surname(m.group(0), own[-1]):
+                last = max(last, m.end())
+    if last < 0:
+        return False
+    between = window[last:]
+    own_words = set(fact.speaker.split())
+    for name in people:
+        words = name.split()
+        if len(words) < 2 or own_words & set(words):
+            continue
+        if name in between or re.search(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", between):
+            return False
+    return True
+
+
 def _named_near(fact: Fact, text: str) -> bool:
     """Whether a word of the speaker's name is written in the quote's own sentence or the
     next one, outside the quoted words (else a pronoun or an earlier mention gave it)."""
@@ -541,7 +583,12 @@ def _named_near(fact: Fact, text: str) -> bool:
     names = [w for w in re.findall(r"[\w’'-]+", fact.speaker) if w[:1].isupper() and len(w) > 1]
     if not names:
         names = fact.speaker.split()[-1:]
-    return any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", window) for n in names)
+    if any(re.search(r"(?<!\w)" + re.escape(n) + r"(?!\w)", window) for n in names):
+        return True
+    return any(
+        misspelt_surname(m.group(0), names[-1])
+        for m in re.finditer(r"(?<!\w)[A-Z][\w’'-]{4,}", window)
+    )
 
 
 # ---- people -------------------------------------------------------------------------

@@ -361,8 +361,16 @@ def _clause_around(text: str, start: int, end: int) -> str:
     left_cuts = [m.end() for m in _BOUNDARY.finditer(text, lo, start)]
     left = text[(left_cuts[-1] if left_cuts else lo) : start]
     rest = text[end : end + 200]
-    if not left.strip() or re.fullmatch(r"\s*(?:on|On|by|By|this|This|next|Next)\s*", left):
+    fronted = not left.strip() or re.fullmatch(
+        r"\s*(?:on|On|by|By|this|This|next|Next)\s*", left
+    )
+    if fronted:
         rest = re.sub(r"^\s*,", "", rest)  # "On Wednesday, they are to travel"
-    cut = _BOUNDARY.search(rest)
+    cut = None
+    for b in _BOUNDARY.finditer(rest):
+        if fronted and b.group(0) == "and" and 1 <= len(rest[: b.start()].split()) <= 3:
+            continue  # "On Wednesday, Mohamed and his father are to travel": one subject
+        cut = b
+        break
     right = rest[: cut.start()] if cut else rest
     return left + " " + right

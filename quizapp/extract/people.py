@@ -242,6 +242,12 @@ class Person:
         """Record a role as written; the first one stays the main role."""
         if not role:
             return
+        if role.startswith("of "):
+            # "Senior researcher Mu Li, of the University of NSW's school of public health":
+            # where the person works, part of the role before it, never a role alone
+            if self.role is not None and not self.role.endswith(role):
+                self.role = f"{self.role} {role}"
+            return
         if self.role is None:
             self.role = role
         elif fold(role) != fold(self.role) and all(fold(role) != fold(r) for r in self.roles):
@@ -478,13 +484,17 @@ class Registry:
         return None
 
     def _misspelt(self, key: str) -> Person | None:
-        """A person whose surname differs by one letter ("Mauer" for "Maurer")."""
+        """A person whose surname differs by one letter ("Mauer" for "Maurer"), or by two
+        in a surname of eight letters or more with the same first letter ("Bauchtman" for
+        "Buchtmann")."""
         if len(key) < 5 or " " in key:
             return None
         found = [
             p
             for p in self.people
-            if not p.is_org and len(p.name.split()) >= 2 and _one_edit(p.surname, key)
+            if not p.is_org
+            and len(p.name.split()) >= 2
+            and misspelt_surname(key, p.surname)
         ]
         return found[-1] if len(found) == 1 else None
 
@@ -584,6 +594,28 @@ def _one_edit(a: str, b: str) -> bool:
     if len(a) == len(b):
         return a[i + 1 :] == b[i + 1 :]
     return a[i:] == b[i + 1 :]
+
+
+def misspelt_surname(written: str, surname: str) -> bool:
+    """Whether a written word is a misspelling of a surname: one letter off, or two in a
+    surname of eight letters or more with the same first letter ("Bauchtman")."""
+    a, b = fold(written), fold(surname)
+    if a == b:
+        return False
+    if _one_edit(a, b):
+        return True
+    return min(len(a), len(b)) >= 8 and a[0] == b[0] and _edits(a, b) <= 2
+
+
+def _edits(a: str, b: str) -> int:
+    """The number of inserted, deleted or replaced letters between two short words."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
 
 
 @functools.lru_cache(maxsize=8192)

@@ -161,7 +161,7 @@ def extract_facts(
                 sentence=text[sent_s:sent_e],
                 sentence_start=sent_s,
                 speaker=speaker.name if speaker else None,
-                role=consistent_capitals(st.role or speaker.role) if speaker else None,
+                role=consistent_capitals(_own_role(st.role, speaker.role)) if speaker else None,
                 reported=st.reported,
             )
         )
@@ -212,6 +212,14 @@ def extract_facts(
     facts.sort(key=lambda f: (f.start or 0, f.kind.value))
     step(5)
     return facts
+
+
+def _own_role(written: str | None, known: str | None) -> str | None:
+    """The role a statement gives its speaker; "of the University of Oslo" is where they
+    work, part of the role they are known by, not a role of its own."""
+    if written and written.startswith("of "):
+        return known
+    return written or known
 
 
 def _narration(text: str, st: Statement) -> bool:
@@ -422,6 +430,9 @@ def extract_deck(path: Path) -> Deck:
     if published is None:
         published = dateline_value(article.text)
     title = article.title or path.stem
+    line = dateline_span(article.text)
+    if line is not None and line[0] == 0 and article.text[: line[1]].strip() == title:
+        title = path.stem  # "Today is Thursday, June 10th, 2010.": a date, not a title
     source = Source(
         id=source_id,
         title=title,

@@ -487,7 +487,7 @@ class SpeechFinder:
                         else None
                     )
             else:
-                return None, None
+                return self._named_after_role(sent, k, app)
             j = k - 1
         if j >= 1 and toks[j].lower in _TIME_NAMES and toks[j - 1].lower in {"on", "from", "this"}:
             j -= 2  # "Obama on Tuesday said", "Posts … from Friday theorized"
@@ -530,6 +530,44 @@ class SpeechFinder:
         if person is not None and appositive_role:
             person.add_role(appositive_role)
         role = appositive_role or (np.role if np else None)
+        return person, role
+
+    def _named_after_role(
+        self, sent: _Sentence, comma: int, name_toks: list[Token]
+    ) -> tuple[Person | None, str | None]:
+        """ "the head of the union, Anna Lund, said": a full name set off by commas after
+        a role phrase is the speaker, and the phrase is their role. ``comma`` is the
+        token index of the comma between the two."""
+        np = split_name(self.text, name_toks) if name_toks else None
+        if np is None or not np.is_person or np.role or len(np.name.split()) < 2:
+            return None, None
+        if not all(t.is_cap for t in name_toks):
+            return None, None
+        toks = sent.toks
+        b = comma - 1
+        while (
+            b >= 0
+            and comma - b <= 8
+            and toks[b].is_word
+            and not sent.quoted[b]
+            and not _is_verb(toks[b])
+            and toks[b].lower not in _FINITE | _AUX | _MODALS | {"and", "or", "that", "who"}
+        ):
+            b -= 1
+        role_toks = toks[b + 1 : comma]
+        while role_toks and role_toks[0].lower in CLAUSE_OPENERS | {"as"}:
+            role_toks = role_toks[1:]
+        if (
+            not role_toks
+            or role_toks[0].lower not in lexicon.DETERMINERS
+            or not is_role_word(role_toks[1].text if len(role_toks) > 1 else "")
+        ):
+            return None, None  # "the head of …", "its chief executive, …": a role first
+        role = _strip_article(self.text, role_toks)
+        person = self._person_of(np, name_toks)
+        if person is None:
+            return None, None
+        person.add_role(role)
         return person, role
 
     def _pronoun(self, sent: _Sentence, i: int) -> Person | None:
@@ -756,6 +794,21 @@ class SpeechFinder:
         if not out:
             return None, None
         np = self._phrase(out)
+        if (
+            np is not None
+            and not np.is_person
+            and j < len(toks)
+            and toks[j].text == ","
+            and out[0].lower in _DETERMINERS
+        ):
+            # "said the head of the union, Anna Lund": the name after the comma
+            e = j + 1
+            while e < len(toks) and toks[e].is_cap and not sent.quoted[e]:
+                e += 1
+            if e - (j + 1) >= 2 and (e == len(toks) or toks[e].text in _STOP_FORWARD):
+                found = self._named_after_role(sent, j, toks[j + 1 : e])
+                if found[0] is not None:
+                    return found
         person = self._person_of(np, out)
         return person, np.role if np else None
 
@@ -1289,8 +1342,15 @@ class SpeechFinder:
     def _special(self, sent: _Sentence) -> Statement | None:
         toks = sent.toks
         n = len(toks)
-        # "…, researchers say."
-        if n >= 4 and toks[-1].text in {".", "!"} and _is_verb(toks[-2]) and not sent.quoted[-2]:
+        # "…, researchers say." (not "“…, so you'll see problems,” Eastman said.": words
+        # inside a quotation are the quote's, not a statement of their own)
+        if (
+            n >= 4
+            and toks[-1].text in {".", "!"}
+            and _is_verb(toks[-2])
+            and not sent.quoted[-2]
+            and not sent.quoted[0]
+        ):
             c = n - 3
             while c >= 0 and toks[c].text != ",":
                 c -= 1

@@ -149,7 +149,13 @@ def _inverted_garbled(words: list[str]) -> bool:
             nxt = words[i + 1]
             if nxt[:1].isupper() and nxt.lower() in _SENTENCE_WORDS | {"according", "there"}:
                 return True
-            if w.lower() in {"is", "was", "has", "does"} and i > 0 and words[i - 1].endswith("s"):
+            inverted = w.lower() in {"has", "does"} and nxt.lower() in _DETERMINERS
+            if (
+                w.lower() in {"is", "was", "has", "does"}
+                and i > 0
+                and words[i - 1].endswith("s")
+                and not inverted  # "How many referendums does the government intend …?"
+            ):
                 return True  # "How many teams is …"
             break
     return False
@@ -193,6 +199,8 @@ def _quote_problem(fact: Fact) -> str | None:
         return SHORT_QUOTE
     if _MARKUP.search(fact.text):
         return QUOTE_MARKUP  # "We found lead | in two samples": a table bar or markup
+    if fact.text.count('"') % 2 or fact.text.count("“") != fact.text.count("”"):
+        return QUOTE_MARKUP  # '… had grown into a "support movement': a mark left open
     if not fact.reported:
         return None
     first = words[0].lower()
@@ -318,6 +326,8 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
                 return GARBLED  # "… did has launch …?", "When did that the states join …?"
             if nxt[:1].isupper() and nxt.lower() in _CAPITAL_FUNCTION_WORDS:
                 return GARBLED  # "… were No injuries …", "When would Voters then …?"
+            if w.lower() in ("did", "do", "does") and re.fullmatch(r"[a-z]{2,}ly", nxt):
+                return GARBLED  # "How many votes did commonly know as …?": no subject
             if (
                 opening == "how old "
                 and nxt.islower()

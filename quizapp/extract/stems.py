@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from quizapp import lexicon
+from quizapp.extract.people import is_role_word
 
 _IRREGULAR = {
     "said": "say",
@@ -146,7 +147,17 @@ def unique_id(prefix: str, base: str, used: set[str]) -> str:
 
 
 def _clause_around(sentence: str, start: int, end: int) -> tuple[str, int, int]:
-    """The clause of ``sentence`` that holds ``[start, end)``, with shifted offsets."""
+    """The clause of ``sentence`` that holds ``[start, end)``, with shifted offsets.
+
+    A parenthesis that does not hold the span is left out rather than taken as the
+    clause's end ("76 people were killed when the hotel near the mosque (the Grand
+    Mosque) collapsed")."""
+    for m in reversed(list(re.finditer(r"\s*\([^()]{0,80}\)", sentence))):
+        if m.end() <= start:
+            start, end = start - (m.end() - m.start()), end - (m.end() - m.start())
+        elif m.start() < end:
+            continue
+        sentence = sentence[: m.start()] + sentence[m.end() :]
     cuts = [m.end() for m in re.finditer(r";\s|\s[–—]\s|\(|\)", sentence) if m.end() <= start]
     s = max(cuts) if cuts else 0
     ends = [m.start() for m in re.finditer(r";\s|\s[–—]\s|\(|\)", sentence) if m.start() >= end]
@@ -228,6 +239,11 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
     """A "When …?" stem and a short event label for a date in a sentence."""
     clause, s, e = _clause_around(sentence, start, end)
     clause, s, e = _side_clause(clause, s, e)
+    joined = _JOINED_CLAUSE.search(clause, e)
+    if joined:
+        # "… brought the clock to school on September 14, and a teacher thought …":
+        # the date belongs to the first clause; the second is no part of the question
+        clause = clause[: joined.start()]
     rest = _tidy(_remove_span(clause, s, e))
     event = _event(rest)
     words = _without_front(rest.split())
@@ -237,17 +253,26 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
         if w.lower() in _AUX_INVERT and i > 0:
             subject = " ".join(words[:i])
             tail = " ".join(words[i + 1 :])
-            return _shorten(
-                f"When {w.lower()} {_lower_first(subject)} {tail}".rstrip() + "?"
-            ), event
+            lead = f"When {w.lower()} {_lower_first(subject)}"
+            return _shorten(f"{lead} {tail}".rstrip() + "?", len(lead)), event
         base = _IRREGULAR.get(w.lower()) or (
             _regular_base(w.lower()) if i > 0 and w.islower() else None
         )
         if base and i > 0:
             subject = " ".join(words[:i])
             tail = " ".join(words[i + 1 :])
-            return _shorten(f"When did {_lower_first(subject)} {base} {tail}".rstrip() + "?"), event
+            lead = f"When did {_lower_first(subject)} {base}"
+            return _shorten(f"{lead} {tail}".rstrip() + "?", len(lead)), event
     return f"When: {rest}?", event
+
+
+# ", and a teacher …", ", but the police …": a second main clause with its own subject.
+_JOINED_CLAUSE = re.compile(
+    r",\s+(?:and|but)\s+(?:the|a|an|his|her|their|its|this|these|[A-Z][\w’'-]*)\s+"
+    r"(?:[\w’'-]+\s+){0,3}(?:[a-z]+ed|was|were|is|are|has|have|had|will|would|says|"
+    + "|".join(sorted(_IRREGULAR))
+    + r")\b"
+)
 
 
 def _regular_base(word: str) -> str | None:
@@ -306,10 +331,16 @@ def _lower_first(text: str) -> str:
 
 
 def _event(rest: str) -> str:
+    rest = " ".join(_without_front(rest.split()))  # "Finally, Atlantis will …"
     rest = re.sub(r",[^,]{0,80},", "", rest)  # drop a parenthetical clause
-    words = rest.split()
-    cut = words[:10]
-    if len(words) > 10:
+    words = _short_subject(rest.split())
+    # a clause of up to 14 words with a name after its tenth word is kept whole
+    # ("Mohamed and his father are to travel to the United Nations"): cut at ten, the
+    # name was dropped and with it where they travel
+    inside_name = len(words) > 10 and words[10][:1].isupper()
+    whole = len(words) <= 10 or (inside_name and len(words) <= _WHOLE_LABEL_WORDS)
+    cut = list(words) if whole else words[:10]
+    if not whole:
         # "… travel to the United" / "… in California at": a label cut inside a name or
         # before its object ends where a phrase ends, not on "the", "at" or half a name.
         while len(cut) > 4 and words[len(cut)][:1].isupper() and cut[-1][:1].isupper():
@@ -319,6 +350,48 @@ def _event(rest: str) -> str:
         cut[-1] = cut[-1].rstrip(",;:")
     label = " ".join(cut)
     return (label[:1].upper() + label[1:]) if label else "Event"
+
+
+_WHOLE_LABEL_WORDS = 14
+
+
+def _short_subject(words: list[str]) -> list[str]:
+    """ "The first deputy chairman of the State Duma Committee Konstantin Zatulin reported
+    …" → "Konstantin Zatulin reported …": a long subject that ends in a person's name
+    after a role is cut to the name, so the label names who did what, not a title."""
+    verb = next(
+        (
+            i
+            for i, w in enumerate(words)
+            if i > 0
+            and w.islower()
+            and (w in _AUX_INVERT or w in _IRREGULAR or _regular_base(w) is not None)
+        ),
+        None,
+    )
+    if verb is None or verb <= 3:
+        return words
+    subject = [w.rstrip(",") for w in words[:verb]]
+    run = 0
+    while run < len(subject) and re.fullmatch(r"[A-Z][\w’'.-]*", subject[-1 - run]):
+        run += 1
+    if run < 2:
+        return words
+    if run == len(subject):
+        # "Armenian Prime Minister Nikol Pashinyan": the words after the last title
+        roles = [i for i, w in enumerate(subject) if _is_role(w)]
+        if not roles or len(subject) - roles[-1] - 1 < 2:
+            return words
+        return [*subject[roles[-1] + 1 :], *words[verb:]]
+    name = subject[-run:][-2:] if run > 3 else subject[-run:]
+    before = subject[: len(subject) - len(name)]
+    if not any(_is_role(w) for w in before):
+        return words
+    return [*name, *words[verb:]]
+
+
+def _is_role(word: str) -> bool:
+    return is_role_word(word.strip(",").lower())
 
 
 # Words an event label must not end on.
@@ -382,6 +455,10 @@ def _number_stem(
         "",
         rest_after,
     )
+    if re.match(r",\s+the\s+(?:[a-z]+est|most|largest|highest|lowest)\b", after[np_len:]):
+        # "… elected with 58,825 votes, the highest in the constituency": an appositive
+        # after the figure is no part of the question
+        rest_after = ""
     before = _tidy(_QUALIFIER_TAIL.sub("", clause[:s]).rstrip(" $€£("))
     if unit == "%":
         if counts and not before:
@@ -395,7 +472,7 @@ def _number_stem(
                 words = words[:-1]
             stem = _inverted(head, words, rest_after)
             if stem:
-                return _shorten(stem), event
+                return stem, event
         return f"What percentage is given for {label}?", event
     if counts and counts.startswith("age of "):
         who = counts[7:]
@@ -413,7 +490,7 @@ def _number_stem(
         head = f"How many {_plural(counts) if value == 1 else counts}"
     else:
         return None, event
-    if not before or _enumeration(before):
+    if not before or _enumeration(before) or _front_only(before):
         # The number counts the subject ("In total, 1,960 personnel, 90 carriers … arrived").
         pred = _predicate(after) if counts else ""
         if pred and not money and unit not in _TIME_UNITS:
@@ -424,8 +501,7 @@ def _number_stem(
     )
     if money and worth:
         return f"How much was the {worth.group(1)} worth?", event
-    stem = _inverted(head, before.split(), rest_after)
-    return (_shorten(stem) if stem else None), event
+    return _inverted(head, before.split(), rest_after), event
 
 
 _NUMBER_START = re.compile(
@@ -449,6 +525,27 @@ def _plural(counts: str) -> str:
     return counts + "s"
 
 
+_FRONT_ONLY = re.compile(
+    r"(?:(?:last|this|next|that)\s+(?:week|month|year|season|spring|summer|autumn|winter|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|today|yesterday|in\s+\d{4}|"
+    r"according\s+to\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,6})\s*,?",
+    re.IGNORECASE,
+)
+
+
+def _front_only(before: str) -> bool:
+    """ "Last week, at least 76 people were killed …", "According to the Interior
+    Ministry over 345 pilgrims have died …": the words before the number are only a
+    fronted time or source, so the number counts the subject."""
+    m = _FRONT_ONLY.fullmatch(before)
+    if m is None:
+        return False
+    if before.lower().startswith("according"):
+        # the source's name must be capitalised words only ("… Ministry"), not a clause
+        return all(w[:1].isupper() for w in before.rstrip(",").split()[2:] if w != "the")
+    return True
+
+
 def _enumeration(before: str) -> bool:
     """ "1,960 military personnel, 90 armored carriers and": earlier items of a list."""
     parts = [p.strip() for p in re.split(r",|\band\b", before) if p.strip()]
@@ -462,13 +559,15 @@ _CUT_BEFORE = re.compile(
 _MAX_STEM_WORDS = 24
 
 
-def _shorten(stem: str) -> str:
-    """A long question cut before its first subordinate clause after the verb phrase."""
+def _shorten(stem: str, verb_end: int = 0) -> str:
+    """A long question cut before its first subordinate clause after the verb phrase
+    (never inside the subject, which ends at ``verb_end`` when the caller knows it:
+    "How many votes did <subject, commonly known as …, of the party> receive?")."""
     words = stem.split()
     if len(words) <= _MAX_STEM_WORDS:
         return stem
     body = stem.rstrip("?")
-    floor = len(" ".join(words[:7]))
+    floor = max(len(" ".join(words[:7])), verb_end)
     for m in _CUT_BEFORE.finditer(body):
         if m.start() >= floor:
             cut = body[: m.start()].rstrip(" ,;:")
@@ -490,9 +589,10 @@ _FRONT_OPENERS = frozenset(
 
 def _without_front(words: list[str]) -> list[str]:
     """The words of a clause without a fronted adverbial that ends in a comma."""
-    if len(words) < 3 or words[0].lower() not in _FRONT_OPENERS or not words[0][:1].isupper():
+    first = words[0].lower().rstrip(",") if words else ""
+    if len(words) < 3 or first not in _FRONT_OPENERS or not words[0][:1].isupper():
         return words
-    for i, w in enumerate(words[:8]):
+    for i, w in enumerate(words[:12]):
         if w.endswith(","):
             rest = words[i + 1 :]
             return rest if len(rest) >= 2 else words
@@ -518,11 +618,50 @@ def _inverted(head: str, words: list[str], tail: str) -> str | None:
                 body = f"{low} {subject} {between}"
         else:
             base = _IRREGULAR.get(low) or _regular_base(low)
+            aux = "did"
+            if not base:
+                base = _present_base(words, i)
+                aux = "does"
             if not base:
                 continue
-            body = f"did {subject} {base} {between}"
-        return " ".join(f"{head} {body} {tail}".split()) + "?"
+            body = f"{aux} {subject} {base} {between}"
+        stem = " ".join(f"{head} {body} {tail}".split()) + "?"
+        # the number stood at the end of ``body``: a cut before it would drop what
+        # the question asks about
+        return _shorten(stem, len(" ".join(f"{head} {body}".split())))
     return None
+
+
+_PREDICATE_OPENERS = frozenset(
+    ["were", "was", "are", "is", "have", "has", "had", "will", "would", "may", "might",
+     "could", "can", "should", "must"]
+)  # fmt: skip
+
+
+# Words after which a lower-case "-s" word is a verb ("intends to", "plans the").
+_VERB_FOLLOWERS = frozenset(["to", "the", "a", "an", "that", "its", "their", "his", "her"])
+
+
+def _present_base(words: list[str], i: int) -> str | None:
+    """ "The government intends to hold" → "intend": a present-tense verb after a
+    subject of one noun phrase (its last word a singular noun or a name), followed by
+    "to", a determiner or "that"."""
+    w = words[i]
+    if not re.fullmatch(r"[a-z]{3,}s", w) or w.endswith(("ss", "us", "is")):
+        return None
+    nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+    prev = words[i - 1]
+    if nxt not in _VERB_FOLLOWERS or not re.fullmatch(r"[A-Za-z][\w-]*", prev):
+        return None
+    if prev.islower() and (prev.endswith("s") or prev in lexicon.DETERMINERS):
+        return None  # "the workers plans", "the plans": a plural noun, not a verb
+    if any(x.islower() and x not in lexicon.DETERMINERS and x != "of" for x in words[: i - 1]):
+        return None  # more than a simple noun phrase before it
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "xes", "sses")):
+        return w[:-2]
+    return w[:-1]
 
 
 def _predicate(after: str) -> str:
@@ -533,11 +672,13 @@ def _predicate(after: str) -> str:
         low = tok.lower()
         if low in {".", ";"}:
             break
-        is_verb = low in {"were", "was", "are", "is", "have", "has", "had", "will", "would"} or (
+        is_verb = low in _PREDICATE_OPENERS or low in _IRREGULAR or (
             low.endswith("ed") and len(low) > 4
         )
         if is_verb and prev and not prev[0].isdigit() and prev not in {",", "and"}:
             rest = " ".join(toks[i:])
+            # "… attended the event and this year the city expects …": one clause only
+            rest = re.split(r"\s+and\s+(?=(?:this|that|last|next|the|a|an|[A-Z])\b)", rest)[0]
             rest = re.sub(r"\s+([,.;:!?’'])", r"\1", rest)
             return _tidy(rest)
         prev = tok

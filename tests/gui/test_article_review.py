@@ -86,7 +86,7 @@ def test_doubtful_facts_come_first_with_their_reason(window: MainWindow, qtbot: 
     qtbot.waitUntil(lambda: view.doubt.isVisible(), timeout=WAIT_MS)
     assert doubtful[0].reasons[0] in view.doubt.text()
     assert view.sentence.text()
-    ready_row = row_of(panel, "n-pillars")
+    ready_row = row_of(panel, "n-muslim-pilgrims")
     view.select_row(ready_row)
     qtbot.waitUntil(lambda: not view.doubt.isVisible(), timeout=WAIT_MS)
     # The tally and the coloured chips count the same groups.
@@ -120,7 +120,12 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     found = [it.fact.id for it in review.items]
     assert len(found) == 7 and review.counts().needs_editing == 0
     doubtful = {it.fact.id for it in review.items if it.fact.level == "check"}
-    assert doubtful == {"n-muslim-pilgrims", "n-people", "n-pilgrims", "d-not-first-time-deadly"}
+    assert doubtful == {
+        "n-pillars",
+        "n-security-personnel",
+        "n-pilgrims",
+        "d-not-first-time-deadly",
+    }
     # Every found fact is highlighted, and the article is the browser's text exactly.
     assert sorted(panel.highlighted_keys()) == sorted(found)
     assert view.browser.toPlainText() == article.rstrip("\n")  # Qt drops the last newline
@@ -131,7 +136,7 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
     assert review.counts().accepted == 3
     assert all(review.item(fid).decision.value == "undecided" for fid in doubtful)
-    for fid in ("n-pillars", "q-ministry-over-345-muslim"):
+    for fid in ("n-people", "q-ministry-over-345-muslim"):
         view.select_row(row_of(panel, fid))
         view.table.setFocus()
         qtbot.keyClick(view.table, Qt.Key.Key_R)
@@ -139,7 +144,7 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     assert review.counts().accepted == 1 and review.counts().rejected == 2
     # Accept all again: an explicit rejection is never overridden.
     qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
-    assert review.item("n-pillars").decision.value == "rejected"
+    assert review.item("n-people").decision.value == "rejected"
     assert review.item("q-ministry-over-345-muslim").decision.value == "rejected"
     assert review.counts().accepted == 1 and review.counts().rejected == 2
 
@@ -211,7 +216,7 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
     )
     by_key = {r[0]: r for r in rows}
     assert len(rows) == 2 + 1  # accepted (one ready, one edited) + added
-    rejected = {"n-pillars", "q-ministry-over-345-muslim"}
+    rejected = {"n-people", "q-ministry-over-345-muslim"}
     assert set(by_key) == (set(found) - rejected - doubtful) | {"n-pilgrims", added_id}
     for key, _kind, text, s, e, *_rest, source_text in rows:
         assert source_text == article
