@@ -82,15 +82,16 @@ class SoundPlayer:
     def play(self, media: MediaFile) -> bool:
         """Play ``media``; False if sound is not available."""
         self.requests.append(media.name)
-        if not self.available:
+        multimedia = self.multimedia
+        if multimedia is None or self.problem() is not None:
             return False
         if self._folder is None:
             self._folder = tempfile.TemporaryDirectory(prefix="quizapp-sound-")
         path = Path(self._folder.name) / f"{len(self.requests)}{Path(media.name).suffix}"
         path.write_bytes(media.data)
         if self._player is None:
-            self._player = self.multimedia.QMediaPlayer()
-            self._output = self.multimedia.QAudioOutput()
+            self._player = multimedia.QMediaPlayer()
+            self._output = multimedia.QAudioOutput()
             self._player.setAudioOutput(self._output)
         self._player.stop()
         self._player.setSource(QUrl.fromLocalFile(str(path)))
