@@ -91,6 +91,7 @@ def add_picture(collection: Collection, deck: str | int, fact_id: str, path: str
         raise MediaError(f"{path}: media: not a picture (use PNG, JPEG, GIF, WebP, BMP or SVG)")
     with collection.transaction() as s:
         deck_id = _deck_id(s, deck)
+        repo.lock_deck(s, deck_id)  # no orphan clean-up of this deck meanwhile
         sizes = repo.media_sizes(s, deck_id)
         old = repo.load_media(s, deck_id, (media.name,))
         if old and old[0].data != media.data:
