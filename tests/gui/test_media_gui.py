@@ -212,3 +212,36 @@ def test_the_reader_shows_a_facts_picture(window: MainWindow, qtbot: QtBot,
     with qtbot.waitSignal(window.reader.fact_shown, timeout=WAIT_MS):
         window.reader.view.browser.anchorClicked.emit(QUrl("fact:d-trilateral-statement"))
     assert strip.pictures == [] and not strip.isVisible()
+
+
+def test_the_editor_takes_a_picture_off_a_fact_and_the_file_goes_with_it(
+        window: MainWindow, qtbot: QtBot) -> None:
+    from quizapp.gui.views.fact_editor import FactEditorDialog
+    from quizapp.services.media import media_sizes
+    from tests.gui.test_browse import open_browse
+
+    open_flags(window)
+    open_browse(window, qtbot)
+    deck = next(d for d in window.deck_model.decks() if d.key == "flags")
+    window.browse.select_fact_key(deck.deck_id, "tokyo")
+    plain = window.browse.edit_selected()
+    assert isinstance(plain, FactEditorDialog) and not plain.remove_media_button.isEnabled()
+    plain.reject()
+    window.browse.select_fact_key(deck.deck_id, "jp")
+    dialog = window.browse.edit_selected()
+    assert isinstance(dialog, FactEditorDialog)
+    assert dialog.remove_media_button.isEnabled()
+    assert dialog.media_label.text() == "japan.png, nihon.wav"
+    assert dialog.remove_media("japan.png")
+    # Its text alternative leaves the note's front; the sound stays.
+    assert dialog.field_text("front") == "Whose flag is this?"
+    assert dialog.media_label.text() == "nihon.wav"
+    dialog.try_save()
+    assert dialog.result() == FactEditorDialog.DialogCode.Accepted, dialog.form_error.text()
+    assert window.library is not None
+    col = window.library.collection
+    assert col.load_deck("flags").fact("jp").media == ("nihon.wav",)
+    assert sorted(media_sizes(col, "flags")) == ["nihon.wav"]  # no fact shows japan.png now
+    strip = window.browse.view.fact_media
+    qtbot.waitUntil(lambda: not strip.pictures and len(strip.sound_buttons) == 1,
+                    timeout=WAIT_MS)
