@@ -433,6 +433,10 @@ def render_media_screens(app: object, window: Any, shot: Callable[..., None]) ->
         window.resize(*size)
         study.present(question)
         shot(f"study-picture{tail}")
+        if question.form.value == "flashcard":  # its answer side, before the self-rating
+            study.view.flashcard_panel.show_button.click()
+            shot(f"study-picture-answer{tail}")
+            continue
         study.view.typed_panel.edit.setText(question.answers[0])
         study.submit(question.answers[0])
         shot(f"study-picture-answer{tail}")

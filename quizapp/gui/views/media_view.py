@@ -37,8 +37,18 @@ NO_SOUND_TIP = ("Playing sound needs Qt Multimedia, which did not load: reinstal
 NO_DEVICE_TIP = "No sound output device was found: connect speakers or headphones"
 
 
+#: Qt Multimedia's chatter on standard error (FFmpeg's description of every file
+#: played, optional libraries it did not find) is left out; its real warnings stay,
+#: and QT_LOGGING_RULES still overrides this.
+QUIET_MULTIMEDIA = ("qt.multimedia.*.debug=false\nqt.multimedia.*.info=false\n"
+                    "qt.multimedia.symbolsresolver.warning=false")
+
+
 def multimedia_module() -> Any | None:
     """PySide6.QtMultimedia if it is installed, else None."""
+    from PySide6.QtCore import QLoggingCategory
+
+    QLoggingCategory.setFilterRules(QUIET_MULTIMEDIA)
     try:
         from PySide6 import QtMultimedia
     except ImportError:
