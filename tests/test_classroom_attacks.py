@@ -594,3 +594,25 @@ def test_a_teachers_update_deletes_only_the_media_no_fact_names_any_more(room: C
     with room.owner.connect() as owner:
         assert owner.execute(text("SELECT count(*) FROM media WHERE deck_id = :d"),
                              {"d": deck}).scalar() == 2
+
+
+def test_a_classroom_secured_before_the_clean_up_function_still_takes_a_teachers_update(
+        room: Copy) -> None:
+    # Set up by a version without the function: the teacher's update is stored and the
+    # files no fact names stay, until the set-up runs again and makes the function.
+    from quizapp.services.classroom import init_classroom
+    from quizapp.services.media import media_sizes
+
+    from .test_orphan_media import V1, flags, qa
+
+    with room.owner.begin() as owner:
+        owner.execute(text("DROP FUNCTION quizapp_delete_orphan_media(integer)"))
+    smaller = flags(qa("jp", "Japan?", "japan.png"), media=("japan.png",))
+    with _open(room, "lee") as col:
+        col.import_deck(V1, T0)
+        assert col.import_deck(smaller, T0).retired == 3
+        assert len(media_sizes(col, "flags")) == 4
+    init_classroom(room.url).dispose()
+    with _open(room, "lee") as col:
+        col.import_deck(smaller, T0)
+        assert sorted(media_sizes(col, "flags")) == ["japan.png"]
