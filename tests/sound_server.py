@@ -72,7 +72,7 @@ def start() -> SoundServer | None:
         [binary, "-n", "--daemonize=no", "--exit-idle-time=-1", "--disable-shm=yes",
          "--use-pid-file=no", "-F", str(script), "--log-target=stderr", "--log-level=error"],
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True)
+        stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     server = SoundServer(process, folder, socket)
     deadline = time.monotonic() + START_WAIT_S
     while not socket.exists():
@@ -81,6 +81,15 @@ def start() -> SoundServer | None:
             return None
         time.sleep(0.05)
     return server
+
+
+def _die_with_parent() -> None:
+    """In the server's process: end it when the test run's process ends, however it ends."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 class Recording:
