@@ -539,6 +539,8 @@ def delete_orphan_media(session: Session, deck_id: int) -> list[str]:
     table = MediaRow.__table__  # type: ignore[attr-defined]
     stored = {name for (name,) in session.connection().execute(
         core_select(table.c.name).where(table.c.deck_id == deck_id))}
+    if not stored:  # most decks: no file, no fact to read
+        return []
     orphans = sorted(stored - media_names_in_use(session, deck_id))
     for start in range(0, len(orphans), 500):
         session.connection().execute(table.delete().where(
