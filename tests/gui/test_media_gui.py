@@ -245,3 +245,24 @@ def test_the_editor_takes_a_picture_off_a_fact_and_the_file_goes_with_it(
     strip = window.browse.view.fact_media
     qtbot.waitUntil(lambda: not strip.pictures and len(strip.sound_buttons) == 1,
                     timeout=WAIT_MS)
+
+
+def test_a_bad_picture_found_while_storing_shows_the_import_error_and_stores_nothing(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+    # The package's directory reads well; its third picture's bytes are damaged and
+    # are read only while the deck is stored: the GUI refuses it as any bad file.
+    from quizapp.gui.views.dialogs import ImportErrorDialog
+    from tests.test_media_stream import damage_member, picture_package
+
+    path = picture_package(tmp_path / "src", 4, 3000)
+    damage_member(path, "p002.png")
+    decks = window.deck_model.rowCount()
+    window.import_deck(path)
+    qtbot.waitUntil(lambda: any(isinstance(d, ImportErrorDialog)
+                                for d in window.open_dialogs()), timeout=WAIT_MS)
+    dialog = next(d for d in window.open_dialogs() if isinstance(d, ImportErrorDialog))
+    assert "'p002.png' cannot be read" in dialog.problems.item(0).text()
+    dialog.close()
+    assert window.deck_model.rowCount() == decks
+    assert window.library is not None
+    assert "pictures" not in {d.key for d in window.deck_model.decks()}
