@@ -16,6 +16,12 @@ a practice test, at the default size and at 1366×768 (``--only media`` renders
 just these); the study screen's counts, a who-said question's feedback and the
 summary offering to study more today at both sizes (``--only study``). Files go
 to OUTDIR (default docs/screenshots/).
+
+``--only class-report`` renders the class report dialog (a PostgreSQL
+classroom) at its own size and at 1366×768: it makes a throw-away database
+and roles on the server that ``QUIZAPP_TEST_PG_URL`` names (an admin
+connection, as the tests use), three students who answer some questions and
+a teacher, reads the report as the teacher, then drops them.
 """
 
 from __future__ import annotations
@@ -74,10 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", nargs="?", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--theme", choices=("light", "dark", "both"), default="both")
-    parser.add_argument("--only", choices=("all", "media", "study"), default="all",
+    parser.add_argument("--only", choices=("all", "media", "study", "class-report"),
+                        default="all",
                         help="media: only the screens with a deck's pictures and sounds; "
                              "study: only the study screen's counts, who-said feedback "
-                             "and the summary offering to study more today")
+                             "and the summary offering to study more today; class-report: "
+                             "the class report on a PostgreSQL server (QUIZAPP_TEST_PG_URL)")
     args = parser.parse_args(argv)
     out = Path(args.outdir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -87,7 +95,15 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["QUIZAPP_HOME"] = home
         os.environ.pop("QUIZAPP_DATABASE_URL", None)
         themes = ("light", "dark") if args.theme == "both" else (args.theme,)
-        written = render_all(out, Path(home), themes, only=args.only)
+        if args.only == "class-report":
+            admin = os.environ.get("QUIZAPP_TEST_PG_URL", "").strip()
+            if not admin:
+                print("--only class-report needs QUIZAPP_TEST_PG_URL (an admin connection)",
+                      file=sys.stderr)
+                return 2
+            written = render_class_report(out, admin)
+        else:
+            written = render_all(out, Path(home), themes, only=args.only)
     for path in written:
         print(path)
     return 0
@@ -417,6 +433,10 @@ def render_media_screens(app: object, window: Any, shot: Callable[..., None]) ->
         window.resize(*size)
         study.present(question)
         shot(f"study-picture{tail}")
+        if question.form.value == "flashcard":  # its answer side, before the self-rating
+            study.view.flashcard_panel.show_button.click()
+            shot(f"study-picture-answer{tail}")
+            continue
         study.view.typed_panel.edit.setText(question.answers[0])
         study.submit(question.answers[0])
         shot(f"study-picture-answer{tail}")
@@ -652,6 +672,86 @@ def render_article_review(app: object, window: object, shot: Callable[..., None]
         shot(name, panel.view)
     panel.view.force_close()
     settle(app)
+
+
+def render_class_report(out: Path, admin_url: str) -> list[Path]:
+    """The class report dialog, read by a teacher of a throw-away classroom, at two sizes."""
+    import secrets
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from quizapp.gui.theme import apply_theme
+    from quizapp.gui.views.class_report_view import ClassReportDialog
+    from quizapp.questions.model import Form
+    from quizapp.services.classroom import add_student, add_teacher, init_classroom
+    from quizapp.services.collection import Collection
+    from quizapp.storage.db import normalise_url
+    from quizapp.study import StudySession
+
+    QCoreApplication.setApplicationName("quizapp")
+    quiet_offscreen_warnings()
+    app = QApplication.instance() or QApplication(["quizapp"])
+    assert isinstance(app, QApplication)
+    apply_theme(app, "light")
+    admin = normalise_url(admin_url)
+    token = secrets.token_hex(4)
+    name, prefix = f"quizapp_shots_{token}", f"shots_{token}_"
+    server = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\''))
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    written: list[Path] = []
+    try:
+        engine = init_classroom(url)
+        start = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+        for who, klass, answers in (("Ana Petrosyan", "7b", 24), ("Ben Aliyev", "7b", 16),
+                                    ("Cy Novak", "7c", 10)):
+            role = prefix + who.split()[0].lower()
+            account = add_student(engine, role, class_name=klass, name=who, now=start)
+            with Collection.open(account.url) as col:
+                session = StudySession(col, seed=7)
+                now, done = start, 0
+                while done < answers:
+                    q = session.next_question(now)
+                    if q is None:
+                        now += timedelta(days=1)
+                        continue
+                    right = done % 3 != 0
+                    if q.form is Form.FLASHCARD:
+                        session.answer_flashcard(q, 3 if right else 1, now, 2500)
+                    else:
+                        wrong = next((c for c in (q.choices or ()) if c not in q.answers),
+                                     "certainly not this")
+                        session.answer(q, q.answers[0] if right else wrong, now, 2500)
+                    done += 1
+                    now += timedelta(seconds=40)
+        teacher = add_teacher(engine, prefix + "lee", class_name="7b", password="shots")
+        engine.dispose()
+        with Collection.open(teacher.url, first_start=False) as col:
+            dialog = ClassReportDialog(col)
+            dialog.show()
+            wait_for(app, lambda: dialog.view.report is not None)
+            default = (dialog.width(), dialog.height())
+            for size, tail in ((default, ""), ((1366, 728), "-1366x768")):
+                dialog.resize(*size)
+                settle(app)
+                path = out / f"class-report{tail}.png"
+                dialog.grab().save(str(path))
+                written.append(path)
+            dialog.close()
+            settle(app)
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            roles = conn.execute(text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p"),
+                                 {"p": prefix + "%"}).scalars().all()
+            for role in roles:
+                conn.execute(text(f'DROP ROLE "{role}"'))
+        server.dispose()
+    return written
 
 
 def quiet_offscreen_warnings() -> None:

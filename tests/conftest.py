@@ -6,12 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # Without a display Qt aborts the process before pytest prints anything.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from tests.sound_server import SoundServer
 
 # CI draws the same examples every run (derandomize), so a run's result depends
 # on the code alone; locally every run explores new random examples.
@@ -49,13 +53,42 @@ def quizapp_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 # CI=true, where they fail.
 
 PG_URL_ENV = "QUIZAPP_TEST_PG_URL"
+_SOUND_SERVER = pytest.StashKey["SoundServer | None"]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _start_sound_server(config)
     config.addinivalue_line(
         "markers", "both_backends: run the module's db_url tests on SQLite and PostgreSQL")
     config.addinivalue_line(
         "markers", "sqlite_only: a test of SQLite itself (files, PRAGMAs, WAL, query plans)")
+
+
+def _start_sound_server(config: pytest.Config) -> None:
+    """A private sound server for the whole run, before Qt Multimedia is first used."""
+    from tests import sound_server
+
+    server = sound_server.start()
+    config.stash[_SOUND_SERVER] = server
+    folder = server.folder if server is not None else Path("/nonexistent-quizapp-pulse")
+    os.environ["PULSE_SERVER"] = (server.address if server is not None
+                                  else f"unix:{folder / 'native'}")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    server = config.stash.get(_SOUND_SERVER, None)
+    if server is not None:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sound_server(pytestconfig: pytest.Config) -> SoundServer:
+    """The run's PulseAudio server with its null sink (fails without ``pulseaudio``)."""
+    server = pytestconfig.stash.get(_SOUND_SERVER, None)
+    if server is None:
+        pytest.fail("no sound server: install PulseAudio (Debian's pulseaudio and "
+                    "pulseaudio-utils; bash .ci/run does)")
+    return server
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

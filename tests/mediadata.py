@@ -30,3 +30,18 @@ def wav(frames: int = 800) -> bytes:
         w.setframerate(8000)
         w.writeframes(b"\x00\x00" * frames)
     return out.getvalue()
+
+
+def tone(milliseconds: int = 1500, hertz: int = 440, rate: int = 8000) -> bytes:
+    """A mono WAV sine tone, loud enough to find again in a recording."""
+    import math
+
+    frames = rate * milliseconds // 1000
+    samples = (int(12000 * math.sin(2 * math.pi * hertz * i / rate)) for i in range(frames))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+    return out.getvalue()

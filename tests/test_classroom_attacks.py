@@ -565,3 +565,54 @@ def test_a_students_open_transaction_cannot_freeze_the_owners_schema_change(
     finally:
         owner.dispose()
         student.dispose()
+
+
+def test_a_teachers_update_deletes_only_the_media_no_fact_names_any_more(room: Copy) -> None:
+    from quizapp.services.media import media_sizes
+
+    from .test_orphan_media import V1, flags, qa
+
+    with _open(room, "lee") as col:
+        col.import_deck(V1, T0)
+        col.import_deck(flags(qa("jp", "Japan?", "japan.png"), qa("a", "A?", "shared.png"),
+                              media=("japan.png", "shared.png")), T0)
+        assert sorted(media_sizes(col, "flags")) == ["japan.png", "shared.png"]
+    with room.owner.connect() as owner:
+        deck = owner.execute(text("SELECT id FROM deck WHERE key = 'flags'")).scalar_one()
+    # The clean-up is the owner's function: a student may not run it, and a teacher
+    # deletes no file directly, not even one no fact names.
+    for who, sql in (("ana", "SELECT quizapp_delete_orphan_media(:d)"),
+                     ("lee", "DELETE FROM media WHERE deck_id = :d"),
+                     ("lee", "LOCK TABLE media IN ACCESS EXCLUSIVE MODE")):
+        engine = create_engine(normalise_url(room.url_of(who)))
+        try:
+            with engine.connect() as conn:
+                refusal = _run(conn, Attack(sql, who, (sql,)), {"d": deck})
+        finally:
+            engine.dispose()
+        assert refusal is not None and "permission denied" in refusal, (who, sql, refusal)
+    with room.owner.connect() as owner:
+        assert owner.execute(text("SELECT count(*) FROM media WHERE deck_id = :d"),
+                             {"d": deck}).scalar() == 2
+
+
+def test_a_classroom_secured_before_the_clean_up_function_still_takes_a_teachers_update(
+        room: Copy) -> None:
+    # Set up by a version without the function: the teacher's update is stored and the
+    # files no fact names stay, until the set-up runs again and makes the function.
+    from quizapp.services.classroom import init_classroom
+    from quizapp.services.media import media_sizes
+
+    from .test_orphan_media import V1, flags, qa
+
+    with room.owner.begin() as owner:
+        owner.execute(text("DROP FUNCTION quizapp_delete_orphan_media(integer)"))
+    smaller = flags(qa("jp", "Japan?", "japan.png"), media=("japan.png",))
+    with _open(room, "lee") as col:
+        col.import_deck(V1, T0)
+        assert col.import_deck(smaller, T0).retired == 3
+        assert len(media_sizes(col, "flags")) == 4
+    init_classroom(room.url).dispose()
+    with _open(room, "lee") as col:
+        col.import_deck(smaller, T0)
+        assert sorted(media_sizes(col, "flags")) == ["japan.png"]

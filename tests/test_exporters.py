@@ -146,7 +146,8 @@ def test_imported_decks_export_as_valid_deck_files(tmp_path: Path) -> None:
         deck = detect_and_load(FIXTURES / fixture)
         out = tmp_path / f"{fixture}.toml"
         export_deck(deck, out)
-        assert load_deck_file(out) == deck
+        # A package's media are read from it as they are written (or stored).
+        assert load_deck_file(out) == dataclasses.replace(deck, media=tuple(deck.media))
 
 
 def test_stored_deck_exports_and_loads_back(tmp_path: Path, db_url: str) -> None:

@@ -7,6 +7,8 @@ works with these dataclasses, never with ORM rows.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -144,6 +146,26 @@ class MediaFile:
         return self.mime.startswith("image/")
 
 
+class MediaStream(ABC):
+    """A deck's media files read one at a time as they are stored, never all at once.
+
+    An import of a large package hands its files over this way, so that the
+    memory it takes is bounded by one file, not by the package. Iterating reads
+    and checks each file in turn and raises the importer's usual error for a
+    bad one; the import's transaction then stores nothing.
+    """
+
+    #: The names of the files, in the order they are read.
+    names: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @abstractmethod
+    def __iter__(self) -> Iterator[MediaFile]:
+        """Each file in turn, read and checked (the previous one may be freed)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Deck:
     """A named set of facts, with the sources they come from."""
@@ -157,8 +179,9 @@ class Deck:
     speakers: tuple[Speaker, ...] = ()
     # The media files the facts name (bytes included) when the deck carries
     # them: an import or an export. A deck read from the database leaves them
-    # there (see quizapp.services.media) and this stays empty.
-    media: tuple[MediaFile, ...] = ()
+    # there (see quizapp.services.media) and this stays empty. A package's
+    # import hands them over as a MediaStream, read one at a time as stored.
+    media: tuple[MediaFile, ...] | MediaStream = ()
 
     def source(self, source_id: str | None) -> Source | None:
         """The source with this id, if the deck has it."""

@@ -30,7 +30,11 @@ every member is: its name from the media map is a plain file name
 never written to disk, at most :data:`~quizapp.facts.media.MAX_MEDIA_FILE`
 bytes each (zstd included) and :data:`~quizapp.facts.media.MAX_MEDIA_TOTAL`
 in all; a file a note names that the package lacks leaves the fact's text
-alternative only (a notice says so).
+alternative only (a notice says so). Reading the package checks what its
+directory tells (names, sizes); the bytes are read one file at a time while
+the deck is stored (:class:`PackageMedia`), so an import holds one media
+file in memory, not the package's, and a bad file found then refuses the
+whole import inside its transaction.
 
 Safety: the package is untrusted. Before anything is decompressed the zip's
 end record and central directory are checked against :data:`MAX_MEMBERS`,
@@ -76,7 +80,7 @@ from quizapp.facts.media import (
     name_problem,
     size_problem,
 )
-from quizapp.facts.model import Deck, MediaFile
+from quizapp.facts.model import Deck, MediaFile, MediaStream
 from quizapp.facts.packed import QAFactPacker
 from quizapp.importers.common import (
     ImportResult,
@@ -245,7 +249,11 @@ def _open_zip(path: Path, fh: IO[bytes], file: str) -> zipfile.ZipFile:
 
 
 def _member(zf: zipfile.ZipFile, name: str, file: str) -> zipfile.ZipInfo | None:
-    matches = [i for i in zf.infolist() if i.filename == name]
+    if len(zf.NameToInfo) == len(zf.filelist):  # no name twice: look it up by name
+        found = zf.NameToInfo.get(name)
+        matches = [found] if found is not None else []
+    else:
+        matches = [i for i in zf.infolist() if i.filename == name]
     if len(matches) > 1:
         raise refuse_record(file, name, "member", "appears more than once in the archive")
     if not matches:
@@ -572,7 +580,8 @@ def load_apkg(path: Path, progress: Progress | None = None) -> ImportResult:
     """Read an Anki package; raise DeckFileError listing every problem."""
     file = str(path)
     try:
-        size = path.stat().st_size
+        stamp = _stamp(path)
+        size = stamp[0]
         if size > MAX_PACKAGE_BYTES:
             raise refuse_record(
                 file, ZIP, "file", f"too large ({size:,} bytes; at most {MAX_PACKAGE_BYTES:,})"
@@ -594,13 +603,15 @@ def load_apkg(path: Path, progress: Progress | None = None) -> ImportResult:
                 dest = Path(tmp) / "collection.sqlite"
                 _extract(zf, info, dest, file, zstd)
                 deck, more, _media = _read_collection(dest, path, member, progress, wanted)
-            files = _read_media(zf, file, wanted)
+            _check_media(zf, file, wanted)
     notices.extend(more)
     if wanted.missing:
         shown = ", ".join(sorted(wanted.missing)[:5])
         notices.append(f"{len(wanted.missing)} media file(s) the notes refer to are not in the "
                        f"package ({shown}): their facts show the text alternative only")
-    deck = dataclasses.replace(deck, media=files)
+    if wanted.names:  # read one at a time when stored, not held here
+        deck = dataclasses.replace(deck, media=PackageMedia(path, wanted.names, wanted.zstd,
+                                                            stamp))
     return ImportResult(deck, tuple(notices), "apkg")
 
 
@@ -711,36 +722,101 @@ def _media_map(zf: zipfile.ZipFile, file: str) -> tuple[dict[str, str], bool]:
     return out, False
 
 
-def _read_media(zf: zipfile.ZipFile, file: str, wanted: _MediaWanted) -> tuple[MediaFile, ...]:
-    """The bytes of every media file the notes refer to, each checked; refuses the package."""
-    out: list[MediaFile] = []
+def _check_media(zf: zipfile.ZipFile, file: str, wanted: _MediaWanted) -> None:
+    """Refuse the package for what its directory tells of the media files, reading none.
+
+    Names always; sizes and their total where the members are not zstd
+    (a zstd member's size is known once read, when it is stored).
+    """
     total = 0
     for name, member in sorted(wanted.names.items()):
         problem = name_problem(name)
         if problem is not None:
             raise refuse_record(file, member, "media", problem)
+        if wanted.zstd:
+            continue
         info = _member(zf, member, file)
         assert info is not None  # resolve() kept only the names whose member is there
-        if not wanted.zstd:
-            problem = size_problem(info.file_size)
-            if problem is not None:
-                raise refuse_record(file, member, "media", f"{name!r}: {problem}")
-        try:
-            with zf.open(info) as src:
-                data = src.read(MAX_MEDIA_FILE + 1 if not wanted.zstd else MAX_SMALL_MEMBER + 1)
-        except _ZIP_READ_ERRORS as exc:
-            raise refuse_record(file, member, "media", f"{name!r} cannot be read ({exc})") from exc
-        if wanted.zstd:
-            data = _unzstd(data, file, member, MAX_MEDIA_FILE)
-        problem = size_problem(len(data))
+        problem = size_problem(info.file_size)
         if problem is not None:
             raise refuse_record(file, member, "media", f"{name!r}: {problem}")
-        total += len(data)
+        total += info.file_size
         if total > MAX_MEDIA_TOTAL:
-            raise refuse_record(file, member, "media", f"the media files add up to more than "
-                                f"{MAX_MEDIA_TOTAL:,} bytes (at most that many in one package)")
-        out.append(media_file(name, data))
-    return tuple(out)
+            raise refuse_record(file, member, "media", _TOTAL_PROBLEM)
+
+
+_TOTAL_PROBLEM = (f"the media files add up to more than {MAX_MEDIA_TOTAL:,} bytes "
+                  "(at most that many in one package)")
+
+
+def _read_media_file(zf: zipfile.ZipFile, file: str, name: str, member: str,
+                     zstd: bool) -> MediaFile:
+    """One media file's bytes, checked (at most one file in memory, zstd included)."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise refuse_record(file, member, "media", problem)
+    info = _member(zf, member, file)
+    if info is None:
+        raise refuse_record(file, member, "media", f"{name!r}: missing from the package")
+    if not zstd:
+        problem = size_problem(info.file_size)
+        if problem is not None:
+            raise refuse_record(file, member, "media", f"{name!r}: {problem}")
+    try:
+        with zf.open(info) as src:
+            data = src.read(MAX_MEDIA_FILE + 1 if not zstd else MAX_SMALL_MEMBER + 1)
+    except _ZIP_READ_ERRORS as exc:
+        raise refuse_record(file, member, "media", f"{name!r} cannot be read ({exc})") from exc
+    if zstd:
+        data = _unzstd(data, file, member, MAX_MEDIA_FILE)
+    problem = size_problem(len(data))
+    if problem is not None:
+        raise refuse_record(file, member, "media", f"{name!r}: {problem}")
+    return media_file(name, data)
+
+
+class PackageMedia(MediaStream):
+    """The media files of a package, read from it one at a time while they are stored.
+
+    The package is opened again when the files are read (with every check of
+    the first reading); a package changed on disk since it was read is
+    refused. Each file is checked as it is read (name, size, the package's
+    total), and a bad one raises :class:`DeckFileError` in the importing
+    transaction, which then stores nothing.
+    """
+
+    def __init__(self, path: Path, members: dict[str, str], zstd: bool,
+                 stamp: tuple[int, int]) -> None:
+        self.path = path
+        self.file = str(path)
+        self.members = dict(sorted(members.items()))
+        self.names = tuple(self.members)
+        self.zstd = zstd
+        self.stamp = stamp
+
+    def __iter__(self) -> Iterator[MediaFile]:
+        file = self.file
+        try:
+            if _stamp(self.path) != self.stamp:
+                raise refuse_record(file, ZIP, "file", "changed since it was read: import it "
+                                    "again")
+            fh = open(self.path, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise refuse_record(file, ZIP, "file", exc.strerror or str(exc)) from exc
+        with fh, _open_zip(self.path, fh, file) as zf:
+            total = 0
+            for name, member in self.members.items():
+                media = _read_media_file(zf, file, name, member, self.zstd)
+                total += media.size
+                if total > MAX_MEDIA_TOTAL:
+                    raise refuse_record(file, member, "media", _TOTAL_PROBLEM)
+                yield media
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells that a file changed: its size and modification time."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
 
 
 def _read_collection(

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from quizapp.services.collection import Collection
 
 __all__ = [
-    "MediaError", "add_picture", "fact_media", "media_file_of", "media_of_deck", "with_media",
+    "MediaError", "add_picture", "fact_media", "media_file_of", "media_of_deck", "media_sizes",
+    "with_media",
 ]
 
 
@@ -46,6 +47,14 @@ def media_of_deck(collection: Collection, deck: str | int,
 
     with collection.session() as s:
         return repo.load_media(s, _deck_id(s, deck), names)
+
+
+def media_sizes(collection: Collection, deck: str | int) -> dict[str, int]:
+    """The size in bytes of each of the deck's media files, by name (no bytes read)."""
+    from quizapp.storage import repository as repo
+
+    with collection.session() as s:
+        return repo.media_sizes(s, _deck_id(s, deck))
 
 
 def media_file_of(collection: Collection, deck: str | int, name: str) -> MediaFile | None:
@@ -82,6 +91,7 @@ def add_picture(collection: Collection, deck: str | int, fact_id: str, path: str
         raise MediaError(f"{path}: media: not a picture (use PNG, JPEG, GIF, WebP, BMP or SVG)")
     with collection.transaction() as s:
         deck_id = _deck_id(s, deck)
+        repo.lock_deck(s, deck_id)  # no orphan clean-up of this deck meanwhile
         sizes = repo.media_sizes(s, deck_id)
         old = repo.load_media(s, deck_id, (media.name,))
         if old and old[0].data != media.data:

@@ -18,8 +18,11 @@ then makes a ``LOGIN`` role for each student in the group role
   their cards;
 - decks, facts and sources are readable by both groups; only teachers write
   them, and never delete them: a teacher's delete retires a deck for their
-  classes (``class_deck_retired``). The owner of the tables is not subject to
-  row-level security, sees every class and alone deletes decks.
+  classes (``class_deck_retired``). The one delete a teacher's change makes
+  is of media files no fact names any more, through a function of the owner's
+  (:data:`ORPHAN_MEDIA_FUNCTION`) that deletes nothing else. The owner of the
+  tables is not subject to row-level security, sees every class and alone
+  deletes decks.
 
 Every write right short of INSERT is a column privilege: a table-wide UPDATE
 or DELETE would also allow ``LOCK TABLE`` in modes that stop every classmate.
@@ -182,6 +185,25 @@ _REVIEW_TRIGGER = (
     "CREATE TRIGGER quizapp_review_guard BEFORE INSERT OR UPDATE ON review "
     "FOR EACH ROW EXECUTE FUNCTION quizapp_review_guard()"
 )
+
+
+# A teacher's import or edit deletes the deck's media files that no fact names
+# any more (repository.delete_orphan_media). Teachers have no DELETE on media
+# (a table-wide DELETE would let them LOCK it): this function, run with the
+# owner's rights, deletes only files no fact of the deck names, in the
+# caller's transaction. Nobody else may run it.
+_ORPHAN_MEDIA = """
+CREATE OR REPLACE FUNCTION quizapp_delete_orphan_media(target integer) RETURNS SETOF text
+LANGUAGE sql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+    DELETE FROM media m
+    WHERE m.deck_id = target
+      AND NOT EXISTS (
+          SELECT 1 FROM fact f CROSS JOIN LATERAL json_array_elements_text(f.media::json) u(name)
+          WHERE f.deck_id = target AND f.media <> '[]' AND u.name = m.name)
+    RETURNING m.name
+$$
+"""
+ORPHAN_MEDIA_FUNCTION = "quizapp_delete_orphan_media"
 
 
 class ClassroomError(Exception):
@@ -349,6 +371,12 @@ def secure(conn: Connection) -> None:
     conn.execute(text(_REVIEW_GUARD.replace("{schema}", schema)))
     conn.execute(text("DROP TRIGGER IF EXISTS quizapp_review_guard ON review"))
     conn.execute(text(_REVIEW_TRIGGER))
+    if inspect(conn).has_table("media"):  # an upgrade's step before the media store: not yet
+        conn.execute(text(_ORPHAN_MEDIA.replace("{schema}", schema)))
+        conn.execute(text(f"REVOKE ALL ON FUNCTION {ORPHAN_MEDIA_FUNCTION}(integer) "
+                          "FROM PUBLIC"))
+        conn.execute(text(f"GRANT EXECUTE ON FUNCTION {ORPHAN_MEDIA_FUNCTION}(integer) "
+                          f"TO {TEACHER_GROUP}"))
     # The mark that keeps a first start from making a profile (Collection).
     conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, '1') "
                       "ON CONFLICT (key) DO NOTHING"), {"k": CLASSROOM_KEY})

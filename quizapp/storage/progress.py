@@ -413,9 +413,11 @@ def import_decks(s: Session, plan: ProfilePlan) -> tuple[int, int, dict[tuple[st
                 s.add(srow)
                 s.flush()
                 source_ids[srow.key] = srow.id
-        stored_media = repo.media_sizes(s, deck_id)  # a file here already stays as it is
-        repo.store_media(s, deck_id, [m for m in plan.media.get(key, ())
-                                      if m.name not in stored_media])
+        if plan.media.get(key):
+            repo.lock_deck(s, deck_id)  # no orphan clean-up of this deck meanwhile
+            stored_media = repo.media_sizes(s, deck_id)  # a file here already stays as it is
+            repo.store_media(s, deck_id, [m for m in plan.media[key]
+                                          if m.name not in stored_media])
         have = repo.fact_ids_by_key(s, deck_id)
         position = int(run(s, sa_select(func.max(fact_table.c.position)).where(
             fact_table.c.deck_id == deck_id)).scalar() or 0)

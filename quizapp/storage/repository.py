@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -445,8 +445,11 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         cursor.close()
     store_media(session, deck_id, deck.media)
     retire = [fid for key, (fid, retired) in existing.items() if key not in seen and not retired]
-    if retire:
-        session.exec(update(FactRow).where(FactRow.id.in_(retire)).values(retired=True))  # type: ignore[union-attr]
+    if retire:  # a retired fact shows nothing: its media go unless another fact names them
+        for chunk in _chunks(retire):
+            session.exec(update(FactRow).where(FactRow.id.in_(chunk))  # type: ignore[union-attr]
+                         .values(retired=True, media="[]"))
+    delete_orphan_media(session, deck_id)
     profile_ids = [p for p in session.exec(select(ProfileRow.id)) if p is not None]
     created = create_missing_cards(session, profile_ids, deck_id)
     return StoreResult(deck_id, len(new_positions), len(changed), len(retire), created)
@@ -484,6 +487,65 @@ def store_media(session: Session, deck_id: int, files: Iterable[MediaFile]) -> i
         stored[media.name] = (digest, len(media.data))
         written += 1
     return written
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def lock_deck(session: Session, deck_id: int) -> None:
+    """Hold the deck's row until the transaction ends (a write of its media waits for another).
+
+    Every change of which media files a deck keeps (an import, an edit, a
+    picture added, a profile's decks) takes this lock first, so that one
+    transaction's :func:`delete_orphan_media` and another's use of the same
+    file never interleave on a server.
+    """
+    table = DeckRow.__table__  # type: ignore[attr-defined]
+    session.connection().execute(
+        core_select(table.c.id).where(table.c.id == deck_id).with_for_update())
+
+
+def media_names_in_use(session: Session, deck_id: int) -> set[str]:
+    """The names of the media files the deck's facts name (retired facts included)."""
+    table = FactRow.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(core_select(table.c.media).where(
+        table.c.deck_id == deck_id, table.c.media != "[]"))
+    return {name for (media,) in rows for name in _json_tuple(media)}
+
+
+def delete_orphan_media(session: Session, deck_id: int) -> list[str]:
+    """Delete the deck's media files that no fact of the deck names; their names.
+
+    Called in the transaction that changed which files the facts name (an
+    import, an edit), after the change, under the deck's lock: a file goes
+    only once no fact names it, and goes with the change or not at all.
+    """
+    lock_deck(session, deck_id)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        from quizapp.storage.classroom import ORPHAN_MEDIA_FUNCTION
+
+        if conn.execute(text("SELECT to_regproc(:f) IS NOT NULL"),
+                        {"f": ORPHAN_MEDIA_FUNCTION}).scalar_one():
+            # A classroom: the owner's function, the one way a teacher deletes a file.
+            return sorted(conn.execute(text(f"SELECT {ORPHAN_MEDIA_FUNCTION}(:d)"),
+                                       {"d": deck_id}).scalars())
+        if not conn.execute(text("SELECT has_table_privilege('media', 'DELETE')")).scalar_one():
+            # A classroom secured before the function existed: the files stay until
+            # its set-up runs again (quizapp class setup, or the next schema upgrade).
+            return []
+    table = MediaRow.__table__  # type: ignore[attr-defined]
+    stored = {name for (name,) in session.connection().execute(
+        core_select(table.c.name).where(table.c.deck_id == deck_id))}
+    if not stored:  # most decks: no file, no fact to read
+        return []
+    orphans = sorted(stored - media_names_in_use(session, deck_id))
+    for start in range(0, len(orphans), 500):
+        session.connection().execute(table.delete().where(
+            table.c.deck_id == deck_id, table.c.name.in_(orphans[start:start + 500])))
+    return orphans
 
 
 def load_media(session: Session, deck_id: int, names: Iterable[str] | None = None

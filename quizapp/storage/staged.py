@@ -18,7 +18,8 @@ tries of a waiting writer, so that a waiting answer always gets its turn):
    deck's name and key, the facts whose content changed (compared with the
    stored ones first, outside any transaction), the new positions of the
    facts that moved, the facts retired, and the pending facts turned into
-   ordinary ones; the ``meta`` row goes. Its work grows with the number of
+   ordinary ones; the deck's media files no fact names any more are deleted;
+   the ``meta`` row goes. Its work grows with the number of
    changed facts, not with the size of the deck.
 
 While it runs, the importing process holds an advisory lock on the file
@@ -292,10 +293,9 @@ class _Staged:
                     )
                 if moved:  # facts whose position alone changed
                     cursor.executemany(repo._update_sql(s, "fact", ("position",)), moved)
-                if retire:
-                    cursor.executemany(
-                        repo._update_sql(s, "fact", ("retired",)), ((True, fid) for fid in retire)
-                    )
+                if retire:  # a retired fact shows nothing: its media go unless named
+                    cursor.executemany(repo._update_sql(s, "fact", ("retired", "media")),
+                                       ((True, "[]", fid) for fid in retire))
                 cursor.execute(
                     "UPDATE fact SET retired = 0, position = -1 - position "
                     "WHERE deck_id = ? AND position < 0",
@@ -303,6 +303,7 @@ class _Staged:
                 )
             finally:
                 cursor.close()
+            repo.delete_orphan_media(s, deck_id)  # files no fact names any more, with the rest
             now_profiles = [p for p in s.exec(select(ProfileRow.id)) if p is not None]
             late = [p for p in now_profiles if p not in set(profiles)]
             if late:  # profiles made during the import: cards for every fact of the deck

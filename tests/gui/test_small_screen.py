@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from quizapp.gui.main_window import MainWindow
+from tests.gui import test_class_report
 from tests.gui.conftest import WAIT_MS
 
 SCREEN_W, SCREEN_H = 1366, 768 - 40  # a taskbar's room left
+teacher_url = test_class_report.teacher_url  # a classroom on PostgreSQL (a teacher's role)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -108,3 +110,33 @@ def test_the_report_dialog_and_the_main_window_fit(window: MainWindow, qtbot: Qt
     window.resize(SCREEN_W, SCREEN_H)  # the window itself works at that size
     QApplication.processEvents()
     assert window.width() <= SCREEN_W and window.height() <= SCREEN_H
+
+
+def test_the_class_report_dialog_fits(qtbot: QtBot, teacher_url: str) -> None:
+    # PostgreSQL only: the report a teacher reads of their class, opened as
+    # File › Class report… opens it, read through the teacher's own role.
+    from quizapp.gui.views.class_report_view import ClassReportDialog
+    from quizapp.services.collection import Collection
+
+    with Collection.open(teacher_url, first_start=False) as col:
+        dialog = ClassReportDialog(col)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.waitUntil(lambda: dialog.view.report is not None, timeout=WAIT_MS)
+        QApplication.processEvents()
+        assert dialog.view.table.rowCount() == 2 and dialog.view.missed.rowCount() > 0
+        assert not _fits(dialog), _fits(dialog)
+        # Squeezed to the least size its layout allows, the report is still all there:
+        # its tables scroll rather than push the Close button off the screen.
+        least = dialog.minimumSizeHint()
+        dialog.resize(least)
+        QApplication.processEvents()
+        close = dialog.findChild(QDialogButtonBox)
+        assert close is not None and close.isVisible()
+        bottom = close.mapTo(dialog, close.rect().bottomLeft()).y()
+        assert bottom <= dialog.height() <= SCREEN_H
+        dialog.resize(SCREEN_W, SCREEN_H)
+        QApplication.processEvents()
+        assert dialog.width() <= SCREEN_W and dialog.height() <= SCREEN_H
+        dialog.close()

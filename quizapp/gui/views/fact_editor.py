@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from quizapp.facts.deckfile import Problem
-from quizapp.facts.model import Deck, Fact, MediaFile
+from quizapp.facts.model import Deck, Fact, FactKind, MediaFile
 from quizapp.gui.theme import colors
 
 KIND_CHOICES: tuple[tuple[str, str], ...] = (
@@ -294,8 +294,15 @@ class FactEditorDialog(QDialog):
         self.add_picture_button.setToolTip(
             "Show a picture with this fact (PNG, JPEG, GIF, WebP, BMP or SVG, at most 20 MB)")
         self.add_picture_button.clicked.connect(self.choose_picture)
+        self.remove_media_button = QPushButton("Remove…", media_row)
+        self.remove_media_button.setAccessibleName("Remove a picture or sound from the fact")
+        self.remove_media_button.setToolTip(
+            "Stop showing a picture or sound with this fact (on Save; a file no fact shows "
+            "any more is deleted)")
+        self.remove_media_button.clicked.connect(self.choose_media_to_remove)
         media_box.addWidget(self.media_label, 1)
         media_box.addWidget(self.add_picture_button)
+        media_box.addWidget(self.remove_media_button)
         self.form.addRow(QLabel("Pictures, sounds", self), media_row)
         self._show_media_names()
 
@@ -441,6 +448,45 @@ class FactEditorDialog(QDialog):
 
     def _show_media_names(self) -> None:
         self.media_label.setText(", ".join(self.media) if self.media else "None")
+        self.remove_media_button.setEnabled(bool(self.media))
+
+    def choose_media_to_remove(self) -> None:
+        """Ask which file to take off the fact (the only one without asking) and remove it."""
+        from PySide6.QtWidgets import QInputDialog
+
+        if len(self.media) == 1:
+            self.remove_media(self.media[0])
+            return
+        name, ok = QInputDialog.getItem(self, "Remove a picture or sound",
+                                        "Stop showing with this fact:", self.media, 0, False)
+        if ok and name:
+            self.remove_media(name)
+
+    def remove_media(self, name: str) -> bool:
+        """Take ``name`` off the fact (on Save); its text alternative leaves a note's text.
+
+        The file itself stays in the deck while another fact shows it; once no
+        fact does, saving deletes it.
+        """
+        from quizapp.facts.media import fact_text_alternatives, is_image_name
+
+        if name not in self.media:
+            return False
+        if self.kind() == "qa":
+            now = Fact(id="x", kind=FactKind.QA, front=self._text("front"),
+                       back=self._text("back"), media=tuple(self.media))
+            label = fact_text_alternatives(now)[name]
+            marker = f"[{'image' if is_image_name(name) else 'sound'}: {label}]"
+            for key in ("front", "back"):
+                text = self._text(key)
+                if marker in text:
+                    left = text.replace(marker, "", 1).splitlines()
+                    self._set(key, "\n".join(" ".join(line.split()) for line in left).strip())
+                    break
+        self.media.remove(name)
+        self.new_media = [m for m in self.new_media if m.name != name]
+        self._show_media_names()
+        return True
 
     def choose_picture(self) -> None:
         """Ask for a picture file and add it (see :meth:`add_picture_file`)."""

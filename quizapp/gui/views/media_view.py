@@ -6,9 +6,11 @@ name, so a screen reader says what the picture shows. Sounds are buttons
 ("Play: nihon.wav"); the first sound plays when a question is shown and
 **R** plays it again, as in Anki.
 
-Sound needs Qt Multimedia (the ``PySide6-Addons`` package:
-``pip install quizapp[sound]``). Without it the sound buttons stay, disabled,
-with a tooltip that says what to install; pictures need nothing more.
+Sound plays through Qt Multimedia (the ``PySide6-Addons`` package, which
+quizapp installs, with its own FFmpeg for MP3, Ogg, Opus, AAC, FLAC and WAV).
+When it cannot load (on Linux it needs the PulseAudio client library,
+``libpulse0``) or the computer has no sound output device, the sound buttons
+stay, disabled, with a tooltip that says why; pictures need nothing more.
 """
 
 from __future__ import annotations
@@ -29,12 +31,24 @@ log = logging.getLogger(__name__)
 
 #: Pictures are scaled to fit this box (device-independent pixels).
 MAX_PICTURE = QSize(520, 220)
-NO_SOUND_TIP = ("Playing sound needs Qt Multimedia: install PySide6-Addons "
-                "(pip install quizapp[sound])")
+NO_SOUND_TIP = ("Playing sound needs Qt Multimedia, which did not load: reinstall quizapp "
+                "(it brings PySide6-Addons); on Linux also the PulseAudio client library "
+                "(libpulse0)")
+NO_DEVICE_TIP = "No sound output device was found: connect speakers or headphones"
+
+
+#: Qt Multimedia's chatter on standard error (FFmpeg's description of every file
+#: played, optional libraries it did not find) is left out; its real warnings stay,
+#: and QT_LOGGING_RULES still overrides this.
+QUIET_MULTIMEDIA = ("qt.multimedia.*.debug=false\nqt.multimedia.*.info=false\n"
+                    "qt.multimedia.symbolsresolver.warning=false")
 
 
 def multimedia_module() -> Any | None:
     """PySide6.QtMultimedia if it is installed, else None."""
+    from PySide6.QtCore import QLoggingCategory
+
+    QLoggingCategory.setFilterRules(QUIET_MULTIMEDIA)
     try:
         from PySide6 import QtMultimedia
     except ImportError:
@@ -53,10 +67,23 @@ class SoundPlayer:
         #: The names of the sounds asked to play, in order (what the strip asked for).
         self.requests: list[str] = []
 
+    def problem(self) -> str | None:
+        """Why sound cannot play on this computer now (a tooltip's text), or None."""
+        if self.multimedia is None:
+            return NO_SOUND_TIP
+        if not self.multimedia.QMediaDevices.audioOutputs():
+            return NO_DEVICE_TIP
+        return None
+
     @property
     def available(self) -> bool:
-        """Whether sound can play on this computer."""
-        return self.multimedia is not None
+        """Whether sound can play on this computer (Qt Multimedia and an output device)."""
+        return self.problem() is None
+
+    @property
+    def qt_player(self) -> Any:
+        """The ``QMediaPlayer`` (None before the first sound, or without Qt Multimedia)."""
+        return self._player
 
     def source(self) -> QUrl | None:
         """The file the player holds (None before the first sound, or without Qt Multimedia)."""
@@ -65,15 +92,16 @@ class SoundPlayer:
     def play(self, media: MediaFile) -> bool:
         """Play ``media``; False if sound is not available."""
         self.requests.append(media.name)
-        if self.multimedia is None:
+        multimedia = self.multimedia
+        if multimedia is None or self.problem() is not None:
             return False
         if self._folder is None:
             self._folder = tempfile.TemporaryDirectory(prefix="quizapp-sound-")
         path = Path(self._folder.name) / f"{len(self.requests)}{Path(media.name).suffix}"
         path.write_bytes(media.data)
         if self._player is None:
-            self._player = self.multimedia.QMediaPlayer()
-            self._output = self.multimedia.QAudioOutput()
+            self._player = multimedia.QMediaPlayer()
+            self._output = multimedia.QAudioOutput()
             self._player.setAudioOutput(self._output)
         self._player.stop()
         self._player.setSource(QUrl.fromLocalFile(str(path)))
@@ -162,12 +190,14 @@ class MediaStrip(QWidget):
         button.setObjectName("mediaSound")
         button.setAccessibleName(f"Play sound: {label}")
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # R and the answer keys stay where they are
-        if self.player.available:
+        problem = self.player.problem()
+        if problem is None:
             button.setToolTip("Play the sound again (R)")
             button.clicked.connect(lambda: self.player.play(self._sounds[number]))
         else:
             button.setEnabled(False)
-            button.setToolTip(NO_SOUND_TIP)
+            button.setToolTip(problem)
+            button.setAccessibleDescription(problem)
         self._layout.addWidget(button)
         self.sound_buttons.append(button)
         self._sounds.append(media)
