@@ -44,12 +44,21 @@ class CardState:
         return self.state == CardStateKind.NEW
 
     def to_json(self) -> str:
-        """Compact JSON, ``state`` first (fields in declaration order), times as ISO 8601 UTC."""
-        data = self.values()
-        for key in ("due", "last_review"):
-            value = data[key]
-            data[key] = value.astimezone(UTC).isoformat() if value is not None else None
-        return _ENCODER.encode(data)
+        """Compact JSON, ``state`` first (fields in declaration order), times as ISO 8601 UTC.
+
+        Written field by field (each answer writes two of these): the very
+        text ``json`` writes for the same values with separators ``,`` and
+        ``:`` (``tests/test_scheduling.py`` compares the two).
+        """
+        due, last = self.due, self.last_review
+        return (f'{{"state":{_value(self.state)},"step":{_value(self.step)},'
+                f'"stability":{_value(self.stability)},'
+                f'"difficulty":{_value(self.difficulty)},'
+                f'"due":{"null" if due is None else _time(due)},'
+                f'"last_review":{"null" if last is None else _time(last)},'
+                f'"reps":{_value(self.reps)},"lapses":{_value(self.lapses)},'
+                f'"suspended":{_value(self.suspended)},'
+                f'"last_shown_day":{_value(self.last_shown_day)}}}')
 
     def values(self) -> dict[str, Any]:
         """The fields by name, in declaration order (the card row's column values)."""
@@ -90,6 +99,28 @@ class CardState:
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
+_INFINITY = float("inf")
+
+
+def _value(value: object) -> str:
+    """One JSON value as ``_ENCODER`` writes it, without its generic walk for the usual types."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and -_INFINITY < value < _INFINITY:  # type: ignore[operator]
+        return float.__repr__(value)
+    return _ENCODER.encode(value)  # NaN, infinities, int and float subclasses
+
+
+def _time(value: datetime) -> str:
+    """A time as ISO 8601 UTC in JSON quotes (its text needs no escaping)."""
+    return f'"{value.astimezone(UTC).isoformat()}"'
 
 
 def state_prefix(state: int) -> str:
