@@ -40,7 +40,6 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -74,7 +73,7 @@ def _driver(session: Any) -> sqlite3.Connection:
 
 
 def run(path: Path, profile_id: int, today: datetime, answers: int, seed: int, *,
-        durable: bool, profile: bool) -> dict[str, Any]:
+        durable: bool, profile: bool, sort: str = "cumulative") -> dict[str, Any]:
     """Answer ``answers`` questions on ``path``; per-answer figures."""
     from quizapp.questions.model import Form
     from quizapp.services.collection import Collection
@@ -97,7 +96,8 @@ def run(path: Path, profile_id: int, today: datetime, answers: int, seed: int, *
     counts: list[int] = []
     pages: list[int] = []
     times: list[float] = []
-    prof = cProfile.Profile() if profile else None
+    cpu: list[float] = []
+    prof = cProfile.Profile(time.thread_time) if profile else None
     for _ in range(answers):
         if question is None:
             break
@@ -106,6 +106,7 @@ def run(path: Path, profile_id: int, today: datetime, answers: int, seed: int, *
         statements.clear()
         dbapi.set_trace_callback(statements.append)
         t0 = time.perf_counter()
+        c0 = time.thread_time()
         if prof is not None:
             prof.enable()
         if question.form is Form.FLASHCARD:
@@ -114,6 +115,7 @@ def run(path: Path, profile_id: int, today: datetime, answers: int, seed: int, *
             session.answer(question, question.answers[0] if ok else "no idea", clock, 4000)
         if prof is not None:
             prof.disable()
+        cpu.append(time.thread_time() - c0)
         times.append(time.perf_counter() - t0)
         dbapi.set_trace_callback(None)
         counts.append(len(statements))
@@ -126,13 +128,14 @@ def run(path: Path, profile_id: int, today: datetime, answers: int, seed: int, *
     out: dict[str, Any] = {
         "n": len(times),
         "ms": round(statistics.median(times) * 1000, 4),
+        "cpu_ms": round(statistics.median(cpu) * 1000, 4),
         "statements": statistics.median(counts),
         "wal_pages": round(statistics.mean(pages), 2),
         "wal_bytes": round(statistics.mean(pages) * (page + 24)),
     }
     if prof is not None:
         text = io.StringIO()
-        pstats.Stats(prof, stream=text).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(prof, stream=text).sort_stats(sort).print_stats(40)
         out["profile"] = text.getvalue()
     return out
 
@@ -150,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-state-json", action="store_true",
                         help="write empty state JSON in review rows (a measure only)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the answers")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order (pstats)")
+    parser.add_argument("--cpu-only", action="store_true",
+                        help="only the synchronous=OFF run (quizapp's own time)")
     args = parser.parse_args(argv)
     from bench_perf import study_day_start
 
@@ -163,18 +169,22 @@ def main(argv: list[str] | None = None) -> int:
         def without_json(self: Any, card_id: int, profile_id: int, session_row_id: int,
                          now: datetime, row: Any) -> int:
             return plain(self, card_id, profile_id, session_row_id, now,
-                         replace(row, state_before="", state_after=""))
+                         row._replace(state_before="", state_after=""))
 
         writer.AnswerWriter.append_review = without_json  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory(prefix="quizapp-answer-") as tmp:
-        durable = _copy(args.db, Path(tmp) / "durable.sqlite3", args.drop_index)
         fast = _copy(args.db, Path(tmp) / "fast.sqlite3", args.drop_index)
-        on_disk = run(durable, args.profile_id, today, args.answers, args.seed,
-                      durable=True, profile=False)
         cpu = run(fast, args.profile_id, today, args.answers, args.seed,
-                  durable=False, profile=args.profile)
-    report = {"db": str(args.db), "answers": on_disk["n"], "answer_ms": on_disk["ms"],
-              "cpu_ms": cpu["ms"], "statements": on_disk["statements"],
+                  durable=False, profile=args.profile, sort=args.sort)
+        on_disk = cpu
+        if not args.cpu_only:
+            durable = _copy(args.db, Path(tmp) / "durable.sqlite3", args.drop_index)
+            on_disk = run(durable, args.profile_id, today, args.answers, args.seed,
+                          durable=True, profile=False)
+    report = {"db": str(args.db), "answers": on_disk["n"],
+              "answer_ms": None if args.cpu_only else on_disk["ms"],
+              "wall_ms_sync_off": cpu["ms"], "cpu_ms": cpu["cpu_ms"],
+              "statements": on_disk["statements"],
               "wal_pages": on_disk["wal_pages"], "wal_bytes": on_disk["wal_bytes"],
               "dropped_indexes": args.drop_index, "state_json": not args.no_state_json}
     if "profile" in cpu:

@@ -93,6 +93,11 @@ class CardState:
         for name, value in self.values().items():
             setattr(obj, name, value)
 
+    def shown_on(self, day: int) -> CardState:
+        """A copy whose last answer was on study day ``day``."""
+        return CardState(self.state, self.step, self.stability, self.difficulty, self.due,
+                         self.last_review, self.reps, self.lapses, self.suspended, day)
+
     def with_changes(self, **changes: Any) -> CardState:
         """A copy with some fields changed."""
         return replace(self, **changes)
