@@ -11,10 +11,12 @@ relearning steps, and the same fuzz, drawn from the same global
 answer histories, parameters, settings and fuzz; the fsrs package stays the
 reference, the parameter check and the optimizer.
 
-The compiled ``fsrs_rs_python`` was measured for this step as well: it
-computes in 32-bit floats, so its stabilities differ from the package's in
-the seventh significant digit and an interval rounded to whole days can
-differ by one; it has no learning steps or fuzz either.
+The compiled ``fsrs_rs_python`` was measured for this step as well (its
+``next_states`` takes about a microsecond, this step a few): it computes in
+32-bit floats, so its stabilities differ from the package's by up to
+2.5e-6 relatively (20,000 random review states, default parameters) and one
+interval in 20,000 rounded to a different whole day; it has no learning
+steps or fuzz either. Equal results were preferred to those microseconds.
 """
 
 from __future__ import annotations
