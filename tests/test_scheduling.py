@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
-from datetime import UTC, datetime, timedelta
+import random
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from quizapp.scheduling import (
     DEFAULT_PARAMETERS_LIST,
     CardState,
+    CardStateKind,
     Rating,
     SchedulerSettings,
     StudySettings,
@@ -90,6 +92,31 @@ def test_card_state_json_round_trip_and_prefix() -> None:
     assert CardState().to_json().startswith(state_prefix(0))
 
 
+_TIMES = st.one_of(st.none(), st.datetimes(
+    min_value=datetime(1970, 1, 2), max_value=datetime(9999, 12, 30),
+    timezones=st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30)),
+                               timezone(-timedelta(hours=8))])))
+_NUMBERS = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
+                     st.integers(-10**20, 10**20), st.sampled_from([CardStateKind.REVIEW]))
+
+
+@given(st.one_of(st.integers(0, 3), st.sampled_from(list(CardStateKind))),
+       st.one_of(st.none(), st.integers(-5, 10**12)), _NUMBERS, _NUMBERS, _TIMES, _TIMES,
+       st.integers(0, 10**9), st.integers(0, 10**9), st.booleans(),
+       st.one_of(st.none(), st.integers(-10**6, 10**7)))
+def test_card_state_json_is_the_json_modules_text(
+        kind: int, step: int | None, stability: float | None, difficulty: float | None,
+        due: datetime | None, last: datetime | None, reps: int, lapses: int, suspended: bool,
+        shown: int | None) -> None:
+    """The review log's state text, written field by field, is exactly what ``json`` writes."""
+    state = CardState(kind, step, stability, difficulty, due, last, reps, lapses, suspended,
+                      shown)
+    values = state.values()
+    for key in ("due", "last_review"):
+        if values[key] is not None:
+            values[key] = values[key].astimezone(UTC).isoformat()
+    assert state.to_json() == json.dumps(values, separators=(",", ":"))
+
 def test_card_state_reads_and_writes_row_like_objects() -> None:
     row = SimpleNamespace(state=1, step=0, stability=2.3, difficulty=5.0,
                           due=datetime(2024, 5, 1, 9, 1), last_review=datetime(2024, 5, 1, 9),
@@ -119,7 +146,7 @@ def _reference(settings: SchedulerSettings) -> fsrs.Scheduler:
         learning_steps=[timedelta(seconds=s) for s in settings.learning_steps],
         relearning_steps=[timedelta(seconds=s) for s in settings.relearning_steps],
         maximum_interval=settings.maximum_interval,
-        enable_fuzzing=False,
+        enable_fuzzing=settings.fuzz,
     )
 
 
@@ -158,6 +185,55 @@ def test_review_matches_the_fsrs_library(
         assert state.lapses == lapses
         # Through JSON (as the review log stores it) nothing is lost.
         state = CardState.from_json(state.to_json())
+        now = now + timedelta(minutes=gap_minutes)
+
+
+_PARAMETERS = st.tuples(*(st.floats(lo, hi) for lo, hi in zip(
+    fsrs.scheduler.LOWER_BOUNDS_PARAMETERS, fsrs.scheduler.UPPER_BOUNDS_PARAMETERS,
+    strict=True)))
+_SETTINGS = st.builds(
+    SchedulerSettings, desired_retention=st.floats(0.7, 0.99),
+    learning_steps=st.sampled_from([(60, 600), (300,), (), (60, 600, 3600)]),
+    relearning_steps=st.sampled_from([(600,), (), (300, 1200)]),
+    maximum_interval=st.sampled_from([36500, 30, 3]), fuzz=st.booleans(),
+    parameters=st.one_of(st.just(DEFAULT_PARAMETERS_LIST), _PARAMETERS))
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 4), st.integers(0, 400 * 24 * 60), st.integers(0, 2)),
+             min_size=1, max_size=30),
+    st.lists(_SETTINGS, min_size=1, max_size=3),
+    st.integers(0, 2**32),
+)
+def test_review_is_the_fsrs_librarys_bit_for_bit_fuzz_included(
+    answers: list[tuple[int, int, int]], options: list[SchedulerSettings], seed: int,
+) -> None:
+    """Every answer's new state equals ``fsrs.Scheduler.review_card``'s, to the last bit.
+
+    Any parameters within fsrs' bounds, any retention, steps and maximum;
+    the settings may change between answers (a card left at a step the new
+    settings do not have); with fuzz on, both draw from the same seeded
+    global generator. The predicted recall before each answer is the
+    library's too.
+    """
+    ref_card = fsrs.Card(card_id=1, due=T0)
+    state = CardState()
+    now = T0
+    for i, (rating, gap_minutes, which) in enumerate(answers):
+        settings = options[which % len(options)]
+        reference = _reference(settings)
+        if i:
+            assert retrievability(state, now, settings) == \
+                reference.get_card_retrievability(ref_card, now)
+        random.seed(seed + i)
+        ref_card, _ = reference.review_card(ref_card, fsrs.Rating(rating), now)
+        drawn = random.getstate()
+        random.seed(seed + i)
+        state = review(state, rating, now, settings)
+        assert (state.state, state.step, state.stability, state.difficulty, state.due,
+                state.last_review) == (int(ref_card.state), ref_card.step, ref_card.stability,
+                                       ref_card.difficulty, ref_card.due, ref_card.last_review)
+        assert random.getstate() == drawn  # as many draws: a seeded run stays the same
         now = now + timedelta(minutes=gap_minutes)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import select
 
 from quizapp.facts.model import Deck, Fact, FactKind
-from quizapp.questions.model import Form, Question
+from quizapp.questions.model import Family, Form, Question
 from quizapp.quiz import PracticeTest, QuizOptions, TestSettings, TestStyle, practice_test_history
 from quizapp.scheduling import CardState
 from quizapp.services.collection import Collection
@@ -147,6 +148,57 @@ def test_answer_undo_overrule_and_practice_test_leave_the_expected_rows(url: str
     assert {r.session_id for r in rows[4:]} == {sessions[1].id} == {report.session_id}
     assert sessions[1].started_at == start
     assert [(t.answered, t.correct) for t in practice_test_history(col, pid)] == [(2, 2)]
+    col.close()
+
+
+def card_family(col: Collection, card_id: int | str) -> str:
+    with col.session() as s:
+        card = s.get(CardRow, int(card_id))
+        assert card is not None
+        return card.family
+
+
+def test_an_answer_writes_of_the_card_only_what_changes(url: str) -> None:
+    """The family is set when it changes, and a card an answer leaves alone is not written.
+
+    On SQLite the statements on the session's connection are watched too: an
+    index whose column an UPDATE sets is rewritten even to the same value, so
+    the card's update names ``family`` only when it changes and ``suspended``
+    never (an answer does not suspend).
+    """
+    col, pid, _ = qa_collection(url)
+    session = StudySession(col, pid)
+    q = session.next_question(T0)
+    assert q is not None and q.family is Family.RECOGNISE
+    assert card_family(col, q.card_id) == "recognise"  # a card's family before it is asked
+    updates: list[str] = []
+    if url.startswith("sqlite"):
+        held = session._link.conn
+        assert held is not None
+        driver = held.connection.dbapi_connection
+        assert isinstance(driver, sqlite3.Connection)
+        driver.set_trace_callback(
+            lambda sql: updates.append(sql) if sql.startswith("UPDATE card ") else None)
+
+    session.answer_flashcard(q, 3, T0, 4000)  # learning now; asked as it was last time
+    first = card_state(col, q.card_id)
+    assert first.reps == 1 and card_family(col, q.card_id) == "recognise"
+    # A practice test asks it in the other family: a learning card keeps its state,
+    # and the family it was asked in is recorded.
+    t = session.build_question(q.card_id, T0, form=Form.TYPED)
+    assert t is not None and t.family is Family.RECALL
+    session.record_test_answer(t, t.answers[0], T0 + timedelta(minutes=1), 3000)
+    assert card_state(col, q.card_id) == first and card_family(col, q.card_id) == "recall"
+    # Asked so again: nothing of the card changes, and its row is not written.
+    t = session.build_question(q.card_id, T0, form=Form.TYPED)
+    assert t is not None
+    session.record_test_answer(t, t.answers[0], T0 + timedelta(minutes=2), 3000)
+    assert card_state(col, q.card_id) == first and card_family(col, q.card_id) == "recall"
+    assert [r.kind for r in reviews(col, pid)] == ["study", "test", "test"]
+    if url.startswith("sqlite"):
+        assert len(updates) == 2, updates
+        assert "family" not in updates[0] and "suspended" not in updates[0]
+        assert "family" in updates[1] and "suspended" not in updates[1]
     col.close()
 
 

@@ -3,9 +3,11 @@
 This package is the only code that imports :mod:`fsrs`. A card row maps to an
 ``fsrs.Card`` as follows: ``state`` 0 (new, never answered) becomes a fresh
 Learning card at step 0; states 1-3 are fsrs' Learning, Review and Relearning
-with their step, stability, difficulty, due and last review. The answer's
-rating and time go to ``fsrs.Scheduler.review_card`` unchanged, so intervals
-are exactly the library's (with fuzz off, bit for bit).
+with their step, stability, difficulty, due and last review. An answer's
+rating and time go to :class:`quizapp.scheduling.fsrs6.Step`, the arithmetic
+of ``fsrs.Scheduler.review_card`` on plain values (an answer waits for it), so
+intervals are exactly the library's: bit for bit, the fuzz's random draws
+included (``tests/test_scheduling.py`` compares the two).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from enum import IntEnum
 from functools import lru_cache
 
 from fsrs import Card, Scheduler, State
-from fsrs import Rating as FsrsRating
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
+from quizapp.scheduling.fsrs6 import Step
 from quizapp.scheduling.state import CardState, CardStateKind
 
 log = logging.getLogger(__name__)
@@ -102,15 +104,11 @@ def parse_parameters(text: str | None) -> tuple[float, ...]:
 
 
 @lru_cache(maxsize=64)
-def _fsrs_scheduler(settings: SchedulerSettings) -> Scheduler:
-    return Scheduler(
-        parameters=settings.parameters,
-        desired_retention=settings.desired_retention,
-        learning_steps=tuple(timedelta(seconds=s) for s in settings.learning_steps),
-        relearning_steps=tuple(timedelta(seconds=s) for s in settings.relearning_steps),
-        maximum_interval=settings.maximum_interval,
-        enable_fuzzing=settings.fuzz,
-    )
+def _step(settings: SchedulerSettings) -> Step:
+    return Step(settings.parameters, settings.desired_retention,
+                tuple(timedelta(seconds=s) for s in settings.learning_steps),
+                tuple(timedelta(seconds=s) for s in settings.relearning_steps),
+                settings.maximum_interval, settings.fuzz)
 
 
 def to_fsrs_card(state: CardState, now: datetime, card_id: int = 0) -> Card:
@@ -137,28 +135,32 @@ def review(state: CardState, rating: int, now: datetime,
     ``suspended`` and ``last_shown_day`` are left to the caller.
     """
     rating = Rating(rating)
-    card, _ = _fsrs_scheduler(settings).review_card(
-        to_fsrs_card(state, now), FsrsRating(int(rating)), _utc(now)
-    )
+    now = _utc(now)
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    if state.is_new:
+        kind, step, stability, difficulty, last = int(State.Learning), 0, None, None, None
+    else:
+        assert state.due is not None, "a card that was answered has a due time"
+        kind = int(State(state.state))
+        step, stability, difficulty = state.step, state.stability, state.difficulty
+        last = _utc(state.last_review) if state.last_review is not None else None
+    kind, step, stability, difficulty, due = _step(settings).review(
+        kind, step, stability, difficulty, last, int(rating), now)
     lapse = state.state == CardStateKind.REVIEW and rating is Rating.AGAIN
-    return state.with_changes(
-        state=int(card.state),
-        step=card.step,
-        stability=float(card.stability) if card.stability is not None else None,
-        difficulty=float(card.difficulty) if card.difficulty is not None else None,
-        due=card.due,
-        last_review=card.last_review,
-        reps=state.reps + 1,
-        lapses=state.lapses + (1 if lapse else 0),
-    )
+    return CardState(kind, step, float(stability), float(difficulty), due, now,
+                     state.reps + 1, state.lapses + (1 if lapse else 0), state.suspended,
+                     state.last_shown_day)
 
 
 def retrievability(state: CardState, now: datetime, settings: SchedulerSettings) -> float:
     """The predicted chance of recalling the card at ``now`` (0 for a new card)."""
     if state.is_new:
         return 0.0
-    return float(_fsrs_scheduler(settings).get_card_retrievability(
-        to_fsrs_card(state, now), _utc(now)))
+    assert state.due is not None, "a card that was answered has a due time"
+    last = _utc(state.last_review) if state.last_review is not None else None
+    return float(_step(settings).retrievability(state.stability, last, _utc(now)))
 
 
 def _utc(value: datetime) -> datetime:

@@ -44,12 +44,21 @@ class CardState:
         return self.state == CardStateKind.NEW
 
     def to_json(self) -> str:
-        """Compact JSON, ``state`` first (fields in declaration order), times as ISO 8601 UTC."""
-        data = self.values()
-        for key in ("due", "last_review"):
-            value = data[key]
-            data[key] = value.astimezone(UTC).isoformat() if value is not None else None
-        return _ENCODER.encode(data)
+        """Compact JSON, ``state`` first (fields in declaration order), times as ISO 8601 UTC.
+
+        Written field by field (each answer writes two of these): the very
+        text ``json`` writes for the same values with separators ``,`` and
+        ``:`` (``tests/test_scheduling.py`` compares the two).
+        """
+        due, last = self.due, self.last_review
+        return (f'{{"state":{_value(self.state)},"step":{_value(self.step)},'
+                f'"stability":{_value(self.stability)},'
+                f'"difficulty":{_value(self.difficulty)},'
+                f'"due":{"null" if due is None else _time(due)},'
+                f'"last_review":{"null" if last is None else _time(last)},'
+                f'"reps":{_value(self.reps)},"lapses":{_value(self.lapses)},'
+                f'"suspended":{_value(self.suspended)},'
+                f'"last_shown_day":{_value(self.last_shown_day)}}}')
 
     def values(self) -> dict[str, Any]:
         """The fields by name, in declaration order (the card row's column values)."""
@@ -84,12 +93,39 @@ class CardState:
         for name, value in self.values().items():
             setattr(obj, name, value)
 
+    def shown_on(self, day: int) -> CardState:
+        """A copy whose last answer was on study day ``day``."""
+        return CardState(self.state, self.step, self.stability, self.difficulty, self.due,
+                         self.last_review, self.reps, self.lapses, self.suspended, day)
+
     def with_changes(self, **changes: Any) -> CardState:
         """A copy with some fields changed."""
         return replace(self, **changes)
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
+_INFINITY = float("inf")
+
+
+def _value(value: object) -> str:
+    """One JSON value as ``_ENCODER`` writes it, without its generic walk for the usual types."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and -_INFINITY < value < _INFINITY:  # type: ignore[operator]
+        return float.__repr__(value)
+    return _ENCODER.encode(value)  # NaN, infinities, int and float subclasses
+
+
+def _time(value: datetime) -> str:
+    """A time as ISO 8601 UTC in JSON quotes (its text needs no escaping)."""
+    return f'"{value.astimezone(UTC).isoformat()}"'
 
 
 def state_prefix(state: int) -> str:

@@ -29,7 +29,7 @@ from quizapp.scheduling.state import CardStateKind
 from quizapp.storage import repository as repo
 from quizapp.storage.models import CardRow, ClassDeckRetiredRow, ProfileDeckRow, ProfileRow
 from quizapp.storage.reviewlog import card_table, fact_table
-from quizapp.storage.writer import StoredCard, stored_card
+from quizapp.storage.writer import AnswerWriter, StoredCard, answer_writer, stored_card
 
 # Candidate queues, in the order they are served.
 Q_PREFERRED = 0  # the card whose answer was just undone
@@ -157,6 +157,7 @@ class SittingConnection(Generic[_Owner]):
         self._on_hold = on_hold
         self.conn: Connection | None = None
         self._finalizer: weakref.finalize[Any, Any] | None = None
+        self._writer: tuple[Connection, AnswerWriter] | None = None  # the held connection's
 
     @contextmanager
     def unit(self, *, write: bool = False) -> Iterator[Connection]:
@@ -180,6 +181,25 @@ class SittingConnection(Generic[_Owner]):
             if not self.keep:
                 conn.close()
 
+    def answer_writer(self) -> tuple[AnswerWriter, Connection | None]:
+        """A writer for one answer's transaction, and the connection to close after it (if any).
+
+        On an SQLite file the held connection's writer, made once and kept
+        (its cursor, and the driver's prepared statements, serve every
+        answer); elsewhere a writer on a connection from the pool, to be
+        closed once the answer is committed or rolled back.
+        """
+        if not self.keep:
+            pooled = self._col.engine.connect()
+            return answer_writer(pooled), pooled
+        conn = self.conn
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._hold()
+        held = self._writer
+        if held is None or held[0] is not conn:
+            held = self._writer = (conn, answer_writer(conn))
+        return held[1], None
+
     def _hold(self) -> Connection:
         self.release()
         conn = self._col.hold_connection()
@@ -194,6 +214,7 @@ class SittingConnection(Generic[_Owner]):
 
     def release(self) -> None:
         """Give the held connection back (harmless when none is held)."""
+        self._writer = None
         if self._finalizer is not None:
             self._finalizer()
         self._finalizer = None

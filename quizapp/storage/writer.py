@@ -3,11 +3,15 @@
 Every path that changes a card's state, appends to the review log or counts a
 study sitting goes through this module:
 
-- **an answer** (study or practice test): :func:`answering` opens one
-  transaction on the driver's own connection; :class:`AnswerWriter` reads the
+- **an answer** (study or practice test): an :class:`AnswerWriter`
+  (:func:`answer_writer`) runs one transaction on the driver's own
+  connection: it reads the
   card under the write lock, and writes the card, the review and the
-  study-session row with four prepared statements, committed before the
-  block ends, so before any feedback is built from them;
+  study-session row with plain statements the driver keeps prepared,
+  committed before the block ends, so before any feedback is built from
+  them. The card's update sets only what an answer can change (its family
+  only when the fact was asked in another family than last time: the card's
+  unique index on (profile, fact, family) is then left unwritten);
 - **undo, overrule and the card actions** (bury, suspend, report) and the end
   of a sitting: :func:`writing` opens one ORM transaction and
   :class:`StudyWriter` does the reads and writes it needs inside it;
@@ -28,7 +32,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from functools import lru_cache
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.engine import Connection
@@ -52,10 +57,14 @@ _COUNT_SESSION = update(_session_table).where(_session_table.c.id == bindparam("
 
 # An answer's statements, run on the driver's connection (qmark style; "%s" for psycopg).
 _SQL_CARD = ("SELECT profile_id, deck_id, fact_id, state, step, stability, difficulty, due,"
-             " last_review, reps, lapses, suspended, last_shown_day FROM card WHERE id = ?")
+             " last_review, reps, lapses, suspended, last_shown_day, family FROM card WHERE id = ?")
+# An answer never changes ``suspended``; SQLite rewrites an index whose column is SET
+# even to its own value, so the family is set only when it changes.
 _SQL_UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
-                    " last_review = ?, reps = ?, lapses = ?, suspended = ?, last_shown_day = ?,"
-                    " family = ? WHERE id = ?")
+                    " last_review = ?, reps = ?, lapses = ?, last_shown_day = ? WHERE id = ?")
+_SQL_UPDATE_CARD_FAMILY = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?,"
+                           " due = ?, last_review = ?, reps = ?, lapses = ?, last_shown_day = ?,"
+                           " family = ? WHERE id = ?")
 _SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
                       " study_day, kind, form, prompt, choices, given, correct, verdict,"
                       " response_ms, rating, state_before, state_after)"
@@ -66,31 +75,35 @@ _SQL_COUNT_SESSION = ("UPDATE study_session SET answered = answered + ?,"
                       " correct = correct + ?, ended_at = ? WHERE id = ?")
 
 
+@lru_cache(maxsize=16)
+def _pg(sql: str) -> str:
+    """A statement in psycopg's parameter style."""
+    return sql.replace("?", "%s")
+
+
 def sqlite_time(value: datetime) -> str:
     """An aware time as quizapp's SQLite columns store it: naive UTC text with microseconds.
 
     The same text as :class:`~quizapp.storage.models.UTCDateTime` through
-    SQLAlchemy's SQLite ``DATETIME``, so that stored times compare as text.
+    SQLAlchemy's SQLite ``DATETIME`` (``YYYY-MM-DD HH:MM:SS.ffffff``), so that
+    stored times compare as text.
     """
     if value.tzinfo is None:
         raise ValueError("naive datetime given; quizapp stores aware UTC times only")
-    v = value.astimezone(UTC)
-    return (f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-            f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-@dataclass(frozen=True, slots=True)
-class LockedCard:
+class LockedCard(NamedTuple):
     """A card as an answer reads it, locked until the answer's transaction ends."""
 
     profile_id: int
     deck_id: int
     fact_id: int
     state: CardState
+    family: str  # the family of form the fact was last asked in
 
 
-@dataclass(frozen=True, slots=True)
-class AnswerRow:
+class AnswerRow(NamedTuple):
     """What one answer appends to the log (besides card, profile, session and time)."""
 
     study_day: int
@@ -112,28 +125,49 @@ class AnswerWriter:
 
     SQLAlchemy's execution layer costs more than the statements themselves
     here; the statements are plain SQL that SQLite and PostgreSQL both take.
+    One writer may serve every answer of a connection it was made for: it
+    keeps one cursor (the driver keeps the statements prepared) and ends
+    each answer's transaction with :meth:`commit` or :meth:`rollback`.
     """
 
     def __init__(self, dbapi: Any, sqlite: bool) -> None:
+        self.dbapi = dbapi
         self.cursor = dbapi.cursor()
         self.sqlite = sqlite
+        self._formatted: tuple[datetime | None, str] = (None, "")  # the last time written
 
     def _execute(self, sql: str, params: Sequence[Any]) -> Any:
-        return self.cursor.execute(sql if self.sqlite else sql.replace("?", "%s"), params)
+        return self.cursor.execute(sql if self.sqlite else _pg(sql), params)
 
     def _insert(self, sql: str, params: Sequence[Any]) -> int:
         """Run an INSERT and return the new row's id."""
         if self.sqlite:
             self.cursor.execute(sql, params)
             return int(self.cursor.lastrowid)
-        self.cursor.execute(sql.replace("?", "%s") + " RETURNING id", params)
+        self.cursor.execute(_pg(sql) + " RETURNING id", params)
         return int(self.cursor.fetchone()[0])
 
     def _time(self, value: datetime | None) -> Any:
         """A time as the driver takes it for a UTC time column."""
-        if value is None:
-            return None
-        return sqlite_time(value) if self.sqlite else value
+        if value is None or not self.sqlite:
+            return value
+        last, text = self._formatted
+        if value is not last:  # an answer writes its time three times: formatted once
+            text = sqlite_time(value)
+            self._formatted = (value, text)
+        return text
+
+    def commit(self) -> None:
+        """Commit the answer's transaction (durable when this returns)."""
+        self.dbapi.commit()
+
+    def rollback(self) -> None:
+        """Roll the answer's transaction back."""
+        self.dbapi.rollback()
+
+    def close(self) -> None:
+        """Let go of the cursor."""
+        self.cursor.close()
 
     def lock_card(self, card_id: int) -> LockedCard | None:
         """The card ``card_id``, locked until the transaction ends (None if there is none).
@@ -145,26 +179,38 @@ class AnswerWriter:
             self.cursor.execute("BEGIN IMMEDIATE")
             row = self.cursor.execute(_SQL_CARD, (card_id,)).fetchone()
         else:
-            row = self.cursor.execute(
-                _SQL_CARD.replace("?", "%s") + " FOR UPDATE", (card_id,)).fetchone()
+            row = self.cursor.execute(_pg(_SQL_CARD) + " FOR UPDATE", (card_id,)).fetchone()
         if row is None:
             return None
         (profile_id, deck_id, fact_id, state, step, stability, difficulty, due, last_review,
-         reps, lapses, suspended, last_shown_day) = row
+         reps, lapses, suspended, last_shown_day, family) = row
         return LockedCard(profile_id, deck_id, fact_id, CardState(
             state, step, stability, difficulty, as_utc(due), as_utc(last_review), reps, lapses,
-            bool(suspended), last_shown_day))
+            bool(suspended), last_shown_day), family)
 
     def start_session(self, profile_id: int, now: datetime) -> int:
         """A new study-session row, begun and ended at ``now``; its id."""
         return self._insert(_SQL_INSERT_SESSION, (profile_id, self._time(now), self._time(now)))
 
-    def write_card(self, card_id: int, after: CardState, family: str) -> None:
-        """Give the card its state after an answer asked in a form of ``family``."""
-        self._execute(_SQL_UPDATE_CARD, (
-            after.state, after.step, after.stability, after.difficulty, self._time(after.due),
-            self._time(after.last_review), after.reps, after.lapses, after.suspended,
-            after.last_shown_day, family, card_id))
+    def write_card(self, card: LockedCard, card_id: int, after: CardState, family: str) -> None:
+        """Give the locked card its state after an answer asked in a form of ``family``.
+
+        Nothing is written when neither changes (a practice-test answer to a
+        card not in review). ``after.suspended`` must be the card's own: an
+        answer does not suspend.
+        """
+        if after.suspended != card.state.suspended:
+            raise ValueError("an answer does not change whether a card is suspended")
+        same_family = family == card.family
+        if same_family and after == card.state:
+            return
+        values = (after.state, after.step, after.stability, after.difficulty,
+                  self._time(after.due), self._time(after.last_review), after.reps,
+                  after.lapses, after.last_shown_day)
+        if same_family:
+            self._execute(_SQL_UPDATE_CARD, (*values, card_id))
+        else:
+            self._execute(_SQL_UPDATE_CARD_FAMILY, (*values, family, card_id))
 
     def append_review(self, card_id: int, profile_id: int, session_row_id: int, now: datetime,
                       row: AnswerRow) -> int:
@@ -180,20 +226,11 @@ class AnswerWriter:
         self._execute(_SQL_COUNT_SESSION, (answered, correct, self._time(now), session_row_id))
 
 
-@contextmanager
-def answering(conn: Connection) -> Iterator[AnswerWriter]:
-    """One transaction on ``conn``'s driver connection, committed at the end of the block."""
+def answer_writer(conn: Connection) -> AnswerWriter:
+    """An :class:`AnswerWriter` on ``conn``'s driver connection."""
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
-    writer = AnswerWriter(dbapi, conn.dialect.name == "sqlite")
-    try:
-        yield writer
-        dbapi.commit()
-    except BaseException:
-        dbapi.rollback()
-        raise
-    finally:
-        writer.cursor.close()
+    return AnswerWriter(dbapi, conn.dialect.name == "sqlite")
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,8 @@ The order is exactly that of one ``UNION ALL`` of the queues ordered by
 counts are read from the log once per study day and then kept in memory. An
 answer reads its card by primary key and writes the card, the review and the
 session row with plain SQL on the driver's connection, in one transaction
-(:func:`quizapp.storage.writer.answering`).
+(:class:`quizapp.storage.writer.AnswerWriter`; on an SQLite file one writer,
+with its prepared statements, serves the whole sitting).
 Neither grows with the number of cards.
 """
 
@@ -539,8 +540,9 @@ class StudySession(CardActions):
         else:
             return
         target = self._parts.get(queue)
-        row = replace(found[1], reps=after.reps, due=after.due, state=after.state,
-                      stability=after.stability, lapses=after.lapses)
+        row = found[1]  # taken out of its queue above: updated in place
+        row.reps, row.due, row.state = after.reps, after.due, after.state
+        row.stability, row.lapses = after.stability, after.lapses
         if target is not None and (target.bound is None or row.key() <= target.bound):
             insort(target.rows, row, key=_Row.key)
 
@@ -606,11 +608,6 @@ class StudySession(CardActions):
         with self._link.unit(write=write) as conn:
             yield conn
 
-    @contextmanager
-    def _driver(self) -> Iterator[writer.AnswerWriter]:
-        """One transaction on the driver's connection, committed at the end of the block."""
-        with self._db() as conn, writer.answering(conn) as w:
-            yield w
 
     @property
     def _conn(self) -> SittingDb | None:
@@ -665,7 +662,8 @@ class StudySession(CardActions):
                 rating: int, now: datetime, response_ms: int | None) -> ReviewResult:
         today = self.study_day(now)
         card_id = _card_key(question.card_id)
-        with self._driver() as w:
+        w, pooled = self._link.answer_writer()  # one transaction on the driver's connection
+        try:
             card = w.lock_card(card_id)
             if card is None or card.profile_id != self.profile_id:
                 raise repo.NotFoundError(f"no card {question.card_id!r} for this profile")
@@ -678,7 +676,7 @@ class StudySession(CardActions):
             choices = len(question.choices) if question.choices is not None else 0
             if kind == KIND_STUDY:
                 after = memory.answer(before, family, result.correct, now, settings,
-                                      choices=choices).with_changes(last_shown_day=today)
+                                      choices=choices).shown_on(today)
             elif before.state == CardStateKind.REVIEW:
                 after = memory.answer(before, family, result.correct, now, settings,
                                       choices=choices)
@@ -689,13 +687,21 @@ class StudySession(CardActions):
             session_row_id = self._session_row_id
             if session_row_id is None:
                 session_row_id = w.start_session(self.profile_id, now)
-            w.write_card(card_id, after, question.family.value)
+            w.write_card(card, card_id, after, question.family.value)
             review_id = w.append_review(card_id, self.profile_id, session_row_id, now,
                                         writer.AnswerRow(
                 today, kind, question.form.value, question.prompt, _shown_choices(question),
                 given, result.correct, result.verdict.value, response_ms, rating,
                 before.to_json(), after.to_json()))
             self._count_session(w, session_row_id, now, 1, result.correct)
+            w.commit()
+        except BaseException:
+            w.rollback()
+            raise
+        finally:
+            if pooled is not None:
+                w.close()
+                pooled.close()
         # Committed: now update what this object remembers.
         self._session_row_id = session_row_id
         self._history.append(review_id)
