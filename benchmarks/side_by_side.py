@@ -68,7 +68,9 @@ Figures (quizapp ↔ Anki), the same work on both sides:
 - quizapp only (desktop app, offscreen): ``gui_first_question``, process
   start to first question painted with a recent backup present;
   ``gui_first_start``, the same with no recent backup in ``QUIZAPP_HOME``
-  (the start-up backup runs meanwhile); ``close``, from the first question
+  (the start-up backup is due; it begins a second after the first screen is
+  painted, and the window, closed at the first question, takes the exit
+  backup instead); ``close``, from the first question
   painted (the window is then closed) to the window being hidden, what the
   learner waits for; ``close_process``, from the same moment to the process'
   exit: closing the collection, the exit backup and its check, which run
@@ -139,7 +141,7 @@ LABELS = {
     "cold_start": "cold `quizapp decks` ↔ open→deck tree→close",
     "db_size": "database, pages in use",
     "gui_first_question": "GUI start → first question (recent backup)",
-    "gui_first_start": "GUI first start, start-up backup running",
+    "gui_first_start": "GUI first start, start-up backup due",
     "close": "GUI close, until the window is gone",
     "close_process": "GUI close, until the process ends (exit backup + check)",
     "close_after_first_start": "GUI close after a first start (start-up backup too)",
