@@ -557,10 +557,12 @@ def contract_problems(out: dict[str, Any], *, gui: bool = True) -> list[str]:
             if not isinstance(f["anki"], number):
                 problems.append(f"{size}: {name} has no Anki value")
             ratios = [f[k] for k in ("ratio_min", "ratio", "ratio_max")]
-            if f["anki"] and all(isinstance(r, number) for r in ratios):
+            anki_runs = f.get("anki_runs") or [f["anki"]]
+            if all(isinstance(r, number) for r in ratios):
                 if not ratios[0] <= ratios[1] <= ratios[2]:
                     problems.append(f"{size}: {name}'s ratio is outside its range")
-            elif f["anki"]:
+            elif all(isinstance(a, number) and a > 0 for a in anki_runs):
+                # none only when an Anki value is not positive (answer minus floor can be)
                 problems.append(f"{size}: {name} has no ratio")
     return problems
 

@@ -170,8 +170,13 @@ def test_side_by_side_json_keeps_its_contract() -> None:
     broken["sizes"]["1000"]["stats"].pop("ratio_max")
     broken["sizes"]["1000"]["close"]["anki"] = 1.0
     broken["sizes"]["1000"]["import"]["unit"] = "s"
+    broken["sizes"]["1000"]["deck_list"]["ratio"] = None  # Anki's values were all positive
     problems = sbs.contract_problems(broken)
-    assert len(problems) == 4, problems
+    assert len(problems) == 5, problems
+    # A difference (answer minus its floor) can be ≤ 0 on a repeat: then it has no ratio.
+    net = out["sizes"]["1000"]["answer_minus_floor"]
+    net.update(anki_runs=[0.2, -0.1, 0.3], ratio=None, ratio_min=None, ratio_max=None)
+    assert sbs.contract_problems(out) == []
     assert sbs.contract_problems({"sizes": {}}) == ["no sizes"]
 
 
