@@ -6,7 +6,10 @@ deck at once) and ``QUIZAPP_FIRST_QUESTION_STAMP=quit`` (print the wall-clock
 time when the first question has been painted, then quit). The time counted is
 from just before the process is spawned to that stamp: interpreter start-up,
 imports, the window, opening the database and building the first question.
-Each run then closes the window, and two more figures are kept: *close*,
+With ``--first-start`` the backups folder is emptied before every warm run,
+so that each is a first start with no recent backup: the start-up backup is
+due (it begins a second after the first screen has been painted). Each run
+then closes the window, and two more figures are kept: *close*,
 from the first question painted to the window being hidden (the app's
 ``window-closed`` stamp), what the learner waits for; and *close to exit*,
 from the same moment to the process' end (closing the collection, the exit
@@ -26,7 +29,7 @@ keep its bytecode in DIR (``PYTHONPYCACHEPREFIX``), written by the untimed
 first start, as an installation would. The JSON says which was measured.
 
     python benchmarks/bench_gui_start.py [--runs 7] [--platform offscreen]
-        [--database FILE] [--pycache DIR]
+        [--database FILE] [--pycache DIR] [--first-start]
 """
 
 from __future__ import annotations
@@ -83,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="start on a copy of this SQLite collection (warm runs only)")
     parser.add_argument("--pycache", type=Path, default=None,
                         help="keep the app's bytecode here, as an installed app has it")
+    parser.add_argument("--first-start", action="store_true",
+                        help="no recent backup before each warm run (the start-up backup due)")
     args = parser.parse_args(argv)
     cold: list[float] = []
     warm: list[float] = []
@@ -103,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             (shared / "gui.json").write_text(json.dumps({"hint_shown": True}), encoding="utf-8")
         one_run(shared, args.platform, args.timeout, args.pycache)  # first start of the folder
         for _ in range(args.runs):
+            if args.first_start:
+                shutil.rmtree(shared / "backups", ignore_errors=True)
             shown, closed, ended = one_run(shared, args.platform, args.timeout, args.pycache)
             warm.append(shown)
             closes.append(closed)
@@ -112,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "platform": args.platform,
         "runs": args.runs,
         "database": str(args.database) if args.database else None,
+        "first_start": args.first_start,
         "bytecode_cached": args.pycache is not None
         or not os.environ.get("PYTHONDONTWRITEBYTECODE"),
         "median_ms": round(statistics.median(warm), 1),

@@ -420,12 +420,13 @@ def phase_measure(args: argparse.Namespace) -> dict[str, Any]:
         parses.append(timed["parse_s"])
         stores.append(timed["store_s"])
         shutil.rmtree(folder)
-    out["import_rows"] = rows_n
-    out["import_s"] = round(statistics.median(totals), 4)
-    out["import_rows_per_s"] = round(rows_n / statistics.median(totals))
-    out["import_parse_s"] = round(statistics.median(parses), 4)
-    out["import_store_s"] = round(statistics.median(stores), 4)
-    log(f"import {out['import_rows_per_s']} rows/s")
+    if totals:  # none with --core-only
+        out["import_rows"] = rows_n
+        out["import_s"] = round(statistics.median(totals), 4)
+        out["import_rows_per_s"] = round(rows_n / statistics.median(totals))
+        out["import_parse_s"] = round(statistics.median(parses), 4)
+        out["import_store_s"] = round(statistics.median(stores), 4)
+        log(f"import {out['import_rows_per_s']} rows/s")
 
     out["peak_rss_kib"] = vm_hwm_kib()
 
@@ -516,6 +517,7 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
     build = spawn(_child_cmd("build", args, db=db, cards=size, **common))
     built = build.json()
     result.update(
+        build_peak_rss_mib=mib(build.maxrss_kib),
         facts=built["facts"],
         reviews=built["reviews"],
         reviews_per_card=round(built["reviews"] / max(1, built["cards"]), 2),
@@ -529,7 +531,10 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
     )
     if built["cards"] != size:
         raise RuntimeError(f"built {built['cards']} cards, wanted {size}")
-    log(f"N={size}: built in {built['build_s']} s: {built['reviews']} reviews")
+    log(
+        f"N={size}: built in {built['build_s']} s: {built['reviews']} reviews, "
+        f"peak RSS {result['build_peak_rss_mib']} MiB"
+    )
 
     work = folder / f"work-{size}"
     shutil.rmtree(work, ignore_errors=True)
@@ -546,7 +551,7 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
             stats_reps=reps["stats"],
             search_reps=reps["search"],
             deck_reps=reps["deck_list"],
-            import_reps=reps["import"],
+            import_reps=0 if args.core_only else reps["import"],
             import_rows=args.import_rows or size,
             search_word=args.search_word,
             **common,
@@ -559,6 +564,15 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
     result["peak_rss_mib"] = mib(m["peak_rss_kib"])
     result["peak_rss_with_qtcore_mib"] = mib(m["peak_rss_after_deck_list_kib"])
 
+    if args.core_only:
+        reps.update({"start": 0, "gui": 0, "import": 0})
+        result.update(
+            start_to_first_question_s=None,
+            cold_start_total_s=None,
+            gui_start_to_first_question_s=None,
+            gui_peak_rss_mib=None,
+        )
+        return _finish(args, result, reps, work, folder, db, size)
     log(f"N={size}: {reps['start']} core starts")
     start_db = _copy_db(db, work / "start.sqlite3")
     # Started processes keep compiled bytecode, as an installed app (and Anki's wheel) has:
@@ -610,6 +624,18 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
         result["gui_own_rss_mib"] = round(
             result["gui_peak_rss_mib"] - result["start_peak_rss_mib"], 1
         )
+    return _finish(args, result, reps, work, folder, db, size)
+
+
+def _finish(
+    args: argparse.Namespace,
+    result: dict[str, Any],
+    reps: dict[str, int],
+    work: Path,
+    folder: Path,
+    db: Path,
+    size: int,
+) -> dict[str, Any]:
     result["reps"] = reps
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
@@ -617,6 +643,45 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
             p.unlink()
     log(f"N={size}: done")
     return result
+
+
+GROWTH = (
+    ("next_question_ms", "next question"),
+    ("answer_ms", "answer"),
+    ("deck_list_ms", "deck list"),
+    ("stats_ms", "statistics"),
+    ("search_ms", "search"),
+)
+
+
+def per_card_us(run: dict[str, Any]) -> dict[str, float | None]:
+    """Each figure's cost per card of the profile, in microseconds."""
+    return {
+        key: None if run.get(key) is None else round(run[key] * 1000 / run["cards"], 4)
+        for key, _ in GROWTH
+    }
+
+
+def growth_table(runs: list[dict[str, Any]]) -> str:
+    """The markdown table of how each figure grows with the number of cards."""
+    sizes = " | ".join(f"{r['cards']:,}" for r in runs)
+    lines = [f"| figure | {sizes} |", "| --- |" + " ---: |" * len(runs)]
+    for key, label in GROWTH:
+        cells = []
+        for r in runs:
+            value, per = r.get(key), per_card_us(r)[key]
+            cells.append("—" if value is None else f"{value:,.2f} ms ({per:.3g} µs/card)")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    rows = [
+        ("reviews in the history", lambda r: f"{r['reviews']:,}"),
+        ("build (s)", lambda r: f"{r['build_s']:,.1f}"),
+        ("build peak RSS (MiB)", lambda r: f"{r['build_peak_rss_mib']:,.0f}"),
+        ("measuring peak RSS (MiB)", lambda r: f"{r['peak_rss_mib']:,.0f}"),
+        ("database (MiB)", lambda r: f"{r['database_bytes'] / 2**20:,.1f}"),
+    ]
+    for label, cell in rows:
+        lines.append(f"| {label} | " + " | ".join(cell(r) for r in runs) + " |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -668,6 +733,12 @@ def main(argv: list[str] | None = None) -> int:
         help="rows per CSV import (default: the number of cards)",
     )
     parser.add_argument("--search-word", default="bridge")
+    parser.add_argument(
+        "--core-only",
+        action="store_true",
+        help="only build and measure (study, deck list, statistics, search): no import, "
+        "no process starts, no desktop app (for 1,000,000 cards)",
+    )
     parser.add_argument("--platform", default="offscreen", help="Qt platform for the app")
     parser.add_argument("--gui-timeout", type=float, default=600.0)
     parser.add_argument(
@@ -703,12 +774,14 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             run = run_size(args, size, folder)
             run.update(
+                per_card_us=per_card_us(run),
                 python=platform.python_version(),
                 platform=platform.platform(),
                 cpu_count=os.cpu_count(),
                 loadavg_1_5_15=[round(x, 2) for x in os.getloadavg()],
             )
             runs.append(run)
+            print(growth_table(runs), file=sys.stderr, flush=True)
     out: dict[str, Any] = runs[0] if len(runs) == 1 else {"benchmark": "perf", "runs": runs}
     out["total_runtime_s"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out, indent=1))

@@ -68,7 +68,9 @@ Figures (quizapp ↔ Anki), the same work on both sides:
 - quizapp only (desktop app, offscreen): ``gui_first_question``, process
   start to first question painted with a recent backup present;
   ``gui_first_start``, the same with no recent backup in ``QUIZAPP_HOME``
-  (the start-up backup runs meanwhile); ``close``, from the first question
+  (the start-up backup is due; it begins a second after the first screen is
+  painted, and the window, closed at the first question, takes the exit
+  backup instead); ``close``, from the first question
   painted (the window is then closed) to the window being hidden, what the
   learner waits for; ``close_process``, from the same moment to the process'
   exit: closing the collection, the exit backup and its check, which run
@@ -139,7 +141,7 @@ LABELS = {
     "cold_start": "cold `quizapp decks` ↔ open→deck tree→close",
     "db_size": "database, pages in use",
     "gui_first_question": "GUI start → first question (recent backup)",
-    "gui_first_start": "GUI first start, start-up backup running",
+    "gui_first_start": "GUI first start, start-up backup due",
     "close": "GUI close, until the window is gone",
     "close_process": "GUI close, until the process ends (exit backup + check)",
     "close_after_first_start": "GUI close after a first start (start-up backup too)",
@@ -510,6 +512,61 @@ def gui_figures(args: argparse.Namespace, db: Path, work: Path, env: dict[str, s
 # figures, table, JSON
 
 
+#: What ``--out`` promises for every size: these figures, each with these keys.
+CONTRACT_PAIRED = ("next_question", "answer", "answer_minus_floor", "deck_list", "stats",
+                   "search", "import", "cold_start", "db_size")
+CONTRACT_QUIZAPP_ONLY = ("gui_first_question", "gui_first_start", "close")
+CONTRACT_KEYS = ("unit", "quizapp", "anki", "ratio", "ratio_min", "ratio_max")
+
+
+def sizes_json(values: dict[int, dict[str, tuple[list[float], list[float]]]]
+               ) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{"<N>": {"<figure>": entry}}`` from each size's per-repeat values of each side."""
+    return {str(size): {name: figure_entry(name, qs, aks) for name, (qs, aks) in figures.items()}
+            for size, figures in values.items()}
+
+
+def contract_problems(out: dict[str, Any], *, gui: bool = True) -> list[str]:
+    """What in ``out`` breaks the ``--out`` contract (nothing: an empty list)."""
+    problems = []
+    sizes = out.get("sizes")
+    if not isinstance(sizes, dict) or not sizes:
+        return ["no sizes"]
+    number = (int, float)
+    for size, figures in sizes.items():
+        if not size.isdigit():
+            problems.append(f"size {size!r} is not a number of cards")
+        wanted = CONTRACT_PAIRED + (CONTRACT_QUIZAPP_ONLY if gui else ())
+        for name in wanted:
+            f = figures.get(name)
+            if not isinstance(f, dict):
+                problems.append(f"{size}: no {name}")
+                continue
+            missing = [k for k in CONTRACT_KEYS if k not in f]
+            if missing:
+                problems.append(f"{size}: {name} lacks {missing}")
+                continue
+            if f["unit"] != FIGURES[name][0]:
+                problems.append(f"{size}: {name} in {f['unit']!r}, not {FIGURES[name][0]!r}")
+            if not isinstance(f["quizapp"], number):
+                problems.append(f"{size}: {name} has no quizapp value")
+            if name in CONTRACT_QUIZAPP_ONLY:
+                if any(f[k] is not None for k in CONTRACT_KEYS[2:]):
+                    problems.append(f"{size}: {name} is quizapp only, yet has an Anki side")
+                continue
+            if not isinstance(f["anki"], number):
+                problems.append(f"{size}: {name} has no Anki value")
+            ratios = [f[k] for k in ("ratio_min", "ratio", "ratio_max")]
+            anki_runs = f.get("anki_runs") or [f["anki"]]
+            if all(isinstance(r, number) for r in ratios):
+                if not ratios[0] <= ratios[1] <= ratios[2]:
+                    problems.append(f"{size}: {name}'s ratio is outside its range")
+            elif all(isinstance(a, number) and a > 0 for a in anki_runs):
+                # none only when an Anki value is not positive (answer minus floor can be)
+                problems.append(f"{size}: {name} has no ratio")
+    return problems
+
+
 def figure_entry(figure: str, qs: list[float], aks: list[float]) -> dict[str, Any]:
     """One figure's medians, ratio (median of the per-repeat ratios) and its range."""
     unit = FIGURES.get(figure, ("s", True, None, True))[0]
@@ -620,13 +677,14 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         for size in args.sizes:
             done = run_size(args, size, folder)
-            figures = {name: figure_entry(name, qs, aks)
-                       for name, (qs, aks) in done["values"].items()}
+            figures = sizes_json({size: done["values"]})[str(size)]
             out["sizes"][str(size)] = figures
             out["meta"][str(size)] = done["meta"]
             print(table(size, figures, done["meta"]), flush=True)
             if args.out:
                 args.out.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    for problem in contract_problems(out, gui=args.gui):
+        log(f"the JSON breaks its contract: {problem}")
     load = [round(x, 2) for x in os.getloadavg()]
     print(f"Options: --days {args.days} --studied-share {args.studied_share} --seed {args.seed} "
           f"--repeats {args.repeats} --answers {args.answers}; load {load}; "

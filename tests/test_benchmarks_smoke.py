@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,6 +110,7 @@ def test_side_by_side_writes_every_figure(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     assert "| answer recorded (sync=FULL) |" in done.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
+    assert _side_by_side().contract_problems(data) == []
     figures = data["sizes"]["120"]
     for name in PAIRED:
         f = figures[name]
@@ -130,6 +132,52 @@ def test_side_by_side_writes_every_figure(tmp_path: Path) -> None:
     history = meta["history"]
     assert history["quizapp"]["cards"] == history["anki"]["cards"] == 120
     assert history["quizapp"]["reviews"] > 0 and history["anki"]["reviews"] > 0
+
+
+def _side_by_side() -> Any:
+    """benchmarks/side_by_side.py as a module."""
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+    import side_by_side
+
+    return side_by_side
+
+
+def test_side_by_side_json_keeps_its_contract() -> None:
+    """The writer of --out gives every promised figure its keys; the checker sees a break."""
+    sbs = _side_by_side()
+    assert set(sbs.CONTRACT_PAIRED) == set(PAIRED)
+    assert set(sbs.CONTRACT_QUIZAPP_ONLY) <= set(QUIZAPP_ONLY)
+    values: dict[str, tuple[list[float], list[float]]] = {
+        name: ([2.0, 3.0, 4.0], [4.0, 2.0, 8.0]) for name in sbs.CONTRACT_PAIRED}
+    values["import"] = ([900.0, 1000.0, 1200.0], [450.0, 500.0, 600.0])  # rows per second
+    for name in sbs.CONTRACT_QUIZAPP_ONLY:
+        values[name] = ([0.8, 0.9, 0.7], [])
+    out = {"sizes": sbs.sizes_json({1000: values})}
+    assert sbs.contract_problems(out) == []
+    answer = out["sizes"]["1000"]["answer"]
+    assert {k: answer[k] for k in sbs.CONTRACT_KEYS} == {
+        "unit": "ms", "quizapp": 3.0, "anki": 4.0,  # the medians of each side's repeats
+        "ratio": 0.5, "ratio_min": 0.5, "ratio_max": 1.5}  # of 2/4, 3/2, 4/8: per repeat, not 3/4
+    imported = out["sizes"]["1000"]["import"]
+    assert imported["unit"] == "rows/s" and imported["ratio"] == 2.0  # quizapp twice as fast
+    first = out["sizes"]["1000"]["gui_first_start"]
+    assert first["unit"] == "s" and first["quizapp"] == 0.8 and first["anki"] is None
+    assert first["ratio"] is None
+
+    broken = json.loads(json.dumps(out))
+    del broken["sizes"]["1000"]["search"]
+    broken["sizes"]["1000"]["stats"].pop("ratio_max")
+    broken["sizes"]["1000"]["close"]["anki"] = 1.0
+    broken["sizes"]["1000"]["import"]["unit"] = "s"
+    broken["sizes"]["1000"]["deck_list"]["ratio"] = None  # Anki's values were all positive
+    problems = sbs.contract_problems(broken)
+    assert len(problems) == 5, problems
+    # A difference (answer minus its floor) can be ≤ 0 on a repeat: then it has no ratio.
+    net = out["sizes"]["1000"]["answer_minus_floor"]
+    net.update(anki_runs=[0.2, -0.1, 0.3], ratio=None, ratio_min=None, ratio_max=None)
+    assert sbs.contract_problems(out) == []
+    assert sbs.contract_problems({"sizes": {}}) == ["no sizes"]
 
 
 def _history(path: Path) -> list[tuple[object, ...]]:

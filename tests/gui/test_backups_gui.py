@@ -129,6 +129,49 @@ def test_start_backup_off_the_gui_thread_periodic_and_exit(
     assert all(check_database(b.path) is None for b in list_backups(quizapp_home))
 
 
+def test_the_start_backup_waits_until_the_first_question_is_painted(
+    make_window: Callable[[], MainWindow], qtbot: QtBot, quizapp_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Opening, studying and painting the first question run without the copy beside them."""
+    started: list[str] = []
+    real = storage_backup.take_backup
+
+    def spy(*args: object, **kwargs: object) -> storage_backup.Backup:
+        started.append("backup")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storage_backup, "take_backup", spy)
+    win = make_window()
+    win.open_collection()
+    keeper = win.safekeeping.keeper
+    assert keeper.busy()  # to come: whoever waits for the keeper waits for it too
+    win.start_study()  # as the app does at start, before its event loop turns
+    assert win.study.question is not None
+    prompt = win.study.view.prompt
+    prompt.repaint()  # the first question painted
+    assert prompt.text() and started == []
+    assert not keeper.start_timer.isActive()  # armed only once the event loop turns ...
+    qtbot.waitUntil(keeper.start_timer.isActive, timeout=WAIT_MS)
+    assert started == []  # ... and taken a moment later
+    qtbot.waitUntil(lambda: len(list_backups(quizapp_home)) == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not keeper.busy(), timeout=WAIT_MS)
+    assert started == ["backup"] and list_backups(quizapp_home)[0].reason == "start"
+
+
+def test_closed_before_the_start_backup_the_exit_backup_is_taken(
+    make_window: Callable[[], MainWindow], quizapp_home: Path,
+) -> None:
+    win = make_window()
+    win.open_collection()
+    assert win.safekeeping.keeper.busy()
+    win.close()  # before the start backup began: none, the exit backup instead
+    assert not win.safekeeping.keeper.busy()
+    assert finish_exit_backups(60)
+    (only,) = list_backups(quizapp_home)
+    assert only.reason == "exit" and check_database(only.path) is None
+
+
 def test_a_recent_backup_skips_the_start_backup_and_rotation_keeps_count_and_age(
     make_window: Callable[[], MainWindow], qtbot: QtBot, quizapp_home: Path,
 ) -> None:

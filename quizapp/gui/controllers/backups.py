@@ -3,9 +3,13 @@
 :class:`BackupKeeper` backs up the open SQLite collection with the backup
 service, :mod:`quizapp.services.backups` (SQLite's online backup API):
 
-- **at start**, on a pool thread once the window is on screen and the
-  collection is open — unless a backup younger than :data:`START_GAP` exists,
-  so that quick restarts (or a crash loop) do not rotate the history away;
+- **at start**, on a pool thread, :data:`START_DELAY` after the event loop
+  has begun: the collection's first screen (the deck list, or the first
+  question when study starts at once) is built and painted before the copy
+  and its check compete with it for the disk and the processor — unless a
+  backup younger than :data:`START_GAP` exists, so that quick restarts (or a
+  crash loop) do not rotate the history away. A window closed before then
+  takes the exit backup instead;
 - **every** :data:`~quizapp.services.backups.PERIOD_MINUTES` **minutes** during
   a long session, on a pool thread;
 - **on exit**, after the collection is closed, on a thread of its own
@@ -58,6 +62,8 @@ log = logging.getLogger(__name__)
 
 #: A start backup is skipped when the newest backup is younger than this.
 START_GAP = timedelta(minutes=10)
+#: The start backup begins this long after the event loop has begun (the first screen first).
+START_DELAY = timedelta(seconds=1)
 #: A ``.partial`` file without a process id, older than this, was left by a killed backup.
 STALE_PARTIAL = _STALE_PARTIAL
 REASON_LABELS = {
@@ -207,6 +213,7 @@ class BackupKeeper(QObject):
 
     def __init__(self, parent: QObject | None = None, *,
                  period: timedelta = timedelta(minutes=30),
+                 start_delay: timedelta = START_DELAY,
                  home: Callable[[], Path] | None = None) -> None:
         super().__init__(parent)
         self.runner = WorkerRunner(self)
@@ -215,6 +222,18 @@ class BackupKeeper(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(int(period.total_seconds() * 1000))
         self.timer.timeout.connect(lambda: self.back_up_later("periodic"))
+        # The start backup: armed when the event loop first turns (what the window does
+        # before that, opening and the first question, is never shared with the copy),
+        # then taken START_DELAY later.
+        self._start_pending = False
+        self.start_timer = QTimer(self)
+        self.start_timer.setSingleShot(True)
+        self.start_timer.setInterval(int(start_delay.total_seconds() * 1000))
+        self.start_timer.timeout.connect(self._back_up_at_start_now)
+        self._arm_start = QTimer(self)
+        self._arm_start.setSingleShot(True)
+        self._arm_start.setInterval(0)
+        self._arm_start.timeout.connect(self.start_timer.start)
         self.last: BackupOutcome | None = None
 
     @property
@@ -237,12 +256,13 @@ class BackupKeeper(QObject):
     def detach(self) -> None:
         """Stop the timer and wait for a running backup (before closing the collection)."""
         self.timer.stop()
+        self._cancel_start()  # closed before it began: the exit backup is the one taken
         self.runner.wait(60_000)
         self.db_path = None
 
     def busy(self) -> bool:
-        """Whether a backup or a check is running."""
-        return self.runner.busy()
+        """Whether a backup or a check is running, or the start backup is still to come."""
+        return self.runner.busy() or self._start_pending
 
     def back_up_later(self, reason: str, *, min_gap: timedelta | None = None) -> bool:
         """Back up on a pool thread; False if there is nothing to back up.
@@ -258,8 +278,28 @@ class BackupKeeper(QObject):
         return True
 
     def back_up_at_start(self) -> bool:
-        """The start backup (skipped after a recent one)."""
-        return self.back_up_later("start", min_gap=START_GAP)
+        """Take the start backup soon, off-thread (skipped after a recent one).
+
+        False if there is nothing to back up. It begins :data:`START_DELAY`
+        after the event loop first turns, so that the window's first screen is
+        built and painted before the copy and its check run beside it.
+        """
+        if self.db_path is None:
+            return False
+        self._cancel_start()
+        self._start_pending = True
+        self._arm_start.start()
+        return True
+
+    def _back_up_at_start_now(self) -> None:
+        if self._start_pending:
+            self._start_pending = False
+            self.back_up_later("start", min_gap=START_GAP)
+
+    def _cancel_start(self) -> None:
+        self._start_pending = False
+        self._arm_start.stop()
+        self.start_timer.stop()
 
     def back_up_on_exit(self) -> ExitBackup | None:
         """Start the exit backup on its own thread; None if there is nothing to back up.

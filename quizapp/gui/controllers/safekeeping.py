@@ -116,9 +116,9 @@ class Safekeeping(QObject):
     # ------------------------------------------------------------ opening
 
     def opened(self, library: Library) -> None:
-        """The collection is open: keep backups of it (the first one now, off-thread)."""
+        """The collection is open: keep backups of it (the first one shortly, off-thread)."""
         self.keeper.attach(library.collection)
-        self.keeper.back_up_at_start()
+        self.keeper.back_up_at_start()  # off-thread, once the first screen is painted
 
     def open_failed(self, exc: Exception) -> Library | None:
         """The collection would not open: recover from a backup if it is damaged.
