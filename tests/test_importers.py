@@ -208,6 +208,14 @@ def test_ids_are_stable_under_case_space_and_html(tmp_path: Path) -> None:
     assert a.facts[0].id == b.facts[0].id
 
 
+def test_row_ids_are_the_ones_stored_decks_already_hold() -> None:
+    """A row's id is kept in every stored deck: re-importing matches facts by it."""
+    assert qa_id_for("Capital of Peru?") == "qa-b9117ee737373865"
+    assert qa_id_for("Capital of <b>Peru</b> &amp; Chile?") == "qa-084c037193cb50c0"
+    assert qa_id_for("Ça  VA\tbien?") == "qa-3e4f2c63a04cfc0f"
+    assert qa_id_for("\u03a9\u0301 x") == "qa-7b8472d0e5c8696f"  # NFC: one letter
+
+
 def test_anki_fact_ids_are_valid_and_distinct() -> None:
     from quizapp.facts.deckfile import ID_RE
 

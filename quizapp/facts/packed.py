@@ -11,7 +11,7 @@ it is read (by index or in order), so memory stays close to the text's size.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, SupportsIndex, overload
 
 from quizapp.facts.model import Fact, FactKind
@@ -120,6 +120,45 @@ class PackedFacts(tuple[Fact, ...]):
             tags=self._tag_lists[self._tag_index[i]],
             media=self._media_lists[self._media_index[i]] if self._media_index else (),
         )
+
+    def ids(self) -> Iterator[str]:
+        """Every fact's id, in order (only the ids are decoded)."""
+        ends, buf = self._ends, self._buf
+        start = 0
+        for k in range(0, len(ends), 3):
+            yield buf[start : ends[k]].decode("utf-8", "surrogatepass")
+            start = ends[k + 2]
+
+    def parts(self, positions: Iterable[int]) -> Iterator[tuple[int, str, str, str, int, int]]:
+        """The facts at ``positions`` as plain values, without making a :class:`Fact`.
+
+        Each is ``(position, id, front, back, tag list, media list)``, the
+        lists given by their number in :attr:`tag_lists` and :attr:`media_lists`
+        (many facts share one list: a caller converts each list once).
+        """
+        ends, buf = self._ends, self._buf
+        tag_index, media_index = self._tag_index, self._media_index
+        for i in positions:
+            k = 3 * i
+            start = ends[k - 1] if k else 0
+            yield (
+                i,
+                buf[start : ends[k]].decode("utf-8", "surrogatepass"),
+                buf[ends[k] : ends[k + 1]].decode("utf-8", "surrogatepass"),
+                buf[ends[k + 1] : ends[k + 2]].decode("utf-8", "surrogatepass"),
+                tag_index[i],
+                media_index[i] if media_index else -1,
+            )
+
+    @property
+    def tag_lists(self) -> list[tuple[str, ...]]:
+        """The distinct tag lists, numbered as :meth:`parts` gives them."""
+        return self._tag_lists
+
+    @property
+    def media_lists(self) -> list[tuple[str, ...]]:
+        """The distinct media name lists, numbered as :meth:`parts` gives them (-1: none)."""
+        return self._media_lists
 
     @overload
     def __getitem__(self, index: SupportsIndex) -> Fact: ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from quizapp.facts.bulk import gc_paused
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, MediaFile, Source, Speaker
+from quizapp.facts.packed import PackedFacts
 from quizapp.scheduling.state import CardState
 from quizapp.storage.dialect import placeholder
 from quizapp.storage.models import (
@@ -236,6 +237,66 @@ def _insert_fact_rows(session: Session, cursor: Any, rows: Iterable[tuple[Any, .
         cursor.executemany(sql, chunk)
 
 
+#: The columns a Q/A fact kept packed (:class:`PackedFacts`) is stored with; the
+#: others are NULL or their defaults, as :func:`_fact_tuple` would write them.
+_QA_COLUMNS = (
+    "key", "kind", "text", "reported", "roles", "front", "back", "tags", "media", "deck_id",
+    "position", "retired",
+)  # fmt: skip
+
+
+def fact_keys(facts: Sequence[Fact]) -> Iterable[str]:
+    """The ids of ``facts`` in order (of packed facts without making each fact)."""
+    if isinstance(facts, PackedFacts):
+        return facts.ids()
+    return (fact.id for fact in facts)
+
+
+def _qa_rows(facts: PackedFacts, positions: Iterable[int], deck_id: int,
+             pending: bool = False) -> Iterator[tuple[Any, ...]]:
+    """The :data:`_QA_COLUMNS` values of the packed facts at ``positions``.
+
+    ``pending``: as a staged import stores them (retired, at ``-1 - position``).
+    Each distinct tag or media list is written as JSON once.
+    """
+    tags = [_json_list(t) for t in facts.tag_lists]
+    media = [_json_list(m) for m in facts.media_lists]
+    media.append(_EMPTY_JSON_LIST)  # list -1: no media
+    qa = FactKind.QA.value
+    for position, key, front, back, t, m in facts.parts(positions):
+        yield (key, qa, "", False, _EMPTY_JSON_LIST, front, back, tags[t], media[m], deck_id,
+               -1 - position if pending else position, pending)
+
+
+def _insert_facts(session: Session, cursor: Any, facts: Sequence[Fact],
+                  positions: Iterable[int], deck_id: int, pending: bool = False,
+                  source_ids: dict[str, int] | None = None) -> None:
+    """INSERT the facts at ``positions`` of a deck (``pending``: hidden, see :func:`_qa_rows`).
+
+    Packed Q/A facts go from their buffer to the INSERT's values directly;
+    others through :func:`_fact_tuple`.
+    """
+    if isinstance(facts, PackedFacts):
+        sql = _insert_sql(session, "fact", _QA_COLUMNS)
+        it = _qa_rows(facts, positions, deck_id, pending)
+        while chunk := list(islice(it, _CHUNK_ROWS)):
+            cursor.executemany(sql, chunk)
+        return
+
+    def place(position: int) -> tuple[Any, ...]:
+        fact = facts[position]
+        source = source_ids.get(fact.source_id) if source_ids and fact.source_id else None
+        values = _fact_tuple(fact, deck_id, -1 - position if pending else position, source)
+        if pending:
+            values = (*values[:_RETIRED], True, *values[_RETIRED + 1 :])
+        return values
+
+    _insert_fact_rows(session, cursor, (place(position) for position in positions))
+
+
+_RETIRED = _STORED_COLUMNS.index("retired")
+
+
 def _fact_from_tuple(
     r: tuple[Any, ...], source_key: dict[int, str], lists: dict[str, tuple[str, ...]]
 ) -> Fact:
@@ -414,17 +475,21 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         )
     }
     # Which facts are new and which update a stored fact, by position in the deck.
-    new_positions: list[int] = []
+    facts = deck.facts
+    new_positions: Sequence[int]
     changed: list[tuple[int, int]] = []  # (position, fact row id)
     seen: set[str] = set()
-    for position, fact in enumerate(deck.facts):
-        seen.add(fact.id)
-        found = existing.get(fact.id)
-        if found is None:
-            new_positions.append(position)
-        else:
-            changed.append((position, found[0]))
-    facts = deck.facts
+    if not existing:  # a new deck: every fact is new
+        new_positions = range(len(facts))
+    else:
+        new_positions = []
+        for position, key in enumerate(fact_keys(facts)):
+            seen.add(key)
+            found = existing.get(key)
+            if found is None:
+                new_positions.append(position)
+            else:
+                changed.append((position, found[0]))
 
     def place(position: int) -> tuple[Any, ...]:
         fact = facts[position]
@@ -440,7 +505,8 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
                     ((*place(position), fid) for position, fid in changed),
                 )
             if new_positions:
-                _insert_fact_rows(session, cursor, (place(position) for position in new_positions))
+                _insert_facts(session, cursor, facts, new_positions, deck_id,
+                              source_ids=source_ids)
     finally:
         cursor.close()
     store_media(session, deck_id, deck.media)

@@ -38,13 +38,13 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from quizapp.facts.bulk import gc_paused
@@ -72,7 +72,6 @@ META_PREFIX = "import-pending:"
 #: ``step(done, total)``: called after every step; it may raise to stop the import.
 StepCallback = Callable[[int, int], None]
 
-_RETIRED = repo._STORED_COLUMNS.index("retired")
 _POSITION = repo._STORED_COLUMNS.index("position")
 
 
@@ -230,16 +229,20 @@ class _Staged:
             }
             profiles = [p for p in s.exec(select(ProfileRow.id)) if p is not None]
             s.rollback()
-        new_positions: list[int] = []
+        new_positions: Sequence[int]
         kept: dict[int, int] = {}  # fact row id -> position in the deck
         seen: set[str] = set()
-        for position, fact in enumerate(facts):
-            seen.add(fact.id)
-            found = existing.get(fact.id)
-            if found is None:
-                new_positions.append(position)
-            else:
-                kept[found[0]] = position
+        if not existing:  # a new deck (or one with no fact left): every fact is new
+            new_positions = range(len(facts))
+        else:
+            new_positions = []
+            for position, key in enumerate(repo.fact_keys(facts)):
+                seen.add(key)
+                found = existing.get(key)
+                if found is None:
+                    new_positions.append(position)
+                else:
+                    kept[found[0]] = position
         retire = [fid for key, (fid, retired) in existing.items()
                   if key not in seen and not retired]
         del seen, existing
@@ -251,20 +254,21 @@ class _Staged:
 
         # Step 2: new facts, hidden, with their cards.
         cards = 0
-        for i in range(0, len(new_positions), self.step_facts):
-            chunk = new_positions[i : i + self.step_facts]
-            with Session(self.engine) as s, gc_paused():
-                first = _max_fact_id(s) + 1
-                cursor = repo._cursor(s)
-                try:
-                    repo._insert_fact_rows(s, cursor, (self._pending(p) for p in chunk))
-                finally:
-                    cursor.close()
-                last = _max_fact_id(s)
-                cards += repo.create_missing_cards(s, profiles, deck_id, (first, last))
-                s.commit()
-            done += len(chunk)
-            self._after_step(done, total)
+        with self.engine.connect() as conn, _synced_at_the_end(conn):
+            for i in range(0, len(new_positions), self.step_facts):
+                chunk = new_positions[i : i + self.step_facts]
+                with Session(bind=conn) as s, gc_paused():
+                    first = _max_fact_id(s) + 1
+                    cursor = repo._cursor(s)
+                    try:
+                        repo._insert_facts(s, cursor, facts, chunk, deck_id, pending=True)
+                    finally:
+                        cursor.close()
+                    last = _max_fact_id(s)
+                    cards += repo.create_missing_cards(s, profiles, deck_id, (first, last))
+                    s.commit()
+                done += len(chunk)
+                self._after_step(done, total)
 
         # Step 3: everything visible at once.
         with Session(self.engine, expire_on_commit=False) as s:
@@ -315,11 +319,6 @@ class _Staged:
             self.step(total, total)
         return repo.StoreResult(deck_id, len(new_positions), updated, len(retire), cards)
 
-    def _pending(self, position: int) -> tuple[Any, ...]:
-        values = list(repo._fact_tuple(self.deck.facts[position], self.deck_id, -1 - position))
-        values[_RETIRED] = True
-        return tuple(values)
-
     def _compare(self, kept: dict[int, int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Kept facts whose position alone changed ((position, id)), and whose content did."""
         moved: list[tuple[int, int]] = []
@@ -355,6 +354,37 @@ class _Staged:
         if self.step is not None:
             self.step(done, total)
         time.sleep(self.pause_s)
+
+
+#: SQLite's ``PRAGMA synchronous`` levels: NORMAL leaves a WAL commit unsynced.
+_SYNC_NORMAL = 1
+
+
+@contextmanager
+def _synced_at_the_end(conn: Connection) -> Iterator[None]:
+    """Commit on ``conn`` without waiting for the disk, until the block ends.
+
+    The steps' rows are hidden until the final transaction, and an import cut
+    off before it is cleared (:func:`recover_interrupted`), so a step need not
+    be on the disk when it commits: with ``synchronous=NORMAL`` SQLite still
+    keeps the file whole after a crash or power cut (the WAL is synced before
+    every checkpoint), it may only lose the latest steps. The final
+    transaction commits at the connection pool's level (FULL), and syncing the
+    WAL then makes every step before it durable as well. The level is set
+    back before the connection returns to the pool.
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    level = int(driver.execute("PRAGMA synchronous").fetchone()[0])
+    if level > _SYNC_NORMAL:
+        driver.execute(f"PRAGMA synchronous={_SYNC_NORMAL}")
+    try:
+        yield
+    finally:
+        if driver.in_transaction:
+            driver.rollback()
+        if level > _SYNC_NORMAL:
+            driver.execute(f"PRAGMA synchronous={level}")
 
 
 def _same(want: list[Any], have: list[Any]) -> bool:
