@@ -150,14 +150,18 @@ def test_an_import_killed_half_way_leaves_nothing_after_the_next_open(
     before = digest(db)
     csv = write_csv_rows(tmp_path, IMPORT_ROWS, "big.csv")
     importer = _importer(csv, db, tmp_path / "home")
-    # Wait until some steps are written (their facts are in the file, hidden).
+    # Wait until a step is written (its facts are in the file, hidden), then
+    # hold the importer still there while its rows are looked for.
     conn = sqlite3.connect(db)
     try:
         while importer.poll() is None:
             (hidden,) = conn.execute("SELECT count(*) FROM fact WHERE position < 0").fetchone()
-            if hidden >= 3 * staged.STEP_FACTS:
+            if hidden > 0:
+                os.kill(importer.pid, signal.SIGSTOP)
                 break
         assert importer.poll() is None, importer.communicate()
+        (hidden,) = conn.execute("SELECT count(*) FROM fact WHERE position < 0").fetchone()
+        assert 0 < hidden < IMPORT_ROWS
         # Nothing of the import is visible while it runs.
         with Collection.open(f"sqlite:///{db}", first_start=False) as other, \
                 other.session() as s:
@@ -197,7 +201,8 @@ def test_an_import_stopped_by_an_error_between_steps_stores_nothing(
     for deck in (qa_deck(12_500, "big", edit=True), qa_deck(12_000, "other")):
         steps.clear()
         with pytest.raises(RuntimeError, match="stopped"):
-            staged.import_deck(col.engine, deck, T0, step=stop, step_facts=100, pause_s=0)
+            staged.import_deck(col.engine, deck, T0, step=stop, step_facts=100, pause_s=0,
+                               min_facts=1)
         assert steps == [100, 200, 300]
         assert digest(db) == before
 
@@ -261,6 +266,25 @@ def test_packed_facts_stored_in_steps_are_the_facts_stored_at_once(tmp_path: Pat
     assert (once1, once2) == (steps1, steps2)
     assert once2.retired == 50 and once2.updated == 4_950
     assert once_db == steps_db
+
+
+def test_a_step_ends_after_the_chunk_that_takes_it_past_its_time(
+    collection: tuple[Collection, int, Path],
+) -> None:
+    col, _pid, _db = collection
+    n = 2 * staged.CHUNK_FACTS + 500
+    for step_s, step_facts, want in (
+        (0.0, 10**6, [staged.CHUNK_FACTS, 2 * staged.CHUNK_FACTS, n]),  # a chunk a step
+        (10**6, 10**6, [n]),  # never out of time: one step
+        (10**6, 700, [*range(700, n, 700), n]),  # at most step_facts a step
+    ):
+        steps: list[int] = []
+        deck = packed(qa_deck(n, f"big-{step_facts}-{step_s:g}"))
+        result = staged.import_deck(col.engine, deck, T0, step=lambda done, _t, s=steps:
+                                    s.append(done), pause_s=0, min_facts=1, step_s=step_s,
+                                    step_facts=step_facts)
+        assert steps == [*want, n + 1]  # and the final transaction
+        assert result.added == n
 
 
 def test_an_import_stopped_in_its_steps_leaves_the_connections_synced(

@@ -4,9 +4,13 @@ SQLite lets one connection write at a time; an answer waits for the write
 lock (``busy_timeout``, 10 s) and fails after that. Storing a deck of 300,000
 facts in one transaction holds the lock far longer. :func:`import_deck`
 stores a large deck on an SQLite file in steps instead, each a transaction
-of at most :data:`STEP_FACTS` facts and their cards, with a pause of
-:data:`PAUSE_S` after each (longer than SQLite's longest wait between two
-tries of a waiting writer, so that a waiting answer always gets its turn):
+that ends once it has worked for :data:`STEP_S` (or holds :data:`STEP_FACTS`
+facts), a chunk of :data:`CHUNK_FACTS` facts and their cards at a time, with
+a pause of :data:`PAUSE_S` after each (longer than SQLite's longest wait
+between two tries of a waiting writer, so that a waiting answer always gets
+its turn). Bounding a step by time rather than by a number of facts keeps
+the wait of an answer the same on a fast or a slow computer, and makes no
+more pauses than that needs:
 
 1. One short transaction creates the deck row if the deck is new (under a
    hidden key, :data:`PENDING_DECK_PREFIX`, so it is listed nowhere) and
@@ -27,7 +31,8 @@ rows are deleted at once; if the process dies, :func:`recover_interrupted`
 (run when a collection is opened) finds the ``meta`` row whose lock nobody
 holds and deletes them. Either way nothing of the import is ever seen.
 
-Decks of fewer than :data:`STAGED_MIN_FACTS` facts, decks with sources
+Decks of fewer than :data:`STAGED_MIN_FACTS` facts (stored in one
+transaction in about the time of one step), decks with sources
 (articles, a few hundred facts) and PostgreSQL (where writers wait only for
 the rows they share) are stored in one transaction as before.
 """
@@ -58,13 +63,19 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-#: New facts (with their cards) written in one step.
-STEP_FACTS = 5_000
+#: Seconds of work after which a step commits (it ends at the next chunk's end).
+STEP_S = 0.25
+#: New facts (with their cards) written at most in one step.
+STEP_FACTS = 50_000
+#: New facts (with their cards) written at a time within a step.
+CHUNK_FACTS = 1_000
 #: Seconds between two steps: more than the 100 ms SQLite's busy handler
 #: sleeps at most between two tries, so a waiting answer takes the lock.
 PAUSE_S = 0.12
 #: Decks with fewer facts than this are stored in one transaction.
-STAGED_MIN_FACTS = 10_000
+STAGED_MIN_FACTS = 15_000
+#: Pending facts deleted at a time when an import is undone.
+DISCARD_FACTS = 5_000
 #: The key of a new deck while its import is under way (no deck id starts so).
 PENDING_DECK_PREFIX = "~importing-"
 META_PREFIX = "import-pending:"
@@ -88,11 +99,14 @@ def import_deck(
     step_facts: int = STEP_FACTS,
     pause_s: float = PAUSE_S,
     min_facts: int = STAGED_MIN_FACTS,
+    step_s: float = STEP_S,
 ) -> repo.StoreResult:
     """Store ``deck`` (add it or update the stored deck with its id), all or nothing.
 
     On an SQLite file a deck of ``min_facts`` facts or more is stored in steps
-    (see the module's description); otherwise in one transaction.
+    (see the module's description) of at most ``step_facts`` facts, each ending
+    after the chunk that takes it past ``step_s`` seconds; otherwise in one
+    transaction.
     """
     path = _sqlite_file(engine)
     if path is None or len(deck.facts) < min_facts or deck.sources or deck.media:
@@ -103,7 +117,8 @@ def import_deck(
                 step(1, 1)  # the last chance to stop: raising rolls back
             s.commit()
             return result
-    return _Staged(engine, path, deck, now or utc_now(), step, step_facts, pause_s).run()
+    return _Staged(engine, path, deck, now or utc_now(), step, step_facts, pause_s,
+                   step_s).run()
 
 
 def _sqlite_file(engine: Engine) -> Path | None:
@@ -160,7 +175,8 @@ def _is_alive(db: Path, token: str) -> bool:
 
 class _Staged:
     def __init__(self, engine: Engine, path: Path, deck: Deck, now: datetime,
-                 step: StepCallback | None, step_facts: int, pause_s: float) -> None:
+                 step: StepCallback | None, step_facts: int, pause_s: float,
+                 step_s: float) -> None:
         self.engine = engine
         self.path = path
         self.deck = deck
@@ -168,6 +184,7 @@ class _Staged:
         self.step = step
         self.step_facts = max(1, step_facts)
         self.pause_s = pause_s
+        self.step_s = step_s
         self.token = secrets.token_hex(8)
         self.deck_id = 0
         self.new_deck = False
@@ -182,7 +199,7 @@ class _Staged:
                 return self._store()
             except BaseException:
                 _discard(self.engine, self.token, self.deck_id, self.new_deck,
-                         self.step_facts, self.pause_s)
+                         DISCARD_FACTS, self.pause_s)
                 raise
 
     def _begin(self) -> None:
@@ -255,19 +272,17 @@ class _Staged:
         # Step 2: new facts, hidden, with their cards.
         cards = 0
         with self.engine.connect() as conn, _synced_at_the_end(conn):
-            for i in range(0, len(new_positions), self.step_facts):
-                chunk = new_positions[i : i + self.step_facts]
+            while done < len(new_positions):
                 with Session(bind=conn) as s, gc_paused():
-                    first = _max_fact_id(s) + 1
-                    cursor = repo._cursor(s)
-                    try:
-                        repo._insert_facts(s, cursor, facts, chunk, deck_id, pending=True)
-                    finally:
-                        cursor.close()
-                    last = _max_fact_id(s)
-                    cards += repo.create_missing_cards(s, profiles, deck_id, (first, last))
+                    began, end = time.monotonic(), min(done + self.step_facts,
+                                                       len(new_positions))
+                    while done < end:
+                        chunk = new_positions[done : min(done + CHUNK_FACTS, end)]
+                        cards += self._insert_pending(s, chunk, profiles)
+                        done += len(chunk)
+                        if time.monotonic() - began >= self.step_s:
+                            break
                     s.commit()
-                done += len(chunk)
                 self._after_step(done, total)
 
         # Step 3: everything visible at once.
@@ -318,6 +333,17 @@ class _Staged:
         if self.step is not None:
             self.step(total, total)
         return repo.StoreResult(deck_id, len(new_positions), updated, len(retire), cards)
+
+    def _insert_pending(self, s: Session, chunk: Sequence[int], profiles: list[int]) -> int:
+        """Insert the facts at positions ``chunk`` as pending, with their cards; count cards."""
+        first = _max_fact_id(s) + 1
+        cursor = repo._cursor(s)
+        try:
+            repo._insert_facts(s, cursor, self.deck.facts, chunk, self.deck_id, pending=True)
+        finally:
+            cursor.close()
+        last = _max_fact_id(s)
+        return repo.create_missing_cards(s, profiles, self.deck_id, (first, last))
 
     def _compare(self, kept: dict[int, int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Kept facts whose position alone changed ((position, id)), and whose content did."""
@@ -459,7 +485,7 @@ def recover_interrupted(engine: Engine) -> int:
             deck_id, new_deck = 0, False
         found += 1
         if deck_id:
-            _discard(engine, token, deck_id, new_deck, STEP_FACTS, 0.0)
+            _discard(engine, token, deck_id, new_deck, DISCARD_FACTS, 0.0)
         else:
             with Session(engine) as s:
                 stale = s.get(Meta, meta.key)
