@@ -64,7 +64,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 #: Seconds of work after which a step commits (it ends at the next chunk's end).
-STEP_S = 0.25
+STEP_S = 0.5
 #: New facts (with their cards) written at most in one step.
 STEP_FACTS = 50_000
 #: New facts (with their cards) written at a time within a step.
