@@ -37,9 +37,13 @@ class QAFactPacker:
     def add(self, fact_id: str, front: str, back: str, tags: tuple[str, ...],
             media: tuple[str, ...] = ()) -> None:
         """Append one Q/A fact (``media``: the names of the files it shows)."""
-        for part in (fact_id, front, back):
-            self._buf += part.encode("utf-8", "surrogatepass")
-            self._ends.append(len(self._buf))
+        buf = self._buf  # a bytearray: += appends in place
+        buf += fact_id.encode("utf-8", "surrogatepass")
+        end_id = len(buf)
+        buf += front.encode("utf-8", "surrogatepass")
+        end_front = len(buf)
+        buf += back.encode("utf-8", "surrogatepass")
+        self._ends.extend((end_id, end_front, len(buf)))
         tag_id = self._tag_ids.get(tags)
         if tag_id is None:
             tag_id = self._tag_ids[tags] = len(self._tag_lists)
