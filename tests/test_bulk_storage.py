@@ -150,6 +150,36 @@ def test_cards_are_numbered_by_profile_then_fact(db_url: str) -> None:
             assert repo.create_missing_cards(s, profiles) == 0
 
 
+def test_cards_of_new_facts_are_the_missing_cards(db_url: str) -> None:
+    """A staged import's cards (no search for existing ones) are the cards otherwise made."""
+    packer = QAFactPacker()
+    for i in range(30):
+        packer.add(f"qa-{i}", f"F{i}", f"B{i}", ())
+    facts = packer.facts()
+    with Collection.open(db_url) as col:
+        with col.transaction() as s:
+            repo.create_profile(s, "Second", NOW)
+        made = col.import_deck(Deck(id="missing", name="Missing", facts=facts), NOW)
+        with col.transaction() as s:
+            profiles = [p for p in s.exec(select(ProfileRow.id).order_by(ProfileRow.id))]
+            deck = repo.DeckRow(key="new", name="New", created_at=NOW, updated_at=NOW)
+            s.add(deck)
+            s.flush()
+            first = s.exec(select(FactRow.id).order_by(FactRow.id.desc())).first() + 1  # type: ignore[union-attr,operator]
+            cursor = repo._cursor(s)
+            repo._insert_facts(s, cursor, facts, range(len(facts)), deck.id)
+            cursor.close()
+            assert repo.create_cards_of_new_facts(s, profiles, first) == made.cards_created
+        with col.session() as s:
+            def cards(deck_id: int) -> list[tuple[object, ...]]:
+                rows = s.exec(select(CardRow).where(CardRow.deck_id == deck_id)
+                              .order_by(CardRow.id)).all()  # type: ignore[arg-type]
+                return [(c.profile_id, s.get(FactRow, c.fact_id).key, c.family, c.state,  # type: ignore[union-attr]
+                         c.reps, c.lapses, c.suspended, c.reported_forms, c.due) for c in rows]
+            assert made.cards_created == 2 * len(facts)
+            assert cards(made.deck_id) == cards(deck.id)
+
+
 def test_reimport_updates_every_column_and_retires_the_rest(db_url: str) -> None:
     deck = _mixed_deck(3)
     with Collection.open(db_url) as col:

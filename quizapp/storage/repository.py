@@ -656,6 +656,33 @@ def create_missing_cards(
     return int(result.rowcount)
 
 
+def create_cards_of_new_facts(session: Session, profile_ids: Sequence[int], first: int) -> int:
+    """Create each profile's card of every fact with a row id of ``first`` or more; count them.
+
+    For facts inserted in the session's transaction with row ids above every
+    fact stored before it (``first`` is the old largest id + 1): no card can
+    name them yet (the card table's foreign key), so none is looked for, unlike
+    :func:`create_missing_cards`, which numbers the cards alike (by profile,
+    then fact) and fills them alike.
+    """
+    if not profile_ids:
+        return 0
+    ph = _placeholder(session)
+    sql = (
+        "INSERT INTO card (profile_id, fact_id, deck_id, family, state, reps, lapses, "
+        f"suspended, reported_forms) SELECT p.id, f.id, f.deck_id, {ph}, 0, 0, 0, FALSE, "
+        f"{ph} FROM profile AS p CROSS JOIN fact AS f "
+        f"WHERE p.id IN ({', '.join([ph] * len(profile_ids))}) AND f.id >= {ph} "
+        "ORDER BY p.id, f.id"
+    )
+    cursor = _cursor(session)
+    try:
+        cursor.execute(sql, (FIRST_FAMILY, _EMPTY_JSON_LIST, *profile_ids, first))
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
+
+
 def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool = False,
               without_qa: bool = False) -> Deck:
     """The stored deck as a plain :class:`Deck` (NotFoundError if absent).

@@ -337,22 +337,16 @@ class _Staged:
     def _insert_pending(self, s: Session, chunk: Sequence[int], profiles: list[int]) -> int:
         """Insert the facts at positions ``chunk`` as pending, with their cards; count cards.
 
-        The facts get row ids above every stored one, so no card can name them
-        yet (the card table's foreign key): each profile's card of each is
-        inserted without looking for one first, as :func:`repo.create_missing_cards`
-        numbers them (by profile, then fact).
+        The facts get row ids above every stored one, so no card names them yet
+        (see :func:`repo.create_cards_of_new_facts`).
         """
+        first = _max_fact_id(s) + 1
         cursor = repo._cursor(s)
         try:
-            first = _max_fact_id(s) + 1
             repo._insert_facts(s, cursor, self.deck.facts, chunk, self.deck_id, pending=True)
-            if not profiles:
-                return 0
-            cursor.execute(_NEW_CARDS_SQL.format(profiles=", ".join("?" * len(profiles))),
-                           (repo.FIRST_FAMILY, *profiles, first))
-            return int(cursor.rowcount)
         finally:
             cursor.close()
+        return repo.create_cards_of_new_facts(s, profiles, first)
 
     def _compare(self, kept: dict[int, int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Kept facts whose position alone changed ((position, id)), and whose content did."""
@@ -391,13 +385,6 @@ class _Staged:
         time.sleep(self.pause_s)
 
 
-#: One new card per profile for each fact from a row id on (see ``_insert_pending``).
-_NEW_CARDS_SQL = (
-    "INSERT INTO card (profile_id, fact_id, deck_id, family, state, reps, lapses, suspended, "
-    "reported_forms) SELECT p.id, f.id, f.deck_id, ?, 0, 0, 0, 0, '[]' "
-    "FROM profile AS p CROSS JOIN fact AS f WHERE p.id IN ({profiles}) AND f.id >= ? "
-    "ORDER BY p.id, f.id"
-)
 #: SQLite's ``PRAGMA synchronous`` levels: NORMAL leaves a WAL commit unsynced.
 _SYNC_NORMAL = 1
 
