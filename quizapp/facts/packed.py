@@ -11,7 +11,7 @@ it is read (by index or in order), so memory stays close to the text's size.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, SupportsIndex, overload
 
 from quizapp.facts.model import Fact, FactKind
@@ -133,12 +133,14 @@ class PackedFacts(tuple[Fact, ...]):
             yield buf[start : ends[k]].decode("utf-8", "surrogatepass")
             start = ends[k + 2]
 
-    def parts(self, positions: Iterable[int]) -> Iterator[tuple[int, str, str, str, int, int]]:
+    def parts(self, positions: Iterable[int], tag_values: Sequence[Any],
+              media_values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         """The facts at ``positions`` as plain values, without making a :class:`Fact`.
 
-        Each is ``(position, id, front, back, tag list, media list)``, the
-        lists given by their number in :attr:`tag_lists` and :attr:`media_lists`
-        (many facts share one list: a caller converts each list once).
+        Each is ``(position, id, front, back, tags, media)``, where ``tags`` is
+        ``tag_values[n]`` for the fact's tag list ``tag_lists[n]`` (and media
+        alike, ``media_values[-1]`` for a fact with no media list): many facts
+        share one list, so a caller converts each list once.
         """
         ends, buf = self._ends, self._buf
         tag_index, media_index = self._tag_index, self._media_index
@@ -150,18 +152,18 @@ class PackedFacts(tuple[Fact, ...]):
                 buf[start : ends[k]].decode("utf-8", "surrogatepass"),
                 buf[ends[k] : ends[k + 1]].decode("utf-8", "surrogatepass"),
                 buf[ends[k + 1] : ends[k + 2]].decode("utf-8", "surrogatepass"),
-                tag_index[i],
-                media_index[i] if media_index else -1,
+                tag_values[tag_index[i]],
+                media_values[media_index[i] if media_index else -1],
             )
 
     @property
     def tag_lists(self) -> list[tuple[str, ...]]:
-        """The distinct tag lists, numbered as :meth:`parts` gives them."""
+        """The distinct tag lists, numbered as :meth:`parts` reads them."""
         return self._tag_lists
 
     @property
     def media_lists(self) -> list[tuple[str, ...]]:
-        """The distinct media name lists, numbered as :meth:`parts` gives them (-1: none)."""
+        """The distinct media name lists, numbered as :meth:`parts` reads them."""
         return self._media_lists
 
     @overload

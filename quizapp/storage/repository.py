@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -237,12 +237,9 @@ def _insert_fact_rows(session: Session, cursor: Any, rows: Iterable[tuple[Any, .
         cursor.executemany(sql, chunk)
 
 
-#: The columns a Q/A fact kept packed (:class:`PackedFacts`) is stored with; the
-#: others are NULL or their defaults, as :func:`_fact_tuple` would write them.
-_QA_COLUMNS = (
-    "key", "kind", "text", "reported", "roles", "front", "back", "tags", "media", "deck_id",
-    "position", "retired",
-)  # fmt: skip
+#: The columns of a Q/A fact kept packed (:class:`PackedFacts`) bound for each
+#: fact; the others are the same for every fact (see :func:`_insert_facts`).
+_QA_COLUMNS = ("position", "key", "front", "back", "tags", "media")
 
 
 def fact_keys(facts: Sequence[Fact]) -> Iterable[str]:
@@ -252,33 +249,28 @@ def fact_keys(facts: Sequence[Fact]) -> Iterable[str]:
     return (fact.id for fact in facts)
 
 
-def _qa_rows(facts: PackedFacts, positions: Iterable[int], deck_id: int,
-             pending: bool = False) -> Iterator[tuple[Any, ...]]:
-    """The :data:`_QA_COLUMNS` values of the packed facts at ``positions``.
-
-    ``pending``: as a staged import stores them (retired, at ``-1 - position``).
-    Each distinct tag or media list is written as JSON once.
-    """
-    tags = [_json_list(t) for t in facts.tag_lists]
-    media = [_json_list(m) for m in facts.media_lists]
-    media.append(_EMPTY_JSON_LIST)  # list -1: no media
-    qa = FactKind.QA.value
-    for position, key, front, back, t, m in facts.parts(positions):
-        yield (key, qa, "", False, _EMPTY_JSON_LIST, front, back, tags[t], media[m], deck_id,
-               -1 - position if pending else position, pending)
-
-
 def _insert_facts(session: Session, cursor: Any, facts: Sequence[Fact],
                   positions: Iterable[int], deck_id: int, pending: bool = False,
                   source_ids: dict[str, int] | None = None) -> None:
     """INSERT the facts at ``positions`` of a deck (``pending``: hidden, see :func:`_qa_rows`).
 
-    Packed Q/A facts go from their buffer to the INSERT's values directly;
-    others through :func:`_fact_tuple`.
+    Packed Q/A facts go from their buffer to the INSERT's values directly
+    (:data:`_QA_COLUMNS`; the values every such fact shares are written in
+    the statement, as :func:`_fact_tuple` gives them, and each distinct tag
+    or media list is made JSON once); others through :func:`_fact_tuple`.
     """
     if isinstance(facts, PackedFacts):
-        sql = _insert_sql(session, "fact", _QA_COLUMNS)
-        it = _qa_rows(facts, positions, deck_id, pending)
+        ph = _placeholder(session)
+        flag = "TRUE" if pending else "FALSE"
+        sql = (
+            f"INSERT INTO fact ({', '.join(_quote(session, c) for c in _QA_COLUMNS)}, "
+            "kind, text, reported, roles, deck_id, retired) VALUES "
+            f"({'-1 - ' if pending else ''}{ph}, {ph}, {ph}, {ph}, {ph}, {ph}, "
+            f"'{FactKind.QA.value}', '', FALSE, '{_EMPTY_JSON_LIST}', {int(deck_id)}, {flag})"
+        )
+        tags = [_json_list(t) for t in facts.tag_lists]
+        media = [*(_json_list(m) for m in facts.media_lists), _EMPTY_JSON_LIST]
+        it = facts.parts(positions, tags, media)
         while chunk := list(islice(it, _CHUNK_ROWS)):
             cursor.executemany(sql, chunk)
         return
