@@ -169,7 +169,7 @@ def test_cards_of_new_facts_are_the_missing_cards(db_url: str) -> None:
             cursor = repo._cursor(s)
             repo._insert_facts(s, cursor, facts, range(len(facts)), deck.id)
             cursor.close()
-            assert repo.create_cards_of_new_facts(s, profiles, first) == made.cards_created
+            assert repo.create_cards_of_new_facts(s, profiles, deck.id, first) == made.cards_created
         with col.session() as s:
             def cards(deck_id: int) -> list[tuple[object, ...]]:
                 rows = s.exec(select(CardRow).where(CardRow.deck_id == deck_id)

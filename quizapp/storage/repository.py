@@ -407,6 +407,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
     """
     now = now or utc_now()
     deck_row = session.exec(select(DeckRow).where(DeckRow.key == deck.id)).first()
+    new_deck = deck_row is None  # nothing of it stored: no source, fact or card to match
     if deck_row is None:
         deck_row = DeckRow(
             key=deck.id,
@@ -432,7 +433,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
     existing_sources = {
         s.key: s
         for s in session.exec(select(SourceRow).where(col(SourceRow.deck_id) == deck_id))
-    }
+    } if deck.sources and not new_deck else {}
     for src in deck.sources:
         srow = existing_sources.get(src.id)
         values = {
@@ -457,7 +458,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         source_ids[src.id] = srow.id
 
     fact_table = FactRow.__table__  # type: ignore[attr-defined]
-    existing: dict[str, tuple[int, bool]] = {
+    existing: dict[str, tuple[int, bool]] = {} if new_deck else {
         key: (fid, bool(retired))
         for fid, key, retired in _fetch_tuples(
             session,
@@ -501,12 +502,16 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
                               source_ids=source_ids)
     finally:
         cursor.close()
-    store_media(session, deck_id, deck.media)
+    if deck.media:
+        store_media(session, deck_id, deck.media)
     retire = [fid for key, (fid, retired) in existing.items() if key not in seen and not retired]
     if retire:
         session.exec(update(FactRow).where(FactRow.id.in_(retire)).values(retired=True))  # type: ignore[union-attr]
     profile_ids = [p for p in session.exec(select(ProfileRow.id)) if p is not None]
-    created = create_missing_cards(session, profile_ids, deck_id)
+    if new_deck:
+        created = create_cards_of_new_facts(session, profile_ids, deck_id)
+    else:
+        created = create_missing_cards(session, profile_ids, deck_id)
     return StoreResult(deck_id, len(new_positions), len(changed), len(retire), created)
 
 
@@ -648,14 +653,15 @@ def create_missing_cards(
     return int(result.rowcount)
 
 
-def create_cards_of_new_facts(session: Session, profile_ids: Sequence[int], first: int) -> int:
-    """Create each profile's card of every fact with a row id of ``first`` or more; count them.
+def create_cards_of_new_facts(session: Session, profile_ids: Sequence[int], deck_id: int,
+                              first: int = 0) -> int:
+    """Create each profile's card of every fact of the deck from row id ``first``; count them.
 
-    For facts inserted in the session's transaction with row ids above every
-    fact stored before it (``first`` is the old largest id + 1): no card can
-    name them yet (the card table's foreign key), so none is looked for, unlike
-    :func:`create_missing_cards`, which numbers the cards alike (by profile,
-    then fact) and fills them alike.
+    For facts inserted in the session's transaction, of a deck made in it or
+    with row ids above every fact stored before (``first`` is the old largest
+    id + 1): no card can name them yet (the card table's foreign key), so none
+    is looked for, unlike :func:`create_missing_cards`, which numbers the cards
+    alike (by profile, then fact) and fills them alike.
     """
     if not profile_ids:
         return 0
@@ -664,12 +670,12 @@ def create_cards_of_new_facts(session: Session, profile_ids: Sequence[int], firs
         "INSERT INTO card (profile_id, fact_id, deck_id, family, state, reps, lapses, "
         f"suspended, reported_forms) SELECT p.id, f.id, f.deck_id, {ph}, 0, 0, 0, FALSE, "
         f"{ph} FROM profile AS p CROSS JOIN fact AS f "
-        f"WHERE p.id IN ({', '.join([ph] * len(profile_ids))}) AND f.id >= {ph} "
-        "ORDER BY p.id, f.id"
+        f"WHERE p.id IN ({', '.join([ph] * len(profile_ids))}) AND f.deck_id = {ph} "
+        f"AND f.id >= {ph} ORDER BY p.id, f.id"
     )
     cursor = _cursor(session)
     try:
-        cursor.execute(sql, (FIRST_FAMILY, _EMPTY_JSON_LIST, *profile_ids, first))
+        cursor.execute(sql, (FIRST_FAMILY, _EMPTY_JSON_LIST, *profile_ids, deck_id, first))
         return int(cursor.rowcount)
     finally:
         cursor.close()

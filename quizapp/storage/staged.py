@@ -346,7 +346,7 @@ class _Staged:
             repo._insert_facts(s, cursor, self.deck.facts, chunk, self.deck_id, pending=True)
         finally:
             cursor.close()
-        return repo.create_cards_of_new_facts(s, profiles, first)
+        return repo.create_cards_of_new_facts(s, profiles, self.deck_id, first)
 
     def _compare(self, kept: dict[int, int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Kept facts whose position alone changed ((position, id)), and whose content did."""
