@@ -200,3 +200,21 @@ def test_history_builder_is_seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         histories.append(_history(path))
     assert len(histories[0]) > 200
     assert histories[0] == histories[1]
+
+
+def test_bench_import_against_anki_imports_the_same_rows_on_both_sides(tmp_path: Path) -> None:
+    """``bench_import.py --vs-anki`` runs both sides on the same files and prints the ratio."""
+    env = dict(os.environ)
+    env.pop("QUIZAPP_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_import.py"), "--vs-anki",
+         _anki_python(), "--sizes", "40", "--repeats", "2"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(done.stdout)
+    figure = data["sizes"]["40"]
+    assert data["repeats"] == 2
+    assert figure["quizapp_rows_per_s"] > 0 and figure["anki_rows_per_s"] > 0
+    assert figure["ratio_min"] <= figure["ratio"] <= figure["ratio_max"]
+    assert figure["cards_per_row"] == {"quizapp": 1.0, "anki": 1.0}  # the same work

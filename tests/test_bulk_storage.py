@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from quizapp.facts.deckfile import load_deck_file
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source
+from quizapp.facts.packed import PackedFacts, QAFactPacker
 from quizapp.services.collection import Collection
 from quizapp.storage import repository as repo
 from quizapp.storage.models import CardRow, FactRow, ProfileRow
@@ -81,6 +82,42 @@ def test_a_large_mixed_deck_round_trips(db_url: str) -> None:
         assert [rows[f.id].position for f in deck.facts] == list(range(len(deck.facts)))
 
 
+FACT_ROW = ("key", "kind", "position", "source_id", "text", "start", "end", "sentence",
+            "sentence_start", "stem", "event", "value_text", "value_num", "unit", "counts",
+            "qualifier", "speaker", "role", "reported", "name", "roles", "front", "back",
+            "tags", "retired", "media")  # fmt: skip
+
+
+def _fact_rows(col: Collection, deck_id: int) -> list[tuple[object, ...]]:
+    with col.session() as s:
+        rows = s.exec(select(FactRow).where(FactRow.deck_id == deck_id)
+                      .order_by(FactRow.position)).all()  # type: ignore[arg-type]
+        return [tuple(getattr(r, c) for c in FACT_ROW) for r in rows]
+
+
+def test_packed_facts_are_stored_as_the_same_facts_unpacked(db_url: str) -> None:
+    """An import's packed Q/A facts skip the Fact objects: the rows are the same."""
+    packer = QAFactPacker()
+    n = repo._CHUNK_ROWS + 10
+    for i in range(n):
+        tags = ("tag", f"t{i % 3}", 'ünï "q" \\ /') if i % 2 else ()
+        media = (f"m{i % 4}.png",) if i % 5 == 0 else ()
+        packer.add(f"qa-{i:06d}", f"Front {i} é\u2028", f"Back {i}", tags, media)
+    packed = packer.facts()
+    plain = tuple(packed)
+    assert isinstance(packed, PackedFacts) and not isinstance(plain, PackedFacts)
+    with Collection.open(db_url) as col:
+        a = col.import_deck(Deck(id="packed", name="Packed", facts=packed), NOW)
+        b = col.import_deck(Deck(id="plain", name="Plain", facts=plain), NOW)
+        assert (a.added, a.cards_created) == (b.added, b.cards_created) == (n, n)
+        assert _fact_rows(col, a.deck_id) == _fact_rows(col, b.deck_id)
+        assert col.load_deck("packed").facts == plain
+        # Imported again, packed: every fact matched by its id, none added.
+        again = col.import_deck(Deck(id="packed", name="Packed", facts=packed), NOW)
+        assert (again.added, again.updated, again.retired) == (0, n, 0)
+        assert _fact_rows(col, a.deck_id) == _fact_rows(col, b.deck_id)
+
+
 def test_cards_are_numbered_by_profile_then_fact(db_url: str) -> None:
     deck = _mixed_deck(5)
     with Collection.open(db_url) as col:
@@ -111,6 +148,36 @@ def test_cards_are_numbered_by_profile_then_fact(db_url: str) -> None:
         # Nothing is missing any more: a second call creates nothing.
         with col.transaction() as s:
             assert repo.create_missing_cards(s, profiles) == 0
+
+
+def test_cards_of_new_facts_are_the_missing_cards(db_url: str) -> None:
+    """A staged import's cards (no search for existing ones) are the cards otherwise made."""
+    packer = QAFactPacker()
+    for i in range(30):
+        packer.add(f"qa-{i}", f"F{i}", f"B{i}", ())
+    facts = packer.facts()
+    with Collection.open(db_url) as col:
+        with col.transaction() as s:
+            repo.create_profile(s, "Second", NOW)
+        made = col.import_deck(Deck(id="missing", name="Missing", facts=facts), NOW)
+        with col.transaction() as s:
+            profiles = [p for p in s.exec(select(ProfileRow.id).order_by(ProfileRow.id))]
+            deck = repo.DeckRow(key="new", name="New", created_at=NOW, updated_at=NOW)
+            s.add(deck)
+            s.flush()
+            first = s.exec(select(FactRow.id).order_by(FactRow.id.desc())).first() + 1  # type: ignore[union-attr,operator]
+            cursor = repo._cursor(s)
+            repo._insert_facts(s, cursor, facts, range(len(facts)), deck.id)
+            cursor.close()
+            assert repo.create_cards_of_new_facts(s, profiles, deck.id, first) == made.cards_created
+        with col.session() as s:
+            def cards(deck_id: int) -> list[tuple[object, ...]]:
+                rows = s.exec(select(CardRow).where(CardRow.deck_id == deck_id)
+                              .order_by(CardRow.id)).all()  # type: ignore[arg-type]
+                return [(c.profile_id, s.get(FactRow, c.fact_id).key, c.family, c.state,  # type: ignore[union-attr]
+                         c.reps, c.lapses, c.suspended, c.reported_forms, c.due) for c in rows]
+            assert made.cards_created == 2 * len(facts)
+            assert cards(made.deck_id) == cards(deck.id)
 
 
 def test_reimport_updates_every_column_and_retires_the_rest(db_url: str) -> None:

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import event
 
 from quizapp.facts.model import Deck, Fact, FactKind
+from quizapp.facts.packed import QAFactPacker
 from quizapp.services.collection import Collection
 from quizapp.services.counts import deck_counts
 from quizapp.services.profiles import create_profile, update_profile_settings
@@ -149,14 +150,18 @@ def test_an_import_killed_half_way_leaves_nothing_after_the_next_open(
     before = digest(db)
     csv = write_csv_rows(tmp_path, IMPORT_ROWS, "big.csv")
     importer = _importer(csv, db, tmp_path / "home")
-    # Wait until some steps are written (their facts are in the file, hidden).
+    # Wait until a step is written (its facts are in the file, hidden), then
+    # hold the importer still there while its rows are looked for.
     conn = sqlite3.connect(db)
     try:
         while importer.poll() is None:
             (hidden,) = conn.execute("SELECT count(*) FROM fact WHERE position < 0").fetchone()
-            if hidden >= 3 * staged.STEP_FACTS:
+            if hidden > 0:
+                os.kill(importer.pid, signal.SIGSTOP)
                 break
         assert importer.poll() is None, importer.communicate()
+        (hidden,) = conn.execute("SELECT count(*) FROM fact WHERE position < 0").fetchone()
+        assert 0 < hidden < IMPORT_ROWS
         # Nothing of the import is visible while it runs.
         with Collection.open(f"sqlite:///{db}", first_start=False) as other, \
                 other.session() as s:
@@ -196,7 +201,8 @@ def test_an_import_stopped_by_an_error_between_steps_stores_nothing(
     for deck in (qa_deck(12_500, "big", edit=True), qa_deck(12_000, "other")):
         steps.clear()
         with pytest.raises(RuntimeError, match="stopped"):
-            staged.import_deck(col.engine, deck, T0, step=stop, step_facts=100, pause_s=0)
+            staged.import_deck(col.engine, deck, T0, step=stop, step_facts=100, pause_s=0,
+                               min_facts=1)
         assert steps == [100, 200, 300]
         assert digest(db) == before
 
@@ -219,6 +225,83 @@ def test_stored_in_steps_or_at_once_the_database_is_the_same(tmp_path: Path) -> 
     assert (once1, once2) == (steps1, steps2)
     assert once2.added == 1 and once2.retired == 50 and once2.updated == 4_950
     assert once_db == steps_db
+
+
+def packed(deck: Deck) -> Deck:
+    """``deck`` with its facts packed, as a spreadsheet's import holds them."""
+    packer = QAFactPacker()
+    for fact in deck.facts:
+        packer.add(fact.id, fact.front or "", fact.back or "", fact.tags, fact.media)
+    return Deck(id=deck.id, name=deck.name, facts=packer.facts())
+
+
+def synchronous_levels(col: Collection) -> set[int]:
+    """``PRAGMA synchronous`` of every connection the pool holds (checked out at once)."""
+    conns = [col.engine.connect() for _ in range(max(1, col.engine.pool.checkedin()))]
+    try:
+        return {int(c.exec_driver_sql("PRAGMA synchronous").scalar_one()) for c in conns}
+    finally:
+        for c in conns:
+            c.close()
+
+
+def test_packed_facts_stored_in_steps_are_the_facts_stored_at_once(tmp_path: Path) -> None:
+    results = []
+    for name, options, pack in (("once", {"min_facts": 10**9}, False),
+                                ("steps", {"step_facts": 700, "pause_s": 0, "min_facts": 1},
+                                 True)):
+        db = tmp_path / f"{name}.sqlite3"
+        with Collection.open(f"sqlite:///{db}", first_start=False) as col:
+            create_profile(col, "P", T0)
+            deck = qa_deck(5_000, "big")
+            edited = qa_deck(5_000, "big", edit=True)
+            first = staged.import_deck(col.engine, packed(deck) if pack else deck, T0,
+                                       **options)
+            second = staged.import_deck(col.engine, packed(edited) if pack else edited, T0,
+                                        **options)
+            # The steps commit without syncing; every pooled connection is back at FULL.
+            assert synchronous_levels(col) == {2}
+        results.append((first, second, digest(db)))
+    (once1, once2, once_db), (steps1, steps2, steps_db) = results
+    assert (once1, once2) == (steps1, steps2)
+    assert once2.retired == 50 and once2.updated == 4_950
+    assert once_db == steps_db
+
+
+def test_a_step_ends_after_the_chunk_that_takes_it_past_its_time(
+    collection: tuple[Collection, int, Path],
+) -> None:
+    col, _pid, _db = collection
+    n = 2 * staged.CHUNK_FACTS + 500
+    for step_s, step_facts, want in (
+        (0.0, 10**6, [staged.CHUNK_FACTS, 2 * staged.CHUNK_FACTS, n]),  # a chunk a step
+        (10**6, 10**6, [n]),  # never out of time: one step
+        (10**6, 700, [*range(700, n, 700), n]),  # at most step_facts a step
+    ):
+        steps: list[int] = []
+        deck = packed(qa_deck(n, f"big-{step_facts}-{step_s:g}"))
+        result = staged.import_deck(col.engine, deck, T0, step=lambda done, _t, s=steps:
+                                    s.append(done), pause_s=0, min_facts=1, step_s=step_s,
+                                    step_facts=step_facts)
+        assert steps == [*want, n + 1]  # and the final transaction
+        assert result.added == n
+
+
+def test_an_import_stopped_in_its_steps_leaves_the_connections_synced(
+    collection: tuple[Collection, int, Path],
+) -> None:
+    col, _pid, db = collection
+    before = digest(db)
+
+    def stop(done: int, total: int) -> None:
+        if done == 2_000:
+            raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError, match="stopped"):
+        staged.import_deck(col.engine, packed(qa_deck(6_000, "big")), T0, step=stop,
+                           step_facts=1_000, pause_s=0, min_facts=1)
+    assert digest(db) == before
+    assert synchronous_levels(col) == {2}
 
 
 def test_a_second_import_of_a_deck_under_import_is_refused(

@@ -208,6 +208,14 @@ def test_ids_are_stable_under_case_space_and_html(tmp_path: Path) -> None:
     assert a.facts[0].id == b.facts[0].id
 
 
+def test_row_ids_are_the_ones_stored_decks_already_hold() -> None:
+    """A row's id is kept in every stored deck: re-importing matches facts by it."""
+    assert qa_id_for("Capital of Peru?") == "qa-b9117ee737373865"
+    assert qa_id_for("Capital of <b>Peru</b> &amp; Chile?") == "qa-084c037193cb50c0"
+    assert qa_id_for("Ça  VA\tbien?") == "qa-3e4f2c63a04cfc0f"
+    assert qa_id_for("\u03a9\u0301 x") == "qa-7b8472d0e5c8696f"  # NFC: one letter
+
+
 def test_anki_fact_ids_are_valid_and_distinct() -> None:
     from quizapp.facts.deckfile import ID_RE
 
@@ -282,6 +290,33 @@ def test_undecodable_bytes_name_line_and_field(tmp_path: Path) -> None:
         f"{path}:3: front: not valid UTF-8 (byte 0xE9); save the file as UTF-8",
         f"{path}:4: back: not valid UTF-8 (byte 0xE9); save the file as UTF-8",
     ]
+
+
+def test_undecodable_bytes_far_into_a_file_are_found(tmp_path: Path) -> None:
+    """The bytes are checked as the file is first read, a megabyte at a time."""
+    rows = b"".join(b"row %d,\xc3\xa9t\xc3\xa9\n" % i for i in range(120_000))  # 1.6 MB
+    path = write(tmp_path, "cards.csv", rows + b"caf\xe9,coffee\n" + b"\xe2\x82\xac,euro\n")
+    assert problems_of(path) == [
+        f"{path}:120001: front: not valid UTF-8 (byte 0xE9); save the file as UTF-8",
+    ]
+    # A character cut by a megabyte's end is whole: the file is clean.
+    head = b"".join(b"q%07d,a\n" % i for i in range(95_000))  # 11 bytes a row
+    pad = 1024 * 1024 - 1 - len(head) - 1  # the \xc3 is the megabyte's last byte
+    cut = head + b"z" * pad + b",\xc3\xa9\n"
+    assert cut[1024 * 1024 - 1] == 0xC3
+    facts = detect_and_load(write(tmp_path, "cut.csv", cut)).facts
+    assert len(facts) == 95_001 and facts[-1].back == "\u00e9"
+
+
+def test_rows_get_the_ids_their_fronts_always_had(tmp_path: Path) -> None:
+    fronts = ["Capital of Peru?", "  capital OF\tperu? ", "Capital of <b>Chile</b>?",
+              "Tom &amp; Jerry?", "Ça va?", "Ω\u0301?", "a\u00a0b?", "x\u2028y?"]
+    body = "".join(f'"{f}",back {i}\n' for i, f in enumerate(fronts) if i != 1)
+    deck = detect_and_load(write(tmp_path, "cards.csv", body))
+    assert [f.id for f in deck.facts] == [qa_id_for(f) for i, f in enumerate(fronts) if i != 1]
+    assert deck.facts[0].id == "qa-b9117ee737373865"
+    again = detect_and_load(write(tmp_path, "again.csv", f'"{fronts[1]}",other back\n'))
+    assert again.facts[0].id == "qa-b9117ee737373865"
 
 
 def test_unclosed_quote(tmp_path: Path) -> None:

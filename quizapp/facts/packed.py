@@ -11,7 +11,7 @@ it is read (by index or in order), so memory stays close to the text's size.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, SupportsIndex, overload
 
 from quizapp.facts.model import Fact, FactKind
@@ -37,9 +37,13 @@ class QAFactPacker:
     def add(self, fact_id: str, front: str, back: str, tags: tuple[str, ...],
             media: tuple[str, ...] = ()) -> None:
         """Append one Q/A fact (``media``: the names of the files it shows)."""
-        for part in (fact_id, front, back):
-            self._buf += part.encode("utf-8", "surrogatepass")
-            self._ends.append(len(self._buf))
+        buf = self._buf  # a bytearray: += appends in place
+        buf += fact_id.encode("utf-8", "surrogatepass")
+        end_id = len(buf)
+        buf += front.encode("utf-8", "surrogatepass")
+        end_front = len(buf)
+        buf += back.encode("utf-8", "surrogatepass")
+        self._ends.extend((end_id, end_front, len(buf)))
         tag_id = self._tag_ids.get(tags)
         if tag_id is None:
             tag_id = self._tag_ids[tags] = len(self._tag_lists)
@@ -120,6 +124,47 @@ class PackedFacts(tuple[Fact, ...]):
             tags=self._tag_lists[self._tag_index[i]],
             media=self._media_lists[self._media_index[i]] if self._media_index else (),
         )
+
+    def ids(self) -> Iterator[str]:
+        """Every fact's id, in order (only the ids are decoded)."""
+        ends, buf = self._ends, self._buf
+        start = 0
+        for k in range(0, len(ends), 3):
+            yield buf[start : ends[k]].decode("utf-8", "surrogatepass")
+            start = ends[k + 2]
+
+    def parts(self, positions: Iterable[int], tag_values: Sequence[Any],
+              media_values: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        """The facts at ``positions`` as plain values, without making a :class:`Fact`.
+
+        Each is ``(position, id, front, back, tags, media)``, where ``tags`` is
+        ``tag_values[n]`` for the fact's tag list ``tag_lists[n]`` (and media
+        alike, ``media_values[-1]`` for a fact with no media list): many facts
+        share one list, so a caller converts each list once.
+        """
+        ends, buf = self._ends, self._buf
+        tag_index, media_index = self._tag_index, self._media_index
+        for i in positions:
+            k = 3 * i
+            start = ends[k - 1] if k else 0
+            yield (
+                i,
+                buf[start : ends[k]].decode("utf-8", "surrogatepass"),
+                buf[ends[k] : ends[k + 1]].decode("utf-8", "surrogatepass"),
+                buf[ends[k + 1] : ends[k + 2]].decode("utf-8", "surrogatepass"),
+                tag_values[tag_index[i]],
+                media_values[media_index[i] if media_index else -1],
+            )
+
+    @property
+    def tag_lists(self) -> list[tuple[str, ...]]:
+        """The distinct tag lists, numbered as :meth:`parts` reads them."""
+        return self._tag_lists
+
+    @property
+    def media_lists(self) -> list[tuple[str, ...]]:
+        """The distinct media name lists, numbered as :meth:`parts` reads them."""
+        return self._media_lists
 
     @overload
     def __getitem__(self, index: SupportsIndex) -> Fact: ...

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import itertools
 import re
@@ -42,6 +43,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from quizapp.facts.bulk import gc_paused
 from quizapp.facts.deckfile import ID_RE, Problem
@@ -171,10 +173,13 @@ class _Layout:
             return None
 
 
-def _encoding(path: Path, file: str) -> tuple[str, int]:
-    """The text encoding of the file and its number of lines, in one pass over its bytes.
+def _encoding(path: Path, file: str) -> tuple[str, int, bool]:
+    """The text encoding of the file, its number of lines and whether it decodes cleanly.
 
-    Refuses a file with NUL bytes (a binary file, or UTF-16 without a BOM).
+    One pass over its bytes. Refuses a file with NUL bytes (a binary file, or
+    UTF-16 without a BOM). A file that is not valid UTF-8 is read all the same
+    (its bad bytes are reported by line and field): the third value says
+    whether any cell can hold one.
     """
     lines = 0
     with open(path, "rb") as fh:
@@ -188,8 +193,9 @@ def _encoding(path: Path, file: str) -> tuple[str, int]:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError as exc:
                 raise refuse(file, 1, "file", f"not valid UTF-16 ({exc.reason})") from exc
-            return "utf-16", lines + 1
+            return "utf-16", lines + 1, True
         fh.seek(0)
+        utf8: Any = codecs.getincrementaldecoder("utf-8")()
         while chunk := fh.read(_CHUNK):
             nul = chunk.find(b"\x00")
             if nul >= 0:
@@ -199,7 +205,17 @@ def _encoding(path: Path, file: str) -> tuple[str, int]:
                     "binary data (NUL bytes): not a text file; save it as CSV (UTF-8)",
                 )  # fmt: skip
             lines += chunk.count(b"\n")
-    return "utf-8-sig", lines + 1
+            if utf8 is not None and not chunk.isascii():
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = None
+        if utf8 is not None:
+            try:
+                utf8.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8 = None
+    return "utf-8-sig", lines + 1, utf8 is not None
 
 
 _CHUNK = 1024 * 1024
@@ -370,7 +386,7 @@ def load_delimited(path: Path, progress: Progress | None = None, *,
                 file, 1, "file", f"too large ({size:,} bytes; at most {MAX_TEXT_BYTES:,}): "
                 "split it into several files",
             )  # fmt: skip
-        encoding, total_lines = _encoding(path, file)
+        encoding, total_lines, clean = _encoding(path, file)
         with _open_text(path, encoding) as fh:
             head = fh.read(SAMPLE_CHARS + 1)
     except OSError as exc:
@@ -408,7 +424,7 @@ def load_delimited(path: Path, progress: Progress | None = None, *,
             records = _records(fh, sep, first_line, literal, errors)
             rows = Problems(file, None if skip_bad_rows else MAX_PROBLEMS)
             result = _load_body(path, records, meta, sep, first_line, rows,
-                                progress, total_lines, errors, widths, skip_bad_rows)
+                                progress, total_lines, errors, widths, skip_bad_rows, clean)
         return result, errors, widths
 
     try:
@@ -452,6 +468,7 @@ def _load_body(
     errors: list[_RecordError],
     widths: set[int],
     skip_bad_rows: bool = False,
+    clean: bool = False,
 ) -> ImportResult | None:
     """The deck of the records; None when the records do not parse (``errors``).
 
@@ -497,17 +514,9 @@ def _load_body(
     if ignored:
         notices.append("columns not imported: " + ", ".join(ignored))
 
-    def counted() -> Iterator[tuple[int, list[str]]]:
-        for n, (line, row) in enumerate(rows, start=1):
-            widths.add(len(row))
-            if n > MAX_ROWS:
-                probs.line(line, "file", f"more than {MAX_ROWS:,} rows: split the file "
-                           "into several files")
-                raise _TooManyRowsError
-            yield line, row
-
     try:
-        deck, more, last = _build(path, layout, counted(), meta, probs, progress, total_lines)
+        deck, more, last = _build(path, layout, rows, meta, probs, progress, total_lines,
+                                  widths, clean)
     except _TooManyRowsError:
         raise probs.error() from None
     if errors and not (skip_bad_rows and deck.facts):
@@ -532,8 +541,15 @@ def _build(
     probs: Problems,
     progress: Progress | None,
     total_lines: int,
+    widths: set[int],
+    clean: bool,
 ) -> tuple[Deck, list[str], int]:
-    """The deck of the records, notices, and the line of the last record (0: none)."""
+    """The deck of the records, notices, and the line of the last record (0: none).
+
+    Adds the number of fields of every record to ``widths``; raises
+    _TooManyRowsError after :data:`MAX_ROWS` records. ``clean``: the file
+    decoded without a bad byte, so no cell need be searched for one.
+    """
     ncols = layout.ncols
     fi, bi = layout.index("front"), layout.index("back")
     assert fi is not None and bi is not None
@@ -553,10 +569,17 @@ def _build(
     decks: Counter[str] = Counter()
     line = 0
 
+    add_fact = facts.add
+    sha1 = hashlib.sha1
     for count, (line, row) in enumerate(records, start=1):
+        n = len(row)
+        widths.add(n)
+        if count > MAX_ROWS:
+            probs.line(line, "file", f"more than {MAX_ROWS:,} rows: split the file "
+                       "into several files")
+            raise _TooManyRowsError
         if progress and count % PROGRESS_EVERY == 0:
             progress(min(line, total_lines), total_lines)
-        n = len(row)
         if n != ncols:
             if n > ncols and not any(c.strip() for c in row[ncols:]):
                 row = row[:ncols]
@@ -565,13 +588,14 @@ def _build(
             else:
                 probs.line(line, "row", f"expected {ncols} fields, found {n}")
                 continue
-        bad = False
-        for i, cell in enumerate(row):
-            if not cell.isascii() and _SURROGATE_RE.search(cell):
-                probs.line(line, layout.roles[i] or layout.names[i], _bad_bytes(cell))
-                bad = True
-        if bad:
-            continue
+        if not clean:
+            bad = False
+            for i, cell in enumerate(row):
+                if not cell.isascii() and _SURROGATE_RE.search(cell):
+                    probs.line(line, layout.roles[i] or layout.names[i], _bad_bytes(cell))
+                    bad = True
+            if bad:
+                continue
         front_raw = row[fi].strip()
         back_raw = row[bi].strip()
         if ti is None:
@@ -619,7 +643,19 @@ def _build(
             if not back_raw:
                 probs.line(line, "back", f"empty (column {bi + 1})")
                 continue
-            cards = [(explicit or qa_id_for(front_raw), front_raw, back_raw)]
+            if explicit is not None:
+                fid = explicit
+            elif front_raw.isascii() and "<" not in front_raw and "&" not in front_raw:
+                # qa_id_for, inline: an ASCII front without markup normalises so
+                key = " ".join(front_raw.casefold().split()).encode()
+                fid = "qa-" + sha1(key, usedforsecurity=False).hexdigest()[:16]
+            else:
+                fid = qa_id_for(front_raw)
+            if not html and fid not in first_seen:  # the usual row: stored as it is
+                first_seen[fid] = line
+                add_fact(fid, front_raw, back_raw, tags)
+                continue
+            cards = [(fid, front_raw, back_raw)]
 
         for fid, f, b in cards:
             front = html_to_text(f, media) if html else f
@@ -643,7 +679,7 @@ def _build(
                     probs.line(line, "id", f"duplicate id {fid!r} (first used at line {seen})")
                 continue
             first_seen[fid] = line
-            facts.add(fid, front, back, tags)
+            add_fact(fid, front, back, tags)
 
     notices: list[str] = []
     if media.images or media.sounds:

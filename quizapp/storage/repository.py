@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from quizapp.facts.bulk import gc_paused
 from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, MediaFile, Source, Speaker
+from quizapp.facts.packed import PackedFacts
 from quizapp.scheduling.state import CardState
 from quizapp.storage.dialect import placeholder
 from quizapp.storage.models import (
@@ -236,6 +237,58 @@ def _insert_fact_rows(session: Session, cursor: Any, rows: Iterable[tuple[Any, .
         cursor.executemany(sql, chunk)
 
 
+#: The columns of a Q/A fact kept packed (:class:`PackedFacts`) bound for each
+#: fact; the others are the same for every fact (see :func:`_insert_facts`).
+_QA_COLUMNS = ("position", "key", "front", "back", "tags", "media")
+
+
+def fact_keys(facts: Sequence[Fact]) -> Iterable[str]:
+    """The ids of ``facts`` in order (of packed facts without making each fact)."""
+    if isinstance(facts, PackedFacts):
+        return facts.ids()
+    return (fact.id for fact in facts)
+
+
+def _insert_facts(session: Session, cursor: Any, facts: Sequence[Fact],
+                  positions: Iterable[int], deck_id: int, pending: bool = False,
+                  source_ids: dict[str, int] | None = None) -> None:
+    """INSERT the facts at ``positions`` of a deck (``pending``: hidden, see :func:`_qa_rows`).
+
+    Packed Q/A facts go from their buffer to the INSERT's values directly
+    (:data:`_QA_COLUMNS`; the values every such fact shares are written in
+    the statement, as :func:`_fact_tuple` gives them, and each distinct tag
+    or media list is made JSON once); others through :func:`_fact_tuple`.
+    """
+    if isinstance(facts, PackedFacts):
+        ph = _placeholder(session)
+        flag = "TRUE" if pending else "FALSE"
+        sql = (
+            f"INSERT INTO fact ({', '.join(_quote(session, c) for c in _QA_COLUMNS)}, "
+            "kind, text, reported, roles, deck_id, retired) VALUES "
+            f"({'-1 - ' if pending else ''}{ph}, {ph}, {ph}, {ph}, {ph}, {ph}, "
+            f"'{FactKind.QA.value}', '', FALSE, '{_EMPTY_JSON_LIST}', {int(deck_id)}, {flag})"
+        )
+        tags = [_json_list(t) for t in facts.tag_lists]
+        media = [*(_json_list(m) for m in facts.media_lists), _EMPTY_JSON_LIST]
+        it = facts.parts(positions, tags, media)
+        while chunk := list(islice(it, _CHUNK_ROWS)):
+            cursor.executemany(sql, chunk)
+        return
+
+    def place(position: int) -> tuple[Any, ...]:
+        fact = facts[position]
+        source = source_ids.get(fact.source_id) if source_ids and fact.source_id else None
+        values = _fact_tuple(fact, deck_id, -1 - position if pending else position, source)
+        if pending:
+            values = (*values[:_RETIRED], True, *values[_RETIRED + 1 :])
+        return values
+
+    _insert_fact_rows(session, cursor, (place(position) for position in positions))
+
+
+_RETIRED = _STORED_COLUMNS.index("retired")
+
+
 def _fact_from_tuple(
     r: tuple[Any, ...], source_key: dict[int, str], lists: dict[str, tuple[str, ...]]
 ) -> Fact:
@@ -354,6 +407,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
     """
     now = now or utc_now()
     deck_row = session.exec(select(DeckRow).where(DeckRow.key == deck.id)).first()
+    new_deck = deck_row is None  # nothing of it stored: no source, fact or card to match
     if deck_row is None:
         deck_row = DeckRow(
             key=deck.id,
@@ -379,7 +433,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
     existing_sources = {
         s.key: s
         for s in session.exec(select(SourceRow).where(col(SourceRow.deck_id) == deck_id))
-    }
+    } if deck.sources and not new_deck else {}
     for src in deck.sources:
         srow = existing_sources.get(src.id)
         values = {
@@ -404,7 +458,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         source_ids[src.id] = srow.id
 
     fact_table = FactRow.__table__  # type: ignore[attr-defined]
-    existing: dict[str, tuple[int, bool]] = {
+    existing: dict[str, tuple[int, bool]] = {} if new_deck else {
         key: (fid, bool(retired))
         for fid, key, retired in _fetch_tuples(
             session,
@@ -414,17 +468,21 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         )
     }
     # Which facts are new and which update a stored fact, by position in the deck.
-    new_positions: list[int] = []
+    facts = deck.facts
+    new_positions: Sequence[int]
     changed: list[tuple[int, int]] = []  # (position, fact row id)
     seen: set[str] = set()
-    for position, fact in enumerate(deck.facts):
-        seen.add(fact.id)
-        found = existing.get(fact.id)
-        if found is None:
-            new_positions.append(position)
-        else:
-            changed.append((position, found[0]))
-    facts = deck.facts
+    if not existing:  # a new deck: every fact is new
+        new_positions = range(len(facts))
+    else:
+        new_positions = []
+        for position, key in enumerate(fact_keys(facts)):
+            seen.add(key)
+            found = existing.get(key)
+            if found is None:
+                new_positions.append(position)
+            else:
+                changed.append((position, found[0]))
 
     def place(position: int) -> tuple[Any, ...]:
         fact = facts[position]
@@ -440,10 +498,12 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
                     ((*place(position), fid) for position, fid in changed),
                 )
             if new_positions:
-                _insert_fact_rows(session, cursor, (place(position) for position in new_positions))
+                _insert_facts(session, cursor, facts, new_positions, deck_id,
+                              source_ids=source_ids)
     finally:
         cursor.close()
-    store_media(session, deck_id, deck.media)
+    if deck.media:
+        store_media(session, deck_id, deck.media)
     retire = [fid for key, (fid, retired) in existing.items() if key not in seen and not retired]
     if retire:  # a retired fact shows nothing: its media go unless another fact names them
         for chunk in _chunks(retire):
@@ -451,7 +511,10 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
                          .values(retired=True, media="[]"))
     delete_orphan_media(session, deck_id)
     profile_ids = [p for p in session.exec(select(ProfileRow.id)) if p is not None]
-    created = create_missing_cards(session, profile_ids, deck_id)
+    if new_deck:
+        created = create_cards_of_new_facts(session, profile_ids, deck_id)
+    else:
+        created = create_missing_cards(session, profile_ids, deck_id)
     return StoreResult(deck_id, len(new_positions), len(changed), len(retire), created)
 
 
@@ -650,6 +713,34 @@ def create_missing_cards(
     statement = card_table.insert().from_select(columns, wanted)
     result = session.connection().execute(statement.execution_options(preserve_rowcount=True))
     return int(result.rowcount)
+
+
+def create_cards_of_new_facts(session: Session, profile_ids: Sequence[int], deck_id: int,
+                              first: int = 0) -> int:
+    """Create each profile's card of every fact of the deck from row id ``first``; count them.
+
+    For facts inserted in the session's transaction, of a deck made in it or
+    with row ids above every fact stored before (``first`` is the old largest
+    id + 1): no card can name them yet (the card table's foreign key), so none
+    is looked for, unlike :func:`create_missing_cards`, which numbers the cards
+    alike (by profile, then fact) and fills them alike.
+    """
+    if not profile_ids:
+        return 0
+    ph = _placeholder(session)
+    sql = (
+        "INSERT INTO card (profile_id, fact_id, deck_id, family, state, reps, lapses, "
+        f"suspended, reported_forms) SELECT p.id, f.id, f.deck_id, {ph}, 0, 0, 0, FALSE, "
+        f"{ph} FROM profile AS p CROSS JOIN fact AS f "
+        f"WHERE p.id IN ({', '.join([ph] * len(profile_ids))}) AND f.deck_id = {ph} "
+        f"AND f.id >= {ph} ORDER BY p.id, f.id"
+    )
+    cursor = _cursor(session)
+    try:
+        cursor.execute(sql, (FIRST_FAMILY, _EMPTY_JSON_LIST, *profile_ids, deck_id, first))
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
 
 
 def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool = False,

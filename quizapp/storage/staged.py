@@ -4,9 +4,13 @@ SQLite lets one connection write at a time; an answer waits for the write
 lock (``busy_timeout``, 10 s) and fails after that. Storing a deck of 300,000
 facts in one transaction holds the lock far longer. :func:`import_deck`
 stores a large deck on an SQLite file in steps instead, each a transaction
-of at most :data:`STEP_FACTS` facts and their cards, with a pause of
-:data:`PAUSE_S` after each (longer than SQLite's longest wait between two
-tries of a waiting writer, so that a waiting answer always gets its turn):
+that ends once it has worked for :data:`STEP_S` (or holds :data:`STEP_FACTS`
+facts), a chunk of :data:`CHUNK_FACTS` facts and their cards at a time, with
+a pause of :data:`PAUSE_S` after each (longer than SQLite's longest wait
+between two tries of a waiting writer, so that a waiting answer always gets
+its turn). Bounding a step by time rather than by a number of facts keeps
+the wait of an answer the same on a fast or a slow computer, and makes no
+more pauses than that needs:
 
 1. One short transaction creates the deck row if the deck is new (under a
    hidden key, :data:`PENDING_DECK_PREFIX`, so it is listed nowhere) and
@@ -28,7 +32,8 @@ rows are deleted at once; if the process dies, :func:`recover_interrupted`
 (run when a collection is opened) finds the ``meta`` row whose lock nobody
 holds and deletes them. Either way nothing of the import is ever seen.
 
-Decks of fewer than :data:`STAGED_MIN_FACTS` facts, decks with sources
+Decks of fewer than :data:`STAGED_MIN_FACTS` facts (stored in one
+transaction in about the time of one step), decks with sources
 (articles, a few hundred facts) and PostgreSQL (where writers wait only for
 the rows they share) are stored in one transaction as before.
 """
@@ -39,13 +44,13 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from quizapp.facts.bulk import gc_paused
@@ -59,13 +64,19 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-#: New facts (with their cards) written in one step.
-STEP_FACTS = 5_000
+#: Seconds of work after which a step commits (it ends at the next chunk's end).
+STEP_S = 0.5
+#: New facts (with their cards) written at most in one step.
+STEP_FACTS = 50_000
+#: New facts (with their cards) written at a time within a step.
+CHUNK_FACTS = 1_000
 #: Seconds between two steps: more than the 100 ms SQLite's busy handler
 #: sleeps at most between two tries, so a waiting answer takes the lock.
 PAUSE_S = 0.12
 #: Decks with fewer facts than this are stored in one transaction.
-STAGED_MIN_FACTS = 10_000
+STAGED_MIN_FACTS = 15_000
+#: Pending facts deleted at a time when an import is undone.
+DISCARD_FACTS = 5_000
 #: The key of a new deck while its import is under way (no deck id starts so).
 PENDING_DECK_PREFIX = "~importing-"
 META_PREFIX = "import-pending:"
@@ -73,7 +84,6 @@ META_PREFIX = "import-pending:"
 #: ``step(done, total)``: called after every step; it may raise to stop the import.
 StepCallback = Callable[[int, int], None]
 
-_RETIRED = repo._STORED_COLUMNS.index("retired")
 _POSITION = repo._STORED_COLUMNS.index("position")
 
 
@@ -90,11 +100,14 @@ def import_deck(
     step_facts: int = STEP_FACTS,
     pause_s: float = PAUSE_S,
     min_facts: int = STAGED_MIN_FACTS,
+    step_s: float = STEP_S,
 ) -> repo.StoreResult:
     """Store ``deck`` (add it or update the stored deck with its id), all or nothing.
 
     On an SQLite file a deck of ``min_facts`` facts or more is stored in steps
-    (see the module's description); otherwise in one transaction.
+    (see the module's description) of at most ``step_facts`` facts, each ending
+    after the chunk that takes it past ``step_s`` seconds; otherwise in one
+    transaction.
     """
     path = _sqlite_file(engine)
     if path is None or len(deck.facts) < min_facts or deck.sources or deck.media:
@@ -105,7 +118,8 @@ def import_deck(
                 step(1, 1)  # the last chance to stop: raising rolls back
             s.commit()
             return result
-    return _Staged(engine, path, deck, now or utc_now(), step, step_facts, pause_s).run()
+    return _Staged(engine, path, deck, now or utc_now(), step, step_facts, pause_s,
+                   step_s).run()
 
 
 def _sqlite_file(engine: Engine) -> Path | None:
@@ -162,7 +176,8 @@ def _is_alive(db: Path, token: str) -> bool:
 
 class _Staged:
     def __init__(self, engine: Engine, path: Path, deck: Deck, now: datetime,
-                 step: StepCallback | None, step_facts: int, pause_s: float) -> None:
+                 step: StepCallback | None, step_facts: int, pause_s: float,
+                 step_s: float) -> None:
         self.engine = engine
         self.path = path
         self.deck = deck
@@ -170,6 +185,7 @@ class _Staged:
         self.step = step
         self.step_facts = max(1, step_facts)
         self.pause_s = pause_s
+        self.step_s = step_s
         self.token = secrets.token_hex(8)
         self.deck_id = 0
         self.new_deck = False
@@ -184,7 +200,7 @@ class _Staged:
                 return self._store()
             except BaseException:
                 _discard(self.engine, self.token, self.deck_id, self.new_deck,
-                         self.step_facts, self.pause_s)
+                         DISCARD_FACTS, self.pause_s)
                 raise
 
     def _begin(self) -> None:
@@ -231,16 +247,20 @@ class _Staged:
             }
             profiles = [p for p in s.exec(select(ProfileRow.id)) if p is not None]
             s.rollback()
-        new_positions: list[int] = []
+        new_positions: Sequence[int]
         kept: dict[int, int] = {}  # fact row id -> position in the deck
         seen: set[str] = set()
-        for position, fact in enumerate(facts):
-            seen.add(fact.id)
-            found = existing.get(fact.id)
-            if found is None:
-                new_positions.append(position)
-            else:
-                kept[found[0]] = position
+        if not existing:  # a new deck (or one with no fact left): every fact is new
+            new_positions = range(len(facts))
+        else:
+            new_positions = []
+            for position, key in enumerate(repo.fact_keys(facts)):
+                seen.add(key)
+                found = existing.get(key)
+                if found is None:
+                    new_positions.append(position)
+                else:
+                    kept[found[0]] = position
         retire = [fid for key, (fid, retired) in existing.items()
                   if key not in seen and not retired]
         del seen, existing
@@ -252,20 +272,19 @@ class _Staged:
 
         # Step 2: new facts, hidden, with their cards.
         cards = 0
-        for i in range(0, len(new_positions), self.step_facts):
-            chunk = new_positions[i : i + self.step_facts]
-            with Session(self.engine) as s, gc_paused():
-                first = _max_fact_id(s) + 1
-                cursor = repo._cursor(s)
-                try:
-                    repo._insert_fact_rows(s, cursor, (self._pending(p) for p in chunk))
-                finally:
-                    cursor.close()
-                last = _max_fact_id(s)
-                cards += repo.create_missing_cards(s, profiles, deck_id, (first, last))
-                s.commit()
-            done += len(chunk)
-            self._after_step(done, total)
+        with self.engine.connect() as conn, _synced_at_the_end(conn):
+            while done < len(new_positions):
+                with Session(bind=conn) as s, gc_paused():
+                    began, end = time.monotonic(), min(done + self.step_facts,
+                                                       len(new_positions))
+                    while done < end:
+                        chunk = new_positions[done : min(done + CHUNK_FACTS, end)]
+                        cards += self._insert_pending(s, chunk, profiles)
+                        done += len(chunk)
+                        if time.monotonic() - began >= self.step_s:
+                            break
+                    s.commit()
+                self._after_step(done, total)
 
         # Step 3: everything visible at once.
         with Session(self.engine, expire_on_commit=False) as s:
@@ -316,10 +335,19 @@ class _Staged:
             self.step(total, total)
         return repo.StoreResult(deck_id, len(new_positions), updated, len(retire), cards)
 
-    def _pending(self, position: int) -> tuple[Any, ...]:
-        values = list(repo._fact_tuple(self.deck.facts[position], self.deck_id, -1 - position))
-        values[_RETIRED] = True
-        return tuple(values)
+    def _insert_pending(self, s: Session, chunk: Sequence[int], profiles: list[int]) -> int:
+        """Insert the facts at positions ``chunk`` as pending, with their cards; count cards.
+
+        The facts get row ids above every stored one, so no card names them yet
+        (see :func:`repo.create_cards_of_new_facts`).
+        """
+        first = _max_fact_id(s) + 1
+        cursor = repo._cursor(s)
+        try:
+            repo._insert_facts(s, cursor, self.deck.facts, chunk, self.deck_id, pending=True)
+        finally:
+            cursor.close()
+        return repo.create_cards_of_new_facts(s, profiles, self.deck_id, first)
 
     def _compare(self, kept: dict[int, int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Kept facts whose position alone changed ((position, id)), and whose content did."""
@@ -356,6 +384,37 @@ class _Staged:
         if self.step is not None:
             self.step(done, total)
         time.sleep(self.pause_s)
+
+
+#: SQLite's ``PRAGMA synchronous`` levels: NORMAL leaves a WAL commit unsynced.
+_SYNC_NORMAL = 1
+
+
+@contextmanager
+def _synced_at_the_end(conn: Connection) -> Iterator[None]:
+    """Commit on ``conn`` without waiting for the disk, until the block ends.
+
+    The steps' rows are hidden until the final transaction, and an import cut
+    off before it is cleared (:func:`recover_interrupted`), so a step need not
+    be on the disk when it commits: with ``synchronous=NORMAL`` SQLite still
+    keeps the file whole after a crash or power cut (the WAL is synced before
+    every checkpoint), it may only lose the latest steps. The final
+    transaction commits at the connection pool's level (FULL), and syncing the
+    WAL then makes every step before it durable as well. The level is set
+    back before the connection returns to the pool.
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    level = int(driver.execute("PRAGMA synchronous").fetchone()[0])
+    if level > _SYNC_NORMAL:
+        driver.execute(f"PRAGMA synchronous={_SYNC_NORMAL}")
+    try:
+        yield
+    finally:
+        if driver.in_transaction:
+            driver.rollback()
+        if level > _SYNC_NORMAL:
+            driver.execute(f"PRAGMA synchronous={level}")
 
 
 def _same(want: list[Any], have: list[Any]) -> bool:
@@ -430,7 +489,7 @@ def recover_interrupted(engine: Engine) -> int:
             deck_id, new_deck = 0, False
         found += 1
         if deck_id:
-            _discard(engine, token, deck_id, new_deck, STEP_FACTS, 0.0)
+            _discard(engine, token, deck_id, new_deck, DISCARD_FACTS, 0.0)
         else:
             with Session(engine) as s:
                 stale = s.get(Meta, meta.key)
