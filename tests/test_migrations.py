@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from quizapp.scheduling import CardState
 from quizapp.services.collection import Collection
 from quizapp.storage import db as db_module
-from quizapp.storage.db import MIGRATIONS, _media_store, open_database
+from quizapp.storage.db import MIGRATIONS, _media_store, _search_text_and_day_totals, open_database
 from quizapp.storage.models import SCHEMA_VERSION
 
 from .conftest import PgDatabase
@@ -452,10 +452,19 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
     assert (tmp_path / "old.schema5.bak.sqlite3").exists()
 
 
+def _undo_search_text_and_day_totals(conn: Any) -> None:
+    """Take a PostgreSQL database of the current schema back to before schema 8's
+    search text and day totals."""
+    from sqlalchemy import text
+
+    conn.execute(text("ALTER TABLE fact DROP COLUMN search_text"))
+
+
 def _undo_media_store(conn: Any) -> None:
     """Take a PostgreSQL database of the current schema back to before the media store."""
     from sqlalchemy import text
 
+    _undo_search_text_and_day_totals(conn)
     conn.execute(text("DROP TABLE media"))
     conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
 
@@ -602,7 +611,8 @@ def test_the_media_store_adds_its_table_and_column_and_keeps_every_row(tmp_path:
         after = all_rows(db, table)
         assert [r[: len(rows[0])] for r in after] == rows if rows else after == [], table
     facts = all_rows(db, "fact")
-    assert facts and {r[-1] for r in facts} == {"[]"}  # fact.media, last column: no media yet
+    media_at = len(every["fact"][0])  # fact.media, the first column after the old ones
+    assert facts and {r[media_at] for r in facts} == {"[]"}  # no media yet
     assert all_rows(db, "media") == []
     assert (tmp_path / f"old.schema{MEDIA_FROM}.bak.sqlite3").exists()
     # The upgraded database stores and gives back a deck's pictures.
@@ -636,6 +646,7 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
     engine.dispose()
     owner = create_engine(pg_database.url)
     with owner.begin() as conn:  # back to the version before the media store
+        _undo_search_text_and_day_totals(conn)
         conn.execute(text("DROP TABLE media"))
         conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
         conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
@@ -650,7 +661,7 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
         # the old columns of every fact are unchanged; each fact shows no media
         cols = [r[0] for r in conn.execute(text(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'fact' "
-            "AND column_name <> 'media' ORDER BY ordinal_position"))]
+            "AND column_name NOT IN ('media', 'search_text') ORDER BY ordinal_position"))]
         row = "ROW(" + ", ".join(f'x."{c}"' for c in cols) + ")::text"
         assert conn.execute(text(f"SELECT md5(string_agg({row}, '|' ORDER BY x.id)), count(*) "
                                  "FROM fact x")).one() == facts_before
@@ -664,3 +675,101 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
         from quizapp.services.media import media_of_deck
 
         assert media_of_deck(col, "seed") == []  # the student's app reads the new table
+
+
+# Schema 8's search text and day totals: tests name the step, not its number.
+SEARCH_FROM = MIGRATIONS.index(_search_text_and_day_totals) + 1  # the version before it
+
+
+def _expected_search_text(path: Path) -> dict[int, str | None]:
+    """Each fact's search text, made from its columns by the function that stores it."""
+    from quizapp.storage.repository import SEARCHED_COLUMNS, fact_search_text
+
+    con = sqlite3.connect(path)
+    try:
+        return {r[0]: fact_search_text(*r[1:]) for r in con.execute(
+            f"SELECT id, {', '.join(SEARCHED_COLUMNS)} FROM fact")}
+    finally:
+        con.close()
+
+
+def test_schema_8_keeps_every_row_and_fills_the_search_text(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / f"schema_v{SEARCH_FROM}.sqlite3", db)
+    con = sqlite3.connect(db)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "AND name NOT LIKE 'sqlite%'")]
+    con.close()
+    every = {t: all_rows(db, t) for t in tables}
+    want = _expected_search_text(db)
+    assert sum(v is not None for v in want.values()) >= 25
+    open_database(f"sqlite:///{db}").dispose()
+    for table, rows in every.items():
+        if table == "meta":
+            rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
+                    for r in rows]
+        after = all_rows(db, table)
+        assert [r[: len(rows[0])] for r in after] == rows if rows else after == [], table
+    con = sqlite3.connect(db)
+    try:
+        have = dict(con.execute("SELECT id, search_text FROM fact"))
+    finally:
+        con.close()
+    assert have == want
+    # A word in mixed case is found in the upgraded facts as in a fact stored now.
+    from quizapp.browse import FactQuery, search_fact_ids
+
+    with Collection.open(f"sqlite:///{db}") as col:
+        from quizapp.services.profiles import list_profiles
+
+        pid = next(p.id for p in list_profiles(col) if p.name == "Ana")
+        found = search_fact_ids(col, pid, FactQuery(text="PESKOV"), T0)
+        assert found and all("peskov" in (have[i] or "") for i in found)
+        assert found == [i for i in search_fact_ids(col, pid, FactQuery(text="peskov"), T0)]
+
+
+def test_a_classroom_at_schema_7_upgrades_to_8_on_postgresql(pg_database: PgDatabase) -> None:
+    """Every row of every table is kept on a classroom server; each fact gets its search text,
+    and a student finds facts by it."""
+    from sqlalchemy import create_engine, text
+
+    from quizapp.browse import FactQuery, search_fact_ids
+    from quizapp.services.classroom import add_student, init_classroom
+    from quizapp.storage.repository import SEARCHED_COLUMNS, fact_search_text
+
+    pg_database.reset()
+    role = f"{pg_database.role_prefix}eli"
+    engine = init_classroom(pg_database.url)
+    add_student(engine, role, class_name="9a", password="pw-eli")
+    engine.dispose()
+    owner = create_engine(pg_database.url)
+    with owner.begin() as conn:  # back to the version before schema 8's step
+        _undo_search_text_and_day_totals(conn)
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(SEARCH_FROM)})
+    tables = ("deck", "source", "fact", "profile", "card", "review", "study_session",
+              "question_report", "class_teacher", "profile_deck", "media")
+    with owner.connect() as conn:
+        before = {t: conn.execute(text(f"SELECT md5(coalesce(string_agg(x::text, '|' "
+                                       f"ORDER BY x::text), '')), count(*) FROM {t} x")).one()
+                  for t in tables if t != "fact"}
+        facts = conn.execute(text(f"SELECT id, {', '.join(SEARCHED_COLUMNS)} FROM fact")).all()
+    open_database(pg_database.url).dispose()
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
+                            ).scalar() == str(SCHEMA_VERSION)
+        after = {t: conn.execute(text(f"SELECT md5(coalesce(string_agg(x::text, '|' "
+                                      f"ORDER BY x::text), '')), count(*) FROM {t} x")).one()
+                 for t in tables if t != "fact"}
+        assert after == before
+        have = dict(conn.execute(text("SELECT id, search_text FROM fact")).all())
+        again = conn.execute(text(f"SELECT id, {', '.join(SEARCHED_COLUMNS)} FROM fact")).all()
+    owner.dispose()
+    assert sorted(again) == sorted(facts)  # no column of a fact changed but its search text
+    assert have == {r[0]: fact_search_text(*r[1:]) for r in facts}
+    with Collection.open(pg_database.role_url(role, "pw-eli")) as col:
+        from quizapp.services.profiles import list_profiles
+
+        pid = list_profiles(col)[0].id  # the student sees their own profile only
+        found = search_fact_ids(col, pid, FactQuery(text="Peskov"), T0)
+        assert found and all("peskov" in (have[i] or "") for i in found)

@@ -232,6 +232,27 @@ def _media_store(conn: Connection) -> None:
         secure_if_classroom(conn)
 
 
+def _search_text_and_day_totals(conn: Connection) -> None:
+    """Schema 7 → 8: what a search and the progress figures read, kept ready.
+
+    ``fact.search_text`` holds a fact's searched columns (text, stem, speaker,
+    name, front, back) lower-cased, one per line, so that a Browse search
+    tests one column per word instead of six; every existing fact gets it,
+    made in Python by the same function that writes it for a new fact
+    (:func:`quizapp.storage.repository.fact_search_text`). No other value of
+    any row changes.
+    """
+    from quizapp.storage.repository import SEARCHED_COLUMNS, fact_search_text
+
+    conn.execute(text("ALTER TABLE fact ADD COLUMN search_text TEXT"))
+    columns = ", ".join(f'"{c}"' for c in SEARCHED_COLUMNS)
+    rows = conn.execute(text(f"SELECT id, {columns} FROM fact")).all()
+    values = [{"i": row[0], "s": fact_search_text(*row[1:])} for row in rows]
+    values = [v for v in values if v["s"] is not None]
+    if values:
+        conn.execute(text("UPDATE fact SET search_text = :s WHERE id = :i"), values)
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
@@ -240,6 +261,7 @@ MIGRATIONS: list[Migration] = [
     _class_deck_retirements,  # 4 → 5
     _one_memory_per_fact,  # 5 → 6
     _media_store,  # 6 → 7
+    _search_text_and_day_totals,  # 7 → 8
 ]
 
 
