@@ -458,6 +458,8 @@ def _undo_search_text_and_day_totals(conn: Any) -> None:
     from sqlalchemy import text
 
     conn.execute(text("ALTER TABLE fact DROP COLUMN search_text"))
+    conn.execute(text("DROP TABLE review_day"))
+    conn.execute(text("DROP TABLE review_day_mark"))
 
 
 def _undo_media_store(conn: Any) -> None:
@@ -487,8 +489,8 @@ def _load_into_postgresql(path: Path, url: str) -> None:
             src = sqlite3.connect(path)
             try:
                 for table in SQLModel.metadata.sorted_tables:
-                    if table.name in ("meta", "media"):  # media: not at schema 5
-                        continue
+                    if table.name in ("meta", "media", "review_day", "review_day_mark"):
+                        continue  # not at schema 5
                     # the columns of schema 5 (fact.media came later)
                     present = {r[1] for r in src.execute(f"PRAGMA table_info({table.name})")}
                     columns = [c for c in table.columns if c.name in present]
@@ -773,3 +775,22 @@ def test_a_classroom_at_schema_7_upgrades_to_8_on_postgresql(pg_database: PgData
         pid = list_profiles(col)[0].id  # the student sees their own profile only
         found = search_fact_ids(col, pid, FactQuery(text="Peskov"), T0)
         assert found and all("peskov" in (have[i] or "") for i in found)
+        # The student's figures count from the log; only the owner keeps day totals,
+        # and the database refuses the student's own write of them.
+        from sqlalchemy.exc import ProgrammingError
+
+        from quizapp.storage.stats import profile_stats
+
+        assert profile_stats(col, pid, T0)["reviews_per_day"] == []
+        student = create_engine(pg_database.role_url(role, "pw-eli"))
+        try:
+            with pytest.raises(ProgrammingError, match="permission denied"), \
+                    student.begin() as conn:
+                conn.execute(text("INSERT INTO review_day_mark (profile_id, through_day, "
+                                  "through_id) VALUES (:p, 0, 0)"), {"p": pid})
+        finally:
+            student.dispose()
+    owner = create_engine(pg_database.url)
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM review_day_mark")).scalar() == 0
+    owner.dispose()

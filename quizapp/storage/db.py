@@ -241,6 +241,12 @@ def _search_text_and_day_totals(conn: Connection) -> None:
     made in Python by the same function that writes it for a new fact
     (:func:`quizapp.storage.repository.fact_search_text`). No other value of
     any row changes.
+
+    ``review_day`` and ``review_day_mark`` (new, empty) keep a profile's answers
+    per closed study day, which the progress figures fill from the log the
+    first time they are read. On a PostgreSQL classroom the grants and
+    row-level security are made afresh, so that the new tables are guarded
+    from the first moment like every other.
     """
     from quizapp.storage.repository import SEARCHED_COLUMNS, fact_search_text
 
@@ -251,6 +257,12 @@ def _search_text_and_day_totals(conn: Connection) -> None:
     values = [v for v in values if v["s"] is not None]
     if values:
         conn.execute(text("UPDATE fact SET search_text = :s WHERE id = :i"), values)
+    models.ReviewDayRow.__table__.create(conn)  # type: ignore[attr-defined]
+    models.ReviewDayMarkRow.__table__.create(conn)  # type: ignore[attr-defined]
+    if conn.dialect.name == "postgresql":
+        from quizapp.storage.classroom import secure_if_classroom
+
+        secure_if_classroom(conn)
 
 
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
@@ -528,6 +540,8 @@ _TABLES: tuple[type[SQLModel], ...] = (
     models.ReviewRow,
     models.QuestionReportRow,
     models.MediaRow,
+    models.ReviewDayRow,
+    models.ReviewDayMarkRow,
 )
 
 

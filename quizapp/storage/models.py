@@ -335,6 +335,44 @@ class ReviewRow(SQLModel, table=True):
     cancels_id: int | None = Field(default=None, foreign_key="review.id")
 
 
+class ReviewDayRow(SQLModel, table=True):
+    """A profile's answers on one closed study day, as the progress figures count them
+    (schema 8).
+
+    Only effective answers count (:mod:`quizapp.storage.reviews`): study answers,
+    right study answers, practice-test answers, and the study answers (and right
+    ones) to cards that were in Review before the answer, which true retention
+    counts. Kept for study days before the one :class:`ReviewDayMarkRow` names,
+    made from the log when the figures are read (never by an answer), and made
+    again for a day when a later row changes it (an undo or overrule of an
+    answer of that day, a profile file's answers).
+    """
+
+    __tablename__ = "review_day"
+    profile_id: int = Field(foreign_key="profile.id", primary_key=True, ondelete="CASCADE")
+    study_day: int = Field(primary_key=True)
+    reviews: int = 0
+    correct: int = 0
+    tests: int = 0
+    in_review: int = 0
+    in_review_correct: int = 0
+
+
+class ReviewDayMarkRow(SQLModel, table=True):
+    """How far a profile's :class:`ReviewDayRow` totals go (schema 8).
+
+    ``through_day``: the last study day they hold; ``through_id``: the highest
+    review row id that was read when they were made. A review row with a
+    higher id is newer than the totals: its own day and the day of the row it
+    cancels are counted again from the log.
+    """
+
+    __tablename__ = "review_day_mark"
+    profile_id: int = Field(foreign_key="profile.id", primary_key=True, ondelete="CASCADE")
+    through_day: int
+    through_id: int
+
+
 class StudySessionRow(SQLModel, table=True):
     """A sitting of study: when it began and ended, and what was answered."""
 
