@@ -460,6 +460,15 @@ def _undo_search_text_and_day_totals(conn: Any) -> None:
     conn.execute(text("ALTER TABLE fact DROP COLUMN search_text"))
     conn.execute(text("DROP TABLE review_day"))
     conn.execute(text("DROP TABLE review_day_mark"))
+    for statement in (
+        "CREATE INDEX ix_review_profile_day ON review (profile_id, study_day)",
+        "CREATE INDEX ix_review_card ON review (card_id, reviewed_at)",
+        "DROP INDEX ix_review_card_cover",
+        "CREATE INDEX ix_review_card_cover ON review "
+        "(profile_id, card_id, reviewed_at, id, kind, correct)",
+        "CREATE INDEX ix_card_deck_id ON card (deck_id)",
+    ):
+        conn.execute(text(statement))
 
 
 def _undo_media_store(conn: Any) -> None:

@@ -276,7 +276,9 @@ class CardRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
     fact_id: int = Field(foreign_key="fact.id", ondelete="CASCADE")
-    deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE", index=True)
+    # No index of its own since schema 8: the deck list reads ix_card_profile_deck,
+    # and a deck's delete reads the card table once.
+    deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE")
     family: str
     state: int = 0
     step: int | None = None
@@ -297,17 +299,19 @@ class ReviewRow(SQLModel, table=True):
 
     __tablename__ = "review"
     __table_args__ = (
-        Index("ix_review_profile_day", "profile_id", "study_day"),
-        Index("ix_review_card", "card_id", "reviewed_at"),
         Index("ix_review_cancels", "cancels_id"),
         # Schema 3: covering indexes for the progress figures' passes over the
         # log, per study day (with the state-before prefix that true retention
         # reads, and the overruled row's id for the answer kind) and per card
         # (in answer order, for the last answer of a fact), and partial indexes
-        # over the wrong answers and the wrong multiple-choice answers.
+        # over the wrong answers and the wrong multiple-choice answers. Schema 8
+        # put the card first in the per-card index, which so also serves a
+        # card's answers without its profile (a card's delete finds its
+        # answers by it), and dropped ix_review_card (card, time) and
+        # ix_review_profile_day (profile, day: the start of ix_review_day_cover).
         Index("ix_review_day_cover", "profile_id", "study_day", "kind", "correct",
               text(spelled(STATE_BEFORE_PREFIX)), "cancels_id"),
-        Index("ix_review_card_cover", "profile_id", "card_id", "reviewed_at", "id", "kind",
+        Index("ix_review_card_cover", "card_id", "profile_id", "reviewed_at", "id", "kind",
               "correct"),
         Index("ix_review_wrong", "profile_id", "card_id", "kind", **_where(WRONG_WHERE)),
         Index("ix_review_wrong_choice", "profile_id", "card_id", "form", "given",
