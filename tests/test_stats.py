@@ -439,3 +439,30 @@ def test_day_totals_are_kept_for_closed_days_and_counted_again_where_a_later_row
     assert _kept(log) == (None, {})
     gone = log.stats(tomorrow)
     assert gone["reviews_per_day"] == [] and _kept(log)[1] == {}
+
+
+@pytest.mark.sqlite_only
+def test_day_totals_wait_for_no_other_writer(log: Log, tmp_path: Any) -> None:
+    """While another connection holds SQLite's write lock (a long import), the figures are
+    counted from the log and nothing is kept; the next reading keeps them."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    for back in range(5):
+        log.answer("qa-three", day=TODAY - back, correct=back % 2 == 0)
+    path = log.col.engine.url.database
+    assert path is not None
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        locked = log.stats()
+        assert (locked["reviews_per_day"], locked["retention"]) == _expected(log)
+        assert _kept(log) == (None, {})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert log.stats() == locked
+    assert _kept(log)[0] is not None
+    with log.col.engine.connect() as conn:  # the pool's connections wait as before
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000

@@ -482,11 +482,19 @@ def _keep_days(conn: Connection, sql: dict[str, TextClause], profile_id: int,
     """Store the totals of closed days counted from the log, and how far they go.
 
     A role that may not write them (a classroom's student or teacher) leaves
-    them as they are: the figures are counted from the log for it.
+    them as they are: the figures are counted from the log for it. On SQLite
+    the figures never wait for another writer (a long import holding the
+    database): the totals are kept at a later reading instead.
     """
     if conn.dialect.name == "postgresql" and not conn.execute(sql["may_keep"]).scalar():
         return
     conn.commit()  # the reads are done; the writes are one short transaction
+    sqlite = conn.dialect.name == "sqlite"
+    waited = 0
+    if sqlite:  # never wait for another writer (a long import): keep them another time
+        waited = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+        conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+        conn.commit()
     try:
         with conn.begin():
             conn.execute(sql["forget_days"], {"p": profile_id, "after": (
@@ -502,6 +510,10 @@ def _keep_days(conn: Connection, sql: dict[str, TextClause], profile_id: int,
             conn.execute(sql["keep_mark"], {"p": profile_id, "d": today - 1, "id": newest})
     except DBAPIError:
         pass  # another writer holds the database, or the file is read-only: not kept now
+    finally:
+        if sqlite:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {waited}")
+            conn.commit()
 
 
 def _log_days(conn: Connection, sql: dict[str, TextClause], profile_id: int,
