@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from quizapp.facts.model import Deck, Fact, FactKind
@@ -286,39 +285,31 @@ def test_the_last_answer_at_the_same_moment_is_the_later_row(log: Log) -> None:
 
 @pytest.mark.sqlite_only
 def test_stats_run_a_fixed_number_of_aggregate_queries(log: Log) -> None:
-    def statements() -> list[tuple[str, Any]]:
-        seen: list[tuple[str, Any]] = []
+    def statements() -> list[tuple[str, list[str]]]:
+        # Every SELECT sent to SQLite (through SQLAlchemy or the driver), values
+        # inlined, with its plan.
+        from tests.test_counts_decks import sqlite_plans
 
-        def capture(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
-            seen.append((statement, parameters))
+        return sqlite_plans(log.col, log.stats)
 
-        event.listen(log.col.engine, "before_cursor_execute", capture)
-        try:
-            log.stats()
-        finally:
-            event.remove(log.col.engine, "before_cursor_execute", capture)
-        return seen
-
-    def check_plans(seen: list[tuple[str, Any]]) -> None:
+    def check_plans(seen: list[tuple[str, list[str]]]) -> None:
         used: set[str] = set()
-        with log.col.engine.connect() as conn:
-            for sql, params in seen:
-                flat = " ".join(sql.split()).upper()
-                plan = [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
-                used.update(w for p in plan for w in p.split() if w.startswith("ix_"))
-                # No statement scans the review log or the cards, under any alias;
-                # cancellation and last-answer probes go through an index.
-                scans = [p for p in plan if p.startswith("SCAN ")
-                         and p.split()[1] in ("review", "r", "o", "lr", "r3", "cancel_x",
-                                              "card", "c", "c2", "c3")]
-                assert not scans, (flat, plan)
-                if re.search(r"FROM REVIEW\b", flat):
-                    # grouped or limited; else the rows newer than the kept day totals
-                    # (a range of the key) or the newest row's id
-                    assert ("GROUP BY" in flat or "COUNT(" in flat or "LIMIT" in flat
-                            or flat.startswith("SELECT MAX(ID) FROM REVIEW")
-                            or any("INTEGER PRIMARY KEY (rowid>?)" in p for p in plan)), (
-                        flat, plan)
+        for sql, plan in seen:
+            flat = " ".join(sql.split()).upper()
+            used.update(w for p in plan for w in p.split() if w.startswith("ix_"))
+            # No statement scans the review log or the cards, under any alias;
+            # cancellation and last-answer probes go through an index.
+            scans = [p for p in plan if p.startswith("SCAN ")
+                     and p.split()[1] in ("review", "r", "o", "lr", "r3", "cancel_x",
+                                          "card", "c", "c2", "c3")]
+            assert not scans, (flat, plan)
+            if re.search(r"FROM REVIEW\b", flat):
+                # grouped or limited; else the rows newer than the kept day totals
+                # (a range of the key) or the newest row's id
+                assert ("GROUP BY" in flat or "COUNT(" in flat or "LIMIT" in flat
+                        or flat.startswith("SELECT MAX(ID) FROM REVIEW")
+                        or any("INTEGER PRIMARY KEY (rowid>?)" in p for p in plan)), (
+                    flat, plan)
         # Every pass reads the schema-3 index made for it.
         assert {"ix_review_day_cover", "ix_review_card_cover", "ix_review_wrong",
                 "ix_review_wrong_choice", "ix_review_cancels", "ix_card_due", "ix_card_mastery",

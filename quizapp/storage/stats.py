@@ -28,7 +28,7 @@ for every answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
@@ -49,6 +49,7 @@ from quizapp.scheduling import (
     state_prefix,
     study_day,
 )
+from quizapp.storage.dialect import PlainSql
 from quizapp.storage.models import (
     BURIED_WHERE,
     RETIRED_WHERE,
@@ -383,6 +384,34 @@ def _statements(dialect: str) -> dict[str, TextClause]:
     return made
 
 
+_PLAIN: dict[tuple[str, str], PlainSql] = {}
+
+
+def _read(conn: Connection, sql: dict[str, TextClause], name: str,
+          params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """Every row of the statement ``name``, run on ``conn``'s driver connection.
+
+    The reads of the figures the Progress screen shows first (per day, cards,
+    forecast) are a handful of small statements: SQLAlchemy's execution would
+    cost more than the statements themselves, so they run as
+    :class:`~quizapp.storage.dialect.PlainSql` in ``conn``'s transaction.
+    Values come back as the driver gives them (SQLite: booleans as 0 or 1,
+    times as text).
+    """
+    dialect = conn.dialect.name
+    stmt = _PLAIN.get((dialect, name))
+    if stmt is None:
+        stmt = _PLAIN[(dialect, name)] = PlainSql(sql[name].text)
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cur = dbapi.cursor()
+    try:
+        cur.execute(stmt.form(dialect), stmt.args(dialect, params))
+        return list(cur.fetchall())
+    finally:
+        cur.close()
+
+
 def _reviews_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
                      today: int, *, keep: bool = True
                      ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -433,21 +462,22 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
     connection), so that the next reading counts only from there. An answer
     never writes them.
     """
-    mark = conn.execute(sql["day_mark"], {"p": profile_id}).first()
+    marks = _read(conn, sql, "day_mark", {"p": profile_id})
+    mark = marks[0] if marks else None
     if mark is not None and int(mark[0]) >= today:
         mark = None  # kept when the study day was later (the clock or zone went back)
-    newest = int(conn.execute(sql["newest_review"]).scalar() or 0)
+    newest = int(_read(conn, sql, "newest_review", {})[0][0] or 0)
     days: dict[int, list[int]] = {}
     dirty: set[int] = set()
     if mark is not None:
         through_day, through_id = int(mark[0]), int(mark[1])
-        for day, cancelled_day in conn.execute(sql["newer_reviews"],
-                                               {"p": profile_id, "id": through_id}):
+        for day, cancelled_day in _read(conn, sql, "newer_reviews",
+                                        {"p": profile_id, "id": through_id}):
             for d in (day, cancelled_day):
                 if d is not None and int(d) <= through_day:
                     dirty.add(int(d))
-        for day, *counts in conn.execute(sql["kept_days"], {"p": profile_id, "after": after,
-                                                            "through": through_day}):
+        for day, *counts in _read(conn, sql, "kept_days", {"p": profile_id, "after": after,
+                                                           "through": through_day}):
             if int(day) not in dirty:
                 days[int(day)] = [int(x) for x in counts]
         if dirty:  # one range of the log over the days touched, whatever their number
@@ -525,7 +555,7 @@ def _log_days(conn: Connection, sql: dict[str, TextClause], profile_id: int,
               "review_prefix": state_prefix(CardStateKind.REVIEW)}
     days: dict[int, list[int]] = {}
     for statement in ("per_day", "overrules"):
-        for day, kind, correct, n, reviews in conn.execute(sql[statement], params):
+        for day, kind, correct, n, reviews in _read(conn, sql, statement, params):
             if kind not in (KIND_STUDY, KIND_TEST):
                 continue  # overrule rows: counted by "overrules" under their real kind
             counts = days.setdefault(int(day), [0, 0, 0, 0, 0])
@@ -570,14 +600,14 @@ def _cards_and_forecast(conn: Connection, sql: dict[str, TextClause], profile_id
     ends = [day_start(today + i + 1, rollover, tz) for i in range(FORECAST_DAYS)]
     out = {k: 0 for k in ("new", "learning", "review", "relearning", "suspended", "buried",
                           "total")}
-    for suspended, state, n in conn.execute(sql["cards"], {"p": profile_id}):
+    for suspended, state, n in _read(conn, sql, "cards", {"p": profile_id}):
         out["total"] += n
         out["suspended" if suspended else _STATE_NAMES.get(int(state), "review")] += n
     binds: dict[str, Any] = {f"e{i}": end for i, end in enumerate(ends)}
-    counts = {int(i): int(n) for i, n in conn.execute(sql["forecast"],
-                                                       {"p": profile_id, **binds})}
+    counts = {int(i): int(n) for i, n in _read(conn, sql, "forecast",
+                                                {"p": profile_id, **binds})}
     exceptions: dict[int, tuple[Any, ...]] = {}
-    for cid, *row in conn.execute(sql["card_exceptions"], {"p": profile_id, "today": today}):
+    for cid, *row in _read(conn, sql, "card_exceptions", {"p": profile_id, "today": today}):
         if cid not in exceptions or row[-1]:  # a retired fact's card is left out, buried or not
             exceptions[cid] = tuple(row)
     for suspended, state, due, buried_until, retired in exceptions.values():
