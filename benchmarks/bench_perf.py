@@ -272,15 +272,12 @@ def _copy_db(src: Path, dst: Path) -> Path:
 
 def phase_build(args: argparse.Namespace) -> dict[str, Any]:
     import bench_study
-    import sqlalchemy
     from sqlalchemy import bindparam, func, text, update
     from sqlmodel import select
 
     from quizapp.services.collection import Collection
     from quizapp.storage.models import CardRow, FactRow, Meta, ReviewRow
-    from quizapp.storage.repository import SEARCHED_COLUMNS, fact_search_text
 
-    sa_select = sqlalchemy.select
     bench_study.TODAY = datetime.fromtimestamp(args.today, UTC)
     path = Path(args.db)
     built = bench_study.build(path, args.cards, args.days, args.studied_share, args.seed)
@@ -288,23 +285,16 @@ def phase_build(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(args.seed + 7)
     with Collection.open(f"sqlite:///{path}", first_start=False, durable=False) as col:
         with col.transaction() as s:
-            table = FactRow.__table__  # type: ignore[attr-defined]
-            searched = [table.c[name] for name in SEARCHED_COLUMNS]
-            facts_now = s.connection().execute(
-                sa_select(table.c.id, *searched).order_by(table.c.id)).all()
+            ids = list(s.exec(select(FactRow.id).order_by(FactRow.id)))  # type: ignore[arg-type]
             rows = []
-            for i, (fid, *columns) in enumerate(facts_now):
+            for i, fid in enumerate(ids):
                 front, back = article_fact(i, rng)
-                values = dict(zip(SEARCHED_COLUMNS, columns, strict=True))
-                values.update(front=front, back=back)
-                # the search text, as storing the fact would write it
-                search = fact_search_text(*(values[name] for name in SEARCHED_COLUMNS))
-                rows.append({"b_id": fid, "front": front, "back": back, "search": search})
+                rows.append({"b_id": fid, "front": front, "back": back})
+            table = FactRow.__table__  # type: ignore[attr-defined]
             s.connection().execute(
                 update(table)
                 .where(table.c.id == bindparam("b_id"))
-                .values(front=bindparam("front"), back=bindparam("back"),
-                        search_text=bindparam("search")),
+                .values(front=bindparam("front"), back=bindparam("back")),
                 rows,
             )
             # Past its first start: opening it as the app does adds no seed deck.

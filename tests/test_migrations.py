@@ -15,7 +15,12 @@ from sqlalchemy import inspect
 from quizapp.scheduling import CardState
 from quizapp.services.collection import Collection
 from quizapp.storage import db as db_module
-from quizapp.storage.db import MIGRATIONS, _media_store, _search_text_and_day_totals, open_database
+from quizapp.storage.db import (
+    MIGRATIONS,
+    _day_totals_and_fewer_indexes,
+    _media_store,
+    open_database,
+)
 from quizapp.storage.models import SCHEMA_VERSION
 
 from .conftest import PgDatabase
@@ -452,12 +457,11 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
     assert (tmp_path / "old.schema5.bak.sqlite3").exists()
 
 
-def _undo_search_text_and_day_totals(conn: Any) -> None:
+def _undo_day_totals_and_fewer_indexes(conn: Any) -> None:
     """Take a PostgreSQL database of the current schema back to before schema 8's
-    search text and day totals."""
+    day totals and index changes."""
     from sqlalchemy import text
 
-    conn.execute(text("ALTER TABLE fact DROP COLUMN search_text"))
     conn.execute(text("DROP TABLE review_day"))
     conn.execute(text("DROP TABLE review_day_mark"))
     for statement in (
@@ -475,7 +479,7 @@ def _undo_media_store(conn: Any) -> None:
     """Take a PostgreSQL database of the current schema back to before the media store."""
     from sqlalchemy import text
 
-    _undo_search_text_and_day_totals(conn)
+    _undo_day_totals_and_fewer_indexes(conn)
     conn.execute(text("DROP TABLE media"))
     conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
 
@@ -657,7 +661,7 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
     engine.dispose()
     owner = create_engine(pg_database.url)
     with owner.begin() as conn:  # back to the version before the media store
-        _undo_search_text_and_day_totals(conn)
+        _undo_day_totals_and_fewer_indexes(conn)
         conn.execute(text("DROP TABLE media"))
         conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
         conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
@@ -672,7 +676,7 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
         # the old columns of every fact are unchanged; each fact shows no media
         cols = [r[0] for r in conn.execute(text(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'fact' "
-            "AND column_name NOT IN ('media', 'search_text') ORDER BY ordinal_position"))]
+            "AND column_name <> 'media' ORDER BY ordinal_position"))]
         row = "ROW(" + ", ".join(f'x."{c}"' for c in cols) + ")::text"
         assert conn.execute(text(f"SELECT md5(string_agg({row}, '|' ORDER BY x.id)), count(*) "
                                  "FROM fact x")).one() == facts_before
@@ -688,65 +692,54 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
         assert media_of_deck(col, "seed") == []  # the student's app reads the new table
 
 
-# Schema 8's search text and day totals: tests name the step, not its number.
-SEARCH_FROM = MIGRATIONS.index(_search_text_and_day_totals) + 1  # the version before it
+# Schema 8's day totals and index changes: tests name the step, not its number.
+DAYS_FROM = MIGRATIONS.index(_day_totals_and_fewer_indexes) + 1  # the version before it
 
 
-def _expected_search_text(path: Path) -> dict[int, str | None]:
-    """Each fact's search text, made from its columns by the function that stores it."""
-    from quizapp.storage.repository import SEARCHED_COLUMNS, fact_search_text
-
-    con = sqlite3.connect(path)
-    try:
-        return {r[0]: fact_search_text(*r[1:]) for r in con.execute(
-            f"SELECT id, {', '.join(SEARCHED_COLUMNS)} FROM fact")}
-    finally:
-        con.close()
-
-
-def test_schema_8_keeps_every_row_and_fills_the_search_text(tmp_path: Path) -> None:
+def test_schema_8_keeps_every_row_adds_empty_day_totals_and_drops_redundant_indexes(
+        tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite3"
-    shutil.copy(FIXTURES / f"schema_v{SEARCH_FROM}.sqlite3", db)
+    shutil.copy(FIXTURES / f"schema_v{DAYS_FROM}.sqlite3", db)
     con = sqlite3.connect(db)
     tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                         "AND name NOT LIKE 'sqlite%'")]
     con.close()
+    assert "review_day" not in tables
     every = {t: all_rows(db, t) for t in tables}
-    want = _expected_search_text(db)
-    assert sum(v is not None for v in want.values()) >= 25
+    assert len(every["review"]) >= 25
     open_database(f"sqlite:///{db}").dispose()
     for table, rows in every.items():
         if table == "meta":
             rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
                     for r in rows]
-        after = all_rows(db, table)
-        assert [r[: len(rows[0])] for r in after] == rows if rows else after == [], table
-    con = sqlite3.connect(db)
-    try:
-        have = dict(con.execute("SELECT id, search_text FROM fact"))
-    finally:
-        con.close()
-    assert have == want
-    # A word in mixed case is found in the upgraded facts as in a fact stored now.
-    from quizapp.browse import FactQuery, search_fact_ids
+        assert all_rows(db, table) == rows, table  # every row, every column, unchanged
+    assert all_rows(db, "review_day") == [] and all_rows(db, "review_day_mark") == []
+    indexes = index_sql(db)
+    assert not {"ix_review_profile_day", "ix_review_card", "ix_card_deck_id"} & set(indexes)
+    assert "(card_id, profile_id, reviewed_at, id, kind, correct)" in indexes[
+        "ix_review_card_cover"]
+    # The upgraded file's figures count from the log, then from the kept totals, alike.
+    from quizapp.services.profiles import list_profiles
+    from quizapp.storage.stats import profile_stats
 
     with Collection.open(f"sqlite:///{db}") as col:
-        from quizapp.services.profiles import list_profiles
-
         pid = next(p.id for p in list_profiles(col) if p.name == "Ana")
-        found = search_fact_ids(col, pid, FactQuery(text="PESKOV"), T0)
-        assert found and all("peskov" in (have[i] or "") for i in found)
-        assert found == [i for i in search_fact_ids(col, pid, FactQuery(text="peskov"), T0)]
+        later = T0.replace(month=7)
+        first = profile_stats(col, pid, later)
+        assert sum(d["reviews"] for d in first["reviews_per_day"]) > 0
+        assert all_rows(db, "review_day") != []
+        assert profile_stats(col, pid, later) == first
 
 
 def test_a_classroom_at_schema_7_upgrades_to_8_on_postgresql(pg_database: PgDatabase) -> None:
-    """Every row of every table is kept on a classroom server; each fact gets its search text,
-    and a student finds facts by it."""
+    """Every row of every table is kept on a classroom server; the day totals are guarded:
+    a student reads their figures, counted from the log, and may not write totals."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import ProgrammingError
 
-    from quizapp.browse import FactQuery, search_fact_ids
     from quizapp.services.classroom import add_student, init_classroom
-    from quizapp.storage.repository import SEARCHED_COLUMNS, fact_search_text
+    from quizapp.services.profiles import list_profiles
+    from quizapp.storage.stats import profile_stats
 
     pg_database.reset()
     role = f"{pg_database.role_prefix}eli"
@@ -755,51 +748,38 @@ def test_a_classroom_at_schema_7_upgrades_to_8_on_postgresql(pg_database: PgData
     engine.dispose()
     owner = create_engine(pg_database.url)
     with owner.begin() as conn:  # back to the version before schema 8's step
-        _undo_search_text_and_day_totals(conn)
+        _undo_day_totals_and_fewer_indexes(conn)
         conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                     {"v": str(SEARCH_FROM)})
+                     {"v": str(DAYS_FROM)})
     tables = ("deck", "source", "fact", "profile", "card", "review", "study_session",
               "question_report", "class_teacher", "profile_deck", "media")
-    with owner.connect() as conn:
-        before = {t: conn.execute(text(f"SELECT md5(coalesce(string_agg(x::text, '|' "
-                                       f"ORDER BY x::text), '')), count(*) FROM {t} x")).one()
-                  for t in tables if t != "fact"}
-        facts = conn.execute(text(f"SELECT id, {', '.join(SEARCHED_COLUMNS)} FROM fact")).all()
+
+    def digests() -> dict[str, Any]:
+        with owner.connect() as conn:
+            return {t: conn.execute(text(f"SELECT md5(coalesce(string_agg(x::text, '|' "
+                                         f"ORDER BY x::text), '')), count(*) FROM {t} x")
+                                    ).one() for t in tables}
+
+    before = digests()
     open_database(pg_database.url).dispose()
+    assert digests() == before
     with owner.connect() as conn:
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
                             ).scalar() == str(SCHEMA_VERSION)
-        after = {t: conn.execute(text(f"SELECT md5(coalesce(string_agg(x::text, '|' "
-                                      f"ORDER BY x::text), '')), count(*) FROM {t} x")).one()
-                 for t in tables if t != "fact"}
-        assert after == before
-        have = dict(conn.execute(text("SELECT id, search_text FROM fact")).all())
-        again = conn.execute(text(f"SELECT id, {', '.join(SEARCHED_COLUMNS)} FROM fact")).all()
-    owner.dispose()
-    assert sorted(again) == sorted(facts)  # no column of a fact changed but its search text
-    assert have == {r[0]: fact_search_text(*r[1:]) for r in facts}
+        assert conn.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname IN "
+                                 "('ix_review_profile_day', 'ix_review_card', "
+                                 "'ix_card_deck_id')")).scalar() == 0
     with Collection.open(pg_database.role_url(role, "pw-eli")) as col:
-        from quizapp.services.profiles import list_profiles
-
         pid = list_profiles(col)[0].id  # the student sees their own profile only
-        found = search_fact_ids(col, pid, FactQuery(text="Peskov"), T0)
-        assert found and all("peskov" in (have[i] or "") for i in found)
-        # The student's figures count from the log; only the owner keeps day totals,
-        # and the database refuses the student's own write of them.
-        from sqlalchemy.exc import ProgrammingError
-
-        from quizapp.storage.stats import profile_stats
-
         assert profile_stats(col, pid, T0)["reviews_per_day"] == []
-        student = create_engine(pg_database.role_url(role, "pw-eli"))
-        try:
-            with pytest.raises(ProgrammingError, match="permission denied"), \
-                    student.begin() as conn:
-                conn.execute(text("INSERT INTO review_day_mark (profile_id, through_day, "
-                                  "through_id) VALUES (:p, 0, 0)"), {"p": pid})
-        finally:
-            student.dispose()
-    owner = create_engine(pg_database.url)
+    student = create_engine(pg_database.role_url(role, "pw-eli"))
+    try:
+        with pytest.raises(ProgrammingError, match="permission denied"), \
+                student.begin() as conn:
+            conn.execute(text("INSERT INTO review_day_mark (profile_id, through_day, "
+                              "through_id) VALUES (:p, 0, 0)"), {"p": pid})
+    finally:
+        student.dispose()
     with owner.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM review_day_mark")).scalar() == 0
     owner.dispose()

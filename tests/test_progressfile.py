@@ -243,13 +243,6 @@ def rows(col: Collection, profile_id: int) -> dict[str, Any]:
         }
 
 
-def capitals_id(col: Collection) -> int:
-    with col.session() as s:
-        deck = repo.find_deck(s, "capitals")
-        assert deck is not None and deck.id is not None
-        return deck.id
-
-
 def test_a_profile_moves_to_a_fresh_home_with_nothing_lost(
         col: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     col.import_deck(qa_deck())
@@ -290,14 +283,6 @@ def test_a_profile_moves_to_a_fresh_home_with_nothing_lost(
 
             override = s.exec(select(ProfileDeckRow)).one()
             assert (override.desired_retention, override.new_per_day) == (0.85, 5)
-        # The deck that came along is found by a search, in any case of its words
-        # (the search text is made on import, never carried in the file).
-        from quizapp.browse import FactQuery, search_fact_ids
-
-        assert "search_text" not in file.read_text("utf-8")
-        for word in ("capital", "CAPITAL"):
-            assert len(search_fact_ids(fresh, result.profile_id, FactQuery(
-                text=word, deck_id=capitals_id(fresh)), end)) == len(qa_deck().facts)
         moved = practice_test_history(fresh, result.profile_id)
         assert [(t.answered, t.correct, t.started_at, t.ended_at) for t in moved] == [
             (t.answered, t.correct, t.started_at, t.ended_at) for t in history]
@@ -374,13 +359,11 @@ def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
     shutil.copy(fixture, upgraded_db)
     engine = make_engine(f"sqlite:///{old_db}")  # read as schema 5 left it: no upgrade
     # ... but for the media store of schema 7, empty, which this code's export reads
-    # (a file of schema 5 has no media: the export's media entries are dropped below),
-    # and schema 8's search text, which the export leaves out.
+    # (a file of schema 5 has no media: the export's media entries are dropped below).
     from quizapp.storage.models import MediaRow
 
     with engine.begin() as conn:
         conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN media TEXT NOT NULL DEFAULT '[]'")
-        conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN search_text TEXT")
         MediaRow.__table__.create(conn)  # type: ignore[attr-defined]
 
     class Schema5:

@@ -72,7 +72,7 @@ _PROFILE_SKIP = {"id", "db_role", "class_name"}
 _OVERRIDE_SKIP = {"profile_id", "deck_id"}
 _DECK_SKIP = {"id"}
 _SOURCE_SKIP = {"id", "deck_id"}
-_FACT_SKIP = {"id", "deck_id", "source_id", "search_text"}  # search_text: made again
+_FACT_SKIP = {"id", "deck_id", "source_id"}
 
 
 def _dump(values: Mapping[str, Any], skip: set[str]) -> dict[str, Any]:

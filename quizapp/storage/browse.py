@@ -71,6 +71,7 @@ class SearchQuery(Protocol):
 # Search
 
 
+_TEXT_COLUMNS = ("text", "stem", "speaker", "name", "front", "back")
 _search_sql: dict[tuple[Any, ...], PlainSql] = {}
 _summary_sql: dict[tuple[int, bool], PlainSql] = {}
 
@@ -87,16 +88,26 @@ def like_words(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def _present(column: str) -> str:
+    """SQLite: whether a fact's text column holds any text (a cheap test before its LIKE).
+
+    A word is never empty, so a pattern ``%word%`` matches neither NULL nor an
+    empty text: skipping the LIKE there changes no result, and most facts use
+    two or three of the six columns (the rest NULL, ``text`` empty).
+    """
+    return f"f.{column} <> ''" if column == "text" else f"f.{column} IS NOT NULL"
+
+
 def _search_where(query: SearchQuery, words: list[tuple[str, bool]], dialect: str
                   ) -> tuple[tuple[Any, ...], str]:
     """The shape of a search (its cache key) and its WHERE text on ``fact f``.
 
-    Text matches a word found in any of the fact's text columns: one LIKE per
-    word on ``fact.search_text`` (schema 8), which holds those columns
-    lower-cased, one per line (:func:`quizapp.storage.repository.fact_search_text`);
-    the words are lower-cased the same way (:func:`like_words`), so the match
-    ignores case on SQLite and PostgreSQL alike. Card filters are uncorrelated
-    ``f.id IN (…)`` lists, built once per search rather than probed per fact.
+    Text matches a word in any of the fact's text columns. SQLite's LIKE folds
+    ASCII case by itself, as its lower() does, so the columns are compared as
+    stored, and only those that hold text (:func:`_present`); PostgreSQL's LIKE
+    is case-sensitive, so there the columns are lowered. Card filters are
+    uncorrelated ``f.id IN (…)`` lists, built once per search rather than
+    probed per fact.
     """
     if query.state and query.state not in STATES:
         raise ValueError(f"unknown state {query.state!r} (use {', '.join(STATES)})")
@@ -112,7 +123,11 @@ def _search_where(query: SearchQuery, words: list[tuple[str, bool]], dialect: st
         where.append("f.kind = :kind")
     for i, (_, esc) in enumerate(words):
         escape = " ESCAPE '\\'" if esc else ""
-        where.append(f"f.search_text LIKE :w{i}{escape}")
+        if is_sqlite(dialect):
+            matches = [f"({_present(c)} AND f.{c} LIKE :w{i}{escape})" for c in _TEXT_COLUMNS]
+        else:
+            matches = [f"lower(f.{c}) LIKE :w{i}{escape}" for c in _TEXT_COLUMNS]
+        where.append("(" + " OR ".join(matches) + ")")
     cards = "f.id IN (SELECT x.fact_id FROM card x WHERE x.profile_id = :profile AND {})"
     if query.state:
         where.append(cards.format({

@@ -232,15 +232,8 @@ def _media_store(conn: Connection) -> None:
         secure_if_classroom(conn)
 
 
-def _search_text_and_day_totals(conn: Connection) -> None:
-    """Schema 7 → 8: what a search and the progress figures read, kept ready.
-
-    ``fact.search_text`` holds a fact's searched columns (text, stem, speaker,
-    name, front, back) lower-cased, one per line, so that a Browse search
-    tests one column per word instead of six; every existing fact gets it,
-    made in Python by the same function that writes it for a new fact
-    (:func:`quizapp.storage.repository.fact_search_text`). No other value of
-    any row changes.
+def _day_totals_and_fewer_indexes(conn: Connection) -> None:
+    """Schema 7 → 8: the progress figures' answers per closed study day, and fewer indexes.
 
     Indexes that others made redundant go: ``ix_review_profile_day`` (profile,
     day) is the start of ``ix_review_day_cover``; ``ix_review_card`` (card,
@@ -254,19 +247,10 @@ def _search_text_and_day_totals(conn: Connection) -> None:
 
     ``review_day`` and ``review_day_mark`` (new, empty) keep a profile's answers
     per closed study day, which the progress figures fill from the log the
-    first time they are read. On a PostgreSQL classroom the grants and
-    row-level security are made afresh, so that the new tables are guarded
-    from the first moment like every other.
+    first time they are read. No row of any other table changes. On a
+    PostgreSQL classroom the grants and row-level security are made afresh,
+    so that the new tables are guarded from the first moment like every other.
     """
-    from quizapp.storage.repository import SEARCHED_COLUMNS, fact_search_text
-
-    conn.execute(text("ALTER TABLE fact ADD COLUMN search_text TEXT"))
-    columns = ", ".join(f'"{c}"' for c in SEARCHED_COLUMNS)
-    rows = conn.execute(text(f"SELECT id, {columns} FROM fact")).all()
-    values = [{"i": row[0], "s": fact_search_text(*row[1:])} for row in rows]
-    values = [v for v in values if v["s"] is not None]
-    if values:
-        conn.execute(text("UPDATE fact SET search_text = :s WHERE id = :i"), values)
     for statement in (
         "DROP INDEX ix_review_profile_day",
         "DROP INDEX ix_review_card",
@@ -294,7 +278,7 @@ MIGRATIONS: list[Migration] = [
     _class_deck_retirements,  # 4 → 5
     _one_memory_per_fact,  # 5 → 6
     _media_store,  # 6 → 7
-    _search_text_and_day_totals,  # 7 → 8
+    _day_totals_and_fewer_indexes,  # 7 → 8
 ]
 
 

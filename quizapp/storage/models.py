@@ -162,11 +162,6 @@ class FactRow(SQLModel, table=True):
     # The names of the deck's media files (table media) the fact shows, in order
     # (JSON array; schema: the media store).
     media: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
-    # What a Browse search looks in (schema 8): the text, stem, speaker, name,
-    # front and back that hold text, lower-cased, one per line (NULL: none).
-    # Written with the fact's other columns (repository.fact_search_text).
-    search_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-
 
 class MediaRow(SQLModel, table=True):
     """A picture or sound of a deck, its bytes kept in the database (the media store).

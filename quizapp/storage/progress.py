@@ -428,10 +428,6 @@ def import_decks(s: Session, plan: ProfilePlan) -> tuple[int, int, dict[tuple[st
             if not new_deck:  # history kept; what others study is not changed
                 position += 1
                 extra.update(retired=True, position=position)
-            # The search text is made here from the fact's own columns, never
-            # taken from the file (an older file has none).
-            extra["search_text"] = repo.fact_search_text(
-                *(fvalues.get(c) for c in repo.SEARCHED_COLUMNS))
             rows.append(_full_row(FactRow, {**fvalues, **extra}))
         if rows:
             _many(s, insert(FactRow), rows)

@@ -118,7 +118,7 @@ def _fetch_tuples(session: Session, statement: ClauseElement) -> list[tuple[Any,
 FACT_COLUMNS: tuple[str, ...] = (
     "key", "kind", "text", "start", "end", "sentence", "sentence_start", "stem", "event",
     "value_text", "value_num", "unit", "counts", "qualifier", "speaker", "role", "reported",
-    "name", "roles", "front", "back", "tags", "media", "search_text",
+    "name", "roles", "front", "back", "tags", "media",
 )  # fmt: skip
 #: What storing a deck writes for each fact: the fact's columns and its place.
 _STORED_COLUMNS = (*FACT_COLUMNS, "deck_id", "position", "retired", "source_id")
@@ -160,22 +160,6 @@ def _json_tuple(
     return found
 
 
-#: The fact columns a Browse search looks in, in the order of :func:`fact_search_text`.
-SEARCHED_COLUMNS: tuple[str, ...] = ("text", "stem", "speaker", "name", "front", "back")
-
-
-def fact_search_text(*columns: str | None) -> str | None:
-    """The ``fact.search_text`` of a fact whose :data:`SEARCHED_COLUMNS` hold ``columns``.
-
-    The columns that hold text, lower-cased (``str.lower``, as a search lowers
-    its words), one per line; None when none holds any. A search word never
-    holds white space, so it is found here exactly when it is found in one of
-    the columns: it cannot run from one column into the next.
-    """
-    held = [c for c in columns if c]
-    return "\n".join(held).lower() if held else None
-
-
 def _fact_tuple(
     fact: Fact, deck_id: int | None = None, position: int = 0, source_id: int | None = None
 ) -> tuple[Any, ...]:
@@ -205,7 +189,6 @@ def _fact_tuple(
         fact.back,
         _json_list(fact.tags),
         _json_list(fact.media),
-        fact_search_text(fact.text, fact.stem, fact.speaker, fact.name, fact.front, fact.back),
         deck_id,
         position,
         False,
