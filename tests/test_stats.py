@@ -421,6 +421,17 @@ def test_day_totals_are_kept_for_closed_days_and_counted_again_where_a_later_row
         two_days = profile_stats(s, log.pid, NOW + timedelta(days=2))
     assert (two_days["reviews_per_day"], two_days["retention"]) == _expected(log, TODAY + 2)
     assert _kept(log)[0] == mark
+    # Deleting a profile deletes its answers (SQLite may give their ids to the next
+    # answers): every other profile's totals are counted again.
+    from quizapp.services.profiles import delete_profile
+
+    other = create_profile(log.col, "Q", NOW).id
+    delete_profile(log.col, other)
+    assert _kept(log)[0] is None
+    again = log.stats(tomorrow)
+    assert (again["reviews_per_day"], again["retention"]) == _expected(log, TODAY + 1)
+    assert (_kept(log)[0] or (0, 0))[0] == TODAY
+    assert _kept(log)[1] == {d: v for d, v in _from_log(log, TODAY + 1).items() if d <= TODAY}
     # Deleting a deck deletes its answers: every profile's totals are counted again.
     from quizapp.browse import delete_deck
 

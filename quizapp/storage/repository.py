@@ -832,8 +832,12 @@ def delete_profile(session: Session, profile_id: int) -> None:
         update(ReviewRow).where(col(ReviewRow.profile_id) == profile_id).values(cancels_id=None)
     )
     for table in (ReviewRow, QuestionReportRow, CardRow, StudySessionRow, ProfileDeckRow,
-                  ReviewDayRow, ReviewDayMarkRow):
+                  ReviewDayRow):
         session.exec(delete(table).where(col(table.profile_id) == profile_id))
+    # Every profile's day totals are counted from the log again: SQLite may give
+    # the next answers the ids of the reviews deleted here, and the totals tell
+    # newer rows by their ids (review_day_mark.through_id).
+    session.exec(delete(ReviewDayMarkRow))
     session.exec(ProfileRow.__table__.delete().where(ProfileRow.id == profile_id))  # type: ignore[attr-defined]
 
 
