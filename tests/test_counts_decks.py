@@ -232,7 +232,6 @@ def test_deck_counts_read_the_deck_index_with_and_without_statistics(tmp_path: P
             for table, index, stat in (
                     ("card", "ix_card_profile_deck", "100000 100000 20000 5000 5000 2"),
                     ("card", "ix_card_due", "100000 100000 100000 25000 4"),
-                    ("card", "ix_card_deck_id", "100000 20000"),
                     ("card", "ix_card_fact", "100000 2"),
                     ("card", "ix_card_mastery", "100000 100000 1 1"),
                     ("card", "ux_card_profile_fact", "100000 100000 1"),

@@ -15,7 +15,12 @@ from sqlalchemy import inspect
 from quizapp.scheduling import CardState
 from quizapp.services.collection import Collection
 from quizapp.storage import db as db_module
-from quizapp.storage.db import MIGRATIONS, _media_store, open_database
+from quizapp.storage.db import (
+    MIGRATIONS,
+    _day_totals_and_fewer_indexes,
+    _media_store,
+    open_database,
+)
 from quizapp.storage.models import SCHEMA_VERSION
 
 from .conftest import PgDatabase
@@ -452,10 +457,29 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
     assert (tmp_path / "old.schema5.bak.sqlite3").exists()
 
 
+def _undo_day_totals_and_fewer_indexes(conn: Any) -> None:
+    """Take a PostgreSQL database of the current schema back to before schema 8's
+    day totals and index changes."""
+    from sqlalchemy import text
+
+    conn.execute(text("DROP TABLE review_day"))
+    conn.execute(text("DROP TABLE review_day_mark"))
+    for statement in (
+        "CREATE INDEX ix_review_profile_day ON review (profile_id, study_day)",
+        "CREATE INDEX ix_review_card ON review (card_id, reviewed_at)",
+        "DROP INDEX ix_review_card_cover",
+        "CREATE INDEX ix_review_card_cover ON review "
+        "(profile_id, card_id, reviewed_at, id, kind, correct)",
+        "CREATE INDEX ix_card_deck_id ON card (deck_id)",
+    ):
+        conn.execute(text(statement))
+
+
 def _undo_media_store(conn: Any) -> None:
     """Take a PostgreSQL database of the current schema back to before the media store."""
     from sqlalchemy import text
 
+    _undo_day_totals_and_fewer_indexes(conn)
     conn.execute(text("DROP TABLE media"))
     conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
 
@@ -478,8 +502,8 @@ def _load_into_postgresql(path: Path, url: str) -> None:
             src = sqlite3.connect(path)
             try:
                 for table in SQLModel.metadata.sorted_tables:
-                    if table.name in ("meta", "media"):  # media: not at schema 5
-                        continue
+                    if table.name in ("meta", "media", "review_day", "review_day_mark"):
+                        continue  # not at schema 5
                     # the columns of schema 5 (fact.media came later)
                     present = {r[1] for r in src.execute(f"PRAGMA table_info({table.name})")}
                     columns = [c for c in table.columns if c.name in present]
@@ -602,7 +626,8 @@ def test_the_media_store_adds_its_table_and_column_and_keeps_every_row(tmp_path:
         after = all_rows(db, table)
         assert [r[: len(rows[0])] for r in after] == rows if rows else after == [], table
     facts = all_rows(db, "fact")
-    assert facts and {r[-1] for r in facts} == {"[]"}  # fact.media, last column: no media yet
+    media_at = len(every["fact"][0])  # fact.media, the first column after the old ones
+    assert facts and {r[media_at] for r in facts} == {"[]"}  # no media yet
     assert all_rows(db, "media") == []
     assert (tmp_path / f"old.schema{MEDIA_FROM}.bak.sqlite3").exists()
     # The upgraded database stores and gives back a deck's pictures.
@@ -636,6 +661,7 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
     engine.dispose()
     owner = create_engine(pg_database.url)
     with owner.begin() as conn:  # back to the version before the media store
+        _undo_day_totals_and_fewer_indexes(conn)
         conn.execute(text("DROP TABLE media"))
         conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
         conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
@@ -664,3 +690,96 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
         from quizapp.services.media import media_of_deck
 
         assert media_of_deck(col, "seed") == []  # the student's app reads the new table
+
+
+# Schema 8's day totals and index changes: tests name the step, not its number.
+DAYS_FROM = MIGRATIONS.index(_day_totals_and_fewer_indexes) + 1  # the version before it
+
+
+def test_schema_8_keeps_every_row_adds_empty_day_totals_and_drops_redundant_indexes(
+        tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / f"schema_v{DAYS_FROM}.sqlite3", db)
+    con = sqlite3.connect(db)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "AND name NOT LIKE 'sqlite%'")]
+    con.close()
+    assert "review_day" not in tables
+    every = {t: all_rows(db, t) for t in tables}
+    assert len(every["review"]) >= 25
+    open_database(f"sqlite:///{db}").dispose()
+    for table, rows in every.items():
+        if table == "meta":
+            rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
+                    for r in rows]
+        assert all_rows(db, table) == rows, table  # every row, every column, unchanged
+    assert all_rows(db, "review_day") == [] and all_rows(db, "review_day_mark") == []
+    indexes = index_sql(db)
+    assert not {"ix_review_profile_day", "ix_review_card", "ix_card_deck_id"} & set(indexes)
+    assert "(card_id, profile_id, reviewed_at, id, kind, correct)" in indexes[
+        "ix_review_card_cover"]
+    # The upgraded file's figures count from the log, then from the kept totals, alike.
+    from quizapp.services.profiles import list_profiles
+    from quizapp.storage.stats import profile_stats
+
+    with Collection.open(f"sqlite:///{db}") as col:
+        pid = next(p.id for p in list_profiles(col) if p.name == "Ana")
+        later = T0.replace(month=7)
+        first = profile_stats(col, pid, later)
+        assert sum(d["reviews"] for d in first["reviews_per_day"]) > 0
+        assert all_rows(db, "review_day") != []
+        assert profile_stats(col, pid, later) == first
+
+
+def test_a_classroom_at_schema_7_upgrades_to_8_on_postgresql(pg_database: PgDatabase) -> None:
+    """Every row of every table is kept on a classroom server; the day totals are guarded:
+    a student reads their figures, counted from the log, and may not write totals."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import ProgrammingError
+
+    from quizapp.services.classroom import add_student, init_classroom
+    from quizapp.services.profiles import list_profiles
+    from quizapp.storage.stats import profile_stats
+
+    pg_database.reset()
+    role = f"{pg_database.role_prefix}eli"
+    engine = init_classroom(pg_database.url)
+    add_student(engine, role, class_name="9a", password="pw-eli")
+    engine.dispose()
+    owner = create_engine(pg_database.url)
+    with owner.begin() as conn:  # back to the version before schema 8's step
+        _undo_day_totals_and_fewer_indexes(conn)
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(DAYS_FROM)})
+    tables = ("deck", "source", "fact", "profile", "card", "review", "study_session",
+              "question_report", "class_teacher", "profile_deck", "media")
+
+    def digests() -> dict[str, Any]:
+        with owner.connect() as conn:
+            return {t: conn.execute(text(f"SELECT md5(coalesce(string_agg(x::text, '|' "
+                                         f"ORDER BY x::text), '')), count(*) FROM {t} x")
+                                    ).one() for t in tables}
+
+    before = digests()
+    open_database(pg_database.url).dispose()
+    assert digests() == before
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
+                            ).scalar() == str(SCHEMA_VERSION)
+        assert conn.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname IN "
+                                 "('ix_review_profile_day', 'ix_review_card', "
+                                 "'ix_card_deck_id')")).scalar() == 0
+    with Collection.open(pg_database.role_url(role, "pw-eli")) as col:
+        pid = list_profiles(col)[0].id  # the student sees their own profile only
+        assert profile_stats(col, pid, T0)["reviews_per_day"] == []
+    student = create_engine(pg_database.role_url(role, "pw-eli"))
+    try:
+        with pytest.raises(ProgrammingError, match="permission denied"), \
+                student.begin() as conn:
+            conn.execute(text("INSERT INTO review_day_mark (profile_id, through_day, "
+                              "through_id) VALUES (:p, 0, 0)"), {"p": pid})
+    finally:
+        student.dispose()
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM review_day_mark")).scalar() == 0
+    owner.dispose()

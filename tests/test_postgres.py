@@ -501,8 +501,12 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
                           "ix_review_wrong_choice, ix_review_pace, ix_fact_retired, "
                           "ux_card_profile_fact, ix_card_mastery, "
                           "ix_card_profile_deck, ix_card_leech, ix_card_buried"))
-        conn.execute(text("DROP TABLE class_teacher, class_deck_retired, media"))
+        conn.execute(text("DROP TABLE class_teacher, class_deck_retired, media, review_day, "
+                          "review_day_mark"))
         conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
+        conn.execute(text("CREATE INDEX ix_review_profile_day ON review (profile_id, study_day)"))
+        conn.execute(text("CREATE INDEX ix_review_card ON review (card_id, reviewed_at)"))
+        conn.execute(text("CREATE INDEX ix_card_deck_id ON card (deck_id)"))
         conn.execute(text("ALTER TABLE profile DROP COLUMN db_role, DROP COLUMN class_name"))
         conn.execute(text("ALTER TABLE deck DROP COLUMN speakers"))
         conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from quizapp.facts.model import Deck, Fact, FactKind
-from quizapp.scheduling import CardState, study_day
+from quizapp.scheduling import CardState, day_date, study_day
 from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.models import CardRow, FactRow, ReviewRow
@@ -285,41 +285,41 @@ def test_the_last_answer_at_the_same_moment_is_the_later_row(log: Log) -> None:
 
 @pytest.mark.sqlite_only
 def test_stats_run_a_fixed_number_of_aggregate_queries(log: Log) -> None:
-    def statements() -> list[tuple[str, Any]]:
-        seen: list[tuple[str, Any]] = []
+    def statements() -> list[tuple[str, list[str]]]:
+        # Every SELECT sent to SQLite (through SQLAlchemy or the driver), values
+        # inlined, with its plan.
+        from tests.test_counts_decks import sqlite_plans
 
-        def capture(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
-            seen.append((statement, parameters))
+        return sqlite_plans(log.col, log.stats)
 
-        event.listen(log.col.engine, "before_cursor_execute", capture)
-        try:
-            log.stats()
-        finally:
-            event.remove(log.col.engine, "before_cursor_execute", capture)
-        return seen
-
-    def check_plans(seen: list[tuple[str, Any]]) -> None:
+    def check_plans(seen: list[tuple[str, list[str]]]) -> None:
         used: set[str] = set()
-        with log.col.engine.connect() as conn:
-            for sql, params in seen:
-                flat = " ".join(sql.split()).upper()
-                plan = [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
-                used.update(w for p in plan for w in p.split() if w.startswith("ix_"))
-                # No statement scans the review log or the cards, under any alias;
-                # cancellation and last-answer probes go through an index.
-                scans = [p for p in plan if p.startswith("SCAN ")
-                         and p.split()[1] in ("review", "r", "o", "lr", "r3", "cancel_x",
-                                              "card", "c", "c2", "c3")]
-                assert not scans, (flat, plan)
-                if "FROM REVIEW" in flat:
-                    assert "GROUP BY" in flat or "COUNT(" in flat or "LIMIT" in flat, flat
+        for sql, plan in seen:
+            flat = " ".join(sql.split()).upper()
+            used.update(w for p in plan for w in p.split() if w.startswith("ix_"))
+            # No statement scans the review log or the cards, under any alias;
+            # cancellation and last-answer probes go through an index.
+            scans = [p for p in plan if p.startswith("SCAN ")
+                     and p.split()[1] in ("review", "r", "o", "lr", "r3", "cancel_x",
+                                          "card", "c", "c2", "c3")]
+            assert not scans, (flat, plan)
+            if re.search(r"FROM REVIEW\b", flat):
+                # grouped or limited; else the rows newer than the kept day totals
+                # (a range of the key) or the newest row's id
+                assert ("GROUP BY" in flat or "COUNT(" in flat or "LIMIT" in flat
+                        or flat.startswith("SELECT MAX(ID) FROM REVIEW")
+                        or any("INTEGER PRIMARY KEY (rowid>?)" in p for p in plan)), (
+                    flat, plan)
         # Every pass reads the schema-3 index made for it.
         assert {"ix_review_day_cover", "ix_review_card_cover", "ix_review_wrong",
                 "ix_review_wrong_choice", "ix_review_cancels", "ix_card_due", "ix_card_mastery",
                 "ix_card_leech", "ix_card_buried", "ix_fact_retired"} <= used, used
 
+    # The first reading keeps the totals of closed days; the next reads them.
+    first = statements()
+    check_plans(first)  # no planner statistics, as a new file has
     small = statements()
-    check_plans(small)  # no planner statistics, as a new file has
+    check_plans(small)
     ids = [log.answer("qa-three", day=TODAY - day % 60, correct=day % 3 != 0)
            for day in range(300)]
     # Enough cards (one per fact) that a lookup by id beats reading them all.
@@ -330,6 +330,10 @@ def test_stats_run_a_fixed_number_of_aggregate_queries(log: Log) -> None:
         conn.commit()
     for review_id in ids[::60]:
         log.undo(review_id)
+    # Answers and undos on 60 closed days: counted again from the log in one range.
+    again = statements()
+    check_plans(again)
+    assert len(again) <= len(first) + 6
     large = statements()
     assert len(small) == len(large)
     check_plans(large)
@@ -340,3 +344,127 @@ def test_stats_accept_a_session(log: Log) -> None:
         assert profile_stats(s, log.pid, NOW)["profile"]["name"] == "P"
     with pytest.raises(LookupError):
         profile_stats(log.col, 999, NOW)
+
+
+def _from_log(log: Log, today: int = TODAY) -> dict[int, list[int]]:
+    """Every study day's five counts, read from the whole log (no kept totals)."""
+    from quizapp.storage.stats import _FIRST_DAY, _log_days, _statements
+
+    with log.col.engine.connect() as conn:
+        return _log_days(conn, _statements(conn.dialect.name), log.pid, _FIRST_DAY, today)
+
+
+def _kept(log: Log) -> tuple[tuple[int, int] | None, dict[int, list[int]]]:
+    """The kept mark (through day, through id) and totals per day of the profile."""
+    from sqlalchemy import text
+
+    with log.col.engine.connect() as conn:
+        mark = conn.execute(text("SELECT through_day, through_id FROM review_day_mark "
+                                 "WHERE profile_id = :p"), {"p": log.pid}).first()
+        days = {int(r[0]): [int(x) for x in r[1:]] for r in conn.execute(text(
+            "SELECT study_day, reviews, correct, tests, in_review, in_review_correct "
+            "FROM review_day WHERE profile_id = :p"), {"p": log.pid})}
+    return (None if mark is None else (int(mark[0]), int(mark[1]))), days
+
+
+def _expected(log: Log, today: int = TODAY) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The per-day answers and the 30-day retention as the log alone gives them."""
+    days = {d: v for d, v in _from_log(log, today).items() if d > today - 365}
+    per_day = [{"study_day": d, "date": day_date(d).isoformat(), "reviews": v[0],
+                "correct": v[1], "tests": v[2]} for d, v in sorted(days.items())]
+    recent = [v for d, v in days.items() if d > today - 30]
+    n, right = sum(v[3] for v in recent), sum(v[4] for v in recent)
+    return per_day, {"days": 30, "reviews": n, "correct": right,
+                     "rate": right / n if n else None}
+
+
+def test_day_totals_are_kept_for_closed_days_and_counted_again_where_a_later_row_changes_one(
+        log: Log) -> None:
+    answers = {}
+    for back in range(40):
+        day = TODAY - back
+        answers[day] = log.answer("qa-three", day=day, correct=back % 3 != 0,
+                                  state_before=2 if back % 2 else 1)
+        if back % 5 == 0:
+            log.answer("qa-four", day=day, kind="test", correct=back % 2 == 0)
+    assert _kept(log) == (None, {})
+    first = log.stats()
+    assert (first["reviews_per_day"], first["retention"]) == _expected(log)
+    # The first reading kept every closed day (not today) as the log counts it.
+    mark, kept = _kept(log)
+    assert mark is not None and mark[0] == TODAY - 1
+    assert kept == {d: v for d, v in _from_log(log).items() if d < TODAY}
+    assert log.stats() == first  # read from the kept totals: the same figures
+    # Rows newer than the totals that change closed days: an undo today of an
+    # answer ten days back, an overrule of a wrong answer twenty-one days back, an
+    # answer stored on a closed day (as a profile file brings them); and today's.
+    log.undo(answers[TODAY - 9])
+    log.answer("qa-three", day=TODAY, kind="overrule", cancels=answers[TODAY - 21],
+               correct=True)
+    log.answer("qa-four", day=TODAY - 3, correct=False)
+    log.answer("qa-four", day=TODAY, correct=True)
+    after = log.stats()
+    assert (after["reviews_per_day"], after["retention"]) == _expected(log)
+    assert after["reviews_per_day"] != first["reviews_per_day"]
+    mark, kept = _kept(log)
+    assert kept == {d: v for d, v in _from_log(log).items() if d < TODAY}
+    # The next study day: today's answers join the kept totals.
+    tomorrow = NOW + timedelta(days=1)
+    later = log.stats(tomorrow)
+    assert (later["reviews_per_day"], later["retention"]) == _expected(log, TODAY + 1)
+    mark, kept = _kept(log)
+    assert mark is not None and mark[0] == TODAY
+    assert kept == {d: v for d, v in _from_log(log, TODAY + 1).items() if d <= TODAY}
+    # Read inside a caller's session, the figures are the same and nothing is kept.
+    log.answer("qa-four", day=TODAY + 1)
+    with log.col.session() as s:
+        two_days = profile_stats(s, log.pid, NOW + timedelta(days=2))
+    assert (two_days["reviews_per_day"], two_days["retention"]) == _expected(log, TODAY + 2)
+    assert _kept(log)[0] == mark
+    # Deleting a profile deletes its answers (SQLite may give their ids to the next
+    # answers): every other profile's totals are counted again.
+    from quizapp.services.profiles import delete_profile
+
+    other = create_profile(log.col, "Q", NOW).id
+    delete_profile(log.col, other)
+    assert _kept(log)[0] is None
+    again = log.stats(tomorrow)
+    assert (again["reviews_per_day"], again["retention"]) == _expected(log, TODAY + 1)
+    assert (_kept(log)[0] or (0, 0))[0] == TODAY
+    assert _kept(log)[1] == {d: v for d, v in _from_log(log, TODAY + 1).items() if d <= TODAY}
+    # Deleting a deck deletes its answers: every profile's totals are counted again.
+    from quizapp.browse import delete_deck
+
+    with log.col.session() as s:
+        deck = s.exec(select(FactRow.deck_id).where(FactRow.key == "qa-three")).one()
+    delete_deck(log.col, deck)
+    assert _kept(log) == (None, {})
+    gone = log.stats(tomorrow)
+    assert gone["reviews_per_day"] == [] and _kept(log)[1] == {}
+
+
+@pytest.mark.sqlite_only
+def test_day_totals_wait_for_no_other_writer(log: Log, tmp_path: Any) -> None:
+    """While another connection holds SQLite's write lock (a long import), the figures are
+    counted from the log and nothing is kept; the next reading keeps them."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    for back in range(5):
+        log.answer("qa-three", day=TODAY - back, correct=back % 2 == 0)
+    path = log.col.engine.url.database
+    assert path is not None
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        locked = log.stats()
+        assert (locked["reviews_per_day"], locked["retention"]) == _expected(log)
+        assert _kept(log) == (None, {})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert log.stats() == locked
+    assert _kept(log)[0] is not None
+    with log.col.engine.connect() as conn:  # the pool's connections wait as before
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000

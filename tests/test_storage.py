@@ -60,7 +60,10 @@ def test_sqlite_settings(db_url: str, tmp_path: Path) -> None:
         indexes = {r[1] for r in conn.execute(text("PRAGMA index_list(card)"))}
         assert "ix_card_due" in indexes
         review_indexes = {r[1] for r in conn.execute(text("PRAGMA index_list(review)"))}
-        assert {"ix_review_profile_day", "ix_review_card"} <= review_indexes
+        assert {"ix_review_day_cover", "ix_review_card_cover"} <= review_indexes
+        # schema 8: the indexes others made redundant are gone
+        assert not {"ix_review_profile_day", "ix_review_card"} & review_indexes
+        assert "ix_card_deck_id" not in indexes
     assert (tmp_path / "quizapp.sqlite3").exists()
 
 

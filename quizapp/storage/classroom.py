@@ -8,7 +8,9 @@ then makes a ``LOGIN`` role for each student in the group role
 (:func:`create_teacher`). Row-level security does the rest:
 
 - a student reads and writes only the rows of their own profile (profile,
-  card, review, study_session, question_report, profile_deck), may append to
+  card, review, study_session, question_report, profile_deck), reads the
+  answers per study day kept for it (review_day, review_day_mark; only the
+  owner of the tables writes them), may append to
   the review log but never edit or delete it, and may change only the study
   settings of their profile (not its name, role or class); an undo or
   overrule row may cancel only a row of the same profile (a trigger, see
@@ -139,9 +141,13 @@ _KEY_COLUMNS = ("id",)
 # Tables every row of which belongs to a class: who may see which rows is in
 # _policies.
 _CLASS_TABLES = ("class_teacher", "class_deck_retired")
+# Totals kept per profile and closed study day (schema 8): read by the
+# profile's student and the class's teachers, written only by the owner of
+# the tables (a student's or teacher's progress figures count from the log).
+_KEPT_TOTALS = ("review_day", "review_day_mark")
 # The tables with row-level security (policies in _policies). With
 # SHARED_TABLES this is every table of the schema (tests/test_classroom_rls.py).
-GUARDED_TABLES: tuple[str, ...] = ("profile", *_STUDENT_RIGHTS, *_CLASS_TABLES)
+GUARDED_TABLES: tuple[str, ...] = ("profile", *_STUDENT_RIGHTS, *_CLASS_TABLES, *_KEPT_TOTALS)
 _SEQUENCES = {
     STUDENT_GROUP: ("card", "review", "study_session", "question_report"),
     TEACHER_GROUP: ("deck", "source", "fact", "card"),
@@ -421,6 +427,9 @@ def _grant(conn: Connection) -> None:
         f"GRANT INSERT ON card TO {TEACHER_GROUP}",
         f"GRANT SELECT ON profile TO {STUDENT_GROUP}",
     ]
+    kept = [t for t in _KEPT_TOTALS if t in have]
+    if kept:
+        statements.append(f"GRANT SELECT ON {', '.join(kept)} TO {both}")
     statements += [f"GRANT {rights} ON {table} TO {STUDENT_GROUP}"
                    for table, rights in _STUDENT_RIGHTS.items()]
     statements += [f"GRANT UPDATE ({', '.join(cols)}) ON {table} TO {STUDENT_GROUP}"
@@ -465,7 +474,12 @@ def _policies(conn: Connection) -> None:
             own_check = f"{own_rows} AND card_id IN ({_OWN_CARDS})"
         policies.append((table, "quizapp_own", "ALL", STUDENT_GROUP, own_rows, own_check))
         policies.append((table, "quizapp_class", "SELECT", TEACHER_GROUP, class_rows, None))
-    for table in GUARDED_TABLES:
+    for table in _KEPT_TOTALS:
+        policies.append((table, "quizapp_own", "SELECT", STUDENT_GROUP, own_rows, None))
+        policies.append((table, "quizapp_class", "SELECT", TEACHER_GROUP, class_rows, None))
+    have = set(inspect(conn).get_table_names())
+    policies = [p for p in policies if p[0] in have]
+    for table in [t for t in GUARDED_TABLES if t in have]:
         conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
         for (old,) in conn.execute(text(
                 "SELECT policyname FROM pg_policies WHERE schemaname = current_schema() "

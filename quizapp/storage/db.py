@@ -232,6 +232,44 @@ def _media_store(conn: Connection) -> None:
         secure_if_classroom(conn)
 
 
+def _day_totals_and_fewer_indexes(conn: Connection) -> None:
+    """Schema 7 → 8: the progress figures' answers per closed study day, and fewer indexes.
+
+    Indexes that others made redundant go: ``ix_review_profile_day`` (profile,
+    day) is the start of ``ix_review_day_cover``; ``ix_review_card`` (card,
+    time) gives way to ``ix_review_card_cover`` made again with the card
+    first (card, profile, time, id, kind, right), which serves both the
+    per-card reads of the progress figures (profile and card given) and a
+    card's answers alone (a card's delete); ``ix_card_deck_id`` is left to
+    ``ix_card_profile_deck`` (a deck's delete reads the card table once). A
+    SQLite file with planner statistics gets them for the new index (see
+    schema 3).
+
+    ``review_day`` and ``review_day_mark`` (new, empty) keep a profile's answers
+    per closed study day, which the progress figures fill from the log the
+    first time they are read. No row of any other table changes. On a
+    PostgreSQL classroom the grants and row-level security are made afresh,
+    so that the new tables are guarded from the first moment like every other.
+    """
+    for statement in (
+        "DROP INDEX ix_review_profile_day",
+        "DROP INDEX ix_review_card",
+        "DROP INDEX ix_review_card_cover",
+        "CREATE INDEX ix_review_card_cover ON review "
+        "(card_id, profile_id, reviewed_at, id, kind, correct)",
+        "DROP INDEX ix_card_deck_id",
+    ):
+        conn.execute(text(statement))
+    if conn.dialect.name == "sqlite" and inspect(conn).has_table("sqlite_stat1"):
+        conn.execute(text("ANALYZE ix_review_card_cover"))
+    models.ReviewDayRow.__table__.create(conn)  # type: ignore[attr-defined]
+    models.ReviewDayMarkRow.__table__.create(conn)  # type: ignore[attr-defined]
+    if conn.dialect.name == "postgresql":
+        from quizapp.storage.classroom import secure_if_classroom
+
+        secure_if_classroom(conn)
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
@@ -240,6 +278,7 @@ MIGRATIONS: list[Migration] = [
     _class_deck_retirements,  # 4 → 5
     _one_memory_per_fact,  # 5 → 6
     _media_store,  # 6 → 7
+    _day_totals_and_fewer_indexes,  # 7 → 8
 ]
 
 
@@ -506,6 +545,8 @@ _TABLES: tuple[type[SQLModel], ...] = (
     models.ReviewRow,
     models.QuestionReportRow,
     models.MediaRow,
+    models.ReviewDayRow,
+    models.ReviewDayMarkRow,
 )
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel
 
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # The meta key that marks a database set up as a classroom (quizapp class init).
 CLASSROOM_KEY = "classroom"
@@ -163,7 +163,6 @@ class FactRow(SQLModel, table=True):
     # (JSON array; schema: the media store).
     media: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
 
-
 class MediaRow(SQLModel, table=True):
     """A picture or sound of a deck, its bytes kept in the database (the media store).
 
@@ -272,7 +271,9 @@ class CardRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
     fact_id: int = Field(foreign_key="fact.id", ondelete="CASCADE")
-    deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE", index=True)
+    # No index of its own since schema 8: the deck list reads ix_card_profile_deck,
+    # and a deck's delete reads the card table once.
+    deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE")
     family: str
     state: int = 0
     step: int | None = None
@@ -293,17 +294,19 @@ class ReviewRow(SQLModel, table=True):
 
     __tablename__ = "review"
     __table_args__ = (
-        Index("ix_review_profile_day", "profile_id", "study_day"),
-        Index("ix_review_card", "card_id", "reviewed_at"),
         Index("ix_review_cancels", "cancels_id"),
         # Schema 3: covering indexes for the progress figures' passes over the
         # log, per study day (with the state-before prefix that true retention
         # reads, and the overruled row's id for the answer kind) and per card
         # (in answer order, for the last answer of a fact), and partial indexes
-        # over the wrong answers and the wrong multiple-choice answers.
+        # over the wrong answers and the wrong multiple-choice answers. Schema 8
+        # put the card first in the per-card index, which so also serves a
+        # card's answers without its profile (a card's delete finds its
+        # answers by it), and dropped ix_review_card (card, time) and
+        # ix_review_profile_day (profile, day: the start of ix_review_day_cover).
         Index("ix_review_day_cover", "profile_id", "study_day", "kind", "correct",
               text(spelled(STATE_BEFORE_PREFIX)), "cancels_id"),
-        Index("ix_review_card_cover", "profile_id", "card_id", "reviewed_at", "id", "kind",
+        Index("ix_review_card_cover", "card_id", "profile_id", "reviewed_at", "id", "kind",
               "correct"),
         Index("ix_review_wrong", "profile_id", "card_id", "kind", **_where(WRONG_WHERE)),
         Index("ix_review_wrong_choice", "profile_id", "card_id", "form", "given",
@@ -329,6 +332,44 @@ class ReviewRow(SQLModel, table=True):
     state_before: str | None = None  # JSON of the card's scheduling state
     state_after: str | None = None
     cancels_id: int | None = Field(default=None, foreign_key="review.id")
+
+
+class ReviewDayRow(SQLModel, table=True):
+    """A profile's answers on one closed study day, as the progress figures count them
+    (schema 8).
+
+    Only effective answers count (:mod:`quizapp.storage.reviews`): study answers,
+    right study answers, practice-test answers, and the study answers (and right
+    ones) to cards that were in Review before the answer, which true retention
+    counts. Kept for study days before the one :class:`ReviewDayMarkRow` names,
+    made from the log when the figures are read (never by an answer), and made
+    again for a day when a later row changes it (an undo or overrule of an
+    answer of that day, a profile file's answers).
+    """
+
+    __tablename__ = "review_day"
+    profile_id: int = Field(foreign_key="profile.id", primary_key=True, ondelete="CASCADE")
+    study_day: int = Field(primary_key=True)
+    reviews: int = 0
+    correct: int = 0
+    tests: int = 0
+    in_review: int = 0
+    in_review_correct: int = 0
+
+
+class ReviewDayMarkRow(SQLModel, table=True):
+    """How far a profile's :class:`ReviewDayRow` totals go (schema 8).
+
+    ``through_day``: the last study day they hold; ``through_id``: the highest
+    review row id that was read when they were made. A review row with a
+    higher id is newer than the totals: its own day and the day of the row it
+    cancels are counted again from the log.
+    """
+
+    __tablename__ = "review_day_mark"
+    profile_id: int = Field(foreign_key="profile.id", primary_key=True, ondelete="CASCADE")
+    through_day: int
+    through_id: int
 
 
 class StudySessionRow(SQLModel, table=True):

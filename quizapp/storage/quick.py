@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: :data:`quizapp.storage.models.SCHEMA_VERSION`: another version goes the full way.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: :data:`quizapp.storage.models.CLASSROOM_KEY`.
 CLASSROOM_KEY = "classroom"
 #: :data:`quizapp.storage.staged.META_PREFIX`: an import that may need recovering.

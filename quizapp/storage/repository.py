@@ -863,13 +863,17 @@ def fact_ids_by_key(session: Session, deck_id: int) -> dict[str, int]:
 
 def delete_deck(session: Session, deck_id: int) -> None:
     """Delete a deck with its facts, cards and their reviews."""
-    from quizapp.storage.models import QuestionReportRow, ReviewRow
+    from quizapp.storage.models import QuestionReportRow, ReviewDayMarkRow, ReviewDayRow, ReviewRow
 
     card_ids = select(CardRow.id).where(CardRow.deck_id == deck_id)
     # Undo rows point at the rows they cancel: drop the pointers first.
     session.exec(update(ReviewRow).where(ReviewRow.card_id.in_(card_ids)).values(cancels_id=None))  # type: ignore[attr-defined]
     session.exec(ReviewRow.__table__.delete().where(ReviewRow.card_id.in_(card_ids)))  # type: ignore[attr-defined]
     session.exec(delete(QuestionReportRow).where(col(QuestionReportRow.card_id).in_(card_ids)))
+    # The answers per closed study day kept for the progress figures counted
+    # these reviews: every profile's are counted from the log again.
+    session.exec(delete(ReviewDayMarkRow))
+    session.exec(delete(ReviewDayRow))
     session.exec(CardRow.__table__.delete().where(CardRow.deck_id == deck_id))  # type: ignore[attr-defined]
     session.exec(FactRow.__table__.delete().where(FactRow.deck_id == deck_id))  # type: ignore[attr-defined]
     session.exec(SourceRow.__table__.delete().where(SourceRow.deck_id == deck_id))  # type: ignore[attr-defined]
@@ -971,6 +975,8 @@ def delete_profile(session: Session, profile_id: int) -> None:
     from quizapp.storage.models import (
         ProfileDeckRow,
         QuestionReportRow,
+        ReviewDayMarkRow,
+        ReviewDayRow,
         ReviewRow,
         StudySessionRow,
     )
@@ -978,8 +984,13 @@ def delete_profile(session: Session, profile_id: int) -> None:
     session.exec(
         update(ReviewRow).where(col(ReviewRow.profile_id) == profile_id).values(cancels_id=None)
     )
-    for table in (ReviewRow, QuestionReportRow, CardRow, StudySessionRow, ProfileDeckRow):
+    for table in (ReviewRow, QuestionReportRow, CardRow, StudySessionRow, ProfileDeckRow,
+                  ReviewDayRow):
         session.exec(delete(table).where(col(table.profile_id) == profile_id))
+    # Every profile's day totals are counted from the log again: SQLite may give
+    # the next answers the ids of the reviews deleted here, and the totals tell
+    # newer rows by their ids (review_day_mark.through_id).
+    session.exec(delete(ReviewDayMarkRow))
     session.exec(ProfileRow.__table__.delete().where(ProfileRow.id == profile_id))  # type: ignore[attr-defined]
 
 

@@ -28,7 +28,7 @@ for every answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
@@ -36,6 +36,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, TextClause, bindparam, case, func, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import FromClause
 from sqlmodel import Session
 
@@ -48,6 +49,7 @@ from quizapp.scheduling import (
     state_prefix,
     study_day,
 )
+from quizapp.storage.dialect import PlainSql
 from quizapp.storage.models import (
     BURIED_WHERE,
     RETIRED_WHERE,
@@ -131,6 +133,7 @@ def profile_stats(collection_or_session: Session | _HasEngine, profile_id: int,
       suspended automatically (it is asked another way); ``suspended`` says
       whether the learner suspended it by hand.
     """
+    keep = not isinstance(collection_or_session, Session)  # a session's transaction is its own
     with _connection(collection_or_session) as conn:
         sql = _statements(conn.dialect.name)
         profile = conn.execute(sql["profile"], {"p": profile_id}).first()
@@ -138,7 +141,7 @@ def profile_stats(collection_or_session: Session | _HasEngine, profile_id: int,
             raise LookupError(f"no profile {profile_id}")
         name, rollover, tz = profile
         today = study_day(now, rollover, tz)
-        per_day, retention = _reviews_per_day(conn, sql, profile_id, today)
+        per_day, retention = _reviews_per_day(conn, sql, profile_id, today, keep=keep)
         cards, forecast = _cards_and_forecast(conn, sql, profile_id, today, rollover, tz)
         return {
             "profile": {"id": profile_id, "name": name},
@@ -283,8 +286,10 @@ FROM card c
 WHERE c.profile_id = :p AND {spelled(BURIED_WHERE, "c")} AND c.buried_until >= :today
 """
 
+# The day a card falls due on: a search over the 30 day ends, nested CASEs
+# (about five comparisons per card instead of up to thirty in a row).
 _FORECAST = """
-SELECT CASE {buckets} ELSE {n} END, COUNT(*)
+SELECT {buckets}, COUNT(*)
 FROM card c
 WHERE c.profile_id = :p AND c.suspended = FALSE AND c.state IN (1, 2, 3) AND c.due < :e{last}
 GROUP BY 1
@@ -301,6 +306,30 @@ ORDER BY c.lapses DESC, c.id
 
 _PROFILE = "SELECT name, rollover_hour, timezone FROM profile WHERE id = :p"
 
+# The totals kept per closed study day (schema 8), and the review rows newer
+# than them: a range of the review table's key from the kept id on (on
+# SQLite, NOT INDEXED keeps the planner from reading every row of the profile
+# through an index instead; the key is no index).
+_DAY_STATEMENTS = {
+    "day_mark": "SELECT through_day, through_id FROM review_day_mark WHERE profile_id = :p",
+    "newest_review": "SELECT max(id) FROM review",
+    "newer_reviews": "SELECT r.study_day, (SELECT c.study_day FROM review c "
+                     "WHERE c.id = r.cancels_id) FROM review r {by_key} "
+                     "WHERE r.id > :id AND r.profile_id = :p",
+    "kept_days": "SELECT study_day, reviews, correct, tests, in_review, in_review_correct "
+                 "FROM review_day WHERE profile_id = :p AND study_day > :after "
+                 "AND study_day <= :through",
+    "forget_days": "DELETE FROM review_day WHERE profile_id = :p AND study_day > :after "
+                   "AND study_day < :today",
+    "keep_day": "INSERT INTO review_day (profile_id, study_day, reviews, correct, tests, "
+                "in_review, in_review_correct) VALUES (:p, :d, :n, :r, :t, :rn, :rr)",
+    "forget_mark": "DELETE FROM review_day_mark WHERE profile_id = :p",
+    "keep_mark": "INSERT INTO review_day_mark (profile_id, through_day, through_id) "
+                 "VALUES (:p, :d, :id)",
+    "may_keep": "SELECT has_table_privilege('review_day_mark', 'INSERT') "
+                "AND has_table_privilege('review_day', 'DELETE')",
+}
+
 # SQLite 3.40 (what Python ships with on many systems) does not count an index
 # on an expression as covering, so with planner statistics it may read the
 # review log through the narrower ix_review_profile_day and fetch every row
@@ -310,11 +339,20 @@ _INDEX_HINTS = {
                "by_card": "INDEXED BY ix_review_card_cover",
                "by_cancels": "INDEXED BY ix_review_cancels",
                "by_wrong": "INDEXED BY ix_review_wrong",
-               "by_wrong_choice": "INDEXED BY ix_review_wrong_choice"},
+               "by_wrong_choice": "INDEXED BY ix_review_wrong_choice",
+               "by_key": "NOT INDEXED"},
 }
 _NO_HINTS = dict.fromkeys(_INDEX_HINTS["sqlite"], "")
 
 _COMPILED: dict[str, dict[str, TextClause]] = {}
+
+
+def _bucket(lo: int, hi: int) -> str:
+    """SQL: the first i in [lo, hi) with ``c.due < :e{i}`` (``hi`` if none), by halving."""
+    if lo == hi:
+        return str(lo)
+    mid = (lo + hi) // 2
+    return f"CASE WHEN c.due < :e{mid} THEN {_bucket(lo, mid)} ELSE {_bucket(mid + 1, hi)} END"
 
 
 def _statements(dialect: str) -> dict[str, TextClause]:
@@ -322,9 +360,8 @@ def _statements(dialect: str) -> dict[str, TextClause]:
     made = _COMPILED.get(dialect)
     if made is None:
         hints = _INDEX_HINTS.get(dialect, _NO_HINTS)
-        forecast = _FORECAST.format(
-            buckets=" ".join(f"WHEN c.due < :e{i} THEN {i}" for i in range(FORECAST_DAYS)),
-            n=FORECAST_DAYS, last=FORECAST_DAYS - 1)
+        forecast = _FORECAST.format(buckets=_bucket(0, FORECAST_DAYS),
+                                    last=FORECAST_DAYS - 1)
         mastery = _MASTERY.format(
             key=_LAST_ANSWER_KEY.get(dialect, _LAST_ANSWER_KEY["postgresql"]),
             effective=effective_sql("lr"), **hints)
@@ -340,38 +377,185 @@ def _statements(dialect: str) -> dict[str, TextClause]:
             "forecast": text(forecast).bindparams(
                 *(bindparam(f"e{i}", type_=UTCDateTime()) for i in range(FORECAST_DAYS))),
             "leeches": text(_LEECHES),
+            **{name: text(statement.format(**hints))
+               for name, statement in _DAY_STATEMENTS.items()},
         }
         _COMPILED[dialect] = made
     return made
 
 
+_PLAIN: dict[tuple[str, str], PlainSql] = {}
+
+
+def _read(conn: Connection, sql: dict[str, TextClause], name: str,
+          params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """Every row of the statement ``name``, run on ``conn``'s driver connection.
+
+    The reads of the figures the Progress screen shows first (per day, cards,
+    forecast) are a handful of small statements: SQLAlchemy's execution would
+    cost more than the statements themselves, so they run as
+    :class:`~quizapp.storage.dialect.PlainSql` in ``conn``'s transaction.
+    Values come back as the driver gives them (SQLite: booleans as 0 or 1,
+    times as text).
+    """
+    dialect = conn.dialect.name
+    stmt = _PLAIN.get((dialect, name))
+    if stmt is None:
+        stmt = _PLAIN[(dialect, name)] = PlainSql(sql[name].text)
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cur = dbapi.cursor()
+    try:
+        cur.execute(stmt.form(dialect), stmt.args(dialect, params))
+        return list(cur.fetchall())
+    finally:
+        cur.close()
+
+
 def _reviews_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
-                     today: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Answers per study day over the last year, and true retention over the last 30 days."""
-    days = _answers_per_day(conn, sql, profile_id, today - HISTORY_DAYS, today)
-    per_day = [{"study_day": day, "date": day_date(day).isoformat(), "reviews": n,
+                     today: int, *, keep: bool = True
+                     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Answers per study day over the last year, and true retention over the last 30 days.
+
+    ``keep``: ``conn`` is the caller's own connection, on which the totals of
+    closed study days may be kept (:func:`_answers_per_day`); never a session's.
+    """
+    days = _answers_per_day(conn, sql, profile_id, today - HISTORY_DAYS, today, keep=keep)
+    per_day = [{"study_day": day, "date": _iso_date(day), "reviews": n,
                 "correct": right, "tests": tests}
                for day, (n, right, tests, _rn, _rr) in sorted(days.items())]
-    n = sum(v[3] for v in days.values())
-    right = sum(v[4] for v in days.values())
+    recent = [v for day, v in days.items() if day > today - RETENTION_DAYS]
+    n = sum(v[3] for v in recent)
+    right = sum(v[4] for v in recent)
     retention = {"days": RETENTION_DAYS, "reviews": n, "correct": right,
                  "rate": (right / n) if n else None}
     return per_day, retention
 
 
-def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
-                     after: int, today: int) -> dict[int, list[int]]:
-    """Study day → [study answers, right ones, test answers, retention reviews, right ones].
+_DATES: dict[int, str] = {}
 
-    Days after ``after`` up to ``today`` with at least one effective answer;
-    the retention figures count the last 30 days only.
+
+def _iso_date(day: int) -> str:
+    """The ISO date of a study day (remembered: a year's screen asks for the same days)."""
+    found = _DATES.get(day)
+    if found is None:
+        found = _DATES[day] = day_date(day).isoformat()
+    return found
+
+
+_FIRST_DAY = -(2**31)  # before any study day
+
+
+def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
+                     after: int, today: int, *, keep: bool = False) -> dict[int, list[int]]:
+    """Study day → [study answers, right ones, test answers, answers to cards in Review,
+    right ones], for the days after ``after`` up to ``today`` with at least one
+    effective answer.
+
+    Closed study days (before ``today``) come from the totals kept in
+    ``review_day`` up to the day ``review_day_mark`` names, except a day that a
+    review row newer than the totals touches (its own day, or the day of the row
+    it cancels: an undo or overrule of an older answer, a profile file's
+    answers), which is counted from the log again; later days are counted from
+    the log. With ``keep``, totals that were missing or stale are stored then,
+    in a short transaction of their own on ``conn`` (the caller's own
+    connection), so that the next reading counts only from there. An answer
+    never writes them.
     """
-    params = {"p": profile_id, "after": after, "today": today,
-              "retention_after": today - RETENTION_DAYS,
+    marks = _read(conn, sql, "day_mark", {"p": profile_id})
+    mark = marks[0] if marks else None
+    if mark is not None and int(mark[0]) >= today:
+        mark = None  # kept when the study day was later (the clock or zone went back)
+    newest = int(_read(conn, sql, "newest_review", {})[0][0] or 0)
+    days: dict[int, list[int]] = {}
+    dirty: set[int] = set()
+    if mark is not None:
+        through_day, through_id = int(mark[0]), int(mark[1])
+        for day, cancelled_day in _read(conn, sql, "newer_reviews",
+                                        {"p": profile_id, "id": through_id}):
+            for d in (day, cancelled_day):
+                if d is not None and int(d) <= through_day:
+                    dirty.add(int(d))
+        for day, *counts in _read(conn, sql, "kept_days", {"p": profile_id, "after": after,
+                                                           "through": through_day}):
+            if int(day) not in dirty:
+                days[int(day)] = [int(x) for x in counts]
+        if dirty:  # one range of the log over the days touched, whatever their number
+            dirty = set(range(min(dirty), max(dirty) + 1))
+            for d in dirty:
+                days.pop(d, None)
+            days.update(_log_days(conn, sql, profile_id, min(dirty) - 1, max(dirty)))
+        start = max(after, through_day)
+    else:
+        through_day = None
+        start = _FIRST_DAY if keep else after
+    build = keep and (through_day is None or through_day < today - 1 or dirty)
+    if build and through_day is not None:
+        start = through_day  # every closed day after the kept ones, for keeping
+    live = _log_days(conn, sql, profile_id, start, today)
+    days.update((d, v) for d, v in live.items() if d > after)
+    if build:
+        closed = {d: v for d, v in live.items() if d < today}
+        closed.update((d, v) for d, v in _log_days_of(days, dirty).items())
+        _keep_days(conn, sql, profile_id, through_day, today, dirty, closed, newest)
+    return {d: v for d, v in days.items() if d > after}
+
+
+def _log_days_of(days: dict[int, list[int]], dirty: set[int]) -> dict[int, list[int]]:
+    """The days of ``dirty`` that ``days`` holds (counted from the log again)."""
+    return {d: days[d] for d in dirty if d in days}
+
+
+def _keep_days(conn: Connection, sql: dict[str, TextClause], profile_id: int,
+               through_day: int | None, today: int, dirty: set[int],
+               closed: dict[int, list[int]], newest: int) -> None:
+    """Store the totals of closed days counted from the log, and how far they go.
+
+    A role that may not write them (a classroom's student or teacher) leaves
+    them as they are: the figures are counted from the log for it. On SQLite
+    the figures never wait for another writer (a long import holding the
+    database): the totals are kept at a later reading instead.
+    """
+    if conn.dialect.name == "postgresql" and not conn.execute(sql["may_keep"]).scalar():
+        return
+    conn.commit()  # the reads are done; the writes are one short transaction
+    sqlite = conn.dialect.name == "sqlite"
+    waited = 0
+    if sqlite:  # never wait for another writer (a long import): keep them another time
+        waited = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+        conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+        conn.commit()
+    try:
+        with conn.begin():
+            conn.execute(sql["forget_days"], {"p": profile_id, "after": (
+                _FIRST_DAY if through_day is None else through_day), "today": today})
+            if dirty:
+                conn.execute(sql["forget_days"], {"p": profile_id, "after": min(dirty) - 1,
+                                                  "today": max(dirty) + 1})
+            rows = [{"p": profile_id, "d": d, "n": v[0], "r": v[1], "t": v[2], "rn": v[3],
+                     "rr": v[4]} for d, v in sorted(closed.items()) if d < today]
+            if rows:
+                conn.execute(sql["keep_day"], rows)
+            conn.execute(sql["forget_mark"], {"p": profile_id})
+            conn.execute(sql["keep_mark"], {"p": profile_id, "d": today - 1, "id": newest})
+    except DBAPIError:
+        pass  # another writer holds the database, or the file is read-only: not kept now
+    finally:
+        if sqlite:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {waited}")
+            conn.commit()
+
+
+def _log_days(conn: Connection, sql: dict[str, TextClause], profile_id: int,
+              after: int, last: int) -> dict[int, list[int]]:
+    """Study day → the five counts of :func:`_answers_per_day`, counted from the log for
+    the days after ``after`` up to ``last`` (answers to cards in Review on every day)."""
+    params = {"p": profile_id, "after": after, "today": last,
+              "retention_after": after,
               "review_prefix": state_prefix(CardStateKind.REVIEW)}
     days: dict[int, list[int]] = {}
     for statement in ("per_day", "overrules"):
-        for day, kind, correct, n, reviews in conn.execute(sql[statement], params):
+        for day, kind, correct, n, reviews in _read(conn, sql, statement, params):
             if kind not in (KIND_STUDY, KIND_TEST):
                 continue  # overrule rows: counted by "overrules" under their real kind
             counts = days.setdefault(int(day), [0, 0, 0, 0, 0])
@@ -394,7 +578,7 @@ def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today
     """
     studied = {d["study_day"] for d in per_day if d["reviews"] > 0}
     if len(studied) >= HISTORY_DAYS - 1:
-        days = _answers_per_day(conn, sql, profile_id, -(2**31), today)
+        days = _answers_per_day(conn, sql, profile_id, _FIRST_DAY, today)
         studied = {day for day, counts in days.items() if counts[0]}
     studied_today = today in studied
     day = today if studied_today else today - 1
@@ -416,14 +600,14 @@ def _cards_and_forecast(conn: Connection, sql: dict[str, TextClause], profile_id
     ends = [day_start(today + i + 1, rollover, tz) for i in range(FORECAST_DAYS)]
     out = {k: 0 for k in ("new", "learning", "review", "relearning", "suspended", "buried",
                           "total")}
-    for suspended, state, n in conn.execute(sql["cards"], {"p": profile_id}):
+    for suspended, state, n in _read(conn, sql, "cards", {"p": profile_id}):
         out["total"] += n
         out["suspended" if suspended else _STATE_NAMES.get(int(state), "review")] += n
     binds: dict[str, Any] = {f"e{i}": end for i, end in enumerate(ends)}
-    counts = {int(i): int(n) for i, n in conn.execute(sql["forecast"],
-                                                       {"p": profile_id, **binds})}
+    counts = {int(i): int(n) for i, n in _read(conn, sql, "forecast",
+                                                {"p": profile_id, **binds})}
     exceptions: dict[int, tuple[Any, ...]] = {}
-    for cid, *row in conn.execute(sql["card_exceptions"], {"p": profile_id, "today": today}):
+    for cid, *row in _read(conn, sql, "card_exceptions", {"p": profile_id, "today": today}):
         if cid not in exceptions or row[-1]:  # a retired fact's card is left out, buried or not
             exceptions[cid] = tuple(row)
     for suspended, state, due, buried_until, retired in exceptions.values():

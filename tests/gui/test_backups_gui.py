@@ -52,7 +52,8 @@ def damage_unused_index(path: Path) -> None:
     try:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         (root,) = con.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_review_card'").fetchone()
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_review_wrong_choice'"
+        ).fetchone()
         (page,) = con.execute("PRAGMA page_size").fetchone()
     finally:
         con.close()
