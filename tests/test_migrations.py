@@ -41,6 +41,26 @@ def all_rows(path: Path, table: str) -> list[tuple[object, ...]]:
         con.close()
 
 
+def facts_unheld(path: Path) -> list[tuple[object, ...]]:
+    """The fact rows, with the one change the held-facts step makes to an old column undone.
+
+    That step holds back the facts no question can ask (four quotes of the
+    seed deck): it retires them (``retired`` = 1) and says why in its new
+    columns. Every other old column of every fact keeps its value.
+    """
+    con = sqlite3.connect(path)
+    try:
+        names = [r[1] for r in con.execute("PRAGMA table_info(fact)")]
+        rows = con.execute("SELECT * FROM fact ORDER BY rowid").fetchall()
+    finally:
+        con.close()
+    if "hold" not in names:
+        return rows
+    retired, hold = names.index("retired"), names.index("hold")
+    return [tuple(0 if i == retired and r[hold] is not None else v for i, v in enumerate(r))
+            for r in rows]
+
+
 def test_migrations_cover_every_version() -> None:
     assert len(MIGRATIONS) == SCHEMA_VERSION - 1
 
@@ -196,7 +216,7 @@ def test_schema_4_adds_deck_speakers_and_gives_the_seed_deck_its_own(tmp_path: P
     # every old column of every deck keeps its value
     assert [r[: len(decks_before[0])] for r in decks_after[:1]] == decks_before
     # every old column of every fact keeps its value (later schemas add columns)
-    assert [r[: len(facts_before[0])] for r in all_rows(db, "fact")[: len(facts_before)]] == (
+    assert [r[: len(facts_before[0])] for r in facts_unheld(db)[: len(facts_before)]] == (
         facts_before)
 
 
@@ -242,7 +262,7 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(
     def snapshot() -> dict[str, object]:
         with owner.connect() as conn:
             # every column of every row but those later schemas add (fact.media)
-            row = "(to_jsonb(x) - 'media')::text"
+            row = "(to_jsonb(x) - 'media' - 'hold' - 'hold_reasons')::text"
             return {t: conn.execute(text(
                 f"SELECT md5(coalesce(string_agg({row}, '|' ORDER BY {row}), '')), "
                 f"count(*) FROM {t} x WHERE NOT (x::text LIKE '(schema_version,%' "
@@ -250,8 +270,7 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(
                 for t in tables}
 
     with owner.begin() as conn:  # back to schema 4, as an older quizapp left it
-        conn.execute(text("DROP TABLE media"))  # and what later schemas add
-        conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
+        _undo_media_store(conn)  # and what later schemas add
         conn.execute(text("DROP TABLE class_deck_retired"))
         conn.execute(text("DROP TRIGGER quizapp_review_guard ON review"))
         conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
@@ -452,10 +471,22 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
     assert (tmp_path / "old.schema5.bak.sqlite3").exists()
 
 
+def _undo_held_facts(conn: Any) -> None:
+    """Take a PostgreSQL database of the current schema back to before held facts."""
+    from sqlalchemy import text
+
+    conn.execute(text("ALTER TABLE fact DROP CONSTRAINT ck_fact_hold"))
+    conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
+    conn.execute(text("ALTER TABLE fact DROP COLUMN hold"))  # and its index
+    conn.execute(text("ALTER TABLE fact DROP COLUMN hold_reasons"))
+    conn.execute(text("DELETE FROM meta WHERE key = 'forms_unchecked'"))
+
+
 def _undo_media_store(conn: Any) -> None:
     """Take a PostgreSQL database of the current schema back to before the media store."""
     from sqlalchemy import text
 
+    _undo_held_facts(conn)
     conn.execute(text("DROP TABLE media"))
     conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
 
@@ -598,11 +629,12 @@ def test_the_media_store_adds_its_table_and_column_and_keeps_every_row(tmp_path:
     for table, rows in every.items():
         if table == "meta":
             rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
-                    for r in rows]
-        after = all_rows(db, table)
+                    for r in rows] + [("forms_unchecked", "1")]  # held facts: not recorded yet
+        after = facts_unheld(db) if table == "fact" else all_rows(db, table)
         assert [r[: len(rows[0])] for r in after] == rows if rows else after == [], table
     facts = all_rows(db, "fact")
-    assert facts and {r[-1] for r in facts} == {"[]"}  # fact.media, last column: no media yet
+    media_column = len(every["fact"][0])  # fact.media, after the old columns: no media yet
+    assert facts and {r[media_column] for r in facts} == {"[]"}
     assert all_rows(db, "media") == []
     assert (tmp_path / f"old.schema{MEDIA_FROM}.bak.sqlite3").exists()
     # The upgraded database stores and gives back a deck's pictures.
@@ -636,8 +668,7 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
     engine.dispose()
     owner = create_engine(pg_database.url)
     with owner.begin() as conn:  # back to the version before the media store
-        conn.execute(text("DROP TABLE media"))
-        conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
+        _undo_media_store(conn)
         conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
                      {"v": str(MEDIA_FROM)})
     with owner.connect() as conn:
@@ -650,7 +681,7 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
         # the old columns of every fact are unchanged; each fact shows no media
         cols = [r[0] for r in conn.execute(text(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'fact' "
-            "AND column_name <> 'media' ORDER BY ordinal_position"))]
+            "AND column_name NOT IN ('media', 'hold', 'hold_reasons') ORDER BY ordinal_position"))]
         row = "ROW(" + ", ".join(f'x."{c}"' for c in cols) + ")::text"
         assert conn.execute(text(f"SELECT md5(string_agg({row}, '|' ORDER BY x.id)), count(*) "
                                  "FROM fact x")).one() == facts_before
