@@ -222,8 +222,18 @@ def test_decide_edit_add_and_build() -> None:
     with pytest.raises(DeckFileError) as refused:
         review.edit("n-signatures", {**table, "start": table["start"] + 1, "end": table["end"] + 1})
     assert refused.value.problems[0].field == "start"
-    edited = review.edit("n-signatures", {**table, "value": 11500, "qualifier": "about"})
+    # The stem gate is taken again after an edit: a question that breaks it makes the
+    # fact check with the gate's reason (and undecided), one that mends it makes it ready.
+    assert table.get("stem")
+    broken = review.edit("n-signatures", {**table, "stem": "How much was Cost?"})
+    assert broken.fact.level == "check" and broken.decision is Decision.UNDECIDED
+    assert broken.fact.reasons == ("what is counted is unclear",)
+    table = fact_fields(review.item("n-signatures").fact)
+    edited = review.edit("n-signatures", {
+        **table, "stem": "How many signatures did the petition gather?",
+        "value": 11500, "qualifier": "about"})
     assert edited.origin == "edited" and edited.decision is Decision.ACCEPTED
+    assert edited.fact.level == "ready" and edited.fact.reasons == ()
     fixed = fact_fields(review.item("p-nunzio-galantino").fact)
     review.edit("p-nunzio-galantino", {**fixed, "role": "secretary general of CEI"})
     # A fact the search missed, with its span from the article.

@@ -159,7 +159,8 @@ def test_study_more_today_adds_new_facts_for_the_day_only(url: str, one_deck: bo
         session.study_more_today(deck_id, 3, day)
         assert session.more_today(deck_id, day) == 3
         assert study_counts(col, pid, deck_id, T0, more_new=3).new_left == 3
-        listed = next(d for d in deck_counts(col, pid, T0, {deck_id: 3}) if d.deck_id == deck_id)
+        listed = next(d for d in deck_counts(col, pid, T0, {(day, deck_id): 3})
+                      if d.deck_id == deck_id)
         assert listed.new_today == 3
         new_asked = 0
         now = T0
@@ -170,7 +171,7 @@ def test_study_more_today_adds_new_facts_for_the_day_only(url: str, one_deck: bo
             now += timedelta(minutes=15)
         assert new_asked == 3
         assert study_counts(col, pid, deck_id, now, more_new=3).new_left == 0
-        listed = next(d for d in deck_counts(col, pid, now, {deck_id: 3})
+        listed = next(d for d in deck_counts(col, pid, now, {(day, deck_id): 3})
                       if d.deck_id == deck_id)
         assert (listed.new, listed.new_today) == (33, 0)
         # The next study day keeps the saved limit (0): no new fact.

@@ -479,7 +479,8 @@ class MainWindow(QMainWindow):
             return
         current = self.deck_page.current_deck()
         keep = current.deck_id if current else None
-        self.deck_model.set_decks(self.library.deck_summaries(self.profile.profile_id))
+        self.deck_model.set_decks(self.library.deck_summaries(
+            self.profile.profile_id, more_new=self.study.more_today(self.profile.profile_id)))
         self.deck_page.select_deck(keep)
         self._stale.update(("browse", "reader", "progress"))
         page = self.current_page()
@@ -885,7 +886,8 @@ class MainWindow(QMainWindow):
         self._stale.update(("browse", "reader", "progress"))
         if self.library is not None and self.profile is not None:
             current = self.deck_page.current_deck()
-            self.deck_model.set_decks(self.library.deck_summaries(self.profile.profile_id))
+            self.deck_model.set_decks(self.library.deck_summaries(
+                self.profile.profile_id, more_new=self.study.more_today(self.profile.profile_id)))
             self.deck_page.select_deck(current.deck_id if current else deck_id)
         self._update_deck_actions()
         if keep == "browse":

@@ -399,11 +399,26 @@ class ArticleReview:
         return fact
 
     def edit(self, fact_id: str, table: Mapping[str, Any]) -> ReviewItem:
-        """Replace a fact with the teacher's version (validated); it counts as accepted."""
+        """Replace a fact with the teacher's version (validated).
+
+        The stem gate (:func:`quizapp.extract.stem_gate.stem_problem`) is taken
+        again on the new version: one whose question reads as a complete
+        question is *ready* and counts as accepted; one whose question does
+        not is *check* with the gate's reason and waits for the teacher's
+        decision (Accept all leaves it alone).
+        """
+        from quizapp.extract.stem_gate import stem_problem
+
         i = self._index(fact_id)
         fact = self.check(table, replaces=fact_id)
+        problem = stem_problem(fact)
+        if problem is None:
+            fact = dataclasses.replace(fact, level="ready", reasons=())
+        else:
+            fact = dataclasses.replace(fact, level="check", reasons=(problem,))
         origin = "added" if self._items[i].origin == "added" else "edited"
-        self._items[i] = ReviewItem(fact, Decision.ACCEPTED, (), origin)
+        decision = Decision.ACCEPTED if problem is None else Decision.UNDECIDED
+        self._items[i] = ReviewItem(fact, decision, (), origin)
         self._sort()
         return self.item(fact.id)
 

@@ -45,31 +45,70 @@ def held_facts(collection: Collection, deck: str | int, hold: str | None = None)
         return repo.held_facts(s, row.id, hold)
 
 
-def _stored_with(collection: Collection, deck_key: str, fact_id: str,
-                 replacement: Fact | None) -> Deck:
-    deck = collection.load_deck(deck_key, include_held=True)
-    if all(f.id != fact_id for f in deck.facts):
-        raise repo.NotFoundError(f"deck {deck_key!r} has no fact {fact_id!r}")
-    facts = tuple(replacement if f.id == fact_id else f for f in deck.facts)
-    return dataclasses.replace(deck, facts=tuple(f for f in facts if f is not None))
-
-
 def accept_pending(collection: Collection, deck_key: str, fact: Fact,
                    replaces: str | None = None) -> Fact:
-    """Accept a pending fact of a stored deck, as ``fact`` (the teacher's version).
+    """Accept one pending fact of a stored deck as ``fact`` (the teacher's version, which
+    replaces the pending fact ``replaces``, by default the one with ``fact.id``).
 
-    The fact is studied from now on (its cards are made), unless no question
-    can ask it (then it is held ``no_form``, with the reason); the stored
-    fact it ``replaces`` (default: the one with ``fact.id``) goes. Returns
-    the fact as stored.
+    See :func:`decide_pending`; returns the fact as stored (``hold`` None, or
+    ``no_form`` when no question can ask it).
     """
-    accepted = dataclasses.replace(fact, hold=None, level=None, reasons=())
-    deck = _stored_with(collection, deck_key, replaces or fact.id, accepted)
-    collection.import_deck(deck)
+    target = replaces or fact.id
+    if decide_pending(collection, deck_key, {target: fact}, set()) == (0, 0):
+        raise repo.NotFoundError(f"deck {deck_key!r} has no pending fact {target!r}")
     stored = collection.load_deck(deck_key, include_held=True)
-    return next(f for f in stored.facts if f.id == accepted.id)
+    return next(f for f in stored.facts if f.id == fact.id)
 
 
 def reject_pending(collection: Collection, deck_key: str, fact_id: str) -> None:
-    """Reject a pending fact: it leaves the deck and is never asked."""
-    collection.import_deck(_stored_with(collection, deck_key, fact_id, None))
+    """Reject one pending fact: it leaves the deck and is never asked."""
+    if decide_pending(collection, deck_key, {}, {fact_id}) == (0, 0):
+        raise repo.NotFoundError(f"deck {deck_key!r} has no pending fact {fact_id!r}")
+
+
+def pending_review_deck(collection: Collection, deck_key: str) -> Deck:
+    """The stored deck's article with its pending facts, for the review screen.
+
+    ``deck.facts`` are the pending facts (level *check*, with their reasons);
+    the deck has the one source they come from (ValueError: the deck has no
+    pending fact, or its pending facts come from no single article).
+    """
+    deck = collection.load_deck(deck_key, include_held=True)
+    pending = tuple(dataclasses.replace(f, level="check") for f in deck.facts
+                    if f.hold == HOLD_PENDING)
+    if not pending:
+        raise ValueError(f"the deck {deck.name!r} has no fact pending a teacher's check")
+    sources = {f.source_id for f in pending}
+    source = [s for s in deck.sources if s.id in sources]
+    if len(source) != 1:
+        raise ValueError(f"the pending facts of {deck.name!r} do not come from one article")
+    return dataclasses.replace(deck, sources=tuple(source), facts=pending)
+
+
+def decide_pending(collection: Collection, deck_key: str, accepted: dict[str, Fact],
+                   rejected: set[str]) -> tuple[int, int]:
+    """Store a teacher's decisions on pending facts in one import (all or nothing).
+
+    ``accepted`` maps a pending fact's id to the fact as the teacher accepted
+    it (edited, maybe under another id): it is studied from now on, unless no
+    question can ask it (then it is held ``no_form``). ``rejected`` facts
+    leave the deck. Other pending facts stay pending. Returns (accepted,
+    rejected) counts.
+    """
+    deck = collection.load_deck(deck_key, include_held=True)
+    facts: list[Fact] = []
+    done_accepted = done_rejected = 0
+    for fact in deck.facts:
+        if fact.hold != HOLD_PENDING:
+            facts.append(fact)
+        elif fact.id in rejected:
+            done_rejected += 1
+        elif fact.id in accepted:
+            facts.append(dataclasses.replace(accepted[fact.id], hold=None, level=None,
+                                             reasons=()))
+            done_accepted += 1
+        else:
+            facts.append(fact)
+    if done_accepted or done_rejected:
+        collection.import_deck(dataclasses.replace(deck, facts=tuple(facts)))
+    return done_accepted, done_rejected

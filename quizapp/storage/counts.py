@@ -152,10 +152,10 @@ LEFT JOIN profile_deck pd ON pd.profile_id = p.id AND pd.deck_id = d.id
 
 
 def deck_counts(collection: Database, profile_id: int, now: datetime,
-                more_new: Mapping[int, int] | None = None) -> list[DeckCounts]:
+                more_new: Mapping[tuple[int, int], int] | None = None) -> list[DeckCounts]:
     """Every deck by name, with the profile's new, learning, due-today and total cards,
-    and the new facts it can still introduce today (``more_new``: deck id → new facts
-    allowed today beyond the saved limit, "Study more today").
+    and the new facts it can still introduce today (``more_new``: (study day, deck id)
+    → new facts allowed that day beyond the saved limit, "Study more today").
 
     Decks retired for the profile's class (a classroom's) are left out.
 
@@ -180,7 +180,7 @@ def deck_counts(collection: Database, profile_id: int, now: datetime,
     out: list[DeckCounts] = []
     for i, key, name, description, buried_new, new, learning, due, total in rows:
         limit, done = limits.get(int(i), (0, 0))
-        left = max(0, limit + more.get(int(i), 0) - done)
+        left = max(0, limit + more.get((today, int(i)), 0) - done)
         out.append(DeckCounts(int(i), key, name, description or "", int(new), int(learning),
                               int(due), int(total), min(int(new) - int(buried_new), left)))
     return out
