@@ -112,3 +112,10 @@ def decide_pending(collection: Collection, deck_key: str, accepted: dict[str, Fa
     if done_accepted or done_rejected:
         collection.import_deck(dataclasses.replace(deck, facts=tuple(facts)))
     return done_accepted, done_rejected
+
+
+def deck_row_id(collection: Collection, deck: str | int) -> int | None:
+    """A stored deck's row id (None: no such deck)."""
+    with collection.session() as s:
+        row = repo.find_deck(s, deck)
+        return row.id if row is not None else None
