@@ -502,7 +502,11 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
                           "ux_card_profile_fact, ix_card_mastery, "
                           "ix_card_profile_deck, ix_card_leech, ix_card_buried"))
         conn.execute(text("DROP TABLE class_teacher, class_deck_retired, media"))
-        conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
+        conn.execute(text("ALTER TABLE fact DROP CONSTRAINT ck_fact_hold"))
+        conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
+        conn.execute(text("ALTER TABLE fact DROP COLUMN media, DROP COLUMN hold, "
+                          "DROP COLUMN hold_reasons"))
+        conn.execute(text("DELETE FROM meta WHERE key = 'forms_unchecked'"))
         conn.execute(text("ALTER TABLE profile DROP COLUMN db_role, DROP COLUMN class_name"))
         conn.execute(text("ALTER TABLE deck DROP COLUMN speakers"))
         conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
