@@ -256,3 +256,39 @@ def test_cli_study_says_what_the_daily_limit_holds_back_and_studies_more(
     assert (notes_row["new"], notes_row["new_today"]) == (3, 0)  # 7 introduced; limit 2
     with Collection.open() as col:
         assert col.profile().new_per_day == 2
+
+
+def test_an_edit_elsewhere_in_the_deck_keeps_held_facts_held(url: str) -> None:
+    """Browse stores a whole deck for one fact's edit (through the deck loader, which
+    knows nothing of holds): pending facts stay pending, facts with no form stay held,
+    and Browse lists both with their state and reason."""
+    from quizapp.browse import FactQuery, check_fact_edit, fact_fields, search_facts
+
+    result = load_article(TAXES, accept_all=True)
+    with Collection.open(url, first_start=False) as col:
+        profile = create_profile(col, "P", T0)
+        col.import_deck(result.deck)
+        key = result.deck.id
+        pending = {f.id for f in held_facts(col, key, "pending")}
+        deck = col.load_deck(key, include_held=True)
+        studied = next(f for f in deck.facts if f.hold is None)
+        table = fact_fields(studied)
+        edited = check_fact_edit(deck, {**table, "tags": ["checked"]}, replaces=studied.id)
+        col.import_deck(edited)
+        assert {f.id for f in held_facts(col, key, "pending")} == pending
+        assert next(f for f in col.load_deck(key).facts if f.id == studied.id).tags == (
+            "checked",)
+        listed = {r.key: r for r in search_facts(col, profile.id, FactQuery(), T0)}
+        assert {k for k, r in listed.items() if r.held == "pending"} == pending
+        assert all(listed[k].state == "held pending" and listed[k].held_reason
+                   for k in pending)
+
+        col.import_deck(_seed())
+        seed = col.load_deck("seed", include_held=True)
+        fact = next(f for f in seed.facts if f.id == "d-trilateral-statement")
+        col.import_deck(check_fact_edit(seed, {**fact_fields(fact), "tags": ["x"]},
+                                        replaces=fact.id))
+        assert {f.id for f in held_facts(col, "seed")} == NO_FORM
+        listed = {r.key: r for r in search_facts(col, profile.id, FactQuery(), T0)}
+        assert all(listed[k].state == "held no_form" and listed[k].held_reason
+                   for k in NO_FORM)

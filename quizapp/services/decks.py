@@ -218,7 +218,7 @@ def save_deck_options(collection: Collection, profile_id: int, deck_id: int,
                              if options.reviews_per_day is not None else 0))
     except ValueError as exc:
         problems.append(str(exc))
-    deck = collection.load_deck(deck_id)
+    deck = collection.load_deck(deck_id, include_held=True)  # stored again: keep them
     checked = None
     if deck.options.number_tolerance != options.number_tolerance:
         try:
