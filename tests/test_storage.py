@@ -49,7 +49,7 @@ def test_first_start_creates_profile_and_seed_deck(db_url: str) -> None:
     # A second start adds nothing.
     with Collection.open(db_url) as col, col.session() as s:
         assert len(repo.list_profiles(s)) == 1
-        assert len(s.exec(select(CardRow)).all()) == len(deck.facts)
+        assert len(s.exec(select(CardRow)).all()) == len(asked)
 
 
 @pytest.mark.sqlite_only
