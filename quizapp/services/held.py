@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from quizapp.facts.model import HOLD_NO_FORM, HOLD_PENDING, Deck, Fact
 from quizapp.services.collection import Collection
+from quizapp.storage import counts
 from quizapp.storage import repository as repo
 
 
@@ -30,8 +31,7 @@ class HeldCounts:
 
 def held_counts(collection: Collection) -> dict[int, HeldCounts]:
     """Deck row id → its held facts' counts (decks without held facts are left out)."""
-    with collection.session() as s:
-        found = repo.held_counts(s)
+    found = counts.held_counts(collection)
     return {deck_id: HeldCounts(c.get(HOLD_PENDING, 0), c.get(HOLD_NO_FORM, 0))
             for deck_id, c in found.items()}
 

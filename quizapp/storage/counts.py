@@ -313,3 +313,17 @@ def study_counts(
                        int(learning_due), review_left, int(new_ready) - new_left,
                        int(review_due) - review_left, len(new_facts),
                        st.new_per_day + more_new)
+
+
+# A deck's held facts by why they are held (the partial index ix_fact_held).
+_HELD = PlainSql("SELECT deck_id, hold, count(*) FROM fact WHERE hold IS NOT NULL "
+                 "GROUP BY deck_id, hold")
+
+
+def held_counts(collection: Database) -> dict[int, dict[str, int]]:
+    """Deck id → {hold: how many of its facts are held so}, for decks with held facts
+    (read on the driver, as the deck list is)."""
+    out: dict[int, dict[str, int]] = {}
+    for deck_id, hold, n in _HELD.rows(collection, {}):
+        out.setdefault(int(deck_id), {})[str(hold)] = int(n)
+    return out

@@ -953,17 +953,6 @@ def held_facts(session: Session, deck_id: int, hold: str | None = None) -> list[
     return [_fact_from_tuple(r, sources, {}) for r in rows]
 
 
-def held_counts(session: Session) -> dict[int, dict[str, int]]:
-    """Deck id → {hold: how many facts are held so}, for decks with held facts."""
-    fact_table = FactRow.__table__  # type: ignore[attr-defined]
-    out: dict[int, dict[str, int]] = {}
-    for deck_id, hold, n in _fetch_tuples(session, select(
-            fact_table.c.deck_id, fact_table.c.hold, func.count()).where(
-            fact_table.c.hold.is_not(None)).group_by(fact_table.c.deck_id, fact_table.c.hold)):
-        out.setdefault(int(deck_id), {})[str(hold)] = int(n)
-    return out
-
-
 def check_forms_once(session: Session, verdict: Callable[[Deck], Deck]) -> int:
     """After the upgrade that added held facts: record every deck's ``no_form`` verdict.
 

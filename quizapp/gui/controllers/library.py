@@ -106,8 +106,11 @@ class Library:
                        more_new: Mapping[tuple[int, int], int] | None = None
                        ) -> list[DeckSummary]:
         """Every deck with the profile's new facts for today (capped by the day's new limit,
-        ``more_new``: (study day, deck id) → "study more today" extras), its learning cards
-        and its reviews due today."""
+        ``more_new``: (study day, deck id) → "study more today" extras), its learning cards,
+        its reviews due today and its facts pending a teacher's check."""
+        from quizapp.services.counts import held_counts  # on the driver, as the counts
+
+        held = held_counts(self.collection)
         return [
             DeckSummary(
                 deck_id=d.deck_id,
@@ -115,6 +118,7 @@ class Library:
                 name=d.name,
                 description=d.description,
                 new=d.new_today,
+                pending=held.get(d.deck_id, {}).get("pending", 0),
                 learning=d.learning,
                 due=d.due,
                 total=d.total,
