@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from quizapp.scheduling import CardState
 from quizapp.services.collection import Collection
 from quizapp.storage import db as db_module
-from quizapp.storage.db import MIGRATIONS, _media_store, open_database
+from quizapp.storage.db import MIGRATIONS, _held_facts, _media_store, open_database
 from quizapp.storage.models import SCHEMA_VERSION
 
 from .conftest import PgDatabase
@@ -695,3 +695,77 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
         from quizapp.services.media import media_of_deck
 
         assert media_of_deck(col, "seed") == []  # the student's app reads the new table
+
+
+# Held facts: their tests name the step, not its number (see the media store's).
+HELD_FROM = MIGRATIONS.index(_held_facts) + 1  # the version before it
+SEED_NO_FORM = {"q-peskov", "q-moscow-accuses", "q-armenia-position", "q-pashinyan-clarified"}
+
+
+def test_held_facts_are_recorded_at_the_first_start_after_the_upgrade(tmp_path: Path) -> None:
+    """The step adds the columns and marks the database; the first start records the
+    builder's verdict (the seed's four quotes no question can ask), keeps their cards
+    and history, and leaves them out of every count."""
+    from quizapp.services.counts import deck_counts
+    from quizapp.storage import quick
+
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / f"schema_v{HELD_FROM}.sqlite3", db)
+    cards_before = all_rows(db, "card")
+    reviews_before = all_rows(db, "review")
+    open_database(f"sqlite:///{db}").dispose()  # the upgrade alone: nothing recorded yet
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("SELECT value FROM meta WHERE key = 'forms_unchecked'").fetchone()
+        assert con.execute("SELECT count(*) FROM fact WHERE hold IS NOT NULL").fetchone() == (0,)
+    finally:
+        con.close()
+    assert quick.deck_list(db, None) is None  # the quick read steps aside until it is done
+    with Collection.open(f"sqlite:///{db}") as col:
+        profile = col.profile("Ana")
+        assert profile.id is not None
+        seed = next(d for d in deck_counts(col, profile.id, T0) if d.key == "seed")
+        held = {f.id for f in col.load_deck("seed", include_held=True).facts if f.hold}
+    assert held == SEED_NO_FORM
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT key, hold, retired, hold_reasons FROM fact "
+                           "WHERE hold IS NOT NULL").fetchall()
+        assert {r[0] for r in rows} == SEED_NO_FORM
+        assert all(r[1] == "no_form" and r[2] == 1 and r[3] for r in rows)
+        assert con.execute("SELECT key FROM meta WHERE key = 'forms_unchecked'").fetchone() is None
+        ana_cards = con.execute(
+            "SELECT count(*) FROM card c JOIN profile p ON p.id = c.profile_id "
+            "JOIN fact f ON f.id = c.fact_id WHERE p.name = 'Ana' AND f.retired = 0 "
+            "AND c.deck_id = (SELECT id FROM deck WHERE key = 'seed')").fetchone()[0]
+    finally:
+        con.close()
+    assert all_rows(db, "card") == cards_before  # no card or answer is lost …
+    assert all_rows(db, "review") == reviews_before
+    assert seed.total == ana_cards == 36  # … but the held facts' cards are not counted
+
+
+def test_held_facts_upgrade_on_postgresql(pg_database: PgDatabase) -> None:
+    from sqlalchemy import create_engine, text
+
+    pg_database.reset()
+    Collection.open(pg_database.url).close()  # the current schema, the seed stored
+    owner = create_engine(pg_database.url)
+    with owner.begin() as conn:  # back to the version before held facts
+        _undo_held_facts(conn)
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(HELD_FROM)})
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM fact WHERE retired")).scalar() == 0
+    with Collection.open(pg_database.url) as col:
+        held = {f.id for f in col.load_deck("seed", include_held=True).facts if f.hold}
+    assert held == SEED_NO_FORM
+    with owner.begin() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
+                            ).scalar() == str(SCHEMA_VERSION)
+        assert conn.execute(text("SELECT count(*) FROM meta WHERE key = 'forms_unchecked'")
+                            ).scalar() == 0
+        # The database holds the rule itself: a held fact is out of study.
+        with pytest.raises(Exception, match="ck_fact_hold"), conn.begin_nested():
+            conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
+    owner.dispose()
