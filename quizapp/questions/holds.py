@@ -8,7 +8,8 @@ is stored or edited its facts get the verdict as :attr:`Fact.hold`
 out of study and Browse shows them. A fact's forms can depend on the deck's
 other facts (distractors, speakers to choose from), so the verdict is taken
 for the whole deck each time. Q/A notes always have a form: a deck of notes
-costs one pass over its facts' kinds and builds nothing.
+builds nothing, and a large import's notes (held packed,
+:class:`~quizapp.facts.packed.PackedFacts`) are not even looked at.
 
 Facts held ``pending`` (waiting for a teacher) are left as they are and are
 no part of the deck the verdict is taken on: they are never asked, so they
@@ -20,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 
 from quizapp.facts.model import HOLD_NO_FORM, HOLD_PENDING, Deck, Fact, FactKind
+from quizapp.facts.packed import PackedFacts
 from quizapp.questions.generate import ALL_FORMS, QuestionBuilder, card_rng
 from quizapp.questions.model import Family
 
@@ -56,6 +58,10 @@ def with_holds(deck: Deck) -> Deck:
     None, its reasons cleared); the deck itself is returned when nothing
     changes.
     """
+    if isinstance(deck.facts, PackedFacts):  # a large import's Q/A notes: nothing to hold
+        return deck
+    if all(f.kind is FactKind.QA and f.hold is None for f in deck.facts):
+        return deck
     reasons = no_form_reasons(deck)
     changed = False
     facts: list[Fact] = []
