@@ -15,10 +15,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from quizapp.services.sitting import Sitting, open_sitting, sitting_counts, study_more
 from quizapp.timeutil import utc_now
+
+if TYPE_CHECKING:  # the storage stack loads when the command runs, not when it is listed
+    from quizapp.services.sitting import Sitting
 
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4, "again": 1, "hard": 2, "good": 3, "easy": 4}
 
@@ -38,6 +40,7 @@ def _ask(sitting: Sitting, question: object, stdin: TextIO, out: Callable[[str],
          col: object) -> bool | None:
     """Ask one question; True: answered, None: the learner stopped."""
     from quizapp.questions.model import Question
+    from quizapp.services.sitting import sitting_counts
 
     assert isinstance(question, Question)
     session = sitting.session
@@ -93,6 +96,7 @@ def run_study(args: argparse.Namespace, stdin: TextIO | None = None,
     """The ``quizapp study`` command (exit 0; a deck or profile not found: exit 2)."""
     from quizapp.services.collection import Collection
     from quizapp.services.decks import NotFoundError
+    from quizapp.services.sitting import open_sitting, sitting_counts, study_more
 
     stdin = stdin or sys.stdin
     if args.more < 0:
