@@ -713,7 +713,9 @@ class ArticleReviewPanel(QObject):
             QMessageBox.Icon.Question,
             "Discard the review?",
             f"You decided on {decided} of the facts found in {self.path.name}. "
-            "Close without creating a deck? Nothing is stored.",
+            + ("Close without saving your decisions? The facts stay pending."
+               if self.pending_key is not None
+               else "Close without creating a deck? Nothing is stored."),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self.view,
         )
