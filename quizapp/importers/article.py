@@ -728,7 +728,8 @@ def load_article(
     if doubtful:
         notices.append(
             f"{len(doubtful)} facts marked check are stored with the deck as pending: they are "
-            "not studied until a teacher accepts them (Browse › Review pending facts…), or add "
+            "not studied until a teacher accepts them (Deck › Review pending facts… in the app), "
+            "or add "
             "--include-doubtful to import them unreviewed"
         )
         for it in doubtful:
