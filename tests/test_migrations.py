@@ -769,3 +769,49 @@ def test_held_facts_upgrade_on_postgresql(pg_database: PgDatabase) -> None:
         with pytest.raises(Exception, match="ck_fact_hold"), conn.begin_nested():
             conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
     owner.dispose()
+
+
+def test_a_classroom_before_held_facts_upgrades_and_its_teacher_holds_facts(
+        pg_database: PgDatabase) -> None:
+    """After the upgrade a teacher's import writes the new columns (the grants are made
+    afresh), the owner's class init records the seed's verdict, and a student still
+    reads the deck."""
+    import dataclasses
+
+    from sqlalchemy import create_engine, text
+
+    from quizapp.facts.model import Deck, Fact, FactKind
+    from quizapp.services.classroom import add_student, add_teacher, init_classroom
+    from quizapp.services.held import held_facts
+
+    pg_database.reset()
+    teacher, student = f"{pg_database.role_prefix}tom", f"{pg_database.role_prefix}ivy"
+    engine = init_classroom(pg_database.url)
+    add_teacher(engine, teacher, class_name="9a", password="pw-tom")
+    add_student(engine, student, class_name="9a", password="pw-ivy")
+    engine.dispose()
+    owner = create_engine(pg_database.url)
+    with owner.begin() as conn:  # back to the version before held facts
+        _undo_held_facts(conn)
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(HELD_FROM)})
+    open_database(pg_database.url).dispose()  # the owner's start upgrades it
+    notes = Deck(id="notes", name="Notes", facts=(
+        Fact(id="n1", kind=FactKind.QA, front="One?", back="1"),
+        dataclasses.replace(Fact(id="n2", kind=FactKind.QA, front="Two?", back="2"),
+                            hold="pending", reasons=("check the answer",))))
+    with Collection.open(pg_database.role_url(teacher, "pw-tom")) as col:
+        col.import_deck(notes)  # the teacher writes fact.hold and fact.hold_reasons
+        assert [f.id for f in held_facts(col, "notes", "pending")] == ["n2"]
+        accepted = dataclasses.replace(notes.facts[1], hold=None, reasons=())
+        col.import_deck(dataclasses.replace(notes, facts=(notes.facts[0], accepted)))
+        assert held_facts(col, "notes") == []  # accepted: an UPDATE of the new columns
+    with Collection.open(pg_database.role_url(student, "pw-ivy")) as col:
+        assert {f.id for f in col.load_deck("notes").facts} == {"n1", "n2"}
+    init_classroom(pg_database.url).dispose()  # class init records the seed's verdict
+    with owner.connect() as conn:
+        held = set(conn.execute(text("SELECT key FROM fact WHERE hold = 'no_form'")).scalars())
+        assert conn.execute(text("SELECT count(*) FROM meta WHERE key = 'forms_unchecked'")
+                            ).scalar() == 0
+    owner.dispose()
+    assert held == SEED_NO_FORM

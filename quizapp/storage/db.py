@@ -247,7 +247,8 @@ def _held_facts(conn: Connection) -> None:
     records the verdict of every deck and removes the key, in one
     transaction. The partial index ``ix_fact_held`` finds a deck's held
     facts. No new table, so no new row-level security (students read facts,
-    teachers write them, as before).
+    teachers write them, as before); on a PostgreSQL classroom the grants are
+    made afresh, so that a teacher may write the new columns.
     """
     if conn.dialect.name == "postgresql":
         conn.execute(text("ALTER TABLE fact ADD COLUMN hold VARCHAR"))
@@ -261,6 +262,10 @@ def _held_facts(conn: Connection) -> None:
         "CREATE INDEX ix_fact_held ON fact (deck_id, hold) WHERE hold IS NOT NULL"))
     conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, '1')"),
                  {"k": FORMS_UNCHECKED})
+    if conn.dialect.name == "postgresql":
+        from quizapp.storage.classroom import secure_if_classroom
+
+        secure_if_classroom(conn)  # a teacher's import writes the new columns
 
 
 #: The meta key of a database whose facts' question forms are not checked yet.
