@@ -100,7 +100,10 @@ def ensure_first_start(engine: Engine, seed_deck: Callable[[], Deck],
     each stored deck no question can ask (:func:`repository.check_forms_once`).
     """
     with transaction(engine) as s:
-        if verdict is not None and s.get(Meta, CLASSROOM_KEY) is None:
+        # In a classroom only the owner of the tables may record it (students and
+        # teachers do not write the meta table): their start leaves it to the owner's.
+        if verdict is not None and (s.get(Meta, CLASSROOM_KEY) is None
+                                    or repo.owns_the_tables(s)):
             repo.check_forms_once(s, verdict)
         # A classroom's profiles are its students, made with their login
         # roles: whoever runs the app there gets no profile of their own.

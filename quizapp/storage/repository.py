@@ -953,6 +953,15 @@ def held_facts(session: Session, deck_id: int, hold: str | None = None) -> list[
     return [_fact_from_tuple(r, sources, {}) for r in rows]
 
 
+def owns_the_tables(session: Session) -> bool:
+    """Whether the connection may write the meta table (always on SQLite; on a PostgreSQL
+    classroom, the owner of the tables, not a student's or a teacher's role)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.execute(text(
+        "SELECT has_table_privilege(current_user, 'meta', 'DELETE')")).scalar())
+
+
 def check_forms_once(session: Session, verdict: Callable[[Deck], Deck]) -> int:
     """After the upgrade that added held facts: record every deck's ``no_form`` verdict.
 
