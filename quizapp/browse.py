@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quizapp.facts.deckfile import FORMAT_VERSION, DeckFileError, Problem, parse_deck_text
-from quizapp.facts.model import Deck, DeckOptions, Fact, FactKind, Source
+from quizapp.facts.model import HOLD_PENDING, Deck, DeckOptions, Fact, FactKind, Source
 from quizapp.scheduling import (
     LEECH_LAPSES,
     MASTERED_STABILITY_DAYS,
@@ -142,6 +142,10 @@ class FactSummary:
     suspended: int  # 1 when its card is suspended
     reports: int
     level: KnowledgeLevel
+    #: Why the fact is held back from study ("pending": waiting for a teacher's check,
+    #: "no_form": no question can ask it; "": it is studied), and the reason shown.
+    held: str = ""
+    held_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,16 +222,18 @@ def fact_summaries(collection: Collection, profile_id: int,
 def _summary(row: Sequence[Any]) -> FactSummary:
     (fid, key, deck_id, deck_name, kind, text, front, stem, speaker, name, role, back,
      card_state, card_susp, asked_as, due, reps, lapses, suspended, stability,
-     last_right, reports) = row
+     last_right, reports, hold, hold_reasons) = row
+    reasons = json.loads(hold_reasons) if hold and hold_reasons else []
     return FactSummary(
         fact_row_id=int(fid), key=key, deck_id=int(deck_id), deck_name=deck_name,
         kind=kind, text=text or front or name or "",
         detail=_detail(kind, stem, speaker, name, role, back),
-        state=_state_name(card_state, card_susp),
+        state=_state_name(card_state, card_susp, hold),
         asked_as=asked_as or "",
         due=as_utc(due), reviews=int(reps), lapses=int(lapses),
         suspended=int(suspended), reports=int(reports or 0),
         level=_level(card_state, int(lapses), stability, last_right),
+        held=hold or "", held_reason="; ".join(str(r) for r in reasons),
     )
 
 
@@ -253,7 +259,9 @@ def _detail(kind: str, stem: str | None, speaker: str | None, name: str | None,
     return stem or ""
 
 
-def _state_name(state: int | None, suspended: int | None) -> str:
+def _state_name(state: int | None, suspended: int | None, hold: str | None = None) -> str:
+    if hold:  # held back from study: its cards (if any) are not asked
+        return "held " + hold
     if state is None:
         return ""
     if suspended:
@@ -482,11 +490,23 @@ def _media_names(deck: Deck) -> set[str]:
 
 
 def _keep_sources(checked: Deck, original: Deck) -> Deck:
-    """The checked deck with the stored sources (file names and all) where unchanged."""
+    """The checked deck with the stored sources (file names and all) where unchanged,
+    and its facts pending a teacher's check still pending (with their reasons).
+
+    A deck file has no place for a fact's hold: the check through the loader
+    drops it. A pending fact stays pending through any edit here (the review
+    screen is where a teacher accepts it); whether a fact has a question form
+    is found again when the deck is stored.
+    """
     by_id = {s.id: s for s in original.sources}
     sources = tuple(by_id.get(s.id, s) if by_id.get(s.id, s).text == s.text else s
                     for s in checked.sources)
-    return dataclasses.replace(checked, sources=sources)
+    pending = {f.id: f.reasons for f in original.facts if f.hold == HOLD_PENDING}
+    facts = checked.facts
+    if pending:
+        facts = tuple(dataclasses.replace(f, hold=HOLD_PENDING, reasons=pending[f.id])
+                      if f.id in pending else f for f in facts)
+    return dataclasses.replace(checked, sources=sources, facts=facts)
 
 
 def check_fact_edit(deck: Deck, table: Mapping[str, Any], *,

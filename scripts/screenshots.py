@@ -80,12 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", nargs="?", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--theme", choices=("light", "dark", "both"), default="both")
-    parser.add_argument("--only", choices=("all", "media", "study", "class-report"),
+    parser.add_argument("--only", choices=("all", "media", "study", "class-report", "held"),
                         default="all",
                         help="media: only the screens with a deck's pictures and sounds; "
                              "study: only the study screen's counts, who-said feedback "
                              "and the summary offering to study more today; class-report: "
-                             "the class report on a PostgreSQL server (QUIZAPP_TEST_PG_URL)")
+                             "the class report on a PostgreSQL server (QUIZAPP_TEST_PG_URL); "
+                             "held: only the screens of facts held back from study (the "
+                             "deck list's New, pending facts under review, Browse)")
     args = parser.parse_args(argv)
     out = Path(args.outdir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -167,6 +169,11 @@ def render_all(out: Path, home: Path, themes: tuple[str, ...], only: str = "all"
             continue
         if only == "study":
             render_study_screens(app, window, shot)
+            window.close()
+            settle(app)
+            continue
+        if only == "held":
+            render_held_screens(app, window, shot)
             window.close()
             settle(app)
             continue
@@ -642,6 +649,53 @@ def render_practice_test(app: object, window: object, shot: Callable[..., None])
     shot("practice-test-feedback-true-false")
     panel.stop()
     window.show_decks()  # type: ignore[attr-defined]
+
+
+def render_held_screens(app: object, window: object, shot: Callable[..., None]) -> None:
+    """Facts held back from study: the deck list's New capped by today's limit, an
+    article's pending facts under review (check first, with their reasons), and Browse
+    showing the seed's quotes no question can ask; each also at 1366×768."""
+    from quizapp.importers.article import load_article
+
+    w: Any = window
+    col = w.library.collection
+    taxes = ROOT / "tests" / "extraction_eval" / "articles" / "taxes.txt"
+    key = load_article(taxes, accept_all=True).deck
+    if not any(d.key == key.id for d in w.deck_model.decks()):
+        col.import_deck(key)
+    w.refresh_decks()
+    deck = next(d for d in w.deck_model.decks() if d.key == key.id)
+    w.show_page("decks")
+    w.deck_page.select_deck(deck.deck_id)
+    shot("decks-held")
+    w.resize(1366, 728)
+    shot("decks-held-1366x768")
+    w.resize(1040, 720)
+
+    panel = w.review_pending(deck.deck_id)
+    settle(app)
+    first = panel.review.items[0].fact.id
+    for name, size in (("pending-review", (1180, 680)), ("pending-review-1366x768", (1366, 728))):
+        panel.view.resize(*size)
+        panel.select_fact(first)
+        panel.view.table.scrollToTop()
+        shot(name, panel.view)
+    panel.view.force_close()
+    settle(app)
+
+    seed = next(d for d in w.deck_model.decks() if d.key == "seed")
+    w.deck_page.select_deck(seed.deck_id)
+    w.show_page("browse")
+    w.browse.set_deck(seed.deck_id)
+    settle(app)
+    held = next(f for f in w.browse.model.facts() if f.held)
+    w.browse.select_fact(held.fact_row_id)
+    w.browse.view.table.setFocus()
+    shot("browse-held")
+    w.resize(1366, 728)
+    shot("browse-held-1366x768")
+    w.resize(1040, 720)
+    w.show_page("decks")
 
 
 def render_article_review(app: object, window: object, shot: Callable[..., None]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -221,8 +222,18 @@ def test_decide_edit_add_and_build() -> None:
     with pytest.raises(DeckFileError) as refused:
         review.edit("n-signatures", {**table, "start": table["start"] + 1, "end": table["end"] + 1})
     assert refused.value.problems[0].field == "start"
-    edited = review.edit("n-signatures", {**table, "value": 11500, "qualifier": "about"})
+    # The stem gate is taken again after an edit: a question that breaks it makes the
+    # fact check with the gate's reason (and undecided), one that mends it makes it ready.
+    assert table.get("stem")
+    broken = review.edit("n-signatures", {**table, "stem": "How much was Cost?"})
+    assert broken.fact.level == "check" and broken.decision is Decision.UNDECIDED
+    assert broken.fact.reasons == ("what is counted is unclear",)
+    table = fact_fields(review.item("n-signatures").fact)
+    edited = review.edit("n-signatures", {
+        **table, "stem": "How many signatures did the petition gather?",
+        "value": 11500, "qualifier": "about"})
     assert edited.origin == "edited" and edited.decision is Decision.ACCEPTED
+    assert edited.fact.level == "ready" and edited.fact.reasons == ()
     fixed = fact_fields(review.item("p-nunzio-galantino").fact)
     review.edit("p-nunzio-galantino", {**fixed, "role": "secretary general of CEI"})
     # A fact the search missed, with its span from the article.
@@ -301,15 +312,22 @@ def test_load_article_refuses_unless_accepting_all() -> None:
     ready = [it for it in review.items if not it.needs_editing and it.fact.level == "ready"]
     doubtful = [it for it in review.doubtful() if not it.needs_editing]
     result = load_article(TAXES, accept_all=True)
-    assert result.format == "article" and len(result.deck.facts) == len(ready)
-    assert {f.id for f in result.deck.facts} == {it.fact.id for it in ready}
+    assert result.format == "article" and len(result.deck.facts) == len(ready) + len(doubtful)
+    # The ready facts are studied; the ones marked check go with the deck, held pending
+    # with their reasons, until a teacher accepts them.
+    assert {f.id for f in result.deck.facts if f.hold is None} == {it.fact.id for it in ready}
+    pending = {f.id: f for f in result.deck.facts if f.hold == "pending"}
+    assert set(pending) == {it.fact.id for it in doubtful} and doubtful
+    assert all(pending[it.fact.id].reasons == it.fact.reasons for it in doubtful)
     assert "2 that do not pass" in result.notices[0]
-    assert f"{len(doubtful)} facts marked check were not imported" in result.notices[1]
+    assert (f"{len(doubtful)} facts marked check are stored with the deck as pending"
+            in result.notices[1])
     for it in doubtful:
         assert any(it.fact.id in n and it.fact.reasons[0] in n for n in result.notices)
     assert any("p-nunzio-galantino" in n and "role: missing" in n for n in result.notices)
     everything = load_article(TAXES, accept_all=True, include_doubtful=True)
     assert len(everything.deck.facts) == len(ready) + len(doubtful)
+    assert all(f.hold is None for f in everything.deck.facts)
 
 
 def test_an_article_with_no_ready_fact_is_refused(tmp_path: Path) -> None:
@@ -430,20 +448,31 @@ def test_cli_import_of_an_article_is_never_silent(
     assert "--include-doubtful" in capsys.readouterr().err
     assert main(["import", str(TAXES), "--accept-all"]) == 0
     captured = capsys.readouterr()
-    assert f"{ready} new facts" in captured.out
+    assert f"{ready + doubtful} new facts" in captured.out
+    assert f"held back from study: {doubtful} pending a teacher's check" in captured.out
     assert (
         f"{TAXES}: note: imported the {ready} facts found automatically without review"
         in captured.err
     )
-    assert f"{doubtful} facts marked check were not imported" in captured.err
+    assert f"{doubtful} facts marked check are stored with the deck as pending" in captured.err
     assert captured.err.count("left out") == 3  # the summary and two facts
     assert _decks(quizapp_home) == sorted([*before, "local-municipalities-in-italy-ask-taxes"])
+    # The pending facts are stored but never studied: the deck list counts the others.
+    assert main(["facts", "local-municipalities-in-italy-ask-taxes", "--json"]) == 0
+    stored = json.loads(capsys.readouterr().out)["facts"]
+    assert sum(1 for f in stored if f.get("hold") == "pending") == doubtful
+    studied = sum(1 for f in stored if "hold" not in f)
+    assert main(["decks", "--json"]) == 0
+    (row,) = [d for d in json.loads(capsys.readouterr().out)["decks"]
+              if d["key"] == "local-municipalities-in-italy-ask-taxes"]
+    assert row["total"] == studied < ready + doubtful
     # Importing the same article again updates the deck: nothing is retired.
     assert main(["import", str(TAXES), "--accept-all"]) == 0
-    assert f"0 new facts, {ready} updated, 0 retired" in capsys.readouterr().out
-    # With the doubtful ones: today's behaviour, every fact that passes the checks.
+    assert f"0 new facts, {ready + doubtful} updated, 0 retired" in capsys.readouterr().out
+    # With the doubtful ones: today's behaviour, every fact that passes the checks, studied.
     assert main(["import", str(TAXES), "--accept-all", "--include-doubtful"]) == 0
-    assert f"{doubtful} new facts, {ready} updated" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"0 new facts, {ready + doubtful} updated" in out and "pending" not in out
 
 
 @needs_integration

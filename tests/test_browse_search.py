@@ -3,6 +3,7 @@ reading of the same tables, on real SQLite files and, when a server is given, on
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -120,7 +121,8 @@ def oracle(b: Built, query: FactQuery) -> list[FactSummary]:
     with b.col.session() as s:
         facts = [r._mapping for r in s.execute(text(
             "SELECT f.*, d.name AS deck_name FROM fact f JOIN deck d ON d.id = f.deck_id "
-            "WHERE NOT f.retired ORDER BY d.name, f.deck_id, f.position, f.id"))]
+            "WHERE NOT f.retired OR f.hold IS NOT NULL "  # held back from study: listed too
+            "ORDER BY d.name, f.deck_id, f.position, f.id"))]
         cards = [r._mapping for r in s.execute(text(
             "SELECT * FROM card WHERE profile_id = :p"), {"p": b.pid})]
         reviews = [r._mapping for r in s.execute(text(
@@ -190,12 +192,13 @@ def oracle(b: Built, query: FactQuery) -> list[FactSummary]:
         out.append(FactSummary(
             fact_row_id=f["id"], key=f["key"], deck_id=f["deck_id"], deck_name=f["deck_name"],
             kind=f["kind"], text=f["text"] or f["front"] or f["name"] or "",
-            detail=detail or "", state=state(card),
+            detail=detail or "", state=f"held {f['hold']}" if f["hold"] else state(card),
             asked_as=card["family"] if card is not None and card["reps"] > 0 else "",
             due=min((d for d in dues if d is not None), default=None),
             reviews=sum(c["reps"] for c in fc), lapses=lapses,
             suspended=sum(1 for c in fc if c["suspended"]),
-            reports=reports.count(f["id"]), level=level))
+            reports=reports.count(f["id"]), level=level, held=f["hold"] or "",
+            held_reason="; ".join(json.loads(f["hold_reasons"])) if f["hold"] else ""))
     return out
 
 

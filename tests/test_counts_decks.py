@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.scheduling import day_start, study_day
 from quizapp.services.collection import Collection
-from quizapp.services.counts import DeckCounts, deck_counts, due_reviews
+from quizapp.services.counts import DeckCounts, deck_counts, due_reviews, study_counts
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage import repository as repo
 from quizapp.storage.dialect import PlainSql
@@ -36,7 +36,8 @@ def url(db_url: str, tmp_path: Path) -> str:
 
 
 def expected(col: Collection, profile_id: int, now: datetime) -> list[DeckCounts]:
-    """What the deck list showed before: the repository's per-state counts and due_reviews."""
+    """What the deck list showed before: the repository's per-state counts and due_reviews,
+    and the new facts of today as the study screen counts them (study_counts)."""
     with col.session() as s:
         decks = repo.list_decks(s)
         counts = repo.card_counts(s, profile_id)
@@ -45,7 +46,8 @@ def expected(col: Collection, profile_id: int, now: datetime) -> list[DeckCounts
                        counts.get(d.id or 0, {}).get("new", 0),
                        counts.get(d.id or 0, {}).get("learning", 0),
                        due.get(d.id or 0, 0),
-                       counts.get(d.id or 0, {}).get("total", 0))
+                       counts.get(d.id or 0, {}).get("total", 0),
+                       study_counts(col, profile_id, d.id or 0, now).new_left)
             for d in decks]
 
 
@@ -206,7 +208,15 @@ def test_deck_counts_read_the_deck_index_with_and_without_statistics(tmp_path: P
 
         def check() -> None:
             plans = sqlite_plans(col, lambda: deck_counts(col, pid, NOW))
-            assert len(plans) == 2  # the profile's day, then every deck's counts
+            # the profile's day, every deck's counts, then the decks' new limits
+            assert len(plans) == 3
+            limits_sql, limits_plan = plans[2]
+            # Today's new facts of a deck: a range of the profile's answers of today.
+            assert not [p for p in limits_plan if p.startswith("SCAN ")
+                        and p.split()[1] in ("review", "r", "card", "c")], (limits_sql,
+                                                                          limits_plan)
+            assert any("ix_review_" in p and "profile_id=? AND study_day=?" in p
+                       for p in limits_plan), limits_plan
             sql, plan = plans[1]
             # No pass over the card table or the facts: each count of a deck is a
             # range of ix_card_profile_deck (no card is read), and the cards of
@@ -265,7 +275,8 @@ def test_study_counts_follow_the_answers_and_the_limits(url: str) -> None:
         fresh = study_counts(col, pid, deck.id, NOW)
         # Nothing answered: the daily limit of new facts bounds what remains.
         assert fresh == StudyCounts(0, 0, 5, 0, new_left=5, learning_left=0, review_left=0,
-                                    new_waiting=7, reviews_waiting=0)
+                                    new_waiting=7, reviews_waiting=0, new_introduced=0,
+                                    new_limit=5)
         session = StudySession(col, pid, deck_id=deck.id, seed=1)
         now = NOW
         for rating in (3, 1, 3):
@@ -287,6 +298,10 @@ def test_study_counts_follow_the_answers_and_the_limits(url: str) -> None:
         assert got.learning_left == len(learning) == 2  # both are due within learn-ahead
         assert got.remaining == got.new_left + got.learning_left + got.review_left
         assert got.new_waiting == 12 - len(introduced) - got.new_left
+        assert (got.new_introduced, got.new_limit) == (len(introduced), 5)
+        # The deck list's New is the same figure (the undone answer not counted either).
+        listed = next(d for d in deck_counts(col, pid, now) if d.deck_id == deck.id)
+        assert listed.new_today == got.new_left
         # The next study day starts afresh; an unknown profile is refused.
         assert study_counts(col, pid, deck.id, now + timedelta(days=1)).answered_today == 0
         with pytest.raises(repo.NotFoundError):

@@ -18,6 +18,7 @@ from quizapp.storage import db as db_module
 from quizapp.storage.db import (
     MIGRATIONS,
     _day_totals_and_fewer_indexes,
+    _held_facts,
     _media_store,
     open_database,
 )
@@ -44,6 +45,26 @@ def all_rows(path: Path, table: str) -> list[tuple[object, ...]]:
         return con.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
     finally:
         con.close()
+
+
+def facts_unheld(path: Path) -> list[tuple[object, ...]]:
+    """The fact rows, with the one change the held-facts step makes to an old column undone.
+
+    That step holds back the facts no question can ask (four quotes of the
+    seed deck): it retires them (``retired`` = 1) and says why in its new
+    columns. Every other old column of every fact keeps its value.
+    """
+    con = sqlite3.connect(path)
+    try:
+        names = [r[1] for r in con.execute("PRAGMA table_info(fact)")]
+        rows = con.execute("SELECT * FROM fact ORDER BY rowid").fetchall()
+    finally:
+        con.close()
+    if "hold" not in names:
+        return rows
+    retired, hold = names.index("retired"), names.index("hold")
+    return [tuple(0 if i == retired and r[hold] is not None else v for i, v in enumerate(r))
+            for r in rows]
 
 
 def test_migrations_cover_every_version() -> None:
@@ -201,7 +222,7 @@ def test_schema_4_adds_deck_speakers_and_gives_the_seed_deck_its_own(tmp_path: P
     # every old column of every deck keeps its value
     assert [r[: len(decks_before[0])] for r in decks_after[:1]] == decks_before
     # every old column of every fact keeps its value (later schemas add columns)
-    assert [r[: len(facts_before[0])] for r in all_rows(db, "fact")[: len(facts_before)]] == (
+    assert [r[: len(facts_before[0])] for r in facts_unheld(db)[: len(facts_before)]] == (
         facts_before)
 
 
@@ -247,7 +268,7 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(
     def snapshot() -> dict[str, object]:
         with owner.connect() as conn:
             # every column of every row but those later schemas add (fact.media)
-            row = "(to_jsonb(x) - 'media')::text"
+            row = "(to_jsonb(x) - 'media' - 'hold' - 'hold_reasons')::text"
             return {t: conn.execute(text(
                 f"SELECT md5(coalesce(string_agg({row}, '|' ORDER BY {row}), '')), "
                 f"count(*) FROM {t} x WHERE NOT (x::text LIKE '(schema_version,%' "
@@ -255,8 +276,7 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(
                 for t in tables}
 
     with owner.begin() as conn:  # back to schema 4, as an older quizapp left it
-        conn.execute(text("DROP TABLE media"))  # and what later schemas add
-        conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
+        _undo_media_store(conn)  # and what later schemas add
         conn.execute(text("DROP TABLE class_deck_retired"))
         conn.execute(text("DROP TRIGGER quizapp_review_guard ON review"))
         conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
@@ -457,11 +477,23 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
     assert (tmp_path / "old.schema5.bak.sqlite3").exists()
 
 
+def _undo_held_facts(conn: Any) -> None:
+    """Take a PostgreSQL database of the current schema back to before held facts."""
+    from sqlalchemy import text
+
+    conn.execute(text("ALTER TABLE fact DROP CONSTRAINT ck_fact_hold"))
+    conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
+    conn.execute(text("ALTER TABLE fact DROP COLUMN hold"))  # and its index
+    conn.execute(text("ALTER TABLE fact DROP COLUMN hold_reasons"))
+    conn.execute(text("DELETE FROM meta WHERE key = 'forms_unchecked'"))
+
+
 def _undo_day_totals_and_fewer_indexes(conn: Any) -> None:
     """Take a PostgreSQL database of the current schema back to before schema 8's
     day totals and index changes."""
     from sqlalchemy import text
 
+    _undo_held_facts(conn)
     conn.execute(text("DROP TABLE review_day"))
     conn.execute(text("DROP TABLE review_day_mark"))
     for statement in (
@@ -622,12 +654,12 @@ def test_the_media_store_adds_its_table_and_column_and_keeps_every_row(tmp_path:
     for table, rows in every.items():
         if table == "meta":
             rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
-                    for r in rows]
-        after = all_rows(db, table)
+                    for r in rows] + [("forms_unchecked", "1")]  # held facts: not recorded yet
+        after = facts_unheld(db) if table == "fact" else all_rows(db, table)
         assert [r[: len(rows[0])] for r in after] == rows if rows else after == [], table
     facts = all_rows(db, "fact")
-    media_at = len(every["fact"][0])  # fact.media, the first column after the old ones
-    assert facts and {r[media_at] for r in facts} == {"[]"}  # no media yet
+    media_column = len(every["fact"][0])  # fact.media, after the old columns: no media yet
+    assert facts and {r[media_column] for r in facts} == {"[]"}
     assert all_rows(db, "media") == []
     assert (tmp_path / f"old.schema{MEDIA_FROM}.bak.sqlite3").exists()
     # The upgraded database stores and gives back a deck's pictures.
@@ -661,9 +693,7 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
     engine.dispose()
     owner = create_engine(pg_database.url)
     with owner.begin() as conn:  # back to the version before the media store
-        _undo_day_totals_and_fewer_indexes(conn)
-        conn.execute(text("DROP TABLE media"))
-        conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
+        _undo_media_store(conn)
         conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
                      {"v": str(MEDIA_FROM)})
     with owner.connect() as conn:
@@ -676,7 +706,7 @@ def test_a_classroom_before_the_media_store_upgrades_on_postgresql(
         # the old columns of every fact are unchanged; each fact shows no media
         cols = [r[0] for r in conn.execute(text(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'fact' "
-            "AND column_name <> 'media' ORDER BY ordinal_position"))]
+            "AND column_name NOT IN ('media', 'hold', 'hold_reasons') ORDER BY ordinal_position"))]
         row = "ROW(" + ", ".join(f'x."{c}"' for c in cols) + ")::text"
         assert conn.execute(text(f"SELECT md5(string_agg({row}, '|' ORDER BY x.id)), count(*) "
                                  "FROM fact x")).one() == facts_before
@@ -709,10 +739,13 @@ def test_schema_8_keeps_every_row_adds_empty_day_totals_and_drops_redundant_inde
     assert len(every["review"]) >= 25
     open_database(f"sqlite:///{db}").dispose()
     for table, rows in every.items():
+        after = all_rows(db, table)
         if table == "meta":
             rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
-                    for r in rows]
-        assert all_rows(db, table) == rows, table  # every row, every column, unchanged
+                    for r in rows] + [("forms_unchecked", "1")]  # held facts: a later step
+        if table == "fact":  # the held-facts step adds columns after the old ones
+            after = [r[: len(rows[0])] for r in after]
+        assert after == rows, table  # every row, every old column, unchanged
     assert all_rows(db, "review_day") == [] and all_rows(db, "review_day_mark") == []
     indexes = index_sql(db)
     assert not {"ix_review_profile_day", "ix_review_card", "ix_card_deck_id"} & set(indexes)
@@ -755,10 +788,18 @@ def test_a_classroom_at_schema_7_upgrades_to_8_on_postgresql(pg_database: PgData
               "question_report", "class_teacher", "profile_deck", "media")
 
     def digests() -> dict[str, Any]:
+        """Each table's rows over the columns it had before (a later step adds to fact)."""
         with owner.connect() as conn:
-            return {t: conn.execute(text(f"SELECT md5(coalesce(string_agg(x::text, '|' "
-                                         f"ORDER BY x::text), '')), count(*) FROM {t} x")
-                                    ).one() for t in tables}
+            out = {}
+            for t in tables:
+                cols = [r[0] for r in conn.execute(text(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = :t "
+                    "AND column_name NOT IN ('hold', 'hold_reasons') ORDER BY ordinal_position"),
+                    {"t": t})]
+                row = "ROW(" + ", ".join(f'x."{c}"' for c in cols) + ")::text"
+                out[t] = conn.execute(text(f"SELECT md5(coalesce(string_agg({row}, '|' "
+                                           f"ORDER BY {row}), '')), count(*) FROM {t} x")).one()
+            return out
 
     before = digests()
     open_database(pg_database.url).dispose()
@@ -783,3 +824,123 @@ def test_a_classroom_at_schema_7_upgrades_to_8_on_postgresql(pg_database: PgData
     with owner.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM review_day_mark")).scalar() == 0
     owner.dispose()
+
+
+# Held facts: their tests name the step, not its number (see the media store's).
+HELD_FROM = MIGRATIONS.index(_held_facts) + 1  # the version before it
+SEED_NO_FORM = {"q-peskov", "q-moscow-accuses", "q-armenia-position", "q-pashinyan-clarified"}
+
+
+def test_held_facts_are_recorded_at_the_first_start_after_the_upgrade(tmp_path: Path) -> None:
+    """The step adds the columns and marks the database; the first start records the
+    builder's verdict (the seed's four quotes no question can ask), keeps their cards
+    and history, and leaves them out of every count."""
+    from quizapp.services.counts import deck_counts
+    from quizapp.storage import quick
+
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / f"schema_v{HELD_FROM}.sqlite3", db)
+    cards_before = all_rows(db, "card")
+    reviews_before = all_rows(db, "review")
+    open_database(f"sqlite:///{db}").dispose()  # the upgrade alone: nothing recorded yet
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("SELECT value FROM meta WHERE key = 'forms_unchecked'").fetchone()
+        assert con.execute("SELECT count(*) FROM fact WHERE hold IS NOT NULL").fetchone() == (0,)
+    finally:
+        con.close()
+    assert quick.deck_list(db, None) is None  # the quick read steps aside until it is done
+    with Collection.open(f"sqlite:///{db}") as col:
+        profile = col.profile("Ana")
+        assert profile.id is not None
+        seed = next(d for d in deck_counts(col, profile.id, T0) if d.key == "seed")
+        held = {f.id for f in col.load_deck("seed", include_held=True).facts if f.hold}
+    assert held == SEED_NO_FORM
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT key, hold, retired, hold_reasons FROM fact "
+                           "WHERE hold IS NOT NULL").fetchall()
+        assert {r[0] for r in rows} == SEED_NO_FORM
+        assert all(r[1] == "no_form" and r[2] == 1 and r[3] for r in rows)
+        assert con.execute("SELECT key FROM meta WHERE key = 'forms_unchecked'").fetchone() is None
+        ana_cards = con.execute(
+            "SELECT count(*) FROM card c JOIN profile p ON p.id = c.profile_id "
+            "JOIN fact f ON f.id = c.fact_id WHERE p.name = 'Ana' AND f.retired = 0 "
+            "AND c.deck_id = (SELECT id FROM deck WHERE key = 'seed')").fetchone()[0]
+    finally:
+        con.close()
+    assert all_rows(db, "card") == cards_before  # no card or answer is lost …
+    assert all_rows(db, "review") == reviews_before
+    assert seed.total == ana_cards == 36  # … but the held facts' cards are not counted
+
+
+def test_held_facts_upgrade_on_postgresql(pg_database: PgDatabase) -> None:
+    from sqlalchemy import create_engine, text
+
+    pg_database.reset()
+    Collection.open(pg_database.url).close()  # the current schema, the seed stored
+    owner = create_engine(pg_database.url)
+    with owner.begin() as conn:  # back to the version before held facts
+        _undo_held_facts(conn)
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(HELD_FROM)})
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM fact WHERE retired")).scalar() == 0
+    with Collection.open(pg_database.url) as col:
+        held = {f.id for f in col.load_deck("seed", include_held=True).facts if f.hold}
+    assert held == SEED_NO_FORM
+    with owner.begin() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
+                            ).scalar() == str(SCHEMA_VERSION)
+        assert conn.execute(text("SELECT count(*) FROM meta WHERE key = 'forms_unchecked'")
+                            ).scalar() == 0
+        # The database holds the rule itself: a held fact is out of study.
+        with pytest.raises(Exception, match="ck_fact_hold"), conn.begin_nested():
+            conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
+    owner.dispose()
+
+
+def test_a_classroom_before_held_facts_upgrades_and_its_teacher_holds_facts(
+        pg_database: PgDatabase) -> None:
+    """After the upgrade a teacher's import writes the new columns (the grants are made
+    afresh), the owner's class init records the seed's verdict, and a student still
+    reads the deck."""
+    import dataclasses
+
+    from sqlalchemy import create_engine, text
+
+    from quizapp.facts.model import Deck, Fact, FactKind
+    from quizapp.services.classroom import add_student, add_teacher, init_classroom
+    from quizapp.services.held import held_facts
+
+    pg_database.reset()
+    teacher, student = f"{pg_database.role_prefix}tom", f"{pg_database.role_prefix}ivy"
+    engine = init_classroom(pg_database.url)
+    add_teacher(engine, teacher, class_name="9a", password="pw-tom")
+    add_student(engine, student, class_name="9a", password="pw-ivy")
+    engine.dispose()
+    owner = create_engine(pg_database.url)
+    with owner.begin() as conn:  # back to the version before held facts
+        _undo_held_facts(conn)
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(HELD_FROM)})
+    open_database(pg_database.url).dispose()  # the owner's start upgrades it
+    notes = Deck(id="notes", name="Notes", facts=(
+        Fact(id="n1", kind=FactKind.QA, front="One?", back="1"),
+        dataclasses.replace(Fact(id="n2", kind=FactKind.QA, front="Two?", back="2"),
+                            hold="pending", reasons=("check the answer",))))
+    with Collection.open(pg_database.role_url(teacher, "pw-tom")) as col:
+        col.import_deck(notes)  # the teacher writes fact.hold and fact.hold_reasons
+        assert [f.id for f in held_facts(col, "notes", "pending")] == ["n2"]
+        accepted = dataclasses.replace(notes.facts[1], hold=None, reasons=())
+        col.import_deck(dataclasses.replace(notes, facts=(notes.facts[0], accepted)))
+        assert held_facts(col, "notes") == []  # accepted: an UPDATE of the new columns
+    with Collection.open(pg_database.role_url(student, "pw-ivy")) as col:
+        assert {f.id for f in col.load_deck("notes").facts} == {"n1", "n2"}
+    init_classroom(pg_database.url).dispose()  # class init records the seed's verdict
+    with owner.connect() as conn:
+        held = set(conn.execute(text("SELECT key FROM fact WHERE hold = 'no_form'")).scalars())
+        assert conn.execute(text("SELECT count(*) FROM meta WHERE key = 'forms_unchecked'")
+                            ).scalar() == 0
+    owner.dispose()
+    assert held == SEED_NO_FORM

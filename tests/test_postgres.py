@@ -503,7 +503,11 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
                           "ix_card_profile_deck, ix_card_leech, ix_card_buried"))
         conn.execute(text("DROP TABLE class_teacher, class_deck_retired, media, review_day, "
                           "review_day_mark"))
-        conn.execute(text("ALTER TABLE fact DROP COLUMN media"))
+        conn.execute(text("ALTER TABLE fact DROP CONSTRAINT ck_fact_hold"))
+        conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
+        conn.execute(text("ALTER TABLE fact DROP COLUMN media, DROP COLUMN hold, "
+                          "DROP COLUMN hold_reasons"))
+        conn.execute(text("DELETE FROM meta WHERE key = 'forms_unchecked'"))
         conn.execute(text("CREATE INDEX ix_review_profile_day ON review (profile_id, study_day)"))
         conn.execute(text("CREATE INDEX ix_review_card ON review (card_id, reviewed_at)"))
         conn.execute(text("CREATE INDEX ix_card_deck_id ON card (deck_id)"))

@@ -123,7 +123,7 @@ def test_progress_file_holds_what_a_teacher_needs(col: Collection, tmp_path: Pat
     assert json.loads(path.read_text(encoding="utf-8")) == data
     assert data["format"] == "quizapp-progress" and data["student"] == "Student"
     deck = next(d for d in data["decks"] if d["key"] == "seed")
-    assert deck["facts"] == 40 and deck["answers"] > 20
+    assert deck["facts"] == 36 and deck["answers"] > 20  # 4 of the 40 have no question
     assert deck["seconds_studied"] > 60
     assert deck["test_answers"] == 6 and deck["test_correct"] == 3
     assert len(data["tests"]) == 1 and data["tests"][0]["score"] == 0.5
@@ -154,7 +154,7 @@ def test_class_table_puts_students_side_by_side(col: Collection, tmp_path: Path,
     assert table.reported and {r["student"] for r in table.reported} == {"Ben", "Student"}
     assert table.missed
     data = class_json(table)
-    assert data["students"][0]["decks"]["seed"]["facts"] == 40
+    assert data["students"][0]["decks"]["seed"]["facts"] == 36  # 4 have no question
     # The command line gives the same JSON.
     from quizapp.cli.quiz import register
 
@@ -359,11 +359,14 @@ def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
     shutil.copy(fixture, upgraded_db)
     engine = make_engine(f"sqlite:///{old_db}")  # read as schema 5 left it: no upgrade
     # ... but for the media store of schema 7, empty, which this code's export reads
-    # (a file of schema 5 has no media: the export's media entries are dropped below).
+    # (a file of schema 5 has no media: the export's media entries are dropped below),
+    # and the held facts' columns (none held).
     from quizapp.storage.models import MediaRow
 
     with engine.begin() as conn:
         conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN media TEXT NOT NULL DEFAULT '[]'")
+        conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN hold VARCHAR")
+        conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN hold_reasons TEXT")
         MediaRow.__table__.create(conn)  # type: ignore[attr-defined]
 
     class Schema5:

@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,11 @@ def seeded(quizapp_home: Path) -> Path:
                          ("'zoo-004'", "suspended = 1")):
         sql(quizapp_home, f"UPDATE card SET {change} WHERE id = ({ada_zoo}{fact})")
     sql(quizapp_home, "UPDATE fact SET retired = 1 WHERE key IN ('zoo-003', 'alps-001')")
+    # Ada's own new limit for the animals (the deck list's New is capped by it), and a
+    # daily limit of 5 for every deck of Student.
+    sql(quizapp_home, "INSERT INTO profile_deck (profile_id, deck_id, new_per_day) "
+        "SELECT p.id, d.id, 1 FROM profile p, deck d WHERE p.name = 'Ada' AND d.key = 'zoo'")
+    sql(quizapp_home, "UPDATE profile SET new_per_day = 5 WHERE name = 'Student'")
     sql(quizapp_home, "UPDATE profile SET class_name = '4b' WHERE name = 'Ada'")
     sql(quizapp_home, "INSERT INTO class_deck_retired (class_name, deck_id, retired_at) "
         "SELECT '4b', id, '2024-01-01 00:00:00.000000' FROM deck WHERE key = 'gone'")
@@ -104,6 +110,9 @@ def test_the_constants_are_the_storage_stacks() -> None:
     assert quick.CLASSROOM_KEY == CLASSROOM_KEY
     assert quick.IMPORT_PENDING == staged.META_PREFIX
     assert quick.PENDING_DECK == staged.PENDING_DECK_PREFIX
+    from quizapp.storage.db import FORMS_UNCHECKED
+
+    assert quick.FORMS_UNCHECKED == FORMS_UNCHECKED
 
 
 @pytest.mark.parametrize("argv", ARGVS, ids=" ".join)
@@ -184,7 +193,8 @@ def test_an_older_schema_is_upgraded_the_full_way(
 
 
 @pytest.mark.parametrize("case", ["import pending", "restore journal", "restore copy",
-                                  "classroom", "no seed mark", "newer schema"])
+                                  "classroom", "no seed mark", "forms unchecked",
+                                  "answered today", "buried today", "newer schema"])
 def test_quick_steps_aside_when_opening_would_change_something(
     seeded: Path, case: str,
 ) -> None:
@@ -201,6 +211,15 @@ def test_quick_steps_aside_when_opening_would_change_something(
         sql(seeded, "INSERT INTO meta (key, value) VALUES (?, '1')", CLASSROOM_KEY)
     elif case == "no seed mark":
         sql(seeded, "DELETE FROM meta WHERE key = 'seed_loaded'")
+    elif case == "forms unchecked":  # the upgrade to held facts, before its first start
+        sql(seeded, "INSERT INTO meta (key, value) VALUES ('forms_unchecked', '1')")
+    elif case == "answered today":  # today's new facts lower the deck list's New
+        sql(seeded, "INSERT INTO review (card_id, profile_id, reviewed_at, study_day, kind) "
+            "SELECT id, profile_id, '2024-01-01 00:00:00', ?, 'study' FROM card LIMIT 1",
+            int(time.time() // 86400))
+    elif case == "buried today":
+        sql(seeded, "UPDATE card SET buried_until = ? WHERE id = (SELECT min(id) FROM card)",
+            int(time.time() // 86400) + 1)
     else:
         sql(seeded, "UPDATE meta SET value = ? WHERE key = 'schema_version'",
             str(SCHEMA_VERSION + 1))

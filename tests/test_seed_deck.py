@@ -157,7 +157,13 @@ def test_facts_json_command(capsys: pytest.CaptureFixture[str]) -> None:
     }
     for f in data["facts"]:
         assert ARTICLE[f["start"] : f["end"]] == f["text"]
-    # The stored deck prints the same facts as the deck file.
+    # The stored deck prints the same facts as the deck file, and says which ones no
+    # question can ask (held back from study, with the reason a teacher reads).
     assert main(["facts", "seed", "--json"]) == 0
     stored = json.loads(capsys.readouterr().out)
-    assert stored["facts"] == data["facts"]
+    held = {f["id"]: f for f in stored["facts"] if "hold" in f}
+    assert set(held) == {"q-peskov", "q-moscow-accuses", "q-armenia-position",
+                         "q-pashinyan-clarified"}
+    assert all(f["hold"] == "no_form" and f["reasons"] for f in held.values())
+    assert [{k: v for k, v in f.items() if k not in ("hold", "reasons")}
+            for f in stored["facts"]] == data["facts"]

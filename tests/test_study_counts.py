@@ -66,6 +66,9 @@ def test_counts_follow_a_sitting_on_the_seed_deck(url: str) -> None:
         while True:
             before = study_counts(col, pid, deck_id, now)
             assert before.remaining == sum(_three(before))
+            # The deck list's New is the study screen's new count, capped by the day's limit.
+            listed = next(d for d in deck_counts(col, pid, now) if d.deck_id == deck_id)
+            assert listed.new_today == before.new_left
             question = session.next_question(now)
             if question is None:
                 # Nothing served exactly when nothing is counted.
@@ -150,10 +153,15 @@ def test_study_more_today_adds_new_facts_for_the_day_only(url: str, one_deck: bo
             deck_id = deck.id
         session = StudySession(col, pid, deck_id=deck_id if one_deck else None, seed=1)
         assert session.next_question(T0) is None  # the saved limit: no new fact today
+        listed = next(d for d in deck_counts(col, pid, T0) if d.deck_id == deck_id)
+        assert (listed.new, listed.new_today) == (36, 0)  # 4 of the seed's 40 have no form
         day = session.study_day(T0)
         session.study_more_today(deck_id, 3, day)
         assert session.more_today(deck_id, day) == 3
         assert study_counts(col, pid, deck_id, T0, more_new=3).new_left == 3
+        listed = next(d for d in deck_counts(col, pid, T0, {(day, deck_id): 3})
+                      if d.deck_id == deck_id)
+        assert listed.new_today == 3
         new_asked = 0
         now = T0
         while (q := session.next_question(now)) is not None:
@@ -163,6 +171,9 @@ def test_study_more_today_adds_new_facts_for_the_day_only(url: str, one_deck: bo
             now += timedelta(minutes=15)
         assert new_asked == 3
         assert study_counts(col, pid, deck_id, now, more_new=3).new_left == 0
+        listed = next(d for d in deck_counts(col, pid, now, {(day, deck_id): 3})
+                      if d.deck_id == deck_id)
+        assert (listed.new, listed.new_today) == (33, 0)
         # The next study day keeps the saved limit (0): no new fact.
         tomorrow = T0 + timedelta(days=1)
         while (q := session.next_question(tomorrow)) is not None:

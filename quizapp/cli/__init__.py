@@ -39,8 +39,9 @@ def _looks_like_file(name: str) -> bool:
     return name.lower().endswith(suffixes) or Path(name).is_file()
 
 
-def _load_deck_arg(name: str) -> Any:
-    """A deck named on the command line: a deck file, or a stored deck's key, name or id."""
+def _load_deck_arg(name: str, *, include_held: bool = False) -> Any:
+    """A deck named on the command line: a deck file, or a stored deck's key, name or id
+    (its facts held back from study too with ``include_held``)."""
     if _looks_like_file(name):
         from quizapp.importers import detect_and_load
 
@@ -48,14 +49,14 @@ def _load_deck_arg(name: str) -> Any:
     from quizapp.services.collection import Collection
 
     col = Collection.open()
-    return col.load_deck(name), col
+    return col.load_deck(name, include_held=include_held), col
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
     """``quizapp facts DECK --json``."""
     from quizapp.facts.jsonout import deck_json
 
-    deck, col = _load_deck_arg(args.deck)
+    deck, col = _load_deck_arg(args.deck, include_held=True)
     if col is not None:
         col.close()
     data = deck_json(deck)
@@ -201,7 +202,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
         from quizapp.terminal import table
 
         for line in table(("Id", "Deck", "New", "Learning", "Review"),
-                          [(r["key"], r["name"], r.get("new", 0), r.get("learning", 0),
+                          [(r["key"], r["name"], r.get("new_today", 0), r.get("learning", 0),
                             r.get("review", 0)) for r in rows],
                           right=frozenset({2, 3, 4})):
             print(line)
@@ -405,6 +406,10 @@ def build_parser() -> argparse.ArgumentParser:
     from quizapp.cli.optimize import register as register_optimize
 
     register_optimize(sub)  # optimize
+
+    from quizapp.cli.study import add_parser as register_study
+
+    register_study(sub)  # study
     return parser
 
 

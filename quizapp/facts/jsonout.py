@@ -59,6 +59,9 @@ def fact_json(fact: Fact) -> dict[str, Any]:
     if fact.level is not None:
         out["level"] = fact.level
         out["reasons"] = list(fact.reasons)
+    if fact.hold is not None:  # a stored fact held back from study, and why
+        out["hold"] = fact.hold
+        out["reasons"] = list(fact.reasons)
     return out
 
 

@@ -25,6 +25,10 @@ class FactKind(StrEnum):
 
 FACT_KINDS: tuple[str, ...] = tuple(k.value for k in FactKind)
 
+#: Why a stored fact is held back from study (:attr:`Fact.hold`).
+HOLD_PENDING = "pending"
+HOLD_NO_FORM = "no_form"
+
 #: The confidence levels of an extracted fact.
 LEVELS: tuple[str, ...] = ("ready", "check")
 
@@ -89,6 +93,10 @@ class Fact:
     # Names of the deck's media files (pictures, sounds) the fact shows, in order;
     # its text keeps a plain-text alternative ("[image: flag.png]") for text-only views.
     media: tuple[str, ...] = ()
+    # Why a stored fact is held back from study, with ``reasons`` saying why: None (it
+    # is studied), "pending" (found in an article, marked check, waiting for a
+    # teacher) or "no_form" (no question form can ask it; see questions.holds).
+    hold: str | None = None
 
     @property
     def date_value(self) -> str:

@@ -203,6 +203,11 @@ class MainWindow(QMainWindow):
         self.act_delete_deck = self._action(
             "&Delete deck…", lambda: self.delete_deck(), None, "Delete the selected deck"
         )
+        self.act_review_pending = self._action(
+            "Review &pending facts…", lambda: self.review_pending(), None,
+            "Check the facts of the selected deck that were stored unreviewed and are not "
+            "studied yet",
+        )
         self.act_settings = self._action(
             "&Settings…", self.show_settings, "Ctrl+,", "Theme, text size and study defaults"
         )
@@ -353,6 +358,8 @@ class MainWindow(QMainWindow):
         deck_menu.addAction(self.act_deck_options)
         deck_menu.addAction(self.act_export)
         deck_menu.addAction(self.act_delete_deck)
+        deck_menu.addAction(self.act_review_pending)
+        deck_menu.aboutToShow.connect(self._update_pending_action)
         study_menu = bar.addMenu("&Study")
         study_menu.addAction(self.act_study)
         study_menu.addAction(self.act_practice_test)
@@ -479,7 +486,8 @@ class MainWindow(QMainWindow):
             return
         current = self.deck_page.current_deck()
         keep = current.deck_id if current else None
-        self.deck_model.set_decks(self.library.deck_summaries(self.profile.profile_id))
+        self.deck_model.set_decks(self.library.deck_summaries(
+            self.profile.profile_id, more_new=self.study.more_today(self.profile.profile_id)))
         self.deck_page.select_deck(keep)
         self._stale.update(("browse", "reader", "progress"))
         page = self.current_page()
@@ -730,6 +738,46 @@ class MainWindow(QMainWindow):
         self.show_status(f"Finding the facts of {Path(path).name}…")
         return panel
 
+    def pending_count(self, deck_id: int | None = None) -> int:
+        """How many facts of a deck (the selected one) wait for a teacher's check."""
+        from quizapp.services.held import HeldCounts, held_counts
+
+        deck_id = deck_id if deck_id is not None else self.current_deck_id()
+        if self.library is None or deck_id is None:
+            return 0
+        return held_counts(self.library.collection).get(deck_id, HeldCounts()).pending
+
+    def _update_pending_action(self) -> None:
+        n = self.pending_count()
+        self.act_review_pending.setText(f"Review &pending facts ({n})…")
+        self.act_review_pending.setEnabled(n > 0 and not self.study.active)
+
+    def review_pending(self, deck_id: int | None = None) -> ArticleReviewPanel | None:
+        """Open the review screen on the selected deck's pending facts."""
+        if self.library is None or self.study.active:
+            return None
+        deck_id = deck_id if deck_id is not None else self.current_deck_id()
+        if deck_id is None:
+            return None
+        from quizapp.gui.controllers.article_review_panel import ArticleReviewPanel
+        from quizapp.services.held import pending_review_deck
+
+        key = next((d.key for d in self.deck_model.decks() if d.deck_id == deck_id), None)
+        if key is None:
+            return None
+        try:
+            source = pending_review_deck(self.library.collection, key).sources[0]
+        except ValueError as exc:
+            self.show_status(str(exc).capitalize() + ".")
+            return None
+        panel = ArticleReviewPanel(self.library.collection,
+                                   Path(source.file or source.title), self)
+        panel.status_message.connect(self.show_status)
+        panel.deck_created.connect(self._article_deck_created)
+        panel.open_pending(key)
+        self.open_dialog(panel.view)
+        return panel
+
     def _article_deck_created(self, deck_id: int) -> None:
         self.refresh_decks()
         self.deck_page.select_deck(deck_id)
@@ -885,7 +933,8 @@ class MainWindow(QMainWindow):
         self._stale.update(("browse", "reader", "progress"))
         if self.library is not None and self.profile is not None:
             current = self.deck_page.current_deck()
-            self.deck_model.set_decks(self.library.deck_summaries(self.profile.profile_id))
+            self.deck_model.set_decks(self.library.deck_summaries(
+                self.profile.profile_id, more_new=self.study.more_today(self.profile.profile_id)))
             self.deck_page.select_deck(current.deck_id if current else deck_id)
         self._update_deck_actions()
         if keep == "browse":

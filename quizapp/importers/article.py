@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from quizapp.facts.deckfile import DeckFileError, Problem
-from quizapp.facts.model import Deck, Fact, Source
+from quizapp.facts.model import HOLD_PENDING, Deck, Fact, Source
 from quizapp.importers.common import ImportResult, Progress, deck_id_for, refuse
 
 #: Files that are articles unless their content says otherwise.
@@ -399,11 +399,26 @@ class ArticleReview:
         return fact
 
     def edit(self, fact_id: str, table: Mapping[str, Any]) -> ReviewItem:
-        """Replace a fact with the teacher's version (validated); it counts as accepted."""
+        """Replace a fact with the teacher's version (validated).
+
+        The stem gate (:func:`quizapp.extract.stem_gate.stem_problem`) is taken
+        again on the new version: one whose question reads as a complete
+        question is *ready* and counts as accepted; one whose question does
+        not is *check* with the gate's reason and waits for the teacher's
+        decision (Accept all leaves it alone).
+        """
+        from quizapp.extract.stem_gate import stem_problem
+
         i = self._index(fact_id)
         fact = self.check(table, replaces=fact_id)
+        problem = stem_problem(fact)
+        if problem is None:
+            fact = dataclasses.replace(fact, level="ready", reasons=())
+        else:
+            fact = dataclasses.replace(fact, level="check", reasons=(problem,))
         origin = "added" if self._items[i].origin == "added" else "edited"
-        self._items[i] = ReviewItem(fact, Decision.ACCEPTED, (), origin)
+        decision = Decision.ACCEPTED if problem is None else Decision.UNDECIDED
+        self._items[i] = ReviewItem(fact, decision, (), origin)
         self._sort()
         return self.item(fact.id)
 
@@ -663,9 +678,11 @@ def load_article(
 
     Without ``accept_all`` it raises :class:`ArticleReviewNeededError`. With it,
     the *ready* facts that pass the deck loader's checks are accepted; the
-    facts marked *check* are left out and counted in the notices (with
-    ``include_doubtful`` they are accepted too), and each fact the checks
-    refuse is named. An article with no ready fact is refused.
+    facts marked *check* go with the deck held *pending* (:attr:`Fact.hold`:
+    never asked until a teacher accepts them in the review screen), each named
+    with its reasons in the notices (with ``include_doubtful`` they are
+    accepted too), and each fact the checks refuse is named. An article with
+    no ready fact is refused.
     """
     path = Path(path)
     review = _extract_or_refuse(path, progress)
@@ -690,11 +707,18 @@ def load_article(
             f"none of the {len(review.items)} facts found passes the deck checks: "
             "write them to a deck file with --review-file DECK.toml and fix them",
         )
+    for it in doubtful:  # stored with the deck, held pending
+        review.decide(it.fact.id, Decision.ACCEPTED)
     deck = review.build_deck(
         review.default_id,
         review.default_name,
         f"Facts found automatically in {review.file_name}, imported without review.",
     )
+    if doubtful:
+        why = {it.fact.id: it.fact.reasons for it in doubtful}
+        deck = dataclasses.replace(deck, facts=tuple(
+            dataclasses.replace(f, hold=HOLD_PENDING, level="check", reasons=why[f.id])
+            if f.id in why else f for f in deck.facts))
     left_out = [it for it in review.items if it.needs_editing]
     notices = [
         f"imported the {accepted} facts found automatically without review"
@@ -703,12 +727,14 @@ def load_article(
     ]
     if doubtful:
         notices.append(
-            f"{len(doubtful)} facts marked check were not imported: review them in the app "
-            "(File › New deck from article…), or add --include-doubtful to import them unreviewed"
+            f"{len(doubtful)} facts marked check are stored with the deck as pending: they are "
+            "not studied until a teacher accepts them (Deck › Review pending facts… in the app), "
+            "or add "
+            "--include-doubtful to import them unreviewed"
         )
         for it in doubtful:
             notices.append(
-                f"not imported {it.fact.id} ({it.fact.kind.value} “{_short(it.fact.text)}”): "
+                f"pending {it.fact.id} ({it.fact.kind.value} “{_short(it.fact.text)}”): "
                 + "; ".join(it.fact.reasons)
             )
     for it in left_out:

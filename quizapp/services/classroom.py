@@ -99,7 +99,9 @@ def init_classroom(url: str) -> Engine:
     """
     engine = store.open_classroom_database(url)
     try:
-        store.load_seed_once(engine, _seed_deck)
+        from quizapp.questions.holds import with_holds
+
+        store.load_seed_once(engine, _seed_deck, with_holds)
         store.make_classroom(engine)
     except BaseException:
         engine.dispose()
@@ -110,8 +112,9 @@ def init_classroom(url: str) -> Engine:
 def _seed_deck() -> Deck:
     from quizapp.assets import seed_deck_path
     from quizapp.facts.deckfile import load_deck_file
+    from quizapp.questions.holds import with_holds
 
-    return load_deck_file(seed_deck_path())
+    return with_holds(load_deck_file(seed_deck_path()))
 
 
 def add_student(engine: Engine, role: str, *, password: str | None = None,

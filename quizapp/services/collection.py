@@ -37,7 +37,9 @@ def _sweep_backup_partials() -> None:
 
 
 def _seed_deck() -> Deck:
-    return load_deck_file(seed_deck_path())
+    from quizapp.questions.holds import with_holds
+
+    return with_holds(load_deck_file(seed_deck_path()))
 
 
 class Collection:
@@ -107,29 +109,34 @@ class Collection:
 
     def ensure_first_start(self) -> None:
         """Create the default profile and load the seed deck the first time."""
-        store.ensure_first_start(self.engine, _seed_deck)
+        from quizapp.questions.holds import with_holds
+
+        store.ensure_first_start(self.engine, _seed_deck, with_holds)
 
     def import_deck(
         self, deck: Deck, now: datetime | None = None, *, step: StepCallback | None = None
     ) -> StoreResult:
-        """Store a validated deck (all or nothing).
+        """Store a validated deck (all or nothing), its facts without a question held back.
 
         A large deck on an SQLite file is written in short steps that never
         keep an answer waiting (:mod:`quizapp.storage.staged`); ``step(done,
         total)`` is called after each and may raise to stop the import, which
         then stores nothing.
         """
+        from quizapp.questions.holds import with_holds
         from quizapp.storage.staged import import_deck
 
-        return import_deck(self.engine, deck, now, step=step)
+        # Facts no question can ask are held back (a deck of notes builds nothing).
+        return import_deck(self.engine, with_holds(deck), now, step=step)
 
     def import_deck_file(self, path: str | Path) -> StoreResult:
         """Validate and store a deck file; DeckFileError leaves the database untouched."""
         return self.import_deck(load_deck_file(path))
 
-    def load_deck(self, key_or_id: str | int) -> Deck:
-        """A stored deck as a plain value."""
-        return store.load_deck(self.engine, key_or_id)
+    def load_deck(self, key_or_id: str | int, *, include_held: bool = False) -> Deck:
+        """A stored deck as a plain value: the facts studied, and with ``include_held``
+        the facts held back from study too (:attr:`Fact.hold` says why)."""
+        return store.load_deck(self.engine, key_or_id, include_held=include_held)
 
     def profile(self, name_or_id: str | int | None = None) -> ProfileRow:
         """A profile by name or id; the first profile when none is named."""

@@ -11,7 +11,9 @@ from quizapp.storage.counts import (
     StudyCounts,
     deck_counts,
     due_reviews,
+    held_counts,
     study_counts,
 )
 
-__all__ = ["DeckCounts", "StudyCounts", "deck_counts", "due_reviews", "study_counts"]
+__all__ = ["DeckCounts", "StudyCounts", "deck_counts", "due_reviews", "held_counts",
+           "study_counts"]

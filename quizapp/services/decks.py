@@ -72,8 +72,9 @@ def profile_decks(collection: Collection,
 
 def deck_list_rows(profile: str | None = None) -> tuple[str, list[dict[str, Any]]]:
     """``quizapp decks``: the profile's name and its decks, each ``{"id", "key", "name"}``
-    with its card counts (``new``, ``learning``, ``review``, ``suspended``, ``total``;
-    none for a deck without cards).
+    with its card counts (``new``, ``learning``, ``review``, ``suspended``, ``total``,
+    and ``new_today``: the new facts the study screen introduces today, at most the
+    day's new limit, as the deck list shows them; none for a deck without cards).
 
     A SQLite collection that opening would not change (current schema, first
     start done, nothing to recover) is read with the standard library
@@ -95,12 +96,16 @@ def deck_list_rows(profile: str | None = None) -> tuple[str, list[dict[str, Any]
             return name, [{"id": d.id, "key": d.key, "name": d.name, **d.counts}
                           for d in decks]
     from quizapp.services.collection import Collection
+    from quizapp.services.counts import deck_counts
+    from quizapp.timeutil import utc_now
 
     with Collection.open() as col:
         row = col.profile(profile)
         assert row.id is not None
         listed, counts = profile_decks(col, row.id)
-    return row.name, [{"id": d.id, "key": d.key, "name": d.name, **counts.get(d.id or 0, {})}
+        today = {d.deck_id: d.new_today for d in deck_counts(col, row.id, utc_now())}
+    return row.name, [{"id": d.id, "key": d.key, "name": d.name, **counts.get(d.id or 0, {}),
+                       **({"new_today": today.get(d.id or 0, 0)} if d.id in counts else {})}
                       for d in listed]
 
 
@@ -213,7 +218,7 @@ def save_deck_options(collection: Collection, profile_id: int, deck_id: int,
                              if options.reviews_per_day is not None else 0))
     except ValueError as exc:
         problems.append(str(exc))
-    deck = collection.load_deck(deck_id)
+    deck = collection.load_deck(deck_id, include_held=True)  # stored again: keep them
     checked = None
     if deck.options.number_tolerance != options.number_tolerance:
         try:

@@ -69,13 +69,19 @@ class ImportOutcome:
     cards_created: int
     notices: tuple[str, ...]
     matched: bool = False  # the file updated a deck that was stored already
+    pending: int = 0  # facts of the deck held back for a teacher's check
+    no_form: int = 0  # facts of the deck no question can ask (held back)
 
     def summary(self) -> str:
         """One sentence for the command line."""
         verb = "Updated" if self.matched else "Imported"
+        held = [f"{n} {what}" for n, what in (
+            (self.pending, "pending a teacher's check"),
+            (self.no_form, "with no question to ask")) if n]
         return (f"{verb} deck {self.deck_key!r} ({self.deck_name}): {self.added} new facts, "
                 f"{self.updated} updated, {self.retired} retired, "
-                f"{self.cards_created} cards created.")
+                f"{self.cards_created} cards created"
+                + (f"; held back from study: {', '.join(held)}." if held else "."))
 
 
 def _name_key(name: str) -> str:
@@ -248,8 +254,12 @@ def store_loaded(collection: Collection, path: str | Path, deck: Deck,
     if matched and not replace:
         check_replacement(collection, path, deck)
     result = collection.import_deck(deck, step=step)
+    from quizapp.services.held import HeldCounts, held_counts
+
+    held = held_counts(collection).get(result.deck_id, HeldCounts())
     return ImportOutcome(result.deck_id, deck.id, deck.name, result.added, result.updated,
-                         result.retired, result.cards_created, (*notices, *more), matched)
+                         result.retired, result.cards_created, (*notices, *more), matched,
+                         held.pending, held.no_form)
 
 
 def import_path(collection: Collection, path: str | Path, *, replace: bool = False,

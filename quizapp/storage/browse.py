@@ -116,7 +116,9 @@ def _search_where(query: SearchQuery, words: list[tuple[str, bool]], dialect: st
     shape = (dialect, tuple(esc for _, esc in words), query.deck_id is not None,
              bool(query.kind), query.state or "", query.due or "", query.leech,
              query.reported)
-    where = ["f.retired = FALSE"]
+    # Listed: the facts studied and those held back (a teacher fixes them), not the
+    # facts a newer version of their deck removed.
+    where = ["(f.retired = FALSE OR f.hold IS NOT NULL)"]
     if query.deck_id is not None:
         where.append("f.deck_id = :deck")
     if query.kind:
@@ -213,11 +215,11 @@ def count_facts(collection: Database, profile_id: int, query: SearchQuery,
 
 
 _FACT_BY_KEY = PlainSql("SELECT id FROM fact WHERE deck_id = :deck AND key = :key "
-                        "AND retired = :no")
+                        "AND (retired = :no OR hold IS NOT NULL)")
 
 
 def find_fact_row_id(collection: Database, deck_id: int, key: str) -> int | None:
-    """The row id of a deck's listed (not retired) fact with this key, if there is one."""
+    """The row id of a deck's listed fact (studied or held back) with this key, if any."""
     found = _FACT_BY_KEY.rows(collection, {"deck": deck_id, "key": key, "no": False})
     return int(found[0][0]) if found else None
 
@@ -257,10 +259,11 @@ SELECT f.id, f.key, f.deck_id, {deck_name}, f.kind, f.text, f.front, f.stem, f.s
              AND NOT EXISTS (SELECT x.cancels_id FROM review x WHERE x.cancels_id = r.id)
            ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) END,
        (SELECT count(*) FROM question_report q
-        WHERE q.fact_id = f.id AND q.profile_id = :profile)
+        WHERE q.fact_id = f.id AND q.profile_id = :profile),
+       f.hold, f.hold_reasons
 FROM fact f {join}
 LEFT JOIN card c ON c.fact_id = f.id AND c.profile_id = :profile
-WHERE f.id IN ({ids}) AND f.retired = :no
+WHERE f.id IN ({ids}) AND (f.retired = :no OR f.hold IS NOT NULL)
 """)
         _summary_sql[(size, sqlite)] = stmt
     return stmt
@@ -268,7 +271,8 @@ WHERE f.id IN ({ids}) AND f.retired = :no
 
 def summary_rows(collection: Database, profile_id: int, fact_row_ids: Sequence[int]
                  ) -> list[tuple[Any, ...]]:
-    """One row per listed (not retired) fact of ``fact_row_ids`` (distinct ids), in no order.
+    """One row per listed fact of ``fact_row_ids`` (distinct ids; studied or held back, not
+    retired), in no order.
 
     Each row: id, key, deck id, deck name, kind, text, front, stem, speaker,
     name, role, back; its card's state, whether it is suspended and the family
@@ -276,7 +280,8 @@ def summary_rows(collection: Database, profile_id: int, fact_row_ids: Sequence[i
     is studied and not suspended; reps, lapses, suspended cards (0 or 1); its
     memory's stability; whether the last answer was right (read only when that
     stability makes the fact mastered); the profile's reports of its
-    questions.
+    questions; why the fact is held back from study (``pending``, ``no_form``;
+    None: it is studied) and the JSON list of reasons.
     """
     wanted = list(fact_row_ids)
     base = {"no": False, "profile": profile_id,

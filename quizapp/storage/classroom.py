@@ -235,9 +235,17 @@ def open_classroom_database(url: str) -> Engine:
     return open_database(url)
 
 
-def load_seed_once(engine: Engine, seed: Callable[[], Deck]) -> None:
-    """Store the seed deck (``seed()`` reads it) once, as a first start would; no profile."""
+def load_seed_once(engine: Engine, seed: Callable[[], Deck],
+                   verdict: Callable[[Deck], Deck] | None = None) -> None:
+    """Store the seed deck (``seed()`` reads it) once, as a first start would; no profile.
+
+    After the upgrade that added held facts, ``verdict`` records which facts
+    of each deck no question can ask (the owner does it: students cannot).
+    """
     with Session(engine) as s:
+        if verdict is not None:
+            repo.check_forms_once(s, verdict)
+            s.commit()
         if s.get(Meta, "seed_loaded") is None:
             if repo.find_deck(s, "seed") is None:
                 repo.store_deck(s, seed())

@@ -10,6 +10,7 @@ imports no part of it at module level (the deck list runs on the driver,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,8 @@ class StudyCounts:
     review_left: int = 0  # reviews due today, within the daily limit
     new_waiting: int = 0  # new facts ready beyond today's new limit
     reviews_waiting: int = 0  # reviews due today beyond today's review limit
+    new_introduced: int = 0  # new facts answered today (what the new limit has let in)
+    new_limit: int = 0  # today's new limit, "study more today" included
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,10 @@ class DeckCounts:
     learning: int
     due: int
     total: int
+    #: New facts the study screen introduces today: ``new`` less the buried ones,
+    #: at most today's new limit less the new facts answered today, as Anki's deck
+    #: list shows it (:attr:`StudyCounts.new_left` of the deck, the same figure).
+    new_today: int = 0
 
 
 _PROFILE_DAY = PlainSql("SELECT rollover_hour, timezone FROM profile WHERE id = :profile")
@@ -79,7 +86,7 @@ def profile_day(collection: Database, profile_id: int) -> tuple[int, str | None]
 # BURIED_WHERE of quizapp.storage.models, not imported here: the GUI shows its
 # window before SQLAlchemy is loaded).
 _DECK_COUNTS = PlainSql("""
-SELECT d.id, d.key, d.name, d.description,
+SELECT d.id, d.key, d.name, d.description, coalesce(x.buried_new, 0),
        (SELECT count(*) FROM card c
         WHERE c.profile_id = :profile AND c.deck_id = d.id AND c.state = 0
           AND c.suspended = :no) - coalesce(x.new, 0),
@@ -99,7 +106,9 @@ LEFT JOIN (
            count(*) FILTER (WHERE e.retired = 1 AND e.state IN (1, 3)
                                   AND e.suspended = :no) AS learning,
            count(*) FILTER (WHERE e.state = 2 AND e.suspended = :no AND e.due < :end_today
-                                  AND (e.retired = 1 OR e.buried_until >= :today)) AS due
+                                  AND (e.retired = 1 OR e.buried_until >= :today)) AS due,
+           count(*) FILTER (WHERE e.retired = 0 AND e.state = 0
+                                  AND e.suspended = :no) AS buried_new
     FROM (SELECT c.deck_id AS deck_id, c.state AS state, c.suspended AS suspended,
                  c.due AS due, c.buried_until AS buried_until, 1 AS retired
           FROM fact f CROSS JOIN card c
@@ -120,15 +129,42 @@ ORDER BY d.name, d.id
 """)
 
 
-def deck_counts(collection: Database, profile_id: int, now: datetime) -> list[DeckCounts]:
-    """Every deck by name, with the profile's new, learning, due-today and total cards.
+# Today's new limit of each deck (the profile's, or the deck's own for the
+# profile) and the new facts answered in it today: the study-count rule of
+# study_counts (effective study answers of today whose card was new before),
+# spelt as text because the deck list runs before SQLAlchemy is loaded (the
+# expressions of quizapp.storage.reviews: effective_sql, answer_kind,
+# state_before_is). tests/test_study_counts.py checks that both agree.
+_NEW_LIMITS = PlainSql("""
+SELECT d.id, coalesce(pd.new_per_day, p.new_per_day),
+       (SELECT count(DISTINCT c.fact_id) FROM review r
+        JOIN card c ON c.id = r.card_id
+        LEFT JOIN review o ON o.id = r.cancels_id
+        WHERE r.profile_id = :profile AND c.deck_id = d.id AND r.study_day = :today
+          AND r.kind IN ('study', 'test', 'overrule')
+          AND NOT EXISTS (SELECT 1 FROM review x WHERE x.cancels_id = r.id)
+          AND (CASE WHEN r.kind = 'overrule' THEN o.kind ELSE r.kind END) = 'study'
+          AND r.state_before LIKE :was_new)
+FROM deck d
+JOIN profile p ON p.id = :profile
+LEFT JOIN profile_deck pd ON pd.profile_id = p.id AND pd.deck_id = d.id
+""")
+
+
+def deck_counts(collection: Database, profile_id: int, now: datetime,
+                more_new: Mapping[tuple[int, int], int] | None = None) -> list[DeckCounts]:
+    """Every deck by name, with the profile's new, learning, due-today and total cards,
+    and the new facts it can still introduce today (``more_new``: (study day, deck id)
+    → new facts allowed that day beyond the saved limit, "Study more today").
 
     Decks retired for the profile's class (a classroom's) are left out.
 
-    The same counts as :func:`due_reviews` and the repository's per-state card
-    counts, read in two short statements (the profile's day, then the decks).
+    The same counts as :func:`due_reviews`, the repository's per-state card
+    counts and :func:`study_counts`' new facts left today, read in three short
+    statements (the profile's day, the decks, their limits).
     """
     from quizapp.scheduling import day_start, study_day
+    from quizapp.scheduling.state import state_prefix
 
     rollover_hour, timezone = profile_day(collection, profile_id)
     today = study_day(now, rollover_hour, timezone)
@@ -138,9 +174,16 @@ def deck_counts(collection: Database, profile_id: int, now: datetime) -> list[De
     rows = _DECK_COUNTS.rows(collection, {"profile": profile_id, "no": False,
                                           "end_today": end_today, "today": today,
                                           "importing": PENDING_DECK_PREFIX + "%"})
-    return [DeckCounts(int(i), key, name, description or "", int(new), int(learning),
-                       int(due), int(total))
-            for i, key, name, description, new, learning, due, total in rows]
+    limits = {int(d): (int(limit), int(done)) for d, limit, done in _NEW_LIMITS.rows(
+        collection, {"profile": profile_id, "today": today, "was_new": state_prefix(0) + "%"})}
+    more = more_new or {}
+    out: list[DeckCounts] = []
+    for i, key, name, description, buried_new, new, learning, due, total in rows:
+        limit, done = limits.get(int(i), (0, 0))
+        left = max(0, limit + more.get((today, int(i)), 0) - done)
+        out.append(DeckCounts(int(i), key, name, description or "", int(new), int(learning),
+                              int(due), int(total), min(int(new) - int(buried_new), left)))
+    return out
 
 
 def _day_bounds(
@@ -268,4 +311,19 @@ def study_counts(
     remaining = int(learning_due) + review_left + new_left
     return StudyCounts(answered, correct, remaining, int(due_tomorrow), new_left,
                        int(learning_due), review_left, int(new_ready) - new_left,
-                       int(review_due) - review_left)
+                       int(review_due) - review_left, len(new_facts),
+                       st.new_per_day + more_new)
+
+
+# A deck's held facts by why they are held (the partial index ix_fact_held).
+_HELD = PlainSql("SELECT deck_id, hold, count(*) FROM fact WHERE hold IS NOT NULL "
+                 "GROUP BY deck_id, hold")
+
+
+def held_counts(collection: Database) -> dict[int, dict[str, int]]:
+    """Deck id → {hold: how many of its facts are held so}, for decks with held facts
+    (read on the driver, as the deck list is)."""
+    out: dict[int, dict[str, int]] = {}
+    for deck_id, hold, n in _HELD.rows(collection, {}):
+        out.setdefault(int(deck_id), {})[str(hold)] = int(n)
+    return out

@@ -270,6 +270,46 @@ def _day_totals_and_fewer_indexes(conn: Connection) -> None:
         secure_if_classroom(conn)
 
 
+def _held_facts(conn: Connection) -> None:
+    """Schema 8 → 9, held facts: ``fact.hold`` and ``fact.hold_reasons`` (facts kept out of study).
+
+    A held fact is retired (out of study: no card, count, question or
+    distractor uses it) with the reason it is held back: ``pending`` (an
+    article's fact marked *check*, waiting for a teacher) or ``no_form`` (no
+    question form can ask it); the CHECK ``ck_fact_hold`` holds both rules.
+    Every existing fact gets NULL (studied as before, or removed from its
+    deck). Which facts have no question form is the question builder's
+    verdict, which storage does not compute: the step writes the meta key
+    :data:`FORMS_UNCHECKED`, and the first start after it
+    (:func:`quizapp.services.collection.Collection.ensure_first_start`)
+    records the verdict of every deck and removes the key, in one
+    transaction. The partial index ``ix_fact_held`` finds a deck's held
+    facts. No new table, so no new row-level security (students read facts,
+    teachers write them, as before); on a PostgreSQL classroom the grants are
+    made afresh, so that a teacher may write the new columns.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE fact ADD COLUMN hold VARCHAR"))
+        conn.execute(text(
+            f"ALTER TABLE fact ADD CONSTRAINT ck_fact_hold CHECK ({models.HOLD_CHECK})"))
+    else:  # SQLite adds no constraint to a table: the new column carries it
+        conn.execute(text("ALTER TABLE fact ADD COLUMN hold VARCHAR"
+                          f" CONSTRAINT ck_fact_hold CHECK ({models.HOLD_CHECK})"))
+    conn.execute(text("ALTER TABLE fact ADD COLUMN hold_reasons TEXT"))
+    conn.execute(text(
+        "CREATE INDEX ix_fact_held ON fact (deck_id, hold) WHERE hold IS NOT NULL"))
+    conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, '1')"),
+                 {"k": FORMS_UNCHECKED})
+    if conn.dialect.name == "postgresql":
+        from quizapp.storage.classroom import secure_if_classroom
+
+        secure_if_classroom(conn)  # a teacher's import writes the new columns
+
+
+#: The meta key of a database whose facts' question forms are not checked yet.
+FORMS_UNCHECKED = "forms_unchecked"
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
@@ -279,6 +319,7 @@ MIGRATIONS: list[Migration] = [
     _one_memory_per_fact,  # 5 → 6
     _media_store,  # 6 → 7
     _day_totals_and_fewer_indexes,  # 7 → 8
+    _held_facts,  # 8 → 9
 ]
 
 

@@ -92,9 +92,19 @@ def transaction(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def ensure_first_start(engine: Engine, seed_deck: Callable[[], Deck]) -> None:
-    """Create the default profile and store the seed deck (``seed_deck()``) the first time."""
+def ensure_first_start(engine: Engine, seed_deck: Callable[[], Deck],
+                       verdict: Callable[[Deck], Deck] | None = None) -> None:
+    """Create the default profile and store the seed deck (``seed_deck()``) the first time.
+
+    After the upgrade that added held facts, ``verdict`` records which facts of
+    each stored deck no question can ask (:func:`repository.check_forms_once`).
+    """
     with transaction(engine) as s:
+        # In a classroom only the owner of the tables may record it (students and
+        # teachers do not write the meta table): their start leaves it to the owner's.
+        if verdict is not None and (s.get(Meta, CLASSROOM_KEY) is None
+                                    or repo.owns_the_tables(s)):
+            repo.check_forms_once(s, verdict)
         # A classroom's profiles are its students, made with their login
         # roles: whoever runs the app there gets no profile of their own.
         if s.get(Meta, CLASSROOM_KEY) is None and not repo.list_profiles(s):
@@ -105,10 +115,10 @@ def ensure_first_start(engine: Engine, seed_deck: Callable[[], Deck]) -> None:
             s.add(Meta(key="seed_loaded", value="1"))
 
 
-def load_deck(engine: Engine, key_or_id: str | int) -> Deck:
-    """A stored deck as a plain value."""
+def load_deck(engine: Engine, key_or_id: str | int, *, include_held: bool = False) -> Deck:
+    """A stored deck as a plain value (its studied facts; ``include_held``: held ones too)."""
     with session(engine) as s:
-        return repo.load_deck(s, key_or_id)
+        return repo.load_deck(s, key_or_id, include_held=include_held)
 
 
 def find_profile(engine: Engine, name_or_id: str | int | None = None) -> ProfileRow:

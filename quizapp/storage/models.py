@@ -11,14 +11,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, LargeBinary, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # The meta key that marks a database set up as a classroom (quizapp class init).
 CLASSROOM_KEY = "classroom"
@@ -33,6 +42,7 @@ RETIRED_WHERE = "{t}retired = TRUE"
 LEECH_WHERE = "{t}lapses >= 8"  # LEECH_LAPSES
 BURIED_WHERE = "{t}buried_until IS NOT NULL"
 WRONG_WHERE = "{t}correct = FALSE"
+HELD_WHERE = "{t}hold IS NOT NULL"
 WRONG_CHOICE_WHERE = (
     "{t}correct = FALSE AND {t}choices IS NOT NULL AND {t}given IS NOT NULL"
 )
@@ -124,13 +134,32 @@ class SourceRow(SQLModel, table=True):
     licence: str | None = None
 
 
+#: Why a fact is held back from study (``fact.hold``; NULL: it is studied).
+HOLD_PENDING = "pending"  # found in an article, marked check, waiting for a teacher
+HOLD_NO_FORM = "no_form"  # the question builder finds no question to ask about it
+HOLDS = (HOLD_PENDING, HOLD_NO_FORM)
+#: ``fact.hold``'s values, and a held fact is always out of study (retired).
+HOLD_CHECK = "hold IS NULL OR (hold IN ('pending', 'no_form') AND retired = TRUE)"
+
+
 class FactRow(SQLModel, table=True):
-    """One fact of a deck (all kinds in one table; unused columns stay NULL)."""
+    """One fact of a deck (all kinds in one table; unused columns stay NULL).
+
+    ``retired`` facts are out of study: no card is made for them, no count,
+    question or distractor uses them. ``hold`` says why a retired fact is
+    held back rather than removed (schema: held facts): NULL for a fact a
+    newer version of its deck no longer has (or a fact that is studied),
+    ``pending`` for an article's fact marked *check* that waits for a
+    teacher, ``no_form`` for a fact no question form can ask; ``hold_reasons``
+    is the JSON list of one-line reasons a teacher reads (NULL: none).
+    """
 
     __tablename__ = "fact"
     __table_args__ = (
         UniqueConstraint("deck_id", "key"),
         Index("ix_fact_retired", "id", **_where(RETIRED_WHERE)),  # schema 3
+        Index("ix_fact_held", "deck_id", "hold", **_where(HELD_WHERE)),  # held facts
+        CheckConstraint(HOLD_CHECK, name="ck_fact_hold"),
     )
     id: int | None = Field(default=None, primary_key=True)
     deck_id: int = Field(foreign_key="deck.id", ondelete="CASCADE", index=True)
@@ -162,6 +191,8 @@ class FactRow(SQLModel, table=True):
     # The names of the deck's media files (table media) the fact shows, in order
     # (JSON array; schema: the media store).
     media: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    hold: str | None = None  # see the class's description and HOLD_CHECK
+    hold_reasons: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 class MediaRow(SQLModel, table=True):
     """A picture or sound of a deck, its bytes kept in the database (the media store).

@@ -17,19 +17,22 @@ that the quick list is the one the full stack reads.
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 #: :data:`quizapp.storage.models.SCHEMA_VERSION`: another version goes the full way.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: :data:`quizapp.storage.models.CLASSROOM_KEY`.
 CLASSROOM_KEY = "classroom"
 #: :data:`quizapp.storage.staged.META_PREFIX`: an import that may need recovering.
 IMPORT_PENDING = "import-pending:"
+#: :data:`quizapp.storage.db.FORMS_UNCHECKED`: held facts not recorded yet since the upgrade.
+FORMS_UNCHECKED = "forms_unchecked"
 #: :data:`quizapp.storage.staged.PENDING_DECK_PREFIX`: a deck whose import is under way.
 PENDING_DECK = "~importing-"
 
-_STATES = ("new", "learning", "review", "suspended", "total")
+_STATES = ("new", "learning", "review", "suspended", "total")  # then new_today
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +65,11 @@ def _ready(con: sqlite3.Connection, path: Path) -> bool:
     if not {"meta", "deck", "fact", "card", "profile", "class_deck_retired"} <= tables:
         return False
     meta = dict(con.execute(
-        "SELECT key, value FROM meta WHERE key IN ('schema_version', 'seed_loaded', ?)",
-        (CLASSROOM_KEY,)).fetchall())
+        "SELECT key, value FROM meta WHERE key IN ('schema_version', 'seed_loaded', ?, ?)",
+        (CLASSROOM_KEY, FORMS_UNCHECKED)).fetchall())
     if meta.get("schema_version") != str(SCHEMA_VERSION) or "seed_loaded" not in meta:
+        return False
+    if FORMS_UNCHECKED in meta:
         return False
     if CLASSROOM_KEY in meta:
         return False
@@ -117,6 +122,21 @@ def deck_list(path: Path, profile: str | None) -> tuple[str, list[QuickDeck]] | 
             " SELECT r.deck_id FROM class_deck_retired r JOIN profile p"
             " ON p.class_name = r.class_name WHERE p.id = ?) ORDER BY name",
             (PENDING_DECK + "%", profile_id)).fetchall()
+        # The deck list's new facts for today are the new cards, at most the day's new
+        # limit: when no answer and no buried card can fall on today (the study day is
+        # never more than two days behind the UTC day), nothing else lowers them.
+        # Otherwise the full way counts them (quizapp.storage.counts.deck_counts).
+        recent = int(time.time() // 86400) - 2
+        if con.execute("SELECT 1 FROM review WHERE profile_id = ? AND study_day >= ? LIMIT 1",
+                       (profile_id, recent)).fetchone() is not None:
+            return None
+        if con.execute("SELECT 1 FROM card WHERE profile_id = ? AND buried_until IS NOT NULL"
+                       " AND buried_until >= ? LIMIT 1", (profile_id, recent)).fetchone():
+            return None
+        limits = dict(con.execute(
+            "SELECT d.id, coalesce(pd.new_per_day, p.new_per_day) FROM deck d"
+            " JOIN profile p ON p.id = ? LEFT JOIN profile_deck pd"
+            " ON pd.profile_id = p.id AND pd.deck_id = d.id", (profile_id,)).fetchall())
         counts: dict[int, dict[str, int]] = {}
         for deck_id, state, suspended, n in con.execute(
                 "SELECT c.deck_id, c.state, c.suspended, count(*) FROM card c"
@@ -133,6 +153,8 @@ def deck_list(path: Path, profile: str | None) -> tuple[str, list[QuickDeck]] | 
                 c["learning"] += n
             else:
                 c["review"] += n
+        for deck_id, c in counts.items():
+            c["new_today"] = min(c["new"], max(0, int(limits.get(deck_id, 0))))
         return profile_name, [QuickDeck(int(i), str(k), str(nm), counts.get(int(i), {}))
                               for i, k, nm in decks]
     except sqlite3.Error:  # damaged, locked too long, an unexpected shape: the full way

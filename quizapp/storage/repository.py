@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, literal, text, update
+from sqlalchemy import and_, bindparam, delete, exists, func, literal, or_, text, update
 from sqlalchemy import select as core_select
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -32,6 +32,7 @@ from quizapp.storage.models import (
     DeckRow,
     FactRow,
     MediaRow,
+    Meta,
     ProfileRow,
     SourceRow,
     utc_now,
@@ -119,7 +120,7 @@ def _fetch_tuples(session: Session, statement: ClauseElement) -> list[tuple[Any,
 FACT_COLUMNS: tuple[str, ...] = (
     "key", "kind", "text", "start", "end", "sentence", "sentence_start", "stem", "event",
     "value_text", "value_num", "unit", "counts", "qualifier", "speaker", "role", "reported",
-    "name", "roles", "front", "back", "tags", "media",
+    "name", "roles", "front", "back", "tags", "media", "hold", "hold_reasons",
 )  # fmt: skip
 #: What storing a deck writes for each fact: the fact's columns and its place.
 _STORED_COLUMNS = (*FACT_COLUMNS, "deck_id", "position", "retired", "source_id")
@@ -127,7 +128,8 @@ _STORED_COLUMNS = (*FACT_COLUMNS, "deck_id", "position", "retired", "source_id")
 _LOADED_COLUMNS = (
     "position", "id", "key", "kind", "source_id", "text", "start", "end", "sentence",
     "sentence_start", "stem", "event", "value_text", "value_num", "unit", "counts", "qualifier",
-    "speaker", "role", "reported", "name", "roles", "front", "back", "tags", "media",
+    "speaker", "role", "reported", "name", "roles", "front", "back", "tags", "media", "hold",
+    "hold_reasons",
 )  # fmt: skip
 _KINDS = {k.value: k for k in FactKind}
 _EMPTY_JSON_LIST = "[]"
@@ -190,9 +192,11 @@ def _fact_tuple(
         fact.back,
         _json_list(fact.tags),
         _json_list(fact.media),
+        fact.hold,
+        _json_list(fact.reasons) if fact.hold is not None and fact.reasons else None,
         deck_id,
         position,
-        False,
+        fact.hold is not None,  # a held fact is out of study (see FactRow)
         source_id,
     )
 
@@ -318,7 +322,9 @@ def _fact_from_tuple(
         r[22],
         r[23],
         _json_tuple(r[24], lists),
+        reasons=_json_tuple(r[27]) if r[26] is not None else (),
         media=_json_tuple(r[25]),
+        hold=r[26],
     )
 
 
@@ -350,6 +356,8 @@ def row_to_fact(row: FactRow, source_key: str | None) -> Fact:
         back=row.back,
         tags=_json_tuple(row.tags),
         media=_json_tuple(row.media),
+        hold=row.hold,
+        reasons=_json_tuple(row.hold_reasons) if row.hold is not None else (),
     )
 
 
@@ -458,13 +466,13 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
         source_ids[src.id] = srow.id
 
     fact_table = FactRow.__table__  # type: ignore[attr-defined]
+    # A held fact is retired too; dropped from the deck, it is retired and no longer held.
     existing: dict[str, tuple[int, bool]] = {} if new_deck else {
-        key: (fid, bool(retired))
-        for fid, key, retired in _fetch_tuples(
+        key: (fid, bool(retired) and hold is None)
+        for fid, key, retired, hold in _fetch_tuples(
             session,
-            select(fact_table.c.id, fact_table.c.key, fact_table.c.retired).where(
-                fact_table.c.deck_id == deck_id
-            ),
+            select(fact_table.c.id, fact_table.c.key, fact_table.c.retired,
+                   fact_table.c.hold).where(fact_table.c.deck_id == deck_id),
         )
     }
     # Which facts are new and which update a stored fact, by position in the deck.
@@ -508,7 +516,7 @@ def store_deck(session: Session, deck: Deck, now: datetime | None = None) -> Sto
     if retire:  # a retired fact shows nothing: its media go unless another fact names them
         for chunk in _chunks(retire):
             session.exec(update(FactRow).where(FactRow.id.in_(chunk))  # type: ignore[union-attr]
-                         .values(retired=True, media="[]"))
+                         .values(retired=True, media="[]", hold=None, hold_reasons=None))
     delete_orphan_media(session, deck_id)
     profile_ids = [p for p in session.exec(select(ProfileRow.id)) if p is not None]
     if new_deck:
@@ -702,8 +710,8 @@ def create_missing_cards(
     )
     if fact_ids is None:
         wanted = wanted.where(fact.c.retired == False)  # noqa: E712
-    else:
-        wanted = wanted.where(fact.c.id.between(*fact_ids))
+    else:  # a held fact of the import stays without cards
+        wanted = wanted.where(fact.c.id.between(*fact_ids), fact.c.hold.is_(None))
     if deck_id is not None:
         wanted = wanted.where(fact.c.deck_id == deck_id)
     columns = [
@@ -733,7 +741,7 @@ def create_cards_of_new_facts(session: Session, profile_ids: Sequence[int], deck
         f"suspended, reported_forms) SELECT p.id, f.id, f.deck_id, {ph}, 0, 0, 0, FALSE, "
         f"{ph} FROM profile AS p CROSS JOIN fact AS f "
         f"WHERE p.id IN ({', '.join([ph] * len(profile_ids))}) AND f.deck_id = {ph} "
-        f"AND f.id >= {ph} ORDER BY p.id, f.id"
+        f"AND f.id >= {ph} AND f.hold IS NULL ORDER BY p.id, f.id"
     )
     cursor = _cursor(session)
     try:
@@ -744,11 +752,13 @@ def create_cards_of_new_facts(session: Session, profile_ids: Sequence[int], deck
 
 
 def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool = False,
-              without_qa: bool = False) -> Deck:
+              without_qa: bool = False, include_held: bool = False) -> Deck:
     """The stored deck as a plain :class:`Deck` (NotFoundError if absent).
 
     ``without_qa`` leaves the Q/A facts out (a study session fetches those with
     :func:`load_facts` as their cards come up: no other question needs them).
+    Held facts (:attr:`Fact.hold`) are retired: only ``include_retired`` or
+    ``include_held`` (the deck as its teacher edits it) loads them.
     """
     row = find_deck(session, key_or_id)
     if row is None:
@@ -763,7 +773,9 @@ def load_deck(session: Session, key_or_id: str | int, *, include_retired: bool =
     q = select(*(fact_table.c[name] for name in _LOADED_COLUMNS)).where(
         fact_table.c.deck_id == row.id
     )
-    if not include_retired:
+    if include_held and not include_retired:
+        q = q.where(or_(fact_table.c.retired == False, fact_table.c.hold.is_not(None)))  # noqa: E712
+    elif not include_retired:
         q = q.where(fact_table.c.retired == False)  # noqa: E712
     if without_qa:
         q = q.where(fact_table.c.kind != FactKind.QA.value)
@@ -1041,3 +1053,99 @@ def stored_cards(
         .where(col(FactRow.deck_id) == deck.id, col(CardRow.profile_id) == profile_id)
     )
     return {key: (str(card.id), CardState.of(card)) for key, card in rows}
+
+
+# --------------------------------------------------------------------------
+# Held facts (schema: held facts)
+
+
+def set_holds(session: Session, deck_id: int,
+              holds: Mapping[str, tuple[str | None, Sequence[str]]]) -> int:
+    """Hold facts of a deck back from study, or let them be studied; how many changed.
+
+    ``holds`` maps fact keys to (hold, reasons): ``pending`` or ``no_form``
+    retire the fact with its reasons, None makes it studied again (its
+    cards are made). Facts removed from the deck (retired, not held) are
+    left alone, as are keys the deck does not have.
+    """
+    fact_table = FactRow.__table__  # type: ignore[attr-defined]
+    rows = {
+        key: (fid, hold, reasons)
+        for fid, key, hold, reasons in _fetch_tuples(session, select(
+            fact_table.c.id, fact_table.c.key, fact_table.c.hold, fact_table.c.hold_reasons,
+        ).where(fact_table.c.deck_id == deck_id,
+                or_(fact_table.c.retired == False, fact_table.c.hold.is_not(None))))  # noqa: E712
+    }
+    changes: list[dict[str, Any]] = []
+    freed = False
+    for key, (hold, reasons) in holds.items():
+        found = rows.get(key)
+        if found is None:
+            continue
+        text_reasons = _json_list(tuple(reasons)) if hold is not None and reasons else None
+        if (found[1], found[2]) == (hold, text_reasons):
+            continue
+        freed = freed or hold is None
+        changes.append({"i": found[0], "h": hold, "r": text_reasons, "t": hold is not None})
+    if changes:
+        session.connection().execute(
+            update(fact_table).where(fact_table.c.id == bindparam("i")).values(
+                hold=bindparam("h"), hold_reasons=bindparam("r"), retired=bindparam("t")),
+            changes)
+    if freed:
+        profile_ids = [p for p in session.exec(select(ProfileRow.id)) if p is not None]
+        create_missing_cards(session, profile_ids, deck_id)
+    return len(changes)
+
+
+def held_facts(session: Session, deck_id: int, hold: str | None = None) -> list[Fact]:
+    """A deck's held facts (only those held so with ``hold``), in deck order."""
+    deck = session.get(DeckRow, deck_id)
+    if deck is None:
+        raise NotFoundError(f"no deck {deck_id}")
+    fact_table = FactRow.__table__  # type: ignore[attr-defined]
+    where = [fact_table.c.deck_id == deck_id, fact_table.c.hold.is_not(None)]
+    if hold is not None:
+        where.append(fact_table.c.hold == hold)
+    sources = {
+        i: k for i, k in session.exec(select(SourceRow.id, SourceRow.key).where(
+            col(SourceRow.deck_id) == deck_id)) if i is not None
+    }
+    rows = _fetch_tuples(session, select(*(fact_table.c[n] for n in _LOADED_COLUMNS)).where(*where))
+    rows.sort(key=itemgetter(0, 1))
+    return [_fact_from_tuple(r, sources, {}) for r in rows]
+
+
+def owns_the_tables(session: Session) -> bool:
+    """Whether the connection may write the meta table (always on SQLite; on a PostgreSQL
+    classroom, the owner of the tables, not a student's or a teacher's role)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.execute(text(
+        "SELECT has_table_privilege(current_user, 'meta', 'DELETE')")).scalar())
+
+
+def check_forms_once(session: Session, verdict: Callable[[Deck], Deck]) -> int:
+    """After the upgrade that added held facts: record every deck's ``no_form`` verdict.
+
+    ``verdict`` returns a deck with each fact's hold as the question builder
+    finds it (:func:`quizapp.questions.holds.with_holds`); the upgrade's meta
+    key is removed in the same transaction. Returns how many facts changed.
+    """
+    from quizapp.storage.db import FORMS_UNCHECKED
+
+    mark = session.get(Meta, FORMS_UNCHECKED)
+    if mark is None:
+        return 0
+    changed = 0
+    for row in list_decks(session):
+        assert row.id is not None
+        deck = load_deck(session, row.id, include_held=True)
+        checked = verdict(deck)
+        if checked is deck:
+            continue
+        changed += set_holds(session, row.id, {
+            f.id: (f.hold, f.reasons) for f, was in zip(checked.facts, deck.facts, strict=True)
+            if f.hold != was.hold})
+    session.delete(mark)
+    return changed

@@ -85,6 +85,7 @@ META_PREFIX = "import-pending:"
 StepCallback = Callable[[int, int], None]
 
 _POSITION = repo._STORED_COLUMNS.index("position")
+_HOLD = repo._STORED_COLUMNS.index("hold")
 
 
 class ImportConflictError(DatabaseError):
@@ -189,6 +190,7 @@ class _Staged:
         self.token = secrets.token_hex(8)
         self.deck_id = 0
         self.new_deck = False
+        self.unheld = False  # a stored fact held back before is studied after this import
 
     def run(self) -> repo.StoreResult:
         # An import that died since this database was opened left hidden rows
@@ -236,11 +238,12 @@ class _Staged:
         facts = deck.facts
         fact_table = FactRow.__table__  # type: ignore[attr-defined]
         with Session(self.engine) as s:
-            existing: dict[str, tuple[int, bool]] = {
-                key: (fid, bool(retired))
-                for fid, key, retired in repo._fetch_tuples(
+            existing: dict[str, tuple[int, bool]] = {  # a held fact counts as not retired
+                key: (fid, bool(retired) and hold is None)
+                for fid, key, retired, hold in repo._fetch_tuples(
                     s,
-                    select(fact_table.c.id, fact_table.c.key, fact_table.c.retired).where(
+                    select(fact_table.c.id, fact_table.c.key, fact_table.c.retired,
+                           fact_table.c.hold).where(
                         fact_table.c.deck_id == deck_id, fact_table.c.position >= 0
                     ),
                 )
@@ -312,11 +315,14 @@ class _Staged:
                     )
                 if moved:  # facts whose position alone changed
                     cursor.executemany(repo._update_sql(s, "fact", ("position",)), moved)
-                if retire:  # a retired fact shows nothing: its media go unless named
-                    cursor.executemany(repo._update_sql(s, "fact", ("retired", "media")),
-                                       ((True, "[]", fid) for fid in retire))
+                if retire:  # retired: it shows nothing (media go unless named), held no more
+                    cursor.executemany(
+                        repo._update_sql(s, "fact", ("retired", "media", "hold", "hold_reasons")),
+                        ((True, "[]", None, None, fid) for fid in retire)
+                    )
                 cursor.execute(
-                    "UPDATE fact SET retired = 0, position = -1 - position "
+                    "UPDATE fact SET retired = CASE WHEN hold IS NULL THEN 0 ELSE 1 END,"
+                    " position = -1 - position "
                     "WHERE deck_id = ? AND position < 0",
                     (deck_id,),
                 )
@@ -325,7 +331,9 @@ class _Staged:
             repo.delete_orphan_media(s, deck_id)  # files no fact names any more, with the rest
             now_profiles = [p for p in s.exec(select(ProfileRow.id)) if p is not None]
             late = [p for p in now_profiles if p not in set(profiles)]
-            if late:  # profiles made during the import: cards for every fact of the deck
+            if self.unheld:  # a fact held back before is studied now: cards for everyone
+                cards += repo.create_missing_cards(s, now_profiles, deck_id)
+            elif late:  # profiles made during the import: cards for every fact of the deck
                 cards += repo.create_missing_cards(s, late, deck_id)
             meta = s.get(Meta, META_PREFIX + self.token)
             if meta is not None:
@@ -375,6 +383,8 @@ class _Staged:
                                 moved.append((position, fid))
                         else:
                             changed.append((fid, position))
+                            if have[_HOLD] is not None and want[_HOLD] is None:
+                                self.unheld = True  # it gets its cards in the last step
             finally:
                 cursor.close()
             s.rollback()

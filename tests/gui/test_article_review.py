@@ -476,3 +476,70 @@ def test_the_same_article_again_updates_its_deck(
     assert again.create_deck()
     assert deck_count(quizapp_home) == decks
     assert again.created_deck_id == stored[0][0]
+
+
+def test_a_stored_decks_pending_facts_are_reviewed_and_saved(
+        window: MainWindow, qtbot: QtBot, quizapp_home: Path) -> None:
+    """``import --accept-all`` stored the facts marked check as pending; the review screen
+    opens them from the deck menu, check first with their reasons. Accept all accepts
+    only what is ready and never overrides a rejection; saving makes the accepted facts
+    studied (their cards made), drops the rejected ones, and leaves the rest pending."""
+    from quizapp.importers.article import load_article
+    from quizapp.services.held import held_facts
+
+    assert window.library is not None
+    col = window.library.collection
+    result = load_article(STAMPEDE, accept_all=True)
+    deck_id = col.import_deck(result.deck).deck_id
+    key = result.deck.id
+    window.refresh_decks()
+    window.deck_page.select_deck(deck_id)
+    pending = {f.id for f in held_facts(col, key, "pending")}
+    assert pending == {"n-muslim-pilgrims", "n-people", "n-pilgrims", "d-not-first-time-deadly"}
+    window._update_pending_action()
+    assert window.act_review_pending.isEnabled()
+    assert window.act_review_pending.text() == "Review &pending facts (4)…"
+
+    panel = window.review_pending()
+    assert panel is not None and panel.review is not None
+    qtbot.waitExposed(panel.view, timeout=WAIT_MS)
+    view, review = panel.view, panel.review
+    rows = view.model.rows()
+    assert {r.fact_id for r in rows} == pending
+    assert all(r.status == "check" for r in rows)  # every one marked check …
+    assert all(it.fact.reasons for it in review.items)  # … with its reason
+    assert view.create_button.text() == "Save decisions"
+    assert view.width() <= 1366 and view.height() <= 768
+
+    # Reject one; correct another so that its question passes the stem gate (ready,
+    # accepted); Accept all then accepts nothing more and keeps the rejection.
+    view.select_row(row_of(panel, "n-people"))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_R)
+    view.select_row(row_of(panel, "n-pilgrims"))
+    qtbot.keyClick(view.table, Qt.Key.Key_E)
+    dialog = editor(panel, qtbot)
+    set_field(dialog, "counts", "pilgrims trampled in the 1991 stampede")
+    set_field(dialog, "stem", "How many pilgrims were trampled during the 1991 Hajj?")
+    dialog.try_save()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert review.item("n-pilgrims").decision.value == "accepted"
+    assert review.item("n-pilgrims").fact.level == "ready"
+    qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
+    assert review.item("n-people").decision.value == "rejected"
+    assert review.item("n-muslim-pilgrims").decision.value == "undecided"  # still check
+    assert review.counts().accepted == 1 and review.counts().rejected == 1
+
+    qtbot.mouseClick(view.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: closed(view), timeout=WAIT_MS)
+    assert {f.id for f in held_facts(col, key, "pending")} == {
+        "n-muslim-pilgrims", "d-not-first-time-deadly"}
+    stored = {f.id: f for f in col.load_deck(key, include_held=True).facts}
+    assert "n-people" not in stored
+    assert stored["n-pilgrims"].hold is None
+    assert stored["n-pilgrims"].counts == "pilgrims trampled in the 1991 stampede"
+    cards = query(quizapp_home, "SELECT count(*) FROM card c JOIN fact f ON f.id = c.fact_id "
+                  "WHERE f.key = 'n-pilgrims' AND f.deck_id = ?", deck_id)
+    assert cards == [(1,)]  # the Student's card: it is studied now
+    window._update_pending_action()
+    assert window.act_review_pending.text() == "Review &pending facts (2)…"

@@ -206,7 +206,9 @@ def test_browse_rows_equal_sql_count(studied: MainWindow, qtbot: QtBot, quizapp_
     con = sqlite3.connect(quizapp_home / "quizapp.sqlite3")
     try:
         (expected,) = con.execute(
-            f"SELECT count(*) FROM fact f WHERE f.retired = 0 AND {where}",
+            # Browse lists the facts studied and those held back from study.
+            f"SELECT count(*) FROM fact f WHERE (f.retired = 0 OR f.hold IS NOT NULL) "
+            f"AND {where}",
             {"pid": pid, "start": sql_time(start), "end": sql_time(end)}).fetchone()
     finally:
         con.close()
@@ -701,3 +703,22 @@ def test_column_headers_are_not_cut(window: MainWindow, qtbot: QtBot,
                     continue
                 label = model.headerData(i, Qt.Orientation.Horizontal)
                 assert header.sectionSize(i) >= header.sectionSizeHint(i), (label, size)
+
+
+def test_browse_shows_facts_no_question_can_ask(window: MainWindow, qtbot: QtBot) -> None:
+    """The seed's quotes with no question form are listed with a state that says so and
+    the reason in its tooltip, so a teacher can fix them; they have no card."""
+    open_browse(window, qtbot)
+    window.browse.refresh()
+    model = window.browse.model
+    rows = {model.fact_at(r).key: r for r in range(model.rowCount())}  # type: ignore[union-attr]
+    assert len(rows) == 40
+    held = [k for k, r in rows.items()
+            if model.data(model.index(r, FactTableModel.STATE)) == "No question"]
+    assert sorted(held) == sorted(["q-peskov", "q-moscow-accuses", "q-armenia-position",
+                                   "q-pashinyan-clarified"])
+    tip = model.data(model.index(rows["q-peskov"], FactTableModel.STATE),
+                     Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("No question can be asked about this fact, so it is not studied: ")
+    studied = model.data(model.index(rows["d-trilateral-statement"], FactTableModel.STATE))
+    assert studied == "New"

@@ -547,6 +547,8 @@ def test_study_more_today_lets_more_new_cards_in_without_changing_the_limit(
     con.commit()
     con.close()
     window.refresh_decks()
+    # The deck list's New is capped by today's limit, as Anki shows it.
+    assert [d.new for d in window.deck_model.decks()] == [0]
     study = window.study
     window.start_study()
     qtbot.waitUntil(lambda: study.state == StudyPanel.SUMMARY, timeout=WAIT_MS)
@@ -568,6 +570,8 @@ def test_study_more_today_lets_more_new_cards_in_without_changing_the_limit(
     # Back on the deck list and in again: the allowance lasts for the rest of the day ...
     study.closed.emit()
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.deck_page, timeout=WAIT_MS)
+    window.refresh_decks()
+    assert [d.new for d in window.deck_model.decks()] == [9]  # the deck list counts the extra
     window.start_study()
     wait_question(qtbot, study)
     assert study.view.progress_text.accessibleDescription().startswith("9 new")

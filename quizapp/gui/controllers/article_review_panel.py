@@ -112,6 +112,9 @@ class ArticleReviewPanel(QObject):
         self.worker: TaskWorker | None = None
         self._selected: str | None = None
         self._dirty = False
+        #: The stored deck whose pending facts are under review (None: a new article).
+        self.pending_key: str | None = None
+        self._renamed: dict[str, str] = {}  # an edited fact's new id → the id it had
         self._confirm: QMessageBox | None = None
         v = self.view
         v.intro.setText(f"Finding the facts of {self.path.name}…")
@@ -466,7 +469,14 @@ class ArticleReviewPanel(QObject):
             except DeckFileError as exc:
                 return exc.problems
             self._selected = saved.fact.id
-            self._changed(f"Saved and accepted “{_short(saved.fact.text or saved.fact.id)}”.")
+            if saved.fact.id != fid:  # the stored fact it stands for (pending facts)
+                self._renamed[saved.fact.id] = self._renamed.pop(fid, fid)
+            shown = _short(saved.fact.text or saved.fact.id)
+            if saved.fact.level == "check":  # the stem gate, taken again on the edit
+                self._changed(f"Saved “{shown}”, still to check: "
+                              + "; ".join(saved.fact.reasons) + ".")
+            else:
+                self._changed(f"Saved and accepted “{shown}”.")
             return []
 
         dialog = FactEditorDialog(
@@ -549,16 +559,90 @@ class ArticleReviewPanel(QObject):
             self.review.default_name if self.review is not None else ""
         )
 
+    # ------------------------------------------------------------------ pending facts
+
+    def open_pending(self, deck_key: str) -> None:
+        """Show the facts of a stored deck that wait for a teacher (held *pending*).
+
+        They are marked *check*, with their reasons, first; accepting, correcting
+        and rejecting work as for a new article, and **Save decisions** stores
+        them: accepted facts are studied from then on, rejected ones leave the
+        deck, undecided ones stay pending (ValueError: none is pending).
+        """
+        from quizapp.importers.article import ArticleReview
+        from quizapp.services.held import pending_review_deck
+
+        deck = pending_review_deck(self.collection, deck_key)
+        self.pending_key = deck_key
+        self._found(ArticleReview(deck))
+        v = self.view
+        v.setWindowTitle(f"Pending facts of {deck.name}")
+        n = len(deck.facts)
+        v.intro.setText(
+            f"{n} fact{'s' if n != 1 else ''} of “{deck.name}” "
+            f"{'were' if n != 1 else 'was'} stored without review and "
+            f"{'are' if n != 1 else 'is'} not studied until you accept "
+            f"{'them' if n != 1 else 'it'}. Each is marked check with the reason: "
+            "accept it, correct it, or reject it, then save your decisions. "
+            "Facts you leave undecided stay pending."
+        )
+        v.name_edit.setText(deck.name)
+        v.id_edit.setText(deck.id)
+        v.name_edit.setEnabled(False)
+        v.id_edit.setEnabled(False)
+        v.create_button.setText("Save decisions")
+        v.create_button.setToolTip("Store your decisions: accepted facts are studied, "
+                                   "rejected ones leave the deck")
+        v.add_missing.setEnabled(False)
+        self.status_message.emit(f"{n} pending facts of “{deck.name}”: review them.")
+
+    def _save_pending(self) -> bool:
+        from quizapp.importers.article import Decision
+        from quizapp.services.held import decide_pending
+
+        review, key = self.review, self.pending_key
+        assert review is not None and key is not None
+        accepted = {self._renamed.get(it.fact.id, it.fact.id): it.fact for it in review.items
+                    if it.decision is Decision.ACCEPTED}
+        rejected = {self._renamed.get(it.fact.id, it.fact.id) for it in review.items
+                    if it.decision is Decision.REJECTED}
+        v = self.view
+        try:
+            done, gone = decide_pending(self.collection, key, accepted, rejected)
+        except Exception as exc:  # the database may be locked or gone: nothing was stored
+            v.show_deck_problems([f"The decisions could not be stored: {exc}"])
+            v.show_message("Nothing was stored.", error=True)
+            return False
+        self._dirty = False
+        left = len(review.items) - done - gone
+        self.status_message.emit(
+            f"Accepted {done} and rejected {gone} pending facts"
+            + (f"; {left} still pending." if left else "."))
+        from quizapp.services.held import deck_row_id
+
+        deck_id = deck_row_id(self.collection, key)
+        self.created_deck_id = deck_id
+        if deck_id is not None:
+            self.deck_created.emit(deck_id)
+        v.allow_close = True
+        v.accept()
+        return True
+
     # ------------------------------------------------------------------ the deck
 
     def create_deck(self) -> bool:
-        """Validate the accepted facts as a deck and store it (all or nothing); True if stored."""
+        """Validate the accepted facts as a deck and store it (all or nothing); True if stored.
+
+        For a stored deck's pending facts (:meth:`open_pending`), store the decisions.
+        """
         from quizapp.facts.deckfile import DeckFileError, Problem
         from quizapp.services.decks import key_taken
 
         review = self.review
         if review is None or self.tasks.busy():
             return False
+        if self.pending_key is not None:
+            return self._save_pending()
         v = self.view
         name = " ".join(v.name_edit.text().split())
         deck_id = v.id_edit.text().strip()
@@ -629,7 +713,9 @@ class ArticleReviewPanel(QObject):
             QMessageBox.Icon.Question,
             "Discard the review?",
             f"You decided on {decided} of the facts found in {self.path.name}. "
-            "Close without creating a deck? Nothing is stored.",
+            + ("Close without saving your decisions? The facts stay pending."
+               if self.pending_key is not None
+               else "Close without creating a deck? Nothing is stored."),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self.view,
         )
@@ -666,6 +752,18 @@ def _short(text: str, limit: int = 50) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def open_pending_review(
+    collection: Collection, deck_key: str, parent: QWidget | None = None
+) -> ArticleReviewPanel:
+    """Open the review screen on a stored deck's pending facts (ValueError: none)."""
+    from quizapp.services.held import pending_review_deck
+
+    source = pending_review_deck(collection, deck_key).sources[0]
+    panel = ArticleReviewPanel(collection, Path(source.file or source.title), parent)
+    panel.open_pending(deck_key)
+    return panel
+
+
 def open_article_review(
     collection: Collection, path: str | Path, parent: QWidget | None = None
 ) -> ArticleReviewPanel:
@@ -677,4 +775,5 @@ def open_article_review(
     return panel
 
 
-__all__ = ["STATUS_LABELS", "ArticleReviewPanel", "detail_text", "open_article_review", "status_of"]
+__all__ = ["STATUS_LABELS", "ArticleReviewPanel", "detail_text", "open_article_review",
+           "open_pending_review", "status_of"]

@@ -245,7 +245,7 @@ class BrowsePanel(QObject):
         assert self.collection is not None
         deck = self._deck_cache.get(deck_id)
         if deck is None:
-            deck = self.collection.load_deck(deck_id)
+            deck = self.collection.load_deck(deck_id, include_held=True)  # Browse lists them
             self._deck_cache[deck_id] = deck
         return deck
 
@@ -414,7 +414,8 @@ class BrowsePanel(QObject):
         from quizapp.facts.deckfile import DeckFileError
 
         assert self.collection is not None
-        deck = dataclasses.replace(self.collection.load_deck(deck_id), media=tuple(media))
+        deck = dataclasses.replace(self.collection.load_deck(deck_id, include_held=True),
+                                   media=tuple(media))  # the held facts stay as they are
         try:
             checked = check_fact_edit(deck, table, replaces=replaces)
             checked = dataclasses.replace(checked, media=tuple(media))

@@ -7,6 +7,7 @@ services); no database row reaches the GUI.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -101,20 +102,28 @@ class Library:
 
     # decks ------------------------------------------------------------------
 
-    def deck_summaries(self, profile_id: int, now: datetime | None = None) -> list[DeckSummary]:
-        """Every deck with the profile's new and learning cards and its reviews due today."""
+    def deck_summaries(self, profile_id: int, now: datetime | None = None,
+                       more_new: Mapping[tuple[int, int], int] | None = None
+                       ) -> list[DeckSummary]:
+        """Every deck with the profile's new facts for today (capped by the day's new limit,
+        ``more_new``: (study day, deck id) → "study more today" extras), its learning cards,
+        its reviews due today and its facts pending a teacher's check."""
+        from quizapp.services.counts import held_counts  # on the driver, as the counts
+
+        held = held_counts(self.collection)
         return [
             DeckSummary(
                 deck_id=d.deck_id,
                 key=d.key,
                 name=d.name,
                 description=d.description,
-                new=d.new,
+                new=d.new_today,
+                pending=held.get(d.deck_id, {}).get("pending", 0),
                 learning=d.learning,
                 due=d.due,
                 total=d.total,
             )
-            for d in deck_counts(self.collection, profile_id, now or utc_now())
+            for d in deck_counts(self.collection, profile_id, now or utc_now(), more_new)
         ]
 
     def import_deck_file(self, path: str | Path) -> ImportSummary:

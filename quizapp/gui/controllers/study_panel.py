@@ -259,6 +259,11 @@ class StudyPanel(QObject):
         self.status_message.emit(
             f"{n} more new card{'s' if n != 1 else ''} today; the daily limit is unchanged.")
 
+    def more_today(self, profile_id: int) -> dict[tuple[int, int], int]:
+        """A profile's "study more today" extras: (study day, deck id) → new facts."""
+        return {(day, deck): n for (pid, deck, day), n in self._more_new.items()
+                if pid == profile_id}
+
     def _more_step(self) -> int:
         """How many new cards "Study more today" adds: the deck's new per day, or 10."""
         if self.session is None or self.deck is None:

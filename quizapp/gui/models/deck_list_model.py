@@ -24,6 +24,7 @@ class DeckSummary:
     learning: int = 0
     due: int = 0
     total: int = 0
+    pending: int = 0  # facts waiting for a teacher's check (not studied, not counted)
 
     @property
     def has_work(self) -> bool:

@@ -42,6 +42,8 @@ STATE_LABELS: dict[str, str] = {
     "relearning": "Relearning",
     "review": "Review",
     "suspended": "Suspended",
+    "held no_form": "No question",  # no question can be asked about it (a teacher fixes it)
+    "held pending": "Pending check",  # stored unreviewed from an article, not studied
     "": "–",
 }
 
@@ -214,12 +216,20 @@ class FactTableModel(QAbstractTableModel):
             if col in (self.FACT, self.DETAIL):
                 text = fact.text if col == self.FACT else fact.detail
                 return tooltip(text) or None  # deck text: escaped, clipped
+            if col == self.STATE and fact.held:
+                what = ("No question can be asked about this fact, so it is not studied"
+                        if fact.held == "no_form" else
+                        "Stored unreviewed from an article: not studied until a teacher "
+                        "accepts it (Deck › Review pending facts…)")
+                return what + (f": {fact.held_reason}" if fact.held_reason else "") + "."
             if col == self.LEVEL:
                 extra = f"; {fact.lapses} lapses" if fact.lapses else ""
                 return f"{fact.reviews} answers{extra}"
             if col == self.DUE and fact.due is not None:
                 return fact.due.astimezone().strftime("%Y-%m-%d %H:%M")
             return None
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.STATE and fact.held:
+            return QColor("#b3261e")  # a held fact stands out: a teacher should fix it
         if role == Qt.ItemDataRole.DecorationRole and col == self.LEVEL:
             return QColor(level_color(fact.level.value).swatch)
         if role == self.FactRole:

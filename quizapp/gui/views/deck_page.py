@@ -180,5 +180,8 @@ class DeckPage(QWidget):
             self.description.setText("")
             return
         total = f"{deck.total} cards" if deck.total != 1 else "1 card"
+        if deck.pending:  # facts stored unreviewed: not studied until a teacher accepts them
+            total += (f" · {deck.pending} fact{'s' if deck.pending != 1 else ''} pending a "
+                      "teacher's check: Deck › Review pending facts…")
         text = f"{clip(deck.description, 600, 6)}  ({total})" if deck.description else total
         self.description.setText(text)
