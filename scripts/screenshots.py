@@ -106,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             written = render_class_report(out, admin)
         else:
             written = render_all(out, Path(home), themes, only=args.only)
+            # The closed windows' exit backups end before their folder is removed.
+            from quizapp.gui.controllers.backups import finish_exit_backups
+
+            finish_exit_backups(120)
     for path in written:
         print(path)
     return 0
@@ -403,6 +407,17 @@ def render_study_screens(app: object, window: Any, shot: Callable[..., None]) ->
         shot(f"feedback-who-said{tail}")
     window.resize(1040, 720)
     study.undo()
+    # Timeline feedback: each event with its date, a yearless day with its year.
+    question = study.session.build_question(int(cards["d-zatulin-reported"][0]),
+                                            datetime.now(UTC), form=Form.TIMELINE)
+    if question is not None:
+        study.present(question)
+        study.submit(list(reversed(question.answers[0].split(" | "))))
+        for size, tail in (((1040, 720), ""), ((1366, 728), "-1366x768")):
+            window.resize(*size)
+            shot(f"feedback-timeline{tail}")
+        window.resize(1040, 720)
+        study.undo()
     window.show_status("")
     from quizapp.gui.views.study_view import ProgressInfo, SummaryInfo
 
