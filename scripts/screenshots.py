@@ -13,7 +13,7 @@ report dialog; Browse, the typed and timeline questions and the article review
 also at the size of a 1366×768 screen; then a deck with pictures and sounds on
 the study card (question and answer), in Browse, the fact editor, the Reader and
 a practice test, at the default size and at 1366×768 (``--only media`` renders
-just these); the study screen's counts, a who-said question's feedback and the
+just these); the study screen's counts, a who-said question's and a timeline's feedback and the
 summary offering to study more today at both sizes (``--only study``). Files go
 to OUTDIR (default docs/screenshots/).
 
@@ -83,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("all", "media", "study", "class-report", "held"),
                         default="all",
                         help="media: only the screens with a deck's pictures and sounds; "
-                             "study: only the study screen's counts, who-said feedback "
-                             "and the summary offering to study more today; class-report: "
+                             "study: only the study screen's counts, who-said and timeline "
+                             "feedback and the summary offering to study more today; class-report: "
                              "the class report on a PostgreSQL server (QUIZAPP_TEST_PG_URL); "
                              "held: only the screens of facts held back from study (the "
                              "deck list's New, pending facts under review, Browse)")
@@ -106,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             written = render_class_report(out, admin)
         else:
             written = render_all(out, Path(home), themes, only=args.only)
+            # The closed windows' exit backups end before their folder is removed.
+            from quizapp.gui.controllers.backups import finish_exit_backups
+
+            finish_exit_backups(120)
     for path in written:
         print(path)
     return 0
@@ -403,6 +407,17 @@ def render_study_screens(app: object, window: Any, shot: Callable[..., None]) ->
         shot(f"feedback-who-said{tail}")
     window.resize(1040, 720)
     study.undo()
+    # Timeline feedback: each event with its date, a yearless day with its year.
+    question = study.session.build_question(int(cards["d-zatulin-reported"][0]),
+                                            datetime.now(UTC), form=Form.TIMELINE)
+    if question is not None:
+        study.present(question)
+        study.submit(list(reversed(question.answers[0].split(" | "))))
+        for size, tail in (((1040, 720), ""), ((1366, 728), "-1366x768")):
+            window.resize(*size)
+            shot(f"feedback-timeline{tail}")
+        window.resize(1040, 720)
+        study.undo()
     window.show_status("")
     from quizapp.gui.views.study_view import ProgressInfo, SummaryInfo
 

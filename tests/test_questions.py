@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -502,6 +503,18 @@ def test_yearless_days_need_a_publication_year() -> None:
     assert Form.TIMELINE not in without.forms_for("a", Family.RECALL)
     q = build(without, "b", Form.TIMELINE)
     assert "Rain" not in (q.items or ())
+
+
+def test_a_timelines_yearless_day_is_dated_with_the_year_it_was_placed_in(
+        builder: QuestionBuilder) -> None:
+    # The feedback shows each event with its date: "April 16" alone, after
+    # "2023", would read as out of order; it is April 16 of the article's year.
+    dated = {}
+    for q in many(builder, "d-zatulin-reported", Form.TIMELINE, 40):
+        dated.update(zip(q.answers[0].split(" | "), q.item_dates, strict=True))
+    assert dated["Zatulin says Azerbaijan is not demanding a withdrawal"] == "April 16, 2024"
+    for event, date in dated.items():
+        assert re.search(r"\b(19|20)\d\d$", date), (event, date)
 
 
 # --------------------------------------------------------------------------

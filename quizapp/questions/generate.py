@@ -24,6 +24,7 @@ its capital. When the stem already names the speaker, no prefix is added.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import random
 import re
@@ -1192,8 +1193,17 @@ class QuestionBuilder:
         return shown
 
     def _date_shown(self, fact_id: str) -> str:
-        """A date fact's value as a reader would write it ("November 2020"), else its text."""
+        """A date fact's value as a reader would write it ("November 2020"), else its text.
+
+        A day written without a year ("April 16") is shown with the year the
+        timeline placed it in (the source's publication year), so that it
+        reads in order after "2023".
+        """
         date = self.index.date_of.get(fact_id)
+        if date is not None and date.year is None and date.month is not None:
+            year = self.index.published_year(self.index.facts[fact_id])
+            if year is not None:
+                date = dataclasses.replace(date, year=year)
         shown = format_date(date) if date is not None else ""
         return shown or self.index.facts[fact_id].text
 
