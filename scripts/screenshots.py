@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
             written = render_class_report(out, admin)
         else:
             written = render_all(out, Path(home), themes, only=args.only)
+            from quizapp.gui.controllers.backups import finish_exit_backups
+
+            finish_exit_backups()  # the closed windows' backups, before their folder goes
     for path in written:
         print(path)
     return 0
