@@ -174,7 +174,7 @@ class ClassReportView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         for widget in (self.class_box, self.deck_box, self.refresh_button):
             # The deck box takes a share of the spare width, up to its longest name.
-            top.addWidget(widget, 4 if widget is self.deck_box else 0)
+            top.addWidget(widget, 20 if widget is self.deck_box else 0)
         layout.addLayout(top)
         self.class_box.currentIndexChanged.connect(lambda _=0: self._show())
         self.deck_box.currentIndexChanged.connect(lambda _=0: self._show())
