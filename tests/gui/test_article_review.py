@@ -95,9 +95,13 @@ def test_doubtful_facts_come_first_with_their_reason(window: MainWindow, qtbot: 
     chips = {s: view.legend.labels[s].text() for s in ("check", "undecided")}
     assert "Check first 4" in chips["check"] and "To decide 3" in chips["undecided"]
     # Accept all leaves them to the teacher; deciding one by hand takes it out of the group.
+    assert view.accept_all.isEnabled()
     qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
     assert all(review.item(f.id).decision.value == "undecided" for f in doubtful)
     assert "4 to check first" in view.counts.text() and "3 accepted" in view.counts.text()
+    assert view.message.text() == "Accepted 3 ready facts; 3 accepted in all."
+    # No ready fact is left to decide: the button has nothing more to do.
+    assert not view.accept_all.isEnabled()
     view.select_row(row_of(panel, doubtful[0].id))
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_A)
@@ -143,7 +147,8 @@ def test_review_and_create_a_deck(window: MainWindow, qtbot: QtBot, quizapp_home
         assert review.item(fid).decision.value == "rejected"
     assert review.counts().accepted == 1 and review.counts().rejected == 2
     # Accept all again: an explicit rejection is never overridden.
-    qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
+    assert not view.accept_all.isEnabled()
+    assert panel.accept_all() == 1
     assert review.item("n-people").decision.value == "rejected"
     assert review.item("q-ministry-over-345-muslim").decision.value == "rejected"
     assert review.counts().accepted == 1 and review.counts().rejected == 2
@@ -495,7 +500,7 @@ def test_a_stored_decks_pending_facts_are_reviewed_and_saved(
     window.refresh_decks()
     window.deck_page.select_deck(deck_id)
     pending = {f.id for f in held_facts(col, key, "pending")}
-    assert pending == {"n-muslim-pilgrims", "n-people", "n-pilgrims", "d-not-first-time-deadly"}
+    assert pending == {"n-pillars", "n-security-personnel", "n-pilgrims", "d-not-first-time-deadly"}
     window._update_pending_action()
     assert window.act_review_pending.isEnabled()
     assert window.act_review_pending.text() == "Review &pending facts (4)…"
@@ -510,10 +515,12 @@ def test_a_stored_decks_pending_facts_are_reviewed_and_saved(
     assert all(it.fact.reasons for it in review.items)  # … with its reason
     assert view.create_button.text() == "Save decisions"
     assert view.width() <= 1366 and view.height() <= 768
+    # Every pending fact is marked check, so Accept all has nothing to accept.
+    assert not view.accept_all.isEnabled()
 
     # Reject one; correct another so that its question passes the stem gate (ready,
     # accepted); Accept all then accepts nothing more and keeps the rejection.
-    view.select_row(row_of(panel, "n-people"))
+    view.select_row(row_of(panel, "n-pillars"))
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_R)
     view.select_row(row_of(panel, "n-pilgrims"))
@@ -525,17 +532,18 @@ def test_a_stored_decks_pending_facts_are_reviewed_and_saved(
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
     assert review.item("n-pilgrims").decision.value == "accepted"
     assert review.item("n-pilgrims").fact.level == "ready"
-    qtbot.mouseClick(view.accept_all, Qt.MouseButton.LeftButton)
-    assert review.item("n-people").decision.value == "rejected"
-    assert review.item("n-muslim-pilgrims").decision.value == "undecided"  # still check
+    assert not view.accept_all.isEnabled()
+    assert panel.accept_all() == 1
+    assert review.item("n-pillars").decision.value == "rejected"
+    assert review.item("n-security-personnel").decision.value == "undecided"  # still check
     assert review.counts().accepted == 1 and review.counts().rejected == 1
 
     qtbot.mouseClick(view.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: closed(view), timeout=WAIT_MS)
     assert {f.id for f in held_facts(col, key, "pending")} == {
-        "n-muslim-pilgrims", "d-not-first-time-deadly"}
+        "n-security-personnel", "d-not-first-time-deadly"}
     stored = {f.id: f for f in col.load_deck(key, include_held=True).facts}
-    assert "n-people" not in stored
+    assert "n-pillars" not in stored
     assert stored["n-pilgrims"].hold is None
     assert stored["n-pilgrims"].counts == "pilgrims trampled in the 1991 stampede"
     cards = query(quizapp_home, "SELECT count(*) FROM card c JOIN fact f ON f.id = c.fact_id "

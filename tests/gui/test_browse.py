@@ -722,3 +722,35 @@ def test_browse_shows_facts_no_question_can_ask(window: MainWindow, qtbot: QtBot
     assert tip.startswith("No question can be asked about this fact, so it is not studied: ")
     studied = model.data(model.index(rows["d-trilateral-statement"], FactTableModel.STATE))
     assert studied == "New"
+
+
+def test_the_deck_filter_shows_a_long_deck_name_in_full(window: MainWindow, qtbot: QtBot) -> None:
+    """Where the window has room, the deck filter widens to show the chosen deck's whole
+    name rather than cutting it; at the default size the filters still fit."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    open_browse(window, qtbot)
+    window.browse.set_deck(seed_deck_id(window))
+    box = window.browse.view.deck_filter
+    name = box.currentText()
+    assert name == "Russian peacekeepers leave Nagorno-Karabakh"
+
+    def text_room() -> int:
+        opt = QStyleOptionComboBox()
+        box.initStyleOption(opt)
+        field = box.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxEditField, box)
+        return field.width()
+
+    for width in (1040, 1366):
+        window.resize(width, 720)
+        qtbot.waitUntil(lambda w=width: window.width() == w, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: text_room() >= box.fontMetrics().horizontalAdvance(name),
+                        timeout=WAIT_MS)
+        # … and no wider than its longest name needs.
+        longest = max(box.fontMetrics().horizontalAdvance(box.itemText(i))
+                      for i in range(box.count()))
+        assert text_room() < longest + 40
+        count = window.browse.view.count
+        assert count.isVisible()
+        assert count.geometry().left() >= box.geometry().right()  # nothing overlaps

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
 from pytestqt.qtbot import QtBot
 
 from quizapp.gui.views.class_report_view import (
@@ -76,6 +77,14 @@ def test_the_teacher_sees_their_class(qtbot: QtBot, teacher_url: str, tmp_path: 
         classes = [view.class_box.itemText(i) for i in range(view.class_box.count())]
         assert classes == [ALL_CLASSES, "7b"]
         assert view.deck_box.currentText() == expected["decks"][0]["name"]
+        # At this size the deck box shows the deck's whole name, not a cut one.
+        opt = QStyleOptionComboBox()
+        view.deck_box.initStyleOption(opt)
+        field = view.deck_box.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxEditField,
+            view.deck_box)
+        name_width = view.deck_box.fontMetrics().horizontalAdvance(view.deck_box.currentText())
+        assert field.width() >= name_width
         assert view.reported.rowCount() == 1
         assert view.reported.item(0, 2).text() == "Both dates are in the article"
         assert view.missed.rowCount() > 0 and view.missed_title.isVisibleTo(view)

@@ -334,6 +334,8 @@ class ArticleReviewPanel(QObject):
             if by_status.get(key, 0) or key in ("accepted", "rejected", "undecided")
         ]
         v.set_counts(" · ".join(parts), by_status, c.accepted)
+        # Accept all takes the ready facts still to decide: with none, it has nothing to do.
+        v.accept_all.setEnabled(by_status.get("undecided", 0) > 0)
         v.browser.set_article(
             review.source.text, review_html(review.source.text, self.spans(), self._selected)
         )
@@ -425,9 +427,10 @@ class ArticleReviewPanel(QObject):
         """Accept every fact that passes the checks; how many are accepted now."""
         if self.review is None:
             return 0
+        before = self.review.counts().accepted
         n = self.review.accept_all()
         left = self.review.counts().needs_editing
-        message = f"Accepted all {n} facts that pass the checks."
+        message = f"Accepted {n - before} ready facts; {n} accepted in all."
         if left:
             message += f" {left} need editing before they can be accepted."
         self._changed(message)

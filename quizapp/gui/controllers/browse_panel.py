@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 from quizapp.gui.models.deck_list_model import DeckSummary
 from quizapp.gui.models.fact_table_model import KIND_LABELS, FactTableModel
 from quizapp.gui.theme import colors
-from quizapp.gui.views.browse_view import BrowseView
+from quizapp.gui.views.browse_view import BrowseView, fit_combo_to_items
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
@@ -140,6 +140,7 @@ class BrowsePanel(QObject):
         index = box.findData(keep) if keep is not None else 0
         box.setCurrentIndex(max(0, index))
         box.blockSignals(False)
+        fit_combo_to_items(box)
         self.view.table.setColumnHidden(FactTableModel.DECK, box.currentData() is not None)
         self.view.add_fact.setEnabled(bool(self._decks))
         self.refresh()

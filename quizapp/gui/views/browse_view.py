@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QToolButton,
@@ -147,7 +148,8 @@ class BrowseView(QWidget):
         self.reported_filter.setAccessibleName("Only reported facts")
         self.reported_filter.setToolTip("Only facts with a question reported as wrong")
         for w in (self.deck_filter, self.kind_filter, self.state_filter, self.due_filter):
-            filters.addWidget(w)
+            # The deck filter takes a share of the spare width, up to its longest name.
+            filters.addWidget(w, 4 if w is self.deck_filter else 0)
         filters.addSpacing(6)
         filters.addWidget(self.leech_filter)
         filters.addWidget(self.reported_filter)
@@ -347,3 +349,19 @@ class BrowseView(QWidget):
         self.history_model.set_entries([])
         self.history_empty.setVisible(True)
         self.set_fact_actions(False)
+
+
+def fit_combo_to_items(box: QComboBox) -> None:
+    """Let ``box`` grow, where its layout has room, to show its longest item in full.
+
+    Its size hint stays that of its minimum contents length (so that a small
+    window still fits); its maximum width becomes what its longest item needs.
+    """
+    policy = box.sizeAdjustPolicy()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    full = box.sizeHint().width()
+    box.setSizeAdjustPolicy(policy)
+    box.setMaximumWidth(max(full, box.minimumSizeHint().width()))
+    # Expanding, like the stretch beside it: a box layout then sizes the two in
+    # proportion to their stretch factors.
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, box.sizePolicy().verticalPolicy())

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from quizapp.gui.theme import colors
+from quizapp.gui.views.browse_view import fit_combo_to_items
 from quizapp.gui.workers import WorkerRunner
 
 if TYPE_CHECKING:
@@ -172,7 +173,8 @@ class ClassReportView(QWidget):
         self.refresh_button.setToolTip("Read the latest answers from the server")
         self.refresh_button.clicked.connect(self.refresh)
         for widget in (self.class_box, self.deck_box, self.refresh_button):
-            top.addWidget(widget)
+            # The deck box takes a share of the spare width, up to its longest name.
+            top.addWidget(widget, 20 if widget is self.deck_box else 0)
         layout.addLayout(top)
         self.class_box.currentIndexChanged.connect(lambda _=0: self._show())
         self.deck_box.currentIndexChanged.connect(lambda _=0: self._show())
@@ -254,6 +256,7 @@ class ClassReportView(QWidget):
         self.deck_box.setCurrentIndex(max(0, chosen))
         for box in (self.class_box, self.deck_box):
             box.blockSignals(False)
+        fit_combo_to_items(self.deck_box)
         self._show()
         self.report_loaded.emit(len(self.visible_students()))
 
