@@ -290,6 +290,12 @@ _NO_KIND = "CAST(NULL AS TEXT)"
 _PAD2 = f"{_NO_INT}, {_NO_INT}"
 _PAD4 = f"{_PAD2}, {_PAD2}"
 
+_CARD_COUNTS = ", ".join(
+    f"(SELECT COUNT(*) FROM card c WHERE c.profile_id = :p AND {where})"
+    for where in ("c.suspended = TRUE", *(f"c.suspended = FALSE AND c.state = {state}"
+                                          for state in range(4)),
+                  "c.suspended = FALSE AND (c.state < 0 OR c.state > 3)"))
+
 _BODY = {
     # Review rows newer than the kept totals (a range of the table's key from the
     # kept id on): their study day, and the day of the row each cancels.
@@ -323,17 +329,15 @@ WHERE r.cancels_id IS NOT NULL AND r.kind = '{KIND_OVERRULE}' AND r.profile_id =
   AND r.study_day > :start AND r.study_day <= :today AND {not_cancelled_sql("r")}
   AND o.id = r.cancels_id
 GROUP BY r.study_day, o.kind, r.correct""",
-    # Cards by suspension and state (ix_card_due); cards (not suspended) by the
+    # Cards by suspension and state: one range count of ix_card_due each
+    # (suspended; then new, learning, review, relearning and any other state
+    # among the others), cheaper than grouping the index's entries; cards (not suspended) by the
     # day from today they fall due on, a search over the 30 day ends (nested
     # CASEs: about five comparisons per card instead of up to thirty in a row);
     # and the cards that these counts put in the wrong place: cards of retired
     # facts (left out) and buried cards (counted as buried).
     "cards": f"""
-SELECT {_CARD_ROWS}, CASE WHEN c.suspended THEN 1 ELSE 0 END, c.state, COUNT(*),
-       {_NO_INT}, {_PAD2}, {_NO_KIND}
-FROM card c
-WHERE c.profile_id = :p
-GROUP BY c.suspended, c.state
+SELECT {_CARD_ROWS}, {_CARD_COUNTS}, {_NO_KIND}
 UNION ALL
 SELECT {_FORECAST_ROWS}, {{buckets}}, COUNT(*), {_PAD4}, {_NO_KIND}
 FROM card c
@@ -747,9 +751,13 @@ def _cards_and_forecast(rows: list[tuple[Any, ...]], today: int, dates: list[str
     counts: dict[int, int] = {}
     exceptions: dict[int, tuple[Any, ...]] = {}
     for tag, a, b, c, d, e, f, _kind in rows:
-        if tag == _CARD_ROWS:  # suspended, state, cards
-            out["total"] += c
-            out["suspended" if a else _STATE_NAMES.get(int(b), "review")] += c
+        if tag == _CARD_ROWS:  # suspended; new, learning, review, relearning, other
+            out["suspended"] = a
+            out["new"] = b
+            out["learning"] = c
+            out["review"] = d + f  # a state of no name counts as review
+            out["relearning"] = e
+            out["total"] = a + b + c + d + e + f
         elif tag == _FORECAST_ROWS:  # day from today, cards
             counts[int(a)] = int(b)
         elif a not in exceptions or f:  # a retired fact's card is left out, buried or not
