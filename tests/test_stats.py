@@ -468,3 +468,29 @@ def test_day_totals_wait_for_no_other_writer(log: Log, tmp_path: Any) -> None:
     assert _kept(log)[0] is not None
     with log.col.engine.connect() as conn:  # the pool's connections wait as before
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+
+
+@pytest.mark.sqlite_only
+def test_the_figures_shown_first_are_two_statements(log: Log) -> None:
+    from tests.test_counts_decks import sqlite_plans
+
+    from quizapp.storage.stats import _common, _connection, _statements
+
+    for day in range(40):
+        log.answer("qa-three", day=TODAY - day, correct=day % 3 != 0)
+    log.card("qa-four", state=2, due=NOW + timedelta(days=2), buried_until=TODAY)
+
+    def first() -> tuple[Any, ...]:
+        with _connection(log.col) as conn:
+            return _common(conn, _statements(conn.dialect.name), log.pid, NOW, keep=True)
+
+    first()  # keeps the totals of the closed days
+    seen = sqlite_plans(log.col, first)
+    # The profile with the kept mark, then everything else in one statement.
+    assert len(seen) == 2, [s for s, _ in seen]
+    _name, today, per_day, retention, cards, forecast = first()
+    stats = log.stats()
+    assert (today, per_day, retention, cards, forecast) == (
+        stats["study_day"], stats["reviews_per_day"], stats["retention"], stats["cards"],
+        stats["due_forecast"])
+    assert cards["buried"] == 1 and len(per_day) == 40
