@@ -620,10 +620,8 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
                     dirty.add(int(d))
         else:
             cards.append(row)
-    days: dict[int, list[int]] = {}
-    for row in kept:
-        if row[1] not in dirty:
-            days[int(row[1])] = [int(x) for x in row[2:7]]
+    # the kept totals are integer columns: both drivers give ints
+    days: dict[int, list[int]] = {row[1]: list(row[2:7]) for row in kept if row[1] not in dirty}
     if dirty:  # one range of the log over the days touched, whatever their number
         build = keep
         dirty = set(range(min(dirty), max(dirty) + 1))
