@@ -472,9 +472,8 @@ def test_day_totals_wait_for_no_other_writer(log: Log, tmp_path: Any) -> None:
 
 @pytest.mark.sqlite_only
 def test_the_figures_shown_first_are_two_statements(log: Log) -> None:
-    from tests.test_counts_decks import sqlite_plans
-
     from quizapp.storage.stats import _common, _connection, _statements
+    from tests.test_counts_decks import sqlite_plans
 
     for day in range(40):
         log.answer("qa-three", day=TODAY - day, correct=day % 3 != 0)
