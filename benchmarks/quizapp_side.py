@@ -162,23 +162,14 @@ class QuizappSide:
                 "counts": [[d.new, d.learning, d.due, d.total] for d in decks]}
 
     def stats(self, n: int) -> dict[str, Any]:
-        from quizapp.scheduling import study_day
-        from quizapp.storage.stats import (
-            _cards_and_forecast,
-            _connection,
-            _reviews_per_day,
-            _statements,
-        )
+        from quizapp.storage.stats import _common, _connection, _statements
 
         samples = []
         for _ in range(n):
             t0 = time.perf_counter()
             with _connection(self.col) as conn:
-                sql = _statements(conn.dialect.name)
-                _name, rollover, tz = conn.execute(sql["profile"], {"p": self.pid}).one()
-                today = study_day(self.now, rollover, tz)
-                per_day, retention = _reviews_per_day(conn, sql, self.pid, today)
-                cards, forecast = _cards_and_forecast(conn, sql, self.pid, today, rollover, tz)
+                _name, _today, per_day, retention, cards, forecast = _common(
+                    conn, _statements(conn.dialect.name), self.pid, self.now, keep=True)
             samples.append(time.perf_counter() - t0)
         return {"ms": ms(samples), "days_with_answers": len(per_day),
                 "answers_365d": sum(d["reviews"] for d in per_day),

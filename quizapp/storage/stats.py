@@ -28,12 +28,13 @@ for every answer.
 
 from __future__ import annotations
 
+import time as _time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, TextClause, bindparam, case, func, text
+from sqlalchemy import ColumnElement, TextClause, case, func, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -49,7 +50,7 @@ from quizapp.scheduling import (
     state_prefix,
     study_day,
 )
-from quizapp.storage.dialect import PlainSql
+from quizapp.storage.dialect import PlainSql, bind_value, driver_sql, is_sqlite
 from quizapp.storage.models import (
     BURIED_WHERE,
     RETIRED_WHERE,
@@ -57,8 +58,6 @@ from quizapp.storage.models import (
     WRONG_CHOICE_WHERE,
     WRONG_WHERE,
     DeckRow,
-    UTCDateTime,
-    as_utc,
     spelled,
 )
 from quizapp.storage.reviewlog import review_table
@@ -136,13 +135,8 @@ def profile_stats(collection_or_session: Session | _HasEngine, profile_id: int,
     keep = not isinstance(collection_or_session, Session)  # a session's transaction is its own
     with _connection(collection_or_session) as conn:
         sql = _statements(conn.dialect.name)
-        profile = conn.execute(sql["profile"], {"p": profile_id}).first()
-        if profile is None:
-            raise LookupError(f"no profile {profile_id}")
-        name, rollover, tz = profile
-        today = study_day(now, rollover, tz)
-        per_day, retention = _reviews_per_day(conn, sql, profile_id, today, keep=keep)
-        cards, forecast = _cards_and_forecast(conn, sql, profile_id, today, rollover, tz)
+        name, today, per_day, retention, cards, forecast = _common(
+            conn, sql, profile_id, now, keep=keep)
         return {
             "profile": {"id": profile_id, "name": name},
             "now": now.isoformat(),
@@ -267,34 +261,6 @@ _LAST_ANSWER_KEY = {
                   "|| lpad(lr.id::text, 12, '0') || CASE WHEN lr.correct THEN '1' ELSE '0' END",
 }
 
-_CARDS = """
-SELECT c.suspended, c.state, COUNT(*)
-FROM card c
-WHERE c.profile_id = :p
-GROUP BY c.suspended, c.state
-"""
-
-# The cards that the plain count above puts in the wrong place: cards of
-# retired facts (left out) and buried cards (counted as buried).
-_CARD_EXCEPTIONS = f"""
-SELECT c.id, c.suspended, c.state, c.due, c.buried_until, 1
-FROM fact f CROSS JOIN card c
-WHERE {spelled(RETIRED_WHERE, "f")} AND c.profile_id = :p AND c.fact_id = f.id
-UNION ALL
-SELECT c.id, c.suspended, c.state, c.due, c.buried_until, 0
-FROM card c
-WHERE c.profile_id = :p AND {spelled(BURIED_WHERE, "c")} AND c.buried_until >= :today
-"""
-
-# The day a card falls due on: a search over the 30 day ends, nested CASEs
-# (about five comparisons per card instead of up to thirty in a row).
-_FORECAST = """
-SELECT {buckets}, COUNT(*)
-FROM card c
-WHERE c.profile_id = :p AND c.suspended = FALSE AND c.state IN (1, 2, 3) AND c.due < :e{last}
-GROUP BY 1
-"""
-
 # ``c.lapses >= 8`` is the condition of the partial index ix_card_leech.
 _LEECHES = f"""
 SELECT c.id, f.key, d.name, c.family, c.lapses, c.suspended
@@ -304,21 +270,105 @@ WHERE c.profile_id = :p AND c.lapses >= {LEECH_LAPSES}
 ORDER BY c.lapses DESC, c.id
 """
 
-_PROFILE = "SELECT name, rollover_hour, timezone FROM profile WHERE id = :p"
+# The first statement of a reading: the profile, the kept totals' mark and the
+# newest review id.
+_HEAD = """
+SELECT p.name, p.rollover_hour, p.timezone, m.through_day, m.through_id,
+       (SELECT max(id) FROM review)
+FROM profile p LEFT JOIN review_day_mark m ON m.profile_id = p.id
+WHERE p.id = :p
+"""
+
+# The second: one UNION ALL of every other reading of the figures shown first,
+# each member tagged by its first column and padded to the same eight columns
+# (tag, six values, an answer kind), typed so that PostgreSQL matches them.
+# Each member is planned on its own, over the same index as a statement of its
+# own would be.
+_NEWER_ROWS, _KEPT_ROWS, _LOG_ROWS, _CARD_ROWS, _FORECAST_ROWS, _EXCEPTION_ROWS = range(6)
+_NO_INT = "CAST(NULL AS INTEGER)"
+_NO_KIND = "CAST(NULL AS TEXT)"
+_PAD2 = f"{_NO_INT}, {_NO_INT}"
+_PAD4 = f"{_PAD2}, {_PAD2}"
+
+_CARD_COUNTS = ", ".join(
+    f"(SELECT COUNT(*) FROM card c WHERE c.profile_id = :p AND {where})"
+    for where in ("c.suspended = TRUE", *(f"c.suspended = FALSE AND c.state = {state}"
+                                          for state in range(4)),
+                  "c.suspended = FALSE AND (c.state < 0 OR c.state > 3)"))
+
+_BODY = {
+    # Review rows newer than the kept totals (a range of the table's key from the
+    # kept id on): their study day, and the day of the row each cancels.
+    "newer": f"""
+SELECT {_NEWER_ROWS}, r.study_day, (SELECT c.study_day FROM review c WHERE c.id = r.cancels_id),
+       {_PAD4}, {_NO_KIND}
+FROM review r {{by_key}}
+WHERE r.id > :through_id AND r.profile_id = :p""",
+    # The kept totals of closed days.
+    "kept": f"""
+SELECT {_KEPT_ROWS}, study_day, reviews, correct, tests, in_review, in_review_correct, {_NO_KIND}
+FROM review_day
+WHERE profile_id = :p AND study_day > :after AND study_day <= :through""",
+    # The log's answers per (study day, kind, right) after :start, with those to
+    # cards in Review state (_PER_DAY), and the effective overrules under the
+    # kind they count as (_OVERRULES).
+    "log": f"""
+SELECT {_LOG_ROWS}, r.study_day, CASE WHEN r.correct THEN 1 ELSE 0 END, COUNT(*),
+       SUM(CASE WHEN {spelled(STATE_BEFORE_PREFIX, "r")} = :review_prefix THEN 1 ELSE 0 END),
+       {_PAD2}, r.kind
+FROM review r {{by_day}}
+WHERE r.profile_id = :p AND r.study_day > :start AND r.study_day <= :today
+  AND {effective_sql("r")}
+GROUP BY r.study_day, r.kind, r.correct
+UNION ALL
+SELECT {_LOG_ROWS}, r.study_day, CASE WHEN r.correct THEN 1 ELSE 0 END, COUNT(*),
+       SUM(CASE WHEN {spelled(STATE_BEFORE_PREFIX, "r")} = :review_prefix THEN 1 ELSE 0 END),
+       {_PAD2}, o.kind
+FROM review r {{by_cancels}} CROSS JOIN review o
+WHERE r.cancels_id IS NOT NULL AND r.kind = '{KIND_OVERRULE}' AND r.profile_id = :p
+  AND r.study_day > :start AND r.study_day <= :today AND {not_cancelled_sql("r")}
+  AND o.id = r.cancels_id
+GROUP BY r.study_day, o.kind, r.correct""",
+    # Cards by suspension and state: one range count of ix_card_due each
+    # (suspended; then new, learning, review, relearning and any other state
+    # among the others), cheaper than grouping the index's entries; cards (not suspended) by the
+    # day from today they fall due on, a search over the 30 day ends (nested
+    # CASEs: about five comparisons per card instead of up to thirty in a row);
+    # and the cards that these counts put in the wrong place: cards of retired
+    # facts (left out) and buried cards (counted as buried).
+    "cards": f"""
+SELECT {_CARD_ROWS}, {_CARD_COUNTS}, {_NO_KIND}
+UNION ALL
+SELECT {_FORECAST_ROWS}, {{buckets}}, COUNT(*), {_PAD4}, {_NO_KIND}
+FROM card c
+WHERE c.profile_id = :p AND c.suspended = FALSE AND c.state IN (1, 2, 3) AND c.due < :e{{last}}
+GROUP BY 2
+UNION ALL
+SELECT {_EXCEPTION_ROWS}, c.id, CASE WHEN c.suspended THEN 1 ELSE 0 END, c.state, {{buckets}},
+       c.buried_until, 1, {_NO_KIND}
+FROM fact f CROSS JOIN card c
+WHERE {spelled(RETIRED_WHERE, "f")} AND c.profile_id = :p AND c.fact_id = f.id
+UNION ALL
+SELECT {_EXCEPTION_ROWS}, c.id, CASE WHEN c.suspended THEN 1 ELSE 0 END, c.state, {{buckets}},
+       c.buried_until, 0, {_NO_KIND}
+FROM card c
+WHERE c.profile_id = :p AND {spelled(BURIED_WHERE, "c")} AND c.buried_until >= :today""",
+}
+
+# The body's four forms: (totals kept, cards read) → statement name.
+_BODY_NAMES = {(True, True): "body_kept_cards", (True, False): "body_kept",
+               (False, True): "body_cards", (False, False): "body"}
+_BODY_PARTS = {"body_kept_cards": ("newer", "kept", "log", "cards"),
+               "body_kept": ("newer", "kept", "log"),
+               "body_cards": ("log", "cards"), "body": ("log",)}
+
+_CARD_KEYS = ("new", "learning", "review", "relearning", "suspended", "buried", "total")
 
 # The totals kept per closed study day (schema 8), and the review rows newer
 # than them: a range of the review table's key from the kept id on (on
 # SQLite, NOT INDEXED keeps the planner from reading every row of the profile
 # through an index instead; the key is no index).
 _DAY_STATEMENTS = {
-    "day_mark": "SELECT through_day, through_id FROM review_day_mark WHERE profile_id = :p",
-    "newest_review": "SELECT max(id) FROM review",
-    "newer_reviews": "SELECT r.study_day, (SELECT c.study_day FROM review c "
-                     "WHERE c.id = r.cancels_id) FROM review r {by_key} "
-                     "WHERE r.id > :id AND r.profile_id = :p",
-    "kept_days": "SELECT study_day, reviews, correct, tests, in_review, in_review_correct "
-                 "FROM review_day WHERE profile_id = :p AND study_day > :after "
-                 "AND study_day <= :through",
     "forget_days": "DELETE FROM review_day WHERE profile_id = :p AND study_day > :after "
                    "AND study_day < :today",
     "keep_day": "INSERT INTO review_day (profile_id, study_day, reviews, correct, tests, "
@@ -360,22 +410,21 @@ def _statements(dialect: str) -> dict[str, TextClause]:
     made = _COMPILED.get(dialect)
     if made is None:
         hints = _INDEX_HINTS.get(dialect, _NO_HINTS)
-        forecast = _FORECAST.format(buckets=_bucket(0, FORECAST_DAYS),
-                                    last=FORECAST_DAYS - 1)
         mastery = _MASTERY.format(
             key=_LAST_ANSWER_KEY.get(dialect, _LAST_ANSWER_KEY["postgresql"]),
             effective=effective_sql("lr"), **hints)
+        body = {name: _BODY[name].format(buckets=_bucket(0, FORECAST_DAYS),
+                                         last=FORECAST_DAYS - 1, **hints)
+                for name in _BODY}
         made = {
-            "profile": text(_PROFILE),
+            "head": text(_HEAD),
+            **{name: text("\nUNION ALL".join(body[part] for part in parts))
+               for name, parts in _BODY_PARTS.items()},
             "per_day": text(_PER_DAY.format(**hints)),
             "overrules": text(_OVERRULES.format(**hints)),
             "most_missed": text(_MOST_MISSED.format(**hints)),
             "wrong_choices": text(_WRONG_CHOICES.format(**hints)),
             "mastery": text(mastery),
-            "cards": text(_CARDS),
-            "card_exceptions": text(_CARD_EXCEPTIONS),
-            "forecast": text(forecast).bindparams(
-                *(bindparam(f"e{i}", type_=UTCDateTime()) for i in range(FORECAST_DAYS))),
             "leeches": text(_LEECHES),
             **{name: text(statement.format(**hints))
                for name, statement in _DAY_STATEMENTS.items()},
@@ -412,24 +461,65 @@ def _read(conn: Connection, sql: dict[str, TextClause], name: str,
         cur.close()
 
 
-def _reviews_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
-                     today: int, *, keep: bool = True
-                     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Answers per study day over the last year, and true retention over the last 30 days.
+_NAMED: dict[tuple[str, str], str] = {}
 
-    ``keep``: ``conn`` is the caller's own connection, on which the totals of
-    closed study days may be kept (:func:`_answers_per_day`); never a session's.
+
+def _read_named(conn: Connection, sql: dict[str, TextClause], name: str,
+                params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """Every row of the statement ``name`` with named parameters, as :func:`_read`.
+
+    ``params`` hold values as the driver takes them (see :func:`_day_ends`).
+    The body repeats the day ends in several members: SQLite takes the
+    ``:name`` parameters as they are written and psycopg ``%(name)s``, so each
+    value is bound once by name instead of once per place.
     """
-    days = _answers_per_day(conn, sql, profile_id, today - HISTORY_DAYS, today, keep=keep)
+    dialect = conn.dialect.name
+    form = _NAMED.get((dialect, name))
+    if form is None:
+        flat = " ".join(sql[name].text.split())
+        form = _NAMED[(dialect, name)] = flat if is_sqlite(dialect) else driver_sql(flat, dialect)
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cur = dbapi.cursor()
+    try:
+        cur.execute(form, params)
+        return list(cur.fetchall())
+    finally:
+        cur.close()
+
+
+def _common(conn: Connection, sql: dict[str, TextClause], profile_id: int, now: datetime,
+            *, keep: bool
+            ) -> tuple[str, int, list[dict[str, Any]], dict[str, Any], dict[str, int],
+                       list[dict[str, Any]]]:
+    """The figures both the Progress screen and a short look show first, in two statements.
+
+    Returns the profile's name, today's study day, the answers per day over the
+    last year, true retention over the last 30 days, cards by state and the 30-day
+    forecast. The first statement (:data:`_HEAD`) reads the profile, the kept
+    totals' mark and the newest review id; the second (:data:`_BODY`) everything
+    else at once. ``keep`` as for :func:`_answers_per_day`.
+    """
+    head = _read(conn, sql, "head", {"p": profile_id})
+    if not head:
+        raise LookupError(f"no profile {profile_id}")
+    name, rollover, tz, *mark = head[0]
+    today = study_day(now, rollover, tz)
+    bound, dates = _day_ends(conn.dialect.name, today, rollover, tz)
+    days, card_rows = _answers_per_day(conn, sql, profile_id, today - HISTORY_DAYS, today,
+                                       keep=keep, head=tuple(mark), ends=bound)
     per_day = [{"study_day": day, "date": _iso_date(day), "reviews": n,
                 "correct": right, "tests": tests}
                for day, (n, right, tests, _rn, _rr) in sorted(days.items())]
-    recent = [v for day, v in days.items() if day > today - RETENTION_DAYS]
-    n = sum(v[3] for v in recent)
-    right = sum(v[4] for v in recent)
+    n = right = 0
+    for day, v in days.items():
+        if day > today - RETENTION_DAYS:
+            n += v[3]
+            right += v[4]
     retention = {"days": RETENTION_DAYS, "reviews": n, "correct": right,
                  "rate": (right / n) if n else None}
-    return per_day, retention
+    cards, forecast = _cards_and_forecast(card_rows, today, dates)
+    return name, today, per_day, retention, cards, forecast
 
 
 _DATES: dict[int, str] = {}
@@ -443,14 +533,41 @@ def _iso_date(day: int) -> str:
     return found
 
 
+_ENDS: dict[tuple[Any, ...], tuple[dict[str, Any], list[str]]] = {}
+
+
+def _day_ends(dialect: str, today: int, rollover: int, tz: str | None
+              ) -> tuple[dict[str, Any], list[str]]:
+    """The ends of the 30 study days from ``today`` as the forecast's parameters
+    ``e0``…``e29`` (UTC, as the driver takes them), and the 30 days' ISO dates.
+
+    Remembered per day and zone (the local zone's names too, for a profile
+    without one): every reading of a day asks for the same ends.
+    """
+    key = (dialect, today, rollover, tz, _time.tzname if tz is None else None)
+    found = _ENDS.get(key)
+    if found is None:
+        ends = [day_start(today + i + 1, rollover, tz) for i in range(FORECAST_DAYS)]
+        bound = {f"e{i}": bind_value(end, dialect) for i, end in enumerate(ends)}
+        dates = [_iso_date(today + i) for i in range(FORECAST_DAYS)]
+        if len(_ENDS) >= 64:
+            _ENDS.clear()
+        found = _ENDS[key] = (bound, dates)
+    return found
+
+
 _FIRST_DAY = -(2**31)  # before any study day
+_REVIEW_PREFIX = state_prefix(CardStateKind.REVIEW)
 
 
 def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
-                     after: int, today: int, *, keep: bool = False) -> dict[int, list[int]]:
+                     after: int, today: int, *, keep: bool = False,
+                     head: tuple[Any, ...] | None = None, ends: Mapping[str, Any] | None = None
+                     ) -> tuple[dict[int, list[int]], list[tuple[Any, ...]]]:
     """Study day → [study answers, right ones, test answers, answers to cards in Review,
     right ones], for the days after ``after`` up to ``today`` with at least one
-    effective answer.
+    effective answer; with ``ends`` (the forecast's bound day ends, see
+    :func:`_day_ends`) also the card rows of :func:`_cards_and_forecast`.
 
     Closed study days (before ``today``) come from the totals kept in
     ``review_day`` up to the day ``review_day_mark`` names, except a day that a
@@ -461,44 +578,62 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
     in a short transaction of their own on ``conn`` (the caller's own
     connection), so that the next reading counts only from there. An answer
     never writes them.
+
+    ``head``: the mark's day and id and the newest review id, as :data:`_HEAD`
+    read them (read here when not given). All of it is one statement
+    (:data:`_BODY`), plus a range of the log when newer rows touch kept days.
     """
-    marks = _read(conn, sql, "day_mark", {"p": profile_id})
-    mark = marks[0] if marks else None
-    if mark is not None and int(mark[0]) >= today:
-        mark = None  # kept when the study day was later (the clock or zone went back)
-    newest = int(_read(conn, sql, "newest_review", {})[0][0] or 0)
-    days: dict[int, list[int]] = {}
-    dirty: set[int] = set()
-    if mark is not None:
-        through_day, through_id = int(mark[0]), int(mark[1])
-        for day, cancelled_day in _read(conn, sql, "newer_reviews",
-                                        {"p": profile_id, "id": through_id}):
-            for d in (day, cancelled_day):
-                if d is not None and int(d) <= through_day:
-                    dirty.add(int(d))
-        for day, *counts in _read(conn, sql, "kept_days", {"p": profile_id, "after": after,
-                                                           "through": through_day}):
-            if int(day) not in dirty:
-                days[int(day)] = [int(x) for x in counts]
-        if dirty:  # one range of the log over the days touched, whatever their number
-            dirty = set(range(min(dirty), max(dirty) + 1))
-            for d in dirty:
-                days.pop(d, None)
-            days.update(_log_days(conn, sql, profile_id, min(dirty) - 1, max(dirty)))
-        start = max(after, through_day)
-    else:
-        through_day = None
+    if head is None:
+        head = tuple(_read(conn, sql, "head", {"p": profile_id})[0][3:])
+    mark_day, mark_id, newest_id = head
+    through_day = int(mark_day) if mark_day is not None else None
+    if through_day is not None and through_day >= today:
+        through_day = None  # kept when the study day was later (the clock or zone went back)
+    newest = int(newest_id or 0)
+    build = keep and (through_day is None or through_day < today - 1)
+    if through_day is None:
         start = _FIRST_DAY if keep else after
-    build = keep and (through_day is None or through_day < today - 1 or dirty)
-    if build and through_day is not None:
-        start = through_day  # every closed day after the kept ones, for keeping
-    live = _log_days(conn, sql, profile_id, start, today)
+    else:
+        # every closed day after the kept ones, when they are to be kept
+        start = through_day if build else max(after, through_day)
+    params: dict[str, Any] = {"p": profile_id, "after": after, "today": today,
+                              "start": start, "review_prefix": _REVIEW_PREFIX}
+    if through_day is not None:
+        params["through"] = through_day
+        params["through_id"] = int(mark_id)
+    if ends is not None:
+        params.update(ends)
+    name = _BODY_NAMES[(through_day is not None, ends is not None)]
+    live: dict[int, list[int]] = {}
+    kept: list[tuple[Any, ...]] = []
+    cards: list[tuple[Any, ...]] = []
+    dirty: set[int] = set()
+    for row in _read_named(conn, sql, name, params):
+        tag = row[0]
+        if tag == _LOG_ROWS:
+            _add_answers(live, row[1], row[7], row[2], row[3], row[4])
+        elif tag == _KEPT_ROWS:
+            kept.append(row)
+        elif tag == _NEWER_ROWS:
+            for d in (row[1], row[2]):
+                if d is not None and int(d) <= int(params["through"]):
+                    dirty.add(int(d))
+        else:
+            cards.append(row)
+    # the kept totals are integer columns: both drivers give ints
+    days: dict[int, list[int]] = {row[1]: list(row[2:7]) for row in kept if row[1] not in dirty}
+    if dirty:  # one range of the log over the days touched, whatever their number
+        build = keep
+        dirty = set(range(min(dirty), max(dirty) + 1))
+        for d in dirty:
+            days.pop(d, None)
+        days.update(_log_days(conn, sql, profile_id, min(dirty) - 1, max(dirty)))
     days.update((d, v) for d, v in live.items() if d > after)
     if build:
         closed = {d: v for d, v in live.items() if d < today}
         closed.update((d, v) for d, v in _log_days_of(days, dirty).items())
         _keep_days(conn, sql, profile_id, through_day, today, dirty, closed, newest)
-    return {d: v for d, v in days.items() if d > after}
+    return {d: v for d, v in days.items() if d > after}, cards
 
 
 def _log_days_of(days: dict[int, list[int]], dirty: set[int]) -> dict[int, list[int]]:
@@ -551,23 +686,35 @@ def _log_days(conn: Connection, sql: dict[str, TextClause], profile_id: int,
     """Study day → the five counts of :func:`_answers_per_day`, counted from the log for
     the days after ``after`` up to ``last`` (answers to cards in Review on every day)."""
     params = {"p": profile_id, "after": after, "today": last,
-              "retention_after": after,
-              "review_prefix": state_prefix(CardStateKind.REVIEW)}
+              "retention_after": after, "review_prefix": _REVIEW_PREFIX}
     days: dict[int, list[int]] = {}
     for statement in ("per_day", "overrules"):
         for day, kind, correct, n, reviews in _read(conn, sql, statement, params):
-            if kind not in (KIND_STUDY, KIND_TEST):
-                continue  # overrule rows: counted by "overrules" under their real kind
-            counts = days.setdefault(int(day), [0, 0, 0, 0, 0])
-            if kind == KIND_TEST:
-                counts[2] += int(n)
-                continue
-            counts[0] += int(n)
-            counts[3] += int(reviews)
-            if correct:
-                counts[1] += int(n)
-                counts[4] += int(reviews)
+            _add_answers(days, day, kind, correct, n, reviews)
     return days
+
+
+def _add_answers(days: dict[int, list[int]], day: int, kind: str, correct: Any, n: int,
+                 reviews: int) -> None:
+    """Add one group of the log's answers (day, kind, right or not) to ``days``' counts.
+
+    Overrule rows are left out: they are counted under the kind of the answer
+    they replace (the ``overrules`` reading).
+    """
+    if kind == KIND_STUDY:
+        counts = days.get(day)
+        if counts is None:
+            counts = days[int(day)] = [0, 0, 0, 0, 0]
+        counts[0] += int(n)
+        counts[3] += int(reviews)
+        if correct:
+            counts[1] += int(n)
+            counts[4] += int(reviews)
+    elif kind == KIND_TEST:
+        counts = days.get(day)
+        if counts is None:
+            counts = days[int(day)] = [0, 0, 0, 0, 0]
+        counts[2] += int(n)
 
 
 def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today: int,
@@ -578,7 +725,7 @@ def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today
     """
     studied = {d["study_day"] for d in per_day if d["reviews"] > 0}
     if len(studied) >= HISTORY_DAYS - 1:
-        days = _answers_per_day(conn, sql, profile_id, _FIRST_DAY, today)
+        days, _ = _answers_per_day(conn, sql, profile_id, _FIRST_DAY, today)
         studied = {day for day, counts in days.items() if counts[0]}
     studied_today = today in studied
     day = today if studied_today else today - 1
@@ -589,41 +736,42 @@ def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today
     return {"days": streak, "studied_today": studied_today}
 
 
-def _cards_and_forecast(conn: Connection, sql: dict[str, TextClause], profile_id: int,
-                        today: int, rollover: int,
-                        tz: str | None) -> tuple[dict[str, int], list[dict[str, Any]]]:
+def _cards_and_forecast(rows: list[tuple[Any, ...]], today: int, dates: list[str]
+                        ) -> tuple[dict[str, int], list[dict[str, Any]]]:
     """Cards by state, and cards falling due on each of the next 30 study days.
 
-    Both count every card of the profile from ``ix_card_due`` and then correct
-    for the exceptions: cards of retired facts and buried cards.
+    ``rows`` are the card rows of :data:`_BODY`: both figures count every card
+    of the profile from ``ix_card_due`` and are then corrected for the
+    exceptions, cards of retired facts and buried cards. ``dates``: the 30
+    days' ISO dates (:func:`_day_ends`).
     """
-    ends = [day_start(today + i + 1, rollover, tz) for i in range(FORECAST_DAYS)]
-    out = {k: 0 for k in ("new", "learning", "review", "relearning", "suspended", "buried",
-                          "total")}
-    for suspended, state, n in _read(conn, sql, "cards", {"p": profile_id}):
-        out["total"] += n
-        out["suspended" if suspended else _STATE_NAMES.get(int(state), "review")] += n
-    binds: dict[str, Any] = {f"e{i}": end for i, end in enumerate(ends)}
-    counts = {int(i): int(n) for i, n in _read(conn, sql, "forecast",
-                                                {"p": profile_id, **binds})}
+    out = dict.fromkeys(_CARD_KEYS, 0)
+    counts: dict[int, int] = {}
     exceptions: dict[int, tuple[Any, ...]] = {}
-    for cid, *row in _read(conn, sql, "card_exceptions", {"p": profile_id, "today": today}):
-        if cid not in exceptions or row[-1]:  # a retired fact's card is left out, buried or not
-            exceptions[cid] = tuple(row)
-    for suspended, state, due, buried_until, retired in exceptions.values():
+    for tag, a, b, c, d, e, f, _kind in rows:
+        if tag == _CARD_ROWS:  # suspended; new, learning, review, relearning, other
+            out["suspended"] = a
+            out["new"] = b
+            out["learning"] = c
+            out["review"] = d + f  # a state of no name counts as review
+            out["relearning"] = e
+            out["total"] = a + b + c + d + e + f
+        elif tag == _FORECAST_ROWS:  # day from today, cards
+            counts[int(a)] = int(b)
+        elif a not in exceptions or f:  # a retired fact's card is left out, buried or not
+            exceptions[a] = (b, c, d, e, f)  # suspended, state, day due, buried until, retired
+    for suspended, state, due_day, buried_until, retired in exceptions.values():
         bucket = "suspended" if suspended else _STATE_NAMES.get(int(state), "review")
         if retired:
             out["total"] -= 1
             out[bucket] -= 1
-            when = as_utc(due)
-            if not suspended and int(state) in (1, 2, 3) and when is not None and when < ends[-1]:
-                i = next(i for i, end in enumerate(ends) if when < end)
-                counts[i] -= 1
+            if not suspended and int(state) in (1, 2, 3) and due_day < FORECAST_DAYS:
+                counts[int(due_day)] -= 1
         elif not suspended and buried_until is not None and buried_until >= today:
             out[bucket] -= 1
             out["buried"] += 1
-    forecast = [{"study_day": today + i, "date": day_date(today + i).isoformat(),
-                 "due": counts.get(i, 0)} for i in range(FORECAST_DAYS)]
+    forecast = [{"study_day": today + i, "date": dates[i], "due": counts.get(i, 0)}
+                for i in range(FORECAST_DAYS)]
     return out, forecast
 
 
