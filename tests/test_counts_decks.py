@@ -308,3 +308,116 @@ def test_study_counts_follow_the_answers_and_the_limits(url: str) -> None:
             study_counts(col, 999_999, deck.id, now)
     finally:
         col.close()
+
+
+def test_study_counts_leave_out_buried_suspended_and_retired_cards(url: str) -> None:
+    """Each study count against the cards read one by one with their facts."""
+    from sqlalchemy import select
+
+    from quizapp.scheduling import LEARN_AHEAD, CardStateKind
+    from quizapp.storage.reviewlog import card_table as c
+    from quizapp.storage.reviewlog import fact_table as f
+
+    col = Collection.open(url, first_start=False)
+    try:
+        n = 16
+        col.import_deck(qa_deck("a-deck", "Alpha", n))
+        profile = create_profile(col, "P", NOW)
+        create_profile(col, "Q", NOW)  # another profile's cards are not counted
+        update_profile_settings(col, profile.id, timezone="UTC")
+        pid = profile.id
+        today = study_day(NOW, 4, "UTC")
+        end_today = day_start(today + 1, 4, "UTC")
+        is_pg = not url.startswith("sqlite")
+        true = "true" if is_pg else "1"
+
+        def when(moment: datetime) -> object:
+            return moment if is_pg else stored(moment)
+
+        with col.session() as s:
+            ids = [int(r[0]) for r in s.execute(text(
+                "SELECT c.id FROM card c JOIN fact f ON f.id = c.fact_id "
+                "WHERE c.profile_id = :p ORDER BY f.key"), {"p": pid})]
+            deck_id = int(s.execute(text("SELECT id FROM deck WHERE key = 'a-deck'")).one()[0])
+        state = "UPDATE card SET state = :st, due = :due WHERE id = :c"
+        bury = "UPDATE card SET buried_until = :d WHERE id = :c"
+        for i, st, due in ((0, 2, NOW - timedelta(days=2)), (1, 2, NOW), (2, 2, NOW),
+                           (3, 2, NOW), (4, 1, NOW), (5, 1, NOW), (6, 3, NOW),
+                           (7, 2, end_today + timedelta(hours=1)),
+                           (8, 2, end_today + timedelta(hours=1)),
+                           (9, 2, end_today + timedelta(hours=1)), (14, 2, NOW)):
+            set_cards(col, state, c=ids[i], st=st, due=when(due))
+        for i in (1, 5, 8, 11):  # buried today
+            set_cards(col, bury, c=ids[i], d=today)
+        set_cards(col, bury, c=ids[2], d=today - 1)  # buried yesterday: back today
+        for i in (13, 14):
+            set_cards(col, f"UPDATE card SET suspended = {true} WHERE id = :c", c=ids[i])
+        retired = {3, 6, 9, 10}  # facts left out of the deck's next version
+        col.import_deck(Deck(id="a-deck", name="Alpha", facts=tuple(
+            fact for i, fact in enumerate(qa_deck("a-deck", "Alpha", n).facts)
+            if i not in retired)))
+
+        def looked_up_one_by_one(now: datetime) -> tuple[int, int, int, int]:
+            learning = review = new = tomorrow = 0
+            with col.session() as s:
+                rows = s.execute(select(c.c.state, c.c.due, c.c.suspended, c.c.buried_until,
+                                        f.c.retired)
+                                 .join(f, f.c.id == c.c.fact_id)
+                                 .where(c.c.profile_id == pid, c.c.deck_id == deck_id)).all()
+            day = study_day(now, 4, "UTC")
+            ends = day_start(day + 1, 4, "UTC"), day_start(day + 2, 4, "UTC")
+            for st, due, suspended, buried_until, is_retired in rows:
+                due = due if due is None or due.tzinfo else due.replace(tzinfo=UTC)
+                if suspended or is_retired:
+                    continue
+                if st != CardStateKind.NEW and ends[0] <= due < ends[1]:
+                    tomorrow += 1
+                if buried_until is not None and buried_until >= day:
+                    continue
+                learning += (st in (CardStateKind.LEARNING, CardStateKind.RELEARNING)
+                             and due <= now + LEARN_AHEAD)
+                review += st == CardStateKind.REVIEW and due < ends[0]
+                new += st == CardStateKind.NEW
+            return learning, review, new, tomorrow
+
+        for now in (NOW, NOW + timedelta(days=1)):
+            got = study_counts(col, pid, deck_id, now)
+            assert (got.learning_left, got.review_left + got.reviews_waiting,
+                    got.new_left + got.new_waiting, got.due_tomorrow) == looked_up_one_by_one(now)
+        # Today: cards 4 (learning), 0 and 2 (due), 12 and 15 new (11 buried, 13 suspended,
+        # 10 retired); tomorrow's are 7 and 8 (buried today, due tomorrow all the same).
+        got = study_counts(col, pid, deck_id, NOW)
+        assert (got.learning_left, got.review_left, got.new_left, got.due_tomorrow) == (
+            1, 2, 2, 2)
+    finally:
+        col.close()
+
+
+
+@pytest.mark.sqlite_only
+def test_study_counts_read_no_fact_row_per_card(tmp_path: Path) -> None:
+    """The study counts are ranges of the deck's card index and the small partial indexes:
+    no pass over the cards or the facts, no fact looked up card by card."""
+    col = Collection.open(f"sqlite:///{tmp_path / 'q.sqlite3'}", first_start=False)
+    try:
+        col.import_deck(qa_deck("deck-0", "Deck 0", 40))
+        pid = create_profile(col, "P", NOW).id
+        set_cards(col, "UPDATE card SET state = 2, due = :due WHERE id % 3 = 0",
+                  due=stored(NOW - timedelta(days=1)))
+        col.import_deck(qa_deck("deck-0", "Deck 0", 40, skip=3))  # one retired fact
+        with col.session() as s:
+            deck_id = int(s.execute(text("SELECT id FROM deck")).one()[0])
+        plans = sqlite_plans(col, lambda: study_counts(col, pid, deck_id, NOW))
+        counting = [(sql, plan) for sql, plan in plans if "count(" in sql or "sum(" in sql]
+        assert len(counting) == 2, plans  # the four counts, then what is taken off them
+        for sql, plan in counting:
+            assert not [p for p in plan if p.startswith("SCAN ") and p.split()[1] in (
+                "card", "c", "fact", "f") and "ix_fact_retired" not in p], (sql, plan)
+            assert not [p for p in plan if p.startswith("SEARCH fact")
+                        or p.startswith("SEARCH f ")], (sql, plan)
+        counts_plan, off_plan = counting[0][1], counting[1][1]
+        assert sum("COVERING INDEX ix_card_profile_deck" in p for p in counts_plan) == 4
+        used = {w for p in off_plan for w in p.split() if w.startswith("ix_")}
+        assert {"ix_card_buried", "ix_fact_retired"} <= used, off_plan
+    finally:
+        col.close()

@@ -245,7 +245,7 @@ def study_counts(
     ``more_new``: new facts allowed today beyond the saved limit ("Study more
     today", kept by the app, never saved).
     """
-    from sqlalchemy import false, func, or_, select
+    from sqlalchemy import and_, case, false, func, literal_column, select, union
 
     from quizapp.scheduling import LEARN_AHEAD, CardStateKind
     from quizapp.storage.reviewlog import card_table as c
@@ -254,23 +254,38 @@ def study_counts(
     from quizapp.storage.reviews import KIND_STUDY, answer_kind, is_effective, state_before_is
 
     st, today, end_today, end_tomorrow = _day_bounds(collection, profile_id, deck_id, now)
-    live = (
-        c.c.profile_id == profile_id,
-        c.c.deck_id == deck_id,
-        c.c.suspended == false(),
-        f.c.retired == false(),
-    )
-    not_buried = or_(c.c.buried_until.is_(None), c.c.buried_until < today)
-    learning = c.c.state.in_((CardStateKind.LEARNING, CardStateKind.RELEARNING))
+    # Read from the index on (profile, deck, state, suspended, due) alone: each figure
+    # counts the deck's unsuspended cards by state and due, then takes off the few
+    # cards that are buried today or whose fact is retired (each found through its
+    # own small partial index), so no card's fact row is looked up.
+    deck_cards = (c.c.profile_id == profile_id, c.c.deck_id == deck_id,
+                  c.c.suspended == false())
+    learning = and_(c.c.state.in_((CardStateKind.LEARNING, CardStateKind.RELEARNING)),
+                    c.c.due <= now + LEARN_AHEAD)
+    review = and_(c.c.state == CardStateKind.REVIEW, c.c.due < end_today)
+    new = c.c.state == CardStateKind.NEW
+    tomorrow = and_(c.c.state != CardStateKind.NEW, c.c.due >= end_today,
+                    c.c.due < end_tomorrow)
 
-    def count(*where: Any) -> Any:
-        return (
-            select(func.count())
-            .select_from(c)
-            .join(f, f.c.id == c.c.fact_id)
-            .where(*live, *where)
-            .scalar_subquery()
-        )
+    def count(where: Any) -> Any:
+        return select(func.count()).select_from(c).where(*deck_cards, where).scalar_subquery()
+
+    # Spelled as ix_fact_retired's condition, so that SQLite reads that partial index.
+    retired_facts = select(f.c.id).where(f.c.retired == literal_column("TRUE"))
+    retired = c.c.fact_id.in_(retired_facts)
+    out_of_study = union(
+        select(c.c.id).where(c.c.profile_id == profile_id, c.c.buried_until >= today),
+        select(c.c.id).where(c.c.profile_id == profile_id, retired),
+    )
+
+    def taken_off(where: Any) -> Any:
+        return func.coalesce(func.sum(case((where, 1), else_=0)), 0)
+
+    excluded = (
+        select(taken_off(learning), taken_off(review), taken_off(new),
+               taken_off(and_(retired, tomorrow)))
+        .where(*deck_cards, c.c.id.in_(out_of_study))
+    )
 
     r = review_table.alias("r")
     o = review_table.alias("o")
@@ -293,14 +308,12 @@ def study_counts(
         )
     )
     with collection.session() as s:
-        learning_due, review_due, new_ready, due_tomorrow = s.exec(  # type: ignore[call-overload]
-            select(
-                count(not_buried, learning, c.c.due <= now + LEARN_AHEAD),
-                count(not_buried, c.c.state == CardStateKind.REVIEW, c.c.due < end_today),
-                count(not_buried, c.c.state == CardStateKind.NEW),
-                count(c.c.state != CardStateKind.NEW, c.c.due >= end_today, c.c.due < end_tomorrow),
-            )
+        all_ = s.exec(  # type: ignore[call-overload]
+            select(count(learning), count(review), count(new), count(tomorrow))
         ).one()
+        off = s.exec(excluded).one()  # type: ignore[call-overload]
+        learning_due, review_due, new_ready, due_tomorrow = (
+            int(a) - int(b) for a, b in zip(all_, off, strict=True))
         rows = list(s.exec(answers))  # type: ignore[call-overload]
     answered = len(rows)
     correct = sum(1 for ok, *_ in rows if ok)

@@ -588,7 +588,8 @@ def test_a_kill_during_the_exit_backup_leaves_nothing_restore_would_offer(
     killed = app(QUIZAPP_TEST_KILL_AT="backup_copy:1")  # the exit copy, not yet checked
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     lines = [line.split()[0] for line in killed.stdout.splitlines()]
-    assert lines == ["first-question-painted", "window-closed"]  # gone before the kill
+    assert lines == ["first-question-painted", "first-question-cpu",
+                     "window-closed"]  # gone before the kill
     partials = list((quizapp_home / "backups").glob("*.partial*"))
     assert partials  # the unchecked copy is on disk, under a name no list shows
     assert list_backups(quizapp_home) == [before]

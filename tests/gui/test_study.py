@@ -37,6 +37,13 @@ def wait_question(qtbot: QtBot, study: StudyPanel) -> Question:
     return study.question
 
 
+def wait_strip(qtbot: QtBot, study: StudyPanel) -> str:
+    """The progress strip's text, once a sitting's first question has had it counted."""
+    qtbot.waitUntil(lambda: bool(study.view.progress_text.accessibleDescription()),
+                    timeout=WAIT_MS)
+    return study.view.progress_text.accessibleDescription()
+
+
 def wait_feedback(qtbot: QtBot, study: StudyPanel) -> None:
     qtbot.waitUntil(
         lambda: study.state == StudyPanel.FEEDBACK and study.view.feedback.isVisible(),
@@ -383,7 +390,7 @@ def test_progress_strip_counts_new_learning_and_reviews(
     study = window.study
     window.start_study()
     question = wait_question(qtbot, study)
-    text = study.view.progress_text.accessibleDescription()
+    text = wait_strip(qtbot, study)
     new_before = int(text.split(" new")[0])
     assert "learning" in text and "to review" in text and "answered today" in text
     assert new_before > 0
@@ -404,6 +411,34 @@ def test_progress_strip_counts_new_learning_and_reviews(
     assert f'color:{blue}; font-weight:600;">{new_before - 1}</span> new' in rich
     assert f'color:{red}; font-weight:600;">1</span> learning' in rich
     assert f'color:{green}; font-weight:600;">0</span> to review' in rich
+
+
+def test_first_question_is_on_screen_before_its_strip_is_counted(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """The strip is read after the first question is shown: blank until then, never stale."""
+    from quizapp.services.counts import study_counts
+
+    study = window.study
+    window.start_study()
+    # start() has returned with the question up and no figure on the strip yet.
+    assert study.state == StudyPanel.QUESTION and study.question is not None
+    assert study.view.progress_text.accessibleDescription() == ""
+    assert study.view.progress.accessibleDescription() == ""
+    text = wait_strip(qtbot, study)  # filled at the event loop's next turn ...
+    assert window.library is not None and window.profile is not None and study.deck
+    c = study_counts(window.library.collection, window.profile.profile_id,
+                     study.deck.deck_id, study.clock())
+    # ... with the deck's counts as the study counts read them.
+    assert text == (f"{c.new_left} new  ·  {c.learning_left} learning  ·  "
+                    f"{c.review_left} to review  ·  {c.answered_today} answered today")
+    question = study.question
+    answer(qtbot, study, question, right=False, mouse=False)
+    wait_feedback(qtbot, study)
+    # A second sitting does not show the first one's figures while its own are read.
+    study.stop()
+    window.start_study()
+    assert study.view.progress_text.accessibleDescription() == ""
+    assert wait_strip(qtbot, study).endswith("1 answered today")
 
 
 def test_summary_says_when_the_daily_limit_holds_cards_back(
@@ -574,7 +609,7 @@ def test_study_more_today_lets_more_new_cards_in_without_changing_the_limit(
     assert [d.new for d in window.deck_model.decks()] == [9]  # the deck list counts the extra
     window.start_study()
     wait_question(qtbot, study)
-    assert study.view.progress_text.accessibleDescription().startswith("9 new")
+    assert wait_strip(qtbot, study).startswith("9 new")
     # ... and not into the next study day.
     study.stop()
     real_clock = study.clock
@@ -583,5 +618,5 @@ def test_study_more_today_lets_more_new_cards_in_without_changing_the_limit(
     question = wait_question(qtbot, study)  # the card learnt today, due again
     assert query(quizapp_home, "SELECT state FROM card WHERE id = ?",
                  int(question.card_id)) != [(0,)]
-    assert study.view.progress_text.accessibleDescription().startswith("0 new")
+    assert wait_strip(qtbot, study).startswith("0 new")
     study.clock = real_clock

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from quizapp.gui.feedback_log import FeedbackLog
@@ -118,7 +118,7 @@ class StudyPanel(QObject):
         self._answered = 0
         self._correct = 0
         self._before_today = (0, 0)  # answered, correct earlier today (before this sitting)
-        self._start_counts: Any = None
+        self._strip_pending = False  # the first question is on screen, its counts not yet
         self._stack: list[_Done] = []
         self._remaining = 0
         self._left: tuple[int, int, int] | None = None  # new, learning, review left today
@@ -206,13 +206,27 @@ class StudyPanel(QObject):
         self._stack.clear()
         self._started_at = time.monotonic()
         self.view.set_deck_name(deck.name)
-        self._start_counts = None
-        counts = self._counts()
-        self._before_today = (
-            (counts.answered_today, counts.correct_today) if counts else (0, 0)
-        )
-        self._start_counts = counts  # what the first question's progress strip shows
+        # The first question is painted before the strip is counted: at start-up
+        # the counts read every card of the deck, and the learner need not wait
+        # for them. Until they are read the strip is blank (never a stale or
+        # guessed figure); they are filled at the event loop's next turn.
+        self._before_today = (0, 0)
+        self._left = None
+        self._remaining = 0
+        self.view.clear_progress()
+        self._strip_pending = True
         self._show_next()
+        if self._strip_pending:
+            QTimer.singleShot(0, self._fill_strip)
+
+    def _fill_strip(self) -> None:
+        """Count the strip of a sitting's first question, once it is on screen."""
+        if not self._strip_pending or self.session is None:
+            return
+        counts = self._refresh_progress()
+        if counts is not None:  # answers of this sitting, if any already, are in the counts
+            self._before_today = (max(0, counts.answered_today - self._answered),
+                                  max(0, counts.correct_today - self._correct))
 
     def stop(self) -> None:
         """End the sitting (records its end time)."""
@@ -223,6 +237,7 @@ class StudyPanel(QObject):
                 self.session = None
         self.question = None
         self.last_result = None
+        self._strip_pending = False
         self._set_state(self.IDLE)
 
     def next(self) -> None:
@@ -303,7 +318,8 @@ class StudyPanel(QObject):
         self.view.show_question(question)
         self._show_media(question, answered=False)
         self._shown_at = time.monotonic()
-        self._refresh_progress()
+        if not self._strip_pending:  # else counted once the question is on screen
+            self._refresh_progress()
         self._set_state(self.QUESTION)
         self.question_shown.emit(question)
 
@@ -322,15 +338,12 @@ class StudyPanel(QObject):
             reviews_waiting=counts.reviews_waiting if counts else 0,
             more_new=self._more_step(),
         )
-        self._refresh_progress()
+        self._refresh_progress(counts)
         self.view.show_summary(info)
         self._set_state(self.SUMMARY)
         self.finished.emit(info)
 
     def _counts(self) -> Any:
-        counts, self._start_counts = self._start_counts, None
-        if counts is not None:  # counted by start() a moment ago; nothing was answered since
-            return counts
         if self.collection is None or self.profile_id is None or self.deck is None:
             return None
         from quizapp.gui.controllers.library import Library
@@ -342,8 +355,11 @@ class StudyPanel(QObject):
         except Exception:  # figures are a nicety; never stop studying for them
             return None
 
-    def _refresh_progress(self) -> None:
-        counts = self._counts()
+    def _refresh_progress(self, counts: Any = None) -> Any:
+        """Show the strip from ``counts`` (read now when None); returns the counts shown."""
+        self._strip_pending = False
+        if counts is None:
+            counts = self._counts()
         if counts is not None:
             self._remaining = counts.remaining
             self._left = (counts.new_left, counts.learning_left, counts.review_left)
@@ -353,6 +369,7 @@ class StudyPanel(QObject):
         new, learning, review = self._left if self._left is not None else (None, 0, 0)
         self.view.set_progress(ProgressInfo(answered, self._remaining, new=new,
                                             learning=learning, review=review))
+        return counts
 
     # -------------------------------------------------------------- answers
 

@@ -728,6 +728,15 @@ class StudyView(QWidget):
             f"{info.answered} answered today, {info.remaining} remaining"
         )
 
+    def clear_progress(self) -> None:
+        """Blank the strip while a sitting's counts are being read."""
+        self._progress_info = None
+        self.progress_text.setText("")
+        self.progress_text.setAccessibleDescription("")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setAccessibleDescription("")
+
     def restyle_progress(self) -> None:
         """Colour the strip's counts again (after a theme change)."""
         if self._progress_info is not None:
