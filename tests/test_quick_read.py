@@ -14,7 +14,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -110,9 +109,13 @@ def test_the_constants_are_the_storage_stacks() -> None:
     assert quick.CLASSROOM_KEY == CLASSROOM_KEY
     assert quick.IMPORT_PENDING == staged.META_PREFIX
     assert quick.PENDING_DECK == staged.PENDING_DECK_PREFIX
+    from quizapp.scheduling import state_prefix
+    from quizapp.storage.counts import _NEW_LIMITS
     from quizapp.storage.db import FORMS_UNCHECKED
 
     assert quick.FORMS_UNCHECKED == FORMS_UNCHECKED
+    assert " ".join(quick._NEW_LIMITS.split()) == _NEW_LIMITS.text
+    assert state_prefix(0) + "%" == quick._WAS_NEW
 
 
 @pytest.mark.parametrize("argv", ARGVS, ids=" ".join)
@@ -192,9 +195,41 @@ def test_an_older_schema_is_upgraded_the_full_way(
     assert quick.deck_list(db_file(quizapp_home), None) is not None
 
 
+@pytest.mark.parametrize("case", ["answered today", "buried today"])
+def test_todays_answers_and_burials_lower_new_alike_on_both_ways(
+    seeded: Path, case: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The deck list's New for today counts today's first answers to new facts and
+    today's buried new cards on the quick way too, with the same figures."""
+    from datetime import UTC, datetime
+
+    from quizapp.scheduling import state_prefix, study_day
+
+    db = db_file(seeded)
+    before = quick.deck_list(db, None)
+    assert before is not None
+    today = study_day(datetime.now(UTC))  # Student keeps the default rollover and zone
+    if case == "answered today":  # a third of Student's new cards first answered today
+        sql(seeded, "INSERT INTO review (card_id, profile_id, reviewed_at, study_day, kind, "
+            "state_before) SELECT c.id, c.profile_id, '2024-01-01 00:00:00', ?, 'study', ? "
+            "FROM card c JOIN profile p ON p.id = c.profile_id WHERE p.name = 'Student' "
+            "AND c.state = 0 AND c.id % 3 = 0", today, state_prefix(0) + "}")
+    else:  # half of Student's new cards buried until today
+        sql(seeded, "UPDATE card SET buried_until = ? WHERE state = 0 AND id % 2 = 0 AND "
+            "profile_id = (SELECT id FROM profile WHERE name = 'Student')", today)
+    after = quick.deck_list(db, None)
+    assert after is not None  # the quick read still applies …
+    assert [d.counts.get("new_today") for d in after[1]] != [
+        d.counts.get("new_today") for d in before[1]]  # … and New went down
+    fast = [run_cli(argv, capsys) for argv in ARGVS]
+    full_way(monkeypatch)
+    assert [run_cli(argv, capsys) for argv in ARGVS] == fast
+
+
 @pytest.mark.parametrize("case", ["import pending", "restore journal", "restore copy",
                                   "classroom", "no seed mark", "forms unchecked",
-                                  "answered today", "buried today", "newer schema"])
+                                  "newer schema"])
 def test_quick_steps_aside_when_opening_would_change_something(
     seeded: Path, case: str,
 ) -> None:
@@ -213,13 +248,6 @@ def test_quick_steps_aside_when_opening_would_change_something(
         sql(seeded, "DELETE FROM meta WHERE key = 'seed_loaded'")
     elif case == "forms unchecked":  # the upgrade to held facts, before its first start
         sql(seeded, "INSERT INTO meta (key, value) VALUES ('forms_unchecked', '1')")
-    elif case == "answered today":  # today's new facts lower the deck list's New
-        sql(seeded, "INSERT INTO review (card_id, profile_id, reviewed_at, study_day, kind) "
-            "SELECT id, profile_id, '2024-01-01 00:00:00', ?, 'study' FROM card LIMIT 1",
-            int(time.time() // 86400))
-    elif case == "buried today":
-        sql(seeded, "UPDATE card SET buried_until = ? WHERE id = (SELECT min(id) FROM card)",
-            int(time.time() // 86400) + 1)
     else:
         sql(seeded, "UPDATE meta SET value = ? WHERE key = 'schema_version'",
             str(SCHEMA_VERSION + 1))

@@ -17,9 +17,10 @@ that the quick list is the one the full stack reads.
 from __future__ import annotations
 
 import sqlite3
-import time
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: :data:`quizapp.storage.models.SCHEMA_VERSION`: another version goes the full way.
 SCHEMA_VERSION = 9
@@ -33,6 +34,39 @@ FORMS_UNCHECKED = "forms_unchecked"
 PENDING_DECK = "~importing-"
 
 _STATES = ("new", "learning", "review", "suspended", "total")  # then new_today
+
+#: Per deck, the profile's new limit and the new facts first answered on the study
+#: day: :data:`quizapp.storage.counts._NEW_LIMITS`' statement (the quick and full
+#: outputs are held byte-identical by ``tests/test_quick_read.py``).
+_NEW_LIMITS = """
+SELECT d.id, coalesce(pd.new_per_day, p.new_per_day),
+       (SELECT count(DISTINCT c.fact_id) FROM review r
+        JOIN card c ON c.id = r.card_id
+        LEFT JOIN review o ON o.id = r.cancels_id
+        WHERE r.profile_id = :profile AND c.deck_id = d.id AND r.study_day = :today
+          AND r.kind IN ('study', 'test', 'overrule')
+          AND NOT EXISTS (SELECT 1 FROM review x WHERE x.cancels_id = r.id)
+          AND (CASE WHEN r.kind = 'overrule' THEN o.kind ELSE r.kind END) = 'study'
+          AND r.state_before LIKE :was_new)
+FROM deck d
+JOIN profile p ON p.id = :profile
+LEFT JOIN profile_deck pd ON pd.profile_id = p.id AND pd.deck_id = d.id
+"""
+#: :func:`quizapp.scheduling.state.state_prefix` of a new card, then any text.
+_WAS_NEW = '{"state":0,%'
+
+
+def _study_day(rollover_hour: int, timezone: str | None) -> int | None:
+    """:func:`quizapp.scheduling.days.study_day` of now (None: a zone not known here)."""
+    now = datetime.now(UTC)
+    if timezone:
+        try:
+            local = now.astimezone(ZoneInfo(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            return None  # the full way says what is wrong
+    else:
+        local = now.astimezone()
+    return ((local - timedelta(hours=rollover_hour)).date() - date(1970, 1, 1)).days
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,21 +156,21 @@ def deck_list(path: Path, profile: str | None) -> tuple[str, list[QuickDeck]] | 
             " SELECT r.deck_id FROM class_deck_retired r JOIN profile p"
             " ON p.class_name = r.class_name WHERE p.id = ?) ORDER BY name",
             (PENDING_DECK + "%", profile_id)).fetchall()
-        # The deck list's new facts for today are the new cards, at most the day's new
-        # limit: when no answer and no buried card can fall on today (the study day is
-        # never more than two days behind the UTC day), nothing else lowers them.
-        # Otherwise the full way counts them (quizapp.storage.counts.deck_counts).
-        recent = int(time.time() // 86400) - 2
-        if con.execute("SELECT 1 FROM review WHERE profile_id = ? AND study_day >= ? LIMIT 1",
-                       (profile_id, recent)).fetchone() is not None:
+        # The deck list's new facts for today, as quizapp.storage.counts.deck_counts
+        # reads them: the new cards not buried today, at most the day's new limit
+        # less the new facts first answered today.
+        rollover_hour, timezone = con.execute(
+            "SELECT rollover_hour, timezone FROM profile WHERE id = ?", (profile_id,)).fetchone()
+        today = _study_day(int(rollover_hour), timezone)
+        if today is None:
             return None
-        if con.execute("SELECT 1 FROM card WHERE profile_id = ? AND buried_until IS NOT NULL"
-                       " AND buried_until >= ? LIMIT 1", (profile_id, recent)).fetchone():
-            return None
-        limits = dict(con.execute(
-            "SELECT d.id, coalesce(pd.new_per_day, p.new_per_day) FROM deck d"
-            " JOIN profile p ON p.id = ? LEFT JOIN profile_deck pd"
-            " ON pd.profile_id = p.id AND pd.deck_id = d.id", (profile_id,)).fetchall())
+        limits = {int(d): (int(limit), int(done)) for d, limit, done in con.execute(
+            _NEW_LIMITS, {"profile": profile_id, "today": today, "was_new": _WAS_NEW})}
+        buried_new = {int(d): int(n) for d, n in con.execute(
+            "SELECT c.deck_id, count(*) FROM card c JOIN fact f ON f.id = c.fact_id"
+            " WHERE c.profile_id = ? AND c.buried_until IS NOT NULL AND c.buried_until >= ?"
+            " AND c.state = 0 AND c.suspended = 0 AND f.retired = 0 GROUP BY c.deck_id",
+            (profile_id, today))}
         counts: dict[int, dict[str, int]] = {}
         for deck_id, state, suspended, n in con.execute(
                 "SELECT c.deck_id, c.state, c.suspended, count(*) FROM card c"
@@ -154,7 +188,8 @@ def deck_list(path: Path, profile: str | None) -> tuple[str, list[QuickDeck]] | 
             else:
                 c["review"] += n
         for deck_id, c in counts.items():
-            c["new_today"] = min(c["new"], max(0, int(limits.get(deck_id, 0))))
+            limit, done = limits.get(deck_id, (0, 0))
+            c["new_today"] = min(c["new"] - buried_new.get(deck_id, 0), max(0, limit - done))
         return profile_name, [QuickDeck(int(i), str(k), str(nm), counts.get(int(i), {}))
                               for i, k, nm in decks]
     except sqlite3.Error:  # damaged, locked too long, an unexpected shape: the full way
