@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from quizapp.assets import seed_deck_path
@@ -268,6 +270,64 @@ def test_a_word_is_found_in_each_text_column_alone(built: Built) -> None:
     assert search_fact_ids(b.col, b.pid, query, b.now) == [ids[6]]
     assert search_facts(b.col, b.pid, query, b.now) == oracle(b, query)
     assert search_fact_ids(b.col, b.pid, FactQuery(text="zqtextmark zqstemmark"), b.now) == []
+
+
+# Characters that make case, LIKE's specials and non-ASCII letters meet in few draws.
+_CHARS = "aAbB%_\\ \u00e9\u00c9\u00df"
+_COLUMNS = ("text", "stem", "speaker", "name", "front", "back")
+
+
+def test_search_is_a_plain_like_over_the_six_columns(url: str) -> None:
+    """Random column texts (NULL, empty, mixed case, %, _, \\, é/É, ß) and random words:
+    the search finds exactly what one plain LIKE per column finds (what SQLite's LIKE
+    and PostgreSQL's lower() LIKE say; neither tests a column's text first)."""
+    col = Collection.open(url, first_start=False)
+    try:
+        col.import_deck(notes_deck(10))
+        pid = create_profile(col, "P", T0).id
+        with col.session() as s:
+            deck = repo.find_deck(s, "notes")
+            assert deck is not None and deck.id is not None
+            ids = [r[0] for r in s.execute(text(
+                "SELECT id FROM fact WHERE deck_id = :d ORDER BY position, id"), {"d": deck.id})]
+        pg = not url.startswith("sqlite")
+        seen = {"found": 0, "missed": 0}
+        texts = st.text(alphabet=_CHARS, max_size=7)
+        words = st.lists(st.text(alphabet=_CHARS.replace(" ", ""), min_size=1, max_size=3),
+                         min_size=1, max_size=2)
+
+        @settings(derandomize=True, max_examples=60, deadline=None)
+        @given(st.lists(st.tuples(texts, *[st.one_of(st.none(), texts)] * 5),
+                        min_size=len(ids), max_size=len(ids)),
+               st.lists(words, min_size=1, max_size=4))
+        def check(rows: list[tuple[str, ...]], searches: list[list[str]]) -> None:
+            with col.transaction() as s:
+                for fid, values in zip(ids, rows, strict=True):
+                    s.execute(text("UPDATE fact SET " + ", ".join(
+                        f"{c} = :{c}" for c in _COLUMNS) + " WHERE id = :f"),
+                        {"f": fid, **dict(zip(_COLUMNS, values, strict=True))})
+            for search in searches:
+                query = FactQuery(text=" ".join(search), deck_id=deck.id)
+                wheres, params = [], {"d": deck.id}
+                for i, word in enumerate(search):
+                    w = word.lower()
+                    params[f"w{i}"] = "%" + w.replace("\\", "\\\\").replace(
+                        "%", "\\%").replace("_", "\\_") + "%"
+                    column = "lower(f.{})" if pg else "f.{}"
+                    wheres.append("(" + " OR ".join(
+                        f"{column.format(c)} LIKE :w{i} ESCAPE '\\'" for c in _COLUMNS) + ")")
+                with col.session() as s:
+                    want = [r[0] for r in s.execute(text(
+                        "SELECT f.id FROM fact f WHERE f.deck_id = :d AND " + " AND ".join(wheres)
+                        + " ORDER BY f.position, f.id"), params)]
+                assert search_fact_ids(col, pid, query, T0) == want, (rows, search)
+                assert count_facts(col, pid, query, T0) == len(want), (rows, search)
+                seen["found" if want else "missed"] += 1
+
+        check()
+        assert seen["found"] > 20 and seen["missed"] > 20, seen  # the draws test both ways
+    finally:
+        col.close()
 
 
 def test_ids_then_pages_give_the_whole_list(built: Built) -> None:

@@ -88,14 +88,21 @@ def like_words(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _present(column: str) -> str:
-    """SQLite: whether a fact's text column holds any text (a cheap test before its LIKE).
+def _sqlite_match(pattern: str, escape: str) -> str:
+    """SQLite: whether any of a fact's six text columns holds the word of ``pattern``.
 
     A word is never empty, so a pattern ``%word%`` matches neither NULL nor an
-    empty text: skipping the LIKE there changes no result, and most facts use
-    two or three of the six columns (the rest NULL, ``text`` empty).
+    empty text: a LIKE is skipped where it cannot match, and that changes no
+    result. Each fact reads its columns at most once: a Q/A note's front and
+    back first (a LIKE on NULL is NULL, cheaper than testing first), then
+    ``text`` where it is not empty, then the three short columns only when one
+    of them holds text (one ``coalesce`` instead of three tests: most facts
+    use two or three of the six columns, the rest NULL, ``text`` empty).
     """
-    return f"f.{column} <> ''" if column == "text" else f"f.{column} IS NOT NULL"
+    like = f"LIKE {pattern}{escape}"
+    return (f"(f.front {like} OR f.back {like} OR (f.text <> '' AND f.text {like})"
+            f" OR (coalesce(f.stem, f.speaker, f.name) IS NOT NULL"
+            f" AND (f.stem {like} OR f.speaker {like} OR f.name {like})))")
 
 
 def _search_where(query: SearchQuery, words: list[tuple[str, bool]], dialect: str
@@ -104,7 +111,7 @@ def _search_where(query: SearchQuery, words: list[tuple[str, bool]], dialect: st
 
     Text matches a word in any of the fact's text columns. SQLite's LIKE folds
     ASCII case by itself, as its lower() does, so the columns are compared as
-    stored, and only those that hold text (:func:`_present`); PostgreSQL's LIKE
+    stored, and only those that hold text (:func:`_sqlite_match`); PostgreSQL's LIKE
     is case-sensitive, so there the columns are lowered. Card filters are
     uncorrelated ``f.id IN (…)`` lists, built once per search rather than
     probed per fact.
@@ -126,10 +133,10 @@ def _search_where(query: SearchQuery, words: list[tuple[str, bool]], dialect: st
     for i, (_, esc) in enumerate(words):
         escape = " ESCAPE '\\'" if esc else ""
         if is_sqlite(dialect):
-            matches = [f"({_present(c)} AND f.{c} LIKE :w{i}{escape})" for c in _TEXT_COLUMNS]
+            where.append(_sqlite_match(f":w{i}", escape))
         else:
-            matches = [f"lower(f.{c}) LIKE :w{i}{escape}" for c in _TEXT_COLUMNS]
-        where.append("(" + " OR ".join(matches) + ")")
+            where.append("(" + " OR ".join(f"lower(f.{c}) LIKE :w{i}{escape}"
+                                           for c in _TEXT_COLUMNS) + ")")
     cards = "f.id IN (SELECT x.fact_id FROM card x WHERE x.profile_id = :profile AND {})"
     if query.state:
         where.append(cards.format({
