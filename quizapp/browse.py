@@ -220,21 +220,39 @@ def fact_summaries(collection: Collection, profile_id: int,
 
 
 def _summary(row: Sequence[Any]) -> FactSummary:
+    """One row of :func:`quizapp.storage.browse.summary_rows` as the browser lists it.
+
+    Written out (no helper calls per row): the first page of every search
+    builds 50 of these.
+    """
     (fid, key, deck_id, deck_name, kind, text, front, stem, speaker, name, role, back,
      card_state, card_susp, asked_as, due, reps, lapses, suspended, stability,
      last_right, reports, hold, hold_reasons) = row
-    reasons = json.loads(hold_reasons) if hold and hold_reasons else []
+    lapses = int(lapses)
+    detail = (back if kind == FactKind.QA else speaker if kind == FactKind.QUOTE
+              else role if kind == FactKind.PERSON else stem)
+    if hold:  # held back from study: its card (if any) is not asked
+        state = "held " + hold
+        reason = "; ".join(str(r) for r in json.loads(hold_reasons)) if hold_reasons else ""
+    else:
+        reason = ""
+        state = ("" if card_state is None else "suspended" if card_susp
+                 else _STATE_NAMES.get(int(card_state), "review"))
+    if lapses >= LEECH_LAPSES:
+        level = KnowledgeLevel.LEECH
+    elif stability is not None and stability >= MASTERED_STABILITY_DAYS and last_right:
+        level = KnowledgeLevel.MASTERED
+    elif card_state == CardStateKind.REVIEW:
+        level = KnowledgeLevel.KNOWN
+    elif card_state is not None and card_state != CardStateKind.NEW:
+        level = KnowledgeLevel.LEARNING
+    else:
+        level = KnowledgeLevel.NEW
     return FactSummary(
-        fact_row_id=int(fid), key=key, deck_id=int(deck_id), deck_name=deck_name,
-        kind=kind, text=text or front or name or "",
-        detail=_detail(kind, stem, speaker, name, role, back),
-        state=_state_name(card_state, card_susp, hold),
-        asked_as=asked_as or "",
-        due=as_utc(due), reviews=int(reps), lapses=int(lapses),
-        suspended=int(suspended), reports=int(reports or 0),
-        level=_level(card_state, int(lapses), stability, last_right),
-        held=hold or "", held_reason="; ".join(str(r) for r in reasons),
-    )
+        int(fid), key, int(deck_id), deck_name, kind, text or front or name or "",
+        detail or "", state, asked_as or "",
+        None if due is None else as_utc(due), int(reps), lapses, int(suspended),
+        int(reports or 0), level, hold or "", reason)
 
 
 def search_facts(collection: Collection, profile_id: int, query: FactQuery, now: datetime,
@@ -246,40 +264,6 @@ def search_facts(collection: Collection, profile_id: int, query: FactQuery, now:
     """
     ids = search_fact_ids(collection, profile_id, query, now, limit=limit)
     return fact_summaries(collection, profile_id, ids)
-
-
-def _detail(kind: str, stem: str | None, speaker: str | None, name: str | None,
-            role: str | None, back: str | None) -> str:
-    if kind == FactKind.QA:
-        return back or ""
-    if kind == FactKind.QUOTE:
-        return speaker or ""
-    if kind == FactKind.PERSON:
-        return role or ""
-    return stem or ""
-
-
-def _state_name(state: int | None, suspended: int | None, hold: str | None = None) -> str:
-    if hold:  # held back from study: its cards (if any) are not asked
-        return "held " + hold
-    if state is None:
-        return ""
-    if suspended:
-        return "suspended"
-    return _STATE_NAMES.get(int(state), "review")
-
-
-def _level(state: int | None, lapses: int, stability: float | None,
-           last_right: Any) -> KnowledgeLevel:
-    if lapses >= LEECH_LAPSES:
-        return KnowledgeLevel.LEECH
-    if stability is not None and stability >= MASTERED_STABILITY_DAYS and bool(last_right):
-        return KnowledgeLevel.MASTERED
-    if state == CardStateKind.REVIEW:
-        return KnowledgeLevel.KNOWN
-    if state is not None and state != CardStateKind.NEW:
-        return KnowledgeLevel.LEARNING
-    return KnowledgeLevel.NEW
 
 
 def fact_labels(collection: Collection, pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
