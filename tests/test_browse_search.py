@@ -368,6 +368,11 @@ def test_bad_filters_and_unknown_profiles_are_refused(built: Built) -> None:
     with pytest.raises(repo.NotFoundError):
         search_fact_ids(b.col, 999_999, FactQuery(text="bridge"), b.now)
     with pytest.raises(repo.NotFoundError):
+        count_facts(b.col, 999_999, FactQuery(text="bridge"), b.now)
+    # A known profile's search that finds nothing is no error.
+    assert search_fact_ids(b.col, b.pid, FactQuery(text="zzqq"), b.now) == []
+    assert count_facts(b.col, b.pid, FactQuery(text="zzqq"), b.now) == 0
+    with pytest.raises(repo.NotFoundError):
         search_facts(b.col, 999_999, FactQuery(due="today"), b.now)
 
 
