@@ -471,6 +471,61 @@ def test_retention_reads_the_per_day_index_with_and_without_statistics(built: Bu
     assert retention_over_time(b.col, b.pid, later) == want
 
 
+@pytest.mark.sqlite_only
+def test_details_read_a_facts_reports_by_fact(built: Built) -> None:
+    """A page's details find each fact's reports by fact, not by scanning all of the
+    learner's reports once per fact: whichever of the two indexes was made first (SQLite
+    breaks a tie between them by that order, and a new file's order varies), with no
+    planner statistics, with statistics taken before any report (as on a new
+    collection), and with statistics of many reports."""
+    b = built
+    ids = search_fact_ids(b.col, b.pid, FactQuery(), b.now)[:SUMMARY_PAGE]
+    want = fact_summaries(b.col, b.pid, ids)
+    indexes = {"fact_id": "CREATE INDEX ix_question_report_fact_id ON question_report (fact_id)",
+               "profile_id": "CREATE INDEX ix_question_report_profile_id "
+                             "ON question_report (profile_id)"}
+
+    def check() -> None:
+        for first, then in (("fact_id", "profile_id"), ("profile_id", "fact_id")):
+            with b.col.engine.connect() as conn:
+                for name in (first, then):
+                    conn.exec_driver_sql(f"DROP INDEX ix_question_report_{name}")
+                for name in (first, then):
+                    conn.exec_driver_sql(indexes[name])
+                conn.commit()
+            plans = sqlite_plans(b.col, lambda: fact_summaries(b.col, b.pid, ids))
+            (_, plan), = [(s, p) for s, p in plans if "question_report" in s]
+            reports = [p for p in plan if " q " in f" {p} "]
+            assert reports == [
+                "SEARCH q USING INDEX ix_question_report_fact_id (fact_id=?)"], (first, plan)
+
+    def analyze() -> None:
+        with b.col.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+
+    check()
+    with b.col.transaction() as s:
+        s.execute(text("DELETE FROM question_report"))
+    analyze()
+    check()
+    with b.col.transaction() as s:  # a learner who reported many questions
+        for fid in ids * 4:
+            s.execute(text("INSERT INTO question_report (profile_id, card_id, fact_id, form, "
+                           "prompt, reason, created_at) SELECT :p, c.id, c.fact_id, 'choice', "
+                           "'Q?', 'wrong', '2024-05-01 09:00:00.000000' FROM card c "
+                           "WHERE c.profile_id = :p AND c.fact_id = :f"), {"p": b.pid, "f": fid})
+    check()
+    analyze()
+    check()
+    with b.col.session() as s:
+        carded = {r[0] for r in s.execute(text(
+            "SELECT fact_id FROM card WHERE profile_id = :p"), {"p": b.pid})}
+    assert carded & set(ids)
+    assert [f.reports for f in fact_summaries(b.col, b.pid, ids)] == [
+        (4 if w.fact_row_id in carded else 0) for w in want]
+
+
 def test_cards_history_and_edits_match_a_plain_reading(built: Built) -> None:
     from quizapp.browse import (
         classes_a_delete_retires,

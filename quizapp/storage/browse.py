@@ -253,7 +253,9 @@ def _summary_statement(size: int, sqlite: bool) -> PlainSql:
         # column and tested by the caller (in the WHERE clause, the statement
         # took half as long again on SQLite). On SQLite the deck's name is
         # looked up by key for each fact: joined, the deck table went outside
-        # and the list of ids was probed once per deck.
+        # and the list of ids was probed once per deck. A fact's reports are
+        # found by fact (a few per fact), never by profile (``+``: every report
+        # the learner made, once per fact).
         deck_name = "(SELECT d.name FROM deck d WHERE d.id = f.deck_id)" if sqlite else "d.name"
         join = "" if sqlite else "JOIN deck d ON d.id = f.deck_id"
         stmt = PlainSql(f"""
@@ -274,7 +276,7 @@ SELECT f.id, f.key, f.deck_id, {deck_name}, f.kind, f.text, f.front, f.stem, f.s
              AND NOT EXISTS (SELECT x.cancels_id FROM review x WHERE x.cancels_id = r.id)
            ORDER BY r.reviewed_at DESC, r.id DESC LIMIT 1) END,
        (SELECT count(*) FROM question_report q
-        WHERE q.fact_id = f.id AND q.profile_id = :profile),
+        WHERE q.fact_id = f.id AND +q.profile_id = :profile),
        f.hold, f.hold_reasons, f.retired
 FROM fact f {join}
 LEFT JOIN card c ON c.fact_id = f.id AND c.profile_id = :profile
