@@ -204,7 +204,7 @@ def search_fact_ids(collection: Database, profile_id: int, query: SearchQuery, n
     params = _search_params(collection, profile_id, query, now, words)
     params["limit"] = limit
     ids = [int(row[0]) for row in stmt.rows(collection, params)]
-    if not ids:
+    if not ids and not query.due:  # (a due filter has read the profile's day already)
         profile_day(collection, profile_id)  # an unknown profile is refused
     return ids
 
@@ -222,7 +222,7 @@ def count_facts(collection: Database, profile_id: int, query: SearchQuery,
         _search_sql[key] = stmt
     params = _search_params(collection, profile_id, query, now, words)
     found = int(stmt.rows(collection, params)[0][0])
-    if not found:
+    if not found and not query.due:
         profile_day(collection, profile_id)  # an unknown profile is refused
     return found
 
