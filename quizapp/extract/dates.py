@@ -199,7 +199,8 @@ def find_dates(
             value = _value(kind, m, text, reference, quoted_spans)
             if value is None:
                 continue
-            # A bare weekday names a day only as "Thursday afternoon" or after "by", "until" …
+            # A bare weekday names a day as "Thursday afternoon", after "by", "until" …, or
+            # in the news style "celebrated the launch Tuesday at an event"
             if (
                 kind == "weekday"
                 and m.group("pre") is None
@@ -207,6 +208,7 @@ def find_dates(
                 and not re.search(
                     r"(?:by|until|since|from|and|to|of)\s+$", text[max(0, s - 12) : s].lower()
                 )
+                and not _news_weekday(text, s, e)
             ):
                 continue
             out.append(DateMatch(s, e, value))
@@ -232,6 +234,24 @@ def find_dates(
             last_at = d.end
         fixed.append(d)
     return fixed
+
+
+_HABIT_WORDS = frozenset(["every", "each", "a", "an", "one", "per", "any", "some", "that"])
+
+
+def _news_weekday(text: str, start: int, end: int) -> bool:
+    """A bare weekday used as a date in running text: after a lower-case word ("the
+    launch Tuesday at", "the Thursday opening", "by the end of the day Saturday"), not
+    a habit ("every Friday", "each Monday") nor part of a name or a possessive ("Good
+    Friday", "Super Tuesday", "the Sunday Times", "Tuesday's vote" are left out)."""
+    before = text[max(0, start - 30) : start]
+    after = text[end : end + 12]
+    prev = re.search(r"([\w’'-]+)([,;:]?)\s+$", before)
+    if prev is None or prev.group(2):
+        return False
+    if not prev.group(1).islower() or prev.group(1) in _HABIT_WORDS:
+        return False
+    return re.match(r"(?:['’]s\b|\s+[A-Z])", after) is None
 
 
 def _sentences_between(text: str, start: int, end: int) -> int:
