@@ -235,10 +235,81 @@ def _noun_phrase_head(head: str) -> bool:
     )
 
 
+# A relative clause that holds the date, with or without its comma: "newsgroups such as
+# alt.religion.scientology, which posted documents in 1994", "the orbiter's last flight
+# which launches June 28", "someone who gave it to the CBC today". Its antecedent is the
+# noun phrase just before the pronoun.
+_RELATIVE = re.compile(r"(?:,\s+|\s+)(?:which|who)\s+(?P<body>[^,;]*)")
+# "the first boat rescued on Friday was turned around": a participle after a short noun
+# phrase, then the date, then the sentence's own verb.
+_REDUCED = re.compile(
+    r"\b(?P<np>(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){0,3}?)(?P<part>[a-z]{3,}ed)\s+(?:on\s+|in\s+)?$"
+)
+# Words that end the noun phrase before a relative pronoun, read backwards.
+_NP_STOP = frozenset(
+    ["as", "of", "by", "to", "in", "on", "at", "for", "from", "with", "following", "after",
+     "before", "about", "than", "and", "or", "that", "into", "during", "over", "under"]
+)  # fmt: skip
+
+
+def _antecedent(head: str) -> str | None:
+    """The noun phrase at the end of ``head``: "… since the early days of newsgroups such
+    as alt.religion.scientology" → "alt.religion.scientology"; at most six words, none a
+    verb or a pronoun."""
+    words = head.split()
+    np: list[str] = []
+    for w in reversed(words):
+        if w.lower() in _NP_STOP or w.endswith(",") or len(np) == _SIDE_HEAD_WORDS:
+            break
+        np.insert(0, w)
+    if not np or not _noun_phrase_head(" ".join(np)):
+        return None
+    return " ".join(np)
+
+
+def _relative_clause(clause: str, s: int, e: int) -> tuple[str, int, int, bool] | None:
+    """The clause to ask about for a date inside a relative clause: its antecedent and
+    its body ("alt.religion.scientology posted documents in 1994"), and whether it is an
+    object relative ("amnesty, which the Home Office today rejects": its verb's object is
+    the antecedent, so no question can be made by inverting it)."""
+    for m in _RELATIVE.finditer(clause):
+        body_start = m.start("body")
+        if not (body_start <= s and e <= m.end()):
+            continue
+        body = m.group("body")
+        first = body.split()[0] if body.split() else ""
+        if first.lower() in lexicon.ARTICLES or first[:1].isupper():
+            # an object relative: "which the Home Office today rejects"
+            return body, s - body_start, e - body_start, True
+        head = _antecedent(clause[: m.start()])
+        if head is None:
+            return None
+        shift = body_start - (len(head) + 1)
+        return f"{head} {body}", s - shift, e - shift, False
+    reduced = _REDUCED.search(clause[:s])
+    after = clause[e:]
+    if reduced and re.match(r"\s*(?:was|were|is|are|has|had|have)\b", after):
+        np = reduced.group("np").rstrip()
+        if not _noun_phrase_head(np):
+            return None
+        aux = "were" if np.split()[-1].endswith("s") else "was"
+        lead = f"{np} {aux} {reduced.group('part')} "
+        date = clause[s:e]
+        return lead + date, len(lead), len(lead) + len(date), False
+    return None
+
+
 def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
     """A "When …?" stem and a short event label for a date in a sentence."""
     clause, s, e = _clause_around(sentence, start, end)
-    clause, s, e = _side_clause(clause, s, e)
+    relative = _relative_clause(clause, s, e)
+    if relative is not None:
+        clause, s, e, object_relative = relative
+        if object_relative:
+            rest = _tidy(_remove_span(clause, s, e))
+            return f"When: {rest}?", _event(rest)
+    else:
+        clause, s, e = _side_clause(clause, s, e)
     joined = _JOINED_CLAUSE.search(clause, e)
     if joined:
         # "… brought the clock to school on September 14, and a teacher thought …":
@@ -255,13 +326,19 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
             tail = " ".join(words[i + 1 :])
             lead = f"When {w.lower()} {_lower_first(subject)}"
             return _shorten(f"{lead} {tail}".rstrip() + "?", len(lead)), event
-        base = _IRREGULAR.get(w.lower()) or (
-            _regular_base(w.lower()) if i > 0 and w.islower() else None
-        )
+        # a capitalised word is part of a name ("the Rose Guild"), not a verb
+        base = (_IRREGULAR.get(w) or _regular_base(w)) if i > 0 and w.islower() else None
         if base and i > 0:
             subject = " ".join(words[:i])
             tail = " ".join(words[i + 1 :])
             lead = f"When did {_lower_first(subject)} {base}"
+            return _shorten(f"{lead} {tail}".rstrip() + "?", len(lead)), event
+        present = _present_date_verb(words, i)
+        if present:
+            # "the orbiter's last flight launches" → "When does … launch?"
+            subject = " ".join(words[:i])
+            tail = " ".join(words[i + 1 :])
+            lead = f"When does {_lower_first(subject)} {present}"
             return _shorten(f"{lead} {tail}".rstrip() + "?", len(lead)), event
     return f"When: {rest}?", event
 
@@ -657,6 +734,28 @@ def _present_base(words: list[str], i: int) -> str | None:
         return None  # "the workers plans", "the plans": a plural noun, not a verb
     if any(x.islower() and x not in lexicon.DETERMINERS and x != "of" for x in words[: i - 1]):
         return None  # more than a simple noun phrase before it
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "xes", "sses")):
+        return w[:-2]
+    return w[:-1]
+
+
+def _present_date_verb(words: list[str], i: int) -> str | None:
+    """The base of a present-tense verb after a short noun-phrase subject, at the end of
+    the clause or before its object ("the last flight launches", "the fair opens its
+    doors"): "launch", "open"."""
+    w = words[i]
+    if i == 0 or not re.fullmatch(r"[a-z]{3,}s", w) or w.endswith(("ss", "us", "is", "ous")):
+        return None
+    subject = words[:i]
+    if not _noun_phrase_head(" ".join(subject)) or subject[-1].lower() in lexicon.DETERMINERS:
+        return None
+    if subject[-1].islower() and subject[-1].endswith("s") and not subject[-1].endswith("’s"):
+        return None  # "the workers plans": a plural noun before it, not a subject
+    nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+    if nxt and nxt not in _VERB_FOLLOWERS:
+        return None
     if w.endswith("ies"):
         return w[:-3] + "y"
     if w.endswith(("ches", "shes", "xes", "sses")):
