@@ -73,3 +73,43 @@ def test_an_object_relative_clause_is_not_inverted_and_is_checked() -> None:
     d = _one(text, "today")
     assert d.level == "check"
     assert "council" in (d.event or "")
+
+
+# ---- a date that belongs to a noun phrase, not to the sentence's verb --------------
+
+
+def test_a_date_of_a_named_thing_is_asked_about_that_thing() -> None:
+    text = "The two towns agreed on a shared bus line under the Harbour Accord of 1988."
+    d = _one(text, "1988")
+    assert d.stem == "When was the Harbour Accord?"
+    assert d.level == "ready"
+    d = _one("The mill was rebuilt after the results of the Great Valley Flood in 1931.", "1931")
+    assert d.stem == "When was the Great Valley Flood?"
+    d = _one("The plan rests on a joint letter dated March 3, 2019.", "March 3, 2019")
+    assert d.stem == "When was the joint letter dated?"
+    assert d.level == "ready"
+
+
+def test_an_event_noun_with_its_of_phrase_keeps_the_phrase() -> None:
+    text = "The claim follows from the ruling of the Northern Appeals Court on June 4."
+    d = _one(text, "June 4")
+    assert d.stem == "When was the ruling of the Northern Appeals Court?"
+
+
+def test_an_anniversary_keeps_its_date_away_from_the_thing_remembered() -> None:
+    # the ceremony marks the 50th anniversary of the first flight; the first flight was
+    # not on 9 May 2020
+    text = (
+        "The club held a dinner commemorating the 50th anniversary of the first flight "
+        "on May 9, 2020."
+    )
+    d = _one(text, "May 9, 2020")
+    assert d.stem != "When was the first flight?"
+
+
+def test_a_noun_that_is_no_event_or_a_one_word_name_is_left_to_the_clause() -> None:
+    # "the results in 2021" is no event noun; "the Battle of 1815" is checked as before
+    d = _one("The school was praised after the results in 2021.", "2021")
+    assert d.stem != "When was the results?"
+    d = _one("He wrote a book about the Battle of 1815.", "1815")
+    assert d.level == "check"

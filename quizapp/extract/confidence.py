@@ -190,7 +190,7 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             r"(?:\bor|\d\s*[-–—]|\bbetween\b[^.]*)\s*$", before
         ):
             yield ALTERNATIVE
-        if _side_remark(text, fact.start, fact.end):
+        if _side_remark(text, fact.start, fact.end) and not _asks_the_noun(fact):
             yield SIDE_REMARK
         if _inside_that_clause(fact) or _inside_reported_clause(fact):
             yield IN_THAT_CLAUSE
@@ -280,6 +280,17 @@ def _inside_that_clause(fact: Fact) -> bool:
     if fact.sentence_start is None or not _ASKS_THE_SAYING.match(fact.stem):
         return False
     return _THAT_CLAUSE.search(fact.sentence[: fact.start - fact.sentence_start]) is not None
+
+
+def _asks_the_noun(fact: Fact) -> bool:
+    """The question asks for the date of the noun phrase the date belongs to ("When was
+    the Almaty Declaration?", "When was the statement dated?"), so a date that is a side
+    remark to the sentence's own event is asked about the right thing."""
+    event = fact.event or ""
+    if not event or not fact.stem:
+        return False
+    label = event[0].lower() + event[1:] if event.startswith("The ") else event
+    return fact.stem in (f"When was {label}?", f"When was {label} dated?")
 
 
 def _side_remark(text: str, start: int, end: int) -> bool:

@@ -182,8 +182,30 @@ def _when_garbled(words: list[str], stem: str) -> bool:
     ):
         return True  # "… observe that the 2007 starting date of the program?": no verb
     if aux in {"was", "were"}:
-        return not any(_PARTICIPLE.fullmatch(w.lower()) for w in words[2:])
+        return not any(_PARTICIPLE.fullmatch(w.lower()) for w in words[2:]) and not (
+            _named_event(words[1:], stem)
+        )
     return False
+
+
+def _named_event(words: list[str], stem: str) -> bool:
+    """ "When was the Second Karabakh War?", "When was Andy Warhol's death?": a question
+    on the date of a thing a noun phrase names, with no verb to invert. The phrase opens
+    with "the" or a name, holds no comma, and no preposition but "of"."""
+    if not words or len(words) > 9 or "," in stem:
+        return False
+    first = words[0]
+    if first.lower() != "the" and not first[:1].isupper():
+        return False
+    if first[:1].isupper() and first.lower() in _SENTENCE_WORDS:
+        return False
+    return not any(
+        w.lower() in _SENTENCE_WORDS
+        or w.lower() in _PREPOSITIONS - {"of"}
+        or w.lower() in _FINITE_WORDS
+        or w.lower() in _PRONOUN_SUBJECTS
+        for w in words[1:]
+    )
 
 
 # Markup a quote must not carry into a question: a table bar, wiki or HTML markup.

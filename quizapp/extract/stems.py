@@ -299,9 +299,87 @@ def _relative_clause(clause: str, s: int, e: int) -> tuple[str, int, int, bool] 
     return None
 
 
+# Nouns that name an event a date can belong to ("the war in 2020", "Warhol's death in
+# 1987", "the sentence of the Court on July 8").
+EVENT_NOUNS = frozenset(
+    ["war", "battle", "death", "birth", "election", "elections", "referendum", "vote",
+     "meeting", "summit", "conference", "sentence", "ruling", "verdict", "judgment",
+     "judgement", "trial", "statement", "declaration", "agreement", "treaty", "accord",
+     "attack", "attacks", "bombing", "crash", "earthquake", "tsunami", "flood", "floods",
+     "fire", "storm", "hurricane", "launch", "opening", "founding", "visit", "match",
+     "final", "games", "olympics", "tournament", "championship", "festival", "ceremony",
+     "invasion", "coup", "revolution", "disaster", "accident", "collapse", "assassination",
+     "wedding", "funeral", "debut", "premiere", "inauguration", "resignation", "arrest",
+     "hajj", "cup", "strike", "protest", "protests", "riots", "massacre", "eruption"]
+)  # fmt: skip
+_NP_WORD = r"(?!(?:of|on|in|for|from|to|with|by|at|as|and|or)\s)[\w.’'-]+"
+# "a trilateral statement dated November 10, 2020"
+_DATED = re.compile(
+    rf"\b(?P<np>(?:[Tt]he|[Aa]n?)\s+(?:{_NP_WORD}\s+){{0,4}}?{_NP_WORD})\s+dated\s+$"
+)
+# "the Almaty Declaration of 1991": a name of two or more capitalised words, then "of"
+_NAMED_OF = re.compile(r"\b(?P<np>(?:the\s+)?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,4})\s+of\s+$")
+# "following the results of the Second Karabakh War in 2020", "the sentence of the
+# Court of Cassation on July 8": a noun phrase after a preposition, headed by an event
+# noun (perhaps with an "of" phrase after it), then "in" or "on" and the date
+_NOUN_IN = re.compile(
+    rf"(?P<np>(?:(?:[Tt]he|[Aa]n?|{_NP_WORD}['’]s)\s+)?(?:{_NP_WORD}\s+){{0,3}}?"
+    r"(?P<head>[\w’'-]+)"
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:of\s+)?[A-Z][\w.’'-]*){0,6})?)"
+    r"\s+(?:in|on)\s+$"
+)
+_NOUN_IN_OPENERS = re.compile(r"(?:^|\b(?:of|from|following|after|before|with|since)\s+)")
+
+
+def _noun_date(clause: str, s: int, e: int, year_only: bool) -> tuple[str, str] | None:
+    """The stem and label of a date that belongs to a noun phrase, not to the clause's
+    verb: "a statement dated May 3" → "When was the statement dated?"; "the Almaty
+    Declaration of 1991", "the Second Karabakh War in 2020", "Warhol's death in 1987" →
+    "When was the Almaty Declaration?". The date must end its clause; an anniversary
+    ("the 30th anniversary of the first launch on April 12") is left alone, its date is
+    the anniversary's, not the launch's."""
+    before, after = clause[:s], clause[e:]
+    if not re.match(r"\s*(?:$|[,.;)]|and\b)", after):
+        return None
+    if re.search(r"\b(?:annivers|commemorat|celebrat|marking\b)", before[-100:], re.IGNORECASE):
+        return None  # the date is the commemoration's (even "the 30th anniversay of …")
+    m = _DATED.search(before)
+    if m:
+        np = _the(m.group("np"))
+        return f"When was {np} dated?", _cap(np)
+    m = _NAMED_OF.search(before) if year_only else None
+    if m and not _is_role(m.group("np").split()[0]):
+        np = _the(m.group("np"))
+        return f"When was {np}?", _cap(np)
+    # the noun phrase nearest the date first ("of the Second Karabakh War in 2020", not
+    # "following the results of …")
+    near = before[-200:]  # bounded: linear in the text
+    for opener in reversed(list(_NOUN_IN_OPENERS.finditer(near))):
+        m = _NOUN_IN.fullmatch(near, opener.end())
+        if m is None or m.group("head").lower() not in EVENT_NOUNS:
+            continue
+        np = m.group("np")
+        if not re.match(r"(?:[Tt]he|[Aa]n?)\s|[A-Z]|[\w.’'-]+['’]s\s", np):
+            np = "the " + np
+        return f"When was {_lower_first(_the(np))}?", _cap(_the(np))
+    return None
+
+
+def _the(np: str) -> str:
+    """ "a trilateral statement" → "the trilateral statement"; "The war" → "the war"."""
+    return re.sub(r"^(?:[Aa]n?|The)\s+", "the ", np)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
     """A "When …?" stem and a short event label for a date in a sentence."""
     clause, s, e = _clause_around(sentence, start, end)
+    noun = _noun_date(clause, s, e, re.fullmatch(r"\d{4}", clause[s:e].strip()) is not None)
+    if noun is not None:
+        return noun
     relative = _relative_clause(clause, s, e)
     if relative is not None:
         clause, s, e, object_relative = relative
