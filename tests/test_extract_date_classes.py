@@ -3,6 +3,8 @@ development part has a rule and a test on a short text written for the test."""
 
 from __future__ import annotations
 
+import re
+
 from quizapp.extract import extract_facts
 from quizapp.facts.model import Fact, FactKind
 
@@ -113,3 +115,69 @@ def test_a_noun_that_is_no_event_or_a_one_word_name_is_left_to_the_clause() -> N
     assert d.stem != "When was the results?"
     d = _one("He wrote a book about the Battle of 1815.", "1815")
     assert d.level == "check"
+
+
+# ---- ranges and alternatives: both ends checked, neither left in the question -------
+
+
+def test_both_ends_of_a_range_are_checked_and_the_question_drops_the_range() -> None:
+    text = "The two clubs owe rent for the years from 2011 to 2014, the court found."
+    for written in ("2011", "2014"):
+        d = _one(text, written)
+        assert d.level == "check", written
+        assert "2011" not in (d.stem or "") and "2014" not in (d.stem or ""), d.stem
+        assert not re.search(r"\b(?:from|to)\s*(?:,|\?)", d.stem or ""), d.stem
+    text = "The fair runs from June 2 through June 9 in the old market hall."
+    for written in ("June 2", "June 9"):
+        d = _one(text, written)
+        assert d.level == "check", written
+        assert "through" not in (d.stem or ""), d.stem
+
+
+# ---- a date restated in parentheses or set off by dashes ----------------------------
+
+
+def test_a_date_in_parentheses_after_a_weekday_is_asked_with_its_sentence() -> None:
+    text = "A sudden hail storm on Friday night (May 1) sent the crowd running for the trams."
+    d = _one(text, "May 1")
+    assert d.stem == (
+        "When did a sudden hail storm send the crowd running for the trams?"
+    ), d.stem
+    assert "Friday" not in (d.stem or "")
+
+
+def test_a_date_set_off_by_dashes_after_a_name_leaves_no_dash_behind() -> None:
+    text = "The mayor opened the new bridge on Founders Day - March 12 - last year."
+    d = _one(text, "March 12")
+    assert d.stem is not None and " - " not in d.stem and "-?" not in d.stem, d.stem
+    assert d.stem.startswith("When did the mayor open the new bridge on Founders Day")
+
+
+# ---- a second clause, a phrase about the time, a score -------------------------------
+
+
+def test_a_second_clause_joined_by_and_with_a_named_subject_is_left_out() -> None:
+    text = "The strike began on March 2 and Unison says the strike will go on."
+    d = _one(text, "March 2")
+    assert d.stem == "When did the strike begin?"
+
+
+def test_a_phrase_about_the_time_after_a_fronted_date_is_left_out() -> None:
+    text = "Yesterday, day three of the spring cup, Lunds defeated Malmo 2 – 1 at home."
+    d = _one(text, "Yesterday")
+    assert d.stem == "When did Lunds defeat Malmo at home?", d.stem
+
+
+def test_a_regular_past_in_mo_ted_keeps_its_e() -> None:
+    d = _one("The council promoted the new cycle path in April 2019.", "April 2019")
+    assert d.stem == "When did the council promote the new cycle path?"
+
+
+# ---- the dateline is the date the text refers to -------------------------------------
+
+
+def test_relative_dates_count_from_the_text_s_own_dateline() -> None:
+    # the dateline says 19 May; a publication date given from elsewhere says 18 May
+    text = "Rowing club wins\nTuesday, May 19, 2020\nYesterday, the rowing club won the cup.\n"
+    d = _one(text, "Yesterday", published="2020-05-18")
+    assert d.value == "2020-05-18"

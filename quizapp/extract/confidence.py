@@ -186,8 +186,10 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
     if fact.start is not None and fact.end is not None:
         before = text[max(0, fact.start - 30) : fact.start]
         after = text[fact.end : fact.end + 30]
-        if re.match(r"\s*(?:or|[-–—]|to|and)\s+(?:\d|[A-Z][a-z]+\b)", after) or re.search(
-            r"(?:\bor|\d\s*[-–—]|\bbetween\b[^.]*)\s*$", before
+        if re.match(
+            r"\s*(?:or|[-–—]|to|and|through|until)\s+(?:\d|[A-Z][a-z]+\b)", after
+        ) or re.search(
+            r"(?:\bor|\d\s*[-–—]|\d\s+(?:to|through|until|and)|\bbetween\b[^.]*)\s*$", before
         ):
             yield ALTERNATIVE
         if _side_remark(text, fact.start, fact.end) and not _asks_the_noun(fact):

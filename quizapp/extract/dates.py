@@ -30,6 +30,9 @@ _MONTH = (
     + ")"
 )
 _WEEKDAY = "(?:" + "|".join(lexicon.WEEKDAY_NAMES) + ")"
+#: A month name or abbreviation, and a weekday name, as regular expressions.
+MONTH_PATTERN = _MONTH
+WEEKDAY_PATTERN = _WEEKDAY
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"

@@ -58,7 +58,9 @@ def extract_facts(
             progress(done, _STAGES)
 
     step(0)
-    reference = parse_reference(published) or find_dateline(text)
+    # relative dates resolve against the date the text itself gives (its dateline line)
+    # before a publication date from elsewhere, which may be a day off
+    reference = find_dateline(text) or parse_reference(published)
     quotations = find_quotations(text)
     quoted = [(q.start, q.end) for q in quotations]
     used: set[str] = set()

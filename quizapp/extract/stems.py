@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from quizapp import lexicon
+from quizapp.extract.dates import MONTH_PATTERN, WEEKDAY_PATTERN
 from quizapp.extract.people import is_role_word
 
 _IRREGULAR = {
@@ -374,8 +375,69 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_OTHER_END = (
+    rf"(?:(?:{MONTH_PATTERN})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:{MONTH_PATTERN}))?(?:,?\s+\d{{4}})?"
+    rf"|\d{{4}}|(?:{MONTH_PATTERN})(?:\s+\d{{4}})?)"
+)
+_RANGE_AFTER = re.compile(rf"\s*(?:[-–—]|to|through|until|and|or)\s*{_OTHER_END}(?![\w%])")
+_RANGE_BEFORE = re.compile(
+    rf"(?:\b(?:from|between|over)\s+)?{_OTHER_END}\s*(?:[-–—]|to|through|until|and|or)\s*$"
+)
+# "on Sunday night (March 4)": a date in parentheses that restates the time before it
+_RESTATED = re.compile(
+    rf"\b(?:on\s+|last\s+)?(?:{WEEKDAY_PATTERN}|today|yesterday|tomorrow)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*\(\s*$",
+    re.IGNORECASE,
+)
+# "on Waitangi Day - February 6 - this year": a date set off by dashes after a name
+_DASHED = re.compile(r"\s+[-–—]\s*$")
+
+
+_SCORE = re.compile(r"(?<=[A-Za-z]\s)\d{1,2}\s*[–—-]\s*\d{1,2}(?=[\s;,.]|$)")
+
+
+def _whole_range(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whole range or alternative a date is one end of ("from 2004 to
+    2009", "November 20 to December 11", "June or July", "2000 - 2050"): both ends go
+    out of the question, so that it is not left with "… to 2009 …"."""
+    after = _RANGE_AFTER.match(sentence, end)
+    if after:
+        before = re.search(r"\b(?:from|between|over)\s+$", sentence[max(0, start - 12) : start])
+        return (start - len(before.group(0)) if before else start), after.end()
+    before = _RANGE_BEFORE.search(sentence[max(0, start - 60) : start])
+    if before:
+        return start - len(before.group(0)), end
+    return start, end
+
+
+def _restated(sentence: str, start: int, end: int) -> tuple[str, int, int]:
+    """A date in parentheses after the time it restates ("on Sunday night (March 4)")
+    or set off by dashes after a name ("on Waitangi Day - February 6 - this year") is
+    read with the words around it: the question is the sentence's, the parenthesis or
+    the dashes go."""
+    close = re.match(r"\s*\)", sentence[end:])
+    if close:
+        m = _RESTATED.search(sentence[max(0, start - 40) : start])
+        if m:
+            return sentence, start - len(m.group(0)), end + close.end()
+    dashed = re.match(r"\s*[-–—]\s+", sentence[end:])
+    before = _DASHED.search(sentence[:start])
+    if dashed and before and re.search(r"[A-Z][\w’'-]*\s+[-–—]\s*$", sentence[:start]):
+        return sentence, before.start(), end + dashed.end() - 1
+    return sentence, start, end
+
+
 def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
     """A "When …?" stem and a short event label for a date in a sentence."""
+    sentence, start, end = _restated(sentence, start, end)
+    start, end = _whole_range(sentence, start, end)
+    # a score ("defeated South Korea 1 – 0") is no part of the question, and its dash
+    # does not end the clause: blanked out, offsets kept
+    sentence = _SCORE.sub(
+        lambda m: " " * len(m.group(0)) if m.end() <= start or m.start() >= end else m.group(0),
+        sentence,
+    )
     clause, s, e = _clause_around(sentence, start, end)
     noun = _noun_date(clause, s, e, re.fullmatch(r"\d{4}", clause[s:e].strip()) is not None)
     if noun is not None:
@@ -394,6 +456,9 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
         # the date belongs to the first clause; the second is no part of the question
         clause = clause[: joined.start()]
     rest = _tidy(_remove_span(clause, s, e))
+    if not re.sub(r"(?i)\b(?:on|in|at|by|since|from)\b", "", clause[:s]).strip():
+        # the date opened the clause ("Yesterday, day five of the Cup, Sweden …")
+        rest = " ".join(_without_time_apposition(rest.split()))
     event = _event(rest)
     words = _without_front(rest.split())
     if not words:
@@ -423,7 +488,8 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
 
 # ", and a teacher …", ", but the police …": a second main clause with its own subject.
 _JOINED_CLAUSE = re.compile(
-    r",\s+(?:and|but)\s+(?:the|a|an|his|her|their|its|this|these|[A-Z][\w’'-]*)\s+"
+    r"(?:,\s+(?:and|but)\s+(?:the|a|an|his|her|their|its|this|these|[A-Z][\w’'-]*)"
+    r"|\s+(?:and|but)\s+[A-Z][\w’'-]*)\s+"
     r"(?:[\w’'-]+\s+){0,3}(?:[a-z]+ed|was|were|is|are|has|have|had|will|would|says|"
     + "|".join(sorted(_IRREGULAR))
     + r")\b"
@@ -442,6 +508,8 @@ def _regular_base(word: str) -> str | None:
         return stem  # "defeated", "boated": no "e"
     if re.search(r"[cnvg]it$", stem) or stem.endswith("cu"):
         return stem + "e"  # "cited", "united", "invited"; "rescued"
+    if re.search(r"(?:[mnv]o|uo)t$", stem):
+        return stem + "e"  # "promoted", "noted", "voted", "quoted"
     if stem.endswith(
         (
             "at",
@@ -743,14 +811,37 @@ _FRONT_OPENERS = frozenset(
 
 
 def _without_front(words: list[str]) -> list[str]:
-    """The words of a clause without a fronted adverbial that ends in a comma."""
+    """The words of a clause without a fronted adverbial that ends in a comma, and
+    without a phrase set off after it that describes the time ("Yesterday, day five of
+    the Cup, Sweden defeated …" → "Sweden defeated …")."""
     first = words[0].lower().rstrip(",") if words else ""
     if len(words) < 3 or first not in _FRONT_OPENERS or not words[0][:1].isupper():
         return words
     for i, w in enumerate(words[:12]):
         if w.endswith(","):
             rest = words[i + 1 :]
-            return rest if len(rest) >= 2 else words
+            if len(rest) < 2:
+                return words
+            return _without_time_apposition(rest)
+    return words
+
+
+def _without_time_apposition(words: list[str]) -> list[str]:
+    """ "day five of the 2018 Cup, Sweden defeated …" → "Sweden defeated …": a phrase
+    that opens in lower case with a noun (not "the", not a pronoun), has no verb and
+    ends in a comma, followed by a capitalised subject."""
+    head = words[0]
+    if not head.islower() or head in lexicon.DETERMINERS or head in _LOWER_OPENERS:
+        return words
+    for i, w in enumerate(words[:14]):
+        low = w.lower().rstrip(",")
+        if low in _AUX_INVERT or (w.islower() and (low in _IRREGULAR or low.endswith("ed"))):
+            return words  # a verb: the phrase is the clause itself
+        if w.endswith(","):
+            rest = words[i + 1 :]
+            if len(rest) >= 2 and rest[0][:1].isupper():
+                return rest
+            return words
     return words
 
 
