@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
+from quizapp.extract import confidence as conf
 from quizapp.extract import extract_facts
+from quizapp.extract.stem_gate import GARBLED, stem_problem
 from quizapp.facts.model import Fact, FactKind
 
 
@@ -181,3 +183,68 @@ def test_relative_dates_count_from_the_text_s_own_dateline() -> None:
     text = "Rowing club wins\nTuesday, May 19, 2020\nYesterday, the rowing club won the cup.\n"
     d = _one(text, "Yesterday", published="2020-05-18")
     assert d.value == "2020-05-18"
+
+
+# ---- readiness: precise reasons -----------------------------------------------------
+
+
+def test_a_date_followed_by_and_a_name_is_no_range() -> None:
+    d = _one("The strike began on March 2 and Unison says it will go on.", "March 2")
+    assert conf.ALTERNATIVE not in d.reasons
+    assert d.level == "ready"
+    # a month after "and" is a second date
+    d = _one("The fair opens on March 2 and March 9 this spring.", "March 2")
+    assert conf.ALTERNATIVE in d.reasons
+
+
+def test_a_date_in_parentheses_restating_a_weekday_is_no_side_remark() -> None:
+    d = _one("A hail storm on Friday night (May 1) sent the crowd home.", "May 1")
+    assert conf.SIDE_REMARK not in d.reasons
+    # a founding year in parentheses is still one
+    d = _one("The union (founded 1957) joined the talks on Monday.", "1957")
+    assert conf.SIDE_REMARK in d.reasons
+
+
+# ---- the clause a date belongs to when a sentence joins two --------------------------
+
+
+def test_a_date_opening_a_second_main_clause_dates_that_clause() -> None:
+    text = (
+        "The shop reopened at noon, but by the end of the day Sunday the shop was "
+        "closed again."
+    )
+    d = _one(text, "Sunday")
+    assert d.stem == "When was the shop closed again?", d.stem
+
+
+def test_a_date_in_a_with_phrase_dates_the_phrase() -> None:
+    text = (
+        "The council has planned a series of town meetings, with the first meeting set to "
+        "take place in Lund on June 3."
+    )
+    d = _one(text, "June 3")
+    assert d.stem == "When is the first meeting set to take place in Lund?"
+    assert d.level == "ready"
+
+
+def test_a_phrase_between_subject_and_verb_is_left_out_but_a_time_phrase_is_checked() -> None:
+    text = "On May 4, the mayor, in a short speech, opened the new library."
+    d = _one(text, "May 4")
+    assert d.stem == "When did the mayor open the new library?"
+    assert d.level == "ready"
+    text = "On May 4, the mayor, following talks with the unions, opened the new library."
+    d = _one(text, "May 4")
+    assert d.stem == "When did the mayor open the new library?"
+    assert conf.OTHER_CLAUSE in d.reasons
+
+
+def test_was_with_a_present_participle_is_a_question() -> None:
+    assert stem_problem(_date_fact("When was the site not loading at all?")) is None
+    assert stem_problem(_date_fact("When was the opening match of the cup?")) is None
+    assert stem_problem(_date_fact("When was the museum, with the consent of the city?")) == (
+        GARBLED
+    )
+
+
+def _date_fact(stem: str) -> Fact:
+    return Fact(id="d", kind=FactKind.DATE, text="May 3", value="2020-05-03", stem=stem)

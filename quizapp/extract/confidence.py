@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from quizapp import lexicon
+from quizapp.extract.dates import MONTH_PATTERN, WEEKDAY_PATTERN
 from quizapp.extract.people import misspelt_surname
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
@@ -186,17 +187,19 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
     if fact.start is not None and fact.end is not None:
         before = text[max(0, fact.start - 30) : fact.start]
         after = text[fact.end : fact.end + 30]
-        if re.match(
-            r"\s*(?:or|[-–—]|to|and|through|until)\s+(?:\d|[A-Z][a-z]+\b)", after
-        ) or re.search(
+        if _RANGE_NEXT.match(after) or re.search(
             r"(?:\bor|\d\s*[-–—]|\d\s+(?:to|through|until|and)|\bbetween\b[^.]*)\s*$", before
         ):
             yield ALTERNATIVE
-        if _side_remark(text, fact.start, fact.end) and not _asks_the_noun(fact):
+        if (
+            _side_remark(text, fact.start, fact.end)
+            and not _asks_the_noun(fact)
+            and not _ASKS_THE_PLAN.match(fact.stem or "")
+        ):
             yield SIDE_REMARK
         if _inside_that_clause(fact) or _inside_reported_clause(fact):
             yield IN_THAT_CLAUSE
-        if _in_subordinate_clause(fact):
+        if _in_subordinate_clause(fact) or _left_out_time_aside(fact):
             yield OTHER_CLAUSE
         line_start = text.rfind("\n", 0, fact.start) + 1
         if (
@@ -209,6 +212,13 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             r"\s*(?:to|and|[-–—])\s", text[fact.end : fact.end + 6]
         ):
             yield BOUND
+
+
+# "3 to 5 May", "June or July", "Monday to Friday": another date after the date (not
+# "began on August 10 and South Korea says …": a name is no second date)
+_RANGE_NEXT = re.compile(
+    rf"\s*(?:or|[-–—]|to|and|through|until)\s+(?:\d|(?:{MONTH_PATTERN}|{WEEKDAY_PATTERN})\b)"
+)
 
 
 # "since 2001", "until 2019", "by 2030", "for the first time since 1990": a limit.
@@ -251,6 +261,23 @@ def _in_subordinate_clause(fact: Fact) -> bool:
     return last.group(0) in fact.stem
 
 
+# "When is the first meeting set to take place …?": the question asks about the phrase
+# ", with the first meeting set to take place on May 16", not the sentence's verb
+_ASKS_THE_PLAN = re.compile(
+    r"When (?:is|are) [^?]*?\b(?:set|due|expected|scheduled|planned|slated) to\b"
+)
+_TIME_ASIDE = re.compile(r",\s+(?:following|after|before)\s[^,]{0,100},")
+
+
+def _left_out_time_aside(fact: Fact) -> bool:
+    """ "On April 15, the minister, following talks with the president, announced …":
+    the question leaves the talks out, but the date may be theirs."""
+    if not fact.stem or fact.sentence is None:
+        return False
+    m = _TIME_ASIDE.search(fact.sentence)
+    return m is not None and m.group(0).strip(", ") not in fact.stem
+
+
 def _inside_reported_clause(fact: Fact) -> bool:
     """ "The mayor said the bridge would open in June": June dates the opening, but the
     question built from the sentence asks when the mayor said it."""
@@ -282,6 +309,14 @@ def _inside_that_clause(fact: Fact) -> bool:
     if fact.sentence_start is None or not _ASKS_THE_SAYING.match(fact.stem):
         return False
     return _THAT_CLAUSE.search(fact.sentence[: fact.start - fact.sentence_start]) is not None
+
+
+# "on Sunday night (March 4)": the parenthesis gives the day just named, no side remark
+_RESTATES_A_DAY = re.compile(
+    rf"\b(?:{WEEKDAY_PATTERN}|today|yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?"
+    r"\s*\(\s*$",
+    re.IGNORECASE,
+)
 
 
 def _asks_the_noun(fact: Fact) -> bool:
@@ -331,10 +366,14 @@ def _side_remark(text: str, start: int, end: int) -> bool:
         "whole",
     }:
         return True  # "the battle of 1815", "the class of 2010": a name, not an event date
-    if re.search(
-        r"\((?:[^()]*\s)?(?:founded|established|created|formed|built|born|since|est\.?)?\s*$",
-        before,
-    ) and after.startswith(")"):
+    if (
+        re.search(
+            r"\((?:[^()]*\s)?(?:founded|established|created|formed|built|born|since|est\.?)?\s*$",
+            before,
+        )
+        and after.startswith(")")
+        and not _RESTATES_A_DAY.search(before)
+    ):
         return True
     m = re.search(
         r",\s+(?:\w+\s+){0,2}(?:given|founded|established|created|formed|built|awarded|"

@@ -182,10 +182,23 @@ def _when_garbled(words: list[str], stem: str) -> bool:
     ):
         return True  # "… observe that the 2007 starting date of the program?": no verb
     if aux in {"was", "were"}:
-        return not any(_PARTICIPLE.fullmatch(w.lower()) for w in words[2:]) and not (
+        # "When was the site not loading?": a present participle is a verb as well
+        return not any(
+            _PARTICIPLE.fullmatch(w.lower()) or _present_participle(words, i)
+            for i, w in enumerate(words[2:], start=2)
+        ) and not (
             _named_event(words[1:], stem)
         )
     return False
+
+
+def _present_participle(words: list[str], i: int) -> bool:
+    """ "the site not loading": an -ing word used as a verb, not as an adjective or a noun
+    after a determiner ("the opening match", "a meeting")."""
+    w, prev = words[i], words[i - 1].lower()
+    if not re.fullmatch(r"[a-z]{3,}ing", w):
+        return False
+    return prev not in _DETERMINERS and not prev.endswith(("'s", "’s"))
 
 
 def _named_event(words: list[str], stem: str) -> bool:

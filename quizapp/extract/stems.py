@@ -397,6 +397,74 @@ _DASHED = re.compile(r"\s+[-–—]\s*$")
 _SCORE = re.compile(r"(?<=[A-Za-z]\s)\d{1,2}\s*[–—-]\s*\d{1,2}(?=[\s;,.]|$)")
 
 
+# "by the end of the day Saturday": a time phrase that only leads to the date
+_TIME_LEAD = re.compile(
+    r"\b(?:by|at|until|before|after|from)\s+the\s+(?:end|start|beginning|middle|close)\s+"
+    r"of\s+the\s+(?:day|week|month|year)\s+$",
+    re.IGNORECASE,
+)
+# ", and by the end of the day Saturday the site was down": a second main clause
+_AND_CLAUSE = re.compile(r",\s+(?:and|but)\s+")
+_VERB_AFTER = re.compile(
+    r"^\s*,?\s*(?:the|a|an|its|his|her|their|[A-Z][\w’'-]*)\s+(?:[\w’'.-]+\s+){0,3}?"
+    r"(?:was|were|is|are|has|had|have|will|would|[a-z]+ed)\b"
+)
+# ", with the first meeting set to take place on May 16": an absolute phrase
+_WITH_ABSOLUTE = re.compile(
+    r",\s+with\s+(?P<np>(?:the|a|an|its|their|his|her)\s+(?:[\w’'-]+\s+){0,4}?)"
+    r"(?P<verb>set|due|expected|scheduled|planned|slated)\s+(?P<rest>[^,;]*)$"
+)
+
+
+_ASIDE = re.compile(
+    r"(?<=[A-Za-z]),\s+(?:following|after|before|despite|amid|with|without|during|under|"
+    r"according to|in a|in an|in the)\b[^,]{0,100},(?=\s+[a-z]+(?:ed)?\b)"
+)
+
+
+def _without_aside(rest: str) -> str:
+    """The clause without a phrase set off by commas right after its subject (within
+    its first eight words, no verb before it)."""
+    m = _ASIDE.search(rest)
+    if m is None:
+        return rest
+    before = rest[: m.start()].split()
+    if len(before) > 8 or any(
+        w in _AUX_INVERT or (w.islower() and (w in _IRREGULAR or w.endswith("ed")))
+        for w in before
+    ):
+        return rest
+    return rest[: m.start()] + rest[m.end() :]
+
+
+def _own_clause(clause: str, s: int, e: int) -> tuple[str, int, int]:
+    """The clause a date belongs to when the sentence joins two: a date that opens the
+    second main clause ("…, and by the end of the day Saturday the site was not loading")
+    dates that clause only, and a date in an absolute phrase (", with the first meeting
+    set to take place on May 16") dates that phrase: "the first meeting is set to …"."""
+    lead = _TIME_LEAD.search(clause[max(0, s - 60) : s])
+    if lead:
+        s -= len(lead.group(0))
+    joins = [m for m in _AND_CLAUSE.finditer(clause, 0, s)]
+    if joins:
+        j = joins[-1]
+        front = clause[j.end() : s]
+        if (
+            len(front.split()) <= 3
+            and not any(w in _AUX_INVERT or w.endswith("ed") for w in front.lower().split())
+            and _VERB_AFTER.match(clause[e:])
+        ):
+            return clause[j.end() :], s - j.end(), e - j.end()
+    with_ = _WITH_ABSOLUTE.search(clause[:s])
+    if with_ and re.match(r"\s*(?:$|[.;])", clause[e:]):
+        np = with_.group("np").rstrip()
+        head = np.split(" of ")[0].split()[-1]  # "the first of these meetings": "first"
+        aux = "are" if head.endswith("s") and not head.endswith("ss") else "is"
+        body = f"{np} {aux} {with_.group('verb')} {with_.group('rest')}"
+        return body + clause[s:], len(body), len(body) + (e - s)
+    return clause, s, e
+
+
 def _whole_range(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The span of the whole range or alternative a date is one end of ("from 2004 to
     2009", "November 20 to December 11", "June or July", "2000 - 2050"): both ends go
@@ -439,6 +507,7 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
         sentence,
     )
     clause, s, e = _clause_around(sentence, start, end)
+    clause, s, e = _own_clause(clause, s, e)
     noun = _noun_date(clause, s, e, re.fullmatch(r"\d{4}", clause[s:e].strip()) is not None)
     if noun is not None:
         return noun
@@ -460,6 +529,9 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
         # the date opened the clause ("Yesterday, day five of the Cup, Sweden …")
         rest = " ".join(_without_time_apposition(rest.split()))
     event = _event(rest)
+    # "Pashinyan, following negotiations with Tokayev, announced …": a phrase set off by
+    # commas between the subject and its verb is no part of the question
+    rest = _without_aside(rest)
     words = _without_front(rest.split())
     if not words:
         return "When did this happen?", event
