@@ -248,3 +248,10 @@ def test_was_with_a_present_participle_is_a_question() -> None:
 
 def _date_fact(stem: str) -> Fact:
     return Fact(id="d", kind=FactKind.DATE, text="May 3", value="2020-05-03", stem=stem)
+
+
+def test_a_day_without_a_year_takes_the_relative_year_written_after_it() -> None:
+    text = "The minister opened the new port on Harbour Day - June 2 - last year."
+    assert _one(text, "June 2").value == "2019-06-02"
+    # a day with no year phrase after it stays a day without a year
+    assert _one("The minister opened the new port on June 2.", "June 2").value == "--06-02"

@@ -222,6 +222,7 @@ def find_dates(
     # the previous sentence; with none near, the text does not say, and no date is made.
     fixed: list[DateMatch] = []
     last_at = -1
+    out = _years_of_days(text, out)
     for d in out:
         if d.value.startswith("same-"):
             if last_year is None:
@@ -240,6 +241,22 @@ def find_dates(
 
 
 _HABIT_WORDS = frozenset(["every", "each", "a", "an", "one", "per", "any", "some", "that"])
+
+
+def _years_of_days(text: str, dates: list[DateMatch]) -> list[DateMatch]:
+    """ "on Waitangi Day - February 6 - this year", "on May 3 last year": a day without
+    a year takes the year of the relative year written just after it."""
+    out = list(dates)
+    for i, d in enumerate(out[:-1]):
+        nxt = out[i + 1]
+        if not d.value.startswith("--") or not re.fullmatch(r"\d{4}", nxt.value):
+            continue
+        gap = text[d.end : nxt.start]
+        if re.fullmatch(r"\s*(?:[-–—,]\s*)?", gap) and re.fullmatch(
+            r"(?i)(?:this|last|next)\s+year", text[nxt.start : nxt.end]
+        ):
+            out[i] = DateMatch(d.start, d.end, nxt.value + d.value[1:])
+    return out
 
 
 def _news_weekday(text: str, start: int, end: int) -> bool:
