@@ -255,3 +255,9 @@ def test_a_day_without_a_year_takes_the_relative_year_written_after_it() -> None
     assert _one(text, "June 2").value == "2019-06-02"
     # a day with no year phrase after it stays a day without a year
     assert _one("The minister opened the new port on June 2.", "June 2").value == "--06-02"
+
+
+def test_a_sentence_that_is_only_a_date_gives_no_question_and_no_error() -> None:
+    for text in ("Yesterday.", "On Monday.", "March 2011\n\nOn June 3.", "From 2001 to 2004."):
+        for d in _dates(text):
+            assert d.level == "check", (text, d.stem)

@@ -902,6 +902,8 @@ def _without_time_apposition(words: list[str]) -> list[str]:
     """ "day five of the 2018 Cup, Sweden defeated …" → "Sweden defeated …": a phrase
     that opens in lower case with a noun (not "the", not a pronoun), has no verb and
     ends in a comma, followed by a capitalised subject."""
+    if not words:
+        return words
     head = words[0]
     if not head.islower() or head in lexicon.DETERMINERS or head in _LOWER_OPENERS:
         return words
