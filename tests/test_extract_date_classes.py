@@ -142,9 +142,7 @@ def test_both_ends_of_a_range_are_checked_and_the_question_drops_the_range() -> 
 def test_a_date_in_parentheses_after_a_weekday_is_asked_with_its_sentence() -> None:
     text = "A sudden hail storm on Friday night (May 1) sent the crowd running for the trams."
     d = _one(text, "May 1")
-    assert d.stem == (
-        "When did a sudden hail storm send the crowd running for the trams?"
-    ), d.stem
+    assert d.stem == ("When did a sudden hail storm send the crowd running for the trams?"), d.stem
     assert "Friday" not in (d.stem or "")
 
 
@@ -209,10 +207,7 @@ def test_a_date_in_parentheses_restating_a_weekday_is_no_side_remark() -> None:
 
 
 def test_a_date_opening_a_second_main_clause_dates_that_clause() -> None:
-    text = (
-        "The shop reopened at noon, but by the end of the day Sunday the shop was "
-        "closed again."
-    )
+    text = "The shop reopened at noon, but by the end of the day Sunday the shop was closed again."
     d = _one(text, "Sunday")
     assert d.stem == "When was the shop closed again?", d.stem
 
@@ -261,3 +256,25 @@ def test_a_sentence_that_is_only_a_date_gives_no_question_and_no_error() -> None
     for text in ("Yesterday.", "On Monday.", "March 2011\n\nOn June 3.", "From 2001 to 2004."):
         for d in _dates(text):
             assert d.level == "check", (text, d.stem)
+
+
+def test_a_year_counted_from_the_dateline_is_sure_but_one_counted_from_the_text_is_not() -> None:
+    text = "Museum news\nTuesday, May 5, 2020\nThe museum sold its old tram last year.\n"
+    d = _one(text, "last year")
+    assert d.value == "2019"
+    assert conf.RELATIVE not in d.reasons
+    text = (
+        "Museum news\nTuesday, May 5, 2020\n"
+        "The museum bought a tram in 1998 and sold it the next year.\n"
+    )
+    d = _one(text, "the next year")
+    assert d.value == "1999"
+    assert conf.RELATIVE in d.reasons
+    d = _one("Museum news\nTuesday, May 5, 2020\nThe tram will run next Tuesday.\n", "next Tuesday")
+    assert conf.RELATIVE in d.reasons
+
+
+def test_a_question_ending_in_a_dash_is_garbled() -> None:
+    assert stem_problem(_date_fact("When did the mayor open the bridge on Founders Day -?")) == (
+        GARBLED
+    )

@@ -101,6 +101,15 @@ _SIMPLE_RELATIVE_RE = re.compile(
     r"(?:\s+(?:morning|afternoon|evening|night))?$",
     re.IGNORECASE,
 )
+# "last year", "this year", "three years ago": counted from the date the text is
+# written, which the dateline gives; only the year is asked, so nothing is in doubt
+# (unlike "the next year" or "two years later", counted from a year the text was
+# talking about, or "next Tuesday", which may mean either of two days)
+_PUBLICATION_YEAR_RE = re.compile(
+    r"^(?:(?:this|last|next)\s+year|(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten)\s+years?\s+ago)$",
+    re.IGNORECASE,
+)
 _FINITE = frozenset(
     [
         "is",
@@ -181,6 +190,7 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
         and not has_year
         and not re.search(r"\d", written[:2])
         and not _SIMPLE_RELATIVE_RE.match(written)
+        and not _PUBLICATION_YEAR_RE.match(written)
         and _RELATIVE_RE.search(written)
     ):
         yield RELATIVE

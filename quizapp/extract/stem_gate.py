@@ -429,7 +429,7 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
     opening = next((o for o in _OPENINGS if low.startswith(o)), None)
     if opening is None:
         return NOT_A_QUESTION
-    if re.search(r"\s[—–]\s|\s-\s|:\s", s) or s.count("(") != s.count(")"):
+    if re.search(r"\s[—–]\s|\s-\s|:\s|\s[-—–]\?$", s) or s.count("(") != s.count(")"):
         return GARBLED
     if s.count("“") != s.count("”") or s.count('"') % 2:
         return GARBLED
