@@ -278,3 +278,38 @@ def test_a_question_ending_in_a_dash_is_garbled() -> None:
     assert stem_problem(_date_fact("When did the mayor open the bridge on Founders Day -?")) == (
         GARBLED
     )
+
+
+# ---- what a date question keeps and leaves out --------------------------------------
+
+
+def test_a_long_question_is_never_cut_inside_a_number() -> None:
+    text = (
+        "The regional ferry company carried a record 12,500 passengers across the wide "
+        "northern bay between the two old harbour towns of the province last summer "
+        "according to the company's own annual figures in 2019."
+    )
+    d = _one(text, "2019")
+    assert not re.search(r"\d\?$", d.stem or ""), d.stem
+
+
+def test_a_dateline_run_into_the_first_sentence_is_left_out_of_its_question() -> None:
+    text = (
+        "Flag vote\nThursday, May 7, 2020 On Tuesday, the city council announced a vote "
+        "on a new flag.\n"
+    )
+    d = _one(text, "On Tuesday")
+    assert d.stem == "When did the city council announce a vote on a new flag?"
+    assert d.value == "2020-05-05"
+
+
+def test_a_date_that_owns_a_noun_dates_that_noun() -> None:
+    text = "Ferry plan\nTuesday, May 5, 2020\nToday's announcement was a shock to the crews.\n"
+    d = _one(text, "Today")
+    assert d.stem == "When was the announcement?"
+    assert d.value == "2020-05-05"
+
+
+def test_a_fronted_phrase_after_an_opening_date_is_left_out() -> None:
+    d = _one("In 2001, at age nine, the boy was sent to a school in Bergen.", "2001")
+    assert d.stem == "When was the boy sent to a school in Bergen?", d.stem

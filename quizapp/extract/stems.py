@@ -332,6 +332,14 @@ _NOUN_IN = re.compile(
 _NOUN_IN_OPENERS = re.compile(r"(?:^|\b(?:of|from|following|after|before|with|since)\s+)")
 
 
+# "Today's announcement is …", "Tuesday's vote was …": the noun phrase the date owns,
+# up to its verb
+_POSSESSED = re.compile(
+    r"['’]s\s+(?P<np>(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)\s+"
+    r"(?:is|was|were|are|has|had|will|would|could|may|[a-z]+ed)\b"
+)
+
+
 def _noun_date(clause: str, s: int, e: int, year_only: bool) -> tuple[str, str] | None:
     """The stem and label of a date that belongs to a noun phrase, not to the clause's
     verb: "a statement dated May 3" → "When was the statement dated?"; "the Almaty
@@ -340,6 +348,11 @@ def _noun_date(clause: str, s: int, e: int, year_only: bool) -> tuple[str, str] 
     ("the 30th anniversary of the first launch on April 12") is left alone, its date is
     the anniversary's, not the launch's."""
     before, after = clause[:s], clause[e:]
+    owned = _POSSESSED.match(after)
+    if owned and not before.strip():
+        # "Today's announcement is an affront …": the date dates the announcement
+        np = "the " + owned.group("np")
+        return f"When was {np}?", _cap(np)
     if not re.match(r"\s*(?:$|[,.;)]|and\b)", after):
         return None
     if re.search(r"\b(?:annivers|commemorat|celebrat|marking\b)", before[-100:], re.IGNORECASE):
@@ -437,6 +450,11 @@ def _without_aside(rest: str) -> str:
     return rest[: m.start()] + rest[m.end() :]
 
 
+_LEADING_DATELINE = re.compile(
+    rf"^(?:(?:{WEEKDAY_PATTERN}),?\s+)?(?:{MONTH_PATTERN})\s+\d{{1,2}},?\s+\d{{4}},?\s+(?=\S)"
+)
+
+
 def _own_clause(clause: str, s: int, e: int) -> tuple[str, int, int]:
     """The clause a date belongs to when the sentence joins two: a date that opens the
     second main clause ("…, and by the end of the day Saturday the site was not loading")
@@ -525,9 +543,16 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
         # the date belongs to the first clause; the second is no part of the question
         clause = clause[: joined.start()]
     rest = _tidy(_remove_span(clause, s, e))
+    # "Thursday, May 7, 2015 On Tuesday, the government announced": a dateline run into
+    # the sentence is no part of its question
+    rest = _LEADING_DATELINE.sub("", rest)
     if not re.sub(r"(?i)\b(?:on|in|at|by|since|from)\b", "", clause[:s]).strip():
-        # the date opened the clause ("Yesterday, day five of the Cup, Sweden …")
-        rest = " ".join(_without_time_apposition(rest.split()))
+        # the date opened the clause ("Yesterday, day five of the Cup, Sweden …"; "In
+        # 1995, at age seventeen, she was told …")
+        words = rest.split()
+        if words and words[0] in _FRONT_OPENERS:
+            words = _without_front([words[0].capitalize(), *words[1:]])
+        rest = " ".join(_without_time_apposition(words))
     event = _event(rest)
     # "Pashinyan, following negotiations with Tokayev, announced …": a phrase set off by
     # commas between the subject and its verb is no part of the question
@@ -848,7 +873,7 @@ def _enumeration(before: str) -> bool:
 
 
 _CUT_BEFORE = re.compile(
-    r",|\s(?:which|who|whom|whose|after|because|although|though|while|whereas|so that|so as|"
+    r",(?!\d)|\s(?:which|who|whom|whose|after|because|although|though|while|whereas|so that|so as|"
     r"as well as|despite|in order to|where|when|if|unless|until|since)\s"
 )
 _MAX_STEM_WORDS = 24
