@@ -313,3 +313,14 @@ def test_a_date_that_owns_a_noun_dates_that_noun() -> None:
 def test_a_fronted_phrase_after_an_opening_date_is_left_out() -> None:
     d = _one("In 2001, at age nine, the boy was sent to a school in Bergen.", "2001")
     assert d.stem == "When was the boy sent to a school in Bergen?", d.stem
+
+
+def test_a_speaker_s_today_in_a_first_person_paragraph_is_checked() -> None:
+    # the speaker's "today" is the day they spoke, which may be before the dateline
+    text = (
+        "Ferry plan\nTuesday, May 5, 2020\n"
+        "Today's announcement is a blow to our crews, and I am deeply disappointed.\n"
+    )
+    d = _one(text, "Today")
+    assert d.stem == "When was the announcement?"
+    assert conf.RELATIVE in d.reasons

@@ -194,6 +194,14 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
         and _RELATIVE_RE.search(written)
     ):
         yield RELATIVE
+    if (
+        fact.start is not None
+        and _SIMPLE_RELATIVE_RE.match(written)
+        and _FIRST_PERSON_RE.search(_paragraph(text, fact.start))
+    ):
+        # "Today's announcement is an affront … I'm deeply disappointed": a speaker's
+        # "today" is the day they spoke, which may not be the dateline's
+        yield RELATIVE
     if fact.start is not None and fact.end is not None:
         before = text[max(0, fact.start - 30) : fact.start]
         after = text[fact.end : fact.end + 30]
@@ -222,6 +230,16 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             r"\s*(?:to|and|[-–—])\s", text[fact.end : fact.end + 6]
         ):
             yield BOUND
+
+
+_FIRST_PERSON_RE = re.compile(r"(?<![\w’'])(?:I|I[’']m|I[’']ve|we|our|my|us)(?![\w’'])")
+
+
+def _paragraph(text: str, at: int) -> str:
+    """The paragraph (line) that holds an offset, at most 2,000 characters of it."""
+    start = text.rfind("\n", max(0, at - 1000), at) + 1
+    end = text.find("\n", at, at + 1000)
+    return text[max(start, at - 1000) : end if end >= 0 else at + 1000]
 
 
 # "3 to 5 May", "June or July", "Monday to Friday": another date after the date (not
