@@ -4,9 +4,10 @@ development part has a rule and a test on a short text written for the test."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from quizapp.extract import confidence as conf
-from quizapp.extract import extract_facts
+from quizapp.extract import extract_facts, read_article
 from quizapp.extract.stem_gate import GARBLED, stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -324,3 +325,21 @@ def test_a_speaker_s_today_in_a_first_person_paragraph_is_checked() -> None:
     d = _one(text, "Today")
     assert d.stem == "When was the announcement?"
     assert conf.RELATIVE in d.reasons
+
+
+# ---- from reading questions of two test articles -------------------------------------
+
+
+def test_a_second_predicate_of_the_same_subject_is_left_out() -> None:
+    text = "The two sailors were first fined in May 2019, but won their appeal in June."
+    d = _one(text, "May 2019")
+    assert d.stem == "When were the two sailors first fined?", d.stem
+
+
+def test_a_text_file_whose_first_line_is_a_dateline_has_no_title(tmp_path: Path) -> None:
+    path = tmp_path / "sailors.txt"
+    path.write_text("Today is Thursday, June 10th, 2010.\nTwo sailors were fined.\n")
+    article = read_article(path)
+    assert article.title is None
+    path.write_text("Sailors fined\nThursday, June 10, 2010\nTwo sailors were fined.\n")
+    assert read_article(path).title == "Sailors fined"

@@ -537,7 +537,7 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
             return f"When: {rest}?", _event(rest)
     else:
         clause, s, e = _side_clause(clause, s, e)
-    joined = _JOINED_CLAUSE.search(clause, e)
+    joined = _JOINED_CLAUSE.search(clause, e) or _SECOND_PREDICATE.search(clause, e)
     if joined:
         # "… brought the clock to school on September 14, and a teacher thought …":
         # the date belongs to the first clause; the second is no part of the question
@@ -588,6 +588,15 @@ _JOINED_CLAUSE = re.compile(
     r"(?:,\s+(?:and|but)\s+(?:the|a|an|his|her|their|its|this|these|[A-Z][\w’'-]*)"
     r"|\s+(?:and|but)\s+[A-Z][\w’'-]*)\s+"
     r"(?:[\w’'-]+\s+){0,3}(?:[a-z]+ed|was|were|is|are|has|have|had|will|would|says|"
+    + "|".join(sorted(_IRREGULAR))
+    + r")\b"
+)
+
+
+# ", but lost their appeal in December": a second predicate of the same subject after
+# the date's clause, with its own verb and (often) its own date
+_SECOND_PREDICATE = re.compile(
+    r",\s+(?:and|but)\s+(?:then\s+|later\s+|also\s+)?(?:[a-z]+ed|"
     + "|".join(sorted(_IRREGULAR))
     + r")\b"
 )
