@@ -343,3 +343,20 @@ def test_a_text_file_whose_first_line_is_a_dateline_has_no_title(tmp_path: Path)
     assert article.title is None
     path.write_text("Sailors fined\nThursday, June 10, 2010\nTwo sailors were fined.\n")
     assert read_article(path).title == "Sailors fined"
+
+
+def test_the_same_year_written_earlier_in_the_sentence_is_not_in_doubt() -> None:
+    text = "The two sailors were fined in May 2019, but won their appeal in June of the same year."
+    d = _one(text, "June of the same year")
+    assert d.value == "2019-06"
+    assert conf.RELATIVE not in d.reasons
+    # the year in the sentence before: still checked
+    text = "The sailors were fined in 2019. They won their appeal in June of the same year."
+    assert conf.RELATIVE in _one(text, "June of the same year").reasons
+
+
+def test_a_date_in_a_second_predicate_is_asked_with_the_clause_s_subject() -> None:
+    text = "The two sailors were fined in May 2019, but won their appeal in June of the same year."
+    d = _one(text, "June of the same year")
+    assert d.stem == "When did the two sailors win their appeal?", d.stem
+    assert _one(text, "May 2019").stem == "When were the two sailors fined?"

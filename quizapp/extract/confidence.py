@@ -191,6 +191,7 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
         and not re.search(r"\d", written[:2])
         and not _SIMPLE_RELATIVE_RE.match(written)
         and not _PUBLICATION_YEAR_RE.match(written)
+        and not _same_year_written_before(fact, written)
         and _RELATIVE_RE.search(written)
     ):
         yield RELATIVE
@@ -233,6 +234,17 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
 
 
 _FIRST_PERSON_RE = re.compile(r"(?<![\w’'])(?:I|I[’']m|I[’']ve|we|our|my|us)(?![\w’'])")
+
+
+def _same_year_written_before(fact: Fact, written: str) -> bool:
+    """ "sentenced in September 2009, but lost their appeal in December of the same
+    year": the year is written earlier in the same sentence, so nothing is in doubt."""
+    if not re.search(r"(?i)\bsame\s+year$", written) or fact.sentence is None:
+        return False
+    if fact.start is None or fact.sentence_start is None:
+        return False
+    before = fact.sentence[: fact.start - fact.sentence_start]
+    return re.search(r"\b(?:1[5-9]|20)\d\d\b", before) is not None
 
 
 def _paragraph(text: str, at: int) -> str:

@@ -537,6 +537,15 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
             return f"When: {rest}?", _event(rest)
     else:
         clause, s, e = _side_clause(clause, s, e)
+    second = _last_match(_SECOND_PREDICATE, clause, s)
+    if second is not None:
+        # "… were sentenced in September 2009, but lost their appeal in December": the
+        # date dates the second predicate, asked with the clause's subject
+        subject = _subject_of(clause[: second.start()])
+        if subject:
+            verb_at = second.end() - len(second.group("verb"))
+            shift = verb_at - (len(subject) + 1)
+            clause, s, e = f"{subject} {clause[verb_at:]}", s - shift, e - shift
     joined = _JOINED_CLAUSE.search(clause, e) or _SECOND_PREDICATE.search(clause, e)
     if joined:
         # "… brought the clock to school on September 14, and a teacher thought …":
@@ -596,10 +605,30 @@ _JOINED_CLAUSE = re.compile(
 # ", but lost their appeal in December": a second predicate of the same subject after
 # the date's clause, with its own verb and (often) its own date
 _SECOND_PREDICATE = re.compile(
-    r",\s+(?:and|but)\s+(?:then\s+|later\s+|also\s+)?(?:[a-z]+ed|"
+    r",\s+(?:and|but)\s+(?:then\s+|later\s+|also\s+)?(?P<verb>[a-z]+ed|"
     + "|".join(sorted(_IRREGULAR))
     + r")\b"
 )
+
+
+def _last_match(rx: re.Pattern[str], text: str, before: int) -> re.Match[str] | None:
+    """The last match of ``rx`` that ends before an offset."""
+    last = None
+    for m in rx.finditer(text, 0, before):
+        last = m
+    return last
+
+
+def _subject_of(clause: str) -> str | None:
+    """The words before a clause's first verb ("Joshua French and Tjostolv Moland" of
+    "Joshua French and Tjostolv Moland were originally sentenced"), when they read as a
+    noun phrase of at most six words."""
+    words = clause.split()
+    for i, w in enumerate(words):
+        if i > 0 and w.islower() and (w in _AUX_INVERT or w in _IRREGULAR or w.endswith("ed")):
+            subject = " ".join(words[:i])
+            return subject if _noun_phrase_head(subject) or " and " in subject else None
+    return None
 
 
 def _regular_base(word: str) -> str | None:
