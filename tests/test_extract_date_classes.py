@@ -360,3 +360,12 @@ def test_a_date_in_a_second_predicate_is_asked_with_the_clause_s_subject() -> No
     d = _one(text, "June of the same year")
     assert d.stem == "When did the two sailors win their appeal?", d.stem
     assert _one(text, "May 2019").stem == "When were the two sailors fined?"
+
+
+def test_a_fronted_phrase_opener_as_subject_or_a_dangling_and_is_garbled() -> None:
+    stem = "When would Based on the closing price of the shares, each share be valued at and?"
+    assert stem_problem(_date_fact(stem)) == GARBLED
+    assert stem_problem(_date_fact("When would each share be valued at 600 pence and?")) == (
+        GARBLED
+    )
+    assert stem_problem(_date_fact("When would each share be valued at 600 pence?")) is None

@@ -41,7 +41,8 @@ _PREPS = r"(?:in|on|at|of|for|to|by|from|with|into|than|the|a|an)"
 _SPLICE = re.compile(
     rf"\b(?:in|on|at|of|for|to|by|from|with|into|than)\s+(?:of|in|on|at|for|to|by|from|with|into)\b"
     rf"|\b(?:the|a|an)\s+(?:the|a|an|of|in|on|at|to|by|and|or)\b|\b(\w+)\s+\1\b"
-    rf"|\s(?:{_PREPS[3:-1]}|through|until|during|including|about|over|after|before|as)\?$",
+    rf"|\s(?:{_PREPS[3:-1]}|through|until|during|including|about|over|after|before|as)\?$"
+    rf"|\s(?:and|or|but|nor)\?$",
     re.IGNORECASE,
 )
 # A side clause left with its verb alone once the date was taken out of it.
@@ -161,12 +162,23 @@ def _inverted_garbled(words: list[str]) -> bool:
     return False
 
 
+# Words that open a fronted phrase, never a subject: "Based on the closing price, …"
+_PHRASE_OPENERS = frozenset(
+    ["based", "according", "given", "following", "during", "as", "having", "being", "unlike",
+     "like", "amid", "under", "over", "by", "from", "to", "of", "at", "for", "including"]
+)  # fmt: skip
+
+
 def _when_garbled(words: list[str], stem: str) -> bool:
     """ "When has Despite an increase …?", "When will Bolden announces?", "When did Kiara
     Perkins, a second year art major?", "When was the contingent, with the consent …?"."""
     aux = words[0].lower()
-    if len(words) > 1 and words[1].lower() in _SENTENCE_WORDS and words[1][:1].isupper():
-        return True  # a sentence opener where the subject should be
+    if (
+        len(words) > 1
+        and words[1].lower() in _SENTENCE_WORDS | _PHRASE_OPENERS
+        and words[1][:1].isupper()
+    ):
+        return True  # a sentence opener where the subject should be ("When would Based on …")
     if re.search(r"\b(?:which|that|who)\s+\w+\?$|\d\?$", stem):
         return True  # cut inside a clause or a score
     if aux in _BASE_AUX and re.search(r"\b[A-Z][\w’'-]*\s+[a-z]+(?<!ss)s\?$", stem):
