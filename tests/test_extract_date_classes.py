@@ -369,3 +369,25 @@ def test_a_fronted_phrase_opener_as_subject_or_a_dangling_and_is_garbled() -> No
         GARBLED
     )
     assert stem_problem(_date_fact("When would each share be valued at 600 pence?")) is None
+
+
+# ---- a date inside what someone said or found -----------------------------------------
+
+
+def test_a_date_inside_what_was_said_is_asked_about_what_was_said_and_checked() -> None:
+    text = "The coach told the Daily Courier that the team flew home on March 3."
+    d = _one(text, "March 3")
+    assert d.stem == "When did the team fly home?", d.stem
+    assert conf.IN_THAT_CLAUSE in d.reasons
+    text = "The survey found that as of May 1, 2019, the park has 40 wolves."
+    d = _one(text, "May 1, 2019")
+    assert d.stem == "When did the park have 40 wolves?", d.stem
+
+
+def test_a_year_before_a_lower_case_noun_dates_that_noun() -> None:
+    text = "The guide noted that the 2012 opening of the new wing, which cost little, drew crowds."
+    d = _one(text, "2012")
+    assert d.stem == "When was the opening of the new wing?", d.stem
+    # before a capitalised name (a recurring event) it does not
+    d = _one("Many pilgrims died during the 1991 Hajj in the valley.", "1991")
+    assert d.stem != "When was the Hajj?"

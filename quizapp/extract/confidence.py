@@ -216,7 +216,9 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             and not _ASKS_THE_PLAN.match(fact.stem or "")
         ):
             yield SIDE_REMARK
-        if _inside_that_clause(fact) or _inside_reported_clause(fact):
+        if (_inside_that_clause(fact) or _inside_reported_clause(fact)) and not _asks_the_noun(
+            fact
+        ):
             yield IN_THAT_CLAUSE
         if _in_subordinate_clause(fact) or _left_out_time_aside(fact):
             yield OTHER_CLAUSE
@@ -346,8 +348,11 @@ def _inside_that_clause(fact: Fact) -> bool:
     "… with Warhol's death in 1987": the question asks when the observing was."""
     if not fact.stem or fact.sentence is None or fact.start is None:
         return False
-    if fact.sentence_start is None or not _ASKS_THE_SAYING.match(fact.stem):
+    if fact.sentence_start is None:
         return False
+    # the question may ask about the saying ("When did Wilkins observe that …?") or
+    # about what was said ("When did the program start?"): either way the date is
+    # the speaker's
     return _THAT_CLAUSE.search(fact.sentence[: fact.start - fact.sentence_start]) is not None
 
 
