@@ -110,6 +110,8 @@ def test_an_anniversary_keeps_its_date_away_from_the_thing_remembered() -> None:
     )
     d = _one(text, "May 9, 2020")
     assert d.stem != "When was the first flight?"
+    # the date is the dinner's
+    assert d.stem == "When was the dinner commemorating the 50th anniversary of the first flight?"
 
 
 def test_a_noun_that_is_no_event_or_a_one_word_name_is_left_to_the_clause() -> None:

@@ -350,6 +350,12 @@ _ATTRIBUTIVE = re.compile(
 )
 
 
+_COMMEMORATION = re.compile(
+    r"\b(?P<np>(?:[Aa]n?|[Tt]he)\s+(?:[a-z]+\s+){0,2}?[a-z]+\s+(?:commemorating|marking|"
+    r"celebrating)\s+[^,;]{1,100}?)\s+(?:on|in)\s+$"
+)
+
+
 def _noun_date(clause: str, s: int, e: int, year_only: bool) -> tuple[str, str] | None:
     """The stem and label of a date that belongs to a noun phrase, not to the clause's
     verb: "a statement dated May 3" → "When was the statement dated?"; "the Almaty
@@ -371,7 +377,13 @@ def _noun_date(clause: str, s: int, e: int, year_only: bool) -> tuple[str, str] 
     if not re.match(r"\s*(?:$|[,.;)]|and\b)", after):
         return None
     if re.search(r"\b(?:annivers|commemorat|celebrat|marking\b)", before[-100:], re.IGNORECASE):
-        return None  # the date is the commemoration's (even "the 30th anniversay of …")
+        # the date is the commemoration's (even "the 30th anniversay of …"): "an event
+        # commemorating the 30th anniversary of the first launch on April 12, 2011"
+        event = _COMMEMORATION.search(before[-160:])
+        if event is None:
+            return None
+        np = _the(event.group("np"))
+        return f"When was {np}?", _cap(np)
     m = _DATED.search(before)
     if m:
         np = _the(m.group("np"))
