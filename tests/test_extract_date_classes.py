@@ -393,3 +393,20 @@ def test_a_year_before_a_lower_case_noun_dates_that_noun() -> None:
     # before a capitalised name (a recurring event) it does not
     d = _one("Many pilgrims died during the 1991 Hajj in the valley.", "1991")
     assert d.stem != "When was the Hajj?"
+
+
+def test_a_sentence_of_thousands_of_words_gives_each_date_a_bounded_evidence() -> None:
+    # each date reads only the clauses around it, so that time and memory stay linear
+    # in the text (the sentence here has 7,500 words and 500 dates)
+    text = "Report\n" + ", and ".join(
+        f"the council said that the bridge opened on May {i % 28 + 1}, 2019 in the town"
+        for i in range(500)
+    ) + ".\n"
+    dates = [f for f in _dates(text) if f.text.startswith("May")]
+    assert len(dates) == 500
+    for d in dates:
+        assert d.sentence is not None and d.sentence_start is not None
+        assert len(d.sentence) <= 1300
+        assert text[d.sentence_start : d.sentence_start + len(d.sentence)] == d.sentence
+        assert d.text in d.sentence
+    assert dates[250].stem == "When did the bridge open in the town?", dates[250].stem

@@ -238,6 +238,28 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
 _FIRST_PERSON_RE = re.compile(r"(?<![\w’'])(?:I|I[’']m|I[’']ve|we|our|my|us)(?![\w’'])")
 
 
+# How far a date's reasons read its sentence either side of it: a sentence of many
+# thousand words costs no more per date than a long one (time linear in the text)
+_SENTENCE_REACH = 600
+
+
+def _sentence_before(fact: Fact) -> str:
+    """The date's sentence before it, at most :data:`_SENTENCE_REACH` characters."""
+    assert fact.sentence is not None and fact.start is not None
+    assert fact.sentence_start is not None
+    at = fact.start - fact.sentence_start
+    return fact.sentence[max(0, at - _SENTENCE_REACH) : at]
+
+
+def _sentence_near(fact: Fact) -> str:
+    """The date's sentence around it, at most :data:`_SENTENCE_REACH` characters each side."""
+    assert fact.sentence is not None
+    if fact.start is None or fact.sentence_start is None:
+        return fact.sentence[: 2 * _SENTENCE_REACH]
+    at = fact.start - fact.sentence_start
+    return fact.sentence[max(0, at - _SENTENCE_REACH) : at + _SENTENCE_REACH]
+
+
 def _same_year_written_before(fact: Fact, written: str) -> bool:
     """ "sentenced in September 2009, but lost their appeal in December of the same
     year": the year is written earlier in the same sentence, so nothing is in doubt."""
@@ -245,7 +267,7 @@ def _same_year_written_before(fact: Fact, written: str) -> bool:
         return False
     if fact.start is None or fact.sentence_start is None:
         return False
-    before = fact.sentence[: fact.start - fact.sentence_start]
+    before = _sentence_before(fact)
     return re.search(r"\b(?:1[5-9]|20)\d\d\b", before) is not None
 
 
@@ -293,7 +315,7 @@ def _in_subordinate_clause(fact: Fact) -> bool:
         return False
     if fact.sentence_start is None:
         return False
-    before = fact.sentence[: fact.start - fact.sentence_start]
+    before = _sentence_before(fact)
     clauses = list(_SUBORDINATE.finditer(before))
     if not clauses:
         return False
@@ -316,7 +338,7 @@ def _left_out_time_aside(fact: Fact) -> bool:
     the question leaves the talks out, but the date may be theirs."""
     if not fact.stem or fact.sentence is None:
         return False
-    m = _TIME_ASIDE.search(fact.sentence)
+    m = _TIME_ASIDE.search(_sentence_near(fact))
     return m is not None and m.group(0).strip(", ") not in fact.stem
 
 
@@ -327,7 +349,7 @@ def _inside_reported_clause(fact: Fact) -> bool:
         return False
     if fact.sentence_start is None or not _ASKS_A_SAYING.match(fact.stem):
         return False
-    before = fact.sentence[: fact.start - fact.sentence_start]
+    before = _sentence_before(fact)
     verbs = list(re.finditer(r"\b" + _REPORTING + r"\b", before))
     if not verbs:
         return False
@@ -353,7 +375,7 @@ def _inside_that_clause(fact: Fact) -> bool:
     # the question may ask about the saying ("When did Wilkins observe that …?") or
     # about what was said ("When did the program start?"): either way the date is
     # the speaker's
-    return _THAT_CLAUSE.search(fact.sentence[: fact.start - fact.sentence_start]) is not None
+    return _THAT_CLAUSE.search(_sentence_before(fact)) is not None
 
 
 # "on Sunday night (March 4)": the parenthesis gives the day just named, no side remark
