@@ -410,3 +410,12 @@ def test_a_sentence_of_thousands_of_words_gives_each_date_a_bounded_evidence() -
         assert text[d.sentence_start : d.sentence_start + len(d.sentence)] == d.sentence
         assert d.text in d.sentence
     assert dates[250].stem == "When did the bridge open in the town?", dates[250].stem
+
+
+def test_a_trailing_apposition_is_left_out_and_a_name_ending_in_a_digit_is_no_score() -> None:
+    text = "The probe left the launch pad at Kourou on Ariane-5, the largest rocket, in 2009."
+    d = _one(text, "2009")
+    assert d.stem == "When did the probe leave the launch pad at Kourou on Ariane-5?", d.stem
+    assert d.level == "ready"
+    assert stem_problem(_date_fact("When did the probe reach orbit on flight STS-1?")) is None
+    assert stem_problem(_date_fact("When did Sweden defeat South Korea 1?")) == GARBLED

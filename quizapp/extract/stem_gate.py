@@ -179,8 +179,8 @@ def _when_garbled(words: list[str], stem: str) -> bool:
         and words[1][:1].isupper()
     ):
         return True  # a sentence opener where the subject should be ("When would Based on …")
-    if re.search(r"\b(?:which|that|who)\s+\w+\?$|\d\?$", stem):
-        return True  # cut inside a clause or a score
+    if re.search(r"\b(?:which|that|who)\s+\w+\?$|\s\d[\d,.]*\?$", stem):
+        return True  # cut inside a clause or a score (not a name: "on STS-1?")
     if aux in _BASE_AUX and re.search(r"\b[A-Z][\w’'-]*\s+[a-z]+(?<!ss)s\?$", stem):
         return True  # "will … Bolden announces?": a finite verb after did/will
     if re.fullmatch(r"When (?:did|was|were|is|has|have) [^,]+, (?:a|an|the) [^,?]+\?", stem):

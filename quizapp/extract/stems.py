@@ -462,6 +462,13 @@ _ASIDE = re.compile(
 )
 
 
+# "… on STS-1, the first space shuttle mission": a noun phrase set off at the end of
+# the clause, with no verb, names again what was just named
+_TRAILING_APPOSITION = re.compile(
+    r"(?<=[\w)]),\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,5}?[\w-]+$"
+)
+
+
 def _without_aside(rest: str) -> str:
     """The clause without a phrase set off by commas right after its subject (within
     its first eight words, no verb before it)."""
@@ -619,6 +626,7 @@ def date_stem(sentence: str, start: int, end: int) -> tuple[str, str]:
     # "Pashinyan, following negotiations with Tokayev, announced …": a phrase set off by
     # commas between the subject and its verb is no part of the question
     rest = _without_aside(rest)
+    rest = _TRAILING_APPOSITION.sub("", rest.rstrip(" ,;:"))
     words = _without_front(rest.split())
     if not words:
         return "When did this happen?", event
