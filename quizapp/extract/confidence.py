@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from quizapp import lexicon
+from quizapp.extract.dates import MONTH_PATTERN, WEEKDAY_PATTERN
 from quizapp.extract.people import misspelt_surname
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
@@ -100,6 +101,15 @@ _SIMPLE_RELATIVE_RE = re.compile(
     r"(?:\s+(?:morning|afternoon|evening|night))?$",
     re.IGNORECASE,
 )
+# "last year", "this year", "three years ago": counted from the date the text is
+# written, which the dateline gives; only the year is asked, so nothing is in doubt
+# (unlike "the next year" or "two years later", counted from a year the text was
+# talking about, or "next Tuesday", which may mean either of two days)
+_PUBLICATION_YEAR_RE = re.compile(
+    r"^(?:(?:this|last|next)\s+year|(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten)\s+years?\s+ago)$",
+    re.IGNORECASE,
+)
 _FINITE = frozenset(
     [
         "is",
@@ -180,21 +190,37 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
         and not has_year
         and not re.search(r"\d", written[:2])
         and not _SIMPLE_RELATIVE_RE.match(written)
+        and not _PUBLICATION_YEAR_RE.match(written)
+        and not _same_year_written_before(fact, written)
         and _RELATIVE_RE.search(written)
     ):
+        yield RELATIVE
+    if (
+        fact.start is not None
+        and _SIMPLE_RELATIVE_RE.match(written)
+        and _FIRST_PERSON_RE.search(_paragraph(text, fact.start))
+    ):
+        # "Today's announcement is an affront … I'm deeply disappointed": a speaker's
+        # "today" is the day they spoke, which may not be the dateline's
         yield RELATIVE
     if fact.start is not None and fact.end is not None:
         before = text[max(0, fact.start - 30) : fact.start]
         after = text[fact.end : fact.end + 30]
-        if re.match(r"\s*(?:or|[-–—]|to|and)\s+(?:\d|[A-Z][a-z]+\b)", after) or re.search(
-            r"(?:\bor|\d\s*[-–—]|\bbetween\b[^.]*)\s*$", before
+        if _RANGE_NEXT.match(after) or re.search(
+            r"(?:\bor|\d\s*[-–—]|\d\s+(?:to|through|until|and)|\bbetween\b[^.]*)\s*$", before
         ):
             yield ALTERNATIVE
-        if _side_remark(text, fact.start, fact.end):
+        if (
+            _side_remark(text, fact.start, fact.end)
+            and not _asks_the_noun(fact)
+            and not _ASKS_THE_PLAN.match(fact.stem or "")
+        ):
             yield SIDE_REMARK
-        if _inside_that_clause(fact) or _inside_reported_clause(fact):
+        if (_inside_that_clause(fact) or _inside_reported_clause(fact)) and not _asks_the_noun(
+            fact
+        ):
             yield IN_THAT_CLAUSE
-        if _in_subordinate_clause(fact):
+        if _in_subordinate_clause(fact) or _left_out_time_aside(fact):
             yield OTHER_CLAUSE
         line_start = text.rfind("\n", 0, fact.start) + 1
         if (
@@ -207,6 +233,56 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             r"\s*(?:to|and|[-–—])\s", text[fact.end : fact.end + 6]
         ):
             yield BOUND
+
+
+_FIRST_PERSON_RE = re.compile(r"(?<![\w’'])(?:I|I[’']m|I[’']ve|we|our|my|us)(?![\w’'])")
+
+
+# How far a date's reasons read its sentence either side of it: a sentence of many
+# thousand words costs no more per date than a long one (time linear in the text)
+_SENTENCE_REACH = 600
+
+
+def _sentence_before(fact: Fact) -> str:
+    """The date's sentence before it, at most :data:`_SENTENCE_REACH` characters."""
+    assert fact.sentence is not None and fact.start is not None
+    assert fact.sentence_start is not None
+    at = fact.start - fact.sentence_start
+    return fact.sentence[max(0, at - _SENTENCE_REACH) : at]
+
+
+def _sentence_near(fact: Fact) -> str:
+    """The date's sentence around it, at most :data:`_SENTENCE_REACH` characters each side."""
+    assert fact.sentence is not None
+    if fact.start is None or fact.sentence_start is None:
+        return fact.sentence[: 2 * _SENTENCE_REACH]
+    at = fact.start - fact.sentence_start
+    return fact.sentence[max(0, at - _SENTENCE_REACH) : at + _SENTENCE_REACH]
+
+
+def _same_year_written_before(fact: Fact, written: str) -> bool:
+    """ "sentenced in September 2009, but lost their appeal in December of the same
+    year": the year is written earlier in the same sentence, so nothing is in doubt."""
+    if not re.search(r"(?i)\bsame\s+year$", written) or fact.sentence is None:
+        return False
+    if fact.start is None or fact.sentence_start is None:
+        return False
+    before = _sentence_before(fact)
+    return re.search(r"\b(?:1[5-9]|20)\d\d\b", before) is not None
+
+
+def _paragraph(text: str, at: int) -> str:
+    """The paragraph (line) that holds an offset, at most 2,000 characters of it."""
+    start = text.rfind("\n", max(0, at - 1000), at) + 1
+    end = text.find("\n", at, at + 1000)
+    return text[max(start, at - 1000) : end if end >= 0 else at + 1000]
+
+
+# "3 to 5 May", "June or July", "Monday to Friday": another date after the date (not
+# "began on August 10 and South Korea says …": a name is no second date)
+_RANGE_NEXT = re.compile(
+    rf"\s*(?:or|[-–—]|to|and|through|until)\s+(?:\d|(?:{MONTH_PATTERN}|{WEEKDAY_PATTERN})\b)"
+)
 
 
 # "since 2001", "until 2019", "by 2030", "for the first time since 1990": a limit.
@@ -239,7 +315,7 @@ def _in_subordinate_clause(fact: Fact) -> bool:
         return False
     if fact.sentence_start is None:
         return False
-    before = fact.sentence[: fact.start - fact.sentence_start]
+    before = _sentence_before(fact)
     clauses = list(_SUBORDINATE.finditer(before))
     if not clauses:
         return False
@@ -249,6 +325,23 @@ def _in_subordinate_clause(fact: Fact) -> bool:
     return last.group(0) in fact.stem
 
 
+# "When is the first meeting set to take place …?": the question asks about the phrase
+# ", with the first meeting set to take place on May 16", not the sentence's verb
+_ASKS_THE_PLAN = re.compile(
+    r"When (?:is|are) [^?]*?\b(?:set|due|expected|scheduled|planned|slated) to\b"
+)
+_TIME_ASIDE = re.compile(r",\s+(?:following|after|before)\s[^,]{0,100},")
+
+
+def _left_out_time_aside(fact: Fact) -> bool:
+    """ "On April 15, the minister, following talks with the president, announced …":
+    the question leaves the talks out, but the date may be theirs."""
+    if not fact.stem or fact.sentence is None:
+        return False
+    m = _TIME_ASIDE.search(_sentence_near(fact))
+    return m is not None and m.group(0).strip(", ") not in fact.stem
+
+
 def _inside_reported_clause(fact: Fact) -> bool:
     """ "The mayor said the bridge would open in June": June dates the opening, but the
     question built from the sentence asks when the mayor said it."""
@@ -256,7 +349,7 @@ def _inside_reported_clause(fact: Fact) -> bool:
         return False
     if fact.sentence_start is None or not _ASKS_A_SAYING.match(fact.stem):
         return False
-    before = fact.sentence[: fact.start - fact.sentence_start]
+    before = _sentence_before(fact)
     verbs = list(re.finditer(r"\b" + _REPORTING + r"\b", before))
     if not verbs:
         return False
@@ -277,9 +370,31 @@ def _inside_that_clause(fact: Fact) -> bool:
     "… with Warhol's death in 1987": the question asks when the observing was."""
     if not fact.stem or fact.sentence is None or fact.start is None:
         return False
-    if fact.sentence_start is None or not _ASKS_THE_SAYING.match(fact.stem):
+    if fact.sentence_start is None:
         return False
-    return _THAT_CLAUSE.search(fact.sentence[: fact.start - fact.sentence_start]) is not None
+    # the question may ask about the saying ("When did Wilkins observe that …?") or
+    # about what was said ("When did the program start?"): either way the date is
+    # the speaker's
+    return _THAT_CLAUSE.search(_sentence_before(fact)) is not None
+
+
+# "on Sunday night (March 4)": the parenthesis gives the day just named, no side remark
+_RESTATES_A_DAY = re.compile(
+    rf"\b(?:{WEEKDAY_PATTERN}|today|yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?"
+    r"\s*\(\s*$",
+    re.IGNORECASE,
+)
+
+
+def _asks_the_noun(fact: Fact) -> bool:
+    """The question asks for the date of the noun phrase the date belongs to ("When was
+    the Almaty Declaration?", "When was the statement dated?"), so a date that is a side
+    remark to the sentence's own event is asked about the right thing."""
+    event = fact.event or ""
+    if not event or not fact.stem:
+        return False
+    label = event[0].lower() + event[1:] if event.startswith("The ") else event
+    return fact.stem in (f"When was {label}?", f"When was {label} dated?")
 
 
 def _side_remark(text: str, start: int, end: int) -> bool:
@@ -318,10 +433,14 @@ def _side_remark(text: str, start: int, end: int) -> bool:
         "whole",
     }:
         return True  # "the battle of 1815", "the class of 2010": a name, not an event date
-    if re.search(
-        r"\((?:[^()]*\s)?(?:founded|established|created|formed|built|born|since|est\.?)?\s*$",
-        before,
-    ) and after.startswith(")"):
+    if (
+        re.search(
+            r"\((?:[^()]*\s)?(?:founded|established|created|formed|built|born|since|est\.?)?\s*$",
+            before,
+        )
+        and after.startswith(")")
+        and not _RESTATES_A_DAY.search(before)
+    ):
         return True
     m = re.search(
         r",\s+(?:\w+\s+){0,2}(?:given|founded|established|created|formed|built|awarded|"

@@ -30,6 +30,9 @@ _MONTH = (
     + ")"
 )
 _WEEKDAY = "(?:" + "|".join(lexicon.WEEKDAY_NAMES) + ")"
+#: A month name or abbreviation, and a weekday name, as regular expressions.
+MONTH_PATTERN = _MONTH
+WEEKDAY_PATTERN = _WEEKDAY
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
@@ -199,7 +202,8 @@ def find_dates(
             value = _value(kind, m, text, reference, quoted_spans)
             if value is None:
                 continue
-            # A bare weekday names a day only as "Thursday afternoon" or after "by", "until" …
+            # A bare weekday names a day as "Thursday afternoon", after "by", "until" …, or
+            # in the news style "celebrated the launch Tuesday at an event"
             if (
                 kind == "weekday"
                 and m.group("pre") is None
@@ -207,6 +211,7 @@ def find_dates(
                 and not re.search(
                     r"(?:by|until|since|from|and|to|of)\s+$", text[max(0, s - 12) : s].lower()
                 )
+                and not _news_weekday(text, s, e)
             ):
                 continue
             out.append(DateMatch(s, e, value))
@@ -217,6 +222,7 @@ def find_dates(
     # the previous sentence; with none near, the text does not say, and no date is made.
     fixed: list[DateMatch] = []
     last_at = -1
+    out = _years_of_days(text, out)
     for d in out:
         if d.value.startswith("same-"):
             if last_year is None:
@@ -232,6 +238,40 @@ def find_dates(
             last_at = d.end
         fixed.append(d)
     return fixed
+
+
+_HABIT_WORDS = frozenset(["every", "each", "a", "an", "one", "per", "any", "some", "that"])
+
+
+def _years_of_days(text: str, dates: list[DateMatch]) -> list[DateMatch]:
+    """ "on Waitangi Day - February 6 - this year", "on May 3 last year": a day without
+    a year takes the year of the relative year written just after it."""
+    out = list(dates)
+    for i, d in enumerate(out[:-1]):
+        nxt = out[i + 1]
+        if not d.value.startswith("--") or not re.fullmatch(r"\d{4}", nxt.value):
+            continue
+        gap = text[d.end : nxt.start]
+        if re.fullmatch(r"\s*(?:[-–—,]\s*)?", gap) and re.fullmatch(
+            r"(?i)(?:this|last|next)\s+year", text[nxt.start : nxt.end]
+        ):
+            out[i] = DateMatch(d.start, d.end, nxt.value + d.value[1:])
+    return out
+
+
+def _news_weekday(text: str, start: int, end: int) -> bool:
+    """A bare weekday used as a date in running text: after a lower-case word ("the
+    launch Tuesday at", "the Thursday opening", "by the end of the day Saturday"), not
+    a habit ("every Friday", "each Monday") nor part of a name or a possessive ("Good
+    Friday", "Super Tuesday", "the Sunday Times", "Tuesday's vote" are left out)."""
+    before = text[max(0, start - 30) : start]
+    after = text[end : end + 12]
+    prev = re.search(r"([\w’'-]+)([,;:]?)\s+$", before)
+    if prev is None or prev.group(2):
+        return False
+    if not prev.group(1).islower() or prev.group(1) in _HABIT_WORDS:
+        return False
+    return re.match(r"(?:['’]s\b|\s+[A-Z])", after) is None
 
 
 def _sentences_between(text: str, start: int, end: int) -> int:

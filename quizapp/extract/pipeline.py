@@ -58,7 +58,9 @@ def extract_facts(
             progress(done, _STAGES)
 
     step(0)
-    reference = parse_reference(published) or find_dateline(text)
+    # relative dates resolve against the date the text itself gives (its dateline line)
+    # before a publication date from elsewhere, which may be a day off
+    reference = find_dateline(text) or parse_reference(published)
     quotations = find_quotations(text)
     quoted = [(q.start, q.end) for q in quotations]
     used: set[str] = set()
@@ -71,6 +73,9 @@ def extract_facts(
         dates = [d for d in dates if not (line[0] <= d.start and d.end <= line[1])]
     for d in dates:
         sent_s, sent_e = sentence_bounds(text, d.start, d.end)
+        # the evidence is the sentence; of a sentence of thousands of words, the clauses
+        # around the date (each fact holds its own copy of it)
+        sent_s, sent_e = _stem_window(text, sent_s, sent_e, d.start, d.end)
         sentence = text[sent_s:sent_e]
         stem, event = date_stem(sentence, d.start - sent_s, d.end - sent_s)
         facts.append(
@@ -212,6 +217,24 @@ def extract_facts(
     facts.sort(key=lambda f: (f.start or 0, f.kind.value))
     step(5)
     return facts
+
+
+_STEM_REACH = 600  # characters of a very long sentence read either side of a date
+
+
+def _stem_window(text: str, sent_s: int, sent_e: int, start: int, end: int) -> tuple[int, int]:
+    """The part of a date's sentence its question is built from: the whole sentence, or
+    for a sentence of thousands of words the clauses within :data:`_STEM_REACH`
+    characters of the date (cut after a comma or semicolon), so that each date costs
+    bounded time and the extraction stays linear in the text."""
+    if sent_e - sent_s <= 4 * _STEM_REACH:
+        return sent_s, sent_e
+    lo = max(sent_s, start - _STEM_REACH)
+    if lo > sent_s:
+        cut = re.search(r"[,;]\s", text[lo:start])
+        lo = lo + cut.end() if cut else start
+    hi = min(sent_e, end + _STEM_REACH)
+    return lo, hi
 
 
 def _own_role(written: str | None, known: str | None) -> str | None:

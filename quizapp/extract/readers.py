@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from quizapp.extract.dates import dateline_span
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -73,6 +75,9 @@ def _read_text(path: Path, raw: bytes) -> Article:
     if suffix in {".txt", ".text", ""}:
         text = data.strip("\n") + "\n" if data.strip() else ""
         first = text.split("\n", 1)[0].strip()
+        if first and dateline_span(first) is not None:
+            # "Today is Thursday, June 10th, 2010.": a dateline, not a title
+            return Article(text, None, None)
         return Article(text, first or None, None)
     raise ArticleError(f"unsupported article format {suffix!r} (use .txt, .md or .html)")
 

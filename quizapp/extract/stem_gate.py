@@ -41,7 +41,8 @@ _PREPS = r"(?:in|on|at|of|for|to|by|from|with|into|than|the|a|an)"
 _SPLICE = re.compile(
     rf"\b(?:in|on|at|of|for|to|by|from|with|into|than)\s+(?:of|in|on|at|for|to|by|from|with|into)\b"
     rf"|\b(?:the|a|an)\s+(?:the|a|an|of|in|on|at|to|by|and|or)\b|\b(\w+)\s+\1\b"
-    rf"|\s(?:{_PREPS[3:-1]}|through|until|during|including|about|over|after|before|as)\?$",
+    rf"|\s(?:{_PREPS[3:-1]}|through|until|during|including|about|over|after|before|as)\?$"
+    rf"|\s(?:and|or|but|nor)\?$",
     re.IGNORECASE,
 )
 # A side clause left with its verb alone once the date was taken out of it.
@@ -161,14 +162,25 @@ def _inverted_garbled(words: list[str]) -> bool:
     return False
 
 
+# Words that open a fronted phrase, never a subject: "Based on the closing price, …"
+_PHRASE_OPENERS = frozenset(
+    ["based", "according", "given", "following", "during", "as", "having", "being", "unlike",
+     "like", "amid", "under", "over", "by", "from", "to", "of", "at", "for", "including"]
+)  # fmt: skip
+
+
 def _when_garbled(words: list[str], stem: str) -> bool:
     """ "When has Despite an increase …?", "When will Bolden announces?", "When did Kiara
     Perkins, a second year art major?", "When was the contingent, with the consent …?"."""
     aux = words[0].lower()
-    if len(words) > 1 and words[1].lower() in _SENTENCE_WORDS and words[1][:1].isupper():
-        return True  # a sentence opener where the subject should be
-    if re.search(r"\b(?:which|that|who)\s+\w+\?$|\d\?$", stem):
-        return True  # cut inside a clause or a score
+    if (
+        len(words) > 1
+        and words[1].lower() in _SENTENCE_WORDS | _PHRASE_OPENERS
+        and words[1][:1].isupper()
+    ):
+        return True  # a sentence opener where the subject should be ("When would Based on …")
+    if re.search(r"\b(?:which|that|who)\s+\w+\?$|\s\d[\d,.]*\?$", stem):
+        return True  # cut inside a clause or a score (not a name: "on STS-1?")
     if aux in _BASE_AUX and re.search(r"\b[A-Z][\w’'-]*\s+[a-z]+(?<!ss)s\?$", stem):
         return True  # "will … Bolden announces?": a finite verb after did/will
     if re.fullmatch(r"When (?:did|was|were|is|has|have) [^,]+, (?:a|an|the) [^,?]+\?", stem):
@@ -182,8 +194,43 @@ def _when_garbled(words: list[str], stem: str) -> bool:
     ):
         return True  # "… observe that the 2007 starting date of the program?": no verb
     if aux in {"was", "were"}:
-        return not any(_PARTICIPLE.fullmatch(w.lower()) for w in words[2:])
+        # "When was the site not loading?": a present participle is a verb as well
+        return not any(
+            _PARTICIPLE.fullmatch(w.lower()) or _present_participle(words, i)
+            for i, w in enumerate(words[2:], start=2)
+        ) and not (
+            _named_event(words[1:], stem)
+        )
     return False
+
+
+def _present_participle(words: list[str], i: int) -> bool:
+    """ "the site not loading": an -ing word used as a verb, not as an adjective or a noun
+    after a determiner ("the opening match", "a meeting")."""
+    w, prev = words[i], words[i - 1].lower()
+    if not re.fullmatch(r"[a-z]{3,}ing", w):
+        return False
+    return prev not in _DETERMINERS and not prev.endswith(("'s", "’s"))
+
+
+def _named_event(words: list[str], stem: str) -> bool:
+    """ "When was the Second Karabakh War?", "When was Andy Warhol's death?": a question
+    on the date of a thing a noun phrase names, with no verb to invert. The phrase opens
+    with "the" or a name, holds no comma, and no preposition but "of"."""
+    if not words or len(words) > 9 or "," in stem:
+        return False
+    first = words[0]
+    if first.lower() != "the" and not first[:1].isupper():
+        return False
+    if first[:1].isupper() and first.lower() in _SENTENCE_WORDS:
+        return False
+    return not any(
+        w.lower() in _SENTENCE_WORDS
+        or w.lower() in _PREPOSITIONS - {"of"}
+        or w.lower() in _FINITE_WORDS
+        or w.lower() in _PRONOUN_SUBJECTS
+        for w in words[1:]
+    )
 
 
 # Markup a quote must not carry into a question: a table bar, wiki or HTML markup.
@@ -394,7 +441,7 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
     opening = next((o for o in _OPENINGS if low.startswith(o)), None)
     if opening is None:
         return NOT_A_QUESTION
-    if re.search(r"\s[—–]\s|\s-\s|:\s", s) or s.count("(") != s.count(")"):
+    if re.search(r"\s[—–]\s|\s-\s|:\s|\s[-—–]\?$", s) or s.count("(") != s.count(")"):
         return GARBLED
     if s.count("“") != s.count("”") or s.count('"') % 2:
         return GARBLED
