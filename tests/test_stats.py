@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from quizapp.facts.model import Deck, Fact, FactKind
-from quizapp.scheduling import CardState, day_date, study_day
+from quizapp.scheduling import CardState, day_date, day_start, study_day
 from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.models import CardRow, FactRow, ReviewRow
@@ -183,6 +183,24 @@ def test_cards_by_state_and_due_forecast(log: Log) -> None:
     log.card("n-two", suspended=False)
     forecast = log.stats()["due_forecast"]
     assert forecast[2]["due"] == 1 and sum(d["due"] for d in forecast) == 3
+
+
+def test_due_forecast_day_ends(log: Log) -> None:
+    """A card due at a study day's end falls on the next day; one due at the end of
+    the 30th day is beyond the forecast; one due long ago counts today."""
+    ends = [day_start(TODAY + i + 1, 4, "UTC") for i in range(30)]
+    tick = timedelta(microseconds=1)
+    log.card("qa-three", state=2, due=ends[0] - tick)  # today's last moment
+    log.card("qa-four", state=2, due=ends[0])  # tomorrow's first
+    log.card("d-one", state=1, due=ends[28])  # the 30th day's first moment
+    log.card("n-two", state=3, due=ends[29])  # the day after the forecast
+    due = [d["due"] for d in log.stats()["due_forecast"]]
+    assert due == [1, 1] + [0] * 27 + [1]
+    log.card("n-two", due=ends[29] - tick)  # the 30th day's last moment
+    log.card("qa-four", due=datetime(2000, 1, 1, tzinfo=UTC))  # long overdue: today
+    log.card("qa-three", due=ends[14] - tick)  # the 15th day's last moment
+    due = [d["due"] for d in log.stats()["due_forecast"]]
+    assert due == [1] + [0] * 13 + [1] + [0] * 14 + [2]
 
 
 def test_mastery_needs_a_stable_memory_and_a_right_last_answer(log: Log) -> None:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import time as _time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, TextClause, case, func, text
@@ -296,6 +296,18 @@ _CARD_COUNTS = ", ".join(
                                           for state in range(4)),
                   "c.suspended = FALSE AND (c.state < 0 OR c.state > 3)"))
 
+# One row per study day from today: (day, cards due that day), a range count of
+# ix_card_due per state for each day (today's from :e_lo, before any time).
+_FORECAST_DAY_ENDS = " UNION ALL ".join(
+    f"SELECT {day} AS i, :e{day - 1 if day else '_lo'} AS lo, :e{day} AS hi"
+    for day in range(FORECAST_DAYS))
+_FORECAST_COUNTS = f"""SELECT {_FORECAST_ROWS}, d.i,
+       (SELECT COUNT(*) FROM card c
+        WHERE c.profile_id = :p AND c.suspended = FALSE AND c.state IN (1, 2, 3)
+          AND c.due >= d.lo AND c.due < d.hi),
+       {_PAD4}, {_NO_KIND}
+FROM ({_FORECAST_DAY_ENDS}) d"""
+
 _BODY = {
     # Review rows newer than the kept totals (a range of the table's key from the
     # kept id on): their study day, and the day of the row each cancels.
@@ -331,18 +343,15 @@ WHERE r.cancels_id IS NOT NULL AND r.kind = '{KIND_OVERRULE}' AND r.profile_id =
 GROUP BY r.study_day, o.kind, r.correct""",
     # Cards by suspension and state: one range count of ix_card_due each
     # (suspended; then new, learning, review, relearning and any other state
-    # among the others), cheaper than grouping the index's entries; cards (not suspended) by the
-    # day from today they fall due on, a search over the 30 day ends (nested
-    # CASEs: about five comparisons per card instead of up to thirty in a row);
-    # and the cards that these counts put in the wrong place: cards of retired
-    # facts (left out) and buried cards (counted as buried).
+    # among the others), cheaper than grouping the index's entries; cards (not
+    # suspended) by the day from today they fall due on: one range count of
+    # ix_card_due per day (_FORECAST_COUNTS), cheaper than finding each card's day
+    # and grouping; and the cards that these counts put in the wrong place: cards
+    # of retired facts (left out) and buried cards (counted as buried).
     "cards": f"""
 SELECT {_CARD_ROWS}, {_CARD_COUNTS}, {_NO_KIND}
 UNION ALL
-SELECT {_FORECAST_ROWS}, {{buckets}}, COUNT(*), {_PAD4}, {_NO_KIND}
-FROM card c
-WHERE c.profile_id = :p AND c.suspended = FALSE AND c.state IN (1, 2, 3) AND c.due < :e{{last}}
-GROUP BY 2
+{_FORECAST_COUNTS}
 UNION ALL
 SELECT {_EXCEPTION_ROWS}, c.id, CASE WHEN c.suspended THEN 1 ELSE 0 END, c.state, {{buckets}},
        c.buried_until, 1, {_NO_KIND}
@@ -413,8 +422,7 @@ def _statements(dialect: str) -> dict[str, TextClause]:
         mastery = _MASTERY.format(
             key=_LAST_ANSWER_KEY.get(dialect, _LAST_ANSWER_KEY["postgresql"]),
             effective=effective_sql("lr"), **hints)
-        body = {name: _BODY[name].format(buckets=_bucket(0, FORECAST_DAYS),
-                                         last=FORECAST_DAYS - 1, **hints)
+        body = {name: _BODY[name].format(buckets=_bucket(0, FORECAST_DAYS), **hints)
                 for name in _BODY}
         made = {
             "head": text(_HEAD),
@@ -534,12 +542,14 @@ def _iso_date(day: int) -> str:
 
 
 _ENDS: dict[tuple[Any, ...], tuple[dict[str, Any], list[str]]] = {}
+_BEFORE_ANY_TIME = datetime(1, 1, 2, tzinfo=UTC)  # the forecast's today starts here
 
 
 def _day_ends(dialect: str, today: int, rollover: int, tz: str | None
               ) -> tuple[dict[str, Any], list[str]]:
     """The ends of the 30 study days from ``today`` as the forecast's parameters
-    ``e0``…``e29`` (UTC, as the driver takes them), and the 30 days' ISO dates.
+    ``e0``…``e29`` (UTC, as the driver takes them; ``e_lo``, a time before any
+    card's, starts today), and the 30 days' ISO dates.
 
     Remembered per day and zone (the local zone's names too, for a profile
     without one): every reading of a day asks for the same ends.
@@ -549,6 +559,7 @@ def _day_ends(dialect: str, today: int, rollover: int, tz: str | None
     if found is None:
         ends = [day_start(today + i + 1, rollover, tz) for i in range(FORECAST_DAYS)]
         bound = {f"e{i}": bind_value(end, dialect) for i, end in enumerate(ends)}
+        bound["e_lo"] = bind_value(_BEFORE_ANY_TIME, dialect)
         dates = [_iso_date(today + i) for i in range(FORECAST_DAYS)]
         if len(_ENDS) >= 64:
             _ENDS.clear()
