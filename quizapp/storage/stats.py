@@ -271,13 +271,15 @@ ORDER BY c.lapses DESC, c.id
 """
 
 # The first statement of a reading: the profile, the kept totals' mark and the
-# newest review id.
+# newest review id; on SQLite also the database's data version, which changes
+# whenever another connection commits (PRAGMA data_version; see _common).
 _HEAD = """
 SELECT p.name, p.rollover_hour, p.timezone, m.through_day, m.through_id,
-       (SELECT max(id) FROM review)
+       (SELECT max(id) FROM review){version}
 FROM profile p LEFT JOIN review_day_mark m ON m.profile_id = p.id
 WHERE p.id = :p
 """
+_HEAD_VERSION = {"sqlite": ", (SELECT data_version FROM pragma_data_version)"}
 
 # The second: one UNION ALL of every other reading of the figures shown first,
 # each member tagged by its first column and padded to the same eight columns
@@ -425,7 +427,7 @@ def _statements(dialect: str) -> dict[str, TextClause]:
         body = {name: _BODY[name].format(buckets=_bucket(0, FORECAST_DAYS), **hints)
                 for name in _BODY}
         made = {
-            "head": text(_HEAD),
+            "head": text(_HEAD.format(version=_HEAD_VERSION.get(dialect, ""))),
             **{name: text("\nUNION ALL".join(body[part] for part in parts))
                for name, parts in _BODY_PARTS.items()},
             "per_day": text(_PER_DAY.format(**hints)),
@@ -507,15 +509,37 @@ def _common(conn: Connection, sql: dict[str, TextClause], profile_id: int, now: 
     forecast. The first statement (:data:`_HEAD`) reads the profile, the kept
     totals' mark and the newest review id; the second (:data:`_BODY`) everything
     else at once. ``keep`` as for :func:`_answers_per_day`.
+
+    On SQLite the figures of the last reading are kept with the driver
+    connection, and a reading of the same profile on the same study day on that
+    connection returns them again (as new dictionaries) after the first
+    statement alone when the database is unchanged since: no other connection
+    has committed (``PRAGMA data_version``, read by that statement, is the same)
+    and this one has changed no row (its ``total_changes`` is the same). Any
+    answer, undo, overrule, import, edit, restore (a new connection) or a
+    setting of the profile changes one of the two; a new study day, or another
+    local zone for a profile without one, is another key. Figures read inside
+    a transaction that changed rows, or by a reading that kept day totals (or
+    meant to: the next reading tries again), are not kept.
     """
     head = _read(conn, sql, "head", {"p": profile_id})
     if not head:
         raise LookupError(f"no profile {profile_id}")
     name, rollover, tz, *mark = head[0]
     today = study_day(now, rollover, tz)
+    stamp: tuple[Any, ...] | None = None
+    if len(mark) > 3:  # SQLite: the data version
+        driver = conn.connection.dbapi_connection
+        changes = int(getattr(driver, "total_changes", -1))
+        stamp = (profile_id, today, rollover, tz, _time.tzname if tz is None else None,
+                 mark[3], changes)
+        kept = conn.connection.info.get(_LAST_FIGURES)
+        if kept is not None and kept[0] == stamp and changes >= 0:
+            return _fresh(kept[1])
     bound, dates = _day_ends(conn.dialect.name, today, rollover, tz)
-    days, card_rows = _answers_per_day(conn, sql, profile_id, today - HISTORY_DAYS, today,
-                                       keep=keep, head=tuple(mark), ends=bound)
+    days, card_rows, keeping = _answers_per_day(
+        conn, sql, profile_id, today - HISTORY_DAYS, today, keep=keep, head=tuple(mark[:3]),
+        ends=bound)
     per_day = [{"study_day": day, "date": _iso_date(day), "reviews": n,
                 "correct": right, "tests": tests}
                for day, (n, right, tests, _rn, _rr) in sorted(days.items())]
@@ -527,7 +551,27 @@ def _common(conn: Connection, sql: dict[str, TextClause], profile_id: int, now: 
     retention = {"days": RETENTION_DAYS, "reviews": n, "correct": right,
                  "rate": (right / n) if n else None}
     cards, forecast = _cards_and_forecast(card_rows, today, dates)
-    return name, today, per_day, retention, cards, forecast
+    figures = (name, today, per_day, retention, cards, forecast)
+    if stamp is not None and not keeping:
+        driver = conn.connection.dbapi_connection
+        if (stamp[-1] >= 0 and not getattr(driver, "in_transaction", True)
+                and getattr(driver, "total_changes", -1) == stamp[-1]):
+            conn.connection.info[_LAST_FIGURES] = (stamp, figures)
+            return _fresh(figures)
+    return figures
+
+
+_LAST_FIGURES = "quizapp.stats.last_figures"  # key of the driver connection's info
+
+_Figures = tuple[str, int, list[dict[str, Any]], dict[str, Any], dict[str, int],
+                 list[dict[str, Any]]]
+
+
+def _fresh(figures: _Figures) -> _Figures:
+    """New lists and dictionaries holding the values of kept figures."""
+    name, today, per_day, retention, cards, forecast = figures
+    return (name, today, [dict(d) for d in per_day], dict(retention), dict(cards),
+            [dict(d) for d in forecast])
 
 
 _DATES: dict[int, str] = {}
@@ -574,11 +618,12 @@ _REVIEW_PREFIX = state_prefix(CardStateKind.REVIEW)
 def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
                      after: int, today: int, *, keep: bool = False,
                      head: tuple[Any, ...] | None = None, ends: Mapping[str, Any] | None = None
-                     ) -> tuple[dict[int, list[int]], list[tuple[Any, ...]]]:
+                     ) -> tuple[dict[int, list[int]], list[tuple[Any, ...]], bool]:
     """Study day → [study answers, right ones, test answers, answers to cards in Review,
     right ones], for the days after ``after`` up to ``today`` with at least one
     effective answer; with ``ends`` (the forecast's bound day ends, see
-    :func:`_day_ends`) also the card rows of :func:`_cards_and_forecast`.
+    :func:`_day_ends`) also the card rows of :func:`_cards_and_forecast`; and
+    whether this reading kept totals (or meant to, with ``keep``).
 
     Closed study days (before ``today``) come from the totals kept in
     ``review_day`` up to the day ``review_day_mark`` names, except a day that a
@@ -595,7 +640,7 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
     (:data:`_BODY`), plus a range of the log when newer rows touch kept days.
     """
     if head is None:
-        head = tuple(_read(conn, sql, "head", {"p": profile_id})[0][3:])
+        head = tuple(_read(conn, sql, "head", {"p": profile_id})[0][3:6])
     mark_day, mark_id, newest_id = head
     through_day = int(mark_day) if mark_day is not None else None
     if through_day is not None and through_day >= today:
@@ -644,7 +689,7 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
         closed = {d: v for d, v in live.items() if d < today}
         closed.update((d, v) for d, v in _log_days_of(days, dirty).items())
         _keep_days(conn, sql, profile_id, through_day, today, dirty, closed, newest)
-    return {d: v for d, v in days.items() if d > after}, cards
+    return {d: v for d, v in days.items() if d > after}, cards, build
 
 
 def _log_days_of(days: dict[int, list[int]], dirty: set[int]) -> dict[int, list[int]]:
@@ -736,7 +781,7 @@ def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today
     """
     studied = {d["study_day"] for d in per_day if d["reviews"] > 0}
     if len(studied) >= HISTORY_DAYS - 1:
-        days, _ = _answers_per_day(conn, sql, profile_id, _FIRST_DAY, today)
+        days, _, _ = _answers_per_day(conn, sql, profile_id, _FIRST_DAY, today)
         studied = {day for day, counts in days.items() if counts[0]}
     studied_today = today in studied
     day = today if studied_today else today - 1
