@@ -84,7 +84,8 @@ def test_bench_perf_prints_every_key(tmp_path: Path) -> None:
 
 
 SIDE_BY_SIDE = ROOT / "benchmarks" / "side_by_side.py"
-PAIRED = ("next_question", "answer", "answer_minus_floor", "deck_list", "stats", "search",
+PAIRED = ("next_question", "answer", "answer_minus_floor", "deck_list", "stats", "stats_changed",
+          "stats_changed_other", "search",
           "import", "cold_start", "db_size")
 QUIZAPP_ONLY = ("gui_first_question", "gui_first_start", "close", "close_process")
 
