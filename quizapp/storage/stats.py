@@ -535,43 +535,50 @@ def _common(conn: Connection, sql: dict[str, TextClause], profile_id: int, now: 
                  mark[3], changes)
         kept = conn.connection.info.get(_LAST_FIGURES)
         if kept is not None and kept[0] == stamp and changes >= 0:
-            return _fresh(kept[1])
+            return _figures(*kept[1])
     bound, dates = _day_ends(conn.dialect.name, today, rollover, tz)
     days, card_rows, keeping = _answers_per_day(
         conn, sql, profile_id, today - HISTORY_DAYS, today, keep=keep, head=tuple(mark[:3]),
         ends=bound)
-    per_day = [{"study_day": day, "date": _iso_date(day), "reviews": n,
-                "correct": right, "tests": tests}
-               for day, (n, right, tests, _rn, _rr) in sorted(days.items())]
+    # The per-day answers as plain tuples (what is kept for the next reading), with
+    # true retention summed over the last 30 days in the same pass.
+    since = today - RETENTION_DAYS
+    rows: list[tuple[int, str, int, int, int]] = []
     n = right = 0
-    for day, v in days.items():
-        if day > today - RETENTION_DAYS:
+    for day, v in sorted(days.items()):
+        rows.append((day, _DATES.get(day) or _iso_date(day), v[0], v[1], v[2]))
+        if day > since:
             n += v[3]
             right += v[4]
-    retention = {"days": RETENTION_DAYS, "reviews": n, "correct": right,
-                 "rate": (right / n) if n else None}
-    cards, forecast = _cards_and_forecast(card_rows, today, dates)
-    figures = (name, today, per_day, retention, cards, forecast)
+    cards, due = _cards_and_forecast(card_rows, today)
+    plain = (name, today, rows, n, right, tuple(cards.items()), due, dates)
+    figures = _figures(*plain)
     if stamp is not None and not keeping:
         driver = conn.connection.dbapi_connection
         if (stamp[-1] >= 0 and not getattr(driver, "in_transaction", True)
                 and getattr(driver, "total_changes", -1) == stamp[-1]):
-            conn.connection.info[_LAST_FIGURES] = (stamp, figures)
-            return _fresh(figures)
+            conn.connection.info[_LAST_FIGURES] = (stamp, plain)
     return figures
 
 
 _LAST_FIGURES = "quizapp.stats.last_figures"  # key of the driver connection's info
 
-_Figures = tuple[str, int, list[dict[str, Any]], dict[str, Any], dict[str, int],
-                 list[dict[str, Any]]]
 
-
-def _fresh(figures: _Figures) -> _Figures:
-    """New lists and dictionaries holding the values of kept figures."""
-    name, today, per_day, retention, cards, forecast = figures
-    return (name, today, [dict(d) for d in per_day], dict(retention), dict(cards),
-            [dict(d) for d in forecast])
+def _figures(name: str, today: int, rows: list[tuple[int, str, int, int, int]], n: int,
+             right: int, cards: tuple[tuple[str, int], ...], due: list[int], dates: list[str]
+             ) -> tuple[str, int, list[dict[str, Any]], dict[str, Any], dict[str, int],
+                        list[dict[str, Any]]]:
+    """The figures of :func:`_common` as new lists and dictionaries, from plain values:
+    per-day rows (study day, date, answers, right ones, test answers), true
+    retention's answers and right ones, cards by state, cards due on each of
+    the 30 days and their dates."""
+    per_day = [{"study_day": day, "date": date, "reviews": a, "correct": r, "tests": t}
+               for day, date, a, r, t in rows]
+    retention = {"days": RETENTION_DAYS, "reviews": n, "correct": right,
+                 "rate": (right / n) if n else None}
+    forecast = [{"study_day": today + i, "date": dates[i], "due": due[i]}
+                for i in range(FORECAST_DAYS)]
+    return name, today, per_day, retention, dict(cards), forecast
 
 
 _DATES: dict[int, str] = {}
@@ -666,10 +673,10 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
     dirty: set[int] = set()
     for row in _read_named(conn, sql, name, params):
         tag = row[0]
-        if tag == _LOG_ROWS:
-            _add_answers(live, row[1], row[7], row[2], row[3], row[4])
-        elif tag == _KEPT_ROWS:
+        if tag == _KEPT_ROWS:  # most rows: a year's closed days
             kept.append(row)
+        elif tag == _LOG_ROWS:
+            _add_answers(live, row[1], row[7], row[2], row[3], row[4])
         elif tag == _NEWER_ROWS:
             for d in (row[1], row[2]):
                 if d is not None and int(d) <= int(params["through"]):
@@ -689,7 +696,9 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
         closed = {d: v for d, v in live.items() if d < today}
         closed.update((d, v) for d, v in _log_days_of(days, dirty).items())
         _keep_days(conn, sql, profile_id, through_day, today, dirty, closed, newest)
-    return {d: v for d, v in days.items() if d > after}, cards, build
+    if dirty:  # the log's range may start at or before ``after``; the rest is after it
+        days = {d: v for d, v in days.items() if d > after}
+    return days, cards, build
 
 
 def _log_days_of(days: dict[int, list[int]], dirty: set[int]) -> dict[int, list[int]]:
@@ -792,14 +801,13 @@ def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today
     return {"days": streak, "studied_today": studied_today}
 
 
-def _cards_and_forecast(rows: list[tuple[Any, ...]], today: int, dates: list[str]
-                        ) -> tuple[dict[str, int], list[dict[str, Any]]]:
+def _cards_and_forecast(rows: list[tuple[Any, ...]], today: int
+                        ) -> tuple[dict[str, int], list[int]]:
     """Cards by state, and cards falling due on each of the next 30 study days.
 
     ``rows`` are the card rows of :data:`_BODY`: both figures count every card
     of the profile from ``ix_card_due`` and are then corrected for the
-    exceptions, cards of retired facts and buried cards. ``dates``: the 30
-    days' ISO dates (:func:`_day_ends`).
+    exceptions, cards of retired facts and buried cards.
     """
     out = dict.fromkeys(_CARD_KEYS, 0)
     counts: dict[int, int] = {}
@@ -826,9 +834,7 @@ def _cards_and_forecast(rows: list[tuple[Any, ...]], today: int, dates: list[str
         elif not suspended and buried_until is not None and buried_until >= today:
             out[bucket] -= 1
             out["buried"] += 1
-    forecast = [{"study_day": today + i, "date": dates[i], "due": counts.get(i, 0)}
-                for i in range(FORECAST_DAYS)]
-    return out, forecast
+    return out, [counts.get(i, 0) for i in range(FORECAST_DAYS)]
 
 
 def _mastery(conn: Connection, sql: dict[str, TextClause], profile_id: int) -> dict[str, Any]:
