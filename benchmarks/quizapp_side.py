@@ -21,7 +21,14 @@ Requests (``op``):
 - ``stats`` (``n`` loads): the figures quizapp and Anki both show, computed
   the way the Progress screen computes them: answers and right answers per
   study day over the last year (which is also the year heatmap), true
-  retention over the last 30 days, cards by state and the 30-day due forecast;
+  retention over the last 30 days, cards by state and the 30-day due forecast.
+  Nothing changes between the loads: from the second on, quizapp returns the
+  figures of the last reading (an unchanged database);
+- ``stats_changed`` (``n`` loads): the same figures, each load after a change
+  the figures do not show (a profile's name written as it was), untimed:
+  committed on the reading's own connection (``ms``), and by another
+  connection (``other_ms``, as a study session's answer is: SQLite then drops
+  the reading connection's page cache too), so that every load reads again;
 - ``stats_screen`` (``n`` loads): everything the Progress screen computes
   (``profile_stats``, ``retention_over_time``, ``fact_labels`` and the
   profile's settings), for reference;
@@ -175,6 +182,31 @@ class QuizappSide:
                 "answers_365d": sum(d["reviews"] for d in per_day),
                 "retention_30d": retention["rate"], "cards": cards,
                 "forecast_30d": sum(d["due"] for d in forecast)}
+
+    def stats_changed(self, n: int) -> dict[str, Any]:
+        from quizapp.storage.stats import _common, _connection, _statements
+
+        db = self.col.engine.url.database
+        assert db is not None
+        other = sqlite3.connect(db, isolation_level=None)
+        same: list[float] = []
+        others: list[float] = []
+        try:
+            for i in range(2 * n):
+                if i % 2 == 0:  # on the pooled connection the reading takes next
+                    with self.col.engine.connect() as conn:
+                        conn.exec_driver_sql("UPDATE profile SET name = name WHERE id = ?",
+                                             (self.pid,))
+                        conn.commit()
+                else:
+                    other.execute("UPDATE profile SET name = name WHERE id = ?", (self.pid,))
+                t0 = time.perf_counter()
+                with _connection(self.col) as conn:
+                    _common(conn, _statements(conn.dialect.name), self.pid, self.now, keep=True)
+                (same if i % 2 == 0 else others).append(time.perf_counter() - t0)
+        finally:
+            other.close()
+        return {"ms": ms(same), "other_ms": ms(others)}
 
     def stats_screen(self, n: int) -> dict[str, Any]:
         from quizapp.browse import fact_labels, retention_over_time

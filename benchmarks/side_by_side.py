@@ -119,6 +119,8 @@ FIGURES: dict[str, tuple[str, bool, tuple[str, float] | None, bool]] = {
     "answer_minus_floor": ("ms", True, None, False),
     "deck_list": ("ms", True, None, False),
     "stats": ("ms", True, ("≤", 0.4), False),
+    "stats_changed": ("ms", True, None, False),
+    "stats_changed_other": ("ms", True, None, False),
     "stats_screen": ("ms", True, None, False),
     "search": ("ms", True, ("≤", 1.0), False),
     "import": ("rows/s", False, ("≥", 1.5), False),
@@ -135,6 +137,8 @@ LABELS = {
     "answer_minus_floor": "answer − commit floor",
     "deck_list": "deck list with counts",
     "stats": "statistics, common set",
+    "stats_changed": "statistics, common set, after a change (own connection)",
+    "stats_changed_other": "statistics, common set, after another connection's commit",
     "stats_screen": "statistics, whole screen (reference)",
     "search": "text search: ids + first 50 rows",
     "import": "import, same TSV rows",
@@ -379,6 +383,20 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
                 extra = {"word": args.search_word} if figure == "search" else {}
                 values[figure] = interleaved(reps, batch(qw, figure, op=figure, n=n, **extra),
                                              batch(aw, figure, op=figure, n=n, **extra))
+            # The common set again, quizapp reading after a change each time (Anki reads
+            # every time anyway): one quizapp batch gives both kinds of change.
+            changed: list[dict[str, Any]] = []
+
+            def changed_batch() -> float:
+                reply = qw.ask(op="stats_changed", n=args.stats_reps)
+                changed.append(reply)
+                return float(reply["ms"])
+
+            log(f"N={size}: stats_changed")
+            qs, aks = interleaved(reps, changed_batch, batch(aw, "stats", op="stats",
+                                                              n=args.stats_reps))
+            values["stats_changed"] = (qs, aks)
+            values["stats_changed_other"] = ([float(r["other_ms"]) for r in changed], aks)
             meta["search"] = {side: {k: v for k, v in r.items() if k != "ms"}
                               for side, r in replies["search"].items()}
             meta["search"]["word"] = args.search_word

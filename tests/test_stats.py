@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from quizapp.facts.model import Deck, Fact, FactKind
-from quizapp.scheduling import CardState, day_date, study_day
+from quizapp.scheduling import CardState, day_date, day_start, study_day
 from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.models import CardRow, FactRow, ReviewRow
@@ -183,6 +183,24 @@ def test_cards_by_state_and_due_forecast(log: Log) -> None:
     log.card("n-two", suspended=False)
     forecast = log.stats()["due_forecast"]
     assert forecast[2]["due"] == 1 and sum(d["due"] for d in forecast) == 3
+
+
+def test_due_forecast_day_ends(log: Log) -> None:
+    """A card due at a study day's end falls on the next day; one due at the end of
+    the 30th day is beyond the forecast; one due long ago counts today."""
+    ends = [day_start(TODAY + i + 1, 4, "UTC") for i in range(30)]
+    tick = timedelta(microseconds=1)
+    log.card("qa-three", state=2, due=ends[0] - tick)  # today's last moment
+    log.card("qa-four", state=2, due=ends[0])  # tomorrow's first
+    log.card("d-one", state=1, due=ends[28])  # the 30th day's first moment
+    log.card("n-two", state=3, due=ends[29])  # the day after the forecast
+    due = [d["due"] for d in log.stats()["due_forecast"]]
+    assert due == [1, 1] + [0] * 27 + [1]
+    log.card("n-two", due=ends[29] - tick)  # the 30th day's last moment
+    log.card("qa-four", due=datetime(2000, 1, 1, tzinfo=UTC))  # long overdue: today
+    log.card("qa-three", due=ends[14] - tick)  # the 15th day's last moment
+    due = [d["due"] for d in log.stats()["due_forecast"]]
+    assert due == [1] + [0] * 13 + [1] + [0] * 14 + [2]
 
 
 def test_mastery_needs_a_stable_memory_and_a_right_last_answer(log: Log) -> None:
@@ -493,3 +511,92 @@ def test_the_figures_shown_first_are_two_statements(log: Log) -> None:
         stats["study_day"], stats["reviews_per_day"], stats["retention"], stats["cards"],
         stats["due_forecast"])
     assert cards["buried"] == 1 and len(per_day) == 40
+
+
+@pytest.mark.sqlite_only
+def test_a_reading_of_an_unchanged_database_returns_the_last_figures_and_any_change_is_seen(
+        log: Log) -> None:
+    """On SQLite an unchanged database gives the last reading's figures after one
+    statement; every change since (an answer, overrule and undo through a study
+    session, an edit, an import, another connection's commit, a change in a
+    transaction rolled back) and a new study day give figures equal to a reading
+    on a fresh connection."""
+    import sqlite3
+
+    from sqlalchemy import update
+
+    from quizapp.study import StudySession
+    from tests.test_counts_decks import sqlite_plans
+
+    url = str(log.col.engine.url)
+    for back in range(3):
+        log.answer("qa-three", day=TODAY - back, correct=back != 1)
+
+    def fresh(now: datetime = NOW) -> dict[str, Any]:
+        """The figures as a new connection reads them (a session's: nothing kept)."""
+        with Collection.open(url, first_start=False) as other, other.session() as s:
+            return profile_stats(s, log.pid, now)
+
+    def seen(now: datetime = NOW) -> dict[str, Any]:
+        got = log.stats(now)
+        assert got == fresh(now)
+        return got
+
+    first = seen()
+    again = seen()
+    assert again == first
+    again["reviews_per_day"][0]["reviews"] = 99  # the caller's own copy
+    again["cards"]["new"] = 99
+    assert seen() == first
+    # A reading on new connections sends n statements; two readings, 2n - 1: the
+    # second sends the first statement (the head) and not the body.
+    n = len(sqlite_plans(log.col, log.stats))
+    traced = [s for s, _ in sqlite_plans(log.col, lambda: (log.stats(), log.stats()))]
+    assert len(traced) == 2 * n - 1
+    assert len([s for s in traced if "review_day_mark" in s]) == 2
+    figures = ("reviews_per_day", "retention", "cards", "due_forecast", "streak")
+
+    sitting = StudySession(log.col, log.pid)
+    question = sitting.next_question(NOW)
+    assert question is not None
+    wrong = sitting.answer_flashcard(question, 1, NOW, 2000)
+    answered = seen()
+    assert answered["reviews_per_day"] != first["reviews_per_day"]
+    sitting.overrule(wrong.review_id, NOW)
+    overruled = seen()
+    assert overruled["reviews_per_day"][-1]["correct"] == answered["reviews_per_day"][-1][
+        "correct"] + 1
+    assert sitting.undo(NOW) is not None  # the answer and its overrule
+    undone = seen()
+    assert {k: undone[k] for k in figures} == {k: first[k] for k in figures}
+
+    log.card("qa-four", suspended=True)
+    edited = seen()
+    assert edited["cards"]["suspended"] == undone["cards"]["suspended"] + 1
+
+    log.col.import_deck(Deck(id="more", name="More", facts=(
+        Fact(id="qa-five", kind=FactKind.QA, front="Capital of Spain?", back="Madrid"),)))
+    imported = seen()
+    assert imported["cards"]["total"] == edited["cards"]["total"] + 1
+
+    path = log.col.engine.url.database
+    assert path is not None
+    other = sqlite3.connect(path)
+    with other:
+        other.execute("UPDATE card SET suspended = 0 WHERE id = ?", (log.cards["qa-four"],))
+    other.close()
+    committed = seen()
+    assert committed["cards"]["suspended"] == imported["cards"]["suspended"] - 1
+
+    with log.col.session() as s:  # one connection: changed rows, read, rolled back
+        s.exec(update(CardRow).where(CardRow.id == log.cards["d-one"])  # type: ignore[arg-type]
+               .values(suspended=True))
+        inside = profile_stats(s, log.pid, NOW)
+        assert inside["cards"]["suspended"] == committed["cards"]["suspended"] + 1
+        s.rollback()
+        assert profile_stats(s, log.pid, NOW) == committed
+
+    tomorrow = seen(NOW + timedelta(days=1))
+    assert tomorrow["study_day"] == TODAY + 1
+    assert tomorrow["due_forecast"] != committed["due_forecast"]
+    assert {k: committed[k] for k in figures} == {k: seen()[k] for k in figures}

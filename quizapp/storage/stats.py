@@ -31,7 +31,7 @@ from __future__ import annotations
 import time as _time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, TextClause, case, func, text
@@ -271,13 +271,15 @@ ORDER BY c.lapses DESC, c.id
 """
 
 # The first statement of a reading: the profile, the kept totals' mark and the
-# newest review id.
+# newest review id; on SQLite also the database's data version, which changes
+# whenever another connection commits (PRAGMA data_version; see _common).
 _HEAD = """
 SELECT p.name, p.rollover_hour, p.timezone, m.through_day, m.through_id,
-       (SELECT max(id) FROM review)
+       (SELECT max(id) FROM review){version}
 FROM profile p LEFT JOIN review_day_mark m ON m.profile_id = p.id
 WHERE p.id = :p
 """
+_HEAD_VERSION = {"sqlite": ", (SELECT data_version FROM pragma_data_version)"}
 
 # The second: one UNION ALL of every other reading of the figures shown first,
 # each member tagged by its first column and padded to the same eight columns
@@ -295,6 +297,18 @@ _CARD_COUNTS = ", ".join(
     for where in ("c.suspended = TRUE", *(f"c.suspended = FALSE AND c.state = {state}"
                                           for state in range(4)),
                   "c.suspended = FALSE AND (c.state < 0 OR c.state > 3)"))
+
+# One row per study day from today: (day, cards due that day), a range count of
+# ix_card_due per state for each day (today's from :e_lo, before any time).
+_FORECAST_DAY_ENDS = " UNION ALL ".join(
+    f"SELECT {day} AS i, :e{day - 1 if day else '_lo'} AS lo, :e{day} AS hi"
+    for day in range(FORECAST_DAYS))
+_FORECAST_COUNTS = f"""SELECT {_FORECAST_ROWS}, d.i,
+       (SELECT COUNT(*) FROM card c
+        WHERE c.profile_id = :p AND c.suspended = FALSE AND c.state IN (1, 2, 3)
+          AND c.due >= d.lo AND c.due < d.hi),
+       {_PAD4}, {_NO_KIND}
+FROM ({_FORECAST_DAY_ENDS}) d"""
 
 _BODY = {
     # Review rows newer than the kept totals (a range of the table's key from the
@@ -331,18 +345,15 @@ WHERE r.cancels_id IS NOT NULL AND r.kind = '{KIND_OVERRULE}' AND r.profile_id =
 GROUP BY r.study_day, o.kind, r.correct""",
     # Cards by suspension and state: one range count of ix_card_due each
     # (suspended; then new, learning, review, relearning and any other state
-    # among the others), cheaper than grouping the index's entries; cards (not suspended) by the
-    # day from today they fall due on, a search over the 30 day ends (nested
-    # CASEs: about five comparisons per card instead of up to thirty in a row);
-    # and the cards that these counts put in the wrong place: cards of retired
-    # facts (left out) and buried cards (counted as buried).
+    # among the others), cheaper than grouping the index's entries; cards (not
+    # suspended) by the day from today they fall due on: one range count of
+    # ix_card_due per day (_FORECAST_COUNTS), cheaper than finding each card's day
+    # and grouping; and the cards that these counts put in the wrong place: cards
+    # of retired facts (left out) and buried cards (counted as buried).
     "cards": f"""
 SELECT {_CARD_ROWS}, {_CARD_COUNTS}, {_NO_KIND}
 UNION ALL
-SELECT {_FORECAST_ROWS}, {{buckets}}, COUNT(*), {_PAD4}, {_NO_KIND}
-FROM card c
-WHERE c.profile_id = :p AND c.suspended = FALSE AND c.state IN (1, 2, 3) AND c.due < :e{{last}}
-GROUP BY 2
+{_FORECAST_COUNTS}
 UNION ALL
 SELECT {_EXCEPTION_ROWS}, c.id, CASE WHEN c.suspended THEN 1 ELSE 0 END, c.state, {{buckets}},
        c.buried_until, 1, {_NO_KIND}
@@ -413,11 +424,10 @@ def _statements(dialect: str) -> dict[str, TextClause]:
         mastery = _MASTERY.format(
             key=_LAST_ANSWER_KEY.get(dialect, _LAST_ANSWER_KEY["postgresql"]),
             effective=effective_sql("lr"), **hints)
-        body = {name: _BODY[name].format(buckets=_bucket(0, FORECAST_DAYS),
-                                         last=FORECAST_DAYS - 1, **hints)
+        body = {name: _BODY[name].format(buckets=_bucket(0, FORECAST_DAYS), **hints)
                 for name in _BODY}
         made = {
-            "head": text(_HEAD),
+            "head": text(_HEAD.format(version=_HEAD_VERSION.get(dialect, ""))),
             **{name: text("\nUNION ALL".join(body[part] for part in parts))
                for name, parts in _BODY_PARTS.items()},
             "per_day": text(_PER_DAY.format(**hints)),
@@ -499,27 +509,76 @@ def _common(conn: Connection, sql: dict[str, TextClause], profile_id: int, now: 
     forecast. The first statement (:data:`_HEAD`) reads the profile, the kept
     totals' mark and the newest review id; the second (:data:`_BODY`) everything
     else at once. ``keep`` as for :func:`_answers_per_day`.
+
+    On SQLite the figures of the last reading are kept with the driver
+    connection, and a reading of the same profile on the same study day on that
+    connection returns them again (as new dictionaries) after the first
+    statement alone when the database is unchanged since: no other connection
+    has committed (``PRAGMA data_version``, read by that statement, is the same)
+    and this one has changed no row (its ``total_changes`` is the same). Any
+    answer, undo, overrule, import, edit, restore (a new connection) or a
+    setting of the profile changes one of the two; a new study day, or another
+    local zone for a profile without one, is another key. Figures read inside
+    a transaction that changed rows, or by a reading that kept day totals (or
+    meant to: the next reading tries again), are not kept.
     """
     head = _read(conn, sql, "head", {"p": profile_id})
     if not head:
         raise LookupError(f"no profile {profile_id}")
     name, rollover, tz, *mark = head[0]
     today = study_day(now, rollover, tz)
+    stamp: tuple[Any, ...] | None = None
+    if len(mark) > 3:  # SQLite: the data version
+        driver = conn.connection.dbapi_connection
+        changes = int(getattr(driver, "total_changes", -1))
+        stamp = (profile_id, today, rollover, tz, _time.tzname if tz is None else None,
+                 mark[3], changes)
+        kept = conn.connection.info.get(_LAST_FIGURES)
+        if kept is not None and kept[0] == stamp and changes >= 0:
+            return _figures(*kept[1])
     bound, dates = _day_ends(conn.dialect.name, today, rollover, tz)
-    days, card_rows = _answers_per_day(conn, sql, profile_id, today - HISTORY_DAYS, today,
-                                       keep=keep, head=tuple(mark), ends=bound)
-    per_day = [{"study_day": day, "date": _iso_date(day), "reviews": n,
-                "correct": right, "tests": tests}
-               for day, (n, right, tests, _rn, _rr) in sorted(days.items())]
+    days, card_rows, keeping = _answers_per_day(
+        conn, sql, profile_id, today - HISTORY_DAYS, today, keep=keep, head=tuple(mark[:3]),
+        ends=bound)
+    # The per-day answers as plain tuples (what is kept for the next reading), with
+    # true retention summed over the last 30 days in the same pass.
+    since = today - RETENTION_DAYS
+    rows: list[tuple[int, str, int, int, int]] = []
     n = right = 0
-    for day, v in days.items():
-        if day > today - RETENTION_DAYS:
+    for day, v in sorted(days.items()):
+        rows.append((day, _DATES.get(day) or _iso_date(day), v[0], v[1], v[2]))
+        if day > since:
             n += v[3]
             right += v[4]
+    cards, due = _cards_and_forecast(card_rows, today)
+    plain = (name, today, rows, n, right, tuple(cards.items()), due, dates)
+    figures = _figures(*plain)
+    if stamp is not None and not keeping:
+        driver = conn.connection.dbapi_connection
+        if (stamp[-1] >= 0 and not getattr(driver, "in_transaction", True)
+                and getattr(driver, "total_changes", -1) == stamp[-1]):
+            conn.connection.info[_LAST_FIGURES] = (stamp, plain)
+    return figures
+
+
+_LAST_FIGURES = "quizapp.stats.last_figures"  # key of the driver connection's info
+
+
+def _figures(name: str, today: int, rows: list[tuple[int, str, int, int, int]], n: int,
+             right: int, cards: tuple[tuple[str, int], ...], due: list[int], dates: list[str]
+             ) -> tuple[str, int, list[dict[str, Any]], dict[str, Any], dict[str, int],
+                        list[dict[str, Any]]]:
+    """The figures of :func:`_common` as new lists and dictionaries, from plain values:
+    per-day rows (study day, date, answers, right ones, test answers), true
+    retention's answers and right ones, cards by state, cards due on each of
+    the 30 days and their dates."""
+    per_day = [{"study_day": day, "date": date, "reviews": a, "correct": r, "tests": t}
+               for day, date, a, r, t in rows]
     retention = {"days": RETENTION_DAYS, "reviews": n, "correct": right,
                  "rate": (right / n) if n else None}
-    cards, forecast = _cards_and_forecast(card_rows, today, dates)
-    return name, today, per_day, retention, cards, forecast
+    forecast = [{"study_day": today + i, "date": dates[i], "due": due[i]}
+                for i in range(FORECAST_DAYS)]
+    return name, today, per_day, retention, dict(cards), forecast
 
 
 _DATES: dict[int, str] = {}
@@ -534,12 +593,14 @@ def _iso_date(day: int) -> str:
 
 
 _ENDS: dict[tuple[Any, ...], tuple[dict[str, Any], list[str]]] = {}
+_BEFORE_ANY_TIME = datetime(1, 1, 2, tzinfo=UTC)  # the forecast's today starts here
 
 
 def _day_ends(dialect: str, today: int, rollover: int, tz: str | None
               ) -> tuple[dict[str, Any], list[str]]:
     """The ends of the 30 study days from ``today`` as the forecast's parameters
-    ``e0``…``e29`` (UTC, as the driver takes them), and the 30 days' ISO dates.
+    ``e0``…``e29`` (UTC, as the driver takes them; ``e_lo``, a time before any
+    card's, starts today), and the 30 days' ISO dates.
 
     Remembered per day and zone (the local zone's names too, for a profile
     without one): every reading of a day asks for the same ends.
@@ -549,6 +610,7 @@ def _day_ends(dialect: str, today: int, rollover: int, tz: str | None
     if found is None:
         ends = [day_start(today + i + 1, rollover, tz) for i in range(FORECAST_DAYS)]
         bound = {f"e{i}": bind_value(end, dialect) for i, end in enumerate(ends)}
+        bound["e_lo"] = bind_value(_BEFORE_ANY_TIME, dialect)
         dates = [_iso_date(today + i) for i in range(FORECAST_DAYS)]
         if len(_ENDS) >= 64:
             _ENDS.clear()
@@ -563,11 +625,12 @@ _REVIEW_PREFIX = state_prefix(CardStateKind.REVIEW)
 def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
                      after: int, today: int, *, keep: bool = False,
                      head: tuple[Any, ...] | None = None, ends: Mapping[str, Any] | None = None
-                     ) -> tuple[dict[int, list[int]], list[tuple[Any, ...]]]:
+                     ) -> tuple[dict[int, list[int]], list[tuple[Any, ...]], bool]:
     """Study day → [study answers, right ones, test answers, answers to cards in Review,
     right ones], for the days after ``after`` up to ``today`` with at least one
     effective answer; with ``ends`` (the forecast's bound day ends, see
-    :func:`_day_ends`) also the card rows of :func:`_cards_and_forecast`.
+    :func:`_day_ends`) also the card rows of :func:`_cards_and_forecast`; and
+    whether this reading kept totals (or meant to, with ``keep``).
 
     Closed study days (before ``today``) come from the totals kept in
     ``review_day`` up to the day ``review_day_mark`` names, except a day that a
@@ -584,7 +647,7 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
     (:data:`_BODY`), plus a range of the log when newer rows touch kept days.
     """
     if head is None:
-        head = tuple(_read(conn, sql, "head", {"p": profile_id})[0][3:])
+        head = tuple(_read(conn, sql, "head", {"p": profile_id})[0][3:6])
     mark_day, mark_id, newest_id = head
     through_day = int(mark_day) if mark_day is not None else None
     if through_day is not None and through_day >= today:
@@ -610,10 +673,10 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
     dirty: set[int] = set()
     for row in _read_named(conn, sql, name, params):
         tag = row[0]
-        if tag == _LOG_ROWS:
-            _add_answers(live, row[1], row[7], row[2], row[3], row[4])
-        elif tag == _KEPT_ROWS:
+        if tag == _KEPT_ROWS:  # most rows: a year's closed days
             kept.append(row)
+        elif tag == _LOG_ROWS:
+            _add_answers(live, row[1], row[7], row[2], row[3], row[4])
         elif tag == _NEWER_ROWS:
             for d in (row[1], row[2]):
                 if d is not None and int(d) <= int(params["through"]):
@@ -633,7 +696,9 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
         closed = {d: v for d, v in live.items() if d < today}
         closed.update((d, v) for d, v in _log_days_of(days, dirty).items())
         _keep_days(conn, sql, profile_id, through_day, today, dirty, closed, newest)
-    return {d: v for d, v in days.items() if d > after}, cards
+    if dirty:  # the log's range may start at or before ``after``; the rest is after it
+        days = {d: v for d, v in days.items() if d > after}
+    return days, cards, build
 
 
 def _log_days_of(days: dict[int, list[int]], dirty: set[int]) -> dict[int, list[int]]:
@@ -725,7 +790,7 @@ def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today
     """
     studied = {d["study_day"] for d in per_day if d["reviews"] > 0}
     if len(studied) >= HISTORY_DAYS - 1:
-        days, _ = _answers_per_day(conn, sql, profile_id, _FIRST_DAY, today)
+        days, _, _ = _answers_per_day(conn, sql, profile_id, _FIRST_DAY, today)
         studied = {day for day, counts in days.items() if counts[0]}
     studied_today = today in studied
     day = today if studied_today else today - 1
@@ -736,14 +801,13 @@ def _streak(conn: Connection, sql: dict[str, TextClause], profile_id: int, today
     return {"days": streak, "studied_today": studied_today}
 
 
-def _cards_and_forecast(rows: list[tuple[Any, ...]], today: int, dates: list[str]
-                        ) -> tuple[dict[str, int], list[dict[str, Any]]]:
+def _cards_and_forecast(rows: list[tuple[Any, ...]], today: int
+                        ) -> tuple[dict[str, int], list[int]]:
     """Cards by state, and cards falling due on each of the next 30 study days.
 
     ``rows`` are the card rows of :data:`_BODY`: both figures count every card
     of the profile from ``ix_card_due`` and are then corrected for the
-    exceptions, cards of retired facts and buried cards. ``dates``: the 30
-    days' ISO dates (:func:`_day_ends`).
+    exceptions, cards of retired facts and buried cards.
     """
     out = dict.fromkeys(_CARD_KEYS, 0)
     counts: dict[int, int] = {}
@@ -770,9 +834,7 @@ def _cards_and_forecast(rows: list[tuple[Any, ...]], today: int, dates: list[str
         elif not suspended and buried_until is not None and buried_until >= today:
             out[bucket] -= 1
             out["buried"] += 1
-    forecast = [{"study_day": today + i, "date": dates[i], "due": counts.get(i, 0)}
-                for i in range(FORECAST_DAYS)]
-    return out, forecast
+    return out, [counts.get(i, 0) for i in range(FORECAST_DAYS)]
 
 
 def _mastery(conn: Connection, sql: dict[str, TextClause], profile_id: int) -> dict[str, Any]:
