@@ -120,7 +120,7 @@ FIGURES: dict[str, tuple[str, bool, tuple[str, float] | None, bool]] = {
     "deck_list": ("ms", True, None, False),
     "stats": ("ms", True, ("≤", 0.4), False),
     "stats_changed": ("ms", True, None, False),
-    "stats_changed_other": ("ms", True, None, False),
+    "stats_repeat": ("ms", True, None, False),
     "stats_screen": ("ms", True, None, False),
     "search": ("ms", True, ("≤", 1.0), False),
     "import": ("rows/s", False, ("≥", 1.5), False),
@@ -136,9 +136,9 @@ LABELS = {
     "commit_floor": "bare durable commit, same folder",
     "answer_minus_floor": "answer − commit floor",
     "deck_list": "deck list with counts",
-    "stats": "statistics, common set",
-    "stats_changed": "statistics, common set, after a change (own connection)",
-    "stats_changed_other": "statistics, common set, after another connection's commit",
+    "stats": "statistics, common set (fresh: after another connection's commit)",
+    "stats_changed": "statistics, common set, after a commit on its own connection",
+    "stats_repeat": "statistics, common set, unchanged file read again (reference)",
     "stats_screen": "statistics, whole screen (reference)",
     "search": "text search: ids + first 50 rows",
     "import": "import, same TSV rows",
@@ -376,13 +376,14 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
                     return float(reply[key])
                 return go
 
-            for figure, n in (("deck_list", args.deck_reps), ("stats", args.stats_reps),
+            for figure, n in (("deck_list", args.deck_reps), ("stats_repeat", args.stats_reps),
                               ("stats_screen", args.stats_reps),
                               ("search", args.search_reps)):
                 log(f"N={size}: {figure}")
                 extra = {"word": args.search_word} if figure == "search" else {}
-                values[figure] = interleaved(reps, batch(qw, figure, op=figure, n=n, **extra),
-                                             batch(aw, figure, op=figure, n=n, **extra))
+                op = "stats" if figure == "stats_repeat" else figure
+                values[figure] = interleaved(reps, batch(qw, figure, op=op, n=n, **extra),
+                                             batch(aw, figure, op=op, n=n, **extra))
             # The common set again, quizapp reading after a change each time (Anki reads
             # every time anyway): one quizapp batch gives both kinds of change.
             changed: list[dict[str, Any]] = []
@@ -396,12 +397,14 @@ def run_size(args: argparse.Namespace, size: int, folder: Path) -> dict[str, Any
             qs, aks = interleaved(reps, changed_batch, batch(aw, "stats", op="stats",
                                                               n=args.stats_reps))
             values["stats_changed"] = (qs, aks)
-            values["stats_changed_other"] = ([float(r["other_ms"]) for r in changed], aks)
+            # The promised figure is the fresh reading (Anki reads afresh every time):
+            # after another connection's commit, as after a study session's answers.
+            values["stats"] = ([float(r["other_ms"]) for r in changed], aks)
             meta["search"] = {side: {k: v for k, v in r.items() if k != "ms"}
                               for side, r in replies["search"].items()}
             meta["search"]["word"] = args.search_word
             meta["stats"] = {side: {k: v for k, v in r.items() if k != "ms"}
-                             for side, r in replies["stats"].items()}
+                             for side, r in replies["stats_repeat"].items()}
             meta["deck_list"] = {side: r["counts"] for side, r in replies["deck_list"].items()}
 
             log(f"N={size}: study ({reps} × {args.answers} answers a side)")
