@@ -46,6 +46,14 @@ _SPLICE = re.compile(
 )
 # A side clause left with its verb alone once the date was taken out of it.
 _EMPTIED_CLAUSE = re.compile(r",\s+(?:which|who)\s+(?:was\s+|were\s+)?[a-z]+ed\s*[,?]")
+# "How many votes was Elizabeth Quat of DAB elected with?": a named subject of a passive
+# verb, and the preposition the count belongs to left at the end. The verb agrees with
+# the named subject, not with the count, and the preposition closes the question.
+_NAMED_PASSIVE = re.compile(
+    r"How many [a-z]+ (?:was|were) (?:the )?"
+    r"(?:[A-Z][\w’'.-]*(?:\s+(?:of|from|for)\s+(?:the\s+)?|\s+)){0,5}[A-Z][\w’'.-]*"
+    r"\s+(?:re-)?[a-z]{3,}ed\s+(?:with|by)\?"
+)
 _VAGUE_SUBJECTS = frozenset(["this", "that", "it", "there"])
 _MAX_WORDS = 28
 
@@ -398,7 +406,8 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
         return GARBLED
     if s.count("“") != s.count("”") or s.count('"') % 2:
         return GARBLED
-    if _SPLICE.search(s):
+    named_passive = _NAMED_PASSIVE.fullmatch(s) is not None
+    if _SPLICE.search(s[:-6] + " x?" if named_passive else s):
         return GARBLED  # "… this fast in of farming", "the the": words cut out badly
     if _EMPTIED_CLAUSE.search(s):
         return GARBLED  # "the accident, which occurred, caused by …": the date was cut out
@@ -417,7 +426,7 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
             return GARBLED
         if len(body_words) > 1 and body_words[1].lower() in _PRONOUN_SUBJECTS:
             return PRONOUN
-    if opening in ("how many ", "how much ") and _inverted_garbled(body_words):
+    if opening in ("how many ", "how much ") and not named_passive and _inverted_garbled(body_words):
         return GARBLED
     if opening in ("how many ", "how much "):
         if not body_words:
