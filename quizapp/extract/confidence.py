@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 from quizapp import lexicon
-from quizapp.extract.people import misspelt_surname
+from quizapp.extract.people import misspelt_surname, role_head
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -682,10 +682,14 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
         words = role.split()
         if (
             re.search(r"\b(?:of|for)(?:\s+the)?$", role.strip(), re.IGNORECASE)
-            or len(words) > 7
+            or (len(words) > 7 and not _long_title(words))
             or words[0].lower()
             in {"following", "with", "after", "during", "before", "who", "which"}
-            or (re.fullmatch(r"[a-z]+ing", words[0]) and not role.startswith("speaking for "))
+            or (
+                re.fullmatch(r"[a-z]+ing", words[0])
+                and not role.startswith("speaking for ")
+                and not (len(words) == 2 and role_head(words[1]))  # "practising homeopath"
+            )
         ):
             yield PROBLEM_ROLE
             break
@@ -704,10 +708,35 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
             break
 
 
-# A role ending in "of (the) <adjective>": the organisation's name goes on past it.
+# A role ending in "of (the) <adjective>": the organisation's name goes on past it
+# ("Director of the National"); a country after "of" is no adjective ("of Azerbaijan").
 _CUT_ORGANISATION_RE = re.compile(
-    r"\b(?:of|for)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|an|ic|ese|ish)$"
+    r"\b(?:of|for)\s+(?:the\s+(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|an|ic|ese|ish)"
+    r"|(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|ic|ese|ish))$"
 )
+_LONG_TITLE_WORDS = 12
+_TITLE_CONNECTORS = frozenset(["of", "the", "for", "on", "and", "at", "to", "in"])
+
+
+def _long_title(words: list[str]) -> bool:
+    """ "first deputy chairman of the State Duma Committee on CIS Affairs", "chief
+    financial officer and treasurer at the Andy Warhol Foundation": a long role that is
+    one title, a role noun, then the body it belongs to, ending on a capitalised name
+    (or a role noun), with no verb and no clause in it."""
+    if len(words) > _LONG_TITLE_WORDS:
+        return False
+    if any(
+        w.lower() in _FINITE or re.fullmatch(r"[a-z]{3,}(?:ed|ing)", w) or w.endswith((",", ";"))
+        for w in words
+    ):
+        return False
+    if not any(role_head(w) for w in words):
+        return False
+    last = words[-1].strip(".")
+    if not (last[:1].isupper() or role_head(last)):
+        return False
+    lower = [w for w in words if w[:1].islower() and w.lower() not in _TITLE_CONNECTORS]
+    return len(lower) <= 4
 
 
 # Titles that mean little without what they are a title of: "Minister" (of what?).

@@ -626,3 +626,133 @@ def _plain_name(name: str) -> bool:
     return 2 <= len(parts) <= 3 and all(
         re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?", w) for w in parts
     )
+
+
+# Roles written beside a name, not in a capitalised run with it.
+_KIN_OR_VAGUE = frozenset(
+    ["father", "mother", "son", "daughter", "wife", "husband", "brother", "sister", "member",
+     "members", "resident", "witness", "first", "former", "senior", "junior", "acting",
+     "foreign", "interior", "defence", "defense", "finance", "health", "education", "justice",
+     "press", "vice", "major", "general", "police", "partner", "owner"]
+)  # fmt: skip
+_ROLE_STOP = frozenset(
+    [*lexicon.DETERMINERS, "and", "or", "but", "said", "says", "told", "with", "by", "from",
+     "to", "in", "on", "at", "as", "of", "for", "that", "who", "which", "was", "is", "were",
+     "are", "has", "had", "have", "will", "would", "when", "after", "before", "while", "like",
+     "critics", "including", "against", "defeated", "beat", "than", "between"]
+)  # fmt: skip
+_ROLE_CONNECTORS = frozenset(["of", "for", "the", "and", "on"])
+_AGENT_END = re.compile(r"[a-z]{3,}(?:ist|or|er|ian|ant|path)$")
+_NOT_IN_APPOSITION = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|said|says|told|who|which|that|when|"
+    r"[a-z]{3,}ed)\b|\d"
+)
+
+
+def role_head(word: str) -> bool:
+    """Whether a word can be the noun a role is built on ("director", "homeopath")."""
+    low = word.lower().strip(".,")
+    if low in _KIN_OR_VAGUE:
+        return False
+    return low in ROLE_WORDS or bool(_AGENT_END.fullmatch(low))
+
+
+def _title_before(before: str) -> str | None:
+    """ "English captain Harry Kane", "Joint Council for the Welfare of Immigrants
+    campaigner Caitlin Boswell", "immigration barrister Colin Yeo": a lower-case role
+    noun right before the name, with the capitalised words (a body, a place) before it."""
+    if not re.search(r"[a-z] $", before):
+        return None
+    words = before.split()
+    if not words or not words[-1].islower() or not role_head(words[-1]):
+        return None
+    if words[-1].lower() not in ROLE_WORDS:
+        return None  # before a name only a known role noun, not any "-er"
+    role = [words[-1]]
+    i = len(words) - 2
+    if i >= 0 and words[i].islower() and words[i].isalpha() and words[i] not in _ROLE_STOP:
+        role.insert(0, words[i])  # "immigration barrister"
+        i -= 1
+    while i >= 0:
+        w = words[i]
+        if w.endswith((",", ".", ":", ";", ")", "”", '"')):
+            break
+        capitalised = w[:1].isupper() and w.lower() not in NOT_NAMES
+        # "for the" inside a body's name ("Joint Board for the Care of Rivers")
+        connector = (
+            w in _ROLE_CONNECTORS
+            and i > 0
+            and (words[i - 1][:1].isupper() or words[i - 1] in _ROLE_CONNECTORS)
+        )
+        if capitalised or connector:
+            role.insert(0, w)
+        else:
+            break
+        i -= 1
+    while role and role[0] in _ROLE_CONNECTORS:
+        role.pop(0)
+    return " ".join(role) if role else None
+
+
+def _apposition_after(after: str) -> str | None:
+    """ "Kathryn Waters, director of the gallery, said", "Kevin Allton, a USI instructor
+    in English, …": a role set off by commas right after the name."""
+    m = re.match(r",\s+(?:(?:a|an|the)\s+)?([^,.;:()“”\"]{3,90}?)\s*[,;]", after)
+    if m is None:
+        return None
+    role = m.group(1).strip()
+    words = role.split()
+    if not 1 <= len(words) <= 10 or _NOT_IN_APPOSITION.search(role):
+        return None
+    if not (words[0].islower() or (len(words) > 1 and words[1].islower())):
+        return None  # a role starts in lower case ("director of …", "USI instructor …")
+    head = next(
+        (i for i, w in enumerate(words) if w.lower() in {"of", "at", "in", "for", "to", "with"}),
+        len(words),
+    )
+    if head == 0 or not role_head(words[head - 1]):
+        return None
+    return role
+
+
+def _apposition_before(before: str) -> str | None:
+    """ "Malaysia's Prime Minister, Najib Razak said", "The secretary general of CEI
+    (Italian Episcopal Conference), Nunzio Galantino, has …": a role phrase that opens
+    its clause, then a comma, then the name."""
+    m = re.search(r"(?:^|[.;:!?]\s+|,\s+|\n)([^,.;:!?\n]{3,100}),\s*$", before)
+    if m is None:
+        return None
+    role = m.group(1).strip()
+    role = re.sub(r"^(?:The|the)\s+", "", role)
+    words = role.split()
+    if not 1 <= len(words) <= 10 or _NOT_IN_APPOSITION.search(role):
+        return None
+    if words[0].lower() in _ROLE_STOP or re.fullmatch(r"[A-Za-z]+ing", words[0]):
+        return None  # "According to …", "Discussing …"
+    body = re.sub(r"\([^)]*\)", "", role).split()
+    head = next(
+        (i for i, w in enumerate(body) if w.lower() in {"of", "at", "in", "for", "to"}),
+        len(body),
+    )
+    if head == 0 or body[head - 1].lower() not in ROLE_WORDS:
+        return None
+    if body[head - 1].lower().strip(".,") in _KIN_OR_VAGUE:
+        return None
+    return role
+
+
+def written_beside(text: str, name: str) -> list[str]:
+    """Roles written beside a person's full name: a role noun before it, or a role set
+    off by commas before or after it."""
+    out: list[str] = []
+    for m in re.finditer(r"(?<![\w’'-])" + re.escape(name) + r"(?![\w’'-])", text):
+        before = text[max(0, m.start() - 120) : m.start()]
+        after = text[m.end() : m.end() + 120]
+        for role in (
+            _title_before(before),
+            _apposition_before(before),
+            _apposition_after(after),
+        ):
+            if role and role not in out:
+                out.append(role)
+    return out

@@ -24,6 +24,7 @@ from quizapp.extract.people import (
     Registry,
     consistent_capitals,
     split_name,
+    written_beside,
 )
 from quizapp.extract.readers import read_article
 from quizapp.extract.speech import SPEECH_VERBS, SpeechFinder, Statement
@@ -182,7 +183,7 @@ def extract_facts(
         if span is None:
             continue
         if not p.role and not p.roles:
-            for role in _written_roles(text, p.name):
+            for role in [*written_beside(text, p.name), *_written_roles(text, p.name)]:
                 p.add_role(role)
         s, e = span
         sent_s, sent_e = sentence_bounds(text, s, e)

@@ -426,7 +426,11 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
             return GARBLED
         if len(body_words) > 1 and body_words[1].lower() in _PRONOUN_SUBJECTS:
             return PRONOUN
-    if opening in ("how many ", "how much ") and not named_passive and _inverted_garbled(body_words):
+    if (
+        opening in ("how many ", "how much ")
+        and not named_passive
+        and _inverted_garbled(body_words)
+    ):
         return GARBLED
     if opening in ("how many ", "how much "):
         if not body_words:
