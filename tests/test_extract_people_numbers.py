@@ -143,3 +143,30 @@ def test_a_long_role_holding_a_clause_or_cut_short_is_check() -> None:
     ):
         assert _person(role).level == conf.CHECK, role
         assert conf.PROBLEM_ROLE in _person(role).reasons, role
+
+
+def test_the_main_person_with_a_role_noun_before_the_name_is_kept() -> None:
+    """The article's main person says nothing in quotation marks, but the text gives
+    roles: a person fact with them, not dropped for want of a role."""
+    facts = _facts(
+        "Olympic swimmer Kari Dahl announced her retirement on Monday. Dahl won three "
+        "medals at the 2016 Games. She later served as Minister of Sport and founded the "
+        "Blue Lane club. Her coach was pleased. Earlier, city mayor Jon Berg opened the pool."
+    )
+    people = _people(facts)
+    dahl = people["Kari Dahl"]
+    assert dahl.role == "Olympic swimmer"
+    assert dahl.level == conf.READY, dahl.reasons
+    assert people["Jon Berg"].role == "city mayor"
+
+
+def test_a_verb_or_a_picture_before_a_role_noun_is_not_part_of_the_role() -> None:
+    facts = _facts(
+        "Crowds came to watch city mayor Jon Berg light the lanterns. The show included "
+        "Portraits of author Ola Lund and singer-songwriter Eva Holm. Later, Finland's "
+        "interior and overseas minister Anna Virtanen arrived."
+    )
+    people = _people(facts)
+    assert people["Jon Berg"].role == "city mayor"
+    assert people["Ola Lund"].role == "author"
+    assert people["Anna Virtanen"].role == "Finland's interior and overseas minister"

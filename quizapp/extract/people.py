@@ -46,6 +46,9 @@ ROLE_WORDS = word_set(
     deputy-director head-coach manager-general superintendent administrator trustee
     master chief-executive curator treasurer instructor lecturer coauthor co-author
     barrister solicitor counsel historian physician nurse engineer architect
+    politician swimmer athlete runner sprinter cyclist skier footballer cricketer golfer
+    boxer singer songwriter singer-songwriter musician actor actress artist painter
+    photographer novelist poet presenter broadcaster comedian olympian homeopath
     """
 )
 # Nouns that end an organisation's or place's name ("Relations", "Council").
@@ -657,7 +660,7 @@ def role_head(word: str) -> bool:
     return low in ROLE_WORDS or bool(_AGENT_END.fullmatch(low))
 
 
-def _title_before(before: str) -> str | None:
+def title_before(before: str) -> str | None:
     """ "English captain Harry Kane", "Joint Council for the Welfare of Immigrants
     campaigner Caitlin Boswell", "immigration barrister Colin Yeo": a lower-case role
     noun right before the name, with the capitalised words (a body, a place) before it."""
@@ -670,9 +673,23 @@ def _title_before(before: str) -> str | None:
         return None  # before a name only a known role noun, not any "-er"
     role = [words[-1]]
     i = len(words) - 2
-    if i >= 0 and words[i].islower() and words[i].isalpha() and words[i] not in _ROLE_STOP:
-        role.insert(0, words[i])  # "immigration barrister"
+    # one lower-case modifier ("immigration barrister"), or two joined by "and"
+    # ("interior and overseas minister"); never a verb ("to witness city mayor …")
+    def modifier(k: int) -> bool:
+        w = words[k] if k >= 0 else ""
+        return (
+            w.islower()
+            and w.isalpha()
+            and w not in _ROLE_STOP
+            and not re.fullmatch(r"[a-z]+(?:ed|ly)", w)
+        )
+
+    if modifier(i):
+        role.insert(0, words[i])
         i -= 1
+        if i >= 1 and words[i] == "and" and modifier(i - 1):
+            role[:0] = words[i - 1 : i + 1]
+            i -= 2
     while i >= 0:
         w = words[i]
         if w.endswith((",", ".", ":", ";", ")", "”", '"')):
@@ -682,6 +699,7 @@ def _title_before(before: str) -> str | None:
         connector = (
             w in _ROLE_CONNECTORS
             and i > 0
+            and (role[0][:1].isupper() or role[0] in _ROLE_CONNECTORS)
             and (words[i - 1][:1].isupper() or words[i - 1] in _ROLE_CONNECTORS)
         )
         if capitalised or connector:
@@ -749,7 +767,7 @@ def written_beside(text: str, name: str) -> list[str]:
         before = text[max(0, m.start() - 120) : m.start()]
         after = text[m.end() : m.end() + 120]
         for role in (
-            _title_before(before),
+            title_before(before),
             _apposition_before(before),
             _apposition_after(after),
         ):

@@ -24,6 +24,7 @@ from quizapp.extract.people import (
     Registry,
     consistent_capitals,
     split_name,
+    title_before,
     written_beside,
 )
 from quizapp.extract.readers import read_article
@@ -407,9 +408,13 @@ def _add_mentions(
                 j += 1
             run = toks[i:j]
             i = j + 1
-            if len(run) < 3:
+            if len(run) < 2:
                 continue
             np = split_name(text, run)
+            if np is not None and np.is_person and np.role is None and len(run) == 2:
+                # "Olympic swimmer Kari Dahl": the role noun in lower case before the name
+                role = title_before(text[max(0, np.start - 120) : np.start])
+                np = dataclasses.replace(np, role=role) if role else None
             if np is None or not np.is_person or np.role is None:
                 continue
             if len(np.name.split()) < 2:
