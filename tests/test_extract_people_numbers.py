@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from quizapp.extract import confidence as conf
 from quizapp.extract import extract_facts
-from quizapp.extract.stem_gate import GARBLED, UNCLEAR_COUNT, stem_problem
+from quizapp.extract.stem_gate import GARBLED, SELF_SUBJECT, UNCLEAR_COUNT, stem_problem
 from quizapp.facts.model import Fact, FactKind
 
 HEAD = "A story\nWednesday, March 4, 2020\n"
@@ -170,3 +170,48 @@ def test_a_verb_or_a_picture_before_a_role_noun_is_not_part_of_the_role() -> Non
     assert people["Jon Berg"].role == "city mayor"
     assert people["Ola Lund"].role == "author"
     assert people["Anna Virtanen"].role == "Finland's interior and overseas minister"
+
+
+# ---- "X said she …": the statement's pronoun is its speaker --------------------------
+
+
+def _statements(body: str) -> list[Fact]:
+    return [f for f in _facts(body) if f.kind is FactKind.QUOTE and f.reported]
+
+
+def test_a_statement_opening_with_the_speakers_own_pronoun_is_ready() -> None:
+    (first,) = _statements("Lena Dahl said she would appeal the ruling next week.")
+    assert first.speaker == "Lena Dahl"
+    assert first.text.startswith("she would appeal")
+    assert stem_problem(first) is None
+    assert first.level == conf.READY, first.reasons
+    (second,) = _statements(
+        "The school reopened on Monday.\nPer Holm, a local teacher, admitted he had lost "
+        "his keys twice that week."
+    )
+    assert second.speaker == "Per Holm"
+    assert second.level == conf.READY, second.reasons
+
+
+def test_a_statement_whose_pronoun_may_be_someone_else_is_check() -> None:
+    # another person named in the paragraph before it: whose "she"?
+    (other,) = _statements("Lena Dahl met Per Holm on Monday. Holm said she would get an answer.")
+    assert other.level == conf.CHECK
+    assert conf.OWN_PRONOUN in other.reasons
+    # the text makes the speaker a man: "she" is someone else
+    (mismatch,) = _statements("Mr Per Holm said she would get an answer soon.")
+    assert mismatch.level == conf.CHECK
+    # "they" after a named person, or "she" after a body: not the speaker
+    (they,) = _statements("Lena Dahl said they would appeal the ruling next week.")
+    assert they.level == conf.CHECK
+    assert SELF_SUBJECT in they.reasons
+    # a statement without its sentence (as a teacher may edit it): the gate cannot tell
+    bare = Fact(
+        id="q", kind=FactKind.QUOTE, text="she would appeal", speaker="Lena Dahl", reported=True
+    )
+    assert stem_problem(bare) == SELF_SUBJECT
+    # another name between the speaker and the statement
+    (between,) = _statements(
+        "Lena Dahl, after a call with Per Holm, announced her plan to appeal the ruling."
+    )
+    assert between.level == conf.CHECK

@@ -44,6 +44,7 @@ ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
 VAGUE_ROLE = "the role does not say what the person is a member of"
+OWN_PRONOUN = "the statement's “he” or “she” may be another person named just before"
 BARE_TITLE = "the role is a bare title (“Minister”): it does not say of what"
 
 _VAGUE_WORDS = lexicon.VAGUE_WORDS
@@ -132,6 +133,8 @@ class QuoteEvidence:
     link: str  # "explicit", "carried" or "none"
     #: The full names of the people the article names (for a speaker found by "he").
     people: tuple[str, ...] = ()
+    #: The speaker's gender as the text shows it ("m", "f"), if it does.
+    gender: str | None = None
 
 
 HEADLINE = "taken from the headline, which the article tells more exactly"
@@ -445,6 +448,8 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         or fact.speaker.split()[-1].lower() in _GROUP_WORDS
     ):
         yield GROUP_SPEAKER
+    if fact.reported and quote is not None and _own_pronoun_doubtful(fact, text, quote):
+        yield OWN_PRONOUN
     s = fact.sentence_start if fact.sentence_start is not None else (fact.start or 0)
     near = text[max(0, s - 300) : (fact.end or s) + 300]  # bounded: linear in the text
     if any(w.lower().strip(".") in _OUTLET_WORDS for w in fact.speaker.split()) and re.search(
@@ -452,6 +457,33 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         near,
     ):
         yield OUTLET_SPEAKER  # "…, a ministry aide told the Daily Courier"
+
+
+def _own_pronoun_doubtful(fact: Fact, text: str, quote: QuoteEvidence) -> bool:
+    """ "Holm said she would get an answer": a statement that opens with "he" or "she"
+    (the stem gate takes it as the speaker) is doubtful when the text gives the speaker
+    the other gender, or names another person in its paragraph before it ("Lena Dahl
+    met Mayor Per Holm. Holm said she …")."""
+    first = re.match(r"\W*(\w+)", fact.text)
+    if first is None or first.group(1).lower() not in {"he", "she", "his", "her"}:
+        return False
+    want = "m" if first.group(1).lower() in {"he", "his"} else "f"
+    if quote.gender is not None and quote.gender != want:
+        return True
+    if fact.sentence_start is None or not fact.speaker:
+        return False
+    s = fact.sentence_start
+    lo = max(0, s - 600)  # bounded: linear in the text
+    window = text[lo:s]
+    window = window[window.rfind("\n") + 1 :]  # the statement's paragraph, before it
+    own = set(fact.speaker.split())
+    for name in quote.people:
+        words = name.split()
+        if own & set(words):
+            continue
+        if name in window or re.search(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", window):
+            return True
+    return False
 
 
 _SAID_BY_PRONOUN = re.compile(

@@ -151,7 +151,9 @@ def extract_facts(
         speaker = st.speaker
         who = slug(speaker.name.split()[-1] if speaker else "unknown", 1)
         fid = unique_id("q", f"{who}-{slug(text[st.start : st.end], 3)}", used)
-        evidence[fid] = QuoteEvidence(st.link if speaker else "none", named)
+        evidence[fid] = QuoteEvidence(
+            st.link if speaker else "none", named, speaker.gender if speaker else None
+        )
         facts.append(
             Fact(
                 id=fid,

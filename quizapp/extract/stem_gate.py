@@ -212,14 +212,72 @@ def _quote_problem(fact: Fact) -> str | None:
     if not fact.reported:
         return None
     first = words[0].lower()
-    if first in _SELF_PRONOUNS or words[0] in ("I", "I'm", "I’m"):
-        # "Who said that he is alarmed …?": the answer is the subject of the question.
+    if (first in _SELF_PRONOUNS or words[0] in ("I", "I'm", "I’m")) and not _speaker_is_subject(
+        fact
+    ):
+        # "Who said that he is alarmed …?": who "he" is, the question does not say.
         return SELF_SUBJECT
     if first in _CLAUSE_OPENERS:
         return FRAGMENT
+    if _speaker_is_subject(fact) and _one_gender(fact.text):
+        return None  # "Dahl said she had lost her case": every "she" and "her" is Dahl
     if _pronoun_unresolved(fact.text, first_is_name=True):
         return PRONOUN  # "… complained to him": who "him" is, the question does not say
     return None
+
+
+_HE_OR_SHE = frozenset(["he", "she", "his", "her"])
+_ORG_ENDINGS = frozenset(
+    ["church", "council", "party", "ministry", "department", "agency", "company", "government",
+     "group", "office", "court", "police", "news", "times", "post", "union", "committee"]
+)  # fmt: skip
+
+
+def _one_gender(text: str) -> bool:
+    """Whether the third-person pronouns of a text are all "he/him/his" or all
+    "she/her/hers" (no "they", which may be others)."""
+    found = {m.group(1).lower() for m in _THIRD_PRONOUN.finditer(text)}
+    return found <= {"he", "him", "his"} or found <= {"she", "her", "hers"}
+
+
+def _speaker_is_subject(fact: Fact) -> bool:
+    """ "Lena Dahl said she would appeal": the reported statement's "he" or "she" is
+    its speaker without doubt when the speaker, a named person, is the subject of the
+    saying right before it ("Dahl said (that) she …", with at most a few lower-case
+    words between) and no other name is written in the sentence before the statement."""
+    if (
+        not fact.speaker
+        or fact.sentence is None
+        or fact.start is None
+        or fact.sentence_start is None
+    ):
+        return False
+    if _words(fact.text)[0].lower() not in _HE_OR_SHE:
+        return False  # "they", "we", "I": a group, or the speaker's own words
+    names = [w for w in fact.speaker.split() if w[:1].isupper()]
+    if len(names) < 2 or len(names) != len(fact.speaker.split()):
+        return False  # "Scientology officials", "Church": no named person
+    if names[-1].lower() in _ORG_ENDINGS or fact.speaker.isupper():
+        return False
+    before = fact.sentence[: fact.start - fact.sentence_start]
+    m = re.search(
+        r"(?<![\w’'-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w’'-])"
+        r"(?:,[^,]{1,80},)?((?:\s+[a-z]+){1,4}?)(?:\s+that)?\s*$",
+        before,
+    )
+    if m is None:
+        return False  # the speaker is not the subject right before the statement
+    if not re.search(r"\b(?:said|says|claims|claimed|told|added|stated|admitted|explained"
+                     r"|noted|insisted|argued|announced|denied|believes|believed|thinks|"
+                     r"thought|hopes|hoped|wrote|writes|recalled|recalls)\b", m.group(1)):
+        return False  # "Dahl met her …": no verb of saying before the statement
+    own = set(names)
+    others = [
+        w
+        for i, w in enumerate(_words(before))
+        if w[:1].isupper() and w not in own and i > 0 and not w.isupper()
+    ]
+    return not others  # "… with President Ola Berg, announced his …": whose "his"?
 
 
 # Words that are never the first word of a subject or a counted thing in a question
