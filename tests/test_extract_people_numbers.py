@@ -215,3 +215,60 @@ def test_a_statement_whose_pronoun_may_be_someone_else_is_check() -> None:
         "Lena Dahl, after a call with Per Holm, announced her plan to appeal the ruling."
     )
     assert between.level == conf.CHECK
+
+
+# ---- a number's own clause ---------------------------------------------------------------
+
+
+def _numbers(body: str) -> dict[str, Fact]:
+    return {f.text: f for f in _facts(body) if f.kind is FactKind.NUMBER}
+
+
+def test_a_caption_run_into_the_paragraph_is_no_part_of_the_question() -> None:
+    (votes,) = _numbers(
+        "Mona Falk won the most votes in any district In the northern district, pro-Green "
+        "district councillor Mona Falk was elected with 4,200 votes."
+    ).values()
+    assert votes.stem == "How many votes was pro-Green district councillor Mona Falk elected with?"
+    assert votes.level == conf.READY, votes.reasons
+
+
+def test_a_number_in_a_clause_joined_by_but_or_after_is_asked_in_that_clause() -> None:
+    numbers = _numbers(
+        "No one was hurt in the fire, but the city evacuated about 80 residents from the old "
+        "town. Schools in the valley closed after at least 12 pipes cracked in the cold."
+    )
+    assert numbers["80"].stem == "How many residents did the city evacuate from the old town?"
+    assert numbers["80"].level == conf.READY, numbers["80"].reasons
+    assert numbers["12"].stem == "How many pipes cracked in the cold?"
+    assert numbers["12"].level == conf.READY, numbers["12"].reasons
+
+
+def test_a_clause_after_when_with_a_pronoun_subject_is_not_cut_out() -> None:
+    # "when it collapsed …": the clause alone would ask about "it"; the whole question
+    # is garbled ("…, killing?") and held
+    (drivers,) = _numbers(
+        "The bridge was closed when it collapsed during the storm, killing seven drivers."
+    ).values()
+    assert "it collapsed" in (drivers.stem or "")
+    assert drivers.level == conf.CHECK
+    assert GARBLED in drivers.reasons
+
+
+def test_a_lower_case_fronted_time_in_a_parenthesis_is_left_out() -> None:
+    (share,) = _numbers(
+        "Trade grew again (in 2021, the country's steel exports increased by 12%)."
+    ).values()
+    assert share.stem == "By what percentage did the country's steel exports increase?"
+    assert share.level == conf.READY, share.reasons
+
+
+def test_a_fraction_is_asked_as_a_share_without_the_attribution() -> None:
+    (share,) = _numbers("About a quarter of voters favoured the change, the poll found.").values()
+    assert share.stem == "What share of voters favoured the change?"
+    assert share.level == conf.READY, share.reasons
+
+
+def test_a_question_ending_on_a_participle_is_refused() -> None:
+    assert stem_problem(_number("How many drivers was the bridge closed killing?")) == GARBLED
+    assert stem_problem(_number("How many homes did the flood hit the town leaving?")) == GARBLED

@@ -51,6 +51,7 @@ _EMPTIED_CLAUSE = re.compile(r",\s+(?:which|who)\s+(?:was\s+|were\s+)?[a-z]+ed\s
 # the named subject, not with the count, and the preposition closes the question.
 _NAMED_PASSIVE = re.compile(
     r"How many [a-z]+ (?:was|were) (?:the )?"
+    r"(?:(?!(?:not|also|then|only|there|it|this|that|a|an|the)\s)[a-z][\w-]*\s+){0,3}"
     r"(?:[A-Z][\w’'.-]*(?:\s+(?:of|from|for)\s+(?:the\s+)?|\s+)){0,5}[A-Z][\w’'.-]*"
     r"\s+(?:re-)?[a-z]{3,}ed\s+(?:with|by)\?"
 )
@@ -429,7 +430,11 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
         return GARBLED  # "When will Grey appeal, his lawyer said?": the attribution left in
     if re.search(r"\b(?:who|which)\s+[a-z]+\s+(?:will|would|can|could|shall|may|might|must)\b", s):
         return GARBLED  # "How many terms did Grey, who serve will appeal?"
-    if re.search(r"(?:,|\d)\s*[a-z]+ing\?$", s):
+    if re.search(
+        r"(?:,|\d)\s*[a-z]+ing\?$|\b(?:killing|injuring|wounding|leaving|including|"
+        r"affecting|displacing|costing|forcing|making|bringing|taking)\?$",
+        s,
+    ):
         return GARBLED  # "How many people did the storm hit the coast on Sunday, killing?"
     if opening == "how many " and rest:
         lead = []

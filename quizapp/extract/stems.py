@@ -435,6 +435,7 @@ def _number_stem(
     :data:`NO_NUMBER_STEM` and the fact waits for a teacher.
     """
     clause, s, e = _clause_around(sentence, start, end)
+    clause, s, e = _number_clause(clause, s, e)
     label = counts or "the figure"
     event = label[:1].upper() + label[1:]
     after = clause[e:]
@@ -484,6 +485,9 @@ def _number_stem(
         head = f"How many {unit}"
     elif money:
         head = "How much"
+    elif counts and np_len and 0 < value < 1:
+        # "a quarter of citizens favoured …": a share, not a count
+        head = f"What share of {counts}"
     elif counts and np_len:
         # "One poster admitted …": "How many posters …?"; a singular after any other
         # number ("240,000 square …") is a sign the counted thing is wrong: left as it is.
@@ -502,6 +506,36 @@ def _number_stem(
     if money and worth:
         return f"How much was the {worth.group(1)} worth?", event
     return _inverted(head, before.split(), rest_after), event
+
+
+# Where the clause that holds a number starts, past what comes before it in the sentence:
+# a picture's caption run into the paragraph ("… in any constituency In the New
+# Territories, Eddie Chu was elected with …"), a clause of its own joined by "but",
+# "while" … ("No injuries were reported, but South Korea evacuated about 80 people").
+_CLAUSE_START = re.compile(
+    r"(?<=[a-z0-9])\s+(?=(?:In|On|At|For|During|After|Before|Meanwhile)\s)"
+    r"|,\s+(?:but|while|whereas|although|though|yet)\s+(?!\d)"
+    r"|\s(?:after|when|because|before|until|once)\s+"
+    r"(?!(?:it|he|she|they|we|i|you|this|that|there)\s)"
+    r"(?=(?:at\s+least\s+|about\s+|some\s+|"
+    r"nearly\s+|almost\s+|over\s+|more\s+than\s+)?\S+\s+[a-z])"
+)
+# A fronted time or place in lower case at a clause's start ("(in 2023, Armenia's …").
+_LOWER_FRONT = re.compile(r"(?:in|on|at|during|by|since)\s+[^,]{1,40},\s+(?=\S+\s+\S)")
+
+
+def _number_clause(clause: str, s: int, e: int) -> tuple[str, int, int]:
+    """The clause of a number's question: from the last clause start before the number."""
+    cut = 0
+    for m in _CLAUSE_START.finditer(clause, 0, s):
+        if m.end() <= s:
+            cut = m.end()
+    front = _LOWER_FRONT.match(clause, cut)
+    if front is not None and front.end() <= s:
+        cut = front.end()
+    if cut == 0:
+        return clause, s, e
+    return clause[cut:], s - cut, e - cut
 
 
 _NUMBER_START = re.compile(
@@ -664,8 +698,20 @@ def _present_base(words: list[str], i: int) -> str | None:
     return w[:-1]
 
 
+# "…, the poll found", "…, officials said": an attribution after the clause.
+_TRAILING_ATTRIBUTION = re.compile(
+    r",\s*(?:[\w’'-]+\s+){0,4}(?:said|says|found|finds|added|reported|announced|showed|"
+    r"shows|estimated|estimates)$"
+)
+
+
 def _predicate(after: str) -> str:
-    """The verb phrase after a number's noun phrase (past any enumeration)."""
+    """The verb phrase after a number's noun phrase (past any enumeration), without an
+    attribution after it ("… favoured the change, the poll found")."""
+    return _TRAILING_ATTRIBUTION.sub("", _verb_phrase(after))
+
+
+def _verb_phrase(after: str) -> str:
     toks = re.findall(r"[\w’'-]+|[^\w\s]", after)
     prev = ""
     for i, tok in enumerate(toks):
