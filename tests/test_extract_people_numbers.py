@@ -272,3 +272,18 @@ def test_a_fraction_is_asked_as_a_share_without_the_attribution() -> None:
 def test_a_question_ending_on_a_participle_is_refused() -> None:
     assert stem_problem(_number("How many drivers was the bridge closed killing?")) == GARBLED
     assert stem_problem(_number("How many homes did the flood hit the town leaving?")) == GARBLED
+
+
+def test_a_count_after_estimates_suggest_counts_the_subject() -> None:
+    (migrants,) = _numbers("Estimates suggest 3000 walkers may be lost in the hills.").values()
+    assert migrants.stem == "How many walkers may be lost in the hills?"
+    assert migrants.level == conf.READY, migrants.reasons
+
+
+def test_a_count_right_after_a_present_verb_keeps_its_of_phrase_in_the_question() -> None:
+    (members,) = _numbers("The vote elects 40 members of the Northern Assembly.").values()
+    assert members.stem == "How many members of the Northern Assembly does the vote elect?"
+    assert members.level == conf.READY, members.reasons
+    # an "of" phrase cut inside a name stays where it was
+    (pillars,) = _numbers("The guide lists 5 pillars of the Old Town trail.").values()
+    assert pillars.stem == "How many pillars does the guide list of the Old Town trail?"

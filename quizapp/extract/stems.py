@@ -505,6 +505,16 @@ def _number_stem(
     )
     if money and worth:
         return f"How much was the {worth.group(1)} worth?", event
+    of = re.match(
+        r"of\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,6}"
+        r"(?=$|[,;]|(?:in|on|at|for|to|by|from|with|and|or|who|which|that)\b)",
+        rest_after,
+    )
+    if counts and of is not None and not money:
+        # "… elects 70 members of the Legislative Council": "How many members of the
+        # Legislative Council does the election elect?"
+        head = f"{head} {of.group(0).strip()}"
+        rest_after = rest_after[of.end() :].strip()
     return _inverted(head, before.split(), rest_after), event
 
 
@@ -562,7 +572,10 @@ def _plural(counts: str) -> str:
 _FRONT_ONLY = re.compile(
     r"(?:(?:last|this|next|that)\s+(?:week|month|year|season|spring|summer|autumn|winter|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|today|yesterday|in\s+\d{4}|"
-    r"according\s+to\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,6})\s*,?",
+    r"according\s+to\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,6}|"
+    # "Estimates suggest 8000 migrants may be at sea": a source's word before the clause
+    r"(?:(?:the|new|recent|official|early|latest)\s+)?(?:estimates|figures|reports|surveys|"
+    r"studies|data|polls|records)\s+(?:suggest|show|indicate|say)(?:\s+that)?)\s*,?",
     re.IGNORECASE,
 )
 
@@ -685,7 +698,8 @@ def _present_base(words: list[str], i: int) -> str | None:
         return None
     nxt = words[i + 1].lower() if i + 1 < len(words) else ""
     prev = words[i - 1]
-    if nxt not in _VERB_FOLLOWERS or not re.fullmatch(r"[A-Za-z][\w-]*", prev):
+    # "The election elects [70 members]": the number stood right after the verb
+    if (nxt not in _VERB_FOLLOWERS and nxt) or not re.fullmatch(r"[A-Za-z][\w-]*", prev):
         return None
     if prev.islower() and (prev.endswith("s") or prev in lexicon.DETERMINERS):
         return None  # "the workers plans", "the plans": a plural noun, not a verb
