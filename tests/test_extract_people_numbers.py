@@ -269,6 +269,12 @@ def test_a_fraction_is_asked_as_a_share_without_the_attribution() -> None:
     assert share.level == conf.READY, share.reasons
 
 
+def test_a_preposition_left_before_a_conjunction_is_refused() -> None:
+    # the number was cut out of "at the age of four months and …"
+    stem = "How many months did the child fall ill at the age of and the parents called a doctor?"
+    assert stem_problem(_number(stem)) == GARBLED
+
+
 def test_a_question_ending_on_a_participle_is_refused() -> None:
     assert stem_problem(_number("How many drivers was the bridge closed killing?")) == GARBLED
     assert stem_problem(_number("How many homes did the flood hit the town leaving?")) == GARBLED

@@ -39,7 +39,8 @@ _OPENINGS = (
 _DETERMINERS = lexicon.DETERMINERS
 _PREPS = r"(?:in|on|at|of|for|to|by|from|with|into|than|the|a|an)"
 _SPLICE = re.compile(
-    rf"\b(?:in|on|at|of|for|to|by|from|with|into|than)\s+(?:of|in|on|at|for|to|by|from|with|into)\b"
+    rf"\b(?:in|on|at|of|for|to|by|from|with|into|than)\s+"
+    rf"(?:of|in|on|at|for|to|by|from|with|into|and|or|but)\b"
     rf"|\b(?:the|a|an)\s+(?:the|a|an|of|in|on|at|to|by|and|or)\b|\b(\w+)\s+\1\b"
     rf"|\s(?:{_PREPS[3:-1]}|through|until|during|including|about|over|after|before|as)\?$",
     re.IGNORECASE,
