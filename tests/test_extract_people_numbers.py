@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from quizapp.extract import confidence as conf
 from quizapp.extract import extract_facts
-from quizapp.extract.stem_gate import GARBLED, SELF_SUBJECT, UNCLEAR_COUNT, stem_problem
+from quizapp.extract.stem_gate import (
+    GARBLED,
+    OTHER_FIGURES,
+    SELF_SUBJECT,
+    UNCLEAR_COUNT,
+    stem_problem,
+)
 from quizapp.facts.model import Fact, FactKind
 
 HEAD = "A story\nWednesday, March 4, 2020\n"
@@ -273,6 +279,29 @@ def test_a_preposition_left_before_a_conjunction_is_refused() -> None:
     # the number was cut out of "at the age of four months and …"
     stem = "How many months did the child fall ill at the age of and the parents called a doctor?"
     assert stem_problem(_number(stem)) == GARBLED
+
+
+def test_a_count_question_holding_another_figure_is_check() -> None:
+    for stem in (
+        "How many hard drives did the thief take, each of $ 200 in value?",
+        "How many seats did the party win out of 70?",
+        "How many shells hit the posts 542 and 543?",
+    ):
+        assert stem_problem(_number(stem)) == OTHER_FIGURES, stem
+    # a year, a time or a name with digits is no other figure
+    assert stem_problem(_number("How many people were killed in the storm of 2015?")) is None
+    assert stem_problem(_number("How many ballots were cast after 22:30?")) is None
+    assert stem_problem(_number("How many copies of IE6 did the firm sell?")) is None
+
+
+def test_a_count_that_belongs_to_a_participle_after_with_is_refused() -> None:
+    # "the match ended with Sweden winning three points": the points are Sweden's
+    assert stem_problem(_number("How many points did the match end with Sweden winning?")) == (
+        GARBLED
+    )
+    assert stem_problem(_number("How many goals did the game end with the hosts scoring?")) == (
+        GARBLED
+    )
 
 
 def test_a_question_ending_on_a_participle_is_refused() -> None:

@@ -407,6 +407,8 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
     m = re.search(r"\b(?:did|does|do)\b", s)
     if m and _later_finite(s, m.end()):
         return GARBLED  # "How many decades did iodine … has been the major source …?"
+    if re.search(r"\bwith\s+(?:the\s+)?[\w’'-]+\s+[a-z]{3,}ing\?$", s):
+        return GARBLED  # "How many points did the match end with Sweden winning?"
     if opening in ("what percentage ", "by what percentage ") and re.search(
         r"\d\s*(?:%|percent\b|per cent\b)", s
     ):
@@ -519,4 +521,14 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
     a = " ".join(answer.split())
     if a and len(a) > 1 and re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", s):
         return LEAKS
+    if opening in ("how many ", "how much ") and _OTHER_FIGURE.search(s):
+        return OTHER_FIGURES  # "How many hard drives … each of $ 200 in value?"
     return None
+
+
+# A figure in a count's question other than a year or a time ("each of $ 200 in value",
+# "posts 542 and 543", "out of 70"): which figure is asked?
+_OTHER_FIGURE = re.compile(
+    r"[$€£]\s?\d|\d\s*(?:%|percent\b|per cent\b)|(?<![\w:.,$€£-])(?!(?:1[89]|20)\d\d\b)"
+    r"\d[\d,]*(?![\w:-])"
+)
