@@ -322,3 +322,31 @@ def test_a_count_right_after_a_present_verb_keeps_its_of_phrase_in_the_question(
     # an "of" phrase cut inside a name stays where it was
     (pillars,) = _numbers("The guide lists 5 pillars of the Old Town trail.").values()
     assert pillars.stem == "How many pillars does the guide list of the Old Town trail?"
+
+
+# ---- a quotation an outlet cites is not the outlet's own words -------------------------
+
+
+def test_a_quotation_an_outlet_cites_is_check() -> None:
+    quotes = [
+        f
+        for f in _facts(
+            "The Daily Courier cited examples of long questions, including: \u201cDid you "
+            "travel through any other country on your way here, and if so, for how long?\u201d"
+        )
+        if f.kind is FactKind.QUOTE
+    ]
+    (q,) = quotes
+    assert q.speaker == "Daily Courier"
+    assert q.level == conf.CHECK
+    assert conf.OUTLET_SPEAKER in q.reasons
+
+
+def test_an_outlet_that_says_something_itself_stays_ready() -> None:
+    (said,) = [
+        f
+        for f in _facts("The Daily Courier said, \u201cWe stand by every word of our report.\u201d")
+        if f.kind is FactKind.QUOTE
+    ]
+    assert said.speaker == "Daily Courier"
+    assert conf.OUTLET_SPEAKER not in said.reasons

@@ -457,6 +457,13 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         near,
     ):
         yield OUTLET_SPEAKER  # "…, a ministry aide told the Daily Courier"
+    elif any(w.lower().strip(".") in _OUTLET_WORDS for w in fact.speaker.split()) and re.search(
+        re.escape(fact.speaker.split()[-1])
+        + r"\s+(?:\w+\s+){0,2}(?:cited|cites|quoted|quotes|published|publishes|obtained|"
+        r"reproduced|printed|listed)\b",
+        text[s : fact.start or s],
+    ):
+        yield OUTLET_SPEAKER  # "The Daily Courier cited questions including: “…”": not its words
 
 
 def _own_pronoun_doubtful(fact: Fact, text: str, quote: QuoteEvidence) -> bool:
