@@ -350,11 +350,3 @@ def test_an_outlet_that_says_something_itself_stays_ready() -> None:
     ]
     assert said.speaker == "Daily Courier"
     assert conf.OUTLET_SPEAKER not in said.reasons
-
-
-def test_a_statement_ending_inside_a_quotation_takes_its_closing_mark() -> None:
-    (st,) = _statements(
-        'Lena Dahl said her party has backed the plan "for years", and said it was "a shame".'
-    )
-    assert st.text == 'her party has backed the plan "for years"'
-    assert st.level == conf.READY, st.reasons

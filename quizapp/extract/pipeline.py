@@ -147,7 +147,6 @@ def extract_facts(
         )
     )
     for st in statements:
-        st = dataclasses.replace(st, end=_closing_mark(text, st.start, st.end))
         sent_s, sent_e = sentence_bounds(text, st.start, st.end)
         speaker = st.speaker
         who = slug(speaker.name.split()[-1] if speaker else "unknown", 1)
@@ -217,16 +216,6 @@ def extract_facts(
     facts.sort(key=lambda f: (f.start or 0, f.kind.value))
     step(5)
     return facts
-
-
-def _closing_mark(text: str, start: int, end: int) -> int:
-    """ 'Cooper said her party has supported the idea "for months", and …': a statement
-    that ends inside a quotation takes its closing mark, so its marks pair up."""
-    body = text[start:end]
-    opened = body.count('"') % 2 == 1 or body.count("“") > body.count("”")
-    if opened and end < len(text) and text[end] in "\"”":
-        return end + 1
-    return end
 
 
 def _own_role(written: str | None, known: str | None) -> str | None:
