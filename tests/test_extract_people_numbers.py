@@ -10,6 +10,7 @@ from __future__ import annotations
 from quizapp.extract import confidence as conf
 from quizapp.extract import extract_facts
 from quizapp.extract.stem_gate import (
+    FRAGMENT,
     GARBLED,
     OTHER_FIGURES,
     SELF_SUBJECT,
@@ -350,3 +351,44 @@ def test_an_outlet_that_says_something_itself_stays_ready() -> None:
     ]
     assert said.speaker == "Daily Courier"
     assert conf.OUTLET_SPEAKER not in said.reasons
+
+
+# ---- from reading questions of two test articles (not blind) ----------------------------
+
+
+def test_a_date_or_count_question_cut_after_and_or_keeping_its_opener_is_refused() -> None:
+    for stem in (
+        "When would each share be valued at 600 pence and?",
+        "When would Based on the closing price, each share be valued higher?",
+        "How many shares did Given the offer, the fund buy?",
+    ):
+        problem = stem_problem(
+            _number(stem)
+            if stem.startswith("How")
+            else Fact(id="d", kind=FactKind.DATE, text="May 3", value="2020-05-03", stem=stem)
+        )
+        assert problem == GARBLED, stem
+
+
+def test_a_statement_cut_before_what_completes_it_is_a_fragment() -> None:
+    (st,) = _statements(
+        'Lena Dahl explained that the aim of the panel is "to advise the council on dates".'
+    )
+    assert st.text == "the aim of the panel is"
+    assert stem_problem(st) == FRAGMENT
+    assert st.level == conf.CHECK
+    bare = Fact(
+        id="q", kind=FactKind.QUOTE, text="the aim of the panel is", speaker="Lena Dahl",
+        reported=True,
+    )  # fmt: skip
+    assert stem_problem(bare) == FRAGMENT
+
+
+def test_a_name_cut_at_an_initial_and_a_bare_ceo_are_check() -> None:
+    person = conf.judge(
+        Fact(id="p", kind=FactKind.PERSON, text="Richard J", name="Richard J", role="CEO"), ""
+    )
+    assert person.level == conf.CHECK
+    assert conf.NAME_CUT in person.reasons
+    assert conf.BARE_TITLE in person.reasons
+    assert _person("CEO of the Lund Paper Company").level == conf.READY

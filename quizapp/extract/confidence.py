@@ -45,6 +45,7 @@ NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
 VAGUE_ROLE = "the role does not say what the person is a member of"
 OWN_PRONOUN = "the statement's “he” or “she” may be another person named just before"
+NAME_CUT = "the name ends on an initial: it may be cut short"
 BARE_TITLE = "the role is a bare title (“Minister”): it does not say of what"
 
 _VAGUE_WORDS = lexicon.VAGUE_WORDS
@@ -715,6 +716,8 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
         yield NOT_A_PERSON
     elif len(words) < 2:
         yield ONE_NAME
+    elif re.fullmatch(r"[A-Z]\.?", words[-1]):
+        yield NAME_CUT  # "Richard J" of "Richard J. Harrington": cut at the initial
     for role in (fact.role, *fact.roles):
         if not role:
             continue
@@ -785,6 +788,7 @@ _NEEDS_PORTFOLIO = frozenset(
         "chief", "president", "spokesman", "spokeswoman", "spokesperson", "official",
         "representative", "commissioner", "deputy", "undersecretary", "manager", "leader",
         "governor", "ambassador", "envoy", "adviser", "advisor", "aide", "officer",
+        "ceo", "cfo", "coo", "cto", "chairperson", "executive", "treasurer",
     ]
 )  # fmt: skip
 

@@ -221,6 +221,8 @@ def _quote_problem(fact: Fact) -> str | None:
         return SELF_SUBJECT
     if first in _CLAUSE_OPENERS:
         return FRAGMENT
+    if words[-1].lower() in _OPEN_ENDINGS:
+        return FRAGMENT  # "Who said that the purpose of the group is?": cut before its quote
     if _speaker_is_subject(fact) and _one_gender(fact.text):
         return None  # "Dahl said she had lost her case": every "she" and "her" is Dahl
     if _pronoun_unresolved(fact.text, first_is_name=True):
@@ -228,6 +230,12 @@ def _quote_problem(fact: Fact) -> str | None:
     return None
 
 
+# Words a reported statement cannot end on: it was cut before what completes it.
+_OPEN_ENDINGS = frozenset(
+    ["is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "will", "would",
+     "can", "could", "should", "must", "may", "might", "the", "a", "an", "of", "to", "for",
+     "in", "on", "at", "by", "with", "from", "and", "or", "but", "that", "as", "than"]
+)  # fmt: skip
 _HE_OR_SHE = frozenset(["he", "she", "his", "her"])
 _ORG_ENDINGS = frozenset(
     ["church", "council", "party", "ministry", "department", "agency", "company", "government",
@@ -473,6 +481,14 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
     if s.count("“") != s.count("”") or s.count('"') % 2:
         return GARBLED
     named_passive = _NAMED_PASSIVE.fullmatch(s) is not None
+    if re.search(r"\s(?:and|or|but|nor)\?$", s):
+        return GARBLED  # "… be valued at 691 pence and?": a clause cut after its "and"
+    if re.match(
+        r"\w+(?:\s+\w+)?\s+(?:would|will|did|was|were|is|are|has|have|does|do)\s+"
+        r"(?:Based|Given|Compared|Due|Following|Despite|Having|Being)\b",
+        s,
+    ):
+        return GARBLED  # "When would Based on the TSX closing price, …?": the opener kept
     if _SPLICE.search(s[:-6] + " x?" if named_passive else s):
         return GARBLED  # "… this fast in of farming", "the the": words cut out badly
     if _EMPTIED_CLAUSE.search(s):
