@@ -392,3 +392,23 @@ def test_a_name_cut_at_an_initial_and_a_bare_ceo_are_check() -> None:
     assert conf.NAME_CUT in person.reasons
     assert conf.BARE_TITLE in person.reasons
     assert _person("CEO of the Lund Paper Company").level == conf.READY
+
+
+def test_a_verb_with_its_object_and_preposition_at_the_end_passes_the_gate() -> None:
+    assert stem_problem(_number("How many newer models has Volvo replaced it with?")) is None
+    assert stem_problem(_number("How many points did the side beat them by?")) is None
+    assert stem_problem(_number("How many goals has Norway scored this year?")) is None
+    # a noun before the end preposition: the figure was cut out of "a cost of …"
+    assert stem_problem(_number("How many homes did the firm build at a cost of?")) == GARBLED
+    # "How many teams has Norway?": no verb after the name
+    assert stem_problem(_number("How many teams has Norway?")) == GARBLED
+    # "… made ago?": the figure was cut out of "24 hours ago"
+    stem = "How many hours has the paper learned that a posting was made ago?"
+    assert stem_problem(_number(stem)) == GARBLED
+
+
+def test_a_verbs_preposition_before_a_year_is_no_splice() -> None:
+    stem = "What percentage did the old browsers account for in 2009?"
+    assert stem_problem(Fact(id="n", kind=FactKind.NUMBER, text="70 percent", value=70.0,
+                             unit="%", stem=stem)) is None  # fmt: skip
+    assert stem_problem(_number("How much did the state pay for in of 2009?")) == GARBLED
