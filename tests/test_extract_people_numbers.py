@@ -412,3 +412,31 @@ def test_a_verbs_preposition_before_a_year_is_no_splice() -> None:
     assert stem_problem(Fact(id="n", kind=FactKind.NUMBER, text="70 percent", value=70.0,
                              unit="%", stem=stem)) is None  # fmt: skip
     assert stem_problem(_number("How much did the state pay for in of 2009?")) == GARBLED
+
+
+# ---- laws, places, programmes and craft are no people ------------------------------------
+
+
+def test_laws_centres_and_craft_are_no_people() -> None:
+    for name in (
+        "Space Shuttle Columbia",
+        "Clean Air Act",
+        "Lake Erie Space Center",
+        "Museum of Flight",
+        "Northern Rivers Project",
+        "Oslo Accord",
+    ):
+        assert conf.not_a_person(name), name
+    for name in ("Bill Gates", "Mona Falk", "Carly Simon"):
+        assert not conf.not_a_person(name), name
+
+
+def test_a_law_named_between_the_speaker_and_the_quote_does_not_hold_the_quote() -> None:
+    facts = _facts(
+        "Dr Lena Dahl is the lead author of the study.\n"
+        "As Dahl told the Morning Post, ozone has dropped partly due to the Clean Air Act. "
+        "\u201cOzone has declined by a quarter since 1980, despite more traffic.\u201d"
+    )
+    (quote,) = [f for f in facts if f.kind is FactKind.QUOTE and not f.reported]
+    assert quote.speaker == "Lena Dahl"
+    assert conf.EARLIER_SPEAKER not in quote.reasons

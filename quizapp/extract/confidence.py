@@ -700,6 +700,21 @@ _NOT_PERSON_HEADS = frozenset(
         "church",
         "day",
         "week",
+        # laws, places and programmes: "Clean Air Act", "Johnson Space Center"
+        "act",
+        "center",
+        "centre",
+        "shuttle",
+        "museum",
+        "gallery",
+        "program",
+        "programme",
+        "project",
+        "treaty",
+        "declaration",
+        "convention",
+        "accord",
+        "protocol",
     ]
 )
 _DEMONYM_RE = re.compile(
