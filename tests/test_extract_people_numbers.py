@@ -440,3 +440,15 @@ def test_a_law_named_between_the_speaker_and_the_quote_does_not_hold_the_quote()
     (quote,) = [f for f in facts if f.kind is FactKind.QUOTE and not f.reported]
     assert quote.speaker == "Lena Dahl"
     assert conf.EARLIER_SPEAKER not in quote.reasons
+
+
+def test_they_after_joined_names_or_a_company_is_the_speaker() -> None:
+    (joined,) = _statements("Oslo and Bergen have already signaled their readiness to help.")
+    assert joined.speaker == "Oslo and Bergen"
+    assert joined.level == conf.READY, joined.reasons
+    (company,) = _statements("The Lund Paper Company said they will close the old mill.")
+    assert company.level == conf.READY, company.reasons
+    # "they" after one named person are others
+    (person,) = _statements("Lena Dahl said they will close the old mill.")
+    assert person.level == conf.CHECK
+    assert SELF_SUBJECT in person.reasons

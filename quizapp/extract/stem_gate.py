@@ -277,10 +277,25 @@ _ORG_ENDINGS = frozenset(
 
 
 def _one_gender(text: str) -> bool:
-    """Whether the third-person pronouns of a text are all "he/him/his" or all
-    "she/her/hers" (no "they", which may be others)."""
+    """Whether the third-person pronouns of a text are all "he/him/his", all
+    "she/her/hers" or all "they/them/their"."""
     found = {m.group(1).lower() for m in _THIRD_PRONOUN.finditer(text)}
-    return found <= {"he", "him", "his"} or found <= {"she", "her", "hers"}
+    return (
+        found <= {"he", "him", "his"}
+        or found <= {"she", "her", "hers"}
+        or found <= {"they", "them", "their"}
+    )
+
+
+def _plural_body(speaker: str) -> bool:
+    """ "Paris and Washington", "Gawker.com", "the Lund Paper Company": a speaker that
+    "they" may stand for."""
+    words = speaker.split()
+    return (
+        "and" in words
+        or words[-1].lower() in _ORG_ENDINGS
+        or re.search(r"\.(?:com|org|net)$", speaker) is not None
+    )
 
 
 def _speaker_is_subject(fact: Fact) -> bool:
@@ -295,13 +310,18 @@ def _speaker_is_subject(fact: Fact) -> bool:
         or fact.sentence_start is None
     ):
         return False
-    if _words(fact.text)[0].lower() not in _HE_OR_SHE:
-        return False  # "they", "we", "I": a group, or the speaker's own words
+    first = _words(fact.text)[0].lower()
     names = [w for w in fact.speaker.split() if w[:1].isupper()]
-    if len(names) < 2 or len(names) != len(fact.speaker.split()):
-        return False  # "Scientology officials", "Church": no named person
-    if names[-1].lower() in _ORG_ENDINGS or fact.speaker.isupper():
-        return False
+    if len(names) != len([w for w in fact.speaker.split() if w != "and"]):
+        return False  # "Scientology officials": no named speaker
+    body = _plural_body(fact.speaker)
+    if first in ("they", "their"):
+        if not body:
+            return False  # "Julie Hahn said they apply …": "they" are others
+    elif first not in _HE_OR_SHE:
+        return False  # "we", "I": the speaker's own words
+    elif len(names) < 2 or body or fact.speaker.isupper():
+        return False  # "Church said she …": a body is no "she"
     before = fact.sentence[: fact.start - fact.sentence_start]
     m = re.search(
         r"(?<![\w’'-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w’'-])"
@@ -312,7 +332,9 @@ def _speaker_is_subject(fact: Fact) -> bool:
         return False  # the speaker is not the subject right before the statement
     if not re.search(r"\b(?:said|says|claims|claimed|told|added|stated|admitted|explained"
                      r"|noted|insisted|argued|announced|denied|believes|believed|thinks|"
-                     r"thought|hopes|hoped|wrote|writes|recalled|recalls)\b", m.group(1)):
+                     r"thought|hopes|hoped|wrote|writes|recalled|recalls|expressed|"
+                     r"confirmed|promised|pledged|stressed|declared|signaled|signalled|"
+                     r"indicated)\b", m.group(1)):
         return False  # "Dahl met her …": no verb of saying before the statement
     own = set(names)
     others = [
