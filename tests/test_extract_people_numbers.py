@@ -452,3 +452,9 @@ def test_they_after_joined_names_or_a_company_is_the_speaker() -> None:
     (person,) = _statements("Lena Dahl said they will close the old mill.")
     assert person.level == conf.CHECK
     assert SELF_SUBJECT in person.reasons
+
+
+def test_a_common_noun_opening_the_sentence_is_lower_case_in_the_question() -> None:
+    (injured,) = _numbers("Police said 238 people were injured.").values()
+    assert injured.stem == "How many people did police say were injured?"
+    assert injured.level == conf.READY, injured.reasons

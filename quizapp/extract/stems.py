@@ -646,6 +646,25 @@ def _without_front(words: list[str]) -> list[str]:
     return words
 
 
+# Common nouns that open a sentence and stay common inside a question ("Police said …":
+# "How many people did police say …?").
+_COMMON_OPENERS = frozenset(
+    ["police", "officials", "researchers", "scientists", "experts", "analysts", "critics",
+     "residents", "authorities", "workers", "voters", "doctors", "investigators", "rescuers",
+     "witnesses", "sources", "reports", "figures", "results", "data", "unemployment",
+     "inflation", "sales", "revenue", "revenues", "profits", "profit", "prices", "exports",
+     "imports", "shares", "turnout", "attendance", "production", "spending", "debt",
+     "organisers", "organizers", "prosecutors", "firefighters", "officers", "troops"]
+)  # fmt: skip
+
+
+def _lower_common(subject: str) -> str:
+    first, _, rest = subject.partition(" ")
+    if first[:1].isupper() and first.lower() in _COMMON_OPENERS:
+        return f"{first.lower()} {rest}".strip()
+    return subject
+
+
 def _inverted(head: str, words: list[str], tail: str) -> str | None:
     """ "The city will spend" + "on roads" → "How much will the city spend on roads?"."""
     words = _without_front(words)
@@ -655,7 +674,7 @@ def _inverted(head: str, words: list[str], tail: str) -> str | None:
             continue
         if w[:1].isupper() and low not in _AUX_INVERT:
             continue
-        subject = _lower_first(" ".join(words[:i]))
+        subject = _lower_common(_lower_first(" ".join(words[:i])))
         between = " ".join(words[i + 1 :])
         if low in _AUX_INVERT:
             if low in {"has", "have", "had"} and not between:
