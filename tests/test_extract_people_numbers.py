@@ -458,3 +458,30 @@ def test_a_common_noun_opening_the_sentence_is_lower_case_in_the_question() -> N
     (injured,) = _numbers("Police said 238 people were injured.").values()
     assert injured.stem == "How many people did police say were injured?"
     assert injured.level == conf.READY, injured.reasons
+
+
+def test_a_sum_or_share_asked_by_a_short_plain_question_is_ready() -> None:
+    numbers = _numbers(
+        "The company paid $2.5 million to settle the case. "
+        "Lund shareholders will own 53 percent of the combined company."
+    )
+    assert numbers["$2.5 million"].stem == "How much did the company pay to settle the case?"
+    assert numbers["$2.5 million"].level == conf.READY, numbers["$2.5 million"].reasons
+    assert numbers["53 percent"].stem == "What percentage will Lund shareholders own?"
+    assert numbers["53 percent"].level == conf.READY, numbers["53 percent"].reasons
+
+
+def test_a_sum_or_share_asked_with_a_vague_subject_or_a_comma_stays_check() -> None:
+    vague = conf.judge(
+        Fact(id="n", kind=FactKind.NUMBER, text="56 percent", value=56.0, unit="%",
+             counts="dropped to approximately", stem="What percentage has this dropped to?"),
+        "",
+    )  # fmt: skip
+    assert vague.level == conf.CHECK and conf.UNCLEAR_COUNT in vague.reasons
+    long = conf.judge(
+        Fact(id="n", kind=FactKind.NUMBER, text="$200", value=200.0, unit="USD",
+             counts="USD",
+             stem="How much did the crime involve, said the police, in the end?"),
+        "",
+    )  # fmt: skip
+    assert long.level == conf.CHECK and conf.UNCLEAR_COUNT in long.reasons

@@ -345,7 +345,9 @@ def _number_reasons(fact: Fact, text: str) -> Iterable[str]:
     ):
         yield VAGUE
     counts = (fact.counts or "").strip()
-    if not counts or not _noun_phrase(counts) or counts.upper() == (fact.unit or "").upper():
+    if _question_says_what(fact):
+        pass  # "How much did the company pay to settle the case?": the question says it
+    elif not counts or not _noun_phrase(counts) or counts.upper() == (fact.unit or "").upper():
         yield UNCLEAR_COUNT
     elif (
         fact.end is not None
@@ -374,6 +376,34 @@ def _number_reasons(fact: Fact, text: str) -> Iterable[str]:
         and "," not in fact.text
     ):
         yield YEAR_LIKE
+
+
+_SHORT_MONEY_QUESTION = 14
+
+
+def _question_says_what(fact: Fact) -> bool:
+    """A sum of money or a percentage asked by a short, plain question built on its
+    clause ("How much did the company pay to settle the case?", "What percentage will
+    Thomson shareholders own?"): the unit is what is counted and the question says of
+    what, whatever words were guessed as its counted thing. Plain: at most 14 words, no
+    comma, a subject that opens with "the", "a", a possessive or a name (not "this",
+    "it" or an adverb), and a question the stem gate passes."""
+    unit = fact.unit or ""
+    if not ((len(unit) == 3 and unit.isupper()) or unit == "%"):
+        return False
+    stem = fact.stem or ""
+    m = re.match(
+        r"(?:How much|What percentage|By what percentage) "
+        r"(?:did|does|do|will|would|was|were|is|are|has|have|had|can|could) (\S+)",
+        stem,
+    )
+    if m is None or "," in stem or len(stem.split()) > _SHORT_MONEY_QUESTION:
+        return False
+    subject = m.group(1)
+    plain = subject.lower() in {"the", "a", "an", "its", "their", "his", "her"} or (
+        subject[:1].isupper() and subject.lower() not in _UNNAMED_FIRST | {"this", "that", "it"}
+    )
+    return plain and stem_problem(fact) is None
 
 
 def _in_stem(counts: str, stem: str | None) -> bool:
