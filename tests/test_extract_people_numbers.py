@@ -485,3 +485,27 @@ def test_a_sum_or_share_asked_with_a_vague_subject_or_a_comma_stays_check() -> N
         "",
     )  # fmt: skip
     assert long.level == conf.CHECK and conf.UNCLEAR_COUNT in long.reasons
+
+
+# ---- a role cut short, a role holding another name ----------------------------------------
+
+
+def test_a_title_takes_its_portfolio_written_before_it_between_dashes() -> None:
+    people = _people(
+        _facts(
+            "A panel was set up, with Northern Rivers \u2014 Te Awa \u2014 Minister Ola Berg "
+            'explaining that its aim is "to advise the council".'
+        )
+    )
+    assert people["Ola Berg"].role == "Northern Rivers \u2014 Te Awa \u2014 Minister"
+    assert people["Ola Berg"].level == conf.READY, people["Ola Berg"].reasons
+    # nothing written before it: the bare title stays check
+    alone = _people(_facts('The Minister, Ola Berg, said: "We will act."'))
+    assert alone["Ola Berg"].role == "Minister"
+    assert conf.BARE_TITLE in alone["Ola Berg"].reasons
+
+
+def test_a_role_holding_another_persons_name_is_check() -> None:
+    people = _people(_facts('Jon Dahl and Minister Ola Berg said: "We will act."'))
+    assert people["Ola Berg"].level == conf.CHECK
+    assert conf.PROBLEM_ROLE in people["Ola Berg"].reasons

@@ -772,6 +772,8 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
             or (len(words) > 7 and not _long_title(words))
             or words[0].lower()
             in {"following", "with", "after", "during", "before", "who", "which"}
+            # "Jon Dahl and Minister": another person's name joined to the title
+            or re.match(r"[A-Z][\w’'-]+ [A-Z][\w’'-]+ and [A-Z]", role) is not None
             or (
                 re.fullmatch(r"[a-z]+ing", words[0])
                 and not role.startswith("speaking for ")

@@ -774,3 +774,30 @@ def written_beside(text: str, name: str) -> list[str]:
             if role and role not in out:
                 out.append(role)
     return out
+
+
+def title_with_portfolio(text: str, name: str, role: str | None) -> str | None:
+    """ "Māori Crown Relations — Te Arawhiti — Minister Kelvin Davis": a one-word title
+    whose portfolio is written before it in capitalised words, between dashes or not,
+    takes the portfolio ("Northern Rivers — Te Awa — Minister"); otherwise the role
+    as it was."""
+    if not role or len(role.split()) != 1 or not role[:1].isupper():
+        return role
+    m = re.search(
+        r"((?:(?:[A-Z][\w’'.-]*|of|for|and|the)\s+|[—–]\s+){1,12})"
+        + re.escape(role)
+        + r"\s+"
+        + re.escape(name)
+        + r"(?![\w’'-])",
+        text,
+    )
+    if m is None:
+        return role
+    words = m.group(1).split()
+    while words and (words[0] in {"of", "for", "and", "the", "—", "–"} or words[0].lower() in NOT_NAMES):  # noqa: E501
+        words.pop(0)
+    if not words or not (words[-1] in {"—", "–"} or words[-1][:1].isupper()):
+        return role  # "Jon Berg and Minister …": a name before, not a portfolio
+    if any(w in {"and"} for w in words) and not any(w in {"—", "–"} for w in words):
+        return role
+    return " ".join([*words, role])

@@ -25,6 +25,7 @@ from quizapp.extract.people import (
     consistent_capitals,
     split_name,
     title_before,
+    title_with_portfolio,
     written_beside,
 )
 from quizapp.extract.readers import read_article
@@ -201,7 +202,7 @@ def extract_facts(
                 sentence=text[sent_s:sent_e],
                 sentence_start=sent_s,
                 name=p.name,
-                role=consistent_capitals(p.role),
+                role=consistent_capitals(title_with_portfolio(text, p.name, p.role)),
                 roles=tuple(r for r in map(consistent_capitals, p.roles) if r),
             )
         )
