@@ -794,7 +794,8 @@ def title_with_portfolio(text: str, name: str, role: str | None) -> str | None:
     if m is None:
         return role
     words = m.group(1).split()
-    while words and (words[0] in {"of", "for", "and", "the", "—", "–"} or words[0].lower() in NOT_NAMES):  # noqa: E501
+    lead = {"of", "for", "and", "the", "—", "–"}
+    while words and (words[0] in lead or words[0].lower() in NOT_NAMES):
         words.pop(0)
     if not words or not (words[-1] in {"—", "–"} or words[-1][:1].isupper()):
         return role  # "Jon Berg and Minister …": a name before, not a portfolio
