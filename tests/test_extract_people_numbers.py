@@ -509,3 +509,26 @@ def test_a_role_holding_another_persons_name_is_check() -> None:
     people = _people(_facts('Jon Dahl and Minister Ola Berg said: "We will act."'))
     assert people["Ola Berg"].level == conf.CHECK
     assert conf.PROBLEM_ROLE in people["Ola Berg"].reasons
+
+
+# ---- an age after its clause ---------------------------------------------------------------
+
+
+def test_an_age_after_its_clause_is_asked_at_what_age() -> None:
+    numbers = _numbers(
+        "The singer died on Monday at the age of 25. Lena Dahl joined the club aged 14."
+    )
+    assert numbers["25"].stem == "At what age did the singer die on Monday?"
+    assert numbers["25"].counts == "age"
+    assert numbers["25"].level == conf.READY, numbers["25"].reasons
+    assert numbers["14"].stem == "At what age did Lena Dahl join the club?"
+    assert numbers["14"].level == conf.READY, numbers["14"].reasons
+
+
+def test_an_age_question_about_she_or_with_a_saying_kept_is_check() -> None:
+    (she,) = _numbers("She joined the club aged 14.").values()
+    assert she.stem == "At what age did she join the club?"
+    assert she.level == conf.CHECK
+    stem = "At what age was Dahl claims she first sent to the school?"
+    assert stem_problem(_number(stem)) == GARBLED
+    assert stem_problem(_number("When did Lena Dahl say she would leave?")) is None

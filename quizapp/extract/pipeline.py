@@ -109,6 +109,8 @@ def extract_facts(
         worth = re.fullmatch(r"How much was the (.+) worth\?", stem or "")
         if worth:
             counts = f"value of the {worth.group(1)}"  # "a contract worth $2.1 billion"
+        elif (stem or "").startswith("At what age "):
+            counts = "age"  # "… died at the age of 25": "At what age did the singer die?"
         facts.append(
             Fact(
                 id=unique_id("n", slug(counts or text[n.start : n.end]), used),

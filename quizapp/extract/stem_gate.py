@@ -29,6 +29,7 @@ _OPENINGS = (
     "how much ",
     "how long ",
     "how old ",
+    "at what age ",
     "what percentage ",
     "by what percentage ",
     "what share ",
@@ -470,6 +471,13 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
     m = re.search(r"\b(?:did|does|do)\b", s)
     if m and _later_finite(s, m.end()):
         return GARBLED  # "How many decades did iodine … has been the major source …?"
+    if re.search(
+        r"\b(?:was|were|did|does|do|is|are|has|have|had|will|would)\s+(?:[A-Z][\w’'.-]*\s+){1,3}"
+        r"(?:says|claims|believes|thinks|insists|argues|admits|alleges|said|claimed)\s+"
+        r"(?:he|she|they|it|that)\b",
+        s,
+    ):
+        return GARBLED  # "At what age was Paris claims she first sent …?": a saying kept
     if re.search(r"\bwith\s+(?:the\s+)?[\w’'-]+\s+[a-z]{3,}ing\?$", s):
         return GARBLED  # "How many points did the match end with Sweden winning?"
     if opening in ("what percentage ", "by what percentage ") and re.search(

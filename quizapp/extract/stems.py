@@ -276,6 +276,8 @@ _JOINED_CLAUSE = re.compile(
 
 
 def _regular_base(word: str) -> str | None:
+    if word in ("died", "lied", "tied"):
+        return word[:-1]  # "die", "lie", "tie"
     if not word.endswith("ed") or len(word) < 5:
         return None
     if word.endswith("ied"):
@@ -403,6 +405,8 @@ _LABEL_DANGLING = frozenset(
 )  # fmt: skip
 
 
+# An age given after its clause: "… at the age of 25", "… aged 14", "… at age 17".
+_AT_AGE = re.compile(r"(?:,\s*)?\b(?:at\s+(?:the\s+)?age\s+(?:of\s+)?|aged\s+)$", re.IGNORECASE)
 _QUALIFIER_TAIL = re.compile(
     r"(?:\b(?:more than|less than|fewer than|at least|at most|up to|about|around|nearly|almost|"
     r"some|over|under|approximately|roughly|only|just|a total of|an estimated|estimated|"
@@ -461,6 +465,11 @@ def _number_stem(
         # after the figure is no part of the question
         rest_after = ""
     before = _tidy(_QUALIFIER_TAIL.sub("", clause[:s]).rstrip(" $€£("))
+    age = _AT_AGE.search(clause[:s])
+    if age and not unit and value == int(value) and 0 < value < 130:
+        # "The singer died on Monday at the age of 25": "At what age did the singer die?"
+        stem = _inverted("At what age", _tidy(clause[: age.start()]).split(), "")
+        return stem, event
     if unit == "%":
         if counts and not before:
             pred = _predicate(after)
