@@ -532,3 +532,44 @@ def test_an_age_question_about_she_or_with_a_saying_kept_is_check() -> None:
     stem = "At what age was Dahl claims she first sent to the school?"
     assert stem_problem(_number(stem)) == GARBLED
     assert stem_problem(_number("When did Lena Dahl say she would leave?")) is None
+
+
+# ---- a quotation that goes on over a paragraph and a caption -----------------------------
+
+
+_CONTINUED = (
+    "The museum in Bergen had also hoped for the ship. It built a new hall for it. In a "
+    'statement, Governor Lena Dahl said, "The museum worked very hard for this. We are '
+    "proud of the town. It is a great place for the ship. I am sorry that the board did "
+    "not choose us.\n"
+    "In 2019, the ship waits in the harbour. Image: Lund Port.\n"
+    '"However, the old engine will soon come to the museum, and visitors can climb '
+    'aboard it."\n'
+)
+
+
+def test_a_quotation_going_on_past_a_caption_keeps_its_speaker_plainly() -> None:
+    quotes = [f for f in _facts(_CONTINUED) if f.kind is FactKind.QUOTE]
+    (later,) = [q for q in quotes if q.text.startswith("However")]
+    assert later.speaker == "Lena Dahl"
+    assert later.level == conf.READY, later.reasons
+
+
+def test_a_closed_quotation_before_a_new_paragraph_does_not_carry_far() -> None:
+    # the paragraph before closes its quotation, and narration follows: a new quotation
+    # after it is not plainly the governor's
+    closed = (
+        'In a statement, Governor Lena Dahl said, "We worked hard for this." The board met '
+        "in May. It chose Oslo. The vote was close.\n"
+        "In 2019, the ship waits in the harbour. Image: Lund Port.\n"
+        '"However, the old engine will soon come to the museum."\n'
+    )
+    quotes = [f for f in _facts(closed) if f.kind is FactKind.QUOTE]
+    later = [q for q in quotes if q.text.startswith("However")]
+    assert later and all(q.level == conf.CHECK for q in later)
+
+
+def test_regions_and_abbreviated_bodies_are_no_people() -> None:
+    for name in ("Pacific Northwest", "U.S. Space", "UN Security", "Lake County"):
+        assert conf.not_a_person(name), name
+    assert not conf.not_a_person("Rahul Gandhi")

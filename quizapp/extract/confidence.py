@@ -607,9 +607,7 @@ def _carried_plainly(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
     if fact.start is None or not fact.speaker:
         return False
     s = fact.sentence_start if fact.sentence_start is not None else fact.start
-    lo = max(0, s - 400)  # bounded: linear in the text
-    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", text[lo:s])]
-    lo = lo + prev[-3] if len(prev) >= 3 else lo
+    lo = _window_start(text, s)  # bounded: linear in the text
     window = text[lo : fact.start]
     own = [w for w in re.findall(r"[\w’'-]+", fact.speaker) if w[:1].isupper() and len(w) > 1]
     last = -1
@@ -623,7 +621,7 @@ def _carried_plainly(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
                 last = max(last, m.end())
     if last < 0:
         return False
-    between = window[last:]
+    between = _blank_captions(window[last:])  # a caption's credit is no person between
     own_words = set(fact.speaker.split())
     for name in people:
         words = name.split()
@@ -632,6 +630,38 @@ def _carried_plainly(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
         if name in between or re.search(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", between):
             return False
     return True
+
+
+# A picture's caption line between paragraphs ("… on their launchpads. Image: NASA."):
+# no sentence of the story, so it does not count when looking back for a speaker.
+_CAPTION_LINE = re.compile(
+    r"(?m)^[^\n]{0,300}\b(?:Image|Photo|Picture|Photograph|Credit):\s*[^\n]{1,60}\n"
+)
+
+
+def _window_start(text: str, s: int) -> int:
+    """Where to start looking back for a quote's speaker from its sentence at ``s``: the
+    two sentences before (caption lines skipped), or, when the paragraph before leaves a
+    quotation open that this paragraph's quote goes on with ("… Gregoire said, “The
+    museum … / Image: NASA. / “However, the trainer …”"), that paragraph's start. At
+    most 1,500 characters back: linear in the text."""
+    lo = max(0, s - 400)
+    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", _blank_captions(text[lo:s]))]
+    start = lo + prev[-3] if len(prev) >= 3 else lo
+    if text[s - 1 : s] != "\n":
+        return start
+    base = max(0, s - 1500)
+    before = _blank_captions(text[base:s]).rstrip()
+    pstart = before.rfind("\n") + 1
+    paragraph = before[pstart:]
+    if paragraph.count('"') % 2 == 1 or paragraph.count("“") > paragraph.count("”"):
+        return min(start, base + pstart)
+    return start
+
+
+def _blank_captions(chunk: str) -> str:
+    """The chunk with its caption lines blanked (same length, so offsets hold)."""
+    return _CAPTION_LINE.sub(lambda m: " " * len(m.group(0)), chunk)
 
 
 def _named_near(fact: Fact, text: str) -> bool:
@@ -643,9 +673,7 @@ def _named_near(fact: Fact, text: str) -> bool:
     e = s + len(fact.sentence or "")
     # the two sentences before, also across a paragraph break ("Karasin said:" / "“…”",
     # "Heald noted … “…”", "“…,” she said" after a sentence naming her)
-    lo = max(0, s - 400)
-    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", text[lo:s])]
-    s = lo + prev[-3] if len(prev) >= 3 else lo
+    s = _window_start(text, s)
     e = max(e, fact.end)
     nxt = re.search(r"[.!?][”\"’']?\s", text[e : e + 300])
     e2 = e + (nxt.end() if nxt else 0)
@@ -745,8 +773,23 @@ _NOT_PERSON_HEADS = frozenset(
         "convention",
         "accord",
         "protocol",
+        # regions: "Pacific Northwest"
+        "northwest",
+        "northeast",
+        "southwest",
+        "southeast",
+        "midwest",
+        "pacific",
+        "atlantic",
+        "arctic",
+        "ocean",
+        "region",
+        "province",
+        "county",
     ]
 )
+# A country's or body's abbreviation opening a "name": "U.S. Space", "UN Security".
+_ABBREVIATION_FIRST = frozenset(["u.s.", "us", "uk", "u.k.", "eu", "un", "u.n.", "nasa"])
 _DEMONYM_RE = re.compile(
     r"^(?:(?:north|south|east|west|central|western|eastern|northern|southern)\s+)?"
     r"[A-Z][a-z]+(?:an|ian|ese|ish|i|ic|ch)$",
@@ -860,5 +903,7 @@ def not_a_person(name: str) -> bool:
     if not words:
         return True
     if _DEMONYM_RE.match(name) and len(words) <= 2:
+        return True
+    if words[0].lower() in _ABBREVIATION_FIRST and len(words) <= 3:
         return True
     return any(w.lower().strip(".,") in _NOT_PERSON_HEADS for w in words)
