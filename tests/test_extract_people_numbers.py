@@ -573,3 +573,28 @@ def test_regions_and_abbreviated_bodies_are_no_people() -> None:
     for name in ("Pacific Northwest", "U.S. Space", "UN Security", "Lake County"):
         assert conf.not_a_person(name), name
     assert not conf.not_a_person("Rahul Gandhi")
+
+
+# ---- names and roles split in the wrong place -----------------------------------------------
+
+
+def test_a_possessive_before_a_name_belongs_to_the_body() -> None:
+    people = _people(
+        _facts(
+            "Greenlist's Nora Lie won a seat. "
+            '"We are very happy," Nora Lie said. "It was a long night," Lie added.'
+        )
+    )
+    assert "Nora Lie" in people
+    assert "Greenlist's Nora Lie" not in people
+    assert people["Nora Lie"].role is None
+
+
+def test_votes_after_elected_with_are_no_role() -> None:
+    people = _people(
+        _facts(
+            "In the east, Nora Lie was re-elected with 60,760 votes. "
+            '"We are very happy," Lie said.'
+        )
+    )
+    assert people["Nora Lie"].role is None

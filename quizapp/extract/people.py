@@ -330,6 +330,14 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     ):
         name_toks = name_toks[-2:]
         i = len(toks) - 2
+    # "Demosisto's Nathan Law", "Korea's Kim Shin-Wook": a possessive before the name
+    # belongs to the body or place, not to the name
+    possessive = [k for k, t in enumerate(name_toks[:-1]) if t.lower.endswith(("'s", "’s"))]
+    owned = bool(possessive) and len(name_toks) - possessive[-1] - 1 >= 2
+    if owned:
+        cut = possessive[-1] + 1
+        name_toks = name_toks[cut:]
+        i += cut
     if len(name_toks) > 3:
         name_toks = name_toks[-3:]
         i = len(toks) - 3
@@ -358,10 +366,10 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
         name_toks
         and not is_place
         and not acronym
-        and (head_is_role or not prefix or (org_prefix and len(name_toks) >= 2))
+        and (head_is_role or not prefix or (org_prefix and len(name_toks) >= 2) or owned)
     ):
         name = text[name_toks[0].start : name_toks[-1].end]
-        role = _role_text(text, prefix)
+        role = _role_text(text, prefix) if head_is_role or org_prefix else None
         if prefix and prefix[-1].lower.rstrip(".") in {"mr", "ms", "mrs", "dr"}:
             role = _role_text(text, prefix[:-1])
         return NounPhrase(name, role, True, name_toks[0].start, name_toks[-1].end, gender)

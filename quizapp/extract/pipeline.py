@@ -351,7 +351,10 @@ def _written_roles(text: str, name: str) -> list[str]:
                     role = f"founder of {role}"
                 elif role.lower().startswith("to "):
                     role = f"elected {role}"
-                if role and role not in out and len(role.split()) <= 8:
+                words = role.split()
+                if not words or words[0].lower() in {"with", "for", "by", "in", "on", "at"}:
+                    continue  # "was re-elected with 60,760 votes": no office
+                if role not in out and len(words) <= 8:
                     out.append(role)
     return out
 
