@@ -598,3 +598,18 @@ def test_votes_after_elected_with_are_no_role() -> None:
         )
     )
     assert people["Nora Lie"].role is None
+
+
+# ---- identifiers are no counts ---------------------------------------------------------------
+
+
+def test_a_number_naming_a_model_version_or_place_is_no_count() -> None:
+    numbers = _numbers(
+        "Shells hit the area near posts 542 and 543. With Web Browser 9 (WB9) almost done, "
+        "the firm dropped Web Browser 6. The museum wanted the 747, which carried shuttles. "
+        "He danced at Studio 54. Sweden beat Norway 2 – 1 and 3,000 fans cheered."
+    )
+    for identifier in ("542", "543", "9", "6", "747", "54"):
+        assert identifier not in numbers, identifier
+    # a score and a count stay
+    assert {"2", "1", "3,000"} <= set(numbers)
