@@ -613,3 +613,12 @@ def test_a_number_naming_a_model_version_or_place_is_no_count() -> None:
         assert identifier not in numbers, identifier
     # a score and a count stay
     assert {"2", "1", "3,000"} <= set(numbers)
+
+
+def test_what_a_number_after_of_measures_is_the_noun_phrase_before_of() -> None:
+    numbers = _numbers(
+        "The vote was held on Sunday, with a record turnout of about 2 million voters and "
+        "a turnout rate of 58%. The bridge will be built at an estimated cost of $26 million."
+    )
+    assert numbers["58%"].counts == "turnout rate"
+    assert numbers["$26 million"].counts == "estimated cost"

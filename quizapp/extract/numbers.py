@@ -207,6 +207,12 @@ def _names_a_thing(before: str, after: str, currency: str | None) -> bool:
     return re.search(r"(?:^|[.!?]\s+)" + re.escape(word) + r"\s+$", before) is None
 
 
+_OF_BEFORE = re.compile(
+    r"(?:^|\b(?:a|an|the|its|their|his|her|and|with|at|of|for)\s+)"
+    r"((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+of\s+"
+    r"(?:(?:about|around|nearly|almost|over|some|approximately|roughly|up to|more than|"
+    r"less than|at least)\s+)?(?:[$€£]|[A-Z]{2,3}\s?\$?)?\s*$"
+)
 _MONTH_WORDS = frozenset(
     [m.lower() for m in lexicon.MONTH_NAMES]
     + ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
@@ -500,6 +506,13 @@ def counts_for(
         return " ".join(phrase_words)
     # Otherwise the clause before the number: "trade turnover … increased by 43%".
     left = text[sent_start : n.start]
+    of = _OF_BEFORE.search(left)
+    if of is not None:
+        # "… and a turnout rate of 58%", "at an estimated cost of NZ$26 million": the
+        # noun phrase right before "of" is what the number measures
+        ws = [w for w in of.group(1).split() if w.lower() not in _STOP]
+        if ws and not _VERBISH.search(ws[-1].lower()):  # "estimated cost", not "rose"
+            return " ".join(ws[-3:])
     parts = re.split(r"[,;:()–—]|\s-\s", left)
     for chunk in reversed(parts):
         ws = [w for w in re.findall(r"[A-Za-z][\w’'-]*", chunk)]
