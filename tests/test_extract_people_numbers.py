@@ -622,3 +622,14 @@ def test_what_a_number_after_of_measures_is_the_noun_phrase_before_of() -> None:
     )
     assert numbers["58%"].counts == "turnout rate"
     assert numbers["$26 million"].counts == "estimated cost"
+
+
+def test_a_fronted_place_before_the_speaker_does_not_hide_whose_she() -> None:
+    (st,) = _statements("On board the Seagull, Lena Dahl claims that she worked every night.")
+    assert st.speaker == "Lena Dahl"
+    assert st.level == conf.READY, st.reasons
+    # a fronted phrase naming another person keeps the doubt
+    (other,) = _statements(
+        "After a call with Kari Berg, Lena Dahl claims that she worked every night."
+    )
+    assert other.level == conf.CHECK

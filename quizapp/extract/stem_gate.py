@@ -288,6 +288,12 @@ def _one_gender(text: str) -> bool:
     )
 
 
+# A fronted time or place before the speaker ("On board the Freewinds, …", "In Oslo, …").
+_PLACE_FRONT = re.compile(
+    r"(?:In|On|At|After|Before|During|From|Aboard|Inside|Outside|Later|Earlier)\b[^,]{0,60},\s*"
+)
+
+
 def _plural_body(speaker: str) -> bool:
     """ "Paris and Washington", "Gawker.com", "the Lund Paper Company": a speaker that
     "they" may stand for."""
@@ -324,6 +330,9 @@ def _speaker_is_subject(fact: Fact) -> bool:
     elif len(names) < 2 or body or fact.speaker.isupper():
         return False  # "Church said she …": a body is no "she"
     before = fact.sentence[: fact.start - fact.sentence_start]
+    front = _PLACE_FRONT.match(before)
+    if front and not re.search(r"[A-Z][\w’'-]+\s+[A-Z]", front.group(0)):
+        before = before[front.end() :]  # "On board the Freewinds, Paris claims that she …"
     m = re.search(
         r"(?<![\w’'-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w’'-])"
         r"(?:,[^,]{1,80},)?((?:\s+[a-z]+){1,4}?)(?:\s+that)?\s*$",
