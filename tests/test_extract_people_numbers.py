@@ -402,6 +402,10 @@ def test_a_verb_with_its_object_and_preposition_at_the_end_passes_the_gate() -> 
     assert stem_problem(_number("How many homes did the firm build at a cost of?")) == GARBLED
     # "How many teams has Norway?": no verb after the name
     assert stem_problem(_number("How many teams has Norway?")) == GARBLED
+    # a date question ending on a preposition has lost its object
+    when = Fact(id="d", kind=FactKind.DATE, text="May 3", value="2020-05-03",
+                stem="When did the company replace it with?")  # fmt: skip
+    assert stem_problem(when) == GARBLED
     # "… made ago?": the figure was cut out of "24 hours ago"
     stem = "How many hours has the paper learned that a posting was made ago?"
     assert stem_problem(_number(stem)) == GARBLED

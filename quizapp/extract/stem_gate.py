@@ -74,7 +74,12 @@ _PREP_THEN_WHEN = re.compile(
 def _splice_view(s: str, named_passive: bool) -> str:
     """The question as the splice test sees it: an end preposition that closes a sound
     question (a named passive subject; a short "verb it with?") and a verb's
-    preposition before a year ("account for in 2009") are left out of its view."""
+    preposition before a year ("account for in 2009") are left out of its view. Only
+    in a question asking for a figure, whose answer is the preposition's object; a
+    date question ending on a preposition has lost its object ("When did X replace it
+    with?")."""
+    if not re.match(r"(?:How many|How much|What percentage|By what percentage)\s", s):
+        return s
     if named_passive or (len(_words(s)) <= 12 and _STRANDED_AFTER_OBJECT.search(s)):
         s = re.sub(r"\s\w+\?$", " x?", s)
     return _PREP_THEN_WHEN.sub("x ", s)
