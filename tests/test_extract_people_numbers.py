@@ -637,3 +637,14 @@ def test_a_fronted_place_before_the_speaker_does_not_hide_whose_she() -> None:
         "After a call with Kari Berg, Lena Dahl claims that she worked every night."
     )
     assert other.level == conf.CHECK
+
+
+def test_a_description_after_the_name_is_no_role() -> None:
+    people = _people(
+        _facts(
+            'Per Lund, a teenager from Bergen, saw the crash. "It was loud," Per Lund said. '
+            'Kari Berg, a passenger, was unhurt. "I was lucky," Kari Berg said.'
+        )
+    )
+    assert people["Per Lund"].role is None
+    assert people["Kari Berg"].role is None

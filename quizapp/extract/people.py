@@ -736,8 +736,9 @@ def _apposition_after(after: str) -> str | None:
         (i for i, w in enumerate(words) if w.lower() in {"of", "at", "in", "for", "to", "with"}),
         len(words),
     )
-    if head == 0 or not role_head(words[head - 1]):
-        return None
+    last = words[head - 1].lower() if head else ""
+    if not role_head(last) or last not in ROLE_WORDS:
+        return None  # only a known role noun: "Per Lund, a teenager," is no role
     return role
 
 
