@@ -361,8 +361,9 @@ DEV_EXAMPLES = [
     ("sensitive", "they apply to letters", "they apply", SELF_SUBJECT),
     ("warhol", "2007", "seeded university art galleries", conf.BOUND),
     ("flag", "Thursday, May 7, 2015", "When did the New Zealand government", conf.DATELINE),
-    # now asked "does … intend" and left whole, not cut before its number
-    ("flag", "a quarter", "government intend to hold", TOO_LONG),
+    ("taxes", "11,000", "Union of Rationalist Atheists and Agnostics launched", TOO_LONG),
+    # ("a quarter" of citizens, once held with a question too long to read, is now
+    # asked in its own clause: "What share of citizens favoured changing the flag?")
 ]
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from quizapp import lexicon
 from quizapp.extract.dates import MONTH_PATTERN, WEEKDAY_PATTERN
-from quizapp.extract.people import misspelt_surname
+from quizapp.extract.people import misspelt_surname, role_head
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -45,6 +45,8 @@ ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
 VAGUE_ROLE = "the role does not say what the person is a member of"
+OWN_PRONOUN = "the statement's “he” or “she” may be another person named just before"
+NAME_CUT = "the name ends on an initial: it may be cut short"
 BARE_TITLE = "the role is a bare title (“Minister”): it does not say of what"
 
 _VAGUE_WORDS = lexicon.VAGUE_WORDS
@@ -142,6 +144,8 @@ class QuoteEvidence:
     link: str  # "explicit", "carried" or "none"
     #: The full names of the people the article names (for a speaker found by "he").
     people: tuple[str, ...] = ()
+    #: The speaker's gender as the text shows it ("m", "f"), if it does.
+    gender: str | None = None
 
 
 HEADLINE = "taken from the headline, which the article tells more exactly"
@@ -460,7 +464,9 @@ def _number_reasons(fact: Fact, text: str) -> Iterable[str]:
     ):
         yield VAGUE
     counts = (fact.counts or "").strip()
-    if not counts or not _noun_phrase(counts) or counts.upper() == (fact.unit or "").upper():
+    if _question_says_what(fact):
+        pass  # "How much did the company pay to settle the case?": the question says it
+    elif not counts or not _noun_phrase(counts) or counts.upper() == (fact.unit or "").upper():
         yield UNCLEAR_COUNT
     elif (
         fact.end is not None
@@ -489,6 +495,34 @@ def _number_reasons(fact: Fact, text: str) -> Iterable[str]:
         and "," not in fact.text
     ):
         yield YEAR_LIKE
+
+
+_SHORT_MONEY_QUESTION = 14
+
+
+def _question_says_what(fact: Fact) -> bool:
+    """A sum of money or a percentage asked by a short, plain question built on its
+    clause ("How much did the company pay to settle the case?", "What percentage will
+    Thomson shareholders own?"): the unit is what is counted and the question says of
+    what, whatever words were guessed as its counted thing. Plain: at most 14 words, no
+    comma, a subject that opens with "the", "a", a possessive or a name (not "this",
+    "it" or an adverb), and a question the stem gate passes."""
+    unit = fact.unit or ""
+    if not ((len(unit) == 3 and unit.isupper()) or unit == "%"):
+        return False
+    stem = fact.stem or ""
+    m = re.match(
+        r"(?:How much|What percentage|By what percentage) "
+        r"(?:did|does|do|will|would|was|were|is|are|has|have|had|can|could) (\S+)",
+        stem,
+    )
+    if m is None or "," in stem or len(stem.split()) > _SHORT_MONEY_QUESTION:
+        return False
+    subject = m.group(1)
+    plain = subject.lower() in {"the", "a", "an", "its", "their", "his", "her"} or (
+        subject[:1].isupper() and subject.lower() not in _UNNAMED_FIRST | {"this", "that", "it"}
+    )
+    return plain and stem_problem(fact) is None
 
 
 def _in_stem(counts: str, stem: str | None) -> bool:
@@ -564,6 +598,8 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         or fact.speaker.split()[-1].lower() in _GROUP_WORDS
     ):
         yield GROUP_SPEAKER
+    if fact.reported and quote is not None and _own_pronoun_doubtful(fact, text, quote):
+        yield OWN_PRONOUN
     s = fact.sentence_start if fact.sentence_start is not None else (fact.start or 0)
     near = text[max(0, s - 300) : (fact.end or s) + 300]  # bounded: linear in the text
     if any(w.lower().strip(".") in _OUTLET_WORDS for w in fact.speaker.split()) and re.search(
@@ -571,6 +607,40 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         near,
     ):
         yield OUTLET_SPEAKER  # "…, a ministry aide told the Daily Courier"
+    elif any(w.lower().strip(".") in _OUTLET_WORDS for w in fact.speaker.split()) and re.search(
+        re.escape(fact.speaker.split()[-1])
+        + r"\s+(?:\w+\s+){0,2}(?:cited|cites|quoted|quotes|published|publishes|obtained|"
+        r"reproduced|printed|listed)\b",
+        text[s : fact.start or s],
+    ):
+        yield OUTLET_SPEAKER  # "The Daily Courier cited questions including: “…”": not its words
+
+
+def _own_pronoun_doubtful(fact: Fact, text: str, quote: QuoteEvidence) -> bool:
+    """ "Holm said she would get an answer": a statement that opens with "he" or "she"
+    (the stem gate takes it as the speaker) is doubtful when the text gives the speaker
+    the other gender, or names another person in its paragraph before it ("Lena Dahl
+    met Mayor Per Holm. Holm said she …")."""
+    first = re.match(r"\W*(\w+)", fact.text)
+    if first is None or first.group(1).lower() not in {"he", "she", "his", "her"}:
+        return False
+    want = "m" if first.group(1).lower() in {"he", "his"} else "f"
+    if quote.gender is not None and quote.gender != want:
+        return True
+    if fact.sentence_start is None or not fact.speaker:
+        return False
+    s = fact.sentence_start
+    lo = max(0, s - 600)  # bounded: linear in the text
+    window = text[lo:s]
+    window = window[window.rfind("\n") + 1 :]  # the statement's paragraph, before it
+    own = set(fact.speaker.split())
+    for name in quote.people:
+        words = name.split()
+        if own & set(words):
+            continue
+        if name in window or re.search(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", window):
+            return True
+    return False
 
 
 _SAID_BY_PRONOUN = re.compile(
@@ -656,9 +726,7 @@ def _carried_plainly(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
     if fact.start is None or not fact.speaker:
         return False
     s = fact.sentence_start if fact.sentence_start is not None else fact.start
-    lo = max(0, s - 400)  # bounded: linear in the text
-    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", text[lo:s])]
-    lo = lo + prev[-3] if len(prev) >= 3 else lo
+    lo = _window_start(text, s)  # bounded: linear in the text
     window = text[lo : fact.start]
     own = [w for w in re.findall(r"[\w’'-]+", fact.speaker) if w[:1].isupper() and len(w) > 1]
     last = -1
@@ -672,7 +740,7 @@ def _carried_plainly(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
                 last = max(last, m.end())
     if last < 0:
         return False
-    between = window[last:]
+    between = _blank_captions(window[last:])  # a caption's credit is no person between
     own_words = set(fact.speaker.split())
     for name in people:
         words = name.split()
@@ -681,6 +749,38 @@ def _carried_plainly(fact: Fact, text: str, people: tuple[str, ...]) -> bool:
         if name in between or re.search(r"(?<!\w)" + re.escape(words[-1]) + r"(?!\w)", between):
             return False
     return True
+
+
+# A picture's caption line between paragraphs ("… on their launchpads. Image: NASA."):
+# no sentence of the story, so it does not count when looking back for a speaker.
+_CAPTION_LINE = re.compile(
+    r"(?m)^[^\n]{0,300}\b(?:Image|Photo|Picture|Photograph|Credit):\s*[^\n]{1,60}\n"
+)
+
+
+def _window_start(text: str, s: int) -> int:
+    """Where to start looking back for a quote's speaker from its sentence at ``s``: the
+    two sentences before (caption lines skipped), or, when the paragraph before leaves a
+    quotation open that this paragraph's quote goes on with ("… Gregoire said, “The
+    museum … / Image: NASA. / “However, the trainer …”"), that paragraph's start. At
+    most 1,500 characters back: linear in the text."""
+    lo = max(0, s - 400)
+    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", _blank_captions(text[lo:s]))]
+    start = lo + prev[-3] if len(prev) >= 3 else lo
+    if text[s - 1 : s] != "\n":
+        return start
+    base = max(0, s - 1500)
+    before = _blank_captions(text[base:s]).rstrip()
+    pstart = before.rfind("\n") + 1
+    paragraph = before[pstart:]
+    if paragraph.count('"') % 2 == 1 or paragraph.count("“") > paragraph.count("”"):
+        return min(start, base + pstart)
+    return start
+
+
+def _blank_captions(chunk: str) -> str:
+    """The chunk with its caption lines blanked (same length, so offsets hold)."""
+    return _CAPTION_LINE.sub(lambda m: " " * len(m.group(0)), chunk)
 
 
 def _named_near(fact: Fact, text: str) -> bool:
@@ -692,9 +792,7 @@ def _named_near(fact: Fact, text: str) -> bool:
     e = s + len(fact.sentence or "")
     # the two sentences before, also across a paragraph break ("Karasin said:" / "“…”",
     # "Heald noted … “…”", "“…,” she said" after a sentence naming her)
-    lo = max(0, s - 400)
-    prev = [m.end() for m in re.finditer(r"[.!?:][”\"’']?\s+|\n", text[lo:s])]
-    s = lo + prev[-3] if len(prev) >= 3 else lo
+    s = _window_start(text, s)
     e = max(e, fact.end)
     nxt = re.search(r"[.!?][”\"’']?\s", text[e : e + 300])
     e2 = e + (nxt.end() if nxt else 0)
@@ -779,8 +877,38 @@ _NOT_PERSON_HEADS = frozenset(
         "church",
         "day",
         "week",
+        # laws, places and programmes: "Clean Air Act", "Johnson Space Center"
+        "act",
+        "center",
+        "centre",
+        "shuttle",
+        "museum",
+        "gallery",
+        "program",
+        "programme",
+        "project",
+        "treaty",
+        "declaration",
+        "convention",
+        "accord",
+        "protocol",
+        # regions: "Pacific Northwest"
+        "northwest",
+        "northeast",
+        "southwest",
+        "southeast",
+        "midwest",
+        "pacific",
+        "atlantic",
+        "arctic",
+        "ocean",
+        "region",
+        "province",
+        "county",
     ]
 )
+# A country's or body's abbreviation opening a "name": "U.S. Space", "UN Security".
+_ABBREVIATION_FIRST = frozenset(["u.s.", "us", "uk", "u.k.", "eu", "un", "u.n.", "nasa"])
 _DEMONYM_RE = re.compile(
     r"^(?:(?:north|south|east|west|central|western|eastern|northern|southern)\s+)?"
     r"[A-Z][a-z]+(?:an|ian|ese|ish|i|ic|ch)$",
@@ -795,16 +923,24 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
         yield NOT_A_PERSON
     elif len(words) < 2:
         yield ONE_NAME
+    elif re.fullmatch(r"[A-Z]\.?", words[-1]):
+        yield NAME_CUT  # "Richard J" of "Richard J. Harrington": cut at the initial
     for role in (fact.role, *fact.roles):
         if not role:
             continue
         words = role.split()
         if (
             re.search(r"\b(?:of|for)(?:\s+the)?$", role.strip(), re.IGNORECASE)
-            or len(words) > 7
+            or (len(words) > 7 and not _long_title(words))
             or words[0].lower()
             in {"following", "with", "after", "during", "before", "who", "which"}
-            or (re.fullmatch(r"[a-z]+ing", words[0]) and not role.startswith("speaking for "))
+            # "Jon Dahl and Minister": another person's name joined to the title
+            or re.match(r"[A-Z][\w’'-]+ [A-Z][\w’'-]+ and [A-Z]", role) is not None
+            or (
+                re.fullmatch(r"[a-z]+ing", words[0])
+                and not role.startswith("speaking for ")
+                and not (len(words) == 2 and role_head(words[1]))  # "practising homeopath"
+            )
         ):
             yield PROBLEM_ROLE
             break
@@ -823,10 +959,35 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
             break
 
 
-# A role ending in "of (the) <adjective>": the organisation's name goes on past it.
+# A role ending in "of (the) <adjective>": the organisation's name goes on past it
+# ("Director of the National"); a country after "of" is no adjective ("of Azerbaijan").
 _CUT_ORGANISATION_RE = re.compile(
-    r"\b(?:of|for)\s+(?:the\s+)?(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|an|ic|ese|ish)$"
+    r"\b(?:of|for)\s+(?:the\s+(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|an|ic|ese|ish)"
+    r"|(?:[A-Z][a-z]+\s+)*[A-Z][a-z]+(?:al|ic|ese|ish))$"
 )
+_LONG_TITLE_WORDS = 12
+_TITLE_CONNECTORS = frozenset(["of", "the", "for", "on", "and", "at", "to", "in"])
+
+
+def _long_title(words: list[str]) -> bool:
+    """ "first deputy chairman of the State Duma Committee on CIS Affairs", "chief
+    financial officer and treasurer at the Andy Warhol Foundation": a long role that is
+    one title, a role noun, then the body it belongs to, ending on a capitalised name
+    (or a role noun), with no verb and no clause in it."""
+    if len(words) > _LONG_TITLE_WORDS:
+        return False
+    if any(
+        w.lower() in _FINITE or re.fullmatch(r"[a-z]{3,}(?:ed|ing)", w) or w.endswith((",", ";"))
+        for w in words
+    ):
+        return False
+    if not any(role_head(w) for w in words):
+        return False
+    last = words[-1].strip(".")
+    if not (last[:1].isupper() or role_head(last)):
+        return False
+    lower = [w for w in words if w[:1].islower() and w.lower() not in _TITLE_CONNECTORS]
+    return len(lower) <= 4
 
 
 # Titles that mean little without what they are a title of: "Minister" (of what?).
@@ -836,6 +997,7 @@ _NEEDS_PORTFOLIO = frozenset(
         "chief", "president", "spokesman", "spokeswoman", "spokesperson", "official",
         "representative", "commissioner", "deputy", "undersecretary", "manager", "leader",
         "governor", "ambassador", "envoy", "adviser", "advisor", "aide", "officer",
+        "ceo", "cfo", "coo", "cto", "chairperson", "executive", "treasurer",
     ]
 )  # fmt: skip
 
@@ -860,5 +1022,7 @@ def not_a_person(name: str) -> bool:
     if not words:
         return True
     if _DEMONYM_RE.match(name) and len(words) <= 2:
+        return True
+    if words[0].lower() in _ABBREVIATION_FIRST and len(words) <= 3:
         return True
     return any(w.lower().strip(".,") in _NOT_PERSON_HEADS for w in words)

@@ -170,6 +170,53 @@ _ID_BEFORE = re.compile(
     r"Highway|Route|Flight|Room|Article|Section|Chapter|Resolution|Boeing|Airbus|Windows|iPhone|"
     r"Apollo|Covid|COVID|Class|Type|Model|Version|Phase|Stage)\s+$",
 )
+# "posts 542 and 543", "rooms 12, 14 and 15": the later numbers of a list of identifiers.
+_ID_LIST_BEFORE = re.compile(
+    r"\b(?:posts?|rooms?|flights?|routes?|gates?|platforms?|pages?|chapters?|articles?|"
+    r"sections?|lines?|seats?|units?|wards?|buildings?|levels?|stages?|phases?|grades?)\s+"
+    r"\d[\d,]*(?:\s*,\s*\d[\d,]*)*\s*(?:,|and|&|or)\s*$",
+    re.IGNORECASE,
+)
+_NOT_A_NAME_BEFORE = frozenset(
+    ["In", "On", "The", "About", "Over", "Some", "Nearly", "Almost", "Only", "By", "At", "To",
+     "From", "Since", "Until", "Around", "Under", "Between", "And", "Of", "With", "For"]
+)  # fmt: skip
+
+
+def _names_a_thing(before: str, after: str, currency: str | None) -> bool:
+    """ "Internet Explorer 9 (IE9)", "Studio 54.", "Vostok 1,", "the 747, which …": a
+    number right after a name (or after "the") with nothing counted after it names a
+    model, a version or a place; a score ("Sweden 1 – 0") counts goals and stays."""
+    if currency:
+        return False
+    if re.match(r"^\s*[–—-]\s*\d", after):
+        return False  # a score or a range
+    if not re.match(r"^(?:\s*[.,;:)(]|\s*$)", after):
+        return False  # something follows that the number may count
+    prev = re.search(r"([A-Za-z][\w’'.-]*)\s+$", before)
+    if prev is None:
+        return False
+    word = prev.group(1)
+    if word == "the" and not re.search(r"\b(?:of|all|among)\s+the\s+$", before):
+        return True  # "the 747, which …" (not "two of the 12.")
+    if not word[:1].isupper() or word in _NOT_A_NAME_BEFORE:
+        return False
+    if word.lower().rstrip(".") in _MONTH_WORDS:
+        return False
+    # the sentence's first word is no name ("Four. …" aside): a name has a word before it
+    return re.search(r"(?:^|[.!?]\s+)" + re.escape(word) + r"\s+$", before) is None
+
+
+_OF_BEFORE = re.compile(
+    r"(?:^|\b(?:a|an|the|its|their|his|her|and|with|at|of|for)\s+)"
+    r"((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+of\s+"
+    r"(?:(?:about|around|nearly|almost|over|some|approximately|roughly|up to|more than|"
+    r"less than|at least)\s+)?(?:[$€£]|[A-Z]{2,3}\s?\$?)?\s*$"
+)
+_MONTH_WORDS = frozenset(
+    [m.lower() for m in lexicon.MONTH_NAMES]
+    + ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
 _STOP = word_set(
     """
     a an the of in on at to for from by with and or but as is are was were be been being
@@ -267,7 +314,9 @@ def _interpret(
             return None
         if re.search(r"[A-Za-z/#@]$|\w-$|\bwww\.\S*$|:$", before):
             return None
-        if _ID_BEFORE.search(before):
+        if _ID_BEFORE.search(before) or _ID_LIST_BEFORE.search(before):
+            return None
+        if _names_a_thing(before, after, m.group("cur")):
             return None
         if re.match(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|UTC)", after, re.IGNORECASE):
             return None
@@ -457,6 +506,13 @@ def counts_for(
         return " ".join(phrase_words)
     # Otherwise the clause before the number: "trade turnover … increased by 43%".
     left = text[sent_start : n.start]
+    of = _OF_BEFORE.search(left)
+    if of is not None:
+        # "… and a turnout rate of 58%", "at an estimated cost of NZ$26 million": the
+        # noun phrase right before "of" is what the number measures
+        ws = [w for w in of.group(1).split() if w.lower() not in _STOP]
+        if ws and not _VERBISH.search(ws[-1].lower()):  # "estimated cost", not "rose"
+            return " ".join(ws[-3:])
     parts = re.split(r"[,;:()–—]|\s-\s", left)
     for chunk in reversed(parts):
         ws = [w for w in re.findall(r"[A-Za-z][\w’'-]*", chunk)]

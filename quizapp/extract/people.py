@@ -46,6 +46,9 @@ ROLE_WORDS = word_set(
     deputy-director head-coach manager-general superintendent administrator trustee
     master chief-executive curator treasurer instructor lecturer coauthor co-author
     barrister solicitor counsel historian physician nurse engineer architect
+    politician swimmer athlete runner sprinter cyclist skier footballer cricketer golfer
+    boxer singer songwriter singer-songwriter musician actor actress artist painter
+    photographer novelist poet presenter broadcaster comedian olympian homeopath
     """
 )
 # Nouns that end an organisation's or place's name ("Relations", "Council").
@@ -327,6 +330,14 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     ):
         name_toks = name_toks[-2:]
         i = len(toks) - 2
+    # "Demosisto's Nathan Law", "Korea's Kim Shin-Wook": a possessive before the name
+    # belongs to the body or place, not to the name
+    possessive = [k for k, t in enumerate(name_toks[:-1]) if t.lower.endswith(("'s", "’s"))]
+    owned = bool(possessive) and len(name_toks) - possessive[-1] - 1 >= 2
+    if owned:
+        cut = possessive[-1] + 1
+        name_toks = name_toks[cut:]
+        i += cut
     if len(name_toks) > 3:
         name_toks = name_toks[-3:]
         i = len(toks) - 3
@@ -355,10 +366,10 @@ def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
         name_toks
         and not is_place
         and not acronym
-        and (head_is_role or not prefix or (org_prefix and len(name_toks) >= 2))
+        and (head_is_role or not prefix or (org_prefix and len(name_toks) >= 2) or owned)
     ):
         name = text[name_toks[0].start : name_toks[-1].end]
-        role = _role_text(text, prefix)
+        role = _role_text(text, prefix) if head_is_role or org_prefix else None
         if prefix and prefix[-1].lower.rstrip(".") in {"mr", "ms", "mrs", "dr"}:
             role = _role_text(text, prefix[:-1])
         return NounPhrase(name, role, True, name_toks[0].start, name_toks[-1].end, gender)
@@ -626,3 +637,177 @@ def _plain_name(name: str) -> bool:
     return 2 <= len(parts) <= 3 and all(
         re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?", w) for w in parts
     )
+
+
+# Roles written beside a name, not in a capitalised run with it.
+_KIN_OR_VAGUE = frozenset(
+    ["father", "mother", "son", "daughter", "wife", "husband", "brother", "sister", "member",
+     "members", "resident", "witness", "first", "former", "senior", "junior", "acting",
+     "foreign", "interior", "defence", "defense", "finance", "health", "education", "justice",
+     "press", "vice", "major", "general", "police", "partner", "owner"]
+)  # fmt: skip
+_ROLE_STOP = frozenset(
+    [*lexicon.DETERMINERS, "and", "or", "but", "said", "says", "told", "with", "by", "from",
+     "to", "in", "on", "at", "as", "of", "for", "that", "who", "which", "was", "is", "were",
+     "are", "has", "had", "have", "will", "would", "when", "after", "before", "while", "like",
+     "critics", "including", "against", "defeated", "beat", "than", "between"]
+)  # fmt: skip
+_ROLE_CONNECTORS = frozenset(["of", "for", "the", "and", "on"])
+_AGENT_END = re.compile(r"[a-z]{3,}(?:ist|or|er|ian|ant|path)$")
+_NOT_IN_APPOSITION = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|said|says|told|who|which|that|when|"
+    r"[a-z]{3,}ed)\b|\d"
+)
+
+
+def role_head(word: str) -> bool:
+    """Whether a word can be the noun a role is built on ("director", "homeopath")."""
+    low = word.lower().strip(".,")
+    if low in _KIN_OR_VAGUE:
+        return False
+    return low in ROLE_WORDS or bool(_AGENT_END.fullmatch(low))
+
+
+def title_before(before: str) -> str | None:
+    """ "English captain Harry Kane", "Joint Council for the Welfare of Immigrants
+    campaigner Caitlin Boswell", "immigration barrister Colin Yeo": a lower-case role
+    noun right before the name, with the capitalised words (a body, a place) before it."""
+    if not re.search(r"[a-z] $", before):
+        return None
+    words = before.split()
+    if not words or not words[-1].islower() or not role_head(words[-1]):
+        return None
+    if words[-1].lower() not in ROLE_WORDS:
+        return None  # before a name only a known role noun, not any "-er"
+    role = [words[-1]]
+    i = len(words) - 2
+    # one lower-case modifier ("immigration barrister"), or two joined by "and"
+    # ("interior and overseas minister"); never a verb ("to witness city mayor …")
+    def modifier(k: int) -> bool:
+        w = words[k] if k >= 0 else ""
+        return (
+            w.islower()
+            and w.isalpha()
+            and w not in _ROLE_STOP
+            and not re.fullmatch(r"[a-z]+(?:ed|ly)", w)
+        )
+
+    if modifier(i):
+        role.insert(0, words[i])
+        i -= 1
+        if i >= 1 and words[i] == "and" and modifier(i - 1):
+            role[:0] = words[i - 1 : i + 1]
+            i -= 2
+    while i >= 0:
+        w = words[i]
+        if w.endswith((",", ".", ":", ";", ")", "”", '"')):
+            break
+        capitalised = w[:1].isupper() and w.lower() not in NOT_NAMES
+        # "for the" inside a body's name ("Joint Board for the Care of Rivers")
+        connector = (
+            w in _ROLE_CONNECTORS
+            and i > 0
+            and (role[0][:1].isupper() or role[0] in _ROLE_CONNECTORS)
+            and (words[i - 1][:1].isupper() or words[i - 1] in _ROLE_CONNECTORS)
+        )
+        if capitalised or connector:
+            role.insert(0, w)
+        else:
+            break
+        i -= 1
+    while role and role[0] in _ROLE_CONNECTORS:
+        role.pop(0)
+    return " ".join(role) if role else None
+
+
+def _apposition_after(after: str) -> str | None:
+    """ "Kathryn Waters, director of the gallery, said", "Kevin Allton, a USI instructor
+    in English, …": a role set off by commas right after the name."""
+    m = re.match(r",\s+(?:(?:a|an|the)\s+)?([^,.;:()“”\"]{3,90}?)\s*[,;]", after)
+    if m is None:
+        return None
+    role = m.group(1).strip()
+    words = role.split()
+    if not 1 <= len(words) <= 10 or _NOT_IN_APPOSITION.search(role):
+        return None
+    if not (words[0].islower() or (len(words) > 1 and words[1].islower())):
+        return None  # a role starts in lower case ("director of …", "USI instructor …")
+    head = next(
+        (i for i, w in enumerate(words) if w.lower() in {"of", "at", "in", "for", "to", "with"}),
+        len(words),
+    )
+    last = words[head - 1].lower() if head else ""
+    if not role_head(last) or last not in ROLE_WORDS:
+        return None  # only a known role noun: "Per Lund, a teenager," is no role
+    return role
+
+
+def _apposition_before(before: str) -> str | None:
+    """ "Malaysia's Prime Minister, Najib Razak said", "The secretary general of CEI
+    (Italian Episcopal Conference), Nunzio Galantino, has …": a role phrase that opens
+    its clause, then a comma, then the name."""
+    m = re.search(r"(?:^|[.;:!?]\s+|,\s+|\n)([^,.;:!?\n]{3,100}),\s*$", before)
+    if m is None:
+        return None
+    role = m.group(1).strip()
+    role = re.sub(r"^(?:The|the)\s+", "", role)
+    words = role.split()
+    if not 1 <= len(words) <= 10 or _NOT_IN_APPOSITION.search(role):
+        return None
+    if words[0].lower() in _ROLE_STOP or re.fullmatch(r"[A-Za-z]+ing", words[0]):
+        return None  # "According to …", "Discussing …"
+    body = re.sub(r"\([^)]*\)", "", role).split()
+    head = next(
+        (i for i, w in enumerate(body) if w.lower() in {"of", "at", "in", "for", "to"}),
+        len(body),
+    )
+    if head == 0 or body[head - 1].lower() not in ROLE_WORDS:
+        return None
+    if body[head - 1].lower().strip(".,") in _KIN_OR_VAGUE:
+        return None
+    return role
+
+
+def written_beside(text: str, name: str) -> list[str]:
+    """Roles written beside a person's full name: a role noun before it, or a role set
+    off by commas before or after it."""
+    out: list[str] = []
+    for m in re.finditer(r"(?<![\w’'-])" + re.escape(name) + r"(?![\w’'-])", text):
+        before = text[max(0, m.start() - 120) : m.start()]
+        after = text[m.end() : m.end() + 120]
+        for role in (
+            title_before(before),
+            _apposition_before(before),
+            _apposition_after(after),
+        ):
+            if role and role not in out:
+                out.append(role)
+    return out
+
+
+def title_with_portfolio(text: str, name: str, role: str | None) -> str | None:
+    """ "Māori Crown Relations — Te Arawhiti — Minister Kelvin Davis": a one-word title
+    whose portfolio is written before it in capitalised words, between dashes or not,
+    takes the portfolio ("Northern Rivers — Te Awa — Minister"); otherwise the role
+    as it was."""
+    if not role or len(role.split()) != 1 or not role[:1].isupper():
+        return role
+    m = re.search(
+        r"((?:(?:[A-Z][\w’'.-]*|of|for|and|the)\s+|[—–]\s+){1,12})"
+        + re.escape(role)
+        + r"\s+"
+        + re.escape(name)
+        + r"(?![\w’'-])",
+        text,
+    )
+    if m is None:
+        return role
+    words = m.group(1).split()
+    lead = {"of", "for", "and", "the", "—", "–"}
+    while words and (words[0] in lead or words[0].lower() in NOT_NAMES):
+        words.pop(0)
+    if not words or not (words[-1] in {"—", "–"} or words[-1][:1].isupper()):
+        return role  # "Jon Berg and Minister …": a name before, not a portfolio
+    if any(w in {"and"} for w in words) and not any(w in {"—", "–"} for w in words):
+        return role
+    return " ".join([*words, role])

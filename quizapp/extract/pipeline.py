@@ -24,6 +24,9 @@ from quizapp.extract.people import (
     Registry,
     consistent_capitals,
     split_name,
+    title_before,
+    title_with_portfolio,
+    written_beside,
 )
 from quizapp.extract.readers import read_article
 from quizapp.extract.speech import SPEECH_VERBS, SpeechFinder, Statement
@@ -111,6 +114,8 @@ def extract_facts(
         worth = re.fullmatch(r"How much was the (.+) worth\?", stem or "")
         if worth:
             counts = f"value of the {worth.group(1)}"  # "a contract worth $2.1 billion"
+        elif (stem or "").startswith("At what age "):
+            counts = "age"  # "… died at the age of 25": "At what age did the singer die?"
         facts.append(
             Fact(
                 id=unique_id("n", slug(counts or text[n.start : n.end]), used),
@@ -154,7 +159,9 @@ def extract_facts(
         speaker = st.speaker
         who = slug(speaker.name.split()[-1] if speaker else "unknown", 1)
         fid = unique_id("q", f"{who}-{slug(text[st.start : st.end], 3)}", used)
-        evidence[fid] = QuoteEvidence(st.link if speaker else "none", named)
+        evidence[fid] = QuoteEvidence(
+            st.link if speaker else "none", named, speaker.gender if speaker else None
+        )
         facts.append(
             Fact(
                 id=fid,
@@ -187,7 +194,7 @@ def extract_facts(
         if span is None:
             continue
         if not p.role and not p.roles:
-            for role in _written_roles(text, p.name):
+            for role in [*written_beside(text, p.name), *_written_roles(text, p.name)]:
                 p.add_role(role)
         s, e = span
         sent_s, sent_e = sentence_bounds(text, s, e)
@@ -202,7 +209,7 @@ def extract_facts(
                 sentence=text[sent_s:sent_e],
                 sentence_start=sent_s,
                 name=p.name,
-                role=consistent_capitals(p.role),
+                role=consistent_capitals(title_with_portfolio(text, p.name, p.role)),
                 roles=tuple(r for r in map(consistent_capitals, p.roles) if r),
             )
         )
@@ -367,7 +374,10 @@ def _written_roles(text: str, name: str) -> list[str]:
                     role = f"founder of {role}"
                 elif role.lower().startswith("to "):
                     role = f"elected {role}"
-                if role and role not in out and len(role.split()) <= 8:
+                words = role.split()
+                if not words or words[0].lower() in {"with", "for", "by", "in", "on", "at"}:
+                    continue  # "was re-elected with 60,760 votes": no office
+                if role not in out and len(words) <= 8:
                     out.append(role)
     return out
 
@@ -429,9 +439,13 @@ def _add_mentions(
                 j += 1
             run = toks[i:j]
             i = j + 1
-            if len(run) < 3:
+            if len(run) < 2:
                 continue
             np = split_name(text, run)
+            if np is not None and np.is_person and np.role is None and len(run) == 2:
+                # "Olympic swimmer Kari Dahl": the role noun in lower case before the name
+                role = title_before(text[max(0, np.start - 120) : np.start])
+                np = dataclasses.replace(np, role=role) if role else None
             if np is None or not np.is_person or np.role is None:
                 continue
             if len(np.name.split()) < 2:

@@ -699,6 +699,8 @@ def _subject_of(clause: str) -> str | None:
 
 
 def _regular_base(word: str) -> str | None:
+    if word in ("died", "lied", "tied"):
+        return word[:-1]  # "die", "lie", "tie"
     if not word.endswith("ed") or len(word) < 5:
         return None
     if word.endswith("ied"):
@@ -828,6 +830,8 @@ _LABEL_DANGLING = frozenset(
 )  # fmt: skip
 
 
+# An age given after its clause: "… at the age of 25", "… aged 14", "… at age 17".
+_AT_AGE = re.compile(r"(?:,\s*)?\b(?:at\s+(?:the\s+)?age\s+(?:of\s+)?|aged\s+)$", re.IGNORECASE)
 _QUALIFIER_TAIL = re.compile(
     r"(?:\b(?:more than|less than|fewer than|at least|at most|up to|about|around|nearly|almost|"
     r"some|over|under|approximately|roughly|only|just|a total of|an estimated|estimated|"
@@ -860,6 +864,7 @@ def _number_stem(
     :data:`NO_NUMBER_STEM` and the fact waits for a teacher.
     """
     clause, s, e = _clause_around(sentence, start, end)
+    clause, s, e = _number_clause(clause, s, e)
     label = counts or "the figure"
     event = label[:1].upper() + label[1:]
     after = clause[e:]
@@ -885,6 +890,11 @@ def _number_stem(
         # after the figure is no part of the question
         rest_after = ""
     before = _tidy(_QUALIFIER_TAIL.sub("", clause[:s]).rstrip(" $€£("))
+    age = _AT_AGE.search(clause[:s])
+    if age and not unit and value == int(value) and 0 < value < 130:
+        # "The singer died on Monday at the age of 25": "At what age did the singer die?"
+        stem = _inverted("At what age", _tidy(clause[: age.start()]).split(), "")
+        return stem, event
     if unit == "%":
         if counts and not before:
             pred = _predicate(after)
@@ -909,6 +919,9 @@ def _number_stem(
         head = f"How many {unit}"
     elif money:
         head = "How much"
+    elif counts and np_len and 0 < value < 1:
+        # "a quarter of citizens favoured …": a share, not a count
+        head = f"What share of {counts}"
     elif counts and np_len:
         # "One poster admitted …": "How many posters …?"; a singular after any other
         # number ("240,000 square …") is a sign the counted thing is wrong: left as it is.
@@ -926,7 +939,47 @@ def _number_stem(
     )
     if money and worth:
         return f"How much was the {worth.group(1)} worth?", event
+    of = re.match(
+        r"of\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,6}"
+        r"(?=$|[,;]|(?:in|on|at|for|to|by|from|with|and|or|who|which|that)\b)",
+        rest_after,
+    )
+    if counts and of is not None and not money:
+        # "… elects 70 members of the Legislative Council": "How many members of the
+        # Legislative Council does the election elect?"
+        head = f"{head} {of.group(0).strip()}"
+        rest_after = rest_after[of.end() :].strip()
     return _inverted(head, before.split(), rest_after), event
+
+
+# Where the clause that holds a number starts, past what comes before it in the sentence:
+# a picture's caption run into the paragraph ("… in any constituency In the New
+# Territories, Eddie Chu was elected with …"), a clause of its own joined by "but",
+# "while" … ("No injuries were reported, but South Korea evacuated about 80 people").
+_CLAUSE_START = re.compile(
+    r"(?<=[a-z0-9])\s+(?=(?:In|On|At|For|During|After|Before|Meanwhile)\s)"
+    r"|,\s+(?:but|while|whereas|although|though|yet)\s+(?!\d)"
+    r"|\s(?:after|when|because|before|until|once)\s+"
+    r"(?!(?:it|he|she|they|we|i|you|this|that|there)\s)"
+    r"(?=(?:at\s+least\s+|about\s+|some\s+|"
+    r"nearly\s+|almost\s+|over\s+|more\s+than\s+)?\S+\s+[a-z])"
+)
+# A fronted time or place in lower case at a clause's start ("(in 2023, Armenia's …").
+_LOWER_FRONT = re.compile(r"(?:in|on|at|during|by|since)\s+[^,]{1,40},\s+(?=\S+\s+\S)")
+
+
+def _number_clause(clause: str, s: int, e: int) -> tuple[str, int, int]:
+    """The clause of a number's question: from the last clause start before the number."""
+    cut = 0
+    for m in _CLAUSE_START.finditer(clause, 0, s):
+        if m.end() <= s:
+            cut = m.end()
+    front = _LOWER_FRONT.match(clause, cut)
+    if front is not None and front.end() <= s:
+        cut = front.end()
+    if cut == 0:
+        return clause, s, e
+    return clause[cut:], s - cut, e - cut
 
 
 _NUMBER_START = re.compile(
@@ -953,7 +1006,10 @@ def _plural(counts: str) -> str:
 _FRONT_ONLY = re.compile(
     r"(?:(?:last|this|next|that)\s+(?:week|month|year|season|spring|summer|autumn|winter|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)|today|yesterday|in\s+\d{4}|"
-    r"according\s+to\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,6})\s*,?",
+    r"according\s+to\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*){1,6}|"
+    # "Estimates suggest 8000 migrants may be at sea": a source's word before the clause
+    r"(?:(?:the|new|recent|official|early|latest)\s+)?(?:estimates|figures|reports|surveys|"
+    r"studies|data|polls|records)\s+(?:suggest|show|indicate|say)(?:\s+that)?)\s*,?",
     re.IGNORECASE,
 )
 
@@ -1049,6 +1105,25 @@ def _without_time_apposition(words: list[str]) -> list[str]:
     return words
 
 
+# Common nouns that open a sentence and stay common inside a question ("Police said …":
+# "How many people did police say …?").
+_COMMON_OPENERS = frozenset(
+    ["police", "officials", "researchers", "scientists", "experts", "analysts", "critics",
+     "residents", "authorities", "workers", "voters", "doctors", "investigators", "rescuers",
+     "witnesses", "sources", "reports", "figures", "results", "data", "unemployment",
+     "inflation", "sales", "revenue", "revenues", "profits", "profit", "prices", "exports",
+     "imports", "shares", "turnout", "attendance", "production", "spending", "debt",
+     "organisers", "organizers", "prosecutors", "firefighters", "officers", "troops"]
+)  # fmt: skip
+
+
+def _lower_common(subject: str) -> str:
+    first, _, rest = subject.partition(" ")
+    if first[:1].isupper() and first.lower() in _COMMON_OPENERS:
+        return f"{first.lower()} {rest}".strip()
+    return subject
+
+
 def _inverted(head: str, words: list[str], tail: str) -> str | None:
     """ "The city will spend" + "on roads" → "How much will the city spend on roads?"."""
     words = _without_front(words)
@@ -1058,7 +1133,7 @@ def _inverted(head: str, words: list[str], tail: str) -> str | None:
             continue
         if w[:1].isupper() and low not in _AUX_INVERT:
             continue
-        subject = _lower_first(" ".join(words[:i]))
+        subject = _lower_common(_lower_first(" ".join(words[:i])))
         between = " ".join(words[i + 1 :])
         if low in _AUX_INVERT:
             if low in {"has", "have", "had"} and not between:
@@ -1101,7 +1176,8 @@ def _present_base(words: list[str], i: int) -> str | None:
         return None
     nxt = words[i + 1].lower() if i + 1 < len(words) else ""
     prev = words[i - 1]
-    if nxt not in _VERB_FOLLOWERS or not re.fullmatch(r"[A-Za-z][\w-]*", prev):
+    # "The election elects [70 members]": the number stood right after the verb
+    if (nxt not in _VERB_FOLLOWERS and nxt) or not re.fullmatch(r"[A-Za-z][\w-]*", prev):
         return None
     if prev.islower() and (prev.endswith("s") or prev in lexicon.DETERMINERS):
         return None  # "the workers plans", "the plans": a plural noun, not a verb
@@ -1143,8 +1219,20 @@ def _present_date_verb(words: list[str], i: int) -> str | None:
     return w[:-1]
 
 
+# "…, the poll found", "…, officials said": an attribution after the clause.
+_TRAILING_ATTRIBUTION = re.compile(
+    r",\s*(?:[\w’'-]+\s+){0,4}(?:said|says|found|finds|added|reported|announced|showed|"
+    r"shows|estimated|estimates)$"
+)
+
+
 def _predicate(after: str) -> str:
-    """The verb phrase after a number's noun phrase (past any enumeration)."""
+    """The verb phrase after a number's noun phrase (past any enumeration), without an
+    attribution after it ("… favoured the change, the poll found")."""
+    return _TRAILING_ATTRIBUTION.sub("", _verb_phrase(after))
+
+
+def _verb_phrase(after: str) -> str:
     toks = re.findall(r"[\w’'-]+|[^\w\s]", after)
     prev = ""
     for i, tok in enumerate(toks):
