@@ -11,7 +11,8 @@ Two environment variables serve start-up measurements and scripted runs:
   seconds>`` on standard output once the first question has been painted,
   and ``first-question-cpu <process> <main thread>``, the CPU seconds spent
   until then (``=quit`` then closes the window and prints ``window-closed <epoch
-  seconds>`` the moment it is hidden); ``benchmarks/bench_gui_start.py`` and
+  seconds> <epoch seconds>``: the moment it is hidden, and the moment the close
+  was asked for); ``benchmarks/bench_gui_start.py`` and
   ``benchmarks/side_by_side.py`` use it.
 
 When the window closes, the exit backup runs on a thread of its own; the
@@ -109,15 +110,23 @@ def _stamp_first_question(window: Any, *, quit_after: bool) -> None:
             print(f"first-question-painted {self.painted:.6f}", flush=True)
             print(f"first-question-cpu {self.cpu[0]:.6f} {self.cpu[1]:.6f}", flush=True)
             if quit_after:
-                window.installEventFilter(Gone(window))
-                QTimer.singleShot(0, window.close)
+                window.installEventFilter(gone)
+                QTimer.singleShot(0, gone.close)
 
     class Gone(QObject):
+        asked = 0.0
+
+        def close(self) -> None:
+            self.asked = time.time()
+            window.close()
+
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Hide:
                 watched.removeEventFilter(self)
-                print(f"window-closed {time.time():.6f}", flush=True)
+                print(f"window-closed {time.time():.6f} {self.asked:.6f}", flush=True)
             return False
+
+    gone = Gone(window)
 
     probe = Probe(window)
     prompt.installEventFilter(probe)
