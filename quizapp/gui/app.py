@@ -29,6 +29,40 @@ from typing import Any
 
 _open_windows: list[Any] = []  # keeps a window alive when run() does not own the loop
 
+#: Packages that never use PySide6 (with the standard library and quizapp outside
+#: ``quizapp.gui``): PySide6 need not read their source (:func:`skip_source_reads`).
+NOT_QT = frozenset({"sqlalchemy", "sqlmodel", "pydantic", "pydantic_core", "annotated_types",
+                    "typing_extensions", "typing_inspection", "fsrs", "fsrs_rs_python",
+                    "tomlkit", "psycopg", "psycopg_binary", "psycopg_c"})
+
+
+def skip_source_reads() -> bool:
+    """Spare PySide6 reading the source of every module imported after it.
+
+    PySide6 (its ``__feature__`` support) reads the whole source of each module
+    imported once it is loaded, to see whether the text names PySide6: for the
+    storage stack imported after the window is shown (SQLAlchemy, SQLModel,
+    pydantic) that is about 50 ms of the start. For the standard library and the
+    packages above the answer is known (no), and is given without the read; every
+    other module is still read. False when this PySide6 has no such check.
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    reads_source = getattr(feature, "_mod_uses_pyside", None)
+    if feature is None or reads_source is None or getattr(reads_source, "_known", False):
+        return reads_source is not None
+
+    def uses_pyside(module: Any) -> bool:
+        name = str(getattr(module, "__name__", ""))
+        top = name.partition(".")[0]
+        if top in sys.stdlib_module_names or top in NOT_QT or (
+                top == "quizapp" and not name.startswith("quizapp.gui")):
+            return False
+        return bool(reads_source(module))
+
+    uses_pyside._known = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]
+    return True
+
 
 def run(argv: list[str]) -> int:
     """Run the app until its window closes; returns the exit status."""
@@ -36,6 +70,7 @@ def run(argv: list[str]) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    skip_source_reads()
     QCoreApplication.setApplicationName("quizapp")
     QCoreApplication.setOrganizationName("quizapp")
     QGuiApplication.setDesktopFileName("quizapp")

@@ -97,3 +97,55 @@ def test_first_question_is_painted_before_other_screens_or_qt_multimedia_load(
     lines = done.stdout.splitlines()
     assert any(line.startswith("first-question-painted ") for line in lines)
     assert "loaded: " in lines and "after: " in lines  # none of them, even at the close
+
+
+SOURCE_READS_SCRIPT = textwrap.dedent(
+    """
+    import inspect, sys
+    import PySide6.QtWidgets
+    from quizapp.gui.app import skip_source_reads
+
+    feature = sys.modules["shibokensupport.feature"]
+    own_check = feature._mod_uses_pyside
+    before = set(sys.modules)
+    read = []
+    real_getsource = inspect.getsource
+
+    def getsource(obj):
+        read.append(getattr(obj, "__name__", "?"))
+        return real_getsource(obj)
+
+    inspect.getsource = getsource
+    assert skip_source_reads() and skip_source_reads()  # a second call changes nothing
+    import quizapp.services.collection, quizapp.study
+    import quizapp.gui.controllers.browse_panel
+    inspect.getsource = real_getsource
+    new = sorted(set(sys.modules) - before)
+    verdicts = feature.pyside_feature_dict
+    # The verdict given without reading is the one PySide6 reads from the source.
+    wrong = [m for m in new if m in verdicts and sys.modules.get(m) is not None
+             and (verdicts[m] == 0) != own_check(sys.modules[m])]
+    print("new", len(new))
+    from quizapp.gui.app import NOT_QT
+    spared = [r for r in read if r.partition(".")[0] in NOT_QT | set(sys.stdlib_module_names)
+              or (r.startswith("quizapp.") and not r.startswith("quizapp.gui."))]
+    print("read", ",".join(spared))
+    print("gui_read", any(r.startswith("quizapp.gui.") for r in read))
+    print("wrong", ",".join(wrong))
+    """
+)
+
+
+def test_pyside_is_spared_reading_the_source_of_modules_known_not_to_use_it() -> None:
+    """SQLAlchemy, SQLModel, pydantic and quizapp's core are imported with no source read
+    by PySide6; GUI modules are still read, and every verdict is the one a read gives."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", SOURCE_READS_SCRIPT], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(" ", 1) if " " in line else (line, "")
+                 for line in done.stdout.splitlines())
+    assert int(lines["new"]) > 200  # the storage stack was imported here
+    assert lines["read"] == ""  # none of the storage stack, the core or the standard library
+    assert lines["gui_read"] == "True"
+    assert lines["wrong"] == ""
