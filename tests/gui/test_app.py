@@ -59,7 +59,7 @@ FIRST_QUESTION_SCRIPT = textwrap.dedent(
     LATER = ("quizapp.gui.controllers.browse_panel", "quizapp.gui.controllers.reader_panel",
              "quizapp.gui.controllers.progress_panel", "quizapp.gui.views.browse_view",
              "quizapp.gui.views.reader_view", "quizapp.gui.views.progress_view",
-             "PySide6.QtMultimedia")
+             "PySide6.QtMultimedia", "quizapp.cli.study", "quizapp.cli.optimize")
     seen = {}
     original = main_window.MainWindow.start_study
 
@@ -75,9 +75,9 @@ FIRST_QUESTION_SCRIPT = textwrap.dedent(
         self.study.view.prompt.installEventFilter(self._watch)
 
     main_window.MainWindow.start_study = start_study
-    from quizapp.gui.app import run
+    from quizapp.cli import main
 
-    status = run([])
+    status = main([])  # as the quizapp command with no arguments
     print("loaded:", ",".join(seen["loaded"]))
     print("after:", ",".join(m for m in LATER if m in sys.modules))
     sys.exit(status)
@@ -88,7 +88,8 @@ FIRST_QUESTION_SCRIPT = textwrap.dedent(
 def test_first_question_is_painted_before_other_screens_or_qt_multimedia_load(
         quizapp_home: Path) -> None:
     """A start straight into a sitting imports neither Browse, Reader nor Progress (they are
-    built when first shown) nor Qt Multimedia (loaded when a sound is first shown)."""
+    built when first shown), nor Qt Multimedia (loaded when a sound is first shown), nor the
+    command line's parsers (the command without arguments goes straight to the app)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QUIZAPP_HOME=str(quizapp_home),
                QUIZAPP_STUDY_AT_START="1", QUIZAPP_FIRST_QUESTION_STAMP="quit")
     done = subprocess.run([sys.executable, "-c", FIRST_QUESTION_SCRIPT], env=env,
