@@ -150,3 +150,72 @@ def test_pyside_is_spared_reading_the_source_of_modules_known_not_to_use_it() ->
     assert lines["read"] == ""  # none of the storage stack, the core or the standard library
     assert lines["gui_read"] == "True"
     assert lines["wrong"] == ""
+
+
+GC_SCRIPT = textwrap.dedent(
+    """
+    import gc, sys
+    from PySide6.QtCore import QEvent, QObject
+    from quizapp.gui import main_window
+    from quizapp.cli import main
+
+    seen = {"passes": 0}
+    original = main_window.MainWindow.start_study
+
+    class Watch(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and watched.text() and "painted" not in seen:
+                seen["painted"] = seen["passes"]
+            return False
+
+    def start_study(self):
+        seen["enabled at start"] = gc.isenabled()
+        original(self)
+        self._watch = Watch(self)
+        self.study.view.prompt.installEventFilter(self._watch)
+
+    def count(phase, info):
+        if phase == "start":
+            seen["passes"] += 1
+
+    main_window.MainWindow.start_study = start_study
+    gc.collect()
+    gc.callbacks.append(count)
+    status = main([])
+    gc.callbacks.remove(count)
+    print(seen["enabled at start"], seen["painted"], gc.isenabled())
+    sys.exit(status)
+    """
+)
+
+
+def test_no_garbage_collection_pass_runs_before_the_first_question_is_painted(
+        quizapp_home: Path) -> None:
+    """The collector is paused from the start to the event loop's first turn, and what the
+    start made is set aside then: no pass walks it before the first question is painted;
+    collecting is on again afterwards."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QUIZAPP_HOME=str(quizapp_home),
+               QUIZAPP_STUDY_AT_START="1", QUIZAPP_FIRST_QUESTION_STAMP="quit")
+    done = subprocess.run([sys.executable, "-c", GC_SCRIPT], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False 0 True"
+
+
+def test_an_embedded_start_leaves_garbage_collection_on(
+        qtbot: object, quizapp_home: Path) -> None:
+    import gc
+
+    from PySide6.QtWidgets import QApplication
+
+    from quizapp.gui.app import _open_windows, run
+
+    assert gc.isenabled()
+    assert run([]) == 0  # in the tests' application: returns with the window open
+    assert gc.isenabled()
+    window = _open_windows.pop()
+    window.close()
+    QApplication.processEvents()
+    from quizapp.gui.controllers.backups import finish_exit_backups
+
+    assert finish_exit_backups(60)  # the exit backup, written and checked
