@@ -13,10 +13,10 @@ With ``--first-start`` the backups folder is emptied before every warm run,
 so that each is a first start with no recent backup: the start-up backup is
 due (it begins a second after the first screen has been painted). Each run
 then closes the window, and two more figures are kept: *close*,
-from the first question painted to the window being hidden (the app's
+from the close being asked for to the window being hidden (the app's
 ``window-closed`` stamp), what the learner waits for; and *close to exit*,
-from the same moment to the process' end (closing the collection, the exit
-backup and its integrity check, which run after the window has gone).
+from the first question painted to the process' end (closing the collection,
+the exit backup and its integrity check, which run after the window has gone).
 
 *Cold* runs start in an empty folder: the database is created and the seed
 deck loaded first, as on a first start. *Warm* runs reuse one folder, as every
@@ -55,9 +55,10 @@ CLOSED = "window-closed"
 
 def one_run(home: Path, platform: str, timeout: float, pycache: Path | None = None
             ) -> tuple[float, float, float, float, float]:
-    """Milliseconds from spawning the app to its first question being painted, from then
-    to the window being hidden, and from then to the process' exit; then the CPU
-    milliseconds the process (all threads) and its main thread spent until that paint."""
+    """Milliseconds from spawning the app to its first question being painted, from the
+    close being asked for to the window being hidden, and from that paint to the process'
+    exit; then the CPU milliseconds the process (all threads) and its main thread spent
+    until that paint."""
     env = dict(os.environ, QUIZAPP_HOME=str(home), QT_QPA_PLATFORM=platform,
                QUIZAPP_STUDY_AT_START="1", QUIZAPP_FIRST_QUESTION_STAMP="quit")
     env.pop("QUIZAPP_DATABASE_URL", None)
@@ -69,18 +70,21 @@ def one_run(home: Path, platform: str, timeout: float, pycache: Path | None = No
                           text=True, timeout=timeout, check=False)
     end = time.time()
     stamps = {}
+    asked = None
     cpu = (float("nan"), float("nan"))
     for line in done.stdout.splitlines():
         words = line.split()
-        if len(words) == 2 and words[0] in (STAMP, CLOSED):
+        if len(words) in (2, 3) and words[0] in (STAMP, CLOSED):
             stamps[words[0]] = float(words[1])
+            if words[0] == CLOSED and len(words) == 3:  # hidden, and when the close was asked
+                asked = float(words[2])
         elif len(words) == 3 and words[0] == CPU:
             cpu = (float(words[1]) * 1000, float(words[2]) * 1000)
     if STAMP not in stamps or CLOSED not in stamps:
         raise RuntimeError(f"no {STAMP!r} or {CLOSED!r} line (exit {done.returncode}): "
                            f"{done.stderr[-2000:]}")
     painted = stamps[STAMP]
-    return ((painted - start) * 1000, (stamps[CLOSED] - painted) * 1000,
+    return ((painted - start) * 1000, (stamps[CLOSED] - (asked or painted)) * 1000,
             (end - painted) * 1000, *cpu)
 
 

@@ -70,9 +70,9 @@ Figures (quizapp ↔ Anki), the same work on both sides:
   ``gui_first_start``, the same with no recent backup in ``QUIZAPP_HOME``
   (the start-up backup is due; it begins a second after the first screen is
   painted, and the window, closed at the first question, takes the exit
-  backup instead); ``close``, from the first question
-  painted (the window is then closed) to the window being hidden, what the
-  learner waits for; ``close_process``, from the same moment to the process'
+  backup instead); ``close``, from the close being asked for (at the first
+  question) to the window being hidden, what the learner waits for;
+  ``close_process``, from the first question painted to the process'
   exit: closing the collection, the exit backup and its check, which run
   after the window has gone.
 
@@ -504,14 +504,18 @@ def gui_figures(args: argparse.Namespace, db: Path, work: Path, env: dict[str, s
         """Start → first question, first question → window gone, and → process exit."""
         start, out, end = timed_process(cmd, genv)
         stamps = {}
+        asked = None
         for line in out.splitlines():
             words = line.split()
-            if len(words) == 2 and words[0] in (GUI_STAMP, GUI_CLOSED):
+            if len(words) in (2, 3) and words[0] in (GUI_STAMP, GUI_CLOSED):
                 stamps[words[0]] = float(words[1])
+                if words[0] == GUI_CLOSED and len(words) == 3:  # hidden; the close asked
+                    asked = float(words[2])
         if GUI_STAMP not in stamps:
             raise RuntimeError(f"no {GUI_STAMP!r} line from the app")
         painted = stamps[GUI_STAMP]
-        return painted - start, stamps.get(GUI_CLOSED, end) - painted, end - painted
+        return (painted - start, stamps.get(GUI_CLOSED, end) - (asked or painted),
+                end - painted)
 
     one()  # warm-up: compiles the bytecode and takes the start-up backup, untimed
     first_q, close, close_process, first_start, close_after_first = [], [], [], [], []

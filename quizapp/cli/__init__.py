@@ -415,6 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``quizapp`` command; returns the exit status."""
+    if not (sys.argv[1:] if argv is None else argv):
+        # No command: the desktop app, without building every command's parser first.
+        try:
+            return int(cmd_gui(argparse.Namespace(command=None)))
+        except Exception as exc:
+            return _report_error(exc)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

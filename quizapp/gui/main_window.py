@@ -35,10 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from quizapp.gui.controllers.browse_panel import BrowsePanel
 from quizapp.gui.controllers.fitting import AutoFit, parameter_actions
-from quizapp.gui.controllers.progress_panel import ProgressPanel
-from quizapp.gui.controllers.reader_panel import ReaderPanel
 from quizapp.gui.controllers.safekeeping import Safekeeping
 from quizapp.gui.controllers.study_panel import StudyPanel
 from quizapp.gui.models.deck_list_model import DeckListModel, DeckSummary
@@ -53,8 +50,14 @@ from quizapp.gui.workers import WorkerRunner
 
 if TYPE_CHECKING:
     from quizapp.gui.controllers.article_review_panel import ArticleReviewPanel
+    from quizapp.gui.controllers.browse_panel import BrowsePanel
     from quizapp.gui.controllers.library import Library, ProfileInfo
     from quizapp.gui.controllers.practice_test_panel import PracticeTestPanel
+    from quizapp.gui.controllers.progress_panel import ProgressPanel
+    from quizapp.gui.controllers.reader_panel import ReaderPanel
+
+#: The pages the navigation bar switches between.
+PAGES = ("decks", "browse", "reader", "progress")
 
 ARTICLE_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm);;All files (*)"
 
@@ -100,24 +103,17 @@ class MainWindow(QMainWindow):
         self.deck_model = DeckListModel(self)
         self.deck_page = DeckPage(self.deck_model, self)
         self.study = StudyPanel(self)
-        self.browse = BrowsePanel(self, self.open_dialog)
-        self.reader = ReaderPanel(self)
-        self.progress = ProgressPanel(self)
-        # The practice-test screen pulls in the storage stack: built on first use,
-        # so that the window still shows before SQLAlchemy is imported.
+        # Browse, Reader and Progress (their modules too) are built when first used
+        # (the properties below): a start straight to the deck list or a sitting
+        # neither imports nor builds them. The practice-test screen pulls in the
+        # storage stack: it is built on first use too.
+        self._browse: BrowsePanel | None = None
+        self._reader: ReaderPanel | None = None
+        self._progress: ProgressPanel | None = None
         self.practice: PracticeTestPanel | None = None
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.deck_page)
         self.pages.addWidget(self.study.view)
-        self.pages.addWidget(self.browse.view)
-        self.pages.addWidget(self.reader.view)
-        self.pages.addWidget(self.progress.view)
-        self.page_widgets: dict[str, QWidget] = {
-            "decks": self.deck_page,
-            "browse": self.browse.view,
-            "reader": self.reader.view,
-            "progress": self.progress.view,
-        }
         self.hint = HintBanner(self)
         self.hint.hide()
         self.nav = NavBar(self)
@@ -230,7 +226,7 @@ class MainWindow(QMainWindow):
             )
         self.act_find = self._action("&Find facts", self.find_facts, QKeySequence.StandardKey.Find)
         self.act_refresh_stats = self._action(
-            "&Refresh progress", self.progress.refresh, QKeySequence.StandardKey.Refresh
+            "&Refresh progress", lambda: self.progress.refresh(), QKeySequence.StandardKey.Refresh
         )
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -407,14 +403,59 @@ class MainWindow(QMainWindow):
         )
         self.nav.page_requested.connect(self.show_page)
         self.hint.dismissed.connect(self._hint_dismissed)
-        self.browse.status_message.connect(self.show_status)
-        self.browse.decks_changed.connect(self._decks_changed)
-        self.browse.read_requested.connect(self.read_fact)
-        self.reader.status_message.connect(self.show_status)
-        self.reader.edit_requested.connect(self.edit_fact)
-        self.reader.browse_requested.connect(self.browse_fact)
-        self.reader.add_requested.connect(self._add_fact_from_reader)
-        self.progress.status_message.connect(self.show_status)
+
+    # ------------------------------------------------ screens built on first use
+
+    @property
+    def browse(self) -> BrowsePanel:
+        """The Browse screen's controller (built, with its page, on first use)."""
+        if self._browse is None:
+            from quizapp.gui.controllers.browse_panel import BrowsePanel
+
+            panel = BrowsePanel(self, self.open_dialog)
+            panel.status_message.connect(self.show_status)
+            panel.decks_changed.connect(self._decks_changed)
+            panel.read_requested.connect(self.read_fact)
+            self.pages.addWidget(panel.view)
+            self._browse = panel
+        return self._browse
+
+    @property
+    def reader(self) -> ReaderPanel:
+        """The Reader screen's controller (built, with its page, on first use)."""
+        if self._reader is None:
+            from quizapp.gui.controllers.reader_panel import ReaderPanel
+
+            panel = ReaderPanel(self)
+            panel.status_message.connect(self.show_status)
+            panel.edit_requested.connect(self.edit_fact)
+            panel.browse_requested.connect(self.browse_fact)
+            panel.add_requested.connect(self._add_fact_from_reader)
+            self.pages.addWidget(panel.view)
+            self._reader = panel
+        return self._reader
+
+    @property
+    def progress(self) -> ProgressPanel:
+        """The Progress screen's controller (built, with its page, on first use)."""
+        if self._progress is None:
+            from quizapp.gui.controllers.progress_panel import ProgressPanel
+
+            panel = ProgressPanel(self)
+            panel.status_message.connect(self.show_status)
+            self.pages.addWidget(panel.view)
+            self._progress = panel
+        return self._progress
+
+    def page_widget(self, name: str) -> QWidget:
+        """The page the navigation bar names ``name`` (its screen built if not yet used)."""
+        if name == "browse":
+            return self.browse.view
+        if name == "reader":
+            return self.reader.view
+        if name == "progress":
+            return self.progress.view
+        return self.deck_page
 
     # --------------------------------------------------------------- opening
 
@@ -1160,17 +1201,19 @@ class MainWindow(QMainWindow):
         widget = self.pages.currentWidget()
         if widget is self.study.view:
             return "study"
-        return next((n for n, w in self.page_widgets.items() if w is widget), "decks")
+        built = {"browse": self._browse, "reader": self._reader, "progress": self._progress}
+        return next((n for n, panel in built.items()
+                     if panel is not None and panel.view is widget), "decks")
 
     def show_page(self, name: str) -> None:
         """Switch to a page (not while studying)."""
-        if self.study.active or name not in self.page_widgets:
+        if self.study.active or name not in PAGES:
             self.nav.set_current(self.current_page())
             return
         if name == "decks":
             self.show_decks()
             return
-        self.pages.setCurrentWidget(self.page_widgets[name])
+        self.pages.setCurrentWidget(self.page_widget(name))
         self.nav.set_current(name)
         self.act_back.setEnabled(True)
         if name in self._stale or name == "progress":
@@ -1361,13 +1404,14 @@ class MainWindow(QMainWindow):
         self.study.restyle()
         self.nav.restyle()
         self.hint.restyle()
-        if self.reader.deck is not None:
-            self.reader.refresh()
-        if self.browse.current_fact() is not None:
-            self.browse.select_fact(self.browse.current_fact().fact_row_id)  # type: ignore[union-attr]
-        self.progress.view.update()
-        for widget in self.progress.view.findChildren(QWidget):
-            widget.update()
+        if self._reader is not None and self._reader.deck is not None:
+            self._reader.refresh()
+        if self._browse is not None and self._browse.current_fact() is not None:
+            self._browse.select_fact(self._browse.current_fact().fact_row_id)  # type: ignore[union-attr]
+        if self._progress is not None:
+            self._progress.view.update()
+            for widget in self._progress.view.findChildren(QWidget):
+                widget.update()
 
     def follow_system_scheme(self, *_args: object) -> None:
         """The desktop switched between light and dark: follow it if asked to."""
@@ -1403,7 +1447,8 @@ class MainWindow(QMainWindow):
             self.study.stop()
         self.tasks.cancel_all()
         self.tasks.wait(30000)
-        self.progress.wait(30000)
+        if self._progress is not None:
+            self._progress.wait(30000)
         self.runner.wait(30000)
         self.fitting.wait(30000)
         self.safekeeping.keeper.wait(60000)

@@ -17,11 +17,13 @@ from sqlalchemy import (
     DateTime,
     Index,
     LargeBinary,
+    Table,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -54,9 +56,27 @@ def spelled(template: str, alias: str = "") -> str:
 
 
 def _where(template: str) -> dict[str, Any]:
-    """Keyword arguments that make an Index partial on both databases."""
-    condition = text(spelled(template))
-    return {"sqlite_where": condition, "postgresql_where": condition}
+    """Keyword arguments that make an Index partial on both databases.
+
+    Only SQLite's is named here: naming ``postgresql_where`` would import
+    SQLAlchemy's PostgreSQL dialect (and its drivers' modules) with this module,
+    at every start on SQLite. :func:`_partial_on_postgresql` gives the same
+    condition to PostgreSQL just before a table is created there.
+    """
+    return {"sqlite_where": text(spelled(template))}
+
+
+def _partial_on_postgresql(table: Table, connection: Connection, **_: Any) -> None:
+    """Before a table is created on PostgreSQL: its partial indexes get their condition."""
+    if connection.dialect.name != "postgresql":
+        return
+    for index in table.indexes:
+        condition = index.dialect_options["sqlite"]["where"]
+        if condition is not None:
+            index.dialect_options["postgresql"]["where"] = condition
+
+
+event.listen(Table, "before_create", _partial_on_postgresql)
 
 
 def as_utc(value: datetime | str | None) -> datetime | None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -439,6 +439,40 @@ def test_first_question_is_on_screen_before_its_strip_is_counted(
     window.start_study()
     assert study.view.progress_text.accessibleDescription() == ""
     assert wait_strip(qtbot, study).endswith("1 answered today")
+
+
+def test_strip_is_counted_after_the_first_question_has_been_painted(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """The counts wait for the question's first paint, not merely for the loop's next turn
+    (which may come before the paint: the learner would wait for the counts)."""
+    study = window.study
+    prompt = study.view.prompt
+    seen: list[str] = []  # the strip's text at each paint of the question
+
+    class Watch(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt names it)
+            if event.type() == QEvent.Type.Paint and prompt.text():
+                seen.append(study.view.progress_text.accessibleDescription())
+            return False
+
+    watch = Watch()
+    prompt.installEventFilter(watch)
+    try:
+        window.start_study()
+        assert study.state == StudyPanel.QUESTION
+        text = wait_strip(qtbot, study)
+    finally:
+        prompt.removeEventFilter(watch)
+    assert seen, "the question was counted before it was ever painted"
+    assert seen[0] == ""  # painted first, with a blank strip ...
+    assert text.endswith("answered today")  # ... and counted afterwards
+
+    # A window that is not on screen gets no paint: its strip is counted all the same.
+    study.stop()
+    window.hide()
+    window.start_study()
+    assert not prompt.isVisible()
+    assert wait_strip(qtbot, study).endswith("answered today")
 
 
 def test_summary_says_when_the_daily_limit_holds_cards_back(

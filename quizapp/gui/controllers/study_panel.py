@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from quizapp.gui.feedback_log import FeedbackLog
@@ -80,6 +80,20 @@ ANSWER_NOT_SAVED = (
 )
 
 
+class _AfterPaint(QObject):
+    """Watches a widget: after its next paint, ``then`` runs at the event loop's next turn."""
+
+    def __init__(self, then: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._then = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
+
+
 class StudyPanel(QObject):
     """The study screen's controller; ``view`` is the widget to show."""
 
@@ -126,6 +140,7 @@ class StudyPanel(QObject):
         # "Study more today": (profile, deck, study day) -> new cards allowed beyond the
         # saved limit. Kept while the app runs, never saved; another day does not see it.
         self._more_new: dict[tuple[int, int, int], int] = {}
+        self._painted = _AfterPaint(self._fill_strip, self)
 
         v = self.view
         for panel in (v.choice_panel, v.typed_panel, v.timeline_panel):
@@ -209,7 +224,7 @@ class StudyPanel(QObject):
         # The first question is painted before the strip is counted: at start-up
         # the counts read every card of the deck, and the learner need not wait
         # for them. Until they are read the strip is blank (never a stale or
-        # guessed figure); they are filled at the event loop's next turn.
+        # guessed figure); they are filled once the question has been painted.
         self._before_today = (0, 0)
         self._left = None
         self._remaining = 0
@@ -217,10 +232,26 @@ class StudyPanel(QObject):
         self._strip_pending = True
         self._show_next()
         if self._strip_pending:
+            self._fill_strip_once_painted()
+
+    def _fill_strip_once_painted(self) -> None:
+        """Count the strip at the event loop's turn after the question's first paint.
+
+        A zero timer alone is not enough: the loop may run it before the
+        window's pending paint, and the learner would wait for the counts. A
+        prompt that is not on screen (a hidden window) gets no paint; its strip
+        is counted at the loop's next turn.
+        """
+        prompt = self.view.prompt
+        prompt.removeEventFilter(self._painted)
+        if prompt.isVisible():
+            prompt.installEventFilter(self._painted)
+        else:
             QTimer.singleShot(0, self._fill_strip)
 
     def _fill_strip(self) -> None:
         """Count the strip of a sitting's first question, once it is on screen."""
+        self.view.prompt.removeEventFilter(self._painted)
         if not self._strip_pending or self.session is None:
             return
         counts = self._refresh_progress()

@@ -56,16 +56,27 @@ def multimedia_module() -> Any | None:
     return QtMultimedia
 
 
+_NOT_LOADED = object()
+
+
 class SoundPlayer:
     """Plays one sound at a time from its bytes (kept in a private temporary folder)."""
 
     def __init__(self) -> None:
-        self.multimedia = multimedia_module()
+        self._multimedia: Any = _NOT_LOADED
         self._player: Any = None
         self._output: Any = None
         self._folder: tempfile.TemporaryDirectory[str] | None = None
         #: The names of the sounds asked to play, in order (what the strip asked for).
         self.requests: list[str] = []
+
+    @property
+    def multimedia(self) -> Any | None:
+        """PySide6.QtMultimedia, imported when a sound is first shown or played (None
+        without it): a strip that never shows a sound never loads it."""
+        if self._multimedia is _NOT_LOADED:
+            self._multimedia = multimedia_module()
+        return self._multimedia
 
     def problem(self) -> str | None:
         """Why sound cannot play on this computer now (a tooltip's text), or None."""
