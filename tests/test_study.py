@@ -38,6 +38,7 @@ from quizapp.services.profiles import (
     update_profile_settings,
 )
 from quizapp.storage import repository as repo
+from quizapp.storage import writer
 from quizapp.storage.models import (
     CardRow,
     FactRow,
@@ -452,11 +453,15 @@ def test_a_failed_answer_changes_nothing(url: str, monkeypatch: pytest.MonkeyPat
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(StudySession, "_count_session", staticmethod(boom))
+    # The review row fails after the card row was written: the answer's one
+    # transaction rolls both back (and the sitting's first row with them).
+    monkeypatch.setattr(writer.AnswerWriter, "append_review", boom)
     with pytest.raises(RuntimeError):
         session.answer_flashcard(q, 3, T0, 1000)
     assert card_values(col, q.card_id) == before
     assert review_rows(col, pid) == []
+    with col.session() as s:
+        assert s.exec(select(StudySessionRow)).all() == []
     monkeypatch.undo()
     # The same question can still be answered.
     assert session.answer_flashcard(q, 3, T0, 1000).review_id > 0

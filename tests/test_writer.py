@@ -214,7 +214,7 @@ def test_a_failed_undo_writes_nothing(url: str, monkeypatch: pytest.MonkeyPatch)
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(writer.StudyWriter, "count_session", boom)
+    monkeypatch.setattr(writer.StudyWriter, "set_session_totals", boom)
     with pytest.raises(RuntimeError):
         session.undo(T0 + timedelta(seconds=10))
     assert [r.kind for r in reviews(col, pid)] == ["study"]

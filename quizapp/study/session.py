@@ -43,10 +43,15 @@ too). Elsewhere (PostgreSQL) the queues are read afresh for every question.
 The order is exactly that of one ``UNION ALL`` of the queues ordered by
 (queue, due, id); ``tests/test_study_queue.py`` compares the two. Daily
 counts are read from the log once per study day and then kept in memory. An
-answer reads its card by primary key and writes the card, the review and the
-session row with plain SQL on the driver's connection, in one transaction
+answer reads its card by primary key and writes the card and the review with
+plain SQL on the driver's connection, in one transaction
 (:class:`quizapp.storage.writer.AnswerWriter`; on an SQLite file one writer,
-with its prepared statements, serves the whole sitting).
+with its prepared statements, serves the whole sitting). The sitting's
+study-session row is inserted with its first answer; its totals (answered,
+right) are kept in memory and written with an undo or overrule and by
+:meth:`StudySession.close`, not with each answer. A sitting the app never
+ended (it was killed) is counted from its review rows and ended at its last
+answer when the profile's next sitting begins.
 Neither grows with the number of cards.
 """
 
@@ -144,6 +149,10 @@ class StudySession(CardActions):
                 o.deck_id: settings_from(profile, o)
                 for o in db.deck_overrides(s, self.profile_id)
             }
+        # Sittings of this profile that never ended (the app was killed): counted from
+        # their reviews and ended at their last answer (see writer.end_unfinished_sessions).
+        with writer.writing(collection) as w:
+            w.end_unfinished_sessions(self.profile_id)
         self._decks: dict[int, _DeckTools] = {}
         self._no_form: set[int] = set()  # cards with no question form (skipped)
         self._shown: dict[int, tuple[int, int]] = {}  # card id -> (reps when built, deck id)
@@ -156,6 +165,10 @@ class StudySession(CardActions):
         self._counts: _DayCounts | None = None
         self._extra_new: dict[tuple[int, int], int] = {}  # (study day, deck id) -> more new
         self._session_row_id: int | None = None
+        # The sitting's totals (answered, right), written with its undo and overrule and
+        # when it ends; whether its row was ended (an answer after that opens it again).
+        self._totals: tuple[int, int] = (0, 0)
+        self._row_ended = False
         # The queue kept in memory (SQLite files) and the connection it is read on.
         self._link = db.SittingConnection(collection, db.keeps_queue(collection.engine), self,
                                           StudySession._held_anew)
@@ -687,13 +700,14 @@ class StudySession(CardActions):
             session_row_id = self._session_row_id
             if session_row_id is None:
                 session_row_id = w.start_session(self.profile_id, now)
+            elif self._row_ended:
+                w.reopen_session(session_row_id)
             w.write_card(card, card_id, after, question.family.value)
             review_id = w.append_review(card_id, self.profile_id, session_row_id, now,
                                         writer.AnswerRow(
                 today, kind, question.form.value, question.prompt, _shown_choices(question),
                 given, result.correct, result.verdict.value, response_ms, rating,
                 before.to_json(), after.to_json()))
-            self._count_session(w, session_row_id, now, 1, result.correct)
             w.commit()
         except BaseException:
             w.rollback()
@@ -704,6 +718,8 @@ class StudySession(CardActions):
                 pooled.close()
         # Committed: now update what this object remembers.
         self._session_row_id = session_row_id
+        self._totals = self._counted(1, result.correct)
+        self._row_ended = False
         self._history.append(review_id)
         self._shown[card_id] = (_ANSWERED, deck_id)  # a second submit is refused
         if kind == KIND_STUDY:
@@ -724,21 +740,22 @@ class StudySession(CardActions):
     def close(self, now: datetime) -> None:
         """Mark the sitting as ended and let go of the held connection.
 
-        Nothing is written if nothing was answered; the session may be used on
-        (it connects again).
+        Writes the sitting's totals and end on its study-session row; nothing
+        is written if nothing was answered. The session may be used on (it
+        connects again, and its row is open again at its next answer).
         """
         self._release_connection()
         self._drop_queue()
         if self._session_row_id is None:
             return
         with writer.writing(self._col) as w:
-            w.end_session(self._session_row_id, now)
+            w.set_session_totals(self._session_row_id, *self._totals, ended_at=now)
+        self._row_ended = True
 
-    @staticmethod
-    def _count_session(w: writer.AnswerWriter | writer.StudyWriter, session_row_id: int,
-                       now: datetime, answered: int, correct: bool) -> None:
-        correct_change = (answered if answered else 1) * int(correct)
-        w.count_session(session_row_id, now, answered, correct_change)
+    def _counted(self, answered: int, correct: bool) -> tuple[int, int]:
+        """The sitting's totals after an answer (1), an undo (-1) or an overrule (0)."""
+        total, right = self._totals
+        return total + answered, right + (answered if answered else 1) * int(correct)
 
 
 def _shown_choices(question: Question) -> str | None:
