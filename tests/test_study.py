@@ -46,6 +46,7 @@ from quizapp.storage.models import (
     ReviewRow,
     StudySessionRow,
 )
+from quizapp.storage.reviews import session_totals
 from quizapp.storage.stats import profile_stats
 from quizapp.study import ReviewResult, StaleQuestionError, StudySession
 
@@ -839,6 +840,14 @@ def test_sixty_days_of_the_seed_deck(tmp_path: Path) -> None:
                 StudySessionRow.profile_id == pid)).all()
             assert sum(x.answered for x in sessions) == sum(
                 1 for r in rows.values() if r.kind == "study" and r.id not in undone)
+            # Each sitting kept its totals in memory and wrote them when it ended:
+            # counted again from its review rows (as for a sitting a killed app
+            # left open), every row, undos and overrules included, is the same.
+            assert all(x.ended_at is not None for x in sessions)
+            stored = {x.id: (x.answered, x.correct) for x in sessions}
+            counted = {sid: (int(n), int(right)) for sid, n, right, _last in s.execute(
+                session_totals(pid, list(stored)))}
+            assert counted == stored
 
         stats = profile_stats(col, pid, last)
         json.dumps(stats)
