@@ -33,7 +33,7 @@ from quizapp.storage import writer
 from quizapp.storage.models import CardRow, ReviewRow, StudySessionRow
 from quizapp.storage.reviewlog import review_table, run
 from quizapp.storage.reviews import is_effective
-from quizapp.study import ReviewResult, StudySession
+from quizapp.study import ReviewResult, StaleQuestionError, StudySession
 
 pytestmark = pytest.mark.both_backends
 
@@ -202,8 +202,81 @@ def test_an_answer_writes_of_the_card_only_what_changes(url: str) -> None:
     assert [r.kind for r in reviews(col, pid)] == ["study", "test", "test"]
     if url.startswith("sqlite"):
         assert len(updates) == 2, updates
-        assert "family" not in updates[0] and "suspended" not in updates[0]
-        assert "family" in updates[1] and "suspended" not in updates[1]
+        # What each sets (the WHERE of an update of a held card names every old value).
+        sets = [u.split(" WHERE ")[0] for u in updates]
+        assert "family" not in sets[0] and "suspended" not in sets[0]
+        assert "family" in sets[1] and "suspended" not in sets[1]
+    col.close()
+
+
+def card_reads(session: StudySession) -> list[str]:
+    """Watch the session's SQLite connection; the card reads by id it runs go in the list."""
+    held = session._link.conn
+    assert held is not None
+    driver = held.connection.dbapi_connection
+    assert isinstance(driver, sqlite3.Connection)
+    reads: list[str] = []
+    driver.set_trace_callback(
+        lambda sql: reads.append(sql) if sql.startswith("SELECT") and " FROM card WHERE id" in sql
+        else None)
+    return reads
+
+
+def test_an_answer_is_scheduled_from_the_card_as_served_only_while_it_is_so(url: str) -> None:
+    """The answer does not read the card its question was built from, unless it changed.
+
+    A card in review is served; another writer then gives it another memory
+    with the same number of answers (new FSRS parameters adopted in another
+    window): the answer finds its held copy stale, reads the card and is
+    scheduled from what the card now is. Another writer answering it in
+    between (one answer more) makes the question stale: refused, nothing
+    written. Untouched, the answer reads nothing and leaves the same rows.
+    """
+    col, pid, _ = qa_collection(url)
+    with col.session() as s:
+        ids = [c.id for c in s.exec(select(CardRow).where(CardRow.profile_id == pid)
+                                    .order_by(CardRow.id))]  # type: ignore[arg-type]
+    review_state = CardState(2, None, 10.0, 5.0, T0 - timedelta(days=1),
+                             T0 - timedelta(days=11), 3, 0, False, None)
+    with col.transaction() as s:
+        writer.update_cards(s, [{"id": i, **review_state.values()} for i in ids])
+    sqlite = url.startswith("sqlite")
+
+    # Untouched since served: no read of the card.
+    session = StudySession(col, pid)
+    q = session.next_question(T0)
+    assert q is not None
+    reads = card_reads(session) if sqlite else []
+    a = session.answer_flashcard(q, 3, T0, 4000)
+    assert reads == []
+    assert reviews(col, pid)[-1].state_before == review_state.to_json()
+    assert card_state(col, q.card_id).reps == 4 and a.state == 2
+
+    # Another memory, as many answers: read again, scheduled from what it is now.
+    q = session.next_question(T0 + timedelta(seconds=10))
+    assert q is not None and q.card_id != a.card_id
+    changed = review_state.with_changes(stability=20.0, difficulty=3.0)
+    with col.transaction() as s:
+        writer.update_cards(s, [{"id": int(q.card_id), **changed.values()}])
+    reads = card_reads(session) if sqlite else []
+    session.answer_flashcard(q, 3, T0 + timedelta(seconds=10), 4000)
+    assert len(reads) == (1 if sqlite else 0)
+    assert reviews(col, pid)[-1].state_before == changed.to_json()
+    after = card_state(col, q.card_id)
+    assert after.reps == 4 and after.stability is not None and after.stability > 20.0
+
+    # Answered elsewhere in between: the question is stale, and nothing is written.
+    q = session.next_question(T0 + timedelta(seconds=20))
+    assert q is not None
+    other = StudySession(col, pid)
+    elsewhere = other.build_question(q.card_id, T0)
+    assert elsewhere is not None
+    other.answer_flashcard(elsewhere, 1, T0 + timedelta(seconds=25), 4000)
+    logged = len(reviews(col, pid))
+    moved = card_state(col, q.card_id)
+    with pytest.raises(StaleQuestionError):
+        session.answer_flashcard(q, 3, T0 + timedelta(seconds=30), 4000)
+    assert len(reviews(col, pid)) == logged and card_state(col, q.card_id) == moved
     col.close()
 
 

@@ -5,10 +5,14 @@ study sitting goes through this module:
 
 - **an answer** (study or practice test): an :class:`AnswerWriter`
   (:func:`answer_writer`) runs one transaction on the driver's own
-  connection: it reads the
-  card under the write lock, and writes the card and the review with plain
-  statements the driver keeps prepared, committed before the block ends,
-  so before any feedback is built from them. The card's update sets only
+  connection: it writes the card and the review with plain statements the
+  driver keeps prepared, committed before the block ends, so before any
+  feedback is built from them. The card is not read again when the sitting
+  holds the row it served the question from: the update names the old
+  values in its ``WHERE`` and must change exactly one row
+  (:meth:`AnswerWriter.write_held_card`); otherwise (another writer changed
+  the card since, or nothing is held) the card is read under the write
+  lock first (:meth:`AnswerWriter.lock_card`). The card's update sets only
   what an answer can change (its family only when the fact was asked in
   another family than last time: the card's unique index on (profile,
   fact, family) is then left unwritten). The sitting's first answer also
@@ -72,6 +76,14 @@ _SQL_UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficu
 _SQL_UPDATE_CARD_FAMILY = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?,"
                            " due = ?, last_review = ?, reps = ?, lapses = ?, last_shown_day = ?,"
                            " family = ? WHERE id = ?")
+# The same, on the card as the sitting holds it: changes one row only if no other writer
+# changed it since it was read (each value the answer was scheduled from, ``IS`` for
+# the columns that may be NULL; PostgreSQL spells it ``IS NOT DISTINCT FROM``).
+_HELD = (" WHERE id = ? AND profile_id = ? AND state = ? AND step IS ? AND stability IS ?"
+         " AND difficulty IS ? AND due IS ? AND last_review IS ? AND reps = ? AND lapses = ?"
+         " AND suspended = ? AND last_shown_day IS ? AND family = ?")
+_SQL_UPDATE_HELD = _SQL_UPDATE_CARD.removesuffix(" WHERE id = ?") + _HELD
+_SQL_UPDATE_HELD_FAMILY = _SQL_UPDATE_CARD_FAMILY.removesuffix(" WHERE id = ?") + _HELD
 _SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
                       " study_day, kind, form, prompt, choices, given, correct, verdict,"
                       " response_ms, rating, state_before, state_after)"
@@ -85,8 +97,8 @@ _SQL_REOPEN_SESSION = "UPDATE study_session SET ended_at = NULL WHERE id = ?"
 
 @lru_cache(maxsize=16)
 def _pg(sql: str) -> str:
-    """A statement in psycopg's parameter style."""
-    return sql.replace("?", "%s")
+    """A statement in psycopg's parameter style (and PostgreSQL's null-safe equality)."""
+    return sql.replace(" IS ?", " IS NOT DISTINCT FROM ?").replace("?", "%s")
 
 
 def sqlite_time(value: datetime) -> str:
@@ -177,14 +189,18 @@ class AnswerWriter:
         """Let go of the cursor."""
         self.cursor.close()
 
+    def begin(self) -> None:
+        """Begin the answer's transaction (SQLite: with the write lock taken at once)."""
+        if self.sqlite:
+            self.cursor.execute("BEGIN IMMEDIATE")
+
     def lock_card(self, card_id: int) -> LockedCard | None:
         """The card ``card_id``, locked until the transaction ends (None if there is none).
 
         No other connection can change it between this read and the commit
-        (SQLite: the write lock is taken first; PostgreSQL: ``FOR UPDATE``).
+        (SQLite: the write lock taken by :meth:`begin`; PostgreSQL: ``FOR UPDATE``).
         """
         if self.sqlite:
-            self.cursor.execute("BEGIN IMMEDIATE")
             row = self.cursor.execute(_SQL_CARD, (card_id,)).fetchone()
         else:
             row = self.cursor.execute(_pg(_SQL_CARD) + " FOR UPDATE", (card_id,)).fetchone()
@@ -223,6 +239,37 @@ class AnswerWriter:
             self._execute(_SQL_UPDATE_CARD, (*values, card_id))
         else:
             self._execute(_SQL_UPDATE_CARD_FAMILY, (*values, family, card_id))
+
+    def write_held_card(self, card: LockedCard, card_id: int, after: CardState,
+                        family: str) -> bool:
+        """Give the card its state after an answer, if it still is ``card`` as the sitting read it.
+
+        One ``UPDATE`` whose ``WHERE`` names every value of ``card``: True
+        when it changed the row, which was then exactly ``card`` (and is
+        locked until the transaction ends); False when it changed nothing
+        (another writer changed the card since it was read, or it is gone):
+        read it with :meth:`lock_card` and schedule the answer from that. Also
+        False, writing nothing, when the answer changes nothing of the card
+        (a practice-test answer to a card not in review): only a read then
+        tells that ``card`` is current.
+        """
+        if after.suspended != card.state.suspended:
+            raise ValueError("an answer does not change whether a card is suspended")
+        same_family = family == card.family
+        if same_family and after == card.state:
+            return False
+        old = card.state
+        where = (card_id, card.profile_id, old.state, old.step, old.stability, old.difficulty,
+                 self._time(old.due), self._time(old.last_review), old.reps, old.lapses,
+                 old.suspended, old.last_shown_day, card.family)
+        values = (after.state, after.step, after.stability, after.difficulty,
+                  self._time(after.due), self._time(after.last_review), after.reps,
+                  after.lapses, after.last_shown_day)  # the answer's time formatted last
+        if same_family:
+            cur = self._execute(_SQL_UPDATE_HELD, (*values, *where))
+        else:
+            cur = self._execute(_SQL_UPDATE_HELD_FAMILY, (*values, family, *where))
+        return int(cur.rowcount) == 1
 
     def append_review(self, card_id: int, profile_id: int, session_row_id: int, now: datetime,
                       row: AnswerRow) -> int:

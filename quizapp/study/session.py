@@ -156,6 +156,9 @@ class StudySession(CardActions):
         self._decks: dict[int, _DeckTools] = {}
         self._no_form: set[int] = set()  # cards with no question form (skipped)
         self._shown: dict[int, tuple[int, int]] = {}  # card id -> (reps when built, deck id)
+        # card id -> the card as read when its question was built (its answer is
+        # scheduled from it when the card's row is still exactly so)
+        self._held: dict[int, _Candidate] = {}
         self._last_form: dict[int, Form] = {}  # card id -> form of its last answer this sitting
         self._asked_kinds: list[Kind] = []  # the kind of each question served this sitting
         self._asked_facts: dict[int, set[str]] = {}  # deck id -> fact keys served this sitting
@@ -229,6 +232,7 @@ class StudySession(CardActions):
                     if cand.card_id == self._preferred:
                         self._preferred = None
                     self._shown[cand.card_id] = (cand.reps, cand.deck_id)
+                    self._held[cand.card_id] = cand
                     self._asked_kinds.append(self._kind(cand))
                     self._asked_facts.setdefault(cand.deck_id, set()).add(cand.fact_key)
                     return question
@@ -297,13 +301,16 @@ class StudySession(CardActions):
         with self._col.session() as s:
             card = self._card(db.find_card(s, _card_key(card_id)), card_id)
             fact_key = db.fact_key(s, card.fact_id)
+            st = card.state
             cand = _Candidate(card.id, card.deck_id, card.fact_id, fact_key, card.family,
-                              card.reps, card.reported_forms, _Q_NEW, card.state.state,
-                              card.state.stability, card.state.lapses)
+                              card.reps, card.reported_forms, _Q_NEW, st.state, st.stability,
+                              st.lapses, st.step, st.difficulty, st.last_review,
+                              st.last_shown_day, st.due, True)
         self._tools(card.deck_id)
         question = self._build(cand, form)
         if question is not None:
             self._shown[card.id] = (card.reps, card.deck_id)
+            self._held[card.id] = cand
         return question
 
     def _tools(self, deck_id: int) -> _DeckTools:
@@ -525,7 +532,7 @@ class StudySession(CardActions):
     def _add_no_form(self, card_id: int) -> None:
         self._no_form.add(card_id)
 
-    def _queue_answered(self, card_id: int, kind: str, after: CardState,
+    def _queue_answered(self, card_id: int, kind: str, after: CardState, family: str,
                         today: int) -> None:
         """Put this session's own answer into the kept queue (or drop the queue)."""
         if not self._parts:
@@ -556,6 +563,8 @@ class StudySession(CardActions):
         row = found[1]  # taken out of its queue above: updated in place
         row.reps, row.due, row.state = after.reps, after.due, after.state
         row.stability, row.lapses = after.stability, after.lapses
+        row.step, row.difficulty, row.last_review = after.step, after.difficulty, after.last_review
+        row.last_shown_day, row.family = after.last_shown_day, family
         if target is not None and (target.bound is None or row.key() <= target.bound):
             insort(target.rows, row, key=_Row.key)
 
@@ -675,26 +684,43 @@ class StudySession(CardActions):
                 rating: int, now: datetime, response_ms: int | None) -> ReviewResult:
         today = self.study_day(now)
         card_id = _card_key(question.card_id)
+        family = memory.Family(question.family.value)
+        choices = len(question.choices) if question.choices is not None else 0
+
+        def scheduled(before: CardState, deck_id: int) -> CardState:
+            settings = self.settings_for(deck_id).scheduler
+            if kind == KIND_STUDY:
+                return memory.answer(before, family, result.correct, now, settings,
+                                     choices=choices).shown_on(today)
+            if before.state == CardStateKind.REVIEW:
+                return memory.answer(before, family, result.correct, now, settings,
+                                     choices=choices)
+            return before
+
+        cand = self._held.get(card_id)
         w, pooled = self._link.answer_writer()  # one transaction on the driver's connection
         try:
-            card = w.lock_card(card_id)
-            if card is None or card.profile_id != self.profile_id:
-                raise repo.NotFoundError(f"no card {question.card_id!r} for this profile")
+            w.begin()
+            card: writer.LockedCard | None = None
+            state = cand.held_state() if cand is not None else None
+            if (cand is not None and state is not None
+                    and self._shown.get(card_id, (None,))[0] == cand.reps):
+                # The card as its question was built from: written only if it still is so.
+                held = writer.LockedCard(self.profile_id, cand.deck_id, cand.fact_row_id,
+                                         state, cand.family)
+                after = scheduled(held.state, held.deck_id)
+                if w.write_held_card(held, card_id, after, question.family.value):
+                    card = held
+            if card is None:  # nothing held, or the card changed since: read it, locked
+                card = w.lock_card(card_id)
+                if card is None or card.profile_id != self.profile_id:
+                    raise repo.NotFoundError(f"no card {question.card_id!r} for this profile")
+                shown = self._shown.get(card_id)
+                if shown is not None and shown[0] != card.state.reps:
+                    raise StaleQuestionError("this question was answered already")
+                after = scheduled(card.state, card.deck_id)
+                w.write_card(card, card_id, after, question.family.value)
             deck_id, fact_row_id, before = card.deck_id, card.fact_id, card.state
-            shown = self._shown.get(card_id)
-            if shown is not None and shown[0] != before.reps:
-                raise StaleQuestionError("this question was answered already")
-            settings = self.settings_for(deck_id).scheduler
-            family = memory.Family(question.family.value)
-            choices = len(question.choices) if question.choices is not None else 0
-            if kind == KIND_STUDY:
-                after = memory.answer(before, family, result.correct, now, settings,
-                                      choices=choices).shown_on(today)
-            elif before.state == CardStateKind.REVIEW:
-                after = memory.answer(before, family, result.correct, now, settings,
-                                      choices=choices)
-            else:
-                after = before
             # 8 lapses: the fact is a leech from now on (asked another way, never suspended).
             leech = memory.is_leech(after) and not memory.is_leech(before)
             session_row_id = self._session_row_id
@@ -702,7 +728,6 @@ class StudySession(CardActions):
                 session_row_id = w.start_session(self.profile_id, now)
             elif self._row_ended:
                 w.reopen_session(session_row_id)
-            w.write_card(card, card_id, after, question.family.value)
             review_id = w.append_review(card_id, self.profile_id, session_row_id, now,
                                         writer.AnswerRow(
                 today, kind, question.form.value, question.prompt, _shown_choices(question),
@@ -722,11 +747,12 @@ class StudySession(CardActions):
         self._row_ended = False
         self._history.append(review_id)
         self._shown[card_id] = (_ANSWERED, deck_id)  # a second submit is refused
+        self._held.pop(card_id, None)
         if kind == KIND_STUDY:
             self._last_form[card_id] = question.form
         if kind == KIND_STUDY and self._counts is not None and self._counts.day == today:
             self._counts.add(deck_id, fact_row_id, before.state)
-        self._queue_answered(card_id, kind, after, today)
+        self._queue_answered(card_id, kind, after, question.family.value, today)
         return ReviewResult(
             review_id=review_id, card_id=question.card_id, fact_id=question.fact_id,
             kind=kind, correct=result.correct, verdict=result.verdict,
