@@ -43,10 +43,14 @@ too). Elsewhere (PostgreSQL) the queues are read afresh for every question.
 The order is exactly that of one ``UNION ALL`` of the queues ordered by
 (queue, due, id); ``tests/test_study_queue.py`` compares the two. Daily
 counts are read from the log once per study day and then kept in memory. An
-answer reads its card by primary key and writes the card and the review with
-plain SQL on the driver's connection, in one transaction
-(:class:`quizapp.storage.writer.AnswerWriter`; on an SQLite file one writer,
-with its prepared statements, serves the whole sitting). The sitting's
+answer writes the card and the review with plain SQL on the driver's
+connection, in one transaction (:class:`quizapp.storage.writer.AnswerWriter`;
+on an SQLite file one writer, with its prepared statements, serves the whole
+sitting). It is scheduled from the card as the queue read it when its
+question was built, without reading the card again: the card's update names
+those values and must change the row; when another writer changed the card
+since, the card is read under the write lock and the answer scheduled from
+what it is now (a question answered elsewhere in between is refused). The sitting's
 study-session row is inserted with its first answer; its totals (answered,
 right) are kept in memory and written with an undo or overrule and by
 :meth:`StudySession.close`, not with each answer. A sitting the app never
