@@ -69,6 +69,7 @@ def student_process(url: str, barrier: Any, answers: int, results: Any) -> None:
             barrier.wait(timeout=180)
             started = time.time()
             ids = answer_questions(session, answers)
+            session.close(datetime.now(UTC))  # the sitting ends: its totals are written
             results.put(("ok", session.profile_id, ids, started, time.time()))
     except BaseException:
         results.put(("error", make_url(url).username, traceback.format_exc(), 0.0, 0.0))

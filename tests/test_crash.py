@@ -18,7 +18,9 @@ After every kill:
 - every answer whose line is in ``logs/feedback.log`` is in the review log,
   and the review log holds at most one answer more than the feedback log
   (committed, killed before its line): never fewer, never two more;
-- the next start studies on (the last round quits with Ctrl+Q and must exit 0).
+- the next start studies on (the last round quits with Ctrl+Q and must exit 0);
+  after it every study sitting is ended, and its totals are its answers (a
+  killed sitting is counted from its review rows by the next start).
 
 The figures (kills survived, answers checked, answers lost) are printed.
 ``QUIZAPP_CRASH_KILLS`` and ``QUIZAPP_CRASH_SEED`` change the number of rounds
@@ -216,6 +218,20 @@ def test_answers_survive_sigkill_at_random_moments(
     assert code == 0, app_log.read_text(errors="replace")
     check, reviews = _db_state(db)
     assert check == "ok"
+    # Every sitting was ended: the killed ones by the next start (counted from
+    # their review rows), the last one by the app as it closed. Each row's
+    # totals are its answers (no undo or overrule here).
+    con = sqlite3.connect(db)
+    try:
+        sittings = con.execute(
+            "SELECT s.id, s.ended_at IS NOT NULL, s.answered, s.correct,"
+            " (SELECT count(*) FROM review r WHERE r.session_id = s.id),"
+            " (SELECT count(*) FROM review r WHERE r.session_id = s.id AND r.correct)"
+            " FROM study_session s").fetchall()
+    finally:
+        con.close()
+    assert sittings and all(ended and (n, right) == (logged, logged_right)
+                            for _id, ended, n, right, logged, logged_right in sittings), sittings
     lines, _ = _log_lines(flog)
     assert {int(line["review"]) for line in lines} <= set(reviews)
 

@@ -38,6 +38,7 @@ from quizapp.services.profiles import (
     update_profile_settings,
 )
 from quizapp.storage import repository as repo
+from quizapp.storage import writer
 from quizapp.storage.models import (
     CardRow,
     FactRow,
@@ -45,6 +46,7 @@ from quizapp.storage.models import (
     ReviewRow,
     StudySessionRow,
 )
+from quizapp.storage.reviews import session_totals
 from quizapp.storage.stats import profile_stats
 from quizapp.study import ReviewResult, StaleQuestionError, StudySession
 
@@ -452,11 +454,15 @@ def test_a_failed_answer_changes_nothing(url: str, monkeypatch: pytest.MonkeyPat
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(StudySession, "_count_session", staticmethod(boom))
+    # The review row fails after the card row was written: the answer's one
+    # transaction rolls both back (and the sitting's first row with them).
+    monkeypatch.setattr(writer.AnswerWriter, "append_review", boom)
     with pytest.raises(RuntimeError):
         session.answer_flashcard(q, 3, T0, 1000)
     assert card_values(col, q.card_id) == before
     assert review_rows(col, pid) == []
+    with col.session() as s:
+        assert s.exec(select(StudySessionRow)).all() == []
     monkeypatch.undo()
     # The same question can still be answered.
     assert session.answer_flashcard(q, 3, T0, 1000).review_id > 0
@@ -834,6 +840,14 @@ def test_sixty_days_of_the_seed_deck(tmp_path: Path) -> None:
                 StudySessionRow.profile_id == pid)).all()
             assert sum(x.answered for x in sessions) == sum(
                 1 for r in rows.values() if r.kind == "study" and r.id not in undone)
+            # Each sitting kept its totals in memory and wrote them when it ended:
+            # counted again from its review rows (as for a sitting a killed app
+            # left open), every row, undos and overrules included, is the same.
+            assert all(x.ended_at is not None for x in sessions)
+            stored = {x.id: (x.answered, x.correct) for x in sessions}
+            counted = {sid: (int(n), int(right)) for sid, n, right, _last in s.execute(
+                session_totals(pid, list(stored)))}
+            assert counted == stored
 
         stats = profile_stats(col, pid, last)
         json.dumps(stats)

@@ -9,8 +9,13 @@ static check over quizapp/ finds no other module writing those tables.
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
+import signal
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +33,7 @@ from quizapp.storage import writer
 from quizapp.storage.models import CardRow, ReviewRow, StudySessionRow
 from quizapp.storage.reviewlog import review_table, run
 from quizapp.storage.reviews import is_effective
-from quizapp.study import ReviewResult, StudySession
+from quizapp.study import ReviewResult, StaleQuestionError, StudySession
 
 pytestmark = pytest.mark.both_backends
 
@@ -197,8 +202,81 @@ def test_an_answer_writes_of_the_card_only_what_changes(url: str) -> None:
     assert [r.kind for r in reviews(col, pid)] == ["study", "test", "test"]
     if url.startswith("sqlite"):
         assert len(updates) == 2, updates
-        assert "family" not in updates[0] and "suspended" not in updates[0]
-        assert "family" in updates[1] and "suspended" not in updates[1]
+        # What each sets (the WHERE of an update of a held card names every old value).
+        sets = [u.split(" WHERE ")[0] for u in updates]
+        assert "family" not in sets[0] and "suspended" not in sets[0]
+        assert "family" in sets[1] and "suspended" not in sets[1]
+    col.close()
+
+
+def card_reads(session: StudySession) -> list[str]:
+    """Watch the session's SQLite connection; the card reads by id it runs go in the list."""
+    held = session._link.conn
+    assert held is not None
+    driver = held.connection.dbapi_connection
+    assert isinstance(driver, sqlite3.Connection)
+    reads: list[str] = []
+    driver.set_trace_callback(
+        lambda sql: reads.append(sql) if sql.startswith("SELECT") and " FROM card WHERE id" in sql
+        else None)
+    return reads
+
+
+def test_an_answer_is_scheduled_from_the_card_as_served_only_while_it_is_so(url: str) -> None:
+    """The answer does not read the card its question was built from, unless it changed.
+
+    A card in review is served; another writer then gives it another memory
+    with the same number of answers (new FSRS parameters adopted in another
+    window): the answer finds its held copy stale, reads the card and is
+    scheduled from what the card now is. Another writer answering it in
+    between (one answer more) makes the question stale: refused, nothing
+    written. Untouched, the answer reads nothing and leaves the same rows.
+    """
+    col, pid, _ = qa_collection(url)
+    with col.session() as s:
+        ids = [c.id for c in s.exec(select(CardRow).where(CardRow.profile_id == pid)
+                                    .order_by(CardRow.id))]  # type: ignore[arg-type]
+    review_state = CardState(2, None, 10.0, 5.0, T0 - timedelta(days=1),
+                             T0 - timedelta(days=11), 3, 0, False, None)
+    with col.transaction() as s:
+        writer.update_cards(s, [{"id": i, **review_state.values()} for i in ids])
+    sqlite = url.startswith("sqlite")
+
+    # Untouched since served: no read of the card.
+    session = StudySession(col, pid)
+    q = session.next_question(T0)
+    assert q is not None
+    reads = card_reads(session) if sqlite else []
+    a = session.answer_flashcard(q, 3, T0, 4000)
+    assert reads == []
+    assert reviews(col, pid)[-1].state_before == review_state.to_json()
+    assert card_state(col, q.card_id).reps == 4 and a.state == 2
+
+    # Another memory, as many answers: read again, scheduled from what it is now.
+    q = session.next_question(T0 + timedelta(seconds=10))
+    assert q is not None and q.card_id != a.card_id
+    changed = review_state.with_changes(stability=20.0, difficulty=3.0)
+    with col.transaction() as s:
+        writer.update_cards(s, [{"id": int(q.card_id), **changed.values()}])
+    reads = card_reads(session) if sqlite else []
+    session.answer_flashcard(q, 3, T0 + timedelta(seconds=10), 4000)
+    assert len(reads) == (1 if sqlite else 0)
+    assert reviews(col, pid)[-1].state_before == changed.to_json()
+    after = card_state(col, q.card_id)
+    assert after.reps == 4 and after.stability is not None and after.stability > 20.0
+
+    # Answered elsewhere in between: the question is stale, and nothing is written.
+    q = session.next_question(T0 + timedelta(seconds=20))
+    assert q is not None
+    other = StudySession(col, pid)
+    elsewhere = other.build_question(q.card_id, T0)
+    assert elsewhere is not None
+    other.answer_flashcard(elsewhere, 1, T0 + timedelta(seconds=25), 4000)
+    logged = len(reviews(col, pid))
+    moved = card_state(col, q.card_id)
+    with pytest.raises(StaleQuestionError):
+        session.answer_flashcard(q, 3, T0 + timedelta(seconds=30), 4000)
+    assert len(reviews(col, pid)) == logged and card_state(col, q.card_id) == moved
     col.close()
 
 
@@ -214,7 +292,7 @@ def test_a_failed_undo_writes_nothing(url: str, monkeypatch: pytest.MonkeyPatch)
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(writer.StudyWriter, "count_session", boom)
+    monkeypatch.setattr(writer.StudyWriter, "set_session_totals", boom)
     with pytest.raises(RuntimeError):
         session.undo(T0 + timedelta(seconds=10))
     assert [r.kind for r in reviews(col, pid)] == ["study"]
@@ -222,6 +300,124 @@ def test_a_failed_undo_writes_nothing(url: str, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.undo()
     assert session.undo(T0 + timedelta(seconds=20)) is not None
     assert [r.kind for r in reviews(col, pid)] == ["study", "undo"]
+    col.close()
+
+
+def session_rows(col: Collection, profile_id: int) -> list[StudySessionRow]:
+    with col.session() as s:
+        return list(s.exec(select(StudySessionRow).where(
+            StudySessionRow.profile_id == profile_id).order_by(StudySessionRow.id)))  # type: ignore[arg-type]
+
+
+def test_answers_leave_the_session_row_alone_until_the_sitting_ends(url: str) -> None:
+    """The sitting's first answer inserts its row, open; its totals are written when it ends.
+
+    On SQLite the statements of every answer are watched: only the first
+    names ``study_session`` (its INSERT). Closing writes the totals and the
+    end; an answer after that opens the row again, and the next close counts
+    it too.
+    """
+    col, pid, _ = qa_collection(url)
+    session = StudySession(col, pid)
+    statements: list[str] = []
+    per_answer: list[list[str]] = []
+    now = T0
+    for i in range(4):
+        q = session.next_question(now)
+        assert q is not None
+        if url.startswith("sqlite"):
+            held = session._link.conn
+            assert held is not None
+            driver = held.connection.dbapi_connection
+            assert isinstance(driver, sqlite3.Connection)
+            statements.clear()
+            driver.set_trace_callback(statements.append)
+        session.answer_flashcard(q, 1 if i == 2 else 3, now, 4000)
+        if url.startswith("sqlite"):
+            driver.set_trace_callback(None)
+            per_answer.append([x for x in statements if "study_session" in x])
+        now += timedelta(seconds=30)
+        (row,) = session_rows(col, pid)
+        assert row.ended_at is None and (row.answered, row.correct) == (0, 0)
+    if url.startswith("sqlite"):
+        assert [len(x) for x in per_answer] == [1, 0, 0, 0], per_answer
+        assert per_answer[0][0].startswith("INSERT INTO study_session")
+    session.close(now)
+    (row,) = session_rows(col, pid)
+    assert (row.answered, row.correct, row.ended_at) == (4, 3, now)
+    # Used on after the close: the row is open again, and counted at the next close.
+    q = session.next_question(now)
+    assert q is not None
+    session.answer_flashcard(q, 3, now, 4000)
+    (row,) = session_rows(col, pid)
+    assert row.ended_at is None
+    session.close(now + timedelta(minutes=1))
+    (row,) = session_rows(col, pid)
+    assert (row.answered, row.correct, row.ended_at) == (5, 4, now + timedelta(minutes=1))
+    col.close()
+
+
+KILLED_SITTING = r"""
+import json, os, signal, sys
+from datetime import UTC, datetime, timedelta
+from quizapp.services.collection import Collection
+from quizapp.study import StudySession
+
+url, pid = sys.argv[1], int(sys.argv[2])
+now = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+col = Collection.open(url, first_start=False)
+session = StudySession(col, pid)
+
+def answer(right):
+    global now
+    q = session.next_question(now)
+    while q is None:
+        now += timedelta(minutes=10)
+        q = session.next_question(now)
+    result = session.answer_flashcard(q, 3 if right else 1, now, 4000)
+    now += timedelta(seconds=20)
+    return result
+
+answer(True)
+wrong = answer(False)
+session.overrule(wrong.review_id, now)  # its totals are written with it
+answer(False)
+session.undo(now)  # and with it
+written = list(session._totals)
+answer(True)
+answer(False)
+last = answer(True)
+print(json.dumps({"row": session._session_row_id, "written": written,
+                  "totals": list(session._totals), "last": last.review_id}), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_sitting_the_app_never_ended_is_counted_by_the_next(url: str) -> None:
+    """A real process answers, undoes and overrules, then is killed (SIGKILL) mid-sitting.
+
+    Its row still holds the totals of its last undo, open; the profile's next
+    sitting counts it from its review rows to exactly the totals the killed
+    sitting held in memory, and ends it at its last answer.
+    """
+    col, pid, _ = qa_collection(url)
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(root), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    child = subprocess.run([sys.executable, "-c", KILLED_SITTING, url, str(pid)], env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    told = json.loads(child.stdout.strip().splitlines()[-1])
+    (row,) = session_rows(col, pid)
+    assert row.id == told["row"] and row.ended_at is None
+    assert [row.answered, row.correct] == told["written"] != told["totals"]
+    StudySession(col, pid)  # the next sitting begins
+    (row,) = session_rows(col, pid)
+    assert [row.answered, row.correct] == told["totals"] == [5, 4]
+    with col.session() as s:
+        last = s.get(ReviewRow, told["last"])
+        assert last is not None
+    assert row.ended_at == last.reviewed_at
     col.close()
 
 

@@ -19,9 +19,10 @@ text, :func:`effective_sql`, :func:`not_cancelled_sql` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Table, and_, case, select
+from sqlalchemy import ColumnElement, Select, Table, and_, case, func, select, true
 from sqlalchemy.sql.expression import FromClause, Join
 
 from quizapp.scheduling.state import state_prefix
@@ -89,3 +90,28 @@ def not_cancelled_sql(alias: str) -> str:
 def effective_sql(alias: str) -> str:
     """SQL: the review row ``alias`` is an effective answer (:func:`is_effective` as text)."""
     return f"{alias}.kind IN {ANSWER_KINDS_SQL} AND {not_cancelled_sql(alias)}"
+
+
+def session_totals(profile_id: int, session_ids: Sequence[int]) -> Select[Any]:
+    """Rows (session id, answered, right, last answer time) of these study sessions.
+
+    The totals a sitting keeps of itself, counted from its review rows: each
+    study or test answer counts one answered (and one right when it was); an
+    overrule of an answer of the same sitting counts one right more; an undo
+    of a row of the same sitting takes that row back (one answered, and one
+    right when the row was right). A sitting with no review row has no row.
+    """
+    r = _review.alias("r")
+    t = _review.alias("t")  # the row an undo or overrule cancels
+    same = t.c.session_id == r.c.session_id
+    answer = r.c.kind.in_((KIND_STUDY, KIND_TEST))
+    undo_here = and_(r.c.kind == KIND_UNDO, same)
+    answered = func.sum(case((answer, 1), (undo_here, -1), else_=0))
+    right = func.sum(case(
+        (and_(answer, r.c.correct == true()), 1),
+        (and_(r.c.kind == KIND_OVERRULE, same), 1),
+        (and_(undo_here, t.c.correct == true()), -1), else_=0))
+    return (select(r.c.session_id, answered, right, func.max(r.c.reviewed_at))
+            .select_from(r.outerjoin(t, t.c.id == r.c.cancels_id))
+            .where(r.c.profile_id == profile_id, r.c.session_id.in_(list(session_ids)))
+            .group_by(r.c.session_id))

@@ -68,14 +68,18 @@ def part_statement(queue: int, one_deck: bool, no_form: bool, decks: str | None,
     is (profile, fact), so there is no sibling to keep apart. Each queue is a
     range scan of ``ix_card_due`` (profile, suspended, state, due) in (due,
     id) order. Rows: card id, deck id, fact row id, fact key, family (last
-    asked), reps, reported forms, due, state, stability, lapses.
+    asked), reps, reported forms, due, state, stability, lapses, step,
+    difficulty, last review, last shown day (with due, state, stability,
+    reps and lapses, the card's whole state: an answer is scheduled from it
+    without reading the card again).
     """
     c = card_table.alias("c")
     f = fact_table.alias("f")
     today: BindParameter[int] = bindparam("today")
     q = (
         sa_select(c.c.id, c.c.deck_id, c.c.fact_id, f.c.key, c.c.family, c.c.reps,
-                  c.c.reported_forms, c.c.due, c.c.state, c.c.stability, c.c.lapses)
+                  c.c.reported_forms, c.c.due, c.c.state, c.c.stability, c.c.lapses,
+                  c.c.step, c.c.difficulty, c.c.last_review, c.c.last_shown_day)
         .select_from(c)
         .join(f, f.c.id == c.c.fact_id)
         .where(

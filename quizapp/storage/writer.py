@@ -5,16 +5,27 @@ study sitting goes through this module:
 
 - **an answer** (study or practice test): an :class:`AnswerWriter`
   (:func:`answer_writer`) runs one transaction on the driver's own
-  connection: it reads the
-  card under the write lock, and writes the card, the review and the
-  study-session row with plain statements the driver keeps prepared,
-  committed before the block ends, so before any feedback is built from
-  them. The card's update sets only what an answer can change (its family
-  only when the fact was asked in another family than last time: the card's
-  unique index on (profile, fact, family) is then left unwritten);
+  connection: it writes the card and the review with plain statements the
+  driver keeps prepared, committed before the block ends, so before any
+  feedback is built from them. The card is not read again when the sitting
+  holds the row it served the question from: the update names the old
+  values in its ``WHERE`` and must change exactly one row
+  (:meth:`AnswerWriter.write_held_card`); otherwise (another writer changed
+  the card since, or nothing is held) the card is read under the write
+  lock first (:meth:`AnswerWriter.lock_card`). The card's update sets only
+  what an answer can change (its family only when the fact was asked in
+  another family than last time: the card's unique index on (profile,
+  fact, family) is then left unwritten). The sitting's first answer also
+  inserts its study-session row, open (no end time); later answers leave
+  that row alone;
 - **undo, overrule and the card actions** (bury, suspend, report) and the end
   of a sitting: :func:`writing` opens one ORM transaction and
-  :class:`StudyWriter` does the reads and writes it needs inside it;
+  :class:`StudyWriter` does the reads and writes it needs inside it. A
+  sitting's totals (answered, right) are written with its undo and overrule
+  and when it ends (:meth:`StudyWriter.set_session_totals`); a sitting that
+  never ended (the app was killed) is counted from its review rows and
+  ended at its last answer by the next sitting of its profile
+  (:meth:`StudyWriter.end_unfinished_sessions`);
 - **a profile import**: :func:`insert_study_sessions`, :func:`insert_reviews`,
   :func:`link_cancels`, :func:`insert_cards` and :func:`update_cards` write
   many rows at once inside the importer's transaction.
@@ -48,11 +59,11 @@ from quizapp.storage.models import (
     as_utc,
 )
 from quizapp.storage.reviewlog import answered_since, fact_table, is_cancelled_row
+from quizapp.storage.reviews import session_totals
 
 _session_table: Table = StudySessionRow.__table__  # type: ignore[attr-defined]
-_COUNT_SESSION = update(_session_table).where(_session_table.c.id == bindparam("b_id")).values(
-    answered=_session_table.c.answered + bindparam("b_answered"),
-    correct=_session_table.c.correct + bindparam("b_correct"),
+_SESSION_TOTALS = update(_session_table).where(_session_table.c.id == bindparam("b_id")).values(
+    answered=bindparam("b_answered"), correct=bindparam("b_correct"),
     ended_at=bindparam("b_ended", type_=_session_table.c.ended_at.type))
 
 # An answer's statements, run on the driver's connection (qmark style; "%s" for psycopg).
@@ -65,20 +76,29 @@ _SQL_UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficu
 _SQL_UPDATE_CARD_FAMILY = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?,"
                            " due = ?, last_review = ?, reps = ?, lapses = ?, last_shown_day = ?,"
                            " family = ? WHERE id = ?")
+# The same, on the card as the sitting holds it: changes one row only if no other writer
+# changed it since it was read (each value the answer was scheduled from, ``IS`` for
+# the columns that may be NULL; PostgreSQL spells it ``IS NOT DISTINCT FROM``).
+_HELD = (" WHERE id = ? AND profile_id = ? AND state = ? AND step IS ? AND stability IS ?"
+         " AND difficulty IS ? AND due IS ? AND last_review IS ? AND reps = ? AND lapses = ?"
+         " AND suspended = ? AND last_shown_day IS ? AND family = ?")
+_SQL_UPDATE_HELD = _SQL_UPDATE_CARD.removesuffix(" WHERE id = ?") + _HELD
+_SQL_UPDATE_HELD_FAMILY = _SQL_UPDATE_CARD_FAMILY.removesuffix(" WHERE id = ?") + _HELD
 _SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
                       " study_day, kind, form, prompt, choices, given, correct, verdict,"
                       " response_ms, rating, state_before, state_after)"
                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+# A sitting's row is open (no end time) while it runs: its totals are written with its
+# undo and overrule and when it ends, not with each answer (one page less per answer).
 _SQL_INSERT_SESSION = ("INSERT INTO study_session (profile_id, started_at, ended_at, answered,"
-                       " correct) VALUES (?, ?, ?, 0, 0)")
-_SQL_COUNT_SESSION = ("UPDATE study_session SET answered = answered + ?,"
-                      " correct = correct + ?, ended_at = ? WHERE id = ?")
+                       " correct) VALUES (?, ?, NULL, 0, 0)")
+_SQL_REOPEN_SESSION = "UPDATE study_session SET ended_at = NULL WHERE id = ?"
 
 
 @lru_cache(maxsize=16)
 def _pg(sql: str) -> str:
-    """A statement in psycopg's parameter style."""
-    return sql.replace("?", "%s")
+    """A statement in psycopg's parameter style (and PostgreSQL's null-safe equality)."""
+    return sql.replace(" IS ?", " IS NOT DISTINCT FROM ?").replace("?", "%s")
 
 
 def sqlite_time(value: datetime) -> str:
@@ -169,14 +189,18 @@ class AnswerWriter:
         """Let go of the cursor."""
         self.cursor.close()
 
+    def begin(self) -> None:
+        """Begin the answer's transaction (SQLite: with the write lock taken at once)."""
+        if self.sqlite:
+            self.cursor.execute("BEGIN IMMEDIATE")
+
     def lock_card(self, card_id: int) -> LockedCard | None:
         """The card ``card_id``, locked until the transaction ends (None if there is none).
 
         No other connection can change it between this read and the commit
-        (SQLite: the write lock is taken first; PostgreSQL: ``FOR UPDATE``).
+        (SQLite: the write lock taken by :meth:`begin`; PostgreSQL: ``FOR UPDATE``).
         """
         if self.sqlite:
-            self.cursor.execute("BEGIN IMMEDIATE")
             row = self.cursor.execute(_SQL_CARD, (card_id,)).fetchone()
         else:
             row = self.cursor.execute(_pg(_SQL_CARD) + " FOR UPDATE", (card_id,)).fetchone()
@@ -189,8 +213,12 @@ class AnswerWriter:
             bool(suspended), last_shown_day), family)
 
     def start_session(self, profile_id: int, now: datetime) -> int:
-        """A new study-session row, begun and ended at ``now``; its id."""
-        return self._insert(_SQL_INSERT_SESSION, (profile_id, self._time(now), self._time(now)))
+        """A new study-session row, begun at ``now`` and open (not ended); its id."""
+        return self._insert(_SQL_INSERT_SESSION, (profile_id, self._time(now)))
+
+    def reopen_session(self, session_row_id: int) -> None:
+        """The sitting goes on after it was ended: its row is open again."""
+        self._execute(_SQL_REOPEN_SESSION, (session_row_id,))
 
     def write_card(self, card: LockedCard, card_id: int, after: CardState, family: str) -> None:
         """Give the locked card its state after an answer asked in a form of ``family``.
@@ -212,6 +240,37 @@ class AnswerWriter:
         else:
             self._execute(_SQL_UPDATE_CARD_FAMILY, (*values, family, card_id))
 
+    def write_held_card(self, card: LockedCard, card_id: int, after: CardState,
+                        family: str) -> bool:
+        """Give the card its state after an answer, if it still is ``card`` as the sitting read it.
+
+        One ``UPDATE`` whose ``WHERE`` names every value of ``card``: True
+        when it changed the row, which was then exactly ``card`` (and is
+        locked until the transaction ends); False when it changed nothing
+        (another writer changed the card since it was read, or it is gone):
+        read it with :meth:`lock_card` and schedule the answer from that. Also
+        False, writing nothing, when the answer changes nothing of the card
+        (a practice-test answer to a card not in review): only a read then
+        tells that ``card`` is current.
+        """
+        if after.suspended != card.state.suspended:
+            raise ValueError("an answer does not change whether a card is suspended")
+        same_family = family == card.family
+        if same_family and after == card.state:
+            return False
+        old = card.state
+        where = (card_id, card.profile_id, old.state, old.step, old.stability, old.difficulty,
+                 self._time(old.due), self._time(old.last_review), old.reps, old.lapses,
+                 old.suspended, old.last_shown_day, card.family)
+        values = (after.state, after.step, after.stability, after.difficulty,
+                  self._time(after.due), self._time(after.last_review), after.reps,
+                  after.lapses, after.last_shown_day)  # the answer's time formatted last
+        if same_family:
+            cur = self._execute(_SQL_UPDATE_HELD, (*values, *where))
+        else:
+            cur = self._execute(_SQL_UPDATE_HELD_FAMILY, (*values, family, *where))
+        return int(cur.rowcount) == 1
+
     def append_review(self, card_id: int, profile_id: int, session_row_id: int, now: datetime,
                       row: AnswerRow) -> int:
         """Append the answer's review row; its id."""
@@ -219,11 +278,6 @@ class AnswerWriter:
             card_id, profile_id, session_row_id, self._time(now), row.study_day, row.kind,
             row.form, row.prompt, row.choices, row.given, row.correct, row.verdict,
             row.response_ms, row.rating, row.state_before, row.state_after))
-
-    def count_session(self, session_row_id: int, now: datetime, answered: int,
-                      correct: int) -> None:
-        """Add to the session row's answered and correct counts; it ended at ``now``."""
-        self._execute(_SQL_COUNT_SESSION, (answered, correct, self._time(now), session_row_id))
 
 
 def answer_writer(conn: Connection) -> AnswerWriter:
@@ -365,10 +419,10 @@ class StudyWriter:
         return report.id
 
     def session_row(self, profile_id: int, now: datetime, existing: int | None) -> int:
-        """``existing``, or a new study-session row begun and ended at ``now``."""
+        """``existing``, or a new study-session row begun at ``now`` and open (not ended)."""
         if existing is not None:
             return existing
-        row = StudySessionRow(profile_id=profile_id, started_at=now, ended_at=now)
+        row = StudySessionRow(profile_id=profile_id, started_at=now, ended_at=None)
         self._s.add(row)
         self._s.flush()
         assert row.id is not None
@@ -382,17 +436,36 @@ class StudyWriter:
         assert row.id is not None
         return row.id
 
-    def count_session(self, session_row_id: int, now: datetime, answered: int,
-                      correct: int) -> None:
-        """Add to the session row's answered and correct counts; it ended at ``now``."""
-        self._s.execute(_COUNT_SESSION, {"b_id": session_row_id, "b_answered": answered,
-                                         "b_correct": correct, "b_ended": now})
+    def set_session_totals(self, session_row_id: int, answered: int, correct: int,
+                           ended_at: datetime | None) -> None:
+        """The sitting's totals so far; ``ended_at`` when it ended (None: it goes on)."""
+        self._s.execute(_SESSION_TOTALS, {"b_id": session_row_id, "b_answered": answered,
+                                          "b_correct": correct, "b_ended": ended_at})
 
-    def end_session(self, session_row_id: int, ended_at: datetime) -> None:
-        """The sitting ended at ``ended_at``."""
-        self._s.exec(update(StudySessionRow)
-                     .where(StudySessionRow.id == session_row_id)  # type: ignore[arg-type]
-                     .values(ended_at=ended_at))
+    def end_unfinished_sessions(self, profile_id: int, keep: int | None = None) -> int:
+        """End the profile's sittings left open (the app was killed, or never ended them).
+
+        Each is counted from its review rows as the sitting counts itself (see
+        :func:`quizapp.storage.reviews.session_totals`) and ended at its last
+        answer (at its start when it has none). ``keep``: a sitting still
+        going on, left alone. How many were ended.
+        """
+        open_ids = [int(i) for i in self._s.exec(
+            select(_session_table.c.id).where(_session_table.c.profile_id == profile_id,
+                                              _session_table.c.ended_at.is_(None)))
+                    if i != keep]
+        if not open_ids:
+            return 0
+        totals = {sid: (answered, correct, last)
+                  for sid, answered, correct, last in self._s.execute(
+                      session_totals(profile_id, open_ids))}
+        for sid in open_ids:
+            answered, correct, last = totals.get(sid, (0, 0, None))
+            ended = as_utc(last) if last is not None else self._s.execute(
+                select(_session_table.c.started_at).where(
+                    _session_table.c.id == sid)).scalar_one()
+            self.set_session_totals(sid, int(answered or 0), int(correct or 0), ended)
+        return len(open_ids)
 
     def set_session_start(self, session_row_id: int, started_at: datetime) -> None:
         """The sitting began at ``started_at`` (a practice test began before its first answer)."""

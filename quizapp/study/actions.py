@@ -34,6 +34,8 @@ class _Sitting(Protocol):
     profile_id: int
     _history: list[int]
     _session_row_id: int | None
+    _totals: tuple[int, int]
+    _row_ended: bool
     _counts: _DayCounts | None
     _preferred: int | None
     _shown: dict[int, tuple[int, int]]
@@ -53,9 +55,7 @@ class _Sitting(Protocol):
     def _writable_card(self, w: writer.StudyWriter,
                        card_id: int | str) -> writer.StoredCard: ...
 
-    @staticmethod
-    def _count_session(w: writer.AnswerWriter | writer.StudyWriter, session_row_id: int,
-                       now: datetime, answered: int, correct: bool) -> None: ...
+    def _counted(self, answered: int, correct: bool) -> tuple[int, int]: ...
 
     @staticmethod
     def _require_latest(w: writer.StudyWriter, row: writer.LoggedReview) -> None: ...
@@ -113,10 +113,13 @@ class CardActions:
                 rating=rating, state_before=orig.state_before, state_after=after.to_json(),
                 cancels_id=orig.id,
             )
-            if orig.session_id == session_row_id:
-                self._count_session(w, session_row_id, now, 0, True)
+            totals = (self._counted(0, True) if orig.session_id == session_row_id
+                      else self._totals)
+            # The sitting's totals so far, this overrule's included (its row stays open).
+            w.set_session_totals(session_row_id, *totals, ended_at=None)
             fact_key = w.fact_key(card.fact_id)
         self._session_row_id = session_row_id
+        self._totals, self._row_ended = totals, False
         self._history.append(new_id)
         return ReviewResult(
             review_id=new_id, card_id=str(card.id), fact_id=fact_key, kind=KIND_OVERRULE,
@@ -158,12 +161,15 @@ class CardActions:
                 if row.kind == KIND_OVERRULE and row.cancels_id is not None:
                     original = w.review(row.cancels_id)
                     counted_kind = original.kind if original is not None else KIND_STUDY
-                if row.session_id == session_row_id:
-                    self._count_session(w, session_row_id, now, -1, bool(row.correct))
+                totals = (self._counted(-1, bool(row.correct))
+                          if row.session_id == session_row_id else self._totals)
+                # The sitting's totals so far, this undo's included (its row stays open).
+                w.set_session_totals(session_row_id, *totals, ended_at=None)
                 result = UndoResult(undo_id, target, str(card.id), restored)
                 deck_id, fact_row_id, row_day = card.deck_id, card.fact_id, row.study_day
             self._history.pop()
             self._session_row_id = session_row_id
+            self._totals, self._row_ended = totals, False
             if (counted_kind == KIND_STUDY and self._counts is not None
                     and self._counts.day == row_day):
                 self._counts.add(deck_id, fact_row_id, CardState.from_json(

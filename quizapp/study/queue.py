@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from quizapp.scheduling import CardStateKind
+from quizapp.scheduling import CardState, CardStateKind
 from quizapp.storage import study as _storage
 
 # Candidate queues, in the order they are served (the numbers the statements know).
@@ -43,6 +43,24 @@ class _Candidate:
     state: int = 0
     stability: float | None = None
     lapses: int = 0
+    # The rest of the card's state as it was read; ``whole``: all of it was.
+    step: int | None = None
+    difficulty: float | None = None
+    last_review: datetime | None = None
+    last_shown_day: int | None = None
+    due: datetime | None = None
+    whole: bool = False
+
+    def held_state(self) -> CardState | None:
+        """The card's scheduling state as it was read (None: not read whole).
+
+        An answer is scheduled from it only once the card's row is found to
+        be still exactly so (:meth:`quizapp.storage.writer.AnswerWriter.write_held_card`).
+        """
+        if not self.whole:
+            return None
+        return CardState(self.state, self.step, self.stability, self.difficulty, self.due,
+                         self.last_review, self.reps, self.lapses, False, self.last_shown_day)
 
 
 @dataclass(slots=True)
@@ -79,6 +97,10 @@ class _Row:
     state: int = 0
     stability: float | None = None
     lapses: int = 0
+    step: int | None = None
+    difficulty: float | None = None
+    last_review: datetime | None = None
+    last_shown_day: int | None = None
 
     def key(self) -> tuple[datetime, int]:
         """The serving order of learning and review cards (due, then id)."""
@@ -101,5 +123,7 @@ class _Part:
 
 def _candidate(row: _Row, queue: int) -> _Candidate:
     return _Candidate(row.card_id, row.deck_id, row.fact_row_id, row.fact_key, row.family,
-                      row.reps, row.reported_forms, queue, row.state, row.stability, row.lapses)
+                      row.reps, row.reported_forms, queue, row.state, row.stability, row.lapses,
+                      row.step, row.difficulty, row.last_review, row.last_shown_day, row.due,
+                      True)
 

@@ -43,10 +43,19 @@ too). Elsewhere (PostgreSQL) the queues are read afresh for every question.
 The order is exactly that of one ``UNION ALL`` of the queues ordered by
 (queue, due, id); ``tests/test_study_queue.py`` compares the two. Daily
 counts are read from the log once per study day and then kept in memory. An
-answer reads its card by primary key and writes the card, the review and the
-session row with plain SQL on the driver's connection, in one transaction
-(:class:`quizapp.storage.writer.AnswerWriter`; on an SQLite file one writer,
-with its prepared statements, serves the whole sitting).
+answer writes the card and the review with plain SQL on the driver's
+connection, in one transaction (:class:`quizapp.storage.writer.AnswerWriter`;
+on an SQLite file one writer, with its prepared statements, serves the whole
+sitting). It is scheduled from the card as the queue read it when its
+question was built, without reading the card again: the card's update names
+those values and must change the row; when another writer changed the card
+since, the card is read under the write lock and the answer scheduled from
+what it is now (a question answered elsewhere in between is refused). The sitting's
+study-session row is inserted with its first answer; its totals (answered,
+right) are kept in memory and written with an undo or overrule and by
+:meth:`StudySession.close`, not with each answer. A sitting the app never
+ended (it was killed) is counted from its review rows and ended at its last
+answer when the profile's next sitting begins.
 Neither grows with the number of cards.
 """
 
@@ -144,9 +153,16 @@ class StudySession(CardActions):
                 o.deck_id: settings_from(profile, o)
                 for o in db.deck_overrides(s, self.profile_id)
             }
+        # Sittings of this profile that never ended (the app was killed): counted from
+        # their reviews and ended at their last answer (see writer.end_unfinished_sessions).
+        with writer.writing(collection) as w:
+            w.end_unfinished_sessions(self.profile_id)
         self._decks: dict[int, _DeckTools] = {}
         self._no_form: set[int] = set()  # cards with no question form (skipped)
         self._shown: dict[int, tuple[int, int]] = {}  # card id -> (reps when built, deck id)
+        # card id -> the card as read when its question was built (its answer is
+        # scheduled from it when the card's row is still exactly so)
+        self._held: dict[int, _Candidate] = {}
         self._last_form: dict[int, Form] = {}  # card id -> form of its last answer this sitting
         self._asked_kinds: list[Kind] = []  # the kind of each question served this sitting
         self._asked_facts: dict[int, set[str]] = {}  # deck id -> fact keys served this sitting
@@ -156,6 +172,10 @@ class StudySession(CardActions):
         self._counts: _DayCounts | None = None
         self._extra_new: dict[tuple[int, int], int] = {}  # (study day, deck id) -> more new
         self._session_row_id: int | None = None
+        # The sitting's totals (answered, right), written with its undo and overrule and
+        # when it ends; whether its row was ended (an answer after that opens it again).
+        self._totals: tuple[int, int] = (0, 0)
+        self._row_ended = False
         # The queue kept in memory (SQLite files) and the connection it is read on.
         self._link = db.SittingConnection(collection, db.keeps_queue(collection.engine), self,
                                           StudySession._held_anew)
@@ -216,6 +236,7 @@ class StudySession(CardActions):
                     if cand.card_id == self._preferred:
                         self._preferred = None
                     self._shown[cand.card_id] = (cand.reps, cand.deck_id)
+                    self._held[cand.card_id] = cand
                     self._asked_kinds.append(self._kind(cand))
                     self._asked_facts.setdefault(cand.deck_id, set()).add(cand.fact_key)
                     return question
@@ -284,13 +305,16 @@ class StudySession(CardActions):
         with self._col.session() as s:
             card = self._card(db.find_card(s, _card_key(card_id)), card_id)
             fact_key = db.fact_key(s, card.fact_id)
+            st = card.state
             cand = _Candidate(card.id, card.deck_id, card.fact_id, fact_key, card.family,
-                              card.reps, card.reported_forms, _Q_NEW, card.state.state,
-                              card.state.stability, card.state.lapses)
+                              card.reps, card.reported_forms, _Q_NEW, st.state, st.stability,
+                              st.lapses, st.step, st.difficulty, st.last_review,
+                              st.last_shown_day, st.due, True)
         self._tools(card.deck_id)
         question = self._build(cand, form)
         if question is not None:
             self._shown[card.id] = (card.reps, card.deck_id)
+            self._held[card.id] = cand
         return question
 
     def _tools(self, deck_id: int) -> _DeckTools:
@@ -512,7 +536,7 @@ class StudySession(CardActions):
     def _add_no_form(self, card_id: int) -> None:
         self._no_form.add(card_id)
 
-    def _queue_answered(self, card_id: int, kind: str, after: CardState,
+    def _queue_answered(self, card_id: int, kind: str, after: CardState, family: str,
                         today: int) -> None:
         """Put this session's own answer into the kept queue (or drop the queue)."""
         if not self._parts:
@@ -543,6 +567,8 @@ class StudySession(CardActions):
         row = found[1]  # taken out of its queue above: updated in place
         row.reps, row.due, row.state = after.reps, after.due, after.state
         row.stability, row.lapses = after.stability, after.lapses
+        row.step, row.difficulty, row.last_review = after.step, after.difficulty, after.last_review
+        row.last_shown_day, row.family = after.last_shown_day, family
         if target is not None and (target.bound is None or row.key() <= target.bound):
             insort(target.rows, row, key=_Row.key)
 
@@ -662,38 +688,55 @@ class StudySession(CardActions):
                 rating: int, now: datetime, response_ms: int | None) -> ReviewResult:
         today = self.study_day(now)
         card_id = _card_key(question.card_id)
+        family = memory.Family(question.family.value)
+        choices = len(question.choices) if question.choices is not None else 0
+
+        def scheduled(before: CardState, deck_id: int) -> CardState:
+            settings = self.settings_for(deck_id).scheduler
+            if kind == KIND_STUDY:
+                return memory.answer(before, family, result.correct, now, settings,
+                                     choices=choices).shown_on(today)
+            if before.state == CardStateKind.REVIEW:
+                return memory.answer(before, family, result.correct, now, settings,
+                                     choices=choices)
+            return before
+
+        cand = self._held.get(card_id)
         w, pooled = self._link.answer_writer()  # one transaction on the driver's connection
         try:
-            card = w.lock_card(card_id)
-            if card is None or card.profile_id != self.profile_id:
-                raise repo.NotFoundError(f"no card {question.card_id!r} for this profile")
+            w.begin()
+            card: writer.LockedCard | None = None
+            state = cand.held_state() if cand is not None else None
+            if (cand is not None and state is not None
+                    and self._shown.get(card_id, (None,))[0] == cand.reps):
+                # The card as its question was built from: written only if it still is so.
+                held = writer.LockedCard(self.profile_id, cand.deck_id, cand.fact_row_id,
+                                         state, cand.family)
+                after = scheduled(held.state, held.deck_id)
+                if w.write_held_card(held, card_id, after, question.family.value):
+                    card = held
+            if card is None:  # nothing held, or the card changed since: read it, locked
+                card = w.lock_card(card_id)
+                if card is None or card.profile_id != self.profile_id:
+                    raise repo.NotFoundError(f"no card {question.card_id!r} for this profile")
+                shown = self._shown.get(card_id)
+                if shown is not None and shown[0] != card.state.reps:
+                    raise StaleQuestionError("this question was answered already")
+                after = scheduled(card.state, card.deck_id)
+                w.write_card(card, card_id, after, question.family.value)
             deck_id, fact_row_id, before = card.deck_id, card.fact_id, card.state
-            shown = self._shown.get(card_id)
-            if shown is not None and shown[0] != before.reps:
-                raise StaleQuestionError("this question was answered already")
-            settings = self.settings_for(deck_id).scheduler
-            family = memory.Family(question.family.value)
-            choices = len(question.choices) if question.choices is not None else 0
-            if kind == KIND_STUDY:
-                after = memory.answer(before, family, result.correct, now, settings,
-                                      choices=choices).shown_on(today)
-            elif before.state == CardStateKind.REVIEW:
-                after = memory.answer(before, family, result.correct, now, settings,
-                                      choices=choices)
-            else:
-                after = before
             # 8 lapses: the fact is a leech from now on (asked another way, never suspended).
             leech = memory.is_leech(after) and not memory.is_leech(before)
             session_row_id = self._session_row_id
             if session_row_id is None:
                 session_row_id = w.start_session(self.profile_id, now)
-            w.write_card(card, card_id, after, question.family.value)
+            elif self._row_ended:
+                w.reopen_session(session_row_id)
             review_id = w.append_review(card_id, self.profile_id, session_row_id, now,
                                         writer.AnswerRow(
                 today, kind, question.form.value, question.prompt, _shown_choices(question),
                 given, result.correct, result.verdict.value, response_ms, rating,
                 before.to_json(), after.to_json()))
-            self._count_session(w, session_row_id, now, 1, result.correct)
             w.commit()
         except BaseException:
             w.rollback()
@@ -704,13 +747,16 @@ class StudySession(CardActions):
                 pooled.close()
         # Committed: now update what this object remembers.
         self._session_row_id = session_row_id
+        self._totals = self._counted(1, result.correct)
+        self._row_ended = False
         self._history.append(review_id)
         self._shown[card_id] = (_ANSWERED, deck_id)  # a second submit is refused
+        self._held.pop(card_id, None)
         if kind == KIND_STUDY:
             self._last_form[card_id] = question.form
         if kind == KIND_STUDY and self._counts is not None and self._counts.day == today:
             self._counts.add(deck_id, fact_row_id, before.state)
-        self._queue_answered(card_id, kind, after, today)
+        self._queue_answered(card_id, kind, after, question.family.value, today)
         return ReviewResult(
             review_id=review_id, card_id=question.card_id, fact_id=question.fact_id,
             kind=kind, correct=result.correct, verdict=result.verdict,
@@ -724,21 +770,22 @@ class StudySession(CardActions):
     def close(self, now: datetime) -> None:
         """Mark the sitting as ended and let go of the held connection.
 
-        Nothing is written if nothing was answered; the session may be used on
-        (it connects again).
+        Writes the sitting's totals and end on its study-session row; nothing
+        is written if nothing was answered. The session may be used on (it
+        connects again, and its row is open again at its next answer).
         """
         self._release_connection()
         self._drop_queue()
         if self._session_row_id is None:
             return
         with writer.writing(self._col) as w:
-            w.end_session(self._session_row_id, now)
+            w.set_session_totals(self._session_row_id, *self._totals, ended_at=now)
+        self._row_ended = True
 
-    @staticmethod
-    def _count_session(w: writer.AnswerWriter | writer.StudyWriter, session_row_id: int,
-                       now: datetime, answered: int, correct: bool) -> None:
-        correct_change = (answered if answered else 1) * int(correct)
-        w.count_session(session_row_id, now, answered, correct_change)
+    def _counted(self, answered: int, correct: bool) -> tuple[int, int]:
+        """The sitting's totals after an answer (1), an undo (-1) or an overrule (0)."""
+        total, right = self._totals
+        return total + answered, right + (answered if answered else 1) * int(correct)
 
 
 def _shown_choices(question: Question) -> str | None:
