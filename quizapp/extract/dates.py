@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from quizapp import lexicon
+from quizapp.extract.numbers import ID_BEFORE as _ID_BEFORE
 from quizapp.extract.tokens import Spans
 
 MONTHS = lexicon.MONTHS
@@ -346,6 +347,8 @@ def _value(
         year_text = str(m.group("y"))
         before = text[max(0, s - 14) : s]
         after = text[m.end() : m.end() + 20]
+        if _designation(text, s, m.end()):
+            return None
         if _NOUN_AFTER.match(after) and not _YEAR_BEFORE.search(before):
             return None
         if (
@@ -390,6 +393,44 @@ def _value(
             return None
         return str(ref.year - n)
     return None
+
+
+# "asteroid 2008 EV5", "comet 1999 JU3": a year-like number glued to a code of capitals
+# and digits is part of the code.
+_CODE_AFTER = re.compile(r"^[ \u00a0]+(?:[A-Z]+\d[A-Z\d]*|\d+[A-Z][A-Z\d]*)\b")
+# "Flight 2015", "Berth 1990", "Gate 2001": a capitalised noun just before the number
+# names the thing the number identifies (a month, a season, a weekday or a preposition
+# is no designation).
+_CAPITAL_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \u00a0]+$")
+_NOT_DESIGNATION = frozenset(
+    ["In", "On", "Of", "By", "Since", "Until", "From", "To", "Between", "And", "During",
+     "Before", "After", "Early", "Late", "Mid", "Circa", "Around", "Through", "For", "The",
+     "Summer", "Winter", "Spring", "Autumn", "Fall", "Year", "Season", "Fiscal", "Christmas",
+     "Easter", "Also", "About", "Only", "Till"]
+)  # fmt: skip
+
+
+def _designation(text: str, start: int, end: int) -> bool:
+    """A year-like number that is part of a designation ("asteroid 2008 EV5", "Flight
+    2015", "flight 1999"): an identifier, not a date."""
+    if _CODE_AFTER.match(text[end : end + 16]):
+        return True
+    before = text[max(0, start - 30) : start]
+    if _ID_BEFORE.search(before):
+        return True
+    m = _CAPITAL_BEFORE.search(before)
+    if m is None:
+        return False
+    at = start - len(before) + m.start()
+    lead = text[max(0, at - 4) : at].rstrip()
+    if not lead or lead[-1] in ".!?\"“”:(—–-":
+        return False  # a sentence's first word is capitalised anyway
+    word = m.group(1)
+    return (
+        word not in _NOT_DESIGNATION
+        and word.lower() not in MONTHS
+        and word.lower() not in WEEKDAYS
+    )
 
 
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n|;|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b")

@@ -1,0 +1,48 @@
+"""Failure classes found on articles the extractor had never seen (issue 13), class by
+class: each rule with a short text written for the test."""
+
+from __future__ import annotations
+
+from quizapp.extract import extract_facts
+from quizapp.extract.numbers import find_numbers
+from quizapp.facts.model import Fact, FactKind
+
+DATELINE = "Thursday, September 22, 2011\n\n"
+
+
+def _facts(body: str) -> list[Fact]:
+    return extract_facts(DATELINE + body, source_id="t")
+
+
+def _dates(body: str) -> dict[str, Fact]:
+    return {f.text: f for f in _facts(body) if f.kind is FactKind.DATE}
+
+
+# 1. Identifiers read as years or counts
+
+
+def test_a_year_glued_to_a_code_is_part_of_a_designation() -> None:
+    dates = _dates(
+        "Astronomers watched comet 2004 QX7 pass the Moon. "
+        "A second rock, 2016 HB2, will follow it in 2030."
+    )
+    assert set(dates) == {"2030"}
+
+
+def test_a_year_after_a_capitalised_designation_noun_is_no_date() -> None:
+    dates = _dates(
+        "Nobody was hurt among the passengers of Flight 1996. "
+        "Crews also checked the bus on route 2001. The harbour was rebuilt in 1996."
+    )
+    assert set(dates) == {"1996"}
+    assert dates["1996"].sentence.startswith("The harbour")
+
+
+def test_a_sentence_opening_word_before_a_year_is_no_designation() -> None:
+    dates = _dates("The tower fell. Unlike 1998, no crane was used.")
+    assert "1998" in dates
+
+
+def test_a_number_after_a_designation_noun_is_no_count() -> None:
+    text = "Workers repaired Berth 417 and Pier 9 while 60 ships waited."
+    assert [text[n.start : n.end] for n in find_numbers(text, [])] == ["60"]
