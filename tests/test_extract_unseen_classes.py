@@ -3,6 +3,7 @@ class: each rule with a short text written for the test."""
 
 from __future__ import annotations
 
+from quizapp.extract import confidence as conf
 from quizapp.extract import extract_facts
 from quizapp.extract.numbers import find_numbers
 from quizapp.facts.model import Fact, FactKind
@@ -46,3 +47,26 @@ def test_a_sentence_opening_word_before_a_year_is_no_designation() -> None:
 def test_a_number_after_a_designation_noun_is_no_count() -> None:
     text = "Workers repaired Berth 417 and Pier 9 while 60 ships waited."
     assert [text[n.start : n.end] for n in find_numbers(text, [])] == ["60"]
+
+
+# 2. "since <date>" is a starting point, not when something happened
+
+
+def test_since_a_month_is_a_starting_point_not_a_date_to_ask() -> None:
+    dates = _dates("Shares in the bakery chain have climbed 6 percent since March.")
+    fact = dates["since March"]
+    assert fact.level == "check"
+    assert conf.SINCE in fact.reasons
+
+
+def test_since_a_year_before_to_and_a_verb_is_still_a_starting_point() -> None:
+    dates = _dates("Ostby became the first club since 1987 to win the title twice.")
+    assert dates["1987"].level == "check"
+    assert conf.SINCE in dates["1987"].reasons
+
+
+def test_a_range_opened_by_since_and_closed_by_a_date_is_no_starting_point() -> None:
+    dates = _dates("The road was shut by the council from June 2004 to May 2007.")
+    assert conf.SINCE not in dates["June 2004"].reasons
+    dates = _dates("Bus fares in the town have risen since 2009 and will rise again.")
+    assert conf.SINCE in dates["2009"].reasons

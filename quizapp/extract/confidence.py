@@ -41,6 +41,7 @@ IN_THAT_CLAUSE = "the date belongs to what was said, not to the saying: check wh
 OTHER_CLAUSE = "the date belongs to another clause (“before …”, “after …”): check what it dates"
 DATELINE = "this looks like the article's dateline, not the date of an event"
 BOUND = "the date is a limit (since, until, by …), not when it happened"
+SINCE = "the date is a starting point (“since”), not when it happened"
 ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
@@ -233,10 +234,11 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             and re.fullmatch(r"(?:[A-Z][a-z]+day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}", written)
         ):
             yield DATELINE  # "Thursday, May 7, 2015 On Tuesday, the government announced …"
-        if _BOUND_BEFORE.search(text[max(0, fact.start - 24) : fact.start]) and not re.match(
-            r"\s*(?:to|and|[-–—])\s", text[fact.end : fact.end + 6]
-        ):
-            yield BOUND
+        bound = _BOUND_BEFORE.search(text[max(0, fact.start - 24) : fact.start])
+        if bound is None:
+            bound = _BOUND_WRITTEN.match(written)  # "since January": the word is written
+        if bound is not None and not _RANGE_END_AFTER.match(text[fact.end : fact.end + 24]):
+            yield SINCE if bound.group(0).lower().startswith("since") else BOUND
 
 
 _FIRST_PERSON_RE = re.compile(r"(?<![\w’'])(?:I|I[’']m|I[’']ve|we|our|my|us)(?![\w’'])")
@@ -292,6 +294,14 @@ _RANGE_NEXT = re.compile(
 # "since 2001", "until 2019", "by 2030", "for the first time since 1990": a limit.
 _BOUND_BEFORE = re.compile(
     r"\b(?:since|until|till|by|before|after|up to|no later than)\s+(?:the\s+end\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_BOUND_WRITTEN = re.compile(r"(?:since|until|till|by)\s", re.IGNORECASE)
+# "from 2006 to 2009", "since 2009 – 2011": the date opens a range the text closes; "the
+# first side since 2009 to win" is no range ("to" and a verb)
+_RANGE_END_AFTER = re.compile(
+    rf"\s*(?:to|and|until|through|[-–—])\s*(?:\d|{MONTH_PATTERN}|{WEEKDAY_PATTERN}|"
+    r"the\s+(?:end|start|beginning|middle)|today|now|present)",
     re.IGNORECASE,
 )
 _REPORTING = (
