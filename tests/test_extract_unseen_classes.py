@@ -3,9 +3,12 @@ class: each rule with a short text written for the test."""
 
 from __future__ import annotations
 
+import pytest
+
 from quizapp.extract import confidence as conf
 from quizapp.extract import extract_facts
 from quizapp.extract.numbers import find_numbers
+from quizapp.extract.stem_gate import GARBLED, stem_problem
 from quizapp.facts.model import Fact, FactKind
 
 DATELINE = "Thursday, September 22, 2011\n\n"
@@ -70,3 +73,39 @@ def test_a_range_opened_by_since_and_closed_by_a_date_is_no_starting_point() -> 
     assert conf.SINCE not in dates["June 2004"].reasons
     dates = _dates("Bus fares in the town have risen since 2009 and will rise again.")
     assert conf.SINCE in dates["2009"].reasons
+
+
+# 5. Garbled "did" stems: "did" with a past-tense verb, or two finite verbs
+
+
+def _date_fact(stem: str) -> Fact:
+    return Fact(id="d", kind=FactKind.DATE, text="May 3", value="2020-05-03", stem=stem)
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "When did the strike began, when the drivers walk out over pay?",
+        "When did the ferry, name Aurora, reached the island?",
+        "When did the bakery opened its second shop?",
+        "How many loaves did the bakery baked on its first day?",
+        "When did the museum, run by volunteers, closed for the winter?",
+    ],
+)
+def test_did_with_a_past_tense_verb_is_refused_by_the_stem_gate(stem: str) -> None:
+    assert stem_problem(_date_fact(stem)) == GARBLED
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "When did the bakery open its second shop?",
+        "When did the museum, run by volunteers, close for the winter?",
+        "When did the mayor say the bridge was unsafe?",
+        "When did the injured rider return to racing?",
+        "When did the court rule that the contract was void?",
+        "When did the mayor say the old tower fell?",
+    ],
+)
+def test_sound_did_stems_still_pass_the_stem_gate(stem: str) -> None:
+    assert stem_problem(_date_fact(stem)) is None
