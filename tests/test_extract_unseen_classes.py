@@ -109,3 +109,62 @@ def test_did_with_a_past_tense_verb_is_refused_by_the_stem_gate(stem: str) -> No
 )
 def test_sound_did_stems_still_pass_the_stem_gate(stem: str) -> None:
     assert stem_problem(_date_fact(stem)) is None
+
+
+# 4. A speaker's name ends where the capitalised words end
+
+
+def _spoken(body: str) -> list[Fact]:
+    return [f for f in _facts(body) if f.kind in (FactKind.QUOTE, FactKind.PERSON)]
+
+
+def test_a_title_before_a_name_is_the_role_and_lower_case_words_end_the_name() -> None:
+    facts = _spoken(
+        '"The harvest was the best in ten years," said Managing Director Olga Brenna '
+        "at a briefing in the village hall."
+    )
+    quote = next(f for f in facts if f.kind is FactKind.QUOTE)
+    assert quote.speaker == "Olga Brenna"
+    assert quote.role == "Managing Director"
+
+
+def test_of_the_body_after_a_name_is_the_affiliation_not_the_name() -> None:
+    facts = _spoken(
+        "In a letter to the editor, Tomas Varga of the University of Leeds wrote: "
+        '"The survey counted the same birds twice and should be withdrawn."'
+    )
+    quote = next(f for f in facts if f.kind is FactKind.QUOTE)
+    assert quote.speaker == "Tomas Varga"
+    person = next(f for f in facts if f.kind is FactKind.PERSON)
+    assert person.name == "Tomas Varga"
+    assert person.role == "University of Leeds"
+
+
+def test_of_a_place_or_a_prize_after_a_name_is_not_an_affiliation() -> None:
+    facts = _spoken("The crowd cheered when Lena Holt of Norway lifted the trophy.")
+    assert not any(f.kind is FactKind.PERSON and f.role == "Norway" for f in facts)
+
+
+def test_lower_case_nouns_before_a_role_word_belong_to_the_role() -> None:
+    facts = _spoken(
+        "Ferry company operations chief Liv Sunde said the boats would sail on time. "
+        '"We have trained six new crews," Sunde said.'
+    )
+    roles = {f.role for f in facts}
+    assert roles == {"Ferry company operations chief"}
+
+
+def test_a_preposition_before_a_title_is_no_part_of_the_role() -> None:
+    facts = _spoken(
+        "The visitors levelled soon after the break through captain Ola Brekke, "
+        "who headed in a corner. "
+        '"It was a great night for us," Brekke said.'
+    )
+    person = next(f for f in facts if f.kind is FactKind.PERSON)
+    assert person.name == "Ola Brekke"
+    if person.role and person.role.split()[0] == "through":
+        assert person.level == "check"
+        assert conf.PROBLEM_ROLE in person.reasons
+    quote = next(f for f in facts if f.kind is FactKind.QUOTE)
+    if quote.role and quote.role.split()[0] == "through":
+        assert conf.PROBLEM_ROLE in quote.reasons

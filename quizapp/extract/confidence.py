@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from quizapp import lexicon
 from quizapp.extract.dates import MONTH_PATTERN, WEEKDAY_PATTERN
-from quizapp.extract.people import misspelt_surname, role_head
+from quizapp.extract.people import ROLE_CANNOT_OPEN, misspelt_surname, role_head
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -600,6 +600,8 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         yield EARLIER_SPEAKER
     elif quote is not None and _other_person_between(fact, text, quote.people):
         yield PRONOUN_SPEAKER
+    if fact.role and _role_opens_badly(fact.role):
+        yield PROBLEM_ROLE  # "through captain": a role is a noun phrase
     first = fact.speaker.split()[0]
     if (
         first[:1].islower()
@@ -926,6 +928,13 @@ _DEMONYM_RE = re.compile(
 )
 
 
+def _role_opens_badly(role: str) -> bool:
+    """ "through captain", "following talks", "who led": a role is a noun phrase, and
+    none opens with a preposition, an adverb or a relative word."""
+    first = role.split()[0].lower() if role.split() else ""
+    return first in ROLE_CANNOT_OPEN or first in {"following", "during", "who", "which"}
+
+
 def _person_reasons(fact: Fact) -> Iterable[str]:
     name = (fact.name or "").strip()
     words = name.split()
@@ -942,8 +951,7 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
         if (
             re.search(r"\b(?:of|for)(?:\s+the)?$", role.strip(), re.IGNORECASE)
             or (len(words) > 7 and not _long_title(words))
-            or words[0].lower()
-            in {"following", "with", "after", "during", "before", "who", "which"}
+            or _role_opens_badly(role)
             # "Jon Dahl and Minister": another person's name joined to the title
             or re.match(r"[A-Z][\w’'-]+ [A-Z][\w’'-]+ and [A-Z]", role) is not None
             or (
