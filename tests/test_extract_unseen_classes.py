@@ -168,3 +168,42 @@ def test_a_preposition_before_a_title_is_no_part_of_the_role() -> None:
     quote = next(f for f in facts if f.kind is FactKind.QUOTE)
     if quote.role and quote.role.split()[0] == "through":
         assert conf.PROBLEM_ROLE in quote.reasons
+
+
+# 3. Relative dates counted the right way from the dateline (Thursday, 22 September 2011)
+
+
+def test_a_weekday_in_a_past_clause_is_the_last_such_day_before_the_dateline() -> None:
+    dates = _dates(
+        "The union said in a letter on Monday that the company had ignored its staff plans."
+    )
+    assert dates["on Monday"].value == "2011-09-19"
+    assert dates["on Monday"].level == "ready"
+
+
+def test_a_weekday_in_a_future_clause_is_the_next_such_day() -> None:
+    dates = _dates("The council will vote on the harbour budget on Monday.")
+    assert dates["on Monday"].value == "2011-09-26"
+
+
+def test_a_month_in_a_future_clause_after_the_dateline_month_is_next_year() -> None:
+    dates = _dates("The ferry will leave the island in February and return in October.")
+    assert dates["in February"].value == "2012-02"
+    dates = _dates("The museum is due to reopen in January.")
+    assert dates["in January"].value == "2012-01"
+
+
+def test_a_month_in_a_past_clause_is_this_year() -> None:
+    dates = _dates("The coach, who took over the club in March, was sacked.")
+    assert dates["in March"].value == "2011-03"
+
+
+def test_the_next_year_counts_from_the_year_the_sentence_refers_to() -> None:
+    dates = _dates("The ferry will leave Bergen in February and sail on to Iceland the next year.")
+    assert dates["the next year"].value == "2013"
+
+
+def test_a_month_or_weekday_in_a_clause_without_tense_is_check() -> None:
+    dates = _dates("The tour, which starts in January, takes in six cities.")
+    assert dates["in January"].level == "check"
+    assert conf.RELATIVE in dates["in January"].reasons

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 
 from quizapp import lexicon
-from quizapp.extract.dates import MONTH_PATTERN, WEEKDAY_PATTERN
+from quizapp.extract.dates import MONTH_PATTERN, WEEKDAY_PATTERN, date_tense
 from quizapp.extract.people import ROLE_CANNOT_OPEN, misspelt_surname, role_head
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
@@ -97,6 +97,12 @@ _GROUP_WORDS = frozenset(
 )
 _RELATIVE_RE = re.compile(
     r"\b(?:next|following|previous|same|last|this|coming|later|earlier|ago|after|before)\b",
+    re.IGNORECASE,
+)
+# A month or a weekday alone, placed before or after the dateline by its clause's tense.
+_UNPLACED_RE = re.compile(
+    rf"^(?:(?:in|on|by|until|from|early|late|mid-?|during)\s+)?(?:{MONTH_PATTERN}|{WEEKDAY_PATTERN})"
+    r"(?:\s+(?:morning|afternoon|evening|night))?$",
     re.IGNORECASE,
 )
 _SIMPLE_RELATIVE_RE = re.compile(
@@ -199,6 +205,15 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
         and not _same_year_written_before(fact, written)
         and _RELATIVE_RE.search(written)
     ):
+        yield RELATIVE
+    if (
+        fact.start is not None
+        and fact.end is not None
+        and _UNPLACED_RE.match(written)
+        and date_tense(text, fact.start, fact.end) is None
+    ):
+        # "the tour, which starts in January": before or after the dateline, the clause
+        # does not say
         yield RELATIVE
     if (
         fact.start is not None

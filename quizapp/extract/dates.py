@@ -102,10 +102,6 @@ _YEAR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOUN_AFTER = re.compile(r"^\s+(?!and\b|or\b|to\b|through\b|in\b|on\b)[a-z]+s\b")
-_FUTURE = re.compile(
-    r"\b(?:will|shall|is to|are to|plans?|planned|scheduled|expected|set to|going to|next|would)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +230,12 @@ def find_dates(
             if not near or last_year is None:
                 continue
             d = DateMatch(d.start, d.end, str(last_year + int(d.value[6:])))
-        elif d.value[:4].isdigit() and re.search(r"\d{4}", text[d.start : d.end]):
+        elif d.value[:4].isdigit() and (
+            re.search(r"\d{4}", text[d.start : d.end])
+            or re.fullmatch(rf"(?i:in|by|until|early|late)\s+{_MONTH}", text[d.start : d.end])
+        ):
+            # "will leave in February and fly past the comet the next year": the year a
+            # month was placed in counts as well
             last_year = int(d.value[:4])
             last_at = d.end
         fixed.append(d)
@@ -341,7 +342,14 @@ def _value(
         if ref is None:
             return None
         month = MONTHS[mon.lower().rstrip(".")]
-        year = ref.year if month <= ref.month + 1 else ref.year - 1
+        pre = (m.group("pre") or "").lower()
+        tense = "future" if pre == "next" else "past" if pre == "last" else None
+        tense = tense or date_tense(text, s, m.end())
+        if tense == "future":
+            # "will leave the asteroid in February" (written in September): the next one
+            year = ref.year if month >= ref.month else ref.year + 1
+        else:
+            year = ref.year if month <= ref.month + 1 else ref.year - 1
         return f"{year:04d}-{month:02d}"
     if kind == "year":
         year_text = str(m.group("y"))
@@ -375,8 +383,7 @@ def _value(
         pre = (m.group("pre") or "").lower()
         wd = WEEKDAYS[m.group("w").lower()]
         diff = (ref.weekday() - wd) % 7
-        clause = _clause_around(text, s, m.end())
-        future = pre == "next" or (pre != "last" and _FUTURE.search(clause) is not None)
+        future = pre == "next" or (pre != "last" and date_tense(text, s, m.end()) == "future")
         if future:
             ahead = (wd - ref.weekday()) % 7 or 7
             return (ref + dt.timedelta(days=ahead)).isoformat()
@@ -431,6 +438,34 @@ def _designation(text: str, start: int, end: int) -> bool:
         and word.lower() not in MONTHS
         and word.lower() not in WEEKDAYS
     )
+
+
+# Words that put a clause in the future: "will", "is due to", "plans to", "next".
+_FUTURE_MARK = re.compile(
+    r"\b(?:will|shall|would|[’']ll|(?:is|are|was|were)\s+(?:to|due|set\s+to|going\s+to|"
+    r"scheduled|expected|planned)|due|set\s+to|going\s+to|scheduled\s+to|expected\s+to|"
+    r"plans?\s+to|planned\s+to|intends?\s+to|aims?\s+to|hopes?\s+to|next|upcoming)\b",
+    re.IGNORECASE,
+)
+# Words that put it in the past: "was", "had", "said", a verb in "-ed".
+_PAST_MARK = re.compile(
+    r"\b(?:was|were|had|did|said|told|took|went|came|began|made|held|met|left|won|lost|saw|"
+    r"gave|became|fell|rose|wrote|spoke|sent|paid|sold|found|got|ago|yesterday|"
+    r"(?!(?:need|indeed|seed|speed|feed|bed|red|shed|breed|hundred|sacred|naked)\b)[a-z]{2,}ed)\b",
+)
+
+
+def date_tense(text: str, start: int, end: int) -> str | None:
+    """The tense of the clause a date without a year or a day stands in: "future" ("will
+    leave in February", "is due to meet on Monday"), "past" ("said on Monday", "took
+    over in January"), or None when the clause does not say ("the tour, which starts in
+    January"): the date cannot be placed before or after the dateline."""
+    clause = _clause_around(text, start, end)
+    if _FUTURE_MARK.search(clause):
+        return "future"
+    if _PAST_MARK.search(clause):
+        return "past"
+    return None
 
 
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n|;|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b")
