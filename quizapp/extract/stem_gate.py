@@ -208,6 +208,18 @@ _DET_NOUN_PAST = re.compile(
 _PAST_AFTER_INSERT = re.compile(r"^[^,]+,\s[^,]+,\s(?:[a-z]+ly\s)?[a-z]{3,}ed\b")
 
 
+# "When had held …?", "When was signed …?": a participle right after the auxiliary.
+_NO_SUBJECT = re.compile(
+    r"When (?:did|was|were|is|are|has|have|had|will|would) (?:[a-z]{3,}ed|held|made|built|"
+    r"paid|sold|told|found|taken|given|seen|won|lost|sent|spent|kept|met|shot|done|gone|"
+    r"begun|shown|known|chosen|written|broken|spoken|driven|brought|bought|caught)\b"
+)
+# "in late,", "by early?": a part of a period left without the year it qualified.
+_BARE_PERIOD = re.compile(
+    r"\b(?:in|by|from|until|since|before|after)\s+(?:early|late|mid)(?=[,?]|\s+(?:and|or)\b)"
+)
+
+
 def _did_then_past(stem: str) -> bool:
     """ "When did the case began, when …?", "When did the probe, call Hermes, detected the
     ice …?": after "did", "does" or "do" the verb is a base form. A past-tense-only form
@@ -666,6 +678,10 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
         return GARBLED  # "the accident, which occurred, caused by …": the date was cut out
     if _did_then_past(s):
         return GARBLED  # "When did the case began …?", "When did the probe, call X, detected …?"
+    if _NO_SUBJECT.match(s):
+        return GARBLED  # "When had held over 23 days …?": the verb where the subject goes
+    if _BARE_PERIOD.search(s):
+        return GARBLED  # "… due to be delivered in late, and …": the year cut out of "late 2015"
     if low.startswith(("what figure does the article give", "what percentage is given for")):
         return UNCLEAR_COUNT  # the question does not say what the figure is of
     body = s[len(opening) : -1].strip()
