@@ -211,3 +211,9 @@ def test_a_month_or_weekday_in_a_clause_without_tense_is_check() -> None:
     dates = _dates("The tour, which starts in January, takes in six cities.")
     assert dates["in January"].level == "check"
     assert conf.RELATIVE in dates["in January"].reasons
+
+
+def test_a_relative_clause_has_its_own_tense_not_its_host_clauses() -> None:
+    dates = _dates("The striker will miss the club's tour of Spain, which starts in January.")
+    assert dates["in January"].level == "check"
+    assert conf.RELATIVE in dates["in January"].reasons

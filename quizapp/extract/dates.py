@@ -460,7 +460,12 @@ def date_tense(text: str, start: int, end: int) -> str | None:
     leave in February", "is due to meet on Monday"), "past" ("said on Monday", "took
     over in January"), or None when the clause does not say ("the tour, which starts in
     January"): the date cannot be placed before or after the dateline."""
-    clause = _clause_around(text, start, end)
+    left, right = _clause_parts(text, start, end)
+    # ", which starts in January": a relative clause has its own tense, not its host's
+    rel = list(_RELATIVE_OPENER.finditer(left))
+    if rel:
+        left = left[rel[-1].start() :]
+    clause = left + " " + right
     if _FUTURE_MARK.search(clause):
         return "future"
     if _PAST_MARK.search(clause):
@@ -471,8 +476,17 @@ def date_tense(text: str, start: int, end: int) -> str | None:
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n|;|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b")
 
 
+_RELATIVE_OPENER = re.compile(r",\s+(?:which|who|where)\b")
+
+
 def _clause_around(text: str, start: int, end: int) -> str:
     """The clause around a date: from the last boundary before it to the next one after it."""
+    left, right = _clause_parts(text, start, end)
+    return left + " " + right
+
+
+def _clause_parts(text: str, start: int, end: int) -> tuple[str, str]:
+    """The clause around a date, the part before it and the part after it."""
     lo = max(0, start - 200)
     left_cuts = [m.end() for m in _BOUNDARY.finditer(text, lo, start)]
     left = text[(left_cuts[-1] if left_cuts else lo) : start]
@@ -489,4 +503,4 @@ def _clause_around(text: str, start: int, end: int) -> str:
         cut = b
         break
     right = rest[: cut.start()] if cut else rest
-    return left + " " + right
+    return left, right
