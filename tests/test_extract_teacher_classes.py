@@ -242,9 +242,11 @@ def test_a_date_that_is_a_limit_is_check() -> None:
         "The club has played in the league since 2001. The school stayed closed until 2019. "
         "By 2030, the town will need a new school. The museum opened in 1998."
     )
-    for written in ("2001", "2019", "2030"):
+    assert conf.SINCE in dates["2001"].reasons
+    for written in ("2019", "2030"):
         assert conf.BOUND in dates[written].reasons, written
     assert conf.BOUND not in dates["1998"].reasons
+    assert conf.SINCE not in dates["1998"].reasons
 
 
 def test_a_date_inside_what_was_said_is_check() -> None:
@@ -359,7 +361,7 @@ DEV_EXAMPLES = [
     ("lanterns", "240,000", "How many square", GARBLED),
     ("soccer", "three", "we could", PRONOUN),
     ("sensitive", "they apply to letters", "they apply", SELF_SUBJECT),
-    ("warhol", "2007", "seeded university art galleries", conf.BOUND),
+    ("warhol", "2007", "seeded university art galleries", conf.SINCE),
     ("flag", "Thursday, May 7, 2015", "When did the New Zealand government", conf.DATELINE),
     ("taxes", "11,000", "Union of Rationalist Atheists and Agnostics launched", TOO_LONG),
     # ("a quarter" of citizens, once held with a question too long to read, is now

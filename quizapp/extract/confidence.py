@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterable
 
 from quizapp import lexicon
-from quizapp.extract.dates import MONTH_PATTERN, WEEKDAY_PATTERN
-from quizapp.extract.people import misspelt_surname, role_head
+from quizapp.extract.dates import MONTH_PATTERN, WEEKDAY_PATTERN, date_tense
+from quizapp.extract.people import ROLE_CANNOT_OPEN, misspelt_surname, role_head
 from quizapp.extract.stem_gate import stem_problem
 from quizapp.facts.model import Fact, FactKind
 
@@ -41,6 +41,7 @@ IN_THAT_CLAUSE = "the date belongs to what was said, not to the saying: check wh
 OTHER_CLAUSE = "the date belongs to another clause (“before …”, “after …”): check what it dates"
 DATELINE = "this looks like the article's dateline, not the date of an event"
 BOUND = "the date is a limit (since, until, by …), not when it happened"
+SINCE = "the date is a starting point (“since”), not when it happened"
 ONE_NAME = "only one name is given: check that this is a person"
 NOT_A_PERSON = "may not be a person (a group, place, title or thing)"
 PROBLEM_ROLE = "the role may be cut in the wrong place"
@@ -96,6 +97,12 @@ _GROUP_WORDS = frozenset(
 )
 _RELATIVE_RE = re.compile(
     r"\b(?:next|following|previous|same|last|this|coming|later|earlier|ago|after|before)\b",
+    re.IGNORECASE,
+)
+# A month or a weekday alone, placed before or after the dateline by its clause's tense.
+_UNPLACED_RE = re.compile(
+    rf"^(?:(?:in|on|by|until|from|early|late|mid-?|during)\s+)?(?:{MONTH_PATTERN}|{WEEKDAY_PATTERN})"
+    r"(?:\s+(?:morning|afternoon|evening|night))?$",
     re.IGNORECASE,
 )
 _SIMPLE_RELATIVE_RE = re.compile(
@@ -201,6 +208,15 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
         yield RELATIVE
     if (
         fact.start is not None
+        and fact.end is not None
+        and _UNPLACED_RE.match(written)
+        and date_tense(text, fact.start, fact.end) is None
+    ):
+        # "the tour, which starts in January": before or after the dateline, the clause
+        # does not say
+        yield RELATIVE
+    if (
+        fact.start is not None
         and _SIMPLE_RELATIVE_RE.match(written)
         and _FIRST_PERSON_RE.search(_paragraph(text, fact.start))
     ):
@@ -233,10 +249,11 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
             and re.fullmatch(r"(?:[A-Z][a-z]+day,?\s+)?[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}", written)
         ):
             yield DATELINE  # "Thursday, May 7, 2015 On Tuesday, the government announced …"
-        if _BOUND_BEFORE.search(text[max(0, fact.start - 24) : fact.start]) and not re.match(
-            r"\s*(?:to|and|[-–—])\s", text[fact.end : fact.end + 6]
-        ):
-            yield BOUND
+        bound = _BOUND_BEFORE.search(text[max(0, fact.start - 24) : fact.start])
+        if bound is None:
+            bound = _BOUND_WRITTEN.match(written)  # "since January": the word is written
+        if bound is not None and not _RANGE_END_AFTER.match(text[fact.end : fact.end + 24]):
+            yield SINCE if bound.group(0).lower().startswith("since") else BOUND
 
 
 _FIRST_PERSON_RE = re.compile(r"(?<![\w’'])(?:I|I[’']m|I[’']ve|we|our|my|us)(?![\w’'])")
@@ -292,6 +309,14 @@ _RANGE_NEXT = re.compile(
 # "since 2001", "until 2019", "by 2030", "for the first time since 1990": a limit.
 _BOUND_BEFORE = re.compile(
     r"\b(?:since|until|till|by|before|after|up to|no later than)\s+(?:the\s+end\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_BOUND_WRITTEN = re.compile(r"(?:since|until|till|by)\s", re.IGNORECASE)
+# "from 2006 to 2009", "since 2009 – 2011": the date opens a range the text closes; "the
+# first side since 2009 to win" is no range ("to" and a verb)
+_RANGE_END_AFTER = re.compile(
+    rf"\s*(?:to|and|until|through|[-–—])\s*(?:\d|{MONTH_PATTERN}|{WEEKDAY_PATTERN}|"
+    r"the\s+(?:end|start|beginning|middle)|today|now|present)",
     re.IGNORECASE,
 )
 _REPORTING = (
@@ -590,6 +615,8 @@ def _quote_reasons(fact: Fact, text: str, quote: QuoteEvidence | None) -> Iterab
         yield EARLIER_SPEAKER
     elif quote is not None and _other_person_between(fact, text, quote.people):
         yield PRONOUN_SPEAKER
+    if fact.role and _role_opens_badly(fact.role):
+        yield PROBLEM_ROLE  # "through captain": a role is a noun phrase
     first = fact.speaker.split()[0]
     if (
         first[:1].islower()
@@ -916,6 +943,13 @@ _DEMONYM_RE = re.compile(
 )
 
 
+def _role_opens_badly(role: str) -> bool:
+    """ "through captain", "following talks", "who led": a role is a noun phrase, and
+    none opens with a preposition, an adverb or a relative word."""
+    first = role.split()[0].lower() if role.split() else ""
+    return first in ROLE_CANNOT_OPEN or first in {"following", "during", "who", "which"}
+
+
 def _person_reasons(fact: Fact) -> Iterable[str]:
     name = (fact.name or "").strip()
     words = name.split()
@@ -932,8 +966,7 @@ def _person_reasons(fact: Fact) -> Iterable[str]:
         if (
             re.search(r"\b(?:of|for)(?:\s+the)?$", role.strip(), re.IGNORECASE)
             or (len(words) > 7 and not _long_title(words))
-            or words[0].lower()
-            in {"following", "with", "after", "during", "before", "who", "which"}
+            or _role_opens_badly(role)
             # "Jon Dahl and Minister": another person's name joined to the title
             or re.match(r"[A-Z][\w’'-]+ [A-Z][\w’'-]+ and [A-Z]", role) is not None
             or (

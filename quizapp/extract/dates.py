@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from quizapp import lexicon
+from quizapp.extract.numbers import ID_BEFORE as _ID_BEFORE
 from quizapp.extract.tokens import Spans
 
 MONTHS = lexicon.MONTHS
@@ -101,10 +102,6 @@ _YEAR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOUN_AFTER = re.compile(r"^\s+(?!and\b|or\b|to\b|through\b|in\b|on\b)[a-z]+s\b")
-_FUTURE = re.compile(
-    r"\b(?:will|shall|is to|are to|plans?|planned|scheduled|expected|set to|going to|next|would)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +230,12 @@ def find_dates(
             if not near or last_year is None:
                 continue
             d = DateMatch(d.start, d.end, str(last_year + int(d.value[6:])))
-        elif d.value[:4].isdigit() and re.search(r"\d{4}", text[d.start : d.end]):
+        elif d.value[:4].isdigit() and (
+            re.search(r"\d{4}", text[d.start : d.end])
+            or re.fullmatch(rf"(?i:in|by|until|early|late)\s+{_MONTH}", text[d.start : d.end])
+        ):
+            # "will leave in February and fly past the comet the next year": the year a
+            # month was placed in counts as well
             last_year = int(d.value[:4])
             last_at = d.end
         fixed.append(d)
@@ -340,12 +342,21 @@ def _value(
         if ref is None:
             return None
         month = MONTHS[mon.lower().rstrip(".")]
-        year = ref.year if month <= ref.month + 1 else ref.year - 1
+        pre = (m.group("pre") or "").lower()
+        tense = "future" if pre == "next" else "past" if pre == "last" else None
+        tense = tense or date_tense(text, s, m.end())
+        if tense == "future":
+            # "will leave the asteroid in February" (written in September): the next one
+            year = ref.year if month >= ref.month else ref.year + 1
+        else:
+            year = ref.year if month <= ref.month + 1 else ref.year - 1
         return f"{year:04d}-{month:02d}"
     if kind == "year":
         year_text = str(m.group("y"))
         before = text[max(0, s - 14) : s]
         after = text[m.end() : m.end() + 20]
+        if _designation(text, s, m.end()):
+            return None
         if _NOUN_AFTER.match(after) and not _YEAR_BEFORE.search(before):
             return None
         if (
@@ -372,8 +383,7 @@ def _value(
         pre = (m.group("pre") or "").lower()
         wd = WEEKDAYS[m.group("w").lower()]
         diff = (ref.weekday() - wd) % 7
-        clause = _clause_around(text, s, m.end())
-        future = pre == "next" or (pre != "last" and _FUTURE.search(clause) is not None)
+        future = pre == "next" or (pre != "last" and date_tense(text, s, m.end()) == "future")
         if future:
             ahead = (wd - ref.weekday()) % 7 or 7
             return (ref + dt.timedelta(days=ahead)).isoformat()
@@ -392,11 +402,91 @@ def _value(
     return None
 
 
+# "asteroid 2008 EV5", "comet 1999 JU3": a year-like number glued to a code of capitals
+# and digits is part of the code.
+_CODE_AFTER = re.compile(r"^[ \u00a0]+(?:[A-Z]+\d[A-Z\d]*|\d+[A-Z][A-Z\d]*)\b")
+# "Flight 2015", "Berth 1990", "Gate 2001": a capitalised noun just before the number
+# names the thing the number identifies (a month, a season, a weekday or a preposition
+# is no designation).
+_CAPITAL_BEFORE = re.compile(r"\b([A-Z][a-z]+)[ \u00a0]+$")
+_NOT_DESIGNATION = frozenset(
+    ["In", "On", "Of", "By", "Since", "Until", "From", "To", "Between", "And", "During",
+     "Before", "After", "Early", "Late", "Mid", "Circa", "Around", "Through", "For", "The",
+     "Summer", "Winter", "Spring", "Autumn", "Fall", "Year", "Season", "Fiscal", "Christmas",
+     "Easter", "Also", "About", "Only", "Till"]
+)  # fmt: skip
+
+
+def _designation(text: str, start: int, end: int) -> bool:
+    """A year-like number that is part of a designation ("asteroid 2008 EV5", "Flight
+    2015", "flight 1999"): an identifier, not a date."""
+    if _CODE_AFTER.match(text[end : end + 16]):
+        return True
+    before = text[max(0, start - 30) : start]
+    if _ID_BEFORE.search(before):
+        return True
+    m = _CAPITAL_BEFORE.search(before)
+    if m is None:
+        return False
+    at = start - len(before) + m.start()
+    lead = text[max(0, at - 4) : at].rstrip()
+    if not lead or lead[-1] in ".!?\"“”:(—–-":
+        return False  # a sentence's first word is capitalised anyway
+    word = m.group(1)
+    return (
+        word not in _NOT_DESIGNATION
+        and word.lower() not in MONTHS
+        and word.lower() not in WEEKDAYS
+    )
+
+
+# Words that put a clause in the future: "will", "is due to", "plans to", "next".
+_FUTURE_MARK = re.compile(
+    r"\b(?:will|shall|would|[’']ll|(?:is|are|was|were)\s+(?:to|due|set\s+to|going\s+to|"
+    r"scheduled|expected|planned)|due|set\s+to|going\s+to|scheduled\s+to|expected\s+to|"
+    r"plans?\s+to|planned\s+to|intends?\s+to|aims?\s+to|hopes?\s+to|next|upcoming)\b",
+    re.IGNORECASE,
+)
+# Words that put it in the past: "was", "had", "said", a verb in "-ed".
+_PAST_MARK = re.compile(
+    r"\b(?:was|were|had|did|said|told|took|went|came|began|made|held|met|left|won|lost|saw|"
+    r"gave|became|fell|rose|wrote|spoke|sent|paid|sold|found|got|ago|yesterday|"
+    r"(?!(?:need|indeed|seed|speed|feed|bed|red|shed|breed|hundred|sacred|naked)\b)[a-z]{2,}ed)\b",
+)
+
+
+def date_tense(text: str, start: int, end: int) -> str | None:
+    """The tense of the clause a date without a year or a day stands in: "future" ("will
+    leave in February", "is due to meet on Monday"), "past" ("said on Monday", "took
+    over in January"), or None when the clause does not say ("the tour, which starts in
+    January"): the date cannot be placed before or after the dateline."""
+    left, right = _clause_parts(text, start, end)
+    # ", which starts in January": a relative clause has its own tense, not its host's
+    rel = list(_RELATIVE_OPENER.finditer(left))
+    if rel:
+        left = left[rel[-1].start() :]
+    clause = left + " " + right
+    if _FUTURE_MARK.search(clause):
+        return "future"
+    if _PAST_MARK.search(clause):
+        return "past"
+    return None
+
+
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n|;|\band\b|\bbut\b|\bwhile\b|\bafter\b|\bbefore\b")
+
+
+_RELATIVE_OPENER = re.compile(r",\s+(?:which|who|where)\b")
 
 
 def _clause_around(text: str, start: int, end: int) -> str:
     """The clause around a date: from the last boundary before it to the next one after it."""
+    left, right = _clause_parts(text, start, end)
+    return left + " " + right
+
+
+def _clause_parts(text: str, start: int, end: int) -> tuple[str, str]:
+    """The clause around a date, the part before it and the part after it."""
     lo = max(0, start - 200)
     left_cuts = [m.end() for m in _BOUNDARY.finditer(text, lo, start)]
     left = text[(left_cuts[-1] if left_cuts else lo) : start]
@@ -413,4 +503,4 @@ def _clause_around(text: str, start: int, end: int) -> str:
         cut = b
         break
     right = rest[: cut.start()] if cut else rest
-    return left + " " + right
+    return left, right

@@ -168,8 +168,11 @@ _ID_BEFORE = re.compile(
     r"highway|resolution|version|model|channel|gate|platform|lot|unit|building|apartment|"
     r"district|ward|bus|train|seat|item|paragraph|clause|code|level|stage|phase|grade|"
     r"Highway|Route|Flight|Room|Article|Section|Chapter|Resolution|Boeing|Airbus|Windows|iPhone|"
-    r"Apollo|Covid|COVID|Class|Type|Model|Version|Phase|Stage)\s+$",
+    r"Apollo|Covid|COVID|Class|Type|Model|Version|Phase|Stage|berth|pier|dock|terminal|"
+    r"asteroid|comet|Berth|Pier|Dock|Terminal|Asteroid|Comet|Gate|Platform|Track|Block)\s+$",
 )
+#: A word before a number that makes the number an identifier ("Flight 2015", "room 12").
+ID_BEFORE = _ID_BEFORE
 # "posts 542 and 543", "rooms 12, 14 and 15": the later numbers of a list of identifiers.
 _ID_LIST_BEFORE = re.compile(
     r"\b(?:posts?|rooms?|flights?|routes?|gates?|platforms?|pages?|chapters?|articles?|"

@@ -273,15 +273,67 @@ class NounPhrase:
 _ADJECTIVE_END = re.compile(r"(?:al|an|ic|ese|ish)$")
 
 
+#: Words that never open a role: prepositions and adverbs ("through captain X").
+ROLE_CANNOT_OPEN = frozenset(
+    ["through", "by", "from", "with", "to", "at", "in", "on", "for", "into", "via", "after",
+     "before", "against", "over", "under", "then", "also", "later", "once", "again", "now",
+     "still", "only", "even", "just", "when", "while", "as", "including"]
+)  # fmt: skip
+
+
+def _name_of_body(text: str, toks: list[Token]) -> NounPhrase | None:
+    """ "Tomas Varga of the University of Leeds": a person's name (two or more capitalised
+    words, no title among them), then "of" and the body they belong to, which is their
+    affiliation, not part of the name."""
+    k = 0
+    while k < len(toks) and is_name_token(toks[k]) and toks[k].lower != "of":
+        if is_role_word(toks[k].text) or is_org_word(toks[k].text):
+            return None
+        k += 1
+    if k < 2 or k > 4 or k >= len(toks) - 1 or toks[k].lower != "of":
+        return None
+    body = toks[k + 1 :]
+    if body and body[0].lower == "the":
+        body = body[1:]
+    if not body or not body[0].text[:1].isupper():
+        return None
+    if not all(t.text[:1].isupper() or t.lower in CONNECTORS for t in body):
+        return None
+    if not any(is_org_word(t.text) for t in body) or body[-1].lower.endswith(("'s", "’s")):
+        return None  # "Man of the Match", "Hicks of Australia": no body a person works for
+    name = toks[:k]
+    hints = [t.lower for t in name if t.lower in MALE_HINTS | FEMALE_HINTS]
+    gender = ("m" if hints[0] in MALE_HINTS else "f") if hints else None
+    return NounPhrase(
+        text[name[0].start : name[-1].end],
+        text[body[0].start : body[-1].end],
+        True,
+        name[0].start,
+        name[-1].end,
+        gender=gender,
+    )
+
+
 def split_name(text: str, toks: list[Token]) -> NounPhrase | None:
     """Split a phrase like "Environment Canada spokesperson Julie Hahn" into role and name."""
     toks = [t for t in toks if t.text not in {",", "(", ")"}]
     while toks and toks[0].lower in CLAUSE_OPENERS and len(toks) > 1:
         toks = toks[1:]
+    # "through captain Stian Nygaard": a preposition or an adverb opens no role
+    while len(toks) > 1 and toks[0].text[:1].islower() and toks[0].lower in ROLE_CANNOT_OPEN:
+        toks = toks[1:]
     while toks and toks[0].lower in _LEADING_DETERMINERS:
         toks = toks[1:]
-    while toks and (toks[-1].lower in CONNECTORS or toks[-1].text in {"'s", "’s"}):
+    # "said Managing Director Olga Brenna at a briefing": lower-case words end a name
+    while toks and (
+        toks[-1].lower in CONNECTORS
+        or toks[-1].text in {"'s", "’s"}
+        or toks[-1].text in {"a", "an"}
+    ):
         toks = toks[:-1]
+    affiliated = _name_of_body(text, toks)
+    if affiliated is not None:
+        return affiliated
     if toks and len(toks[-1].text) > 2 and toks[-1].lower.endswith("'s"):
         last = toks[-1]  # "Prime Minister Rishi Sunak's effort": the name is "Rishi Sunak"
         toks = [*toks[:-1], Token(last.text[:-2], last.start, last.end - 2)]

@@ -243,6 +243,14 @@ class Statement:
     link: str = "explicit"
 
 
+# Lower-case words that are no noun before a role ("said the new chief", "and chief").
+_NOT_MODIFIERS = frozenset(
+    ["and", "or", "but", "that", "who", "which", "to", "new", "former", "then", "also", "as",
+     "with", "by", "from", "through", "after", "before", "said", "says", "when", "while",
+     "not", "now", "its", "their", "his", "her", "our", "interim", "acting"]
+)  # fmt: skip
+
+
 def _np_allowed(tok: Token, prev_is_name: bool = False) -> bool:
     low = tok.lower
     if tok.text in _QUOTE_CHARS:
@@ -647,8 +655,14 @@ class SpeechFinder:
         """
         toks = sent.toks
         j = end
-        while j >= 0 and _np_allowed(toks[j]) and (inside or not sent.quoted[j]):
-            j -= 1
+        while j >= 0 and (inside or not sent.quoted[j]):
+            if _np_allowed(toks[j]):
+                j -= 1
+                continue
+            k = self._modifiers_start(sent, j)
+            if k is None:
+                break
+            j = k
         if j < 0 or (j == end and toks[end].lower not in _DETERMINERS):
             return j + 1
         m = j
@@ -667,6 +681,29 @@ class SpeechFinder:
                 break
             m -= 1
         return j + 1
+
+    def _modifiers_start(self, sent: _Sentence, j: int) -> int | None:
+        """ "Airbus sales chief", "Ferry company operations chief": up to three lower-case
+        nouns between a capitalised name and a role word belong to the role. The index of
+        the capitalised word before them, or None."""
+        toks = sent.toks
+        if j + 1 >= len(toks) or not is_role_word(toks[j + 1].text):
+            return None
+        k = j
+        while (
+            k >= 0
+            and j - k < 3
+            and toks[k].is_word
+            and toks[k].text[:1].islower()
+            and not sent.quoted[k]
+            and not _is_verb(toks[k])
+            and toks[k].lower not in _FINITE | _AUX | _MODALS | _DETERMINERS | CONNECTORS
+            and toks[k].lower not in _NOT_MODIFIERS
+        ):
+            k -= 1
+        if k < 0 or k == j or not toks[k].is_cap or sent.quoted[k]:
+            return None
+        return k
 
     def _possessor(self, sent: _Sentence, vi: int) -> Person | None:
         """The owner in "PC World's recent analysis … concluded", "Cornyn's statement added"."""

@@ -181,6 +181,65 @@ _PARTICIPLE = re.compile(
 )
 
 
+# Forms that are only ever a simple past (never a base form nor a participle).
+_PAST_ONLY = frozenset(
+    ["began", "went", "took", "saw", "came", "gave", "wrote", "spoke", "broke", "chose",
+     "rose", "fell", "grew", "knew", "drew", "flew", "threw", "drove", "rode", "forgot",
+     "froze", "stole", "woke", "wore", "tore", "shook", "sang", "swam", "ate", "became",
+     "forbade", "strove", "undertook", "overtook", "withdrew", "arose", "awoke", "mistook",
+     "overcame"]
+)  # fmt: skip
+# Base forms that take a clause of their own ("say the tower fell").
+_COMPLEMENT_VERBS = frozenset(
+    ["say", "tell", "claim", "announce", "admit", "confirm", "report", "think", "believe",
+     "know", "show", "reveal", "learn", "find", "hear", "decide", "agree", "argue", "suggest",
+     "insist", "deny", "explain", "warn", "state", "write", "note", "add", "realise",
+     "realize", "discover", "conclude", "rule", "declare", "allege", "acknowledge", "feel"]
+)  # fmt: skip
+_DID_REST = re.compile(r"\b(?:did|does|do)\s+(?P<rest>[^?]*)\?$")
+# Where the clause of "did" ends and a subordinate clause with its own verb begins.
+_SUBORDINATE = re.compile(
+    r",?\s\b(?:when|where|which|who|whom|whose|that|because|after|before|while|if|as|since|"
+    r"until|although|though|so|than)\b|\s[—–-]\s|\(",
+)
+_DET_NOUN_PAST = re.compile(
+    r"^(?:the|a|an|its|his|her|their|our|this|that|these|those)\s+[a-z][\w-]*\s+[a-z]{3,}ed\b"
+)
+_PAST_AFTER_INSERT = re.compile(r"^[^,]+,\s[^,]+,\s(?:[a-z]+ly\s)?[a-z]{3,}ed\b")
+
+
+# "When had held …?", "When was signed …?": a participle right after the auxiliary.
+_NO_SUBJECT = re.compile(
+    r"When (?:did|was|were|is|are|has|have|had|will|would) (?:[a-z]{3,}ed|held|made|built|"
+    r"paid|sold|told|found|taken|given|seen|won|lost|sent|spent|kept|met|shot|done|gone|"
+    r"begun|shown|known|chosen|written|broken|spoken|driven|brought|bought|caught)\b"
+)
+# "in late,", "by early?": a part of a period left without the year it qualified.
+_BARE_PERIOD = re.compile(
+    r"\b(?:in|by|from|until|since|before|after)\s+(?:early|late|mid)(?=[,?]|\s+(?:and|or)\b)"
+)
+
+
+def _did_then_past(stem: str) -> bool:
+    """ "When did the case began, when …?", "When did the probe, call Hermes, detected the
+    ice …?": after "did", "does" or "do" the verb is a base form. A past-tense-only form
+    in the clause of "did", an "-ed" verb straight after "the <noun>", or one after a
+    phrase set off by commas ("the probe, call Hermes, detected") makes two finite verbs
+    where the question needs one."""
+    m = _DID_REST.search(stem)
+    if m is None:
+        return False
+    rest = m.group("rest")
+    cut = _SUBORDINATE.search(rest)
+    clause = rest[: cut.start()] if cut else rest
+    for w in re.findall(r"[a-z]+", clause):
+        if w in _COMPLEMENT_VERBS:
+            break  # "did the mayor say the tower fell": the past is the reported clause's
+        if w in _PAST_ONLY:
+            return True
+    return bool(_DET_NOUN_PAST.match(rest) or _PAST_AFTER_INSERT.match(rest))
+
+
 def _inverted_garbled(words: list[str]) -> bool:
     """ "How many points did According to …?", "How many teams is Afghanistan …?":
     a sentence opener where the subject should be, or a singular verb for a plural count."""
@@ -617,6 +676,12 @@ def _stem_form(stem: str | None, answer: str) -> str | None:
         return GARBLED  # "… this fast in of farming", "the the": words cut out badly
     if _EMPTIED_CLAUSE.search(s):
         return GARBLED  # "the accident, which occurred, caused by …": the date was cut out
+    if _did_then_past(s):
+        return GARBLED  # "When did the case began …?", "When did the probe, call X, detected …?"
+    if _NO_SUBJECT.match(s):
+        return GARBLED  # "When had held over 23 days …?": the verb where the subject goes
+    if _BARE_PERIOD.search(s):
+        return GARBLED  # "… due to be delivered in late, and …": the year cut out of "late 2015"
     if low.startswith(("what figure does the article give", "what percentage is given for")):
         return UNCLEAR_COUNT  # the question does not say what the figure is of
     body = s[len(opening) : -1].strip()
