@@ -47,6 +47,41 @@ def all_rows(path: Path, table: str) -> list[tuple[object, ...]]:
         con.close()
 
 
+def _decoded_reviews(names: list[str], rows: list[Any]) -> list[tuple[object, ...]]:
+    """Review rows as (every column but the card states, in table order, then the state
+    before and after as :class:`CardState` or None), whichever way the schema keeps the
+    states: JSON text before schema 10, columns since."""
+    from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_of_row
+
+    states = {"state_before", "state_after", *BEFORE_COLUMNS, *AFTER_COLUMNS}
+    plain = [i for i, n in enumerate(names) if n not in states]
+    out = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        if "state_before" in values:
+            decoded = tuple(None if values[k] is None else CardState.from_json(values[k])
+                            for k in ("state_before", "state_after"))
+        else:
+            decoded = (state_of_row(values, BEFORE_COLUMNS), state_of_row(values, AFTER_COLUMNS))
+        out.append((*(row[i] for i in plain), *decoded))
+    return out
+
+
+def all_reviews(path: Path) -> list[tuple[object, ...]]:
+    """The review rows of a SQLite file, the states decoded (:func:`_decoded_reviews`)."""
+    con = sqlite3.connect(path)
+    try:
+        names = [r[1] for r in con.execute("PRAGMA table_info(review)")]
+        return _decoded_reviews(names, con.execute("SELECT * FROM review ORDER BY rowid").fetchall())
+    finally:
+        con.close()
+
+
+def table_rows(path: Path, table: str) -> list[tuple[object, ...]]:
+    """A table's rows (the review table's with its states decoded: :func:`all_reviews`)."""
+    return all_reviews(path) if table == "review" else all_rows(path, table)
+
+
 def facts_unheld(path: Path) -> list[tuple[object, ...]]:
     """The fact rows, with the one change the held-facts step makes to an old column undone.
 
@@ -92,7 +127,7 @@ def test_fixture_upgrades_without_losing_a_row(version: int, tmp_path: Path) -> 
     shutil.copy(fixture, db)
     before = row_counts(db)
     assert before["review"] >= 25 and before["profile"] == 2
-    reviews_before = all_rows(db, "review")
+    reviews_before = all_reviews(db)
     kept = survivors(db)
     col = Collection.open(f"sqlite:///{db}")
     col.close()
@@ -101,10 +136,9 @@ def test_fixture_upgrades_without_losing_a_row(version: int, tmp_path: Path) -> 
     # the card rows become one per (profile, fact); every other count is the same.
     assert after == {**before, "card": len(set(kept.values()))}
     # Every old column of every review is still there with its value, except that
-    # a merged card's reviews point to the card of their fact that is kept.
-    reviews_after = all_rows(db, "review")
-    assert [r[: len(reviews_before[0])] for r in reviews_after] == [
-        (r[0], kept[r[1]], *r[2:]) for r in reviews_before]
+    # a merged card's reviews point to the card of their fact that is kept, and the
+    # card states (JSON before schema 10) are the same states.
+    assert all_reviews(db) == [(r[0], kept[r[1]], *r[2:]) for r in reviews_before]
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(
@@ -173,13 +207,13 @@ def test_schema_3_adds_progress_indexes_with_statistics_where_there_were_some(
     con.execute("ANALYZE")
     con.close()
     assert not new & set(index_sql(plain))
-    reviews_before = all_rows(plain, "review")
+    reviews_before = all_reviews(plain)
     kept = survivors(plain)
     for db in (plain, analysed):
         open_database(f"sqlite:///{db}").dispose()
         # Schema 6 replaced ix_card_recall (cards were per family) by ix_card_mastery.
         assert new - {"ix_card_recall"} | {"ix_card_mastery"} <= set(index_sql(db))
-    assert all_rows(plain, "review") == [(r[0], kept[r[1]], *r[2:]) for r in reviews_before]
+    assert all_reviews(plain) == [(r[0], kept[r[1]], *r[2:]) for r in reviews_before]
     con = sqlite3.connect(plain)
     try:  # an unanalysed file stays without statistics
         assert not con.execute("SELECT count(*) FROM sqlite_master "
@@ -297,6 +331,8 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'classroom'")
                             ).scalar() == "1"
     owner.dispose()
+    with owner.begin() as conn:  # the review columns this version's app reads (schema 10)
+        db_module._card_state_columns(conn)
     with Collection.open(student_url) as col:  # the student's app reads the new table
         from quizapp.services.counts import deck_counts
 
@@ -447,7 +483,8 @@ def _review_rows(engine: Any) -> list[tuple[Any, ...]]:
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text("SELECT * FROM review ORDER BY id"))]
+        result = conn.execute(text("SELECT * FROM review ORDER BY id"))
+        return _decoded_reviews(list(result.keys()), list(result))
 
 
 def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Path) -> None:
@@ -456,7 +493,7 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
     old = tmp_path / "before.sqlite3"
     shutil.copy(db, old)
     kept = survivors(db)
-    reviews = all_rows(db, "review")
+    reviews = all_reviews(db)
     reports = all_rows(db, "question_report")
     engine = open_database(f"sqlite:///{db}")
     try:
@@ -465,7 +502,7 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
         engine.dispose()
     # The same review rows, byte for byte, but for the card they point to: the
     # kept card of the same (profile, fact).
-    assert all_rows(db, "review") == [(r[0], kept[r[1]], *r[2:]) for r in reviews]
+    assert all_reviews(db) == [(r[0], kept[r[1]], *r[2:]) for r in reviews]
     assert all_rows(db, "question_report") == [(r[0], r[1], kept[r[2]], *r[3:]) for r in reports]
     con = sqlite3.connect(db)
     try:
@@ -477,10 +514,37 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
     assert (tmp_path / "old.schema5.bak.sqlite3").exists()
 
 
+def _undo_card_state_columns(conn: Any) -> None:
+    """Take a PostgreSQL database of the current schema back to before schema 10: each
+    review's card states as JSON text (:meth:`CardState.to_json`) again."""
+    from sqlalchemy import text
+
+    from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_of_row
+
+    rows = conn.execute(text(f"SELECT id, {', '.join(BEFORE_COLUMNS + AFTER_COLUMNS)}"
+                             " FROM review")).mappings().all()
+    conn.execute(text("ALTER TABLE review ADD COLUMN state_before VARCHAR"))
+    conn.execute(text("ALTER TABLE review ADD COLUMN state_after VARCHAR"))
+    updates = []
+    for row in rows:
+        before, after = state_of_row(row, BEFORE_COLUMNS), state_of_row(row, AFTER_COLUMNS)
+        updates.append({"i": row["id"], "b": None if before is None else before.to_json(),
+                        "a": None if after is None else after.to_json()})
+    if updates:
+        conn.execute(text("UPDATE review SET state_before = :b, state_after = :a WHERE id = :i"),
+                     updates)
+    for column in BEFORE_COLUMNS + AFTER_COLUMNS:  # ix_review_day_cover goes with before_state
+        conn.execute(text(f"ALTER TABLE review DROP COLUMN {column}"))
+    conn.execute(text("CREATE INDEX ix_review_day_cover ON review "
+                      "(profile_id, study_day, kind, correct, substr(state_before, 1, 11),"
+                      " cancels_id)"))
+
+
 def _undo_held_facts(conn: Any) -> None:
     """Take a PostgreSQL database of the current schema back to before held facts."""
     from sqlalchemy import text
 
+    _undo_card_state_columns(conn)
     conn.execute(text("ALTER TABLE fact DROP CONSTRAINT ck_fact_hold"))
     conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
     conn.execute(text("ALTER TABLE fact DROP COLUMN hold"))  # and its index
@@ -557,6 +621,12 @@ def _load_into_postgresql(path: Path, url: str) -> None:
                     if "id" in names and values:
                         conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}',"
                                           f" 'id'), (SELECT max(id) FROM {table.name}))"))
+                # The card states, JSON text before schema 10 (no model column).
+                states = [{"i": i, "b": b, "a": a} for i, b, a in src.execute(
+                    "SELECT id, state_before, state_after FROM review")]
+                if states:
+                    conn.execute(text("UPDATE review SET state_before = :b, state_after = :a"
+                                      " WHERE id = :i"), states)
             finally:
                 src.close()
     finally:
@@ -648,14 +718,14 @@ def test_the_media_store_adds_its_table_and_column_and_keeps_every_row(tmp_path:
                                         "AND name NOT LIKE 'sqlite%'")]
     con.close()
     assert "media" not in tables
-    every = {t: all_rows(db, t) for t in tables}
+    every = {t: table_rows(db, t) for t in tables}
     engine = open_database(f"sqlite:///{db}")
     engine.dispose()
     for table, rows in every.items():
         if table == "meta":
             rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
                     for r in rows] + [("forms_unchecked", "1")]  # held facts: not recorded yet
-        after = facts_unheld(db) if table == "fact" else all_rows(db, table)
+        after = facts_unheld(db) if table == "fact" else table_rows(db, table)
         assert [r[: len(rows[0])] for r in after] == rows if rows else after == [], table
     facts = all_rows(db, "fact")
     media_column = len(every["fact"][0])  # fact.media, after the old columns: no media yet
@@ -735,11 +805,11 @@ def test_schema_8_keeps_every_row_adds_empty_day_totals_and_drops_redundant_inde
                                         "AND name NOT LIKE 'sqlite%'")]
     con.close()
     assert "review_day" not in tables
-    every = {t: all_rows(db, t) for t in tables}
+    every = {t: table_rows(db, t) for t in tables}
     assert len(every["review"]) >= 25
     open_database(f"sqlite:///{db}").dispose()
     for table, rows in every.items():
-        after = all_rows(db, table)
+        after = table_rows(db, table)
         if table == "meta":
             rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
                     for r in rows] + [("forms_unchecked", "1")]  # held facts: a later step
@@ -841,7 +911,7 @@ def test_held_facts_are_recorded_at_the_first_start_after_the_upgrade(tmp_path: 
     db = tmp_path / "old.sqlite3"
     shutil.copy(FIXTURES / f"schema_v{HELD_FROM}.sqlite3", db)
     cards_before = all_rows(db, "card")
-    reviews_before = all_rows(db, "review")
+    reviews_before = all_reviews(db)
     open_database(f"sqlite:///{db}").dispose()  # the upgrade alone: nothing recorded yet
     con = sqlite3.connect(db)
     try:
@@ -870,7 +940,7 @@ def test_held_facts_are_recorded_at_the_first_start_after_the_upgrade(tmp_path: 
     finally:
         con.close()
     assert all_rows(db, "card") == cards_before  # no card or answer is lost …
-    assert all_rows(db, "review") == reviews_before
+    assert all_reviews(db) == reviews_before
     assert seed.total == ana_cards == 36  # … but the held facts' cards are not counted
 
 

@@ -310,6 +310,100 @@ def _held_facts(conn: Connection) -> None:
 FORMS_UNCHECKED = "forms_unchecked"
 
 
+# Schema 10: a review row's card states as columns. The SQL type of each field
+# (quizapp.storage.reviewstate.STATE_FIELDS), and how a schema-9 JSON value
+# becomes it (a field missing from the JSON takes CardState's default).
+_STATE_TYPES = {"state": "INTEGER", "step": "INTEGER", "stability": "FLOAT",
+                "difficulty": "FLOAT", "due": "BIGINT", "last_review": "BIGINT",
+                "reps": "INTEGER", "lapses": "INTEGER", "suspended": "BOOLEAN",
+                "last_shown_day": "INTEGER"}
+_STATE_DEFAULTS = {"state": "0", "reps": "0", "lapses": "0", "suspended": "FALSE"}
+
+
+def _sqlite_state_value(src: str, field: str) -> str:
+    """SQLite: one field of the JSON state in column ``src`` (NULL without a state)."""
+    value = f"json_extract({src}, '$.{field}')"
+    if field in ("due", "last_review"):  # ISO 8601 text → microseconds since the epoch
+        value = (f"CAST(strftime('%s', {value}) AS INTEGER) * 1000000 + CASE WHEN"
+                 f" substr({value}, 20, 1) = '.' THEN CAST(substr({value}, 21, 6) AS INTEGER)"
+                 " ELSE 0 END")
+    elif field in _STATE_DEFAULTS:
+        value = f"COALESCE({value}, {_STATE_DEFAULTS[field]})"
+    # Text that is not a JSON object (never written by quizapp) is no state.
+    return (f"CASE WHEN {src} IS NULL OR NOT json_valid({src}) THEN NULL"
+            f" WHEN json_type({src}) <> 'object' THEN NULL ELSE {value} END")
+
+
+def _postgresql_state_value(src: str, field: str) -> str:
+    """PostgreSQL: one field of the state ``src`` (parsed once per row as jsonb)."""
+    value = f"({src} ->> '{field}')"
+    if field in ("due", "last_review"):
+        value = f"(EXTRACT(EPOCH FROM {value}::timestamptz) * 1000000)::bigint"
+    elif field == "suspended":
+        value = f"{value}::boolean"
+    elif field in ("stability", "difficulty"):
+        value = f"{value}::float8"  # jsonb keeps the digits: the same double as Python's
+    else:
+        value = f"{value}::integer"
+    if field in _STATE_DEFAULTS:
+        value = f"COALESCE({value}, {_STATE_DEFAULTS[field]})"
+    return f"CASE WHEN {src} IS NULL THEN NULL ELSE {value} END"
+
+
+def _card_state_columns(conn: Connection) -> None:
+    """Schema 9 → 10: a review row's card states before and after the answer as columns.
+
+    ``state_before`` and ``state_after`` (JSON text of
+    :class:`~quizapp.scheduling.state.CardState`, about 210 bytes each) become
+    ten typed columns each, ``before_<field>`` and ``after_<field>``
+    (:mod:`quizapp.storage.reviewstate`): state, step, stability,
+    difficulty, due and last review as whole microseconds since the epoch,
+    reps, lapses, suspended and last study day shown. Every row is converted
+    exactly in one ``UPDATE`` (stability and difficulty are the same doubles;
+    a field missing from an old JSON takes the default that reading it gave; a
+    row without a state keeps none: every column NULL), then the JSON columns
+    are dropped. ``ix_review_day_cover`` keeps the state before as the column
+    ``before_state`` instead of the JSON's first 11 characters. No new table,
+    so no new row-level security; a student's grants on review are the
+    table's (SELECT, INSERT), so they cover the new columns. On PostgreSQL
+    the review guard's trigger does not run for the rewritten rows (nothing
+    they point to changes).
+    """
+    from quizapp.storage.reviewstate import STATE_FIELDS
+
+    sqlite = conn.dialect.name == "sqlite"
+    for prefix in ("before", "after"):
+        for field in STATE_FIELDS:
+            conn.execute(text(
+                f"ALTER TABLE review ADD COLUMN {prefix}_{field} {_STATE_TYPES[field]}"))
+    if sqlite:
+        sets = ", ".join(f"{prefix}_{field} = {_sqlite_state_value(src, field)}"
+                         for prefix, src in (("before", "state_before"),
+                                             ("after", "state_after"))
+                         for field in STATE_FIELDS)
+        conn.execute(text(f"UPDATE review SET {sets}"))
+    else:
+        columns = ", ".join(f"{prefix}_{field}" for prefix in ("before", "after")
+                            for field in STATE_FIELDS)
+        values = ", ".join(_postgresql_state_value(src, field) for src in ("j.b", "j.a")
+                           for field in STATE_FIELDS)
+        conn.execute(text("ALTER TABLE review DISABLE TRIGGER USER"))
+        conn.execute(text(
+            f"UPDATE review AS r SET ({columns}) = (SELECT {values} FROM"
+            " (SELECT r.state_before::jsonb AS b, r.state_after::jsonb AS a OFFSET 0) AS j)"))
+        conn.execute(text("ALTER TABLE review ENABLE TRIGGER USER"))
+    for statement in (
+        "DROP INDEX ix_review_day_cover",
+        "ALTER TABLE review DROP COLUMN state_before",
+        "ALTER TABLE review DROP COLUMN state_after",
+        "CREATE INDEX ix_review_day_cover ON review "
+        "(profile_id, study_day, kind, correct, before_state, cancels_id)",
+    ):
+        conn.execute(text(statement))
+    if sqlite and inspect(conn).has_table("sqlite_stat1"):
+        conn.execute(text("ANALYZE ix_review_day_cover"))
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
@@ -320,6 +414,7 @@ MIGRATIONS: list[Migration] = [
     _media_store,  # 6 → 7
     _day_totals_and_fewer_indexes,  # 7 → 8
     _held_facts,  # 8 → 9
+    _card_state_columns,  # 9 → 10
 ]
 
 

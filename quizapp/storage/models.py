@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
@@ -27,7 +28,7 @@ from sqlmodel import Field, SQLModel
 
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # The meta key that marks a database set up as a classroom (quizapp class init).
 CLASSROOM_KEY = "classroom"
@@ -37,7 +38,6 @@ CLASSROOM_KEY = "classroom"
 # on SQLite and PostgreSQL. Queries repeat them word for word (``{t}`` is where
 # a query puts its table alias and a dot): SQLite uses an index on an
 # expression, or a partial index, only for the same expression or condition.
-STATE_BEFORE_PREFIX = "substr({t}state_before, 1, 11)"  # '{"state":N,' (see state_prefix)
 RETIRED_WHERE = "{t}retired = TRUE"
 LEECH_WHERE = "{t}lapses >= 8"  # LEECH_LAPSES
 BURIED_WHERE = "{t}buried_until IS NOT NULL"
@@ -92,6 +92,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def _utc_column(nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _micros_column() -> Any:
+    """A time as whole microseconds since the epoch (schema 10's review states)."""
+    return Field(default=None, sa_column=Column(BigInteger(), nullable=True))
 
 
 class Meta(SQLModel, table=True):
@@ -335,8 +340,10 @@ class ReviewRow(SQLModel, table=True):
         # card's answers without its profile (a card's delete finds its
         # answers by it), and dropped ix_review_card (card, time) and
         # ix_review_profile_day (profile, day: the start of ix_review_day_cover).
+        # Schema 10: the state before is a column of its own (it was the prefix
+        # substr(state_before, 1, 11) of the state's JSON).
         Index("ix_review_day_cover", "profile_id", "study_day", "kind", "correct",
-              text(spelled(STATE_BEFORE_PREFIX)), "cancels_id"),
+              "before_state", "cancels_id"),
         Index("ix_review_card_cover", "card_id", "profile_id", "reviewed_at", "id", "kind",
               "correct"),
         Index("ix_review_wrong", "profile_id", "card_id", "kind", **_where(WRONG_WHERE)),
@@ -360,8 +367,29 @@ class ReviewRow(SQLModel, table=True):
     verdict: str | None = None
     response_ms: int | None = None
     rating: int | None = None
-    state_before: str | None = None  # JSON of the card's scheduling state
-    state_after: str | None = None
+    # Schema 10: the card's scheduling state before and after the answer, one column
+    # per field (quizapp.storage.reviewstate; times in microseconds since the epoch).
+    # Before, two JSON texts state_before and state_after.
+    before_state: int | None = None
+    before_step: int | None = None
+    before_stability: float | None = None
+    before_difficulty: float | None = None
+    before_due: int | None = _micros_column()
+    before_last_review: int | None = _micros_column()
+    before_reps: int | None = None
+    before_lapses: int | None = None
+    before_suspended: bool | None = None
+    before_last_shown_day: int | None = None
+    after_state: int | None = None
+    after_step: int | None = None
+    after_stability: float | None = None
+    after_difficulty: float | None = None
+    after_due: int | None = _micros_column()
+    after_last_review: int | None = _micros_column()
+    after_reps: int | None = None
+    after_lapses: int | None = None
+    after_suspended: bool | None = None
+    after_last_shown_day: int | None = None
     cancels_id: int | None = Field(default=None, foreign_key="review.id")
 
 

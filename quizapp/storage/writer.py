@@ -48,6 +48,14 @@ from quizapp.storage.models import (
     as_utc,
 )
 from quizapp.storage.reviewlog import answered_since, fact_table, is_cancelled_row
+from quizapp.storage.reviewstate import (
+    AFTER_COLUMNS,
+    BEFORE_COLUMNS,
+    STATE_FIELDS,
+    state_columns,
+    state_of_row,
+    state_values,
+)
 
 _session_table: Table = StudySessionRow.__table__  # type: ignore[attr-defined]
 _COUNT_SESSION = update(_session_table).where(_session_table.c.id == bindparam("b_id")).values(
@@ -67,8 +75,8 @@ _SQL_UPDATE_CARD_FAMILY = ("UPDATE card SET state = ?, step = ?, stability = ?, 
                            " family = ? WHERE id = ?")
 _SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
                       " study_day, kind, form, prompt, choices, given, correct, verdict,"
-                      " response_ms, rating, state_before, state_after)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                      f" response_ms, rating, {', '.join(BEFORE_COLUMNS + AFTER_COLUMNS)})"
+                      f" VALUES ({', '.join(['?'] * (14 + 2 * len(STATE_FIELDS)))})")
 _SQL_INSERT_SESSION = ("INSERT INTO study_session (profile_id, started_at, ended_at, answered,"
                        " correct) VALUES (?, ?, ?, 0, 0)")
 _SQL_COUNT_SESSION = ("UPDATE study_session SET answered = answered + ?,"
@@ -116,8 +124,8 @@ class AnswerRow(NamedTuple):
     verdict: str
     response_ms: int | None
     rating: int
-    state_before: str
-    state_after: str
+    state_before: CardState
+    state_after: CardState
 
 
 class AnswerWriter:
@@ -218,7 +226,8 @@ class AnswerWriter:
         return self._insert(_SQL_INSERT_REVIEW, (
             card_id, profile_id, session_row_id, self._time(now), row.study_day, row.kind,
             row.form, row.prompt, row.choices, row.given, row.correct, row.verdict,
-            row.response_ms, row.rating, row.state_before, row.state_after))
+            row.response_ms, row.rating, *state_values(row.state_before),
+            *state_values(row.state_after)))
 
     def count_session(self, session_row_id: int, now: datetime, answered: int,
                       correct: int) -> None:
@@ -250,8 +259,8 @@ class LoggedReview:
     given: str | None
     correct: bool | None
     response_ms: int | None
-    state_before: str | None
-    state_after: str | None
+    state_before: CardState | None
+    state_after: CardState | None
     cancels_id: int | None
 
 
@@ -296,7 +305,8 @@ class StudyWriter:
         return LoggedReview(
             row.id, row.card_id, row.profile_id, row.session_id, row.reviewed_at, row.study_day,
             row.kind, row.form, row.prompt, row.choices, row.given, row.correct,
-            row.response_ms, row.state_before, row.state_after, row.cancels_id)
+            row.response_ms, state_of_row(row, BEFORE_COLUMNS), state_of_row(row, AFTER_COLUMNS),
+            row.cancels_id)
 
     def is_cancelled(self, review_id: int) -> bool:
         """Whether an undo or overrule row cancels the review ``review_id``."""
@@ -374,9 +384,11 @@ class StudyWriter:
         assert row.id is not None
         return row.id
 
-    def append_review(self, **values: Any) -> int:
+    def append_review(self, *, state_before: CardState, state_after: CardState,
+                      **values: Any) -> int:
         """Append a review row (an undo or overrule) with the pending writes; its id."""
-        row = ReviewRow(**values)
+        row = ReviewRow(**values, **state_columns(BEFORE_COLUMNS, state_before),
+                        **state_columns(AFTER_COLUMNS, state_after))
         self._s.add(row)
         self._s.flush()
         assert row.id is not None
@@ -439,10 +451,20 @@ def insert_study_sessions(s: Session, rows: Sequence[Mapping[str, Any]]) -> list
 def insert_reviews(s: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
     """Append review rows (column values, no id, no ``cancels_id``); their new ids, in order.
 
+    A row's ``state_before`` and ``state_after`` (a :class:`CardState` or None)
+    are written to their columns (:mod:`quizapp.storage.reviewstate`).
+
     Link undo and overrule rows to the rows they cancel with :func:`link_cancels`
     once both are inserted.
     """
-    return _insert_returning(s, ReviewRow, rows)
+    return _insert_returning(s, ReviewRow, [_with_state_columns(r) for r in rows])
+
+
+def _with_state_columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in values.items() if k not in ("state_before", "state_after")}
+    out.update(state_columns(BEFORE_COLUMNS, values.get("state_before")))
+    out.update(state_columns(AFTER_COLUMNS, values.get("state_after")))
+    return out
 
 
 def link_cancels(s: Session, links: Sequence[tuple[int, int]]) -> None:

@@ -692,7 +692,7 @@ class StudySession(CardActions):
                                         writer.AnswerRow(
                 today, kind, question.form.value, question.prompt, _shown_choices(question),
                 given, result.correct, result.verdict.value, response_ms, rating,
-                before.to_json(), after.to_json()))
+                before, after))
             self._count_session(w, session_row_id, now, 1, result.correct)
             w.commit()
         except BaseException:
