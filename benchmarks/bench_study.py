@@ -103,7 +103,7 @@ def build(path: Path, cards: int, days: int, studied_share: float, seed: int) ->
                                 form="flashcard", prompt="?", correct=rating > 1,
                                 verdict="right" if rating > 1 else "wrong", rating=rating,
                                 response_ms=rng.randrange(1500, 9000),
-                                state_before=state.to_json(), state_after=after.to_json()))
+                                state_before=state, state_after=after))
                 state = after
                 if len(log) >= 20_000:
                     flush()

@@ -25,6 +25,7 @@ from quizapp.storage.db import (
 from quizapp.storage.models import SCHEMA_VERSION
 
 from .conftest import PgDatabase
+from .reviewrows import all_reviews, decoded_reviews
 
 FIXTURES = Path(__file__).parent / "fixtures"
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
@@ -43,36 +44,6 @@ def all_rows(path: Path, table: str) -> list[tuple[object, ...]]:
     con = sqlite3.connect(path)
     try:
         return con.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
-    finally:
-        con.close()
-
-
-def _decoded_reviews(names: list[str], rows: list[Any]) -> list[tuple[object, ...]]:
-    """Review rows as (every column but the card states, in table order, then the state
-    before and after as :class:`CardState` or None), whichever way the schema keeps the
-    states: JSON text before schema 10, columns since."""
-    from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_of_row
-
-    states = {"state_before", "state_after", *BEFORE_COLUMNS, *AFTER_COLUMNS}
-    plain = [i for i, n in enumerate(names) if n not in states]
-    out = []
-    for row in rows:
-        values = dict(zip(names, row, strict=True))
-        if "state_before" in values:
-            decoded = tuple(None if values[k] is None else CardState.from_json(values[k])
-                            for k in ("state_before", "state_after"))
-        else:
-            decoded = (state_of_row(values, BEFORE_COLUMNS), state_of_row(values, AFTER_COLUMNS))
-        out.append((*(row[i] for i in plain), *decoded))
-    return out
-
-
-def all_reviews(path: Path) -> list[tuple[object, ...]]:
-    """The review rows of a SQLite file, the states decoded (:func:`_decoded_reviews`)."""
-    con = sqlite3.connect(path)
-    try:
-        names = [r[1] for r in con.execute("PRAGMA table_info(review)")]
-        return _decoded_reviews(names, con.execute("SELECT * FROM review ORDER BY rowid").fetchall())
     finally:
         con.close()
 
@@ -484,7 +455,7 @@ def _review_rows(engine: Any) -> list[tuple[Any, ...]]:
 
     with engine.connect() as conn:
         result = conn.execute(text("SELECT * FROM review ORDER BY id"))
-        return _decoded_reviews(list(result.keys()), list(result))
+        return decoded_reviews(list(result.keys()), list(result))
 
 
 def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Path) -> None:

@@ -360,7 +360,9 @@ def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
     engine = make_engine(f"sqlite:///{old_db}")  # read as schema 5 left it: no upgrade
     # ... but for the media store of schema 7, empty, which this code's export reads
     # (a file of schema 5 has no media: the export's media entries are dropped below),
-    # and the held facts' columns (none held).
+    # the held facts' columns (none held), and the review states as columns (schema 10:
+    # the export writes them as the JSON text schema 5 kept).
+    from quizapp.storage.db import _card_state_columns
     from quizapp.storage.models import MediaRow
 
     with engine.begin() as conn:
@@ -368,6 +370,7 @@ def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
         conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN hold VARCHAR")
         conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN hold_reasons TEXT")
         MediaRow.__table__.create(conn)  # type: ignore[attr-defined]
+        _card_state_columns(conn)
 
     class Schema5:
         @contextmanager

@@ -26,6 +26,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from quizapp.scheduling.state import CardState
+from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_of_row
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
 SCHEMA_VERSION = 10
@@ -391,6 +393,16 @@ class ReviewRow(SQLModel, table=True):
     after_suspended: bool | None = None
     after_last_shown_day: int | None = None
     cancels_id: int | None = Field(default=None, foreign_key="review.id")
+
+    @property
+    def state_before(self) -> CardState | None:
+        """The card's state before the answer (its ``before_*`` columns), None without one."""
+        return state_of_row(self, BEFORE_COLUMNS)
+
+    @property
+    def state_after(self) -> CardState | None:
+        """The card's state after the answer (its ``after_*`` columns), None without one."""
+        return state_of_row(self, AFTER_COLUMNS)
 
 
 class ReviewDayRow(SQLModel, table=True):

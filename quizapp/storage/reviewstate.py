@@ -80,6 +80,11 @@ def state_columns(columns: Sequence[str], state: CardState | None) -> dict[str, 
     return dict(zip(columns, state_values(state), strict=True))
 
 
+def review_state_columns(before: CardState | None, after: CardState | None) -> dict[str, Any]:
+    """The columns of a review row's state before and after its answer, by name."""
+    return {**state_columns(BEFORE_COLUMNS, before), **state_columns(AFTER_COLUMNS, after)}
+
+
 def state_of_row(row: Mapping[str, Any] | Any, columns: Sequence[str]) -> CardState | None:
     """The state held in ``columns`` of a row (a mapping, or an object with those attributes)."""
     if isinstance(row, Mapping):
