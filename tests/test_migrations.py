@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from quizapp.services.collection import Collection
 from quizapp.storage import db as db_module
 from quizapp.storage.db import (
     MIGRATIONS,
+    _card_state_columns,
     _day_totals_and_fewer_indexes,
     _held_facts,
     _media_store,
@@ -985,3 +986,178 @@ def test_a_classroom_before_held_facts_upgrades_and_its_teacher_holds_facts(
                             ).scalar() == 0
     owner.dispose()
     assert held == SEED_NO_FORM
+
+
+# ---------------------------------------------------------------- schema 9 → 10
+
+STATES_FROM = MIGRATIONS.index(_card_state_columns) + 1  # the version before it
+_STATE_T = datetime(2026, 9, 15, 9, 58, 0, 123456, tzinfo=UTC)
+
+
+def _json_states() -> list[str]:
+    """Card states as JSON text, as schema 9 and earlier wrote them: the hard cases of an
+    exact conversion (every float bit, times to the microsecond, fields left out).
+
+    No negative zero: SQLite stores a REAL of integer value as an integer, so -0.0
+    becomes 0.0 in any REAL column (the card's too); quizapp never computes one."""
+    import random
+    import struct
+
+    full = CardState(1, 1, 2.3065, 2.118103970459016, _STATE_T,
+                     _STATE_T - timedelta(minutes=10), 1, 0, False, 20711)
+    states = [
+        full.to_json(),
+        CardState().to_json(),
+        full.with_changes(due=_STATE_T.replace(microsecond=0),
+                          last_review=_STATE_T.replace(microsecond=1)).to_json(),
+        full.with_changes(step=None, suspended=True, reps=100_000, lapses=9,
+                          last_shown_day=None, stability=1e-300, difficulty=5e-324).to_json(),
+        # Older files' spellings: spaces, fields left out (their defaults), a whole
+        # number for a float, a time in another zone.
+        '{"state": 0}',
+        json.dumps({"state": 2, "stability": 3.0, "difficulty": 5.0,
+                    "due": "2024-05-04T09:00:00+00:00"}),
+        '{"state":2,"stability":4,"difficulty":5.5,"due":"2026-01-01T01:30:00.000005+01:00",'
+        '"last_review":"1969-12-31T23:59:59.999999+00:00","reps":3}',
+        '{"reps":2,"state":3,"unknown":"ignored"}',
+    ]
+    rng = random.Random(10)
+    for _ in range(200):
+        while True:  # any finite double, from its bits
+            value = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+            if value == value and abs(value) != float("inf") and value != 0.0:
+                break
+        due = _STATE_T + timedelta(microseconds=rng.randrange(-10**15, 10**15))
+        states.append(CardState(rng.randrange(4), rng.choice([None, 0, 1, 2]), value,
+                                rng.uniform(1, 10), due, due - timedelta(days=rng.random() * 99),
+                                rng.randrange(50), rng.randrange(9), rng.random() < 0.1,
+                                rng.randrange(30000)).to_json())
+    return states
+
+
+def _same_state(got: CardState | None, want: CardState | None) -> bool:
+    """Equal states, the floats bit for bit."""
+    import struct
+
+    if got is None or want is None:
+        return got is want
+    bits = [struct.pack("<d", float(x)) if x is not None else None
+            for s in (got, want) for x in (s.stability, s.difficulty)]
+    return got == want and bits[:2] == bits[2:]
+
+
+def _add_json_reviews(conn: Any, profile_id: int, card_id: int, study_day: int,
+                      texts: list[str | None]) -> None:
+    """Review rows of schema 9 whose state before and after are ``texts`` (each in turn)."""
+    from sqlalchemy import text
+
+    conn.execute(text(
+        "INSERT INTO review (card_id, profile_id, reviewed_at, study_day, kind, form, correct,"
+        " rating, state_before, state_after) VALUES (:c, :p, :t, :d, 'study', 'typed', TRUE, 3,"
+        " :b, :a)"), [{"c": card_id, "p": profile_id, "t": _STATE_T, "d": study_day, "b": b,
+                       "a": texts[(i + 1) % len(texts)]} for i, b in enumerate(texts)])
+
+
+def test_schema_10_keeps_every_card_state_exactly_as_columns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every review's state before and after, JSON before, is the same state after the
+    upgrade (floats bit for bit, times to the microsecond, no state stays none), every
+    other column unchanged; text that is not a JSON object (never written by quizapp)
+    becomes no state, the row kept."""
+    from sqlalchemy import create_engine, text
+
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", STATES_FROM + 1)  # this step alone
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / f"schema_v{STATES_FROM}.sqlite3", db)
+    texts: list[str | None] = [None, *_json_states()]
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        card, profile, day = conn.execute(text(
+            "SELECT card_id, profile_id, study_day FROM review LIMIT 1")).one()
+        _add_json_reviews(conn, profile, card, day, texts)
+    before = all_reviews(db)  # decoded with CardState.from_json …
+    with engine.begin() as conn:
+        _add_json_reviews(conn, profile, card, day, ["not JSON", "[1, 2]", '"text"'])
+    engine.dispose()
+    assert len(before) >= len(texts) + 25
+    open_database(f"sqlite:///{db}").dispose()
+    after = all_reviews(db)  # … and from the columns
+    assert len(after) == len(before) + 3
+    for old, new in zip(before, after, strict=False):
+        assert old[:-2] == new[:-2]  # every other column
+        assert _same_state(new[-2], old[-2]) and _same_state(new[-1], old[-1]), (old, new)
+    assert [r[-2:] for r in after[len(before):]] == [(None, None)] * 3
+    con = sqlite3.connect(db)
+    try:
+        columns = {r[1] for r in con.execute("PRAGMA table_info(review)")}
+        assert not {"state_before", "state_after"} & columns
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                           ).fetchone()[0] == str(STATES_FROM + 1)
+    finally:
+        con.close()
+    assert "before_state" in index_sql(db)["ix_review_day_cover"]
+    assert (tmp_path / f"old.schema{STATES_FROM}.bak.sqlite3").exists()
+
+
+def test_schema_10_upgrades_a_classroom_on_postgresql(
+        pg_database: PgDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same conversion on PostgreSQL, run by the owner of the tables; afterwards a
+    student answers and undoes under row-level security."""
+    from sqlalchemy import create_engine, text
+
+    from quizapp.services.classroom import add_student, init_classroom
+    from quizapp.study import StudySession
+
+    pg_database.reset()
+    student = f"{pg_database.role_prefix}zoe"
+    engine = init_classroom(pg_database.url)
+    add_student(engine, student, class_name="9a", password="pw-zoe")
+    engine.dispose()
+    student_url = pg_database.role_url(student, "pw-zoe")
+    with Collection.open(student_url) as col:  # an answer of schema 10's app
+        session = StudySession(col)
+        question = session.next_question(_STATE_T)
+        assert question is not None
+        session.answer(question, question.answers[0], _STATE_T, 3000)
+        pid = col.profile().id
+    owner = create_engine(pg_database.url)
+    texts: list[str | None] = [None, *_json_states()]
+    with owner.begin() as conn:  # back to schema 9, with the hard cases in its log
+        _undo_card_state_columns(conn)
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(STATES_FROM)})
+        card, day = conn.execute(text("SELECT card_id, study_day FROM review")).one()
+        _add_json_reviews(conn, pid, card, day, texts)
+    before = _review_rows(owner)
+    assert len(before) == len(texts) + 1
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", STATES_FROM + 1)  # this step alone
+    open_database(pg_database.url).dispose()  # the owner's start upgrades it
+    after = _review_rows(owner)
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        assert old[:-2] == new[:-2]
+        assert _same_state(new[-2], old[-2]) and _same_state(new[-1], old[-1]), (old, new)
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
+                            ).scalar() == str(STATES_FROM + 1)
+        assert "before_state" in (conn.execute(text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_review_day_cover'")
+        ).scalar() or "")
+        assert conn.execute(text("SELECT count(*) FROM pg_trigger "
+                                 "WHERE tgname = 'quizapp_review_guard' AND tgenabled = 'O'")
+                            ).scalar() == 1  # the review guard runs again
+    owner.dispose()
+    with Collection.open(student_url) as col:  # RLS and grants hold for the new columns
+        session = StudySession(col)
+        question = session.next_question(_STATE_T + timedelta(minutes=1))
+        assert question is not None
+        result = session.answer(question, question.answers[0], _STATE_T + timedelta(minutes=1),
+                                3000)
+        undone = session.undo(_STATE_T + timedelta(minutes=2))
+        assert undone is not None and undone.cancelled_id == result.review_id
+    rows = _review_rows(owner)
+    owner.dispose()
+    answer, undo = rows[-2], rows[-1]
+    assert answer[-2] is not None and answer[-1] is not None
+    assert undo[-2] == answer[-1] and undo[-1] == answer[-2]  # undo restored the state before

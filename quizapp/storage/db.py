@@ -323,10 +323,15 @@ _STATE_DEFAULTS = {"state": "0", "reps": "0", "lapses": "0", "suspended": "FALSE
 def _sqlite_state_value(src: str, field: str) -> str:
     """SQLite: one field of the JSON state in column ``src`` (NULL without a state)."""
     value = f"json_extract({src}, '$.{field}')"
-    if field in ("due", "last_review"):  # ISO 8601 text → microseconds since the epoch
-        value = (f"CAST(strftime('%s', {value}) AS INTEGER) * 1000000 + CASE WHEN"
-                 f" substr({value}, 20, 1) = '.' THEN CAST(substr({value}, 21, 6) AS INTEGER)"
-                 " ELSE 0 END")
+    if field in ("due", "last_review"):
+        # ISO 8601 text (YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM, as datetime.isoformat
+        # writes it) → microseconds since the epoch: the whole seconds with the zone
+        # (strftime would round a fraction to milliseconds), then the microseconds.
+        fraction = f"substr({value}, 20, 1) = '.'"
+        whole = (f"substr({value}, 1, 19) || CASE WHEN {fraction} THEN substr({value}, 27)"
+                 f" ELSE substr({value}, 20) END")
+        value = (f"CAST(strftime('%s', {whole}) AS INTEGER) * 1000000 + CASE WHEN {fraction}"
+                 f" THEN CAST(substr({value}, 21, 6) AS INTEGER) ELSE 0 END")
     elif field in _STATE_DEFAULTS:
         value = f"COALESCE({value}, {_STATE_DEFAULTS[field]})"
     # Text that is not a JSON object (never written by quizapp) is no state.
@@ -334,20 +339,21 @@ def _sqlite_state_value(src: str, field: str) -> str:
             f" WHEN json_type({src}) <> 'object' THEN NULL ELSE {value} END")
 
 
-def _postgresql_state_value(src: str, field: str) -> str:
-    """PostgreSQL: one field of the state ``src`` (parsed once per row as jsonb)."""
-    value = f"({src} ->> '{field}')"
+def _postgresql_state_value(src: str, alias: str, field: str) -> str:
+    """PostgreSQL: one field of the state in column ``src``, read by ``json_to_record`` as
+    ``alias`` (:data:`_PG_RECORD`: numbers through the float's own input, so the same double)."""
+    value = f"{alias}.{field}"
     if field in ("due", "last_review"):
-        value = f"(EXTRACT(EPOCH FROM {value}::timestamptz) * 1000000)::bigint"
-    elif field == "suspended":
-        value = f"{value}::boolean"
-    elif field in ("stability", "difficulty"):
-        value = f"{value}::float8"  # jsonb keeps the digits: the same double as Python's
-    else:
-        value = f"{value}::integer"
-    if field in _STATE_DEFAULTS:
+        value = f"(EXTRACT(EPOCH FROM {value}) * 1000000)::bigint"
+    elif field in _STATE_DEFAULTS:
         value = f"COALESCE({value}, {_STATE_DEFAULTS[field]})"
-    return f"CASE WHEN {src} IS NULL THEN NULL ELSE {value} END"
+    return f"CASE WHEN r.{src} IS NULL THEN NULL ELSE {value} END"
+
+
+# The record json_to_record reads a state's JSON as (PostgreSQL).
+_PG_RECORD = ("state integer, step integer, stability float8, difficulty float8,"
+              " due timestamptz, last_review timestamptz, reps integer, lapses integer,"
+              " suspended boolean, last_shown_day integer")
 
 
 def _card_state_columns(conn: Connection) -> None:
@@ -385,12 +391,14 @@ def _card_state_columns(conn: Connection) -> None:
     else:
         columns = ", ".join(f"{prefix}_{field}" for prefix in ("before", "after")
                             for field in STATE_FIELDS)
-        values = ", ".join(_postgresql_state_value(src, field) for src in ("j.b", "j.a")
+        values = ", ".join(_postgresql_state_value(src, alias, field)
+                           for src, alias in (("state_before", "b"), ("state_after", "a"))
                            for field in STATE_FIELDS)
         conn.execute(text("ALTER TABLE review DISABLE TRIGGER USER"))
         conn.execute(text(
-            f"UPDATE review AS r SET ({columns}) = (SELECT {values} FROM"
-            " (SELECT r.state_before::jsonb AS b, r.state_after::jsonb AS a OFFSET 0) AS j)"))
+            f"UPDATE review AS r SET ({columns}) = (SELECT {values} FROM (SELECT 1) AS one"
+            f" LEFT JOIN LATERAL json_to_record(r.state_before::json) AS b({_PG_RECORD}) ON TRUE"
+            f" LEFT JOIN LATERAL json_to_record(r.state_after::json) AS a({_PG_RECORD}) ON TRUE)"))
         conn.execute(text("ALTER TABLE review ENABLE TRIGGER USER"))
     for statement in (
         "DROP INDEX ix_review_day_cover",
