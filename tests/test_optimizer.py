@@ -77,7 +77,7 @@ def _simulated_rows(card_ids: list[int], profile_id: int, seed: int) -> list[dic
                              study_day=study_day(t, 4, "UTC"), kind="study", form="flashcard",
                              correct=rating > 1, verdict="right" if rating > 1 else "wrong",
                              rating=rating, response_ms=rng.randrange(2000, 15000),
-                             state_before=state, state_after=after))
+                             **review_state_columns(state, after)))
             state = after
             assert state.due is not None
             late = timedelta(days=rng.choice([0, 0, 0, 1, 2, 5])) if state.state == 2 \
