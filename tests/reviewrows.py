@@ -12,7 +12,9 @@ from quizapp.scheduling import CardState
 def decoded_reviews(names: list[str], rows: list[Any]) -> list[tuple[object, ...]]:
     """Review rows as (every column but the card states, in table order, then the state
     before and after as :class:`CardState` or None), whichever way the schema keeps the
-    states: JSON text before schema 10, columns since."""
+    states (JSON text before schema 10, columns since) and the time (ISO text before
+    schema 10, microseconds since on SQLite: here an aware UTC time)."""
+    from quizapp.storage.models import as_utc
     from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_of_row
 
     states = {"state_before", "state_after", *BEFORE_COLUMNS, *AFTER_COLUMNS}
@@ -25,7 +27,8 @@ def decoded_reviews(names: list[str], rows: list[Any]) -> list[tuple[object, ...
                             for k in ("state_before", "state_after"))
         else:
             decoded = (state_of_row(values, BEFORE_COLUMNS), state_of_row(values, AFTER_COLUMNS))
-        out.append((*(row[i] for i in plain), *decoded))
+        out.append((*(as_utc(row[i]) if names[i] == "reviewed_at" else row[i] for i in plain),
+                    *decoded))
     return out
 
 

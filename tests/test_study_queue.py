@@ -42,6 +42,7 @@ from quizapp.questions.model import Form, Question
 from quizapp.scheduling import LEARN_AHEAD, CardStateKind, day_start
 from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, set_deck_overrides, update_profile_settings
+from quizapp.storage.models import as_utc
 from quizapp.storage.reviewlog import card_table, fact_table
 from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_from_values
 from quizapp.study import StaleQuestionError, StudySession
@@ -335,7 +336,7 @@ def test_kept_queue_serves_what_one_statement_serves(tmp_path: Path, seed: int, 
                            "JOIN deck d ON d.id = c.deck_id WHERE r.kind = 'study'").fetchall()
     finally:
         con.close()
-    befores = [(datetime.fromisoformat(at).replace(tzinfo=UTC), state_from_values(sb), day,
+    befores = [(as_utc(at), state_from_values(sb), day,
                 deck) for at, day, deck, *sb in rows]
     assert {0, 1, 2, 3} <= {b.state for _, b, _, _ in befores}  # every state was answered
     # Learning cards were shown ahead of time when nothing else was left.

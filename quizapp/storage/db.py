@@ -320,18 +320,27 @@ _STATE_TYPES = {"state": "INTEGER", "step": "INTEGER", "stability": "FLOAT",
 _STATE_DEFAULTS = {"state": "0", "reps": "0", "lapses": "0", "suspended": "FALSE"}
 
 
+def _sqlite_micros(value: str) -> str:
+    """SQLite: ISO 8601 text → whole microseconds since the epoch.
+
+    The text is ``YYYY-MM-DD[T ]HH:MM:SS[.ffffff][zone]`` as quizapp writes
+    times (``datetime.isoformat`` in a state's JSON; naive UTC with six digits
+    of fraction in a time column): the whole seconds are read with the zone
+    (``strftime`` would round a fraction to milliseconds), then the
+    microseconds added.
+    """
+    fraction = f"substr({value}, 20, 1) = '.'"
+    whole = (f"substr({value}, 1, 19) || CASE WHEN {fraction} THEN substr({value}, 27)"
+             f" ELSE substr({value}, 20) END")
+    return (f"CAST(strftime('%s', {whole}) AS INTEGER) * 1000000 + CASE WHEN {fraction}"
+            f" THEN CAST(substr({value}, 21, 6) AS INTEGER) ELSE 0 END")
+
+
 def _sqlite_state_value(src: str, field: str) -> str:
     """SQLite: one field of the JSON state in column ``src`` (NULL without a state)."""
     value = f"json_extract({src}, '$.{field}')"
     if field in ("due", "last_review"):
-        # ISO 8601 text (YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM, as datetime.isoformat
-        # writes it) → microseconds since the epoch: the whole seconds with the zone
-        # (strftime would round a fraction to milliseconds), then the microseconds.
-        fraction = f"substr({value}, 20, 1) = '.'"
-        whole = (f"substr({value}, 1, 19) || CASE WHEN {fraction} THEN substr({value}, 27)"
-                 f" ELSE substr({value}, 20) END")
-        value = (f"CAST(strftime('%s', {whole}) AS INTEGER) * 1000000 + CASE WHEN {fraction}"
-                 f" THEN CAST(substr({value}, 21, 6) AS INTEGER) ELSE 0 END")
+        value = _sqlite_micros(value)
     elif field in _STATE_DEFAULTS:
         value = f"COALESCE({value}, {_STATE_DEFAULTS[field]})"
     # Text that is not a JSON object (never written by quizapp) is no state.
@@ -356,21 +365,21 @@ _PG_RECORD = ("state integer, step integer, stability float8, difficulty float8,
               " suspended boolean, last_shown_day integer")
 
 
-_REVIEW_PLAIN = ("id, card_id, profile_id, session_id, reviewed_at, study_day, kind, form,"
-                 " prompt, choices, given, correct, verdict, response_ms, rating")
+_REVIEW_PLAIN = ("study_day, kind, form, prompt, choices, given, correct, verdict, response_ms,"
+                 " rating")
 # The review table of schema 10 as a new file has it, made as review_new; its
 # reference to review(id) is the table itself once it is renamed.
 _REVIEW_10 = """CREATE TABLE review_new (
-	id INTEGER NOT NULL, card_id INTEGER NOT NULL, profile_id INTEGER NOT NULL,
-	session_id INTEGER, reviewed_at DATETIME NOT NULL, study_day INTEGER NOT NULL,
-	kind VARCHAR NOT NULL, form VARCHAR, prompt VARCHAR, choices VARCHAR, given VARCHAR,
-	correct BOOLEAN, verdict VARCHAR, response_ms INTEGER, rating INTEGER, {states},
-	cancels_id INTEGER,
-	PRIMARY KEY (id),
-	FOREIGN KEY(card_id) REFERENCES card (id) ON DELETE CASCADE,
-	FOREIGN KEY(profile_id) REFERENCES profile (id) ON DELETE CASCADE,
-	FOREIGN KEY(session_id) REFERENCES study_session (id),
-	FOREIGN KEY(cancels_id) REFERENCES review (id)
+    id INTEGER NOT NULL, card_id INTEGER NOT NULL, profile_id INTEGER NOT NULL,
+    session_id INTEGER, reviewed_at BIGINT NOT NULL, study_day INTEGER NOT NULL,
+    kind VARCHAR NOT NULL, form VARCHAR, prompt VARCHAR, choices VARCHAR, given VARCHAR,
+    correct BOOLEAN, verdict VARCHAR, response_ms INTEGER, rating INTEGER, {states},
+    cancels_id INTEGER,
+    PRIMARY KEY (id),
+    FOREIGN KEY(card_id) REFERENCES card (id) ON DELETE CASCADE,
+    FOREIGN KEY(profile_id) REFERENCES profile (id) ON DELETE CASCADE,
+    FOREIGN KEY(session_id) REFERENCES study_session (id),
+    FOREIGN KEY(cancels_id) REFERENCES review (id)
 )"""
 # The indexes of review at schema 10 (ix_review_day_cover with before_state).
 _REVIEW_10_INDEXES = (
@@ -380,7 +389,7 @@ _REVIEW_10_INDEXES = (
     "(profile_id, study_day, kind, correct, before_state, cancels_id)",
     "CREATE INDEX ix_review_pace ON review (profile_id, form, study_day, id)",
     "CREATE INDEX ix_review_wrong ON review (profile_id, card_id, kind) WHERE correct = FALSE",
-    "CREATE INDEX ix_review_cancels ON review (cancels_id)",
+    "CREATE INDEX ix_review_cancels ON review (cancels_id) WHERE cancels_id IS NOT NULL",
     "CREATE INDEX ix_review_wrong_choice ON review (profile_id, card_id, form, given) "
     "WHERE correct = FALSE AND choices IS NOT NULL AND given IS NOT NULL",
 )
@@ -399,7 +408,14 @@ def _card_state_columns(conn: Connection) -> None:
     a field missing from an old JSON takes the default that reading it gave; a
     row without a state keeps none: every column NULL). ``ix_review_day_cover``
     keeps the state before as the column ``before_state`` instead of the
-    JSON's first 11 characters.
+    JSON's first 11 characters, and ``ix_review_cancels`` holds only the rows
+    that cancel another (the few undo and overrule rows; every statement that
+    reads it asks for a ``cancels_id``, which is then not NULL).
+
+    On SQLite ``reviewed_at`` becomes whole microseconds since the epoch (an
+    integer, :class:`~quizapp.storage.models.UTCMicros`; 26 characters of
+    text before), in the row and in ``ix_review_card_cover``; the app reads
+    and writes the same aware UTC times. PostgreSQL keeps its ``timestamptz``.
 
     SQLite: the table is made again (``review_new`` filled with one ``INSERT …
     SELECT`` in id order, the old table dropped, the new one renamed, its
@@ -425,8 +441,11 @@ def _card_state_columns(conn: Connection) -> None:
                            for src in ("state_before", "state_after") for field in STATE_FIELDS)
         conn.execute(text(_REVIEW_10.format(states=states)))
         conn.execute(text(
-            f"INSERT INTO review_new ({_REVIEW_PLAIN}, {columns}, cancels_id)"
-            f" SELECT {_REVIEW_PLAIN}, {values}, cancels_id FROM review ORDER BY id"))
+            "INSERT INTO review_new (id, card_id, profile_id, session_id, reviewed_at,"
+            f" {_REVIEW_PLAIN}, {columns}, cancels_id)"
+            " SELECT id, card_id, profile_id, session_id,"
+            f" {_sqlite_micros('reviewed_at')}, {_REVIEW_PLAIN}, {values}, cancels_id"
+            " FROM review ORDER BY id"))
         conn.execute(text("DROP TABLE review"))  # and its indexes
         conn.execute(text("ALTER TABLE review_new RENAME TO review"))
         for statement in _REVIEW_10_INDEXES:
@@ -456,6 +475,8 @@ def _card_state_columns(conn: Connection) -> None:
         "ALTER TABLE review DROP COLUMN state_after",
         "CREATE INDEX ix_review_day_cover ON review "
         "(profile_id, study_day, kind, correct, before_state, cancels_id)",
+        "DROP INDEX ix_review_cancels",
+        "CREATE INDEX ix_review_cancels ON review (cancels_id) WHERE cancels_id IS NOT NULL",
     ):
         conn.execute(text(statement))
 

@@ -27,7 +27,13 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from quizapp.scheduling.state import CardState
-from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_of_row
+from quizapp.storage.reviewstate import (
+    AFTER_COLUMNS,
+    BEFORE_COLUMNS,
+    from_micros,
+    micros,
+    state_of_row,
+)
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
 SCHEMA_VERSION = 10
@@ -45,6 +51,7 @@ LEECH_WHERE = "{t}lapses >= 8"  # LEECH_LAPSES
 BURIED_WHERE = "{t}buried_until IS NOT NULL"
 WRONG_WHERE = "{t}correct = FALSE"
 HELD_WHERE = "{t}hold IS NOT NULL"
+CANCELS_WHERE = "{t}cancels_id IS NOT NULL"
 WRONG_CHOICE_WHERE = (
     "{t}correct = FALSE AND {t}choices IS NOT NULL AND {t}given IS NOT NULL"
 )
@@ -61,10 +68,13 @@ def _where(template: str) -> dict[str, Any]:
     return {"sqlite_where": condition, "postgresql_where": condition}
 
 
-def as_utc(value: datetime | str | None) -> datetime | None:
-    """Convert a stored timestamp (naive UTC, ISO text or aware) to aware UTC."""
+def as_utc(value: datetime | str | int | None) -> datetime | None:
+    """Convert a stored timestamp (naive UTC, ISO text, aware, or whole microseconds since
+    the epoch: :class:`UTCMicros` on SQLite) to aware UTC."""
     if value is None:
         return None
+    if isinstance(value, int):
+        return from_micros(value)
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
@@ -90,6 +100,26 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         return as_utc(value)
+
+
+class UTCMicros(UTCDateTime):
+    """:class:`UTCDateTime` kept as whole microseconds since 1970-01-01 UTC on SQLite (an
+    integer of 8 bytes instead of 26 characters of text; the same order), a
+    ``timestamptz`` on PostgreSQL (schema 10: ``review.reviewed_at``)."""
+
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; quizapp stores aware UTC times only")
+        return micros(value) if dialect.name == "sqlite" else value.astimezone(UTC)
 
 
 def _utc_column(nullable: bool = True, index: bool = False) -> Any:
@@ -332,7 +362,8 @@ class ReviewRow(SQLModel, table=True):
 
     __tablename__ = "review"
     __table_args__ = (
-        Index("ix_review_cancels", "cancels_id"),
+        # Schema 10: only the few rows that cancel another (undo, overrule).
+        Index("ix_review_cancels", "cancels_id", **_where(CANCELS_WHERE)),
         # Schema 3: covering indexes for the progress figures' passes over the
         # log, per study day (with the state-before prefix that true retention
         # reads, and the overruled row's id for the answer kind) and per card
@@ -358,7 +389,9 @@ class ReviewRow(SQLModel, table=True):
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
     profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
     session_id: int | None = Field(default=None, foreign_key="study_session.id")
-    reviewed_at: datetime | None = _utc_column(nullable=False)
+    # Schema 10: whole microseconds since the epoch on SQLite (UTCMicros), before ISO text.
+    reviewed_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCMicros(), nullable=False))
     study_day: int  # days since 1970-01-01 in the learner's zone, after rollover
     kind: str = "study"  # study | test | undo | overrule
     form: str | None = None

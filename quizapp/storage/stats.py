@@ -252,8 +252,8 @@ JOIN deck d ON d.id = x.deck_id
 
 # A text key that sorts like (reviewed_at, id) and ends in 1 for a right answer.
 _LAST_ANSWER_KEY = {
-    # SQLite stores times as fixed-width ISO text; char(1) sorts before any of it.
-    "sqlite": "lr.reviewed_at || char(1) || printf('%012d', lr.id) "
+    # SQLite keeps review times as microseconds since the epoch (schema 10).
+    "sqlite": "printf('%020d', lr.reviewed_at) || printf('%012d', lr.id) "
               "|| CASE WHEN lr.correct THEN '1' ELSE '0' END",
     "postgresql": "to_char(lr.reviewed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') "
                   "|| lpad(lr.id::text, 12, '0') || CASE WHEN lr.correct THEN '1' ELSE '0' END",

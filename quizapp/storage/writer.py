@@ -52,6 +52,7 @@ from quizapp.storage.reviewstate import (
     AFTER_COLUMNS,
     BEFORE_COLUMNS,
     STATE_FIELDS,
+    micros,
     state_columns,
     state_of_row,
     state_values,
@@ -222,9 +223,11 @@ class AnswerWriter:
 
     def append_review(self, card_id: int, profile_id: int, session_row_id: int, now: datetime,
                       row: AnswerRow) -> int:
-        """Append the answer's review row; its id."""
+        """Append the answer's review row; its id (its time as
+        :class:`~quizapp.storage.models.UTCMicros` keeps it: microseconds on SQLite)."""
         return self._insert(_SQL_INSERT_REVIEW, (
-            card_id, profile_id, session_row_id, self._time(now), row.study_day, row.kind,
+            card_id, profile_id, session_row_id, micros(now) if self.sqlite else now,
+            row.study_day, row.kind,
             row.form, row.prompt, row.choices, row.given, row.correct, row.verdict,
             row.response_ms, row.rating, *state_values(row.state_before),
             *state_values(row.state_after)))
