@@ -370,7 +370,7 @@ def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
     # (a file of schema 5 has no media: the export's media entries are dropped below),
     # the held facts' columns (none held), and the review states as columns (schema 10:
     # the export writes them as the JSON text schema 5 kept).
-    from quizapp.storage.db import _card_state_columns
+    from quizapp.storage.db import _atomic, _card_state_columns
     from quizapp.storage.models import MediaRow
 
     with engine.begin() as conn:
@@ -378,6 +378,7 @@ def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
         conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN hold VARCHAR")
         conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN hold_reasons TEXT")
         MediaRow.__table__.create(conn)  # type: ignore[attr-defined]
+    with _atomic(engine, "test", foreign_keys=False) as conn:  # as the upgrade runs it
         _card_state_columns(conn)
 
     class Schema5:
