@@ -365,11 +365,11 @@ class ReviewRow(SQLModel, table=True):
         # Schema 10: only the few rows that cancel another (undo, overrule).
         Index("ix_review_cancels", "cancels_id", **_where(CANCELS_WHERE)),
         # Schema 3: covering indexes for the progress figures' passes over the
-        # log, per study day (with the state-before prefix that true retention
-        # reads, and the overruled row's id for the answer kind) and per card
-        # (in answer order, for the last answer of a fact), and partial indexes
-        # over the wrong answers and the wrong multiple-choice answers. Schema 8
-        # put the card first in the per-card index, which so also serves a
+        # log, per study day (with the state before that true retention reads,
+        # since schema 10 a column of its own, and the overruled row's id for
+        # the answer kind) and per card (in answer order, for the last answer
+        # of a fact), and partial indexes over the wrong answers and the wrong
+        # multiple-choice answers. Schema 8 put the card first in the per-card index, which so also serves a
         # card's answers without its profile (a card's delete finds its
         # answers by it), and dropped ix_review_card (card, time) and
         # ix_review_profile_day (profile, day: the start of ix_review_day_cover).
