@@ -369,9 +369,10 @@ class ReviewRow(SQLModel, table=True):
         # since schema 10 a column of its own, and the overruled row's id for
         # the answer kind) and per card (in answer order, for the last answer
         # of a fact), and partial indexes over the wrong answers and the wrong
-        # multiple-choice answers. Schema 8 put the card first in the per-card index, which so also serves a
-        # card's answers without its profile (a card's delete finds its
-        # answers by it), and dropped ix_review_card (card, time) and
+        # multiple-choice answers. Schema 8 put the card first in the per-card
+        # index, which so also serves a card's answers without its profile (a
+        # card's delete finds its answers by it), and dropped ix_review_card
+        # (card, time) and
         # ix_review_profile_day (profile, day: the start of ix_review_day_cover).
         # Schema 10: the state before is a column of its own (it was the prefix
         # substr(state_before, 1, 11) of the state's JSON).
