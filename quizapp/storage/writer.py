@@ -51,10 +51,8 @@ from quizapp.storage.reviewlog import answered_since, fact_table, is_cancelled_r
 from quizapp.storage.reviewstate import (
     AFTER_COLUMNS,
     BEFORE_COLUMNS,
-    STATE_FIELDS,
     micros,
-    state_columns,
-    state_of_row,
+    review_state_columns,
     state_values,
 )
 
@@ -74,10 +72,11 @@ _SQL_UPDATE_CARD = ("UPDATE card SET state = ?, step = ?, stability = ?, difficu
 _SQL_UPDATE_CARD_FAMILY = ("UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?,"
                            " due = ?, last_review = ?, reps = ?, lapses = ?, last_shown_day = ?,"
                            " family = ? WHERE id = ?")
-_SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
-                      " study_day, kind, form, prompt, choices, given, correct, verdict,"
-                      f" response_ms, rating, {', '.join(BEFORE_COLUMNS + AFTER_COLUMNS)})"
-                      f" VALUES ({', '.join(['?'] * (14 + 2 * len(STATE_FIELDS)))})")
+_REVIEW_COLUMNS = ("card_id", "profile_id", "session_id", "reviewed_at", "study_day", "kind",
+                   "form", "prompt", "choices", "given", "correct", "verdict", "response_ms",
+                   "rating", *BEFORE_COLUMNS, *AFTER_COLUMNS)
+_SQL_INSERT_REVIEW = (f"INSERT INTO review ({', '.join(_REVIEW_COLUMNS)})"
+                      f" VALUES ({', '.join(['?'] * len(_REVIEW_COLUMNS))})")
 _SQL_INSERT_SESSION = ("INSERT INTO study_session (profile_id, started_at, ended_at, answered,"
                        " correct) VALUES (?, ?, ?, 0, 0)")
 _SQL_COUNT_SESSION = ("UPDATE study_session SET answered = answered + ?,"
@@ -308,8 +307,7 @@ class StudyWriter:
         return LoggedReview(
             row.id, row.card_id, row.profile_id, row.session_id, row.reviewed_at, row.study_day,
             row.kind, row.form, row.prompt, row.choices, row.given, row.correct,
-            row.response_ms, state_of_row(row, BEFORE_COLUMNS), state_of_row(row, AFTER_COLUMNS),
-            row.cancels_id)
+            row.response_ms, row.state_before, row.state_after, row.cancels_id)
 
     def is_cancelled(self, review_id: int) -> bool:
         """Whether an undo or overrule row cancels the review ``review_id``."""
@@ -390,8 +388,7 @@ class StudyWriter:
     def append_review(self, *, state_before: CardState, state_after: CardState,
                       **values: Any) -> int:
         """Append a review row (an undo or overrule) with the pending writes; its id."""
-        row = ReviewRow(**values, **state_columns(BEFORE_COLUMNS, state_before),
-                        **state_columns(AFTER_COLUMNS, state_after))
+        row = ReviewRow(**values, **review_state_columns(state_before, state_after))
         self._s.add(row)
         self._s.flush()
         assert row.id is not None
@@ -465,8 +462,7 @@ def insert_reviews(s: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
 
 def _with_state_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in values.items() if k not in ("state_before", "state_after")}
-    out.update(state_columns(BEFORE_COLUMNS, values.get("state_before")))
-    out.update(state_columns(AFTER_COLUMNS, values.get("state_after")))
+    out.update(review_state_columns(values.get("state_before"), values.get("state_after")))
     return out
 
 
