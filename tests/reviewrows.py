@@ -40,3 +40,31 @@ def all_reviews(path: Path) -> list[tuple[object, ...]]:
         return decoded_reviews(names, con.execute("SELECT * FROM review ORDER BY rowid").fetchall())
     finally:
         con.close()
+
+
+def undo_card_state_columns(conn: Any) -> None:
+    """Take a PostgreSQL database of the current schema back to before schema 10: each
+    review's card states as JSON text (:meth:`CardState.to_json`) again."""
+    from sqlalchemy import text
+
+    from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_of_row
+
+    rows = conn.execute(text(f"SELECT id, {', '.join(BEFORE_COLUMNS + AFTER_COLUMNS)}"
+                             " FROM review")).mappings().all()
+    conn.execute(text("ALTER TABLE review ADD COLUMN state_before VARCHAR"))
+    conn.execute(text("ALTER TABLE review ADD COLUMN state_after VARCHAR"))
+    updates = []
+    for row in rows:
+        before, after = state_of_row(row, BEFORE_COLUMNS), state_of_row(row, AFTER_COLUMNS)
+        updates.append({"i": row["id"], "b": None if before is None else before.to_json(),
+                        "a": None if after is None else after.to_json()})
+    if updates:
+        conn.execute(text("UPDATE review SET state_before = :b, state_after = :a WHERE id = :i"),
+                     updates)
+    for column in BEFORE_COLUMNS + AFTER_COLUMNS:  # ix_review_day_cover goes with before_state
+        conn.execute(text(f"ALTER TABLE review DROP COLUMN {column}"))
+    conn.execute(text("CREATE INDEX ix_review_day_cover ON review "
+                      "(profile_id, study_day, kind, correct, substr(state_before, 1, 11),"
+                      " cancels_id)"))
+    conn.execute(text("DROP INDEX ix_review_cancels"))  # over every row before schema 10
+    conn.execute(text("CREATE INDEX ix_review_cancels ON review (cancels_id)"))

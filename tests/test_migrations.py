@@ -26,7 +26,7 @@ from quizapp.storage.db import (
 from quizapp.storage.models import SCHEMA_VERSION
 
 from .conftest import PgDatabase
-from .reviewrows import all_reviews, decoded_reviews
+from .reviewrows import all_reviews, decoded_reviews, undo_card_state_columns
 
 FIXTURES = Path(__file__).parent / "fixtures"
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
@@ -486,37 +486,11 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
     assert (tmp_path / "old.schema5.bak.sqlite3").exists()
 
 
-def _undo_card_state_columns(conn: Any) -> None:
-    """Take a PostgreSQL database of the current schema back to before schema 10: each
-    review's card states as JSON text (:meth:`CardState.to_json`) again."""
-    from sqlalchemy import text
-
-    from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_of_row
-
-    rows = conn.execute(text(f"SELECT id, {', '.join(BEFORE_COLUMNS + AFTER_COLUMNS)}"
-                             " FROM review")).mappings().all()
-    conn.execute(text("ALTER TABLE review ADD COLUMN state_before VARCHAR"))
-    conn.execute(text("ALTER TABLE review ADD COLUMN state_after VARCHAR"))
-    updates = []
-    for row in rows:
-        before, after = state_of_row(row, BEFORE_COLUMNS), state_of_row(row, AFTER_COLUMNS)
-        updates.append({"i": row["id"], "b": None if before is None else before.to_json(),
-                        "a": None if after is None else after.to_json()})
-    if updates:
-        conn.execute(text("UPDATE review SET state_before = :b, state_after = :a WHERE id = :i"),
-                     updates)
-    for column in BEFORE_COLUMNS + AFTER_COLUMNS:  # ix_review_day_cover goes with before_state
-        conn.execute(text(f"ALTER TABLE review DROP COLUMN {column}"))
-    conn.execute(text("CREATE INDEX ix_review_day_cover ON review "
-                      "(profile_id, study_day, kind, correct, substr(state_before, 1, 11),"
-                      " cancels_id)"))
-
-
 def _undo_held_facts(conn: Any) -> None:
     """Take a PostgreSQL database of the current schema back to before held facts."""
     from sqlalchemy import text
 
-    _undo_card_state_columns(conn)
+    undo_card_state_columns(conn)
     conn.execute(text("ALTER TABLE fact DROP CONSTRAINT ck_fact_hold"))
     conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
     conn.execute(text("ALTER TABLE fact DROP COLUMN hold"))  # and its index
@@ -1124,7 +1098,7 @@ def test_schema_10_upgrades_a_classroom_on_postgresql(
     owner = create_engine(pg_database.url)
     texts: list[str | None] = [None, *_json_states()]
     with owner.begin() as conn:  # back to schema 9, with the hard cases in its log
-        _undo_card_state_columns(conn)
+        undo_card_state_columns(conn)
         conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
                      {"v": str(STATES_FROM)})
         card, day = conn.execute(text("SELECT card_id, study_day FROM review")).one()
