@@ -19,9 +19,9 @@ answer:
   the answers (cProfile, ``synchronous=OFF``).
 
 ``--drop-index NAME`` (repeatable) drops an index on the copies first and
-``--no-state-json`` writes empty state-before/after copies in the review
-rows: they measure what a schema change would save, nothing more (the copies
-are thrown away).
+``--no-state-json`` leaves the state-before/after columns of the review rows
+empty (NULL): a measure of what writing the card states costs, nothing more
+(the states are thrown away). Since schema 10 the states are columns, not JSON.
 
     python benchmarks/bench_answer.py --db /tmp/sbs/quizapp-100000-….sqlite3 --profile
 """
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--drop-index", action="append", default=[])
     parser.add_argument("--no-state-json", action="store_true",
-                        help="write empty state JSON in review rows (a measure only)")
+                        help="leave the review rows' state columns empty (a measure only)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the answers")
     parser.add_argument("--sort", default="cumulative", help="the profile's order (pstats)")
     parser.add_argument("--cpu-only", action="store_true",
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         def without_json(self: Any, card_id: int, profile_id: int, session_row_id: int,
                          now: datetime, row: Any) -> int:
             return plain(self, card_id, profile_id, session_row_id, now,
-                         row._replace(state_before="", state_after=""))
+                         row._replace(state_before=None, state_after=None))
 
         writer.AnswerWriter.append_review = without_json  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory(prefix="quizapp-answer-") as tmp:

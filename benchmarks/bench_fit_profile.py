@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_fit import read_review_log  # noqa: E402
 from quizapp.facts.model import Deck, Fact, FactKind  # noqa: E402
-from quizapp.scheduling import study_day  # noqa: E402
+from quizapp.scheduling import CardState, study_day  # noqa: E402
 from quizapp.services.collection import Collection  # noqa: E402
 from quizapp.services.optimize import optimize_profile, parameters_status  # noqa: E402
 from quizapp.services.profiles import create_profile  # noqa: E402
@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
                      study_day=study_day(h.reviewed_at, 4, "UTC"), kind="study",
                      form="flashcard", correct=h.rating > 1,
                      verdict="right" if h.rating > 1 else "wrong", rating=h.rating,
-                     response_ms=h.response_ms, state_before="{}", state_after="{}")
+                     response_ms=h.response_ms, state_before=CardState(),
+                     state_after=CardState())
                 for h in history]
         with col.transaction() as s:
             insert_reviews(s, rows)

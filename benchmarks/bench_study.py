@@ -42,6 +42,7 @@ from quizapp.scheduling import CardState, SchedulerSettings, review, study_day
 from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.models import CardRow, ReviewRow
+from quizapp.storage.reviewstate import review_state_columns
 from quizapp.storage.stats import profile_stats
 from quizapp.study import StudySession
 
@@ -103,7 +104,7 @@ def build(path: Path, cards: int, days: int, studied_share: float, seed: int) ->
                                 form="flashcard", prompt="?", correct=rating > 1,
                                 verdict="right" if rating > 1 else "wrong", rating=rating,
                                 response_ms=rng.randrange(1500, 9000),
-                                state_before=state.to_json(), state_after=after.to_json()))
+                                **review_state_columns(state, after)))
                 state = after
                 if len(log) >= 20_000:
                     flush()

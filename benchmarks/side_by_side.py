@@ -263,7 +263,9 @@ def history_digest(path: Path, sql: str) -> str:
     return digest.hexdigest()[:12]
 
 
-QUIZAPP_HISTORY = "SELECT card_id, reviewed_at, rating, state_after FROM review ORDER BY id"
+QUIZAPP_HISTORY = ("SELECT card_id, reviewed_at, rating, after_state, after_step, after_stability,"
+                   " after_difficulty, after_due, after_last_review, after_reps, after_lapses"
+                   " FROM review ORDER BY id")
 ANKI_HISTORY = "SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id"
 
 

@@ -187,8 +187,9 @@ def _history(path: Path) -> list[tuple[object, ...]]:
     import sqlite3
 
     with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT card_id, reviewed_at, rating, state_after FROM review "
-                            "ORDER BY id").fetchall()
+        return conn.execute("SELECT card_id, reviewed_at, rating, after_state, after_step,"
+                            " after_stability, after_difficulty, after_due, after_last_review,"
+                            " after_reps, after_lapses FROM review ORDER BY id").fetchall()
 
 
 def test_history_builder_is_seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,6 +33,7 @@ from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.fitlog import store_parameters
 from quizapp.storage.models import ReviewRow
+from quizapp.storage.reviewstate import BEFORE_COLUMNS, state_of_row
 from quizapp.study import StudySession
 from tests.conftest import SEED_DECK
 
@@ -113,24 +114,23 @@ def test_predicted_recall_is_the_scheduler_retrievability_before_the_answer() ->
     learned = CardState(state=2, stability=10.0, difficulty=5.0, due=T0 + timedelta(days=10),
                         last_review=T0, reps=3)
     # FSRS: recall is 90% when the time since the last review equals the stability.
-    assert predictor.before(learned.to_json(), T0 + timedelta(days=10)) == pytest.approx(0.9)
-    later = predictor.before(learned.to_json(), T0 + timedelta(days=30))
+    assert predictor.before(learned, T0 + timedelta(days=10)) == pytest.approx(0.9)
+    later = predictor.before(learned, T0 + timedelta(days=30))
     assert later is not None and later < 0.9
     relearning = learned.with_changes(state=3, stability=2.0)
-    assert predictor.before(relearning.to_json(), T0 + timedelta(days=2)) == pytest.approx(0.9)
+    assert predictor.before(relearning, T0 + timedelta(days=2)) == pytest.approx(0.9)
     # An answer less than a day after the last review (a relearning step, a
     # review taken early the same day) has no prediction to check: the curve
     # says 100% there and the steps, not a prediction, timed it.
-    assert predictor.before(relearning.to_json(), T0 + timedelta(minutes=10)) is None
-    assert predictor.before(learned.to_json(), T0 + timedelta(hours=23, minutes=59)) is None
+    assert predictor.before(relearning, T0 + timedelta(minutes=10)) is None
+    assert predictor.before(learned, T0 + timedelta(hours=23, minutes=59)) is None
     # No prediction for a new or learning memory, one without stability, or a bad state.
-    assert predictor.before(CardState().to_json(), T0) is None
+    assert predictor.before(CardState(), T0) is None
     learning = CardState(state=1, step=0, stability=1.0, due=T0, last_review=T0)
-    assert predictor.before(learning.to_json(), T0) is None
-    assert predictor.before(learned.with_changes(stability=None).to_json(), T0) is None
-    for bad in ('{"state":2,', "[]", '{"state":2,"stability":"x","last_review":"y"}',
-                '{"state":2,"stability":3.0,"last_review":"not a time"}'):
-        assert predictor.before(bad, T0) is None
+    assert predictor.before(learning, T0) is None
+    assert predictor.before(learned.with_changes(stability=None), T0) is None
+    assert predictor.before(learned.with_changes(stability=0.0), T0 + timedelta(days=3)) is None
+    assert predictor.before(learned.with_changes(last_review=None), T0 + timedelta(days=3)) is None
 
 
 def test_the_predictor_agrees_with_the_scheduler_retrievability() -> None:
@@ -147,7 +147,7 @@ def test_the_predictor_agrees_with_the_scheduler_retrievability() -> None:
                               difficulty=rng.uniform(1, 10), due=last + timedelta(days=3),
                               last_review=last, reps=4)
             at = last + timedelta(seconds=rng.randrange(86400, 400 * 86400))
-            assert predictor.before(state.to_json(), at) == pytest.approx(
+            assert predictor.before(state, at) == pytest.approx(
                 retrievability(state, at, settings), rel=1e-12)
 
 
@@ -256,8 +256,9 @@ def expected(col: Collection, pid: int, parameters: tuple[float, ...],
             continue
         if original.kind != "study":
             continue
-        assert r.state_before is not None and original.reviewed_at is not None
-        state = json.loads(r.state_before)
+        before = state_of_row(r, BEFORE_COLUMNS)
+        assert before is not None and original.reviewed_at is not None
+        state = json.loads(before.to_json())
         if state["state"] not in (2, 3):
             continue
         at = original.reviewed_at.replace(tzinfo=UTC) if original.reviewed_at.tzinfo is None \

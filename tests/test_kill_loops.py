@@ -51,6 +51,8 @@ import pytest
 
 from quizapp.storage.models import SCHEMA_VERSION
 
+from .reviewrows import all_reviews
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = int(os.environ.get("QUIZAPP_KILL_SEED", "18"))
 KILLS = int(os.environ.get("QUIZAPP_KILL_LOOPS", "50"))
@@ -133,7 +135,8 @@ def schema_sql(path: Path) -> set[str]:
 
 
 def reviews(path: Path, width: int) -> list[tuple[Any, ...]]:
-    return [r[:width] for r in query(path, "SELECT * FROM review ORDER BY id")]
+    """The review rows, their card states decoded (JSON before schema 10, columns since)."""
+    return [r[:width] for r in all_reviews(path)]
 
 
 def health(path: Path) -> list[str]:
@@ -270,7 +273,7 @@ def upgrade_statements(fixture: Path, folder: Path) -> int:
 def test_upgrade_from_every_fixture_survives_kills(
         worker: Worker, tmp_path: Path, version: int) -> None:
     fixture = FIXTURES / f"schema_v{version}.sqlite3"
-    width = len(query(fixture, "SELECT * FROM review LIMIT 1")[0])
+    width = len(all_reviews(fixture)[0])
     fixture_reviews = reviews(fixture, width)
     fixture_profiles = query(fixture, "SELECT id, name FROM profile ORDER BY id")
     fixture_schema = schema_sql(fixture)
@@ -373,7 +376,7 @@ def is_old(path: Path) -> bool:
 
 def test_restore_survives_kills(worker: Worker, tmp_path: Path, old_collection: Path) -> None:
     fixture = FIXTURES / f"schema_v{SCHEMA_VERSION}.sqlite3"
-    width = len(query(fixture, "SELECT * FROM review LIMIT 1")[0])
+    width = len(all_reviews(fixture)[0])
     fixture_reviews = reviews(fixture, width)
 
     def prepare(home: Path) -> dict[str, Any]:
@@ -418,7 +421,7 @@ def test_restore_survives_kills(worker: Worker, tmp_path: Path, old_collection: 
 
 def test_backup_survives_kills(worker: Worker, tmp_path: Path, old_collection: Path) -> None:
     fixture = FIXTURES / f"schema_v{SCHEMA_VERSION}.sqlite3"
-    width = len(query(fixture, "SELECT * FROM review LIMIT 1")[0])
+    width = len(all_reviews(fixture)[0])
     fixture_reviews = reviews(fixture, width)
 
     def prepare(home: Path) -> dict[str, Any]:

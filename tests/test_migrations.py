@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from quizapp.services.collection import Collection
 from quizapp.storage import db as db_module
 from quizapp.storage.db import (
     MIGRATIONS,
+    _card_state_columns,
     _day_totals_and_fewer_indexes,
     _held_facts,
     _media_store,
@@ -25,6 +26,7 @@ from quizapp.storage.db import (
 from quizapp.storage.models import SCHEMA_VERSION
 
 from .conftest import PgDatabase
+from .reviewrows import all_reviews, decoded_reviews, undo_card_state_columns
 
 FIXTURES = Path(__file__).parent / "fixtures"
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
@@ -45,6 +47,11 @@ def all_rows(path: Path, table: str) -> list[tuple[object, ...]]:
         return con.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
     finally:
         con.close()
+
+
+def table_rows(path: Path, table: str) -> list[tuple[object, ...]]:
+    """A table's rows (the review table's with its states decoded: :func:`all_reviews`)."""
+    return all_reviews(path) if table == "review" else all_rows(path, table)
 
 
 def facts_unheld(path: Path) -> list[tuple[object, ...]]:
@@ -92,7 +99,7 @@ def test_fixture_upgrades_without_losing_a_row(version: int, tmp_path: Path) -> 
     shutil.copy(fixture, db)
     before = row_counts(db)
     assert before["review"] >= 25 and before["profile"] == 2
-    reviews_before = all_rows(db, "review")
+    reviews_before = all_reviews(db)
     kept = survivors(db)
     col = Collection.open(f"sqlite:///{db}")
     col.close()
@@ -101,10 +108,9 @@ def test_fixture_upgrades_without_losing_a_row(version: int, tmp_path: Path) -> 
     # the card rows become one per (profile, fact); every other count is the same.
     assert after == {**before, "card": len(set(kept.values()))}
     # Every old column of every review is still there with its value, except that
-    # a merged card's reviews point to the card of their fact that is kept.
-    reviews_after = all_rows(db, "review")
-    assert [r[: len(reviews_before[0])] for r in reviews_after] == [
-        (r[0], kept[r[1]], *r[2:]) for r in reviews_before]
+    # a merged card's reviews point to the card of their fact that is kept, and the
+    # card states (JSON before schema 10) are the same states.
+    assert all_reviews(db) == [(r[0], kept[r[1]], *r[2:]) for r in reviews_before]
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(
@@ -173,13 +179,13 @@ def test_schema_3_adds_progress_indexes_with_statistics_where_there_were_some(
     con.execute("ANALYZE")
     con.close()
     assert not new & set(index_sql(plain))
-    reviews_before = all_rows(plain, "review")
+    reviews_before = all_reviews(plain)
     kept = survivors(plain)
     for db in (plain, analysed):
         open_database(f"sqlite:///{db}").dispose()
         # Schema 6 replaced ix_card_recall (cards were per family) by ix_card_mastery.
         assert new - {"ix_card_recall"} | {"ix_card_mastery"} <= set(index_sql(db))
-    assert all_rows(plain, "review") == [(r[0], kept[r[1]], *r[2:]) for r in reviews_before]
+    assert all_reviews(plain) == [(r[0], kept[r[1]], *r[2:]) for r in reviews_before]
     con = sqlite3.connect(plain)
     try:  # an unanalysed file stays without statistics
         assert not con.execute("SELECT count(*) FROM sqlite_master "
@@ -297,6 +303,8 @@ def test_a_schema_4_classroom_upgrades_on_postgresql(
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'classroom'")
                             ).scalar() == "1"
     owner.dispose()
+    with owner.begin() as conn:  # the review columns this version's app reads (schema 10)
+        db_module._card_state_columns(conn)
     with Collection.open(student_url) as col:  # the student's app reads the new table
         from quizapp.services.counts import deck_counts
 
@@ -447,7 +455,8 @@ def _review_rows(engine: Any) -> list[tuple[Any, ...]]:
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text("SELECT * FROM review ORDER BY id"))]
+        result = conn.execute(text("SELECT * FROM review ORDER BY id"))
+        return decoded_reviews(list(result.keys()), list(result))
 
 
 def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Path) -> None:
@@ -456,7 +465,7 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
     old = tmp_path / "before.sqlite3"
     shutil.copy(db, old)
     kept = survivors(db)
-    reviews = all_rows(db, "review")
+    reviews = all_reviews(db)
     reports = all_rows(db, "question_report")
     engine = open_database(f"sqlite:///{db}")
     try:
@@ -465,7 +474,7 @@ def test_schema_6_keeps_one_card_per_fact_with_its_memory_replayed(tmp_path: Pat
         engine.dispose()
     # The same review rows, byte for byte, but for the card they point to: the
     # kept card of the same (profile, fact).
-    assert all_rows(db, "review") == [(r[0], kept[r[1]], *r[2:]) for r in reviews]
+    assert all_reviews(db) == [(r[0], kept[r[1]], *r[2:]) for r in reviews]
     assert all_rows(db, "question_report") == [(r[0], r[1], kept[r[2]], *r[3:]) for r in reports]
     con = sqlite3.connect(db)
     try:
@@ -481,6 +490,7 @@ def _undo_held_facts(conn: Any) -> None:
     """Take a PostgreSQL database of the current schema back to before held facts."""
     from sqlalchemy import text
 
+    undo_card_state_columns(conn)
     conn.execute(text("ALTER TABLE fact DROP CONSTRAINT ck_fact_hold"))
     conn.execute(text("UPDATE fact SET retired = FALSE WHERE hold IS NOT NULL"))
     conn.execute(text("ALTER TABLE fact DROP COLUMN hold"))  # and its index
@@ -557,6 +567,12 @@ def _load_into_postgresql(path: Path, url: str) -> None:
                     if "id" in names and values:
                         conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}',"
                                           f" 'id'), (SELECT max(id) FROM {table.name}))"))
+                # The card states, JSON text before schema 10 (no model column).
+                states = [{"i": i, "b": b, "a": a} for i, b, a in src.execute(
+                    "SELECT id, state_before, state_after FROM review")]
+                if states:
+                    conn.execute(text("UPDATE review SET state_before = :b, state_after = :a"
+                                      " WHERE id = :i"), states)
             finally:
                 src.close()
     finally:
@@ -648,14 +664,14 @@ def test_the_media_store_adds_its_table_and_column_and_keeps_every_row(tmp_path:
                                         "AND name NOT LIKE 'sqlite%'")]
     con.close()
     assert "media" not in tables
-    every = {t: all_rows(db, t) for t in tables}
+    every = {t: table_rows(db, t) for t in tables}
     engine = open_database(f"sqlite:///{db}")
     engine.dispose()
     for table, rows in every.items():
         if table == "meta":
             rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
                     for r in rows] + [("forms_unchecked", "1")]  # held facts: not recorded yet
-        after = facts_unheld(db) if table == "fact" else all_rows(db, table)
+        after = facts_unheld(db) if table == "fact" else table_rows(db, table)
         assert [r[: len(rows[0])] for r in after] == rows if rows else after == [], table
     facts = all_rows(db, "fact")
     media_column = len(every["fact"][0])  # fact.media, after the old columns: no media yet
@@ -735,11 +751,11 @@ def test_schema_8_keeps_every_row_adds_empty_day_totals_and_drops_redundant_inde
                                         "AND name NOT LIKE 'sqlite%'")]
     con.close()
     assert "review_day" not in tables
-    every = {t: all_rows(db, t) for t in tables}
+    every = {t: table_rows(db, t) for t in tables}
     assert len(every["review"]) >= 25
     open_database(f"sqlite:///{db}").dispose()
     for table, rows in every.items():
-        after = all_rows(db, table)
+        after = table_rows(db, table)
         if table == "meta":
             rows = [r if r[0] != "schema_version" else ("schema_version", str(SCHEMA_VERSION))
                     for r in rows] + [("forms_unchecked", "1")]  # held facts: a later step
@@ -841,7 +857,7 @@ def test_held_facts_are_recorded_at_the_first_start_after_the_upgrade(tmp_path: 
     db = tmp_path / "old.sqlite3"
     shutil.copy(FIXTURES / f"schema_v{HELD_FROM}.sqlite3", db)
     cards_before = all_rows(db, "card")
-    reviews_before = all_rows(db, "review")
+    reviews_before = all_reviews(db)
     open_database(f"sqlite:///{db}").dispose()  # the upgrade alone: nothing recorded yet
     con = sqlite3.connect(db)
     try:
@@ -870,7 +886,7 @@ def test_held_facts_are_recorded_at_the_first_start_after_the_upgrade(tmp_path: 
     finally:
         con.close()
     assert all_rows(db, "card") == cards_before  # no card or answer is lost …
-    assert all_rows(db, "review") == reviews_before
+    assert all_reviews(db) == reviews_before
     assert seed.total == ana_cards == 36  # … but the held facts' cards are not counted
 
 
@@ -944,3 +960,178 @@ def test_a_classroom_before_held_facts_upgrades_and_its_teacher_holds_facts(
                             ).scalar() == 0
     owner.dispose()
     assert held == SEED_NO_FORM
+
+
+# ---------------------------------------------------------------- schema 9 → 10
+
+STATES_FROM = MIGRATIONS.index(_card_state_columns) + 1  # the version before it
+_STATE_T = datetime(2026, 9, 15, 9, 58, 0, 123456, tzinfo=UTC)
+
+
+def _json_states() -> list[str]:
+    """Card states as JSON text, as schema 9 and earlier wrote them: the hard cases of an
+    exact conversion (every float bit, times to the microsecond, fields left out).
+
+    No negative zero: SQLite stores a REAL of integer value as an integer, so -0.0
+    becomes 0.0 in any REAL column (the card's too); quizapp never computes one."""
+    import random
+    import struct
+
+    full = CardState(1, 1, 2.3065, 2.118103970459016, _STATE_T,
+                     _STATE_T - timedelta(minutes=10), 1, 0, False, 20711)
+    states = [
+        full.to_json(),
+        CardState().to_json(),
+        full.with_changes(due=_STATE_T.replace(microsecond=0),
+                          last_review=_STATE_T.replace(microsecond=1)).to_json(),
+        full.with_changes(step=None, suspended=True, reps=100_000, lapses=9,
+                          last_shown_day=None, stability=1e-300, difficulty=5e-324).to_json(),
+        # Older files' spellings: spaces, fields left out (their defaults), a whole
+        # number for a float, a time in another zone.
+        '{"state": 0}',
+        json.dumps({"state": 2, "stability": 3.0, "difficulty": 5.0,
+                    "due": "2024-05-04T09:00:00+00:00"}),
+        '{"state":2,"stability":4,"difficulty":5.5,"due":"2026-01-01T01:30:00.000005+01:00",'
+        '"last_review":"1969-12-31T23:59:59.999999+00:00","reps":3}',
+        '{"reps":2,"state":3,"unknown":"ignored"}',
+    ]
+    rng = random.Random(10)
+    for _ in range(200):
+        while True:  # any finite double, from its bits
+            value = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+            if value == value and abs(value) != float("inf") and value != 0.0:
+                break
+        due = _STATE_T + timedelta(microseconds=rng.randrange(-10**15, 10**15))
+        states.append(CardState(rng.randrange(4), rng.choice([None, 0, 1, 2]), value,
+                                rng.uniform(1, 10), due, due - timedelta(days=rng.random() * 99),
+                                rng.randrange(50), rng.randrange(9), rng.random() < 0.1,
+                                rng.randrange(30000)).to_json())
+    return states
+
+
+def _same_state(got: CardState | None, want: CardState | None) -> bool:
+    """Equal states, the floats bit for bit."""
+    import struct
+
+    if got is None or want is None:
+        return got is want
+    bits = [struct.pack("<d", float(x)) if x is not None else None
+            for s in (got, want) for x in (s.stability, s.difficulty)]
+    return got == want and bits[:2] == bits[2:]
+
+
+def _add_json_reviews(conn: Any, profile_id: int, card_id: int, study_day: int,
+                      texts: list[str | None]) -> None:
+    """Review rows of schema 9 whose state before and after are ``texts`` (each in turn)."""
+    from sqlalchemy import text
+
+    conn.execute(text(
+        "INSERT INTO review (card_id, profile_id, reviewed_at, study_day, kind, form, correct,"
+        " rating, state_before, state_after) VALUES (:c, :p, :t, :d, 'study', 'typed', TRUE, 3,"
+        " :b, :a)"), [{"c": card_id, "p": profile_id, "t": _STATE_T, "d": study_day, "b": b,
+                       "a": texts[(i + 1) % len(texts)]} for i, b in enumerate(texts)])
+
+
+def test_schema_10_keeps_every_card_state_exactly_as_columns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every review's state before and after, JSON before, is the same state after the
+    upgrade (floats bit for bit, times to the microsecond, no state stays none), every
+    other column unchanged; text that is not a JSON object (never written by quizapp)
+    becomes no state, the row kept."""
+    from sqlalchemy import create_engine, text
+
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", STATES_FROM + 1)  # this step alone
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / f"schema_v{STATES_FROM}.sqlite3", db)
+    texts: list[str | None] = [None, *_json_states()]
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        card, profile, day = conn.execute(text(
+            "SELECT card_id, profile_id, study_day FROM review LIMIT 1")).one()
+        _add_json_reviews(conn, profile, card, day, texts)
+    before = all_reviews(db)  # decoded with CardState.from_json …
+    with engine.begin() as conn:
+        _add_json_reviews(conn, profile, card, day, ["not JSON", "[1, 2]", '"text"'])
+    engine.dispose()
+    assert len(before) >= len(texts) + 25
+    open_database(f"sqlite:///{db}").dispose()
+    after = all_reviews(db)  # … and from the columns
+    assert len(after) == len(before) + 3
+    for old, new in zip(before, after, strict=False):
+        assert old[:-2] == new[:-2]  # every other column
+        assert _same_state(new[-2], old[-2]) and _same_state(new[-1], old[-1]), (old, new)
+    assert [r[-2:] for r in after[len(before):]] == [(None, None)] * 3
+    con = sqlite3.connect(db)
+    try:
+        columns = {r[1] for r in con.execute("PRAGMA table_info(review)")}
+        assert not {"state_before", "state_after"} & columns
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                           ).fetchone()[0] == str(STATES_FROM + 1)
+    finally:
+        con.close()
+    assert "before_state" in index_sql(db)["ix_review_day_cover"]
+    assert (tmp_path / f"old.schema{STATES_FROM}.bak.sqlite3").exists()
+
+
+def test_schema_10_upgrades_a_classroom_on_postgresql(
+        pg_database: PgDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same conversion on PostgreSQL, run by the owner of the tables; afterwards a
+    student answers and undoes under row-level security."""
+    from sqlalchemy import create_engine, text
+
+    from quizapp.services.classroom import add_student, init_classroom
+    from quizapp.study import StudySession
+
+    pg_database.reset()
+    student = f"{pg_database.role_prefix}zoe"
+    engine = init_classroom(pg_database.url)
+    add_student(engine, student, class_name="9a", password="pw-zoe")
+    engine.dispose()
+    student_url = pg_database.role_url(student, "pw-zoe")
+    with Collection.open(student_url) as col:  # an answer of schema 10's app
+        session = StudySession(col)
+        question = session.next_question(_STATE_T)
+        assert question is not None
+        session.answer(question, question.answers[0], _STATE_T, 3000)
+        pid = col.profile().id
+    owner = create_engine(pg_database.url)
+    texts: list[str | None] = [None, *_json_states()]
+    with owner.begin() as conn:  # back to schema 9, with the hard cases in its log
+        undo_card_state_columns(conn)
+        conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+                     {"v": str(STATES_FROM)})
+        card, day = conn.execute(text("SELECT card_id, study_day FROM review")).one()
+        _add_json_reviews(conn, pid, card, day, texts)
+    before = _review_rows(owner)
+    assert len(before) == len(texts) + 1
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", STATES_FROM + 1)  # this step alone
+    open_database(pg_database.url).dispose()  # the owner's start upgrades it
+    after = _review_rows(owner)
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        assert old[:-2] == new[:-2]
+        assert _same_state(new[-2], old[-2]) and _same_state(new[-1], old[-1]), (old, new)
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")
+                            ).scalar() == str(STATES_FROM + 1)
+        assert "before_state" in (conn.execute(text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_review_day_cover'")
+        ).scalar() or "")
+        assert conn.execute(text("SELECT count(*) FROM pg_trigger "
+                                 "WHERE tgname = 'quizapp_review_guard' AND tgenabled = 'O'")
+                            ).scalar() == 1  # the review guard runs again
+    owner.dispose()
+    with Collection.open(student_url) as col:  # RLS and grants hold for the new columns
+        session = StudySession(col)
+        question = session.next_question(_STATE_T + timedelta(minutes=1))
+        assert question is not None
+        result = session.answer(question, question.answers[0], _STATE_T + timedelta(minutes=1),
+                                3000)
+        undone = session.undo(_STATE_T + timedelta(minutes=2))
+        assert undone is not None and undone.cancelled_id == result.review_id
+    rows = _review_rows(owner)
+    owner.dispose()
+    answer, undo = rows[-2], rows[-1]
+    assert answer[-2] is not None and answer[-1] is not None
+    assert undo[-2] == answer[-1] and undo[-1] == answer[-2]  # undo restored the state before

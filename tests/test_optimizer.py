@@ -32,6 +32,7 @@ from quizapp.scheduling.optimize import (
 from quizapp.services.collection import Collection
 from quizapp.services.optimize import load_history, optimize_profile
 from quizapp.storage.models import CardRow, FactRow, ProfileRow, ReviewRow
+from quizapp.storage.reviewstate import review_state_columns
 from quizapp.study import StudySession
 
 pytestmark = pytest.mark.both_backends
@@ -76,7 +77,7 @@ def _simulated_rows(card_ids: list[int], profile_id: int, seed: int) -> list[dic
                              study_day=study_day(t, 4, "UTC"), kind="study", form="flashcard",
                              correct=rating > 1, verdict="right" if rating > 1 else "wrong",
                              rating=rating, response_ms=rng.randrange(2000, 15000),
-                             state_before=state.to_json(), state_after=after.to_json()))
+                             **review_state_columns(state, after)))
             state = after
             assert state.due is not None
             late = timedelta(days=rng.choice([0, 0, 0, 1, 2, 5])) if state.state == 2 \
@@ -113,7 +114,7 @@ def _add_noise(col: Collection, profile_id: int) -> None:
             t = T0 + timedelta(days=200, minutes=i)
             wrong = ReviewRow(card_id=card.id, profile_id=profile_id, reviewed_at=t,
                               study_day=study_day(t, 4, "UTC"), kind="study", rating=1,
-                              correct=False, state_before=CardState().to_json())
+                              correct=False, **review_state_columns(CardState(), None))
             s.add(wrong)
             s.flush()
             s.add(ReviewRow(card_id=card.id, profile_id=profile_id, reviewed_at=t,
@@ -121,7 +122,7 @@ def _add_noise(col: Collection, profile_id: int) -> None:
                             cancels_id=wrong.id))
             s.add(ReviewRow(card_id=card.id, profile_id=profile_id, reviewed_at=t,
                             study_day=study_day(t, 4, "UTC"), kind="test", rating=1,
-                            correct=False, state_before=CardState().to_json()))
+                            correct=False, **review_state_columns(CardState(), None)))
 
 
 def _open(db_url: str, *, durable: bool) -> Collection:

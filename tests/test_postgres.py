@@ -49,6 +49,7 @@ from .classroom_student import (
     wrong,
 )
 from .conftest import PgDatabase
+from .reviewrows import undo_card_state_columns
 
 STUDENTS = 30
 ANSWERS = 100  # per student
@@ -497,6 +498,7 @@ def test_a_schema_1_database_upgrades_on_postgresql(pg_database: PgDatabase) -> 
         StudySession(col)
     engine = create_engine(pg_database.url)
     with engine.begin() as conn:  # back to schema 1, as an older quizapp left it
+        undo_card_state_columns(conn)
         conn.execute(text("DROP INDEX ix_review_day_cover, ix_review_card_cover, ix_review_wrong, "
                           "ix_review_wrong_choice, ix_review_pace, ix_fact_retired, "
                           "ux_card_profile_fact, ix_card_mastery, "

@@ -304,6 +304,9 @@ def test_a_bad_profile_file_changes_nothing(col: Collection, tmp_path: Path) -> 
     data["profile"]["name"] = "Moved"
     data["reviews"][3]["fact"] = "no-such-fact"
     data["reviews"][4]["reviewed_at"] = "yesterday"
+    data["reviews"][5]["state_before"] = '{"state": "two"}'
+    data["reviews"][6]["state_after"] = "{not json"
+    data["reviews"][7]["state_after"] = 3
     file = tmp_path / "bad.json"
     file.write_text(json.dumps(data), "utf-8")
     with col.session() as s:
@@ -313,6 +316,11 @@ def test_a_bad_profile_file_changes_nothing(col: Collection, tmp_path: Path) -> 
     problems = info.value.problems
     assert any("reviews[3]" in p and "card" in p for p in problems)
     assert any("reviews[4]" in p and "reviewed_at" in p for p in problems)
+    assert any(p.endswith("reviews[5]: state_before: not a card state: state is not a whole number")
+               for p in problems), problems
+    assert any(p.endswith("reviews[6]: state_after: not a card state: not JSON") for p in problems)
+    assert any(p.endswith("reviews[7]: state_after: not a card state (JSON text)")
+               for p in problems)
     assert all(p.startswith(f"{file}:") for p in problems)
     with col.session() as s:
         assert (len(list(s.exec(select(ReviewRow)))),
@@ -360,7 +368,9 @@ def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
     engine = make_engine(f"sqlite:///{old_db}")  # read as schema 5 left it: no upgrade
     # ... but for the media store of schema 7, empty, which this code's export reads
     # (a file of schema 5 has no media: the export's media entries are dropped below),
-    # and the held facts' columns (none held).
+    # the held facts' columns (none held), and the review states as columns (schema 10:
+    # the export writes them as the JSON text schema 5 kept).
+    from quizapp.storage.db import _atomic, _card_state_columns
     from quizapp.storage.models import MediaRow
 
     with engine.begin() as conn:
@@ -368,6 +378,8 @@ def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
         conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN hold VARCHAR")
         conn.exec_driver_sql("ALTER TABLE fact ADD COLUMN hold_reasons TEXT")
         MediaRow.__table__.create(conn)  # type: ignore[attr-defined]
+    with _atomic(engine, "test", foreign_keys=False) as conn:  # as the upgrade runs it
+        _card_state_columns(conn)
 
     class Schema5:
         @contextmanager
@@ -415,3 +427,35 @@ def test_a_profile_file_written_before_one_memory_per_fact_still_imports(
     assert cards == expected_cards
     assert sum(state.reps > 0 for state, *_ in cards.values()) >= 12
     assert any(state.suspended for state, *_ in cards.values())  # suspended by hand: kept
+
+
+def test_a_profile_file_keeps_the_card_states_as_json_text(col: Collection, tmp_path: Path) -> None:
+    """Since schema 10 a review's states are columns; the file keeps them as the JSON text
+    it always held (CardState.to_json), and a file of an older quizapp, with its own
+    spelling of that JSON, imports the same states."""
+    from quizapp.storage.reviewstate import state_from_json
+
+    col.import_deck(qa_deck())
+    pid = col.profile().id
+    assert pid is not None
+    study_history(col, pid, days=3, overrule=True)
+    before = rows(col, pid)["reviews"]
+    data = profile_data(col, pid)
+    for review, row in zip(data["reviews"], before, strict=True):
+        for key, state in (("state_before", row[12]), ("state_after", row[13])):
+            assert review[key] == (None if state is None else state.to_json())
+    # An older quizapp's spelling: spaces after the separators, defaults left out.
+    defaults = json.loads(CardState().to_json())
+    for review in data["reviews"]:
+        for key in ("state_before", "state_after"):
+            if review[key] is not None:
+                values = json.loads(review[key])
+                values = {k: v for k, v in values.items()
+                          if k == "state" or v != defaults[k] or type(v) is not type(defaults[k])}
+                review[key] = json.dumps(values)
+                assert state_from_json(review[key]) == CardState.from_json(review[key])
+    data["profile"]["name"] = "Older file"
+    file = tmp_path / "old.quizapp.json"
+    file.write_text(json.dumps(data), "utf-8")
+    result = import_profile(col, file)
+    assert rows(col, result.profile_id)["reviews"] == before

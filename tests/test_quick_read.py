@@ -109,13 +109,11 @@ def test_the_constants_are_the_storage_stacks() -> None:
     assert quick.CLASSROOM_KEY == CLASSROOM_KEY
     assert quick.IMPORT_PENDING == staged.META_PREFIX
     assert quick.PENDING_DECK == staged.PENDING_DECK_PREFIX
-    from quizapp.scheduling import state_prefix
     from quizapp.storage.counts import _NEW_LIMITS
     from quizapp.storage.db import FORMS_UNCHECKED
 
     assert quick.FORMS_UNCHECKED == FORMS_UNCHECKED
     assert " ".join(quick._NEW_LIMITS.split()) == _NEW_LIMITS.text
-    assert state_prefix(0) + "%" == quick._WAS_NEW
 
 
 @pytest.mark.parametrize("argv", ARGVS, ids=" ".join)
@@ -204,7 +202,7 @@ def test_todays_answers_and_burials_lower_new_alike_on_both_ways(
     today's buried new cards on the quick way too, with the same figures."""
     from datetime import UTC, datetime
 
-    from quizapp.scheduling import state_prefix, study_day
+    from quizapp.scheduling import study_day
 
     db = db_file(seeded)
     before = quick.deck_list(db, None)
@@ -212,9 +210,9 @@ def test_todays_answers_and_burials_lower_new_alike_on_both_ways(
     today = study_day(datetime.now(UTC))  # Student keeps the default rollover and zone
     if case == "answered today":  # a third of Student's new cards first answered today
         sql(seeded, "INSERT INTO review (card_id, profile_id, reviewed_at, study_day, kind, "
-            "state_before) SELECT c.id, c.profile_id, '2024-01-01 00:00:00', ?, 'study', ? "
+            "before_state) SELECT c.id, c.profile_id, '2024-01-01 00:00:00', ?, 'study', 0 "
             "FROM card c JOIN profile p ON p.id = c.profile_id WHERE p.name = 'Student' "
-            "AND c.state = 0 AND c.id % 3 = 0", today, state_prefix(0) + "}")
+            "AND c.state = 0 AND c.id % 3 = 0", today)
     else:  # half of Student's new cards buried until today
         sql(seeded, "UPDATE card SET buried_until = ? WHERE state = 0 AND id % 2 = 0 AND "
             "profile_id = (SELECT id FROM profile WHERE name = 'Student')", today)

@@ -16,6 +16,7 @@ from quizapp.scheduling import CardState, day_date, day_start, study_day
 from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, update_profile_settings
 from quizapp.storage.models import CardRow, FactRow, ReviewRow
+from quizapp.storage.reviewstate import review_state_columns
 from quizapp.storage.stats import profile_stats
 
 # Tests taking log run on SQLite and, when a server is given, on PostgreSQL.
@@ -73,8 +74,8 @@ class Log:
                             reviewed_at=when, study_day=day, kind=kind, form=form,
                             given=given, choices=json.dumps(choices) if choices else None,
                             correct=correct, rating=3 if correct else 1,
-                            state_before=CardState(state=state_before).to_json(),
-                            state_after=CardState(state=2).to_json(), cancels_id=cancels)
+                            **review_state_columns(CardState(state=state_before),
+                                                   CardState(state=2)), cancels_id=cancels)
             s.add(row)
             s.flush()
             assert row.id is not None

@@ -233,8 +233,8 @@ def test_intervals_match_the_fsrs_library_through_the_database(url: str, config:
             card = replay.get(r.card_id) or fsrs.Card(card_id=r.card_id, due=r.reviewed_at)
             replay[r.card_id], _ = reference.review_card(card, fsrs.Rating(r.rating),
                                                          r.reviewed_at)
-            after = CardState.from_json(r.state_after or "")
-            assert after.due == replay[r.card_id].due
+            after = r.state_after
+            assert after is not None and after.due == replay[r.card_id].due
             assert after.stability == replay[r.card_id].stability
         for cid, ref_card in refs.items():
             assert card_row(col, cid).due == ref_card.due
@@ -429,7 +429,7 @@ def test_each_answer_is_committed_before_the_result_returns(url: str, tmp_path: 
     raw = sqlite3.connect(tmp_path / "q.sqlite3")
     try:
         row = raw.execute("SELECT card_id, kind, form, prompt, choices, given, correct, verdict,"
-                          " response_ms, rating, study_day, state_before, state_after, session_id"
+                          " response_ms, rating, study_day, before_state, after_state, session_id"
                           " FROM review WHERE id = ?", (result.review_id,)).fetchone()
         state, reps = raw.execute("SELECT state, reps FROM card WHERE id = ?",
                                   (int(q.card_id),)).fetchone()
@@ -438,7 +438,7 @@ def test_each_answer_is_committed_before_the_result_returns(url: str, tmp_path: 
     assert row[0] == int(q.card_id) and row[1] == "study" and row[2] == "flashcard"
     assert row[3] == q.prompt and row[6] == 1 and row[7] == "right"
     assert row[8] == 2500 and row[9] == 3 and row[10] == study_day(T0, 4, "UTC")
-    assert json.loads(row[11])["state"] == 0 and json.loads(row[12])["state"] == 1
+    assert row[11] == 0 and row[12] == 1
     assert row[13] is not None
     assert (state, reps) == (1, 1)
     col.close()
@@ -868,7 +868,7 @@ def test_sixty_days_of_the_seed_deck(tmp_path: Path) -> None:
             today = stats["study_day"]
             (n, right_), = sql(f"""SELECT COUNT(*), COALESCE(SUM(r.correct), 0) {effective}
                                   AND {kind} = 'study'
-                                  AND json_extract(r.state_before, '$.state') = 2
+                                  AND r.before_state = 2
                                   AND r.study_day > :d - 30""", d=today)
             assert (stats["retention"]["reviews"], stats["retention"]["correct"]) == (n, right_)
             assert stats["retention"]["reviews"] > 50

@@ -40,10 +40,11 @@ import quizapp.study.session as study_module
 from quizapp.facts.model import Deck, Fact, FactKind
 from quizapp.questions.model import Form, Question
 from quizapp.scheduling import LEARN_AHEAD, CardStateKind, day_start
-from quizapp.scheduling.state import CardState
 from quizapp.services.collection import Collection
 from quizapp.services.profiles import create_profile, set_deck_overrides, update_profile_settings
+from quizapp.storage.models import as_utc
 from quizapp.storage.reviewlog import card_table, fact_table
+from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_from_values
 from quizapp.study import StaleQuestionError, StudySession
 from quizapp.study.queue import (
     _BATCH,
@@ -299,8 +300,8 @@ def log_of(path: Path) -> list[tuple[Any, ...]]:
     con = sqlite3.connect(path)
     try:
         return con.execute("SELECT id, card_id, kind, form, prompt, given, correct, rating, "
-                           "study_day, state_before, state_after, cancels_id FROM review "
-                           "ORDER BY id").fetchall()
+                           f"study_day, {', '.join(BEFORE_COLUMNS + AFTER_COLUMNS)}, cancels_id"
+                           " FROM review ORDER BY id").fetchall()
     finally:
         con.close()
 
@@ -329,13 +330,14 @@ def test_kept_queue_serves_what_one_statement_serves(tmp_path: Path, seed: int, 
         assert kept.actions.get(action, 0) > 0, (action, kept.actions)
     con = sqlite3.connect(kept.path)
     try:
-        rows = con.execute("SELECT r.reviewed_at, r.state_before, r.study_day, d.key "
+        rows = con.execute("SELECT r.reviewed_at, r.study_day, d.key, "
+                           + ", ".join(f"r.{c}" for c in BEFORE_COLUMNS) + " "
                            "FROM review r JOIN card c ON c.id = r.card_id "
                            "JOIN deck d ON d.id = c.deck_id WHERE r.kind = 'study'").fetchall()
     finally:
         con.close()
-    befores = [(datetime.fromisoformat(at).replace(tzinfo=UTC), CardState.from_json(sb), day,
-                deck) for at, sb, day, deck in rows]
+    befores = [(as_utc(at), state_from_values(sb), day,
+                deck) for at, day, deck, *sb in rows]
     assert {0, 1, 2, 3} <= {b.state for _, b, _, _ in befores}  # every state was answered
     # Learning cards were shown ahead of time when nothing else was left.
     assert any(b.state in (1, 3) and b.due is not None and b.due > at

@@ -22,7 +22,7 @@ from quizapp.scheduling.scheduler import (
     review,
     to_fsrs_card,
 )
-from quizapp.scheduling.state import CardState, CardStateKind, state_prefix
+from quizapp.scheduling.state import CardState, CardStateKind
 
 __all__ = [
     "DEFAULT_PARAMETERS_LIST",
@@ -40,7 +40,6 @@ __all__ = [
     "retrievability",
     "review",
     "settings_from",
-    "state_prefix",
     "study_day",
     "to_fsrs_card",
 ]

@@ -33,15 +33,14 @@ says whether the limit was reached).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from quizapp.scheduling.scheduler import SchedulerSettings
-from quizapp.scheduling.state import CardStateKind
+from quizapp.scheduling.state import CardState, CardStateKind
 
 MIN_ANSWERS = 50
 LATEST_ANSWERS = 10_000
@@ -130,33 +129,22 @@ class RecallPredictor:
         days = max(0, (answered_at - last_review).days)
         return float((1.0 + self.factor * days / stability) ** self.decay)
 
-    def before(self, state_before: str, answered_at: datetime) -> float | None:
-        """The prediction of an answer from its state-before JSON (:meth:`CardState.to_json`).
+    def before(self, state_before: CardState, answered_at: datetime) -> float | None:
+        """The prediction of an answer from the memory's state before it.
 
         None unless the memory was in Review or Relearning with a stability and
         a last review (a new or learning fact has no prediction to check), None
         for an answer less than a whole day after that review (the forgetting
         curve predicts 100% there: such answers are the learning and relearning
         steps, timed by the steps and not by a prediction, and would make every
-        scheduler look over-confident), and None for a state that cannot be read.
+        scheduler look over-confident).
         """
-        try:
-            data = json.loads(state_before)
-        except ValueError:
+        if state_before.state not in _LEARNED:
             return None
-        if not isinstance(data, dict) or data.get("state") not in _LEARNED:
+        stability = state_before.stability
+        last_review = state_before.last_review
+        if stability is None or not stability > 0 or last_review is None:
             return None
-        stability = data.get("stability")
-        last = data.get("last_review")
-        if not isinstance(stability, int | float) or isinstance(stability, bool) \
-                or not stability > 0 or not isinstance(last, str):
-            return None
-        try:
-            last_review = datetime.fromisoformat(last)
-        except ValueError:
-            return None
-        if last_review.tzinfo is None:
-            last_review = last_review.replace(tzinfo=UTC)
         if (answered_at - last_review).days < 1:
             return None
         return self.recall(float(stability), last_review, answered_at)

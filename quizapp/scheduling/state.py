@@ -1,8 +1,8 @@
-"""A card's scheduling state as a plain value, with its JSON form for the review log.
+"""A card's scheduling state as a plain value, with its JSON form.
 
-The JSON always begins with ``{"state":N,`` so that SQL (SQLite or PostgreSQL)
-can select reviews by the state a card was in with a plain ``LIKE`` prefix,
-without JSON functions that differ between databases; see :func:`state_prefix`.
+The JSON is how a profile file carries a review's states, and how the review
+log kept them until schema 10 (since, they are columns:
+:mod:`quizapp.storage.reviewstate`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class CardState:
     def to_json(self) -> str:
         """Compact JSON, ``state`` first (fields in declaration order), times as ISO 8601 UTC.
 
-        Written field by field (each answer writes two of these): the very
+        Written field by field (a profile file holds two per answer): the very
         text ``json`` writes for the same values with separators ``,`` and
         ``:`` (``tests/test_scheduling.py`` compares the two).
         """
@@ -126,11 +126,6 @@ def _value(value: object) -> str:
 def _time(value: datetime) -> str:
     """A time as ISO 8601 UTC in JSON quotes (its text needs no escaping)."""
     return f'"{value.astimezone(UTC).isoformat()}"'
-
-
-def state_prefix(state: int) -> str:
-    """The text every state JSON of cards in ``state`` starts with (for SQL ``LIKE``)."""
-    return f'{{"state":{int(state)},'
 
 
 def _utc(value: datetime) -> datetime:

@@ -40,6 +40,7 @@ from quizapp.storage import progress as store
 from quizapp.storage.models import SCHEMA_VERSION
 from quizapp.storage.progress import ColumnSpec
 from quizapp.storage.repository import FAMILIES
+from quizapp.storage.reviewstate import state_from_json
 from quizapp.timeutil import utc_now
 
 if TYPE_CHECKING:
@@ -205,6 +206,15 @@ def _convert(col: ColumnSpec, value: Any, chk: Checker, where: str) -> Any:
     if col.kind == "str" and not isinstance(value, str):
         chk.add(where, name, "not text")
         return None
+    if col.kind == "state":
+        if not isinstance(value, str):
+            chk.add(where, name, "not a card state (JSON text)")
+            return None
+        try:
+            return state_from_json(value)
+        except ValueError as exc:
+            chk.add(where, name, f"not a card state: {exc}")
+            return None
     return value
 
 

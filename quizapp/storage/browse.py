@@ -31,13 +31,12 @@ from quizapp.scheduling import (
     day_start,
     study_day,
 )
-from quizapp.scheduling.state import state_prefix
 from quizapp.storage import repository as repo
 from quizapp.storage import writer
 from quizapp.storage.counts import profile_day
 from quizapp.storage.dialect import PlainSql, is_sqlite
 from quizapp.storage.engine import transaction
-from quizapp.storage.models import STATE_BEFORE_PREFIX, DeckRow, spelled
+from quizapp.storage.models import DeckRow
 from quizapp.storage.reviewlog import card_table, review_table, run
 from quizapp.storage.reviews import ANSWER_KINDS, KIND_OVERRULE, KIND_STUDY, is_cancelled
 
@@ -421,21 +420,18 @@ def set_suspended(collection: Database, profile_id: int, card_ids: Sequence[int]
 # Effective study answers to cards in Review, per study day: an overrule counts
 # as the answer it cancels (its kind is that row's); undone and overruled rows
 # are left out with one NOT IN list of the cancelled ids. "In Review before the
-# answer" is the state JSON's first 11 characters, spelt as schema 3's
-# ix_review_day_cover has it, so the pass reads that index (profile, study day,
-# kind, right, state prefix) like quizapp.storage.stats' pass per day. SQLite 3.40 does
-# not count an index on an expression as covering and, with planner
-# statistics, would rather read every row of the days through the narrower
-# ix_review_profile_day; named, the index filters on kind before the row is
-# read, so only study answers and overrules are fetched.
-_IN_REVIEW = state_prefix(CardStateKind.REVIEW)
-assert len(_IN_REVIEW) == 11
-_RETENTION_SQL = f"""
+# answer" is the column before_state (schema 10; before, the state JSON's first
+# 11 characters), which ix_review_day_cover holds, so the pass reads that index
+# (profile, study day, kind, right, state before) like quizapp.storage.stats'
+# pass per day. Named, the index filters on kind before the row is read, so
+# only study answers and overrules are fetched.
+_IN_REVIEW = int(CardStateKind.REVIEW)
+_RETENTION_SQL = """
 SELECT r.study_day, count(*), sum(CASE WHEN r.correct THEN 1 ELSE 0 END)
-FROM review r {{by_day}}
+FROM review r {by_day}
 WHERE r.profile_id = :profile AND r.study_day >= :first AND r.study_day <= :today
   AND r.kind IN (:study, :overrule)
-  AND {spelled(STATE_BEFORE_PREFIX, "r")} = :in_review
+  AND r.before_state = :in_review
   AND r.id NOT IN (SELECT x.cancels_id FROM review x WHERE x.cancels_id IS NOT NULL)
   AND (r.kind = :study OR (SELECT o.kind FROM review o WHERE o.id = r.cancels_id) = :study)
 GROUP BY r.study_day

@@ -144,7 +144,7 @@ SELECT d.id, coalesce(pd.new_per_day, p.new_per_day),
           AND r.kind IN ('study', 'test', 'overrule')
           AND NOT EXISTS (SELECT 1 FROM review x WHERE x.cancels_id = r.id)
           AND (CASE WHEN r.kind = 'overrule' THEN o.kind ELSE r.kind END) = 'study'
-          AND r.state_before LIKE :was_new)
+          AND r.before_state = 0)
 FROM deck d
 JOIN profile p ON p.id = :profile
 LEFT JOIN profile_deck pd ON pd.profile_id = p.id AND pd.deck_id = d.id
@@ -164,7 +164,6 @@ def deck_counts(collection: Database, profile_id: int, now: datetime,
     statements (the profile's day, the decks, their limits).
     """
     from quizapp.scheduling import day_start, study_day
-    from quizapp.scheduling.state import state_prefix
 
     rollover_hour, timezone = profile_day(collection, profile_id)
     today = study_day(now, rollover_hour, timezone)
@@ -175,7 +174,7 @@ def deck_counts(collection: Database, profile_id: int, now: datetime,
                                           "end_today": end_today, "today": today,
                                           "importing": PENDING_DECK_PREFIX + "%"})
     limits = {int(d): (int(limit), int(done)) for d, limit, done in _NEW_LIMITS.rows(
-        collection, {"profile": profile_id, "today": today, "was_new": state_prefix(0) + "%"})}
+        collection, {"profile": profile_id, "today": today})}
     more = more_new or {}
     out: list[DeckCounts] = []
     for i, key, name, description, buried_new, new, learning, due, total in rows:

@@ -310,6 +310,177 @@ def _held_facts(conn: Connection) -> None:
 FORMS_UNCHECKED = "forms_unchecked"
 
 
+# Schema 10: a review row's card states as columns. The SQL type of each field
+# (quizapp.storage.reviewstate.STATE_FIELDS), and how a schema-9 JSON value
+# becomes it (a field missing from the JSON takes CardState's default).
+_STATE_TYPES = {"state": "INTEGER", "step": "INTEGER", "stability": "FLOAT",
+                "difficulty": "FLOAT", "due": "BIGINT", "last_review": "BIGINT",
+                "reps": "INTEGER", "lapses": "INTEGER", "suspended": "BOOLEAN",
+                "last_shown_day": "INTEGER"}
+_STATE_DEFAULTS = {"state": "0", "reps": "0", "lapses": "0", "suspended": "FALSE"}
+
+
+def _sqlite_micros(value: str) -> str:
+    """SQLite: ISO 8601 text → whole microseconds since the epoch.
+
+    The text is ``YYYY-MM-DD[T ]HH:MM:SS[.ffffff][zone]`` as quizapp writes
+    times (``datetime.isoformat`` in a state's JSON; naive UTC with six digits
+    of fraction in a time column): the whole seconds are read with the zone
+    (``strftime`` would round a fraction to milliseconds), then the
+    microseconds added.
+    """
+    fraction = f"substr({value}, 20, 1) = '.'"
+    whole = (f"substr({value}, 1, 19) || CASE WHEN {fraction} THEN substr({value}, 27)"
+             f" ELSE substr({value}, 20) END")
+    return (f"CAST(strftime('%s', {whole}) AS INTEGER) * 1000000 + CASE WHEN {fraction}"
+            f" THEN CAST(substr({value}, 21, 6) AS INTEGER) ELSE 0 END")
+
+
+def _sqlite_state_value(src: str, field: str) -> str:
+    """SQLite: one field of the JSON state in column ``src`` (NULL without a state)."""
+    value = f"json_extract({src}, '$.{field}')"
+    if field in ("due", "last_review"):
+        value = _sqlite_micros(value)
+    elif field in _STATE_DEFAULTS:
+        value = f"COALESCE({value}, {_STATE_DEFAULTS[field]})"
+    # Text that is not a JSON object (never written by quizapp) is no state.
+    return (f"CASE WHEN {src} IS NULL OR NOT json_valid({src}) THEN NULL"
+            f" WHEN json_type({src}) <> 'object' THEN NULL ELSE {value} END")
+
+
+def _postgresql_state_value(src: str, alias: str, field: str) -> str:
+    """PostgreSQL: one field of the state in column ``src``, read by ``json_to_record`` as
+    ``alias`` (:data:`_PG_RECORD`: numbers through the float's own input, so the same double)."""
+    value = f"{alias}.{field}"
+    if field in ("due", "last_review"):
+        value = f"(EXTRACT(EPOCH FROM {value}) * 1000000)::bigint"
+    elif field in _STATE_DEFAULTS:
+        value = f"COALESCE({value}, {_STATE_DEFAULTS[field]})"
+    return f"CASE WHEN r.{src} IS NULL THEN NULL ELSE {value} END"
+
+
+# The record json_to_record reads a state's JSON as (PostgreSQL).
+_PG_RECORD = ("state integer, step integer, stability float8, difficulty float8,"
+              " due timestamptz, last_review timestamptz, reps integer, lapses integer,"
+              " suspended boolean, last_shown_day integer")
+
+
+_REVIEW_PLAIN = ("study_day, kind, form, prompt, choices, given, correct, verdict, response_ms,"
+                 " rating")
+# The review table of schema 10 as a new file has it, made as review_new; its
+# reference to review(id) is the table itself once it is renamed.
+_REVIEW_10 = """CREATE TABLE review_new (
+    id INTEGER NOT NULL, card_id INTEGER NOT NULL, profile_id INTEGER NOT NULL,
+    session_id INTEGER, reviewed_at BIGINT NOT NULL, study_day INTEGER NOT NULL,
+    kind VARCHAR NOT NULL, form VARCHAR, prompt VARCHAR, choices VARCHAR, given VARCHAR,
+    correct BOOLEAN, verdict VARCHAR, response_ms INTEGER, rating INTEGER, {states},
+    cancels_id INTEGER,
+    PRIMARY KEY (id),
+    FOREIGN KEY(card_id) REFERENCES card (id) ON DELETE CASCADE,
+    FOREIGN KEY(profile_id) REFERENCES profile (id) ON DELETE CASCADE,
+    FOREIGN KEY(session_id) REFERENCES study_session (id),
+    FOREIGN KEY(cancels_id) REFERENCES review (id)
+)"""
+# The indexes of review at schema 10 (ix_review_day_cover with before_state).
+_REVIEW_10_INDEXES = (
+    "CREATE INDEX ix_review_card_cover ON review "
+    "(card_id, profile_id, reviewed_at, id, kind, correct)",
+    "CREATE INDEX ix_review_day_cover ON review "
+    "(profile_id, study_day, kind, correct, before_state, cancels_id)",
+    "CREATE INDEX ix_review_pace ON review (profile_id, form, study_day, id)",
+    "CREATE INDEX ix_review_wrong ON review (profile_id, card_id, kind) WHERE correct = FALSE",
+    "CREATE INDEX ix_review_cancels ON review (cancels_id) WHERE cancels_id IS NOT NULL",
+    "CREATE INDEX ix_review_wrong_choice ON review (profile_id, card_id, form, given) "
+    "WHERE correct = FALSE AND choices IS NOT NULL AND given IS NOT NULL",
+)
+
+
+def _card_state_columns(conn: Connection) -> None:
+    """Schema 9 → 10: a review row's card states before and after the answer as columns.
+
+    ``state_before`` and ``state_after`` (JSON text of
+    :class:`~quizapp.scheduling.state.CardState`, about 210 bytes each) become
+    ten typed columns each, ``before_<field>`` and ``after_<field>``
+    (:mod:`quizapp.storage.reviewstate`): state, step, stability,
+    difficulty, due and last review as whole microseconds since the epoch,
+    reps, lapses, suspended and last study day shown. Every row is converted
+    exactly in one statement (stability and difficulty are the same doubles;
+    a field missing from an old JSON takes the default that reading it gave; a
+    row without a state keeps none: every column NULL). ``ix_review_day_cover``
+    keeps the state before as the column ``before_state`` instead of the
+    JSON's first 11 characters, and ``ix_review_cancels`` holds only the rows
+    that cancel another (the few undo and overrule rows; every statement that
+    reads it asks for a ``cancels_id``, which is then not NULL).
+
+    On SQLite ``reviewed_at`` becomes whole microseconds since the epoch (an
+    integer, :class:`~quizapp.storage.models.UTCMicros`; 26 characters of
+    text before), in the row and in ``ix_review_card_cover``; the app reads
+    and writes the same aware UTC times. PostgreSQL keeps its ``timestamptz``.
+
+    SQLite: the table is made again (``review_new`` filled with one ``INSERT …
+    SELECT`` in id order, the old table dropped, the new one renamed, its
+    indexes made), so that the rows fill their pages as in a new file; the
+    step runs with foreign keys off (:data:`WITHOUT_FOREIGN_KEYS`) and
+    checks them before it commits. Text that is not a JSON object (never
+    written by quizapp) becomes no state. PostgreSQL: the columns are added,
+    filled by one ``UPDATE`` (the review guard's trigger does not run for
+    the rewritten rows: nothing they point to changes) and the JSON columns
+    dropped; text that is not JSON stops the step (nothing changed).
+
+    No new table, so no new row-level security; a student's grants on review
+    are the table's (SELECT, INSERT), so they cover the new columns.
+    """
+    from quizapp.storage.reviewstate import STATE_FIELDS
+
+    columns = ", ".join(f"{prefix}_{field}" for prefix in ("before", "after")
+                        for field in STATE_FIELDS)
+    if conn.dialect.name == "sqlite":
+        states = ", ".join(f"{prefix}_{field} {_STATE_TYPES[field]}"
+                           for prefix in ("before", "after") for field in STATE_FIELDS)
+        values = ", ".join(_sqlite_state_value(src, field)
+                           for src in ("state_before", "state_after") for field in STATE_FIELDS)
+        conn.execute(text(_REVIEW_10.format(states=states)))
+        conn.execute(text(
+            "INSERT INTO review_new (id, card_id, profile_id, session_id, reviewed_at,"
+            f" {_REVIEW_PLAIN}, {columns}, cancels_id)"
+            " SELECT id, card_id, profile_id, session_id,"
+            f" {_sqlite_micros('reviewed_at')}, {_REVIEW_PLAIN}, {values}, cancels_id"
+            " FROM review ORDER BY id"))
+        conn.execute(text("DROP TABLE review"))  # and its indexes
+        conn.execute(text("ALTER TABLE review_new RENAME TO review"))
+        for statement in _REVIEW_10_INDEXES:
+            conn.execute(text(statement))
+        dangling = conn.execute(text("PRAGMA foreign_key_check")).first()
+        if dangling is not None:
+            raise DatabaseError(f"a {dangling[0]} row points to a missing {dangling[2]} row")
+        if inspect(conn).has_table("sqlite_stat1"):
+            conn.execute(text("ANALYZE review"))
+        return
+    for prefix in ("before", "after"):
+        for field in STATE_FIELDS:
+            conn.execute(text(
+                f"ALTER TABLE review ADD COLUMN {prefix}_{field} {_STATE_TYPES[field]}"))
+    values = ", ".join(_postgresql_state_value(src, alias, field)
+                       for src, alias in (("state_before", "b"), ("state_after", "a"))
+                       for field in STATE_FIELDS)
+    conn.execute(text("ALTER TABLE review DISABLE TRIGGER USER"))
+    conn.execute(text(
+        f"UPDATE review AS r SET ({columns}) = (SELECT {values} FROM (SELECT 1) AS one"
+        f" LEFT JOIN LATERAL json_to_record(r.state_before::json) AS b({_PG_RECORD}) ON TRUE"
+        f" LEFT JOIN LATERAL json_to_record(r.state_after::json) AS a({_PG_RECORD}) ON TRUE)"))
+    conn.execute(text("ALTER TABLE review ENABLE TRIGGER USER"))
+    for statement in (
+        "DROP INDEX ix_review_day_cover",
+        "ALTER TABLE review DROP COLUMN state_before",
+        "ALTER TABLE review DROP COLUMN state_after",
+        "CREATE INDEX ix_review_day_cover ON review "
+        "(profile_id, study_day, kind, correct, before_state, cancels_id)",
+        "DROP INDEX ix_review_cancels",
+        "CREATE INDEX ix_review_cancels ON review (cancels_id) WHERE cancels_id IS NOT NULL",
+    ):
+        conn.execute(text(statement))
+
+
 # MIGRATIONS[i] takes the schema from version i + 1 to i + 2. Append only.
 MIGRATIONS: list[Migration] = [
     _classroom_columns,  # 1 → 2
@@ -320,7 +491,12 @@ MIGRATIONS: list[Migration] = [
     _media_store,  # 6 → 7
     _day_totals_and_fewer_indexes,  # 7 → 8
     _held_facts,  # 8 → 9
+    _card_state_columns,  # 9 → 10
 ]
+
+#: Steps that run with SQLite's foreign keys off (a table made again: dropping the
+#: old one must not delete its rows one by one); each checks them before it commits.
+WITHOUT_FOREIGN_KEYS: frozenset[Migration] = frozenset({_card_state_columns})
 
 
 # Each SQLite connection's page cache, in KiB (a negative cache_size): SQLite's
@@ -495,7 +671,7 @@ def plain_error(exc: BaseException) -> str:
 
 
 @contextmanager
-def _atomic(engine: Engine, point: str) -> Iterator[Connection]:
+def _atomic(engine: Engine, point: str, *, foreign_keys: bool = True) -> Iterator[Connection]:
     """One transaction that schema changes (DDL) are part of too.
 
     Python's ``sqlite3`` module does not begin a transaction before DDL, so
@@ -505,24 +681,39 @@ def _atomic(engine: Engine, point: str) -> Iterator[Connection]:
     IMMEDIATE``; the driver then commits or rolls back that transaction.
     PostgreSQL's DDL is transactional already. ``point`` names the crash-test
     points (:mod:`quizapp.storage.crashpoints`) after each statement and
-    before the commit.
+    before the commit. ``foreign_keys=False``: SQLite's foreign keys are off
+    for this transaction (they can only be switched outside one) and on again
+    after it.
     """
     with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        if crashpoints.armed():
-
-            def _after(*_args: Any) -> None:
-                crashpoints.crash_point(point)
-
-            event.listen(conn, "after_cursor_execute", _after)
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite and not foreign_keys:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
         try:
-            yield conn
-            crashpoints.crash_point(point + "_commit")
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
+            if sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield from _in_transaction(conn, point)
+        finally:
+            if sqlite and not foreign_keys:
+                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+                conn.commit()  # nothing to commit: ends SQLAlchemy's own transaction
+
+
+def _in_transaction(conn: Connection, point: str) -> Iterator[Connection]:
+    """The body of :func:`_atomic`: the crash points, then commit (or roll back)."""
+    if crashpoints.armed():
+
+        def _after(*_args: Any) -> None:
+            crashpoints.crash_point(point)
+
+        event.listen(conn, "after_cursor_execute", _after)
+    try:
+        yield conn
+        crashpoints.crash_point(point + "_commit")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
 
 
 _SQLITE_OWN = ("sqlite_sequence", "sqlite_stat1", "sqlite_stat4")
@@ -623,11 +814,13 @@ def migrate(engine: Engine, from_version: int) -> None:
     version = from_version
     while version < SCHEMA_VERSION:
         try:
-            with _atomic(engine, "upgrade") as conn:
+            step = MIGRATIONS[version - 1]
+            with _atomic(engine, "upgrade",
+                         foreign_keys=step not in WITHOUT_FOREIGN_KEYS) as conn:
                 unbounded_statements(conn)
                 current = schema_version(conn) or 0
                 if current == version:
-                    MIGRATIONS[version - 1](conn)
+                    step(conn)
                     conn.execute(
                         text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
                         {"v": str(version + 1)},

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
@@ -27,9 +28,17 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from quizapp.scheduling.state import CardState
+from quizapp.storage.reviewstate import (
+    AFTER_COLUMNS,
+    BEFORE_COLUMNS,
+    from_micros,
+    micros,
+    state_of_row,
+)
 from quizapp.timeutil import utc_now as utc_now  # the one clock, for the storage modules
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # The meta key that marks a database set up as a classroom (quizapp class init).
 CLASSROOM_KEY = "classroom"
@@ -39,12 +48,12 @@ CLASSROOM_KEY = "classroom"
 # on SQLite and PostgreSQL. Queries repeat them word for word (``{t}`` is where
 # a query puts its table alias and a dot): SQLite uses an index on an
 # expression, or a partial index, only for the same expression or condition.
-STATE_BEFORE_PREFIX = "substr({t}state_before, 1, 11)"  # '{"state":N,' (see state_prefix)
 RETIRED_WHERE = "{t}retired = TRUE"
 LEECH_WHERE = "{t}lapses >= 8"  # LEECH_LAPSES
 BURIED_WHERE = "{t}buried_until IS NOT NULL"
 WRONG_WHERE = "{t}correct = FALSE"
 HELD_WHERE = "{t}hold IS NOT NULL"
+CANCELS_WHERE = "{t}cancels_id IS NOT NULL"
 WRONG_CHOICE_WHERE = (
     "{t}correct = FALSE AND {t}choices IS NOT NULL AND {t}given IS NOT NULL"
 )
@@ -79,10 +88,13 @@ def _partial_on_postgresql(table: Table, connection: Connection, **_: Any) -> No
 event.listen(Table, "before_create", _partial_on_postgresql)
 
 
-def as_utc(value: datetime | str | None) -> datetime | None:
-    """Convert a stored timestamp (naive UTC, ISO text or aware) to aware UTC."""
+def as_utc(value: datetime | str | int | None) -> datetime | None:
+    """Convert a stored timestamp (naive UTC, ISO text, aware, or whole microseconds since
+    the epoch: :class:`UTCMicros` on SQLite) to aware UTC."""
     if value is None:
         return None
+    if isinstance(value, int):
+        return from_micros(value)
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
@@ -110,8 +122,33 @@ class UTCDateTime(TypeDecorator[datetime]):
         return as_utc(value)
 
 
+class UTCMicros(UTCDateTime):
+    """:class:`UTCDateTime` kept as whole microseconds since 1970-01-01 UTC on SQLite (an
+    integer of 8 bytes instead of 26 characters of text; the same order), a
+    ``timestamptz`` on PostgreSQL (schema 10: ``review.reviewed_at``)."""
+
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; quizapp stores aware UTC times only")
+        return micros(value) if dialect.name == "sqlite" else value.astimezone(UTC)
+
+
 def _utc_column(nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _micros_column() -> Any:
+    """A time as whole microseconds since the epoch (schema 10's review states)."""
+    return Field(default=None, sa_column=Column(BigInteger(), nullable=True))
 
 
 class Meta(SQLModel, table=True):
@@ -345,18 +382,22 @@ class ReviewRow(SQLModel, table=True):
 
     __tablename__ = "review"
     __table_args__ = (
-        Index("ix_review_cancels", "cancels_id"),
+        # Schema 10: only the few rows that cancel another (undo, overrule).
+        Index("ix_review_cancels", "cancels_id", **_where(CANCELS_WHERE)),
         # Schema 3: covering indexes for the progress figures' passes over the
-        # log, per study day (with the state-before prefix that true retention
-        # reads, and the overruled row's id for the answer kind) and per card
-        # (in answer order, for the last answer of a fact), and partial indexes
-        # over the wrong answers and the wrong multiple-choice answers. Schema 8
-        # put the card first in the per-card index, which so also serves a
-        # card's answers without its profile (a card's delete finds its
-        # answers by it), and dropped ix_review_card (card, time) and
+        # log, per study day (with the state before that true retention reads,
+        # since schema 10 a column of its own, and the overruled row's id for
+        # the answer kind) and per card (in answer order, for the last answer
+        # of a fact), and partial indexes over the wrong answers and the wrong
+        # multiple-choice answers. Schema 8 put the card first in the per-card
+        # index, which so also serves a card's answers without its profile (a
+        # card's delete finds its answers by it), and dropped ix_review_card
+        # (card, time) and
         # ix_review_profile_day (profile, day: the start of ix_review_day_cover).
+        # Schema 10: the state before is a column of its own (it was the prefix
+        # substr(state_before, 1, 11) of the state's JSON).
         Index("ix_review_day_cover", "profile_id", "study_day", "kind", "correct",
-              text(spelled(STATE_BEFORE_PREFIX)), "cancels_id"),
+              "before_state", "cancels_id"),
         Index("ix_review_card_cover", "card_id", "profile_id", "reviewed_at", "id", "kind",
               "correct"),
         Index("ix_review_wrong", "profile_id", "card_id", "kind", **_where(WRONG_WHERE)),
@@ -369,7 +410,9 @@ class ReviewRow(SQLModel, table=True):
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
     profile_id: int = Field(foreign_key="profile.id", ondelete="CASCADE")
     session_id: int | None = Field(default=None, foreign_key="study_session.id")
-    reviewed_at: datetime | None = _utc_column(nullable=False)
+    # Schema 10: whole microseconds since the epoch on SQLite (UTCMicros), before ISO text.
+    reviewed_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCMicros(), nullable=False))
     study_day: int  # days since 1970-01-01 in the learner's zone, after rollover
     kind: str = "study"  # study | test | undo | overrule
     form: str | None = None
@@ -380,9 +423,40 @@ class ReviewRow(SQLModel, table=True):
     verdict: str | None = None
     response_ms: int | None = None
     rating: int | None = None
-    state_before: str | None = None  # JSON of the card's scheduling state
-    state_after: str | None = None
+    # Schema 10: the card's scheduling state before and after the answer, one column
+    # per field (quizapp.storage.reviewstate; times in microseconds since the epoch).
+    # Before, two JSON texts state_before and state_after.
+    before_state: int | None = None
+    before_step: int | None = None
+    before_stability: float | None = None
+    before_difficulty: float | None = None
+    before_due: int | None = _micros_column()
+    before_last_review: int | None = _micros_column()
+    before_reps: int | None = None
+    before_lapses: int | None = None
+    before_suspended: bool | None = None
+    before_last_shown_day: int | None = None
+    after_state: int | None = None
+    after_step: int | None = None
+    after_stability: float | None = None
+    after_difficulty: float | None = None
+    after_due: int | None = _micros_column()
+    after_last_review: int | None = _micros_column()
+    after_reps: int | None = None
+    after_lapses: int | None = None
+    after_suspended: bool | None = None
+    after_last_shown_day: int | None = None
     cancels_id: int | None = Field(default=None, foreign_key="review.id")
+
+    @property
+    def state_before(self) -> CardState | None:
+        """The card's state before the answer (its ``before_*`` columns), None without one."""
+        return state_of_row(self, BEFORE_COLUMNS)
+
+    @property
+    def state_after(self) -> CardState | None:
+        """The card's state after the answer (its ``after_*`` columns), None without one."""
+        return state_of_row(self, AFTER_COLUMNS)
 
 
 class ReviewDayRow(SQLModel, table=True):

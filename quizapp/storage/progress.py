@@ -56,6 +56,7 @@ from quizapp.storage.reviews import (
     is_effective,
     state_before_is,
 )
+from quizapp.storage.reviewstate import AFTER_COLUMNS, BEFORE_COLUMNS, state_of_row
 
 __all__ = [
     "ColumnSpec",
@@ -214,6 +215,26 @@ def _values_of(row: SQLModel) -> dict[str, Any]:
     return {col.name: getattr(row, col.name) for col in _columns(type(row))}
 
 
+#: The profile file's names of a review row's two card states, kept as JSON text
+#: (:meth:`CardState.to_json`) as before schema 10 stored them in these columns.
+FILE_STATES = (("state_before", BEFORE_COLUMNS), ("state_after", AFTER_COLUMNS))
+_STATE_COLUMNS = frozenset(BEFORE_COLUMNS + AFTER_COLUMNS)
+
+
+def _review_file_values(row: ReviewRow) -> dict[str, Any]:
+    """A review row's values as a profile file holds them: each card state as one JSON
+    text (None: no state) where its columns are, the other columns as they are."""
+    out: dict[str, Any] = {}
+    for col in _columns(ReviewRow):
+        if col.name == BEFORE_COLUMNS[0]:
+            for name, columns in FILE_STATES:
+                state = state_of_row(row, columns)
+                out[name] = None if state is None else state.to_json()
+        elif col.name not in _STATE_COLUMNS:
+            out[col.name] = getattr(row, col.name)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class ProfileRows:
     """Every row of one profile, and the decks it has cards in, as column values by name.
@@ -261,7 +282,7 @@ def read_profile_rows(s: Session, profile_id: int) -> ProfileRows:
         profile=_values_of(profile), decks=decks, facts=facts, sources=sources,
         cards=[_values_of(c) for c in cards],
         sessions=[_values_of(x) for x in sessions],
-        reviews=[_values_of(r) for r in reviews],
+        reviews=[_review_file_values(r) for r in reviews],
         reports=[_values_of(x) for x in reports],
         overrides=[_values_of(o) for o in overrides],
     )
@@ -283,8 +304,9 @@ class ColumnSpec:
     """What a file's value for one column must be.
 
     ``kind`` is ``time`` (an aware UTC time), ``bool``, ``int``, ``float``,
-    ``str`` or ``other`` (taken as it is); ``required``: the row cannot be
-    made without it (no default, not nullable).
+    ``str``, ``state`` (a review's card state as :meth:`CardState.to_json`
+    text, stored in its columns) or ``other`` (taken as it is); ``required``:
+    the row cannot be made without it (no default, not nullable).
     """
 
     name: str
@@ -306,9 +328,14 @@ def _kind(col: Any) -> str:
 def column_specs(table: str) -> list[ColumnSpec]:
     """The columns of ``table`` (one of the profile file's tables), in order."""
     model = _MODELS[table]
-    return [ColumnSpec(col.name, _kind(col),
-                       not col.nullable and model.model_fields[col.name].is_required())
-            for col in _columns(model)]
+    specs: list[ColumnSpec] = []
+    for col in _columns(model):
+        if model is ReviewRow and col.name == BEFORE_COLUMNS[0]:
+            specs.extend(ColumnSpec(name, "state", False) for name, _ in FILE_STATES)
+        elif model is not ReviewRow or col.name not in _STATE_COLUMNS:
+            required = not col.nullable and model.model_fields[col.name].is_required()
+            specs.append(ColumnSpec(col.name, _kind(col), required))
+    return specs
 
 
 def _full_row(model: type[SQLModel], values: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: :data:`quizapp.storage.models.SCHEMA_VERSION`: another version goes the full way.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 #: :data:`quizapp.storage.models.CLASSROOM_KEY`.
 CLASSROOM_KEY = "classroom"
 #: :data:`quizapp.storage.staged.META_PREFIX`: an import that may need recovering.
@@ -47,13 +47,11 @@ SELECT d.id, coalesce(pd.new_per_day, p.new_per_day),
           AND r.kind IN ('study', 'test', 'overrule')
           AND NOT EXISTS (SELECT 1 FROM review x WHERE x.cancels_id = r.id)
           AND (CASE WHEN r.kind = 'overrule' THEN o.kind ELSE r.kind END) = 'study'
-          AND r.state_before LIKE :was_new)
+          AND r.before_state = 0)
 FROM deck d
 JOIN profile p ON p.id = :profile
 LEFT JOIN profile_deck pd ON pd.profile_id = p.id AND pd.deck_id = d.id
 """
-#: :func:`quizapp.scheduling.state.state_prefix` of a new card, then any text.
-_WAS_NEW = '{"state":0,%'
 
 
 def _study_day(rollover_hour: int, timezone: str | None) -> int | None:
@@ -165,7 +163,7 @@ def deck_list(path: Path, profile: str | None) -> tuple[str, list[QuickDeck]] | 
         if today is None:
             return None
         limits = {int(d): (int(limit), int(done)) for d, limit, done in con.execute(
-            _NEW_LIMITS, {"profile": profile_id, "today": today, "was_new": _WAS_NEW})}
+            _NEW_LIMITS, {"profile": profile_id, "today": today})}
         buried_new = {int(d): int(n) for d, n in con.execute(
             "SELECT c.deck_id, count(*) FROM card c JOIN fact f ON f.id = c.fact_id"
             " WHERE c.profile_id = ? AND c.buried_until IS NOT NULL AND c.buried_until >= ?"

@@ -6,7 +6,8 @@ cancels in ``cancels_id``. A row is *cancelled* when any row names it, and
 statistics, daily limits and the optimizer read only *effective answers*:
 answer rows that are not cancelled. An overrule row stands in for the answer it
 cancels, so its *answer kind* is that row's kind (``study`` or ``test``), its
-study day is that row's, and its ``state_before`` is that row's. Practice-test
+study day is that row's, and its state before (the ``before_*``
+columns) is that row's. Practice-test
 answers (kind ``test``) are effective answers too; a statement that wants study
 answers only asks for :func:`answer_kind` ``== KIND_STUDY``.
 
@@ -25,7 +26,6 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, Select, Table, and_, case, func, select, true
 from sqlalchemy.sql.expression import FromClause, Join
 
-from quizapp.scheduling.state import state_prefix
 from quizapp.storage.models import ReviewRow
 
 KIND_STUDY: Final = "study"
@@ -67,7 +67,7 @@ def answer_kind(r: FromClause, original: FromClause) -> ColumnElement[Any]:
 
 def state_before_is(r: FromClause, state: int) -> ColumnElement[bool]:
     """True for rows whose card was in ``state`` before the answer."""
-    return r.c.state_before.like(state_prefix(state) + "%")
+    return r.c.before_state == int(state)
 
 
 # Plain-SQL spellings of the same rules, for statements written as text. ``alias``

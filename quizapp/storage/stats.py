@@ -47,14 +47,12 @@ from quizapp.scheduling import (
     CardStateKind,
     day_date,
     day_start,
-    state_prefix,
     study_day,
 )
 from quizapp.storage.dialect import PlainSql, bind_value, driver_sql, is_sqlite
 from quizapp.storage.models import (
     BURIED_WHERE,
     RETIRED_WHERE,
-    STATE_BEFORE_PREFIX,
     WRONG_CHOICE_WHERE,
     WRONG_WHERE,
     DeckRow,
@@ -164,7 +162,7 @@ def profile_stats(collection_or_session: Session | _HasEngine, profile_id: int,
 _PER_DAY = f"""
 SELECT r.study_day, r.kind, r.correct, COUNT(*),
        SUM(CASE WHEN r.study_day > :retention_after
-                     AND {spelled(STATE_BEFORE_PREFIX, "r")} = :review_prefix
+                     AND r.before_state = :review_state
                 THEN 1 ELSE 0 END)
 FROM review r {{by_day}}
 WHERE r.profile_id = :p AND r.study_day > :after AND r.study_day <= :today
@@ -177,7 +175,7 @@ GROUP BY r.study_day, r.kind, r.correct
 _OVERRULES = f"""
 SELECT r.study_day, o.kind, r.correct, COUNT(*),
        SUM(CASE WHEN r.study_day > :retention_after
-                     AND {spelled(STATE_BEFORE_PREFIX, "r")} = :review_prefix
+                     AND r.before_state = :review_state
                 THEN 1 ELSE 0 END)
 FROM review r {{by_cancels}} CROSS JOIN review o
 WHERE r.cancels_id IS NOT NULL AND r.kind = '{KIND_OVERRULE}' AND r.profile_id = :p
@@ -254,8 +252,8 @@ JOIN deck d ON d.id = x.deck_id
 
 # A text key that sorts like (reviewed_at, id) and ends in 1 for a right answer.
 _LAST_ANSWER_KEY = {
-    # SQLite stores times as fixed-width ISO text; char(1) sorts before any of it.
-    "sqlite": "lr.reviewed_at || char(1) || printf('%012d', lr.id) "
+    # SQLite keeps review times as microseconds since the epoch (schema 10).
+    "sqlite": "printf('%020d', lr.reviewed_at) || printf('%012d', lr.id) "
               "|| CASE WHEN lr.correct THEN '1' ELSE '0' END",
     "postgresql": "to_char(lr.reviewed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') "
                   "|| lpad(lr.id::text, 12, '0') || CASE WHEN lr.correct THEN '1' ELSE '0' END",
@@ -328,7 +326,7 @@ WHERE profile_id = :p AND study_day > :after AND study_day <= :through""",
     # kind they count as (_OVERRULES).
     "log": f"""
 SELECT {_LOG_ROWS}, r.study_day, CASE WHEN r.correct THEN 1 ELSE 0 END, COUNT(*),
-       SUM(CASE WHEN {spelled(STATE_BEFORE_PREFIX, "r")} = :review_prefix THEN 1 ELSE 0 END),
+       SUM(CASE WHEN r.before_state = :review_state THEN 1 ELSE 0 END),
        {_PAD2}, r.kind
 FROM review r {{by_day}}
 WHERE r.profile_id = :p AND r.study_day > :start AND r.study_day <= :today
@@ -336,7 +334,7 @@ WHERE r.profile_id = :p AND r.study_day > :start AND r.study_day <= :today
 GROUP BY r.study_day, r.kind, r.correct
 UNION ALL
 SELECT {_LOG_ROWS}, r.study_day, CASE WHEN r.correct THEN 1 ELSE 0 END, COUNT(*),
-       SUM(CASE WHEN {spelled(STATE_BEFORE_PREFIX, "r")} = :review_prefix THEN 1 ELSE 0 END),
+       SUM(CASE WHEN r.before_state = :review_state THEN 1 ELSE 0 END),
        {_PAD2}, o.kind
 FROM review r {{by_cancels}} CROSS JOIN review o
 WHERE r.cancels_id IS NOT NULL AND r.kind = '{KIND_OVERRULE}' AND r.profile_id = :p
@@ -619,7 +617,7 @@ def _day_ends(dialect: str, today: int, rollover: int, tz: str | None
 
 
 _FIRST_DAY = -(2**31)  # before any study day
-_REVIEW_PREFIX = state_prefix(CardStateKind.REVIEW)
+_REVIEW_STATE = int(CardStateKind.REVIEW)
 
 
 def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: int,
@@ -660,7 +658,7 @@ def _answers_per_day(conn: Connection, sql: dict[str, TextClause], profile_id: i
         # every closed day after the kept ones, when they are to be kept
         start = through_day if build else max(after, through_day)
     params: dict[str, Any] = {"p": profile_id, "after": after, "today": today,
-                              "start": start, "review_prefix": _REVIEW_PREFIX}
+                              "start": start, "review_state": _REVIEW_STATE}
     if through_day is not None:
         params["through"] = through_day
         params["through_id"] = int(mark_id)
@@ -751,7 +749,7 @@ def _log_days(conn: Connection, sql: dict[str, TextClause], profile_id: int,
     """Study day → the five counts of :func:`_answers_per_day`, counted from the log for
     the days after ``after`` up to ``last`` (answers to cards in Review on every day)."""
     params = {"p": profile_id, "after": after, "today": last,
-              "retention_after": after, "review_prefix": _REVIEW_PREFIX}
+              "retention_after": after, "review_state": _REVIEW_STATE}
     days: dict[int, list[int]] = {}
     for statement in ("per_day", "overrules"):
         for day, kind, correct, n, reviews in _read(conn, sql, statement, params):

@@ -60,6 +60,13 @@ from quizapp.storage.models import (
 )
 from quizapp.storage.reviewlog import answered_since, fact_table, is_cancelled_row
 from quizapp.storage.reviews import session_totals
+from quizapp.storage.reviewstate import (
+    AFTER_COLUMNS,
+    BEFORE_COLUMNS,
+    micros,
+    review_state_columns,
+    state_values,
+)
 
 _session_table: Table = StudySessionRow.__table__  # type: ignore[attr-defined]
 _SESSION_TOTALS = update(_session_table).where(_session_table.c.id == bindparam("b_id")).values(
@@ -84,10 +91,11 @@ _HELD = (" WHERE id = ? AND profile_id = ? AND state = ? AND step IS ? AND stabi
          " AND suspended = ? AND last_shown_day IS ? AND family = ?")
 _SQL_UPDATE_HELD = _SQL_UPDATE_CARD.removesuffix(" WHERE id = ?") + _HELD
 _SQL_UPDATE_HELD_FAMILY = _SQL_UPDATE_CARD_FAMILY.removesuffix(" WHERE id = ?") + _HELD
-_SQL_INSERT_REVIEW = ("INSERT INTO review (card_id, profile_id, session_id, reviewed_at,"
-                      " study_day, kind, form, prompt, choices, given, correct, verdict,"
-                      " response_ms, rating, state_before, state_after)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_REVIEW_COLUMNS = ("card_id", "profile_id", "session_id", "reviewed_at", "study_day", "kind",
+                   "form", "prompt", "choices", "given", "correct", "verdict", "response_ms",
+                   "rating", *BEFORE_COLUMNS, *AFTER_COLUMNS)
+_SQL_INSERT_REVIEW = (f"INSERT INTO review ({', '.join(_REVIEW_COLUMNS)})"
+                      f" VALUES ({', '.join(['?'] * len(_REVIEW_COLUMNS))})")
 # A sitting's row is open (no end time) while it runs: its totals are written with its
 # undo and overrule and when it ends, not with each answer (one page less per answer).
 _SQL_INSERT_SESSION = ("INSERT INTO study_session (profile_id, started_at, ended_at, answered,"
@@ -136,8 +144,8 @@ class AnswerRow(NamedTuple):
     verdict: str
     response_ms: int | None
     rating: int
-    state_before: str
-    state_after: str
+    state_before: CardState
+    state_after: CardState
 
 
 class AnswerWriter:
@@ -273,11 +281,14 @@ class AnswerWriter:
 
     def append_review(self, card_id: int, profile_id: int, session_row_id: int, now: datetime,
                       row: AnswerRow) -> int:
-        """Append the answer's review row; its id."""
+        """Append the answer's review row; its id (its time as
+        :class:`~quizapp.storage.models.UTCMicros` keeps it: microseconds on SQLite)."""
         return self._insert(_SQL_INSERT_REVIEW, (
-            card_id, profile_id, session_row_id, self._time(now), row.study_day, row.kind,
+            card_id, profile_id, session_row_id, micros(now) if self.sqlite else now,
+            row.study_day, row.kind,
             row.form, row.prompt, row.choices, row.given, row.correct, row.verdict,
-            row.response_ms, row.rating, row.state_before, row.state_after))
+            row.response_ms, row.rating, *state_values(row.state_before),
+            *state_values(row.state_after)))
 
 
 def answer_writer(conn: Connection) -> AnswerWriter:
@@ -304,8 +315,8 @@ class LoggedReview:
     given: str | None
     correct: bool | None
     response_ms: int | None
-    state_before: str | None
-    state_after: str | None
+    state_before: CardState | None
+    state_after: CardState | None
     cancels_id: int | None
 
 
@@ -428,9 +439,10 @@ class StudyWriter:
         assert row.id is not None
         return row.id
 
-    def append_review(self, **values: Any) -> int:
+    def append_review(self, *, state_before: CardState, state_after: CardState,
+                      **values: Any) -> int:
         """Append a review row (an undo or overrule) with the pending writes; its id."""
-        row = ReviewRow(**values)
+        row = ReviewRow(**values, **review_state_columns(state_before, state_after))
         self._s.add(row)
         self._s.flush()
         assert row.id is not None
@@ -512,10 +524,19 @@ def insert_study_sessions(s: Session, rows: Sequence[Mapping[str, Any]]) -> list
 def insert_reviews(s: Session, rows: Sequence[Mapping[str, Any]]) -> list[int]:
     """Append review rows (column values, no id, no ``cancels_id``); their new ids, in order.
 
+    A row's ``state_before`` and ``state_after`` (a :class:`CardState` or None)
+    are written to their columns (:mod:`quizapp.storage.reviewstate`).
+
     Link undo and overrule rows to the rows they cancel with :func:`link_cancels`
     once both are inserted.
     """
-    return _insert_returning(s, ReviewRow, rows)
+    return _insert_returning(s, ReviewRow, [_with_state_columns(r) for r in rows])
+
+
+def _with_state_columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in values.items() if k not in ("state_before", "state_after")}
+    out.update(review_state_columns(values.get("state_before"), values.get("state_after")))
+    return out
 
 
 def link_cancels(s: Session, links: Sequence[tuple[int, int]]) -> None:

@@ -13,7 +13,7 @@ import json
 from typing import TYPE_CHECKING, Protocol
 
 from quizapp.questions.model import Evidence, Form, Grade, Question, Verdict
-from quizapp.scheduling import CardState, CardStateKind, StudySettings, memory
+from quizapp.scheduling import CardStateKind, StudySettings, memory
 from quizapp.storage import repository as repo
 from quizapp.storage import writer
 from quizapp.storage.memories import choices_shown, family_of_form
@@ -91,7 +91,7 @@ class CardActions:
             card = self._card(w.card(orig.card_id), orig.card_id)
             assert orig.state_before is not None and orig.state_after is not None
             assert orig.reviewed_at is not None
-            before = CardState.from_json(orig.state_before)
+            before = orig.state_before
             result = Grade(Verdict.RIGHT, orig.given or "", "Counted as right at your request.")
             rating = int(memory.rating_for(True))
             settings = self.settings_for(card.deck_id).scheduler
@@ -100,7 +100,7 @@ class CardActions:
                     before, family_of_form(orig.form), True, orig.reviewed_at, settings,
                     choices=choices_shown(orig.form, orig.choices),
                 ).with_changes(
-                    last_shown_day=CardState.from_json(orig.state_after).last_shown_day)
+                    last_shown_day=orig.state_after.last_shown_day)
             else:
                 after = before
             w.set_card_state(card.id, after)
@@ -110,7 +110,7 @@ class CardActions:
                 reviewed_at=now, study_day=orig.study_day, kind=KIND_OVERRULE,
                 form=orig.form, prompt=orig.prompt, choices=orig.choices, given=orig.given,
                 correct=True, verdict=Verdict.RIGHT.value, response_ms=orig.response_ms,
-                rating=rating, state_before=orig.state_before, state_after=after.to_json(),
+                rating=rating, state_before=orig.state_before, state_after=after,
                 cancels_id=orig.id,
             )
             totals = (self._counted(0, True) if orig.session_id == session_row_id
@@ -148,13 +148,13 @@ class CardActions:
                 card = self._card(w.card(row.card_id), row.card_id)
                 assert row.state_before is not None
                 current = card.state
-                restored = CardState.from_json(row.state_before)
+                restored = row.state_before
                 w.set_card_state(card.id, restored)
                 session_row_id = w.session_row(self.profile_id, now, self._session_row_id)
                 undo_id = w.append_review(
                     card_id=card.id, profile_id=self.profile_id, session_id=session_row_id,
                     reviewed_at=now, study_day=today, kind=KIND_UNDO,
-                    state_before=current.to_json(), state_after=restored.to_json(),
+                    state_before=current, state_after=restored,
                     cancels_id=row.id,
                 )
                 counted_kind = row.kind
@@ -172,8 +172,7 @@ class CardActions:
             self._totals, self._row_ended = totals, False
             if (counted_kind == KIND_STUDY and self._counts is not None
                     and self._counts.day == row_day):
-                self._counts.add(deck_id, fact_row_id, CardState.from_json(
-                    row.state_before).state, sign=-1)
+                self._counts.add(deck_id, fact_row_id, restored.state, sign=-1)
             self._preferred = card.id
             self._shown.pop(card.id, None)
             self._last_form.pop(card.id, None)  # asked again as it was before the answer

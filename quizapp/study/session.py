@@ -736,7 +736,7 @@ class StudySession(CardActions):
                                         writer.AnswerRow(
                 today, kind, question.form.value, question.prompt, _shown_choices(question),
                 given, result.correct, result.verdict.value, response_ms, rating,
-                before.to_json(), after.to_json()))
+                before, after))
             w.commit()
         except BaseException:
             w.rollback()
