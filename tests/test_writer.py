@@ -249,7 +249,7 @@ def test_an_answer_is_scheduled_from_the_card_as_served_only_while_it_is_so(url:
     reads = card_reads(session) if sqlite else []
     a = session.answer_flashcard(q, 3, T0, 4000)
     assert reads == []
-    assert reviews(col, pid)[-1].state_before == review_state.to_json()
+    assert reviews(col, pid)[-1].state_before == review_state
     assert card_state(col, q.card_id).reps == 4 and a.state == 2
 
     # Another memory, as many answers: read again, scheduled from what it is now.
@@ -261,7 +261,7 @@ def test_an_answer_is_scheduled_from_the_card_as_served_only_while_it_is_so(url:
     reads = card_reads(session) if sqlite else []
     session.answer_flashcard(q, 3, T0 + timedelta(seconds=10), 4000)
     assert len(reads) == (1 if sqlite else 0)
-    assert reviews(col, pid)[-1].state_before == changed.to_json()
+    assert reviews(col, pid)[-1].state_before == changed
     after = card_state(col, q.card_id)
     assert after.reps == 4 and after.stability is not None and after.stability > 20.0
 
