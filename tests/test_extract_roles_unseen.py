@@ -120,3 +120,67 @@ def test_who_runs_something_unnamed_gives_no_post() -> None:
         "Gro Lie, who runs a bakery near the station, said trade was slow."
     )
     assert _role(body, "Gro Lie") is None
+
+
+# 5. Companies are not people
+
+
+def test_a_name_ending_in_a_company_word_is_no_person() -> None:
+    body = (
+        "Baltic Air cut its fares on Monday. "
+        '"Demand is back," said Siri Hauge, a spokeswoman for the airline.'
+    )
+    people = _people(body)
+    assert "Baltic Air" not in people
+    assert people["Siri Hauge"].role == "spokeswoman for the airline"
+
+
+def test_a_name_the_text_gives_with_ltd_elsewhere_is_no_person() -> None:
+    body = (
+        "Dahl Brekke Ltd won the contract in June. "
+        '"We are proud," said Dahl Brekke, adding the tunnel would open in 2014.'
+    )
+    assert "Dahl Brekke" not in _people(body)
+
+
+def test_a_name_that_owns_things_as_it_does_is_no_person() -> None:
+    body = (
+        "Tor Hamre replaced its whole board last year. "
+        '"It was time," said Tor Hamre after the vote.'
+    )
+    assert "Tor Hamre" not in _people(body)
+
+
+def test_a_name_without_a_first_name_that_staff_work_for_is_no_person() -> None:
+    body = (
+        "Investigators questioned a Van Aken executive in May. "
+        '"We have nothing to hide," said Van Aken, based in Antwerp, in a statement.'
+    )
+    assert "Van Aken" not in _people(body)
+
+
+def test_a_name_without_a_first_name_that_orders_things_is_no_person() -> None:
+    body = (
+        "De Groot ordered 12 new ferries on Monday. "
+        '"The fleet is old," said De Groot in a statement.'
+    )
+    assert "De Groot" not in _people(body)
+
+
+def test_a_person_who_announces_or_orders_stays_a_person() -> None:
+    body = (
+        "Judge Eva Lund ordered a retrial on Monday. Mayor Ola de Vries announced a "
+        'review. "We owe it to the families," said Ola de Vries, who met a Lund '
+        "official later."
+    )
+    people = _people(body)
+    assert people["Eva Lund"].role == "Judge"
+    assert people["Ola de Vries"].role == "Mayor"
+
+
+def test_a_company_named_with_a_role_noun_before_it_is_no_person() -> None:
+    body = (
+        "The dredging went to engineer Dahl Brekke in May. "
+        "Dahl Brekke Ltd was paid two million crowns."
+    )
+    assert "Dahl Brekke" not in _people(body)

@@ -943,6 +943,10 @@ def title_with_portfolio(text: str, name: str, role: str | None) -> str | None:
     if m is None:
         return role
     words = m.group(1).split()
+    # a sentence ends before the title ("… on Monday. Mayor Ola Berg")
+    ends = [i for i, w in enumerate(words) if re.search(r"[a-z]{2}\.$", w)]
+    if ends:
+        words = words[ends[-1] + 1 :]
     lead = {"of", "for", "and", "the", "—", "–"}
     while words and (words[0] in lead or words[0].lower() in NOT_NAMES):
         words.pop(0)
@@ -951,3 +955,58 @@ def title_with_portfolio(text: str, name: str, role: str | None) -> str | None:
     if any(w in {"and"} for w in words) and not any(w in {"—", "–"} for w in words):
         return role
     return " ".join([*words, role])
+
+
+# Words that end a company's name ("Nordic Air", "Brekke Shipping Ltd").
+COMPANY_ENDINGS = word_set(
+    """
+    air airlines airways airline ltd plc inc corp corporation company co group holdings
+    bank gmbh ag sa llc asa ab oy motors shipping dredging energy telecom pharma
+    """
+)
+# First words that show a name has no first name ("Van Dijk", "Nordic Air").
+_NO_FIRST_NAME = frozenset(
+    [*NAME_PARTICLES, *PLACE_MODIFIERS, "nordic", "atlantic", "baltic", "pacific", "arctic",
+     "global", "national", "international", "royal", "continental", "european", "american",
+     "asian", "african", "scandinavian"]
+)  # fmt: skip
+# Nouns for people who work for a company: "a Van Roon executive".
+_STAFF_NOUNS = (
+    "executive|executives|employee|employees|engineer|engineers|manager|managers|"
+    "official|officials|worker|workers|staff|director|directors|spokesman|spokeswoman|"
+    "spokesperson|salesman|representative"
+)
+_CORPORATE_VERBS = "announced|announces|ordered|orders|reported|reports|posted|posts"
+
+
+def organisation_in_text(text: str, name: str) -> bool:
+    """Whether the text shows a name to be an organisation, not a person: it ends in a
+    company word ("Nordic Air"), the text names it elsewhere with one ("Van Roon Ltd"),
+    or it owns things as "it" does ("Van Roon replaced its sales team"). A name without
+    a first name ("Van Roon") is an organisation also when people work for it ("a Van
+    Roon executive"), it is "based in" a place, or it "announced", "ordered" or
+    "reported" something."""
+    words = name.split()
+    if not words:
+        return False
+    if len(words) > 1 and words[-1].lower() in COMPANY_ENDINGS:
+        return True
+    n = re.escape(name)
+    ends = "|".join(sorted(w.capitalize() for w in COMPANY_ENDINGS))
+    # "Van Roon Ltd", "Van Roon Dredging Group"
+    if re.search(rf"(?<![\w’'-]){n}\s+(?:[A-Z]\w+\s+)?(?:{ends})\b", text):
+        return True
+    # "Van Roon replaced its", "Van Roon has since replaced its", "Van Roon and its"
+    if re.search(
+        rf"(?<![\w’'-]){n}(?:\s+(?:has|had|will|would|also|since|then)){{0,3}}"
+        rf"\s+(?:[a-z]+(?:ed|s)|and)\s+its\b",
+        text,
+    ):
+        return True
+    if words[0].lower() not in _NO_FIRST_NAME:
+        return False
+    return bool(
+        re.search(rf"\b(?:a|an|the)\s+{n}\s+(?:{_STAFF_NOUNS})\b", text)
+        or re.search(rf"(?<![\w’'-]){n},\s+based\s+in\b", text)
+        or re.search(rf"(?<![\w’'-]){n}\s+(?:{_CORPORATE_VERBS})\b", text)
+    )

@@ -23,6 +23,7 @@ from quizapp.extract.people import (
     Person,
     Registry,
     consistent_capitals,
+    organisation_in_text,
     role_beside,
     split_name,
     title_with_portfolio,
@@ -185,6 +186,7 @@ def extract_facts(
         for p in registry.people
         if not p.is_org
         and not not_a_person(p.name)
+        and not organisation_in_text(text, p.name)
         and p.name[:1].isupper()
         and p.name.split()[0].lower() not in lexicon.NOUN_PHRASE_OPENERS
     ]
@@ -457,7 +459,7 @@ def _add_mentions(
                 np = dataclasses.replace(np, role=role) if role else None
             if np is None or not np.is_person or np.role is None:
                 continue
-            if len(np.name.split()) < 2:
+            if len(np.name.split()) < 2 or organisation_in_text(text, np.name):
                 continue
             surname = np.name.split()[-1].lower()
             if surname in known:
