@@ -5,6 +5,7 @@ for the test, and guards that keep what is not a role, or not a person, out."""
 from __future__ import annotations
 
 from quizapp.extract import extract_facts
+from quizapp.extract.stem_gate import GARBLED, PRONOUN, _stem_form
 from quizapp.facts.model import Fact, FactKind
 
 DATELINE = "Monday, March 14, 2011\n\n"
@@ -184,3 +185,65 @@ def test_a_company_named_with_a_role_noun_before_it_is_no_person() -> None:
         "Dahl Brekke Ltd was paid two million crowns."
     )
     assert "Dahl Brekke" not in _people(body)
+
+
+# 6. Stems that read well are not garbled; stems that are cut still are
+
+
+def _gate(stem: str) -> str | None:
+    return _stem_form(stem, "x")
+
+
+def test_a_verb_keeping_its_preposition_at_the_end_reads_well() -> None:
+    assert _gate("How many months had the union asked for?") is None
+    assert _gate("How many points had the team been penalised by?") is None
+
+
+def test_a_time_phrase_at_the_end_is_no_cut_preposition() -> None:
+    assert _gate("How many euros was the club fined for crowd trouble the season before?") is None
+
+
+def test_a_preposition_before_a_purpose_or_a_year_reads_well() -> None:
+    assert _gate("How many months was the clerk sentenced to for stealing funds?") is None
+    assert _gate("How many euros did the bank report a loss of for 2009?") is None
+
+
+def test_a_passive_after_a_plural_count_is_its_own_subject() -> None:
+    assert _gate("How many years was the former mayor of Lund jailed for?") is None
+
+
+def test_an_age_between_commas_after_the_name_reads_well() -> None:
+    assert _gate("When did Halvorsen, 28, move to Bergen on a free transfer?") is None
+    assert _gate("How many games did Halvorsen, 28, play for Brann last season?") != GARBLED
+
+
+def test_a_name_of_several_words_after_does_is_the_subject() -> None:
+    assert (
+        _gate("How many flights does Atlantic Coast Air run a week between the two cities?") is None
+    )
+
+
+def test_have_after_does_is_its_base_form() -> None:
+    assert _gate("How many days does the council have to answer the complaint?") is None
+
+
+def test_a_participle_before_an_apposition_is_a_verb() -> None:
+    assert _gate("When was the new bridge opened, a month early and under budget?") is None
+
+
+def test_cut_stems_stay_garbled() -> None:
+    garbled = [
+        "How many days did the court find Lund guilty on of fraud?",  # "on of": cut
+        "How many teams is Norway one of?",  # a singular verb for a plural count
+        "When did Kari Berg, a second year student?",  # no verb
+        "When did Halvorsen, 28, a striker?",  # no verb after the age
+        "How many crowns did the firm earn in?",  # a preposition left alone
+        "How many tonnes did the old mine has produced?",  # a finite verb after "did"
+    ]
+    for stem in garbled:
+        assert _gate(stem) == GARBLED, stem
+
+
+def test_a_pronoun_after_has_is_a_subject_not_a_garble() -> None:
+    # held back for the pronoun (who is "he"?), not as garbled
+    assert _gate("How many goals has he scored in the league this season?") == PRONOUN
