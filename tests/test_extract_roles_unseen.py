@@ -247,3 +247,13 @@ def test_cut_stems_stay_garbled() -> None:
 def test_a_pronoun_after_has_is_a_subject_not_a_garble() -> None:
     # held back for the pronoun (who is "he"?), not as garbled
     assert _gate("How many goals has he scored in the league this season?") == PRONOUN
+
+
+def test_a_modifier_before_the_body_in_a_role_stays_with_it() -> None:
+    body = "Hamar, coached by former Lillestrom striker Per Holt, lost 2-0 on Sunday."
+    assert _role(body, "Per Holt") == "former Lillestrom striker"
+
+
+def test_a_possessive_pronoun_before_a_role_noun_is_not_part_of_the_role() -> None:
+    body = "The verdict was read on Monday. His lawyer Siv Dahl said he would appeal."
+    assert _role(body, "Siv Dahl") == "lawyer"

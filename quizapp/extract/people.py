@@ -774,6 +774,9 @@ def title_before(before: str) -> str | None:
         if capitalised or connector:
             role.insert(0, w)
         else:
+            # "former Everton striker": a modifier of the whole role before its body
+            if w in _ROLE_MODIFIERS and role[0][:1].isupper():
+                role.insert(0, w)
             break
         i -= 1
     while role and role[0] in _ROLE_CONNECTORS:
