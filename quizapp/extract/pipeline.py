@@ -459,12 +459,14 @@ def _add_mentions(
                 np = dataclasses.replace(np, role=role) if role else None
             if np is None or not np.is_person or np.role is None:
                 continue
-            if len(np.name.split()) < 2 or organisation_in_text(text, np.name):
+            if len(np.name.split()) < 2:
                 continue
             surname = np.name.split()[-1].lower()
             if surname in known:
                 continue
             known.add(surname)
+            if organisation_in_text(text, np.name):
+                continue
             person = registry.add(np)
             people.append(person)
 
