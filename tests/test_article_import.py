@@ -237,7 +237,7 @@ def test_decide_edit_add_and_build() -> None:
     fixed = fact_fields(review.item("p-nunzio-galantino").fact)
     review.edit("p-nunzio-galantino", {**fixed, "role": "secretary general of CEI"})
     # A fact the search missed, with its span from the article.
-    words = "Roberto Maroni"
+    words = "Toccafondi"
     start = source.text.index(words)
     with pytest.raises(DeckFileError, match="another fact"):
         review.add(
@@ -253,7 +253,7 @@ def test_decide_edit_add_and_build() -> None:
             }
         )
     fid = review.suggest_id("person", words)
-    assert fid == "p-roberto-maroni"
+    assert fid == "p-toccafondi"
     added = review.add(
         {
             "id": fid,
@@ -263,7 +263,7 @@ def test_decide_edit_add_and_build() -> None:
             "start": start,
             "end": start + len(words),
             "name": words,
-            "role": "president of the Lombardy region",
+            "role": "Undersecretary for Education",
         }
     )
     assert added.origin == "added"
@@ -287,7 +287,7 @@ def test_decide_edit_add_and_build() -> None:
         assert f.start is not None and f.end is not None
         assert source.text[f.start : f.end] == f.text
     assert deck.fact("n-signatures").value == 11500
-    assert deck.fact(fid).role == "president of the Lombardy region"
+    assert deck.fact(fid).role == "Undersecretary for Education"
     review.reject_all()
     with pytest.raises(DeckFileError, match="no fact is accepted"):
         review.build_deck("taxes", "Taxes")
@@ -305,7 +305,7 @@ def test_load_article_refuses_unless_accepting_all() -> None:
         load_article(TAXES)
     lines = [str(p) for p in refused.value.problems]
     assert len(lines) == 2 and all(line.startswith(f"{TAXES}:1: file: ") for line in lines)
-    assert "19 facts were found automatically" in lines[0]
+    assert "20 facts were found automatically" in lines[0]
     assert "--accept-all" in lines[1] and "--review-file" in lines[1]
     assert "--include-doubtful" in lines[1]
     review = extract_article(TAXES)
@@ -357,7 +357,7 @@ def test_unreadable_and_empty_articles_are_refused(tmp_path: Path) -> None:
 def test_review_file_marks_what_needs_editing(tmp_path: Path) -> None:
     out = tmp_path / "taxes-review.toml"
     message = write_review_file(TAXES, out)
-    assert "19 facts" in message and "2 of them marked NEEDS EDITING" in message
+    assert "20 facts" in message and "2 of them marked NEEDS EDITING" in message
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Facts found automatically in taxes.txt")
     assert "quizapp import taxes-review.toml" in text

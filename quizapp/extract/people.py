@@ -49,6 +49,7 @@ ROLE_WORDS = word_set(
     politician swimmer athlete runner sprinter cyclist skier footballer cricketer golfer
     boxer singer songwriter singer-songwriter musician actor actress artist painter
     photographer novelist poet presenter broadcaster comedian olympian homeopath
+    striker defender midfielder goalkeeper winger
     """
 )
 # Nouns that end an organisation's or place's name ("Relations", "Council").
@@ -705,6 +706,13 @@ _ROLE_STOP = frozenset(
      "critics", "including", "against", "defeated", "beat", "than", "between"]
 )  # fmt: skip
 _ROLE_CONNECTORS = frozenset(["of", "for", "the", "and", "on"])
+# Prepositions that may stand right before a role noun but are never part of the role
+# ("a free kick through captain Jan Berg").
+_PREPOSITIONS = frozenset(
+    ["through", "via", "over", "under", "into", "onto", "behind", "beside", "about", "without",
+     "within", "toward", "towards", "across", "past", "near", "upon", "despite", "beyond",
+     "during", "since", "until", "among", "amid", "around", "per"]
+)  # fmt: skip
 _AGENT_END = re.compile(r"[a-z]{3,}(?:ist|or|er|ian|ant|path)$")
 _NOT_IN_APPOSITION = re.compile(
     r"\b(?:is|are|was|were|has|have|had|will|would|said|says|told|who|which|that|when|"
@@ -741,6 +749,7 @@ def title_before(before: str) -> str | None:
             w.islower()
             and w.isalpha()
             and w not in _ROLE_STOP
+            and w not in _PREPOSITIONS
             and not re.fullmatch(r"[a-z]+(?:ed|ly)", w)
         )
 
@@ -765,6 +774,9 @@ def title_before(before: str) -> str | None:
         if capitalised or connector:
             role.insert(0, w)
         else:
+            # "former Everton striker": a modifier of the whole role before its body
+            if w in _ROLE_MODIFIERS and role[0][:1].isupper():
+                role.insert(0, w)
             break
         i -= 1
     while role and role[0] in _ROLE_CONNECTORS:
@@ -775,7 +787,13 @@ def title_before(before: str) -> str | None:
 def _apposition_after(after: str) -> str | None:
     """ "Kathryn Waters, director of the gallery, said", "Kevin Allton, a USI instructor
     in English, …": a role set off by commas right after the name."""
-    m = re.match(r",\s+(?:(?:a|an|the)\s+)?([^,.;:()“”\"]{3,90}?)\s*[,;]", after)
+    # the role ends at a comma, at the end of the sentence, at a bracket or where a
+    # relative clause opens ("…, a geologist at Lund University who was not …")
+    m = re.match(
+        r",\s+(?:(?:a|an|the)\s+)?([^,.;:()“”\"]{3,90}?)"
+        r"(?:\s*(?:[,;(]|\.(?=\s|$)|$)|\s+(?=(?:who|which|whose)\b))",
+        after,
+    )
     if m is None:
         return None
     role = m.group(1).strip()
@@ -820,6 +838,77 @@ def _apposition_before(before: str) -> str | None:
     return role
 
 
+def _object_apposition(before: str, after: str) -> str | None:
+    """ "The court sentenced the former head of the city's port, Per Lund, to …": a role
+    phrase opened by an article inside a longer clause, with the name set off by commas
+    on both sides."""
+    if not after.startswith(","):
+        return None
+    m = re.search(r"(?:^|[.;:!?]\s+|,\s+|\n)([^,.;:!?\n]{3,160}),\s*$", before)
+    if m is None:
+        return None
+    clause = m.group(1)
+    for art in re.finditer(r"(?:^|\s)(?:the|a|an)\s+", clause):
+        role = clause[art.end() :].strip()
+        words = role.split()
+        if not 1 <= len(words) <= 10 or _NOT_IN_APPOSITION.search(role):
+            continue
+        if not words[0].islower():
+            return None  # "the Port of Oslo, Per Lund": a body, not a role
+        head = next(
+            (i for i, w in enumerate(words) if w.lower() in {"of", "at", "in", "for", "to"}),
+            len(words),
+        )
+        last = words[head - 1].lower() if head else ""
+        if last in ROLE_WORDS and last not in _KIN_OR_VAGUE:
+            return role
+        return None
+    return None
+
+
+# "X, who heads Y,": the verb of a post and the role noun it gives.
+_POST_VERBS = {
+    "heads": "head", "headed": "head", "leads": "leader", "led": "leader",
+    "chairs": "chair", "chaired": "chair", "runs": "head", "ran": "head",
+    "directs": "director", "directed": "director", "manages": "manager",
+    "managed": "manager", "coaches": "coach", "coached": "coach", "captains": "captain",
+    "captained": "captain", "founded": "founder", "co-founded": "co-founder",
+    "edits": "editor", "edited": "editor",
+}  # fmt: skip
+
+
+def _who_holds(after: str) -> str | None:
+    """ "Per Lund, who heads the Nordic Rail Union, said": the post a relative clause
+    gives ("head of the Nordic Rail Union"); only when the clause names a body."""
+    m = re.match(
+        r",\s+who\s+(?:also\s+|now\s+|once\s+)?([a-z-]+)\s+(the\s+)?([^,.;:()“”\"]{3,80}?)"
+        r"\s*(?:[,;(]|\.(?=\s|$)|$)",
+        after,
+    )
+    if m is None or m.group(1) not in _POST_VERBS:
+        return None
+    body = m.group(3).strip()
+    words = body.split()
+    if not words or not words[0][:1].isupper() or len(words) > 8:
+        return None  # "who runs a bakery": no named body, no post to ask about
+    if any(w[:1].islower() and w not in _ROLE_CONNECTORS for w in words):
+        return None
+    return f"{_POST_VERBS[m.group(1)]} of {m.group(2) or ''}{body}"
+
+
+def role_beside(before: str, after: str) -> str | None:
+    """The first role written beside a name, given the text before and after it."""
+    for role in (
+        title_before(before),
+        _object_apposition(before, after),
+        _apposition_after(after),
+        _who_holds(after),
+    ):
+        if role:
+            return role
+    return None
+
+
 def written_beside(text: str, name: str) -> list[str]:
     """Roles written beside a person's full name: a role noun before it, or a role set
     off by commas before or after it."""
@@ -831,6 +920,8 @@ def written_beside(text: str, name: str) -> list[str]:
             title_before(before),
             _apposition_before(before),
             _apposition_after(after),
+            _object_apposition(before, after),
+            _who_holds(after),
         ):
             if role and role not in out:
                 out.append(role)
@@ -855,6 +946,10 @@ def title_with_portfolio(text: str, name: str, role: str | None) -> str | None:
     if m is None:
         return role
     words = m.group(1).split()
+    # a sentence ends before the title ("… on Monday. Mayor Ola Berg")
+    ends = [i for i, w in enumerate(words) if re.search(r"[a-z]{2}\.$", w)]
+    if ends:
+        words = words[ends[-1] + 1 :]
     lead = {"of", "for", "and", "the", "—", "–"}
     while words and (words[0] in lead or words[0].lower() in NOT_NAMES):
         words.pop(0)
@@ -863,3 +958,58 @@ def title_with_portfolio(text: str, name: str, role: str | None) -> str | None:
     if any(w in {"and"} for w in words) and not any(w in {"—", "–"} for w in words):
         return role
     return " ".join([*words, role])
+
+
+# Words that end a company's name ("Nordic Air", "Brekke Shipping Ltd").
+COMPANY_ENDINGS = word_set(
+    """
+    air airlines airways airline ltd plc inc corp corporation company co group holdings
+    bank gmbh ag sa llc asa ab oy motors shipping dredging energy telecom pharma
+    """
+)
+# First words that show a name has no first name ("Van Dijk", "Nordic Air").
+_NO_FIRST_NAME = frozenset(
+    [*NAME_PARTICLES, *PLACE_MODIFIERS, "nordic", "atlantic", "baltic", "pacific", "arctic",
+     "global", "national", "international", "royal", "continental", "european", "american",
+     "asian", "african", "scandinavian"]
+)  # fmt: skip
+# Nouns for people who work for a company: "a Van Roon executive".
+_STAFF_NOUNS = (
+    "executive|executives|employee|employees|engineer|engineers|manager|managers|"
+    "official|officials|worker|workers|staff|director|directors|spokesman|spokeswoman|"
+    "spokesperson|salesman|representative"
+)
+_CORPORATE_VERBS = "announced|announces|ordered|orders|reported|reports|posted|posts"
+
+
+def organisation_in_text(text: str, name: str) -> bool:
+    """Whether the text shows a name to be an organisation, not a person: it ends in a
+    company word ("Nordic Air"), the text names it elsewhere with one ("Van Roon Ltd"),
+    or it owns things as "it" does ("Van Roon replaced its sales team"). A name without
+    a first name ("Van Roon") is an organisation also when people work for it ("a Van
+    Roon executive"), it is "based in" a place, or it "announced", "ordered" or
+    "reported" something."""
+    words = name.split()
+    if not words:
+        return False
+    if len(words) > 1 and words[-1].lower() in COMPANY_ENDINGS:
+        return True
+    n = re.escape(name)
+    ends = "|".join(sorted(w.capitalize() for w in COMPANY_ENDINGS))
+    # "Van Roon Ltd", "Van Roon Dredging Group"
+    if re.search(rf"(?<![\w’'-]){n}\s+(?:[A-Z]\w+\s+)?(?:{ends})\b", text):
+        return True
+    # "Van Roon replaced its", "Van Roon has since replaced its", "Van Roon and its"
+    if re.search(
+        rf"(?<![\w’'-]){n}(?:\s+(?:has|had|will|would|also|since|then)){{0,3}}"
+        rf"\s+(?:[a-z]+(?:ed|s)|and)\s+its\b",
+        text,
+    ):
+        return True
+    if words[0].lower() not in _NO_FIRST_NAME:
+        return False
+    return bool(
+        re.search(rf"\b(?:a|an|the)\s+{n}\s+(?:{_STAFF_NOUNS})\b", text)
+        or re.search(rf"(?<![\w’'-]){n},\s+based\s+in\b", text)
+        or re.search(rf"(?<![\w’'-]){n}\s+(?:{_CORPORATE_VERBS})\b", text)
+    )

@@ -23,8 +23,9 @@ from quizapp.extract.people import (
     Person,
     Registry,
     consistent_capitals,
+    organisation_in_text,
+    role_beside,
     split_name,
-    title_before,
     title_with_portfolio,
     written_beside,
 )
@@ -185,6 +186,7 @@ def extract_facts(
         for p in registry.people
         if not p.is_org
         and not not_a_person(p.name)
+        and not organisation_in_text(text, p.name)
         and p.name[:1].isupper()
         and p.name.split()[0].lower() not in lexicon.NOUN_PHRASE_OPENERS
     ]
@@ -439,12 +441,21 @@ def _add_mentions(
                 j += 1
             run = toks[i:j]
             i = j + 1
+            # "Kari Dahl on Saturday": a weekday or month after "on" ends the name
+            for k in range(1, len(run) - 1):
+                if run[k].lower == "on" and (
+                    run[k + 1].lower in lexicon.WEEKDAYS or run[k + 1].lower in lexicon.MONTHS
+                ):
+                    run = run[:k]
+                    break
             if len(run) < 2:
                 continue
             np = split_name(text, run)
             if np is not None and np.is_person and np.role is None and len(run) == 2:
                 # "Olympic swimmer Kari Dahl": the role noun in lower case before the name
-                role = title_before(text[max(0, np.start - 120) : np.start])
+                role = role_beside(
+                    text[max(0, np.start - 120) : np.start], text[np.end : np.end + 120]
+                )
                 np = dataclasses.replace(np, role=role) if role else None
             if np is None or not np.is_person or np.role is None:
                 continue
@@ -454,6 +465,8 @@ def _add_mentions(
             if surname in known:
                 continue
             known.add(surname)
+            if organisation_in_text(text, np.name):
+                continue
             person = registry.add(np)
             people.append(person)
 

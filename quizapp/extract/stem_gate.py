@@ -64,6 +64,20 @@ _STRANDED_AFTER_OBJECT = re.compile(
     r"^[^,]*\s(?:[a-z]{3,}ed|won|beat|got|gave|made|sold|bought|paid|left|kept|lost)\s+"
     r"(?:it|them|him|her)\s+(?:with|by|for|to|from|into)\?$"
 )
+# "How many years had prosecutors asked for?": a short question, no comma, whose verb
+# keeps its preposition at the end; the count is the preposition's object.
+_STRANDED_AFTER_VERB = re.compile(
+    r"^(?:How many|How much) [a-z]+ (?:had|have|has|did|was|were) [^,]{1,60}?"
+    r"\s[a-z]{3,}ed\s(?:for|to|with|by|from|at)\?$"
+)
+_TIME_BEFORE_AFTER = re.compile(
+    r"\s(?:the|a)\s(?:year|day|week|month|night|season|decade)\s(?:before|after|earlier)\?$"
+)
+# "… sentenced to for giving bribes", "… a profit of for 2010": the count's preposition,
+# then a purpose or a period.
+_PREP_THEN_PURPOSE = re.compile(
+    r"\b(?:to|of|for|with|at)\s+(?=for\s+(?:[a-z]+ing\b|(?:1[89]|20)\d\d\b))"
+)
 # "… account for in 2009?": a verb's preposition, then when.
 _PREP_THEN_WHEN = re.compile(
     r"\b(?:for|to|with|on|at|from)\s+(?=(?:in|on|by)\s+(?:(?:1[89]|20)\d\d|"
@@ -81,9 +95,15 @@ def _splice_view(s: str, named_passive: bool) -> str:
     with?")."""
     if not re.match(r"(?:How many|How much|What percentage|By what percentage)\s", s):
         return s
-    if named_passive or (len(_words(s)) <= 12 and _STRANDED_AFTER_OBJECT.search(s)):
+    # "… the year before?", "… the day after?": a time phrase, not a cut preposition
+    s = _TIME_BEFORE_AFTER.sub(" x?", s)
+    if (
+        named_passive
+        or (len(_words(s)) <= 12 and _STRANDED_AFTER_OBJECT.search(s))
+        or _STRANDED_AFTER_VERB.search(s)
+    ):
         s = re.sub(r"\s\w+\?$", " x?", s)
-    return _PREP_THEN_WHEN.sub("x ", s)
+    return _PREP_THEN_WHEN.sub("x ", _PREP_THEN_PURPOSE.sub("x ", s))
 
 
 _VAGUE_SUBJECTS = frozenset(["this", "that", "it", "there"])
@@ -249,21 +269,31 @@ def _inverted_garbled(words: list[str]) -> bool:
             if nxt[:1].isupper() and nxt.lower() in _SENTENCE_WORDS | {"according", "there"}:
                 return True
             # "How many referendums does the government …?", "… has Microsoft replaced …?"
+            # the word after the subject: after a name of several capitalised words
+            k = i + 2
+            while k < len(words) and words[k][:1].isupper() and k < i + 5:
+                k += 1
             inverted = w.lower() in {"has", "does"} and (
                 nxt.lower() in _DETERMINERS
+                or nxt.lower() in _PRONOUN_SUBJECTS  # "How many goals has he scored …?"
                 or (
                     nxt[:1].isupper()
                     and nxt.lower() not in _SENTENCE_WORDS
                     and nxt.lower() not in _CAPITAL_FUNCTION_WORDS
-                    and i + 2 < len(words)
-                    and re.fullmatch(r"[a-z]{3,}ed|[a-z]{3,}", words[i + 2]) is not None
+                    and k < len(words)
+                    and re.fullmatch(r"[a-z]{3,}ed|[a-z]{3,}", words[k]) is not None
                 )
+            )
+            # "How many years was the director sentenced to?": a passive of its own subject
+            passive = w.lower() in {"is", "was"} and any(
+                re.fullmatch(r"[a-z]{3,}ed", x) for x in words[i + 2 : i + 12]
             )
             if (
                 w.lower() in {"is", "was", "has", "does"}
                 and i > 0
                 and words[i - 1].endswith("s")
                 and not inverted  # "How many referendums does the government intend …?"
+                and not passive
             ):
                 return True  # "How many teams is …"
             break
@@ -291,10 +321,16 @@ def _when_garbled(words: list[str], stem: str) -> bool:
         return True  # cut inside a clause or a score (not a name: "on STS-1?")
     if aux in _BASE_AUX and re.search(r"\b[A-Z][\w’'-]*\s+[a-z]+(?<!ss)s\?$", stem):
         return True  # "will … Bolden announces?": a finite verb after did/will
-    if re.fullmatch(r"When (?:did|was|were|is|has|have) [^,]+, (?:a|an|the) [^,?]+\?", stem):
-        return True  # subject and an apposition, no verb
-    if re.match(r"When (?:did|was|were|is|has|have|will|would) (?:[A-Z][\w’'.-]*\s?)+,", stem):
+    head = re.fullmatch(r"When (?:did|was|were|is|has|have) ([^,]+), (?:a|an|the) [^,?]+\?", stem)
+    if head and not any(_PARTICIPLE.fullmatch(w) for w in _words(head.group(1))[1:]):
+        return True  # subject and an apposition, no verb ("… finished, a year late" has one)
+    if re.match(
+        r"When (?:did|was|were|is|has|have|will|would) (?:[A-Z][\w’'.-]*\s?)+,"
+        r"(?!\s\d{1,3},\s(?!(?:a|an|the)\s)[a-z]+\s)",
+        stem,
+    ):
         return True  # "When did Daniel Montalvo, after having …?": no verb after the subject
+        # (an age set off by commas, then the verb, reads well: "When did Lund, 30, join …?")
     that = re.search(r"\sthat\s(.+)\?$", stem)
     if that and not any(
         w.lower() in _FINITE_WORDS or _PARTICIPLE.fullmatch(w.lower()) or w.endswith("s")
@@ -538,7 +574,8 @@ def _later_finite(s: str, start: int) -> bool:
         low = w.lower()
         if low in _CLAUSE_WORDS:
             return False
-        if low in ("has", "have", "is", "are", "was", "were"):
+        # "have" after did/does/do is its base form ("does he have to lodge …?")
+        if low in ("has", "is", "are", "was", "were"):
             return True
     return False
 
@@ -607,7 +644,10 @@ def _grammar_problem(s: str, opening: str, body_words: list[str]) -> str | None:
     if re.search(r"\b(?:did|does|do|will|would|can|could)\b[^?]*?\b" + _FINITE_S + r"\s", s):
         return GARBLED  # "How many citizens did the government intends to hold …?"
     if re.search(
-        r"\b(?:did|does|do|was|were|is|are|will|would|has|have) (?:[A-Z][\w’'.-]*\s?)+, ", s
+        r"\b(?:did|does|do|was|were|is|are|will|would|has|have) (?:[A-Z][\w’'.-]*\s?)+, "
+        # an age set off by commas, then the verb, reads well ("did Lund, 30, join …")
+        r"(?!\d{1,3},\s(?!(?:a|an|the)\s)[a-z]+\s)",
+        s,
     ):
         return GARBLED  # "How many points did Alireza Mehraban, in their first match?": no verb
     if re.search(
