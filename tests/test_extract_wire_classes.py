@@ -60,3 +60,99 @@ def test_a_single_day_month_date_stays_ready() -> None:
     )
     (d,) = [d for d in _dates(text) if d.text.endswith("14 June 2019")]
     assert d.level == "ready", d.reasons
+
+
+# --- a wire dateline is no part of the first sentence ------------------------------
+
+
+def _evidence_is_the_text(text: str, f: Fact) -> None:
+    assert f.start is not None and f.end is not None
+    assert text[f.start : f.end] == f.text
+    assert f.sentence is not None and f.sentence_start is not None
+    s = f.sentence_start
+    assert text[s : s + len(f.sentence)] == f.sentence
+
+
+def test_wire_dateline_with_agency_is_left_out_of_the_stems() -> None:
+    text = (
+        "Miner bids for rival\nMonday, February 20, 2012\n\n"
+        "PERTH (Reuters) - Australian miner Oriel Metals on Monday offered A$2.3 billion "
+        "in cash for rival Quartz Nickel.\n\nThe offer runs until April.\n"
+    )
+    facts = _facts(text, published=None)
+    bid = next(f for f in facts if f.kind is FactKind.NUMBER and f.text == "A$2.3 billion")
+    day = next(f for f in facts if f.kind is FactKind.DATE and f.text == "on Monday")
+    for f in (bid, day):
+        assert "PERTH" not in (f.stem or "") and "Reuters" not in (f.stem or ""), f.stem
+        assert "PERTH" not in (f.sentence or "")
+        _evidence_is_the_text(text, f)
+    assert bid.level == "ready", (bid.stem, bid.reasons)
+    assert day.level == "ready", (day.stem, day.reasons)
+    assert day.value == "2012-02-20"
+    assert not [f for f in facts if f.kind is FactKind.PERSON and "PERTH" in (f.name or "")]
+
+
+def test_wire_dateline_with_region_is_left_out() -> None:
+    text = (
+        "Pier vote\n\nOBAN, Scotland — The harbour board voted to spend 4 million pounds "
+        "on a new pier.\n"
+    )
+    (n,) = [f for f in _facts(text) if f.kind is FactKind.NUMBER]
+    assert n.stem is not None and "OBAN" not in n.stem and "Scotland" not in n.stem
+    # the evidence highlighted is the sentence, without the dateline
+    assert n.sentence is not None and n.sentence.startswith("The harbour board")
+    _evidence_is_the_text(text, n)
+    assert n.level == "ready", (n.stem, n.reasons)
+
+
+def test_wire_dateline_day_is_the_reference_and_no_event() -> None:
+    text = (
+        "Terminal approved\n\nHELSINKI, May 12 (AP) — The city council on Tuesday approved "
+        "a new ferry terminal.\n"
+    )
+    dates = _dates(text)
+    assert [d.text for d in dates] == ["on Tuesday"]
+    # the Tuesday before Wednesday 12 May 2021, not before the publication date (7 May)
+    assert dates[0].value == "2021-05-11"
+    assert "HELSINKI" not in (dates[0].stem or "")
+
+
+def test_a_short_capitalised_word_and_dash_is_no_dateline() -> None:
+    # guard: "NATO — the alliance …" opens a sentence; it is not cut off
+    text = "Alliance news\n\nNATO — the alliance of 32 countries — met in Vilnius in 2023.\n"
+    (d,) = _dates(text)
+    assert "NATO" in (d.sentence or "")
+
+
+# --- a question must not give the counted thing a verb of another clause ------------
+
+
+def test_count_question_does_not_take_the_verb_of_a_later_clause() -> None:
+    text = (
+        "Court news\n\nA court on Thursday fined the shipping firm Clyde Lines 2.4 million "
+        "pounds after it admitted safety failures.\n"
+    )
+    (n,) = [f for f in _facts(text) if f.kind is FactKind.NUMBER]
+    assert n.level == "check", n.stem
+
+
+def test_count_question_with_a_bare_participle_is_check() -> None:
+    text = (
+        "Trial news\n\nThe drug cut the risk of a stroke in a trial of 4,200 patients led "
+        "by a hospital in Oslo.\n"
+    )
+    (n,) = [f for f in _facts(text) if f.kind is FactKind.NUMBER]
+    assert n.level == "check", n.stem
+    text = (
+        "Trial news\n\nA drug cut the risk by a third in a trial of 4,200 patients led by a "
+        "hospital in Oslo, doctors said.\n"
+    )
+    (n,) = [f for f in _facts(text) if f.kind is FactKind.NUMBER and f.text == "4,200"]
+    assert n.level == "check", n.stem
+
+
+def test_count_question_with_its_own_verb_stays_ready() -> None:
+    # guard: the counted thing is the subject of its own verb
+    text = "Strike news\n\nAbout 300 workers walked out of the plant in Leeds on Friday.\n"
+    (n,) = [f for f in _facts(text) if f.kind is FactKind.NUMBER]
+    assert n.level == "ready", (n.stem, n.reasons)

@@ -15,7 +15,9 @@ from quizapp.extract.dates import (
     dateline_value,
     find_dateline,
     find_dates,
+    find_wire_dateline,
     parse_reference,
+    wire_date,
 )
 from quizapp.extract.numbers import counts_for, find_numbers
 from quizapp.extract.people import (
@@ -63,7 +65,10 @@ def extract_facts(
     step(0)
     # relative dates resolve against the date the text itself gives (its dateline line)
     # before a publication date from elsewhere, which may be a day off
-    reference = find_dateline(text) or parse_reference(published)
+    published_on = find_dateline(text) or parse_reference(published)
+    # "HELSINKI, May 5 (AP) — …": the wire dateline's day is the day the text speaks from
+    wire = find_wire_dateline(text)
+    reference = (wire_date(text, wire, published_on) if wire else None) or published_on
     quotations = find_quotations(text)
     quoted = [(q.start, q.end) for q in quotations]
     used: set[str] = set()
@@ -74,6 +79,8 @@ def extract_facts(
     line = dateline_span(text)
     if line is not None:
         dates = [d for d in dates if not (line[0] <= d.start and d.end <= line[1])]
+    if wire is not None:
+        dates = [d for d in dates if not (wire[0] <= d.start and d.end <= wire[1])]
     for d in dates:
         sent_s, sent_e = sentence_bounds(text, d.start, d.end)
         # the evidence is the sentence; of a sentence of thousands of words, the clauses
@@ -100,7 +107,10 @@ def extract_facts(
 
     numbers = [
         n
-        for n in find_numbers(text, [(d.start, d.end) for d in dates] + ([line] if line else []))
+        for n in find_numbers(
+            text,
+            [(d.start, d.end) for d in dates] + ([line] if line else []) + ([wire] if wire else []),
+        )
         if not _vague(text[n.start : n.end]) and not _range_start(text, n.end)
     ]
     for n in numbers:
