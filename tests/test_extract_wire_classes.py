@@ -156,3 +156,57 @@ def test_count_question_with_its_own_verb_stays_ready() -> None:
     text = "Strike news\n\nAbout 300 workers walked out of the plant in Leeds on Friday.\n"
     (n,) = [f for f in _facts(text) if f.kind is FactKind.NUMBER]
     assert n.level == "ready", (n.stem, n.reasons)
+
+
+# --- "told <outlet>" is attribution, and half a sentence is no statement -------------
+
+
+def _quotes(text: str) -> list[Fact]:
+    return [f for f in _facts(text) if f.kind is FactKind.QUOTE]
+
+
+def test_told_an_outlet_is_attribution_not_a_statement() -> None:
+    text = (
+        "Music news\n\nThe culture minister Anna Virtanen opened the hall on Monday.\n\n"
+        '"Music belongs to everyone, young or old," Virtanen told the Finnish news '
+        "agency STT.\n\n"
+        '"The hall will stay open all year," Virtanen told Danish broadcaster DR.\n'
+    )
+    quotes = _quotes(text)
+    said = {q.text for q in quotes}
+    assert "Music belongs to everyone, young or old" in said
+    assert "The hall will stay open all year" in said
+    assert not [q for q in quotes if "STT" in q.text or "DR" in q.text.split()], said
+    assert all(q.speaker == "Anna Virtanen" for q in quotes), [q.speaker for q in quotes]
+
+
+def test_told_with_a_clause_is_still_a_statement() -> None:
+    # guard: "told <someone> that …" reports what was said
+    text = (
+        "Port news\n\nHarbour master Jon Berg told reporters that the new pier would "
+        "open in the spring.\n"
+    )
+    (q,) = _quotes(text)
+    assert q.text.startswith("the new pier would open"), q.text
+    assert q.speaker == "Jon Berg"
+
+
+def test_a_statement_cut_before_its_quoted_end_is_check() -> None:
+    text = (
+        "Music news\n\nThe culture minister Anna Virtanen said the festival had given the "
+        'town "a reason to be proud."\n'
+    )
+    quotes = _quotes(text)
+    (cut,) = [q for q in quotes if q.reported]
+    assert cut.text.endswith("given the town"), cut.text
+    assert cut.level == "check", cut.reasons
+
+
+def test_a_whole_quote_after_said_stays_ready() -> None:
+    # guard: a quote that is a sentence of its own is no fragment
+    text = (
+        "Music news\n\nThe culture minister Anna Virtanen said: "
+        '"The festival has given the town a reason to be proud."\n'
+    )
+    (q,) = _quotes(text)
+    assert q.level == "ready", q.reasons

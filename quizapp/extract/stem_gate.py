@@ -398,8 +398,12 @@ def _quote_problem(fact: Fact) -> str | None:
         return QUOTE_MARKUP  # "We found lead | in two samples": a table bar or markup
     if fact.text.count('"') % 2 or fact.text.count("“") != fact.text.count("”"):
         return QUOTE_MARKUP  # '… had grown into a "support movement': a mark left open
+    _, after = _around_in_sentence(fact)
     if not fact.reported:
         return None
+    if re.match(r"\s*[“\"]", after):
+        # "Who said that the festival had given the town?": cut before its quoted end
+        return FRAGMENT
     first = words[0].lower()
     if (first in _SELF_PRONOUNS or words[0] in ("I", "I'm", "I’m")) and not _speaker_is_subject(
         fact
@@ -415,6 +419,18 @@ def _quote_problem(fact: Fact) -> str | None:
     if _pronoun_unresolved(fact.text, first_is_name=True):
         return PRONOUN  # "… complained to him": who "him" is, the question does not say
     return None
+
+
+def _around_in_sentence(fact: Fact) -> tuple[str, str]:
+    """The few characters of the fact's sentence just before and just after it."""
+    if fact.sentence is None or fact.sentence_start is None or fact.start is None:
+        return "", ""
+    if fact.end is None:
+        return "", ""
+    at, end = fact.start - fact.sentence_start, fact.end - fact.sentence_start
+    if not (0 <= at <= end <= len(fact.sentence)):
+        return "", ""
+    return fact.sentence[max(0, at - 40) : at], fact.sentence[end : end + 40]
 
 
 # Words a reported statement cannot end on: it was cut before what completes it.
