@@ -7,6 +7,7 @@ Every text here is a short one written for the test, not copied from an article.
 from __future__ import annotations
 
 from quizapp.extract import extract_facts
+from quizapp.extract.confidence import SHARED_SURNAME
 from quizapp.facts.model import Fact, FactKind
 
 
@@ -210,3 +211,60 @@ def test_a_whole_quote_after_said_stays_ready() -> None:
     )
     (q,) = _quotes(text)
     assert q.level == "ready", q.reasons
+
+
+# --- a speaker the text names in full carries the full name --------------------------
+
+
+def test_surname_speaker_takes_the_full_name_the_text_gives() -> None:
+    text = (
+        "Ferry news\n\nChief executive of Isle Lines Robert Dunbar apologised to the "
+        "passengers.\n\n"
+        '"We let down our passengers and our own staff," said Dunbar.\n'
+    )
+    (q,) = _quotes(text)
+    assert q.speaker == "Robert Dunbar"
+    assert q.level == "ready", q.reasons
+
+
+def test_role_speaker_takes_the_name_after_the_role() -> None:
+    text = (
+        "Mining news\n\n"
+        '"This is the best copper deposit in the state," said Oriel\'s managing '
+        "director, Peter Hallam.\n"
+    )
+    (q,) = _quotes(text)
+    assert q.speaker == "Peter Hallam"
+    assert q.role == "Oriel's managing director"
+
+
+def test_surname_shared_by_two_people_is_check() -> None:
+    # guard both ways: two people named Dunbar, so "said Dunbar" is not resolved
+    text = (
+        "Ferry news\n\nRobert Dunbar runs Isle Lines; his sister Fiona Dunbar runs its "
+        "rival.\n\n"
+        '"We let down our passengers and our own staff," said Dunbar.\n'
+    )
+    (q,) = _quotes(text)
+    assert q.level == "check", q.reasons
+    assert SHARED_SURNAME in q.reasons
+
+
+def test_a_title_before_the_surname_is_no_first_name() -> None:
+    text = (
+        "Court news\n\nJudge Dunbar heard the case in Oban.\n\n"
+        '"The company ignored every warning it was given," said Dunbar.\n'
+    )
+    (q,) = _quotes(text)
+    assert q.speaker == "Dunbar"
+
+
+def test_one_person_spelt_two_ways_is_no_shared_surname() -> None:
+    # guard: "Kristin" and "Kristen" a letter apart are one person, not two
+    text = (
+        "Art news\n\nKristin Wilkins, curator of the show, opened it on Friday.\n\n"
+        "Kristen Wilkins, who teaches photography, chose the prints.\n\n"
+        '"The prints show how he worked," said Wilkins.\n'
+    )
+    (q,) = _quotes(text)
+    assert SHARED_SURNAME not in q.reasons

@@ -27,6 +27,7 @@ CHECK = "check"
 # Reasons, worded for a teacher.
 NO_SPEAKER = "no speaker found: fill in who said it"
 EARLIER_SPEAKER = "speaker taken from an earlier sentence"
+SHARED_SURNAME = "the text names more than one person with this surname: check who said it"
 GROUP_SPEAKER = "the speaker is not named (a group or an unnamed person)"
 OUTLET_SPEAKER = "the speaker may be the outlet that reported it, not who said it"
 PRONOUN_SPEAKER = "speaker taken from “he” or “she”, and another person is named just before"
