@@ -268,3 +268,15 @@ def test_one_person_spelt_two_ways_is_no_shared_surname() -> None:
     )
     (q,) = _quotes(text)
     assert SHARED_SURNAME not in q.reasons
+
+
+def test_lead_sentence_verb_keeps_its_base_form() -> None:
+    # "fined" asks "When did … fine …?", not "fin"; "joined" stays "join"
+    text = (
+        "Court news\n\nGLASGOW (Reuters) - A court on Thursday fined the ferry firm "
+        "Isle Lines for a fire on one of its ships.\n\n"
+        "The town joined the league on Monday after a long vote.\n"
+    )
+    stems = [d.stem or "" for d in _dates(text)]
+    assert any(" fine the ferry firm" in s for s in stems), stems
+    assert any(" join the league" in s for s in stems), stems
