@@ -350,3 +350,16 @@ def test_partial_speaker_message_names_both() -> None:
     g = grade(q, "Armenia")
     assert g.verdict is PARTIAL and "Armenia" in g.message and "Nikol Pashinyan" in g.message
     assert grade(q, "Moscow").verdict is WRONG
+
+
+def test_full_name_is_right_for_a_speaker_known_by_surname() -> None:
+    q = typed(("Dunbar",), "name", Form.TYPED)
+    assert grade(q, "Robert Dunbar").verdict is RIGHT
+    assert grade(q, "Dunbar").verdict is RIGHT
+    assert grade(q, "Robert Brown").verdict is WRONG
+    # another person of the deck with that surname is still wrong
+    assert grade(q, "Fiona Dunbar", known_names=("Fiona Dunbar",)).verdict is WRONG
+    # a full name's surname does not make any first name right
+    full = typed(("Robert Dunbar", "Dunbar"), "name", Form.TYPED)
+    assert grade(full, "Fiona Dunbar").verdict is WRONG
+    assert grade(full, "Dunbar").verdict is RIGHT

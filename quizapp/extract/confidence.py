@@ -27,6 +27,7 @@ CHECK = "check"
 # Reasons, worded for a teacher.
 NO_SPEAKER = "no speaker found: fill in who said it"
 EARLIER_SPEAKER = "speaker taken from an earlier sentence"
+SHARED_SURNAME = "the text names more than one person with this surname: check who said it"
 GROUP_SPEAKER = "the speaker is not named (a group or an unnamed person)"
 OUTLET_SPEAKER = "the speaker may be the outlet that reported it, not who said it"
 PRONOUN_SPEAKER = "speaker taken from “he” or “she”, and another person is named just before"
@@ -226,9 +227,7 @@ def _date_reasons(fact: Fact, text: str) -> Iterable[str]:
     if fact.start is not None and fact.end is not None:
         before = text[max(0, fact.start - 30) : fact.start]
         after = text[fact.end : fact.end + 30]
-        if _RANGE_NEXT.match(after) or re.search(
-            r"(?:\bor|\d\s*[-–—]|\d\s+(?:to|through|until|and)|\bbetween\b[^.]*)\s*$", before
-        ):
+        if _RANGE_NEXT.match(after) or _RANGE_BEFORE.search(before):
             yield ALTERNATIVE
         if (
             _side_remark(text, fact.start, fact.end)
@@ -302,7 +301,14 @@ def _paragraph(text: str, at: int) -> str:
 # "3 to 5 May", "June or July", "Monday to Friday": another date after the date (not
 # "began on August 10 and South Korea says …": a name is no second date)
 _RANGE_NEXT = re.compile(
-    rf"\s*(?:or|[-–—]|to|and|through|until)\s+(?:\d|(?:{MONTH_PATTERN}|{WEEKDAY_PATTERN})\b)"
+    rf"\s*(?:(?:or|to|and|through|until)\s+|[-–—]\s*)"
+    rf"(?:\d|(?:{MONTH_PATTERN}|{WEEKDAY_PATTERN})\b)"
+)
+# The date closes a range or an alternative another date opens: "3–", "30 April–",
+# "30 April to ", "June or ", "between … and "
+_RANGE_BEFORE = re.compile(
+    rf"(?:\bor|(?:\d|\b{MONTH_PATTERN})\s*[-–—]|(?:\d|\b{MONTH_PATTERN})\s+"
+    r"(?:to|through|until|and)|\bbetween\b[^.]*)\s*$"
 )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from quizapp import lexicon
 from quizapp.extract.numbers import ID_BEFORE as _ID_BEFORE
 from quizapp.extract.tokens import Spans
+from quizapp.facts.text import wire_dateline
 
 MONTHS = lexicon.MONTHS
 WEEKDAYS = lexicon.WEEKDAYS
@@ -137,6 +138,39 @@ def find_dateline(text: str) -> dt.date | None:
                 if d is not None:
                     return d
     return None
+
+
+def find_wire_dateline(text: str) -> tuple[int, int] | None:
+    """The span of the wire dateline ("SYDNEY (Reuters) - ") opening the article's first
+    paragraph, if it has one."""
+    pos = 0
+    for line in text.split("\n")[:_WIRE_LINES]:
+        span = wire_dateline(text, pos)
+        if span is not None:
+            return span
+        pos += len(line) + 1
+    return None
+
+
+def wire_date(text: str, span: tuple[int, int], reference: dt.date | None) -> dt.date | None:
+    """The day a wire dateline gives ("HELSINKI, May 5 (AP) — "), in the year of
+    ``reference`` (the publication date); None if it gives no day or no year is known."""
+    line = text[span[0] : span[1]]
+    m = re.search(rf"\b(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}})\b", line) or re.search(
+        rf"\b(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\b", line
+    )
+    if m is None or reference is None:
+        return None
+    month = MONTHS.get(m.group("mon").lower().rstrip("."))
+    if month is None:
+        return None
+    try:
+        return dt.date(reference.year, month, int(m.group("d")))
+    except ValueError:
+        return None
+
+
+_WIRE_LINES = 6
 
 
 _MONTH_YEAR_LINE = re.compile(rf"^(?P<mon>{_MONTH})\s+(?P<y>{_YEAR})\.?$")

@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from quizapp import lexicon
-from quizapp.extract.confidence import QuoteEvidence, judge, not_a_person
+from quizapp.extract.confidence import (
+    CHECK,
+    SHARED_SURNAME,
+    QuoteEvidence,
+    judge,
+    not_a_person,
+)
 from quizapp.extract.dates import (
     dateline_span,
     dateline_value,
     find_dateline,
     find_dates,
+    find_wire_dateline,
     parse_reference,
+    wire_date,
 )
 from quizapp.extract.numbers import counts_for, find_numbers
 from quizapp.extract.people import (
+    ROLE_WORDS,
+    TITLES,
     NounPhrase,
     Person,
     Registry,
@@ -64,7 +75,10 @@ def extract_facts(
     step(0)
     # relative dates resolve against the date the text itself gives (its dateline line)
     # before a publication date from elsewhere, which may be a day off
-    reference = find_dateline(text) or parse_reference(published)
+    published_on = find_dateline(text) or parse_reference(published)
+    # "HELSINKI, May 5 (AP) — …": the wire dateline's day is the day the text speaks from
+    wire = find_wire_dateline(text)
+    reference = (wire_date(text, wire, published_on) if wire else None) or published_on
     quotations = find_quotations(text)
     quoted = [(q.start, q.end) for q in quotations]
     used: set[str] = set()
@@ -75,6 +89,8 @@ def extract_facts(
     line = dateline_span(text)
     if line is not None:
         dates = [d for d in dates if not (line[0] <= d.start and d.end <= line[1])]
+    if wire is not None:
+        dates = [d for d in dates if not (wire[0] <= d.start and d.end <= wire[1])]
     for d in dates:
         sent_s, sent_e = sentence_bounds(text, d.start, d.end)
         # the evidence is the sentence; of a sentence of thousands of words, the clauses
@@ -101,7 +117,10 @@ def extract_facts(
 
     numbers = [
         n
-        for n in find_numbers(text, [(d.start, d.end) for d in dates] + ([line] if line else []))
+        for n in find_numbers(
+            text,
+            [(d.start, d.end) for d in dates] + ([line] if line else []) + ([wire] if wire else []),
+        )
         if not _vague(text[n.start : n.end]) and not _range_start(text, n.end)
     ]
     for n in numbers:
@@ -145,6 +164,7 @@ def extract_facts(
     step(3)
 
     evidence: dict[str, QuoteEvidence] = {}
+    several: set[str] = set()  # quotes whose speaker's surname several people share
     named = tuple(
         dict.fromkeys(
             name
@@ -155,9 +175,23 @@ def extract_facts(
             if len(name.split()) >= 2 and not not_a_person(name)
         )
     )
+    full_names: dict[tuple[str, str | None], tuple[str, str | None, bool]] = {}
     for st in statements:
         sent_s, sent_e = sentence_bounds(text, st.start, st.end)
         speaker = st.speaker
+        who_said: str | None = speaker.name if speaker else None
+        their_role = consistent_capitals(_own_role(st.role, speaker.role)) if speaker else None
+        unsure = False
+        if who_said is not None:
+            if len(who_said.split()) == 2:
+                who_said, their_role, unsure = _full_speaker(
+                    text, who_said, their_role, text[sent_s:sent_e]
+                )
+            else:
+                key = (who_said, their_role)
+                if key not in full_names:
+                    full_names[key] = _full_speaker(text, who_said, their_role)
+                who_said, their_role, unsure = full_names[key]
         who = slug(speaker.name.split()[-1] if speaker else "unknown", 1)
         fid = unique_id("q", f"{who}-{slug(text[st.start : st.end], 3)}", used)
         evidence[fid] = QuoteEvidence(
@@ -173,11 +207,13 @@ def extract_facts(
                 end=st.end,
                 sentence=text[sent_s:sent_e],
                 sentence_start=sent_s,
-                speaker=speaker.name if speaker else None,
-                role=consistent_capitals(_own_role(st.role, speaker.role)) if speaker else None,
+                speaker=who_said,
+                role=their_role,
                 reported=st.reported,
             )
         )
+        if unsure:
+            several.add(fid)
     step(4)
 
     # Named people only: "one poster" may speak, but is no person to learn about.
@@ -216,6 +252,12 @@ def extract_facts(
             )
         )
     facts = [judge(f, text, evidence.get(f.id)) for f in facts]
+    facts = [
+        dataclasses.replace(f, level=CHECK, reasons=(*f.reasons, SHARED_SURNAME))
+        if f.id in several
+        else f
+        for f in facts
+    ]
     # A date or number stated inside a quote nobody was found to say: whose claim is it?
     unsaid = sorted(
         (f.start, f.end)
@@ -252,6 +294,83 @@ def _own_role(written: str | None, known: str | None) -> str | None:
     if written and written.startswith("of "):
         return known
     return written or known
+
+
+_FIRST_NAME = r"[A-Z][a-z’'\-]+"
+
+
+def _named_in_full(text: str, surname: str) -> set[str]:
+    """The people the text names in full with this surname ("Robert Dunbar")."""
+    return set(_names_in_full(text, surname))
+
+
+@functools.lru_cache(maxsize=256)
+def _names_in_full(text: str, surname: str) -> frozenset[str]:
+    # once per surname and text: a text of many quotes is read once per speaker
+    found = set()
+    for m in re.finditer(rf"\b({_FIRST_NAME})\s+{re.escape(surname)}\b", text):
+        first = m.group(1)
+        if first.lower() in TITLES or first.lower() in ROLE_WORDS:
+            continue  # "Judge Dunbar", "Mr Dunbar"
+        if re.search(rf"(?<![\w’']){re.escape(first.lower())}(?![\w’'])", text):
+            continue  # "When Dunbar …": a word the text also writes in lower case
+        found.add(f"{first} {surname}")
+    return frozenset(found)
+
+
+def _several(names: set[str]) -> bool:
+    """Whether the full names are of more than one person: "Kristin Wilkins" and
+    "Kristen Wilkins" (a letter apart) are one person spelt two ways."""
+    firsts = sorted({n.split()[0].lower() for n in names})
+    return any(not _one_letter_apart(a, b) for a in firsts for b in firsts if a < b)
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _full_speaker(
+    text: str, speaker: str, role: str | None, sentence: str | None = None
+) -> tuple[str, str | None, bool]:
+    """The speaker as the text names them in full, their role, and whether in doubt.
+
+    "said Dunbar" where the text names "Robert Dunbar": "Robert Dunbar", when one
+    person of the text has that surname (several: the surname stays, in doubt). "said
+    Kestrel's managing director, Peter Halloran" taken as the role alone: the one
+    person the text names right after that role, with the role as theirs.
+    """
+    words = speaker.split()
+    if len(words) == 1 and speaker[:1].isupper() and not speaker.isupper():
+        found = _named_in_full(text, speaker)
+        if len(found) == 1:
+            return found.pop(), role, False
+        return speaker, role, _several(found)
+    if (
+        len(words) == 2
+        and words[1][:1].isupper()
+        and sentence is not None
+        and speaker not in sentence
+        and re.search(rf"\b{re.escape(words[1])}\b", sentence)
+        and _several(_named_in_full(text, words[1]))
+    ):
+        return speaker, role, True  # "said Dunbar", and two Dunbars in the text
+    if speaker[:1].islower() or ("’s " in speaker or "'s " in speaker):
+        if words[-1].lower() not in ROLE_WORDS:
+            return speaker, role, False
+        names = {
+            m.group(1)
+            for m in re.finditer(
+                rf"{re.escape(speaker)},?\s+((?:{_FIRST_NAME}\s+){{1,2}}{_FIRST_NAME})\b", text
+            )
+        }
+        if len(names) == 1:
+            return names.pop(), role or speaker, False
+    return speaker, role, False
 
 
 def _narration(text: str, st: Statement) -> bool:

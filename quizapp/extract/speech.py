@@ -1232,6 +1232,12 @@ class SpeechFinder:
         s, e = self._clause(sent, k, stop_at_comma=relative)
         if not self._acceptable(s, e):
             return None
+        if (
+            low in {"tell", "tells", "told"}
+            and toks[k].lower != "that"
+            and not _FINITE_MARK.search(self.text[s:e])
+        ):
+            return None  # "told the Finnish news agency STT.": who was told, nothing said
         self._spoke(person)
         return Statement(s, e, True, person, role)
 
@@ -1656,6 +1662,14 @@ _TIME_OPENERS = frozenset(
     ["on", "in", "at", "during", "after", "before", "last", "this", "yesterday", "today",
      "earlier", "later", "late", "early", "tonight", "recently", "previously", "again"]
 )  # fmt: skip
+
+
+# A clause has a verb: an auxiliary or a past form ("told reporters prices will rise",
+# "told the court the engine failed")
+_FINITE_MARK = re.compile(
+    r"\b(?:is|are|was|were|will|would|has|have|had|can|could|should|must|may|might|"
+    r"did|does|do|[a-z]{2,}ed)\b"
+)
 
 
 def _skip_time(toks: list[Token], k: int) -> int:

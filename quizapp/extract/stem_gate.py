@@ -143,7 +143,49 @@ def stem_problem(fact: Fact) -> str | None:
         return None if (fact.role or fact.roles) else NO_ROLE
     if fact.kind not in (FactKind.DATE, FactKind.NUMBER):
         return None
-    return _stem_form(fact.stem, fact.text)
+    problem = _stem_form(fact.stem, fact.text)
+    if problem is None and fact.kind is FactKind.NUMBER and _verb_of_another_clause(fact):
+        return GARBLED
+    return problem
+
+
+_STEM_AUX = frozenset(
+    {"did", "do", "does", "was", "were", "is", "are", "had", "have", "has", "will", "would"}
+    | {"could", "can", "should", "may", "might"}
+)
+# Between the counted thing and the verb the question gives it: another clause opens
+# ("2.4 million pounds after it admitted …"), with a subject of its own
+_OTHER_CLAUSE = re.compile(
+    r"^[^.;:?!]*?\b(?:after|before|because|when|while|since|although|though|as|if|"
+    r"which|that|who|and|but)\s+(?:it|he|she|they|we|i|you|the\s+\w+|\w+)\s+$"
+)
+
+
+def _verb_of_another_clause(fact: Fact) -> bool:
+    """ "How many pounds admitted safety failures?" from "fined the firm 2.4 million
+    pounds after it admitted safety failures"; "How many patients led by a hospital?"
+    from "a trial of 4,200 patients led by a hospital": the question makes the counted
+    thing the subject of a verb that is not its own."""
+    stem = " ".join((fact.stem or "").split())
+    if re.search(r"\b(?:of|in|for|with|among|from)\s+[a-z]+ed\s+by\b", stem):
+        return True  # "in a trial of led by a hospital": the counted thing cut out
+    m = re.match(r"How many ([a-z][\w'-]*(?: [a-z][\w'-]*){0,3}?) ([a-z][\w'-]*)\b(.*)\?$", stem)
+    if m is None or m.group(2).lower() in _STEM_AUX:
+        return False
+    noun, verb, rest = m.group(1), m.group(2), m.group(3)
+    if re.fullmatch(r"[a-z]+ed", verb) and rest.startswith(" by "):
+        return True  # a participle with "by" and no verb of its own: "patients led by …"
+    if fact.sentence is None or fact.end is None or fact.sentence_start is None:
+        return False
+    after = fact.sentence[fact.end - fact.sentence_start :][:400]
+    at = re.search(rf"\b{re.escape(noun)}\b", after)
+    if at is None:
+        return False
+    gap_end = re.search(rf"\b{re.escape(verb)}\b", after[at.end() :])
+    if gap_end is None:
+        return False
+    gap = after[at.end() : at.end() + gap_end.start()]
+    return _OTHER_CLAUSE.match(gap) is not None
 
 
 _SENTENCE_WORDS = frozenset(
@@ -392,8 +434,12 @@ def _quote_problem(fact: Fact) -> str | None:
         return QUOTE_MARKUP  # "We found lead | in two samples": a table bar or markup
     if fact.text.count('"') % 2 or fact.text.count("“") != fact.text.count("”"):
         return QUOTE_MARKUP  # '… had grown into a "support movement': a mark left open
+    _, after = _around_in_sentence(fact)
     if not fact.reported:
         return None
+    if re.match(r"\s*[“\"]", after):
+        # "Who said that the festival had given the town?": cut before its quoted end
+        return FRAGMENT
     first = words[0].lower()
     if (first in _SELF_PRONOUNS or words[0] in ("I", "I'm", "I’m")) and not _speaker_is_subject(
         fact
@@ -409,6 +455,18 @@ def _quote_problem(fact: Fact) -> str | None:
     if _pronoun_unresolved(fact.text, first_is_name=True):
         return PRONOUN  # "… complained to him": who "him" is, the question does not say
     return None
+
+
+def _around_in_sentence(fact: Fact) -> tuple[str, str]:
+    """The few characters of the fact's sentence just before and just after it."""
+    if fact.sentence is None or fact.sentence_start is None or fact.start is None:
+        return "", ""
+    if fact.end is None:
+        return "", ""
+    at, end = fact.start - fact.sentence_start, fact.end - fact.sentence_start
+    if not (0 <= at <= end <= len(fact.sentence)):
+        return "", ""
+    return fact.sentence[max(0, at - 40) : at], fact.sentence[end : end + 40]
 
 
 # Words a reported statement cannot end on: it was cut before what completes it.

@@ -735,6 +735,8 @@ def _regular_base(word: str) -> str | None:
         )
     ) or re.search(r"[^aeiou]id$", stem):
         return stem + "e"
+    if re.search(r"[^aeiou]in$", stem):
+        return stem + "e"  # "fined", "declined", "examined" (not "joined", "rained")
     return stem
 
 

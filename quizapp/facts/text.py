@@ -31,9 +31,45 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         e = starts[j] if breaks[j] else ends[j]
     while s < start and text[s].isspace():
         s += 1
+    # "SYDNEY (Reuters) - Kestrel made a bid …": the wire dateline opening the article's
+    # first paragraph is no part of its first sentence
+    line = wire_dateline(text, s)
+    if line is not None and line[1] <= start:
+        s = line[1]
     while e > end and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+# A wire dateline: a place in capitals ("SYDNEY", "NEW YORK", "ST. LOUIS"), perhaps a
+# region or a day after a comma (", Scotland", ", May 5"), perhaps the agency in
+# brackets ("(Reuters)"), then a dash ("-", "–", "—", "--") and a space
+_WIRE_DATELINE_RE = re.compile(
+    r"(?P<place>[A-Z][A-Z.'\-]*[A-Z.](?:[ ][A-Z][A-Z.'\-]*[A-Z.]){0,3})"
+    r"(?:,[ ](?P<where>[A-Z][A-Za-z.]+(?:[ ](?:[A-Z][A-Za-z.]*|\d{1,2})){0,3}))?"
+    r"(?:[ ]\((?P<agency>[A-Z][A-Za-z .&\-]{0,30})\))?"
+    r"[ ]*(?:--|[-–—])[ ]+(?=\S)"
+)
+# Only the first lines of a text open its first paragraph (a headline and a date line
+# may come before it)
+_WIRE_DATELINE_LINES = 6
+
+
+def wire_dateline(text: str, at: int) -> tuple[int, int] | None:
+    """The span of a wire dateline ("HELSINKI, May 5 (AP) — ") opening the line at
+    ``at``, when that line is one of the text's first lines; else None."""
+    if at >= len(text) or (at > 0 and text[at - 1] != "\n") or at > 2000:
+        return None
+    if text.count("\n", 0, at) > _WIRE_DATELINE_LINES:
+        return None
+    m = _WIRE_DATELINE_RE.match(text, at, min(len(text), at + 160))
+    if m is None:
+        return None
+    # "NATO - the alliance …": one capitalised word and a dash is a dateline only with
+    # an agency or a place after a comma beside it, or a place of more than 4 letters
+    if m.group("agency") is None and m.group("where") is None and len(m.group("place")) <= 4:
+        return None
+    return m.start(), m.end()
 
 
 @lru_cache(maxsize=4)

@@ -246,6 +246,16 @@ def _grade_name(question: Question, text: str, known_names: Collection[str]) -> 
         for a in accepted:
             if len(a.split()) > 1 and f" {a} " in words:
                 return _right(question)
+        # The fact knows the speaker by surname only ("Dunbar"); the article, and the
+        # learner, name them in full ("Robert Dunbar", "Prof. Robert Dunbar")
+        surname_only = all(len(a.split()) <= 1 for a in accepted)
+        for given in readings:
+            words_given = given.split()
+            if surname_only and 2 <= len(words_given) <= 3 and any(
+                original[:1].isupper() and words_given[-1] == a
+                for a, original in zip(accepted, question.answers, strict=True)
+            ):
+                return _right(question)
     partial = _partial_name(question, readings)
     if partial is not None:
         return partial
