@@ -10,8 +10,9 @@ collection as every command does (:class:`quizapp.services.collection.Collection
 which creates, upgrades or recovers it.
 
 The constants below repeat those of the storage stack so that this module
-imports none of it; ``tests/test_quick_read.py`` checks that they agree, and
-that the quick list is the one the full stack reads.
+imports none of it (the new-limit statement is taken from
+:mod:`quizapp.storage.counts`, which loads no SQLAlchemy); ``tests/test_quick_read.py``
+checks that they agree, and that the quick list is the one the full stack reads.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from quizapp.storage import counts as _counts
 
 #: :data:`quizapp.storage.models.SCHEMA_VERSION`: another version goes the full way.
 SCHEMA_VERSION = 10
@@ -36,22 +39,9 @@ PENDING_DECK = "~importing-"
 _STATES = ("new", "learning", "review", "suspended", "total")  # then new_today
 
 #: Per deck, the profile's new limit and the new facts first answered on the study
-#: day: :data:`quizapp.storage.counts._NEW_LIMITS`' statement (the quick and full
-#: outputs are held byte-identical by ``tests/test_quick_read.py``).
-_NEW_LIMITS = """
-SELECT d.id, coalesce(pd.new_per_day, p.new_per_day),
-       (SELECT count(DISTINCT c.fact_id) FROM review r
-        JOIN card c ON c.id = r.card_id
-        LEFT JOIN review o ON o.id = r.cancels_id
-        WHERE r.profile_id = :profile AND c.deck_id = d.id AND r.study_day = :today
-          AND r.kind IN ('study', 'test', 'overrule')
-          AND NOT EXISTS (SELECT 1 FROM review x WHERE x.cancels_id = r.id)
-          AND (CASE WHEN r.kind = 'overrule' THEN o.kind ELSE r.kind END) = 'study'
-          AND r.before_state = 0)
-FROM deck d
-JOIN profile p ON p.id = :profile
-LEFT JOIN profile_deck pd ON pd.profile_id = p.id AND pd.deck_id = d.id
-"""
+#: day: the text of :data:`quizapp.storage.counts._NEW_LIMITS`, the full way's own
+#: statement (``counts`` loads no SQLAlchemy; sqlite3 takes its ``:name`` parameters).
+_NEW_LIMITS = _counts._NEW_LIMITS.text
 
 
 def _study_day(rollover_hour: int, timezone: str | None) -> int | None:
