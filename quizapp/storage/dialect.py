@@ -172,17 +172,22 @@ class PlainSql:
         ``target`` is a collection or an engine (an engine's ``engine`` is itself).
         """
         engine = target.engine
-        dialect = engine.dialect.name
         raw = engine.raw_connection()
         try:
-            cur = raw.cursor()
-            try:
-                cur.execute(self.form(dialect), self.args(dialect, params))
-                return list(cur.fetchall())
-            finally:
-                cur.close()
+            return self.rows_on(raw, engine.dialect.name, params)
         finally:
             raw.close()  # back to the pool, which ends the read transaction
+
+    def rows_on(self, dbapi_connection: Any, dialect: str,
+                params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run the statement on a driver connection (in its transaction, if one is
+        open) and return every row."""
+        cur = dbapi_connection.cursor()
+        try:
+            cur.execute(self.form(dialect), self.args(dialect, params))
+            return list(cur.fetchall())
+        finally:
+            cur.close()
 
 
 # --------------------------------------------------------------------------

@@ -461,12 +461,7 @@ def _read(conn: Connection, sql: dict[str, TextClause], name: str,
         stmt = _PLAIN[(dialect, name)] = PlainSql(sql[name].text)
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
-    cur = dbapi.cursor()
-    try:
-        cur.execute(stmt.form(dialect), stmt.args(dialect, params))
-        return list(cur.fetchall())
-    finally:
-        cur.close()
+    return stmt.rows_on(dbapi, dialect, params)
 
 
 _NAMED: dict[tuple[str, str], str] = {}
