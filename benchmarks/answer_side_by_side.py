@@ -34,6 +34,7 @@ from side_by_side import (  # noqa: E402
     Worker,
     _fmt,
     _spread,
+    add_run_arguments,
     build,
     compiled_env,
     figure_entry,
@@ -99,16 +100,7 @@ def table(size: int, figures: dict[str, dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the answer figures per size and print the tables."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--anki-script", type=Path, default=HERE / "anki_side.py")
-    parser.add_argument("--anki-python", required=True,
-                        help="Python of a virtualenv with anki==26.9.3 and libfaketime")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--out", type=Path, help="write the figures as JSON here")
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--studied-share", type=float, default=0.35)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=5, help="interleaved repeats per size")
-    parser.add_argument("--answers", type=int, default=100, help="answers per study batch")
+    add_run_arguments(parser, repeats=5, repeats_help="interleaved repeats per size")
     parser.add_argument("--keep", type=Path, default=None,
                         help="folder that keeps the built collections (side_by_side.py's)")
     args = parser.parse_args(argv)

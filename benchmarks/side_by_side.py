@@ -666,9 +666,10 @@ def table(size: int, figures: dict[str, dict[str, Any]], meta: dict[str, Any]) -
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run both sides per size, interleaved, and print the tables."""
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+def add_run_arguments(parser: argparse.ArgumentParser, *, repeats: int,
+                      repeats_help: str) -> None:
+    """The options every side-by-side run takes: the Anki side, the sizes, the
+    history built, the repeats and the answers per study batch, and ``--out``."""
     parser.add_argument("--anki-script", type=Path, default=HERE / "anki_side.py",
                         help="Anki's side (default benchmarks/anki_side.py)")
     parser.add_argument("--anki-python", required=True,
@@ -678,8 +679,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--studied-share", type=float, default=0.35)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats per figure")
+    parser.add_argument("--repeats", type=int, default=repeats, help=repeats_help)
     parser.add_argument("--answers", type=int, default=100, help="answers per study batch")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both sides per size, interleaved, and print the tables."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    add_run_arguments(parser, repeats=3, repeats_help="interleaved repeats per figure")
     parser.add_argument("--deck-reps", type=int, default=10, help="deck lists per batch")
     parser.add_argument("--stats-reps", type=int, default=3, help="statistics loads per batch")
     parser.add_argument("--search-reps", type=int, default=5, help="searches per batch")
