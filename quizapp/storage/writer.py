@@ -345,6 +345,14 @@ class _Transactional(Protocol):
     def transaction(self) -> AbstractContextManager[Session]: ...
 
 
+def open_session_ids(session: Session, profile_id: int) -> list[int]:
+    """The profile's sittings left open (no end time): one still going on, or one
+    the app never ended (see :meth:`StudyWriter.end_unfinished_sessions`)."""
+    return [int(i) for i in session.exec(
+        select(_session_table.c.id).where(_session_table.c.profile_id == profile_id,
+                                          _session_table.c.ended_at.is_(None)))]
+
+
 class StudyWriter:
     """Reads and writes of one ORM transaction: undo, overrule, card actions, a sitting's end."""
 
@@ -462,10 +470,7 @@ class StudyWriter:
         answer (at its start when it has none). ``keep``: a sitting still
         going on, left alone. How many were ended.
         """
-        open_ids = [int(i) for i in self._s.exec(
-            select(_session_table.c.id).where(_session_table.c.profile_id == profile_id,
-                                              _session_table.c.ended_at.is_(None)))
-                    if i != keep]
+        open_ids = [i for i in open_session_ids(self._s, profile_id) if i != keep]
         if not open_ids:
             return 0
         totals = {sid: (answered, correct, last)

@@ -153,10 +153,13 @@ class StudySession(CardActions):
                 o.deck_id: settings_from(profile, o)
                 for o in db.deck_overrides(s, self.profile_id)
             }
+            unfinished = writer.open_session_ids(s, self.profile_id)
         # Sittings of this profile that never ended (the app was killed): counted from
-        # their reviews and ended at their last answer (see writer.end_unfinished_sessions).
-        with writer.writing(collection) as w:
-            w.end_unfinished_sessions(self.profile_id)
+        # their reviews and ended at their last answer (see writer.end_unfinished_sessions);
+        # a write transaction only when there is one.
+        if unfinished:
+            with writer.writing(collection) as w:
+                w.end_unfinished_sessions(self.profile_id)
         self._decks: dict[int, _DeckTools] = {}
         self._no_form: set[int] = set()  # cards with no question form (skipped)
         self._shown: dict[int, tuple[int, int]] = {}  # card id -> (reps when built, deck id)
